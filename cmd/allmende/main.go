@@ -1,0 +1,108 @@
+// Command allmende runs the Allmende data cooperative: the server, the demo,
+// and the command-line tools that check its algorithms and its public log.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// stdio is what a subcommand reads and writes, so tests can run commands in
+// process without touching the real terminal.
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// A command is one subcommand. run parses its own flags from args.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, io stdio) error
+}
+
+// commands lists every subcommand in the order `allmende --help` shows them.
+var commands = []command{}
+
+// errUsage marks an error that was caused by the command line, so main exits
+// with status 2 like the flag package does.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], stdio{os.Stdin, os.Stdout, os.Stderr})
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, io stdio) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(io.out)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, args[1:], io)
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.Is(err, errUsage):
+			fmt.Fprintf(io.err, "allmende %s: %v\n", c.name, err)
+			return 2
+		default:
+			fmt.Fprintf(io.err, "allmende %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(io.err, "allmende: unknown command %q; run 'allmende --help' for the list\n", args[0])
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "allmende runs a data cooperative: fair-paid data work, member-owned data, a public verifiable ledger.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: allmende <command> [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'allmende <command> --help' for the flags of a command.")
+}
+
+// newFlags returns a flag set that reports errors instead of exiting, and
+// prints the command's summary above its flags on --help.
+func newFlags(name, synopsis string, io stdio) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.err)
+	fs.Usage = func() {
+		fmt.Fprintf(io.err, "Usage: allmende %s\n\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args and turns flag errors into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return nil
+}
