@@ -1,0 +1,197 @@
+// Package ledger records the events that move money or ownership —
+// contributions accepted and erased, work paid, rewards split, points turned
+// into shares, votes cast, proposals decided — and carries them to the public
+// transparency log.
+//
+// An event has a public half and a private half. The public half (the
+// entry) is what the log publishes: the event type, a pseudonymous member
+// id, the datanet or project, amounts, and a commitment SHA-256(salt ‖
+// content) to the private half. The private half (content and salt) stays in
+// the database, lets a member prove what an entry stands for, and is deleted
+// on erasure, after which the entry can no longer be linked to anyone. The
+// encoding is specified in docs/ledger.md.
+package ledger
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Type names a kind of ledger event.
+type Type string
+
+// The event types. Their names are part of the log format: never rename one.
+const (
+	MemberJoined         Type = "member.joined"
+	ContributionAccepted Type = "contribution.accepted"
+	ContributionErased   Type = "contribution.erased"
+	TaskPaid             Type = "task.paid"
+	RewardSplit          Type = "reward.split"
+	SharesIssued         Type = "shares.issued"
+	VoteCast             Type = "vote.cast"
+	ProposalDecided      Type = "proposal.decided"
+)
+
+var knownTypes = map[Type]bool{
+	MemberJoined: true, ContributionAccepted: true, ContributionErased: true, TaskPaid: true,
+	RewardSplit: true, SharesIssued: true, VoteCast: true, ProposalDecided: true,
+}
+
+// Posting moves Amount points into (positive) or out of (negative) an
+// account. The postings of one event sum to zero.
+type Posting struct {
+	Account string `json:"account"`
+	Amount  int64  `json:"amount"`
+}
+
+// Event is what a domain package asks the ledger to record.
+type Event struct {
+	Type Type
+	// MemberID is the internal id of the member the event is about, or 0;
+	// the log shows only their public pseudonym.
+	MemberID int64
+	// Scope is the datanet, project, model or proposal, e.g. "datanet:3".
+	Scope    string
+	Postings []Posting
+	// Content is the private detail the entry commits to (a fingerprint, a
+	// record id, a vote's option): it is hashed into the entry, never
+	// published, and erasable.
+	Content any
+}
+
+// Entry is the public half of an event, exactly as the log stores it. The
+// field order is the canonical order; see docs/ledger.md.
+type Entry struct {
+	V          int       `json:"v"`
+	ID         string    `json:"id"`
+	Type       Type      `json:"type"`
+	Time       int64     `json:"time"`
+	Member     string    `json:"member,omitempty"`
+	Scope      string    `json:"scope,omitempty"`
+	Postings   []Posting `json:"postings,omitempty"`
+	Commitment string    `json:"commitment"`
+}
+
+// EntryVersion is the version of the entry encoding this package writes.
+const EntryVersion = 1
+
+var (
+	accountPattern = regexp.MustCompile(`^[a-z]+(:[A-Za-z0-9_.-]+)*$`)
+	scopePattern   = regexp.MustCompile(`^[a-z]+:[A-Za-z0-9_.-]+$`)
+)
+
+func (ev Event) validate() error {
+	if !knownTypes[ev.Type] {
+		return fmt.Errorf("ledger: unknown event type %q", ev.Type)
+	}
+	if ev.Scope != "" && !scopePattern.MatchString(ev.Scope) {
+		return fmt.Errorf("ledger: scope %q is not of the form kind:id", ev.Scope)
+	}
+	var sum int64
+	for _, p := range ev.Postings {
+		if !accountPattern.MatchString(p.Account) {
+			return fmt.Errorf("ledger: account %q is not of the form kind:id", p.Account)
+		}
+		if p.Amount == 0 {
+			return fmt.Errorf("ledger: posting to %s has amount 0", p.Account)
+		}
+		sum += p.Amount
+	}
+	if sum != 0 {
+		return fmt.Errorf("ledger: postings of a %s event sum to %d, not 0", ev.Type, sum)
+	}
+	return nil
+}
+
+// sealed is an event turned into its stored form.
+type sealed struct {
+	id      string
+	entry   []byte
+	salt    []byte
+	content []byte
+}
+
+// seal draws the event id and salt, encodes the private content
+// canonically, and builds the public entry that commits to it.
+func seal(ev Event, memberPublicID string, now time.Time) (sealed, error) {
+	if err := ev.validate(); err != nil {
+		return sealed{}, err
+	}
+	content, err := canonicalContent(ev.Content)
+	if err != nil {
+		return sealed{}, err
+	}
+	id := make([]byte, 16)
+	salt := make([]byte, 32)
+	rand.Read(id)
+	rand.Read(salt)
+	e := Entry{
+		V:          EntryVersion,
+		ID:         hex.EncodeToString(id),
+		Type:       ev.Type,
+		Time:       now.Unix(),
+		Member:     memberPublicID,
+		Scope:      ev.Scope,
+		Postings:   ev.Postings,
+		Commitment: Commit(salt, content),
+	}
+	entry, err := json.Marshal(e)
+	if err != nil {
+		return sealed{}, fmt.Errorf("ledger: encode entry: %w", err)
+	}
+	return sealed{id: e.ID, entry: entry, salt: salt, content: content}, nil
+}
+
+// canonicalContent encodes v as JSON with sorted object keys and no
+// insignificant space, which encoding/json does for maps and for structs
+// (in field order); a nil content commits to the empty object.
+func canonicalContent(v any) ([]byte, error) {
+	if v == nil {
+		return []byte("{}"), nil
+	}
+	// Round-trip through a generic value so structs, too, come out with
+	// sorted keys and the encoding depends on the data alone.
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: encode content: %w", err)
+	}
+	var generic any
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	if err := dec.Decode(&generic); err != nil {
+		return nil, fmt.Errorf("ledger: encode content: %w", err)
+	}
+	return json.Marshal(generic)
+}
+
+// Commit returns the hex SHA-256 of salt ‖ content: the commitment an entry
+// carries. Anyone holding the salt and content can recompute it.
+func Commit(salt, content []byte) string {
+	h := sha256.New()
+	h.Write(salt)
+	h.Write(content)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// ParseEntry decodes an entry read back from the log.
+func ParseEntry(b []byte) (Entry, error) {
+	var e Entry
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return Entry{}, fmt.Errorf("ledger: parse entry: %w", err)
+	}
+	if e.V != EntryVersion {
+		return Entry{}, fmt.Errorf("ledger: entry version %d, this allmende reads %d", e.V, EntryVersion)
+	}
+	if len(e.ID) != 32 {
+		return Entry{}, fmt.Errorf("ledger: entry id %q is not 32 hex digits", e.ID)
+	}
+	return e, nil
+}

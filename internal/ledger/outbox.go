@@ -1,0 +1,122 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/allmende/allmende/internal/store"
+)
+
+// Ledger records events in the database's outbox (the ledger_events table)
+// in the caller's transaction, and tells whoever publishes them to the log
+// that there is work.
+type Ledger struct {
+	db      *store.DB
+	pending chan struct{}
+}
+
+// New returns a ledger over db.
+func New(db *store.DB) *Ledger {
+	return &Ledger{db: db, pending: make(chan struct{}, 1)}
+}
+
+// Pending signals, without blocking, each time a transaction that recorded
+// events commits. The log publisher waits on it.
+func (l *Ledger) Pending() <-chan struct{} { return l.pending }
+
+// Record stores ev in tx. The event exists exactly when tx commits, so a
+// change and the event it causes can never be seen apart. It returns the
+// event id.
+func (l *Ledger) Record(ctx context.Context, tx *store.Tx, ev Event) (string, error) {
+	var publicID string
+	var memberID any
+	if ev.MemberID != 0 {
+		err := tx.QueryRowContext(ctx, `SELECT public_id FROM members WHERE id = $1`, ev.MemberID).Scan(&publicID)
+		if err != nil {
+			return "", fmt.Errorf("ledger: member %d: %w", ev.MemberID, err)
+		}
+		memberID = ev.MemberID
+	}
+	s, err := seal(ev, publicID, time.Now())
+	if err != nil {
+		return "", err
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO ledger_events (event_id, type, member_id, entry, salt, content, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		s.id, string(ev.Type), memberID, s.entry, s.salt, s.content, store.Now())
+	if err != nil {
+		return "", fmt.Errorf("ledger: record %s: %w", ev.Type, err)
+	}
+	tx.AfterCommit(l.signal)
+	return s.id, nil
+}
+
+func (l *Ledger) signal() {
+	select {
+	case l.pending <- struct{}{}:
+	default:
+	}
+}
+
+// Unlogged is an event that the log does not have yet.
+type Unlogged struct {
+	Seq     int64
+	EventID string
+	Entry   []byte
+}
+
+// Unpublished returns up to limit events not yet in the log, oldest first.
+func (l *Ledger) Unpublished(ctx context.Context, limit int) ([]Unlogged, error) {
+	rows, err := l.db.Read().QueryContext(ctx, `
+		SELECT seq, event_id, entry FROM ledger_events
+		WHERE log_index IS NULL ORDER BY seq LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: read outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []Unlogged
+	for rows.Next() {
+		var u Unlogged
+		if err := rows.Scan(&u.Seq, &u.EventID, &u.Entry); err != nil {
+			return nil, fmt.Errorf("ledger: read outbox: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// ErrAlreadyLogged is returned by MarkLogged when an event already has a
+// different log index: the log holds it twice, which must never happen.
+var ErrAlreadyLogged = errors.New("ledger: event already has another log index")
+
+// MarkLogged writes back the log index of each event, in one transaction.
+// Writing the same index again is a no-op, so a publisher that restarts
+// after a crash can replay its last batch safely.
+func (l *Ledger) MarkLogged(ctx context.Context, indexes map[string]uint64) error {
+	now := store.Now()
+	return l.db.InTx(ctx, func(tx *store.Tx) error {
+		for id, idx := range indexes {
+			var cur sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT log_index FROM ledger_events WHERE event_id = $1`, id).Scan(&cur); err != nil {
+				if errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("ledger: mark logged: event %s: %w", id, store.ErrNotFound)
+				}
+				return fmt.Errorf("ledger: mark logged: %w", err)
+			}
+			if cur.Valid {
+				if uint64(cur.Int64) != idx {
+					return fmt.Errorf("%w: event %s at %d and %d", ErrAlreadyLogged, id, cur.Int64, idx)
+				}
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE ledger_events SET log_index = $2, logged_at = $3 WHERE event_id = $1`, id, int64(idx), now); err != nil {
+				return fmt.Errorf("ledger: mark logged: %w", err)
+			}
+		}
+		return nil
+	})
+}

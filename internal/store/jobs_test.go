@@ -1,0 +1,177 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/allmende/allmende/internal/store"
+	"github.com/allmende/allmende/internal/store/storetest"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func enqueue(t *testing.T, db *store.DB, kind string, payload string, opt store.JobOptions) {
+	t.Helper()
+	if err := db.InTx(t.Context(), func(tx *store.Tx) error {
+		return store.Enqueue(t.Context(), tx, kind, []byte(payload), opt)
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Two runners on two connections to the same database stand for two
+// replicas: every job must run exactly once.
+func TestJobsRunExactlyOnceAcrossReplicas(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			u := storetest.URL(t, d)
+			a, err := store.Open(t.Context(), u, store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			b, err := store.Open(t.Context(), u, store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+
+			const n = 60
+			for i := range n {
+				enqueue(t, a, "count", fmt.Sprint(i), store.JobOptions{})
+			}
+			var mu sync.Mutex
+			runs := map[string]int{}
+			done := make(chan struct{})
+			handler := func(ctx context.Context, job store.Job) error {
+				mu.Lock()
+				defer mu.Unlock()
+				runs[string(job.Payload)]++
+				if len(runs) == n {
+					select {
+					case <-done:
+					default:
+						close(done)
+					}
+				}
+				return nil
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			var wg sync.WaitGroup
+			for _, db := range []*store.DB{a, b} {
+				r := store.NewRunner(db, quiet, map[string]store.Handler{"count": handler})
+				wg.Go(func() { r.Run(ctx, 2) })
+			}
+			select {
+			case <-done:
+			case <-time.After(20 * time.Second):
+				t.Fatal("jobs did not all run")
+			}
+			cancel()
+			wg.Wait()
+			for i := range n {
+				if got := runs[fmt.Sprint(i)]; got != 1 {
+					t.Errorf("job %d ran %d times, want once", i, got)
+				}
+			}
+			var left int
+			if err := a.Read().QueryRowContext(t.Context(), `SELECT count(*) FROM jobs WHERE state <> 'done'`).Scan(&left); err != nil || left != 0 {
+				t.Fatalf("jobs not done: %d (%v)", left, err)
+			}
+		})
+	}
+}
+
+func TestJobRetriesThenFails(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		enqueue(t, db, "flaky", "", store.JobOptions{MaxAttempts: 2})
+		calls := 0
+		r := store.NewRunner(db, quiet, map[string]store.Handler{"flaky": func(ctx context.Context, job store.Job) error {
+			calls++
+			if job.Attempts != calls {
+				t.Errorf("attempt %d reported as %d", calls, job.Attempts)
+			}
+			return errors.New("upstream down")
+		}})
+		if ran, err := r.RunOne(t.Context()); !ran || err != nil {
+			t.Fatalf("first run: ran=%v err=%v", ran, err)
+		}
+		// The retry waits for its backoff, so nothing is due right now.
+		if ran, err := r.RunOne(t.Context()); ran || err != nil {
+			t.Fatalf("retry ran before its backoff: ran=%v err=%v", ran, err)
+		}
+		if err := db.InTx(t.Context(), func(tx *store.Tx) error {
+			_, err := tx.ExecContext(t.Context(), `UPDATE jobs SET run_at = 0`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if ran, _ := r.RunOne(t.Context()); !ran {
+			t.Fatal("second attempt did not run")
+		}
+		var state, lastErr string
+		if err := db.Read().QueryRowContext(t.Context(), `SELECT state, last_error FROM jobs`).Scan(&state, &lastErr); err != nil {
+			t.Fatal(err)
+		}
+		if state != "failed" || lastErr != "upstream down" || calls != 2 {
+			t.Fatalf("after max attempts: state=%s last_error=%q calls=%d", state, lastErr, calls)
+		}
+	})
+}
+
+func TestAbandonedJobIsClaimedAgain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		enqueue(t, db, "slow", "", store.JobOptions{})
+		ctx, cancel := context.WithCancel(t.Context())
+		crashed := store.NewRunner(db, quiet, map[string]store.Handler{"slow": func(ctx context.Context, job store.Job) error {
+			cancel() // the worker "dies" while holding the job
+			<-ctx.Done()
+			return ctx.Err()
+		}})
+		crashed.SetLease(50 * time.Millisecond)
+		go crashed.RunOne(ctx)
+		<-ctx.Done()
+
+		ran := false
+		rescuer := store.NewRunner(db, quiet, map[string]store.Handler{"slow": func(ctx context.Context, job store.Job) error {
+			ran = true
+			return nil
+		}})
+		deadline := time.Now().Add(10 * time.Second)
+		for !ran && time.Now().Before(deadline) {
+			if _, err := rescuer.RunOne(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if !ran {
+			t.Fatal("abandoned job was never claimed again")
+		}
+	})
+}
+
+func TestUniqueJobIsQueuedOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		for range 3 {
+			enqueue(t, db, "chore", "", store.JobOptions{UniqueKey: "chore"})
+		}
+		if n := count(t, db, "jobs"); n != 1 {
+			t.Fatalf("queued %d copies of a unique job, want 1", n)
+		}
+		r := store.NewRunner(db, quiet, map[string]store.Handler{"chore": func(context.Context, store.Job) error { return nil }})
+		if ran, err := r.RunOne(t.Context()); !ran || err != nil {
+			t.Fatalf("run: %v %v", ran, err)
+		}
+		// Once done, the chore can be scheduled again.
+		enqueue(t, db, "chore", "", store.JobOptions{UniqueKey: "chore"})
+		if n := count(t, db, "jobs"); n != 2 {
+			t.Fatalf("jobs after re-queue = %d, want 2", n)
+		}
+	})
+}

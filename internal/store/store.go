@@ -1,0 +1,145 @@
+// Package store opens the cooperative's database — embedded SQLite or
+// PostgreSQL — migrates it, and gives every domain package one way to run a
+// transaction.
+//
+// Both dialects are reached through database/sql and share their query text:
+// modernc.org/sqlite accepts PostgreSQL's $1 placeholders and RETURNING, so
+// only the schema (migrations/<dialect>) and the few statements that must
+// differ (row locking in the job queue) are written twice.
+//
+// SQLite gets one writer connection and a pool of read-only connections: WAL
+// lets readers run beside the single writer, and funnelling writes through one
+// connection turns lock contention into a queue instead of SQLITE_BUSY errors.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Dialect names the SQL database behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// ErrNotFound is returned when a row asked for by key does not exist.
+var ErrNotFound = errors.New("not found")
+
+// DB is an open, migrated database.
+type DB struct {
+	dialect Dialect
+	write   *sql.DB // the only connection that writes (SQLite); the pool (PostgreSQL)
+	read    *sql.DB // read-only pool; the same pool as write on PostgreSQL
+}
+
+// Querier is what both a transaction and the read pool offer, so a lookup
+// can run inside a transaction or on its own.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Options tune Open. The zero value is a sensible default.
+type Options struct {
+	// ReadConns is the size of SQLite's read pool (default 4).
+	ReadConns int
+}
+
+// Open connects to the database named by url and migrates it to the newest
+// schema. url is either a PostgreSQL URL (postgres:// or postgresql://) or
+// a SQLite file path (optionally prefixed with sqlite:// or file:).
+func Open(ctx context.Context, url string, opt Options) (*DB, error) {
+	var (
+		db  *DB
+		err error
+	)
+	if isPostgresURL(url) {
+		db, err = openPostgres(ctx, url)
+	} else {
+		db, err = openSQLite(ctx, strings.TrimPrefix(url, "sqlite://"), opt)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func isPostgresURL(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+// Dialect reports which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Read returns the pool for queries outside a transaction.
+func (db *DB) Read() Querier { return db.read }
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Tx is a transaction in progress.
+type Tx struct {
+	*sql.Tx
+	afterCommit []func()
+}
+
+// AfterCommit runs fn once the transaction has committed; it is not run if
+// the transaction rolls back. Use it to wake workers that act on what the
+// transaction wrote, such as the ledger outbox.
+func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, fn) }
+
+// InTx runs fn in a transaction and commits it if fn returns nil. Any error
+// from fn, or a panic, rolls everything back. It is the one way domain
+// packages write, so that a change and the ledger events it causes commit
+// together or not at all.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	tx := &Tx{Tx: sqlTx}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	for _, f := range tx.afterCommit {
+		f()
+	}
+	return nil
+}
+
+// Now is the time stored in rows: Unix milliseconds, the one time format
+// both dialects hold in a BIGINT without conversion rules.
+func Now() int64 { return time.Now().UnixMilli() }
+
+// Time turns a stored Unix-millisecond value back into a time.
+func Time(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
