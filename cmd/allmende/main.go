@@ -28,7 +28,11 @@ type command struct {
 }
 
 // commands lists every subcommand in the order `allmende --help` shows them.
-var commands = []command{}
+var commands = []command{
+	{"demo", "run a seeded demo cooperative on an embedded database", runDemo},
+	{"serve", "run the cooperative's server", runServe},
+	{"steward", "create a steward (the first member of a new cooperative)", runSteward},
+}
 
 // errUsage marks an error that was caused by the command line, so main exits
 // with status 2 like the flag package does.

@@ -43,7 +43,7 @@ func Dialects(t *testing.T) []store.Dialect {
 
 // Open returns a freshly migrated, empty database of the given dialect that
 // is removed when the test ends.
-func Open(t *testing.T, d store.Dialect) *store.DB {
+func Open(t testing.TB, d store.Dialect) *store.DB {
 	t.Helper()
 	u := URL(t, d)
 	db, err := store.Open(t.Context(), u, store.Options{})
@@ -58,7 +58,7 @@ func Open(t *testing.T, d store.Dialect) *store.DB {
 // file in the test's temporary folder, or a new PostgreSQL schema (dropped
 // at cleanup) reached through search_path, which is far quicker than
 // creating a database per test.
-func URL(t *testing.T, d store.Dialect) string {
+func URL(t testing.TB, d store.Dialect) string {
 	t.Helper()
 	if d == store.SQLite {
 		return filepath.Join(t.TempDir(), "allmende.db")

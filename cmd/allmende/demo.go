@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/allmende/allmende/internal/app"
+	"github.com/allmende/allmende/internal/demo"
+)
+
+func runDemo(ctx context.Context, args []string, io stdio) error {
+	fs := newFlags("demo", "demo [--addr :8080] [--data DIR]", io)
+	var f serverFlags
+	f.register(fs, "allmende-demo")
+	f.logLevel = "warn"
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	cfg, err := f.config()
+	if err != nil {
+		return err
+	}
+	log, err := f.logger(io)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	seeded, err := demo.Seed(ctx, a)
+	if err != nil {
+		return fmt.Errorf("seed the demo cooperative: %w", err)
+	}
+	return a.Serve(ctx, func(url string) {
+		out := io.out
+		fmt.Fprintf(out, "\nAllmende demo is running at %s\n\n", url)
+		fmt.Fprintf(out, "Sign in with any of these (password %q):\n", demo.Password)
+		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+		for _, acc := range demo.Accounts {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", acc.Role, acc.Email, acc.Name)
+		}
+		tw.Flush()
+		if len(seeded.Invitations) > 0 {
+			fmt.Fprintf(out, "\nInvitation codes to try joining at %s/signup:\n", url)
+			for _, c := range seeded.Invitations {
+				fmt.Fprintf(out, "  %s\n", c)
+			}
+		}
+		fmt.Fprintf(out, "\nData folder: %s (delete it to start over). Stop with Ctrl+C.\n", cfg.DataDir)
+	})
+}

@@ -1,0 +1,197 @@
+// Package app wires the cooperative together: configuration → data folder
+// → store → services → HTTP server and background jobs, and takes them down
+// again in order on shutdown.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/store"
+	"github.com/allmende/allmende/internal/web"
+	"github.com/allmende/allmende/internal/work"
+)
+
+// Config is everything a server needs to start.
+type Config struct {
+	// DataDir holds the SQLite database (unless DB is set), blobs and,
+	// later, the transparency log and keys.
+	DataDir string
+	// DB is a PostgreSQL URL; empty means SQLite in DataDir.
+	DB string
+	// Addr is the listen address, e.g. ":8080".
+	Addr string
+	// SecureCookies marks cookies Secure even on plain HTTP, for servers
+	// behind a TLS-terminating proxy.
+	SecureCookies bool
+}
+
+// App is a running cooperative.
+type App struct {
+	cfg      Config
+	log      *slog.Logger
+	DB       *store.DB
+	Blobs    *store.Blobs
+	Ledger   *ledger.Ledger
+	Members  *member.Service
+	Datanets *datanet.Service
+	Work     *work.Service
+	Web      *web.Server
+	registry *prometheus.Registry
+}
+
+// Open prepares the data folder and database and builds the services. It
+// either returns a ready App or an error and leaves nothing behind that it
+// created.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error) {
+	if cfg.DataDir == "" {
+		return nil, errors.New("no data folder: pass --data DIR")
+	}
+	created, err := prepareDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil && created {
+			// Leave no half-made data folder behind.
+			os.RemoveAll(cfg.DataDir)
+		}
+	}()
+	dbURL := cfg.DB
+	if dbURL == "" {
+		dbURL = filepath.Join(cfg.DataDir, "allmende.db")
+	}
+	db, err := store.Open(ctx, dbURL, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			db.Close()
+		}
+	}()
+	blobs, err := store.OpenBlobs(filepath.Join(cfg.DataDir, "blobs"))
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	a = &App{cfg: cfg, log: log, DB: db, Blobs: blobs, registry: reg}
+	a.Ledger = ledger.New(db)
+	a.Members = member.NewService(db, a.Ledger)
+	a.Datanets = datanet.NewService(db)
+	a.Work = work.NewService(db, blobs)
+	a.Web = web.New(web.Deps{
+		DB: db, Blobs: blobs, Members: a.Members, Datanets: a.Datanets, Work: a.Work,
+		Log: log, Registry: reg, SecureCookies: cfg.SecureCookies,
+	})
+	return a, nil
+}
+
+// prepareDataDir creates the folder if needed and proves it is writable
+// before anything is put into it.
+func prepareDataDir(dir string) (created bool, err error) {
+	if st, err := os.Stat(dir); err == nil {
+		if !st.IsDir() {
+			return false, fmt.Errorf("data folder %s is a file, not a folder: choose another --data", dir)
+		}
+	} else if errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return false, fmt.Errorf("cannot create data folder %s: %v; choose another --data or fix the permissions", dir, unwrapPathError(err))
+		}
+		created = true
+	} else {
+		return false, fmt.Errorf("data folder %s: %v", dir, unwrapPathError(err))
+	}
+	probe := filepath.Join(dir, ".allmende-write-test")
+	if err := os.WriteFile(probe, nil, 0o600); err != nil {
+		if created {
+			os.RemoveAll(dir)
+		}
+		return false, fmt.Errorf("data folder %s is not writable: %v; choose another --data or fix the permissions", dir, unwrapPathError(err))
+	}
+	os.Remove(probe)
+	return created, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Serve listens on cfg.Addr and serves until ctx is cancelled, then shuts
+// down gracefully: in-flight requests get ten seconds to finish, background
+// jobs stop, and the database is left consistent. ready is called with the
+// server's URL once it accepts connections.
+func (a *App) Serve(ctx context.Context, ready func(url string)) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("address %s is already in use: stop the other server or choose another --addr", a.cfg.Addr)
+		}
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { a.runJobs(jobsCtx) })
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(URL(ln.Addr()))
+	}
+	select {
+	case err = <-serveErr:
+	case <-ctx.Done():
+		a.log.Info("shutting down")
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err = srv.Shutdown(shutdownCtx)
+		cancel()
+	}
+	stopJobs()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// URL is how a person reaches a listener: "localhost" for an address that
+// listens everywhere.
+func URL(addr net.Addr) string {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if host == "" || host == "::" || host == "0.0.0.0" || strings.HasPrefix(host, "[::]") {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

@@ -1,0 +1,48 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/allmende/allmende/internal/store"
+)
+
+// Periodic chores and how often they run.
+const (
+	jobExpireSessions = "sessions.expire"
+	choreEvery        = time.Hour
+)
+
+func (a *App) runJobs(ctx context.Context) {
+	r := store.NewRunner(a.DB, a.log, map[string]store.Handler{
+		jobExpireSessions: func(ctx context.Context, _ store.Job) error {
+			n, err := a.Members.DeleteExpiredSessions(ctx)
+			if n > 0 {
+				a.log.Info("expired sessions removed", "count", n)
+			}
+			return err
+		},
+	})
+	go a.schedule(ctx, jobExpireSessions, choreEvery)
+	r.Run(ctx, 2)
+}
+
+// schedule queues a chore now and then every interval. The unique key
+// means replicas that all schedule it still queue it once.
+func (a *App) schedule(ctx context.Context, kind string, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		err := a.DB.InTx(ctx, func(tx *store.Tx) error {
+			return store.Enqueue(ctx, tx, kind, nil, store.JobOptions{UniqueKey: kind})
+		})
+		if err != nil && ctx.Err() == nil {
+			a.log.Error("schedule chore", "kind", kind, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

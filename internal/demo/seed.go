@@ -1,0 +1,150 @@
+// Package demo seeds a small cooperative so that a newcomer can sign in and
+// look around: a steward, members, a requester, a datanet, an annotation
+// project with real photos (from the lego-battery COCO set in
+// shared/data), and open invitation codes.
+package demo
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"image"
+	_ "image/jpeg" // the demo photos are JPEGs
+	"io/fs"
+	"path"
+	"time"
+
+	"github.com/allmende/allmende/internal/app"
+	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/work"
+)
+
+//go:embed images/*.jpg
+var images embed.FS
+
+// Password is every demo account's password. It is printed on start: the
+// demo is for looking around, not for real data.
+const Password = "allmende-demo"
+
+// Account is a demo sign-in.
+type Account struct {
+	Email, Name string
+	Role        member.Role
+}
+
+// Accounts are the seeded members, steward first.
+var Accounts = []Account{
+	{"stella@example.org", "Stella (steward)", member.RoleSteward},
+	{"ada@example.org", "Ada", member.RoleMember},
+	{"grace@example.org", "Grace", member.RoleMember},
+	{"linus@example.org", "Linus", member.RoleMember},
+	{"rita@example.org", "Rita (requester)", member.RoleRequester},
+}
+
+// Seeded is what a person needs to try the demo.
+type Seeded struct {
+	Invitations []string
+}
+
+// Seed fills an empty cooperative. On one that already has members it
+// changes nothing and returns the steward's open invitations, so a demo can
+// be stopped and started again without losing what was done in it.
+func Seed(ctx context.Context, a *app.App) (Seeded, error) {
+	n, err := a.Members.Count(ctx)
+	if err != nil {
+		return Seeded{}, err
+	}
+	if n > 0 {
+		return openInvitations(ctx, a)
+	}
+	var ids = map[member.Role]member.Member{}
+	for _, acc := range Accounts {
+		m, err := a.Members.Found(ctx, acc.Email, acc.Name, Password, acc.Role)
+		if err != nil {
+			return Seeded{}, fmt.Errorf("seed member %s: %w", acc.Email, err)
+		}
+		if _, ok := ids[acc.Role]; !ok {
+			ids[acc.Role] = m
+		}
+	}
+	steward, requester := ids[member.RoleSteward], ids[member.RoleRequester]
+	for range 2 {
+		if _, err := a.Members.Invite(ctx, steward, member.RoleMember); err != nil {
+			return Seeded{}, fmt.Errorf("seed invitation: %w", err)
+		}
+	}
+	_, err = a.Datanets.Create(ctx, requester.ID, datanet.Datanet{
+		Slug:       "tenancy-qa-de",
+		Name:       "Tenancy questions in plain German",
+		Domain:     "legal aid",
+		Client:     "Berliner Mieterberatung (demo client)",
+		Purpose:    "Fine-tune an assistant that explains tenants' rights in plain language, free for tenants to use.",
+		Licence:    "CC BY-SA 4.0",
+		RecordKind: datanet.KindQA,
+	})
+	if err != nil {
+		return Seeded{}, fmt.Errorf("seed datanet: %w", err)
+	}
+	p, err := a.Work.Create(ctx, requester.ID, work.Project{
+		Slug:         "lego-battery-boxes",
+		Name:         "Find the battery",
+		Client:       "Brickworks Robotics (demo client)",
+		Purpose:      "Teach a pick-and-place robot arm to find the battery box in Lego builds.",
+		TaskType:     work.BoundingBox,
+		Labels:       []string{"battery"},
+		Instructions: "Draw one tight box around each Lego battery box. Include the switch; leave out the cables.",
+		Redundancy:   3,
+		PayPerTask:   40,
+	})
+	if err != nil {
+		return Seeded{}, fmt.Errorf("seed project: %w", err)
+	}
+	if err := addImages(ctx, a.Work, p.ID); err != nil {
+		return Seeded{}, err
+	}
+	if err := a.Work.Approve(ctx, p.ID); err != nil {
+		return Seeded{}, fmt.Errorf("approve project: %w", err)
+	}
+	return openInvitations(ctx, a)
+}
+
+func addImages(ctx context.Context, w *work.Service, projectID int64) error {
+	files, err := fs.Glob(images, "images/*.jpg")
+	if err != nil {
+		return err
+	}
+	for _, name := range files {
+		b, err := images.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
+		if err != nil {
+			return fmt.Errorf("demo image %s: %w", name, err)
+		}
+		if err := w.AddImage(ctx, projectID, path.Base(name), "image/jpeg", cfg.Width, cfg.Height, bytes.NewReader(b)); err != nil {
+			return fmt.Errorf("demo image %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func openInvitations(ctx context.Context, a *app.App) (Seeded, error) {
+	steward, err := a.Members.ByEmail(ctx, Accounts[0].Email)
+	if err != nil {
+		return Seeded{}, nil // the steward was changed by hand; nothing to show
+	}
+	invs, err := a.Members.Invitations(ctx, steward.ID)
+	if err != nil {
+		return Seeded{}, err
+	}
+	var s Seeded
+	for _, inv := range invs {
+		if inv.Status(time.Now()) == "open" {
+			s.Invitations = append(s.Invitations, inv.Code)
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,160 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/allmende/allmende/internal/app"
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/store"
+	"github.com/allmende/allmende/internal/store/storetest"
+)
+
+const password = "correct horse battery"
+
+// fixture is a cooperative behind a test HTTP server: a steward (stella),
+// two members (ada, bob) who joined by invitation, and a session token
+// for each.
+type fixture struct {
+	t      testing.TB
+	app    *app.App
+	srv    *httptest.Server
+	tokens map[string]string
+	ids    map[string]string // public ids
+}
+
+func newFixture(t testing.TB, d store.Dialect) *fixture {
+	t.Helper()
+	cfg := app.Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0"}
+	if d == store.Postgres {
+		cfg.DB = storetest.URL(t, d)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	a, err := app.Open(t.Context(), cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	f := &fixture{t: t, app: a, tokens: map[string]string{}, ids: map[string]string{}}
+	f.srv = httptest.NewServer(a.Web)
+	t.Cleanup(f.srv.Close)
+
+	ctx := t.Context()
+	stella, err := a.Members.Found(ctx, "stella@example.org", "Stella", password, member.RoleSteward)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ids["stella"] = stella.PublicID
+	for _, name := range []string{"ada", "bob"} {
+		inv, err := a.Members.Invite(ctx, stella, member.RoleMember)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := a.Members.SignUp(ctx, member.SignUp{Code: inv.Code, Email: name + "@example.org", Name: name, Password: password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.ids[name] = m.PublicID
+	}
+	for _, name := range []string{"stella", "ada", "bob"} {
+		f.tokens[name] = f.signIn(name + "@example.org")
+	}
+	return f
+}
+
+func (f *fixture) signIn(email string) string {
+	f.t.Helper()
+	sess, err := f.app.Members.SignIn(f.t.Context(), email, password)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return sess.Token
+}
+
+// invite creates a fresh invitation code from the steward.
+func (f *fixture) invite() string {
+	f.t.Helper()
+	stella, err := f.app.Members.ByPublicID(f.t.Context(), f.ids["stella"])
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	inv, err := f.app.Members.Invite(f.t.Context(), stella, member.RoleMember)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return inv.Code
+}
+
+// expand replaces {ada}, {bob}, {stella} with public ids and {invite} with
+// a fresh invitation code.
+func (f *fixture) expand(s string) string {
+	for name, id := range f.ids {
+		s = strings.ReplaceAll(s, "{"+name+"}", id)
+	}
+	for strings.Contains(s, "{invite}") {
+		s = strings.Replace(s, "{invite}", f.invite(), 1)
+	}
+	return s
+}
+
+// do sends a request as the named member (by bearer token), or anonymously.
+func (f *fixture) do(as, method, path, contentType, body string, header http.Header) *http.Response {
+	f.t.Helper()
+	req, err := http.NewRequestWithContext(f.t.Context(), method, f.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if as != "" {
+		req.Header.Set("Authorization", "Bearer "+f.tokens[as])
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return resp
+}
+
+func readBody(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// apiErrorShape checks that body is exactly the API's one error shape.
+func apiErrorShape(t *testing.T, body string) (code string, fields map[string]string) {
+	t.Helper()
+	var e struct {
+		Error struct {
+			Code    string            `json:"code"`
+			Message string            `json:"message"`
+			Fields  map[string]string `json:"fields"`
+		} `json:"error"`
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil || e.Error.Code == "" || e.Error.Message == "" {
+		t.Fatalf("not the API error shape (%v): %s", err, body)
+	}
+	return e.Error.Code, e.Error.Fields
+}

@@ -1,0 +1,52 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/problem"
+)
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *member.Session) {
+	ctx := r.Context()
+	invitations, err := s.Members.Invitations(ctx, sess.Member.ID)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	open := 0
+	for _, inv := range invitations {
+		if inv.Status(time.Now()) == "open" {
+			open++
+		}
+	}
+	projects, err := s.Work.Approved(ctx)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	datanets, err := s.Datanets.List(ctx)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "dashboard.html", "Dashboard", map[string]any{
+		"OpenInvitations": open,
+		"Projects":        projects,
+		"Datanets":        datanets,
+	})
+}
+
+// itemImage serves an item's image to signed-in members. Images are
+// addressed by content hash, so they never change and can be cached.
+func (s *Server) itemImage(w http.ResponseWriter, r *http.Request, _ *member.Session) {
+	f, err := s.Blobs.Open(r.PathValue("blob"))
+	if err != nil {
+		s.pageError(w, r, problem.New(problem.NotFound, "no such image"))
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+	http.ServeContent(w, r, "", time.Time{}, f)
+}

@@ -1,0 +1,52 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// router is what routes registers on: an *http.ServeMux, or a recorder in
+// tests that checks the OpenAPI document against the routes.
+type router interface {
+	HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request))
+	Handle(pattern string, h http.Handler)
+}
+
+// routes lists every endpoint. API routes are also described in
+// openapi.json; a test keeps the two in step.
+func (s *Server) routes(mux router) {
+	// Pages.
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /signin", s.signinForm)
+	mux.HandleFunc("POST /signin", s.signin)
+	mux.HandleFunc("GET /signup", s.signupForm)
+	mux.HandleFunc("POST /signup", s.signup)
+	mux.HandleFunc("POST /signout", s.signout)
+	mux.HandleFunc("GET /dashboard", s.memberPage(s.dashboard))
+	mux.HandleFunc("GET /invitations", s.memberPage(s.invitationsPage))
+	mux.HandleFunc("POST /invitations", s.memberPage(s.invitationCreate))
+	mux.HandleFunc("POST /invitations/{code}/revoke", s.memberPage(s.invitationRevoke))
+	mux.HandleFunc("GET /members", s.stewardPage(s.membersPage))
+	mux.HandleFunc("POST /members/{id}", s.stewardPage(s.memberUpdate))
+	mux.HandleFunc("GET /items/{blob}", s.memberPage(s.itemImage))
+	mux.Handle("GET /static/", staticHandler())
+
+	// JSON API.
+	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
+	mux.HandleFunc("POST /api/v1/signup", s.apiSignup)
+	mux.HandleFunc("POST /api/v1/sessions", s.apiSignin)
+	mux.HandleFunc("DELETE /api/v1/sessions/current", s.apiMember(s.apiSignout))
+	mux.HandleFunc("GET /api/v1/me", s.apiMember(s.apiMe))
+	mux.HandleFunc("GET /api/v1/members", s.apiMember(s.apiMembers))
+	mux.HandleFunc("GET /api/v1/members/{id}", s.apiMember(s.apiMemberGet))
+	mux.HandleFunc("PATCH /api/v1/members/{id}", s.apiMember(s.apiMemberUpdate))
+	mux.HandleFunc("GET /api/v1/members/{id}/invitations", s.apiMember(s.apiInvitations))
+	mux.HandleFunc("POST /api/v1/members/{id}/invitations", s.apiMember(s.apiInvitationCreate))
+	mux.HandleFunc("DELETE /api/v1/members/{id}/invitations/{code}", s.apiMember(s.apiInvitationRevoke))
+	mux.HandleFunc("/api/", s.apiNotFound)
+
+	// Operations.
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))
+}
