@@ -32,6 +32,7 @@ var commands = []command{
 	{"demo", "run a seeded demo cooperative on an embedded database", runDemo},
 	{"serve", "run the cooperative's server", runServe},
 	{"steward", "create a steward (the first member of a new cooperative)", runSteward},
+	{"aggregate", "infer true answers and worker reliability from crowd answers (CSV)", runAggregate},
 }
 
 // errUsage marks an error that was caused by the command line, so main exits
