@@ -28,6 +28,11 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	ln, err := app.Listen(f.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	a, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -37,7 +42,7 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return fmt.Errorf("seed the demo cooperative: %w", err)
 	}
-	return a.Serve(ctx, func(url string) {
+	return a.Serve(ctx, ln, func(url string) {
 		out := io.out
 		fmt.Fprintf(out, "\nAllmende demo is running at %s\n\n", url)
 		fmt.Fprintf(out, "Sign in with any of these (password %q):\n", demo.Password)

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -47,11 +48,12 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, io stdio) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		usage(io.err)
+		return 2
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(io.out)
-		if len(args) == 0 {
-			return 2
-		}
 		return 0
 	}
 	for _, c := range commands {
@@ -89,25 +91,33 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'allmende <command> --help' for the flags of a command.")
 }
 
-// newFlags returns a flag set that reports errors instead of exiting, and
-// prints the command's summary above its flags on --help.
+// newFlags returns a flag set whose --help prints the command's synopsis
+// above its flags.
 func newFlags(name, synopsis string, io stdio) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.err)
 	fs.Usage = func() {
-		fmt.Fprintf(io.err, "Usage: allmende %s\n\n", synopsis)
+		fmt.Fprintf(fs.Output(), "Usage: allmende %s\n\n", synopsis)
 		fs.PrintDefaults()
 	}
 	return fs
 }
 
-// parseFlags parses args and turns flag errors into usage errors.
+// parseFlags parses args. --help prints the usage; a bad flag becomes one
+// line that says what is wrong and where to look, rather than the whole
+// usage text.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	out := fs.Output()
+	var buf bytes.Buffer
+	fs.SetOutput(&buf)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		_, _ = out.Write(buf.Bytes())
+		return err
+	case err != nil:
+		return fmt.Errorf("%w: %v (see 'allmende %s --help')", errUsage, err, fs.Name())
 	}
 	return nil
 }

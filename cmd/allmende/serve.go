@@ -31,7 +31,7 @@ func (f *serverFlags) config() (app.Config, error) {
 	if f.db != "" && !strings.HasPrefix(f.db, "postgres://") && !strings.HasPrefix(f.db, "postgresql://") {
 		return app.Config{}, fmt.Errorf("%w: --db must be a postgres:// URL (leave it out to use SQLite in --data)", errUsage)
 	}
-	return app.Config{DataDir: f.data, DB: f.db, Addr: f.addr, SecureCookies: f.secureCookies}, nil
+	return app.Config{DataDir: f.data, DB: f.db, SecureCookies: f.secureCookies}, nil
 }
 
 func (f *serverFlags) logger(io stdio) (*slog.Logger, error) {
@@ -67,6 +67,11 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	ln, err := app.Listen(f.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	a, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -75,7 +80,7 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	if n, err := a.Members.Count(ctx); err == nil && n == 0 {
 		log.Warn("this cooperative has no members yet; create the first steward with: allmende steward --data " + cfg.DataDir + " --email you@example.org --name 'Your Name'")
 	}
-	return a.Serve(ctx, func(url string) {
+	return a.Serve(ctx, ln, func(url string) {
 		log.Info("allmende is serving", "url", url, "data", cfg.DataDir, "db", dialectName(cfg))
 	})
 }

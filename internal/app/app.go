@@ -35,8 +35,6 @@ type Config struct {
 	DataDir string
 	// DB is a PostgreSQL URL; empty means SQLite in DataDir.
 	DB string
-	// Addr is the listen address, e.g. ":8080".
-	Addr string
 	// SecureCookies marks cookies Secure even on plain HTTP, for servers
 	// behind a TLS-terminating proxy.
 	SecureCookies bool
@@ -118,7 +116,7 @@ func prepareDataDir(dir string) (created bool, err error) {
 		}
 		created = true
 	} else {
-		return false, fmt.Errorf("data folder %s: %v", dir, unwrapPathError(err))
+		return false, fmt.Errorf("cannot use data folder %s: %v; choose another --data", dir, unwrapPathError(err))
 	}
 	probe := filepath.Join(dir, ".allmende-write-test")
 	if err := os.WriteFile(probe, nil, 0o600); err != nil {
@@ -142,18 +140,25 @@ func unwrapPathError(err error) error {
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
 
-// Serve listens on cfg.Addr and serves until ctx is cancelled, then shuts
-// down gracefully: in-flight requests get ten seconds to finish, background
-// jobs stop, and the database is left consistent. ready is called with the
-// server's URL once it accepts connections.
-func (a *App) Serve(ctx context.Context, ready func(url string)) error {
-	ln, err := net.Listen("tcp", a.cfg.Addr)
-	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			return fmt.Errorf("address %s is already in use: stop the other server or choose another --addr", a.cfg.Addr)
-		}
-		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+// Listen opens the server's address. Commands call it before Open, so
+// that a busy port is reported before anything is created on disk.
+func Listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("address %s is already in use: stop the other server or choose another --addr", addr)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s: %v; choose another --addr", addr, err)
+	}
+	return ln, nil
+}
+
+// Serve serves on ln until ctx is cancelled, then shuts down gracefully:
+// in-flight requests get ten seconds to finish, background jobs stop, and
+// the database is left consistent. ready is called with the server's URL
+// once it accepts connections.
+func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(url string)) error {
+	var err error
 	srv := &http.Server{
 		Handler:           a.Web,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -68,11 +68,14 @@ func redactURL(url string) string {
 }
 
 func shortPgError(err error) string {
+	msg := err.Error()
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ce) {
-		return ce.Unwrap().Error()
+		msg = ce.Unwrap().Error()
 	}
-	return err.Error()
+	// pgx reports each address it tried on its own line; the first says it.
+	first, _, _ := strings.Cut(msg, "\n")
+	return first
 }
 
 func isPostgresUniqueViolation(err error) bool {

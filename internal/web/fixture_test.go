@@ -32,7 +32,7 @@ type fixture struct {
 
 func newFixture(t testing.TB, d store.Dialect) *fixture {
 	t.Helper()
-	cfg := app.Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0"}
+	cfg := app.Config{DataDir: t.TempDir()}
 	if d == store.Postgres {
 		cfg.DB = storetest.URL(t, d)
 	}

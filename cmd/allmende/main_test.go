@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer that a server goroutine can write while
+// the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func runMain(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(t.Context(), args, stdio{strings.NewReader(""), &out, &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestHelpForEveryCommand(t *testing.T) {
+	code, out, _ := runMain(t, "--help")
+	if code != 0 {
+		t.Fatalf("--help exit %d", code)
+	}
+	for _, c := range commands {
+		if !strings.Contains(out, c.name) {
+			t.Errorf("--help does not list %s", c.name)
+		}
+		code, _, errOut := runMain(t, c.name, "--help")
+		if code != 0 || !strings.Contains(errOut, "Usage: allmende "+c.name) {
+			t.Errorf("%s --help: exit %d, output %q", c.name, code, errOut)
+		}
+	}
+}
+
+// Bad command lines and unusable data folders or databases give one line
+// that says what to do, a non-zero exit, and leave nothing behind.
+func TestBadStartsExplainThemselves(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a-file")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fresh := filepath.Join(dir, "fresh")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no command", nil, 2, "Usage: allmende <command>"},
+		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{"unknown flag", []string{"serve", "--bogus"}, 2, "flag provided but not defined: -bogus (see 'allmende serve --help')"},
+		{"stray argument", []string{"serve", "extra"}, 2, `unexpected argument "extra"`},
+		{"not a postgres url", []string{"serve", "--data", fresh, "--db", "mysql://x"}, 2, "--db must be a postgres:// URL"},
+		{"bad log level", []string{"serve", "--data", fresh, "--log-level", "loud"}, 2, "--log-level must be"},
+		{"data folder is a file", []string{"serve", "--data", file}, 1, "is a file, not a folder"},
+		{"data folder cannot be created", []string{"serve", "--data", filepath.Join(file, "sub")}, 1, "cannot use data folder"},
+		{"database unreachable", []string{"serve", "--data", fresh, "--db", "postgres://nobody@127.0.0.1:1/none"}, 1, "cannot reach PostgreSQL at postgres://nobody@127.0.0.1:1/none"},
+		{"port in use", []string{"serve", "--data", fresh, "--addr", "127.0.0.1:" + busyPort(t)}, 1, "is already in use"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runMain(t, tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Fatalf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, tt.code, tt.want)
+			}
+			if tt.code != 2 && strings.Count(strings.TrimSpace(errOut), "\n") > 0 && tt.name != "port in use" {
+				t.Fatalf("more than one line: %q", errOut)
+			}
+		})
+	}
+	// Every failing start above used the fresh folder (or could not make
+	// one); none may have left it behind, half-made.
+	if _, err := os.Stat(fresh); err == nil {
+		t.Fatalf("a failed start left a data folder behind at %s", fresh)
+	}
+}
+
+func busyPort(t *testing.T) string {
+	srv := &http.Server{}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	_, port, _ := strings.Cut(ln.Addr().String(), ":")
+	return port
+}
+
+// TestServeShutsDownGracefully starts the server, checks it is healthy,
+// cancels it as SIGTERM would, and starts it again on the same folder.
+func TestServeShutsDownGracefully(t *testing.T) {
+	dir := t.TempDir()
+	for round := range 2 {
+		ctx, cancel := context.WithCancel(t.Context())
+		var errb syncBuffer
+		done := make(chan int, 1)
+		go func() {
+			done <- run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, stdio{strings.NewReader(""), &bytes.Buffer{}, &errb})
+		}()
+		url := waitFor(t, &errb, regexp.MustCompile(`url=(http://\S+)`))
+		resp, err := http.Get(url + "/healthz")
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("round %d: health %v %v", round, resp, err)
+		}
+		resp.Body.Close()
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Fatalf("round %d: exit %d after shutdown: %s", round, code, errb.String())
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("server did not shut down")
+		}
+		if !strings.Contains(errb.String(), "shutting down") {
+			t.Fatalf("no shutdown logged: %s", errb.String())
+		}
+	}
+}
+
+func waitFor(t *testing.T, b *syncBuffer, re *regexp.Regexp) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := re.FindStringSubmatch(b.String()); m != nil {
+			return m[1]
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("never saw %s in: %s", re, b.String())
+	return ""
+}
