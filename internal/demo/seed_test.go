@@ -1,0 +1,55 @@
+package demo_test
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/allmende/allmende/internal/app"
+	"github.com/allmende/allmende/internal/demo"
+	"github.com/allmende/allmende/internal/store"
+	"github.com/allmende/allmende/internal/store/storetest"
+)
+
+// The demo must come up seeded on both databases, and starting it again on
+// the same data must neither fail nor seed twice.
+func TestSeedIsCompleteAndIdempotent(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			cfg := app.Config{DataDir: t.TempDir()}
+			if d == store.Postgres {
+				cfg.DB = storetest.URL(t, d)
+			}
+			for round := range 2 {
+				a, err := app.Open(t.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				seeded, err := demo.Seed(t.Context(), a)
+				if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+				if len(seeded.Invitations) != 2 {
+					t.Fatalf("round %d: %d open invitations, want 2", round, len(seeded.Invitations))
+				}
+				if n, _ := a.Members.Count(t.Context()); n != len(demo.Accounts) {
+					t.Fatalf("round %d: %d members, want %d", round, n, len(demo.Accounts))
+				}
+				for _, acc := range demo.Accounts {
+					if _, err := a.Members.SignIn(t.Context(), acc.Email, demo.Password); err != nil {
+						t.Fatalf("demo sign-in %s: %v", acc.Email, err)
+					}
+				}
+				projects, _ := a.Work.Approved(t.Context())
+				if len(projects) != 1 || projects[0].Items != 6 {
+					t.Fatalf("round %d: projects %+v, want one approved with 6 images", round, projects)
+				}
+				datanets, _ := a.Datanets.List(t.Context())
+				if len(datanets) != 1 || !datanets[0].Open {
+					t.Fatalf("round %d: datanets %+v", round, datanets)
+				}
+				a.Close()
+			}
+		})
+	}
+}
