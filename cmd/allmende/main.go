@@ -33,6 +33,7 @@ var commands = []command{
 	{"demo", "run a seeded demo cooperative on an embedded database", runDemo},
 	{"serve", "run the cooperative's server", runServe},
 	{"steward", "create a steward (the first member of a new cooperative)", runSteward},
+	{"log", "verify the public transparency log (and measure it)", runLog},
 	{"aggregate", "infer true answers and worker reliability from crowd answers (CSV)", runAggregate},
 }
 

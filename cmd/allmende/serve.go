@@ -16,6 +16,7 @@ type serverFlags struct {
 	secureCookies  bool
 	logLevel       string
 	logFormat      string
+	logOrigin      string
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
@@ -25,13 +26,14 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure even over plain HTTP (set this behind a TLS proxy)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&f.logOrigin, "log-origin", "", "name of the transparency log in its checkpoints, e.g. coop.example/log (default: this host's name + /log; fixed once the log exists)")
 }
 
 func (f *serverFlags) config() (app.Config, error) {
 	if f.db != "" && !strings.HasPrefix(f.db, "postgres://") && !strings.HasPrefix(f.db, "postgresql://") {
 		return app.Config{}, fmt.Errorf("%w: --db must be a postgres:// URL (leave it out to use SQLite in --data)", errUsage)
 	}
-	return app.Config{DataDir: f.data, DB: f.db, SecureCookies: f.secureCookies}, nil
+	return app.Config{DataDir: f.data, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin}, nil
 }
 
 func (f *serverFlags) logger(io stdio) (*slog.Logger, error) {

@@ -19,11 +19,13 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"k8s.io/klog/v2"
 
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/store"
+	"github.com/allmende/allmende/internal/tlog"
 	"github.com/allmende/allmende/internal/web"
 	"github.com/allmende/allmende/internal/work"
 )
@@ -38,6 +40,12 @@ type Config struct {
 	// SecureCookies marks cookies Secure even on plain HTTP, for servers
 	// behind a TLS-terminating proxy.
 	SecureCookies bool
+	// LogOrigin names the transparency log in its checkpoints: the URL of
+	// /log without the scheme. Empty means this host's name + "/log".
+	LogOrigin string
+	// LogCheckpointInterval is how often a new checkpoint is signed while
+	// the log grows; zero means the log's default (one second).
+	LogCheckpointInterval time.Duration
 }
 
 // App is a running cooperative.
@@ -50,6 +58,7 @@ type App struct {
 	Members  *member.Service
 	Datanets *datanet.Service
 	Work     *work.Service
+	Log      *tlog.Log
 	Web      *web.Server
 	registry *prometheus.Registry
 }
@@ -61,6 +70,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	if cfg.DataDir == "" {
 		return nil, errors.New("no data folder: pass --data DIR")
 	}
+	// Tessera logs through klog; send it to our structured log.
+	klog.SetSlogLogger(log)
 	created, err := prepareDataDir(cfg.DataDir)
 	if err != nil {
 		return nil, err
@@ -88,16 +99,39 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	if err != nil {
 		return nil, err
 	}
+	keyFile := filepath.Join(cfg.DataDir, "log.key")
+	origin := cfg.LogOrigin
+	if origin == "" {
+		// Keep the origin the log was created with; name a new log after
+		// this host.
+		if o, kerr := tlog.KeyOrigin(keyFile); kerr == nil {
+			origin = o
+		} else {
+			origin = DefaultLogOrigin()
+		}
+	}
+	tl, err := tlog.Open(ctx, tlog.Config{
+		Dir:     filepath.Join(cfg.DataDir, "log"),
+		KeyFile: keyFile,
+		// The publisher appends up to 1024 events at a time; let one
+		// append be one batch on disk (fewer fsyncs per event).
+		BatchMaxSize:       1024,
+		Origin:             origin,
+		CheckpointInterval: cfg.LogCheckpointInterval,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("transparency log: %w", err)
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	a = &App{cfg: cfg, log: log, DB: db, Blobs: blobs, registry: reg}
+	a = &App{cfg: cfg, log: log, DB: db, Blobs: blobs, Log: tl, registry: reg}
 	a.Ledger = ledger.New(db)
 	a.Members = member.NewService(db, a.Ledger)
 	a.Datanets = datanet.NewService(db)
 	a.Work = work.NewService(db, blobs)
 	a.Web = web.New(web.Deps{
-		DB: db, Blobs: blobs, Members: a.Members, Datanets: a.Datanets, Work: a.Work,
+		DB: db, Blobs: blobs, Members: a.Members, Datanets: a.Datanets, Work: a.Work, Ledger: a.Ledger, TLog: tl,
 		Log: log, Registry: reg, SecureCookies: cfg.SecureCookies,
 	})
 	return a, nil
@@ -137,8 +171,22 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close releases the log and the database.
+func (a *App) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return errors.Join(a.Log.Close(ctx), a.DB.Close())
+}
+
+// DefaultLogOrigin is the checkpoint origin when none is configured: this
+// host's name followed by /log, the path the log is served at.
+func DefaultLogOrigin() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	return strings.ToLower(host) + "/log"
+}
 
 // Listen opens the server's address. Commands call it before Open, so
 // that a busy port is reported before anything is created on disk.
@@ -168,7 +216,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(url string)
 	}
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	wg.Go(func() { a.runJobs(jobsCtx) })
+	wg.Go(func() { a.Background(jobsCtx) })
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -189,6 +237,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(url string)
 		err = nil
 	}
 	return err
+}
+
+// Background runs what works behind the web server — the job runner and
+// the ledger publisher — until ctx is cancelled.
+func (a *App) Background(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Go(func() { a.runJobs(ctx) })
+	wg.Go(func() { a.publish(ctx) })
+	wg.Wait()
 }
 
 // URL is how a person reaches a listener: "localhost" for an address that

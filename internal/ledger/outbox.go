@@ -99,7 +99,22 @@ var ErrAlreadyLogged = errors.New("ledger: event already has another log index")
 func (l *Ledger) MarkLogged(ctx context.Context, indexes map[string]uint64) error {
 	now := store.Now()
 	return l.db.InTx(ctx, func(tx *store.Tx) error {
+		// One prepared statement per row: a single UPDATE … FROM (VALUES …)
+		// was tried and SQLite planned it as a scan per value.
+		update, err := tx.PrepareContext(ctx, `UPDATE ledger_events SET log_index = $2, logged_at = $3 WHERE event_id = $1 AND log_index IS NULL`)
+		if err != nil {
+			return fmt.Errorf("ledger: mark logged: %w", err)
+		}
+		defer update.Close()
 		for id, idx := range indexes {
+			res, err := update.ExecContext(ctx, id, int64(idx), now)
+			if err != nil {
+				return fmt.Errorf("ledger: mark logged: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				continue
+			}
+			// Rare: the event is unknown or already has an index.
 			var cur sql.NullInt64
 			if err := tx.QueryRowContext(ctx, `SELECT log_index FROM ledger_events WHERE event_id = $1`, id).Scan(&cur); err != nil {
 				if errors.Is(err, sql.ErrNoRows) {
@@ -107,14 +122,8 @@ func (l *Ledger) MarkLogged(ctx context.Context, indexes map[string]uint64) erro
 				}
 				return fmt.Errorf("ledger: mark logged: %w", err)
 			}
-			if cur.Valid {
-				if uint64(cur.Int64) != idx {
-					return fmt.Errorf("%w: event %s at %d and %d", ErrAlreadyLogged, id, cur.Int64, idx)
-				}
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE ledger_events SET log_index = $2, logged_at = $3 WHERE event_id = $1`, id, int64(idx), now); err != nil {
-				return fmt.Errorf("ledger: mark logged: %w", err)
+			if uint64(cur.Int64) != idx {
+				return fmt.Errorf("%w: event %s at %d and %d", ErrAlreadyLogged, id, cur.Int64, idx)
 			}
 		}
 		return nil

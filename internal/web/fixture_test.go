@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/allmende/allmende/internal/app"
 	"github.com/allmende/allmende/internal/member"
@@ -32,7 +34,7 @@ type fixture struct {
 
 func newFixture(t testing.TB, d store.Dialect) *fixture {
 	t.Helper()
-	cfg := app.Config{DataDir: t.TempDir()}
+	cfg := app.Config{DataDir: t.TempDir(), LogCheckpointInterval: 100 * time.Millisecond}
 	if d == store.Postgres {
 		cfg.DB = storetest.URL(t, d)
 	}
@@ -45,6 +47,11 @@ func newFixture(t testing.TB, d store.Dialect) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
+	// The job runner and the ledger publisher, as under Serve.
+	bg, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.Background(bg); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
 	f := &fixture{t: t, app: a, tokens: map[string]string{}, ids: map[string]string{}}
 	f.srv = httptest.NewServer(a.Web)
 	t.Cleanup(f.srv.Close)

@@ -30,6 +30,7 @@ func (s *Server) routes(mux router) {
 	mux.HandleFunc("GET /members", s.stewardPage(s.membersPage))
 	mux.HandleFunc("POST /members/{id}", s.stewardPage(s.memberUpdate))
 	mux.HandleFunc("GET /items/{blob}", s.memberPage(s.itemImage))
+	mux.HandleFunc("GET /audit", s.audit)
 	mux.Handle("GET /static/", staticHandler())
 
 	// JSON API.
@@ -44,6 +45,11 @@ func (s *Server) routes(mux router) {
 	mux.HandleFunc("GET /api/v1/members/{id}/invitations", s.apiMember(s.apiInvitations))
 	mux.HandleFunc("POST /api/v1/members/{id}/invitations", s.apiMember(s.apiInvitationCreate))
 	mux.HandleFunc("DELETE /api/v1/members/{id}/invitations/{code}", s.apiMember(s.apiInvitationRevoke))
+	mux.HandleFunc("GET /api/v1/members/{id}/events", s.apiMember(s.apiEvents))
+	mux.HandleFunc("GET /api/v1/events/{event}/receipt", s.apiMember(s.apiReceipt))
+
+	// The public transparency log, per C2SP tlog-tiles.
+	mux.Handle("GET /log/", s.logHandler())
 	mux.HandleFunc("/api/", s.apiNotFound)
 
 	// Operations.

@@ -11,8 +11,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/store"
+	"github.com/allmende/allmende/internal/tlog"
 	"github.com/allmende/allmende/internal/work"
 )
 
@@ -23,7 +25,10 @@ type Deps struct {
 	Members  *member.Service
 	Datanets *datanet.Service
 	Work     *work.Service
-	Log      *slog.Logger
+	Ledger   *ledger.Ledger
+	// TLog is the public transparency log, served at /log/.
+	TLog *tlog.Log
+	Log  *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	// SecureCookies forces the Secure flag on cookies even when the request

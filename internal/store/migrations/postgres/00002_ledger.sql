@@ -13,9 +13,10 @@ CREATE TABLE ledger_events (
     salt       BYTEA,
     content    BYTEA,
     created_at BIGINT NOT NULL,
-    log_index  BIGINT UNIQUE,
+    log_index  BIGINT,
     logged_at  BIGINT
 );
+CREATE UNIQUE INDEX ledger_events_log_index ON ledger_events (log_index) WHERE log_index IS NOT NULL;
 CREATE INDEX ledger_events_pending ON ledger_events (seq) WHERE log_index IS NULL;
 CREATE INDEX ledger_events_member ON ledger_events (member_id, seq);
 

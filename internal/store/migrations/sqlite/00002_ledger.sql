@@ -13,9 +13,10 @@ CREATE TABLE ledger_events (
     salt       BLOB,
     content    BLOB,
     created_at INTEGER NOT NULL,
-    log_index  INTEGER UNIQUE,
+    log_index  INTEGER,
     logged_at  INTEGER
 );
+CREATE UNIQUE INDEX ledger_events_log_index ON ledger_events (log_index) WHERE log_index IS NOT NULL;
 CREATE INDEX ledger_events_pending ON ledger_events (seq) WHERE log_index IS NULL;
 CREATE INDEX ledger_events_member ON ledger_events (member_id, seq);
 

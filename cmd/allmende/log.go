@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/tlog/client"
+	"github.com/allmende/allmende/internal/tlog/receipt"
+)
+
+// logCommands are the subcommands of `allmende log`.
+var logCommands = []command{
+	{name: "verify", summary: "check the public log: checkpoint signature, tiles, consistency with a saved state, a receipt", run: runLogVerify},
+	{name: "bench", summary: "measure raw log appends and ledger events end to end on this machine", run: runLogBench},
+}
+
+// runLog dispatches `allmende log <subcommand>`.
+func runLog(ctx context.Context, args []string, io stdio) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(io.err, "Usage: allmende log <subcommand> [flags]")
+		fmt.Fprintln(io.err)
+		fmt.Fprintln(io.err, "Subcommands:")
+		for _, c := range logCommands {
+			fmt.Fprintf(io.err, "  %-8s %s\n", c.name, c.summary)
+		}
+		if len(args) == 0 {
+			return fmt.Errorf("%w: missing subcommand", errUsage)
+		}
+		return flag.ErrHelp
+	}
+	for _, c := range logCommands {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], io)
+		}
+	}
+	return fmt.Errorf("%w: unknown subcommand %q; run 'allmende log --help' for the list", errUsage, args[0])
+}
+
+func runLogVerify(ctx context.Context, args []string, io stdio) error {
+	fs := newFlags("log verify", "log verify --url URL --key KEYFILE [--state FILE] [--receipt FILE [--entry FILE]]", io)
+	logURL := fs.String("url", "", "base URL of the log, e.g. https://coop.example/log/ (required)")
+	keyFile := fs.String("key", "", "file holding the log's note verifier key, as served at /log/key (required)")
+	stateFile := fs.String("state", "", "file keeping the last verified checkpoint; checked for consistency, then updated")
+	receiptFile := fs.String("receipt", "", "a receipt (c2sp.org/tlog-proof) to check against the log")
+	entryFile := fs.String("entry", "", "the exact bytes of the entry the receipt is for (default: the entry inside the receipt)")
+	audit := fs.Bool("audit", true, "download and check every entry and tile added since the saved state (all of them without --state)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *logURL == "" || *keyFile == "" {
+		return fmt.Errorf("%w: --url and --key are required", errUsage)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	if *entryFile != "" && *receiptFile == "" {
+		return fmt.Errorf("%w: --entry needs --receipt", errUsage)
+	}
+
+	vkey, err := os.ReadFile(*keyFile)
+	if err != nil {
+		return fmt.Errorf("reading the log key: %w", err)
+	}
+	c, err := client.New(*logURL, string(vkey), nil)
+	if err != nil {
+		return err
+	}
+	opts := client.VerifyOptions{Audit: *audit}
+	if *stateFile != "" {
+		if opts.Saved, err = client.LoadState(*stateFile, c.Verifier()); err != nil {
+			return err
+		}
+	}
+	if *receiptFile != "" {
+		raw, err := os.ReadFile(*receiptFile)
+		if err != nil {
+			return fmt.Errorf("reading the receipt: %w", err)
+		}
+		if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+			// Allmende's JSON receipt: check that the entry's commitment
+			// opens to the salt and content first, then the proof as usual.
+			lr, err := ledger.ParseReceipt(raw)
+			if err != nil {
+				return fmt.Errorf("receipt %s: %w", *receiptFile, err)
+			}
+			if opts.Receipt, _, err = lr.Verify(c.Verifier()); err != nil {
+				return fmt.Errorf("receipt %s: %w", *receiptFile, err)
+			}
+			opts.Entry = []byte(lr.Entry)
+			if lr.Erased {
+				fmt.Fprintf(io.out, "commitment  the event was erased: its entry stays in the log but no longer opens to anything\n")
+			} else {
+				fmt.Fprintf(io.out, "commitment  the entry's commitment opens to the receipt's salt and content %s\n", lr.Content)
+			}
+		} else if opts.Receipt, err = receipt.Parse(raw); err != nil {
+			return fmt.Errorf("receipt %s: %w", *receiptFile, err)
+		}
+		if *entryFile != "" {
+			if opts.Entry, err = os.ReadFile(*entryFile); err != nil {
+				return fmt.Errorf("reading the entry: %w", err)
+			}
+		}
+	}
+
+	rep, err := c.Verify(ctx, opts)
+	printReport(io, c, opts, rep)
+	if err != nil {
+		return err
+	}
+	if *stateFile != "" {
+		if err := client.SaveState(*stateFile, rep.Latest); err != nil {
+			return err
+		}
+		fmt.Fprintf(io.out, "state       saved the checkpoint of size %d to %s\n", rep.Latest.Size, *stateFile)
+	}
+	fmt.Fprintln(io.out, "OK")
+	return nil
+}
+
+// printReport prints one line per check that passed, so that on failure the
+// reader sees how far verification got before the error.
+func printReport(io stdio, c *client.Client, o client.VerifyOptions, rep *client.Report) {
+	v := c.Verifier()
+	if cp := rep.Latest; cp != nil {
+		fmt.Fprintf(io.out, "checkpoint  %s size %d root %s: signature verified with key %s+%08x\n",
+			cp.Origin, cp.Size, base64.StdEncoding.EncodeToString(cp.Hash), v.Name(), v.KeyHash())
+	}
+	if rep.Tree {
+		fmt.Fprintf(io.out, "tiles       the tiles of the tree's right edge hash to the checkpoint root\n")
+	}
+	if o.Saved == nil {
+		if rep.Tree {
+			fmt.Fprintf(io.out, "state       no saved checkpoint to compare with\n")
+		}
+	} else if rep.Consistent {
+		fmt.Fprintf(io.out, "consistent the log still contains the saved tree of size %d (consistency proof of %d hashes)\n", o.Saved.Size, rep.ConsistencyProof)
+	}
+	if a := rep.Audit; a != nil {
+		fmt.Fprintf(io.out, "audit       entries %d to %d (%d entries, %d bundles, %d tiles) hash to the checkpoint root and match the tiles\n",
+			a.From, a.To, a.To-a.From, a.Bundles, a.Tiles)
+	}
+	if cp := rep.ReceiptCheckpoint; cp != nil {
+		fmt.Fprintf(io.out, "receipt     entry %d is in the signed tree of size %d (inclusion proof of %d hashes), which the latest tree contains\n",
+			o.Receipt.Index, cp.Size, len(o.Receipt.Proof))
+	}
+}

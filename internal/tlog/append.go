@@ -1,0 +1,83 @@
+package tlog
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/transparency-dev/tessera"
+)
+
+// ErrEntryTooLarge is returned by Append for an entry longer than
+// MaxEntrySize; no entry of that call is appended.
+var ErrEntryTooLarge = errors.New("log entry too large")
+
+// ErrOutcomeUnknown is wrapped by Append's error when the entries were handed
+// to the log but it cannot say whether they were appended (the context ended
+// first, or the write failed half-way). Some may be in the log: reconcile
+// with Entries before appending them again.
+var ErrOutcomeUnknown = errors.New("outcome of append unknown")
+
+// Append adds entries to the log, in the order given, and returns the index
+// of each. It returns once every entry is durably in the tree: the entry
+// bundles, tiles and tree state are written and fsynced, so the entries
+// survive a crash and will be in the next checkpoint. Use AwaitCheckpoint to
+// wait for that checkpoint.
+//
+// Concurrent calls are batched together; entries of one call stay in order
+// but may interleave with those of other calls. Append copies the entries.
+func (l *Log) Append(ctx context.Context, entries [][]byte) ([]uint64, error) {
+	for i, e := range entries {
+		if len(e) > MaxEntrySize {
+			return nil, fmt.Errorf("append: entry %d has %d bytes (at most %d): %w", i, len(e), MaxEntrySize, ErrEntryTooLarge)
+		}
+	}
+	futures := make([]tessera.IndexFuture, len(entries))
+	for i, e := range entries {
+		// Tessera hashes the entry now but writes it later, so the caller
+		// must not be able to change it in between.
+		futures[i] = l.appender.Add(ctx, tessera.NewEntry(bytes.Clone(e)))
+	}
+
+	indices := make([]uint64, len(entries))
+	done := make(chan error, 1)
+	go func() {
+		for i, f := range futures {
+			idx, err := f()
+			if err != nil {
+				done <- fmt.Errorf("entry %d: %w", i, err)
+				return
+			}
+			indices[i] = idx.Index
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			return nil, fmt.Errorf("append: %w: %w", ErrOutcomeUnknown, err)
+		}
+		return indices, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("append: %w: %w", ErrOutcomeUnknown, ctx.Err())
+	}
+}
+
+// AwaitCheckpoint waits until the published checkpoint covers the first size
+// entries, that is, every index below size, and returns it.
+func (l *Log) AwaitCheckpoint(ctx context.Context, size uint64) (*Checkpoint, error) {
+	if size == 0 {
+		return l.Checkpoint(ctx)
+	}
+	last := func() (tessera.Index, error) { return tessera.Index{Index: size - 1}, nil }
+	_, raw, err := l.awaiter.Await(ctx, last)
+	if err != nil {
+		return nil, fmt.Errorf("await checkpoint of size %d: %w", size, err)
+	}
+	cp, err := l.openCheckpoint(raw)
+	if err != nil {
+		return nil, fmt.Errorf("await checkpoint of size %d: %w", size, err)
+	}
+	return cp, nil
+}
