@@ -34,6 +34,7 @@ var commands = []command{
 	{"serve", "run the cooperative's server", runServe},
 	{"steward", "create a steward (the first member of a new cooperative)", runSteward},
 	{"log", "verify the public transparency log (and measure it)", runLog},
+	{"pii", "find or redact personal data in text, one document per line (scan, redact)", runPII},
 	{"aggregate", "infer true answers and worker reliability from crowd answers (CSV)", runAggregate},
 }
 
