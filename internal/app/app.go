@@ -127,6 +127,18 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 
 	a = &App{cfg: cfg, log: log, DB: db, Blobs: blobs, Log: tl, registry: reg}
 	a.Ledger = ledger.New(db)
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "allmende_ledger_events_pending",
+		Help: "Ledger events committed but not yet in the transparency log.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		s, err := a.Ledger.Stats(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(s.Pending)
+	}))
 	a.Members = member.NewService(db, a.Ledger)
 	a.Datanets = datanet.NewService(db)
 	a.Work = work.NewService(db, blobs)

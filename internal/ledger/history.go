@@ -61,7 +61,9 @@ type Stats struct {
 // Stats counts events, and those still waiting for the log.
 func (l *Ledger) Stats(ctx context.Context) (Stats, error) {
 	var s Stats
-	err := l.db.Read().QueryRowContext(ctx, `SELECT count(*), count(*) - count(log_index) FROM ledger_events`).Scan(&s.Events, &s.Pending)
+	err := l.db.Read().QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM ledger_events),
+		(SELECT count(*) FROM ledger_events WHERE log_index IS NULL)`).Scan(&s.Events, &s.Pending)
 	if err != nil {
 		return Stats{}, fmt.Errorf("ledger: stats: %w", err)
 	}

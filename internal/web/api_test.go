@@ -211,6 +211,7 @@ func TestPagesNeedTheRightMember(t *testing.T) {
 		{"unknown page", nil, "GET", "/nowhere", 404, "", ""},
 		{"health", nil, "GET", "/healthz", 200, "", `"ok"`},
 		{"metrics", nil, "GET", "/metrics", 200, "", "allmende_http_requests_total"},
+		{"outbox metric", nil, "GET", "/metrics", 200, "", "allmende_ledger_events_pending"},
 		{"openapi", nil, "GET", "/api/v1/openapi.json", 200, "", `"openapi": "3.1.0"`},
 	}
 	for _, tt := range tests {

@@ -8,13 +8,18 @@ import (
 
 	"github.com/allmende/allmende/internal/browsertest"
 	"github.com/allmende/allmende/internal/store"
+	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // TestBrowserSignInDashboardSignOut clicks through the first thing every
 // member does, in a real Chromium: sign in (after a wrong password), see
 // the dashboard, sign out, and find the dashboard closed again.
 func TestBrowserSignInDashboardSignOut(t *testing.T) {
-	f := newFixture(t, store.SQLite)
+	storetest.Each(t, browserSignInDashboardSignOut)
+}
+
+func browserSignInDashboardSignOut(t *testing.T, db *store.DB) {
+	f := newFixture(t, db.Dialect())
 	ctx := browsertest.New(t)
 	base := f.srv.URL
 
@@ -57,7 +62,7 @@ func TestBrowserSignInDashboardSignOut(t *testing.T) {
 			t.Fatalf("dashboard section %s: %v", section, err)
 		}
 	}
-	shot := browsertest.Screenshot(t, ctx, "dashboard")
+	shot := browsertest.Screenshot(t, ctx, "dashboard-"+string(db.Dialect()))
 	t.Logf("dashboard screenshot: %s", shot)
 
 	err = chromedp.Do(ctx,
