@@ -33,6 +33,8 @@ var commands = []command{
 	{"demo", "run a seeded demo cooperative on an embedded database", runDemo},
 	{"serve", "run the cooperative's server", runServe},
 	{"steward", "create a steward (the first member of a new cooperative)", runSteward},
+	{"export", "write a datanet's records as JSON Lines or CSV, optionally k-anonymous", runExport},
+	{"backup", "write a backup of the data folder (without keys)", runBackup},
 	{"log", "verify the public transparency log (and measure it)", runLog},
 	{"pii", "find or redact personal data in text, one document per line (scan, redact)", runPII},
 	{"aggregate", "infer true answers and worker reliability from crowd answers (CSV)", runAggregate},

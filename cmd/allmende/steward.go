@@ -42,6 +42,9 @@ func runSteward(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	// The server may be running: leave its transparency log alone; the
+	// "member joined" event waits in the outbox for it.
+	cfg.Offline = true
 	log, err := f.logger(io)
 	if err != nil {
 		return err

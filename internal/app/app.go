@@ -26,6 +26,7 @@ import (
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/tlog"
+	"github.com/allmende/allmende/internal/vault"
 	"github.com/allmende/allmende/internal/web"
 	"github.com/allmende/allmende/internal/work"
 )
@@ -46,6 +47,10 @@ type Config struct {
 	// LogCheckpointInterval is how often a new checkpoint is signed while
 	// the log grows; zero means the log's default (one second).
 	LogCheckpointInterval time.Duration
+	// Offline opens the cooperative for a command-line tool that runs
+	// beside the server (export, backup, steward): the database and the
+	// vault, but not the transparency log, which belongs to the server.
+	Offline bool
 }
 
 // App is a running cooperative.
@@ -56,6 +61,7 @@ type App struct {
 	Blobs    *store.Blobs
 	Ledger   *ledger.Ledger
 	Members  *member.Service
+	Vault    *vault.Vault
 	Datanets *datanet.Service
 	Work     *work.Service
 	Log      *tlog.Log
@@ -99,29 +105,17 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	if err != nil {
 		return nil, err
 	}
-	keyFile := filepath.Join(cfg.DataDir, "log.key")
-	origin := cfg.LogOrigin
-	if origin == "" {
-		// Keep the origin the log was created with; name a new log after
-		// this host.
-		if o, kerr := tlog.KeyOrigin(keyFile); kerr == nil {
-			origin = o
-		} else {
-			origin = DefaultLogOrigin()
+	var tl *tlog.Log
+	if !cfg.Offline {
+		if tl, err = openLog(ctx, cfg); err != nil {
+			return nil, err
 		}
 	}
-	tl, err := tlog.Open(ctx, tlog.Config{
-		Dir:     filepath.Join(cfg.DataDir, "log"),
-		KeyFile: keyFile,
-		// The publisher appends up to 1024 events at a time; let one
-		// append be one batch on disk (fewer fsyncs per event).
-		BatchMaxSize:       1024,
-		Origin:             origin,
-		CheckpointInterval: cfg.LogCheckpointInterval,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("transparency log: %w", err)
-	}
+	defer func() {
+		if err != nil && tl != nil {
+			tl.Close(context.WithoutCancel(ctx))
+		}
+	}()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -140,7 +134,13 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 		return float64(s.Pending)
 	}))
 	a.Members = member.NewService(db, a.Ledger)
-	a.Datanets = datanet.NewService(db)
+	v, err := vault.Open(db, filepath.Join(cfg.DataDir, "vault.key"))
+	if err != nil {
+		return nil, err
+	}
+	a.Vault = v
+	a.Datanets = datanet.NewService(db, a.Ledger, v, blobs, filepath.Join(cfg.DataDir, "dedup"))
+	a.Datanets.Log = log
 	a.Work = work.NewService(db, blobs)
 	a.Web = web.New(web.Deps{
 		DB: db, Blobs: blobs, Members: a.Members, Datanets: a.Datanets, Work: a.Work, Ledger: a.Ledger, TLog: tl,
@@ -187,7 +187,38 @@ func unwrapPathError(err error) error {
 func (a *App) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return errors.Join(a.Log.Close(ctx), a.DB.Close())
+	var logErr error
+	if a.Log != nil {
+		logErr = a.Log.Close(ctx)
+	}
+	return errors.Join(a.Datanets.Close(), logErr, a.DB.Close())
+}
+
+func openLog(ctx context.Context, cfg Config) (*tlog.Log, error) {
+	keyFile := filepath.Join(cfg.DataDir, "log.key")
+	origin := cfg.LogOrigin
+	if origin == "" {
+		// Keep the origin the log was created with; name a new log after
+		// this host.
+		if o, err := tlog.KeyOrigin(keyFile); err == nil {
+			origin = o
+		} else {
+			origin = DefaultLogOrigin()
+		}
+	}
+	tl, err := tlog.Open(ctx, tlog.Config{
+		Dir:     filepath.Join(cfg.DataDir, "log"),
+		KeyFile: keyFile,
+		// The publisher appends up to 1024 events at a time; let one
+		// append be one batch on disk (fewer fsyncs per event).
+		BatchMaxSize:       1024,
+		Origin:             origin,
+		CheckpointInterval: cfg.LogCheckpointInterval,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("transparency log: %w", err)
+	}
+	return tl, nil
 }
 
 // DefaultLogOrigin is the checkpoint origin when none is configured: this

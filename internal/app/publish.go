@@ -15,6 +15,9 @@ const publishLock = 0x616c6d6c6f67 // "almlog"
 // errors it cannot ride out (other than a log that is behind the database,
 // which needs a person and is logged as such).
 func (a *App) publish(ctx context.Context) {
+	if a.Log == nil {
+		return
+	}
 	release, err := a.DB.Lock(ctx, publishLock)
 	if err != nil {
 		if ctx.Err() == nil {

@@ -1,17 +1,29 @@
 // Package datanet runs the cooperative's data pools. A datanet says openly
-// whom its data serves — the client, the purpose, the licence — so that
-// every contributor knows where their work goes before they give it.
+// whom its data serves — the client, the purpose, the licence, the reward
+// rules — so that every contributor knows where their work goes before they
+// give it. Contributions come in through one pipeline (intake.go): validate,
+// redact personal data, fingerprint, refuse duplicates, seal with the
+// contributor's key, and record a ledger event, all in one transaction.
 package datanet
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
+	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
+	"github.com/allmende/allmende/internal/vault"
 )
 
 // RecordKind is the shape of the records a datanet accepts.
@@ -24,39 +36,80 @@ const (
 	KindRecording RecordKind = "recording"
 )
 
+// DefaultNearDuplicate is the Jaccard similarity from which a text counts
+// as a near duplicate of one already in the datanet.
+const DefaultNearDuplicate = 0.8
+
 // Datanet is a pool of domain data.
 type Datanet struct {
-	ID         int64
-	Slug       string
-	Name       string
-	Domain     string
-	Client     string
-	Purpose    string
-	Licence    string
-	RecordKind RecordKind
-	Open       bool
-	CreatedAt  time.Time
+	ID          int64      `json:"-"`
+	Slug        string     `json:"slug"`
+	Name        string     `json:"name"`
+	Domain      string     `json:"domain"`
+	Client      string     `json:"client"`
+	Purpose     string     `json:"purpose"`
+	Licence     string     `json:"licence"`
+	RewardRules string     `json:"reward_rules"`
+	RecordKind  RecordKind `json:"record_kind"`
+	// Fields are extra metadata fields records may carry (e.g. "age",
+	// "region"), the quasi-identifiers an export can make k-anonymous.
+	Fields []string `json:"fields"`
+	// Labels, for image datanets, are the allowed labels.
+	Labels []string `json:"labels"`
+	// NearDuplicate is the similarity threshold, in (0, 1].
+	NearDuplicate float64   `json:"near_duplicate"`
+	TermsVersion  int       `json:"terms_version"`
+	Open          bool      `json:"open"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// Stats are a datanet's public numbers.
+type Stats struct {
+	Records      int `json:"records"`
+	Contributors int `json:"contributors"`
 }
 
 // Service is the datanets' part of the cooperative.
 type Service struct {
-	db *store.DB
+	db     *store.DB
+	ledger *ledger.Ledger
+	vault  *vault.Vault
+	blobs  *store.Blobs
+	dedup  *dedupIndexes
+
+	// Log receives what goes wrong out of band (an index write after a
+	// commit); nil means slog's default.
+	Log *slog.Logger
+
+	// intake serialises contributions per datanet, so two near-duplicate
+	// records submitted at once cannot both pass the check.
+	intakeMu sync.Map // datanet id → *sync.Mutex
 }
 
-// NewService returns the datanet service.
-func NewService(db *store.DB) *Service { return &Service{db: db} }
+// NewService returns the datanet service. dedupDir holds the persisted
+// near-duplicate indexes.
+func NewService(db *store.DB, l *ledger.Ledger, v *vault.Vault, blobs *store.Blobs, dedupDir string) *Service {
+	return &Service{db: db, ledger: l, vault: v, blobs: blobs, dedup: newDedupIndexes(db, dedupDir)}
+}
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// Create adds a datanet, open for contributions.
-func (s *Service) Create(ctx context.Context, creatorID int64, d Datanet) (Datanet, error) {
+func (d *Datanet) validate() error {
 	f := problem.Fields{}
 	if !slugPattern.MatchString(d.Slug) || len(d.Slug) > 60 {
 		f.Add("slug", "lowercase letters, digits and dashes, at most 60")
 	}
-	for field, v := range map[string]string{"name": d.Name, "domain": d.Domain, "client": d.Client, "purpose": d.Purpose, "licence": d.Licence} {
-		if strings.TrimSpace(v) == "" {
-			f.Add(field, "is required")
+	for _, p := range []struct {
+		field string
+		v     *string
+		max   int
+	}{{"name", &d.Name, 120}, {"domain", &d.Domain, 120}, {"client", &d.Client, 200}, {"purpose", &d.Purpose, 2000}, {"licence", &d.Licence, 200}, {"reward_rules", &d.RewardRules, 2000}} {
+		*p.v = strings.TrimSpace(*p.v)
+		switch {
+		case *p.v == "" && p.field != "reward_rules":
+			f.Add(p.field, "is required")
+		case utf8.RuneCountInString(*p.v) > p.max:
+			f.Add(p.field, "at most %d characters", p.max)
 		}
 	}
 	switch d.RecordKind {
@@ -64,16 +117,57 @@ func (s *Service) Create(ctx context.Context, creatorID int64, d Datanet) (Datan
 	default:
 		f.Add("record_kind", "must be text, qa, image or recording")
 	}
-	if err := f.Err(); err != nil {
+	if d.NearDuplicate == 0 {
+		d.NearDuplicate = DefaultNearDuplicate
+	}
+	if d.NearDuplicate < 0.5 || d.NearDuplicate > 1 {
+		f.Add("near_duplicate", "must be between 0.5 and 1")
+	}
+	fieldName := regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
+	for _, name := range d.Fields {
+		if !fieldName.MatchString(name) || slices.Contains([]string{"text", "question", "answer", "labels", "boxes", "id"}, name) {
+			f.Add("fields", "%q is not a usable field name (lowercase, digits, _, not a record part)", name)
+		}
+	}
+	if len(d.Fields) > 20 {
+		f.Add("fields", "at most 20 fields")
+	}
+	if len(d.Labels) > 0 && d.RecordKind != KindImage {
+		f.Add("labels", "only image datanets have labels")
+	}
+	for _, l := range d.Labels {
+		if strings.TrimSpace(l) == "" || utf8.RuneCountInString(l) > 60 {
+			f.Add("labels", "labels are 1 to 60 characters")
+		}
+	}
+	return f.Err()
+}
+
+// MayCreate says whether a member with this role may create datanets.
+func MayCreate(role string) bool { return role == "steward" || role == "requester" }
+
+// Create adds a datanet, open for contributions.
+func (s *Service) Create(ctx context.Context, creatorID int64, d Datanet) (Datanet, error) {
+	if err := d.validate(); err != nil {
 		return Datanet{}, err
 	}
-	d.Open = true
+	if d.Fields == nil {
+		d.Fields = []string{}
+	}
+	if d.Labels == nil {
+		d.Labels = []string{}
+	}
+	d.Open, d.TermsVersion = true, 1
 	d.CreatedAt = time.Now().UTC()
+	fields, _ := json.Marshal(d.Fields)
+	labels, _ := json.Marshal(d.Labels)
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		return tx.QueryRowContext(ctx, `
-			INSERT INTO datanets (slug, name, domain, client, purpose, licence, record_kind, status, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9) RETURNING id`,
-			d.Slug, d.Name, d.Domain, d.Client, d.Purpose, d.Licence, string(d.RecordKind), creatorID, d.CreatedAt.UnixMilli()).Scan(&d.ID)
+			INSERT INTO datanets (slug, name, domain, client, purpose, licence, record_kind, status, created_by, created_at,
+			                      reward_rules, terms_version, near_duplicate, fields, labels)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			d.Slug, d.Name, d.Domain, d.Client, d.Purpose, d.Licence, string(d.RecordKind), creatorID, d.CreatedAt.UnixMilli(),
+			d.RewardRules, d.TermsVersion, d.NearDuplicate, string(fields), string(labels)).Scan(&d.ID)
 	})
 	if store.IsUniqueViolation(err) {
 		return Datanet{}, &problem.Error{Kind: problem.Conflict, Message: "a datanet with this slug exists", Fields: map[string]string{"slug": "taken"}}
@@ -84,26 +178,92 @@ func (s *Service) Create(ctx context.Context, creatorID int64, d Datanet) (Datan
 	return d, nil
 }
 
+const datanetColumns = `id, slug, name, domain, client, purpose, licence, record_kind, status, created_at,
+	reward_rules, terms_version, near_duplicate, fields, labels`
+
+func scanDatanet(row interface{ Scan(...any) error }) (Datanet, error) {
+	var d Datanet
+	var status, fields, labels string
+	var created int64
+	err := row.Scan(&d.ID, &d.Slug, &d.Name, &d.Domain, &d.Client, &d.Purpose, &d.Licence, &d.RecordKind, &status, &created,
+		&d.RewardRules, &d.TermsVersion, &d.NearDuplicate, &fields, &labels)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Datanet{}, problem.New(problem.NotFound, "no such datanet")
+	}
+	if err != nil {
+		return Datanet{}, fmt.Errorf("read datanet: %w", err)
+	}
+	d.Open = status == "open"
+	d.CreatedAt = store.Time(created)
+	if err := json.Unmarshal([]byte(fields), &d.Fields); err != nil {
+		return Datanet{}, fmt.Errorf("datanet %s fields: %w", d.Slug, err)
+	}
+	if err := json.Unmarshal([]byte(labels), &d.Labels); err != nil {
+		return Datanet{}, fmt.Errorf("datanet %s labels: %w", d.Slug, err)
+	}
+	return d, nil
+}
+
 // List returns every datanet, open ones first.
 func (s *Service) List(ctx context.Context) ([]Datanet, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `
-		SELECT id, slug, name, domain, client, purpose, licence, record_kind, status, created_at
-		FROM datanets ORDER BY status DESC, name`)
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+datanetColumns+` FROM datanets ORDER BY status DESC, name`)
 	if err != nil {
 		return nil, fmt.Errorf("list datanets: %w", err)
 	}
 	defer rows.Close()
 	var out []Datanet
 	for rows.Next() {
-		var d Datanet
-		var status string
-		var created int64
-		if err := rows.Scan(&d.ID, &d.Slug, &d.Name, &d.Domain, &d.Client, &d.Purpose, &d.Licence, &d.RecordKind, &status, &created); err != nil {
-			return nil, fmt.Errorf("list datanets: %w", err)
+		d, err := scanDatanet(rows)
+		if err != nil {
+			return nil, err
 		}
-		d.Open = status == "open"
-		d.CreatedAt = store.Time(created)
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// BySlug returns one datanet.
+func (s *Service) BySlug(ctx context.Context, slug string) (Datanet, error) {
+	return scanDatanet(s.db.Read().QueryRowContext(ctx, `SELECT `+datanetColumns+` FROM datanets WHERE slug = $1`, slug))
+}
+
+// Stats counts a datanet's accepted records and the members behind them.
+func (s *Service) Stats(ctx context.Context, datanetID int64) (Stats, error) {
+	var st Stats
+	err := s.db.Read().QueryRowContext(ctx, `
+		SELECT count(*), count(DISTINCT member_id) FROM contributions WHERE datanet_id = $1 AND status = 'accepted'`, datanetID).
+		Scan(&st.Records, &st.Contributors)
+	if err != nil {
+		return Stats{}, fmt.Errorf("datanet stats: %w", err)
+	}
+	return st, nil
+}
+
+// SetOpen opens or closes a datanet for contributions. Only stewards and
+// the datanet's creator may.
+func (s *Service) SetOpen(ctx context.Context, memberID int64, steward bool, slug string, open bool) (Datanet, error) {
+	d, err := s.BySlug(ctx, slug)
+	if err != nil {
+		return Datanet{}, err
+	}
+	status := "closed"
+	if open {
+		status = "open"
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		var creator int64
+		if err := tx.QueryRowContext(ctx, `SELECT created_by FROM datanets WHERE id = $1`, d.ID).Scan(&creator); err != nil {
+			return err
+		}
+		if !steward && creator != memberID {
+			return problem.New(problem.Forbidden, "only a steward or the datanet's creator can open or close it")
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE datanets SET status = $2 WHERE id = $1`, d.ID, status)
+		return err
+	})
+	if err != nil {
+		return Datanet{}, err
+	}
+	d.Open = open
+	return d, nil
 }

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"image"
 	_ "image/jpeg" // the demo photos are JPEGs
@@ -18,6 +19,7 @@ import (
 	"github.com/allmende/allmende/internal/app"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/work"
 )
 
@@ -76,16 +78,21 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 		}
 	}
 	_, err = a.Datanets.Create(ctx, requester.ID, datanet.Datanet{
-		Slug:       "tenancy-qa-de",
-		Name:       "Tenancy questions in plain German",
-		Domain:     "legal aid",
-		Client:     "Berliner Mieterberatung (demo client)",
-		Purpose:    "Fine-tune an assistant that explains tenants' rights in plain language, free for tenants to use.",
-		Licence:    "CC BY-SA 4.0",
-		RecordKind: datanet.KindQA,
+		Slug:        "tenancy-qa-de",
+		Name:        "Tenancy questions in plain German",
+		Domain:      "legal aid",
+		Client:      "Berliner Mieterberatung (demo client)",
+		Purpose:     "Fine-tune an assistant that explains tenants' rights in plain language, free for tenants to use.",
+		Licence:     "CC BY-SA 4.0",
+		RewardRules: "Contributors share 70% of the assistant's revenue by attribution: each answer the assistant gives pays the records that shaped it.",
+		RecordKind:  datanet.KindQA,
+		Fields:      []string{"region"},
 	})
 	if err != nil {
 		return Seeded{}, fmt.Errorf("seed datanet: %w", err)
+	}
+	if err := seedContributions(ctx, a); err != nil {
+		return Seeded{}, err
 	}
 	p, err := a.Work.Create(ctx, requester.ID, work.Project{
 		Slug:         "lego-battery-boxes",
@@ -108,6 +115,38 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 		return Seeded{}, fmt.Errorf("approve project: %w", err)
 	}
 	return openInvitations(ctx, a)
+}
+
+// demoQA are the first records of the demo datanet, by Ada and Grace.
+var demoQA = []struct{ who, question, answer, region string }{
+	{"ada@example.org", "Darf mein Vermieter die Kaution einfach behalten?", "Nein. Er darf sie nur mit offenen Forderungen verrechnen, etwa für Schäden über die normale Abnutzung hinaus, und muss innerhalb von etwa sechs Monaten abrechnen.", "Berlin"},
+	{"ada@example.org", "Wie viel darf die Miete nach einer Modernisierung steigen?", "Höchstens acht Prozent der Modernisierungskosten pro Jahr, und in sechs Jahren nicht mehr als drei Euro pro Quadratmeter.", "Berlin"},
+	{"grace@example.org", "Muss ich Schönheitsreparaturen machen, wenn ich ausziehe?", "Nur wenn der Mietvertrag das wirksam regelt; starre Fristen und Klauseln für eine unrenoviert übernommene Wohnung sind meist unwirksam.", "Hamburg"},
+}
+
+func seedContributions(ctx context.Context, a *app.App) error {
+	d, err := a.Datanets.BySlug(ctx, "tenancy-qa-de")
+	if err != nil {
+		return err
+	}
+	for _, qa := range demoQA {
+		m, err := a.Members.ByEmail(ctx, qa.who)
+		if err != nil {
+			return err
+		}
+		if _, err := a.Datanets.ConsentAction(ctx, m.ID, d.Slug, "grant"); err != nil && !problem.Is(err, problem.Conflict) {
+			return fmt.Errorf("seed consent: %w", err)
+		}
+		rec, _ := json.Marshal(map[string]any{"question": qa.question, "answer": qa.answer, "fields": map[string]string{"region": qa.region}})
+		sub, err := d.ParseRecords(datanet.FormatJSON, bytes.NewReader(rec))
+		if err != nil {
+			return err
+		}
+		if _, err := a.Datanets.Contribute(ctx, m.ID, d.Slug, sub, datanet.IntakeOptions{}); err != nil {
+			return fmt.Errorf("seed contribution: %w", err)
+		}
+	}
+	return nil
 }
 
 func addImages(ctx context.Context, w *work.Service, projectID int64) error {

@@ -48,6 +48,9 @@ func TestSeedIsCompleteAndIdempotent(t *testing.T) {
 				if len(datanets) != 1 || !datanets[0].Open {
 					t.Fatalf("round %d: datanets %+v", round, datanets)
 				}
+				if st, _ := a.Datanets.Stats(t.Context(), datanets[0].ID); st.Records != 3 || st.Contributors != 2 {
+					t.Fatalf("round %d: datanet stats %+v, want 3 records from 2 members", round, st)
+				}
 				a.Close()
 			}
 		})

@@ -129,3 +129,13 @@ func (l *Ledger) MarkLogged(ctx context.Context, indexes map[string]uint64) erro
 		return nil
 	})
 }
+
+// Forget deletes the private half of an event — its salt and content — so
+// that its public entry can no longer be opened or linked to anyone. It is
+// part of erasure and cannot be undone.
+func (l *Ledger) Forget(ctx context.Context, tx *store.Tx, eventID string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE ledger_events SET salt = NULL, content = NULL WHERE event_id = $1`, eventID); err != nil {
+		return fmt.Errorf("ledger: forget %s: %w", eventID, err)
+	}
+	return nil
+}

@@ -33,6 +33,9 @@ func sqliteParams(readOnly bool) url.Values {
 	if readOnly {
 		q.Set("_query_only", "1")
 	} else {
+		// Overwrite deleted rows with zeros, so that erased content (and
+		// destroyed keys) do not linger in free pages of the file.
+		q.Add("_pragma", "secure_delete(1)")
 		// Take the write lock at BEGIN: a deferred transaction that reads
 		// first and writes later can fail with SQLITE_BUSY mid-way when
 		// another process holds the lock; an immediate one waits up front.

@@ -143,3 +143,31 @@ func Now() int64 { return time.Now().UnixMilli() }
 
 // Time turns a stored Unix-millisecond value back into a time.
 func Time(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// Purge makes deletions final on disk where the database allows it: on
+// SQLite it checkpoints the write-ahead log into the main file (whose
+// deleted pages secure_delete has zeroed) and truncates the log, so no old
+// copy of an erased row stays in it. PostgreSQL reclaims deleted rows on
+// its own (autovacuum); its operators purge WAL archives by retention.
+func (db *DB) Purge(ctx context.Context) error {
+	if db.dialect != SQLite {
+		return nil
+	}
+	if _, err := db.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("purge: %w", err)
+	}
+	return nil
+}
+
+// Snapshot writes a consistent copy of a SQLite database to path (VACUUM
+// INTO), while the server may keep writing. PostgreSQL has its own tools
+// (pg_dump) and is refused here.
+func (db *DB) Snapshot(ctx context.Context, path string) error {
+	if db.dialect != SQLite {
+		return fmt.Errorf("snapshot: the database is PostgreSQL; back it up with pg_dump --exclude-table-data=member_keys --exclude-table-data=content_keys --exclude-table-data=sessions")
+	}
+	if _, err := db.write.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	return nil
+}

@@ -300,7 +300,7 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 
 func apiRoutes(t *testing.T) []string { return web.APIRoutes(t) }
 
-func mustMember(t *testing.T, f *fixture, name string) member.Member {
+func mustMember(t testing.TB, f *fixture, name string) member.Member {
 	m, err := f.app.Members.ByPublicID(t.Context(), f.ids[name])
 	if err != nil {
 		t.Fatal(err)

@@ -34,7 +34,7 @@ type fixture struct {
 
 func newFixture(t testing.TB, d store.Dialect) *fixture {
 	t.Helper()
-	cfg := app.Config{DataDir: t.TempDir(), LogCheckpointInterval: 100 * time.Millisecond}
+	cfg := app.Config{DataDir: dataDir(t), LogCheckpointInterval: 100 * time.Millisecond}
 	if d == store.Postgres {
 		cfg.DB = storetest.URL(t, d)
 	}
@@ -164,4 +164,25 @@ func apiErrorShape(t *testing.T, body string) (code string, fields map[string]st
 		t.Fatalf("not the API error shape (%v): %s", err, body)
 	}
 	return e.Error.Code, e.Error.Fields
+}
+
+// dataDir is a data folder removed when the test ends. It is not
+// t.TempDir: Tessera's background goroutines may still finish a file just
+// after the log is closed, and t.TempDir fails the test if the folder is
+// not empty at once; here removal is retried.
+func dataDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "allmende-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 50 {
+			if os.RemoveAll(dir) == nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+	return dir
 }

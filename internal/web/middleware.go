@@ -161,6 +161,12 @@ func (s *Server) stewardPage(h func(http.ResponseWriter, *http.Request, *member.
 	})
 }
 
+// apiAnyone wraps a public API endpoint; the session is nil for anonymous
+// callers.
+func (s *Server) apiAnyone(h func(http.ResponseWriter, *http.Request, *member.Session)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { h(w, r, currentSession(r)) }
+}
+
 // apiMember wraps an API endpoint that needs a signed-in member.
 func (s *Server) apiMember(h func(http.ResponseWriter, *http.Request, *member.Session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

@@ -31,7 +31,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *member.
 		s.pageError(w, r, err)
 		return
 	}
+	counts, err := s.Datanets.Counts(ctx, sess.Member.ID)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "dashboard.html", "Dashboard", map[string]any{
+		"Counts":          counts,
 		"OpenInvitations": open,
 		"Projects":        projects,
 		"Datanets":        datanets,

@@ -31,6 +31,16 @@ func (s *Server) routes(mux router) {
 	mux.HandleFunc("POST /members/{id}", s.stewardPage(s.memberUpdate))
 	mux.HandleFunc("GET /items/{blob}", s.memberPage(s.itemImage))
 	mux.HandleFunc("GET /audit", s.audit)
+	mux.HandleFunc("GET /datanets", s.datanetsPage)
+	mux.HandleFunc("GET /datanets/new", s.memberPage(s.datanetNewForm))
+	mux.HandleFunc("POST /datanets", s.memberPage(s.datanetCreate))
+	mux.HandleFunc("GET /datanets/{slug}", s.datanetPage)
+	mux.HandleFunc("POST /datanets/{slug}/consent", s.memberPage(s.datanetConsent))
+	mux.HandleFunc("POST /datanets/{slug}/open", s.memberPage(s.datanetOpen))
+	mux.HandleFunc("POST /datanets/{slug}/contribute", s.memberPage(s.datanetContribute))
+	mux.HandleFunc("GET /contributions", s.memberPage(s.contributionsPage))
+	mux.HandleFunc("POST /contributions/{id}/erase", s.memberPage(s.contributionErase))
+	mux.HandleFunc("POST /contributions/erase-all", s.memberPage(s.contributionEraseAll))
 	mux.Handle("GET /static/", staticHandler())
 
 	// JSON API.
@@ -46,6 +56,15 @@ func (s *Server) routes(mux router) {
 	mux.HandleFunc("POST /api/v1/members/{id}/invitations", s.apiMember(s.apiInvitationCreate))
 	mux.HandleFunc("DELETE /api/v1/members/{id}/invitations/{code}", s.apiMember(s.apiInvitationRevoke))
 	mux.HandleFunc("GET /api/v1/members/{id}/events", s.apiMember(s.apiEvents))
+	mux.HandleFunc("GET /api/v1/datanets", s.apiAnyone(s.apiDatanets))
+	mux.HandleFunc("POST /api/v1/datanets", s.apiMember(s.apiDatanetCreate))
+	mux.HandleFunc("GET /api/v1/datanets/{slug}", s.apiAnyone(s.apiDatanet))
+	mux.HandleFunc("PATCH /api/v1/datanets/{slug}", s.apiMember(s.apiDatanetUpdate))
+	mux.HandleFunc("POST /api/v1/datanets/{slug}/consent", s.apiMember(s.apiConsent))
+	mux.HandleFunc("POST /api/v1/datanets/{slug}/contributions", s.apiMember(s.apiContribute))
+	mux.HandleFunc("GET /api/v1/members/{id}/contributions", s.apiMember(s.apiContributions))
+	mux.HandleFunc("DELETE /api/v1/members/{id}/contributions", s.apiMember(s.apiEraseAll))
+	mux.HandleFunc("DELETE /api/v1/contributions/{id}", s.apiMember(s.apiErase))
 	mux.HandleFunc("GET /api/v1/events/{event}/receipt", s.apiMember(s.apiReceipt))
 
 	// The public transparency log, per C2SP tlog-tiles.

@@ -1,0 +1,203 @@
+package datanet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/allmende/allmende/internal/dedup"
+	"github.com/allmende/allmende/internal/store"
+)
+
+// dedupIndexes holds one near-duplicate index per datanet, persisted in the
+// data folder so that a restart does not have to rebuild it.
+//
+// The database is the truth: before each use an index catches up with
+// contributions accepted or erased since it last looked — by another
+// replica, or by this process before a crash between commit and index
+// update — so it never misses a record for long and never keeps an erased
+// one.
+type dedupIndexes struct {
+	db  *store.DB
+	dir string
+
+	mu   sync.Mutex
+	live map[int64]*liveIndex
+}
+
+type liveIndex struct {
+	mu       sync.Mutex
+	x        *dedup.Index
+	maxID    int64 // highest contribution id added
+	erasedAt int64 // erasures up to this time are applied
+}
+
+func newDedupIndexes(db *store.DB, dir string) *dedupIndexes {
+	return &dedupIndexes{db: db, dir: dir, live: map[int64]*liveIndex{}}
+}
+
+// index returns the datanet's near-duplicate index, opened and caught up
+// with the database.
+func (s *Service) index(ctx context.Context, d Datanet) (*liveIndex, error) {
+	ix := s.dedup
+	ix.mu.Lock()
+	li := ix.live[d.ID]
+	if li == nil {
+		if err := os.MkdirAll(ix.dir, 0o750); err != nil {
+			ix.mu.Unlock()
+			return nil, fmt.Errorf("dedup index folder: %w", err)
+		}
+		x, err := dedup.Open(ctx, filepath.Join(ix.dir, fmt.Sprintf("datanet-%d.idx", d.ID)), dedup.Options{Jaccard: d.NearDuplicate})
+		if err != nil {
+			ix.mu.Unlock()
+			return nil, fmt.Errorf("dedup index of %s: %w", d.Slug, err)
+		}
+		li = &liveIndex{x: x}
+		ids := x.IDs()
+		if len(ids) > 0 {
+			li.maxID = ids[len(ids)-1]
+		}
+		ix.live[d.ID] = li
+	}
+	ix.mu.Unlock()
+	if err := s.catchUp(ctx, li, d); err != nil {
+		return nil, err
+	}
+	return li, nil
+}
+
+// close closes every open index.
+func (ix *dedupIndexes) close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var errs []error
+	for id, li := range ix.live {
+		errs = append(errs, li.x.Close())
+		delete(ix.live, id)
+	}
+	return errors.Join(errs...)
+}
+
+// catchUp adds contributions accepted since the index last looked, and
+// removes those erased since. Adding needs the fingerprint, which is
+// recomputed from the sealed content.
+func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
+	db := s.db
+	li.mu.Lock()
+	defer li.mu.Unlock()
+	rows, err := db.Read().QueryContext(ctx, `
+		SELECT id, public_id, key_id, content, blob FROM contributions
+		WHERE datanet_id = $1 AND status = 'accepted' AND id > $2 ORDER BY id`, d.ID, li.maxID)
+	if err != nil {
+		return fmt.Errorf("dedup catch-up: %w", err)
+	}
+	type row struct {
+		id       int64
+		publicID string
+		keyID    int64
+		content  []byte
+		blob     *string
+	}
+	var missing []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.publicID, &r.keyID, &r.content, &r.blob); err != nil {
+			rows.Close()
+			return fmt.Errorf("dedup catch-up: %w", err)
+		}
+		missing = append(missing, r)
+	}
+	rows.Close()
+	known := map[int64]bool{}
+	if len(missing) > 0 {
+		for _, id := range li.x.IDs() {
+			known[id] = true
+		}
+	}
+	for _, r := range missing {
+		li.maxID = max(li.maxID, r.id)
+		if known[r.id] {
+			continue
+		}
+		rec, img, err := s.open(ctx, r.publicID, r.keyID, r.content, r.blob)
+		if err != nil {
+			return fmt.Errorf("dedup catch-up: contribution %s: %w", r.publicID, err)
+		}
+		fp, err := fingerprint(d, rec, img)
+		if err != nil {
+			return fmt.Errorf("dedup catch-up: contribution %s: %w", r.publicID, err)
+		}
+		if err := li.x.Add(r.id, fp); err != nil && !errors.Is(err, dedup.ErrDuplicateID) {
+			return fmt.Errorf("dedup catch-up: %w", err)
+		}
+	}
+
+	now := store.Now()
+	erased, err := db.Read().QueryContext(ctx, `SELECT id FROM contributions WHERE datanet_id = $1 AND status = 'erased' AND erased_at >= $2`, d.ID, li.erasedAt)
+	if err != nil {
+		return fmt.Errorf("dedup catch-up: %w", err)
+	}
+	var gone []int64
+	for erased.Next() {
+		var id int64
+		if err := erased.Scan(&id); err != nil {
+			erased.Close()
+			return err
+		}
+		gone = append(gone, id)
+	}
+	erased.Close()
+	if len(gone) > 0 {
+		if _, err := li.x.Remove(gone...); err != nil {
+			return fmt.Errorf("dedup catch-up: %w", err)
+		}
+	}
+	// Erasures that commit while this ran are picked up next time: the
+	// window starts a little before now.
+	li.erasedAt = now - 60_000
+	return nil
+}
+
+// best returns the most similar stored record that fp duplicates: the
+// index answers only matches at or above the datanet's threshold.
+func (li *liveIndex) best(fp dedup.Fingerprint) (dedup.Match, bool) {
+	if ms := li.x.Query(fp); len(ms) > 0 {
+		return ms[0], true
+	}
+	return dedup.Match{}, false
+}
+
+func (li *liveIndex) addAll(stored []*prepared) error {
+	if len(stored) == 0 {
+		return nil
+	}
+	li.mu.Lock()
+	defer li.mu.Unlock()
+	ids := make([]int64, len(stored))
+	fps := make([]dedup.Fingerprint, len(stored))
+	for i, p := range stored {
+		ids[i], fps[i] = p.id(), p.fp
+	}
+	if err := li.x.AddAll(ids, fps); err != nil {
+		return err
+	}
+	li.maxID = max(li.maxID, ids[len(ids)-1])
+	return nil
+}
+
+func (li *liveIndex) remove(ids ...int64) error {
+	_, err := li.x.Remove(ids...)
+	return err
+}
+
+func (s *Service) logIndexError(err error) {
+	log := s.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	log.Warn("near-duplicate index not updated; it catches up from the database before its next use", "err", err)
+}
