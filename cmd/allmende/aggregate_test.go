@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"github.com/allmende/allmende/internal/shareddata"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -151,10 +152,7 @@ func TestAggregateWorkersFile(t *testing.T) {
 // TestAggregateReport runs the command on the public Dog benchmark and checks
 // the accuracy it reports against an independent count from the output.
 func TestAggregateReport(t *testing.T) {
-	dir := "../../../shared/data/crowd/dog"
-	if _, err := os.Stat(dir); os.IsNotExist(err) {
-		t.Skipf("no benchmark data at %s", dir)
-	}
+	dir := shareddata.Path(t, "crowd/dog")
 	truthFile := filepath.Join(dir, "truth.csv")
 	out, stderr, err := runAggregateTest(t, "", filepath.Join(dir, "answer.csv"), "--report", truthFile)
 	if err != nil {

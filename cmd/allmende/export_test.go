@@ -16,6 +16,7 @@ import (
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/privacy"
+	"github.com/allmende/allmende/internal/shareddata"
 )
 
 // exportFixture is a data folder with a text datanet "survey" holding 40
@@ -59,7 +60,7 @@ func exportFixture(t *testing.T) string {
 	}
 	photos, _ := a.Datanets.BySlug(ctx, "photos")
 	sub, _ = photos.ParseRecords(datanet.FormatJSON, strings.NewReader(`{"labels":["battery"]}`))
-	sub.Image, err = os.ReadFile("../../../shared/data/coco/lego-battery/images/IMG20231010093426.jpg")
+	sub.Image, err = os.ReadFile(shareddata.Path(t, "coco/lego-battery/images/IMG20231010093426.jpg"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/allmende/allmende/internal/app"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/shareddata"
 	"github.com/allmende/allmende/internal/vault"
 )
 
@@ -57,7 +58,7 @@ func TestErasureReachesEveryCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	photos, _ := a.Datanets.BySlug(ctx, "photos")
-	img, err := os.ReadFile("../../../shared/data/coco/lego-battery/images/IMG20231010093505.jpg")
+	img, err := os.ReadFile(shareddata.Path(t, "coco/lego-battery/images/IMG20231010093505.jpg"))
 	if err != nil {
 		t.Fatal(err)
 	}

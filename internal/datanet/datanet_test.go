@@ -17,6 +17,7 @@ import (
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/shareddata"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/store/storetest"
 	"github.com/allmende/allmende/internal/vault"
@@ -354,7 +355,7 @@ func TestImages(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, store.SQLite))
 	ctx := t.Context()
 	photos := e.datanet(t, "photos")
-	orig, err := os.ReadFile("../../../shared/data/coco/lego-battery/images/IMG20231010083824.jpg")
+	orig, err := os.ReadFile(shareddata.Path(t, "coco/lego-battery/images/IMG20231010083824.jpg"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"github.com/allmende/allmende/internal/shareddata"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -221,7 +222,7 @@ func BenchmarkFingerprintText(b *testing.B) {
 
 // BenchmarkFingerprintImage decodes and hashes a 512×256 JPEG.
 func BenchmarkFingerprintImage(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join(photoDir, "IMG20231010083824.jpg"))
+	data, err := os.ReadFile(shareddata.Path(b, "coco/lego-battery/images/IMG20231010083824.jpg"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,13 +6,13 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"github.com/allmende/allmende/internal/shareddata"
 	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
 	"image/png"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -112,7 +112,7 @@ func TestRecordDNA(t *testing.T) {
 }
 
 func TestFingerprintImage(t *testing.T) {
-	path := filepath.Join(photoDir, "IMG20231010083824.jpg")
+	path := shareddata.Path(t, "coco/lego-battery/images/IMG20231010083824.jpg")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -250,7 +250,7 @@ func FuzzFingerprintImage(f *testing.F) {
 	gif.Encode(&g, img, nil)
 	f.Add(g.Bytes())
 	f.Add(pngHeader(1<<20, 1<<20))
-	if data, err := os.ReadFile(filepath.Join(photoDir, "IMG20231010083824.jpg")); err == nil {
+	if data, err := os.ReadFile(shareddata.Path(f, "coco/lego-battery/images/IMG20231010083824.jpg")); err == nil {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"bytes"
+	"github.com/allmende/allmende/internal/shareddata"
 	"image"
 	"image/color"
 	"image/draw"
@@ -13,12 +14,11 @@ import (
 	"testing"
 )
 
-// photoDir holds 34 photographs of a LEGO battery from several angles
-// (COCO keypoint dataset "lego-battery", 512×256 JPEG).
-const photoDir = "../../../shared/data/coco/lego-battery/images"
-
 func loadPhotos(t testing.TB) (names []string, files [][]byte, imgs []image.Image) {
 	t.Helper()
+	// 34 photographs of a LEGO battery from several angles (COCO
+	// keypoint dataset "lego-battery", 512×256 JPEG).
+	photoDir := shareddata.Path(t, "coco/lego-battery/images")
 	paths, err := filepath.Glob(filepath.Join(photoDir, "*.jpg"))
 	if err != nil || len(paths) < 20 {
 		t.Fatalf("want the lego-battery photos in %s: found %d (%v)", photoDir, len(paths), err)

@@ -1,6 +1,7 @@
 package truth
 
 import (
+	"github.com/allmende/allmende/internal/shareddata"
 	"os"
 	"path/filepath"
 	"testing"
@@ -8,7 +9,6 @@ import (
 
 // crowdDir holds public truth-inference benchmarks, one folder per dataset
 // with answer.csv (question,worker,answer) and truth.csv (question,truth).
-const crowdDir = "../../../shared/data/crowd"
 
 // publishedDS is the accuracy published for Dawid–Skene per dataset folder.
 //
@@ -38,9 +38,7 @@ var methods = []method{
 }
 
 func TestCrowdBenchmarks(t *testing.T) {
-	if _, err := os.Stat(crowdDir); os.IsNotExist(err) {
-		t.Skipf("no benchmark data at %s", crowdDir)
-	}
+	crowdDir := shareddata.Path(t, "crowd")
 	dirs, err := os.ReadDir(crowdDir)
 	if err != nil {
 		t.Fatal(err)

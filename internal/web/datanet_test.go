@@ -17,6 +17,7 @@ import (
 
 	"github.com/allmende/allmende/internal/browsertest"
 	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/shareddata"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/store/storetest"
 )
@@ -98,7 +99,7 @@ func TestContributionsAPI(t *testing.T) {
 func TestImageUploadAPI(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	withDatanets(t, f)
-	img, err := os.ReadFile("../../../shared/data/coco/lego-battery/images/IMG20231010093426.jpg")
+	img, err := os.ReadFile(shareddata.Path(t, "coco/lego-battery/images/IMG20231010093426.jpg"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +254,7 @@ func TestBrowserCreateDatanetAndUploadImage(t *testing.T) {
 	if client != "Brickworks Robotics" {
 		t.Fatalf("datanet page shows client %q", client)
 	}
-	photo, err := filepath.Abs("../../../shared/data/coco/lego-battery/images/IMG20231010093436.jpg")
+	photo, err := filepath.Abs(shareddata.Path(t, "coco/lego-battery/images/IMG20231010093436.jpg"))
 	if err != nil {
 		t.Fatal(err)
 	}
