@@ -21,9 +21,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"k8s.io/klog/v2"
 
+	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/tlog"
 	"github.com/allmende/allmende/internal/vault"
@@ -62,6 +64,8 @@ type App struct {
 	Ledger   *ledger.Ledger
 	Members  *member.Service
 	Vault    *vault.Vault
+	Params   *coop.Params
+	Reward   *reward.Service
 	Datanets *datanet.Service
 	Work     *work.Service
 	Log      *tlog.Log
@@ -141,9 +145,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Vault = v
 	a.Datanets = datanet.NewService(db, a.Ledger, v, blobs, filepath.Join(cfg.DataDir, "dedup"))
 	a.Datanets.Log = log
-	a.Work = work.NewService(db, blobs)
+	a.Params = coop.New(db)
+	a.Reward = reward.NewService(db, a.Ledger)
+	a.Work = work.NewService(db, blobs, a.Reward, a.Params)
 	a.Web = web.New(web.Deps{
 		DB: db, Blobs: blobs, Members: a.Members, Datanets: a.Datanets, Work: a.Work, Ledger: a.Ledger, TLog: tl,
+		Reward: a.Reward, Params: a.Params,
 		Log: log, Registry: reg, SecureCookies: cfg.SecureCookies,
 	})
 	return a, nil

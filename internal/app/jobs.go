@@ -10,7 +10,9 @@ import (
 // Periodic chores and how often they run.
 const (
 	jobExpireSessions = "sessions.expire"
+	jobPayDue         = "work.pay-due"
 	choreEvery        = time.Hour
+	payEvery          = time.Minute
 )
 
 func (a *App) runJobs(ctx context.Context) {
@@ -22,8 +24,17 @@ func (a *App) runJobs(ctx context.Context) {
 			}
 			return err
 		},
+		// Work whose review window closed is paid within a minute.
+		jobPayDue: func(ctx context.Context, _ store.Job) error {
+			n, err := a.Work.PayDue(ctx)
+			if n > 0 {
+				a.log.Info("work paid", "tasks", n)
+			}
+			return err
+		},
 	})
 	go a.schedule(ctx, jobExpireSessions, choreEvery)
+	go a.schedule(ctx, jobPayDue, payEvery)
 	r.Run(ctx, 2)
 }
 

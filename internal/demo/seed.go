@@ -104,6 +104,9 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 		Instructions: "Draw one tight box around each Lego battery box. Include the switch; leave out the cables.",
 		Redundancy:   3,
 		PayPerTask:   40,
+		EstSeconds:   60,
+		Budget:       50000,
+		ReviewHours:  0,
 	})
 	if err != nil {
 		return Seeded{}, fmt.Errorf("seed project: %w", err)
@@ -111,7 +114,7 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 	if err := addImages(ctx, a.Work, p.ID); err != nil {
 		return Seeded{}, err
 	}
-	if err := a.Work.Approve(ctx, p.ID); err != nil {
+	if err := a.Work.Approve(ctx, p.Slug); err != nil {
 		return Seeded{}, fmt.Errorf("approve project: %w", err)
 	}
 	return openInvitations(ctx, a)

@@ -32,6 +32,7 @@ const (
 	ContributionAccepted Type = "contribution.accepted"
 	ContributionErased   Type = "contribution.erased"
 	TaskPaid             Type = "task.paid"
+	EscrowFunded         Type = "escrow.funded"
 	RewardSplit          Type = "reward.split"
 	SharesIssued         Type = "shares.issued"
 	VoteCast             Type = "vote.cast"
@@ -39,7 +40,7 @@ const (
 )
 
 var knownTypes = map[Type]bool{
-	MemberJoined: true, ContributionAccepted: true, ContributionErased: true, TaskPaid: true,
+	MemberJoined: true, ContributionAccepted: true, ContributionErased: true, TaskPaid: true, EscrowFunded: true,
 	RewardSplit: true, SharesIssued: true, VoteCast: true, ProposalDecided: true,
 }
 

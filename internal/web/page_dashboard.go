@@ -6,6 +6,7 @@ import (
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/reward"
 )
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *member.Session) {
@@ -31,6 +32,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *member.
 		s.pageError(w, r, err)
 		return
 	}
+	earnings, err := s.Work.Earnings(ctx, sess.Member.ID, 14)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	balance, err := s.Reward.Balance(ctx, reward.MemberAccount(sess.Member.PublicID))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	counts, err := s.Datanets.Counts(ctx, sess.Member.ID)
 	if err != nil {
 		s.pageError(w, r, err)
@@ -38,6 +49,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *member.
 	}
 	s.render(w, r, http.StatusOK, "dashboard.html", "Dashboard", map[string]any{
 		"Counts":          counts,
+		"Earnings":        earnings,
+		"Balance":         balance,
 		"OpenInvitations": open,
 		"Projects":        projects,
 		"Datanets":        datanets,

@@ -32,7 +32,12 @@ var templateFuncs = template.FuncMap{
 		}
 		return fmt.Sprintf("%s%d.%02d", sign, p/100, p%100)
 	},
-	"join": strings.Join,
+	"join":    strings.Join,
+	"hours":   hours,
+	"minutes": func(f float64) string { return fmt.Sprintf("%.1f", f) },
+	"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+	"str":     func(b []byte) string { return string(b) },
+	"list":    func(v ...string) []string { return v },
 }
 
 func loadPages() *pages {

@@ -10,9 +10,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/tlog"
 	"github.com/allmende/allmende/internal/work"
@@ -26,6 +28,8 @@ type Deps struct {
 	Datanets *datanet.Service
 	Work     *work.Service
 	Ledger   *ledger.Ledger
+	Reward   *reward.Service
+	Params   *coop.Params
 	// TLog is the public transparency log, served at /log/.
 	TLog *tlog.Log
 	Log  *slog.Logger

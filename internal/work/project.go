@@ -1,18 +1,26 @@
-// Package work runs annotation projects: what a requester wants labelled,
-// for which client and purpose, at what pay — the information click workers
-// elsewhere are denied — and the items to label.
+// Package work runs annotation projects the way click work should run:
+// workers see the client, the purpose, the pay and an honest time estimate
+// before they accept; time is measured on the server; qualification is
+// paid; every worker is paid at least the cooperative's pay floor per hour
+// of measured work, topped up from the requester's escrow when a project
+// pays less; rejections need a written reason and can be appealed.
 package work
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/allmende/allmende/internal/coop"
+	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -29,69 +37,169 @@ const (
 
 // Project is an annotation project.
 type Project struct {
-	ID           int64
-	Slug         string
-	Name         string
-	Client       string
-	Purpose      string
-	TaskType     TaskType
-	Labels       []string
-	Instructions string
-	Redundancy   int
+	ID           int64    `json:"-"`
+	Slug         string   `json:"slug"`
+	Name         string   `json:"name"`
+	Client       string   `json:"client"`
+	Purpose      string   `json:"purpose"`
+	TaskType     TaskType `json:"task_type"`
+	Labels       []string `json:"labels"`
+	Instructions string   `json:"instructions"`
+	Redundancy   int      `json:"redundancy"`
 	// PayPerTask is in points; 100 points are one unit of the currency.
-	PayPerTask int64
-	Status     string
-	Items      int
-	CreatedAt  time.Time
+	PayPerTask int64 `json:"pay_per_task"`
+	// EstSeconds is the requester's estimate of a task's duration;
+	// MeasuredSeconds, once known, is the median measured time, which then
+	// replaces the estimate wherever a rate is shown.
+	EstSeconds      int     `json:"est_seconds"`
+	MeasuredSeconds int     `json:"measured_seconds,omitempty"`
+	Budget          int64   `json:"budget"`
+	GoldRate        float64 `json:"gold_rate"`
+	MinGoldAccuracy float64 `json:"min_gold_accuracy"`
+	// QualificationItems is how many qualification items a worker answers
+	// (paid at the floor rate) before real tasks; 0 means none.
+	QualificationItems int     `json:"qualification_items"`
+	QualificationMin   float64 `json:"qualification_min"`
+	// ReviewHours is how long the requester may review a submission
+	// before it is paid: the project's stated payout time.
+	ReviewHours    int       `json:"review_hours"`
+	MaxRejectShare float64   `json:"max_reject_share"`
+	Status         string    `json:"status"`
+	Requester      string    `json:"requester"`
+	Items          int       `json:"items"`
+	Done           int       `json:"done"`
+	CreatedAt      time.Time `json:"created_at"`
 }
+
+// Seconds is the duration a task is expected to take: measured once
+// known, the requester's estimate before.
+func (p Project) Seconds() int {
+	if p.MeasuredSeconds > 0 {
+		return p.MeasuredSeconds
+	}
+	return max(p.EstSeconds, 1)
+}
+
+// HourlyRate is what the project pays per hour at the expected duration,
+// in points.
+func (p Project) HourlyRate() int64 { return p.PayPerTask * 3600 / int64(p.Seconds()) }
 
 // Service is the annotation work of the cooperative.
 type Service struct {
-	db    *store.DB
-	blobs *store.Blobs
+	db     *store.DB
+	blobs  *store.Blobs
+	reward *reward.Service
+	params *coop.Params
+	now    func() time.Time
 }
 
 // NewService returns the work service.
-func NewService(db *store.DB, blobs *store.Blobs) *Service { return &Service{db: db, blobs: blobs} }
+func NewService(db *store.DB, blobs *store.Blobs, r *reward.Service, params *coop.Params) *Service {
+	return &Service{db: db, blobs: blobs, reward: r, params: params, now: time.Now}
+}
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// Create adds a project in draft; a steward approves it before workers see it.
-func (s *Service) Create(ctx context.Context, requesterID int64, p Project) (Project, error) {
+func (p *Project) validate() error {
 	f := problem.Fields{}
 	if !slugPattern.MatchString(p.Slug) || len(p.Slug) > 60 {
 		f.Add("slug", "lowercase letters, digits and dashes, at most 60")
 	}
-	for field, v := range map[string]string{"name": p.Name, "client": p.Client, "purpose": p.Purpose, "instructions": p.Instructions} {
-		if strings.TrimSpace(v) == "" {
-			f.Add(field, "is required")
+	for _, v := range []struct {
+		field string
+		s     *string
+		max   int
+	}{{"name", &p.Name, 120}, {"client", &p.Client, 200}, {"purpose", &p.Purpose, 2000}, {"instructions", &p.Instructions, 10000}} {
+		*v.s = strings.TrimSpace(*v.s)
+		if *v.s == "" {
+			f.Add(v.field, "is required: workers see it before they accept a task")
+		} else if utf8.RuneCountInString(*v.s) > v.max {
+			f.Add(v.field, "at most %d characters", v.max)
 		}
 	}
 	switch p.TaskType {
-	case ImageClassification, BoundingBox, Polygon, TextClassification, Pairwise:
+	case ImageClassification, BoundingBox, Polygon, TextClassification:
+		if len(p.Labels) == 0 {
+			f.Add("labels", "at least one label")
+		}
+	case Pairwise:
 	default:
-		f.Add("task_type", "unknown task type")
+		f.Add("task_type", "one of image_classification, bounding_box, polygon, text_classification, pairwise")
 	}
-	if len(p.Labels) == 0 && p.TaskType != Pairwise {
-		f.Add("labels", "at least one label")
+	for _, l := range p.Labels {
+		if strings.TrimSpace(l) == "" || utf8.RuneCountInString(l) > 60 {
+			f.Add("labels", "labels are 1 to 60 characters")
+		}
 	}
-	if p.Redundancy <= 0 {
+	if p.Redundancy == 0 {
 		p.Redundancy = 3
 	}
-	if p.PayPerTask < 0 {
-		f.Add("pay_per_task", "cannot be negative")
+	if p.Redundancy < 1 || p.Redundancy > 20 {
+		f.Add("redundancy", "between 1 and 20 answers per item")
 	}
-	if err := f.Err(); err != nil {
+	if p.PayPerTask <= 0 {
+		f.Add("pay_per_task", "must be positive")
+	}
+	if p.EstSeconds <= 0 || p.EstSeconds > 3600 {
+		f.Add("est_seconds", "between 1 second and an hour")
+	}
+	if p.Budget < 0 {
+		f.Add("budget", "cannot be negative")
+	}
+	if p.GoldRate < 0 || p.GoldRate > 0.5 {
+		f.Add("gold_rate", "between 0 and 0.5")
+	}
+	if p.MinGoldAccuracy < 0 || p.MinGoldAccuracy > 1 {
+		f.Add("min_gold_accuracy", "between 0 and 1")
+	}
+	if p.QualificationItems < 0 || p.QualificationItems > 50 {
+		f.Add("qualification_items", "between 0 and 50")
+	}
+	if p.QualificationMin < 0 || p.QualificationMin > 1 {
+		f.Add("qualification_min", "between 0 and 1")
+	}
+	if p.ReviewHours < 0 || p.ReviewHours > 24*14 {
+		f.Add("review_hours", "between 0 and 336 hours (two weeks)")
+	}
+	if p.MaxRejectShare < 0 || p.MaxRejectShare > 1 {
+		f.Add("max_reject_share", "between 0 and 1")
+	}
+	return f.Err()
+}
+
+// Defaults fills the optional settings of a new project.
+func (p *Project) defaults() {
+	if p.MinGoldAccuracy == 0 {
+		p.MinGoldAccuracy = 0.7
+	}
+	if p.QualificationMin == 0 {
+		p.QualificationMin = 0.8
+	}
+	if p.MaxRejectShare == 0 {
+		p.MaxRejectShare = 0.1
+	}
+}
+
+// Create adds a project in draft; a steward approves it (and its budget
+// moves into escrow) before workers see it.
+func (s *Service) Create(ctx context.Context, requesterID int64, p Project) (Project, error) {
+	p.defaults()
+	if err := p.validate(); err != nil {
 		return Project{}, err
+	}
+	if p.Labels == nil {
+		p.Labels = []string{}
 	}
 	labels, _ := json.Marshal(p.Labels)
 	p.Status = "draft"
-	p.CreatedAt = time.Now().UTC()
+	p.CreatedAt = s.now().UTC()
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		return tx.QueryRowContext(ctx, `
-			INSERT INTO projects (slug, name, client, purpose, task_type, labels, instructions, redundancy, pay_per_task, status, requester_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-			p.Slug, p.Name, p.Client, p.Purpose, string(p.TaskType), string(labels), p.Instructions, p.Redundancy, p.PayPerTask, p.Status, requesterID, p.CreatedAt.UnixMilli()).Scan(&p.ID)
+			INSERT INTO projects (slug, name, client, purpose, task_type, labels, instructions, redundancy, pay_per_task, status, requester_id, created_at,
+			                      est_seconds, budget, gold_rate, min_gold_accuracy, qualification_items, qualification_min, review_hours, max_reject_share)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`,
+			p.Slug, p.Name, p.Client, p.Purpose, string(p.TaskType), string(labels), p.Instructions, p.Redundancy, p.PayPerTask, p.Status, requesterID, p.CreatedAt.UnixMilli(),
+			p.EstSeconds, p.Budget, p.GoldRate, p.MinGoldAccuracy, p.QualificationItems, p.QualificationMin, p.ReviewHours, p.MaxRejectShare).Scan(&p.ID)
 	})
 	if store.IsUniqueViolation(err) {
 		return Project{}, &problem.Error{Kind: problem.Conflict, Message: "a project with this slug exists", Fields: map[string]string{"slug": "taken"}}
@@ -102,50 +210,105 @@ func (s *Service) Create(ctx context.Context, requesterID int64, p Project) (Pro
 	return p, nil
 }
 
-// Approve lets workers see a project.
-func (s *Service) Approve(ctx context.Context, projectID int64) error {
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE projects SET status = 'approved' WHERE id = $1`, projectID)
-		return err
-	})
-}
-
-// AddImage stores an image and adds it to a project as an item.
-func (s *Service) AddImage(ctx context.Context, projectID int64, name, mediaType string, width, height int, r io.Reader) error {
-	hash, _, err := s.blobs.Put(r)
+// Approve lets workers see a project, after moving its budget from the
+// requester into the project's escrow, from which all its work is paid.
+func (s *Service) Approve(ctx context.Context, slug string) error {
+	p, err := s.BySlug(ctx, slug)
 	if err != nil {
 		return err
 	}
+	if p.Status != "draft" {
+		return problem.New(problem.Conflict, "the project is %s, not a draft", p.Status)
+	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO items (project_id, blob, media_type, name, width, height, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			projectID, hash, mediaType, name, width, height, store.Now())
+		if p.Budget > 0 {
+			if _, err := s.reward.Transfer(ctx, tx, ledger.Event{
+				Type: ledger.EscrowFunded, Scope: fmt.Sprintf("project:%d", p.ID),
+				Postings: []ledger.Posting{{Account: reward.FundingAccount(p.Requester), Amount: -p.Budget}, {Account: reward.EscrowAccount(p.ID), Amount: p.Budget}},
+			}); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE projects SET status = 'approved' WHERE id = $1`, p.ID)
 		return err
 	})
 }
 
-// Approved lists the projects workers can take tasks from.
-func (s *Service) Approved(ctx context.Context) ([]Project, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `
-		SELECT p.id, p.slug, p.name, p.client, p.purpose, p.task_type, p.labels, p.instructions, p.redundancy, p.pay_per_task, p.status, p.created_at,
-		       (SELECT count(*) FROM items i WHERE i.project_id = p.id)
-		FROM projects p WHERE p.status = 'approved' ORDER BY p.id`)
+const projectColumns = `p.id, p.slug, p.name, p.client, p.purpose, p.task_type, p.labels, p.instructions, p.redundancy, p.pay_per_task, p.status, p.created_at,
+	p.est_seconds, COALESCE(p.measured_seconds, 0), p.budget, p.gold_rate, p.min_gold_accuracy, p.qualification_items, p.qualification_min, p.review_hours, p.max_reject_share,
+	m.public_id,
+	(SELECT count(*) FROM items i WHERE i.project_id = p.id AND i.gold IS NULL),
+	(SELECT count(*) FROM items i WHERE i.project_id = p.id AND i.gold IS NULL AND
+	   (SELECT count(*) FROM assignments a WHERE a.item_id = i.id AND a.status IN ('submitted', 'paid', 'review', 'appealed')) >= p.redundancy)`
+
+func scanProject(row interface{ Scan(...any) error }) (Project, error) {
+	var p Project
+	var labels string
+	var created int64
+	err := row.Scan(&p.ID, &p.Slug, &p.Name, &p.Client, &p.Purpose, &p.TaskType, &labels, &p.Instructions, &p.Redundancy, &p.PayPerTask, &p.Status, &created,
+		&p.EstSeconds, &p.MeasuredSeconds, &p.Budget, &p.GoldRate, &p.MinGoldAccuracy, &p.QualificationItems, &p.QualificationMin, &p.ReviewHours, &p.MaxRejectShare,
+		&p.Requester, &p.Items, &p.Done)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Project{}, problem.New(problem.NotFound, "no such project")
+	}
+	if err != nil {
+		return Project{}, fmt.Errorf("read project: %w", err)
+	}
+	if err := json.Unmarshal([]byte(labels), &p.Labels); err != nil {
+		return Project{}, fmt.Errorf("project %d labels: %w", p.ID, err)
+	}
+	p.CreatedAt = store.Time(created)
+	return p, nil
+}
+
+func (s *Service) list(ctx context.Context, where string, args ...any) ([]Project, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE `+where+` ORDER BY p.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
 	}
 	defer rows.Close()
 	var out []Project
 	for rows.Next() {
-		var p Project
-		var labels string
-		var created int64
-		if err := rows.Scan(&p.ID, &p.Slug, &p.Name, &p.Client, &p.Purpose, &p.TaskType, &labels, &p.Instructions, &p.Redundancy, &p.PayPerTask, &p.Status, &created, &p.Items); err != nil {
-			return nil, fmt.Errorf("list projects: %w", err)
+		p, err := scanProject(rows)
+		if err != nil {
+			return nil, err
 		}
-		if err := json.Unmarshal([]byte(labels), &p.Labels); err != nil {
-			return nil, fmt.Errorf("project %d labels: %w", p.ID, err)
-		}
-		p.CreatedAt = store.Time(created)
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// Approved lists the projects workers can take tasks from.
+func (s *Service) Approved(ctx context.Context) ([]Project, error) {
+	return s.list(ctx, `p.status = 'approved'`)
+}
+
+// All lists every project (stewards).
+func (s *Service) All(ctx context.Context) ([]Project, error) { return s.list(ctx, `TRUE`) }
+
+// OfRequester lists a requester's projects.
+func (s *Service) OfRequester(ctx context.Context, requesterID int64) ([]Project, error) {
+	return s.list(ctx, `p.requester_id = $1`, requesterID)
+}
+
+// BySlug returns one project.
+func (s *Service) BySlug(ctx context.Context, slug string) (Project, error) {
+	return scanProject(s.db.Read().QueryRowContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE p.slug = $1`, slug))
+}
+
+func (s *Service) byID(ctx context.Context, q store.Querier, id int64) (Project, error) {
+	return scanProject(q.QueryRowContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE p.id = $1`, id))
+}
+
+// RequesterID returns the internal id of a project's requester, for
+// authorisation.
+func (s *Service) RequesterID(ctx context.Context, projectID int64) (int64, error) {
+	var id int64
+	err := s.db.Read().QueryRowContext(ctx, `SELECT requester_id FROM projects WHERE id = $1`, projectID).Scan(&id)
+	return id, err
+}
+
+// Escrow returns what is left in a project's escrow.
+func (s *Service) Escrow(ctx context.Context, projectID int64) (int64, error) {
+	return s.reward.Balance(ctx, reward.EscrowAccount(projectID))
 }

@@ -1,0 +1,162 @@
+package annotation
+
+import (
+	"cmp"
+	"slices"
+)
+
+// ConsensusIoU is the overlap at which two workers' boxes are taken to mark
+// the same object, the threshold of PASCAL VOC and COCO's AP50.
+const ConsensusIoU = 0.5
+
+// WorkerBoxes is one worker's boxes for one item.
+type WorkerBoxes struct {
+	Worker string
+	Boxes  []Box
+}
+
+// ConsensusBox is an object that enough workers agree on: the mean of their
+// boxes, labelled with their most frequent label.
+type ConsensusBox struct {
+	Box
+	Workers []string // who drew it, sorted
+}
+
+// Consensus is what several workers' boxes for one item agree on.
+type Consensus struct {
+	Boxes []ConsensusBox
+	// Agreement maps each worker to the fraction of their boxes that
+	// ended up in a consensus box. A worker who drew nothing scores 1 if
+	// the consensus is empty too, else 0: they missed every object.
+	Agreement map[string]float64
+}
+
+// BoxConsensus merges several workers' boxes for one item.
+//
+// Boxes are clustered across workers by greedy complete linkage: pairs of
+// boxes from different workers are taken in decreasing order of IoU, and
+// two clusters merge only if every pair of boxes between them overlaps by
+// at least [ConsensusIoU] and no worker would appear twice. A cluster drawn
+// by at least ⌈n/2⌉ of the n workers becomes a consensus box, with the mean
+// coordinates and the majority label (ties go to the label that sorts
+// first). Labels do not affect clustering: a worker who boxed the right
+// object with the wrong label still agrees on where it is.
+//
+// Entries with the same Worker are merged. The result does not depend on
+// the order of answers or of boxes within an answer, except among boxes
+// with exactly equal IoU.
+func BoxConsensus(answers []WorkerBoxes) Consensus {
+	byWorker := map[string][]Box{}
+	for _, a := range answers {
+		byWorker[a.Worker] = append(byWorker[a.Worker], a.Boxes...)
+	}
+	workers := sortedKeys(byWorker)
+	type node struct {
+		worker  int
+		box     Box
+		cluster int
+	}
+	var nodes []node
+	for w, name := range workers {
+		boxes := slices.Clone(byWorker[name])
+		slices.SortFunc(boxes, compareBoxes)
+		for _, b := range boxes {
+			nodes = append(nodes, node{worker: w, box: b, cluster: len(nodes)})
+		}
+	}
+	members := make([][]int, len(nodes))
+	for i := range nodes {
+		members[i] = []int{i}
+	}
+
+	type pair struct {
+		i, j int
+		iou  float64
+	}
+	var pairs []pair
+	for i := range nodes {
+		for j := i + 1; j < len(nodes); j++ {
+			if nodes[i].worker == nodes[j].worker {
+				continue
+			}
+			if v := IoU(nodes[i].box, nodes[j].box); v >= ConsensusIoU {
+				pairs = append(pairs, pair{i, j, v})
+			}
+		}
+	}
+	slices.SortFunc(pairs, func(p, q pair) int {
+		return cmp.Or(cmp.Compare(q.iou, p.iou), cmp.Compare(p.i, q.i), cmp.Compare(p.j, q.j))
+	})
+	mergeable := func(a, b []int) bool {
+		for _, i := range a {
+			for _, j := range b {
+				if nodes[i].worker == nodes[j].worker || IoU(nodes[i].box, nodes[j].box) < ConsensusIoU {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	for _, p := range pairs {
+		ci, cj := nodes[p.i].cluster, nodes[p.j].cluster
+		if ci == cj || !mergeable(members[ci], members[cj]) {
+			continue
+		}
+		for _, k := range members[cj] {
+			nodes[k].cluster = ci
+		}
+		members[ci] = append(members[ci], members[cj]...)
+		members[cj] = nil
+	}
+
+	need := (len(workers) + 1) / 2
+	matched := make([]int, len(workers))
+	total := make([]int, len(workers))
+	for _, n := range nodes {
+		total[n.worker]++
+	}
+	c := Consensus{Agreement: make(map[string]float64, len(workers))}
+	for _, m := range members {
+		if len(m) == 0 || len(m) < need {
+			continue
+		}
+		cb := ConsensusBox{}
+		votes := map[string]int{}
+		for _, k := range m {
+			n := nodes[k]
+			matched[n.worker]++
+			cb.X += n.box.X
+			cb.Y += n.box.Y
+			cb.W += n.box.W
+			cb.H += n.box.H
+			votes[n.box.Label]++
+			cb.Workers = append(cb.Workers, workers[n.worker])
+		}
+		k := float64(len(m))
+		cb.X, cb.Y, cb.W, cb.H = cb.X/k, cb.Y/k, cb.W/k, cb.H/k
+		for _, l := range sortedKeys(votes) {
+			if votes[l] > votes[cb.Label] {
+				cb.Label = l
+			}
+		}
+		slices.Sort(cb.Workers)
+		c.Boxes = append(c.Boxes, cb)
+	}
+	slices.SortFunc(c.Boxes, func(p, q ConsensusBox) int { return compareBoxes(p.Box, q.Box) })
+	for w, name := range workers {
+		switch {
+		case total[w] > 0:
+			c.Agreement[name] = float64(matched[w]) / float64(total[w])
+		case len(c.Boxes) == 0:
+			c.Agreement[name] = 1
+		default:
+			c.Agreement[name] = 0
+		}
+	}
+	return c
+}
+
+func compareBoxes(p, q Box) int {
+	return cmp.Or(cmp.Compare(p.X, q.X), cmp.Compare(p.Y, q.Y), cmp.Compare(p.W, q.W),
+		cmp.Compare(p.H, q.H), cmp.Compare(p.Label, q.Label))
+}

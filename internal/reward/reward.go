@@ -1,0 +1,129 @@
+// Package reward keeps the cooperative's points: a double-entry ledger in
+// which every transfer is a set of postings summing to zero, recorded in
+// the same transaction as the ledger event that publishes it.
+//
+// Accounts are named by kind: member:<pseudonym> (a member's earnings),
+// escrow:project:<id> (a requester's budget, held until the work is paid),
+// treasury (the cooperative), builder:model:<id>, and funding:<…> — money
+// entering from outside, the only kind of account that may go negative.
+package reward
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/store"
+)
+
+// Service moves points.
+type Service struct {
+	db     *store.DB
+	ledger *ledger.Ledger
+}
+
+// NewService returns the reward service.
+func NewService(db *store.DB, l *ledger.Ledger) *Service { return &Service{db: db, ledger: l} }
+
+// MemberAccount is the account of a member's earnings.
+func MemberAccount(publicID string) string { return "member:" + publicID }
+
+// EscrowAccount holds a project's budget.
+func EscrowAccount(projectID int64) string { return fmt.Sprintf("escrow:project:%d", projectID) }
+
+// FundingAccount is where a requester's money enters the cooperative.
+func FundingAccount(publicID string) string { return "funding:requester:" + publicID }
+
+// Treasury is the cooperative's own account.
+const Treasury = "treasury"
+
+// mayGoNegative reports whether an account may hold less than nothing:
+// only accounts through which money enters from outside.
+func mayGoNegative(account string) bool { return strings.HasPrefix(account, "funding:") }
+
+// ErrInsufficient is returned when a transfer would overdraw an account.
+var ErrInsufficient = problem.New(problem.Conflict, "not enough points in the account")
+
+// Transfer records a transfer: its postings, and the ledger event that
+// publishes them. It refuses transfers that do not sum to zero or that
+// would overdraw an account that must not go negative.
+func (s *Service) Transfer(ctx context.Context, tx *store.Tx, ev ledger.Event) (string, error) {
+	if len(ev.Postings) == 0 {
+		return "", fmt.Errorf("reward: a transfer needs postings")
+	}
+	eventID, err := s.ledger.Record(ctx, tx, ev)
+	if err != nil {
+		return "", err
+	}
+	now := store.Now()
+	for _, p := range ev.Postings {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO postings (event_id, account, amount, created_at) VALUES ($1, $2, $3, $4)`,
+			eventID, p.Account, p.Amount, now); err != nil {
+			return "", fmt.Errorf("reward: post to %s: %w", p.Account, err)
+		}
+		if p.Amount < 0 && !mayGoNegative(p.Account) {
+			bal, err := balance(ctx, tx, p.Account)
+			if err != nil {
+				return "", err
+			}
+			if bal < 0 {
+				return "", fmt.Errorf("%w: %s would hold %d", ErrInsufficient, p.Account, bal)
+			}
+		}
+	}
+	return eventID, nil
+}
+
+// Balance returns an account's points.
+func (s *Service) Balance(ctx context.Context, account string) (int64, error) {
+	return balance(ctx, s.db.Read(), account)
+}
+
+func balance(ctx context.Context, q store.Querier, account string) (int64, error) {
+	var b int64
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(sum(amount), 0) FROM postings WHERE account = $1`, account).Scan(&b); err != nil {
+		return 0, fmt.Errorf("reward: balance of %s: %w", account, err)
+	}
+	return b, nil
+}
+
+// BalanceTx is Balance inside a transaction, for decisions that must see
+// the transaction's own postings.
+func BalanceTx(ctx context.Context, tx *store.Tx, account string) (int64, error) {
+	return balance(ctx, tx, account)
+}
+
+// Entry is one posting to an account, for a member's history.
+type Entry struct {
+	EventID   string
+	Type      ledger.Type
+	Scope     string
+	Amount    int64
+	CreatedAt int64
+}
+
+// History lists the postings to an account, newest first.
+func (s *Service) History(ctx context.Context, account string, limit int) ([]Entry, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `
+		SELECT p.event_id, e.type, p.amount, p.created_at, e.entry FROM postings p JOIN ledger_events e ON e.event_id = p.event_id
+		WHERE p.account = $1 ORDER BY p.id DESC LIMIT $2`, account, limit)
+	if err != nil {
+		return nil, fmt.Errorf("reward: history of %s: %w", account, err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		var e Entry
+		var entry []byte
+		if err := rows.Scan(&e.EventID, &e.Type, &e.Amount, &e.CreatedAt, &entry); err != nil {
+			return nil, err
+		}
+		if pe, err := ledger.ParseEntry(entry); err == nil {
+			e.Scope = pe.Scope
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,264 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/reward"
+	"github.com/allmende/allmende/internal/work"
+)
+
+// mayRequest reports whether a member may create projects.
+func mayRequest(m member.Member) bool { return m.Role == member.RoleRequester || m.IsSteward() }
+
+// projectAccess loads a project the member may manage: its requester, or
+// a steward. Others get not found, so project internals do not leak.
+func (s *Server) projectAccess(r *http.Request, sess *member.Session) (work.Project, error) {
+	p, err := s.Work.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return work.Project{}, err
+	}
+	if sess.Member.IsSteward() || p.Requester == sess.Member.PublicID {
+		return p, nil
+	}
+	return work.Project{}, problem.New(problem.NotFound, "no such project")
+}
+
+func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request, sess *member.Session) {
+	var list []work.Project
+	var err error
+	switch {
+	case sess.Member.IsSteward():
+		list, err = s.Work.All(r.Context())
+	case mayRequest(sess.Member):
+		list, err = s.Work.OfRequester(r.Context(), sess.Member.ID)
+	default:
+		s.pageError(w, r, problem.New(problem.Forbidden, "projects are created by requesters; workers find work at /work"))
+		return
+	}
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "projects.html", "Projects", map[string]any{"Projects": list})
+}
+
+func (s *Server) projectNewForm(w http.ResponseWriter, r *http.Request, sess *member.Session) {
+	if !mayRequest(sess.Member) {
+		s.pageError(w, r, problem.New(problem.Forbidden, "only requesters create projects"))
+		return
+	}
+	s.render(w, r, http.StatusOK, "project_new.html", "New project", form{Values: map[string]string{
+		"redundancy": "3", "est_seconds": "60", "gold_rate": "0.1", "review_hours": "72", "min_gold_accuracy": "0.7", "max_reject_share": "0.1"}})
+}
+
+// projectCreate creates a project from the form and its items: a COCO file
+// with its images for image projects, a JSON Lines file for text ones.
+func (s *Server) projectCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
+	if !mayRequest(sess.Member) {
+		s.pageError(w, r, problem.New(problem.Forbidden, "only requesters create projects"))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 200<<20)
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		s.pageError(w, r, problem.New(problem.BadRequest, "cannot read the form: %v", err))
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	v := map[string]string{}
+	for _, k := range []string{"slug", "name", "client", "purpose", "instructions", "task_type", "labels", "redundancy", "pay_per_task", "est_seconds", "budget",
+		"gold_rate", "min_gold_accuracy", "qualification_items", "qualification_min", "review_hours", "max_reject_share"} {
+		v[k] = strings.TrimSpace(r.FormValue(k))
+	}
+	f := form{Values: v, Errors: map[string]string{}}
+	num := func(k string) int64 {
+		if v[k] == "" {
+			return 0
+		}
+		n, err := strconv.ParseInt(v[k], 10, 64)
+		if err != nil {
+			f.Errors[k] = "a whole number"
+		}
+		return n
+	}
+	frac := func(k string) float64 {
+		if v[k] == "" {
+			return 0
+		}
+		x, err := strconv.ParseFloat(v[k], 64)
+		if err != nil {
+			f.Errors[k] = "a number such as 0.1"
+		}
+		return x
+	}
+	p := work.Project{Slug: v["slug"], Name: v["name"], Client: v["client"], Purpose: v["purpose"], Instructions: v["instructions"],
+		TaskType: work.TaskType(v["task_type"]), Labels: splitList(v["labels"]), Redundancy: int(num("redundancy")),
+		PayPerTask: num("pay_per_task") * 1, EstSeconds: int(num("est_seconds")), Budget: num("budget"),
+		GoldRate: frac("gold_rate"), MinGoldAccuracy: frac("min_gold_accuracy"), QualificationItems: int(num("qualification_items")),
+		QualificationMin: frac("qualification_min"), ReviewHours: int(num("review_hours")), MaxRejectShare: frac("max_reject_share")}
+	fail := func(err error) {
+		if pr, ok := problem.As(err); ok {
+			f.Message = pr.Message
+			for k, m := range pr.Fields {
+				f.Errors[k] = m
+			}
+			s.render(w, r, statusOf[pr.Kind], "project_new.html", "New project", f)
+			return
+		}
+		s.pageError(w, r, err)
+	}
+	if len(f.Errors) > 0 {
+		fail(&problem.Error{Kind: problem.Invalid, Message: "Some fields are not valid."})
+		return
+	}
+	coco, images, items, err := uploadedItems(r)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if coco == nil && items == nil {
+		fail(&problem.Error{Kind: problem.Invalid, Message: "add the items to annotate", Fields: map[string]string{"items": "a COCO file with its images, or a JSON Lines file of texts"}})
+		return
+	}
+	created, err := s.Work.Create(r.Context(), sess.Member.ID, p)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if coco != nil {
+		_, _, err = s.Work.ImportCOCO(r.Context(), created, bytes.NewReader(coco), images)
+	} else {
+		var list []work.NewItem
+		if list, err = work.ParseItems(created, bytes.NewReader(items)); err == nil {
+			err = s.Work.AddItems(r.Context(), created.ID, list)
+		}
+	}
+	if err != nil {
+		// The project stays as a draft without items; say so.
+		fail(fmt.Errorf("%w", err))
+		return
+	}
+	http.Redirect(w, r, "/projects/"+created.Slug, http.StatusSeeOther)
+}
+
+// uploadedItems reads the item files of the project form.
+func uploadedItems(r *http.Request) (coco []byte, images map[string][]byte, items []byte, err error) {
+	read := func(name string) ([]byte, error) {
+		f, _, err := r.FormFile(name)
+		if err != nil {
+			return nil, nil
+		}
+		defer f.Close()
+		return io.ReadAll(f)
+	}
+	if coco, err = read("coco"); err != nil {
+		return nil, nil, nil, err
+	}
+	if items, err = read("items"); err != nil {
+		return nil, nil, nil, err
+	}
+	images = map[string][]byte{}
+	for _, fh := range r.MultipartForm.File["images"] {
+		f, err := fh.Open()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		b, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		images[path.Base(fh.Filename)] = b
+	}
+	return coco, images, items, nil
+}
+
+func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, sess *member.Session) {
+	s.showProject(w, r, sess, http.StatusOK, "")
+}
+
+func (s *Server) showProject(w http.ResponseWriter, r *http.Request, sess *member.Session, status int, message string) {
+	p, err := s.projectAccess(r, sess)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	escrow, err := s.Reward.Balance(ctx, reward.EscrowAccount(p.ID))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	res, err := s.Work.Results(ctx, p)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	subs, err := s.Work.Submissions(ctx, p.ID, 200)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "project.html", p.Name, map[string]any{"P": p, "Escrow": escrow, "Results": res, "Submissions": subs, "Message": message})
+}
+
+func (s *Server) projectApprove(w http.ResponseWriter, r *http.Request, sess *member.Session) {
+	if err := s.Work.Approve(r.Context(), r.PathValue("slug")); err != nil {
+		if pr, ok := problem.As(err); ok {
+			s.showProject(w, r, sess, statusOf[pr.Kind], pr.Message)
+			return
+		}
+		s.pageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/projects/"+r.PathValue("slug"), http.StatusSeeOther)
+}
+
+func (s *Server) taskReject(w http.ResponseWriter, r *http.Request, sess *member.Session) {
+	id, err := taskID(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.pageError(w, r, problem.New(problem.BadRequest, "cannot read the form"))
+		return
+	}
+	_, err = s.Work.Reject(r.Context(), sess.Member.ID, sess.Member.IsSteward(), id, r.PostForm.Get("kind"), r.PostForm.Get("reason"))
+	back := "/projects/" + r.PostForm.Get("project")
+	if err != nil {
+		if pr, ok := problem.As(err); ok {
+			r.SetPathValue("slug", r.PostForm.Get("project"))
+			s.showProject(w, r, sess, statusOf[pr.Kind], pr.Error())
+			return
+		}
+		s.pageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// exportProject downloads a project's results.
+func (s *Server) exportProject(w http.ResponseWriter, r *http.Request, sess *member.Session) {
+	p, err := s.projectAccess(r, sess)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	mt, name, err := s.Work.Export(r.Context(), p, r.URL.Query().Get("format"), r.URL.Query().Get("raw") == "true", &buf)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", mt)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
+	_, _ = w.Write(buf.Bytes())
+}

@@ -1,0 +1,170 @@
+package work
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/allmende/allmende/internal/store"
+)
+
+// Earnings is a worker's honest account of their time: what they were paid
+// for, what they spent unpaid, and the hourly rate that results.
+type Earnings struct {
+	// Points earned from work (tasks, top-ups, qualification).
+	Points int64 `json:"points"`
+	// PaidMS is the measured time of paid work; UnpaidMS the time spent
+	// looking for work and on work that was rejected.
+	PaidMS   int64 `json:"paid_ms"`
+	UnpaidMS int64 `json:"unpaid_ms"`
+	// PerHour is Points per hour of paid plus unpaid time: the effective
+	// hourly rate.
+	PerHour    int64            `json:"per_hour"`
+	Projects   []ProjectEarning `json:"projects"`
+	Days       []DayEarning     `json:"days"`
+	PendingPay int64            `json:"pending_pay"` // submitted, not yet paid
+}
+
+// ProjectEarning is the account for one project.
+type ProjectEarning struct {
+	Slug       string `json:"slug"`
+	Name       string `json:"name"`
+	Tasks      int    `json:"tasks"`
+	Rejected   int    `json:"rejected"`
+	Points     int64  `json:"points"`
+	PaidMS     int64  `json:"paid_ms"`
+	RejectedMS int64  `json:"rejected_ms"`
+	PerHour    int64  `json:"per_hour"`
+}
+
+// DayEarning is one day of the chart.
+type DayEarning struct {
+	Day      string `json:"day"`
+	Points   int64  `json:"points"`
+	PaidMS   int64  `json:"paid_ms"`
+	UnpaidMS int64  `json:"unpaid_ms"`
+	PerHour  int64  `json:"per_hour"`
+}
+
+func perHour(points, ms int64) int64 {
+	if ms <= 0 {
+		return 0
+	}
+	return points * 3_600_000 / ms
+}
+
+// Earnings adds up a worker's paid and unpaid time and points, per project
+// and per day for the last days.
+func (s *Service) Earnings(ctx context.Context, workerID int64, days int) (Earnings, error) {
+	var e Earnings
+	q := s.db.Read()
+	rows, err := q.QueryContext(ctx, `
+		SELECT p.slug, p.name,
+		       sum(CASE WHEN a.status = 'paid' THEN 1 ELSE 0 END),
+		       sum(CASE WHEN a.status = 'rejected' THEN 1 ELSE 0 END),
+		       sum(CASE WHEN a.status = 'paid' THEN a.pay + a.topup ELSE 0 END),
+		       sum(CASE WHEN a.status = 'paid' THEN a.active_ms ELSE 0 END),
+		       sum(CASE WHEN a.status = 'rejected' THEN a.active_ms ELSE 0 END),
+		       sum(CASE WHEN a.status IN ('submitted', 'review', 'appealed') THEN p.pay_per_task ELSE 0 END)
+		FROM assignments a JOIN projects p ON p.id = a.project_id
+		WHERE a.worker_id = $1 AND a.status NOT IN ('assigned', 'expired')
+		GROUP BY p.slug, p.name ORDER BY p.name`, workerID)
+	if err != nil {
+		return Earnings{}, fmt.Errorf("earnings: %w", err)
+	}
+	for rows.Next() {
+		var pe ProjectEarning
+		var pending int64
+		if err := rows.Scan(&pe.Slug, &pe.Name, &pe.Tasks, &pe.Rejected, &pe.Points, &pe.PaidMS, &pe.RejectedMS, &pending); err != nil {
+			rows.Close()
+			return Earnings{}, err
+		}
+		pe.PerHour = perHour(pe.Points, pe.PaidMS+pe.RejectedMS)
+		e.Points += pe.Points
+		e.PaidMS += pe.PaidMS
+		e.UnpaidMS += pe.RejectedMS
+		e.PendingPay += pending
+		e.Projects = append(e.Projects, pe)
+	}
+	rows.Close()
+	var browsing int64
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(sum(ms), 0) FROM unpaid_time WHERE member_id = $1`, workerID).Scan(&browsing); err != nil {
+		return Earnings{}, err
+	}
+	e.UnpaidMS += browsing
+	e.PerHour = perHour(e.Points, e.PaidMS+e.UnpaidMS)
+
+	// Per day: paid work by the day it was paid, unpaid time by its day.
+	since := s.now().UTC().AddDate(0, 0, -days+1).Truncate(24 * time.Hour)
+	byDay := map[string]*DayEarning{}
+	for d := range days {
+		day := since.AddDate(0, 0, d).Format(time.DateOnly)
+		byDay[day] = &DayEarning{Day: day}
+		e.Days = append(e.Days, DayEarning{Day: day})
+	}
+	rows, err = q.QueryContext(ctx, `SELECT status, pay + topup, active_ms, COALESCE(paid_at, submitted_at) FROM assignments
+		WHERE worker_id = $1 AND status IN ('paid', 'rejected') AND COALESCE(paid_at, submitted_at) >= $2`, workerID, since.UnixMilli())
+	if err != nil {
+		return Earnings{}, err
+	}
+	for rows.Next() {
+		var status string
+		var points, ms, at int64
+		if err := rows.Scan(&status, &points, &ms, &at); err != nil {
+			rows.Close()
+			return Earnings{}, err
+		}
+		d := byDay[store.Time(at).Format(time.DateOnly)]
+		if d == nil {
+			continue
+		}
+		if status == "paid" {
+			d.Points += points
+			d.PaidMS += ms
+		} else {
+			d.UnpaidMS += ms
+		}
+	}
+	rows.Close()
+	rows, err = q.QueryContext(ctx, `SELECT day, ms FROM unpaid_time WHERE member_id = $1 AND day >= $2`, workerID, since.Format(time.DateOnly))
+	if err != nil {
+		return Earnings{}, err
+	}
+	for rows.Next() {
+		var day string
+		var ms int64
+		if err := rows.Scan(&day, &ms); err != nil {
+			rows.Close()
+			return Earnings{}, err
+		}
+		if d := byDay[day]; d != nil {
+			d.UnpaidMS += ms
+		}
+	}
+	rows.Close()
+	for i := range e.Days {
+		d := byDay[e.Days[i].Day]
+		d.PerHour = perHour(d.Points, d.PaidMS+d.UnpaidMS)
+		e.Days[i] = *d
+	}
+	return e, nil
+}
+
+// Browsing records time a worker spends on the task list: looking for
+// work is work nobody pays, and it belongs in the effective hourly rate.
+func (s *Service) Browsing(ctx context.Context, workerID int64) error {
+	now := s.now()
+	day := now.UTC().Format(time.DateOnly)
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		var seen int64
+		err := tx.QueryRowContext(ctx, `SELECT seen_at FROM unpaid_time WHERE member_id = $1 AND kind = 'browsing' AND day = $2`, workerID, day).Scan(&seen)
+		if err != nil {
+			_, err = tx.ExecContext(ctx, `INSERT INTO unpaid_time (member_id, kind, ms, day, seen_at) VALUES ($1, 'browsing', 0, $2, $3)
+				ON CONFLICT (member_id, kind, day) DO NOTHING`, workerID, day, now.UnixMilli())
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE unpaid_time SET ms = ms + $3, seen_at = $4 WHERE member_id = $1 AND kind = 'browsing' AND day = $2`,
+			workerID, day, elapsed(store.Time(seen), now), now.UnixMilli())
+		return err
+	})
+}
