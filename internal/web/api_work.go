@@ -79,16 +79,19 @@ func (s *Server) apiProjectItems(w http.ResponseWriter, r *http.Request, sess *m
 			return
 		}
 		defer r.MultipartForm.RemoveAll()
-		coco, images, _, err := uploadedItems(r)
+		coco, labelStudio, images, _, err := uploadedItems(r)
 		if err != nil {
 			s.apiError(w, r, err)
 			return
 		}
-		if coco == nil {
-			s.apiError(w, r, &problem.Error{Kind: problem.Invalid, Message: "no COCO file", Fields: map[string]string{"coco": "attach the COCO annotation file as 'coco' and the images as 'images'"}})
-			return
+		switch {
+		case coco != nil:
+			added, warnings, err = s.Work.ImportCOCO(r.Context(), p, bytes.NewReader(coco), images)
+		case labelStudio != nil:
+			added, warnings, err = s.Work.ImportLabelStudio(r.Context(), p, bytes.NewReader(labelStudio), images)
+		default:
+			err = &problem.Error{Kind: problem.Invalid, Message: "no annotation file", Fields: map[string]string{"coco": "attach a COCO file as 'coco' (or a Label Studio export as 'labelstudio') and the images as 'images'"}}
 		}
-		added, warnings, err = s.Work.ImportCOCO(r.Context(), p, bytes.NewReader(coco), images)
 		if err != nil {
 			s.apiError(w, r, err)
 			return

@@ -118,13 +118,13 @@ func (s *Server) projectCreate(w http.ResponseWriter, r *http.Request, sess *mem
 		fail(&problem.Error{Kind: problem.Invalid, Message: "Some fields are not valid."})
 		return
 	}
-	coco, images, items, err := uploadedItems(r)
+	coco, labelStudio, images, items, err := uploadedItems(r)
 	if err != nil {
 		fail(err)
 		return
 	}
-	if coco == nil && items == nil {
-		fail(&problem.Error{Kind: problem.Invalid, Message: "add the items to annotate", Fields: map[string]string{"items": "a COCO file with its images, or a JSON Lines file of texts"}})
+	if coco == nil && labelStudio == nil && items == nil {
+		fail(&problem.Error{Kind: problem.Invalid, Message: "add the items to annotate", Fields: map[string]string{"items": "a COCO or Label Studio file with its images, or a JSON Lines file of texts"}})
 		return
 	}
 	created, err := s.Work.Create(r.Context(), sess.Member.ID, p)
@@ -132,9 +132,12 @@ func (s *Server) projectCreate(w http.ResponseWriter, r *http.Request, sess *mem
 		fail(err)
 		return
 	}
-	if coco != nil {
+	switch {
+	case coco != nil:
 		_, _, err = s.Work.ImportCOCO(r.Context(), created, bytes.NewReader(coco), images)
-	} else {
+	case labelStudio != nil:
+		_, _, err = s.Work.ImportLabelStudio(r.Context(), created, bytes.NewReader(labelStudio), images)
+	default:
 		var list []work.NewItem
 		if list, err = work.ParseItems(created, bytes.NewReader(items)); err == nil {
 			err = s.Work.AddItems(r.Context(), created.ID, list)
@@ -149,7 +152,7 @@ func (s *Server) projectCreate(w http.ResponseWriter, r *http.Request, sess *mem
 }
 
 // uploadedItems reads the item files of the project form.
-func uploadedItems(r *http.Request) (coco []byte, images map[string][]byte, items []byte, err error) {
+func uploadedItems(r *http.Request) (coco, labelStudio []byte, images map[string][]byte, items []byte, err error) {
 	read := func(name string) ([]byte, error) {
 		f, _, err := r.FormFile(name)
 		if err != nil {
@@ -159,25 +162,28 @@ func uploadedItems(r *http.Request) (coco []byte, images map[string][]byte, item
 		return io.ReadAll(f)
 	}
 	if coco, err = read("coco"); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
+	}
+	if labelStudio, err = read("labelstudio"); err != nil {
+		return nil, nil, nil, nil, err
 	}
 	if items, err = read("items"); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	images = map[string][]byte{}
 	for _, fh := range r.MultipartForm.File["images"] {
 		f, err := fh.Open()
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		b, err := io.ReadAll(f)
 		f.Close()
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		images[path.Base(fh.Filename)] = b
 	}
-	return coco, images, items, nil
+	return coco, labelStudio, images, items, nil
 }
 
 func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, sess *member.Session) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -141,5 +142,77 @@ func signOutBrowser(t *testing.T, ctx context.Context) {
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.Click("#signout"), chromedp.WaitVisible(".hero")); err != nil {
 		t.Fatalf("sign out: %v", err)
+	}
+}
+
+// TestBrowserPairwiseAndAppeal: a worker picks the better of two answers
+// with a reason; the requester rejects it with a reason, which the worker
+// sees and appeals; a steward overturns the rejection and the work is paid.
+func TestBrowserPairwiseAndAppeal(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	withRequester(t, f)
+	runScenarios(t, f, []scenario{
+		{name: "create", as: "rita", method: "POST", path: "/api/v1/projects", status: 201, body: `{"slug":"better","name":"Which answer is better","client":"Chat Co",
+			"purpose":"train a helpful assistant","instructions":"Pick the answer that is correct and polite.","task_type":"pairwise","pay_per_task":30,"est_seconds":40,
+			"budget":5000,"review_hours":72,"redundancy":1,"max_reject_share":0.5}`},
+		{name: "items", as: "rita", method: "POST", path: "/api/v1/projects/better/items", contentType: "application/x-ndjson", status: 201,
+			body: "{\"a\":\"Paris is the capital of France.\",\"b\":\"The capital of France is Lyon.\"}\n"},
+		{name: "approve", as: "stella", method: "POST", path: "/api/v1/projects/better/approve", status: 200},
+	})
+	ctx := browsertest.New(t)
+	signInBrowser(t, f, ctx, "ada", "/work")
+	err := chromedp.Do(ctx,
+		chromedp.WaitVisible("#start-better"), chromedp.Click("#start-better"),
+		chromedp.WaitVisible("#text-b"),
+		chromedp.Click(`input[name=choice][value=a]`),
+		chromedp.SendKeys(`textarea[name=reason]`, "B names the wrong city."),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Screenshot(t, ctx, "task-pairwise")
+	if err := chromedp.Do(ctx, chromedp.Click("#submit-task"), chromedp.WaitVisible("#task-done")); err != nil {
+		t.Fatal(err)
+	}
+	taskURL, _ := chromedp.Run(ctx, chromedp.Location())
+	signOutBrowser(t, ctx)
+
+	signInBrowser(t, f, ctx, "rita", "/projects/better")
+	err = chromedp.Do(ctx,
+		chromedp.WaitVisible(".reject-form"),
+		chromedp.SendKeys(`.reject-form input[name=reason]`, "The instructions ask for the polite answer; this one is rude."),
+		chromedp.Submit(".reject-form"),
+		chromedp.WaitNotPresent(".reject-form"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signOutBrowser(t, ctx)
+
+	// One rejection of one submission is beyond the 50 % share: it waits
+	// for a steward, who overturns it.
+	signInBrowser(t, f, ctx, "stella", "/reviews")
+	err = chromedp.Do(ctx,
+		chromedp.WaitVisible(".review-item"),
+		chromedp.SendKeys(`.review-item input[name=note]`, "Answer A is both correct and polite."),
+		chromedp.Click(`.review-item button[value=overturn]`),
+		chromedp.WaitNotPresent(".review-item"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signOutBrowser(t, ctx)
+
+	signInBrowser(t, f, ctx, "ada", strings.TrimPrefix(taskURL, f.srv.URL))
+	if err := chromedp.Do(ctx, chromedp.WaitVisible("#task-done")); err != nil {
+		t.Fatal(err)
+	}
+	done, _ := chromedp.Run(ctx, chromedp.Text("#task-done"))
+	if !strings.Contains(done, "Submitted and paid") || !strings.Contains(done, "polite answer; this one is rude") || !strings.Contains(done, "overturn") {
+		t.Fatalf("the worker sees %q", done)
+	}
+	b, _ := f.app.Reward.Balance(t.Context(), reward.MemberAccount(f.ids["ada"]))
+	if b < 30 {
+		t.Fatalf("ada was paid %d after the overturn", b)
 	}
 }

@@ -19,51 +19,59 @@ import (
 	"github.com/allmende/allmende/internal/problem"
 )
 
-// ImportCOCO adds a COCO file's images to a box or polygon project, with
-// its annotations as pre-annotations the workers correct. images holds the
-// uploaded image files by base name; every image the COCO file names must
-// be among them and have the size the file says.
+// ImportCOCO adds a COCO file's images to an image project, with its
+// annotations as pre-annotations the workers correct. images holds the
+// uploaded image files by base name; every image the file names must be
+// among them and have the size the file says.
 func (s *Service) ImportCOCO(ctx context.Context, p Project, coco io.Reader, images map[string][]byte) (int, []string, error) {
-	if p.TaskType != BoundingBox && p.TaskType != Polygon && p.TaskType != ImageClassification {
-		return 0, nil, problem.New(problem.Invalid, "a COCO file feeds image projects, not %s", p.TaskType)
+	if err := imageProject(p); err != nil {
+		return 0, nil, err
 	}
 	imp, err := annotation.ImportCOCO(coco)
 	if err != nil {
-		return 0, nil, cocoProblem(err)
+		return 0, nil, importProblem("COCO", err)
 	}
+	return s.importDataset(ctx, p, imp.Dataset, imp.Warnings, images)
+}
+
+// ImportLabelStudio does the same for a Label Studio JSON export: its tasks
+// become items, its results pre-annotations.
+func (s *Service) ImportLabelStudio(ctx context.Context, p Project, r io.Reader, images map[string][]byte) (int, []string, error) {
+	if err := imageProject(p); err != nil {
+		return 0, nil, err
+	}
+	imp, err := annotation.ImportLabelStudio(r)
+	if err != nil {
+		return 0, nil, importProblem("Label Studio", err)
+	}
+	return s.importDataset(ctx, p, imp.Dataset, imp.Warnings, images)
+}
+
+func imageProject(p Project) error {
+	if p.TaskType != BoundingBox && p.TaskType != Polygon && p.TaskType != ImageClassification {
+		return problem.New(problem.Invalid, "an annotation file feeds image projects, not %s", p.TaskType)
+	}
+	return nil
+}
+
+func (s *Service) importDataset(ctx context.Context, p Project, ds annotation.Dataset, warns []annotation.Problem, images map[string][]byte) (int, []string, error) {
 	known := map[string]bool{}
 	for _, l := range p.Labels {
 		known[l] = true
 	}
-	pre := map[int64]*annotation.Answer{}
 	fields := map[string]string{}
-	for _, a := range imp.Annotations {
+	for _, a := range ds.Annotations {
 		if !known[a.Label] {
 			fields["category "+a.Label] = "not in the project's labels (" + fmt.Sprint(p.Labels) + ")"
-			continue
-		}
-		ans := pre[a.ImageID]
-		if ans == nil {
-			ans = &annotation.Answer{}
-			pre[a.ImageID] = ans
-		}
-		switch p.TaskType {
-		case BoundingBox:
-			if a.Box != nil {
-				ans.Boxes = append(ans.Boxes, annotation.Box{Label: a.Label, Rect: *a.Box})
-			}
-		case Polygon:
-			for _, poly := range a.Polygons {
-				ans.Polygons = append(ans.Polygons, annotation.Polygon{Label: a.Label, Points: poly})
-			}
 		}
 	}
+	pre := ds.PreAnnotations(annotation.TaskType(p.TaskType))
 	var items []NewItem
-	for _, img := range imp.Images {
+	for _, img := range ds.Images {
 		name := path.Base(img.FileName)
 		data, ok := images[name]
 		if !ok {
-			fields["image "+name] = "named in the COCO file but not uploaded"
+			fields["image "+name] = "named in the file but not uploaded"
 			continue
 		}
 		cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
@@ -71,25 +79,25 @@ func (s *Service) ImportCOCO(ctx context.Context, p Project, coco io.Reader, ima
 			fields["image "+name] = "not a JPEG, PNG or GIF image"
 			continue
 		}
-		if cfg.Width != img.Width || cfg.Height != img.Height {
-			fields["image "+name] = fmt.Sprintf("is %d×%d pixels, the COCO file says %d×%d", cfg.Width, cfg.Height, img.Width, img.Height)
+		if img.Width > 0 && (cfg.Width != img.Width || cfg.Height != img.Height) {
+			fields["image "+name] = fmt.Sprintf("is %d×%d pixels, the file says %d×%d", cfg.Width, cfg.Height, img.Width, img.Height)
 			continue
 		}
-		it := NewItem{Item: Item{Name: name, Width: img.Width, Height: img.Height, SourceID: strconv.FormatInt(img.ID, 10)},
+		it := NewItem{Item: Item{Name: name, Width: cfg.Width, Height: cfg.Height, SourceID: strconv.FormatInt(img.ID, 10)},
 			Image: bytes.NewReader(data), MediaType: "image/" + format}
-		if a := pre[img.ID]; a != nil && (len(a.Boxes) > 0 || len(a.Polygons) > 0) {
+		if a, ok := pre[img.ID]; ok && (len(a.Boxes) > 0 || len(a.Polygons) > 0) {
 			it.Pre, _ = json.Marshal(a)
 		}
 		items = append(items, it)
 	}
 	if len(fields) > 0 {
-		return 0, nil, &problem.Error{Kind: problem.Invalid, Message: "the COCO import does not fit the project; nothing was added", Fields: fields}
+		return 0, nil, &problem.Error{Kind: problem.Invalid, Message: "the import does not fit the project; nothing was added", Fields: fields}
 	}
 	if len(items) == 0 {
-		return 0, nil, problem.New(problem.BadRequest, "the COCO file names no image")
+		return 0, nil, problem.New(problem.BadRequest, "the file names no image")
 	}
 	var warnings []string
-	for _, w := range imp.Warnings {
+	for _, w := range warns {
 		warnings = append(warnings, w.String())
 	}
 	if err := s.AddItems(ctx, p.ID, items); err != nil {
@@ -98,7 +106,7 @@ func (s *Service) ImportCOCO(ctx context.Context, p Project, coco io.Reader, ima
 	return len(items), warnings, nil
 }
 
-func cocoProblem(err error) error {
+func importProblem(format string, err error) error {
 	var ve *annotation.ValidationError
 	if errors.As(err, &ve) {
 		fields := map[string]string{}
@@ -112,9 +120,9 @@ func cocoProblem(err error) error {
 		if ve.Omitted > 0 {
 			fields["more"] = fmt.Sprintf("%d more problems", ve.Omitted)
 		}
-		return &problem.Error{Kind: problem.Invalid, Message: "the COCO file is not valid; nothing was added", Fields: fields}
+		return &problem.Error{Kind: problem.Invalid, Message: "the " + format + " file is not valid; nothing was added", Fields: fields}
 	}
-	return &problem.Error{Kind: problem.Invalid, Message: "the COCO file cannot be read: " + err.Error()}
+	return &problem.Error{Kind: problem.Invalid, Message: "the " + format + " file cannot be read: " + err.Error()}
 }
 
 // Export formats.

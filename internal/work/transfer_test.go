@@ -215,3 +215,30 @@ func FuzzParseItems(f *testing.F) {
 		}
 	})
 }
+
+// A Label Studio export imports like a COCO file: tasks become items, its
+// rectangles pre-annotations.
+func TestImportLabelStudio(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	ctx := t.Context()
+	p := boxProject(t, e, "ls")
+	ls := `[{"id":1,"data":{"image":"/data/upload/IMG20231010083824.jpg"},"annotations":[{"result":[{"type":"rectanglelabels","from_name":"box","to_name":"image",
+		"original_width":512,"original_height":256,"value":{"x":10,"y":20,"width":50,"height":25,"rectanglelabels":["battery"]}}]}]}]`
+	n, _, err := e.s.ImportLabelStudio(ctx, p, strings.NewReader(ls), legoImages(t))
+	if err != nil || n != 1 {
+		t.Fatalf("label studio import: %d %v", n, err)
+	}
+	if err := e.s.Approve(ctx, p.Slug); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := e.s.Next(ctx, e.ids["ada"], p.Slug)
+	task, _ := e.s.Task(ctx, e.ids["ada"], a.ID)
+	var pre annotation.Answer
+	json.Unmarshal(task.Item.Pre, &pre)
+	if len(pre.Boxes) != 1 || pre.Boxes[0].X != 51.2 || pre.Boxes[0].W != 256 {
+		t.Fatalf("pre-annotation from percent: %+v", pre.Boxes)
+	}
+	if _, _, err := e.s.ImportLabelStudio(ctx, boxProject(t, e, "ls2"), strings.NewReader(`[{"data":{}}]`), nil); !problem.Is(err, problem.Invalid) {
+		t.Fatalf("bad label studio file: %v", err)
+	}
+}
