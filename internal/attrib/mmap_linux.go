@@ -1,0 +1,12 @@
+package attrib
+
+import "syscall"
+
+const mapNoReserve = syscall.MAP_NORESERVE
+
+// adviseHugePages asks for 2 MB pages: suffix sorting touches the whole
+// array at random, and with 4 KB pages most of those touches also miss the
+// TLB.
+func adviseHugePages(mem []byte) { _ = syscall.Madvise(mem, syscall.MADV_HUGEPAGE) }
+
+func adviseRandom(mem []byte) { _ = syscall.Madvise(mem, syscall.MADV_RANDOM) }
