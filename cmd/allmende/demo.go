@@ -57,6 +57,15 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 				fmt.Fprintf(out, "  %s\n", c)
 			}
 		}
+		if seeded.ClientKey != "" {
+			fmt.Fprintf(out, "\nCall the demo model as Rita, the paying client (each call costs 0.20 of her deposit and pays the contributors):\n")
+			fmt.Fprintf(out, "  curl -s %s/v1/chat/completions -H 'Authorization: Bearer %s' \\\n", url, seeded.ClientKey)
+			fmt.Fprintf(out, "    -d '{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"Darf mein Vermieter die Kaution behalten?\"}]}'\n", demo.ModelSlug)
+		}
+		for _, p := range seeded.Voting {
+			fmt.Fprintf(out, "\nOpen for votes until %s: %q\n  %s/proposals/%d (a binding proposal applies itself within a minute of closing)\n",
+				p.ClosesAt.Local().Format("15:04:05"), p.Title, url, p.ID)
+		}
 		fmt.Fprintf(out, "\nData folder: %s (delete it to start over). Stop with Ctrl+C.\n", cfg.DataDir)
 	})
 }

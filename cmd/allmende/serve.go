@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/allmende/allmende/internal/app"
 )
@@ -17,6 +18,7 @@ type serverFlags struct {
 	logLevel       string
 	logFormat      string
 	logOrigin      string
+	epochLength    time.Duration
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
@@ -26,6 +28,7 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure even over plain HTTP (set this behind a TLS proxy)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fs.DurationVar(&f.epochLength, "epoch-length", 30*24*time.Hour, "how long an epoch runs before points earned turn into governance shares")
 	fs.StringVar(&f.logOrigin, "log-origin", "", "name of the transparency log in its checkpoints, e.g. coop.example/log (default: this host's name + /log; fixed once the log exists)")
 }
 
@@ -33,7 +36,10 @@ func (f *serverFlags) config() (app.Config, error) {
 	if f.db != "" && !strings.HasPrefix(f.db, "postgres://") && !strings.HasPrefix(f.db, "postgresql://") {
 		return app.Config{}, fmt.Errorf("%w: --db must be a postgres:// URL (leave it out to use SQLite in --data)", errUsage)
 	}
-	return app.Config{DataDir: f.data, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin}, nil
+	if f.epochLength < time.Minute {
+		return app.Config{}, fmt.Errorf("%w: --epoch-length must be at least 1m", errUsage)
+	}
+	return app.Config{DataDir: f.data, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength}, nil
 }
 
 func (f *serverFlags) logger(io stdio) (*slog.Logger, error) {

@@ -23,8 +23,10 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/govern"
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/tlog"
@@ -49,6 +51,9 @@ type Config struct {
 	// LogCheckpointInterval is how often a new checkpoint is signed while
 	// the log grows; zero means the log's default (one second).
 	LogCheckpointInterval time.Duration
+	// EpochLength is how long an epoch runs before its points turn into
+	// governance shares; zero means 30 days.
+	EpochLength time.Duration
 	// Offline opens the cooperative for a command-line tool that runs
 	// beside the server (export, backup, steward): the database and the
 	// vault, but not the transparency log, which belongs to the server.
@@ -66,12 +71,17 @@ type App struct {
 	Vault    *vault.Vault
 	Params   *coop.Params
 	Reward   *reward.Service
+	Models   *model.Service
+	Govern   *govern.Service
 	Datanets *datanet.Service
 	Work     *work.Service
 	Log      *tlog.Log
 	Web      *web.Server
 	registry *prometheus.Registry
 }
+
+// DataDir is the data folder the app runs on.
+func (a *App) DataDir() string { return a.cfg.DataDir }
 
 // Open prepares the data folder and database and builds the services. It
 // either returns a ready App or an error and leaves nothing behind that it
@@ -148,9 +158,11 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Params = coop.New(db)
 	a.Reward = reward.NewService(db, a.Ledger)
 	a.Work = work.NewService(db, blobs, a.Reward, a.Params)
+	a.Models = model.NewService(db, a.Reward, a.Params, a.Datanets, a.Vault, filepath.Join(cfg.DataDir, "models"))
+	a.Govern = govern.NewService(db, a.Ledger, a.Params)
 	a.Web = web.New(web.Deps{
 		DB: db, Blobs: blobs, Members: a.Members, Datanets: a.Datanets, Work: a.Work, Ledger: a.Ledger, TLog: tl,
-		Reward: a.Reward, Params: a.Params,
+		Reward: a.Reward, Params: a.Params, Models: a.Models, Vault: a.Vault, Govern: a.Govern,
 		Log: log, Registry: reg, SecureCookies: cfg.SecureCookies,
 	})
 	return a, nil
@@ -198,7 +210,7 @@ func (a *App) Close() error {
 	if a.Log != nil {
 		logErr = a.Log.Close(ctx)
 	}
-	return errors.Join(a.Datanets.Close(), logErr, a.DB.Close())
+	return errors.Join(a.Models.Close(), a.Datanets.Close(), logErr, a.DB.Close())
 }
 
 func openLog(ctx context.Context, cfg Config) (*tlog.Log, error) {

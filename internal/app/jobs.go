@@ -11,8 +11,11 @@ import (
 const (
 	jobExpireSessions = "sessions.expire"
 	jobPayDue         = "work.pay-due"
+	jobEpochClose     = "reward.epoch-close"
+	jobDecide         = "govern.decide"
 	choreEvery        = time.Hour
 	payEvery          = time.Minute
+	decideEvery       = time.Minute
 )
 
 func (a *App) runJobs(ctx context.Context) {
@@ -32,9 +35,33 @@ func (a *App) runJobs(ctx context.Context) {
 			}
 			return err
 		},
+		// Points earned turn into governance shares when an epoch ends.
+		jobEpochClose: func(ctx context.Context, _ store.Job) error {
+			now := time.Now()
+			due, err := a.Reward.EpochDue(ctx, now, a.epochLength())
+			if err != nil || !due {
+				return err
+			}
+			e, closed, err := a.Reward.CloseEpoch(ctx, a.Params, now)
+			if closed {
+				a.log.Info("epoch closed", "epoch", e.ID, "points", e.Points, "shares", e.Shares)
+			}
+			return err
+		},
+		// Proposals whose voting window ended are counted within a minute,
+		// and binding ones applied.
+		jobDecide: func(ctx context.Context, _ store.Job) error {
+			n, err := a.Govern.Decide(ctx, time.Now())
+			if n > 0 {
+				a.log.Info("proposals decided", "count", n)
+			}
+			return err
+		},
 	})
 	go a.schedule(ctx, jobExpireSessions, choreEvery)
 	go a.schedule(ctx, jobPayDue, payEvery)
+	go a.schedule(ctx, jobEpochClose, choreEvery)
+	go a.schedule(ctx, jobDecide, decideEvery)
 	r.Run(ctx, 2)
 }
 
@@ -56,4 +83,12 @@ func (a *App) schedule(ctx context.Context, kind string, every time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// epochLength is how long an epoch lasts: Config.EpochLength, or 30 days.
+func (a *App) epochLength() time.Duration {
+	if a.cfg.EpochLength > 0 {
+		return a.cfg.EpochLength
+	}
+	return 30 * 24 * time.Hour
 }

@@ -23,18 +23,34 @@ const (
 	// points (100 points = one currency unit). Projects that pay less
 	// per task are topped up from their escrow.
 	PayFloor Param = "pay_floor_per_hour"
+	// ContributorShare is the part of a model call's charge that goes to
+	// the contributors of the records that shaped the answer, in basis
+	// points (7000 = 70 %).
+	ContributorShare Param = "contributor_share_bp"
+	// TreasuryShare is the cooperative's part of a model call's charge, in
+	// basis points; the model's builder gets what remains.
+	TreasuryShare Param = "treasury_share_bp"
+	// PointsPerShare is the epoch rule: one governance share for every so
+	// many points earned in the epoch.
+	PointsPerShare Param = "points_per_share"
 )
 
 // Defaults apply until the cooperative decides otherwise: 15.00 an hour is
 // well above what click work pays today and in line with minimum wages
 // where the cooperative starts.
 var Defaults = map[Param]int64{
-	PayFloor: 1500,
+	PayFloor:         1500,
+	ContributorShare: 7000,
+	TreasuryShare:    1000,
+	PointsPerShare:   100,
 }
 
 // Limits keep a parameter within what makes sense, whoever sets it.
 var Limits = map[Param][2]int64{
-	PayFloor: {0, 100000},
+	PayFloor:         {0, 100000},
+	ContributorShare: {0, 10000},
+	TreasuryShare:    {0, 10000},
+	PointsPerShare:   {1, 1000000},
 }
 
 // Params reads and sets the cooperative's parameters.

@@ -1,7 +1,8 @@
 // Package demo seeds a small cooperative so that a newcomer can sign in and
 // look around: a steward, members, a requester, a datanet, an annotation
 // project with real photos (from the lego-battery COCO set in
-// shared/data), and open invitation codes.
+// shared/data), a retrieval model with a paying client, and open
+// invitation codes.
 package demo
 
 import (
@@ -13,12 +14,18 @@ import (
 	"image"
 	_ "image/jpeg" // the demo photos are JPEGs
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/allmende/allmende/internal/app"
+	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/govern"
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/work"
 )
@@ -48,7 +55,19 @@ var Accounts = []Account{
 // Seeded is what a person needs to try the demo.
 type Seeded struct {
 	Invitations []string
+	// ClientKey is Rita's API key for the demo model, which holds a
+	// deposit: the demo's way to show a paid call from the command line.
+	ClientKey string
+	// Voting lists the proposals open for votes now.
+	Voting []govern.Proposal
 }
+
+// ModelSlug is the demo's retrieval model.
+const ModelSlug = "tenancy-helper"
+
+// clientKeyFile keeps the demo client's key in the data folder, since
+// the server keeps only its hash; a real cooperative never writes keys down.
+const clientKeyFile = "demo-client-key"
 
 // Seed fills an empty cooperative. On one that already has members it
 // changes nothing and returns the steward's open invitations, so a demo can
@@ -117,7 +136,33 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 	if err := a.Work.Approve(ctx, p.Slug); err != nil {
 		return Seeded{}, fmt.Errorf("approve project: %w", err)
 	}
+	if err := seedModel(ctx, a, steward, requester); err != nil {
+		return Seeded{}, err
+	}
+	if err := seedGovernance(ctx, a, time.Now()); err != nil {
+		return Seeded{}, err
+	}
 	return openInvitations(ctx, a)
+}
+
+// seedModel registers the retrieval model on the demo datanet, built by the
+// steward, and gives Rita, the demo client, a deposit and an API key.
+func seedModel(ctx context.Context, a *app.App, builder, client member.Member) error {
+	_, err := a.Models.Create(ctx, builder.ID, model.Model{
+		Slug: ModelSlug, Name: "Tenancy helper", Kind: model.Retrieval,
+		PricePerCall: 20, Datanets: []string{"tenancy-qa-de"},
+	})
+	if err != nil {
+		return fmt.Errorf("seed model: %w", err)
+	}
+	if _, err := a.Models.Deposit(ctx, client.PublicID, 5000); err != nil {
+		return fmt.Errorf("seed deposit: %w", err)
+	}
+	key, _, err := a.Models.CreateKey(ctx, client.ID, "demo")
+	if err != nil {
+		return fmt.Errorf("seed API key: %w", err)
+	}
+	return os.WriteFile(filepath.Join(a.DataDir(), clientKeyFile), []byte(key+"\n"), 0o600)
 }
 
 // demoQA are the first records of the demo datanet, by Ada and Grace.
@@ -125,6 +170,49 @@ var demoQA = []struct{ who, question, answer, region string }{
 	{"ada@example.org", "Darf mein Vermieter die Kaution einfach behalten?", "Nein. Er darf sie nur mit offenen Forderungen verrechnen, etwa für Schäden über die normale Abnutzung hinaus, und muss innerhalb von etwa sechs Monaten abrechnen.", "Berlin"},
 	{"ada@example.org", "Wie viel darf die Miete nach einer Modernisierung steigen?", "Höchstens acht Prozent der Modernisierungskosten pro Jahr, und in sechs Jahren nicht mehr als drei Euro pro Quadratmeter.", "Berlin"},
 	{"grace@example.org", "Muss ich Schönheitsreparaturen machen, wenn ich ausziehe?", "Nur wenn der Mietvertrag das wirksam regelt; starre Fristen und Klauseln für eine unrenoviert übernommene Wohnung sind meist unwirksam.", "Hamburg"},
+}
+
+// ProposalCloses is how long after the demo first starts its seeded
+// proposal stops taking votes: long enough to sign in and vote, short
+// enough to see the result applied while looking around.
+const ProposalCloses = 5 * time.Minute
+
+// seedGovernance opens the first epoch and puts a binding proposal to the
+// vote: raise the contributors' share of model revenue from 70% to 75%,
+// one member one vote, quorum 50%. Ada and Grace have voted yes; one more
+// vote reaches the quorum. Voting must stay open a day, so the proposal is
+// dated as if made a day ago; its window ends ProposalCloses after now.
+func seedGovernance(ctx context.Context, a *app.App, now time.Time) error {
+	if _, _, err := a.Reward.CloseEpoch(ctx, a.Params, now); err != nil {
+		return fmt.Errorf("seed epoch: %w", err)
+	}
+	stella, err := a.Members.ByEmail(ctx, Accounts[0].Email)
+	if err != nil {
+		return err
+	}
+	raise := int64(7500)
+	made := now.Add(ProposalCloses - govern.MinWindow)
+	p, err := a.Govern.Create(ctx, stella.ID, govern.Draft{
+		Title: "Raise the contributors' share of model revenue to 75%",
+		Text: "Today 70% of what a model call costs goes to the people whose records shaped the answer, 10% to the treasury and the rest to the model's builder. " +
+			"Builders' costs are covered at 15%; this proposal moves 5 points from the builder to the contributors.",
+		Options: []govern.Option{{Label: "Yes, 75% to contributors", Value: &raise}, {Label: "No, keep 70%"}},
+		Mode:    govern.PerMember, Param: coop.ContributorShare, Quorum: 0.5,
+		ClosesAt: made.Add(govern.MinWindow),
+	}, made)
+	if err != nil {
+		return fmt.Errorf("seed proposal: %w", err)
+	}
+	for _, email := range []string{"ada@example.org", "grace@example.org"} {
+		m, err := a.Members.ByEmail(ctx, email)
+		if err != nil {
+			return err
+		}
+		if _, err := a.Govern.Vote(ctx, m.ID, p.ID, 0, now); err != nil {
+			return fmt.Errorf("seed vote: %w", err)
+		}
+	}
+	return nil
 }
 
 func seedContributions(ctx context.Context, a *app.App) error {
@@ -183,6 +271,18 @@ func openInvitations(ctx context.Context, a *app.App) (Seeded, error) {
 		return Seeded{}, err
 	}
 	var s Seeded
+	if b, err := os.ReadFile(filepath.Join(a.DataDir(), clientKeyFile)); err == nil {
+		s.ClientKey = strings.TrimSpace(string(b))
+	}
+	props, err := a.Govern.List(ctx, 20)
+	if err != nil {
+		return Seeded{}, err
+	}
+	for _, p := range props {
+		if p.Phase(time.Now()) == govern.Voting {
+			s.Voting = append(s.Voting, p)
+		}
+	}
 	for _, inv := range invs {
 		if inv.Status(time.Now()) == "open" {
 			s.Invitations = append(s.Invitations, inv.Code)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/allmende/allmende/internal/app"
 	"github.com/allmende/allmende/internal/demo"
+	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/store/storetest"
 )
@@ -50,6 +51,14 @@ func TestSeedIsCompleteAndIdempotent(t *testing.T) {
 				}
 				if st, _ := a.Datanets.Stats(t.Context(), datanets[0].ID); st.Records != 3 || st.Contributors != 2 {
 					t.Fatalf("round %d: datanet stats %+v, want 3 records from 2 members", round, st)
+				}
+				c, err := a.Models.Authenticate(t.Context(), seeded.ClientKey)
+				if err != nil {
+					t.Fatalf("round %d: the demo client key %q does not work: %v", round, seeded.ClientKey, err)
+				}
+				res, err := a.Models.Complete(t.Context(), c, model.Request{Model: demo.ModelSlug, Messages: []model.Message{{Role: "user", Content: "Darf mein Vermieter die Kaution behalten?"}}}, nil)
+				if err != nil || len(res.Attribution.Records) == 0 || res.Attribution.Charge != 20 {
+					t.Fatalf("round %d: demo model call: %+v, %v", round, res.Attribution, err)
 				}
 				a.Close()
 			}

@@ -33,6 +33,7 @@ const (
 	ContributionErased   Type = "contribution.erased"
 	TaskPaid             Type = "task.paid"
 	EscrowFunded         Type = "escrow.funded"
+	FundsDeposited       Type = "funds.deposited"
 	RewardSplit          Type = "reward.split"
 	SharesIssued         Type = "shares.issued"
 	VoteCast             Type = "vote.cast"
@@ -40,7 +41,7 @@ const (
 )
 
 var knownTypes = map[Type]bool{
-	MemberJoined: true, ContributionAccepted: true, ContributionErased: true, TaskPaid: true, EscrowFunded: true,
+	MemberJoined: true, ContributionAccepted: true, ContributionErased: true, TaskPaid: true, EscrowFunded: true, FundsDeposited: true,
 	RewardSplit: true, SharesIssued: true, VoteCast: true, ProposalDecided: true,
 }
 

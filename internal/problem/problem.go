@@ -26,6 +26,12 @@ const (
 	TooLarge     Kind = "too_large"    // 413
 	Unsupported  Kind = "unsupported"  // 415
 	BadRequest   Kind = "bad_request"  // 400: the request itself is malformed
+	// PaymentRequired (402): the caller's balance does not cover the cost.
+	PaymentRequired Kind = "payment_required"
+	// BadGateway (502) and GatewayTimeout (504): a service we forward to
+	// failed or was too slow.
+	BadGateway     Kind = "bad_gateway"
+	GatewayTimeout Kind = "gateway_timeout"
 )
 
 // Error is a problem with a message meant for the person who caused it.

@@ -4,8 +4,9 @@
 //
 // Accounts are named by kind: member:<pseudonym> (a member's earnings),
 // escrow:project:<id> (a requester's budget, held until the work is paid),
-// treasury (the cooperative), builder:model:<id>, and funding:<…> — money
-// entering from outside, the only kind of account that may go negative.
+// treasury (the cooperative), shares:<pseudonym> (governance shares), and
+// the two kinds of source account that may go negative: funding:<…> —
+// money entering from outside — and issue:<…> — shares being issued.
 package reward
 
 import (
@@ -41,7 +42,15 @@ const Treasury = "treasury"
 
 // mayGoNegative reports whether an account may hold less than nothing:
 // only accounts through which money enters from outside.
-func mayGoNegative(account string) bool { return strings.HasPrefix(account, "funding:") }
+func mayGoNegative(account string) bool {
+	return strings.HasPrefix(account, "funding:") || strings.HasPrefix(account, "issue:")
+}
+
+// SharesAccount holds a member's governance shares (not points).
+func SharesAccount(publicID string) string { return "shares:" + publicID }
+
+// SharesIssue is where governance shares come from at an epoch close.
+const SharesIssue = "issue:shares"
 
 // ErrInsufficient is returned when a transfer would overdraw an account.
 var ErrInsufficient = problem.New(problem.Conflict, "not enough points in the account")

@@ -37,6 +37,10 @@ type DB struct {
 	dialect Dialect
 	write   *sql.DB // the only connection that writes (SQLite); the pool (PostgreSQL)
 	read    *sql.DB // read-only pool; the same pool as write on PostgreSQL
+	// writeTurn queues SQLite's writers first come, first served:
+	// database/sql hands its one connection to a random waiter, which
+	// under load leaves some transactions waiting seconds.
+	writeTurn chan struct{}
 }
 
 // Querier is what both a transaction and the read pool offer, so a lookup
@@ -111,6 +115,14 @@ func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, f
 // packages write, so that a change and the ledger events it causes commit
 // together or not at all.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	if db.writeTurn != nil {
+		select {
+		case db.writeTurn <- struct{}{}:
+			defer func() { <-db.writeTurn }()
+		case <-ctx.Done():
+			return fmt.Errorf("begin transaction: %w", ctx.Err())
+		}
+	}
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)

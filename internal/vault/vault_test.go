@@ -90,3 +90,26 @@ func TestKeyFileProblems(t *testing.T) {
 		t.Fatalf("world-readable key: %v", err)
 	}
 }
+
+func TestSecretsAreSealedAndBound(t *testing.T) {
+	v, err := vault.Open(storetest.Open(t, store.SQLite), filepath.Join(t.TempDir(), "vault.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed := v.SealSecret("sk-upstream-123", "model:a")
+	if strings.Contains(sealed, "sk-upstream") || !strings.HasPrefix(sealed, "sealed:") {
+		t.Fatalf("secret stored readable: %q", sealed)
+	}
+	if got, err := v.OpenSecret(sealed, "model:a"); err != nil || got != "sk-upstream-123" {
+		t.Fatalf("open = %q, %v", got, err)
+	}
+	if _, err := v.OpenSecret(sealed, "model:b"); err == nil {
+		t.Fatal("a secret opened for another owner")
+	}
+	if _, err := v.OpenSecret("sk-plain", "model:a"); err == nil {
+		t.Fatal("an unsealed value passed as sealed")
+	}
+	if got, err := v.OpenSecret(v.SealSecret("", "x"), "x"); err != nil || got != "" {
+		t.Fatalf("empty secret = %q, %v", got, err)
+	}
+}

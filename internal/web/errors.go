@@ -11,15 +11,18 @@ import (
 
 // statusOf is the one place where a problem becomes an HTTP status.
 var statusOf = map[problem.Kind]int{
-	problem.Invalid:      http.StatusUnprocessableEntity,
-	problem.NotFound:     http.StatusNotFound,
-	problem.Unauthorized: http.StatusUnauthorized,
-	problem.Forbidden:    http.StatusForbidden,
-	problem.Conflict:     http.StatusConflict,
-	problem.TooMany:      http.StatusTooManyRequests,
-	problem.TooLarge:     http.StatusRequestEntityTooLarge,
-	problem.Unsupported:  http.StatusUnsupportedMediaType,
-	problem.BadRequest:   http.StatusBadRequest,
+	problem.Invalid:         http.StatusUnprocessableEntity,
+	problem.NotFound:        http.StatusNotFound,
+	problem.Unauthorized:    http.StatusUnauthorized,
+	problem.Forbidden:       http.StatusForbidden,
+	problem.Conflict:        http.StatusConflict,
+	problem.TooMany:         http.StatusTooManyRequests,
+	problem.TooLarge:        http.StatusRequestEntityTooLarge,
+	problem.Unsupported:     http.StatusUnsupportedMediaType,
+	problem.BadRequest:      http.StatusBadRequest,
+	problem.PaymentRequired: http.StatusPaymentRequired,
+	problem.BadGateway:      http.StatusBadGateway,
+	problem.GatewayTimeout:  http.StatusGatewayTimeout,
 }
 
 // classify turns any error into a problem and its status. Errors that are

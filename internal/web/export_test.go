@@ -23,7 +23,7 @@ func APIRoutes(t *testing.T) []string {
 	s.routes(m)
 	var out []string
 	for _, p := range m.patterns {
-		if method, path, ok := strings.Cut(p, " "); ok && strings.HasPrefix(path, "/api/v1/") {
+		if method, path, ok := strings.Cut(p, " "); ok && (strings.HasPrefix(path, "/api/v1/") || strings.HasPrefix(path, "/v1/")) {
 			out = append(out, method+" "+path)
 		}
 	}

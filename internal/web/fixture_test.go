@@ -52,6 +52,16 @@ func newFixture(t testing.TB, d store.Dialect) *fixture {
 	done := make(chan struct{})
 	go func() { a.Background(bg); close(done) }()
 	t.Cleanup(func() { stop(); <-done })
+	// The background jobs open the first epoch at once; wait for it, so
+	// that tests of epochs start from one state.
+	for i := 0; ; i++ {
+		if _, open, err := a.Reward.OpenEpoch(t.Context()); err == nil && open {
+			break
+		} else if i == 200 {
+			t.Fatalf("the first epoch did not open: %v", err)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 	f := &fixture{t: t, app: a, tokens: map[string]string{}, ids: map[string]string{}}
 	f.srv = httptest.NewServer(a.Web)
 	t.Cleanup(f.srv.Close)

@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -33,6 +35,56 @@ func FuzzAPIBodies(f *testing.F) {
 		}
 		if rec.Code >= 400 {
 			apiErrorShape(t, rec.Body.String())
+		}
+	})
+}
+
+// FuzzChatCompletions throws arbitrary bodies at the OpenAI-compatible
+// endpoint, as a paying client: never a server error, every refusal in the
+// error shape, every answer JSON.
+func FuzzChatCompletions(f *testing.F) {
+	for _, seed := range []string{
+		`{"model":"helper","messages":[{"role":"user","content":"notice period?"}]}`,
+		`{"model":"helper","stream":true,"messages":[{"role":"user","content":"repairs"}]}`,
+		`{"model":"helper","max_tokens":-1,"messages":[{"role":"user","content":"x"}]}`,
+		`{"model":"helper","messages":[{"content":"x"}],"temperature":"hot"}`,
+		`{"model":5}`, `[]`, `null`, `{"messages":null}`, "{\"model\":\"\xff\"}", ``,
+	} {
+		f.Add(seed)
+	}
+	fx := newFixture(f, store.SQLite)
+	withDatanets(f, fx)
+	ctx := f.Context()
+	stella := mustMember(f, fx, "stella")
+	if _, err := fx.app.Models.Create(ctx, stella.ID, model.Model{Slug: "helper", Name: "Helper", Kind: model.Retrieval, PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {
+		f.Fatal(err)
+	}
+	key, _, err := fx.app.Models.CreateKey(ctx, stella.ID, "fuzz")
+	if err != nil {
+		f.Fatal(err)
+	}
+	if _, err := fx.app.Models.Deposit(ctx, stella.PublicID, 100_000_000); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		req := httptest.NewRequest("POST", "/v1/chat/completions", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		rec := httptest.NewRecorder()
+		fx.app.Web.ServeHTTP(rec, req)
+		switch {
+		case rec.Code >= 500:
+			t.Fatalf("%q: status %d: %s", body, rec.Code, rec.Body)
+		case rec.Code >= 400:
+			apiErrorShape(t, rec.Body.String())
+		case strings.HasPrefix(rec.Header().Get("Content-Type"), "text/event-stream"):
+			if !strings.HasSuffix(rec.Body.String(), "data: [DONE]\n\n") {
+				t.Fatalf("%q: stream does not end: %s", body, rec.Body)
+			}
+		default:
+			if !json.Valid(rec.Body.Bytes()) {
+				t.Fatalf("%q: answer is not JSON: %s", body, rec.Body)
+			}
 		}
 	})
 }

@@ -12,11 +12,14 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/govern"
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/tlog"
+	"github.com/allmende/allmende/internal/vault"
 	"github.com/allmende/allmende/internal/work"
 )
 
@@ -29,7 +32,11 @@ type Deps struct {
 	Work     *work.Service
 	Ledger   *ledger.Ledger
 	Reward   *reward.Service
+	Models   *model.Service
+	Govern   *govern.Service
 	Params   *coop.Params
+	// Vault seals what a page must hand back once (a new API key).
+	Vault *vault.Vault
 	// TLog is the public transparency log, served at /log/.
 	TLog *tlog.Log
 	Log  *slog.Logger

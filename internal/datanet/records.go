@@ -1,0 +1,109 @@
+package datanet
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// TextRecord is an accepted record as an index sees it: its text, and
+// whose it is, for paying its contributor.
+type TextRecord struct {
+	RowID    int64
+	ID       string // the contribution's public id
+	MemberID int64
+	Text     string
+}
+
+// joined is what a record says, as one string: the text, or the question
+// and the answer.
+func (r Record) joined() string {
+	if r.Text != "" {
+		return r.Text
+	}
+	if r.Question != "" || r.Answer != "" {
+		return strings.TrimSpace(r.Question + "\n" + r.Answer)
+	}
+	return strings.Join(r.Labels, " ")
+}
+
+// TextRecords returns up to limit accepted records of a datanet with a row
+// id above after, opened, for the indexes that models search. Erased and
+// duplicate records are not among them.
+func (s *Service) TextRecords(ctx context.Context, datanetID, after int64, limit int) ([]TextRecord, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `
+		SELECT id, public_id, COALESCE(member_id, 0), key_id, content, blob FROM contributions
+		WHERE datanet_id = $1 AND status = 'accepted' AND id > $2 ORDER BY id LIMIT $3`, datanetID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("records: %w", err)
+	}
+	type row struct {
+		id, member, key int64
+		pid             string
+		content         []byte
+		blob            *string
+	}
+	var page []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.pid, &r.member, &r.key, &r.content, &r.blob); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		page = append(page, r)
+	}
+	rows.Close()
+	out := make([]TextRecord, 0, len(page))
+	for _, r := range page {
+		rec, _, err := s.open(ctx, r.pid, r.key, r.content, nil)
+		if err != nil {
+			return nil, fmt.Errorf("records: %s: %w", r.pid, err)
+		}
+		out = append(out, TextRecord{RowID: r.id, ID: r.pid, MemberID: r.member, Text: rec.joined()})
+	}
+	return out, nil
+}
+
+// ErasedSince lists the public ids of a datanet's records erased at or
+// after since (Unix ms), so that indexes forget them.
+func (s *Service) ErasedSince(ctx context.Context, datanetID, since int64) ([]string, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT public_id FROM contributions WHERE datanet_id = $1 AND status = 'erased' AND erased_at >= $2`, datanetID, since)
+	if err != nil {
+		return nil, fmt.Errorf("erased records: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// ByID returns a datanet by internal id.
+func (s *Service) ByID(ctx context.Context, id int64) (Datanet, error) {
+	return scanDatanet(s.db.Read().QueryRowContext(ctx, `SELECT `+datanetColumns+` FROM datanets WHERE id = $1`, id))
+}
+
+// Watermark is a cheap summary of a datanet's records that changes
+// whenever one is accepted or erased: an index whose watermark matches is
+// up to date without reading a record.
+type Watermark struct {
+	MaxRow, Erased, LastErasedAt int64
+}
+
+// Watermark reads a datanet's watermark (two index lookups).
+func (s *Service) Watermark(ctx context.Context, datanetID int64) (Watermark, error) {
+	var w Watermark
+	err := s.db.Read().QueryRowContext(ctx, `
+		SELECT (SELECT COALESCE(max(id), 0) FROM contributions WHERE datanet_id = $1 AND status = 'accepted'),
+		       count(*), COALESCE(max(erased_at), 0)
+		FROM contributions WHERE datanet_id = $1 AND status = 'erased'`, datanetID).Scan(&w.MaxRow, &w.Erased, &w.LastErasedAt)
+	if err != nil {
+		return Watermark{}, fmt.Errorf("watermark: %w", err)
+	}
+	return w, nil
+}

@@ -1,0 +1,399 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/allmende/allmende/internal/attrib"
+	"github.com/allmende/allmende/internal/coop"
+	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/reward"
+	"github.com/allmende/allmende/internal/store"
+)
+
+// Attribution is what the cooperative adds to every answer: which spans
+// of the answer came from which records, and who was paid what for it.
+type Attribution struct {
+	Spans   []AttrSpan   `json:"spans"`
+	Records []AttrRecord `json:"records"`
+	Charge  int64        `json:"charge"`
+	Shares  SplitShares  `json:"shares"`
+	EventID string       `json:"event_id,omitempty"`
+	CallID  int64        `json:"call_id"`
+}
+
+// AttrSpan is a span of the answer found verbatim in the datanets.
+type AttrSpan struct {
+	Start   int      `json:"start"`
+	End     int      `json:"end"`
+	Count   int64    `json:"count"`
+	Records []string `json:"records"`
+}
+
+// AttrRecord is one record's part in an answer.
+type AttrRecord struct {
+	ID     string  `json:"id"`
+	Weight float64 `json:"weight"`
+	Amount int64   `json:"amount"`
+}
+
+// SplitShares says where the charge went, in points.
+type SplitShares struct {
+	Contributors int64 `json:"contributors"`
+	Builder      int64 `json:"builder"`
+	Treasury     int64 `json:"treasury"`
+}
+
+// Result is an answer with its attribution.
+type Result struct {
+	Model       Model
+	Text        string
+	Usage       Usage
+	Attribution Attribution
+}
+
+// MinSpan is the shortest verbatim stretch, in characters, that counts as
+// taken from a record: shorter ones are common phrases.
+const MinSpan = 24
+
+// defaultMaxTokens is assumed for the payment cover when a request does
+// not bound its answer.
+const defaultMaxTokens = 1024
+
+// estimateTokens counts about four characters per token, as OpenAI's
+// tokenizers do for English; upstream counts replace it when given.
+func estimateTokens(s string) int { return (utf8.RuneCountInString(s) + 3) / 4 }
+
+func (m Model) price(tokens int) int64 {
+	return m.PricePerCall + (m.PricePer1kTokens*int64(tokens)+999)/1000
+}
+
+// Complete answers a chat request for a client: it checks that the
+// client's balance covers the most the call can cost, asks the model,
+// traces the answer to records, charges the client and splits the charge.
+// stream, if set, receives the upstream's chunks as they come. Nothing is
+// charged when the model fails.
+func (s *Service) Complete(ctx context.Context, client Client, req Request, stream func([]byte) error) (Result, error) {
+	start := time.Now()
+	if len(req.Messages) == 0 {
+		return Result{}, &problem.Error{Kind: problem.Invalid, Message: "a chat request needs messages", Fields: map[string]string{"messages": "at least one"}}
+	}
+	m, datanets, err := s.forCall(ctx, req.Model)
+	if problem.Is(err, problem.NotFound) {
+		return Result{}, &problem.Error{Kind: problem.NotFound, Message: fmt.Sprintf("no model %q; GET /v1/models lists them", req.Model), Fields: map[string]string{"model": "unknown"}}
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	var prompt strings.Builder
+	for _, msg := range req.Messages {
+		prompt.WriteString(msg.Content)
+	}
+	maxTokens := req.MaxTokens
+	if maxTokens <= 0 {
+		maxTokens = defaultMaxTokens
+	}
+	cover := m.price(estimateTokens(prompt.String()) + maxTokens)
+	if err := s.reserve(ctx, client, cover); err != nil {
+		return Result{}, err
+	}
+	defer s.release(client, cover)
+
+	var text string
+	var usage Usage
+	var retrieved map[string]float64
+	switch m.Kind {
+	case Retrieval:
+		text, retrieved, err = s.retrieve(ctx, datanets, lastUser(req.Messages))
+		if err == nil && stream != nil {
+			err = streamText(m, text, stream)
+		}
+	case OpenAI:
+		uctx, cancel := s.deadline(ctx)
+		if stream != nil {
+			text, usage, err = s.upstreamStream(uctx, m, req, stream)
+		} else {
+			text, usage, err = s.upstreamComplete(uctx, m, req)
+		}
+		cancel()
+	}
+	if err != nil {
+		s.logCall(context.WithoutCancel(ctx), m, client, "failed", time.Since(start))
+		return Result{}, err
+	}
+	if usage.TotalTokens == 0 {
+		usage.PromptTokens = estimateTokens(prompt.String())
+		usage.CompletionTokens = estimateTokens(text)
+		usage.TotalTokens = usage.PromptTokens + usage.CompletionTokens
+	}
+	att, err := s.attribute(ctx, datanets, text, retrieved)
+	if err != nil {
+		return Result{}, err
+	}
+	// The charge never exceeds the cover that was checked: an upstream
+	// that ignores max_tokens does not overdraw the client.
+	att.Charge = min(m.price(usage.TotalTokens), cover)
+	if err := s.charge(context.WithoutCancel(ctx), m, client, usage, &att, time.Since(start)); err != nil {
+		return Result{}, err
+	}
+	return Result{Model: m, Text: text, Usage: usage, Attribution: att}, nil
+}
+
+func lastUser(msgs []Message) string {
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Role == "user" {
+			return msgs[i].Content
+		}
+	}
+	return msgs[len(msgs)-1].Content
+}
+
+// reserve holds cover against the client's balance for the duration of a
+// call, so that concurrent calls cannot together spend more than the
+// client has: no call is forwarded without payment cover.
+func (s *Service) reserve(ctx context.Context, c Client, cover int64) error {
+	bal, err := s.reward.Balance(ctx, reward.MemberAccount(c.PublicID))
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if bal-s.reserved[c.MemberID] < cover {
+		return problem.New(problem.PaymentRequired, "your balance of %s does not cover this call (up to %s); add funds first", pts(bal-s.reserved[c.MemberID]), pts(cover))
+	}
+	s.reserved[c.MemberID] += cover
+	return nil
+}
+
+func (s *Service) release(c Client, cover int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reserved[c.MemberID] -= cover
+	if s.reserved[c.MemberID] == 0 {
+		delete(s.reserved, c.MemberID)
+	}
+}
+
+func pts(p int64) string { return fmt.Sprintf("%d.%02d", p/100, p%100) }
+
+// attribute traces an answer back to records: spans found verbatim in the
+// model's datanets weigh by length and rarity (a long span found in one
+// record says more than a short one found in many), and retrieved records
+// weigh by their search score.
+// maxAttributed is how many records, by weight, an answer pays at most.
+const maxAttributed = 200
+
+func (s *Service) attribute(ctx context.Context, ids []int64, text string, retrieved map[string]float64) (Attribution, error) {
+	weights := map[string]float64{}
+	var att Attribution
+	for _, id := range ids {
+		c, err := s.corpus(ctx, id)
+		if err != nil {
+			return Attribution{}, err
+		}
+		spans, err := c.spans.Trace(ctx, text, attrib.TraceOptions{MinLen: MinSpan, MaxRecords: 20})
+		if err != nil {
+			return Attribution{}, fmt.Errorf("trace: %w", err)
+		}
+		for _, sp := range spans {
+			att.Spans = append(att.Spans, AttrSpan{Start: sp.Start, End: sp.End, Count: sp.Count, Records: sp.Records})
+			if len(sp.Records) == 0 {
+				continue
+			}
+			w := float64(sp.End-sp.Start) / float64(max(sp.Count, 1)) / float64(len(sp.Records))
+			for _, r := range sp.Records {
+				weights[r] += w
+			}
+		}
+	}
+	if len(retrieved) > 0 {
+		// Scale the search scores to the spans' weights so that neither
+		// drowns the other.
+		total := 0.0
+		for _, w := range weights {
+			total += w
+		}
+		scoreSum := 0.0
+		for _, sc := range retrieved {
+			scoreSum += sc
+		}
+		scale := 1.0
+		if total > 0 && scoreSum > 0 {
+			scale = total / scoreSum
+		}
+		for id, sc := range retrieved {
+			weights[id] += sc * scale
+		}
+	}
+	for id, w := range weights {
+		if w > 0 && !math.IsInf(w, 0) && !math.IsNaN(w) {
+			att.Records = append(att.Records, AttrRecord{ID: id, Weight: w})
+		}
+	}
+	slices.SortFunc(att.Records, func(a, b AttrRecord) int {
+		if a.Weight != b.Weight {
+			if a.Weight > b.Weight {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	// The long tail of barely-used records would earn nothing after
+	// rounding; it is cut so that a call's split stays one small statement.
+	att.Records = att.Records[:min(len(att.Records), maxAttributed)]
+	return att, nil
+}
+
+// charge takes the call's price from the client and splits it: the
+// contributors' share by record weight (largest remainder, so the parts add
+// up exactly), the treasury's share, and the rest to the builder — one
+// transfer, one ledger event.
+func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, att *Attribution, took time.Duration) error {
+	cshare, err := s.params.Get(ctx, nil, coop.ContributorShare)
+	if err != nil {
+		return err
+	}
+	tshare, err := s.params.Get(ctx, nil, coop.TreasuryShare)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		// Who contributed each record, now: an erased record is not
+		// paid, whatever an index said a moment ago.
+		type owner struct {
+			rowID    int64
+			memberID int64
+			pid      string
+		}
+		owners := map[string]owner{}
+		if len(att.Records) > 0 {
+			args := make([]any, len(att.Records))
+			marks := make([]string, len(att.Records))
+			for i, r := range att.Records {
+				args[i], marks[i] = r.ID, fmt.Sprintf("$%d", i+1)
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT c.public_id, c.id, c.member_id, m.public_id FROM contributions c JOIN members m ON m.id = c.member_id
+				WHERE c.status = 'accepted' AND c.public_id IN (`+strings.Join(marks, ", ")+`)`, args...)
+			if err != nil {
+				return fmt.Errorf("record owners: %w", err)
+			}
+			for rows.Next() {
+				var id string
+				var o owner
+				if err := rows.Scan(&id, &o.rowID, &o.memberID, &o.pid); err != nil {
+					rows.Close()
+					return err
+				}
+				owners[id] = o
+			}
+			if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+				return err
+			}
+		}
+		// A record erased while the indexes had not yet caught up is
+		// neither paid nor named in the answer.
+		att.Records = slices.DeleteFunc(att.Records, func(r AttrRecord) bool { _, ok := owners[r.ID]; return !ok })
+		for i := range att.Spans {
+			att.Spans[i].Records = slices.DeleteFunc(att.Spans[i].Records, func(id string) bool { _, ok := owners[id]; return !ok })
+		}
+		live := make([]int, len(att.Records))
+		for i := range live {
+			live[i] = i
+		}
+		contributors := att.Charge * cshare / 10000
+		treasury := att.Charge * tshare / 10000
+		if len(live) == 0 {
+			// Nobody's record shaped the answer: their share goes to the
+			// cooperative.
+			treasury += contributors
+			contributors = 0
+		}
+		builder := att.Charge - contributors - treasury
+		if builder < 0 {
+			treasury += builder
+			builder = 0
+		}
+		if contributors > 0 {
+			weights := make([]float64, len(live))
+			for j, i := range live {
+				weights[j] = att.Records[i].Weight
+			}
+			parts, err := attrib.Split(contributors, weights)
+			if err != nil {
+				return fmt.Errorf("split: %w", err)
+			}
+			for j, i := range live {
+				att.Records[i].Amount = parts[j]
+			}
+		}
+		att.Shares = SplitShares{Contributors: contributors, Builder: builder, Treasury: treasury}
+		amounts := map[string]int64{reward.MemberAccount(c.PublicID): -att.Charge}
+		for _, i := range live {
+			amounts[reward.MemberAccount(owners[att.Records[i].ID].pid)] += att.Records[i].Amount
+		}
+		amounts[reward.MemberAccount(m.Owner)] += builder
+		amounts[reward.Treasury] += treasury
+		var postings []ledger.Posting
+		for _, acct := range sortedKeys(amounts) {
+			if amounts[acct] != 0 {
+				postings = append(postings, ledger.Posting{Account: acct, Amount: amounts[acct]})
+			}
+		}
+		now := store.Now()
+		err := tx.QueryRowContext(ctx, `INSERT INTO model_calls (model_id, client_id, tokens_in, tokens_out, charge, status, latency_ms, created_at)
+			VALUES ($1, $2, $3, $4, $5, 'ok', $6, $7) RETURNING id`, m.ID, c.MemberID, usage.PromptTokens, usage.CompletionTokens, att.Charge, took.Milliseconds(), now).Scan(&att.CallID)
+		if err != nil {
+			return err
+		}
+		// Last use is recorded with the charge, not on every
+		// authentication: one write per call, not two.
+		if _, err := tx.ExecContext(ctx, `UPDATE api_keys SET last_used_at = $2 WHERE id = $1`, c.KeyID, now); err != nil {
+			return err
+		}
+		if len(postings) > 0 {
+			att.EventID, err = s.reward.Transfer(ctx, tx, ledger.Event{
+				Type: ledger.RewardSplit, Scope: fmt.Sprintf("model:%d", m.ID), Postings: postings,
+				Content: map[string]any{"call": att.CallID, "tokens": usage.TotalTokens, "records": len(live)},
+			})
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE model_calls SET event_id = $2 WHERE id = $1`, att.CallID, att.EventID); err != nil {
+				return err
+			}
+		}
+		for _, i := range live {
+			o := owners[att.Records[i].ID]
+			if _, err := tx.ExecContext(ctx, `INSERT INTO record_earnings (call_id, contribution_id, member_id, weight, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				att.CallID, o.rowID, o.memberID, att.Records[i].Weight, att.Records[i].Amount, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Service) logCall(ctx context.Context, m Model, c Client, status string, took time.Duration) {
+	_ = s.db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO model_calls (model_id, client_id, status, latency_ms, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			m.ID, c.MemberID, status, took.Milliseconds(), store.Now())
+		return err
+	})
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

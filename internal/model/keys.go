@@ -1,0 +1,126 @@
+package model
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/store"
+)
+
+// KeyPrefix starts every client API key, so that a leaked key is easy to
+// recognise (and to scan for) as an Allmende key.
+const KeyPrefix = "alm_"
+
+// Key is a client API key as its owner sees it later: never the secret.
+type Key struct {
+	ID        int64      `json:"id"`
+	Prefix    string     `json:"prefix"`
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"created_at"`
+	LastUsed  *time.Time `json:"last_used_at,omitempty"`
+	Revoked   bool       `json:"revoked"`
+}
+
+func keyHash(key string) []byte {
+	h := sha256.Sum256([]byte(key))
+	return h[:]
+}
+
+// CreateKey makes a new API key for a member. The secret is returned once;
+// only its hash is stored.
+func (s *Service) CreateKey(ctx context.Context, memberID int64, name string) (string, Key, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 100 {
+		return "", Key{}, &problem.Error{Kind: problem.Invalid, Message: "give the key a name", Fields: map[string]string{"name": "1 to 100 characters"}}
+	}
+	secret := KeyPrefix + strings.ToLower(rand.Text()+rand.Text())
+	k := Key{Prefix: secret[:len(KeyPrefix)+8], Name: name, CreatedAt: time.Now().UTC()}
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO api_keys (key_hash, prefix, member_id, name, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			keyHash(secret), k.Prefix, memberID, name, k.CreatedAt.UnixMilli()).Scan(&k.ID)
+	})
+	if err != nil {
+		return "", Key{}, fmt.Errorf("create key: %w", err)
+	}
+	return secret, k, nil
+}
+
+// Keys lists a member's keys.
+func (s *Service) Keys(ctx context.Context, memberID int64) ([]Key, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT id, prefix, name, created_at, last_used_at, revoked_at IS NOT NULL FROM api_keys WHERE member_id = $1 ORDER BY id DESC`, memberID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Key
+	for rows.Next() {
+		var k Key
+		var created int64
+		var used sql.NullInt64
+		if err := rows.Scan(&k.ID, &k.Prefix, &k.Name, &created, &used, &k.Revoked); err != nil {
+			return nil, err
+		}
+		k.CreatedAt = store.Time(created)
+		if used.Valid {
+			t := store.Time(used.Int64)
+			k.LastUsed = &t
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// RevokeKey stops a key from working.
+func (s *Service) RevokeKey(ctx context.Context, memberID, keyID int64) error {
+	var n int64
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND member_id = $2 AND revoked_at IS NULL`, keyID, memberID, store.Now())
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return problem.New(problem.NotFound, "you have no active key %d", keyID)
+	}
+	return nil
+}
+
+// ErrBadKey is the answer to a missing, unknown or revoked key.
+var ErrBadKey = problem.New(problem.Unauthorized, "a valid API key is needed: send it as 'Authorization: Bearer alm_…' (create one at /keys)")
+
+// Client is who calls a model.
+type Client struct {
+	MemberID int64
+	PublicID string
+	KeyID    int64
+}
+
+// Authenticate returns the client a key belongs to.
+func (s *Service) Authenticate(ctx context.Context, key string) (Client, error) {
+	if !strings.HasPrefix(key, KeyPrefix) {
+		return Client{}, ErrBadKey
+	}
+	var c Client
+	var revoked bool
+	err := s.db.Read().QueryRowContext(ctx, `SELECT k.member_id, m.public_id, k.id, k.revoked_at IS NOT NULL FROM api_keys k JOIN members m ON m.id = k.member_id WHERE k.key_hash = $1`,
+		keyHash(key)).Scan(&c.MemberID, &c.PublicID, &c.KeyID, &revoked)
+	if errors.Is(err, sql.ErrNoRows) || revoked {
+		return Client{}, ErrBadKey
+	}
+	if err != nil {
+		return Client{}, fmt.Errorf("authenticate key: %w", err)
+	}
+	return c, nil
+}

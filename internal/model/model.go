@@ -1,0 +1,299 @@
+// Package model runs the models built on the cooperative's datanets and
+// pays the people whose records shape their answers.
+//
+// A model is registered with the datanets it is built on, a price, and
+// either an OpenAI-compatible upstream (Ollama, vLLM, llama.cpp, …) or the
+// built-in retrieval kind, which answers from the datanets themselves with
+// BM25 (bleve). Every answer is traced back to the records it came from —
+// verbatim spans found in a suffix-array index of the datanets' text, in
+// the manner of OLMoTrace, and for retrieval the records it retrieved — and
+// the call's charge is split: a share to those records' contributors by
+// attribution weight, a share to the cooperative, the rest to the model's
+// builder, in one ledger transaction that the public log records.
+package model
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/allmende/allmende/internal/coop"
+	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/reward"
+	"github.com/allmende/allmende/internal/store"
+	"github.com/allmende/allmende/internal/vault"
+)
+
+// Kind says how a model answers.
+type Kind string
+
+const (
+	// Retrieval answers from the model's datanets with BM25: the whole loop
+	// runs offline, with no language model at all.
+	Retrieval Kind = "retrieval"
+	// OpenAI forwards to an OpenAI-compatible chat completions endpoint.
+	OpenAI Kind = "openai"
+)
+
+// Model is a registered model.
+type Model struct {
+	ID               int64     `json:"-"`
+	Slug             string    `json:"id"`
+	Name             string    `json:"name"`
+	Kind             Kind      `json:"kind"`
+	UpstreamURL      string    `json:"upstream_url,omitempty"`
+	UpstreamModel    string    `json:"upstream_model,omitempty"`
+	UpstreamKey      string    `json:"-"`
+	Owner            string    `json:"owner"`
+	OwnerID          int64     `json:"-"`
+	PricePerCall     int64     `json:"price_per_call"`
+	PricePer1kTokens int64     `json:"price_per_1k_tokens"`
+	Datanets         []string  `json:"datanets"`
+	Status           string    `json:"status"`
+	Calls            int       `json:"calls"`
+	CreatedAt        time.Time `json:"created_at"`
+}
+
+// Service is the models' part of the cooperative.
+type Service struct {
+	db       *store.DB
+	reward   *reward.Service
+	params   *coop.Params
+	datanets *datanet.Service
+	vault    *vault.Vault
+	dir      string
+	client   *clientPool
+
+	// Timeout bounds a call to an upstream.
+	Timeout time.Duration
+
+	mu      sync.Mutex
+	corpora map[int64]*corpus
+	// reserved holds, per client, the most that calls in flight may
+	// still cost: a call is forwarded only if the balance covers it.
+	reserved map[int64]int64
+	// callable caches the models calls use, for modelCacheTTL.
+	callable map[string]callModel
+}
+
+// modelCacheTTL bounds how long a call may use a model's registration
+// after it changed on another server.
+const modelCacheTTL = 2 * time.Second
+
+type callModel struct {
+	m        Model
+	datanets []int64
+	at       time.Time
+}
+
+// forCall returns an active model and its datanets' ids, from the cache
+// when it is fresh: a call should not pay for reading the registry.
+func (s *Service) forCall(ctx context.Context, slug string) (Model, []int64, error) {
+	s.mu.Lock()
+	c, ok := s.callable[slug]
+	s.mu.Unlock()
+	if ok && time.Since(c.at) < modelCacheTTL {
+		return c.m, c.datanets, nil
+	}
+	m, err := s.BySlug(ctx, slug)
+	if err != nil {
+		return Model{}, nil, err
+	}
+	if m.Status != "active" {
+		return Model{}, nil, problem.New(problem.NotFound, "no such model")
+	}
+	ids, err := s.datanetIDs(ctx, m.ID)
+	if err != nil {
+		return Model{}, nil, err
+	}
+	s.mu.Lock()
+	s.callable[slug] = callModel{m: m, datanets: ids, at: time.Now()}
+	s.mu.Unlock()
+	return m, ids, nil
+}
+
+// NewService returns the model service; dir holds the per-datanet indexes.
+// Upstream API keys are sealed with v's server key.
+func NewService(db *store.DB, r *reward.Service, params *coop.Params, d *datanet.Service, v *vault.Vault, dir string) *Service {
+	return &Service{db: db, reward: r, params: params, datanets: d, vault: v, dir: dir, client: newClientPool(),
+		Timeout: 60 * time.Second, corpora: map[int64]*corpus{}, reserved: map[int64]int64{}, callable: map[string]callModel{}}
+}
+
+// Close releases the indexes.
+func (s *Service) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	for id, c := range s.corpora {
+		errs = append(errs, c.close())
+		delete(s.corpora, id)
+	}
+	return errors.Join(errs...)
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+([-._][a-z0-9]+)*$`)
+
+func (m *Model) validate() error {
+	f := problem.Fields{}
+	if !slugPattern.MatchString(m.Slug) || len(m.Slug) > 60 {
+		f.Add("id", "lowercase letters, digits, dashes and dots, at most 60")
+	}
+	if strings.TrimSpace(m.Name) == "" {
+		f.Add("name", "is required")
+	}
+	switch m.Kind {
+	case Retrieval:
+		if m.UpstreamURL != "" {
+			f.Add("upstream_url", "a retrieval model has no upstream")
+		}
+	case OpenAI:
+		u, err := url.Parse(m.UpstreamURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			f.Add("upstream_url", "the base URL of an OpenAI-compatible server, e.g. http://localhost:11434/v1")
+		}
+		if m.UpstreamModel == "" {
+			f.Add("upstream_model", "the model name the upstream knows")
+		}
+	default:
+		f.Add("kind", "retrieval or openai")
+	}
+	if m.PricePerCall < 0 || m.PricePer1kTokens < 0 {
+		f.Add("price_per_call", "prices cannot be negative")
+	}
+	if m.PricePerCall == 0 && m.PricePer1kTokens == 0 {
+		f.Add("price_per_call", "a model has a price: per call, per 1,000 tokens, or both")
+	}
+	if len(m.Datanets) == 0 {
+		f.Add("datanets", "at least one datanet the model is built on")
+	}
+	return f.Err()
+}
+
+// Create registers a model built on the given datanets (by slug).
+func (s *Service) Create(ctx context.Context, ownerID int64, m Model) (Model, error) {
+	if err := m.validate(); err != nil {
+		return Model{}, err
+	}
+	var ids []int64
+	for _, slug := range m.Datanets {
+		d, err := s.datanets.BySlug(ctx, slug)
+		if err != nil {
+			return Model{}, &problem.Error{Kind: problem.Invalid, Message: "unknown datanet", Fields: map[string]string{"datanets": fmt.Sprintf("no datanet %q", slug)}}
+		}
+		if d.RecordKind == datanet.KindImage {
+			return Model{}, &problem.Error{Kind: problem.Invalid, Message: "models are built on text datanets", Fields: map[string]string{"datanets": slug + " holds images"}}
+		}
+		ids = append(ids, d.ID)
+	}
+	m.Status = "active"
+	m.CreatedAt = time.Now().UTC()
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO models (slug, name, kind, upstream_url, upstream_model, upstream_key, owner_id, price_per_call, price_per_1k_tokens, status, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10) RETURNING id`,
+			m.Slug, m.Name, string(m.Kind), strings.TrimRight(m.UpstreamURL, "/"), m.UpstreamModel, s.vault.SealSecret(m.UpstreamKey, "model:"+m.Slug), ownerID, m.PricePerCall, m.PricePer1kTokens, m.CreatedAt.UnixMilli()).Scan(&m.ID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO model_datanets (model_id, datanet_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, m.ID, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if store.IsUniqueViolation(err) {
+		return Model{}, &problem.Error{Kind: problem.Conflict, Message: "a model with this id exists", Fields: map[string]string{"id": "taken"}}
+	}
+	if err != nil {
+		return Model{}, fmt.Errorf("create model: %w", err)
+	}
+	return s.BySlug(ctx, m.Slug)
+}
+
+const modelColumns = `m.id, m.slug, m.name, m.kind, m.upstream_url, m.upstream_model, m.upstream_key, o.public_id, m.owner_id, m.price_per_call, m.price_per_1k_tokens, m.status, m.created_at,
+	(SELECT count(*) FROM model_calls c WHERE c.model_id = m.id AND c.status = 'ok')`
+
+func (s *Service) scan(ctx context.Context, row interface{ Scan(...any) error }) (Model, error) {
+	var m Model
+	var created int64
+	err := row.Scan(&m.ID, &m.Slug, &m.Name, &m.Kind, &m.UpstreamURL, &m.UpstreamModel, &m.UpstreamKey, &m.Owner, &m.OwnerID, &m.PricePerCall, &m.PricePer1kTokens, &m.Status, &created, &m.Calls)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Model{}, problem.New(problem.NotFound, "no such model")
+	}
+	if err != nil {
+		return Model{}, fmt.Errorf("read model: %w", err)
+	}
+	m.CreatedAt = store.Time(created)
+	if m.UpstreamKey, err = s.vault.OpenSecret(m.UpstreamKey, "model:"+m.Slug); err != nil {
+		return Model{}, fmt.Errorf("model %s: upstream key: %w", m.Slug, err)
+	}
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT d.slug FROM model_datanets md JOIN datanets d ON d.id = md.datanet_id WHERE md.model_id = $1 ORDER BY d.slug`, m.ID)
+	if err != nil {
+		return Model{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var slug string
+		if err := rows.Scan(&slug); err != nil {
+			return Model{}, err
+		}
+		m.Datanets = append(m.Datanets, slug)
+	}
+	return m, rows.Err()
+}
+
+// BySlug returns a model.
+func (s *Service) BySlug(ctx context.Context, slug string) (Model, error) {
+	return s.scan(ctx, s.db.Read().QueryRowContext(ctx, `SELECT `+modelColumns+` FROM models m JOIN members o ON o.id = m.owner_id WHERE m.slug = $1`, slug))
+}
+
+// List returns the active models.
+func (s *Service) List(ctx context.Context) ([]Model, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT m.slug FROM models m WHERE m.status = 'active' ORDER BY m.slug`)
+	if err != nil {
+		return nil, err
+	}
+	var slugs []string
+	for rows.Next() {
+		var slug string
+		if err := rows.Scan(&slug); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		slugs = append(slugs, slug)
+	}
+	rows.Close()
+	out := make([]Model, 0, len(slugs))
+	for _, slug := range slugs {
+		m, err := s.BySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func (s *Service) datanetIDs(ctx context.Context, modelID int64) ([]int64, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT datanet_id FROM model_datanets WHERE model_id = $1 ORDER BY datanet_id`, modelID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
