@@ -38,6 +38,7 @@ var commands = []command{
 	{"log", "verify the public transparency log (and measure it)", runLog},
 	{"pii", "find or redact personal data in text, one document per line (scan, redact)", runPII},
 	{"aggregate", "infer true answers and worker reliability from crowd answers (CSV)", runAggregate},
+	{"replay", "replay a browser recording (Chrome Recorder JSON) in Chromium, step by step", runReplay},
 	{"attrib", "trace model outputs to datanet records and value training data (index, trace, erase, knn-shapley)", runAttrib},
 }
 

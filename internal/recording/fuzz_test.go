@@ -1,0 +1,41 @@
+package recording
+
+import (
+	"reflect"
+	"testing"
+)
+
+// FuzzParse checks that Parse never panics on outside input, and that what
+// it accepts MarshalJSON writes back so that Parse reads the same
+// recording again.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"chrome_search.json", "chrome_all_steps.json", "chrome_unknown_fields.json", "allmende_city.json"} {
+		f.Add(readTestdata(f, name))
+	}
+	f.Add([]byte(`{"title":"t","steps":[{"type":"scroll","x":-0,"frame":[]}],"allmende":{"version":1,"events":[{"kind":"scroll","t":0,"path":[]}]}}`))
+	f.Add([]byte(`{"title":"t","steps":[{"type":"waitForElement","selectors":[["a","b"]],"count":0,"visible":false,"attributes":{},"properties":{"a":[1,{"b":null}]}}]}`))
+	f.Add([]byte(`{"title":"<&>","steps":[{"type":"customStep","name":"x","parameters":null,"z":"\u2028"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := Parse(data)
+		if err != nil {
+			if _, ok := err.(*Errors); !ok {
+				t.Fatalf("Parse returned %T, want *Errors", err)
+			}
+			return
+		}
+		out, err := r.MarshalJSON()
+		if err != nil {
+			t.Fatalf("MarshalJSON: %v", err)
+		}
+		again, err := Parse(out)
+		if err != nil {
+			t.Fatalf("Parse(MarshalJSON): %v\n%s", err, out)
+		}
+		if !reflect.DeepEqual(r, again) {
+			t.Fatalf("round trip changed the recording:\n%#v\n%#v\n%s", r, again, out)
+		}
+		if _, err := r.Export(); err != nil {
+			t.Fatalf("Export: %v", err)
+		}
+	})
+}
