@@ -1,0 +1,1423 @@
+// The recorder's eyes in every frame of a page. It stays silent until the
+// service worker says this tab is being recorded, and then reports steps
+// (in the Chrome DevTools Recorder's terms) and behavioural events (timing
+// and pointer paths only) to the service worker.
+//
+// What never leaves the page: the value of a password or other sensitive
+// field, and any key class typed into one; the key itself, ever (a typed
+// character is reported as the class "char"). The values of other fields
+// go to the extension's own storage so the member can decide on the review
+// page; they are masked in the upload unless the member makes them a
+// parameter.
+(() => {
+  "use strict";
+  if (globalThis.__allmendeRecorder) {
+    return;
+  }
+  globalThis.__allmendeRecorder = true;
+
+  const TOP = window === window.top;
+  const FRAME = framePath();
+  let active = false;
+
+  // --- messaging -----------------------------------------------------------
+
+  let outbox = [];
+  let outboxQueued = false;
+
+  function post(item) {
+    if (!active) {
+      return;
+    }
+    outbox.push(item);
+    if (!outboxQueued) {
+      outboxQueued = true;
+      queueMicrotask(sendOutbox);
+    }
+  }
+
+  function takeOutbox() {
+    flushMoves();
+    const items = outbox;
+    outbox = [];
+    return items;
+  }
+
+  function sendOutbox() {
+    outboxQueued = false;
+    if (!outbox.length) {
+      return;
+    }
+    const items = outbox;
+    outbox = [];
+    send({ type: "items", top: TOP, url: location.href, items });
+  }
+
+  function send(msg) {
+    try {
+      return chrome.runtime.sendMessage(msg).catch(() => null);
+    } catch {
+      // The extension was reloaded or removed; this script is orphaned.
+      active = false;
+      return Promise.resolve(null);
+    }
+  }
+
+  chrome.runtime.onMessage.addListener((msg, _sender, reply) => {
+    switch (msg && msg.type) {
+      case "state":
+        setActive(!!msg.active);
+        reply({ ok: true });
+        return false;
+      case "flush": {
+        // Pausing or stopping: hand over what is pending (a field being
+        // typed into, pointer samples) in the reply itself, so it cannot
+        // arrive after the state changed.
+        flushAllEdits();
+        flushScrolls();
+        reply({ items: takeOutbox() });
+        return false;
+      }
+      case "viewport":
+        reply({
+          width: window.innerWidth,
+          height: window.innerHeight,
+          deviceScaleFactor: window.devicePixelRatio || 1,
+          title: document.title,
+          url: location.href,
+        });
+        return false;
+      case "ping":
+        reply({ ok: true, top: TOP });
+        return false;
+    }
+    return false;
+  });
+
+  function setActive(on) {
+    if (on === active) {
+      return;
+    }
+    active = on;
+    if (!on) {
+      for (const p of scrollTimers.values()) {
+        clearTimeout(p.timer);
+      }
+      scrollTimers.clear();
+      edits.clear();
+      moves = [];
+      outbox = [];
+      downSteps.clear();
+      clearTimeout(hoverTimer);
+    } else {
+      moveDist = 0;
+      if (TOP) {
+        reportPage();
+      }
+    }
+  }
+
+  send({ type: "hello", top: TOP, url: location.href }).then((r) => {
+    if (r && r.active) {
+      setActive(true);
+    }
+  });
+
+  // --- frames and coordinates ----------------------------------------------
+
+  // framePath is the index of each frame on the way from the top document
+  // to this one, as @puppeteer/replay's "frame" property expects.
+  function framePath() {
+    const path = [];
+    try {
+      let w = window;
+      while (w !== w.top) {
+        const p = w.parent;
+        let idx = -1;
+        for (let i = 0; i < p.frames.length; i++) {
+          if (p.frames[i] === w) {
+            idx = i;
+            break;
+          }
+        }
+        path.unshift(idx);
+        w = p;
+      }
+    } catch {
+      return [];
+    }
+    return path;
+  }
+
+  // frameOffset is where this frame's viewport sits in the top viewport;
+  // null when an ancestor is cross-origin (positions are then reported in
+  // the frame's own viewport).
+  function frameOffset() {
+    let x = 0;
+    let y = 0;
+    try {
+      let w = window;
+      while (w !== w.top) {
+        const fe = w.frameElement;
+        if (!fe) {
+          return null;
+        }
+        const r = fe.getBoundingClientRect();
+        const cs = w.parent.getComputedStyle(fe);
+        x += r.left + fe.clientLeft + (parseFloat(cs.paddingLeft) || 0);
+        y += r.top + fe.clientTop + (parseFloat(cs.paddingTop) || 0);
+        w = w.parent;
+      }
+    } catch {
+      return null;
+    }
+    return { x, y };
+  }
+
+  const at = (e) => performance.timeOrigin + (e && e.timeStamp ? e.timeStamp : performance.now());
+
+  function boxOf(el) {
+    const r = el.getBoundingClientRect();
+    const o = frameOffset() || { x: 0, y: 0 };
+    return [r.left + o.x, r.top + o.y, r.width, r.height];
+  }
+
+  // --- elements ------------------------------------------------------------
+
+  const TEXT_TYPES = new Set([
+    "text",
+    "email",
+    "search",
+    "tel",
+    "url",
+    "password",
+    "number",
+    "date",
+    "datetime-local",
+    "month",
+    "week",
+    "time",
+    "color",
+    "range",
+  ]);
+
+  function isTextField(el) {
+    if (!el || el.nodeType !== 1) {
+      return false;
+    }
+    if (el.localName === "textarea") {
+      return true;
+    }
+    return el.localName === "input" && TEXT_TYPES.has(el.type);
+  }
+
+  function isMultiline(el) {
+    return el.localName === "textarea" || el.isContentEditable;
+  }
+
+  function isTextEntry(el) {
+    return isTextField(el) || (el && el.isContentEditable);
+  }
+
+  const ACTIONABLE =
+    'a[href], button, input, select, textarea, label, summary, [role="button"], [role="link"], ' +
+    '[role="checkbox"], [role="radio"], [role="switch"], [role="tab"], [role="menuitem"], ' +
+    '[role="menuitemcheckbox"], [role="menuitemradio"], [role="option"], [role="treeitem"], ' +
+    '[onclick], [tabindex]:not([tabindex="-1"])';
+
+  // actionable climbs from what was hit to the element a person meant: the
+  // button around an icon, the link around a word.
+  function actionable(el) {
+    let cur = el;
+    for (let i = 0; cur && i < 6; i++) {
+      if (cur.nodeType === 1 && cur.matches(ACTIONABLE)) {
+        return cur;
+      }
+      cur = cur.parentElement || (cur.parentNode && cur.parentNode.host) || null;
+    }
+    return el;
+  }
+
+  function deepTarget(e) {
+    const p = e.composedPath && e.composedPath();
+    const t = p && p.length ? p[0] : e.target;
+    if (t && t.nodeType === 3) {
+      return t.parentElement;
+    }
+    return t && t.nodeType === 1 ? t : null;
+  }
+
+  // --- sensitive fields ----------------------------------------------------
+
+  const SENSITIVE_AUTOCOMPLETE = /(^|\s)(cc-[a-z-]+|current-password|new-password|one-time-code)(\s|$)/;
+  const SENSITIVE_TOKENS = new Set([
+    "pass",
+    "password",
+    "passwort",
+    "passwd",
+    "pwd",
+    "passcode",
+    "pin",
+    "tan",
+    "cvc",
+    "cvv",
+    "cvv2",
+    "csc",
+    "iban",
+    "otp",
+    "totp",
+  ]);
+  const SENSITIVE_WORDS =
+    /passw(or)?d|passwort|card.?(num|no)|cc.?(num|no)|creditcard|kreditkarte|kartennummer|kontonummer|security.?code|one.?time.?(code|pass)/i;
+  const wasPassword = new WeakSet();
+
+  // fieldSensitive: the field's kind alone says its value is secret.
+  function fieldSensitive(el) {
+    if (el.localName === "input" && el.type === "password") {
+      wasPassword.add(el);
+      return true;
+    }
+    if (wasPassword.has(el)) {
+      return true; // a "show password" toggle turned it into a text field
+    }
+    const ac = (el.getAttribute("autocomplete") || "").toLowerCase();
+    if (SENSITIVE_AUTOCOMPLETE.test(ac)) {
+      return true;
+    }
+    const words = [el.getAttribute("name"), el.id, el.getAttribute("aria-label"), el.getAttribute("placeholder")]
+      .filter(Boolean)
+      .join(" ");
+    if (SENSITIVE_WORDS.test(words)) {
+      return true;
+    }
+    return words
+      .replace(/([a-z])([A-Z])/g, "$1 $2")
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .some((w) => SENSITIVE_TOKENS.has(w));
+  }
+
+  function luhn(digits) {
+    let sum = 0;
+    for (let i = 0; i < digits.length; i++) {
+      let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+      if (i % 2 === 1) {
+        d *= 2;
+        if (d > 9) {
+          d -= 9;
+        }
+      }
+      sum += d;
+    }
+    return sum % 10 === 0;
+  }
+
+  function ibanValid(s) {
+    const r = s.slice(4) + s.slice(0, 4);
+    let rem = 0;
+    for (const ch of r) {
+      const v = ch >= "A" ? String(ch.charCodeAt(0) - 55) : ch;
+      for (const d of v) {
+        rem = (rem * 10 + (d.charCodeAt(0) - 48)) % 97;
+      }
+    }
+    return rem === 1;
+  }
+
+  // valueSensitive: the value looks like a payment card number or an IBAN.
+  function valueSensitive(v) {
+    if (!v) {
+      return false;
+    }
+    const digits = v.replace(/[\s-]/g, "");
+    if (/^\d{13,19}$/.test(digits) && luhn(digits)) {
+      return true;
+    }
+    const s = v.replace(/\s/g, "").toUpperCase();
+    return /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s) && ibanValid(s);
+  }
+
+  // --- selectors -----------------------------------------------------------
+  // Alternatives in the order Chrome's Recorder writes them: aria, css,
+  // xpath, pierce, text. Each one is only given if it finds exactly this
+  // element, since @puppeteer/replay races them and takes the first match.
+
+  const TEST_ATTRS = ["data-testid", "data-test", "data-qa", "data-cy", "data-test-id", "data-qa-id", "data-testing"];
+
+  function stableId(id) {
+    return (
+      !!id &&
+      id.length <= 64 &&
+      /^[A-Za-z][\w-]*$/.test(id) &&
+      !/\d{4,}/.test(id) &&
+      !/^(ember|react|mui|radix|headlessui|ng-|yui_|ext-gen|gwt-|__)/i.test(id)
+    );
+  }
+
+  const cssString = (v) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\a ");
+
+  function queryIn(root, sel) {
+    try {
+      return root.querySelectorAll(sel);
+    } catch {
+      return [];
+    }
+  }
+
+  function uniqueIn(root, sel, el) {
+    const r = queryIn(root, sel);
+    return r.length === 1 && r[0] === el;
+  }
+
+  // ownSelectors are selectors built from el's stable attributes alone.
+  function ownSelectors(el) {
+    const out = [];
+    const tag = el.localName;
+    for (const a of TEST_ATTRS) {
+      const v = el.getAttribute(a);
+      if (v) {
+        out.push(`[${a}="${cssString(v)}"]`);
+      }
+    }
+    if (stableId(el.id)) {
+      out.push("#" + CSS.escape(el.id));
+    }
+    const name = el.getAttribute("name");
+    if (name && /^(input|select|textarea|button|form|iframe|fieldset|output)$/.test(tag)) {
+      out.push(`${tag}[name="${cssString(name)}"]`);
+    }
+    const label = el.getAttribute("aria-label");
+    if (label && label.length <= 80) {
+      out.push(`${tag}[aria-label="${cssString(label)}"]`);
+    }
+    return out;
+  }
+
+  function nthOfType(el) {
+    const tag = el.localName;
+    const safe = /^[a-z][a-z0-9-]*$/.test(tag) ? tag : "*";
+    const parent = el.parentNode;
+    if (!parent || !parent.children) {
+      return safe;
+    }
+    const same = Array.from(parent.children).filter((c) => c.localName === tag);
+    if (same.length === 1) {
+      return safe;
+    }
+    return `${safe}:nth-of-type(${same.indexOf(el) + 1})`;
+  }
+
+  // cssIn is a selector that finds el, and only el, in el's own tree (its
+  // document or shadow root).
+  function cssIn(el) {
+    const root = el.getRootNode();
+    for (const s of ownSelectors(el)) {
+      if (uniqueIn(root, s, el)) {
+        return s;
+      }
+    }
+    const parts = [];
+    let cur = el;
+    while (cur && cur.nodeType === 1) {
+      if (cur !== el) {
+        const anchor = ownSelectors(cur).find((s) => uniqueIn(root, s, cur));
+        if (anchor) {
+          parts.unshift(anchor);
+          const sel = parts.join(" > ");
+          return uniqueIn(root, sel, el) ? sel : null;
+        }
+      }
+      parts.unshift(nthOfType(cur));
+      const sel = parts.join(" > ");
+      if (uniqueIn(root, sel, el)) {
+        return sel;
+      }
+      cur = cur.parentElement;
+    }
+    return null;
+  }
+
+  // cssSelector: a string in the light DOM, an array (host, …, element) for
+  // an element in open shadow roots, as the Recorder writes it.
+  function cssSelector(el) {
+    const parts = [];
+    let cur = el;
+    for (;;) {
+      const s = cssIn(cur);
+      if (!s) {
+        return null;
+      }
+      parts.unshift(s);
+      const root = cur.getRootNode();
+      if (root.nodeType === 11 && root.host) {
+        cur = root.host;
+      } else {
+        break;
+      }
+    }
+    return parts.length === 1 ? parts[0] : parts;
+  }
+
+  function inShadow(el) {
+    const root = el.getRootNode();
+    return root.nodeType === 11 && !!root.host;
+  }
+
+  // pierceAll finds every element matching sel in the document and in all
+  // open shadow roots, as puppeteer's pierce/ handler does.
+  function pierceAll(sel) {
+    const out = [];
+    const visit = (root) => {
+      for (const n of queryIn(root, sel)) {
+        out.push(n);
+      }
+      for (const n of queryIn(root, "*")) {
+        if (n.shadowRoot) {
+          visit(n.shadowRoot);
+        }
+      }
+    };
+    visit(document);
+    return out;
+  }
+
+  function pierceSelector(el) {
+    const candidates = ownSelectors(el);
+    const own = cssIn(el);
+    if (own && !candidates.includes(own)) {
+      candidates.push(own);
+    }
+    for (const s of candidates) {
+      const all = pierceAll(s);
+      if (all.length === 1 && all[0] === el) {
+        return "pierce/" + s;
+      }
+    }
+    return null;
+  }
+
+  function xpathSelector(el) {
+    if (inShadow(el)) {
+      return null; // XPath does not reach into shadow roots
+    }
+    const segs = [];
+    let cur = el;
+    let anchored = false;
+    while (cur && cur.nodeType === 1) {
+      const test = TEST_ATTRS.find((a) => {
+        const v = cur.getAttribute(a);
+        return v && !v.includes('"') && document.querySelectorAll(`[${a}="${cssString(v)}"]`).length === 1;
+      });
+      if (test) {
+        segs.unshift(`//*[@${test}="${cur.getAttribute(test)}"]`);
+        anchored = true;
+        break;
+      }
+      if (stableId(cur.id) && document.querySelectorAll("#" + CSS.escape(cur.id)).length === 1) {
+        segs.unshift(`//*[@id="${cur.id}"]`);
+        anchored = true;
+        break;
+      }
+      const html = cur.namespaceURI === "http://www.w3.org/1999/xhtml";
+      const tag = cur.localName;
+      const name = html && /^[a-z][a-z0-9-]*$/.test(tag) ? tag : `*[local-name()="${tag}"]`;
+      const parent = cur.parentNode;
+      const same = parent ? Array.from(parent.children).filter((c) => c.localName === tag) : [cur];
+      segs.unshift(same.length > 1 ? `${name}[${same.indexOf(cur) + 1}]` : name);
+      cur = cur.parentElement;
+    }
+    const path = anchored ? segs.join("/") : "/" + segs.join("/");
+    try {
+      const r = document.evaluate(path, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+      if (r.snapshotLength !== 1 || r.snapshotItem(0) !== el) {
+        return null;
+      }
+    } catch {
+      return null;
+    }
+    return "xpath/" + path;
+  }
+
+  // Accessible name and role, close enough to Chrome's for the elements a
+  // person acts on; the aria selector is only given when it is unique among
+  // them.
+
+  const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
+
+  function textOf(n) {
+    if (!n) {
+      return "";
+    }
+    return norm(n.innerText !== undefined ? n.innerText : n.textContent);
+  }
+
+  function roleOf(el) {
+    const explicit = (el.getAttribute("role") || "").trim().split(/\s+/)[0];
+    if (explicit) {
+      return explicit;
+    }
+    const tag = el.localName;
+    switch (tag) {
+      case "a":
+      case "area":
+        return el.hasAttribute("href") ? "link" : "";
+      case "button":
+        return "button";
+      case "input": {
+        const t = el.type;
+        if (t === "button" || t === "submit" || t === "reset" || t === "image") {
+          return "button";
+        }
+        if (t === "checkbox") {
+          return "checkbox";
+        }
+        if (t === "radio") {
+          return "radio";
+        }
+        if (t === "range") {
+          return "slider";
+        }
+        if (t === "number") {
+          return "spinbutton";
+        }
+        if (t === "search") {
+          return el.hasAttribute("list") ? "combobox" : "searchbox";
+        }
+        if (t === "text" || t === "email" || t === "tel" || t === "url" || t === "password") {
+          return el.hasAttribute("list") ? "combobox" : "textbox";
+        }
+        return "";
+      }
+      case "select":
+        return el.multiple || el.size > 1 ? "listbox" : "combobox";
+      case "textarea":
+        return "textbox";
+      case "img":
+        return el.getAttribute("alt") === "" ? "" : "img";
+      case "h1":
+      case "h2":
+      case "h3":
+      case "h4":
+      case "h5":
+      case "h6":
+        return "heading";
+      case "option":
+        return "option";
+    }
+    return "";
+  }
+
+  const NAME_FROM_CONTENT = new Set([
+    "button",
+    "link",
+    "heading",
+    "tab",
+    "menuitem",
+    "menuitemcheckbox",
+    "menuitemradio",
+    "option",
+    "treeitem",
+    "switch",
+    "cell",
+    "columnheader",
+    "rowheader",
+    "tooltip",
+    "checkbox",
+    "radio",
+  ]);
+
+  function isFormControl(el) {
+    const tag = el.localName;
+    if (tag === "select" || tag === "textarea") {
+      return true;
+    }
+    return tag === "input" && !["button", "submit", "reset", "image", "hidden"].includes(el.type);
+  }
+
+  function labelText(label) {
+    const clone = label.cloneNode(true);
+    for (const c of clone.querySelectorAll("input, select, textarea, button")) {
+      c.remove();
+    }
+    return norm(clone.textContent);
+  }
+
+  function accName(el) {
+    const root = el.getRootNode();
+    const lb = el.getAttribute("aria-labelledby");
+    if (lb) {
+      const t = norm(
+        lb
+          .split(/\s+/)
+          .map((id) => (root.getElementById ? root.getElementById(id) : null))
+          .filter(Boolean)
+          .map(textOf)
+          .join(" "),
+      );
+      if (t) {
+        return t;
+      }
+    }
+    const al = norm(el.getAttribute("aria-label"));
+    if (al) {
+      return al;
+    }
+    const tag = el.localName;
+    if (isFormControl(el)) {
+      const labels = el.labels ? Array.from(el.labels).map(labelText).filter(Boolean) : [];
+      if (labels.length) {
+        return norm(labels.join(" "));
+      }
+      return norm(el.getAttribute("title")) || norm(el.getAttribute("placeholder"));
+    }
+    if (tag === "input") {
+      if (el.type === "image") {
+        return norm(el.getAttribute("alt")) || norm(el.value) || "Submit";
+      }
+      return norm(el.value) || (el.type === "submit" ? "Submit" : el.type === "reset" ? "Reset" : "");
+    }
+    if (tag === "img" || tag === "area") {
+      return norm(el.getAttribute("alt")) || norm(el.getAttribute("title"));
+    }
+    const role = roleOf(el);
+    if (NAME_FROM_CONTENT.has(role)) {
+      const t = textOf(el);
+      if (t) {
+        return t;
+      }
+    }
+    return norm(el.getAttribute("title"));
+  }
+
+  const ARIA_CANDIDATES =
+    "a[href], button, input, select, textarea, [role], [aria-label], [aria-labelledby], img[alt], " +
+    "h1, h2, h3, h4, h5, h6, label, legend, option, summary, th";
+
+  function ariaSelector(el) {
+    const name = accName(el);
+    const role = roleOf(el);
+    if (!name || name.length > 80 || /[[\]"\\]/.test(name)) {
+      return null;
+    }
+    let sameName = 0;
+    let sameBoth = 0;
+    const visit = (root) => {
+      for (const n of queryIn(root, ARIA_CANDIDATES)) {
+        if (n === el) {
+          continue;
+        }
+        const nn = n.localName === "label" || n.localName === "legend" ? textOf(n) : accName(n);
+        if (nn === name) {
+          sameName++;
+          if (roleOf(n) === role) {
+            sameBoth++;
+          }
+        }
+      }
+      for (const n of queryIn(root, "*")) {
+        if (n.shadowRoot) {
+          visit(n.shadowRoot);
+        }
+      }
+    };
+    visit(document);
+    // A form control is named by its label, which has the same text: the
+    // role keeps the selector from finding the label.
+    if (sameName === 0 && !isFormControl(el)) {
+      return "aria/" + name;
+    }
+    if (role && sameBoth === 0) {
+      return `aria/${name}[role="${role}"]`;
+    }
+    return null;
+  }
+
+  // textSelector follows puppeteer's text/ handler: the deepest elements
+  // whose text contains the selector; given only if that is el alone.
+  function fullText(n) {
+    const tag = n.localName;
+    if (
+      tag === "select" ||
+      tag === "textarea" ||
+      (tag === "input" && !["checkbox", "image", "radio"].includes(n.type))
+    ) {
+      return n.value || "";
+    }
+    let s = "";
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType === 3) {
+        s += c.nodeValue || "";
+      } else if (c.nodeType === 1 && c.localName !== "script" && c.localName !== "style") {
+        s += fullText(c);
+      }
+    }
+    if (n.shadowRoot) {
+      for (let c = n.shadowRoot.firstChild; c; c = c.nextSibling) {
+        if (c.nodeType === 3) {
+          s += c.nodeValue || "";
+        } else if (c.nodeType === 1) {
+          s += fullText(c);
+        }
+      }
+    }
+    return s;
+  }
+
+  function textMatches(root, text, out) {
+    let yielded = false;
+    for (let c = root.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType !== 1 || c.localName === "script" || c.localName === "style" || c.localName === "head") {
+        continue;
+      }
+      const before = out.length;
+      textMatches(c.shadowRoot || c, text, out);
+      if (out.length > before) {
+        yielded = true;
+      }
+      if (out.length > 1) {
+        return;
+      }
+    }
+    if (!yielded && root.nodeType === 1 && fullText(root).includes(text)) {
+      out.push(root);
+    }
+  }
+
+  const TEXT_TARGET = /^(a|button|summary|label|option)$/;
+  const TEXT_ROLES = new Set(["button", "link", "tab", "menuitem", "option", "treeitem", "switch"]);
+
+  function textSelector(el) {
+    if (!TEXT_TARGET.test(el.localName) && !TEXT_ROLES.has(roleOf(el))) {
+      return null;
+    }
+    const text = fullText(el).trim();
+    if (!text || text.length > 64 || /[\n\r]/.test(text)) {
+      return null;
+    }
+    const out = [];
+    textMatches(document.body || document.documentElement, text, out);
+    return out.length === 1 && out[0] === el ? "text/" + text : null;
+  }
+
+  function selectorsFor(el) {
+    const out = [];
+    const add = (s) => {
+      if (s) {
+        out.push(Array.isArray(s) ? s : [s]);
+      }
+    };
+    add(ariaSelector(el));
+    add(cssSelector(el));
+    add(xpathSelector(el));
+    add(pierceSelector(el));
+    add(textSelector(el));
+    if (!out.length) {
+      // Nothing unique: the path from the root is still the best guess.
+      const parts = [];
+      for (let cur = el; cur && cur.nodeType === 1; cur = cur.parentElement) {
+        parts.unshift(nthOfType(cur));
+      }
+      out.push([parts.join(" > ")]);
+    }
+    return out;
+  }
+
+  // The event's "target" is the selector a person can read: the CSS one
+  // when there is one.
+  function targetText(selectors) {
+    for (const s of selectors) {
+      if (s.every((p) => !/^(aria|text|xpath|pierce)\//.test(p))) {
+        return s.join(" >>> ");
+      }
+    }
+    return selectors[0].join(" >>> ");
+  }
+
+  // fieldLabel is how the review page names a field.
+  function fieldLabel(el) {
+    return accName(el) || el.getAttribute("name") || el.id || el.localName;
+  }
+
+  function baseStep(type, el) {
+    const selectors = selectorsFor(el);
+    const step = { type };
+    if (FRAME.length) {
+      step.frame = FRAME;
+    }
+    step.target = "main";
+    step.selectors = selectors.map((s) => (s.length === 1 ? s[0] : s));
+    return { step, selectors };
+  }
+
+  // --- pointer -------------------------------------------------------------
+
+  let moves = [];
+  let moveTimer = 0;
+  let moveDist = 0;
+  let lastMove = null;
+  let hoverTimer = 0;
+
+  function flushMoves() {
+    clearTimeout(moveTimer);
+    moveTimer = 0;
+    if (moves.length && active) {
+      outbox.push({ kind: "moves", points: moves });
+      if (!outboxQueued) {
+        outboxQueued = true;
+        queueMicrotask(sendOutbox);
+      }
+    }
+    moves = [];
+  }
+
+  window.addEventListener(
+    "pointermove",
+    (e) => {
+      if (!active || e.pointerType === "touch") {
+        return;
+      }
+      const o = frameOffset();
+      if (!o) {
+        return; // positions in a cross-origin frame cannot be placed
+      }
+      const p = [at(e), e.clientX + o.x, e.clientY + o.y];
+      if (lastMove) {
+        moveDist += Math.hypot(p[1] - lastMove[1], p[2] - lastMove[2]);
+      }
+      lastMove = p;
+      moves.push(p);
+      if (moves.length >= 256) {
+        flushMoves();
+      } else if (!moveTimer) {
+        moveTimer = setTimeout(flushMoves, 250);
+      }
+      clearTimeout(hoverTimer);
+      const target = deepTarget(e);
+      hoverTimer = setTimeout(() => reportHover(p, target), 600);
+    },
+    { capture: true, passive: true },
+  );
+
+  // A hover is the pointer coming to rest after a real movement, without a
+  // click: evidence of looking around, kept as an event, not as a step.
+  function reportHover(p, target) {
+    if (!active || moveDist < 30 || !target || !target.isConnected) {
+      return;
+    }
+    moveDist = 0;
+    const el = actionable(target);
+    const css = cssSelector(el);
+    flushMoves();
+    post({
+      kind: "event",
+      event: {
+        kind: "hover",
+        at: p[0],
+        x: p[1],
+        y: p[2],
+        target: Array.isArray(css) ? css.join(" >>> ") : css || el.localName,
+        box: boxOf(el),
+      },
+    });
+  }
+
+  // --- clicks --------------------------------------------------------------
+
+  let lastClick = null; // {sid, at, el}
+  let lastKey = null; // {key, at, stepped}
+
+  function newSid() {
+    const a = new Uint8Array(8);
+    crypto.getRandomValues(a);
+    return Array.from(a, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  window.addEventListener(
+    "click",
+    (e) => {
+      if (!active) {
+        return;
+      }
+      const raw = deepTarget(e);
+      if (!raw) {
+        return;
+      }
+      const el = actionable(raw);
+      const t = at(e);
+      flushScrolls();
+      if (e.detail >= 2) {
+        return; // the second click of a double click: dblclick reports it
+      }
+      // A click the browser forwards from a label to its control is the
+      // same click, already recorded.
+      if (
+        lastClick &&
+        t - lastClick.at < 150 &&
+        lastClick.el.localName === "label" &&
+        (lastClick.el.control === el || lastClick.el.contains(el))
+      ) {
+        return;
+      }
+      const keyboard =
+        e.detail === 0 && lastKey && t - lastKey.at < 500 && (lastKey.key === "Enter" || lastKey.key === " ");
+      const { step, selectors } = baseStep("click", el);
+      const r = el.getBoundingClientRect();
+      const sid = newSid();
+      const event = { kind: "click", at: t, target: targetText(selectors), box: boxOf(el) };
+      if (keyboard) {
+        event.x = 0;
+        event.y = 0;
+        event.keyboard = true;
+      } else {
+        const o = frameOffset() || { x: 0, y: 0 };
+        event.x = e.clientX + o.x;
+        event.y = e.clientY + o.y;
+      }
+      step.offsetX = round1(keyboard ? r.width / 2 : e.clientX - r.left);
+      step.offsetY = round1(keyboard ? r.height / 2 : e.clientY - r.top);
+      lastClick = { sid, at: t, el };
+      moveDist = 0;
+      clearTimeout(hoverTimer);
+      flushMoves();
+      // Enter already replays as its keyDown/keyUp steps; a click step too
+      // would press the button twice.
+      const stepped = !(keyboard && lastKey.key === "Enter" && lastKey.stepped);
+      post({ kind: "action", sid, step: stepped ? step : null, event, label: fieldLabel(el) });
+    },
+    true,
+  );
+
+  window.addEventListener(
+    "dblclick",
+    (e) => {
+      if (!active) {
+        return;
+      }
+      const raw = deepTarget(e);
+      if (!raw) {
+        return;
+      }
+      const el = actionable(raw);
+      const t = at(e);
+      flushScrolls();
+      const { step, selectors } = baseStep("doubleClick", el);
+      const r = el.getBoundingClientRect();
+      step.offsetX = round1(e.clientX - r.left);
+      step.offsetY = round1(e.clientY - r.top);
+      const o = frameOffset() || { x: 0, y: 0 };
+      const replaces = lastClick && lastClick.el === el && t - lastClick.at < 1000 ? lastClick.sid : null;
+      const sid = newSid();
+      lastClick = { sid, at: t, el };
+      flushMoves();
+      post({
+        kind: "dblclick",
+        sid,
+        replaces,
+        step,
+        event: {
+          kind: "dblclick",
+          at: t,
+          x: e.clientX + o.x,
+          y: e.clientY + o.y,
+          target: targetText(selectors),
+          box: boxOf(el),
+        },
+        label: fieldLabel(el),
+      });
+    },
+    true,
+  );
+
+  const round1 = (v) => Math.round(v * 10) / 10;
+
+  // --- typing --------------------------------------------------------------
+  // While a field is being edited its key events are held here; when the
+  // edit ends they go out with the field's change step, or are dropped if
+  // the field turned out to be sensitive.
+
+  const edits = new Map(); // element -> {sid, initial, dirty, keys}
+  const reported = new WeakMap(); // element -> the value its last change step reported
+
+  function editOf(el) {
+    let ed = edits.get(el);
+    if (!ed) {
+      ed = { sid: newSid(), initial: el.value, dirty: false, keys: [] };
+      edits.set(el, ed);
+    }
+    return ed;
+  }
+
+  function flushEdit(el) {
+    const ed = edits.get(el);
+    if (!ed) {
+      return;
+    }
+    edits.delete(el);
+    flushScrolls();
+    const value = el.value;
+    const sensitive = fieldSensitive(el) || valueSensitive(value);
+    const keys = sensitive ? [] : ed.keys.map((k) => ({ ...k, sid: ed.sid }));
+    if (ed.dirty && value !== ed.initial) {
+      reported.set(el, value);
+      const { step, selectors } = baseStep("change", el);
+      step.value = "";
+      post({
+        kind: "action",
+        sid: ed.sid,
+        step,
+        event: {
+          kind: "input",
+          at: ed.lastAt || performance.timeOrigin + performance.now(),
+          target: targetText(selectors),
+          box: boxOf(el),
+        },
+        keys,
+        change: sensitive ? { sensitive: true } : { value },
+        label: fieldLabel(el),
+      });
+    } else if (keys.length) {
+      post({ kind: "events", events: keys.map((k) => ({ ...k, sid: undefined })) });
+    }
+  }
+
+  function flushAllEdits() {
+    for (const el of Array.from(edits.keys())) {
+      flushEdit(el);
+    }
+  }
+
+  window.addEventListener(
+    "input",
+    (e) => {
+      if (!active) {
+        return;
+      }
+      const el = deepTarget(e);
+      if (!el) {
+        return;
+      }
+      if (el.localName === "select") {
+        flushScrolls();
+        const { step, selectors } = baseStep("change", el);
+        step.value = "";
+        const sensitive = fieldSensitive(el);
+        post({
+          kind: "action",
+          sid: newSid(),
+          step,
+          event: { kind: "input", at: at(e), target: targetText(selectors), box: boxOf(el) },
+          change: sensitive ? { sensitive: true, select: true } : { value: el.value, select: true },
+          label: fieldLabel(el),
+        });
+        return;
+      }
+      if (!isTextField(el)) {
+        return;
+      }
+      let ed = edits.get(el);
+      if (!ed) {
+        // Pasted or filled in without a key: the value before is unknown.
+        ed = { sid: newSid(), initial: null, dirty: false, keys: [] };
+        edits.set(el, ed);
+      }
+      ed.dirty = true;
+      ed.lastAt = at(e);
+    },
+    true,
+  );
+
+  window.addEventListener(
+    "focusout",
+    (e) => {
+      const el = deepTarget(e);
+      if (el && edits.has(el)) {
+        flushEdit(el);
+      }
+    },
+    true,
+  );
+
+  window.addEventListener("pagehide", () => {
+    if (active) {
+      flushAllEdits();
+      flushScrolls();
+      sendOutbox();
+    }
+  });
+
+  // --- keys ----------------------------------------------------------------
+
+  const MODIFIERS = ["Control", "Alt", "Meta", "Shift"];
+  const MODIFIER_FLAGS = { Control: "ctrlKey", Alt: "altKey", Meta: "metaKey", Shift: "shiftKey" };
+  const downSteps = new Set(); // keys whose keyDown step was recorded
+
+  function keyClass(k) {
+    switch (k) {
+      case "Backspace":
+        return "backspace";
+      case "Delete":
+        return "delete";
+      case "Enter":
+        return "enter";
+      case "Tab":
+        return "tab";
+      case "Shift":
+      case "Control":
+      case "Alt":
+      case "Meta":
+      case "AltGraph":
+      case "CapsLock":
+      case "Fn":
+      case "OS":
+        return "modifier";
+    }
+    if (k.startsWith("Arrow")) {
+      return "arrow";
+    }
+    if ([...k].length === 1 || k === "Process" || k === "Dead" || k === "Unidentified") {
+      return "char";
+    }
+    return null; // Escape, F-keys, Home …: no class the server knows
+  }
+
+  function isCombobox(el) {
+    return (
+      el.getAttribute("role") === "combobox" ||
+      el.hasAttribute("aria-autocomplete") ||
+      el.hasAttribute("list") ||
+      el.hasAttribute("aria-controls")
+    );
+  }
+
+  // stepKey decides whether a key press becomes keyDown/keyUp steps: keys
+  // that move focus, submit, close or choose, and shortcuts — not typing.
+  function stepKey(e, el, sensitive) {
+    const k = e.key;
+    if (MODIFIERS.includes(k)) {
+      return false;
+    }
+    const entry = el && isTextEntry(el);
+    if (k === "Enter") {
+      return !(el && isMultiline(el));
+    }
+    if (k === "Tab" || k === "Escape") {
+      return true;
+    }
+    if (sensitive) {
+      return false;
+    }
+    if (k.startsWith("Arrow")) {
+      return !entry || isCombobox(el);
+    }
+    if (e.ctrlKey || e.metaKey || (e.altKey && [...k].length === 1)) {
+      return !entry;
+    }
+    return /^F\d{1,2}$/.test(k);
+  }
+
+  function keyStep(type, key) {
+    const step = { type, target: "main", key };
+    return step;
+  }
+
+  window.addEventListener(
+    "keydown",
+    (e) => {
+      if (!active || e.isComposing) {
+        return;
+      }
+      if (e.repeat) {
+        return; // the operating system's rhythm, not the person's
+      }
+      const el = deepTarget(e);
+      const field = el && isTextField(el) ? el : null;
+      const sensitive = !!field && fieldSensitive(field);
+      const cls = keyClass(e.key);
+      const t = at(e);
+      const wantStep = stepKey(e, el, sensitive);
+      lastKey = { key: e.key, at: t, stepped: wantStep };
+      if (wantStep) {
+        // The change comes before the key that ends the edit.
+        if (field) {
+          flushEdit(field);
+        }
+        flushScrolls();
+        const sid = newSid();
+        const steps = [];
+        for (const m of MODIFIERS) {
+          if (e[MODIFIER_FLAGS[m]] && !downSteps.has(m)) {
+            downSteps.add(m);
+            steps.push(keyStep("keyDown", m));
+          }
+        }
+        steps.push(keyStep("keyDown", e.key));
+        downSteps.add(e.key);
+        const event = cls && !sensitive ? { kind: "keydown", at: t, key: cls } : null;
+        post({ kind: "keys", sid, steps, event });
+        return;
+      }
+      if (!cls) {
+        return;
+      }
+      const event = { kind: "keydown", at: t, key: cls };
+      if (field) {
+        if (!sensitive) {
+          editOf(field).keys.push(event);
+        } else {
+          editOf(field); // keep the edit, drop the key
+        }
+        return;
+      }
+      post({ kind: "event", event });
+    },
+    true,
+  );
+
+  window.addEventListener(
+    "keyup",
+    (e) => {
+      if (!active || e.isComposing) {
+        return;
+      }
+      const el = deepTarget(e);
+      const field = el && isTextField(el) ? el : null;
+      const sensitive = !!field && fieldSensitive(field);
+      const cls = keyClass(e.key);
+      const t = at(e);
+      if (downSteps.has(e.key)) {
+        downSteps.delete(e.key);
+        const event = cls && !sensitive ? { kind: "keyup", at: t, key: cls } : null;
+        post({ kind: "keys", sid: newSid(), steps: [keyStep("keyUp", e.key)], event });
+        return;
+      }
+      if (!cls) {
+        return;
+      }
+      const event = { kind: "keyup", at: t, key: cls };
+      if (field) {
+        if (!sensitive) {
+          editOf(field).keys.push(event);
+        }
+        return;
+      }
+      post({ kind: "event", event });
+    },
+    true,
+  );
+
+  // --- forms ---------------------------------------------------------------
+  // A form sent with GET puts its fields into the next page's address. The
+  // names of the sensitive ones, and of those whose value no change step
+  // reported, go to the service worker, which blanks their values in the
+  // recorded address; the values never leave the page.
+
+  window.addEventListener(
+    "submit",
+    (e) => {
+      if (!active) {
+        return;
+      }
+      const form = e.target;
+      if (!form || (form.method || "get").toLowerCase() !== "get") {
+        return;
+      }
+      flushAllEdits();
+      const names = [];
+      for (const f of Array.from(form.elements || [])) {
+        const n = f.getAttribute && f.getAttribute("name");
+        if (!n || typeof f.value !== "string") {
+          continue;
+        }
+        // Secret, or typed while the recording was paused (so the member
+        // never saw it on the review page): blank in the address.
+        const unseen = isTextField(f) && f.value !== "" && f.value !== f.defaultValue && reported.get(f) !== f.value;
+        if (fieldSensitive(f) || valueSensitive(f.value) || unseen) {
+          names.push(n);
+        }
+      }
+      if (names.length) {
+        post({ kind: "submit", names });
+      }
+    },
+    true,
+  );
+
+  // --- scrolling -----------------------------------------------------------
+
+  const scrollTimers = new Map(); // scrolled thing -> {timer, report}
+  let lastScrollEvent = 0;
+
+  // flushScrolls reports a scroll still settling now: the step that
+  // follows must not overtake it.
+  function flushScrolls() {
+    for (const [key, pending] of Array.from(scrollTimers)) {
+      clearTimeout(pending.timer);
+      scrollTimers.delete(key);
+      pending.report();
+    }
+  }
+
+  window.addEventListener(
+    "scroll",
+    (e) => {
+      if (!active) {
+        return;
+      }
+      const tgt = e.target;
+      const doc = !tgt || tgt === document || tgt === document.documentElement || tgt === document.scrollingElement;
+      const t = at(e);
+      if (doc && TOP && t - lastScrollEvent >= 16) {
+        lastScrollEvent = t;
+        post({ kind: "event", event: { kind: "scroll", at: t, scroll_y: window.scrollY } });
+      }
+      // One scroll step when the scrolling has settled.
+      const key = doc ? document : tgt;
+      const pending = scrollTimers.get(key);
+      if (pending) {
+        clearTimeout(pending.timer);
+      }
+      const report = () => {
+        if (!active) {
+          return;
+        }
+        let step;
+        if (doc) {
+          step = { type: "scroll", target: "main", x: Math.round(window.scrollX), y: Math.round(window.scrollY) };
+          if (FRAME.length) {
+            step.frame = FRAME;
+          }
+        } else {
+          if (!tgt.isConnected) {
+            return;
+          }
+          step = baseStep("scroll", tgt).step;
+          step.x = Math.round(tgt.scrollLeft);
+          step.y = Math.round(tgt.scrollTop);
+        }
+        post({ kind: "scroll", sid: newSid(), step });
+      };
+      scrollTimers.set(key, {
+        report,
+        timer: setTimeout(() => {
+          scrollTimers.delete(key);
+          report();
+        }, 400),
+      });
+    },
+    { capture: true, passive: true },
+  );
+
+  // --- the page itself -----------------------------------------------------
+
+  function reportPage() {
+    if (!TOP || !active) {
+      return;
+    }
+    send({ type: "page", url: location.href, title: document.title });
+  }
+
+  if (TOP) {
+    document.addEventListener("DOMContentLoaded", reportPage);
+    window.addEventListener("load", reportPage);
+  }
+})();

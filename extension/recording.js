@@ -1,0 +1,492 @@
+// The recording as the extension keeps it, and the JSON it uploads.
+//
+// The extension keeps more than it sends: the values a member typed (so the
+// review page can offer "keep what I typed as the default") and an internal
+// id on every step and event (so that deleting a step also deletes the
+// behavioural evidence that belongs to it). buildUpload turns that into the
+// one document the server receives: a Chrome DevTools Recorder recording
+// (the @puppeteer/replay schema) with an "allmende" object beside its steps.
+// Everything the review page shows is computed by buildUpload, so the member
+// sees exactly what is sent.
+
+export const RECORDER = "allmende-extension/0.1";
+export const MAX_PATH_POINTS = 64;
+export const PARAM_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+
+// Steps whose navigation a page load can be the result of, newest first.
+export const CAUSES_NAVIGATION = new Set(["click", "doubleClick", "keyDown", "keyUp", "change"]);
+
+export function newId() {
+  const a = new Uint8Array(8);
+  crypto.getRandomValues(a);
+  return Array.from(a, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// thinPath keeps at most max samples of a pointer path, evenly spread over
+// the samples (not over time), the first and the last always kept.
+export function thinPath(points, max = MAX_PATH_POINTS) {
+  if (points.length <= max) {
+    return points;
+  }
+  const out = [];
+  for (let i = 0; i < max; i++) {
+    out.push(points[Math.round((i * (points.length - 1)) / (max - 1))]);
+  }
+  return out;
+}
+
+const round1 = (v) => Math.round(v * 10) / 10;
+
+// Chrome's storage hands objects back with their keys sorted; the upload
+// lists a step's keys in the order Chrome's Recorder writes them.
+const STEP_KEYS = [
+  "type",
+  "target",
+  "frame",
+  "selectors",
+  "offsetY",
+  "offsetX",
+  "button",
+  "duration",
+  "deviceType",
+  "key",
+  "value",
+  "url",
+  "x",
+  "y",
+  "width",
+  "height",
+  "deviceScaleFactor",
+  "isMobile",
+  "hasTouch",
+  "isLandscape",
+  "assertedEvents",
+  "timeout",
+];
+
+function ordered(obj, keys) {
+  const out = {};
+  for (const k of keys) {
+    if (obj[k] !== undefined) {
+      out[k] = obj[k];
+    }
+  }
+  for (const k of Object.keys(obj).sort()) {
+    if (!(k in out) && obj[k] !== undefined) {
+      out[k] = obj[k];
+    }
+  }
+  return out;
+}
+
+// scrubList returns what typed values must not appear in URLs and titles,
+// with what replaces them: the parameter's placeholder, or nothing.
+function scrubList(rec) {
+  const list = [];
+  for (const s of rec.steps) {
+    const m = s.meta || {};
+    if (s.step.type !== "change" || m.sensitive || !m.value) {
+      continue;
+    }
+    if (m.select && !m.param) {
+      continue; // a choice from the page's own list, shown as it is
+    }
+    list.push({ value: m.value, repl: m.param ? `{{${m.param}}}` : "" });
+  }
+  return list.sort((a, b) => b.value.length - a.value.length);
+}
+
+function scrubValue(v, list) {
+  for (const { value, repl } of list) {
+    if (v === value) {
+      return repl;
+    }
+    if (value.length >= 3 && v.includes(value)) {
+      v = v.split(value).join(repl);
+    }
+  }
+  return v;
+}
+
+function encodePart(v) {
+  return encodeURIComponent(v).replace(/%7B%7B([a-z0-9_]+)%7D%7D/g, "{{$1}}");
+}
+
+function decodePart(v) {
+  try {
+    return decodeURIComponent(v.replace(/\+/g, " "));
+  } catch {
+    return v;
+  }
+}
+
+// scrubUrl removes typed values from a URL's path, query and fragment: a
+// search form that puts what was typed into the address would otherwise
+// carry it past the mask.
+export function scrubUrl(url, list) {
+  if (!url || !list.length) {
+    return url;
+  }
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return scrubValue(url, list);
+  }
+  let changed = false;
+  const path = u.pathname
+    .split("/")
+    .map((seg) => {
+      const d = decodePart(seg);
+      const n = scrubValue(d, list);
+      if (n === d) {
+        return seg;
+      }
+      changed = true;
+      return encodePart(n);
+    })
+    .join("/");
+  let search = u.search;
+  if (search.length > 1) {
+    const parts = search
+      .slice(1)
+      .split("&")
+      .map((kv) => {
+        const eq = kv.indexOf("=");
+        if (eq < 0) {
+          return kv;
+        }
+        const d = decodePart(kv.slice(eq + 1));
+        const n = scrubValue(d, list);
+        if (n === d) {
+          return kv;
+        }
+        changed = true;
+        return kv.slice(0, eq + 1) + encodePart(n);
+      });
+    search = "?" + parts.join("&");
+  }
+  let hash = u.hash;
+  if (hash.length > 1) {
+    const d = decodePart(hash.slice(1));
+    const n = scrubValue(d, list);
+    if (n !== d) {
+      changed = true;
+      hash = "#" + encodePart(n);
+    }
+  }
+  return changed ? u.origin + path + search + hash : url;
+}
+
+// blankQueryNames empties the values of the named query parameters: the
+// fields of a submitted form whose values never left the page.
+export function blankQueryNames(url, names) {
+  if (!names || !names.length) {
+    return url;
+  }
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  if (u.search.length < 2) {
+    return url;
+  }
+  const set = new Set(names);
+  const parts = u.search
+    .slice(1)
+    .split("&")
+    .map((kv) => {
+      const eq = kv.indexOf("=");
+      const key = decodePart(eq < 0 ? kv : kv.slice(0, eq));
+      return set.has(key) && eq >= 0 ? kv.slice(0, eq + 1) : kv;
+    });
+  return u.origin + u.pathname + "?" + parts.join("&") + u.hash;
+}
+
+function scrubTitle(title, list) {
+  if (!title) {
+    return title;
+  }
+  return scrubValue(title, list);
+}
+
+// buildUpload returns the document the server receives.
+export function buildUpload(rec) {
+  const list = scrubList(rec);
+  const steps = [];
+  const masked = [];
+  const parameters = [];
+  const seen = new Set();
+  rec.steps.forEach((s, i) => {
+    const step = structuredClone(s.step);
+    const m = s.meta || {};
+    if (step.type === "change") {
+      if (m.param) {
+        step.value = `{{${m.param}}}`;
+        if (!seen.has(m.param)) {
+          seen.add(m.param);
+          const def = (rec.params || {})[m.param] || {};
+          const p = { name: m.param, label: def.label || m.param };
+          if (def.keepDefault && !m.sensitive && typeof m.value === "string") {
+            p.default = m.value;
+          }
+          parameters.push(p);
+        }
+      } else if (m.select && !m.sensitive) {
+        step.value = m.value || "";
+      } else {
+        step.value = "";
+        masked.push(i);
+      }
+    }
+    if (step.url) {
+      step.url = scrubUrl(step.url, list);
+    }
+    if (step.assertedEvents) {
+      step.assertedEvents = step.assertedEvents.map((e) => {
+        const out = ordered(e, ["type", "url", "title"]);
+        if (out.url !== undefined) {
+          out.url = scrubUrl(out.url, list);
+        }
+        if (out.title !== undefined) {
+          out.title = scrubTitle(out.title, list);
+        }
+        return out;
+      });
+    }
+    steps.push(ordered(step, STEP_KEYS));
+  });
+  const events = rec.events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.t - b.e.t || a.i - b.i)
+    .map(({ e }) => exportEvent(e));
+  return {
+    title: rec.title || "Untitled recording",
+    steps,
+    allmende: {
+      version: 1,
+      recorder: RECORDER,
+      viewport: { width: rec.viewport.width, height: rec.viewport.height },
+      parameters,
+      masked,
+      events,
+    },
+  };
+}
+
+function exportEvent(e) {
+  const out = { kind: e.kind, t: round1(Math.max(0, e.t)) };
+  switch (e.kind) {
+    case "click":
+    case "dblclick":
+    case "hover":
+      out.x = round1(e.x || 0);
+      out.y = round1(e.y || 0);
+      if (e.path && e.path.length) {
+        out.path = e.path.map(([t, x, y]) => [round1(Math.min(Math.max(0, t), out.t)), round1(x), round1(y)]);
+      }
+      break;
+    case "keydown":
+    case "keyup":
+      out.key = e.key;
+      break;
+    case "scroll":
+      out.scroll_y = round1(e.scroll_y || 0);
+      break;
+  }
+  if (e.target) {
+    out.target = e.target;
+  }
+  if (e.box) {
+    out.box = e.box.map(round1);
+  }
+  return out;
+}
+
+// deleteStep removes step i and the behavioural events that belong to it.
+// A step that opened a page gives way to a navigate step to that page, so
+// the steps after it still run where they were recorded. The first two
+// steps (setViewport and the first navigate) stay.
+export function deleteStep(rec, i) {
+  if (i < 2 || i >= rec.steps.length) {
+    throw new Error("this step cannot be deleted");
+  }
+  const s = rec.steps[i];
+  rec.events = rec.events.filter((e) => e.sid !== s.sid);
+  const nav = (s.step.assertedEvents || []).find((e) => e.type === "navigation");
+  if (nav && s.step.type !== "navigate" && nav.url) {
+    rec.steps.splice(i, 1, {
+      sid: newId(),
+      at: s.at,
+      step: { type: "navigate", url: nav.url, assertedEvents: [nav] },
+      meta: { label: "" },
+    });
+  } else {
+    rec.steps.splice(i, 1);
+  }
+  cleanParams(rec);
+}
+
+// setParameter makes the value of change step i the parameter name.
+export function setParameter(rec, i, { name, label, keepDefault }) {
+  const s = rec.steps[i];
+  if (!s || s.step.type !== "change") {
+    throw new Error("only a typed or chosen value can be a parameter");
+  }
+  if (!PARAM_NAME.test(name)) {
+    throw new Error(
+      "a parameter name starts with a small letter and has only small letters, digits and _ (at most 40)",
+    );
+  }
+  rec.params = rec.params || {};
+  s.meta.param = name;
+  rec.params[name] = { label: (label || "").trim() || name, keepDefault: !!keepDefault && !s.meta.sensitive };
+}
+
+export function clearParameter(rec, i) {
+  const s = rec.steps[i];
+  if (s && s.meta) {
+    delete s.meta.param;
+  }
+  cleanParams(rec);
+}
+
+function cleanParams(rec) {
+  const used = new Set(rec.steps.map((s) => s.meta && s.meta.param).filter(Boolean));
+  for (const name of Object.keys(rec.params || {})) {
+    if (!used.has(name)) {
+      delete rec.params[name];
+    }
+  }
+}
+
+export function selectorText(sel) {
+  return Array.isArray(sel) ? sel.join(" >>> ") : String(sel);
+}
+
+// cssSelector is the first CSS alternative (no aria/, text/, xpath/ or
+// pierce/ prefix), or the first alternative if there is none.
+export function cssSelector(step) {
+  const all = step.selectors || [];
+  for (const s of all) {
+    const parts = Array.isArray(s) ? s : [s];
+    if (parts.every((p) => !/^(aria|text|xpath|pierce)\//.test(p))) {
+      return selectorText(s);
+    }
+  }
+  return all.length ? selectorText(all[0]) : "";
+}
+
+// describeStep is the step in words, computed from the uploaded step (so
+// it shows what is sent) and the kept meta (so it can say why a value is
+// missing).
+export function describeStep(step, meta = {}) {
+  const first = step.selectors && step.selectors.length ? selectorText(step.selectors[0]) : "";
+  let text;
+  switch (step.type) {
+    case "setViewport":
+      text = `set the viewport to ${step.width} × ${step.height}`;
+      break;
+    case "navigate":
+      text = `open ${step.url}`;
+      break;
+    case "click":
+      text = `click ${first}`;
+      break;
+    case "doubleClick":
+      text = `double-click ${first}`;
+      break;
+    case "hover":
+      text = `hover over ${first}`;
+      break;
+    case "change": {
+      const into = cssSelector(step);
+      let v;
+      if (meta.param) {
+        v = `${step.value} (parameter)`;
+      } else if (meta.sensitive) {
+        v = "••• (sensitive field: never recorded)";
+      } else if (meta.select) {
+        v = JSON.stringify(step.value);
+      } else {
+        v = "••• (masked)";
+      }
+      text = meta.select ? `choose in ${into}: ${v}` : `type into ${into}: ${v}`;
+      break;
+    }
+    case "keyDown":
+      text = `key down ${step.key}`;
+      break;
+    case "keyUp":
+      text = `key up ${step.key}`;
+      break;
+    case "scroll":
+      text = step.selectors
+        ? `scroll ${first} to ${step.x || 0}, ${step.y || 0}`
+        : `scroll the page to ${step.x || 0}, ${step.y || 0}`;
+      break;
+    default:
+      text = step.type;
+  }
+  if (step.frame && step.frame.length) {
+    text += ` (in frame ${step.frame.join(".")})`;
+  }
+  const nav = (step.assertedEvents || []).find((e) => e.type === "navigation");
+  if (nav && step.type !== "navigate") {
+    text += ` → opens ${nav.url}`;
+  }
+  return text;
+}
+
+// eventCounts counts the behavioural events by kind, and the pointer
+// samples they carry.
+export function eventCounts(upload) {
+  const counts = { total: 0, pointerSamples: 0 };
+  for (const e of upload.allmende.events) {
+    counts.total++;
+    counts[e.kind] = (counts[e.kind] || 0) + 1;
+    counts.pointerSamples += e.path ? e.path.length : 0;
+  }
+  return counts;
+}
+
+// uploadText is the request body, byte for byte what the review page shows.
+export function uploadText(rec) {
+  return JSON.stringify(buildUpload(rec), null, 2);
+}
+
+// Storage of recordings: one key per recording, so that saving one does
+// not rewrite the others.
+export const recKey = (id) => `rec:${id}`;
+
+export async function loadRecording(id) {
+  const key = recKey(id);
+  const got = await chrome.storage.local.get(key);
+  return got[key] || null;
+}
+
+export async function saveRecording(rec) {
+  await chrome.storage.local.set({ [recKey(rec.id)]: rec });
+}
+
+export async function removeRecording(id) {
+  await chrome.storage.local.remove(recKey(id));
+}
+
+// listRecordings returns the stopped recordings not yet uploaded, newest
+// first, without their steps and events.
+export async function listRecordings() {
+  const all = await chrome.storage.local.get(null);
+  return Object.entries(all)
+    .filter(([k, v]) => k.startsWith("rec:") && v && v.state === "stopped")
+    .map(([, v]) => ({
+      id: v.id,
+      title: v.title,
+      createdAt: v.createdAt,
+      steps: v.steps.length,
+      stopReason: v.stopReason || "",
+    }))
+    .sort((a, b) => b.createdAt - a.createdAt);
+}
