@@ -24,6 +24,9 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	// The demo's automations replay its own practice pages, on this
+	// machine.
+	cfg.ReplayAllowPrivate = true
 	log, err := f.logger(io)
 	if err != nil {
 		return err

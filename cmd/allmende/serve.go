@@ -19,6 +19,8 @@ type serverFlags struct {
 	logFormat      string
 	logOrigin      string
 	epochLength    time.Duration
+	replayBrowser  string
+	replayPrivate  bool
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
@@ -28,6 +30,8 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure even over plain HTTP (set this behind a TLS proxy)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&f.replayBrowser, "replay-browser", "", `Chromium that runs automations (default /usr/bin/chromium; "none" runs none)`)
+	fs.BoolVar(&f.replayPrivate, "replay-allow-private", false, "let automations reach private and loopback addresses (only for pages on this machine you trust)")
 	fs.DurationVar(&f.epochLength, "epoch-length", 30*24*time.Hour, "how long an epoch runs before points earned turn into governance shares")
 	fs.StringVar(&f.logOrigin, "log-origin", "", "name of the transparency log in its checkpoints, e.g. coop.example/log (default: this host's name + /log; fixed once the log exists)")
 }
@@ -39,7 +43,8 @@ func (f *serverFlags) config() (app.Config, error) {
 	if f.epochLength < time.Minute {
 		return app.Config{}, fmt.Errorf("%w: --epoch-length must be at least 1m", errUsage)
 	}
-	return app.Config{DataDir: f.data, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength}, nil
+	return app.Config{DataDir: f.data, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
+		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate}, nil
 }
 
 func (f *serverFlags) logger(io stdio) (*slog.Logger, error) {

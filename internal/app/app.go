@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"k8s.io/klog/v2"
 
+	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/govern"
@@ -51,6 +52,13 @@ type Config struct {
 	// LogCheckpointInterval is how often a new checkpoint is signed while
 	// the log grows; zero means the log's default (one second).
 	LogCheckpointInterval time.Duration
+	// ReplayBrowser is the Chromium that runs automations: empty means
+	// /usr/bin/chromium, "none" that this server runs none.
+	ReplayBrowser string
+	// ReplayAllowPrivate lets automations reach private and loopback
+	// addresses (the demo's own practice pages); off, a recording cannot
+	// make the server read its own network.
+	ReplayAllowPrivate bool
 	// EpochLength is how long an epoch runs before its points turn into
 	// governance shares; zero means 30 days.
 	EpochLength time.Duration
@@ -73,6 +81,8 @@ type App struct {
 	Reward   *reward.Service
 	Models   *model.Service
 	Govern   *govern.Service
+	Actions  *action.Service
+	browser  *action.Browser
 	Datanets *datanet.Service
 	Work     *work.Service
 	Log      *tlog.Log
@@ -160,9 +170,14 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Work = work.NewService(db, blobs, a.Reward, a.Params)
 	a.Models = model.NewService(db, a.Reward, a.Params, a.Datanets, a.Vault, filepath.Join(cfg.DataDir, "models"))
 	a.Govern = govern.NewService(db, a.Ledger, a.Params)
+	a.Actions = action.NewService(db, a.Ledger, a.Reward, a.Params, a.Vault, a.Datanets, log)
+	if cfg.ReplayBrowser != "none" {
+		a.browser = &action.Browser{ExecPath: cfg.ReplayBrowser, AllowPrivate: cfg.ReplayAllowPrivate, Log: log}
+		a.Actions.Replayer = a.browser
+	}
 	a.Web = web.New(web.Deps{
 		DB: db, Blobs: blobs, Members: a.Members, Datanets: a.Datanets, Work: a.Work, Ledger: a.Ledger, TLog: tl,
-		Reward: a.Reward, Params: a.Params, Models: a.Models, Vault: a.Vault, Govern: a.Govern,
+		Reward: a.Reward, Params: a.Params, Models: a.Models, Vault: a.Vault, Govern: a.Govern, Actions: a.Actions,
 		Log: log, Registry: reg, SecureCookies: cfg.SecureCookies,
 	})
 	return a, nil
@@ -209,6 +224,9 @@ func (a *App) Close() error {
 	var logErr error
 	if a.Log != nil {
 		logErr = a.Log.Close(ctx)
+	}
+	if a.browser != nil {
+		a.browser.Close()
 	}
 	return errors.Join(a.Models.Close(), a.Datanets.Close(), logErr, a.DB.Close())
 }

@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"time"
 
+	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -48,6 +51,23 @@ func (a *App) runJobs(ctx context.Context) {
 			}
 			return err
 		},
+		// An automation run replays in the server's browser.
+		action.JobRun: func(ctx context.Context, job store.Job) error {
+			id, err := strconv.ParseInt(string(job.Payload), 10, 64)
+			if err != nil {
+				return fmt.Errorf("run job: bad payload %q", job.Payload)
+			}
+			return a.Actions.Execute(ctx, id)
+		},
+		// Recordings verified while the treasury was short are paid when
+		// it can.
+		action.JobPayPending: func(ctx context.Context, _ store.Job) error {
+			n, err := a.Actions.PayPending(ctx)
+			if n > 0 {
+				a.log.Info("recordings paid", "count", n)
+			}
+			return err
+		},
 		// Proposals whose voting window ended are counted within a minute,
 		// and binding ones applied.
 		jobDecide: func(ctx context.Context, _ store.Job) error {
@@ -62,7 +82,10 @@ func (a *App) runJobs(ctx context.Context) {
 	go a.schedule(ctx, jobPayDue, payEvery)
 	go a.schedule(ctx, jobEpochClose, choreEvery)
 	go a.schedule(ctx, jobDecide, decideEvery)
-	r.Run(ctx, 2)
+	go a.schedule(ctx, action.JobPayPending, payEvery)
+	// Three workers: an automation run may hold one for up to
+	// action.RunTimeout, and the chores must not wait behind it.
+	r.Run(ctx, 3)
 }
 
 // schedule queues a chore now and then every interval. The unique key

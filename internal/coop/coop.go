@@ -33,6 +33,13 @@ const (
 	// PointsPerShare is the epoch rule: one governance share for every so
 	// many points earned in the epoch.
 	PointsPerShare Param = "points_per_share"
+	// RecordingReward is what a verified recording of browser work pays
+	// its recorder, in points, from the treasury.
+	RecordingReward Param = "recording_reward"
+	// AuthorShare is the part of an automation run's price that goes to
+	// the author of the recording, in basis points; the treasury gets the
+	// rest.
+	AuthorShare Param = "author_share_bp"
 )
 
 // Defaults apply until the cooperative decides otherwise: 15.00 an hour is
@@ -43,6 +50,8 @@ var Defaults = map[Param]int64{
 	ContributorShare: 7000,
 	TreasuryShare:    1000,
 	PointsPerShare:   100,
+	RecordingReward:  200,
+	AuthorShare:      8000,
 }
 
 // Limits keep a parameter within what makes sense, whoever sets it.
@@ -51,6 +60,8 @@ var Limits = map[Param][2]int64{
 	ContributorShare: {0, 10000},
 	TreasuryShare:    {0, 10000},
 	PointsPerShare:   {1, 1000000},
+	RecordingReward:  {0, 100000},
+	AuthorShare:      {0, 10000},
 }
 
 // Params reads and sets the cooperative's parameters.

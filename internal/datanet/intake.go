@@ -303,6 +303,17 @@ func (s *Service) prepare(d Datanet, r Record, img []byte) (*prepared, *RecordEr
 		}
 		r.Fields[name] = red
 	}
+	if d.RecordKind == KindRecording {
+		clean, n, err := cleanRecording(r.Recording)
+		if err != nil {
+			return nil, &RecordError{Field: "recording", Message: err.Error()}
+		}
+		for t, c := range n {
+			p.outcome.Redactions = append(p.outcome.Redactions, Redaction{Field: "recording", Type: t})
+			p.redacted[t] += c
+		}
+		r.Recording = clean
+	}
 	if d.RecordKind == KindImage {
 		clean, media, w, h, stripped, err := cleanImage(img)
 		if err != nil {
@@ -433,6 +444,8 @@ func fingerprint(d Datanet, r Record, img []byte) (dedup.Fingerprint, error) {
 		return dedup.FingerprintRecord([]dedup.Field{{Name: "question", Value: r.Question}, {Name: "answer", Value: r.Answer}}), nil
 	case KindImage:
 		return dedup.FingerprintImage(img)
+	case KindRecording:
+		return dedup.FingerprintText(string(r.Recording)), nil
 	}
 	return dedup.Fingerprint{}, fmt.Errorf("no fingerprint for %s records", d.RecordKind)
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/allmende/allmende/internal/recording"
 )
 
 // Limits on one record, in characters. They keep a single contribution to
@@ -27,6 +29,9 @@ type Record struct {
 	Labels   []string          `json:"labels,omitempty"`
 	Boxes    []Box             `json:"boxes,omitempty"`
 	Fields   map[string]string `json:"fields,omitempty"`
+	// Recording is a recording of browser work (Chrome Recorder JSON with
+	// the allmende object), for recording datanets.
+	Recording json.RawMessage `json:"recording,omitempty"`
 }
 
 // Box is a labelled rectangle on an image, in pixels from the top left.
@@ -150,6 +155,16 @@ func (d Datanet) parseRecord(raw []byte) (Record, *RecordError) {
 				}
 			}
 		}
+	case KindRecording:
+		allowed["recording"] = true
+		v, ok := obj["recording"]
+		if !ok {
+			return bad("recording", "is required: a recording in Chrome Recorder JSON")
+		}
+		if _, err := recording.Parse(v); err != nil {
+			return bad("recording", "%v", err)
+		}
+		r.Recording = append(json.RawMessage(nil), v...)
 	default:
 		return bad("", "this datanet takes %s records, which are not submitted here", d.RecordKind)
 	}

@@ -24,9 +24,12 @@ import (
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/govern"
+	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/reward"
+	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/work"
 )
 
@@ -142,7 +145,40 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 	if err := seedGovernance(ctx, a, time.Now()); err != nil {
 		return Seeded{}, err
 	}
+	if err := seedRecordedWork(ctx, a, requester); err != nil {
+		return Seeded{}, err
+	}
 	return openInvitations(ctx, a)
+}
+
+// RecordingDatanet is the demo's datanet of recorded browser work.
+const RecordingDatanet = "browser-work"
+
+// seedRecordedWork funds the treasury, which pays for verified recordings,
+// with a grant, and opens a datanet that recordings can be contributed to.
+func seedRecordedWork(ctx context.Context, a *app.App, client member.Member) error {
+	err := a.DB.InTx(ctx, func(tx *store.Tx) error {
+		_, err := a.Reward.Transfer(ctx, tx, ledger.Event{Type: ledger.FundsDeposited, Postings: []ledger.Posting{
+			{Account: "funding:grant:demo", Amount: -50000}, {Account: reward.Treasury, Amount: 50000}}})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("seed the treasury: %w", err)
+	}
+	_, err = a.Datanets.Create(ctx, client.ID, datanet.Datanet{
+		Slug:        RecordingDatanet,
+		Name:        "Recorded office work in the browser",
+		Domain:      "back-office tasks",
+		Client:      "Allmende cooperative (demo)",
+		Purpose:     "Train an open action model that helps with repetitive web forms; the model stays the cooperative's.",
+		Licence:     "CC BY-SA 4.0",
+		RewardRules: "A verified recording earns its flat reward when uploaded; published automations pay their author a share of every run.",
+		RecordKind:  datanet.KindRecording,
+	})
+	if err != nil {
+		return fmt.Errorf("seed the recording datanet: %w", err)
+	}
+	return nil
 }
 
 // seedModel registers the retrieval model on the demo datanet, built by the

@@ -6,8 +6,10 @@ import (
 	"testing"
 
 	"github.com/allmende/allmende/internal/app"
+	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/demo"
 	"github.com/allmende/allmende/internal/model"
+	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/store/storetest"
 )
@@ -45,11 +47,17 @@ func TestSeedIsCompleteAndIdempotent(t *testing.T) {
 				if len(projects) != 1 || projects[0].Items != 6 {
 					t.Fatalf("round %d: projects %+v, want one approved with 6 images", round, projects)
 				}
-				datanets, _ := a.Datanets.List(t.Context())
-				if len(datanets) != 1 || !datanets[0].Open {
-					t.Fatalf("round %d: datanets %+v", round, datanets)
+				qa, err := a.Datanets.BySlug(t.Context(), "tenancy-qa-de")
+				if err != nil || !qa.Open {
+					t.Fatalf("round %d: the Q&A datanet %+v: %v", round, qa, err)
 				}
-				if st, _ := a.Datanets.Stats(t.Context(), datanets[0].ID); st.Records != 3 || st.Contributors != 2 {
+				if rec, err := a.Datanets.BySlug(t.Context(), demo.RecordingDatanet); err != nil || rec.RecordKind != datanet.KindRecording {
+					t.Fatalf("round %d: the recording datanet %+v: %v", round, rec, err)
+				}
+				if treasury, _ := a.Reward.Balance(t.Context(), reward.Treasury); treasury < 50000 {
+					t.Fatalf("round %d: the treasury holds %d, want the demo grant of 50000", round, treasury)
+				}
+				if st, _ := a.Datanets.Stats(t.Context(), qa.ID); st.Records != 3 || st.Contributors != 2 {
 					t.Fatalf("round %d: datanet stats %+v, want 3 records from 2 members", round, st)
 				}
 				c, err := a.Models.Authenticate(t.Context(), seeded.ClientKey)

@@ -38,11 +38,15 @@ const (
 	SharesIssued         Type = "shares.issued"
 	VoteCast             Type = "vote.cast"
 	ProposalDecided      Type = "proposal.decided"
+	RecordingPaid        Type = "recording.paid"
+	RunEscrowed          Type = "run.escrowed"
+	RunRefunded          Type = "run.refunded"
 )
 
 var knownTypes = map[Type]bool{
 	MemberJoined: true, ContributionAccepted: true, ContributionErased: true, TaskPaid: true, EscrowFunded: true, FundsDeposited: true,
 	RewardSplit: true, SharesIssued: true, VoteCast: true, ProposalDecided: true,
+	RecordingPaid: true, RunEscrowed: true, RunRefunded: true,
 }
 
 // Posting moves Amount points into (positive) or out of (negative) an

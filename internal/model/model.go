@@ -187,8 +187,8 @@ func (s *Service) Create(ctx context.Context, ownerID int64, m Model) (Model, er
 		if err != nil {
 			return Model{}, &problem.Error{Kind: problem.Invalid, Message: "unknown datanet", Fields: map[string]string{"datanets": fmt.Sprintf("no datanet %q", slug)}}
 		}
-		if d.RecordKind == datanet.KindImage {
-			return Model{}, &problem.Error{Kind: problem.Invalid, Message: "models are built on text datanets", Fields: map[string]string{"datanets": slug + " holds images"}}
+		if d.RecordKind != datanet.KindText && d.RecordKind != datanet.KindQA {
+			return Model{}, &problem.Error{Kind: problem.Invalid, Message: "models are built on text datanets", Fields: map[string]string{"datanets": slug + " holds " + string(d.RecordKind) + " records"}}
 		}
 		ids = append(ids, d.ID)
 	}

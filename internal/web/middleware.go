@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/problem"
 )
 
@@ -26,10 +27,24 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	}))
 	var h http.Handler = mux
 	h = s.authenticate(h)
-	h = csrf.Handler(h)
+	h = unlessBearer(csrf.Handler(h), h)
 	h = securityHeaders(h)
 	h = s.observe(mux, h)
 	return h
+}
+
+// unlessBearer skips the cross-origin check for requests that carry their
+// credentials in an Authorization header (programs, the recorder
+// extension): such a request ignores the session cookie, and another site
+// cannot make a browser add the header, so it cannot be forged.
+func unlessBearer(checked, plain http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			plain.ServeHTTP(w, r)
+			return
+		}
+		checked.ServeHTTP(w, r)
+	})
 }
 
 // statusRecorder remembers the status a handler wrote, for logs and metrics.
@@ -176,6 +191,33 @@ func (s *Server) apiMember(h func(http.ResponseWriter, *http.Request, *member.Se
 			return
 		}
 		h(w, r, sess)
+	}
+}
+
+// apiMemberOrKey is apiMember that also accepts a member's API key (the
+// personal token the recorder extension uploads with) in place of a session.
+func (s *Server) apiMemberOrKey(h func(http.ResponseWriter, *http.Request, *member.Session)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if sess := currentSession(r); sess != nil {
+			h(w, r, sess)
+			return
+		}
+		token, _ := sessionToken(r)
+		if !strings.HasPrefix(token, model.KeyPrefix) {
+			s.apiMember(h)(w, r)
+			return
+		}
+		c, err := s.Models.Authenticate(r.Context(), token)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		m, err := s.Members.ByPublicID(r.Context(), c.PublicID)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		h(w, r, &member.Session{Member: m})
 	}
 }
 

@@ -30,6 +30,8 @@ var bindingParams = []struct {
 	{coop.ContributorShare, "Contributors' share of a model call's charge, in basis points (7000 = 70 %)"},
 	{coop.TreasuryShare, "The cooperative's share of a model call's charge, in basis points"},
 	{coop.PointsPerShare, "Points earned per governance share at an epoch close"},
+	{coop.RecordingReward, "What a verified recording of browser work pays its recorder, in points"},
+	{coop.AuthorShare, "The author's share of an automation run's price, in basis points (8000 = 80 %)"},
 }
 
 // paramValue writes a parameter's value the way a member reads it.
@@ -37,7 +39,9 @@ func paramValue(p coop.Param, v int64) string {
 	switch p {
 	case coop.PayFloor:
 		return pointsStr(v) + " per hour"
-	case coop.ContributorShare, coop.TreasuryShare:
+	case coop.RecordingReward:
+		return pointsStr(v) + " per recording"
+	case coop.ContributorShare, coop.TreasuryShare, coop.AuthorShare:
 		return fmt.Sprintf("%d.%02d %%", v/100, v%100)
 	case coop.PointsPerShare:
 		return fmt.Sprintf("1 share per %d points", v)

@@ -25,7 +25,12 @@ func (s *Server) showReviews(w http.ResponseWriter, r *http.Request, status int,
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, status, "reviews.html", "Reviews", map[string]any{"Pending": pending, "Message": message, "Floor": floor})
+	recordings, err := s.Actions.AwaitingReview(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "reviews.html", "Reviews", map[string]any{"Pending": pending, "Message": message, "Floor": floor, "Recordings": recordings})
 }
 
 func (s *Server) taskDecide(w http.ResponseWriter, r *http.Request, sess *member.Session) {

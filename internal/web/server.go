@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/govern"
@@ -34,6 +35,7 @@ type Deps struct {
 	Reward   *reward.Service
 	Models   *model.Service
 	Govern   *govern.Service
+	Actions  *action.Service
 	Params   *coop.Params
 	// Vault seals what a page must hand back once (a new API key).
 	Vault *vault.Vault

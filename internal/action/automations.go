@@ -1,0 +1,184 @@
+package action
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/recording"
+	"github.com/allmende/allmende/internal/store"
+)
+
+// Automation is a published recording others can run.
+type Automation struct {
+	Slug        string                `json:"id"`
+	Title       string                `json:"title"`
+	Description string                `json:"description"`
+	Author      string                `json:"author"`
+	PricePerRun int64                 `json:"price_per_run"`
+	Parameters  []recording.Parameter `json:"parameters"`
+	Steps       int                   `json:"steps"`
+	Status      string                `json:"status"`
+	Runs        int                   `json:"runs"`
+	Succeeded   int                   `json:"succeeded"`
+	CreatedAt   time.Time             `json:"created_at"`
+
+	rowID, recordingID, authorID int64
+}
+
+// Publication is what an author says about an automation.
+type Publication struct {
+	Slug        string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	PricePerRun int64  `json:"price_per_run"`
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+func (p *Publication) validate() error {
+	p.Title, p.Description, p.Slug = strings.TrimSpace(p.Title), strings.TrimSpace(p.Description), strings.TrimSpace(p.Slug)
+	f := problem.Fields{}
+	if !slugPattern.MatchString(p.Slug) || len(p.Slug) > 60 {
+		f.Add("id", "lowercase letters, digits and dashes, at most 60")
+	}
+	if p.Title == "" || utf8.RuneCountInString(p.Title) > 200 {
+		f.Add("title", "between 1 and 200 characters")
+	}
+	if p.Description == "" || utf8.RuneCountInString(p.Description) > 5000 {
+		f.Add("description", "say what it does and for whom, at most 5000 characters")
+	}
+	if p.PricePerRun < 0 || p.PricePerRun > 1_000_000 {
+		f.Add("price_per_run", "between 0 and 1000000 points")
+	}
+	return f.Err()
+}
+
+// Publish makes the author's verified recording an automation. A step
+// that typed a masked value must first become a parameter: the recording
+// does not know what to type there.
+func (s *Service) Publish(ctx context.Context, author member.Member, recordingID string, p Publication) (Automation, error) {
+	if err := p.validate(); err != nil {
+		return Automation{}, err
+	}
+	r, rec, err := s.Open(ctx, author, recordingID)
+	if err != nil {
+		return Automation{}, err
+	}
+	if r.memberID != author.ID {
+		return Automation{}, problem.New(problem.NotFound, "no recording %s", recordingID)
+	}
+	if r.Status != Verified {
+		return Automation{}, problem.New(problem.Conflict, "only a verified recording can be published; this one is %s", r.Status)
+	}
+	probe := map[string]string{}
+	for _, prm := range rec.Parameters() {
+		probe[prm.Name] = "x"
+	}
+	if _, err := rec.Bind(probe); err != nil {
+		return Automation{}, &problem.Error{Kind: problem.Invalid, Message: "the recording cannot run as it is", Fields: map[string]string{"recording": err.Error()}}
+	}
+	var id int64
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO automations (slug, recording_id, author_id, title, description, price_per_run, status, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, 'published', $7) RETURNING id`, p.Slug, r.rowID, author.ID, p.Title, p.Description, p.PricePerRun, store.Now()).Scan(&id)
+	})
+	if store.IsUniqueViolation(err) {
+		return Automation{}, &problem.Error{Kind: problem.Conflict, Message: "an automation with this id exists", Fields: map[string]string{"id": "taken"}}
+	}
+	if err != nil {
+		return Automation{}, fmt.Errorf("publish: %w", err)
+	}
+	return s.Automation(ctx, p.Slug)
+}
+
+const automationColumns = `a.id, a.slug, a.recording_id, COALESCE(a.author_id, 0), a.title, a.description, COALESCE(m.public_id, ''), a.price_per_run, a.status, a.created_at, r.steps,
+	(SELECT count(*) FROM automation_runs x WHERE x.automation_id = a.id),
+	(SELECT count(*) FROM automation_runs x WHERE x.automation_id = a.id AND x.status = 'ok')`
+
+const automationFrom = ` FROM automations a JOIN recordings r ON r.id = a.recording_id LEFT JOIN members m ON m.id = a.author_id`
+
+func scanAutomation(row interface{ Scan(...any) error }) (Automation, error) {
+	var a Automation
+	var created int64
+	err := row.Scan(&a.rowID, &a.Slug, &a.recordingID, &a.authorID, &a.Title, &a.Description, &a.Author, &a.PricePerRun, &a.Status, &created, &a.Steps, &a.Runs, &a.Succeeded)
+	a.CreatedAt = store.Time(created)
+	return a, err
+}
+
+// Automations lists the published automations, most used first. It is
+// public: what runs, who made it, what it costs and how often it worked.
+func (s *Service) Automations(ctx context.Context) ([]Automation, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+automationColumns+automationFrom+` WHERE a.status = 'published' ORDER BY 12 DESC, a.id DESC LIMIT 500`)
+	if err != nil {
+		return nil, fmt.Errorf("list automations: %w", err)
+	}
+	defer rows.Close()
+	out := []Automation{}
+	for rows.Next() {
+		a, err := scanAutomation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Automation returns one published automation with its parameters.
+func (s *Service) Automation(ctx context.Context, slug string) (Automation, error) {
+	a, err := scanAutomation(s.db.Read().QueryRowContext(ctx, `SELECT `+automationColumns+automationFrom+` WHERE a.slug = $1 AND a.status = 'published'`, slug))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Automation{}, problem.New(problem.NotFound, "no automation %s", slug)
+	}
+	if err != nil {
+		return Automation{}, err
+	}
+	rec, err := s.recordingOf(ctx, a)
+	if err != nil {
+		return Automation{}, err
+	}
+	a.Parameters = rec.Parameters()
+	if a.Parameters == nil {
+		a.Parameters = []recording.Parameter{}
+	}
+	return a, nil
+}
+
+// recordingOf opens the recording an automation replays.
+func (s *Service) recordingOf(ctx context.Context, a Automation) (recording.Recording, error) {
+	var id string
+	var keyID sql.NullInt64
+	var sealed []byte
+	err := s.db.Read().QueryRowContext(ctx, `SELECT public_id, key_id, content FROM recordings WHERE id = $1`, a.recordingID).Scan(&id, &keyID, &sealed)
+	if err != nil {
+		return recording.Recording{}, err
+	}
+	if !keyID.Valid {
+		return recording.Recording{}, problem.New(problem.NotFound, "the recording behind %s was erased", a.Slug)
+	}
+	return s.openSealed(ctx, id, keyID.Int64, sealed)
+}
+
+// Withdraw takes an automation off the marketplace (its author or a
+// steward); its runs stay in the history.
+func (s *Service) Withdraw(ctx context.Context, m member.Member, slug string) error {
+	a, err := s.Automation(ctx, slug)
+	if err != nil {
+		return err
+	}
+	if a.authorID != m.ID && !m.IsSteward() {
+		return problem.New(problem.Forbidden, "only its author or a steward withdraws an automation")
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn' WHERE id = $1`, a.rowID)
+		return err
+	})
+}

@@ -1,0 +1,133 @@
+package action
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"code.dny.dev/ssrf"
+	"github.com/chromedp/chromedp"
+	"github.com/elazarl/goproxy"
+
+	"github.com/allmende/allmende/internal/recording"
+	"github.com/allmende/allmende/internal/replay"
+)
+
+// Browser replays automations in one headless Chromium kept for the
+// server's life, one run at a time. An automation is someone else's
+// recording running on the cooperative's server, so the browser reaches the
+// web only through a proxy that refuses private, loopback and link-local
+// addresses (checked when connecting, after name resolution): a recording
+// cannot make the server read its own network. AllowPrivate lifts that for
+// the demo and tests, whose pages are on this machine.
+type Browser struct {
+	ExecPath     string
+	AllowPrivate bool
+	Log          *slog.Logger
+
+	mu      sync.Mutex // one run at a time; guards the fields below
+	browser context.Context
+	stop    context.CancelFunc
+	proxy   *http.Server
+}
+
+// Replay runs rec in a new tab of the shared browser, starting the browser
+// on first use and again after it crashed.
+func (b *Browser) Replay(ctx context.Context, rec recording.Recording) (replay.Result, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.start(); err != nil {
+		return replay.Result{FailedStep: -1}, err
+	}
+	res, err := replay.RunIn(ctx, b.browser, rec, replay.Options{})
+	if err != nil && b.browser.Err() != nil {
+		b.closeLocked() // it crashed: the next run starts a fresh one
+	}
+	return res, err
+}
+
+func (b *Browser) start() error {
+	if b.browser != nil && b.browser.Err() == nil {
+		return nil
+	}
+	b.closeLocked()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	b.proxy = &http.Server{Handler: b.guardProxy(), ReadHeaderTimeout: 10 * time.Second}
+	go b.proxy.Serve(ln)
+	exec := b.ExecPath
+	if exec == "" {
+		exec = "/usr/bin/chromium"
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exec),
+		chromedp.Flag("headless", "new"),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.ProxyServer("http://"+ln.Addr().String()),
+		// Chromium sends loopback addresses around a proxy unless told
+		// not to; the proxy must see every request.
+		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	if err := chromedp.Do(browser); err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		b.proxy.Close()
+		b.proxy = nil
+		return errors.New("cannot start Chromium for automations: " + err.Error())
+	}
+	b.browser, b.stop = browser, func() { cancelBrowser(); cancelAlloc() }
+	return nil
+}
+
+// guardProxy is the browser's only way out.
+func (b *Browser) guardProxy() http.Handler {
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	if !b.AllowPrivate {
+		dialer.Control = ssrf.New(ssrf.WithAnyPort()).Safe
+	}
+	p := goproxy.NewProxyHttpServer()
+	p.Tr = &http.Transport{DialContext: dialer.DialContext, Proxy: nil, TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: 30 * time.Second}
+	p.ConnectDial = func(network, addr string) (net.Conn, error) { return dialer.Dial(network, addr) }
+	p.ConnectDialWithReq = nil
+	p.Logger = proxyLog{b.Log}
+	return p
+}
+
+// proxyLog sends the proxy's messages (mostly requests it refused, or
+// Chromium's own calls home failing) to the debug log, not to stderr.
+type proxyLog struct{ log *slog.Logger }
+
+func (l proxyLog) Printf(format string, v ...any) {
+	if l.log != nil {
+		l.log.Debug("replay proxy: " + fmt.Sprintf(format, v...))
+	}
+}
+
+// Close stops the browser.
+func (b *Browser) Close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closeLocked()
+}
+
+func (b *Browser) closeLocked() {
+	if b.stop != nil {
+		b.stop()
+		b.stop, b.browser = nil, nil
+	}
+	if b.proxy != nil {
+		b.proxy.Close()
+		b.proxy = nil
+	}
+}

@@ -1,0 +1,324 @@
+package action
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/allmende/allmende/internal/attrib"
+	"github.com/allmende/allmende/internal/coop"
+	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/recording"
+	"github.com/allmende/allmende/internal/replay"
+	"github.com/allmende/allmende/internal/reward"
+	"github.com/allmende/allmende/internal/store"
+)
+
+// Replayer replays a recording; the server's is a headless Chromium.
+type Replayer interface {
+	Replay(ctx context.Context, rec recording.Recording) (replay.Result, error)
+}
+
+// RunTimeout bounds one run; it stays under the job lease (one minute) so
+// that no other worker takes a run that is still going.
+const RunTimeout = 45 * time.Second
+
+// Run is one run of an automation.
+type Run struct {
+	ID         string     `json:"id"`
+	Automation string     `json:"automation"`
+	Title      string     `json:"title"`
+	Runner     string     `json:"runner"`
+	Status     string     `json:"status"`
+	Price      int64      `json:"price"`
+	Steps      []RunStep  `json:"steps"`
+	Error      string     `json:"error,omitempty"`
+	FailedStep int        `json:"failed_step"`
+	Charged    bool       `json:"charged"`
+	CreatedAt  time.Time  `json:"created_at"`
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
+
+	rowID, runnerID, automationID int64
+}
+
+// RunStep is how one step of a run went. It holds no typed value.
+type RunStep struct {
+	Index    int    `json:"index"`
+	Type     string `json:"type"`
+	Status   string `json:"status"`
+	Selector string `json:"selector,omitempty"`
+	Error    string `json:"error,omitempty"`
+	Millis   int64  `json:"ms"`
+}
+
+func escrowAccount(runID int64) string { return "escrow:run:" + strconv.FormatInt(runID, 10) }
+
+// StartRun checks the runner's values against the automation's parameters,
+// moves the price into the run's escrow and queues the run.
+func (s *Service) StartRun(ctx context.Context, runner member.Member, slug string, values map[string]string) (Run, error) {
+	a, err := s.Automation(ctx, slug)
+	if err != nil {
+		return Run{}, err
+	}
+	rec, err := s.recordingOf(ctx, a)
+	if err != nil {
+		return Run{}, err
+	}
+	if values == nil {
+		values = map[string]string{}
+	}
+	if _, err := rec.Bind(values); err != nil {
+		f := problem.Fields{}
+		for _, p := range a.Parameters {
+			if _, ok := values[p.Name]; !ok && p.Default == "" {
+				f.Add("params."+p.Name, "is required")
+			}
+		}
+		if len(f) == 0 {
+			f.Add("params", "%s", err.Error())
+		}
+		return Run{}, &problem.Error{Kind: problem.Invalid, Message: err.Error(), Fields: f}
+	}
+	sealed, _ := json.Marshal(values)
+	run := Run{ID: newID("x-"), Automation: a.Slug, Title: a.Title, Runner: runner.PublicID, Status: "queued", Price: a.PricePerRun, FailedStep: -1,
+		CreatedAt: time.Now().UTC(), runnerID: runner.ID, automationID: a.rowID}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO automation_runs (public_id, automation_id, runner_id, status, price, params, created_at)
+			VALUES ($1, $2, $3, 'queued', $4, $5, $6) RETURNING id`, run.ID, a.rowID, runner.ID, a.PricePerRun,
+			s.vault.SealSecret(string(sealed), "run:"+run.ID), run.CreatedAt.UnixMilli()).Scan(&run.rowID)
+		if err != nil {
+			return err
+		}
+		if a.PricePerRun > 0 {
+			id, err := s.reward.Transfer(ctx, tx, ledger.Event{
+				Type: ledger.RunEscrowed, MemberID: runner.ID, Scope: "automation:" + a.Slug,
+				Postings: []ledger.Posting{{Account: reward.MemberAccount(runner.PublicID), Amount: -a.PricePerRun}, {Account: escrowAccount(run.rowID), Amount: a.PricePerRun}},
+			})
+			if errors.Is(err, reward.ErrInsufficient) {
+				bal, _ := reward.BalanceTx(ctx, tx, reward.MemberAccount(runner.PublicID))
+				return problem.New(problem.PaymentRequired, "a run costs %s and your balance is %s", pts(a.PricePerRun), pts(bal))
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE automation_runs SET escrow_event = $2 WHERE id = $1`, run.rowID, id); err != nil {
+				return err
+			}
+		}
+		return store.Enqueue(ctx, tx, JobRun, []byte(strconv.FormatInt(run.rowID, 10)), store.JobOptions{MaxAttempts: 3})
+	})
+	if err != nil {
+		return Run{}, err
+	}
+	return run, nil
+}
+
+func pts(p int64) string { return fmt.Sprintf("%d.%02d", p/100, p%100) }
+
+// Execute runs a queued run (the job handler). A run that already ended is
+// left alone, so a job that runs twice does not replay twice. Whatever
+// happens in the browser, the run ends ok (escrow split to the author and
+// the treasury) or failed (escrow refunded).
+func (s *Service) Execute(ctx context.Context, rowID int64) error {
+	var run Run
+	var params string
+	var started bool
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT public_id, automation_id, COALESCE(runner_id, 0), status, price, params FROM automation_runs WHERE id = $1`, rowID).
+			Scan(&run.ID, &run.automationID, &run.runnerID, &run.Status, &run.Price, &params)
+		if err != nil {
+			return err
+		}
+		if run.Status == "ok" || run.Status == "failed" {
+			return nil
+		}
+		started = true
+		_, err = tx.ExecContext(ctx, `UPDATE automation_runs SET status = 'running', started_at = $2 WHERE id = $1`, rowID, store.Now())
+		return err
+	})
+	if err != nil || !started {
+		return err
+	}
+	run.rowID = rowID
+	steps, failed, runErr := s.replayRun(ctx, run, params)
+	return s.finish(context.WithoutCancel(ctx), run, steps, failed, runErr)
+}
+
+// replayRun opens the recording and the runner's values and replays.
+func (s *Service) replayRun(ctx context.Context, run Run, params string) ([]RunStep, int, error) {
+	a, err := scanAutomation(s.db.Read().QueryRowContext(ctx, `SELECT `+automationColumns+automationFrom+` WHERE a.id = $1`, run.automationID))
+	if err != nil {
+		return nil, -1, err
+	}
+	rec, err := s.recordingOf(ctx, a)
+	if err != nil {
+		return nil, -1, fmt.Errorf("the automation's recording cannot be opened: %w", err)
+	}
+	plain, err := s.vault.OpenSecret(params, "run:"+run.ID)
+	if err != nil {
+		return nil, -1, fmt.Errorf("the run's values cannot be opened: %w", err)
+	}
+	values := map[string]string{}
+	_ = json.Unmarshal([]byte(plain), &values)
+	bound, err := rec.Bind(values)
+	if err != nil {
+		return nil, -1, err
+	}
+	if s.Replayer == nil {
+		return nil, -1, errors.New("this server does not run automations (no browser configured)")
+	}
+	rctx, cancel := context.WithTimeout(ctx, RunTimeout)
+	defer cancel()
+	res, err := s.Replayer.Replay(rctx, bound)
+	steps := make([]RunStep, len(res.Steps))
+	for i, st := range res.Steps {
+		steps[i] = RunStep{Index: st.Index, Type: st.Type, Status: st.Status, Selector: st.Selector, Error: st.Error, Millis: st.Duration.Milliseconds()}
+	}
+	if err == nil && !res.OK {
+		err = fmt.Errorf("step %d failed", res.FailedStep)
+		if res.FailedStep >= 0 && res.FailedStep < len(steps) && steps[res.FailedStep].Error != "" {
+			err = fmt.Errorf("step %d (%s): %s", res.FailedStep, steps[res.FailedStep].Type, steps[res.FailedStep].Error)
+		}
+	}
+	return steps, res.FailedStep, err
+}
+
+// finish records the outcome and settles the escrow.
+func (s *Service) finish(ctx context.Context, run Run, steps []RunStep, failed int, runErr error) error {
+	stepsJSON, _ := json.Marshal(nonNilSteps(steps))
+	status, msg := "ok", ""
+	if runErr != nil {
+		status, msg = "failed", runErr.Error()
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		var settle sql.NullString
+		if run.Price > 0 {
+			id, err := s.settle(ctx, tx, run, status == "ok")
+			if err != nil {
+				return err
+			}
+			settle = sql.NullString{String: id, Valid: true}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = $2, steps = $3, error = $4, failed_step = $5, settle_event = $6, params = '', finished_at = $7 WHERE id = $1`,
+			run.rowID, status, string(stepsJSON), msg, failed, settle, store.Now())
+		return err
+	})
+}
+
+// settle splits a successful run's escrow between the author and the
+// treasury (author_share_bp), or refunds a failed run's to the runner.
+func (s *Service) settle(ctx context.Context, tx *store.Tx, run Run, ok bool) (string, error) {
+	escrow := escrowAccount(run.rowID)
+	held, err := reward.BalanceTx(ctx, tx, escrow)
+	if err != nil || held == 0 {
+		return "", err
+	}
+	var runnerPID, authorPID, slug string
+	err = tx.QueryRowContext(ctx, `SELECT COALESCE(rm.public_id, ''), COALESCE(am.public_id, ''), a.slug FROM automation_runs x JOIN automations a ON a.id = x.automation_id
+		LEFT JOIN members rm ON rm.id = x.runner_id LEFT JOIN members am ON am.id = a.author_id WHERE x.id = $1`, run.rowID).Scan(&runnerPID, &authorPID, &slug)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		to := reward.MemberAccount(runnerPID)
+		if runnerPID == "" {
+			to = reward.Treasury // the runner left; their refund stays with the cooperative
+		}
+		return s.reward.Transfer(ctx, tx, ledger.Event{Type: ledger.RunRefunded, MemberID: run.runnerID, Scope: "automation:" + slug,
+			Postings: []ledger.Posting{{Account: escrow, Amount: -held}, {Account: to, Amount: held}}})
+	}
+	share, err := s.params.Get(ctx, tx, coop.AuthorShare)
+	if err != nil {
+		return "", err
+	}
+	parts, err := attrib.Split(held, []float64{float64(share), float64(10000 - share)})
+	if err != nil {
+		return "", err
+	}
+	author := reward.MemberAccount(authorPID)
+	if authorPID == "" {
+		author = reward.Treasury
+	}
+	amounts := map[string]int64{escrow: -held}
+	amounts[author] += parts[0]
+	amounts[reward.Treasury] += parts[1]
+	var postings []ledger.Posting
+	for _, acct := range []string{escrow, author, reward.Treasury} {
+		if v, ok := amounts[acct]; ok && v != 0 {
+			postings = append(postings, ledger.Posting{Account: acct, Amount: v})
+			delete(amounts, acct)
+		}
+	}
+	return s.reward.Transfer(ctx, tx, ledger.Event{Type: ledger.RewardSplit, Scope: "automation:" + slug, Postings: postings,
+		Content: map[string]any{"run": run.ID}})
+}
+
+func nonNilSteps(s []RunStep) []RunStep {
+	if s == nil {
+		return []RunStep{}
+	}
+	return s
+}
+
+const runColumns = `x.id, x.public_id, a.slug, a.title, COALESCE(m.public_id, ''), COALESCE(x.runner_id, 0), x.status, x.price, x.steps, x.error, x.failed_step,
+	x.settle_event, x.created_at, x.finished_at`
+
+const runFrom = ` FROM automation_runs x JOIN automations a ON a.id = x.automation_id LEFT JOIN members m ON m.id = x.runner_id`
+
+func scanRun(row interface{ Scan(...any) error }) (Run, error) {
+	var r Run
+	var steps string
+	var settle sql.NullString
+	var created int64
+	var finished sql.NullInt64
+	err := row.Scan(&r.rowID, &r.ID, &r.Automation, &r.Title, &r.Runner, &r.runnerID, &r.Status, &r.Price, &steps, &r.Error, &r.FailedStep, &settle, &created, &finished)
+	if err != nil {
+		return Run{}, err
+	}
+	_ = json.Unmarshal([]byte(steps), &r.Steps)
+	r.CreatedAt = store.Time(created)
+	if finished.Valid {
+		t := store.Time(finished.Int64)
+		r.FinishedAt = &t
+	}
+	r.Charged = r.Status == "ok" && r.Price > 0
+	return r, nil
+}
+
+// GetRun returns a run to its runner or a steward.
+func (s *Service) GetRun(ctx context.Context, viewer member.Member, id string) (Run, error) {
+	r, err := scanRun(s.db.Read().QueryRowContext(ctx, `SELECT `+runColumns+runFrom+` WHERE x.public_id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && r.runnerID != viewer.ID && !viewer.IsSteward()) {
+		return Run{}, problem.New(problem.NotFound, "no run %s", id)
+	}
+	return r, err
+}
+
+// MyRuns lists a member's runs, newest first, optionally of one automation.
+func (s *Service) MyRuns(ctx context.Context, runnerID int64, slug string) ([]Run, error) {
+	q, args := `SELECT `+runColumns+runFrom+` WHERE x.runner_id = $1`, []any{runnerID}
+	if slug != "" {
+		q += ` AND a.slug = $2`
+		args = append(args, slug)
+	}
+	rows, err := s.db.Read().QueryContext(ctx, q+` ORDER BY x.id DESC LIMIT 100`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Run{}
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
