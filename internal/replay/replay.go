@@ -268,7 +268,15 @@ func (r *runner) step(ctx context.Context, s recording.Step) (string, error) {
 		if t.crashed() {
 			return sel, errors.New("the page crashed")
 		}
+		if t.ctx.Err() != nil {
+			// The tab's context ended though the caller's did not: the
+			// browser exited or was closed under the replay.
+			return sel, fmt.Errorf("the browser went away during the step (it crashed or was closed): %w", err)
+		}
 		if errors.Is(err, context.DeadlineExceeded) {
+			if msg := err.Error(); msg != context.DeadlineExceeded.Error() {
+				return sel, fmt.Errorf("timed out after %v (%s)", r.timeout, strings.TrimSuffix(msg, ": "+context.DeadlineExceeded.Error()))
+			}
 			return sel, fmt.Errorf("timed out after %v", r.timeout)
 		}
 		return sel, err

@@ -1,0 +1,85 @@
+package replay
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// Faults end the replay with a failed step that says what happened, the
+// steps after it skipped — never a hang, never a step reported ok that was
+// not done.
+func TestFaults(t *testing.T) {
+	browser := testBrowser(t)
+	s := newSite(t)
+	cases := []struct {
+		name string
+		// steps after a navigate to the forms page, as JSON.
+		steps  string
+		failed int
+		want   []string
+	}{
+		{name: "an element that never appears",
+			steps: `{"type":"click","selectors":[["aria/Nowhere"],["#nowhere"]],"offsetX":1,"offsetY":1},
+				{"type":"click","selectors":[["#name"]],"offsetX":1,"offsetY":1}`,
+			failed: 1, want: []string{"aria/Nowhere", "#nowhere"}},
+		{name: "a page that never loads",
+			steps:  `{"type":"navigate","url":"` + recordedHost + `/slow"}`,
+			failed: 1, want: []string{"/slow", "timed out after 1.5s"}},
+		{name: "a page that navigates away during a step",
+			steps: `{"type":"waitForExpression","expression":"(setTimeout(() => location.href = '/echo?name=gone', 100), true)"},
+				{"type":"waitForElement","selectors":[["#never"]]}`,
+			failed: 2, want: []string{"#never", "navigated away", "/echo?name=gone"}},
+		{name: "a renderer that crashes",
+			steps:  `{"type":"navigate","url":"chrome://crash"}`,
+			failed: 1, want: []string{"crash"}},
+		{name: "an expression that stays false",
+			steps:  `{"type":"waitForExpression","expression":"false"}`,
+			failed: 1, want: []string{"false"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := s.parse(t, `{"title":"fault","timeout":1500,"steps":[{"type":"navigate","url":"`+recordedHost+`/forms.html"},`+c.steps+`]}`)
+			start := time.Now()
+			res, err := RunIn(t.Context(), browser, rec, Options{})
+			if err != nil {
+				t.Fatalf("RunIn: %v", err)
+			}
+			if took := time.Since(start); took > 20*time.Second {
+				t.Errorf("the replay took %v", took)
+			}
+			if res.OK || res.FailedStep != c.failed {
+				t.Fatalf("failed step %d, want %d:\n%s", res.FailedStep, c.failed, describe(res))
+			}
+			msg := res.Steps[c.failed].Error
+			for _, w := range c.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("the error %q does not mention %q", msg, w)
+				}
+			}
+			for _, st := range res.Steps[c.failed+1:] {
+				if st.Status != StatusSkipped {
+					t.Errorf("step %d after the failure is %s", st.Index, st.Status)
+				}
+			}
+		})
+	}
+}
+
+// A browser that dies in the middle of a replay fails the step that was
+// running, at once.
+func TestBrowserDiesMidRun(t *testing.T) {
+	browser, stop := startBrowser(t)
+	s := newSite(t)
+	rec := s.parse(t, `{"title":"dies","steps":[{"type":"navigate","url":"`+recordedHost+`/forms.html"},
+		{"type":"waitForElement","timeout":20000,"selectors":[["#never"]]}]}`)
+	time.AfterFunc(1500*time.Millisecond, stop)
+	start := time.Now()
+	res, err := RunIn(t.Context(), browser, rec, Options{})
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("the replay noticed the dead browser after %v", took)
+	}
+	if err != nil || res.OK || res.FailedStep != 1 || !strings.Contains(res.Steps[1].Error, "the browser went away") {
+		t.Fatalf("after the browser died: %v\n%s", err, describe(res))
+	}
+}
