@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/allmende/allmende/internal/behavior"
 	"github.com/allmende/allmende/internal/browsertest"
+	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/recording"
 	"github.com/allmende/allmende/internal/reward"
@@ -175,4 +178,72 @@ func runAutomation(t *testing.T, f *fixture, ctx context.Context, id string, par
 		chromedp.Do(ctx, chromedp.Reload())
 	}
 	return status
+}
+
+// TestBrowserRecordingUploadAndReview: ada uploads a file from the
+// recordings page — first a broken one, whose errors name the step, then
+// an export from Chrome's own Recorder, which carries no behavioural
+// evidence and so waits for a steward; stella verifies it on the reviews
+// page, and ada is paid.
+func TestBrowserRecordingUploadAndReview(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	fundTreasury(t, f, 10000)
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.json")
+	os.WriteFile(broken, []byte(`{"title":"x","steps":[{"type":"navigate","url":"https://example.org/"},{"type":"click","selectors":[]}]}`), 0o644)
+	chrome, err := filepath.Abs("../recording/testdata/chrome_search.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ada := reward.MemberAccount(f.ids["ada"])
+	before, _ := f.app.Reward.Balance(t.Context(), ada)
+
+	ctx := browsertest.New(t)
+	signInBrowser(t, f, ctx, "ada", "/recordings")
+	err = chromedp.Do(ctx,
+		chromedp.SetUploadFiles("#file", []string{broken}),
+		chromedp.Submit("#upload-form"),
+		chromedp.WaitVisible("#upload-errors"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg, _ := chromedp.Run(ctx, chromedp.Text("#upload-errors")); !strings.Contains(msg, "steps[1].selectors") {
+		t.Errorf("the errors shown: %q", msg)
+	}
+	browsertest.Screenshot(t, ctx, "recording-upload-error")
+	err = chromedp.Do(ctx,
+		chromedp.SetUploadFiles("#file", []string{chrome}),
+		chromedp.Submit("#upload-form"),
+		chromedp.WaitVisible("#reasons"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := chromedp.Run(ctx, chromedp.Text("#status")); status != "review" {
+		t.Fatalf("a Chrome export without evidence: status %q", status)
+	}
+	var id string
+	f.app.DB.Read().QueryRowContext(t.Context(), `SELECT public_id FROM recordings ORDER BY id DESC LIMIT 1`).Scan(&id)
+
+	steward := browsertest.New(t)
+	signInBrowser(t, f, steward, "stella", "/reviews")
+	err = chromedp.Do(steward,
+		chromedp.WaitVisible("#recording-review-"+id),
+		chromedp.Click(`#recording-review-`+id+` button[value="verified"]`),
+		chromedp.WaitNotPresent("#recording-review-"+id),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Screenshot(t, steward, "recording-reviewed")
+	if after, _ := f.app.Reward.Balance(t.Context(), ada); after != before+param(t, f, coop.RecordingReward) {
+		t.Errorf("ada after the steward verified her recording: %d → %d", before, after)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+"/recordings/"+id), chromedp.WaitVisible("#status")); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := chromedp.Run(ctx, chromedp.Text("#status")); status != "verified" {
+		t.Errorf("after the review: %q", status)
+	}
 }

@@ -24,11 +24,11 @@ var practiceForm = template.Must(template.New("parcel").Parse(`<!doctype html>
   <label for="number">Parcel number</label><input id="number" name="number" autocomplete="off" placeholder="e.g. 1Z999AA10123456784">
   <label for="postcode">Postcode</label><input id="postcode" name="postcode" inputmode="numeric" placeholder="10115">
   <fieldset><legend>Redeliver on</legend>
-    <label><input type="radio" name="day" value="" checked> No change</label>{{range .Days}}
-    <label><input type="radio" name="day" id="day-{{.}}" value="{{.}}"> {{.}}</label>{{end}}
+    <label class="check"><input type="radio" name="day" value="" checked> No change</label>{{range .Days}}
+    <label class="check"><input type="radio" name="day" id="day-{{.}}" value="{{.}}"> {{.}}</label>{{end}}
   </fieldset>
   <label for="neighbour">A neighbour who may take it (optional)</label><input id="neighbour" name="neighbour" autocomplete="off">
-  <label><input type="checkbox" id="notify" name="notify" value="1"> Tell me when it changes</label>
+  <label class="check"><input type="checkbox" id="notify" name="notify" value="1"> Tell me when it changes</label>
   <button type="submit" id="track">Track</button>
 </form>
 </main></body></html>`))
