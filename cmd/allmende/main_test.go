@@ -77,9 +77,9 @@ func TestBadStartsExplainThemselves(t *testing.T) {
 		{"stray argument", []string{"serve", "extra"}, 2, `unexpected argument "extra"`},
 		{"not a postgres url", []string{"serve", "--data", fresh, "--db", "mysql://x"}, 2, "--db must be a postgres:// URL"},
 		{"bad log level", []string{"serve", "--data", fresh, "--log-level", "loud"}, 2, "--log-level must be"},
-		{"data folder is a file", []string{"serve", "--data", file}, 1, "is a file, not a folder"},
-		{"data folder cannot be created", []string{"serve", "--data", filepath.Join(file, "sub")}, 1, "cannot use data folder"},
-		{"database unreachable", []string{"serve", "--data", fresh, "--db", "postgres://nobody@127.0.0.1:1/none"}, 1, "cannot reach PostgreSQL at postgres://nobody@127.0.0.1:1/none"},
+		{"data folder is a file", []string{"serve", "--data", file, "--addr", "127.0.0.1:0"}, 1, "is a file, not a folder"},
+		{"data folder cannot be created", []string{"serve", "--data", filepath.Join(file, "sub"), "--addr", "127.0.0.1:0"}, 1, "cannot use data folder"},
+		{"database unreachable", []string{"serve", "--data", fresh, "--db", "postgres://nobody@127.0.0.1:1/none", "--addr", "127.0.0.1:0"}, 1, "cannot reach PostgreSQL at postgres://nobody@127.0.0.1:1/none"},
 		{"port in use", []string{"serve", "--data", fresh, "--addr", "127.0.0.1:" + busyPort(t)}, 1, "is already in use"},
 	}
 	for _, tt := range tests {

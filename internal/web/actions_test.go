@@ -25,7 +25,7 @@ import (
 // parcelRecording is a recording of the practice task on base, with the
 // timing and pointer evidence of ev: the parcel number and postcode are
 // parameters.
-func parcelRecording(t *testing.T, base string, ev behavior.Recording) string {
+func parcelRecording(t testing.TB, base string, ev behavior.Recording) string {
 	t.Helper()
 	sel := func(s ...string) []recording.Selector {
 		out := make([]recording.Selector, len(s))
@@ -65,7 +65,7 @@ func parcelRecording(t *testing.T, base string, ev behavior.Recording) string {
 	return string(raw)
 }
 
-func fundTreasury(t *testing.T, f *fixture, amount int64) {
+func fundTreasury(t testing.TB, f *fixture, amount int64) {
 	t.Helper()
 	err := f.app.DB.InTx(t.Context(), func(tx *store.Tx) error {
 		_, err := f.app.Reward.Transfer(t.Context(), tx, ledger.Event{Type: ledger.FundsDeposited,

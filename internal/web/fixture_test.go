@@ -148,7 +148,7 @@ func (f *fixture) do(as, method, path, contentType, body string, header http.Hea
 	return resp
 }
 
-func readBody(t *testing.T, resp *http.Response) string {
+func readBody(t testing.TB, resp *http.Response) string {
 	t.Helper()
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)

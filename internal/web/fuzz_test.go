@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/allmende/allmende/internal/behavior"
 	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/store"
 )
@@ -85,6 +86,59 @@ func FuzzChatCompletions(f *testing.F) {
 			if !json.Valid(rec.Body.Bytes()) {
 				t.Fatalf("%q: answer is not JSON: %s", body, rec.Body)
 			}
+		}
+	})
+}
+
+// FuzzRecordedWorkAPI throws arbitrary bodies at the endpoints of recorded
+// work: a recording upload with the extension's key, publishing a verified
+// recording, starting a run (as a member with no balance, so no run is
+// ever replayed), and an appeal. Never a server error; every refusal in
+// the error shape.
+func FuzzRecordedWorkAPI(f *testing.F) {
+	fx := newFixture(f, store.SQLite)
+	fundTreasury(f, fx, 1_000_000)
+	clientKey(f, fx, "ada")
+	human := parcelRecording(f, fx.srv.URL, behavior.SynthHuman(behavior.SynthPeople(2, 1)[0], behavior.SynthNewTask(4), 4))
+	resp := fx.do("ada", "POST", "/api/v1/recordings", "application/json", human, nil)
+	var rec struct{ ID string }
+	if body := readBody(f, resp); resp.StatusCode != 201 || json.Unmarshal([]byte(body), &rec) != nil {
+		f.Fatalf("upload: %d %s", resp.StatusCode, body)
+	}
+	if resp := fx.do("ada", "POST", "/api/v1/recordings/"+rec.ID+"/publish", "application/json",
+		`{"id":"track","title":"Track","description":"Tracks a parcel.","price_per_run":10}`, nil); resp.StatusCode != 201 {
+		f.Fatalf("publish: %d %s", resp.StatusCode, readBody(f, resp))
+	}
+	for _, seed := range []string{
+		human, `{"title":"x","steps":[{"type":"click"}]}`, `{"title":"x","steps":[{"type":"navigate","url":"javascript:alert(1)"}]}`,
+		`{"id":"t2","title":"T","description":"d","price_per_run":-1}`, `{"id":"../x","title":"T","description":"d","price_per_run":1}`,
+		`{"params":{"number":"1Z999AA10123456784"}}`, `{"params":{"number":5}}`, `{"params":null}`,
+		`{"reason":"it was me"}`, `{"reason":""}`, `[]`, `null`, "{\"title\":\"\xff\"}", ``,
+	} {
+		for which := range uint8(4) {
+			f.Add(seed, which)
+		}
+	}
+	f.Fuzz(func(t *testing.T, body string, which uint8) {
+		path, auth := "/api/v1/recordings", fx.tokens["ada-key"]
+		switch which % 4 {
+		case 1:
+			path, auth = "/api/v1/recordings/"+rec.ID+"/publish", fx.tokens["ada"]
+		case 2:
+			path, auth = "/api/v1/automations/track/runs", fx.tokens["bob"]
+		case 3:
+			path, auth = "/api/v1/recordings/"+rec.ID+"/appeal", fx.tokens["ada"]
+		}
+		req := httptest.NewRequest("POST", path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+auth)
+		w := httptest.NewRecorder()
+		fx.app.Web.ServeHTTP(w, req)
+		if w.Code >= 500 {
+			t.Fatalf("%s %q: status %d: %s", path, body, w.Code, w.Body)
+		}
+		if w.Code >= 400 {
+			apiErrorShape(t, w.Body.String())
 		}
 	})
 }

@@ -46,7 +46,7 @@ func withModelData(t *testing.T, f *fixture) {
 
 // clientKey creates an API key for name through the API and lets the
 // fixture send it as name+"-key".
-func clientKey(t *testing.T, f *fixture, name string) {
+func clientKey(t testing.TB, f *fixture, name string) {
 	t.Helper()
 	resp := f.do(name, "POST", "/api/v1/members/me/keys", "application/json", `{"name":"script"}`, nil)
 	body := readBody(t, resp)
