@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/behavior"
@@ -152,14 +151,7 @@ func parcelFlow(t *testing.T, b behavior.Recording, postcodeParam bool) []byte {
 		Allmende: &recording.Extension{Version: 1, Recorder: "allmende-extension/0.1", Viewport: recording.Viewport{Width: b.Viewport.W, Height: b.Viewport.H},
 			Parameters: params, Masked: masked},
 	}
-	for _, ev := range b.Events {
-		x := recording.Event{Kind: ev.Kind, T: float64(ev.T) / float64(time.Millisecond), X: ev.X, Y: ev.Y, Key: ev.Key, Target: ev.Target,
-			Box: [4]float64{ev.Box.X, ev.Box.Y, ev.Box.W, ev.Box.H}, ScrollY: ev.ScrollY}
-		for _, p := range ev.Path {
-			x.Path = append(x.Path, [3]float64{float64(p.T) / float64(time.Millisecond), p.X, p.Y})
-		}
-		rec.Allmende.Events = append(rec.Allmende.Events, x)
-	}
+	rec.Allmende.Events = recording.EventsOf(b.Events)
 	raw, err := rec.MarshalJSON()
 	if err != nil {
 		t.Fatal(err)

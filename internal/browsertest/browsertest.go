@@ -20,6 +20,14 @@ const ChromiumPath = "/usr/bin/chromium"
 // browser has clicked through is not tested.
 func New(t testing.TB) context.Context {
 	t.Helper()
+	return Start(t, chromedp.WindowSize(1280, 900))
+}
+
+// Start is New with more options for Chromium (an extension to load, host
+// rules, a window size): the browser, its flags, its profile folder and its
+// two-minute limit are the same for every browser test.
+func Start(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		t.Fatalf("browser tests need Debian's Chromium at %s: apt-get install chromium (.ci/run does this)", ChromiumPath)
 	}
@@ -30,9 +38,8 @@ func New(t testing.TB) context.Context {
 		chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
 	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, extra...)...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
 	t.Cleanup(func() {

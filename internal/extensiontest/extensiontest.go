@@ -22,7 +22,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -58,37 +57,17 @@ type Extension struct {
 // worker. The browser lives until the test ends.
 func Start(t testing.TB) *Extension {
 	t.Helper()
-	if _, err := os.Stat(browsertest.ChromiumPath); err != nil {
-		t.Fatalf("extension tests need Debian's Chromium at %s: apt-get install chromium", browsertest.ChromiumPath)
-	}
 	dir, err := filepath.Abs(Dir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browsertest.ChromiumPath),
-		chromedp.Flag("headless", "new"),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
+	ctx := browsertest.Start(t,
 		chromedp.Flag("disable-extensions", false),
 		chromedp.Flag("load-extension", dir),
 		chromedp.Flag("disable-extensions-except", dir),
 		chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1"),
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 800),
 	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancelCtx()
-		cancelAlloc()
-	})
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
 	e := &Extension{ctx: ctx}
 	deadline := time.Now().Add(10 * time.Second)
 	for e.ID == "" {

@@ -262,6 +262,22 @@ func behaviorEvents(events []Event) []behavior.Event {
 	return out
 }
 
+// EventsOf converts behavioural events into the allmende object's form:
+// the inverse of what Behavior reads. Tests and tools use it to attach
+// simulated evidence (behavior.SynthHuman, SynthBot) to a recording.
+func EventsOf(events []behavior.Event) []Event {
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	out := make([]Event, len(events))
+	for i, e := range events {
+		out[i] = Event{Kind: e.Kind, T: ms(e.T), X: e.X, Y: e.Y, Key: e.Key, Target: e.Target,
+			Box: [4]float64{e.Box.X, e.Box.Y, e.Box.W, e.Box.H}, ScrollY: e.ScrollY}
+		for _, p := range e.Path {
+			out[i].Path = append(out[i].Path, [3]float64{ms(p.T), p.X, p.Y})
+		}
+	}
+	return out
+}
+
 // millisToDuration converts milliseconds, clamped to what behavior
 // accepts, so that a hand-built Event cannot overflow time.Duration.
 func millisToDuration(ms float64) time.Duration {

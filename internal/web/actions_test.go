@@ -50,14 +50,7 @@ func parcelRecording(t testing.TB, base string, ev behavior.Recording) string {
 		Allmende: &recording.Extension{Version: 1, Recorder: "allmende-extension/0.1", Viewport: recording.Viewport{Width: ev.Viewport.W, Height: ev.Viewport.H},
 			Parameters: []recording.Parameter{{Name: "number", Label: "Parcel number"}, {Name: "postcode", Label: "Postcode", Default: "10115"}}},
 	}
-	for _, e := range ev.Events {
-		x := recording.Event{Kind: e.Kind, T: float64(e.T) / float64(time.Millisecond), X: e.X, Y: e.Y, Key: e.Key, Target: e.Target,
-			Box: [4]float64{e.Box.X, e.Box.Y, e.Box.W, e.Box.H}, ScrollY: e.ScrollY}
-		for _, p := range e.Path {
-			x.Path = append(x.Path, [3]float64{float64(p.T) / float64(time.Millisecond), p.X, p.Y})
-		}
-		rec.Allmende.Events = append(rec.Allmende.Events, x)
-	}
+	rec.Allmende.Events = recording.EventsOf(ev.Events)
 	raw, err := rec.MarshalJSON()
 	if err != nil {
 		t.Fatal(err)
