@@ -932,19 +932,29 @@
     return Array.from(a, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
+  // pressed is where a click or double click landed, while recording: the
+  // element a step should name, and when. Scrolls before it are reported
+  // first, so the steps stay in order.
+  function pressed(e) {
+    if (!active) {
+      return null;
+    }
+    const raw = deepTarget(e);
+    if (!raw) {
+      return null;
+    }
+    flushScrolls();
+    return { el: actionable(raw), t: at(e) };
+  }
+
   window.addEventListener(
     "click",
     (e) => {
-      if (!active) {
+      const hit = pressed(e);
+      if (!hit) {
         return;
       }
-      const raw = deepTarget(e);
-      if (!raw) {
-        return;
-      }
-      const el = actionable(raw);
-      const t = at(e);
-      flushScrolls();
+      const { el, t } = hit;
       if (e.detail >= 2) {
         return; // the second click of a double click: dblclick reports it
       }
@@ -990,16 +1000,11 @@
   window.addEventListener(
     "dblclick",
     (e) => {
-      if (!active) {
+      const hit = pressed(e);
+      if (!hit) {
         return;
       }
-      const raw = deepTarget(e);
-      if (!raw) {
-        return;
-      }
-      const el = actionable(raw);
-      const t = at(e);
-      flushScrolls();
+      const { el, t } = hit;
       const { step, selectors } = baseStep("doubleClick", el);
       const r = el.getBoundingClientRect();
       step.offsetX = round1(e.clientX - r.left);

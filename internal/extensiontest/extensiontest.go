@@ -371,14 +371,16 @@ func WaitText(t testing.TB, ctx context.Context, sel, want string) string {
 	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e ? e.textContent : ""; })()`, sel)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
+		// While the page navigates, reading fails ("target navigated"):
+		// that is waiting too.
 		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		if strings.Contains(s, want) {
+		if err == nil && strings.Contains(s, want) {
 			return s
 		}
 		if time.Now().After(deadline) {
+			if err != nil {
+				t.Fatalf("read %s: %v", sel, err)
+			}
 			t.Fatalf("%s says %q, want it to contain %q", sel, s, want)
 		}
 		time.Sleep(40 * time.Millisecond)
