@@ -8,9 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -615,58 +612,14 @@ func TestPauseAndNetworkError(t *testing.T) {
 	shot(t, review, "review-network-error")
 }
 
-// replay runs a recording with @puppeteer/replay, the reference runner of
-// Chrome's Recorder format, when ALLMENDE_PUPPETEER_REPLAY names a
-// node_modules folder holding @puppeteer/replay and puppeteer-core (npm
-// install @puppeteer/replay puppeteer-core). check is a JavaScript
-// expression that must be true on the page at the end. Parameters are
-// replaced by values first, as the server does before a run.
+// replay checks a recording with the reference runner, parameters
+// replaced by values first as the server does before a run.
 func replay(t *testing.T, body string, values map[string]string, check string) {
 	t.Helper()
-	modules := os.Getenv("ALLMENDE_PUPPETEER_REPLAY")
-	if modules == "" {
-		t.Log("not replayed with @puppeteer/replay: set ALLMENDE_PUPPETEER_REPLAY to a node_modules folder to do it")
-		return
-	}
 	for k, v := range values {
 		body = strings.ReplaceAll(body, "{{"+k+"}}", v)
 	}
-	dir := t.TempDir()
-	rec := filepath.Join(dir, "recording.json")
-	script := filepath.Join(dir, "replay.js")
-	if err := os.WriteFile(rec, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	js := `const fs = require("fs");
-const puppeteer = require("puppeteer-core");
-const { createRunner, parse, PuppeteerRunnerExtension } = require("@puppeteer/replay");
-(async () => {
-  const browser = await puppeteer.launch({
-    executablePath: "` + browsertest.ChromiumPath + `",
-    headless: true,
-    args: ["--no-sandbox", "--host-resolver-rules=MAP *.test 127.0.0.1"],
-  });
-  try {
-    const page = await browser.newPage();
-    const flow = parse(JSON.parse(fs.readFileSync(process.argv[2], "utf8")));
-    const runner = await createRunner(flow, new PuppeteerRunnerExtension(browser, page, { timeout: 5000 }));
-    await runner.run();
-    const ok = await page.evaluate(process.argv[3]);
-    if (!ok) { console.error("check failed at " + page.url()); process.exit(2); }
-  } finally {
-    await browser.close();
-  }
-})().catch((e) => { console.error(e); process.exit(1); });
-`
-	if err := os.WriteFile(script, []byte(js), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(t.Context(), "node", script, rec, check)
-	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Errorf("@puppeteer/replay failed: %v\n%s", err, out)
-		return
-	}
-	t.Log("replayed with @puppeteer/replay")
+	t.Run("@puppeteer/replay", func(t *testing.T) {
+		browsertest.ReferenceReplay(t, body, check, "--host-resolver-rules=MAP *.test 127.0.0.1")
+	})
 }

@@ -88,11 +88,17 @@ func (s *site) reset() {
 // recordingFor reads a test recording and points it at the site.
 func (s *site) recordingFor(t testing.TB, name string) recording.Recording {
 	t.Helper()
+	return s.parse(t, s.rawFor(t, name))
+}
+
+// rawFor is the test recording's JSON, pointed at the site.
+func (s *site) rawFor(t testing.TB, name string) string {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "recordings", name+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s.parse(t, string(data))
+	return strings.ReplaceAll(string(data), recordedHost, s.URL)
 }
 
 func (s *site) parse(t testing.TB, data string) recording.Recording {
