@@ -43,3 +43,31 @@ func BenchmarkBoxConsensus(b *testing.B) {
 		BoxConsensus(answers)
 	}
 }
+
+// Five workers outlining 100 objects each, 40 vertices an outline, on a
+// crowded image.
+func BenchmarkPolygonConsensus(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	type object struct{ x, y, r float64 }
+	var objects []object
+	for range 100 {
+		objects = append(objects, object{rng.Float64() * 900, rng.Float64() * 900, 10 + rng.Float64()*40})
+	}
+	var answers []WorkerPolygons
+	for w := range 5 {
+		a := WorkerPolygons{Worker: string(rune('a' + w))}
+		for _, o := range objects {
+			p := Polygon{Label: "cat"}
+			for i := range 40 {
+				t := 2 * math.Pi * float64(i) / 40
+				r := o.r + rng.NormFloat64()
+				p.Points = append(p.Points, Point{o.x + r*math.Cos(t) + rng.NormFloat64(), o.y + r*math.Sin(t)})
+			}
+			a.Polygons = append(a.Polygons, p)
+		}
+		answers = append(answers, a)
+	}
+	for b.Loop() {
+		PolygonConsensus(answers)
+	}
+}

@@ -14,12 +14,17 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/allmende/allmende/internal/shareddata"
 )
 
-const (
-	cocoSmall = "../../../shared/data/coco/instances_val2017_small.json"
-	legoDir   = "../../../shared/data/coco/lego-battery"
-)
+// cocoSmall is a slice of COCO val2017; legoDir a small real dataset with
+// its images. Both are in the shared development data.
+func cocoSmall(t testing.TB) string {
+	return filepath.Join(shareddata.Dir(t), "coco", "instances_val2017_small.json")
+}
+
+func legoDir(t testing.TB) string { return filepath.Join(shareddata.Dir(t), "coco", "lego-battery") }
 
 func importCOCOFile(t *testing.T, name string) *COCOImport {
 	t.Helper()
@@ -36,7 +41,7 @@ func importCOCOFile(t *testing.T, name string) *COCOImport {
 }
 
 func TestImportCOCOVal2017(t *testing.T) {
-	imp := importCOCOFile(t, cocoSmall)
+	imp := importCOCOFile(t, cocoSmall(t))
 	if len(imp.Images) != 3 || len(imp.Categories) != 80 {
 		t.Fatalf("%d images, %d categories; want 3 and 80", len(imp.Images), len(imp.Categories))
 	}
@@ -82,7 +87,7 @@ func TestImportCOCOVal2017(t *testing.T) {
 }
 
 func TestImportCOCOKeypointsOnly(t *testing.T) {
-	imp := importCOCOFile(t, filepath.Join(legoDir, "annotations.json"))
+	imp := importCOCOFile(t, filepath.Join(legoDir(t), "annotations.json"))
 	if !slices.Equal(imp.Labels(), []string{"battery"}) {
 		t.Errorf("labels %q", imp.Labels())
 	}
@@ -92,7 +97,7 @@ func TestImportCOCOKeypointsOnly(t *testing.T) {
 	}
 	// Every item names a real photo of the size the file claims.
 	for _, im := range imp.Images {
-		f, err := os.Open(filepath.Join(legoDir, filepath.FromSlash(im.FileName)))
+		f, err := os.Open(filepath.Join(legoDir(t), filepath.FromSlash(im.FileName)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,7 +254,7 @@ func TestReadAllLimit(t *testing.T) {
 }
 
 func TestCOCORoundTrip(t *testing.T) {
-	for _, name := range []string{cocoSmall, filepath.Join(legoDir, "annotations.json")} {
+	for _, name := range []string{cocoSmall(t), filepath.Join(legoDir(t), "annotations.json")} {
 		imp := importCOCOFile(t, name)
 		var buf bytes.Buffer
 		if err := ExportCOCO(&buf, imp.Dataset); err != nil {

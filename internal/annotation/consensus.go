@@ -22,11 +22,13 @@ type ConsensusBox struct {
 	Workers []string // who drew it, sorted
 }
 
-// Consensus is what several workers' boxes for one item agree on.
+// Consensus is what several workers' shapes for one item agree on: boxes
+// from [BoxConsensus], polygons from [PolygonConsensus].
 type Consensus struct {
-	Boxes []ConsensusBox
-	// Agreement maps each worker to the fraction of their boxes that
-	// ended up in a consensus box. A worker who drew nothing scores 1 if
+	Boxes    []ConsensusBox
+	Polygons []ConsensusPolygon
+	// Agreement maps each worker to the fraction of their shapes that
+	// ended up in a consensus shape. A worker who drew nothing scores 1 if
 	// the consensus is empty too, else 0: they missed every object.
 	Agreement map[string]float64
 }
@@ -52,62 +54,31 @@ func BoxConsensus(answers []WorkerBoxes) Consensus {
 	}
 	workers := sortedKeys(byWorker)
 	type node struct {
-		worker  int
-		box     Box
-		cluster int
+		worker int
+		box    Box
 	}
 	var nodes []node
 	for w, name := range workers {
 		boxes := slices.Clone(byWorker[name])
 		slices.SortFunc(boxes, compareBoxes)
 		for _, b := range boxes {
-			nodes = append(nodes, node{worker: w, box: b, cluster: len(nodes)})
+			nodes = append(nodes, node{worker: w, box: b})
 		}
 	}
-	members := make([][]int, len(nodes))
+	drawer := make([]int, len(nodes))
+	var pairs []scoredPair
 	for i := range nodes {
-		members[i] = []int{i}
-	}
-
-	type pair struct {
-		i, j int
-		iou  float64
-	}
-	var pairs []pair
-	for i := range nodes {
+		drawer[i] = nodes[i].worker
 		for j := i + 1; j < len(nodes); j++ {
 			if nodes[i].worker == nodes[j].worker {
 				continue
 			}
 			if v := IoU(nodes[i].box, nodes[j].box); v >= ConsensusIoU {
-				pairs = append(pairs, pair{i, j, v})
+				pairs = append(pairs, scoredPair{i, j, v})
 			}
 		}
 	}
-	slices.SortFunc(pairs, func(p, q pair) int {
-		return cmp.Or(cmp.Compare(q.iou, p.iou), cmp.Compare(p.i, q.i), cmp.Compare(p.j, q.j))
-	})
-	mergeable := func(a, b []int) bool {
-		for _, i := range a {
-			for _, j := range b {
-				if nodes[i].worker == nodes[j].worker || IoU(nodes[i].box, nodes[j].box) < ConsensusIoU {
-					return false
-				}
-			}
-		}
-		return true
-	}
-	for _, p := range pairs {
-		ci, cj := nodes[p.i].cluster, nodes[p.j].cluster
-		if ci == cj || !mergeable(members[ci], members[cj]) {
-			continue
-		}
-		for _, k := range members[cj] {
-			nodes[k].cluster = ci
-		}
-		members[ci] = append(members[ci], members[cj]...)
-		members[cj] = nil
-	}
+	members := link(drawer, pairs)
 
 	need := (len(workers) + 1) / 2
 	matched := make([]int, len(workers))
@@ -115,7 +86,7 @@ func BoxConsensus(answers []WorkerBoxes) Consensus {
 	for _, n := range nodes {
 		total[n.worker]++
 	}
-	c := Consensus{Agreement: make(map[string]float64, len(workers))}
+	var c Consensus
 	for _, m := range members {
 		if len(m) == 0 || len(m) < need {
 			continue
@@ -143,20 +114,84 @@ func BoxConsensus(answers []WorkerBoxes) Consensus {
 		c.Boxes = append(c.Boxes, cb)
 	}
 	slices.SortFunc(c.Boxes, func(p, q ConsensusBox) int { return compareBoxes(p.Box, q.Box) })
+	c.Agreement = agreement(workers, matched, total, len(c.Boxes) > 0)
+	return c
+}
+
+// agreement is [Consensus.Agreement]: matched[w] of the total[w] shapes
+// worker w drew are in a consensus shape, and found says whether there is
+// any.
+func agreement(workers []string, matched, total []int, found bool) map[string]float64 {
+	a := make(map[string]float64, len(workers))
 	for w, name := range workers {
 		switch {
 		case total[w] > 0:
-			c.Agreement[name] = float64(matched[w]) / float64(total[w])
-		case len(c.Boxes) == 0:
-			c.Agreement[name] = 1
+			a[name] = float64(matched[w]) / float64(total[w])
+		case !found:
+			a[name] = 1
 		default:
-			c.Agreement[name] = 0
+			a[name] = 0
 		}
 	}
-	return c
+	return a
 }
 
 func compareBoxes(p, q Box) int {
 	return cmp.Or(cmp.Compare(p.X, q.X), cmp.Compare(p.Y, q.Y), cmp.Compare(p.W, q.W),
 		cmp.Compare(p.H, q.H), cmp.Compare(p.Label, q.Label))
+}
+
+// scoredPair is two shapes, i < j, drawn by different workers, and their
+// IoU.
+type scoredPair struct {
+	i, j int
+	iou  float64
+}
+
+// link clusters shapes by greedy complete linkage. worker[k] is who drew
+// shape k, and pairs lists every pair of shapes by different workers that
+// overlap by at least [ConsensusIoU]. Pairs are taken in decreasing order
+// of IoU, ties in order of index, and two clusters merge only if every
+// pair of shapes between them is in pairs and no worker would appear
+// twice. It returns the clusters as sorted lists of shape indices, nil for
+// those merged into another.
+func link(worker []int, pairs []scoredPair) [][]int {
+	slices.SortFunc(pairs, func(p, q scoredPair) int {
+		return cmp.Or(cmp.Compare(q.iou, p.iou), cmp.Compare(p.i, q.i), cmp.Compare(p.j, q.j))
+	})
+	near := make(map[[2]int]bool, len(pairs))
+	for _, p := range pairs {
+		near[[2]int{p.i, p.j}] = true
+	}
+	cluster := make([]int, len(worker))
+	members := make([][]int, len(worker))
+	for k := range worker {
+		cluster[k] = k
+		members[k] = []int{k}
+	}
+	mergeable := func(a, b []int) bool {
+		for _, i := range a {
+			for _, j := range b {
+				if worker[i] == worker[j] || !near[[2]int{min(i, j), max(i, j)}] {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	for _, p := range pairs {
+		ci, cj := cluster[p.i], cluster[p.j]
+		if ci == cj || !mergeable(members[ci], members[cj]) {
+			continue
+		}
+		for _, k := range members[cj] {
+			cluster[k] = ci
+		}
+		members[ci] = append(members[ci], members[cj]...)
+		members[cj] = nil
+	}
+	for _, m := range members {
+		slices.Sort(m)
+	}
+	return members
 }

@@ -14,9 +14,10 @@
 //
 // # Agreement
 //
-// [IoU] and [PolygonIoU] compare two workers' shapes; [BoxConsensus] merges
-// several workers' boxes for one item into consensus boxes and scores how
-// much of each worker's work the consensus confirms.
+// [IoU] and [PolygonIoU] compare two workers' shapes; [BoxConsensus] and
+// [PolygonConsensus] merge several workers' boxes or polygons for one item
+// into consensus shapes and score how much of each worker's work the
+// consensus confirms.
 //
 // # Formats
 //

@@ -127,8 +127,8 @@ func addFile(f *testing.F, name string) {
 }
 
 func FuzzImportCOCO(f *testing.F) {
-	addFile(f, cocoSmall)
-	addFile(f, filepath.Join(legoDir, "annotations.json"))
+	addFile(f, cocoSmall(f))
+	addFile(f, filepath.Join(legoDir(f), "annotations.json"))
 	var buf bytes.Buffer
 	if err := ExportCOCO(&buf, worked()); err != nil {
 		f.Fatal(err)
@@ -173,7 +173,7 @@ func FuzzImportYOLO(f *testing.F) {
 	f.Add([]byte("0 0.5 0.5 0.2 0.4\n1 0.25 0.5 0.5 0.5\n"), uint16(200), uint16(100), uint8(2))
 	f.Add([]byte("1 0 0 1 0 1 1\n0 0.5 0.5 0.75 0.5 0.5 1 0.25 0.5\n"), uint16(640), uint16(427), uint8(5))
 	f.Add([]byte("0 0.9995 0.5 0.001 0.2\n"), uint16(1000), uint16(10), uint8(1))
-	imp, err := ImportCOCO(strings.NewReader(mustRead(f, cocoSmall)))
+	imp, err := ImportCOCO(strings.NewReader(mustRead(f, cocoSmall(f))))
 	if err != nil {
 		f.Fatal(err)
 	}

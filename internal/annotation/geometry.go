@@ -10,17 +10,25 @@ import (
 func IoU(a, b Box) float64 { return rectIoU(a.Rect, b.Rect) }
 
 func rectIoU(a, b Rect) float64 {
-	iw := min(a.X+a.W, b.X+b.W) - max(a.X, b.X)
-	ih := min(a.Y+a.H, b.Y+b.H) - max(a.Y, b.Y)
-	if iw <= 0 || ih <= 0 {
+	inter := rectOverlap(a, b)
+	if inter <= 0 {
 		return 0
 	}
-	inter := iw * ih
 	union := a.W*a.H + b.W*b.H - inter
 	if union <= 0 {
 		return 0
 	}
 	return inter / union
+}
+
+// rectOverlap is the area two rectangles share.
+func rectOverlap(a, b Rect) float64 {
+	w := min(a.X+a.W, b.X+b.W) - max(a.X, b.X)
+	h := min(a.Y+a.H, b.Y+b.H) - max(a.Y, b.Y)
+	if w <= 0 || h <= 0 {
+		return 0
+	}
+	return w * h
 }
 
 // Area is the polygon's area in square pixels by the shoelace formula.

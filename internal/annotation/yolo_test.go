@@ -80,7 +80,7 @@ func TestExportYOLOSegments(t *testing.T) {
 func TestYOLORoundTrip(t *testing.T) {
 	boxes := worked()
 	boxes.Annotations = slices.DeleteFunc(slices.Clone(boxes.Annotations), func(an Annotation) bool { return an.Box == nil })
-	for _, ds := range []Dataset{boxes, importCOCOFile(t, cocoSmall).Dataset} {
+	for _, ds := range []Dataset{boxes, importCOCOFile(t, cocoSmall(t)).Dataset} {
 		files := exportYOLO(t, ds)
 		anns := byImage(ds.Annotations)
 		for _, im := range ds.Images {

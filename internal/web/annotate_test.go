@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,8 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/allmende/allmende/internal/browsertest"
+
+	"github.com/allmende/allmende/internal/shareddata"
 )
 
 // The annotation canvas (static/annotate.js) is tested on a page of its
@@ -27,8 +30,7 @@ import (
 // tested before, and apart from, the handlers that serve tasks.
 
 const (
-	annotateImage = "../../../shared/data/coco/lego-battery/images/IMG20231010083824.jpg" // 512×256
-	annotateCSP   = "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+	annotateCSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
 // annotation is the answer the widget writes into #answer.
@@ -60,8 +62,9 @@ func newAnnotateHarness(t *testing.T) *annotateHarness {
 	h := &annotateHarness{submitted: make(chan url.Values, 1)}
 	mux := http.NewServeMux()
 	mux.Handle("/static/", http.StripPrefix("/static/", http.FileServer(http.Dir("static"))))
+	lego := filepath.Join(shareddata.Dir(t), "coco", "lego-battery", "images", "IMG20231010083824.jpg") // 512×256
 	mux.HandleFunc("GET /items/lego.jpg", func(w http.ResponseWriter, r *http.Request) {
-		http.ServeFile(w, r, annotateImage)
+		http.ServeFile(w, r, lego)
 	})
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)

@@ -61,8 +61,9 @@ type ItemResult struct {
 	Label      string  `json:"label,omitempty"`
 	Confidence float64 `json:"confidence,omitempty"`
 	// Agreement is the share of answers that agree with the result.
-	Agreement float64                   `json:"agreement"`
-	Boxes     []annotation.ConsensusBox `json:"boxes,omitempty"`
+	Agreement float64                       `json:"agreement"`
+	Boxes     []annotation.ConsensusBox     `json:"boxes,omitempty"`
+	Polygons  []annotation.ConsensusPolygon `json:"polygons,omitempty"`
 }
 
 // Results are a project's inferred labels and its workers' reliability.
@@ -74,8 +75,8 @@ type Results struct {
 
 // Results infers each item's label from the answers — Dawid–Skene for
 // labels and choices (majority vote while there are too few answers to
-// estimate confusion matrices), box consensus for boxes — and each
-// worker's reliability. Rejected answers do not count.
+// estimate confusion matrices), box or polygon consensus for shapes — and
+// each worker's reliability. Rejected answers do not count.
 func (s *Service) Results(ctx context.Context, p Project) (Results, error) {
 	rows, err := s.db.Read().QueryContext(ctx, `
 		SELECT a.item_id, i.name, m.public_id, a.answer FROM assignments a
@@ -111,21 +112,38 @@ func (s *Service) Results(ctx context.Context, p Project) (Results, error) {
 		names[x.item] = x.name
 	}
 	switch p.TaskType {
-	case BoundingBox:
+	case BoundingBox, Polygon:
 		res.Method = "box consensus (IoU ≥ 0.5, majority of workers)"
-		byItem := map[int64][]annotation.WorkerBoxes{}
+		if p.TaskType == Polygon {
+			res.Method = "polygon consensus (same label, IoU ≥ 0.5, majority of workers; the outline most like the others)"
+		}
+		byItem := map[int64][]ans{}
 		for _, x := range all {
-			byItem[x.item] = append(byItem[x.item], annotation.WorkerBoxes{Worker: x.worker, Boxes: x.a.Boxes})
+			byItem[x.item] = append(byItem[x.item], x)
 		}
 		agree := map[string][]float64{}
-		for item, wb := range byItem {
-			c := annotation.BoxConsensus(wb)
+		for item, xs := range byItem {
+			var c annotation.Consensus
+			if p.TaskType == Polygon {
+				wp := make([]annotation.WorkerPolygons, len(xs))
+				for i, x := range xs {
+					wp[i] = annotation.WorkerPolygons{Worker: x.worker, Polygons: x.a.Polygons}
+				}
+				c = annotation.PolygonConsensus(wp)
+			} else {
+				wb := make([]annotation.WorkerBoxes, len(xs))
+				for i, x := range xs {
+					wb[i] = annotation.WorkerBoxes{Worker: x.worker, Boxes: x.a.Boxes}
+				}
+				c = annotation.BoxConsensus(wb)
+			}
 			total := 0.0
 			for w, a := range c.Agreement {
 				total += a
 				agree[w] = append(agree[w], a)
 			}
-			res.Items = append(res.Items, ItemResult{Item: item, Name: names[item], Answers: len(wb), Boxes: c.Boxes, Agreement: total / float64(len(wb))})
+			res.Items = append(res.Items, ItemResult{Item: item, Name: names[item], Answers: len(xs), Boxes: c.Boxes, Polygons: c.Polygons,
+				Agreement: total / float64(len(xs))})
 		}
 		for w, v := range agree {
 			sum := 0.0
@@ -133,15 +151,6 @@ func (s *Service) Results(ctx context.Context, p Project) (Results, error) {
 				sum += a
 			}
 			res.Reliability[w] = sum / float64(len(v))
-		}
-	case Polygon:
-		res.Method = "answers listed; polygon consensus is not computed"
-		counts := map[int64]int{}
-		for _, x := range all {
-			counts[x.item]++
-		}
-		for item, n := range counts {
-			res.Items = append(res.Items, ItemResult{Item: item, Name: names[item], Answers: n})
 		}
 	default:
 		d := &truth.Dataset{}
