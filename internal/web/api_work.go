@@ -90,7 +90,12 @@ func (s *Server) apiProjectItems(w http.ResponseWriter, r *http.Request, sess *m
 		case labelStudio != nil:
 			added, warnings, err = s.Work.ImportLabelStudio(r.Context(), p, bytes.NewReader(labelStudio), images)
 		default:
-			err = &problem.Error{Kind: problem.Invalid, Message: "no annotation file", Fields: map[string]string{"coco": "attach a COCO file as 'coco' (or a Label Studio export as 'labelstudio') and the images as 'images'"}}
+			var yolo map[string][]byte
+			if yolo, err = readFiles(r, "yolo"); err == nil && len(yolo) > 0 {
+				added, warnings, err = s.Work.ImportYOLO(r.Context(), p, yolo, images)
+			} else if err == nil {
+				err = &problem.Error{Kind: problem.Invalid, Message: "no annotation file", Fields: map[string]string{"coco": "attach a COCO file as 'coco' (or a Label Studio export as 'labelstudio', or YOLO label files as 'yolo') and the images as 'images'"}}
+			}
 		}
 		if err != nil {
 			s.apiError(w, r, err)

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,8 +61,9 @@ func (s *Server) projectNewForm(w http.ResponseWriter, r *http.Request, sess *me
 		"redundancy": "3", "est_seconds": "60", "gold_rate": "0.1", "review_hours": "72", "min_gold_accuracy": "0.7", "max_reject_share": "0.1"}})
 }
 
-// projectCreate creates a project from the form and its items: a COCO file
-// with its images for image projects, a JSON Lines file for text ones.
+// projectCreate creates a project from the form and its items: a COCO or
+// Label Studio file or YOLO label files with their images for image
+// projects, a JSON Lines file for text ones.
 func (s *Server) projectCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
 	if !mayRequest(sess.Member) {
 		s.pageError(w, r, problem.New(problem.Forbidden, "only requesters create projects"))
@@ -123,8 +126,23 @@ func (s *Server) projectCreate(w http.ResponseWriter, r *http.Request, sess *mem
 		fail(err)
 		return
 	}
-	if coco == nil && labelStudio == nil && items == nil {
-		fail(&problem.Error{Kind: problem.Invalid, Message: "add the items to annotate", Fields: map[string]string{"items": "a COCO or Label Studio file with its images, or a JSON Lines file of texts"}})
+	yolo, err := readFiles(r, "yolo")
+	if err != nil {
+		fail(err)
+		return
+	}
+	formats := 0
+	for _, given := range []bool{coco != nil, labelStudio != nil, len(yolo) > 0} {
+		if given {
+			formats++
+		}
+	}
+	switch {
+	case formats == 0 && items == nil:
+		fail(&problem.Error{Kind: problem.Invalid, Message: "add the items to annotate", Fields: map[string]string{"items": "a COCO or Label Studio file or YOLO label files with their images, or a JSON Lines file of texts"}})
+		return
+	case formats > 1:
+		fail(&problem.Error{Kind: problem.Invalid, Message: "add the items to annotate", Fields: map[string]string{"items": "one kind of annotation file: COCO, Label Studio or YOLO"}})
 		return
 	}
 	created, err := s.Work.Create(r.Context(), sess.Member.ID, p)
@@ -137,6 +155,8 @@ func (s *Server) projectCreate(w http.ResponseWriter, r *http.Request, sess *mem
 		_, _, err = s.Work.ImportCOCO(r.Context(), created, bytes.NewReader(coco), images)
 	case labelStudio != nil:
 		_, _, err = s.Work.ImportLabelStudio(r.Context(), created, bytes.NewReader(labelStudio), images)
+	case len(yolo) > 0:
+		_, _, err = s.Work.ImportYOLO(r.Context(), created, yolo, images)
 	default:
 		var list []work.NewItem
 		if list, err = work.ParseItems(created, bytes.NewReader(items)); err == nil {
@@ -144,8 +164,12 @@ func (s *Server) projectCreate(w http.ResponseWriter, r *http.Request, sess *mem
 		}
 	}
 	if err != nil {
-		// The project stays as a draft without items; say so.
-		fail(fmt.Errorf("%w", err))
+		// Nothing of a failed attempt stays: the form can be sent again
+		// with the same address.
+		if derr := s.Work.DiscardDraft(r.Context(), created.ID); derr != nil {
+			s.Log.Error("discard a draft project after a failed import", "project", created.Slug, "err", derr)
+		}
+		fail(importFailure(err))
 		return
 	}
 	http.Redirect(w, r, "/projects/"+created.Slug, http.StatusSeeOther)
@@ -170,20 +194,43 @@ func uploadedItems(r *http.Request) (coco, labelStudio []byte, images map[string
 	if items, err = read("items"); err != nil {
 		return nil, nil, nil, nil, err
 	}
-	images = map[string][]byte{}
-	for _, fh := range r.MultipartForm.File["images"] {
+	if images, err = readFiles(r, "images"); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	return coco, labelStudio, images, items, nil
+}
+
+// readFiles reads a multiple file field by base name.
+func readFiles(r *http.Request, field string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, fh := range r.MultipartForm.File[field] {
 		f, err := fh.Open()
 		if err != nil {
-			return nil, nil, nil, nil, err
+			return nil, err
 		}
 		b, err := io.ReadAll(f)
 		f.Close()
 		if err != nil {
-			return nil, nil, nil, nil, err
+			return nil, err
 		}
-		images[path.Base(fh.Filename)] = b
+		out[path.Base(fh.Filename)] = b
 	}
-	return coco, labelStudio, images, items, nil
+	return out, nil
+}
+
+// importFailure puts what is wrong with the uploaded files under the form's
+// items field, where the form shows it: their problems name files and
+// lines, not fields of the form.
+func importFailure(err error) error {
+	pr, ok := problem.As(err)
+	if !ok || len(pr.Fields) == 0 {
+		return err
+	}
+	var list []string
+	for _, k := range slices.Sorted(maps.Keys(pr.Fields)) {
+		list = append(list, k+": "+pr.Fields[k])
+	}
+	return &problem.Error{Kind: pr.Kind, Message: pr.Message, Fields: map[string]string{"items": strings.Join(list, "; ")}}
 }
 
 func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, sess *member.Session) {

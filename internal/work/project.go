@@ -210,6 +210,17 @@ func (s *Service) Create(ctx context.Context, requesterID int64, p Project) (Pro
 	return p, nil
 }
 
+// DiscardDraft removes a project that is still a draft and has no items:
+// the form creates the project and then imports its items, and when the
+// import fails nothing of the attempt should stay behind.
+func (s *Service) DiscardDraft(ctx context.Context, id int64) error {
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM projects WHERE id = $1 AND status = 'draft'
+			AND NOT EXISTS (SELECT 1 FROM items WHERE project_id = $1)`, id)
+		return err
+	})
+}
+
 // Approve lets workers see a project, after moving its budget from the
 // requester into the project's escrow, from which all its work is paid.
 func (s *Service) Approve(ctx context.Context, slug string) error {

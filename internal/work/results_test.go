@@ -1,6 +1,7 @@
 package work_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"reflect"
@@ -101,6 +102,14 @@ func TestPolygonResults(t *testing.T) {
 		wantRel := map[string]float64{"m-ada": 0.5, "m-bob": 0.5, "m-cai": 0}
 		if !reflect.DeepEqual(res.Reliability, wantRel) {
 			t.Errorf("reliability %v, want %v", res.Reliability, wantRel)
+		}
+		// The COCO export of the inferred labels carries the outline.
+		var coco bytes.Buffer
+		if _, _, err := e.s.Export(ctx, p, "coco", false, &coco); err != nil {
+			t.Fatal(err)
+		}
+		if got := coco.String(); strings.Count(got, `"segmentation"`) != 1 || !strings.Contains(got, `[10,10,15,10,15,38,35,38,35,10,40,10,40,40,10,40]`) {
+			t.Errorf("COCO export of the results: %s", got)
 		}
 		// The API shows the outlines as the box project shows boxes.
 		js, err := json.Marshal(res.Items[0])

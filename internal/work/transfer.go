@@ -12,8 +12,13 @@ import (
 	_ "image/jpeg" // most COCO images are JPEGs
 	_ "image/png"  // and PNGs
 	"io"
+	"maps"
 	"path"
+	"slices"
 	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/allmende/allmende/internal/annotation"
 	"github.com/allmende/allmende/internal/problem"
@@ -45,6 +50,198 @@ func (s *Service) ImportLabelStudio(ctx context.Context, p Project, r io.Reader,
 		return 0, nil, importProblem("Label Studio", err)
 	}
 	return s.importDataset(ctx, p, imp.Dataset, imp.Warnings, images)
+}
+
+// ImportYOLO adds uploaded images to an image project with Ultralytics YOLO
+// label files as pre-annotations. labels holds the other uploaded files by
+// base name: one label file per image, named like it with .txt (img1.jpg,
+// img1.txt), and optionally the class names as classes.txt (one a line) or
+// data.yaml (its names: list). Without them class i is the project's i-th
+// label. An image without a label file comes without pre-annotations; a
+// label file without an image is an error. Every problem is listed, naming
+// the file and line, and nothing is added unless all files are sound.
+func (s *Service) ImportYOLO(ctx context.Context, p Project, labels, images map[string][]byte) (int, []string, error) {
+	if err := imageProject(p); err != nil {
+		return 0, nil, err
+	}
+	if len(images) == 0 {
+		return 0, nil, &problem.Error{Kind: problem.Invalid, Message: "YOLO labels need their images; nothing was added",
+			Fields: map[string]string{"images": "upload the images the label files belong to"}}
+	}
+	fs := yoloFields{}
+	names, namesFile := p.Labels, ""
+	files := map[string]string{} // label file names by stem
+	for _, name := range slices.Sorted(maps.Keys(labels)) {
+		data := labels[name]
+		ext := strings.ToLower(path.Ext(name))
+		switch {
+		case strings.EqualFold(name, "classes.txt") || ext == ".yaml" || ext == ".yml":
+			if namesFile != "" {
+				fs.add(name, "a second class list besides %s; upload one", namesFile)
+				continue
+			}
+			list, err := yoloNames(name, data)
+			if err != nil {
+				fs.add(name, "%v", err)
+				continue
+			}
+			names, namesFile = list, name
+		case ext == ".txt":
+			files[strings.TrimSuffix(name, path.Ext(name))] = name
+		default:
+			fs.add("labels "+name, "not a label file (.txt), classes.txt or data.yaml")
+		}
+	}
+	// Checks the class names once, on an empty file, so that a bad list is
+	// reported against its file rather than against every label file.
+	if _, err := annotation.ImportYOLO(strings.NewReader(""), 1, 1, names); err != nil {
+		at := namesFile
+		if at == "" {
+			at = "labels"
+		}
+		fs.add(at, "%s", strings.TrimPrefix(err.Error(), annotation.ErrSpec.Error()+": "))
+	}
+	if len(fs) > 0 {
+		return 0, nil, fs.err()
+	}
+
+	ds := annotation.Dataset{Categories: annotation.CategoriesOf(names)}
+	stems := map[string]string{} // stem → image, to catch img1.jpg beside img1.png
+	for i, name := range slices.Sorted(maps.Keys(images)) {
+		stem := strings.TrimSuffix(name, path.Ext(name))
+		file, labelled := files[stem]
+		if other, dup := stems[stem]; dup && labelled {
+			fs.add("image "+name, "%s could be the labels of %s or of %s; rename one", file, other, name)
+			continue
+		}
+		stems[stem] = name
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(images[name]))
+		if err != nil {
+			fs.add("image "+name, "not a JPEG, PNG or GIF image")
+			continue
+		}
+		img := annotation.Image{ID: int64(i + 1), FileName: name, Width: cfg.Width, Height: cfg.Height}
+		ds.Images = append(ds.Images, img)
+		if !labelled {
+			continue
+		}
+		anns, err := annotation.ImportYOLO(bytes.NewReader(labels[file]), cfg.Width, cfg.Height, names)
+		var ve *annotation.ValidationError
+		switch {
+		case errors.As(err, &ve):
+			for _, pr := range ve.Problems {
+				fs.add(strings.TrimSpace("labels "+file+" "+pr.Path), "%s", pr.Message)
+			}
+			if ve.Omitted > 0 {
+				fs.add("labels "+file, "%d more problems", ve.Omitted)
+			}
+		case err != nil:
+			fs.add("labels "+file, "%v", err)
+		}
+		for _, an := range anns {
+			an.ImageID = img.ID
+			ds.Annotations = append(ds.Annotations, an)
+		}
+	}
+	for _, stem := range slices.Sorted(maps.Keys(files)) {
+		if _, ok := stems[stem]; !ok {
+			fs.add("labels "+files[stem], "no image %s.* was uploaded", stem)
+		}
+	}
+	// A class list that does not match the project would otherwise surface
+	// as unknown categories; name the list, which is what to fix.
+	if namesFile != "" {
+		used := map[string]bool{}
+		for _, an := range ds.Annotations {
+			used[an.Label] = true
+		}
+		for i, n := range names {
+			if used[n] && !slices.Contains(p.Labels, n) {
+				fs.add(fmt.Sprintf("%s class %d", namesFile, i), "%q is not one of the project's labels (%s)", n, strings.Join(p.Labels, ", "))
+			}
+		}
+	}
+	if len(fs) > 0 {
+		return 0, nil, fs.err()
+	}
+	return s.importDataset(ctx, p, ds, nil, images)
+}
+
+// yoloFields collects the problems of a YOLO upload, at most
+// annotation.MaxProblems of them, so that a folder of broken files does not
+// become a page of errors.
+type yoloFields map[string]string
+
+func (f yoloFields) add(at, format string, args ...any) {
+	switch _, dup := f[at]; {
+	case dup:
+	case len(f) >= annotation.MaxProblems:
+		f["more"] = "and more problems"
+	default:
+		f[at] = fmt.Sprintf(format, args...)
+	}
+}
+
+func (f yoloFields) err() error {
+	return &problem.Error{Kind: problem.Invalid, Message: "the YOLO labels are not valid; nothing was added", Fields: f}
+}
+
+// yoloNames reads the class names of a YOLO dataset: classes.txt holds one
+// a line; data.yaml a names: key, as a flow list ([a, b]), a block list
+// ("- a") or a map of indexes ("0: a"), which are the forms Ultralytics
+// writes and reads. The rest of data.yaml (paths, nc) is not needed here.
+func yoloNames(file string, data []byte) ([]string, error) {
+	if len(data) > annotation.MaxYOLOBytes {
+		return nil, fmt.Errorf("more than %d bytes", annotation.MaxYOLOBytes)
+	}
+	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	if !strings.HasSuffix(strings.ToLower(file), ".yaml") && !strings.HasSuffix(strings.ToLower(file), ".yml") {
+		var names []string
+		for l := range strings.Lines(text) {
+			if n := strings.TrimSpace(l); n != "" {
+				names = append(names, n)
+			}
+		}
+		if len(names) == 0 {
+			return nil, errors.New("no class names")
+		}
+		return names, nil
+	}
+	// data.yaml is parsed by a YAML library: Ultralytics' files are written
+	// by hand as often as by tools, in every form YAML allows.
+	var doc struct {
+		Names yaml.Node `yaml:"names"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("not valid YAML: %w", err)
+	}
+	var names []string
+	switch doc.Names.Kind {
+	case 0:
+		return nil, errors.New("no names: list")
+	case yaml.SequenceNode:
+		if err := doc.Names.Decode(&names); err != nil {
+			return nil, fmt.Errorf("line %d: names must be a list of names: %w", doc.Names.Line, err)
+		}
+	case yaml.MappingNode:
+		var byIndex map[int]string
+		if err := doc.Names.Decode(&byIndex); err != nil {
+			return nil, fmt.Errorf("line %d: names must map class indexes to names: %w", doc.Names.Line, err)
+		}
+		for k := range len(byIndex) {
+			n, ok := byIndex[k]
+			if !ok {
+				return nil, fmt.Errorf("line %d: names has no class %d", doc.Names.Line, k)
+			}
+			names = append(names, n)
+		}
+	default:
+		return nil, fmt.Errorf("line %d: names must be a list, [a, b] or one \"- name\" a line", doc.Names.Line)
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("line %d: no class names", doc.Names.Line)
+	}
+	return names, nil
 }
 
 func imageProject(p Project) error {
@@ -220,6 +417,9 @@ func (s *Service) dataset(ctx context.Context, p Project, raw bool) (annotation.
 		for _, b := range it.Boxes {
 			r := b.Rect
 			ds.Annotations = append(ds.Annotations, annotation.Annotation{ImageID: it.Item, Label: b.Label, Box: &r})
+		}
+		for _, pg := range it.Polygons {
+			ds.Annotations = append(ds.Annotations, annotation.Annotation{ImageID: it.Item, Label: pg.Label, Polygons: [][]annotation.Point{pg.Points}})
 		}
 		if it.Label != "" && (p.TaskType == ImageClassification) {
 			ds.Annotations = append(ds.Annotations, annotation.Annotation{ImageID: it.Item, Label: it.Label})
