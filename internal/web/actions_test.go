@@ -216,6 +216,9 @@ func TestBrowserRecordingUploadAndReview(t *testing.T) {
 	if status, _ := chromedp.Run(ctx, chromedp.Text("#status")); status != "review" {
 		t.Fatalf("a Chrome export without evidence: status %q", status)
 	}
+	if score, _ := chromedp.Run(ctx, chromedp.Text("#score")); !strings.Contains(score, "not judged") {
+		t.Errorf("a recording without evidence shows the score %q", score)
+	}
 	var id string
 	f.app.DB.Read().QueryRowContext(t.Context(), `SELECT public_id FROM recordings ORDER BY id DESC LIMIT 1`).Scan(&id)
 
