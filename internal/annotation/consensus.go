@@ -48,19 +48,13 @@ type Consensus struct {
 // the order of answers or of boxes within an answer, except among boxes
 // with exactly equal IoU.
 func BoxConsensus(answers []WorkerBoxes) Consensus {
-	byWorker := map[string][]Box{}
-	for _, a := range answers {
-		byWorker[a.Worker] = append(byWorker[a.Worker], a.Boxes...)
-	}
-	workers := sortedKeys(byWorker)
+	workers, shapes := byWorker(answers, func(a WorkerBoxes) (string, []Box) { return a.Worker, a.Boxes }, compareBoxes)
 	type node struct {
 		worker int
 		box    Box
 	}
 	var nodes []node
-	for w, name := range workers {
-		boxes := slices.Clone(byWorker[name])
-		slices.SortFunc(boxes, compareBoxes)
+	for w, boxes := range shapes {
 		for _, b := range boxes {
 			nodes = append(nodes, node{worker: w, box: b})
 		}
@@ -134,6 +128,24 @@ func agreement(workers []string, matched, total []int, found bool) map[string]fl
 		}
 	}
 	return a
+}
+
+// byWorker merges each worker's entries, and orders the workers by name
+// and each one's shapes by cmp, so that a consensus does not depend on the
+// order the answers came in.
+func byWorker[A, T any](answers []A, entry func(A) (string, []T), cmp func(a, b T) int) (workers []string, shapes [][]T) {
+	merged := map[string][]T{}
+	for _, a := range answers {
+		w, list := entry(a)
+		merged[w] = append(merged[w], list...)
+	}
+	workers = sortedKeys(merged)
+	shapes = make([][]T, len(workers))
+	for i, w := range workers {
+		shapes[i] = slices.Clone(merged[w])
+		slices.SortFunc(shapes[i], cmp)
+	}
+	return workers, shapes
 }
 
 func compareBoxes(p, q Box) int {

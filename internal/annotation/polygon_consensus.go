@@ -41,11 +41,7 @@ type ConsensusPolygon struct {
 // the order of answers or of polygons within an answer, except among
 // polygons with exactly equal IoU.
 func PolygonConsensus(answers []WorkerPolygons) Consensus {
-	byWorker := map[string][]Polygon{}
-	for _, a := range answers {
-		byWorker[a.Worker] = append(byWorker[a.Worker], a.Polygons...)
-	}
-	workers := sortedKeys(byWorker)
+	workers, shapes := byWorker(answers, func(a WorkerPolygons) (string, []Polygon) { return a.Worker, a.Polygons }, comparePolygons)
 	type node struct {
 		worker int
 		poly   Polygon
@@ -53,9 +49,7 @@ func PolygonConsensus(answers []WorkerPolygons) Consensus {
 		area   float64
 	}
 	var nodes []node
-	for w, name := range workers {
-		polys := slices.Clone(byWorker[name])
-		slices.SortFunc(polys, comparePolygons)
+	for w, polys := range shapes {
 		for _, p := range polys {
 			nodes = append(nodes, node{worker: w, poly: p, bounds: bounds(p.Points), area: evenOddArea(p.Points)})
 		}
