@@ -1,14 +1,17 @@
 package action_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/behavior"
@@ -40,10 +43,12 @@ type fakeReplayer struct {
 	mu    sync.Mutex
 	fail  bool
 	err   error
+	delay time.Duration // how long a replay takes
 	calls []recording.Recording
 }
 
 func (f *fakeReplayer) Replay(ctx context.Context, rec recording.Recording) (replay.Result, error) {
+	time.Sleep(f.delay)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, rec)
@@ -348,6 +353,58 @@ func TestAutomationRunsArePaidOrRefunded(t *testing.T) {
 			t.Fatalf("usage counts: %+v", list)
 		}
 
+		// Two workers executing the same run at once replay it once and
+		// pay once.
+		e.fund(t, "member:m-bob", 1000)
+		e.fake.err, e.fake.delay = nil, 200*time.Millisecond
+		calls, adaBefore := len(e.fake.calls), e.balance(t, "member:m-ada")
+		run4, err := e.s.StartRun(ctx, bob, a.Slug, map[string]string{"number": "1Z999AA1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() { execute(t, e, run4.ID) })
+		}
+		wg.Wait()
+		e.fake.delay = 0
+		if got, _ := e.s.GetRun(ctx, bob, run4.ID); got.Status != "ok" || len(e.fake.calls) != calls+1 || e.balance(t, "member:m-ada") != adaBefore+80 {
+			t.Fatalf("a run executed twice at once: %+v, %d replays, ada %d→%d", got, len(e.fake.calls)-calls, adaBefore, e.balance(t, "member:m-ada"))
+		}
+		// A run whose worker died mid-replay is not replayed again: the
+		// chore ends it as failed and refunds it.
+		bobBefore := e.balance(t, "member:m-bob")
+		run5, err := e.s.StartRun(ctx, bob, a.Slug, map[string]string{"number": "1Z999AA1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = 'running', started_at = $2 WHERE public_id = $1`,
+				run5.ID, time.Now().Add(-time.Hour).UnixMilli())
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := e.s.FailStaleRuns(ctx); n != 1 || err != nil {
+			t.Fatalf("stale runs ended: %d, %v", n, err)
+		}
+		if got, _ := e.s.GetRun(ctx, bob, run5.ID); got.Status != "failed" || len(e.fake.calls) != calls+1 || e.balance(t, "member:m-bob") != bobBefore {
+			t.Fatalf("an interrupted run: %+v, bob %d→%d", got, bobBefore, e.balance(t, "member:m-bob"))
+		}
+		// A run queued before its automation was withdrawn is refunded,
+		// not replayed.
+		run6, err := e.s.StartRun(ctx, bob, a.Slug, map[string]string{"number": "1Z999AA1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.Withdraw(ctx, ada, a.Slug); err != nil {
+			t.Fatal(err)
+		}
+		execute(t, e, run6.ID)
+		if got, _ := e.s.GetRun(ctx, bob, run6.ID); got.Status != "failed" || len(e.fake.calls) != calls+1 || e.balance(t, "member:m-bob") != bobBefore {
+			t.Fatalf("a run of a withdrawn automation: %+v, bob %d→%d", got, bobBefore, e.balance(t, "member:m-bob"))
+		}
+
 		// Erasing the recording withdraws the automation.
 		if err := e.s.Erase(ctx, ada, rec.ID); err != nil {
 			t.Fatal(err)
@@ -423,4 +480,100 @@ func checkLedger(t *testing.T, e *env) {
 	if negative != 0 {
 		t.Fatalf("%d accounts are negative", negative)
 	}
+}
+
+// An automation opens web pages only: a recording that opens a file on the
+// server (or a browser page) is verified work, but cannot be published,
+// since its run would show the server's files to the runner.
+func TestAutomationsOpenOnlyWebPages(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	ctx := t.Context()
+	ada := e.members["ada"]
+	e.fund(t, reward.Treasury, 1000)
+	for i, target := range []string{"file:///etc/hostname", "chrome://settings", "data:text/html,<p>hi"} {
+		body := bytes.ReplaceAll(parcelFlow(t, human(uint64(20+i)), true), []byte("http://127.0.0.1:1/practice/parcel"), []byte(target))
+		rec, err := e.s.Upload(ctx, ada, body, "")
+		if err != nil || rec.Status != action.Verified {
+			t.Fatalf("%s: upload %+v %v", target, rec, err)
+		}
+		_, err = e.s.Publish(ctx, ada, rec.ID, action.Publication{Slug: fmt.Sprintf("peek-%d", i), Title: "Peek", Description: "Opens a page.", PricePerRun: 0})
+		var p *problem.Error
+		if !errors.As(err, &p) || p.Kind != problem.Invalid || !strings.Contains(p.Fields["recording"], "only http and https") {
+			t.Errorf("publishing a recording that opens %s: %v", target, err)
+		}
+	}
+}
+
+// One member cannot fill the server's only browser: a few runs may wait,
+// and the next is refused until one has finished.
+func TestWaitingRunsPerMember(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	ctx := t.Context()
+	ada, bob := e.members["ada"], e.members["bob"]
+	e.fund(t, reward.Treasury, 1000)
+	rec, err := e.s.Upload(ctx, ada, parcelFlow(t, human(30), true), "")
+	if err != nil || rec.Status != action.Verified {
+		t.Fatalf("upload %+v %v", rec, err)
+	}
+	a, err := e.s.Publish(ctx, ada, rec.ID, action.Publication{Slug: "free", Title: "Free", Description: "Costs nothing.", PricePerRun: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runs []action.Run
+	for range action.MaxWaitingRuns {
+		r, err := e.s.StartRun(ctx, bob, a.Slug, map[string]string{"number": "1Z999AA1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, r)
+	}
+	if _, err := e.s.StartRun(ctx, bob, a.Slug, map[string]string{"number": "1Z999AA1"}); !problem.Is(err, problem.TooMany) {
+		t.Fatalf("run %d while %d wait: %v", action.MaxWaitingRuns+1, action.MaxWaitingRuns, err)
+	}
+	if _, err := e.s.StartRun(ctx, ada, a.Slug, map[string]string{"number": "1Z999AA1"}); err != nil {
+		t.Fatalf("another member's run: %v", err)
+	}
+	execute(t, e, runs[0].ID)
+	if _, err := e.s.StartRun(ctx, bob, a.Slug, map[string]string{"number": "1Z999AA1"}); err != nil {
+		t.Fatalf("a run after one finished: %v", err)
+	}
+}
+
+// The same recording uploaded from two accounts at the same moment is paid
+// once: whichever stores second is refused as a copy, even when both were
+// checked before either was stored.
+func TestSimultaneousCopiesArePaidOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := t.Context()
+		e.fund(t, reward.Treasury, 10000)
+		body := parcelFlow(t, human(40), true)
+		for round := range 3 {
+			var wg sync.WaitGroup
+			got := make([]action.Recording, 2)
+			for i, who := range []string{"ada", "bob"} {
+				wg.Go(func() {
+					r, err := e.s.Upload(ctx, e.members[who], body, "")
+					if err != nil {
+						t.Error(err)
+					}
+					got[i] = r
+				})
+			}
+			wg.Wait()
+			verified := 0
+			for _, r := range got {
+				if r.Status == action.Verified {
+					verified++
+				}
+			}
+			if want := 0; round > 0 && verified != want {
+				t.Fatalf("round %d: %d of the copies verified: %+v", round, verified, got)
+			}
+			if round == 0 && verified != 1 {
+				t.Fatalf("%d of two simultaneous uploads verified, want 1: %+v", verified, got)
+			}
+		}
+		checkLedger(t, e)
+	})
 }

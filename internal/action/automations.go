@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -82,7 +83,11 @@ func (s *Service) Publish(ctx context.Context, author member.Member, recordingID
 	for _, prm := range rec.Parameters() {
 		probe[prm.Name] = "x"
 	}
-	if _, err := rec.Bind(probe); err != nil {
+	bound, err := rec.Bind(probe)
+	if err == nil {
+		err = webOnly(bound)
+	}
+	if err != nil {
 		return Automation{}, &problem.Error{Kind: problem.Invalid, Message: "the recording cannot run as it is", Fields: map[string]string{"recording": err.Error()}}
 	}
 	var id int64
@@ -181,4 +186,22 @@ func (s *Service) Withdraw(ctx context.Context, m member.Member, slug string) er
 		_, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn' WHERE id = $1`, a.rowID)
 		return err
 	})
+}
+
+// webOnly refuses a recording that opens anything but a web page. The
+// server's browser reaches the web only through the proxy that keeps it
+// off private addresses; file:, chrome: or data: pages would not pass
+// through it, and a file: page would show the server's own files to
+// whoever runs the automation.
+func webOnly(rec recording.Recording) error {
+	for i, st := range rec.Steps {
+		if st.Type != recording.StepNavigate {
+			continue
+		}
+		u, err := url.Parse(st.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("step %d opens %q: automations open only http and https pages", i, st.URL)
+		}
+	}
+	return nil
 }

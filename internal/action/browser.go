@@ -30,20 +30,34 @@ type Browser struct {
 	AllowPrivate bool
 	Log          *slog.Logger
 
-	mu      sync.Mutex // one run at a time; guards the fields below
+	turnOnce sync.Once
+	turn     chan struct{} // one run at a time, waiting in order and giving up with its context
+
+	mu      sync.Mutex // guards the fields below
 	browser context.Context
 	stop    context.CancelFunc
 	proxy   *http.Server
 }
 
 // Replay runs rec in a new tab of the shared browser, starting the browser
-// on first use and again after it crashed.
+// on first use and again after it crashed. The run may take RunTimeout
+// from when the browser is free, not from when it was asked for, so that
+// runs queued behind a long one do not fail for having waited.
 func (b *Browser) Replay(ctx context.Context, rec recording.Recording) (replay.Result, error) {
+	b.turnOnce.Do(func() { b.turn = make(chan struct{}, 1) })
+	select {
+	case b.turn <- struct{}{}:
+		defer func() { <-b.turn }()
+	case <-ctx.Done():
+		return replay.Result{FailedStep: -1}, fmt.Errorf("waiting for the server's browser: %w", ctx.Err())
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if err := b.start(); err != nil {
 		return replay.Result{FailedStep: -1}, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, RunTimeout)
+	defer cancel()
 	res, err := replay.RunIn(ctx, b.browser, rec, replay.Options{})
 	if err != nil && b.browser.Err() != nil {
 		b.closeLocked() // it crashed: the next run starts a fresh one

@@ -120,6 +120,12 @@ func (s *Service) Upload(ctx context.Context, m member.Member, body []byte, data
 		}
 		target = &d
 	}
+	// The checks read what is stored now; what is uploaded while they run
+	// is checked again for copies below, inside the transaction.
+	var seen int64
+	if err := s.db.Read().QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM recordings`).Scan(&seen); err != nil {
+		return Recording{}, err
+	}
 	j, err := s.judge(ctx, m.ID, rec)
 	if err != nil {
 		return Recording{}, err
@@ -129,8 +135,11 @@ func (s *Service) Upload(ctx context.Context, m member.Member, body []byte, data
 	if target != nil {
 		r.Datanet = target.Slug
 	}
-	reasons, _ := json.Marshal(nonNil(r.Reasons))
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := s.recheckCopies(ctx, tx, rec, seen, &r); err != nil {
+			return err
+		}
+		reasons, _ := json.Marshal(nonNil(r.Reasons))
 		keyID, key, err := s.vault.NewContentKey(ctx, tx, m.ID)
 		if err != nil {
 			return err
@@ -163,6 +172,42 @@ func (s *Service) Upload(ctx context.Context, m member.Member, body []byte, data
 	return r, nil
 }
 
+// recheckCopies compares the recording with those stored after the
+// checks read (id > seen), so that the same recording uploaded twice at
+// once — from two accounts, say — is not paid twice. Uploads take turns
+// here: SQLite has one writer, and on PostgreSQL a transaction lock
+// orders them.
+func (s *Service) recheckCopies(ctx context.Context, tx *store.Tx, rec recording.Recording, seen int64, r *Recording) error {
+	if r.Status == Rejected {
+		return nil
+	}
+	br, err := rec.Behavior()
+	if err != nil {
+		return nil // no evidence: it waits for a steward anyway
+	}
+	if s.db.Dialect() == store.Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, uploadLock); err != nil {
+			return err
+		}
+	}
+	newer, err := s.evidence(ctx, tx, `id > $1 AND status IN ('verified', 'review')`, []any{seen}, copyHistory)
+	if err != nil || len(newer) == 0 {
+		return err
+	}
+	prev := make([]behavior.Recording, len(newer))
+	for i, e := range newer {
+		prev[i] = e.behavior
+	}
+	if best, sim := behavior.DetectCopy(br, prev); best >= 0 && sim >= behavior.CopyThreshold {
+		r.Status, r.CopyOf = Rejected, newer[best].id
+		r.Reasons = append(r.Reasons, fmt.Sprintf("Its timing and pointer paths match a recording uploaded at the same time (%s) too closely for two separate sessions (similarity %.2f): it looks like a copied recording.", newer[best].id, sim))
+	}
+	return nil
+}
+
+// uploadLock is the PostgreSQL advisory lock uploads take in turn.
+const uploadLock = 0x616c6d2d7265 // "alm-re"
+
 // judgement is what the checks found.
 type judgement struct {
 	status     Status
@@ -191,7 +236,7 @@ func (s *Service) judge(ctx context.Context, memberID int64, rec recording.Recor
 	default:
 		j.status = Review
 	}
-	earlier, err := s.evidence(ctx, `status IN ('verified', 'review')`, nil, copyHistory)
+	earlier, err := s.evidence(ctx, s.db.Read(), `status IN ('verified', 'review')`, nil, copyHistory)
 	if err != nil {
 		return judgement{}, err
 	}
@@ -205,7 +250,7 @@ func (s *Service) judge(ctx context.Context, memberID int64, rec recording.Recor
 		j.reasons = append(j.reasons, fmt.Sprintf("Its timing and pointer paths match an earlier recording (%s) too closely for two separate sessions (similarity %.2f): it looks like a replayed or copied recording.", earlier[best].id, sim))
 		return j, nil
 	}
-	own, err := s.evidence(ctx, `status = 'verified' AND member_id = $1`, []any{memberID}, personHistory)
+	own, err := s.evidence(ctx, s.db.Read(), `status = 'verified' AND member_id = $1`, []any{memberID}, personHistory)
 	if err != nil {
 		return judgement{}, err
 	}
@@ -231,8 +276,8 @@ type evidence struct {
 
 // evidence opens the behavioural evidence of recent recordings matching
 // cond. Recordings whose key was destroyed are skipped.
-func (s *Service) evidence(ctx context.Context, cond string, args []any, limit int) ([]evidence, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT public_id, key_id, content FROM recordings WHERE `+cond+` ORDER BY id DESC LIMIT `+fmt.Sprint(limit), args...)
+func (s *Service) evidence(ctx context.Context, q store.Querier, cond string, args []any, limit int) ([]evidence, error) {
+	rows, err := q.QueryContext(ctx, `SELECT public_id, key_id, content FROM recordings WHERE `+cond+` ORDER BY id DESC LIMIT `+fmt.Sprint(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("earlier recordings: %w", err)
 	}

@@ -29,6 +29,9 @@ type Replayer interface {
 // that no other worker takes a run that is still going.
 const RunTimeout = 45 * time.Second
 
+// MaxWaitingRuns is how many runs one member may have queued or running.
+const MaxWaitingRuns = 3
+
 // Run is one run of an automation.
 type Run struct {
 	ID         string     `json:"id"`
@@ -89,6 +92,15 @@ func (s *Service) StartRun(ctx context.Context, runner member.Member, slug strin
 	run := Run{ID: newID("x-"), Automation: a.Slug, Title: a.Title, Runner: runner.PublicID, Status: "queued", Price: a.PricePerRun, FailedStep: -1,
 		CreatedAt: time.Now().UTC(), runnerID: runner.ID, automationID: a.rowID}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		// The server has one browser: a member may have a few runs waiting
+		// for it, not the whole queue.
+		var waiting int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM automation_runs WHERE runner_id = $1 AND status IN ('queued', 'running')`, runner.ID).Scan(&waiting); err != nil {
+			return err
+		}
+		if waiting >= MaxWaitingRuns {
+			return &problem.Error{Kind: problem.TooMany, Message: fmt.Sprintf("you have %d runs waiting; start another when one has finished", waiting)}
+		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO automation_runs (public_id, automation_id, runner_id, status, price, params, created_at)
 			VALUES ($1, $2, $3, 'queued', $4, $5, $6) RETURNING id`, run.ID, a.rowID, runner.ID, a.PricePerRun,
 			s.vault.SealSecret(string(sealed), "run:"+run.ID), run.CreatedAt.UnixMilli()).Scan(&run.rowID)
@@ -128,26 +140,76 @@ func pts(p int64) string { return fmt.Sprintf("%d.%02d", p/100, p%100) }
 func (s *Service) Execute(ctx context.Context, rowID int64) error {
 	var run Run
 	var params string
-	var started bool
+	var started, resumed bool
+	var startedAt int64
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT public_id, automation_id, COALESCE(runner_id, 0), status, price, params FROM automation_runs WHERE id = $1`, rowID).
-			Scan(&run.ID, &run.automationID, &run.runnerID, &run.Status, &run.Price, &params)
+		err := tx.QueryRowContext(ctx, `SELECT public_id, automation_id, COALESCE(runner_id, 0), status, price, params, COALESCE(started_at, 0) FROM automation_runs WHERE id = $1`, rowID).
+			Scan(&run.ID, &run.automationID, &run.runnerID, &run.Status, &run.Price, &params, &startedAt)
 		if err != nil {
 			return err
 		}
-		if run.Status == "ok" || run.Status == "failed" {
+		switch run.Status {
+		case "ok", "failed":
+			return nil
+		case "running":
+			// Another worker claimed it. If that was longer ago than any
+			// replay may take, that worker died: end the run as failed,
+			// refunded — replaying again could do the work on the target
+			// site twice. Otherwise leave it to that worker.
+			resumed = startedAt < time.Now().Add(-staleRun).UnixMilli()
 			return nil
 		}
-		started = true
-		_, err = tx.ExecContext(ctx, `UPDATE automation_runs SET status = 'running', started_at = $2 WHERE id = $1`, rowID, store.Now())
+		res, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'`, rowID, store.Now())
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		started = n == 1
 		return err
 	})
-	if err != nil || !started {
+	if err != nil {
 		return err
 	}
 	run.rowID = rowID
+	if resumed {
+		return s.finish(context.WithoutCancel(ctx), run, nil, -1, errors.New("the run was interrupted (the server stopped or lost it) and was not replayed again"))
+	}
+	if !started {
+		return nil
+	}
 	steps, failed, runErr := s.replayRun(ctx, run, params)
 	return s.finish(context.WithoutCancel(ctx), run, steps, failed, runErr)
+}
+
+// staleRun is how long after its start a run still marked running is taken
+// to have lost its worker: well past RunTimeout and the wait for the browser.
+const staleRun = 3 * RunTimeout
+
+// FailStaleRuns ends the runs whose worker died mid-replay (the job chore
+// calls it): failed, and the price given back.
+func (s *Service) FailStaleRuns(ctx context.Context) (int, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT id FROM automation_runs WHERE status = 'running' AND started_at < $1`, time.Now().Add(-staleRun).UnixMilli())
+	if err != nil {
+		return 0, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if err := s.Execute(ctx, id); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
 }
 
 // replayRun opens the recording and the runner's values and replays.
@@ -155,6 +217,9 @@ func (s *Service) replayRun(ctx context.Context, run Run, params string) ([]RunS
 	a, err := scanAutomation(s.db.Read().QueryRowContext(ctx, `SELECT `+automationColumns+automationFrom+` WHERE a.id = $1`, run.automationID))
 	if err != nil {
 		return nil, -1, err
+	}
+	if a.Status != "published" {
+		return nil, -1, errors.New("the automation was withdrawn before the run started")
 	}
 	rec, err := s.recordingOf(ctx, a)
 	if err != nil {
@@ -167,15 +232,16 @@ func (s *Service) replayRun(ctx context.Context, run Run, params string) ([]RunS
 	values := map[string]string{}
 	_ = json.Unmarshal([]byte(plain), &values)
 	bound, err := rec.Bind(values)
+	if err == nil {
+		err = webOnly(bound)
+	}
 	if err != nil {
 		return nil, -1, err
 	}
 	if s.Replayer == nil {
 		return nil, -1, errors.New("this server does not run automations (no browser configured)")
 	}
-	rctx, cancel := context.WithTimeout(ctx, RunTimeout)
-	defer cancel()
-	res, err := s.Replayer.Replay(rctx, bound)
+	res, err := s.Replayer.Replay(ctx, bound)
 	steps := make([]RunStep, len(res.Steps))
 	for i, st := range res.Steps {
 		steps[i] = RunStep{Index: st.Index, Type: st.Type, Status: st.Status, Selector: st.Selector, Error: st.Error, Millis: st.Duration.Milliseconds()}
@@ -197,16 +263,37 @@ func (s *Service) finish(ctx context.Context, run Run, steps []RunStep, failed i
 		status, msg = "failed", runErr.Error()
 	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		var settle sql.NullString
-		if run.Price > 0 {
-			id, err := s.settle(ctx, tx, run, status == "ok")
+		if status == "ok" {
+			// Withdrawn (or its recording erased) while it ran: the author
+			// is not paid for it, and the runner gets the price back.
+			var live string
+			err := tx.QueryRowContext(ctx, `SELECT a.status FROM automation_runs x JOIN automations a ON a.id = x.automation_id WHERE x.id = $1`, run.rowID).Scan(&live)
 			if err != nil {
 				return err
 			}
-			settle = sql.NullString{String: id, Valid: true}
+			if live != "published" {
+				status, msg = "failed", "the automation was withdrawn while the run was under way; the price was given back"
+			}
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = $2, steps = $3, error = $4, failed_step = $5, settle_event = $6, params = '', finished_at = $7 WHERE id = $1`,
-			run.rowID, status, string(stepsJSON), msg, failed, settle, store.Now())
+		// A run ends once: only the finish that moves it out of running
+		// settles; a second one (two workers, a retried job) changes
+		// nothing.
+		res, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = $2, steps = $3, error = $4, failed_step = $5, params = '', finished_at = $6
+			WHERE id = $1 AND status = 'running'`, run.rowID, status, string(stepsJSON), msg, failed, store.Now())
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		if run.Price == 0 {
+			return nil
+		}
+		id, err := s.settle(ctx, tx, run, status == "ok")
+		if err != nil || id == "" {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE automation_runs SET settle_event = $2 WHERE id = $1`, run.rowID, id)
 		return err
 	})
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -61,12 +62,17 @@ func (a *App) runJobs(ctx context.Context) {
 		},
 		// Recordings verified while the treasury was short are paid when
 		// it can.
+		// Runs whose worker died mid-replay are ended and refunded.
 		action.JobPayPending: func(ctx context.Context, _ store.Job) error {
 			n, err := a.Actions.PayPending(ctx)
 			if n > 0 {
 				a.log.Info("recordings paid", "count", n)
 			}
-			return err
+			stale, serr := a.Actions.FailStaleRuns(ctx)
+			if stale > 0 {
+				a.log.Warn("interrupted automation runs refunded", "count", stale)
+			}
+			return errors.Join(err, serr)
 		},
 		// Proposals whose voting window ended are counted within a minute,
 		// and binding ones applied.

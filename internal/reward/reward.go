@@ -12,6 +12,7 @@ package reward
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/allmende/allmende/internal/ledger"
@@ -62,6 +63,9 @@ func (s *Service) Transfer(ctx context.Context, tx *store.Tx, ev ledger.Event) (
 	if len(ev.Postings) == 0 {
 		return "", fmt.Errorf("reward: a transfer needs postings")
 	}
+	if err := s.lockDebited(ctx, tx, ev.Postings); err != nil {
+		return "", err
+	}
 	eventID, err := s.ledger.Record(ctx, tx, ev)
 	if err != nil {
 		return "", err
@@ -83,6 +87,30 @@ func (s *Service) Transfer(ctx context.Context, tx *store.Tx, ev ledger.Event) (
 		}
 	}
 	return eventID, nil
+}
+
+// lockDebited makes transfers out of the same account take turns on
+// PostgreSQL, whose transactions would otherwise each check the balance
+// without seeing the other's debit, and overdraw it together. The locks
+// are taken in account order and held to the end of the transaction.
+// SQLite needs none: its writers already take turns.
+func (s *Service) lockDebited(ctx context.Context, tx *store.Tx, postings []ledger.Posting) error {
+	if s.db.Dialect() != store.Postgres {
+		return nil
+	}
+	var accounts []string
+	for _, p := range postings {
+		if p.Amount < 0 && !mayGoNegative(p.Account) {
+			accounts = append(accounts, p.Account)
+		}
+	}
+	slices.Sort(accounts)
+	for _, a := range slices.Compact(accounts) {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "reward:"+a); err != nil {
+			return fmt.Errorf("reward: lock %s: %w", a, err)
+		}
+	}
+	return nil
 }
 
 // Balance returns an account's points.

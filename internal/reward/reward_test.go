@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/reward"
@@ -76,4 +77,57 @@ func TestOverdraftIsRefused(t *testing.T) {
 	if !errors.Is(err, reward.ErrInsufficient) {
 		t.Fatalf("paying from an empty escrow: %v", err)
 	}
+}
+
+// Transfers out of one account at the same moment cannot overdraw it
+// together: while one transaction has spent the whole balance and not yet
+// committed, a second one waits for it, then sees the balance gone.
+func TestConcurrentDebitsDoNotOverdraw(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		s := reward.NewService(db, ledger.New(db))
+		spend := func(tx *store.Tx, to string) error {
+			_, err := s.Transfer(ctx, tx, ledger.Event{Type: ledger.FundsDeposited,
+				Postings: []ledger.Posting{{Account: "member:m-bob", Amount: -100}, {Account: to, Amount: 100}}})
+			return err
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := s.Transfer(ctx, tx, ledger.Event{Type: ledger.FundsDeposited,
+				Postings: []ledger.Posting{{Account: "funding:grant:test", Amount: -100}, {Account: "member:m-bob", Amount: 100}}})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		spent, commit := make(chan struct{}), make(chan struct{})
+		first := make(chan error, 1)
+		go func() {
+			first <- db.InTx(ctx, func(tx *store.Tx) error {
+				if err := spend(tx, "escrow:run:1"); err != nil {
+					return err
+				}
+				close(spent)
+				<-commit
+				return nil
+			})
+		}()
+		<-spent
+		second := make(chan error, 1)
+		go func() { second <- db.InTx(ctx, func(tx *store.Tx) error { return spend(tx, "escrow:run:2") }) }()
+		select {
+		case err := <-second:
+			close(commit)
+			t.Fatalf("a second debit of the whole balance finished while the first was open: %v", err)
+		case <-time.After(300 * time.Millisecond):
+		}
+		close(commit)
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-second; !errors.Is(err, reward.ErrInsufficient) {
+			t.Fatalf("the second debit: %v, want insufficient balance", err)
+		}
+		if b, _ := s.Balance(ctx, "member:m-bob"); b != 0 {
+			t.Fatalf("bob holds %d", b)
+		}
+	})
 }
