@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/allmende/allmende/internal/behavior"
 	"github.com/allmende/allmende/internal/datanet"
@@ -101,6 +102,9 @@ func (s *Service) Upload(ctx context.Context, m member.Member, body []byte, data
 	rec, err := recording.Parse(body)
 	if err != nil {
 		return Recording{}, parseProblem(err)
+	}
+	if n := utf8.RuneCountInString(rec.Title); n > maxTitle {
+		return Recording{}, &problem.Error{Kind: problem.Invalid, Message: "the title is too long", Fields: map[string]string{"title": fmt.Sprintf("%d characters; at most %d", n, maxTitle)}}
 	}
 	var target *datanet.Datanet
 	if datanetSlug != "" {
@@ -204,6 +208,13 @@ func (s *Service) recheckCopies(ctx context.Context, tx *store.Tx, rec recording
 	}
 	return nil
 }
+
+// Limits on what people write: a title others see in lists, a reason a
+// steward or recorder reads.
+const (
+	maxTitle  = 200
+	maxReason = 2000
+)
 
 // uploadLock is the PostgreSQL advisory lock uploads take in turn.
 const uploadLock = 0x616c6d2d7265 // "alm-re"

@@ -154,8 +154,8 @@ func (s *Service) Open(ctx context.Context, viewer member.Member, id string) (Re
 // Appeal asks a steward to look again at a rejected recording.
 func (s *Service) Appeal(ctx context.Context, m member.Member, id, reason string) (Recording, error) {
 	reason = strings.TrimSpace(reason)
-	if reason == "" || utf8.RuneCountInString(reason) > 2000 {
-		return Recording{}, &problem.Error{Kind: problem.Invalid, Message: "say why the recording is your own work", Fields: map[string]string{"reason": "between 1 and 2000 characters"}}
+	if reason == "" || utf8.RuneCountInString(reason) > maxReason {
+		return Recording{}, &problem.Error{Kind: problem.Invalid, Message: "say why the recording is your own work", Fields: map[string]string{"reason": fmt.Sprintf("between 1 and %d characters", maxReason)}}
 	}
 	r, err := s.Get(ctx, m, id)
 	if err != nil {
@@ -184,6 +184,9 @@ func (s *Service) Decide(ctx context.Context, steward member.Member, id string, 
 		return Recording{}, problem.New(problem.Forbidden, "stewards decide on recordings")
 	}
 	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > maxReason {
+		return Recording{}, &problem.Error{Kind: problem.Invalid, Message: "the reason is too long", Fields: map[string]string{"reason": fmt.Sprintf("at most %d characters", maxReason)}}
+	}
 	if !verified && reason == "" {
 		return Recording{}, &problem.Error{Kind: problem.Invalid, Message: "a rejection needs a reason the recorder can read", Fields: map[string]string{"reason": "is required"}}
 	}
@@ -252,6 +255,13 @@ func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 	if r.memberID != m.ID {
 		return problem.New(problem.NotFound, "no recording %s", id)
 	}
+	// The contribution goes first: if that fails, the recording is still
+	// there and erasing it can be tried again.
+	if r.Contribution != "" {
+		if err := s.datanets.Erase(ctx, m.ID, r.Contribution); err != nil && !problem.Is(err, problem.NotFound) {
+			return err
+		}
+	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if r.keyID != 0 {
 			if err := s.vault.DestroyContentKey(ctx, tx, r.keyID); err != nil {
@@ -266,11 +276,6 @@ func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 	})
 	if err != nil {
 		return err
-	}
-	if r.Contribution != "" {
-		if err := s.datanets.Erase(ctx, m.ID, r.Contribution); err != nil && !problem.Is(err, problem.NotFound) {
-			return err
-		}
 	}
 	return s.db.Purge(ctx)
 }

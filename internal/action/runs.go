@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -244,7 +245,7 @@ func (s *Service) replayRun(ctx context.Context, run Run, params string) ([]RunS
 	res, err := s.Replayer.Replay(ctx, bound)
 	steps := make([]RunStep, len(res.Steps))
 	for i, st := range res.Steps {
-		steps[i] = RunStep{Index: st.Index, Type: st.Type, Status: st.Status, Selector: st.Selector, Error: st.Error, Millis: st.Duration.Milliseconds()}
+		steps[i] = RunStep{Index: st.Index, Type: st.Type, Status: st.Status, Selector: st.Selector, Error: hideQueries(st.Error), Millis: st.Duration.Milliseconds()}
 	}
 	if err == nil && !res.OK {
 		err = fmt.Errorf("step %d failed", res.FailedStep)
@@ -252,8 +253,19 @@ func (s *Service) replayRun(ctx context.Context, run Run, params string) ([]RunS
 			err = fmt.Errorf("step %d (%s): %s", res.FailedStep, steps[res.FailedStep].Type, steps[res.FailedStep].Error)
 		}
 	}
+	if err != nil {
+		err = errors.New(hideQueries(err.Error()))
+	}
 	return steps, res.FailedStep, err
 }
+
+// queryPart is the query and fragment of a URL in a message.
+var queryPart = regexp.MustCompile(`(https?://[^\s?#"]+)[?#][^\s"]*`)
+
+// hideQueries cuts the queries out of the URLs in a step's error before
+// the runner reads it: a URL the author's recording expected may carry
+// what the author typed into a form.
+func hideQueries(msg string) string { return queryPart.ReplaceAllString(msg, "$1?…") }
 
 // finish records the outcome and settles the escrow.
 func (s *Service) finish(ctx context.Context, run Run, steps []RunStep, failed int, runErr error) error {

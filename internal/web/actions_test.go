@@ -82,6 +82,8 @@ func TestRecordingsAPI(t *testing.T) {
 			{name: "anonymous upload", method: "POST", path: "/api/v1/recordings", body: human, status: 401, errCode: "unauthorized"},
 			{name: "bad JSON names the step", as: "ada", method: "POST", path: "/api/v1/recordings", body: `{"title":"x","steps":[{"type":"click"}]}`,
 				status: 422, errCode: "invalid", errField: "steps[0].selectors"},
+			{name: "a title too long to list", as: "ada", method: "POST", path: "/api/v1/recordings",
+				body: `{"title":"` + strings.Repeat("t", 201) + `","steps":[{"type":"navigate","url":"https://example.org/"}]}`, status: 422, errCode: "invalid", errField: "title"},
 			{name: "too large", as: "ada", method: "POST", path: "/api/v1/recordings", body: `{"title":"` + strings.Repeat("x", 11<<20) + `"}`, status: 413, errCode: "too_large"},
 			{name: "upload with the extension's key", as: "ada-key", method: "POST", path: "/api/v1/recordings", body: human,
 				status: 201, contains: []string{`"status": "verified"`, `"paid": true`, `"member": "{ada}"`}},
