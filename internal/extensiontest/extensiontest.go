@@ -461,17 +461,18 @@ func MoveTo(t testing.TB, ctx context.Context, elem string) Point {
 	end := Point{x + w*(0.35+0.3*rnd()), y + h*(0.3+0.4*rnd())}
 	start := Point{math.Max(5, end.X-120-160*rnd()), math.Max(5, end.Y+60+120*rnd())}
 	ctrl := Point{(start.X+end.X)/2 + 60*(rnd()-0.5), (start.Y+end.Y)/2 - 40 - 40*rnd()}
-	const n = 18
+	const n = 24
 	for i := 0; i <= n; i++ {
-		// Ease in and out: slow at both ends, fast in the middle.
+		// A minimum-jerk profile, as aimed hand movements have: slow at
+		// both ends, peaking near twice the mean speed in the middle.
 		s := float64(i) / n
-		s = s * s * (3 - 2*s)
+		s = s * s * s * (10 - 15*s + 6*s*s)
 		px := (1-s)*(1-s)*start.X + 2*(1-s)*s*ctrl.X + s*s*end.X
 		py := (1-s)*(1-s)*start.Y + 2*(1-s)*s*ctrl.Y + s*s*end.Y
 		if err := chromedp.Do(ctx, chromedp.MouseEvent(chromedp.MouseMoved, px, py)); err != nil {
 			t.Fatalf("move the pointer: %v", err)
 		}
-		time.Sleep(time.Duration(6+rnd()*10) * time.Millisecond)
+		time.Sleep(time.Duration(12+rnd()*8) * time.Millisecond)
 	}
 	time.Sleep(40 * time.Millisecond)
 	return end

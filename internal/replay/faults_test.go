@@ -73,9 +73,14 @@ func TestBrowserDiesMidRun(t *testing.T) {
 	s := newSite(t)
 	rec := s.parse(t, `{"title":"dies","steps":[{"type":"navigate","url":"`+recordedHost+`/forms.html"},
 		{"type":"waitForElement","timeout":20000,"selectors":[["#never"]]}]}`)
-	time.AfterFunc(1500*time.Millisecond, stop)
+	// Kill it once the page has loaded, while the second step waits.
+	opts := Options{Log: func(s StepResult) {
+		if s.Index == 0 && s.Status == StatusOK {
+			time.AfterFunc(300*time.Millisecond, stop)
+		}
+	}}
 	start := time.Now()
-	res, err := RunIn(t.Context(), browser, rec, Options{})
+	res, err := RunIn(t.Context(), browser, rec, opts)
 	if took := time.Since(start); took > 10*time.Second {
 		t.Errorf("the replay noticed the dead browser after %v", took)
 	}

@@ -39,16 +39,28 @@ func TestRecordedWorkEndToEnd(t *testing.T) {
 	ext := extensiontest.Browser(t, f.srv.URL, f.tokens["ada-key"])
 	page := ext.NewTab(t, f.srv.URL+"/practice/parcel")
 	ext.Start(t, page)
+	// A person reads the page, looks at the note the parcel number is on,
+	// hesitates: the pauses between steps vary widely.
+	think := func(ms int) { time.Sleep(time.Duration(ms) * time.Millisecond) }
+	think(900)
 	extensiontest.MoveClick(t, page, `document.querySelector("#number")`)
+	think(350)
 	extensiontest.TypeByHand(t, page, "1Z999AA1O")
 	extensiontest.TypeByHand(t, page, kb.Backspace) // an O for a zero, corrected
 	extensiontest.TypeByHand(t, page, "0123456784")
+	think(1700)
 	extensiontest.MoveClick(t, page, `document.querySelector("#postcode")`)
+	think(200)
 	extensiontest.TypeByHand(t, page, "10115")
+	think(2400)
 	extensiontest.MoveClick(t, page, `document.querySelector("#day-Tuesday")`)
+	think(600)
 	extensiontest.MoveClick(t, page, `document.querySelector("#neighbour")`)
+	think(150)
 	extensiontest.TypeByHand(t, page, "Mrs Okafor")
+	think(1200)
 	extensiontest.MoveClick(t, page, `document.querySelector("#notify")`)
+	think(450)
 	extensiontest.MoveClick(t, page, `document.querySelector("#track")`)
 	extensiontest.WaitText(t, page, "#status", ".")
 	review := ext.Stop(t, page)
