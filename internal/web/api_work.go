@@ -57,7 +57,7 @@ func (s *Server) apiProject(w http.ResponseWriter, r *http.Request, sess *member
 }
 
 // apiProjectItems adds items: JSON Lines of texts, or multipart with a
-// "coco" file and "images" files.
+// "coco" file, a "labelstudio" export or "yolo" label files, and "images".
 func (s *Server) apiProjectItems(w http.ResponseWriter, r *http.Request, sess *member.Session) {
 	p, err := s.projectAccess(r, sess)
 	if err != nil {
@@ -113,7 +113,7 @@ func (s *Server) apiProjectItems(w http.ResponseWriter, r *http.Request, sess *m
 		}
 		added = len(items)
 	default:
-		s.apiError(w, r, problem.New(problem.Unsupported, "send items as application/x-ndjson, or a COCO file and images as multipart/form-data"))
+		s.apiError(w, r, problem.New(problem.Unsupported, "send items as application/x-ndjson, or an annotation file (COCO, Label Studio or YOLO) and images as multipart/form-data"))
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"added": added, "warnings": warnings})
