@@ -58,18 +58,7 @@ func (s *Server) apiProposalCreate(w http.ResponseWriter, r *http.Request, sess 
 }
 
 func (s *Server) apiProposal(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	id, err := proposalID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	g := s.governance()
-	p, err := g.Get(r.Context(), id)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	mine, voted, err := g.MyVote(r.Context(), sess.Member.ID, id)
+	p, mine, voted, err := s.proposalFor(r, sess)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -65,6 +65,21 @@ func proposalID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// proposalFor is the proposal the request names, with the member's vote on
+// it if they cast one.
+func (s *Server) proposalFor(r *http.Request, sess *member.Session) (govern.Proposal, govern.Vote, bool, error) {
+	id, err := proposalID(r)
+	if err != nil {
+		return govern.Proposal{}, govern.Vote{}, false, err
+	}
+	p, err := s.governance().Get(r.Context(), id)
+	if err != nil {
+		return govern.Proposal{}, govern.Vote{}, false, err
+	}
+	mine, voted, err := s.governance().MyVote(r.Context(), sess.Member.ID, id)
+	return p, mine, voted, err
+}
+
 // proposalRow is one line of the proposals list.
 type proposalRow struct {
 	P      govern.Proposal
@@ -239,18 +254,7 @@ func (s *Server) proposalPage(w http.ResponseWriter, r *http.Request, sess *memb
 }
 
 func (s *Server) showProposal(w http.ResponseWriter, r *http.Request, sess *member.Session, status int, message string) {
-	id, err := proposalID(r)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	g := s.governance()
-	p, err := g.Get(r.Context(), id)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	mine, voted, err := g.MyVote(r.Context(), sess.Member.ID, id)
+	p, mine, voted, err := s.proposalFor(r, sess)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
