@@ -55,6 +55,10 @@ type Querier interface {
 type Options struct {
 	// ReadConns is the size of SQLite's read pool (default 4).
 	ReadConns int
+	// MustExist refuses, with ErrNoSchema, a database that does not exist
+	// or was never migrated, before creating anything; tools that read a
+	// cooperative set it. An existing schema is still migrated.
+	MustExist bool
 }
 
 // Open connects to the database named by url and migrates it to the newest
@@ -67,8 +71,19 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	)
 	if isPostgresURL(url) {
 		db, err = openPostgres(ctx, url)
+		if err == nil && opt.MustExist {
+			if err = db.checkPostgresSchema(ctx, "database "+redactURL(url)); err != nil {
+				db.Close()
+			}
+		}
 	} else {
-		db, err = openSQLite(ctx, strings.TrimPrefix(url, "sqlite://"), opt)
+		path := strings.TrimPrefix(url, "sqlite://")
+		if opt.MustExist {
+			if err := checkSQLiteSchema(ctx, stripFilePrefix(path)); err != nil {
+				return nil, err
+			}
+		}
+		db, err = openSQLite(ctx, path, opt)
 	}
 	if err != nil {
 		return nil, err
