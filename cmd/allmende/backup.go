@@ -14,6 +14,7 @@ func runBackup(ctx context.Context, args []string, io stdio) error {
 	fs := newFlags("backup", "backup --out FILE.tar.gz [--data DIR]", io)
 	var f serverFlags
 	f.register(fs, "allmende-data")
+	fs.Lookup("data").Usage = "data folder of an existing cooperative (refused if it holds none)"
 	out := fs.String("out", "", "the backup file to write (a .tar.gz; required)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -25,7 +26,7 @@ func runBackup(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
-	cfg.Offline = true
+	cfg.Offline, cfg.MustExist = true, true
 	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.err, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		return err

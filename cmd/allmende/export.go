@@ -27,6 +27,7 @@ func runExport(ctx context.Context, args []string, io stdio) error {
 	fs := newFlags("export", "export --datanet SLUG [--format jsonl|csv] [--k K --quasi a,b] [--out FILE|DIR] [--data DIR] [--db URL]", io)
 	var f serverFlags
 	f.register(fs, "allmende-data")
+	fs.Lookup("data").Usage = "data folder of an existing cooperative (refused if it holds none)"
 	slug := fs.String("datanet", "", "the datanet to export (its slug; required)")
 	format := fs.String("format", "jsonl", "jsonl (one JSON object per line, for Hugging Face datasets) or csv")
 	k := fs.Int("k", 0, "make the export k-anonymous over --quasi (0: off)")
@@ -49,7 +50,7 @@ func runExport(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
-	cfg.Offline = true
+	cfg.Offline, cfg.MustExist = true, true
 	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.err, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		return err

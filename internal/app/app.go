@@ -24,6 +24,7 @@ import (
 	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/filelock"
 	"github.com/allmende/allmende/internal/govern"
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
@@ -65,7 +66,13 @@ type Config struct {
 	// Offline opens the cooperative for a command-line tool that runs
 	// beside the server (export, backup, steward): the database and the
 	// vault, but not the transparency log, which belongs to the server.
+	// Without it, Open locks the data folder for the process's life: one
+	// server per folder, since the log in it has exactly one writer.
 	Offline bool
+	// MustExist refuses a data folder (or PostgreSQL database) that holds
+	// no cooperative, for tools that read one (backup, export), and creates
+	// nothing: a mistyped --data is an error, not a new cooperative.
+	MustExist bool
 }
 
 // App is a running cooperative.
@@ -88,6 +95,7 @@ type App struct {
 	Log      *tlog.Log
 	Web      *web.Server
 	registry *prometheus.Registry
+	lock     *filelock.Lock // the data folder's, held unless Offline
 }
 
 // DataDir is the data folder the app runs on.
@@ -102,6 +110,11 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	}
 	// Tessera logs through klog; send it to our structured log.
 	klog.SetSlogLogger(log)
+	if cfg.MustExist {
+		if err := checkCooperative(cfg); err != nil {
+			return nil, err
+		}
+	}
 	created, err := prepareDataDir(cfg.DataDir)
 	if err != nil {
 		return nil, err
@@ -112,13 +125,24 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 			os.RemoveAll(cfg.DataDir)
 		}
 	}()
+	var lock *filelock.Lock
+	if !cfg.Offline {
+		if lock, err = lockDataDir(cfg.DataDir); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				lock.Release()
+			}
+		}()
+	}
 	dbURL := cfg.DB
 	if dbURL == "" {
 		dbURL = filepath.Join(cfg.DataDir, "allmende.db")
 	}
-	db, err := store.Open(ctx, dbURL, store.Options{})
+	db, err := store.Open(ctx, dbURL, store.Options{MustExist: cfg.MustExist})
 	if err != nil {
-		return nil, err
+		return nil, noSchema(cfg, err)
 	}
 	defer func() {
 		if err != nil {
@@ -143,7 +167,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	a = &App{cfg: cfg, log: log, DB: db, Blobs: blobs, Log: tl, registry: reg}
+	a = &App{cfg: cfg, log: log, DB: db, Blobs: blobs, Log: tl, registry: reg, lock: lock}
 	a.Ledger = ledger.New(db)
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "allmende_ledger_events_pending",
@@ -228,7 +252,10 @@ func (a *App) Close() error {
 	if a.browser != nil {
 		a.browser.Close()
 	}
-	return errors.Join(a.Models.Close(), a.Datanets.Close(), logErr, a.DB.Close())
+	err := errors.Join(a.Models.Close(), a.Datanets.Close(), logErr, a.DB.Close())
+	// Last: another server may take the folder only once this one has
+	// finished writing to it.
+	return errors.Join(err, a.lock.Release())
 }
 
 func openLog(ctx context.Context, cfg Config) (*tlog.Log, error) {
