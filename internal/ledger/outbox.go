@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/allmende/allmende/internal/store"
@@ -97,8 +99,26 @@ var ErrAlreadyLogged = errors.New("ledger: event already has another log index")
 // Writing the same index again is a no-op, so a publisher that restarts
 // after a crash can replay its last batch safely.
 func (l *Ledger) MarkLogged(ctx context.Context, indexes map[string]uint64) error {
+	_, err := l.markLogged(ctx, indexes, false)
+	return err
+}
+
+// A Duplicate is a second copy of an event in the log.
+type Duplicate struct {
+	EventID string
+	Index   uint64 // the copy
+	Logged  uint64 // the index the database has for the event
+}
+
+// markLogged is MarkLogged; with skipDuplicates, an event that already has
+// another index is returned as a Duplicate instead of failing the whole
+// transaction. That is for entries read back from the log, which may hold
+// copies published before issue 11 was fixed: they stay in the log for
+// good, and the first index is the one receipts are made for.
+func (l *Ledger) markLogged(ctx context.Context, indexes map[string]uint64, skipDuplicates bool) (dups []Duplicate, err error) {
 	now := store.Now()
-	return l.db.InTx(ctx, func(tx *store.Tx) error {
+	err = l.db.InTx(ctx, func(tx *store.Tx) error {
+		dups = dups[:0]
 		// One prepared statement per row: a single UPDATE … FROM (VALUES …)
 		// was tried and SQLite planned it as a scan per value.
 		update, err := tx.PrepareContext(ctx, `UPDATE ledger_events SET log_index = $2, logged_at = $3 WHERE event_id = $1 AND log_index IS NULL`)
@@ -122,12 +142,90 @@ func (l *Ledger) MarkLogged(ctx context.Context, indexes map[string]uint64) erro
 				}
 				return fmt.Errorf("ledger: mark logged: %w", err)
 			}
-			if uint64(cur.Int64) != idx {
+			if uint64(cur.Int64) == idx {
+				continue
+			}
+			if !skipDuplicates {
 				return fmt.Errorf("%w: event %s at %d and %d", ErrAlreadyLogged, id, cur.Int64, idx)
 			}
+			dups = append(dups, Duplicate{EventID: id, Index: idx, Logged: uint64(cur.Int64)})
 		}
 		return nil
 	})
+	return dups, err
+}
+
+// logged returns which events of batch the database has a log index for.
+func (l *Ledger) logged(ctx context.Context, batch []Unlogged) (map[string]bool, error) {
+	out := map[string]bool{}
+	// Chunks keep the parameter count well below both databases' limits.
+	for chunk := range slices.Chunk(batch, 500) {
+		var q strings.Builder
+		args := make([]any, len(chunk))
+		q.WriteString(`SELECT event_id FROM ledger_events WHERE log_index IS NOT NULL AND event_id IN (`)
+		for i, u := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			fmt.Fprintf(&q, "$%d", i+1)
+			args[i] = u.EventID
+		}
+		q.WriteString(")")
+		rows, err := l.db.Read().QueryContext(ctx, q.String(), args...)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: read logged events: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("ledger: read logged events: %w", err)
+			}
+			out[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("ledger: read logged events: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// firstUnrecorded returns the lowest log index no event has, and one more
+// than the highest index an event has (0 and 0 for none). They differ only
+// when a publisher died with a batch unrecorded while another recorded a
+// later one, or when the log holds copies of events.
+func (l *Ledger) firstUnrecorded(ctx context.Context) (first, end uint64, err error) {
+	var n int64
+	var highest sql.NullInt64
+	q := l.db.Read()
+	if err := q.QueryRowContext(ctx, `SELECT count(log_index), max(log_index) FROM ledger_events WHERE log_index IS NOT NULL`).Scan(&n, &highest); err != nil {
+		return 0, 0, err
+	}
+	if !highest.Valid {
+		return 0, 0, nil
+	}
+	end = uint64(highest.Int64) + 1
+	if uint64(n) == end {
+		return end, end, nil
+	}
+	// A gap: the first index whose successor is missing, or 0 itself.
+	var zero int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM ledger_events WHERE log_index = 0`).Scan(&zero); err != nil {
+		return 0, 0, err
+	}
+	if zero == 0 {
+		return 0, end, nil
+	}
+	var gap int64
+	err = q.QueryRowContext(ctx, `
+		SELECT min(e.log_index) + 1 FROM ledger_events e
+		WHERE e.log_index IS NOT NULL
+		  AND NOT EXISTS (SELECT 1 FROM ledger_events f WHERE f.log_index = e.log_index + 1)`).Scan(&gap)
+	if err != nil {
+		return 0, 0, err
+	}
+	return uint64(gap), end, nil
 }
 
 // Forget deletes the private half of an event — its salt and content — so

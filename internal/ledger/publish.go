@@ -2,13 +2,14 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/tlog"
 )
 
@@ -17,13 +18,16 @@ import (
 // and then writes the log index back — so an event with an index always
 // has a receipt.
 //
-// Exactly once: the publisher is the log's only writer, and on start it
-// reconciles — every entry the log holds beyond the highest index the
-// database knows was appended by a publisher that died before writing the
-// index back; it is matched to its event by the event id inside the entry
-// and recorded, not appended again. Write-backs happen in log order, so the
-// highest known index is a safe place to start. While running, events
-// already handed to the log are remembered in memory and not handed again.
+// Exactly once, by event id, whatever happens: every append runs with the
+// log's appends locked (tlog.Log.LockAppends), and first reads back every
+// entry the log gained since this publisher last looked — appended by
+// another publisher, or by one that died before writing the indexes back,
+// or by an append of its own whose outcome was unknown. Those entries are
+// matched to their events by the event id inside the entry and recorded,
+// and the batch is appended without them and without any event the
+// database meanwhile recorded. On start, the publisher reads the log from
+// the first index the database has not recorded. Other processes are kept
+// out of the log folder by its lock (tlog.Open).
 type Publisher struct {
 	ledger *Ledger
 	log    *tlog.Log
@@ -41,6 +45,11 @@ type Publisher struct {
 	mu       sync.Mutex
 	inflight map[string]bool // handed to the log, index not yet written back
 	lastSeq  int64
+
+	// seen is the log size below which this publisher knows the event of
+	// every entry: recorded in the database, or in a write-back on its
+	// way there. Only the append loop (and Reconcile before it) uses it.
+	seen uint64
 }
 
 // NewPublisher returns a publisher from l's outbox to log.
@@ -53,10 +62,19 @@ func NewPublisher(l *Ledger, log *tlog.Log, logger *slog.Logger) *Publisher {
 // publishing more would fork the public history.
 var ErrLogBehind = errors.New("ledger: the transparency log is behind the database")
 
+// ErrForeignEntry is returned when the log holds an entry that is not a
+// ledger event: it is not this cooperative's log.
+var ErrForeignEntry = errors.New("ledger: the transparency log holds an entry that is not a ledger event")
+
 // writeBack is one appended batch waiting for its checkpoint.
 type writeBack struct {
 	indexes map[string]uint64
 	size    uint64 // the tree size that covers the whole batch
+	// found marks entries read back from the log rather than appended by
+	// this publisher: one may be a second copy of an event, published by
+	// an allmende before issue 11 was fixed, which is reported and kept
+	// out of the database rather than stopping the publisher.
+	found bool
 }
 
 // Run publishes until ctx is cancelled. It returns an error only when it
@@ -113,36 +131,29 @@ func (p *Publisher) appendLoop(ctx context.Context, queue chan<- writeBack) erro
 			}
 			continue
 		}
-		entries := make([][]byte, len(batch))
-		for i, u := range batch {
-			entries[i] = u.Entry
+		wbs, err := p.appendOnce(ctx, batch)
+		if err == nil && p.afterAppend != nil {
+			p.afterAppend()
 		}
-		idx, err := p.log.Append(ctx, entries)
+		// Entries read back are queued even when the append failed.
+		for _, wb := range wbs {
+			select {
+			case queue <- wb:
+			case <-ctx.Done():
+				return nil
+			}
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			// Some may be in the log: find out which before trying again.
-			p.logger.Error("append to transparency log", "err", err)
-			p.forget(batch)
-			sleep(ctx, time.Second)
-			if err := p.Reconcile(ctx); err != nil {
+			if errors.Is(err, ErrLogBehind) || errors.Is(err, ErrForeignEntry) {
 				return err
 			}
-			continue
-		}
-		if p.afterAppend != nil {
-			p.afterAppend()
-		}
-		wb := writeBack{indexes: make(map[string]uint64, len(batch))}
-		for i, u := range batch {
-			wb.indexes[u.EventID] = idx[i]
-			wb.size = max(wb.size, idx[i]+1)
-		}
-		select {
-		case queue <- wb:
-		case <-ctx.Done():
-			return nil
+			// Some may be in the log: the next append reads them back
+			// before appending anything.
+			p.logger.Error("append to transparency log", "err", err)
+			sleep(ctx, time.Second)
 		}
 	}
 	return nil
@@ -192,11 +203,112 @@ func (p *Publisher) forget(batch []Unlogged) {
 	}
 }
 
+// appendOnce appends those events of batch that the log does not hold yet
+// and returns the write-backs to queue — one for the entries other appends
+// added since the last look, one for the batch — also when it returns an
+// error. The events of batch are in flight; when it returns, those not in
+// a returned write-back are no longer in flight.
+func (p *Publisher) appendOnce(ctx context.Context, batch []Unlogged) (wbs []writeBack, err error) {
+	defer func() {
+		if err != nil {
+			p.forget(batch)
+		}
+	}()
+	unlock, err := p.log.LockAppends(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	size, err := p.log.IntegratedSize(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if size < p.seen {
+		return nil, fmt.Errorf("%w: it held %d entries and now holds %d", ErrLogBehind, p.seen, size)
+	}
+	drop := map[string]bool{}
+	if size > p.seen {
+		found, err := p.readBack(ctx, p.seen, size)
+		if err != nil {
+			return nil, err
+		}
+		p.seen = size
+		p.mu.Lock()
+		for id := range found.indexes {
+			p.inflight[id] = true
+			drop[id] = true
+		}
+		p.mu.Unlock()
+		wbs = append(wbs, found)
+		// Those are the found write-back's now.
+		batch = slices.DeleteFunc(batch, func(u Unlogged) bool { return drop[u.EventID] })
+	}
+	logged, err := p.ledger.logged(ctx, batch)
+	if err != nil {
+		return wbs, err
+	}
+	var rest []Unlogged
+	var done []Unlogged // recorded meanwhile: no longer in flight
+	for _, u := range batch {
+		if logged[u.EventID] {
+			done = append(done, u)
+		} else {
+			rest = append(rest, u)
+		}
+	}
+	p.forget(done)
+	if len(rest) == 0 {
+		return wbs, nil
+	}
+	entries := make([][]byte, len(rest))
+	for i, u := range rest {
+		entries[i] = u.Entry
+	}
+	idx, err := p.log.Append(ctx, entries)
+	if err != nil {
+		return wbs, err
+	}
+	wb := writeBack{indexes: make(map[string]uint64, len(rest))}
+	contiguous := true
+	for i, u := range rest {
+		wb.indexes[u.EventID] = idx[i]
+		wb.size = max(wb.size, idx[i]+1)
+		contiguous = contiguous && idx[i] == size+uint64(i)
+	}
+	// With the appends locked the batch follows the old end directly; if
+	// not, the next look reads it back.
+	if contiguous {
+		p.seen = size + uint64(len(rest))
+	}
+	return append(wbs, wb), nil
+}
+
+// readBack reads the entries [from, to) and returns them as a write-back
+// of found entries. An event the range holds twice keeps its first index.
+func (p *Publisher) readBack(ctx context.Context, from, to uint64) (writeBack, error) {
+	wb := writeBack{indexes: map[string]uint64{}, size: to, found: true}
+	for e, err := range p.log.Entries(ctx, from, to) {
+		if err != nil {
+			return wb, fmt.Errorf("ledger: read back the log: %w", err)
+		}
+		entry, err := ParseEntry(e.Data)
+		if err != nil {
+			return wb, fmt.Errorf("%w: entry %d: %w", ErrForeignEntry, e.Index, err)
+		}
+		if first, dup := wb.indexes[entry.ID]; dup {
+			p.logger.Error("the transparency log holds an event twice; the copy stays in the log for good and log verify reports it", "event", entry.ID, "first", first, "copy", e.Index)
+			continue
+		}
+		wb.indexes[entry.ID] = e.Index
+	}
+	return wb, nil
+}
+
 func (p *Publisher) writeBack(ctx context.Context, wb writeBack) error {
 	for {
 		_, err := p.log.AwaitCheckpoint(ctx, wb.size)
 		if err == nil {
-			err = p.ledger.MarkLogged(ctx, wb.indexes)
+			err = p.record(ctx, wb)
 		}
 		if err == nil {
 			break
@@ -204,7 +316,7 @@ func (p *Publisher) writeBack(ctx context.Context, wb writeBack) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if errors.Is(err, ErrAlreadyLogged) {
+		if errors.Is(err, ErrAlreadyLogged) || errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		p.logger.Error("write log indexes back", "err", err)
@@ -220,45 +332,52 @@ func (p *Publisher) writeBack(ctx context.Context, wb writeBack) error {
 
 // Reconcile records the index of every entry that the log holds but the
 // database does not know about yet, and refuses to go on if the database
-// knows of entries the log has lost.
+// knows of entries the log has lost. It reads the log from the first index
+// the database has not recorded: every entry below it belongs to an event
+// that has its index already. Run calls it first; call it only while the
+// publisher is not running.
 func (p *Publisher) Reconcile(ctx context.Context) error {
-	var known sql.NullInt64
-	if err := p.ledger.db.Read().QueryRowContext(ctx, `SELECT max(log_index) FROM ledger_events WHERE log_index IS NOT NULL`).Scan(&known); err != nil {
+	first, known, err := p.ledger.firstUnrecorded(ctx)
+	if err != nil {
 		return fmt.Errorf("ledger: reconcile: %w", err)
 	}
 	size, err := p.log.IntegratedSize(ctx)
 	if err != nil {
 		return fmt.Errorf("ledger: reconcile: %w", err)
 	}
-	from := uint64(0)
-	if known.Valid {
-		from = uint64(known.Int64) + 1
+	if known > size {
+		return fmt.Errorf("%w: the database recorded index %d, the log holds %d entries; restore the log folder from the same backup as the database", ErrLogBehind, known-1, size)
 	}
-	if from > size {
-		return fmt.Errorf("%w: the database recorded index %d, the log holds %d entries; restore the log folder from the same backup as the database", ErrLogBehind, from-1, size)
-	}
-	if from == size {
+	p.seen = first
+	if first == size {
 		return nil
 	}
-	found := map[string]uint64{}
-	for e, err := range p.log.Entries(ctx, from, size) {
-		if err != nil {
-			return fmt.Errorf("ledger: reconcile: %w", err)
-		}
-		entry, err := ParseEntry(e.Data)
-		if err != nil {
-			return fmt.Errorf("ledger: reconcile: log entry %d: %w", e.Index, err)
-		}
-		found[entry.ID] = e.Index
+	found, err := p.readBack(ctx, first, size)
+	if err != nil {
+		return fmt.Errorf("ledger: reconcile: %w", err)
 	}
 	if _, err := p.log.AwaitCheckpoint(ctx, size); err != nil {
 		return fmt.Errorf("ledger: reconcile: %w", err)
 	}
-	if err := p.ledger.MarkLogged(ctx, found); err != nil {
+	if err := p.record(ctx, found); err != nil {
 		return fmt.Errorf("ledger: reconcile: %w", err)
 	}
-	p.logger.Info("reconciled events appended before a restart", "count", len(found))
+	p.seen = size
+	p.logger.Info("reconciled events appended before a restart", "count", len(found.indexes))
 	return nil
+}
+
+// record writes a write-back's indexes to the database. Found entries that
+// are second copies of an event are reported, not recorded.
+func (p *Publisher) record(ctx context.Context, wb writeBack) error {
+	if !wb.found {
+		return p.ledger.MarkLogged(ctx, wb.indexes)
+	}
+	dups, err := p.ledger.markLogged(ctx, wb.indexes, true)
+	for _, d := range dups {
+		p.logger.Error("the transparency log holds an event twice; the copy stays in the log for good and log verify reports it", "event", d.EventID, "first", d.Logged, "copy", d.Index)
+	}
+	return err
 }
 
 func sleep(ctx context.Context, d time.Duration) {

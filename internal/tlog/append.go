@@ -64,6 +64,22 @@ func (l *Log) Append(ctx context.Context, entries [][]byte) ([]uint64, error) {
 	}
 }
 
+// LockAppends waits until no other caller holds the log's appends, and
+// returns the release. While holding them, a caller can read what the log
+// holds (IntegratedSize, Entries) and then Append knowing that nobody added
+// to it in between: that is how the ledger publisher appends each event
+// once, however many publishers share the log. Append itself does not take
+// the lock, so it orders only those appenders that use it. Other processes
+// are kept out of the log folder by the lock Open takes.
+func (l *Log) LockAppends(ctx context.Context) (unlock func(), err error) {
+	select {
+	case l.appendTurn <- struct{}{}:
+		return func() { <-l.appendTurn }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("lock appends: %w", ctx.Err())
+	}
+}
+
 // AwaitCheckpoint waits until the published checkpoint covers the first size
 // entries, that is, every index below size, and returns it.
 func (l *Log) AwaitCheckpoint(ctx context.Context, size uint64) (*Checkpoint, error) {

@@ -1,6 +1,7 @@
 package tlog
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -20,11 +21,48 @@ import (
 // entries are appended, before anyone records their indices.
 const crashEnv = "ALLMENDE_TLOG_CRASH_DATA"
 
+// holdEnv makes the test binary open the log and keep it open until killed.
+const holdEnv = "ALLMENDE_TLOG_HOLD_DATA"
+
 func TestMain(m *testing.M) {
 	if data := os.Getenv(crashEnv); data != "" {
 		appendThenDie(data)
 	}
+	if data := os.Getenv(holdEnv); data != "" {
+		if _, err := Open(context.Background(), crashConfig(data)); err != nil {
+			os.Stdout.WriteString(err.Error() + "\n")
+			os.Exit(2)
+		}
+		os.Stdout.WriteString("open\n")
+		select {}
+	}
 	os.Exit(m.Run())
+}
+
+// TestOpenRefusedWhileAnotherProcessHasTheLog: Tessera's file locks let two
+// processes append to one log side by side, which publishes entries twice.
+func TestOpenRefusedWhileAnotherProcessHasTheLog(t *testing.T) {
+	data := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), holdEnv+"="+data)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	if line, err := bufio.NewReader(out).ReadString('\n'); line != "open\n" {
+		t.Fatalf("helper: %q %v", line, err)
+	}
+	cfg := crashConfig(data)
+	if _, err := Open(t.Context(), cfg); !errors.Is(err, ErrInUse) {
+		t.Fatalf("Open while another process has the log: %v, want ErrInUse", err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	openTest(t, cfg)
 }
 
 func crashConfig(data string) Config {

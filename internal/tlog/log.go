@@ -13,12 +13,23 @@ import (
 	"github.com/transparency-dev/tessera"
 	"github.com/transparency-dev/tessera/api/layout"
 	"github.com/transparency-dev/tessera/storage/posix"
+
+	"github.com/allmende/allmende/internal/filelock"
 )
 
 // ErrAlreadyOpen is returned by Open when this process already has the log
 // directory open. Tessera's file locks are per process, so a second Log on
 // the same directory would not be kept out by them.
 var ErrAlreadyOpen = errors.New("log directory already open in this process")
+
+// ErrInUse is returned by Open when another process has the log directory
+// open: a log has exactly one writer, or it publishes entries twice.
+var ErrInUse = errors.New("log directory in use by another process")
+
+// lockFile, in the log directory, is held by the process that has the log
+// open. Tessera's own locks serialise its writes but let two processes
+// append side by side.
+const lockFile = ".lock"
 
 // awaitPoll is how often a waiting AwaitCheckpoint looks for a new
 // checkpoint; reading the small checkpoint file is cheap.
@@ -37,6 +48,9 @@ type Log struct {
 	shutdown func(context.Context) error
 	awaiter  *tessera.PublicationAwaiter
 	cancel   context.CancelFunc
+	lock     *filelock.Lock
+	// appendTurn is held by the one caller of LockAppends at a time.
+	appendTurn chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
@@ -74,6 +88,14 @@ func Open(ctx context.Context, cfg Config) (l *Log, err error) {
 	if created {
 		undo = append(undo, func() { os.RemoveAll(cfg.Dir) })
 	}
+	lock, err := filelock.Acquire(filepath.Join(cfg.Dir, lockFile))
+	if errors.Is(err, filelock.ErrLocked) {
+		return nil, fmt.Errorf("open log %s: %w (%w)", cfg.Dir, ErrInUse, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open log %s: %w", cfg.Dir, err)
+	}
+	undo = append(undo, func() { lock.Release() })
 
 	published, err := fileExists(filepath.Join(cfg.Dir, layout.CheckpointPath))
 	if err != nil {
@@ -97,7 +119,7 @@ func Open(ctx context.Context, cfg Config) (l *Log, err error) {
 		return nil, fmt.Errorf("open log %s: %w", cfg.Dir, err)
 	}
 
-	l = &Log{cfg: cfg, key: key}
+	l = &Log{cfg: cfg, key: key, lock: lock, appendTurn: make(chan struct{}, 1)}
 	if published {
 		// A checkpoint signed by another key means the key file was
 		// swapped; appending would publish a second, unrelated log.
@@ -204,6 +226,7 @@ func (l *Log) Close(ctx context.Context) error {
 			l.closeErr = fmt.Errorf("close log %s: waiting for the final checkpoint: %w", l.cfg.Dir, err)
 		}
 		l.cancel()
+		l.lock.Release()
 		openDirs.Delete(l.cfg.Dir)
 	})
 	return l.closeErr

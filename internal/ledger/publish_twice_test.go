@@ -1,0 +1,158 @@
+package ledger_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/store"
+	"github.com/allmende/allmende/internal/store/storetest"
+)
+
+// startPublisher runs p until the returned stop is called (or the test
+// ends), and reports any error it returns.
+func startPublisher(t *testing.T, p *ledger.Publisher) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("publisher: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// TestTwoPublishersLogEachEventOnce runs two publishers on one database and
+// one log at once — what two servers on one data folder did in issue 11,
+// where 9 reward.split events went into the log twice. Each event must be
+// in the log exactly once, at the index the database recorded.
+func TestTwoPublishersLogEachEventOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		l := ledger.New(db)
+		ada := addMember(t, db, "m-ada", "ada@example.org")
+		tl := openLog(t, t.TempDir())
+		var stops []func()
+		for _, pl := range []*ledger.Ledger{l, ledger.New(db)} {
+			p := ledger.NewPublisher(pl, tl, quiet)
+			p.Poll = 5 * time.Millisecond
+			stops = append(stops, startPublisher(t, p))
+		}
+		recordEvents(t, db, l, ada, 600)
+		waitPublished(t, l)
+		// Stop both before counting, so that no late append goes unseen.
+		for _, stop := range stops {
+			stop()
+		}
+		checkLogMatchesDB(t, db, tl, 600)
+	})
+}
+
+// TestPublisherDiesAfterAppendWhileAnotherRuns: publisher A appends a
+// batch and dies before writing its indexes back, while publisher B keeps
+// running. B must find the events in the log and record them rather than
+// append them again.
+func TestPublisherDiesAfterAppendWhileAnotherRuns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		l := ledger.New(db)
+		ada := addMember(t, db, "m-ada", "ada@example.org")
+		tl := openLog(t, t.TempDir())
+
+		// B runs first and reads the outbox only every second (no commit
+		// signals reach it), so A, woken by the commit, takes the events.
+		b := ledger.NewPublisher(ledger.New(db), tl, quiet)
+		b.Poll = time.Second
+		stopB := startPublisher(t, b)
+
+		a := ledger.NewPublisher(l, tl, quiet)
+		appended := make(chan struct{})
+		dead := make(chan struct{})
+		var once sync.Once
+		ledger.SetAfterAppend(a, func() {
+			once.Do(func() {
+				close(appended)
+				<-dead // A never gets to write back
+			})
+		})
+		ctxA, cancelA := context.WithCancel(context.Background())
+		doneA := make(chan error, 1)
+		go func() { doneA <- a.Run(ctxA) }()
+		defer func() { cancelA(); close(dead); <-doneA }()
+
+		recordEvents(t, db, l, ada, 50)
+		select {
+		case <-appended:
+		case <-time.After(20 * time.Second):
+			t.Fatal("publisher A did not append")
+		}
+		waitPublished(t, l)
+		stopB()
+		checkLogMatchesDB(t, db, tl, 50)
+
+		// B goes on publishing normally afterwards.
+		b2 := ledger.NewPublisher(ledger.New(db), tl, quiet)
+		b2.Poll = 5 * time.Millisecond
+		startPublisher(t, b2)
+		recordEvents(t, db, l, ada, 10)
+		waitPublished(t, l)
+		checkLogMatchesDB(t, db, tl, 60)
+	})
+}
+
+// TestPublisherStartsOnALogWithCopies: a log written before issue 11 was
+// fixed may hold copies of events; they stay in it for good. The publisher
+// must record each event's first index, report the copy, and go on
+// publishing — across restarts, where the copy leaves a gap in the indexes
+// the database knows.
+func TestPublisherStartsOnALogWithCopies(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	l := ledger.New(db)
+	ada := addMember(t, db, "m-ada", "ada@example.org")
+	ids := recordEvents(t, db, l, ada, 5)
+	entries := map[string][]byte{}
+	rows, err := db.Read().QueryContext(t.Context(), `SELECT event_id, entry FROM ledger_events`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		var e []byte
+		rows.Scan(&id, &e)
+		entries[id] = e
+	}
+	rows.Close()
+	tl := openLog(t, t.TempDir())
+	// What the old bug left: event 0 twice, at 0 and 2.
+	order := []string{ids[0], ids[1], ids[0], ids[2], ids[3], ids[4]}
+	var raw [][]byte
+	for _, id := range order {
+		raw = append(raw, entries[id])
+	}
+	if _, err := tl.Append(t.Context(), raw); err != nil {
+		t.Fatal(err)
+	}
+
+	for round := range 2 {
+		stop := startPublisher(t, ledger.NewPublisher(l, tl, quiet))
+		recordEvents(t, db, l, ada, 3)
+		waitPublished(t, l)
+		stop()
+		size, _ := tl.IntegratedSize(t.Context())
+		if want := uint64(len(order) + 3*(round+1)); size != want {
+			t.Fatalf("round %d: log holds %d entries, want %d (the copies plus each new event once)", round, size, want)
+		}
+		var idx0 int64
+		db.Read().QueryRowContext(t.Context(), `SELECT log_index FROM ledger_events WHERE event_id = $1`, ids[0]).Scan(&idx0)
+		if idx0 != 0 {
+			t.Fatalf("event 0 recorded at %d, want its first index 0", idx0)
+		}
+	}
+}
