@@ -42,13 +42,24 @@ func runLog(ctx context.Context, args []string, io stdio) error {
 }
 
 func runLogVerify(ctx context.Context, args []string, io stdio) error {
-	fs := newFlags("log verify", "log verify --url URL --key KEYFILE [--state FILE] [--receipt FILE [--entry FILE]]", io)
+	fs := newFlags("log verify", `log verify --url URL --key KEYFILE [--state FILE [--full]] [--receipt FILE [--entry FILE]]
+
+Checks the checkpoint's signature, the tiles of the tree's right edge, and
+(the audit) every entry and tile: that they hash to the signed root and that
+each entry is a ledger event the log holds only once. With --state it keeps
+the last verified checkpoint in FILE and the event ids in FILE.events; the
+next run proves the new tree contains the saved one (consistency proof:
+rollback, fork) and audits only the entries added since. Entries and tiles
+verified before are not read again, so one altered in place afterwards
+passes unless the consistency proof uses it; --full audits them all again.
+See docs/ledger.md.`, io)
 	logURL := fs.String("url", "", "base URL of the log, e.g. https://coop.example/log/ (required)")
 	keyFile := fs.String("key", "", "file holding the log's note verifier key, as served at /log/key (required)")
 	stateFile := fs.String("state", "", "file keeping the last verified checkpoint; checked for consistency, then updated")
 	receiptFile := fs.String("receipt", "", "a receipt (c2sp.org/tlog-proof) to check against the log")
 	entryFile := fs.String("entry", "", "the exact bytes of the entry the receipt is for (default: the entry inside the receipt)")
 	audit := fs.Bool("audit", true, "download and check every entry and tile added since the saved state (all of them without --state)")
+	full := fs.Bool("full", false, "audit every entry and tile from the first, also those verified before (the saved state is still checked for consistency)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -70,11 +81,30 @@ func runLogVerify(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
-	opts := client.VerifyOptions{Audit: *audit}
+	opts := client.VerifyOptions{Audit: *audit, Full: *full}
 	if *stateFile != "" {
 		if opts.Saved, err = client.LoadState(*stateFile, c.Verifier()); err != nil {
 			return err
 		}
+	}
+	// The event ids of the entries verified so far, to find a copy of an
+	// old event among the new entries.
+	var events *ledger.EventSet
+	eventsFile := *stateFile + ".events"
+	if *audit {
+		if opts.Saved != nil && !opts.Full {
+			if events, err = ledger.LoadEventSet(eventsFile, opts.Saved.Size); err != nil {
+				return err
+			}
+			if events == nil {
+				fmt.Fprintf(io.out, "events      %s does not list the events of the saved tree of size %d: auditing the whole log\n", eventsFile, opts.Saved.Size)
+				opts.Full = true
+			}
+		}
+		if events == nil {
+			events = ledger.NewEventSet()
+		}
+		opts.EachEntry = events.Add
 	}
 	if *receiptFile != "" {
 		raw, err := os.ReadFile(*receiptFile)
@@ -112,7 +142,17 @@ func runLogVerify(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	if rep.Audit != nil {
+		fmt.Fprintf(io.out, "events      all %d entries are ledger events, each event once\n", events.Len())
+	}
 	if *stateFile != "" {
+		// The list before the state: a list longer than the saved tree is
+		// fine, a shorter one makes the next run audit everything.
+		if rep.Audit != nil {
+			if err := events.Save(eventsFile); err != nil {
+				return err
+			}
+		}
 		if err := client.SaveState(*stateFile, rep.Latest); err != nil {
 			return err
 		}

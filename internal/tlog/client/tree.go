@@ -94,7 +94,14 @@ type AuditReport struct {
 // it reads or in any tile hash those entries determine fails it. Run
 // CheckConsistency(from, to) first.
 func (c *Client) Audit(ctx context.Context, from, to *Checkpoint) (AuditReport, error) {
+	return c.audit(ctx, from, to, nil)
+}
+
+// audit is Audit, calling each (if not nil) with every entry at or beyond
+// from's size.
+func (c *Client) audit(ctx context.Context, from, to *Checkpoint, each func(uint64, []byte) error) (AuditReport, error) {
 	rep := AuditReport{To: to.Size}
+	var rejected error // the first error of each, reported once the root matched
 	var saved *Checkpoint
 	if from != nil && from.Size > 0 {
 		if from.Size > to.Size {
@@ -148,6 +155,11 @@ func (c *Client) Audit(ctx context.Context, from, to *Checkpoint) (AuditReport, 
 			return rep, fmt.Errorf("%w: %s holds %d entries, want %d", ErrEntryBundle, layout.EntriesPath(ri.Index, ri.Partial), len(b.Entries), want)
 		}
 		for _, e := range b.Entries[ri.First : ri.First+ri.N] {
+			if index := r.End(); each != nil && rejected == nil && (saved == nil || index >= saved.Size) {
+				if err := each(index, e); err != nil {
+					rejected = fmt.Errorf("entry %d: %w", index, err)
+				}
+			}
 			if err := r.Append(hasher.HashLeaf(e), tiles.visit); err != nil {
 				return rep, err
 			}
@@ -180,7 +192,7 @@ func (c *Client) Audit(ctx context.Context, from, to *Checkpoint) (AuditReport, 
 	if tiles.mismatch != nil {
 		return rep, fmt.Errorf("%w: %v", ErrTileHash, tiles.mismatch)
 	}
-	return rep, nil
+	return rep, rejected
 }
 
 type tileKey struct{ level, index uint64 }
@@ -243,7 +255,12 @@ func (t *tileChecker) check(ctx context.Context, k tileKey) error {
 		// readTile checked the length; the audited entries cannot complete
 		// a subtree beyond the checkpoint's size.
 		if !bytes.Equal(raw[pos*32:pos*32+32], h) && t.mismatch == nil {
-			t.mismatch = fmt.Errorf("%s hash %d differs from the hash of the entries below it", path, pos)
+			if k.level == 0 {
+				// Name the entry too: either it or the tile was altered.
+				t.mismatch = fmt.Errorf("entry %d in %s does not hash to %s hash %d", k.index*layout.TileWidth+pos, layout.EntriesPath(k.index, p), path, pos)
+			} else {
+				t.mismatch = fmt.Errorf("%s hash %d differs from the hash of the entries below it", path, pos)
+			}
 		}
 	}
 	return nil

@@ -12,8 +12,18 @@ type VerifyOptions struct {
 	// Saved is a checkpoint verified earlier (the state file), or nil.
 	Saved *Checkpoint
 	// Audit downloads and checks every entry and tile added since Saved
-	// (all of them when Saved is nil).
+	// (all of them when Saved is nil or Full is set).
 	Audit bool
+	// Full makes the audit start at the first entry even with a Saved
+	// checkpoint, so that entries and tiles verified before are checked
+	// again; Saved is still checked for consistency.
+	Full bool
+	// EachEntry, if set, is called with every audited entry that is new
+	// (at or beyond Saved's size; every entry with Full or without Saved),
+	// in log order. The first error it returns fails the audit, reported
+	// once the entries are known to hash to the signed root, so that it
+	// judges genuine entries and a tampered bundle is reported as such.
+	EachEntry func(index uint64, entry []byte) error
 	// Receipt, if not nil, is checked against the latest checkpoint;
 	// Entry is the entry it is for, or nil to use the receipt's extra data.
 	Receipt *receipt.Receipt
@@ -57,7 +67,11 @@ func (c *Client) Verify(ctx context.Context, o VerifyOptions) (*Report, error) {
 		rep.Consistent, rep.ConsistencyProof = true, n
 	}
 	if o.Audit {
-		a, err := c.Audit(ctx, o.Saved, latest)
+		from := o.Saved
+		if o.Full {
+			from = nil
+		}
+		a, err := c.audit(ctx, from, latest, o.EachEntry)
 		if err != nil {
 			return rep, fmt.Errorf("audit: %w", err)
 		}
