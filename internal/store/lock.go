@@ -10,8 +10,8 @@ import (
 // PostgreSQL it is a session advisory lock, held on a connection of its
 // own, so that of several replicas exactly one runs a singleton worker
 // (the ledger publisher); if that replica dies, its connection closes and
-// another takes over. SQLite has one process per data folder, so the lock
-// is always free.
+// another takes over. SQLite has one server process per data folder (the
+// app holds a lock on the folder), so the lock is always free.
 func (db *DB) Lock(ctx context.Context, key int64) (release func(), err error) {
 	if db.dialect != Postgres {
 		return func() {}, nil
