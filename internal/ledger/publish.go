@@ -132,7 +132,7 @@ func (p *Publisher) appendLoop(ctx context.Context, queue chan<- writeBack) erro
 			continue
 		}
 		wbs, err := p.appendOnce(ctx, batch)
-		if err == nil && p.afterAppend != nil {
+		if appended := len(wbs) > 0 && !wbs[len(wbs)-1].found; appended && p.afterAppend != nil {
 			p.afterAppend()
 		}
 		// Entries read back are queued even when the append failed.

@@ -66,11 +66,14 @@ func TestPublisherDiesAfterAppendWhileAnotherRuns(t *testing.T) {
 		ada := addMember(t, db, "m-ada", "ada@example.org")
 		tl := openLog(t, t.TempDir())
 
-		// B runs first and reads the outbox only every second (no commit
-		// signals reach it), so A, woken by the commit, takes the events.
-		b := ledger.NewPublisher(ledger.New(db), tl, quiet)
-		b.Poll = time.Second
+		// B runs and has published an event of its own; it looks at the
+		// outbox only when its own ledger signals a commit.
+		lb := ledger.New(db)
+		b := ledger.NewPublisher(lb, tl, quiet)
+		b.Poll = time.Hour
 		stopB := startPublisher(t, b)
+		recordEvents(t, db, lb, ada, 1)
+		waitPublished(t, l)
 
 		a := ledger.NewPublisher(l, tl, quiet)
 		appended := make(chan struct{})
@@ -93,17 +96,19 @@ func TestPublisherDiesAfterAppendWhileAnotherRuns(t *testing.T) {
 		case <-time.After(20 * time.Second):
 			t.Fatal("publisher A did not append")
 		}
+		// Wake B: it now sees A's events unrecorded, and one more.
+		recordEvents(t, db, lb, ada, 1)
 		waitPublished(t, l)
 		stopB()
-		checkLogMatchesDB(t, db, tl, 50)
+		checkLogMatchesDB(t, db, tl, 52)
 
-		// B goes on publishing normally afterwards.
+		// Publishing goes on normally afterwards.
 		b2 := ledger.NewPublisher(ledger.New(db), tl, quiet)
 		b2.Poll = 5 * time.Millisecond
 		startPublisher(t, b2)
 		recordEvents(t, db, l, ada, 10)
 		waitPublished(t, l)
-		checkLogMatchesDB(t, db, tl, 60)
+		checkLogMatchesDB(t, db, tl, 62)
 	})
 }
 
