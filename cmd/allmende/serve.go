@@ -21,6 +21,7 @@ type serverFlags struct {
 	epochLength    time.Duration
 	replayBrowser  string
 	replayPrivate  bool
+	upstreamLAN    bool
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
@@ -32,6 +33,7 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&f.replayBrowser, "replay-browser", "", `Chromium that runs automations (default /usr/bin/chromium; "none" runs none)`)
 	fs.BoolVar(&f.replayPrivate, "replay-allow-private", false, "let automations reach private and loopback addresses (only for pages on this machine you trust)")
+	fs.BoolVar(&f.upstreamLAN, "upstream-allow-private", false, "let models forward to upstreams on private, loopback and link-local addresses (your own LLM on your LAN)")
 	fs.DurationVar(&f.epochLength, "epoch-length", 30*24*time.Hour, "how long an epoch runs before points earned turn into governance shares")
 	fs.StringVar(&f.logOrigin, "log-origin", "", "name of the transparency log in its checkpoints, e.g. coop.example/log (default: this host's name + /log; fixed once the log exists)")
 }
@@ -44,7 +46,7 @@ func (f *serverFlags) config() (app.Config, error) {
 		return app.Config{}, fmt.Errorf("%w: --epoch-length must be at least 1m", errUsage)
 	}
 	return app.Config{DataDir: f.data, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
-		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate}, nil
+		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate, UpstreamAllowPrivate: f.upstreamLAN}, nil
 }
 
 func (f *serverFlags) logger(io stdio) (*slog.Logger, error) {

@@ -59,6 +59,11 @@ type Config struct {
 	// addresses (the demo's own practice pages); off, a recording cannot
 	// make the server read its own network.
 	ReplayAllowPrivate bool
+	// UpstreamAllowPrivate lets models forward to upstreams on private,
+	// loopback and link-local addresses (the cooperative's own LLM on its
+	// LAN); off, registering a model cannot make the server reach its own
+	// network.
+	UpstreamAllowPrivate bool
 	// EpochLength is how long an epoch runs before its points turn into
 	// governance shares; zero means 30 days.
 	EpochLength time.Duration
@@ -169,6 +174,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Reward = reward.NewService(db, a.Ledger)
 	a.Work = work.NewService(db, blobs, a.Reward, a.Params)
 	a.Models = model.NewService(db, a.Reward, a.Params, a.Datanets, a.Vault, filepath.Join(cfg.DataDir, "models"))
+	a.Models.AllowPrivate, a.Models.Log = cfg.UpstreamAllowPrivate, log
 	a.Govern = govern.NewService(db, a.Ledger, a.Params)
 	a.Actions = action.NewService(db, a.Ledger, a.Reward, a.Params, a.Vault, a.Datanets, log)
 	if cfg.ReplayBrowser != "none" {
