@@ -81,6 +81,7 @@ func TestBadStartsExplainThemselves(t *testing.T) {
 		{"data folder cannot be created", []string{"serve", "--data", filepath.Join(file, "sub"), "--addr", "127.0.0.1:0"}, 1, "cannot use data folder"},
 		{"database unreachable", []string{"serve", "--data", fresh, "--db", "postgres://nobody@127.0.0.1:1/none", "--addr", "127.0.0.1:0"}, 1, "cannot reach PostgreSQL at postgres://nobody@127.0.0.1:1/none"},
 		{"port in use", []string{"serve", "--data", fresh, "--addr", "127.0.0.1:" + busyPort(t)}, 1, "is already in use"},
+		{"metrics port in use", []string{"serve", "--data", fresh, "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:" + busyPort(t)}, 1, "choose another --metrics-addr"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,7 +89,7 @@ func TestBadStartsExplainThemselves(t *testing.T) {
 			if code != tt.code || !strings.Contains(errOut, tt.want) {
 				t.Fatalf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, tt.code, tt.want)
 			}
-			if tt.code != 2 && strings.Count(strings.TrimSpace(errOut), "\n") > 0 && tt.name != "port in use" {
+			if tt.code != 2 && strings.Count(strings.TrimSpace(errOut), "\n") > 0 && !strings.Contains(tt.name, "port in use") {
 				t.Fatalf("more than one line: %q", errOut)
 			}
 		})
@@ -155,4 +156,50 @@ func waitFor(t *testing.T, b *syncBuffer, re *regexp.Regexp) string {
 	}
 	t.Fatalf("never saw %s in: %s", re, b.String())
 	return ""
+}
+
+// TestMetricsAreServedOnlyOnTheMetricsAddress: /metrics tells request
+// counts by route and the log's backlog; the public address does not serve
+// it, --metrics-addr serves it and nothing else.
+func TestMetricsAreServedOnlyOnTheMetricsAddress(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"}, stdio{strings.NewReader(""), &bytes.Buffer{}, &errb})
+	}()
+	public := waitFor(t, &errb, regexp.MustCompile(`serving" url=(http://\S+)`))
+	metrics := waitFor(t, &errb, regexp.MustCompile(`metrics url=(http://\S+)`))
+	get := func(url string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		b.ReadFrom(resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	get(public + "/healthz") // counted, so that the metric below exists
+	if code, _ := get(public + "/metrics"); code != 404 {
+		t.Fatalf("public /metrics: %d, want 404", code)
+	}
+	code, body := get(metrics)
+	if code != 200 || !strings.Contains(body, "allmende_http_requests_total") || !strings.Contains(body, "allmende_ledger_events_pending") {
+		t.Fatalf("metrics address: %d %s", code, body)
+	}
+	if code, _ := get(strings.TrimSuffix(metrics, "/metrics") + "/healthz"); code != 404 {
+		t.Fatalf("the metrics address serves more than metrics: /healthz %d", code)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("server did not shut down")
+	}
 }

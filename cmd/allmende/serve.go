@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 // serverFlags are the flags serve and demo share.
 type serverFlags struct {
 	data, db, addr string
+	metricsAddr    string
 	secureCookies  bool
 	logLevel       string
 	logFormat      string
@@ -28,6 +31,7 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.data, "data", defaultData, "data folder: SQLite database, blobs, log, keys (created if missing)")
 	fs.StringVar(&f.db, "db", "", "PostgreSQL URL (postgres://user@host/db) to keep state there instead of SQLite in --data")
 	fs.StringVar(&f.addr, "addr", ":8080", "address to listen on, host:port")
+	fs.StringVar(&f.metricsAddr, "metrics-addr", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (default: none; never on --addr)")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure even over plain HTTP (set this behind a TLS proxy)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
@@ -87,6 +91,13 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 		return err
 	}
 	defer ln.Close()
+	mln, err := f.listenMetrics()
+	if err != nil {
+		return err
+	}
+	if mln != nil {
+		defer mln.Close()
+	}
 	a, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -95,9 +106,42 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	if n, err := a.Members.Count(ctx); err == nil && n == 0 {
 		log.Warn("this cooperative has no members yet; create the first steward with: allmende steward --data " + cfg.DataDir + " --email you@example.org --name 'Your Name'")
 	}
-	return a.Serve(ctx, ln, func(url string) {
+	return serve(ctx, a, log, ln, mln, func(url string) {
 		log.Info("allmende is serving", "url", url, "data", cfg.DataDir, "db", dialectName(cfg))
 	})
+}
+
+// listenMetrics opens --metrics-addr, if given, before anything is
+// created on disk.
+func (f *serverFlags) listenMetrics() (net.Listener, error) {
+	if f.metricsAddr == "" {
+		return nil, nil
+	}
+	return app.ListenMetrics(f.metricsAddr)
+}
+
+// serve runs the cooperative on ln and, if mln is set, its metrics there,
+// until ctx is cancelled or either fails.
+func serve(ctx context.Context, a *app.App, log *slog.Logger, ln, mln net.Listener, ready func(url string)) error {
+	if mln == nil {
+		return a.Serve(ctx, ln, ready)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	metricsErr := make(chan error, 1)
+	go func() {
+		err := a.ServeMetrics(ctx, mln)
+		if err != nil {
+			cancel()
+		}
+		metricsErr <- err
+	}()
+	err := a.Serve(ctx, ln, func(url string) {
+		log.Info("metrics", "url", app.URL(mln.Addr())+"/metrics")
+		ready(url)
+	})
+	cancel()
+	return errors.Join(err, <-metricsErr)
 }
 
 func dialectName(cfg app.Config) string {

@@ -276,15 +276,40 @@ func DefaultLogOrigin() string {
 
 // Listen opens the server's address. Commands call it before Open, so
 // that a busy port is reported before anything is created on disk.
-func Listen(addr string) (net.Listener, error) {
+func Listen(addr string) (net.Listener, error) { return listen(addr, "--addr") }
+
+// ListenMetrics opens the operator's metrics address, as Listen does.
+func ListenMetrics(addr string) (net.Listener, error) { return listen(addr, "--metrics-addr") }
+
+func listen(addr, flag string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
-		return nil, fmt.Errorf("address %s is already in use: stop the other server or choose another --addr", addr)
+		return nil, fmt.Errorf("address %s is already in use: stop the other server or choose another %s", addr, flag)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot listen on %s: %v; choose another --addr", addr, err)
+		return nil, fmt.Errorf("cannot listen on %s: %v; choose another %s", addr, err, flag)
 	}
 	return ln, nil
+}
+
+// ServeMetrics serves the Prometheus metrics, and nothing else, on ln
+// until ctx is cancelled. The public address does not serve them.
+func (a *App) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Web.MetricsHandler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	stop := context.AfterFunc(ctx, func() {
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdownCtx)
+	})
+	defer stop()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	return nil
 }
 
 // Serve serves on ln until ctx is cancelled, then shuts down gracefully:

@@ -210,8 +210,8 @@ func TestPagesNeedTheRightMember(t *testing.T) {
 		{"home", nil, "GET", "/", 200, "", "Data work, owned by the people who do it"},
 		{"unknown page", nil, "GET", "/nowhere", 404, "", ""},
 		{"health", nil, "GET", "/healthz", 200, "", `"ok"`},
-		{"metrics", nil, "GET", "/metrics", 200, "", "allmende_http_requests_total"},
-		{"outbox metric", nil, "GET", "/metrics", 200, "", "allmende_ledger_events_pending"},
+		{"metrics are not on the public address", nil, "GET", "/metrics", 404, "", ""},
+		{"not even for a steward", cookie("stella"), "GET", "/metrics", 404, "", ""},
 		{"openapi", nil, "GET", "/api/v1/openapi.json", 200, "", `"openapi": "3.1.0"`},
 	}
 	for _, tt := range tests {

@@ -42,7 +42,8 @@ type Deps struct {
 	// TLog is the public transparency log, served at /log/.
 	TLog *tlog.Log
 	Log  *slog.Logger
-	// Registry receives the HTTP metrics; /metrics serves it.
+	// Registry receives the HTTP metrics; MetricsHandler serves it, on
+	// the operator's address only.
 	Registry *prometheus.Registry
 	// SecureCookies forces the Secure flag on cookies even when the request
 	// arrived over plain HTTP (behind a TLS-terminating proxy).
