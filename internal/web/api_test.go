@@ -145,7 +145,9 @@ func TestSignInIsRateLimited(t *testing.T) {
 	if code, _ := apiErrorShape(t, body); code != "too_many" {
 		t.Fatalf("code %q", code)
 	}
-	// Even the right password waits: the bucket belongs to the account.
+	// Even the right password waits, from this address: the bucket
+	// belongs to the account at the address (TestWrongPasswordsDoNotLockTheOwnerOut
+	// shows the owner signs in from another).
 	resp := f.do("", "POST", "/api/v1/sessions", "application/json", `{"email":"ada@example.org","password":"`+password+`"}`, nil)
 	if resp.StatusCode != 429 {
 		t.Fatalf("right password during lockout: %d", resp.StatusCode)
