@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/app"
+	"github.com/allmende/allmende/internal/web"
 )
 
 // serverFlags are the flags serve and demo share.
@@ -18,6 +19,7 @@ type serverFlags struct {
 	data, db, addr string
 	metricsAddr    string
 	secureCookies  bool
+	trustedProxies string
 	logLevel       string
 	logFormat      string
 	logOrigin      string
@@ -33,6 +35,7 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.addr, "addr", ":8080", "address to listen on, host:port")
 	fs.StringVar(&f.metricsAddr, "metrics-addr", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (default: none; never on --addr)")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure even over plain HTTP (set this behind a TLS proxy)")
+	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "reverse proxies in front of this server, as addresses or CIDRs (10.0.0.0/8,127.0.0.1): only from them is X-Forwarded-For believed (default: none)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&f.replayBrowser, "replay-browser", "", `Chromium that runs automations (default /usr/bin/chromium; "none" runs none)`)
@@ -49,7 +52,11 @@ func (f *serverFlags) config() (app.Config, error) {
 	if f.epochLength < time.Minute {
 		return app.Config{}, fmt.Errorf("%w: --epoch-length must be at least 1m", errUsage)
 	}
-	return app.Config{DataDir: f.data, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
+	proxies, err := web.ParseProxies(f.trustedProxies)
+	if err != nil {
+		return app.Config{}, fmt.Errorf("%w: --trusted-proxies: %v", errUsage, err)
+	}
+	return app.Config{DataDir: f.data, TrustedProxies: proxies, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
 		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate, UpstreamAllowPrivate: f.upstreamLAN}, nil
 }
 

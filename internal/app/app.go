@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,6 +47,9 @@ type Config struct {
 	// SecureCookies marks cookies Secure even on plain HTTP, for servers
 	// behind a TLS-terminating proxy.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies in front of the server; only
+	// from them is X-Forwarded-For believed, for limits per client address.
+	TrustedProxies []netip.Prefix
 	// LogOrigin names the transparency log in its checkpoints: the URL of
 	// /log without the scheme. Empty means this host's name + "/log".
 	LogOrigin string
@@ -184,7 +188,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Web = web.New(web.Deps{
 		DB: db, Blobs: blobs, Members: a.Members, Datanets: a.Datanets, Work: a.Work, Ledger: a.Ledger, TLog: tl,
 		Reward: a.Reward, Params: a.Params, Models: a.Models, Vault: a.Vault, Govern: a.Govern, Actions: a.Actions,
-		Log: log, Registry: reg, SecureCookies: cfg.SecureCookies,
+		Log: log, Registry: reg, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
 	})
 	return a, nil
 }
