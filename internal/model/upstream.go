@@ -133,7 +133,7 @@ func (s *Service) checkUpstream(ctx context.Context, rawURL string) error {
 	}
 	for _, ip := range addrs {
 		if err := s.guard.SafeAddr(ip.Unmap()); err != nil {
-			return refuse(fmt.Sprintf("%s is a private, loopback, link-local or reserved address, or this server's own; this server reaches only public upstreams", ip.Unmap()))
+			return refuse(fmt.Sprintf("%s is a private, loopback, link-local or reserved address, or this server's own; upstreams must be public unless the server runs with --upstream-allow-private", ip.Unmap()))
 		}
 	}
 	return nil
