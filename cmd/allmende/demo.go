@@ -36,6 +36,13 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 		return err
 	}
 	defer ln.Close()
+	mln, err := f.listenMetrics()
+	if err != nil {
+		return err
+	}
+	if mln != nil {
+		defer mln.Close()
+	}
 	a, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -45,7 +52,7 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return fmt.Errorf("seed the demo cooperative: %w", err)
 	}
-	return a.Serve(ctx, ln, func(url string) {
+	return serve(ctx, a, log, ln, mln, func(url string) {
 		out := io.out
 		fmt.Fprintf(out, "\nAllmende demo is running at %s\n\n", url)
 		fmt.Fprintf(out, "Sign in with any of these (password %q):\n", demo.Password)

@@ -2,36 +2,45 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"time"
 
 	"github.com/allmende/allmende/internal/app"
+	"github.com/allmende/allmende/internal/web"
 )
 
 // serverFlags are the flags serve and demo share.
 type serverFlags struct {
 	data, db, addr string
+	metricsAddr    string
 	secureCookies  bool
+	trustedProxies string
 	logLevel       string
 	logFormat      string
 	logOrigin      string
 	epochLength    time.Duration
 	replayBrowser  string
 	replayPrivate  bool
+	upstreamLAN    bool
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.data, "data", defaultData, "data folder: SQLite database, blobs, log, keys (created if missing)")
 	fs.StringVar(&f.db, "db", "", "PostgreSQL URL (postgres://user@host/db) to keep state there instead of SQLite in --data")
 	fs.StringVar(&f.addr, "addr", ":8080", "address to listen on, host:port")
+	fs.StringVar(&f.metricsAddr, "metrics-addr", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (default: none; never on --addr)")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure even over plain HTTP (set this behind a TLS proxy)")
+	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "reverse proxies in front of this server, as addresses or CIDRs (10.0.0.0/8,127.0.0.1): only from them is X-Forwarded-For believed (default: none)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&f.replayBrowser, "replay-browser", "", `Chromium that runs automations (default /usr/bin/chromium; "none" runs none)`)
 	fs.BoolVar(&f.replayPrivate, "replay-allow-private", false, "let automations reach private and loopback addresses (only for pages on this machine you trust)")
+	fs.BoolVar(&f.upstreamLAN, "upstream-allow-private", false, "let models forward to upstreams on private, loopback and link-local addresses (your own LLM on your LAN)")
 	fs.DurationVar(&f.epochLength, "epoch-length", 30*24*time.Hour, "how long an epoch runs before points earned turn into governance shares")
 	fs.StringVar(&f.logOrigin, "log-origin", "", "name of the transparency log in its checkpoints, e.g. coop.example/log (default: this host's name + /log; fixed once the log exists)")
 }
@@ -43,8 +52,12 @@ func (f *serverFlags) config() (app.Config, error) {
 	if f.epochLength < time.Minute {
 		return app.Config{}, fmt.Errorf("%w: --epoch-length must be at least 1m", errUsage)
 	}
-	return app.Config{DataDir: f.data, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
-		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate}, nil
+	proxies, err := web.ParseProxies(f.trustedProxies)
+	if err != nil {
+		return app.Config{}, fmt.Errorf("%w: --trusted-proxies: %v", errUsage, err)
+	}
+	return app.Config{DataDir: f.data, TrustedProxies: proxies, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
+		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate, UpstreamAllowPrivate: f.upstreamLAN}, nil
 }
 
 func (f *serverFlags) logger(io stdio) (*slog.Logger, error) {
@@ -85,6 +98,13 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 		return err
 	}
 	defer ln.Close()
+	mln, err := f.listenMetrics()
+	if err != nil {
+		return err
+	}
+	if mln != nil {
+		defer mln.Close()
+	}
 	a, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -93,9 +113,42 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	if n, err := a.Members.Count(ctx); err == nil && n == 0 {
 		log.Warn("this cooperative has no members yet; create the first steward with: allmende steward --data " + cfg.DataDir + " --email you@example.org --name 'Your Name'")
 	}
-	return a.Serve(ctx, ln, func(url string) {
+	return serve(ctx, a, log, ln, mln, func(url string) {
 		log.Info("allmende is serving", "url", url, "data", cfg.DataDir, "db", dialectName(cfg))
 	})
+}
+
+// listenMetrics opens --metrics-addr, if given, before anything is
+// created on disk.
+func (f *serverFlags) listenMetrics() (net.Listener, error) {
+	if f.metricsAddr == "" {
+		return nil, nil
+	}
+	return app.ListenMetrics(f.metricsAddr)
+}
+
+// serve runs the cooperative on ln and, if mln is set, its metrics there,
+// until ctx is cancelled or either fails.
+func serve(ctx context.Context, a *app.App, log *slog.Logger, ln, mln net.Listener, ready func(url string)) error {
+	if mln == nil {
+		return a.Serve(ctx, ln, ready)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	metricsErr := make(chan error, 1)
+	go func() {
+		err := a.ServeMetrics(ctx, mln)
+		if err != nil {
+			cancel()
+		}
+		metricsErr <- err
+	}()
+	err := a.Serve(ctx, ln, func(url string) {
+		log.Info("metrics", "url", app.URL(mln.Addr())+"/metrics")
+		ready(url)
+	})
+	cancel()
+	return errors.Join(err, <-metricsErr)
 }
 
 func dialectName(cfg app.Config) string {

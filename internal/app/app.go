@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +48,9 @@ type Config struct {
 	// SecureCookies marks cookies Secure even on plain HTTP, for servers
 	// behind a TLS-terminating proxy.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies in front of the server; only
+	// from them is X-Forwarded-For believed, for limits per client address.
+	TrustedProxies []netip.Prefix
 	// LogOrigin names the transparency log in its checkpoints: the URL of
 	// /log without the scheme. Empty means this host's name + "/log".
 	LogOrigin string
@@ -60,6 +64,11 @@ type Config struct {
 	// addresses (the demo's own practice pages); off, a recording cannot
 	// make the server read its own network.
 	ReplayAllowPrivate bool
+	// UpstreamAllowPrivate lets models forward to upstreams on private,
+	// loopback and link-local addresses (the cooperative's own LLM on its
+	// LAN); off, registering a model cannot make the server reach its own
+	// network.
+	UpstreamAllowPrivate bool
 	// EpochLength is how long an epoch runs before its points turn into
 	// governance shares; zero means 30 days.
 	EpochLength time.Duration
@@ -193,6 +202,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Reward = reward.NewService(db, a.Ledger)
 	a.Work = work.NewService(db, blobs, a.Reward, a.Params)
 	a.Models = model.NewService(db, a.Reward, a.Params, a.Datanets, a.Vault, filepath.Join(cfg.DataDir, "models"))
+	a.Models.AllowPrivate, a.Models.Log = cfg.UpstreamAllowPrivate, log
 	a.Govern = govern.NewService(db, a.Ledger, a.Params)
 	a.Actions = action.NewService(db, a.Ledger, a.Reward, a.Params, a.Vault, a.Datanets, log)
 	if cfg.ReplayBrowser != "none" {
@@ -202,7 +212,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Web = web.New(web.Deps{
 		DB: db, Blobs: blobs, Members: a.Members, Datanets: a.Datanets, Work: a.Work, Ledger: a.Ledger, TLog: tl,
 		Reward: a.Reward, Params: a.Params, Models: a.Models, Vault: a.Vault, Govern: a.Govern, Actions: a.Actions,
-		Log: log, Registry: reg, SecureCookies: cfg.SecureCookies,
+		Log: log, Registry: reg, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
 	})
 	return a, nil
 }
@@ -297,15 +307,40 @@ func DefaultLogOrigin() string {
 
 // Listen opens the server's address. Commands call it before Open, so
 // that a busy port is reported before anything is created on disk.
-func Listen(addr string) (net.Listener, error) {
+func Listen(addr string) (net.Listener, error) { return listen(addr, "--addr") }
+
+// ListenMetrics opens the operator's metrics address, as Listen does.
+func ListenMetrics(addr string) (net.Listener, error) { return listen(addr, "--metrics-addr") }
+
+func listen(addr, flag string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
-		return nil, fmt.Errorf("address %s is already in use: stop the other server or choose another --addr", addr)
+		return nil, fmt.Errorf("address %s is already in use: stop the other server or choose another %s", addr, flag)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot listen on %s: %v; choose another --addr", addr, err)
+		return nil, fmt.Errorf("cannot listen on %s: %v; choose another %s", addr, err, flag)
 	}
 	return ln, nil
+}
+
+// ServeMetrics serves the Prometheus metrics, and nothing else, on ln
+// until ctx is cancelled. The public address does not serve them.
+func (a *App) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Web.MetricsHandler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	stop := context.AfterFunc(ctx, func() {
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdownCtx)
+	})
+	defer stop()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	return nil
 }
 
 // Serve serves on ln until ctx is cancelled, then shuts down gracefully:

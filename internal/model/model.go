@@ -17,11 +17,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
 	"time"
+
+	"code.dny.dev/ssrf"
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
@@ -73,6 +77,17 @@ type Service struct {
 
 	// Timeout bounds a call to an upstream.
 	Timeout time.Duration
+	// AllowPrivate lets upstreams live on private, loopback and
+	// link-local addresses (a cooperative's own LLM on its LAN). Off, a
+	// member who registers a model cannot make the server connect to its
+	// own network. Set it before the service is used.
+	AllowPrivate bool
+	// Log receives what upstreams answer when they fail, for the
+	// operator; callers only learn that the upstream failed.
+	Log *slog.Logger
+	// lookup resolves an upstream's host at registration.
+	lookup func(ctx context.Context, host string) ([]netip.Addr, error)
+	guard  *ssrf.Guardian
 
 	mu      sync.Mutex
 	corpora map[int64]*corpus
@@ -122,8 +137,10 @@ func (s *Service) forCall(ctx context.Context, slug string) (Model, []int64, err
 // NewService returns the model service; dir holds the per-datanet indexes.
 // Upstream API keys are sealed with v's server key.
 func NewService(db *store.DB, r *reward.Service, params *coop.Params, d *datanet.Service, v *vault.Vault, dir string) *Service {
-	return &Service{db: db, reward: r, params: params, datanets: d, vault: v, dir: dir, client: newClientPool(),
+	s := &Service{db: db, reward: r, params: params, datanets: d, vault: v, dir: dir, lookup: lookupHost, guard: upstreamGuard(),
 		Timeout: 60 * time.Second, corpora: map[int64]*corpus{}, reserved: map[int64]int64{}, callable: map[string]callModel{}}
+	s.client = newClientPool(s.dialControl)
+	return s
 }
 
 // Close releases the indexes.
@@ -155,8 +172,17 @@ func (m *Model) validate() error {
 		}
 	case OpenAI:
 		u, err := url.Parse(m.UpstreamURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			f.Add("upstream_url", "the base URL of an OpenAI-compatible server, e.g. http://localhost:11434/v1")
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "":
+			f.Add("upstream_url", "the base URL of an OpenAI-compatible server, e.g. https://llm.example.org/v1")
+		case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+			// A call appends /chat/completions: after ? or # it would
+			// not be part of the path.
+			f.Add("upstream_url", "a base URL without ? or #")
+		case u.User != nil:
+			// Credentials in the URL would be shown to every member
+			// with the model: the key goes in upstream_key, sealed.
+			f.Add("upstream_url", "no user name or password in the URL; give the key as upstream_key")
 		}
 		if m.UpstreamModel == "" {
 			f.Add("upstream_model", "the model name the upstream knows")
@@ -180,6 +206,11 @@ func (m *Model) validate() error {
 func (s *Service) Create(ctx context.Context, ownerID int64, m Model) (Model, error) {
 	if err := m.validate(); err != nil {
 		return Model{}, err
+	}
+	if m.Kind == OpenAI {
+		if err := s.checkUpstream(ctx, m.UpstreamURL); err != nil {
+			return Model{}, err
+		}
 	}
 	var ids []int64
 	for _, slug := range m.Datanets {

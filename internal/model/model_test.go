@@ -51,6 +51,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	e := &env{db: db, d: datanet.NewService(db, l, v, blobs, filepath.Join(dir, "dedup")), r: reward.NewService(db, l), params: coop.New(db), ids: map[string]int64{}, recs: map[string]string{}}
 	t.Cleanup(func() { e.d.Close() })
 	e.s = model.NewService(db, e.r, e.params, e.d, v, filepath.Join(dir, "models"))
+	e.s.AllowPrivate = true // the stub upstreams listen on 127.0.0.1
 	t.Cleanup(func() { e.s.Close() })
 	for _, who := range []string{"ada", "bob", "carol", "rita", "stella"} {
 		var id int64

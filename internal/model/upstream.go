@@ -8,10 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strings"
+	"syscall"
 	"time"
+
+	"code.dny.dev/ssrf"
 
 	"github.com/allmende/allmende/internal/problem"
 )
@@ -41,20 +47,108 @@ type Usage struct {
 
 type clientPool struct{ http *http.Client }
 
-func newClientPool() *clientPool {
+// newClientPool returns the client that talks to upstreams. Every
+// connection it opens is checked by control after the name is resolved,
+// so a name that pointed elsewhere at registration (DNS rebinding) is
+// still refused. It follows no redirect, so the upstream key goes to the
+// registered upstream and nowhere else, and it ignores HTTP_PROXY, which
+// would dial the proxy instead of the checked address.
+func newClientPool(control func(network, address string, c syscall.RawConn) error) *clientPool {
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: control}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil
+	tr.DialContext = dialer.DialContext
 	tr.MaxIdleConnsPerHost = 256
-	return &clientPool{http: &http.Client{Transport: tr}}
+	return &clientPool{http: &http.Client{
+		Transport:     tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// upstreamGuard refuses the destinations a member's upstream must not
+// reach: loopback, private, link-local and other special-purpose
+// addresses (the IANA registries code.dny.dev/ssrf follows), and the
+// addresses of this machine's own interfaces, on any port.
+func upstreamGuard() *ssrf.Guardian {
+	var v4, v6 []netip.Prefix
+	if addrs, err := net.InterfaceAddrs(); err == nil {
+		for _, a := range addrs {
+			p, err := netip.ParsePrefix(a.String())
+			if err != nil {
+				continue
+			}
+			ip := p.Addr().Unmap()
+			if ip.Is4() {
+				v4 = append(v4, netip.PrefixFrom(ip, 32))
+			} else {
+				v6 = append(v6, netip.PrefixFrom(ip.WithZone(""), 128))
+			}
+		}
+	}
+	return ssrf.New(ssrf.WithAnyPort(), ssrf.WithDeniedV4Prefixes(v4...), ssrf.WithDeniedV6Prefixes(v6...))
+}
+
+// dialControl checks each address an upstream call connects to.
+func (s *Service) dialControl(network, address string, c syscall.RawConn) error {
+	if s.AllowPrivate {
+		return nil
+	}
+	return s.guard.Safe(network, address, c)
+}
+
+func lookupHost(ctx context.Context, host string) ([]netip.Addr, error) {
+	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+}
+
+// checkUpstream refuses, at registration, an upstream whose host is or
+// resolves to an address the guard refuses: a member learns at once
+// instead of at the first call. Every address the name has counts, since
+// a dial may pick any of them.
+func (s *Service) checkUpstream(ctx context.Context, rawURL string) error {
+	if s.AllowPrivate {
+		return nil
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return err // validate refused it already
+	}
+	host := u.Hostname()
+	refuse := func(why string) error {
+		return &problem.Error{Kind: problem.Invalid, Message: "the upstream is not on the public internet",
+			Fields: map[string]string{"upstream_url": why}}
+	}
+	var addrs []netip.Addr
+	if ip, err := netip.ParseAddr(host); err == nil {
+		addrs = []netip.Addr{ip}
+	} else {
+		lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		addrs, err = s.lookup(lctx, host)
+		cancel()
+		if err != nil || len(addrs) == 0 {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return refuse(fmt.Sprintf("the host %q could not be resolved", host))
+		}
+	}
+	for _, ip := range addrs {
+		if err := s.guard.SafeAddr(ip.Unmap()); err != nil {
+			return refuse(fmt.Sprintf("%s is a private, loopback, link-local or reserved address, or this server's own; upstreams must be public unless the server runs with --upstream-allow-private", ip.Unmap()))
+		}
+	}
+	return nil
 }
 
 // Upstream errors map to the HTTP statuses a proxy gives: 502 when the
-// upstream is down or answers nonsense, 504 when it is too slow.
+// upstream is down or answers nonsense, 504 when it is too slow. What went
+// wrong in detail goes to the server's log: the caller is not the model's
+// owner, and an upstream's error may tell things about its network.
 var (
 	ErrUpstreamDown    = problem.New(problem.BadGateway, "the model's upstream could not be reached")
 	ErrUpstreamTimeout = problem.New(problem.GatewayTimeout, "the model's upstream did not answer in time")
 )
 
-func upstreamProblem(ctx context.Context, err error) error {
+func (s *Service) upstreamProblem(ctx context.Context, m Model, err error) error {
 	var ne net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
@@ -62,16 +156,19 @@ func upstreamProblem(ctx context.Context, err error) error {
 	case ctx.Err() != nil:
 		return ctx.Err()
 	}
-	return &problem.Error{Kind: problem.BadGateway, Message: "the model's upstream failed: " + shortErr(err)}
+	s.logger().Warn("model upstream failed", "model", m.Slug, "err", err)
+	return ErrUpstreamDown
 }
 
-func shortErr(err error) string {
-	s := err.Error()
-	if len(s) > 200 {
-		s = s[:200]
+func (s *Service) logger() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
 	}
-	return s
+	return slog.Default()
 }
+
+// upstreamErrorBody is how much of a failing upstream's answer is logged.
+const upstreamErrorBody = 2048
 
 func (s *Service) upstreamRequest(ctx context.Context, m Model, req Request, stream bool) (*http.Response, error) {
 	body := map[string]any{}
@@ -93,12 +190,23 @@ func (s *Service) upstreamRequest(ctx context.Context, m Model, req Request, str
 	}
 	resp, err := s.client.http.Do(hr)
 	if err != nil {
-		return nil, upstreamProblem(ctx, err)
+		return nil, s.upstreamProblem(ctx, m, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, upstreamErrorBody))
 		resp.Body.Close()
-		return nil, &problem.Error{Kind: problem.BadGateway, Message: fmt.Sprintf("the model's upstream answered %d: %s", resp.StatusCode, strings.TrimSpace(string(msg)))}
+		text := strings.TrimSpace(string(body))
+		if m.UpstreamKey != "" {
+			// An upstream that repeats the key it was sent does not
+			// put it in our log.
+			text = strings.ReplaceAll(text, m.UpstreamKey, "[upstream key]")
+		}
+		s.logger().Warn("model upstream answered an error", "model", m.Slug, "status", resp.StatusCode, "location", resp.Header.Get("Location"), "body", text)
+		msg := fmt.Sprintf("the model's upstream answered %d", resp.StatusCode)
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+			msg += "; redirects are not followed"
+		}
+		return nil, &problem.Error{Kind: problem.BadGateway, Message: msg}
 	}
 	return resp, nil
 }
@@ -118,9 +226,10 @@ func (s *Service) upstreamComplete(ctx context.Context, m Model, req Request) (s
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 16<<20)).Decode(&out); err != nil {
 		if ctx.Err() != nil {
-			return "", Usage{}, upstreamProblem(ctx, ctx.Err())
+			return "", Usage{}, s.upstreamProblem(ctx, m, ctx.Err())
 		}
-		return "", Usage{}, &problem.Error{Kind: problem.BadGateway, Message: "the model's upstream answered something that is not a chat completion: " + shortErr(err)}
+		s.logger().Warn("model upstream answered something that is not a chat completion", "model", m.Slug, "err", err)
+		return "", Usage{}, &problem.Error{Kind: problem.BadGateway, Message: "the model's upstream answered something that is not a chat completion"}
 	}
 	if len(out.Choices) == 0 {
 		return "", Usage{}, &problem.Error{Kind: problem.BadGateway, Message: "the model's upstream answered without a choice"}
@@ -176,7 +285,7 @@ func (s *Service) upstreamStream(ctx context.Context, m Model, req Request, emit
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return "", Usage{}, upstreamProblem(ctx, err)
+		return "", Usage{}, s.upstreamProblem(ctx, m, err)
 	}
 	if !done {
 		return "", Usage{}, &problem.Error{Kind: problem.BadGateway, Message: "the model's upstream stopped streaming before the end"}

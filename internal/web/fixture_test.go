@@ -34,7 +34,7 @@ type fixture struct {
 
 func newFixture(t testing.TB, d store.Dialect) *fixture {
 	t.Helper()
-	cfg := app.Config{DataDir: dataDir(t), LogCheckpointInterval: 100 * time.Millisecond, ReplayAllowPrivate: true}
+	cfg := app.Config{DataDir: dataDir(t), LogCheckpointInterval: 100 * time.Millisecond, ReplayAllowPrivate: true, UpstreamAllowPrivate: true}
 	if d == store.Postgres {
 		cfg.DB = storetest.URL(t, d)
 	}

@@ -1,11 +1,24 @@
 package web
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
+
+// MetricsHandler serves the Prometheus metrics at /metrics and nothing
+// else. It is meant for an address only the operator reaches
+// (--metrics-addr), not the public one: request counts by route, the log's
+// backlog and the process's figures are nobody else's business, and
+// scraping is not free.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))
+	return mux
+}
 
 type httpMetrics struct {
 	requests *prometheus.CounterVec

@@ -1,8 +1,8 @@
 package web
 
 import (
-	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -11,11 +11,15 @@ import (
 	"github.com/allmende/allmende/internal/problem"
 )
 
-// limiter slows down password guessing: each e-mail address and each
-// client address gets a token bucket. Buckets live in memory, so with
-// several replicas the limit is per replica — still far below what a
-// guessing attack needs.
+// limiter slows down password guessing: each client address gets a token
+// bucket, and so does each account at each client address. No bucket is
+// the account's alone — wrong passwords from one address must never lock
+// the owner out from another. Buckets live in memory, so with several
+// replicas the limit is per replica — still far below what a guessing
+// attack needs.
 type limiter struct {
+	trusted []netip.Prefix // proxies whose X-Forwarded-For is believed
+
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	swept   time.Time
@@ -26,9 +30,10 @@ type bucket struct {
 	seen time.Time
 }
 
-// Sign-in allowances: an account may be tried 5 times at once and then once
-// every 12 seconds; a client address 20 times and then every 3 seconds (an
-// office behind one address has many people).
+// Sign-in allowances: an account may be tried from one client address 5
+// times at once and then once every 12 seconds; a client address, for all
+// accounts together, 20 times and then every 3 seconds (an office behind
+// one address has many people).
 var (
 	perAccount = struct {
 		every time.Duration
@@ -40,14 +45,19 @@ var (
 	}{3 * time.Second, 20}
 )
 
-func newLimiter() *limiter { return &limiter{buckets: map[string]*bucket{}} }
+func newLimiter(trusted []netip.Prefix) *limiter {
+	return &limiter{trusted: trusted, buckets: map[string]*bucket{}}
+}
 
 func (l *limiter) take(key string, every time.Duration, burst int, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
 		for k, b := range l.buckets {
-			if now.Sub(b.seen) > 30*time.Minute {
+			// A full bucket is the same as none: forgetting it bounds
+			// the map by recent attempts, however many addresses an
+			// attacker has.
+			if b.lim.TokensAt(now) >= float64(b.lim.Burst()) || now.Sub(b.seen) > 30*time.Minute {
 				delete(l.buckets, k)
 			}
 		}
@@ -67,26 +77,18 @@ func (l *limiter) take(key string, every time.Duration, burst int, now time.Time
 	return 0
 }
 
-// allowSignIn takes one attempt from both the account's and the client's
-// bucket, or returns a TooMany problem saying when to try again.
+// allowSignIn takes one attempt from the client address's bucket and, for
+// a sign-in, from the bucket of that account at that address, or returns
+// a TooMany problem saying when to try again. Sign-up passes no email.
 func (l *limiter) allowSignIn(r *http.Request, email string) error {
 	now := time.Now()
-	wait := l.take("client:"+clientIP(r), perClient.every, perClient.burst, now)
-	if email != "" {
-		wait = max(wait, l.take("account:"+email, perAccount.every, perAccount.burst, now))
+	client := clientKey(clientAddr(r, l.trusted))
+	wait := l.take("client:"+client, perClient.every, perClient.burst, now)
+	if wait == 0 && email != "" {
+		wait = l.take("account:"+client+" "+email, perAccount.every, perAccount.burst, now)
 	}
 	if wait > 0 {
 		return &problem.Error{Kind: problem.TooMany, Message: "too many attempts; wait " + retryAfter(wait) + " s and try again", RetryAfter: wait}
 	}
 	return nil
-}
-
-// clientIP is the address the connection came from. Forwarded headers are
-// not trusted: anyone can set them to get a fresh bucket.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

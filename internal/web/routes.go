@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // router is what routes registers on: an *http.ServeMux, or a recorder in
@@ -166,5 +164,6 @@ func (s *Server) routes(mux router) {
 
 	// Operations.
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))
+	// /metrics is not here: it is the operator's, served on --metrics-addr
+	// (MetricsHandler).
 }

@@ -7,6 +7,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -42,11 +43,15 @@ type Deps struct {
 	// TLog is the public transparency log, served at /log/.
 	TLog *tlog.Log
 	Log  *slog.Logger
-	// Registry receives the HTTP metrics; /metrics serves it.
+	// Registry receives the HTTP metrics; MetricsHandler serves it, on
+	// the operator's address only.
 	Registry *prometheus.Registry
 	// SecureCookies forces the Secure flag on cookies even when the request
 	// arrived over plain HTTP (behind a TLS-terminating proxy).
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies in front of the server: only
+	// from a peer in them is X-Forwarded-For believed (clientaddr.go).
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP face of the cooperative.
@@ -66,7 +71,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		Deps:    d,
 		pages:   loadPages(),
-		signins: newLimiter(),
+		signins: newLimiter(d.TrustedProxies),
 		metrics: newHTTPMetrics(d.Registry),
 	}
 	mux := http.NewServeMux()

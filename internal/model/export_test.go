@@ -1,0 +1,13 @@
+package model
+
+import (
+	"context"
+	"net/netip"
+)
+
+// SetLookup replaces how registration resolves an upstream's host, so that
+// a test can play a name server that answers one thing at registration
+// and another when the call dials (DNS rebinding).
+func SetLookup(s *Service, lookup func(ctx context.Context, host string) ([]netip.Addr, error)) {
+	s.lookup = lookup
+}
