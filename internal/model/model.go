@@ -25,6 +25,7 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
@@ -164,8 +165,12 @@ func (m *Model) validate() error {
 	default:
 		f.Add("kind", "retrieval or openai")
 	}
-	if m.PricePerCall < 0 || m.PricePer1kTokens < 0 {
-		f.Add("price_per_call", "prices cannot be negative")
+	// Bounded so that no call's price can overflow: see docs/money.md.
+	if m.PricePerCall < 0 || m.PricePerCall > points.MaxPrice {
+		f.Add("price_per_call", "%s points", points.Range(0, points.MaxPrice))
+	}
+	if m.PricePer1kTokens < 0 || m.PricePer1kTokens > points.MaxPrice {
+		f.Add("price_per_1k_tokens", "%s points", points.Range(0, points.MaxPrice))
 	}
 	if m.PricePerCall == 0 && m.PricePer1kTokens == 0 {
 		f.Add("price_per_call", "a model has a price: per call, per 1,000 tokens, or both")
