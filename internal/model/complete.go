@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -196,7 +197,16 @@ func lastUser(msgs []Message) string {
 // reserve holds cover against the client's balance for the duration of a
 // call, so that concurrent calls cannot together spend more than the
 // client has: no call is forwarded without payment cover.
+//
+// The balance is read under the client's payer lock, which release takes
+// too: otherwise a reservation could read the balance just before another
+// call's charge commits and then find that call's cover already released,
+// count the spent points as free, and forward a call it cannot charge.
 func (s *Service) reserve(ctx context.Context, c Client, cover int64) error {
+	p := s.payer(c.MemberID)
+	defer s.leave(c.MemberID, p)
+	p.Lock()
+	defer p.Unlock()
 	bal, err := s.reward.Balance(ctx, reward.MemberAccount(c.PublicID))
 	if err != nil {
 		return err
@@ -216,11 +226,41 @@ func (s *Service) reserve(ctx context.Context, c Client, cover int64) error {
 }
 
 func (s *Service) release(c Client, cover int64) {
+	p := s.payer(c.MemberID)
+	defer s.leave(c.MemberID, p)
+	p.Lock()
+	defer p.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reserved[c.MemberID] -= cover
 	if s.reserved[c.MemberID] == 0 {
 		delete(s.reserved, c.MemberID)
+	}
+}
+
+// payer serialises one client's reservations and releases.
+type payer struct {
+	sync.Mutex
+	users int // guarded by Service.mu
+}
+
+func (s *Service) payer(memberID int64) *payer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.payers[memberID]
+	if p == nil {
+		p = &payer{}
+		s.payers[memberID] = p
+	}
+	p.users++
+	return p
+}
+
+func (s *Service) leave(memberID int64, p *payer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p.users--; p.users == 0 {
+		delete(s.payers, memberID)
 	}
 }
 

@@ -80,6 +80,7 @@ type Service struct {
 	// reserved holds, per client, the most that calls in flight may
 	// still cost: a call is forwarded only if the balance covers it.
 	reserved map[int64]int64
+	payers   map[int64]*payer
 	// callable caches the models calls use, for modelCacheTTL.
 	callable map[string]callModel
 }
@@ -124,7 +125,7 @@ func (s *Service) forCall(ctx context.Context, slug string) (Model, []int64, err
 // Upstream API keys are sealed with v's server key.
 func NewService(db *store.DB, r *reward.Service, params *coop.Params, d *datanet.Service, v *vault.Vault, dir string) *Service {
 	return &Service{db: db, reward: r, params: params, datanets: d, vault: v, dir: dir, client: newClientPool(),
-		Timeout: 60 * time.Second, corpora: map[int64]*corpus{}, reserved: map[int64]int64{}, callable: map[string]callModel{}}
+		Timeout: 60 * time.Second, corpora: map[int64]*corpus{}, reserved: map[int64]int64{}, payers: map[int64]*payer{}, callable: map[string]callModel{}}
 }
 
 // Close releases the indexes.
