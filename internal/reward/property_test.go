@@ -159,68 +159,89 @@ func (p *property) worker() string { return []string{"member:m-a", "member:m-b"}
 // step applies one random operation and checks the invariants.
 func (p *property) step(t *testing.T, step int) {
 	ctx := t.Context()
-	before := p.events(t)
-	var err error
-	var op string
 	switch p.rng.IntN(10) {
 	case 0:
-		op = "deposit"
-		_, err = p.transfer(t, ledger.FundsDeposited, "", move("funding:client:m-client", client, p.amount())...)
+		p.attempt(t, step, "deposit", func() error {
+			_, err := p.transfer(t, ledger.FundsDeposited, "", move("funding:client:m-client", client, p.amount())...)
+			return err
+		})
 	case 1:
-		op = "fund the escrow"
-		_, err = p.transfer(t, ledger.EscrowFunded, "project:1", move("funding:requester:m-r", projectEs, p.amount())...)
+		p.attempt(t, step, "fund the escrow", func() error {
+			_, err := p.transfer(t, ledger.EscrowFunded, "project:1", move("funding:requester:m-r", projectEs, p.amount())...)
+			return err
+		})
 	case 2:
-		op = "pay a task"
-		_, err = p.transfer(t, ledger.TaskPaid, "project:1", move(projectEs, p.worker(), p.amount())...)
+		p.attempt(t, step, "pay a task", func() error {
+			_, err := p.transfer(t, ledger.TaskPaid, "project:1", move(projectEs, p.worker(), p.amount())...)
+			return err
+		})
 	case 3:
 		// A top-up to the floor: what is due for the median time, at
 		// most what the escrow holds.
-		op = "top up"
-		floor, ms := p.amount(), p.amount()
-		var due int64
-		if due, err = points.MulDivUp(floor, ms, 3_600_000); err == nil {
-			var held int64
-			if held, err = p.r.Balance(ctx, projectEs); err != nil {
+		p.attempt(t, step, "top up", func() error {
+			due, err := points.MulDivUp(p.amount(), p.amount(), 3_600_000)
+			if err != nil {
+				return err
+			}
+			held, err := p.r.Balance(ctx, projectEs)
+			if err != nil {
 				t.Fatalf("step %d: escrow balance: %v", step, err)
 			}
 			_, err = p.transfer(t, ledger.TaskPaid, "project:1", move(projectEs, p.worker(), min(due, held))...)
-		}
+			return err
+		})
 	case 4, 5:
-		op = "model call"
-		err = p.call(t, step)
+		p.attempt(t, step, "model call", func() error { return p.call(t, step) })
 	case 6:
-		op = "run an automation"
-		err = p.run(t)
+		// A run escrows its price from the client, then settles it: split
+		// between the author and the treasury, or refunded.
+		p.attempt(t, step, "escrow a run", func() error {
+			_, err := p.transfer(t, ledger.RunEscrowed, "automation:x", move(client, runEs, p.amount())...)
+			return err
+		})
+		p.attempt(t, step, "settle a run", func() error { return p.settle(t) })
 	case 7:
-		op = "pay a recording"
-		_, err = p.transfer(t, ledger.RecordingPaid, "", move(reward.Treasury, p.worker(), p.amount())...)
+		p.attempt(t, step, "pay a recording", func() error {
+			_, err := p.transfer(t, ledger.RecordingPaid, "", move(reward.Treasury, p.worker(), p.amount())...)
+			return err
+		})
 	case 8:
-		op = "close the epoch"
-		pps := []int64{1, 100, 1_000_000, 0, math.MaxInt64}[p.rng.IntN(5)]
-		if e := p.db.InTx(ctx, func(tx *store.Tx) error { return p.params.Set(ctx, tx, coop.PointsPerShare, pps) }); e != nil && pps >= 1 && pps <= 1_000_000 {
-			t.Fatalf("step %d: points per share %d refused: %v", step, pps, e)
-		}
-		p.clock = p.clock.Add(time.Hour)
-		_, _, err = p.r.CloseEpoch(ctx, p.params, p.clock)
-		if err != nil {
-			t.Fatalf("step %d: the epoch close failed: %v", step, err)
-		}
-	case 9:
-		op = "raw transfer"
-		n := 2 + p.rng.IntN(3)
-		var postings []ledger.Posting
-		var sum int64
-		for i := range n {
-			a := p.amount()
-			if i == n-1 && p.rng.IntN(3) > 0 {
-				a = -sum // balanced, if it does not wrap
+		p.attempt(t, step, "close the epoch", func() error {
+			pps := []int64{1, 100, 1_000_000, 0, math.MaxInt64}[p.rng.IntN(5)]
+			if e := p.db.InTx(ctx, func(tx *store.Tx) error { return p.params.Set(ctx, tx, coop.PointsPerShare, pps) }); e != nil && pps >= 1 && pps <= 1_000_000 {
+				t.Fatalf("step %d: points per share %d refused: %v", step, pps, e)
 			}
-			sum += a // wraps on purpose: Transfer must not be fooled
-			postings = append(postings, ledger.Posting{Account: accounts[p.rng.IntN(len(accounts))], Amount: a})
-		}
-		_, err = p.transfer(t, ledger.RewardSplit, "", postings...)
+			p.clock = p.clock.Add(time.Hour)
+			if _, _, err := p.r.CloseEpoch(ctx, p.params, p.clock); err != nil {
+				t.Fatalf("step %d: the epoch close failed: %v", step, err)
+			}
+			return nil
+		})
+	case 9:
+		p.attempt(t, step, "raw transfer", func() error {
+			n := 2 + p.rng.IntN(3)
+			var postings []ledger.Posting
+			var sum int64
+			for i := range n {
+				a := p.amount()
+				if i == n-1 && p.rng.IntN(3) > 0 {
+					a = -sum // balanced, if it does not wrap
+				}
+				sum += a // wraps on purpose: Transfer must not be fooled
+				postings = append(postings, ledger.Posting{Account: accounts[p.rng.IntN(len(accounts))], Amount: a})
+			}
+			_, err := p.transfer(t, ledger.RewardSplit, "", postings...)
+			return err
+		})
 	}
-	if err != nil {
+}
+
+// attempt runs one operation, counts it as done or refused, checks that a
+// refused one recorded no event, and then checks the invariants.
+func (p *property) attempt(t *testing.T, step int, op string, do func() error) {
+	t.Helper()
+	before := p.events(t)
+	if err := do(); err != nil {
 		p.refused++
 		if after := p.events(t); after != before {
 			t.Fatalf("step %d (%s): refused (%v) but %d events were recorded", step, op, err, after-before)
@@ -267,12 +288,9 @@ func (p *property) call(t *testing.T, step int) error {
 	return err
 }
 
-// run escrows a run's price from the client, then settles it: split
-// between the author and the treasury, or refunded.
-func (p *property) run(t *testing.T) error {
-	if _, err := p.transfer(t, ledger.RunEscrowed, "automation:x", move(client, runEs, p.amount())...); err != nil {
-		return err
-	}
+// settle settles what the run escrow holds: refunded to the client, or
+// split between the author and the treasury by the author's share.
+func (p *property) settle(t *testing.T) error {
 	held, err := p.r.Balance(t.Context(), runEs)
 	if err != nil {
 		t.Fatalf("run escrow: %v", err)
