@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/recording"
 	"github.com/allmende/allmende/internal/store"
@@ -56,8 +57,8 @@ func (p *Publication) validate() error {
 	if p.Description == "" || utf8.RuneCountInString(p.Description) > 5000 {
 		f.Add("description", "say what it does and for whom, at most 5000 characters")
 	}
-	if p.PricePerRun < 0 || p.PricePerRun > 1_000_000 {
-		f.Add("price_per_run", "between 0 and 1000000 points")
+	if p.PricePerRun < 0 || p.PricePerRun > points.MaxRunPrice {
+		f.Add("price_per_run", "%s points", points.Range(0, points.MaxRunPrice))
 	}
 	return f.Err()
 }

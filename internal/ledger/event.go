@@ -21,6 +21,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/allmende/allmende/internal/points"
 )
 
 // Type names a kind of ledger event.
@@ -99,18 +101,20 @@ func (ev Event) validate() error {
 	if ev.Scope != "" && !scopePattern.MatchString(ev.Scope) {
 		return fmt.Errorf("ledger: scope %q is not of the form kind:id", ev.Scope)
 	}
-	var sum int64
-	for _, p := range ev.Postings {
+	amounts := make([]int64, len(ev.Postings))
+	for i, p := range ev.Postings {
 		if !accountPattern.MatchString(p.Account) {
 			return fmt.Errorf("ledger: account %q is not of the form kind:id", p.Account)
 		}
 		if p.Amount == 0 {
 			return fmt.Errorf("ledger: posting to %s has amount 0", p.Account)
 		}
-		sum += p.Amount
+		amounts[i] = p.Amount
 	}
-	if sum != 0 {
-		return fmt.Errorf("ledger: postings of a %s event sum to %d, not 0", ev.Type, sum)
+	// Checked: amounts that wrap around to zero must not pass for a
+	// balanced event, since the log would keep them for ever.
+	if sum, err := points.Sum(amounts...); err != nil || sum != 0 {
+		return fmt.Errorf("ledger: postings of a %s event sum to %d (%v), not 0", ev.Type, sum, err)
 	}
 	return nil
 }

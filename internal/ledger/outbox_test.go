@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"bytes"
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/allmende/allmende/internal/ledger"
@@ -116,6 +117,8 @@ func TestRecordRejectsBadEvents(t *testing.T) {
 		}{
 			{"unknown type", ledger.Event{Type: "money.printed"}},
 			{"postings do not sum to zero", ledger.Event{Type: ledger.RewardSplit, Postings: []ledger.Posting{{Account: "treasury", Amount: -10}, {Account: "member:m_x", Amount: 9}}}},
+			{"postings that sum to zero only by wrapping around", ledger.Event{Type: ledger.RewardSplit, Postings: []ledger.Posting{
+				{Account: "member:m_a", Amount: math.MaxInt64}, {Account: "member:m_b", Amount: math.MaxInt64}, {Account: "treasury", Amount: 2}}}},
 			{"zero posting", ledger.Event{Type: ledger.RewardSplit, Postings: []ledger.Posting{{Account: "treasury", Amount: 0}}}},
 			{"e-mail as account", ledger.Event{Type: ledger.RewardSplit, Postings: []ledger.Posting{{Account: "member:a@b.c", Amount: 1}, {Account: "treasury", Amount: -1}}}},
 			{"bad scope", ledger.Event{Type: ledger.VoteCast, Scope: "proposal 1"}},

@@ -7,12 +7,14 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/allmende/allmende/internal/attrib"
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
@@ -71,8 +73,35 @@ const defaultMaxTokens = 1024
 // tokenizers do for English; upstream counts replace it when given.
 func estimateTokens(s string) int { return (utf8.RuneCountInString(s) + 3) / 4 }
 
-func (m Model) price(tokens int) int64 {
-	return m.PricePerCall + (m.PricePer1kTokens*int64(tokens)+999)/1000
+// price is what a call of the given number of tokens costs: the price per
+// call plus the price per 1,000 tokens, rounded up. It refuses a model
+// whose prices are outside their range (registered before the range was
+// enforced) rather than compute with them.
+func (m Model) price(tokens int) (int64, error) {
+	if m.PricePerCall < 0 || m.PricePerCall > points.MaxPrice || m.PricePer1kTokens < 0 || m.PricePer1kTokens > points.MaxPrice {
+		return 0, problem.New(problem.Conflict, "the model %s has a price outside 0 to %d points; its builder must register it again", m.Slug, points.MaxPrice)
+	}
+	perTokens, err := points.MulDivUp(m.PricePer1kTokens, int64(tokens), 1000)
+	if err != nil {
+		return 0, fmt.Errorf("model %s: price of %d tokens: %w", m.Slug, tokens, err)
+	}
+	return points.Add(m.PricePerCall, perTokens)
+}
+
+// clampUsage makes an upstream's usage report fit what the request
+// allowed: no count below zero or above allowed (the prompt estimate plus
+// max_tokens), so that an upstream can neither pay the caller with
+// negative tokens nor charge beyond the cover. A total of zero (or none
+// reported) is replaced by the estimate of prompt and answer.
+func clampUsage(u Usage, allowed int, prompt, answer string) Usage {
+	c := func(n int) int { return min(max(n, 0), allowed) }
+	u = Usage{PromptTokens: c(u.PromptTokens), CompletionTokens: c(u.CompletionTokens), TotalTokens: c(u.TotalTokens)}
+	if u.TotalTokens == 0 {
+		u.PromptTokens = c(estimateTokens(prompt))
+		u.CompletionTokens = c(estimateTokens(answer))
+		u.TotalTokens = c(u.PromptTokens + u.CompletionTokens)
+	}
+	return u
 }
 
 // Complete answers a chat request for a client: it checks that the
@@ -96,11 +125,20 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 	for _, msg := range req.Messages {
 		prompt.WriteString(msg.Content)
 	}
+	if req.MaxTokens < 0 || req.MaxTokens > points.MaxTokens {
+		return Result{}, &problem.Error{Kind: problem.Invalid, Message: "max_tokens is out of range", Fields: map[string]string{"max_tokens": points.Range(0, points.MaxTokens)}}
+	}
 	maxTokens := req.MaxTokens
-	if maxTokens <= 0 {
+	if maxTokens == 0 {
 		maxTokens = defaultMaxTokens
 	}
-	cover := m.price(estimateTokens(prompt.String()) + maxTokens)
+	// The most the call may be charged for; the upstream's usage report is
+	// clamped to it.
+	allowed := min(estimateTokens(prompt.String())+maxTokens, points.MaxTokens)
+	cover, err := m.price(allowed)
+	if err != nil {
+		return Result{}, err
+	}
 	if err := s.reserve(ctx, client, cover); err != nil {
 		return Result{}, err
 	}
@@ -128,18 +166,19 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 		s.logCall(context.WithoutCancel(ctx), m, client, "failed", time.Since(start))
 		return Result{}, err
 	}
-	if usage.TotalTokens == 0 {
-		usage.PromptTokens = estimateTokens(prompt.String())
-		usage.CompletionTokens = estimateTokens(text)
-		usage.TotalTokens = usage.PromptTokens + usage.CompletionTokens
-	}
+	usage = clampUsage(usage, allowed, prompt.String(), text)
 	att, err := s.attribute(ctx, datanets, text, retrieved)
 	if err != nil {
 		return Result{}, err
 	}
 	// The charge never exceeds the cover that was checked: an upstream
-	// that ignores max_tokens does not overdraw the client.
-	att.Charge = min(m.price(usage.TotalTokens), cover)
+	// that ignores max_tokens does not overdraw the client. It is never
+	// negative: the usage is at least zero and the prices are.
+	price, err := m.price(usage.TotalTokens)
+	if err != nil {
+		return Result{}, err
+	}
+	att.Charge = min(price, cover)
 	if err := s.charge(context.WithoutCancel(ctx), m, client, usage, &att, time.Since(start)); err != nil {
 		return Result{}, err
 	}
@@ -158,26 +197,70 @@ func lastUser(msgs []Message) string {
 // reserve holds cover against the client's balance for the duration of a
 // call, so that concurrent calls cannot together spend more than the
 // client has: no call is forwarded without payment cover.
+//
+// The balance is read under the client's payer lock, which release takes
+// too: otherwise a reservation could read the balance just before another
+// call's charge commits and then find that call's cover already released,
+// count the spent points as free, and forward a call it cannot charge.
 func (s *Service) reserve(ctx context.Context, c Client, cover int64) error {
+	p := s.payer(c.MemberID)
+	defer s.leave(c.MemberID, p)
+	p.Lock()
+	defer p.Unlock()
 	bal, err := s.reward.Balance(ctx, reward.MemberAccount(c.PublicID))
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if bal-s.reserved[c.MemberID] < cover {
-		return problem.New(problem.PaymentRequired, "your balance of %s does not cover this call (up to %s); add funds first", pts(bal-s.reserved[c.MemberID]), pts(cover))
+	free, err := points.Sub(bal, s.reserved[c.MemberID])
+	if err != nil {
+		return err
 	}
+	if free < cover {
+		return problem.New(problem.PaymentRequired, "your balance of %s does not cover this call (up to %s); add funds first", pts(free), pts(cover))
+	}
+	// Both are at most the balance: the sum fits.
 	s.reserved[c.MemberID] += cover
 	return nil
 }
 
 func (s *Service) release(c Client, cover int64) {
+	p := s.payer(c.MemberID)
+	defer s.leave(c.MemberID, p)
+	p.Lock()
+	defer p.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reserved[c.MemberID] -= cover
 	if s.reserved[c.MemberID] == 0 {
 		delete(s.reserved, c.MemberID)
+	}
+}
+
+// payer serialises one client's reservations and releases.
+type payer struct {
+	sync.Mutex
+	users int // guarded by Service.mu
+}
+
+func (s *Service) payer(memberID int64) *payer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.payers[memberID]
+	if p == nil {
+		p = &payer{}
+		s.payers[memberID] = p
+	}
+	p.users++
+	return p
+}
+
+func (s *Service) leave(memberID int64, p *payer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p.users--; p.users == 0 {
+		delete(s.payers, memberID)
 	}
 }
 
@@ -304,51 +387,25 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 		for i := range att.Spans {
 			att.Spans[i].Records = slices.DeleteFunc(att.Spans[i].Records, func(id string) bool { _, ok := owners[id]; return !ok })
 		}
-		live := make([]int, len(att.Records))
-		for i := range live {
-			live[i] = i
+		weights := make([]float64, len(att.Records))
+		accounts := make([]string, len(att.Records))
+		for i, r := range att.Records {
+			weights[i], accounts[i] = r.Weight, reward.MemberAccount(owners[r.ID].pid)
 		}
-		contributors := att.Charge * cshare / 10000
-		treasury := att.Charge * tshare / 10000
-		if len(live) == 0 {
-			// Nobody's record shaped the answer: their share goes to the
-			// cooperative.
-			treasury += contributors
-			contributors = 0
+		sp, err := reward.SplitCall(att.Charge, cshare, tshare, weights)
+		if err != nil {
+			return fmt.Errorf("split: %w", err)
 		}
-		builder := att.Charge - contributors - treasury
-		if builder < 0 {
-			treasury += builder
-			builder = 0
+		for i := range att.Records {
+			att.Records[i].Amount = sp.Contributors[i]
 		}
-		if contributors > 0 {
-			weights := make([]float64, len(live))
-			for j, i := range live {
-				weights[j] = att.Records[i].Weight
-			}
-			parts, err := attrib.Split(contributors, weights)
-			if err != nil {
-				return fmt.Errorf("split: %w", err)
-			}
-			for j, i := range live {
-				att.Records[i].Amount = parts[j]
-			}
-		}
-		att.Shares = SplitShares{Contributors: contributors, Builder: builder, Treasury: treasury}
-		amounts := map[string]int64{reward.MemberAccount(c.PublicID): -att.Charge}
-		for _, i := range live {
-			amounts[reward.MemberAccount(owners[att.Records[i].ID].pid)] += att.Records[i].Amount
-		}
-		amounts[reward.MemberAccount(m.Owner)] += builder
-		amounts[reward.Treasury] += treasury
-		var postings []ledger.Posting
-		for _, acct := range sortedKeys(amounts) {
-			if amounts[acct] != 0 {
-				postings = append(postings, ledger.Posting{Account: acct, Amount: amounts[acct]})
-			}
+		att.Shares = SplitShares{Contributors: sp.ContributorTotal, Builder: sp.Builder, Treasury: sp.Treasury}
+		postings, err := reward.CallPostings(reward.MemberAccount(c.PublicID), reward.MemberAccount(m.Owner), accounts, att.Charge, sp)
+		if err != nil {
+			return err
 		}
 		now := store.Now()
-		err := tx.QueryRowContext(ctx, `INSERT INTO model_calls (model_id, client_id, tokens_in, tokens_out, charge, status, latency_ms, created_at)
+		err = tx.QueryRowContext(ctx, `INSERT INTO model_calls (model_id, client_id, tokens_in, tokens_out, charge, status, latency_ms, created_at)
 			VALUES ($1, $2, $3, $4, $5, 'ok', $6, $7) RETURNING id`, m.ID, c.MemberID, usage.PromptTokens, usage.CompletionTokens, att.Charge, took.Milliseconds(), now).Scan(&att.CallID)
 		if err != nil {
 			return err
@@ -361,7 +418,7 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 		if len(postings) > 0 {
 			att.EventID, err = s.reward.Transfer(ctx, tx, ledger.Event{
 				Type: ledger.RewardSplit, Scope: fmt.Sprintf("model:%d", m.ID), Postings: postings,
-				Content: map[string]any{"call": att.CallID, "tokens": usage.TotalTokens, "records": len(live)},
+				Content: map[string]any{"call": att.CallID, "tokens": usage.TotalTokens, "records": len(att.Records)},
 			})
 			if err != nil {
 				return err
@@ -370,10 +427,10 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 				return err
 			}
 		}
-		for _, i := range live {
-			o := owners[att.Records[i].ID]
+		for _, r := range att.Records {
+			o := owners[r.ID]
 			if _, err := tx.ExecContext(ctx, `INSERT INTO record_earnings (call_id, contribution_id, member_id, weight, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-				att.CallID, o.rowID, o.memberID, att.Records[i].Weight, att.Records[i].Amount, now); err != nil {
+				att.CallID, o.rowID, o.memberID, r.Weight, r.Amount, now); err != nil {
 				return err
 			}
 		}
@@ -387,13 +444,4 @@ func (s *Service) logCall(ctx context.Context, m Model, c Client, status string,
 			m.ID, c.MemberID, status, took.Milliseconds(), store.Now())
 		return err
 	})
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

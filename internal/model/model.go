@@ -29,6 +29,7 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
@@ -94,6 +95,7 @@ type Service struct {
 	// reserved holds, per client, the most that calls in flight may
 	// still cost: a call is forwarded only if the balance covers it.
 	reserved map[int64]int64
+	payers   map[int64]*payer
 	// callable caches the models calls use, for modelCacheTTL.
 	callable map[string]callModel
 }
@@ -138,7 +140,7 @@ func (s *Service) forCall(ctx context.Context, slug string) (Model, []int64, err
 // Upstream API keys are sealed with v's server key.
 func NewService(db *store.DB, r *reward.Service, params *coop.Params, d *datanet.Service, v *vault.Vault, dir string) *Service {
 	s := &Service{db: db, reward: r, params: params, datanets: d, vault: v, dir: dir, lookup: lookupHost, guard: upstreamGuard(),
-		Timeout: 60 * time.Second, corpora: map[int64]*corpus{}, reserved: map[int64]int64{}, callable: map[string]callModel{}}
+		Timeout: 60 * time.Second, corpora: map[int64]*corpus{}, reserved: map[int64]int64{}, payers: map[int64]*payer{}, callable: map[string]callModel{}}
 	s.client = newClientPool(s.dialControl)
 	return s
 }
@@ -190,8 +192,12 @@ func (m *Model) validate() error {
 	default:
 		f.Add("kind", "retrieval or openai")
 	}
-	if m.PricePerCall < 0 || m.PricePer1kTokens < 0 {
-		f.Add("price_per_call", "prices cannot be negative")
+	// Bounded so that no call's price can overflow: see docs/money.md.
+	if m.PricePerCall < 0 || m.PricePerCall > points.MaxPrice {
+		f.Add("price_per_call", "%s points", points.Range(0, points.MaxPrice))
+	}
+	if m.PricePer1kTokens < 0 || m.PricePer1kTokens > points.MaxPrice {
+		f.Add("price_per_1k_tokens", "%s points", points.Range(0, points.MaxPrice))
 	}
 	if m.PricePerCall == 0 && m.PricePer1kTokens == 0 {
 		f.Add("price_per_call", "a model has a price: per call, per 1,000 tokens, or both")

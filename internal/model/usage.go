@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
@@ -98,8 +99,8 @@ func (s *Service) TopContributors(ctx context.Context, modelID int64, limit int)
 // Deposit records money a client paid in, so that their calls are covered.
 // Stewards record it when the money has arrived.
 func (s *Service) Deposit(ctx context.Context, memberPID string, amount int64) (string, error) {
-	if amount <= 0 || amount > 100_000_000 {
-		return "", &problem.Error{Kind: problem.Invalid, Message: "a deposit is a positive number of points", Fields: map[string]string{"amount": "between 1 and 100000000"}}
+	if amount < 1 || amount > points.MaxDeposit {
+		return "", &problem.Error{Kind: problem.Invalid, Message: "a deposit is a positive number of points", Fields: map[string]string{"amount": points.Range(1, points.MaxDeposit)}}
 	}
 	var memberID int64
 	if err := s.db.Read().QueryRowContext(ctx, `SELECT id FROM members WHERE public_id = $1`, memberPID).Scan(&memberID); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -65,10 +66,6 @@ func Rule(pointsPerShare int64) string {
 	return fmt.Sprintf("1 share per %d points earned in the epoch, rounded down", pointsPerShare)
 }
 
-// earningTypes are the events whose postings to a member's account count
-// as points earned; funding, escrow and the member's own spending do not.
-const earningTypes = `('` + string(ledger.TaskPaid) + `', '` + string(ledger.RewardSplit) + `')`
-
 // CloseEpoch closes the open epoch at now: it converts each member's points
 // earned in it into shares by the rule in force, issues the shares (one
 // shares.issued event per member with at least one share), records what
@@ -105,7 +102,7 @@ func (s *Service) CloseEpoch(ctx context.Context, params *coop.Params, now time.
 		closed = open
 		closed.ClosedAt, closed.Rule = now, rule
 		for _, m := range due {
-			shares := m.points / pps
+			counted, shares := convert(m.points, pps)
 			var eventID any
 			if shares > 0 {
 				id, err := s.Transfer(ctx, tx, ledger.Event{
@@ -113,7 +110,7 @@ func (s *Service) CloseEpoch(ctx context.Context, params *coop.Params, now time.
 					MemberID: m.id,
 					Scope:    fmt.Sprintf("epoch:%d", open.ID),
 					Postings: []ledger.Posting{{Account: SharesIssue, Amount: -shares}, {Account: SharesAccount(m.publicID), Amount: shares}},
-					Content:  map[string]any{"epoch": open.ID, "points": m.points, "points_per_share": pps, "rule": rule, "shares": shares},
+					Content:  map[string]any{"epoch": open.ID, "points": counted, "points_per_share": pps, "rule": rule, "shares": shares},
 				})
 				if err != nil {
 					return fmt.Errorf("reward: issue shares of epoch %d: %w", open.ID, err)
@@ -121,11 +118,15 @@ func (s *Service) CloseEpoch(ctx context.Context, params *coop.Params, now time.
 				eventID = id
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO epoch_shares (epoch_id, member_id, points, shares, event_id) VALUES ($1, $2, $3, $4, $5)`,
-				open.ID, m.id, m.points, shares, eventID); err != nil {
+				open.ID, m.id, counted, shares, eventID); err != nil {
 				return fmt.Errorf("reward: record epoch %d shares: %w", open.ID, err)
 			}
-			closed.Points += m.points
-			closed.Shares += shares
+			if closed.Points, err = points.Add(closed.Points, counted); err != nil {
+				return fmt.Errorf("reward: points of epoch %d: %w", open.ID, err)
+			}
+			if closed.Shares, err = points.Add(closed.Shares, shares); err != nil {
+				return fmt.Errorf("reward: shares of epoch %d: %w", open.ID, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE epochs SET closed_at = $2, rule = $3, points = $4, shares = $5 WHERE id = $1 AND closed_at IS NULL`,
 			open.ID, now.UnixMilli(), rule, closed.Points, closed.Shares); err != nil {
@@ -143,6 +144,25 @@ func (s *Service) CloseEpoch(ctx context.Context, params *coop.Params, now time.
 		return Epoch{}, false, err
 	}
 	return closed, ok, nil
+}
+
+// convert applies the rule to a member's uncounted points: one share per
+// pps points, rounded down, all the points counted. pps comes from
+// coop.Params, whose limits keep it at least 1; a value below (a database
+// edited by hand) converts nothing rather than divide by zero. No posting
+// may exceed points.MaxTransfer, so a member who earned more than that many
+// shares' worth in one epoch receives MaxTransfer shares and the points
+// beyond them stay uncounted for the next epoch, rather than the close
+// failing for the whole cooperative.
+func convert(earned, pps int64) (counted, shares int64) {
+	if pps < 1 || earned <= 0 {
+		return 0, 0
+	}
+	shares = earned / pps
+	if shares <= points.MaxTransfer {
+		return earned, shares
+	}
+	return points.MaxTransfer * pps, points.MaxTransfer // ≤ earned: no overflow
 }
 
 // lockOpenEpoch returns the open epoch, locked against a concurrent close
@@ -275,8 +295,8 @@ func (s *Service) Shares(ctx context.Context, memberID int64) (int64, error) {
 func SharesOf(ctx context.Context, q store.Querier, memberID int64) (int64, error) {
 	var n int64
 	err := q.QueryRowContext(ctx, `
-		SELECT COALESCE(sum(p.amount), 0) FROM members m JOIN postings p ON p.account = 'shares:' || m.public_id
-		WHERE m.id = $1`, memberID).Scan(&n)
+		SELECT COALESCE((SELECT b.balance FROM members m JOIN account_balances b ON b.account = 'shares:' || m.public_id
+		WHERE m.id = $1), 0)`, memberID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("reward: shares of member %d: %w", memberID, err)
 	}
@@ -287,8 +307,7 @@ func SharesOf(ctx context.Context, q store.Querier, memberID int64) (int64, erro
 // internal member id: the electorate of a vote weighed by shares.
 func ShareHoldings(ctx context.Context, q store.Querier) (map[int64]int64, error) {
 	rows, err := q.QueryContext(ctx, `
-		SELECT m.id, sum(p.amount) FROM members m JOIN postings p ON p.account = 'shares:' || m.public_id
-		GROUP BY m.id`)
+		SELECT m.id, b.balance FROM members m JOIN account_balances b ON b.account = 'shares:' || m.public_id`)
 	if err != nil {
 		return nil, fmt.Errorf("reward: share holdings: %w", err)
 	}
@@ -317,10 +336,11 @@ type memberPoints struct {
 // 0), the points earned that no epoch has counted yet, in member order;
 // members with none are left out.
 func uncounted(ctx context.Context, q store.Querier, memberID int64) ([]memberPoints, error) {
+	// earned is kept by Transfer (see earns); what the epochs counted
+	// never exceeds it, so neither the sum nor the difference overflows.
 	query := `
 		SELECT m.id, m.public_id,
-		       COALESCE((SELECT sum(p.amount) FROM postings p JOIN ledger_events e ON e.event_id = p.event_id
-		                 WHERE p.account = 'member:' || m.public_id AND p.amount > 0 AND e.type IN ` + earningTypes + `), 0)
+		       COALESCE((SELECT b.earned FROM account_balances b WHERE b.account = 'member:' || m.public_id), 0)
 		     - COALESCE((SELECT sum(x.points) FROM epoch_shares x WHERE x.member_id = m.id), 0)
 		FROM members m`
 	args := []any{}

@@ -11,11 +11,14 @@ package reward
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 )
@@ -56,15 +59,84 @@ const SharesIssue = "issue:shares"
 // ErrInsufficient is returned when a transfer would overdraw an account.
 var ErrInsufficient = problem.New(problem.Conflict, "not enough points in the account")
 
-// Transfer records a transfer: its postings, and the ledger event that
-// publishes them. It refuses transfers that do not sum to zero or that
-// would overdraw an account that must not go negative.
-func (s *Service) Transfer(ctx context.Context, tx *store.Tx, ev ledger.Event) (string, error) {
-	if len(ev.Postings) == 0 {
-		return "", fmt.Errorf("reward: a transfer needs postings")
+// ErrBadTransfer is returned for postings no caller should ever make: an
+// amount of zero or beyond points.MaxTransfer, an account named twice, or
+// amounts that do not sum to zero. Amounts people supply are checked
+// against their ranges long before; this is the last line of defence.
+var ErrBadTransfer = errors.New("reward: not a valid transfer")
+
+// checkPostings refuses postings that could not come from a sound
+// computation, before anything is written. The sum is checked, so amounts
+// that wrap around to zero do not pass for a balanced transfer.
+func checkPostings(postings []ledger.Posting) error {
+	if len(postings) < 2 {
+		return fmt.Errorf("%w: a transfer needs at least two postings, got %d", ErrBadTransfer, len(postings))
 	}
-	if err := s.lockDebited(ctx, tx, ev.Postings); err != nil {
+	seen := make(map[string]bool, len(postings))
+	amounts := make([]int64, len(postings))
+	for i, p := range postings {
+		if p.Amount == 0 || p.Amount < -points.MaxTransfer || p.Amount > points.MaxTransfer {
+			return fmt.Errorf("%w: %d to %s is outside ±%d and not zero", ErrBadTransfer, p.Amount, p.Account, points.MaxTransfer)
+		}
+		if seen[p.Account] {
+			return fmt.Errorf("%w: %s is posted to twice", ErrBadTransfer, p.Account)
+		}
+		seen[p.Account] = true
+		amounts[i] = p.Amount
+	}
+	if sum, err := points.Sum(amounts...); err != nil || sum != 0 {
+		return fmt.Errorf("%w: the postings sum to %d (%v), not 0", ErrBadTransfer, sum, err)
+	}
+	return nil
+}
+
+// earns reports whether a posting counts as points a member earned, which
+// epochs turn into shares: payments to a member's account for work
+// (task.paid) and from revenue (reward.split). Deposits, refunds and
+// transfers between a member's own accounts do not.
+func earns(t ledger.Type, p ledger.Posting) bool {
+	return p.Amount > 0 && strings.HasPrefix(p.Account, "member:") && (t == ledger.TaskPaid || t == ledger.RewardSplit)
+}
+
+// Transfer records a transfer: its postings, the ledger event that
+// publishes them, and the accounts' new balances. It refuses postings that
+// checkPostings refuses, a transfer that would overdraw an account that
+// must not go negative, and one that would take a balance beyond int64;
+// a refused transfer writes nothing.
+//
+// The balances are kept as running totals (account_balances), moved with
+// checked arithmetic: a balance is then always the exact sum of the
+// account's postings and can be read without summing its history. Their
+// rows are locked in account order, so that on PostgreSQL two transfers
+// out of one account take turns (the second sees the first's debit) and
+// transfers that share accounts cannot deadlock; SQLite's writers already
+// take turns.
+func (s *Service) Transfer(ctx context.Context, tx *store.Tx, ev ledger.Event) (string, error) {
+	if err := checkPostings(ev.Postings); err != nil {
 		return "", err
+	}
+	sorted := slices.Clone(ev.Postings)
+	slices.SortFunc(sorted, func(a, b ledger.Posting) int { return strings.Compare(a.Account, b.Account) })
+	next := make([]accountRow, len(sorted))
+	for i, p := range sorted {
+		cur, err := s.lockAccount(ctx, tx, p.Account)
+		if err != nil {
+			return "", err
+		}
+		bal, err := points.Add(cur.balance, p.Amount)
+		if err != nil {
+			return "", fmt.Errorf("reward: balance of %s: %w", p.Account, err)
+		}
+		if p.Amount < 0 && bal < 0 && !mayGoNegative(p.Account) {
+			return "", fmt.Errorf("%w: %s would hold %d", ErrInsufficient, p.Account, bal)
+		}
+		earned := cur.earned
+		if earns(ev.Type, p) {
+			if earned, err = points.Add(earned, p.Amount); err != nil {
+				return "", fmt.Errorf("reward: points earned by %s: %w", p.Account, err)
+			}
+		}
+		next[i] = accountRow{balance: bal, earned: earned}
 	}
 	eventID, err := s.ledger.Record(ctx, tx, ev)
 	if err != nil {
@@ -76,41 +148,43 @@ func (s *Service) Transfer(ctx context.Context, tx *store.Tx, ev ledger.Event) (
 			eventID, p.Account, p.Amount, now); err != nil {
 			return "", fmt.Errorf("reward: post to %s: %w", p.Account, err)
 		}
-		if p.Amount < 0 && !mayGoNegative(p.Account) {
-			bal, err := balance(ctx, tx, p.Account)
-			if err != nil {
-				return "", err
-			}
-			if bal < 0 {
-				return "", fmt.Errorf("%w: %s would hold %d", ErrInsufficient, p.Account, bal)
-			}
+	}
+	for i, p := range sorted {
+		if _, err := tx.ExecContext(ctx, `UPDATE account_balances SET balance = $2, earned = $3 WHERE account = $1`,
+			p.Account, next[i].balance, next[i].earned); err != nil {
+			return "", fmt.Errorf("reward: balance of %s: %w", p.Account, err)
 		}
 	}
 	return eventID, nil
 }
 
-// lockDebited makes transfers out of the same account take turns on
-// PostgreSQL, whose transactions would otherwise each check the balance
-// without seeing the other's debit, and overdraw it together. The locks
-// are taken in account order and held to the end of the transaction.
-// SQLite needs none: its writers already take turns.
-func (s *Service) lockDebited(ctx context.Context, tx *store.Tx, postings []ledger.Posting) error {
-	if s.db.Dialect() != store.Postgres {
-		return nil
+// accountRow is an account's running totals.
+type accountRow struct{ balance, earned int64 }
+
+// lockAccount returns an account's running totals, creating its row at
+// zero if it has none, locked until the end of the transaction on
+// PostgreSQL.
+func (s *Service) lockAccount(ctx context.Context, tx *store.Tx, account string) (accountRow, error) {
+	q := `SELECT balance, earned FROM account_balances WHERE account = $1`
+	if s.db.Dialect() == store.Postgres {
+		q += ` FOR UPDATE`
 	}
-	var accounts []string
-	for _, p := range postings {
-		if p.Amount < 0 && !mayGoNegative(p.Account) {
-			accounts = append(accounts, p.Account)
+	for range 2 {
+		var r accountRow
+		err := tx.QueryRowContext(ctx, q, account).Scan(&r.balance, &r.earned)
+		if err == nil {
+			return r, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return accountRow{}, fmt.Errorf("reward: lock %s: %w", account, err)
+		}
+		// A new account. Another transaction may be creating it too: the
+		// insert then waits for it, and the second read locks its row.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO account_balances (account, balance, earned) VALUES ($1, 0, 0) ON CONFLICT (account) DO NOTHING`, account); err != nil {
+			return accountRow{}, fmt.Errorf("reward: open %s: %w", account, err)
 		}
 	}
-	slices.Sort(accounts)
-	for _, a := range slices.Compact(accounts) {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "reward:"+a); err != nil {
-			return fmt.Errorf("reward: lock %s: %w", a, err)
-		}
-	}
-	return nil
+	return accountRow{}, fmt.Errorf("reward: lock %s: its row does not appear", account)
 }
 
 // Balance returns an account's points.
@@ -120,7 +194,11 @@ func (s *Service) Balance(ctx context.Context, account string) (int64, error) {
 
 func balance(ctx context.Context, q store.Querier, account string) (int64, error) {
 	var b int64
-	if err := q.QueryRowContext(ctx, `SELECT COALESCE(sum(amount), 0) FROM postings WHERE account = $1`, account).Scan(&b); err != nil {
+	err := q.QueryRowContext(ctx, `SELECT balance FROM account_balances WHERE account = $1`, account).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
 		return 0, fmt.Errorf("reward: balance of %s: %w", account, err)
 	}
 	return b, nil

@@ -56,8 +56,20 @@ func (s *Server) modelCreate(w http.ResponseWriter, r *http.Request, sess *membe
 	for _, k := range []string{"id", "name", "kind", "upstream_url", "upstream_model", "upstream_key", "price_per_call", "price_per_1k_tokens", "datanets"} {
 		v[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
-	perCall, _ := strconv.ParseInt(v["price_per_call"], 10, 64)
-	per1k, _ := strconv.ParseInt(v["price_per_1k_tokens"], 10, 64)
+	bad := map[string]string{}
+	price := func(k string) int64 {
+		n, err := strconv.ParseInt(v[k], 10, 64)
+		if err != nil && v[k] != "" {
+			bad[k] = "a whole number of points"
+		}
+		return n
+	}
+	perCall, per1k := price("price_per_call"), price("price_per_1k_tokens")
+	if len(bad) > 0 {
+		v["upstream_key"] = ""
+		s.render(w, r, http.StatusUnprocessableEntity, "model_new.html", "New model", form{Values: v, Errors: bad, Message: "Some fields are not valid."})
+		return
+	}
 	m := model.Model{Slug: v["id"], Name: v["name"], Kind: model.Kind(v["kind"]), UpstreamURL: v["upstream_url"], UpstreamModel: v["upstream_model"],
 		UpstreamKey: v["upstream_key"], PricePerCall: perCall, PricePer1kTokens: per1k, Datanets: splitList(v["datanets"])}
 	v["upstream_key"] = "" // never echo a secret back into a page

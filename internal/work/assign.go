@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
@@ -153,7 +154,10 @@ func (s *Service) checkEscrow(ctx context.Context, tx *store.Tx, p Project) erro
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM assignments WHERE project_id = $1 AND status IN ('assigned', 'submitted', 'review', 'appealed')`, p.ID).Scan(&open); err != nil {
 		return err
 	}
-	if bal < (open+1)*p.PayPerTask {
+	// Checked: a pay per task beyond its range (an old row) makes the
+	// product overflow, and an overflowing need is not covered either.
+	need, err := points.Mul(open+1, p.PayPerTask)
+	if err != nil || bal < need {
 		return problem.New(problem.Conflict, "the project's escrow is used up: the requester must add budget before there is more work")
 	}
 	return nil

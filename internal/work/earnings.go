@@ -3,8 +3,10 @@ package work
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -46,11 +48,18 @@ type DayEarning struct {
 	PerHour  int64  `json:"per_hour"`
 }
 
-func perHour(points, ms int64) int64 {
+// perHour is the hourly rate of pts points earned in ms milliseconds. The
+// product is taken in 128 bits; a rate beyond int64 (a few points in a
+// millisecond of a huge payment) shows as the most an int64 holds.
+func perHour(pts, ms int64) int64 {
 	if ms <= 0 {
 		return 0
 	}
-	return points * 3_600_000 / ms
+	r, err := points.MulDiv(pts, 3_600_000, ms)
+	if err != nil {
+		return math.MaxInt64
+	}
+	return r
 }
 
 // Earnings adds up a worker's paid and unpaid time and points, per project
@@ -80,7 +89,10 @@ func (s *Service) Earnings(ctx context.Context, workerID int64, days int) (Earni
 			return Earnings{}, err
 		}
 		pe.PerHour = perHour(pe.Points, pe.PaidMS+pe.RejectedMS)
-		e.Points += pe.Points
+		if e.Points, err = points.Add(e.Points, pe.Points); err != nil {
+			rows.Close()
+			return Earnings{}, fmt.Errorf("earnings: %w", err)
+		}
 		e.PaidMS += pe.PaidMS
 		e.UnpaidMS += pe.RejectedMS
 		e.PendingPay += pending
@@ -109,8 +121,8 @@ func (s *Service) Earnings(ctx context.Context, workerID int64, days int) (Earni
 	}
 	for rows.Next() {
 		var status string
-		var points, ms, at int64
-		if err := rows.Scan(&status, &points, &ms, &at); err != nil {
+		var pts, ms, at int64
+		if err := rows.Scan(&status, &pts, &ms, &at); err != nil {
 			rows.Close()
 			return Earnings{}, err
 		}
@@ -119,7 +131,7 @@ func (s *Service) Earnings(ctx context.Context, workerID int64, days int) (Earni
 			continue
 		}
 		if status == "paid" {
-			d.Points += points
+			d.Points += pts
 			d.PaidMS += ms
 		} else {
 			d.UnpaidMS += ms

@@ -7,6 +7,7 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 )
@@ -33,7 +34,9 @@ func (s *Service) pay(ctx context.Context, tx *store.Tx, assignmentID int64) err
 		return err
 	}
 	if kind == "qualification" {
-		pay = ceilDiv(floor*activeMS, 3_600_000)
+		if pay, err = floorPay(floor, activeMS); err != nil {
+			return fmt.Errorf("pay assignment %d: %w", assignmentID, err)
+		}
 	}
 	if pay > 0 {
 		_, err = s.reward.Transfer(ctx, tx, ledger.Event{
@@ -76,14 +79,22 @@ func (s *Service) topUp(ctx context.Context, tx *store.Tx, projectID, workerID i
 			return err
 		}
 		times = append(times, ms)
-		paid += pay
-		toppedUp += top
+		if paid, err = points.Add(paid, pay); err == nil {
+			toppedUp, err = points.Add(toppedUp, top)
+		}
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("top up worker %d: %w", workerID, err)
+		}
 	}
 	rows.Close()
 	if len(times) == 0 {
 		return nil
 	}
-	due := ceilDiv(floor*median(times), 3_600_000)*int64(len(times)) - paid - toppedUp
+	due, err := floorDue(floor, median(times), int64(len(times)), paid, toppedUp)
+	if err != nil {
+		return fmt.Errorf("top up worker %d: %w", workerID, err)
+	}
 	if due <= 0 {
 		return nil
 	}
@@ -186,9 +197,29 @@ func median(v []int64) int64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
-func ceilDiv(a, b int64) int64 {
-	if a <= 0 {
-		return 0
+// floorPay is the pay floor's worth of ms milliseconds of work, rounded up
+// to the next point.
+func floorPay(floor, ms int64) (int64, error) {
+	if floor <= 0 || ms <= 0 {
+		return 0, nil
 	}
-	return (a + b - 1) / b
+	return points.MulDivUp(floor, ms, 3_600_000)
+}
+
+// floorDue is what a worker is still owed to reach the pay floor over
+// tasks tasks at the median time, after paid and toppedUp; computed
+// checked, since pay and times come from the project and the worker.
+func floorDue(floor, medianMS, tasks, paid, toppedUp int64) (int64, error) {
+	perTask, err := floorPay(floor, medianMS)
+	if err != nil {
+		return 0, err
+	}
+	due, err := points.Mul(perTask, tasks)
+	if err != nil {
+		return 0, err
+	}
+	if due, err = points.Sub(due, paid); err != nil {
+		return 0, err
+	}
+	return points.Sub(due, toppedUp)
 }

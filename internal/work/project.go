@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
@@ -82,7 +84,15 @@ func (p Project) Seconds() int {
 
 // HourlyRate is what the project pays per hour at the expected duration,
 // in points.
-func (p Project) HourlyRate() int64 { return p.PayPerTask * 3600 / int64(p.Seconds()) }
+// A pay outside its range (a row older than the range) shows as the most
+// an int64 holds rather than a wrapped number.
+func (p Project) HourlyRate() int64 {
+	r, err := points.MulDiv(p.PayPerTask, 3600, int64(p.Seconds()))
+	if err != nil {
+		return math.MaxInt64
+	}
+	return r
+}
 
 // Service is the annotation work of the cooperative.
 type Service struct {
@@ -137,14 +147,16 @@ func (p *Project) validate() error {
 	if p.Redundancy < 1 || p.Redundancy > 20 {
 		f.Add("redundancy", "between 1 and 20 answers per item")
 	}
-	if p.PayPerTask <= 0 {
-		f.Add("pay_per_task", "must be positive")
+	// Amounts are bounded so that no payment, top-up or balance built
+	// from them can overflow: see docs/money.md.
+	if p.PayPerTask < 1 || p.PayPerTask > points.MaxPrice {
+		f.Add("pay_per_task", "%s points", points.Range(1, points.MaxPrice))
 	}
 	if p.EstSeconds <= 0 || p.EstSeconds > 3600 {
 		f.Add("est_seconds", "between 1 second and an hour")
 	}
-	if p.Budget < 0 {
-		f.Add("budget", "cannot be negative")
+	if p.Budget < 0 || p.Budget > points.MaxBudget {
+		f.Add("budget", "%s points", points.Range(0, points.MaxBudget))
 	}
 	if p.GoldRate < 0 || p.GoldRate > 0.5 {
 		f.Add("gold_rate", "between 0 and 0.5")
