@@ -89,9 +89,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, erro
 	var m Member
 	var created int64
 	err := s.db.Read().QueryRowContext(ctx, `
-		SELECT s.id, s.expires_at, s.seen_at, m.id, m.public_id, m.email, m.name, m.role, m.invite_quota, m.created_at
+		SELECT s.id, s.expires_at, s.seen_at, m.id, m.public_id, m.email, m.name, m.display_name, m.role, m.invite_quota, m.created_at
 		FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.token_hash = $1`, tokenHash(token)).
-		Scan(&sid, &expires, &seen, &m.ID, &m.PublicID, &m.Email, &m.Name, &m.Role, &m.InviteQuota, &created)
+		Scan(&sid, &expires, &seen, &m.ID, &m.PublicID, &m.Email, &m.Name, &m.DisplayName, &m.Role, &m.InviteQuota, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, errNoSession
 	}
