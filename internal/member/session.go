@@ -39,6 +39,11 @@ func tokenHash(token string) []byte {
 func (s *Service) SignIn(ctx context.Context, email, password string) (Session, error) {
 	var id int64
 	var hash string
+	if msg := problem.LineProblem(email); msg != "" {
+		// No member has such an address, and PostgreSQL cannot even look
+		// it up; say what is wrong with it rather than fail.
+		return Session{}, &problem.Error{Kind: problem.Invalid, Message: "the e-mail address " + msg, Fields: map[string]string{"email": msg}}
+	}
 	err := s.db.Read().QueryRowContext(ctx, `SELECT id, password_hash FROM members WHERE email = $1`, normaliseEmail(email)).Scan(&id, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		_, _ = checkPassword(dummyHash(), password)

@@ -238,3 +238,20 @@ func count(t *testing.T, db *store.DB, table string) int {
 	}
 	return n
 }
+
+// TestIsBadText: PostgreSQL refuses a NUL and invalid UTF-8 in text, and
+// the store says so in a way the web layer can map to a 4xx.
+func TestIsBadText(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		for _, s := range []string{"a\x00b", "\xff"} {
+			var out string
+			err := db.Read().QueryRowContext(t.Context(), `SELECT $1 || ''`, s).Scan(&out)
+			if got, want := store.IsBadText(err), db.Dialect() == store.Postgres; got != want {
+				t.Errorf("%q: IsBadText(%v) = %v, want %v", s, err, got, want)
+			}
+		}
+		if store.IsBadText(errors.New("other")) {
+			t.Error("any error counts as bad text")
+		}
+	})
+}
