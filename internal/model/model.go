@@ -149,6 +149,7 @@ func (m *Model) validate() error {
 		f.Add("name", "is required")
 	}
 	f.Line("name", m.Name)
+	f.Line("upstream_url", m.UpstreamURL)
 	f.Line("upstream_model", m.UpstreamModel)
 	f.Line("upstream_key", m.UpstreamKey)
 	switch m.Kind {
