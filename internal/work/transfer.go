@@ -7,10 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif"  // COCO images may be GIFs
-	_ "image/jpeg" // most COCO images are JPEGs
-	_ "image/png"  // and PNGs
 	"io"
 	"maps"
 	"path"
@@ -21,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/allmende/allmende/internal/annotation"
+	"github.com/allmende/allmende/internal/picture"
 	"github.com/allmende/allmende/internal/problem"
 )
 
@@ -115,9 +112,9 @@ func (s *Service) ImportYOLO(ctx context.Context, p Project, labels, images map[
 			continue
 		}
 		stems[stem] = name
-		cfg, _, err := image.DecodeConfig(bytes.NewReader(images[name]))
+		cfg, _, err := picture.Check(images[name])
 		if err != nil {
-			fs.add("image "+name, "not a JPEG, PNG or GIF image")
+			fs.add("image "+name, "%s", imageProblem(err))
 			continue
 		}
 		img := annotation.Image{ID: int64(i + 1), FileName: name, Width: cfg.Width, Height: cfg.Height}
@@ -244,6 +241,16 @@ func yoloNames(file string, data []byte) ([]string, error) {
 	return names, nil
 }
 
+// imageProblem says why an uploaded image is refused: items are shown to
+// workers and exported, so they are held to the same bounds as every
+// image the server decodes.
+func imageProblem(err error) string {
+	if errors.Is(err, picture.ErrTooLarge) {
+		return err.Error()
+	}
+	return "not a JPEG, PNG or GIF image"
+}
+
 func imageProject(p Project) error {
 	if p.TaskType != BoundingBox && p.TaskType != Polygon && p.TaskType != ImageClassification {
 		return problem.New(problem.Invalid, "an annotation file feeds image projects, not %s", p.TaskType)
@@ -271,9 +278,9 @@ func (s *Service) importDataset(ctx context.Context, p Project, ds annotation.Da
 			fields["image "+name] = "named in the file but not uploaded"
 			continue
 		}
-		cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+		cfg, format, err := picture.Check(data)
 		if err != nil {
-			fields["image "+name] = "not a JPEG, PNG or GIF image"
+			fields["image "+name] = imageProblem(err)
 			continue
 		}
 		if img.Width > 0 && (cfg.Width != img.Width || cfg.Height != img.Height) {
