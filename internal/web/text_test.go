@@ -95,6 +95,7 @@ func textInputs(tf *textFixture) []struct{ as, method, path, contentType, body, 
 		{"ada", "POST", "/api/v1/recordings/" + rec + "/publish", "", `{"id":"track","title":"Track","description":"Tracks{bad} a parcel.","price_per_run":10}`, "description"},
 		{"ada", "PATCH", "/api/v1/members/me", "", `{"display_name":"Ada{bad}"}`, "display_name"},
 		{"rita", "POST", "/api/v1/projects/draft/items", "application/x-ndjson", `{"text":"Nice{bad}"}`, "line 1"},
+		{"ada-key", "POST", "/v1/chat/completions", "", `{"model":"helper{bad}","messages":[{"role":"user","content":"hello"}]}`, "model"},
 	}
 }
 
