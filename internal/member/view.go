@@ -59,15 +59,6 @@ func (s *Service) View(ctx context.Context, viewer Member, publicID string) (Vie
 	return ViewOf(viewer, m), nil
 }
 
-// Shown is how a member appears to others: their display name if they
-// chose one, else their pseudonym.
-func (m Member) Shown() string {
-	if m.DisplayName != "" {
-		return m.DisplayName
-	}
-	return m.PublicID
-}
-
 // MaxDisplayName bounds a display name: long enough for a first and last
 // name, short enough for a table cell.
 const MaxDisplayName = 60
