@@ -182,3 +182,26 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkBomb compares what a 5000×5000 PNG of some 25 KB costs when it
+// is decoded as it comes (what the server did before) and when it is
+// checked first (what Use does): see B/op.
+func BenchmarkBomb(b *testing.B) {
+	bomb := zeroPNG(5000, 5000)
+	b.Run("decoded", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := image.Decode(bytes.NewReader(bomb)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("checked", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := picture.Use(b.Context(), bomb, func(image.Image, string) error { return nil }); !errors.Is(err, picture.ErrTooLarge) {
+				b.Fatal(err)
+			}
+		}
+	})
+}
