@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
+	"github.com/allmende/allmende/internal/browsertest"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/store/storetest"
@@ -178,5 +181,54 @@ func TestDisplayNameSettingsPage(t *testing.T) {
 	}
 	if body := readBody(t, f.do("ada", "GET", "/dashboard", "", "", nil)); !strings.Contains(body, "Other members see only your pseudonym") {
 		t.Fatalf("dashboard after withdrawing: %s", body)
+	}
+}
+
+// TestBrowserDisplayName: from the dashboard a member follows the link to
+// the settings, makes a display name public, sees a mistake explained, and
+// withdraws the name again.
+func TestBrowserDisplayName(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := browsertest.New(t)
+	signInBrowser(t, f, ctx, "ada", "/dashboard")
+	err := chromedp.Do(ctx,
+		chromedp.WaitVisible("#settings-link"), chromedp.Click("#settings-link"),
+		chromedp.WaitVisible("#display-name-input"),
+		chromedp.SendKeys("#display-name-input", f.ids["bob"]),
+		chromedp.Click("#save-display-name"),
+		chromedp.WaitVisible(".field-error"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg, _ := chromedp.Run(ctx, chromedp.Text(".field-error")); !strings.Contains(msg, "pseudonym") {
+		t.Fatalf("the mistake is not explained: %q", msg)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Clear("#display-name-input"),
+		chromedp.SendKeys("#display-name-input", "Ada L."),
+		chromedp.Click("#save-display-name"),
+		chromedp.WaitVisible("#withdraw-display-name"),
+		chromedp.Navigate(f.srv.URL+"/dashboard"),
+		chromedp.WaitVisible("#pseudonym"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Screenshot(t, ctx, "display-name")
+	if hint, _ := chromedp.Run(ctx, chromedp.Text(".hint")); !strings.Contains(hint, "Other members see you as “Ada L.”") {
+		t.Fatalf("dashboard: %q", hint)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click("#settings-link"),
+		chromedp.WaitVisible("#withdraw-display-name"),
+		chromedp.Click("#withdraw-display-name"),
+		chromedp.WaitNotPresent("#withdraw-display-name"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := mustMember(t, f, "ada"); m.DisplayName != "" {
+		t.Fatalf("display name after withdrawing: %q", m.DisplayName)
 	}
 }
