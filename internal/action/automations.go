@@ -54,9 +54,11 @@ func (p *Publication) validate() error {
 	if p.Title == "" || utf8.RuneCountInString(p.Title) > 200 {
 		f.Add("title", "between 1 and 200 characters")
 	}
+	f.Line("title", p.Title)
 	if p.Description == "" || utf8.RuneCountInString(p.Description) > 5000 {
 		f.Add("description", "say what it does and for whom, at most 5000 characters")
 	}
+	f.Text("description", p.Description)
 	if p.PricePerRun < 0 || p.PricePerRun > points.MaxRunPrice {
 		f.Add("price_per_run", "%s points", points.Range(0, points.MaxRunPrice))
 	}

@@ -106,6 +106,9 @@ func (s *Service) Upload(ctx context.Context, m member.Member, body []byte, data
 	if n := utf8.RuneCountInString(rec.Title); n > maxTitle {
 		return Recording{}, &problem.Error{Kind: problem.Invalid, Message: "the title is too long", Fields: map[string]string{"title": fmt.Sprintf("%d characters; at most %d", n, maxTitle)}}
 	}
+	if msg := problem.LineProblem(rec.Title); msg != "" {
+		return Recording{}, &problem.Error{Kind: problem.Invalid, Message: "the title " + msg, Fields: map[string]string{"title": msg}}
+	}
 	var target *datanet.Datanet
 	if datanetSlug != "" {
 		d, err := s.datanets.BySlug(ctx, datanetSlug)

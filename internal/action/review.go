@@ -157,6 +157,9 @@ func (s *Service) Appeal(ctx context.Context, m member.Member, id, reason string
 	if reason == "" || utf8.RuneCountInString(reason) > maxReason {
 		return Recording{}, &problem.Error{Kind: problem.Invalid, Message: "say why the recording is your own work", Fields: map[string]string{"reason": fmt.Sprintf("between 1 and %d characters", maxReason)}}
 	}
+	if msg := problem.TextProblem(reason); msg != "" {
+		return Recording{}, &problem.Error{Kind: problem.Invalid, Message: "the reason " + msg, Fields: map[string]string{"reason": msg}}
+	}
 	r, err := s.Get(ctx, m, id)
 	if err != nil {
 		return Recording{}, err
@@ -186,6 +189,9 @@ func (s *Service) Decide(ctx context.Context, steward member.Member, id string, 
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > maxReason {
 		return Recording{}, &problem.Error{Kind: problem.Invalid, Message: "the reason is too long", Fields: map[string]string{"reason": fmt.Sprintf("at most %d characters", maxReason)}}
+	}
+	if msg := problem.TextProblem(reason); msg != "" {
+		return Recording{}, &problem.Error{Kind: problem.Invalid, Message: "the reason " + msg, Fields: map[string]string{"reason": msg}}
 	}
 	if !verified && reason == "" {
 		return Recording{}, &problem.Error{Kind: problem.Invalid, Message: "a rejection needs a reason the recorder can read", Fields: map[string]string{"reason": "is required"}}

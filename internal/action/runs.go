@@ -77,8 +77,14 @@ func (s *Service) StartRun(ctx context.Context, runner member.Member, slug strin
 	if values == nil {
 		values = map[string]string{}
 	}
+	f := problem.Fields{}
+	for name, v := range values {
+		f.Text("params."+name, v)
+	}
+	if err := f.Err(); err != nil {
+		return Run{}, err
+	}
 	if _, err := rec.Bind(values); err != nil {
-		f := problem.Fields{}
 		for _, p := range a.Parameters {
 			if _, ok := values[p.Name]; !ok && p.Default == "" {
 				f.Add("params."+p.Name, "is required")

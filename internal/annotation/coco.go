@@ -114,7 +114,7 @@ func ImportCOCO(r io.Reader) (*COCOImport, error) {
 		return nil, ps.err("COCO file")
 	}
 	imp := &COCOImport{}
-	frames := readCOCOImages(*f.Images, &imp.Dataset, &ps)
+	frames := readCOCOImages(*f.Images, imp, &ps)
 	labels := readCOCOCategories(*f.Categories, &imp.Dataset, &ps)
 	if f.Annotations != nil {
 		readCOCOAnnotations(*f.Annotations, frames, labels, imp, &ps)
@@ -125,7 +125,8 @@ func ImportCOCO(r io.Reader) (*COCOImport, error) {
 	return imp, nil
 }
 
-func readCOCOImages(raw []json.RawMessage, d *Dataset, ps *problems) map[int64]frame {
+func readCOCOImages(raw []json.RawMessage, imp *COCOImport, ps *problems) map[int64]frame {
+	d := &imp.Dataset
 	frames := make(map[int64]frame, len(raw))
 	files := map[string]int64{}
 	d.Images = make([]Image, 0, len(raw))
@@ -158,17 +159,22 @@ func readCOCOImages(raw []json.RawMessage, d *Dataset, ps *problems) map[int64]f
 			ps.add(path, "%s", msg)
 			ok = false
 		}
-		if msg := checkFileName(*in.FileName); msg != "" {
+		// A name that would leave its folder ("..\..\x.jpg") is read as
+		// the part that stays in it, and said so.
+		name := CleanFileName(*in.FileName)
+		if msg := checkFileName(name); msg != "" {
 			ps.add(path, "file_name %q: %s", *in.FileName, msg)
 			ok = false
-		} else if other, dup := files[*in.FileName]; dup {
+		} else if other, dup := files[name]; dup {
 			ps.add(path, "file_name %q is also image %d's", *in.FileName, other)
 			ok = false
+		} else if name != *in.FileName {
+			imp.warn(path, "file_name %q is read as %q", *in.FileName, name)
 		}
-		files[*in.FileName] = *in.ID
+		files[name] = *in.ID
 		frames[*in.ID] = frame{w: *in.Width, h: *in.Height, slack: Tolerance}
 		if ok {
-			d.Images = append(d.Images, Image{ID: *in.ID, FileName: *in.FileName, Width: *in.Width, Height: *in.Height, URL: in.CocoURL})
+			d.Images = append(d.Images, Image{ID: *in.ID, FileName: name, Width: *in.Width, Height: *in.Height, URL: in.CocoURL})
 		}
 	}
 	return frames

@@ -3,7 +3,6 @@ package annotation
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"slices"
 )
 
@@ -264,17 +263,6 @@ func (d Dataset) validate(ps *problems) {
 			f.fitPolygon(fmt.Sprintf("%s.polygons[%d]", path, j), p, ps)
 		}
 	}
-}
-
-// checkFileName reports why name cannot name a file in an archive, or "".
-func checkFileName(name string) string {
-	switch {
-	case name == "":
-		return "empty"
-	case !fs.ValidPath(name) || name == ".":
-		return `not a relative slash-separated path without "." or ".." elements`
-	}
-	return ""
 }
 
 // checkSize reports what is wrong with an image size, or "". Unknown (0×0)

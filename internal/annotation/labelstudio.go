@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"net/url"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -435,7 +434,7 @@ func lsImageRef(at string, data map[string]json.RawMessage, ps *problems) (strin
 func lsFileName(ref string) (name, link string) {
 	u, err := url.Parse(ref)
 	if err != nil || (u.Scheme == "" && !strings.HasPrefix(ref, "/")) {
-		return ref, ""
+		return CleanFileName(ref), ""
 	}
 	p := u.Path
 	if d := u.Query().Get("d"); d != "" {
@@ -444,7 +443,7 @@ func lsFileName(ref string) (name, link string) {
 	if u.Scheme != "" && p == "" {
 		p = u.Opaque
 	}
-	return path.Base(p), ref
+	return BaseName(p), ref
 }
 
 // lsImageSize finds the image size that the task's imported region results

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/gif"
@@ -11,7 +12,7 @@ import (
 	"image/png"
 	"io"
 
-	"github.com/allmende/allmende/internal/dedup"
+	"github.com/allmende/allmende/internal/picture"
 	"github.com/allmende/allmende/internal/vault"
 )
 
@@ -52,10 +53,10 @@ func (s *Service) open(ctx context.Context, publicID string, keyID int64, conten
 // MaxImageBytes and MaxImagePixels bound an uploaded image. The pixel
 // limit is checked on the header before anything is decoded, so a small
 // file that claims an enormous picture (a decompression bomb) is refused
-// without allocating it.
+// without allocating it (see package picture).
 const (
 	MaxImageBytes  = 10 << 20
-	MaxImagePixels = 25_000_000
+	MaxImagePixels = picture.MaxPixels
 )
 
 // cleanImage checks an uploaded image and re-encodes it, which drops every
@@ -66,39 +67,40 @@ func cleanImage(data []byte) (clean []byte, mediaType string, w, h int, hadMetad
 	if len(data) > MaxImageBytes {
 		return nil, "", 0, 0, false, fmt.Errorf("the image has %d bytes, at most %d", len(data), MaxImageBytes)
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
+	cfg, format, err := picture.Check(data)
+	switch {
+	case errors.Is(err, picture.ErrTooLarge):
+		return nil, "", 0, 0, false, err
+	case err != nil:
 		return nil, "", 0, 0, false, fmt.Errorf("not a JPEG, PNG or GIF image")
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
-		return nil, "", 0, 0, false, fmt.Errorf("the image claims %d×%d pixels, at most %d pixels are accepted", cfg.Width, cfg.Height, MaxImagePixels)
-	}
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, "", 0, 0, false, fmt.Errorf("the %s image is damaged: %v", format, err)
-	}
 	var out bytes.Buffer
-	switch format {
-	case "jpeg":
-		mediaType = "image/jpeg"
-		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: 92})
-		hadMetadata = jpegHasMetadata(data)
-	case "png":
-		mediaType = "image/png"
-		err = png.Encode(&out, img)
-		hadMetadata = bytes.Contains(data, []byte("tEXt")) || bytes.Contains(data, []byte("eXIf")) || bytes.Contains(data, []byte("iTXt"))
-	case "gif":
-		mediaType = "image/gif"
-		err = gif.Encode(&out, img, nil)
-	default:
-		return nil, "", 0, 0, false, fmt.Errorf("%s images are not accepted; use JPEG, PNG or GIF", format)
+	// Re-encoding happens while the decoded picture holds its slot, so
+	// that it counts against the bound on decodes at once.
+	err = picture.Use(context.Background(), data, func(img image.Image, format string) error {
+		switch format {
+		case "jpeg":
+			mediaType = "image/jpeg"
+			hadMetadata = jpegHasMetadata(data)
+			return jpeg.Encode(&out, img, &jpeg.Options{Quality: 92})
+		case "png":
+			mediaType = "image/png"
+			hadMetadata = bytes.Contains(data, []byte("tEXt")) || bytes.Contains(data, []byte("eXIf")) || bytes.Contains(data, []byte("iTXt"))
+			return png.Encode(&out, img)
+		case "gif":
+			mediaType = "image/gif"
+			return gif.Encode(&out, img, nil)
+		}
+		return fmt.Errorf("%s images are not accepted; use JPEG, PNG or GIF", format)
+	})
+	if errors.Is(err, picture.ErrFormat) {
+		return nil, "", 0, 0, false, fmt.Errorf("the %s image is damaged", format)
 	}
 	if err != nil {
 		return nil, "", 0, 0, false, fmt.Errorf("re-encode image: %v", err)
 	}
-	if _, err := dedup.FingerprintImage(out.Bytes()); err != nil {
-		return nil, "", 0, 0, false, err
-	}
+	// The cleaned file is fingerprinted next (intake's fingerprint), which
+	// is its one more decode.
 	return out.Bytes(), mediaType, cfg.Width, cfg.Height, hadMetadata, nil
 }
 

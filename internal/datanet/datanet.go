@@ -110,6 +110,10 @@ func (d *Datanet) validate() error {
 			f.Add(p.field, "is required")
 		case utf8.RuneCountInString(*p.v) > p.max:
 			f.Add(p.field, "at most %d characters", p.max)
+		case p.field == "purpose" || p.field == "reward_rules":
+			f.Text(p.field, *p.v)
+		default:
+			f.Line(p.field, *p.v)
 		}
 	}
 	switch d.RecordKind {
@@ -139,6 +143,7 @@ func (d *Datanet) validate() error {
 		if strings.TrimSpace(l) == "" || utf8.RuneCountInString(l) > 60 {
 			f.Add("labels", "labels are 1 to 60 characters")
 		}
+		f.Line("labels", l)
 	}
 	return f.Err()
 }

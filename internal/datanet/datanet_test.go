@@ -395,7 +395,7 @@ func TestImages(t *testing.T) {
 		want  string
 	}{
 		{"not an image", []byte("PK\x03\x04 this is a zip file"), `{}`, "not a JPEG, PNG or GIF"},
-		{"decompression bomb", pngHeader(100000, 100000), `{}`, "at most 25000000 pixels"},
+		{"decompression bomb", pngHeader(100000, 100000), `{}`, "at most 16000000 pixels"},
 		{"box outside the image", orig, `{"boxes":[{"label":"battery","x":500,"y":10,"w":50,"h":10}]}`, "outside"},
 		{"unknown label", orig, `{"labels":["cat"]}`, "not one of this datanet's labels"},
 	}

@@ -1,18 +1,17 @@
 package dedup
 
 import (
-	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
-	_ "image/gif" // registers the decoders FingerprintImage accepts
-	_ "image/jpeg"
-	_ "image/png"
 	"slices"
 	"strings"
+
+	"github.com/allmende/allmende/internal/picture"
 )
 
 // DNA is the exact fingerprint of a record: SHA-256 over its normalised
@@ -159,7 +158,7 @@ func FingerprintRecord(fields []Field) Fingerprint {
 // MaxImagePixels bounds the size of an image FingerprintImage decodes. The
 // header is checked first, so that a small file claiming a huge picture
 // cannot make the decoder allocate gigabytes.
-const MaxImagePixels = 64 << 20
+const MaxImagePixels = picture.MaxPixels
 
 // Errors of FingerprintImage.
 var (
@@ -173,18 +172,19 @@ var (
 // decoded pixels because decoders may change their rounding between
 // releases, which would change every DNA. A copy with different metadata or
 // re-encoded pixels has another DNA and is caught by the perceptual hash
-// instead.
+// instead. The picture is decoded within picture's bounds, among a few
+// decodes at a time.
 func FingerprintImage(data []byte) (Fingerprint, error) {
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
+	var ph PHash
+	err := picture.Use(context.Background(), data, func(img image.Image, _ string) error {
+		ph = PerceptualHash(img)
+		return nil
+	})
+	switch {
+	case errors.Is(err, picture.ErrTooLarge):
+		return Fingerprint{}, fmt.Errorf("fingerprint image: %w: %w", ErrImageSize, err)
+	case err != nil:
 		return Fingerprint{}, fmt.Errorf("fingerprint image: %w: %w", ErrImageFormat, err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
-		return Fingerprint{}, fmt.Errorf("fingerprint %s image of %d×%d pixels: %w", format, cfg.Width, cfg.Height, ErrImageSize)
-	}
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return Fingerprint{}, fmt.Errorf("fingerprint %s image: %w: %w", format, ErrImageFormat, err)
-	}
-	return Fingerprint{Kind: KindImage, DNA: sha256.Sum256(data), PHash: PerceptualHash(img)}, nil
+	return Fingerprint{Kind: KindImage, DNA: sha256.Sum256(data), PHash: ph}, nil
 }

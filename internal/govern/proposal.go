@@ -248,9 +248,11 @@ func (d Draft) validate(now time.Time) error {
 	if n := utf8.RuneCountInString(d.Title); n < 3 || n > maxTitle {
 		f.Add("title", "between 3 and %d characters", maxTitle)
 	}
+	f.Line("title", d.Title)
 	if n := utf8.RuneCountInString(d.Text); n == 0 || n > maxText {
 		f.Add("text", "say what the proposal is about, in at most %d characters", maxText)
 	}
+	f.Text("text", d.Text)
 	if !d.Mode.Valid() {
 		f.Add("mode", "one of member, shares, quadratic")
 	}
@@ -289,6 +291,8 @@ func validateOptions(d Draft, f problem.Fields) {
 		switch {
 		case o.Label == "" || utf8.RuneCountInString(o.Label) > maxLabel:
 			f.Add("options", "option %d needs a label of at most %d characters", n, maxLabel)
+		case problem.LineProblem(o.Label) != "":
+			f.Add("options", "option %d: the label %s", n, problem.LineProblem(o.Label))
 		case seen[key]:
 			f.Add("options", "option %d repeats the label %q", n, o.Label)
 		}

@@ -3,6 +3,7 @@ package member
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
@@ -12,18 +13,30 @@ import (
 // like 1000 for 10.
 const MaxInviteQuota = 100
 
-// Change is what a steward may change about a member; nil fields stay.
+// Change is what may be changed about a member; nil fields stay. A
+// steward changes the invitation quota and the role; the member themself
+// their display name.
 type Change struct {
-	InviteQuota *int  `json:"invite_quota"`
-	Role        *Role `json:"role"`
+	InviteQuota *int    `json:"invite_quota"`
+	Role        *Role   `json:"role"`
+	DisplayName *string `json:"display_name"`
 }
 
-// Update applies a steward's change to a member.
-func (s *Service) Update(ctx context.Context, steward Member, publicID string, c Change) (Member, error) {
-	if !steward.IsSteward() {
+// Update applies a change to a member, made by actor: a steward may
+// change anyone's role and invitation quota, a member only their own
+// display name.
+func (s *Service) Update(ctx context.Context, actor Member, publicID string, c Change) (Member, error) {
+	if (c.InviteQuota != nil || c.Role != nil || actor.PublicID != publicID) && !actor.IsSteward() {
 		return Member{}, problem.New(problem.Forbidden, "only stewards can change members")
 	}
+	if c.DisplayName != nil && actor.PublicID != publicID {
+		return Member{}, problem.New(problem.Forbidden, "only the member themself chooses whether to show a name")
+	}
 	f := problem.Fields{}
+	if c.DisplayName != nil {
+		*c.DisplayName = strings.TrimSpace(*c.DisplayName)
+		validDisplayName(f, *c.DisplayName)
+	}
 	if c.InviteQuota != nil && (*c.InviteQuota < 0 || *c.InviteQuota > MaxInviteQuota) {
 		f.Add("invite_quota", "must be between 0 and %d", MaxInviteQuota)
 	}
@@ -37,7 +50,7 @@ func (s *Service) Update(ctx context.Context, steward Member, publicID string, c
 	if err != nil {
 		return Member{}, err
 	}
-	if c.Role != nil && m.ID == steward.ID && *c.Role != RoleSteward {
+	if c.Role != nil && m.ID == actor.ID && *c.Role != RoleSteward {
 		return Member{}, problem.New(problem.Conflict, "you cannot remove your own steward role; ask another steward")
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -49,6 +62,11 @@ func (s *Service) Update(ctx context.Context, steward Member, publicID string, c
 		if c.Role != nil {
 			if _, err := tx.ExecContext(ctx, `UPDATE members SET role = $2 WHERE id = $1`, m.ID, string(*c.Role)); err != nil {
 				return fmt.Errorf("set role: %w", err)
+			}
+		}
+		if c.DisplayName != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE members SET display_name = $2 WHERE id = $1`, m.ID, *c.DisplayName); err != nil {
+				return fmt.Errorf("set display name: %w", err)
 			}
 		}
 		return nil

@@ -22,14 +22,16 @@ type Invitation struct {
 	Role      Role
 	CreatedAt time.Time
 	ExpiresAt time.Time
-	// UsedBy is the public id of the member who joined with it, if any.
-	UsedBy string
+	// Used says that someone joined with it. Who did is not said: the
+	// inviter knows whom they gave the code to, so the pseudonym would
+	// link that person to their earnings in the public log.
+	Used bool
 }
 
 // Status says whether the invitation can still be used.
 func (inv Invitation) Status(now time.Time) string {
 	switch {
-	case inv.UsedBy != "":
+	case inv.Used:
 		return "used"
 	case now.After(inv.ExpiresAt):
 		return "expired"
@@ -99,9 +101,8 @@ func (s *Service) Invite(ctx context.Context, inviter Member, role Role) (Invita
 // Invitations lists the invitations a member has created, newest first.
 func (s *Service) Invitations(ctx context.Context, inviterID int64) ([]Invitation, error) {
 	rows, err := s.db.Read().QueryContext(ctx, `
-		SELECT i.code, i.role, i.created_at, i.expires_at, COALESCE(m.public_id, '')
-		FROM invitations i LEFT JOIN members m ON m.id = i.used_by
-		WHERE i.inviter_id = $1 ORDER BY i.id DESC`, inviterID)
+		SELECT code, role, created_at, expires_at, used_at IS NOT NULL
+		FROM invitations WHERE inviter_id = $1 ORDER BY id DESC`, inviterID)
 	if err != nil {
 		return nil, fmt.Errorf("list invitations: %w", err)
 	}
@@ -110,7 +111,7 @@ func (s *Service) Invitations(ctx context.Context, inviterID int64) ([]Invitatio
 	for rows.Next() {
 		var inv Invitation
 		var created, expires int64
-		if err := rows.Scan(&inv.Code, &inv.Role, &created, &expires, &inv.UsedBy); err != nil {
+		if err := rows.Scan(&inv.Code, &inv.Role, &created, &expires, &inv.Used); err != nil {
 			return nil, fmt.Errorf("list invitations: %w", err)
 		}
 		inv.CreatedAt, inv.ExpiresAt = store.Time(created), store.Time(expires)

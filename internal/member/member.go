@@ -46,10 +46,13 @@ const StewardInviteQuota = 20
 
 // Member is one member of the cooperative.
 type Member struct {
-	ID          int64
-	PublicID    string
-	Email       string
-	Name        string
+	ID       int64
+	PublicID string
+	Email    string
+	Name     string
+	// DisplayName is the name the member chose to show other members in
+	// place of their pseudonym; empty unless they opted in.
+	DisplayName string
 	Role        Role
 	InviteQuota int
 	CreatedAt   time.Time
@@ -70,12 +73,12 @@ func NewService(db *store.DB, l *ledger.Ledger) *Service {
 	return &Service{db: db, ledger: l, now: time.Now}
 }
 
-const memberColumns = `id, public_id, email, name, role, invite_quota, created_at`
+const memberColumns = `id, public_id, email, name, display_name, role, invite_quota, created_at`
 
 func scanMember(row interface{ Scan(...any) error }) (Member, error) {
 	var m Member
 	var created int64
-	err := row.Scan(&m.ID, &m.PublicID, &m.Email, &m.Name, &m.Role, &m.InviteQuota, &created)
+	err := row.Scan(&m.ID, &m.PublicID, &m.Email, &m.Name, &m.DisplayName, &m.Role, &m.InviteQuota, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Member{}, problem.New(problem.NotFound, "no such member")
 	}
@@ -96,8 +99,12 @@ func (s *Service) ByPublicID(ctx context.Context, publicID string) (Member, erro
 	return scanMember(s.db.Read().QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members WHERE public_id = $1`, publicID))
 }
 
-// List returns all members, newest first. Only stewards should see it.
-func (s *Service) List(ctx context.Context) ([]Member, error) {
+// List returns all members, newest first, with their names and e-mail
+// addresses: only stewards may see it (see MayIdentify).
+func (s *Service) List(ctx context.Context, viewer Member) ([]Member, error) {
+	if !viewer.IsSteward() {
+		return nil, problem.New(problem.Forbidden, "only stewards can list members")
+	}
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+memberColumns+` FROM members ORDER BY id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)

@@ -39,6 +39,11 @@ func tokenHash(token string) []byte {
 func (s *Service) SignIn(ctx context.Context, email, password string) (Session, error) {
 	var id int64
 	var hash string
+	if msg := problem.LineProblem(email); msg != "" {
+		// No member has such an address, and PostgreSQL cannot even look
+		// it up; say what is wrong with it rather than fail.
+		return Session{}, &problem.Error{Kind: problem.Invalid, Message: "the e-mail address " + msg, Fields: map[string]string{"email": msg}}
+	}
 	err := s.db.Read().QueryRowContext(ctx, `SELECT id, password_hash FROM members WHERE email = $1`, normaliseEmail(email)).Scan(&id, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		_, _ = checkPassword(dummyHash(), password)
@@ -89,9 +94,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, erro
 	var m Member
 	var created int64
 	err := s.db.Read().QueryRowContext(ctx, `
-		SELECT s.id, s.expires_at, s.seen_at, m.id, m.public_id, m.email, m.name, m.role, m.invite_quota, m.created_at
+		SELECT s.id, s.expires_at, s.seen_at, m.id, m.public_id, m.email, m.name, m.display_name, m.role, m.invite_quota, m.created_at
 		FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.token_hash = $1`, tokenHash(token)).
-		Scan(&sid, &expires, &seen, &m.ID, &m.PublicID, &m.Email, &m.Name, &m.Role, &m.InviteQuota, &created)
+		Scan(&sid, &expires, &seen, &m.ID, &m.PublicID, &m.Email, &m.Name, &m.DisplayName, &m.Role, &m.InviteQuota, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, errNoSession
 	}

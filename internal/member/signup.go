@@ -43,6 +43,8 @@ func (su SignUp) validate() error {
 		f.Add("name", "tell us what to call you")
 	case utf8.RuneCountInString(name) > maxName:
 		f.Add("name", "at most %d characters", maxName)
+	default:
+		f.Line("name", name)
 	}
 	validatePassword(f, su.Password)
 	return f.Err()
@@ -50,6 +52,9 @@ func (su SignUp) validate() error {
 
 func validateEmail(f problem.Fields, email string) {
 	email = strings.TrimSpace(email)
+	if !f.Line("email", email) {
+		return
+	}
 	a, err := mail.ParseAddress(email)
 	if email == "" {
 		f.Add("email", "an e-mail address is needed")
@@ -128,6 +133,7 @@ func (s *Service) Found(ctx context.Context, email, name, password string, role 
 	f := problem.Fields{}
 	validateEmail(f, email)
 	validatePassword(f, password)
+	f.Line("name", strings.TrimSpace(name))
 	if !role.Valid() {
 		f.Add("role", "must be member, requester or steward")
 	}

@@ -40,6 +40,9 @@ func (s *Service) CreateKey(ctx context.Context, memberID int64, name string) (s
 	if name == "" || len(name) > 100 {
 		return "", Key{}, &problem.Error{Kind: problem.Invalid, Message: "give the key a name", Fields: map[string]string{"name": "1 to 100 characters"}}
 	}
+	if msg := problem.LineProblem(name); msg != "" {
+		return "", Key{}, &problem.Error{Kind: problem.Invalid, Message: "the key's name " + msg, Fields: map[string]string{"name": msg}}
+	}
 	secret := KeyPrefix + strings.ToLower(rand.Text()+rand.Text())
 	k := Key{Prefix: secret[:len(KeyPrefix)+8], Name: name, CreatedAt: time.Now().UTC()}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {

@@ -167,6 +167,10 @@ func (m *Model) validate() error {
 	if strings.TrimSpace(m.Name) == "" {
 		f.Add("name", "is required")
 	}
+	f.Line("name", m.Name)
+	f.Line("upstream_url", m.UpstreamURL)
+	f.Line("upstream_model", m.UpstreamModel)
+	f.Line("upstream_key", m.UpstreamKey)
 	switch m.Kind {
 	case Retrieval:
 		if m.UpstreamURL != "" {

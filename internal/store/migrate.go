@@ -61,10 +61,20 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// SchemaVersion is the newest schema version this binary can migrate to.
+// SchemaVersion is the newest schema version this binary can migrate to:
+// the highest step number, which is what goose records, and not the number
+// of files — steps are numbered when they are written, so the numbers can
+// have gaps.
 func SchemaVersion() int64 {
 	entries, _ := fs.ReadDir(migrations, "migrations/sqlite")
-	return int64(len(entries))
+	var newest int64
+	for _, e := range entries {
+		n, err := goose.NumericComponent(e.Name())
+		if err == nil && n > newest {
+			newest = n
+		}
+	}
+	return newest
 }
 
 // Version reports the schema version the database is at.

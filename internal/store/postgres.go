@@ -82,3 +82,14 @@ func isPostgresUniqueViolation(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
+
+// IsBadText reports whether PostgreSQL refused a text value it cannot
+// hold: a NUL character or invalid UTF-8 (SQLSTATE 22021, 22P05). The
+// domain validators refuse such text with the field named before it gets
+// here; this catches what reaches the database anyway, such as a lookup by
+// a value nobody checked, so that it is the client's error, not a 500.
+// SQLite stores such text, so it never reports it.
+func IsBadText(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "22021" || pe.Code == "22P05")
+}

@@ -23,7 +23,7 @@ func (s *Server) apiSignup(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, toMemberJSON(m, true))
+	writeJSON(w, http.StatusCreated, ownJSON(m))
 }
 
 type signinRequest struct {
@@ -55,7 +55,7 @@ func (s *Server) apiSignin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, r, sess)
-	writeJSON(w, http.StatusCreated, sessionJSON{Token: sess.Token, ExpiresAt: sess.ExpiresAt, Member: toMemberJSON(sess.Member, true)})
+	writeJSON(w, http.StatusCreated, sessionJSON{Token: sess.Token, ExpiresAt: sess.ExpiresAt, Member: ownJSON(sess.Member)})
 }
 
 func (s *Server) apiSignout(w http.ResponseWriter, r *http.Request, sess *member.Session) {

@@ -14,11 +14,10 @@ type invitationJSON struct {
 	Status    string    `json:"status"`
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
-	UsedBy    string    `json:"used_by,omitempty"`
 }
 
 func toInvitationJSON(inv member.Invitation) invitationJSON {
-	return invitationJSON{Code: inv.Code, Role: string(inv.Role), Status: inv.Status(time.Now()), CreatedAt: inv.CreatedAt, ExpiresAt: inv.ExpiresAt, UsedBy: inv.UsedBy}
+	return invitationJSON{Code: inv.Code, Role: string(inv.Role), Status: inv.Status(time.Now()), CreatedAt: inv.CreatedAt, ExpiresAt: inv.ExpiresAt}
 }
 
 // ownInvitations checks that {id} is the caller: invitation codes are

@@ -5,34 +5,32 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/member"
-	"github.com/allmende/allmende/internal/problem"
 )
 
-// memberJSON is a member as the API shows it. E-mail and quota are private:
-// they appear only for the member themself and for stewards.
+// memberJSON is a member as the API shows it. Name, e-mail, role and
+// quota link the pseudonym to a person: they appear only when the member
+// domain says the viewer may see them (the member themself, stewards).
 type memberJSON struct {
 	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	Role        string    `json:"role"`
+	DisplayName string    `json:"display_name,omitempty"`
 	JoinedAt    time.Time `json:"joined_at"`
+	Name        string    `json:"name,omitempty"`
 	Email       string    `json:"email,omitempty"`
+	Role        string    `json:"role,omitempty"`
 	InviteQuota *int      `json:"invite_quota,omitempty"`
 }
 
-func toMemberJSON(m member.Member, private bool) memberJSON {
-	j := memberJSON{ID: m.PublicID, Name: m.Name, Role: string(m.Role), JoinedAt: m.CreatedAt}
-	if private {
-		q := m.InviteQuota
-		j.Email, j.InviteQuota = m.Email, &q
+func toMemberJSON(v member.View) memberJSON {
+	j := memberJSON{ID: v.PublicID, DisplayName: v.DisplayName, JoinedAt: v.JoinedAt}
+	if p := v.Person; p != nil {
+		q := p.InviteQuota
+		j.Name, j.Email, j.Role, j.InviteQuota = p.Name, p.Email, string(p.Role), &q
 	}
 	return j
 }
 
-// mayReadPrivate reports whether the signed-in member may see another
-// member's private data: only their own, unless they are a steward.
-func mayReadPrivate(sess *member.Session, publicID string) bool {
-	return sess.Member.PublicID == publicID || sess.Member.IsSteward()
-}
+// ownJSON is a member as they see themself.
+func ownJSON(m member.Member) memberJSON { return toMemberJSON(member.ViewOf(m, m)) }
 
 // memberParam resolves the {id} path value; "me" stands for the caller.
 func memberParam(r *http.Request, sess *member.Session) string {
@@ -49,32 +47,27 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, sess *member.Sess
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toMemberJSON(m, true))
+	writeJSON(w, http.StatusOK, ownJSON(m))
 }
 
 func (s *Server) apiMemberGet(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	id := memberParam(r, sess)
-	m, err := s.Members.ByPublicID(r.Context(), id)
+	v, err := s.Members.View(r.Context(), sess.Member, memberParam(r, sess))
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toMemberJSON(m, mayReadPrivate(sess, id)))
+	writeJSON(w, http.StatusOK, toMemberJSON(v))
 }
 
 func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !sess.Member.IsSteward() {
-		s.apiError(w, r, problem.New(problem.Forbidden, "only stewards can list members"))
-		return
-	}
-	list, err := s.Members.List(r.Context())
+	list, err := s.Members.List(r.Context(), sess.Member)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
 	out := make([]memberJSON, len(list))
 	for i, m := range list {
-		out[i] = toMemberJSON(m, true)
+		out[i] = toMemberJSON(member.ViewOf(sess.Member, m))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"members": out})
 }
@@ -90,5 +83,5 @@ func (s *Server) apiMemberUpdate(w http.ResponseWriter, r *http.Request, sess *m
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toMemberJSON(m, true))
+	writeJSON(w, http.StatusOK, toMemberJSON(member.ViewOf(sess.Member, m)))
 }

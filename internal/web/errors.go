@@ -37,6 +37,11 @@ func (s *Server) classify(r *http.Request, err error) (*problem.Error, int) {
 	if errors.Is(err, store.ErrNotFound) {
 		return problem.New(problem.NotFound, "not found"), http.StatusNotFound
 	}
+	if store.IsBadText(err) {
+		// A validator should have named the field; log where one is missing.
+		s.Log.Warn("text refused by the database", "method", r.Method, "route", r.Pattern, "err", err)
+		return problem.New(problem.Invalid, "the request holds text with a NUL character or invalid UTF-8"), http.StatusUnprocessableEntity
+	}
 	if errors.Is(err, r.Context().Err()) && r.Context().Err() != nil {
 		// The client went away; nobody will read the answer.
 		return &problem.Error{Kind: "canceled", Message: "request canceled"}, 499

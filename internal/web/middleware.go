@@ -26,6 +26,7 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 		s.pageError(w, r, err)
 	}))
 	var h http.Handler = mux
+	h = s.textPaths(h)
 	h = s.authenticate(h)
 	h = unlessBearer(csrf.Handler(h), h)
 	h = securityHeaders(h)
@@ -222,3 +223,21 @@ func (s *Server) apiMemberOrKey(h func(http.ResponseWriter, *http.Request, *memb
 }
 
 func retryAfter(d time.Duration) string { return strconv.Itoa(int(d.Seconds() + 0.999)) }
+
+// textPaths answers 404 for a path that holds a control character or
+// invalid UTF-8: no slug, pseudonym or id contains one, and PostgreSQL
+// refuses to even look such text up, which would be a 500.
+func (s *Server) textPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if problem.LineProblem(r.URL.Path) == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		err := problem.New(problem.NotFound, "nothing here has such a name")
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.apiError(w, r, err)
+			return
+		}
+		s.pageError(w, r, err)
+	})
+}

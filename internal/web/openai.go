@@ -143,6 +143,7 @@ func parseChatRequest(body []byte) (model.Request, error) {
 	if req.Model == "" {
 		f.Add("model", "is required")
 	}
+	f.Line("model", req.Model)
 	if len(req.Messages) == 0 {
 		f.Add("messages", "at least one message")
 	}

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/member"
-	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
 )
 
@@ -55,17 +54,4 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *member.
 		"Projects":        projects,
 		"Datanets":        datanets,
 	})
-}
-
-// itemImage serves an item's image to signed-in members. Images are
-// addressed by content hash, so they never change and can be cached.
-func (s *Server) itemImage(w http.ResponseWriter, r *http.Request, _ *member.Session) {
-	f, err := s.Blobs.Open(r.PathValue("blob"))
-	if err != nil {
-		s.pageError(w, r, problem.New(problem.NotFound, "no such image"))
-		return
-	}
-	defer f.Close()
-	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
-	http.ServeContent(w, r, "", time.Time{}, f)
 }

@@ -14,7 +14,12 @@ func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, sess *membe
 }
 
 func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, status int, f form) {
-	list, err := s.Members.List(r.Context())
+	sess := currentSession(r)
+	if sess == nil {
+		s.pageError(w, r, problem.New(problem.Unauthorized, "sign in first"))
+		return
+	}
+	list, err := s.Members.List(r.Context(), sess.Member)
 	if err != nil {
 		s.pageError(w, r, err)
 		return

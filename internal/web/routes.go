@@ -25,6 +25,8 @@ func (s *Server) routes(mux router) {
 	mux.HandleFunc("GET /invitations", s.memberPage(s.invitationsPage))
 	mux.HandleFunc("POST /invitations", s.memberPage(s.invitationCreate))
 	mux.HandleFunc("POST /invitations/{code}/revoke", s.memberPage(s.invitationRevoke))
+	mux.HandleFunc("GET /settings", s.memberPage(s.settingsPage))
+	mux.HandleFunc("POST /settings/display-name", s.memberPage(s.displayNameUpdate))
 	mux.HandleFunc("GET /members", s.stewardPage(s.membersPage))
 	mux.HandleFunc("POST /members/{id}", s.stewardPage(s.memberUpdate))
 	mux.HandleFunc("GET /items/{blob}", s.memberPage(s.itemImage))

@@ -82,6 +82,14 @@ func ParseItems(p Project, r io.Reader) ([]NewItem, error) {
 			bad("a text is longer than 20000 characters")
 			continue
 		}
+		if msg := problem.TextProblem(ni.Text + ni.TextB); msg != "" {
+			bad("the text %s", msg)
+			continue
+		}
+		if msg := problem.LineProblem(it.Name); msg != "" {
+			bad("the name %s", msg)
+			continue
+		}
 		ni.Name = it.Name
 		if ni.Name == "" {
 			ni.Name = fmt.Sprintf("line %d", line)

@@ -125,6 +125,10 @@ func (p *Project) validate() error {
 			f.Add(v.field, "is required: workers see it before they accept a task")
 		} else if utf8.RuneCountInString(*v.s) > v.max {
 			f.Add(v.field, "at most %d characters", v.max)
+		} else if v.field == "purpose" || v.field == "instructions" {
+			f.Text(v.field, *v.s)
+		} else {
+			f.Line(v.field, *v.s)
 		}
 	}
 	switch p.TaskType {
@@ -140,6 +144,7 @@ func (p *Project) validate() error {
 		if strings.TrimSpace(l) == "" || utf8.RuneCountInString(l) > 60 {
 			f.Add("labels", "labels are 1 to 60 characters")
 		}
+		f.Line("labels", l)
 	}
 	if p.Redundancy == 0 {
 		p.Redundancy = 3

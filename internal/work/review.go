@@ -74,6 +74,9 @@ func (s *Service) note(ctx context.Context, tx *store.Tx, assignmentID int64, ac
 }
 
 func checkText(field, text string) error {
+	if msg := problem.TextProblem(text); msg != "" {
+		return &problem.Error{Kind: problem.Invalid, Message: "the text cannot be stored: it " + msg, Fields: map[string]string{field: msg}}
+	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(text)); n < MinReasonChars {
 		return &problem.Error{Kind: problem.Invalid, Message: fmt.Sprintf("write at least %d characters: which rule, and what was wrong", MinReasonChars),
 			Fields: map[string]string{field: fmt.Sprintf("%d characters, at least %d", n, MinReasonChars)}}

@@ -7,10 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif"  // COCO images may be GIFs
-	_ "image/jpeg" // most COCO images are JPEGs
-	_ "image/png"  // and PNGs
 	"io"
 	"maps"
 	"path"
@@ -21,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/allmende/allmende/internal/annotation"
+	"github.com/allmende/allmende/internal/picture"
 	"github.com/allmende/allmende/internal/problem"
 )
 
@@ -69,6 +66,7 @@ func (s *Service) ImportYOLO(ctx context.Context, p Project, labels, images map[
 			Fields: map[string]string{"images": "upload the images the label files belong to"}}
 	}
 	fs := yoloFields{}
+	labels, images = uploadedFiles(labels, "labels", fs), uploadedFiles(images, "image", fs)
 	names, namesFile := p.Labels, ""
 	files := map[string]string{} // label file names by stem
 	for _, name := range slices.Sorted(maps.Keys(labels)) {
@@ -115,9 +113,9 @@ func (s *Service) ImportYOLO(ctx context.Context, p Project, labels, images map[
 			continue
 		}
 		stems[stem] = name
-		cfg, _, err := image.DecodeConfig(bytes.NewReader(images[name]))
+		cfg, _, err := picture.Check(images[name])
 		if err != nil {
-			fs.add("image "+name, "not a JPEG, PNG or GIF image")
+			fs.add("image "+name, "%s", imageProblem(err))
 			continue
 		}
 		img := annotation.Image{ID: int64(i + 1), FileName: name, Width: cfg.Width, Height: cfg.Height}
@@ -166,6 +164,29 @@ func (s *Service) ImportYOLO(ctx context.Context, p Project, labels, images map[
 	}
 	return s.importDataset(ctx, p, ds, nil, images)
 }
+
+// uploadedFiles keys uploaded files by the base name that stays in its
+// folder under either separator (a browser may send "C:\photos\a.jpg",
+// an attacker "..\..\a.jpg"), which is the name an item keeps and the
+// name it is exported under. A name that is no file name, or two files
+// that come to the same name, are problems of the upload.
+func uploadedFiles(files map[string][]byte, kind string, problems map[string]string) map[string][]byte {
+	out := make(map[string][]byte, len(files))
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		base := annotation.BaseName(name)
+		switch {
+		case annotation.FileNameProblem(base) != "":
+			problems[kind+" "+strconv.Quote(name)] = "the file name " + annotation.FileNameProblem(base)
+		case hasKey(out, base):
+			problems[kind+" "+base] = "two uploaded files are named " + base
+		default:
+			out[base] = files[name]
+		}
+	}
+	return out
+}
+
+func hasKey(m map[string][]byte, k string) bool { _, ok := m[k]; return ok }
 
 // yoloFields collects the problems of a YOLO upload, at most
 // annotation.MaxProblems of them, so that a folder of broken files does not
@@ -244,6 +265,16 @@ func yoloNames(file string, data []byte) ([]string, error) {
 	return names, nil
 }
 
+// imageProblem says why an uploaded image is refused: items are shown to
+// workers and exported, so they are held to the same bounds as every
+// image the server decodes.
+func imageProblem(err error) string {
+	if errors.Is(err, picture.ErrTooLarge) {
+		return err.Error()
+	}
+	return "not a JPEG, PNG or GIF image"
+}
+
 func imageProject(p Project) error {
 	if p.TaskType != BoundingBox && p.TaskType != Polygon && p.TaskType != ImageClassification {
 		return problem.New(problem.Invalid, "an annotation file feeds image projects, not %s", p.TaskType)
@@ -257,6 +288,7 @@ func (s *Service) importDataset(ctx context.Context, p Project, ds annotation.Da
 		known[l] = true
 	}
 	fields := map[string]string{}
+	images = uploadedFiles(images, "image", fields)
 	for _, a := range ds.Annotations {
 		if !known[a.Label] {
 			fields["category "+a.Label] = "not in the project's labels (" + fmt.Sprint(p.Labels) + ")"
@@ -271,9 +303,9 @@ func (s *Service) importDataset(ctx context.Context, p Project, ds annotation.Da
 			fields["image "+name] = "named in the file but not uploaded"
 			continue
 		}
-		cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+		cfg, format, err := picture.Check(data)
 		if err != nil {
-			fields["image "+name] = "not a JPEG, PNG or GIF image"
+			fields["image "+name] = imageProblem(err)
 			continue
 		}
 		if img.Width > 0 && (cfg.Width != img.Width || cfg.Height != img.Height) {
@@ -341,12 +373,18 @@ func (s *Service) Export(ctx context.Context, p Project, format string, raw bool
 	}
 	switch format {
 	case FormatCOCO:
-		return "application/json", p.Slug + ".coco.json", annotation.ExportCOCO(w, ds)
+		return "application/json", p.Slug + ".coco.json", exportProblem(format, annotation.ExportCOCO(w, ds))
 	case FormatLabelStudio:
-		return "application/json", p.Slug + ".labelstudio.json", annotation.ExportLabelStudio(w, ds, annotation.LabelStudioOptions{})
+		return "application/json", p.Slug + ".labelstudio.json", exportProblem(format, annotation.ExportLabelStudio(w, ds, annotation.LabelStudioOptions{}))
 	case FormatYOLO:
 		zw := zip.NewWriter(w)
 		err := annotation.ExportYOLO(ds, func(name string, data []byte) error {
+			// Names were cleaned on the way in and again above; an entry
+			// that could leave the folder it is extracted to is a bug,
+			// and is not written.
+			if !annotation.IsLocalEntry(name) {
+				return fmt.Errorf("zip entry %q would leave its folder", name)
+			}
 			f, err := zw.Create(name)
 			if err != nil {
 				return err
@@ -355,7 +393,7 @@ func (s *Service) Export(ctx context.Context, p Project, format string, raw bool
 			return err
 		})
 		if err != nil {
-			return "", "", err
+			return "", "", exportProblem(format, err)
 		}
 		return "application/zip", p.Slug + ".yolo.zip", zw.Close()
 	case FormatCSV:
@@ -364,10 +402,45 @@ func (s *Service) Export(ctx context.Context, p Project, format string, raw bool
 	return "", "", &problem.Error{Kind: problem.Invalid, Message: "unknown export format", Fields: map[string]string{"format": "coco, yolo, labelstudio or csv"}}
 }
 
+// exportName is the file name an item is exported under: its stored name
+// made safe again (items stored before names were cleaned on import may
+// hold "..\..\x.jpg"), or item-<id> if that leaves nothing, names a file
+// badly, or is another item's.
+func exportName(img annotation.Image, used map[string]bool) string {
+	name := annotation.CleanFileName(img.FileName)
+	if name != "" && annotation.FileNameProblem(name) == "" && !used[name] {
+		used[name] = true
+		return name
+	}
+	name = "item-" + strconv.FormatInt(img.ID, 10)
+	if base := annotation.BaseName(img.FileName); base != "" && annotation.FileNameProblem(base) == "" {
+		name += "-" + base
+	}
+	used[name] = true
+	return name
+}
+
+// exportProblem turns a format's refusal of a project's results (COCO and
+// YOLO have no whole-image labels, no text items) into a problem the
+// requester can act on: pick another format.
+func exportProblem(format string, err error) error {
+	var ve *annotation.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	msg := ve.Error()
+	if len(ve.Problems) > 0 {
+		msg = ve.Problems[0].String()
+	}
+	return &problem.Error{Kind: problem.Invalid, Message: "this project's results cannot be written as " + format + ": " + msg,
+		Fields: map[string]string{"format": "choose a format that holds this project's results (csv holds every kind)"}}
+}
+
 // dataset assembles a project's results as an annotation dataset, and its
 // categorical answers as votes.
 func (s *Service) dataset(ctx context.Context, p Project, raw bool) (annotation.Dataset, []annotation.Vote, error) {
 	ds := annotation.Dataset{Categories: annotation.CategoriesOf(p.Labels)}
+	used := map[string]bool{}
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT id, name, width, height, blob FROM items WHERE project_id = $1 AND gold IS NULL ORDER BY id`, p.ID)
 	if err != nil {
 		return ds, nil, err
@@ -379,9 +452,7 @@ func (s *Service) dataset(ctx context.Context, p Project, raw bool) (annotation.
 			rows.Close()
 			return ds, nil, err
 		}
-		if img.FileName == "" {
-			img.FileName = "item-" + strconv.FormatInt(img.ID, 10)
-		}
+		img.FileName = exportName(img, used)
 		ds.Images = append(ds.Images, img)
 	}
 	rows.Close()

@@ -1,0 +1,25 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/allmende/allmende/internal/member"
+)
+
+// itemImage serves an item's image to the members who may see the item;
+// the work domain decides who they are. Images are addressed by content
+// hash, so they never change and can be cached by the browser that was
+// allowed to fetch them.
+func (s *Server) itemImage(w http.ResponseWriter, r *http.Request, sess *member.Session) {
+	f, mediaType, err := s.Work.ItemImage(r.Context(), sess.Member.ID, sess.Member.IsSteward(), r.PathValue("blob"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+	w.Header().Set("Content-Type", mediaType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, "", time.Time{}, f)
+}
