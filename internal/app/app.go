@@ -169,6 +169,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Reward = reward.NewService(db, a.Ledger)
 	a.Work = work.NewService(db, blobs, a.Reward, a.Params)
 	a.Models = model.NewService(db, a.Reward, a.Params, a.Datanets, a.Vault, filepath.Join(cfg.DataDir, "models"))
+	a.Datanets.KeepCopy(a.Models) // erasure reaches the models' indexes
 	a.Govern = govern.NewService(db, a.Ledger, a.Params)
 	a.Actions = action.NewService(db, a.Ledger, a.Reward, a.Params, a.Vault, a.Datanets, log)
 	if cfg.ReplayBrowser != "none" {

@@ -23,6 +23,7 @@ import (
 )
 
 type env struct {
+	dir    string // the data folder
 	db     *store.DB
 	s      *model.Service
 	d      *datanet.Service
@@ -48,7 +49,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		t.Fatal(err)
 	}
 	blobs, _ := store.OpenBlobs(filepath.Join(dir, "blobs"))
-	e := &env{db: db, d: datanet.NewService(db, l, v, blobs, filepath.Join(dir, "dedup")), r: reward.NewService(db, l), params: coop.New(db), ids: map[string]int64{}, recs: map[string]string{}}
+	e := &env{dir: dir, db: db, d: datanet.NewService(db, l, v, blobs, filepath.Join(dir, "dedup")), r: reward.NewService(db, l), params: coop.New(db), ids: map[string]int64{}, recs: map[string]string{}}
 	t.Cleanup(func() { e.d.Close() })
 	e.s = model.NewService(db, e.r, e.params, e.d, v, filepath.Join(dir, "models"))
 	t.Cleanup(func() { e.s.Close() })
