@@ -245,8 +245,10 @@ func (s *Service) rawOf(ctx context.Context, r Recording) ([]byte, error) {
 }
 
 // Erase deletes a member's recording for good: its key is destroyed, so no
-// copy of it opens again, and automations made from it are withdrawn. A
-// contribution it became is erased through the datanet like any other.
+// copy of it opens again, its title, the member's appeal and the reasons
+// (which may quote the title) go, and automations made from it are
+// withdrawn. A contribution it became is
+// erased through the datanet like any other.
 func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 	r, err := s.Get(ctx, m, id)
 	if err != nil {
@@ -268,7 +270,7 @@ func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE recordings SET status = 'erased', content = NULL, key_id = NULL, title = '', erased_at = $2 WHERE id = $1`, r.rowID, store.Now()); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE recordings SET status = 'erased', content = NULL, key_id = NULL, title = '', appeal = '', reasons = '[]', erased_at = $2 WHERE id = $1`, r.rowID, store.Now()); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn' WHERE recording_id = $1`, r.rowID)

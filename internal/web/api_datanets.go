@@ -2,6 +2,7 @@ package web
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -365,12 +366,25 @@ func (s *Server) apiEraseAll(w http.ResponseWriter, r *http.Request, sess *membe
 		s.apiError(w, r, problem.New(problem.Forbidden, "only the member themself can erase their data"))
 		return
 	}
-	n, err := s.Datanets.EraseAll(r.Context(), sess.Member.ID)
+	n, err := s.eraseAll(r.Context(), sess.Member)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"erased": n})
+}
+
+// eraseAll erases all of a member's data — recordings, appeal texts, then
+// contributions and last the member's key, which the recordings' keys hang
+// from — and returns how many contributions went.
+func (s *Server) eraseAll(ctx context.Context, m member.Member) (int, error) {
+	if _, err := s.Actions.EraseAll(ctx, m); err != nil {
+		return 0, err
+	}
+	if _, err := s.Work.EraseAppeals(ctx, m.ID); err != nil {
+		return 0, err
+	}
+	return s.Datanets.EraseAll(ctx, m.ID)
 }
 
 func nonNil(s []string) []string {

@@ -29,7 +29,8 @@ import (
 // model call that answers with it, an upstream model whose answer is
 // traced to it (span index), a near duplicate that it blocks, an export,
 // a backup in the data folder — then erases it, once on its own and once
-// with "erase all my data". Afterwards the marker, in any letter case, is
+// with "erase all my data" (which also erases a recording whose title
+// holds the marker). Afterwards the marker, in any letter case, is
 // in no file under the data folder (the database, its WAL, the indexes,
 // the backup unpacked) and in no text or binary column of the database,
 // and model calls neither answer with the record nor pay for it.
@@ -149,6 +150,19 @@ func testErasure(t *testing.T, dialect store.Dialect, eraseAll bool) {
 		}
 		if _, err := f.app.Backup(ctx, backup); err != nil {
 			t.Fatal(err)
+		}
+	}
+
+	// Erasing all data reaches the member's recordings too: one whose
+	// title holds the marker, in plain text in the database.
+	if eraseAll {
+		rec := `{"title":"Register the sublet with form ` + marker + `","steps":[{"type":"navigate","url":"https://example.org/"}]}`
+		resp := f.do("ada", "POST", "/api/v1/recordings", "application/json", rec, nil)
+		if body := readBody(t, resp); resp.StatusCode != 201 {
+			t.Fatalf("upload recording: %d %s", resp.StatusCode, body)
+		}
+		if where := markerInDatabase(t, f.app.DB, marker); where != "recordings.title" {
+			t.Fatalf("the marker should be in recordings.title before erasure, found in %q", where)
 		}
 	}
 
