@@ -320,12 +320,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(url string)
 	return err
 }
 
-// Background runs what works behind the web server — the job runner and
-// the ledger publisher — until ctx is cancelled.
+// Background runs what works behind the web server — the job runner, the
+// ledger publisher and the erasure sweep — until ctx is cancelled.
 func (a *App) Background(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { a.runJobs(ctx) })
 	wg.Go(func() { a.publish(ctx) })
+	wg.Go(func() { a.sweepErasures(ctx) })
 	wg.Wait()
 }
 

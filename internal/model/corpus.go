@@ -36,6 +36,8 @@ type corpus struct {
 	bm25     *search.Index
 	bm25Row  int64
 	bm25Seen datanet.Watermark
+	// sweptAt is where the next ForgetErased looks back to (Unix ms).
+	sweptAt int64
 }
 
 // corpusState records how far the span index has caught up.
@@ -116,6 +118,7 @@ func openCorpus(dir string, datanetID int64) (*corpus, error) {
 	if c.spans, err = attrib.Open(filepath.Join(dir, "spans"), attrib.Options{Create: true, MaxSegmentBytes: spanSegmentBytes}); err != nil {
 		return nil, fmt.Errorf("span index: %w", err)
 	}
+	c.sweptAt = c.state.ErasedAt
 	return c, nil
 }
 
@@ -259,5 +262,54 @@ func (s *Service) Forget(ctx context.Context, datanetID int64, ids []string) err
 	if _, err := c.spans.Purge(ctx, ids...); err != nil {
 		return fmt.Errorf("forget erased records: span index: %w", err)
 	}
+	return nil
+}
+
+// ForgetErased makes every index in this server's data folder forget the
+// records erased since it last looked, whether or not a model has used it
+// since. An erasure reaches the indexes of the server it ran on at once
+// (Forget); with several servers on one PostgreSQL database, each keeps its
+// own indexes, and this, run every little while, reaches the others'.
+func (s *Service) ForgetErased(ctx context.Context) error {
+	entries, err := os.ReadDir(s.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("forget erased records: %w", err)
+	}
+	var errs []error
+	for _, e := range entries {
+		var id int64
+		if _, err := fmt.Sscanf(e.Name(), "datanet-%d", &id); err != nil || !e.IsDir() || e.Name() != fmt.Sprintf("datanet-%d", id) {
+			continue
+		}
+		c, err := s.openCorpus(id, false)
+		if err != nil || c == nil {
+			errs = append(errs, err)
+			continue
+		}
+		errs = append(errs, s.sweep(ctx, c))
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Service) sweep(ctx context.Context, c *corpus) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := store.Now()
+	erased, err := s.datanets.ErasedSince(ctx, c.datanetID, c.sweptAt)
+	if err != nil {
+		return err
+	}
+	if len(erased) > 0 {
+		if c.bm25 != nil {
+			c.bm25.Remove(erased...)
+		}
+		if _, err := c.spans.Purge(ctx, erased...); err != nil {
+			return fmt.Errorf("forget erased records: span index: %w", err)
+		}
+	}
+	c.sweptAt = now - 60_000
 	return nil
 }

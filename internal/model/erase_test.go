@@ -178,3 +178,41 @@ func TestCallsDuringErasure(t *testing.T) {
 type erasedAnswer struct{ text string }
 
 func (e *erasedAnswer) Error() string { return "a call after the erasure answered with it: " + e.text }
+
+// TestOtherServersForgetErased checks that a server whose indexes an
+// erasure did not reach — another server on the same database, with its
+// own data folder — takes the text off its disk at its next sweep, even if
+// no model call comes.
+func TestOtherServersForgetErased(t *testing.T) {
+	ctx := t.Context()
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	if _, err := e.s.Create(ctx, e.ids["stella"], model.Model{Slug: "tenancy-helper", Name: "Tenancy helper", Kind: model.Retrieval, PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.s.Complete(ctx, e.client(), ask("My landlord wants to keep my deposit, may he?"), nil); err != nil {
+		t.Fatal(err)
+	}
+	// The other server: a fresh service, as after a restart, on a folder
+	// that holds the text.
+	other := model.NewService(e.db, e.r, e.params, e.d, e.vault, filepath.Join(e.dir, "models"))
+	defer other.Close()
+	e.s.Close()
+	if err := e.d.Erase(ctx, e.ids["ada"], e.recs["ada"]); err != nil {
+		t.Fatal(err)
+	}
+	models := filepath.Join(e.dir, "models")
+	if fileHolding(t, models, adaOnly) == "" {
+		t.Fatal("no copy was left to sweep: this test tests nothing")
+	}
+	if err := other.ForgetErased(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if f := fileHolding(t, models, adaOnly); f != "" {
+		t.Fatalf("after the sweep %s still holds the erased text", f)
+	}
+	// An unrelated folder in the models folder is left alone.
+	os.MkdirAll(filepath.Join(models, "notes"), 0o750)
+	if err := other.ForgetErased(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
