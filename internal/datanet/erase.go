@@ -213,15 +213,21 @@ func (s *Service) eraseWhere(ctx context.Context, memberID int64, cond string, a
 	if err != nil {
 		return 0, fmt.Errorf("erase: %w", err)
 	}
-	// After the commit: the sealed images go, and every copy forgets.
+	// After the commit: the sealed images go, and every copy forgets. A
+	// sealed image that cannot be deleted opens to nothing (its key is
+	// gone); it does not keep the copies from forgetting.
 	var gone []erased
+	var blobErrs []error
 	for _, v := range victims {
 		if v.blob.Valid {
 			if err := s.blobs.Delete(v.blob.String); err != nil {
-				return len(victims), err
+				blobErrs = append(blobErrs, err)
 			}
 		}
 		gone = append(gone, erased{id: v.id, datanetID: v.datanetID, publicID: v.publicID})
 	}
-	return len(victims), s.forget(ctx, gone)
+	if err := s.forget(ctx, gone); err != nil {
+		return len(victims), err
+	}
+	return len(victims), errors.Join(blobErrs...)
 }
