@@ -57,25 +57,29 @@ func (s *Service) Erase(ctx context.Context, memberID int64, publicID string) er
 // again finishes what a failed call left undone.
 func (s *Service) EraseAll(ctx context.Context, memberID int64) (int, error) {
 	n, err := s.eraseWhere(ctx, memberID, `TRUE`)
-	if err != nil {
+	// A copy that failed to forget does not keep the key alive: the
+	// erasure is committed, and the member is told to repeat it.
+	if err != nil && !problem.Is(err, problem.Unavailable) {
 		return n, err
 	}
-	if n == 0 {
+	forgetErr := err
+	if n == 0 && forgetErr == nil {
 		// Nothing new: make sure nothing of the earlier erasures is left
 		// in a copy (cheap where it is not).
 		before, err := s.erasedOf(ctx, memberID)
 		if err != nil {
 			return 0, err
 		}
-		if err := s.forget(ctx, before); err != nil {
-			return 0, err
-		}
+		forgetErr = s.forget(ctx, before)
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error { return s.vault.DestroyMemberKeys(ctx, tx, memberID) })
 	if err != nil {
 		return n, err
 	}
-	return n, s.db.Purge(ctx)
+	if err := s.db.Purge(ctx); err != nil {
+		return n, err
+	}
+	return n, forgetErr
 }
 
 // erased names an erased contribution for the copies that must forget it.

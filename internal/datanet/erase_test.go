@@ -79,6 +79,11 @@ func TestErasureReachesCopies(t *testing.T) {
 		if _, err := e.svc.EraseAll(ctx, e.ada); !problem.Is(err, problem.Unavailable) {
 			t.Fatalf("erase all with a failing copy: %v", err)
 		}
+		var keys int
+		db.Read().QueryRowContext(ctx, `SELECT count(*) FROM member_keys WHERE member_id = $1`, e.ada).Scan(&keys)
+		if keys != 0 {
+			t.Fatal("a failing copy kept the member's key alive")
+		}
 		c.fail = false
 		if n, err := e.svc.EraseAll(ctx, e.ada); err != nil || n != 0 {
 			t.Fatalf("retry erase all: %d, %v", n, err)
