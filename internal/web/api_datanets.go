@@ -377,14 +377,21 @@ func (s *Server) apiEraseAll(w http.ResponseWriter, r *http.Request, sess *membe
 // eraseAll erases all of a member's data — recordings, appeal texts, then
 // contributions and last the member's key, which the recordings' keys hang
 // from — and returns how many contributions went.
+// An index that failed to forget (an unavailable problem) does not stop
+// the rest: what went before is committed, and repeating finishes it.
 func (s *Server) eraseAll(ctx context.Context, m member.Member) (int, error) {
-	if _, err := s.Actions.EraseAll(ctx, m); err != nil {
-		return 0, err
+	_, recErr := s.Actions.EraseAll(ctx, m)
+	if recErr != nil && !problem.Is(recErr, problem.Unavailable) {
+		return 0, recErr
 	}
 	if _, err := s.Work.EraseAppeals(ctx, m.ID); err != nil {
 		return 0, err
 	}
-	return s.Datanets.EraseAll(ctx, m.ID)
+	n, err := s.Datanets.EraseAll(ctx, m.ID)
+	if err != nil {
+		return n, err
+	}
+	return n, recErr
 }
 
 func nonNil(s []string) []string {
