@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/problem"
 )
 
 // EraseAll erases every recording of the member, as Erase does one, for
@@ -30,10 +31,18 @@ func (s *Service) EraseAll(ctx context.Context, m member.Member) (int, error) {
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
+	// A recording whose contribution an index failed to forget is erased
+	// all the same (see datanet.Service.Erase); the others go on.
+	var unfinished error
 	for i, id := range ids {
-		if err := s.Erase(ctx, m, id); err != nil {
+		err := s.Erase(ctx, m, id)
+		if problem.Is(err, problem.Unavailable) {
+			unfinished = err
+			continue
+		}
+		if err != nil {
 			return i, err
 		}
 	}
-	return len(ids), nil
+	return len(ids), unfinished
 }

@@ -1,11 +1,16 @@
 package action_test
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/behavior"
+	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/store/storetest"
 )
@@ -75,4 +80,50 @@ func TestEraseAllRecordings(t *testing.T) {
 			t.Fatalf("again: %d, %v", n, err)
 		}
 	})
+}
+
+// failingCopy is a derived copy of records that cannot forget while fail
+// is set.
+type failingCopy struct{ fail bool }
+
+func (c *failingCopy) Forget(context.Context, int64, []string) error {
+	if c.fail {
+		return errors.New("disk full")
+	}
+	return nil
+}
+
+// TestEraseRecordingWhoseIndexFails checks that a recording whose
+// contribution an index failed to forget is erased all the same, that the
+// member is told to repeat it, and that repeating succeeds.
+func TestEraseRecordingWhoseIndexFails(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	ctx := t.Context()
+	ada := e.members["ada"]
+	e.fund(t, reward.Treasury, 1000)
+	if _, err := e.d.Create(ctx, e.members["stella"].ID, datanet.Datanet{Slug: "flows", Name: "Flows", Domain: "web work", Client: "Action model lab", Purpose: "train an action model",
+		Licence: "CC BY-SA 4.0", RecordKind: datanet.KindRecording}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.d.ConsentAction(ctx, ada.ID, "flows", "grant"); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := e.s.Upload(ctx, ada, parcelFlow(t, human(6), true), "flows")
+	if err != nil || rec.Contribution == "" {
+		t.Fatalf("upload to a datanet: %+v %v", rec, err)
+	}
+	c := &failingCopy{fail: true}
+	e.d.KeepCopy(c)
+	if err := e.s.Erase(ctx, ada, rec.ID); !problem.Is(err, problem.Unavailable) {
+		t.Fatalf("erase with a failing index: %v", err)
+	}
+	var status, title string
+	e.db.Read().QueryRowContext(ctx, `SELECT status, title FROM recordings WHERE public_id = $1`, rec.ID).Scan(&status, &title)
+	if status != "erased" || title != "" {
+		t.Fatalf("the recording is %s, title %q", status, title)
+	}
+	c.fail = false
+	if err := e.s.Erase(ctx, ada, rec.ID); err != nil {
+		t.Fatalf("repeating: %v", err)
+	}
 }
