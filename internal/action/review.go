@@ -251,10 +251,20 @@ func (s *Service) rawOf(ctx context.Context, r Recording) ([]byte, error) {
 }
 
 // Erase deletes a member's recording for good: its key is destroyed, so no
-// copy of it opens again, and automations made from it are withdrawn. A
-// contribution it became is erased through the datanet like any other.
+// copy of it opens again, its title, the member's appeal and the reasons
+// (which may quote the title) go, and automations made from it are
+// withdrawn. A contribution it became is erased through the datanet like
+// any other; erasing the recording again finishes that erasure if an index
+// failed to forget it.
 func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 	r, err := s.Get(ctx, m, id)
+	if problem.Is(err, problem.NotFound) {
+		var contribution string
+		if s.db.Read().QueryRowContext(ctx, `SELECT contribution FROM recordings WHERE public_id = $1 AND member_id = $2 AND status = 'erased'`,
+			id, m.ID).Scan(&contribution) == nil && contribution != "" {
+			return s.datanets.Erase(ctx, m.ID, contribution)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -262,9 +272,16 @@ func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 		return problem.New(problem.NotFound, "no recording %s", id)
 	}
 	// The contribution goes first: if that fails, the recording is still
-	// there and erasing it can be tried again.
+	// there and erasing it can be tried again. If only an index failed to
+	// forget it, the contribution is erased: the recording goes too, and
+	// the member is told to repeat the erasure, which finishes the index.
+	var unfinished error
 	if r.Contribution != "" {
-		if err := s.datanets.Erase(ctx, m.ID, r.Contribution); err != nil && !problem.Is(err, problem.NotFound) {
+		err := s.datanets.Erase(ctx, m.ID, r.Contribution)
+		switch {
+		case problem.Is(err, problem.Unavailable):
+			unfinished = err
+		case err != nil && !problem.Is(err, problem.NotFound):
 			return err
 		}
 	}
@@ -274,7 +291,7 @@ func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE recordings SET status = 'erased', content = NULL, key_id = NULL, title = '', erased_at = $2 WHERE id = $1`, r.rowID, store.Now()); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE recordings SET status = 'erased', content = NULL, key_id = NULL, title = '', appeal = '', reasons = '[]', erased_at = $2 WHERE id = $1`, r.rowID, store.Now()); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn' WHERE recording_id = $1`, r.rowID)
@@ -283,5 +300,8 @@ func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Purge(ctx)
+	if err := s.db.Purge(ctx); err != nil {
+		return err
+	}
+	return unfinished
 }

@@ -203,6 +203,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Work = work.NewService(db, blobs, a.Reward, a.Params)
 	a.Models = model.NewService(db, a.Reward, a.Params, a.Datanets, a.Vault, filepath.Join(cfg.DataDir, "models"))
 	a.Models.AllowPrivate, a.Models.Log = cfg.UpstreamAllowPrivate, log
+	a.Datanets.KeepCopy(a.Models) // erasure reaches the models' indexes
 	a.Govern = govern.NewService(db, a.Ledger, a.Params)
 	a.Actions = action.NewService(db, a.Ledger, a.Reward, a.Params, a.Vault, a.Datanets, log)
 	if cfg.ReplayBrowser != "none" {
@@ -381,12 +382,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(url string)
 	return err
 }
 
-// Background runs what works behind the web server — the job runner and
-// the ledger publisher — until ctx is cancelled.
+// Background runs what works behind the web server — the job runner, the
+// ledger publisher and the erasure sweep — until ctx is cancelled.
 func (a *App) Background(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { a.runJobs(ctx) })
 	wg.Go(func() { a.publish(ctx) })
+	wg.Go(func() { a.sweepErasures(ctx) })
 	wg.Wait()
 }
 

@@ -23,7 +23,10 @@
 // segment; segments are merged as in a log-structured merge tree (see
 // merge.go). Erasing a record writes a tombstone into the manifest at once;
 // queries skip tombstoned records, for matching, counting and naming alike,
-// and the next merge of their segment leaves their text out. Suffix arrays
+// and the next merge of their segment leaves their text out. [Index.Purge]
+// does that merge at once: it rewrites the segments that hold erased
+// records and deletes the old files before it returns, for erasure that
+// must not leave the text on disk. Suffix arrays
 // are built by SA-IS (G. Nong, S. Zhang and W. H. Chan, "Linear Suffix Array
 // Construction by Almost Pure Induced-Sorting", DCC 2009).
 //

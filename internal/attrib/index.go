@@ -434,6 +434,57 @@ func (x *Index) Erase(ctx context.Context, ids ...string) error {
 	return nil
 }
 
+// Purge erases the records with the given ids that the index holds —
+// ids it does not hold are ignored — and then rewrites every segment that
+// holds an erased record (these, or earlier tombstones) without it, and
+// deletes the old segment files, before it returns: the erased text is in
+// no file of the index any more. It costs rebuilding the suffix array of
+// each such segment, so the time is bounded by MaxSegmentBytes. It returns
+// how many of ids it found. If it fails, the tombstones it wrote still
+// hold (no query returns the records), and calling it again finishes the
+// rewrite.
+func (x *Index) Purge(ctx context.Context, ids ...string) (int, error) {
+	found := 0
+	err := x.writing(func() error {
+		m := x.man.clone()
+		for _, id := range ids {
+			for si, s := range x.segs {
+				if r, ok := s.find(id); ok && !s.isErased(r) {
+					ms := &m.Segments[si]
+					if k, dup := slices.BinarySearch(ms.Erased, r); !dup {
+						ms.Erased = slices.Insert(ms.Erased, k, r)
+						found++
+					}
+					break
+				}
+			}
+		}
+		if found > 0 {
+			m.Generation++
+			if err := writeManifest(x.dir, m); err != nil {
+				return err
+			}
+			if err := x.install(m, nil, nil); err != nil {
+				return err
+			}
+		}
+		// From the last segment back, so that the positions of those
+		// still to do hold.
+		for i := len(x.segs) - 1; i >= 0; i-- {
+			if x.segs[i].nErased > 0 {
+				if err := x.merge(ctx, i, i+1); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return found, fmt.Errorf("purge index %s: %w", x.dir, err)
+	}
+	return found, nil
+}
+
 // Compact merges all segments into as few as MaxSegmentBytes allows,
 // leaving out erased records.
 func (x *Index) Compact(ctx context.Context) error {

@@ -357,7 +357,7 @@ func firstSegment(dir string) string {
 }
 
 // TestConcurrentTraceAndWrite runs queries while another goroutine adds,
-// erases and compacts (run with -race): every query must see a consistent
+// erases, purges and compacts (run with -race): every query must see a consistent
 // state, in which the stable record is always found and an erased one
 // never is.
 func TestConcurrentTraceAndWrite(t *testing.T) {
@@ -372,7 +372,13 @@ func TestConcurrentTraceAndWrite(t *testing.T) {
 				done <- err
 				return
 			}
-			if err := x.Erase(t.Context(), id); err != nil {
+			var err error
+			if i%2 == 1 {
+				_, err = x.Purge(t.Context(), id)
+			} else {
+				err = x.Erase(t.Context(), id)
+			}
+			if err != nil {
 				done <- err
 				return
 			}
@@ -447,5 +453,91 @@ func TestEraseSeenByOtherHandle(t *testing.T) {
 	reader.Close()
 	if _, err := reader.Trace(t.Context(), "anything", TraceOptions{}); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Trace after Close: %v, want ErrClosed", err)
+	}
+}
+
+// fileHolding returns the first file of dir (recursively) that holds any
+// of the texts, or "".
+func fileHolding(t *testing.T, dir string, texts ...string) string {
+	t.Helper()
+	found := ""
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || found != "" {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, s := range texts {
+			if strings.Contains(string(data), s) {
+				found = p
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
+// TestPurge checks that Purge takes erased text off the disk before it
+// returns — Erase alone leaves it in the segment until a merge — and that
+// it rewrites only the segments that held it.
+func TestPurge(t *testing.T) {
+	dir := t.TempDir()
+	x := openTest(t, dir, Options{NoAutoMerge: true})
+	mustAdd(t, x,
+		Record{"a", "alpha bravo charlie delta echo"},
+		Record{"b", "foxtrot golf hotel india juliet"},
+		Record{"c", "kilo lima mike november oscar"})
+	mustAdd(t, x, Record{"d", "papa quebec romeo sierra tango"})
+	mustAdd(t, x, Record{"e", "uniform victor whiskey xray yankee"})
+	last := dirFiles(t, dir)
+
+	// Erase writes a tombstone and leaves the text where it was.
+	if err := x.Erase(t.Context(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	if fileHolding(t, dir, "delta echo") == "" {
+		t.Fatal("Erase alone removed the text: this test no longer tests Purge")
+	}
+
+	n, err := x.Purge(t.Context(), "c", "d", "nobody", "a")
+	if err != nil || n != 2 {
+		t.Fatalf("Purge = %d, %v; want 2 found", n, err)
+	}
+	if f := fileHolding(t, dir, "delta echo", "november oscar", "romeo sierra"); f != "" {
+		t.Fatalf("%s still holds erased text after Purge", f)
+	}
+	if st := x.Stats(); st.Records != 2 || st.Erased != 0 || st.Segments != 2 {
+		t.Fatalf("after Purge: %+v, want 2 live records in 2 segments, none erased", st)
+	}
+	if !slices.Contains(dirFiles(t, dir), last[len(last)-1]) {
+		t.Fatalf("the segment without erased records was rewritten: %v, had %v", dirFiles(t, dir), last)
+	}
+	for text, want := range map[string][]string{
+		"foxtrot golf hotel":    {"b"},
+		"victor whiskey xray":   {"e"},
+		"kilo lima mike":        nil,
+		"alpha bravo charlie d": nil,
+	} {
+		if got := traceIDs(t, x, text); !slices.Equal(got, want) {
+			t.Fatalf("%q traced to %v, want %v", text, got, want)
+		}
+	}
+	// Another handle on the folder sees the same.
+	y, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if got := traceIDs(t, y, "foxtrot golf hotel kilo lima mike"); !slices.Equal(got, []string{"b"}) {
+		t.Fatalf("other handle traced to %v", got)
+	}
+	// Nothing left to do: Purge is a no-op.
+	if n, err := x.Purge(t.Context(), "c"); err != nil || n != 0 || !slices.Equal(dirFiles(t, dir), dirFiles(t, dir)) {
+		t.Fatalf("second Purge = %d, %v", n, err)
 	}
 }

@@ -76,6 +76,8 @@ type Service struct {
 	vault  *vault.Vault
 	blobs  *store.Blobs
 	dedup  *dedupIndexes
+	// copies are reached by every erasure (see KeepCopy).
+	copies []Copy
 
 	// Log receives what goes wrong out of band (an index write after a
 	// commit); nil means slog's default.

@@ -2,8 +2,12 @@ package datanet
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/allmende/allmende/internal/problem"
 )
 
 // TextRecord is an accepted record as an index sees it: its text, and
@@ -62,6 +66,28 @@ func (s *Service) TextRecords(ctx context.Context, datanetID, after int64, limit
 		out = append(out, TextRecord{RowID: r.id, ID: r.pid, MemberID: r.member, Text: rec.joined()})
 	}
 	return out, nil
+}
+
+// RecordText returns the text of one accepted record of a datanet, read
+// from the sealed store: a search index keeps ids, not text, so an erased
+// record — whatever an index still says — has no text to return. It is a
+// not-found problem for a record that is not (or no longer) accepted.
+func (s *Service) RecordText(ctx context.Context, datanetID int64, publicID string) (string, error) {
+	var key int64
+	var content []byte
+	err := s.db.Read().QueryRowContext(ctx, `SELECT key_id, content FROM contributions
+		WHERE datanet_id = $1 AND public_id = $2 AND status = 'accepted'`, datanetID, publicID).Scan(&key, &content)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", problem.New(problem.NotFound, "no record %s", publicID)
+	}
+	if err != nil {
+		return "", fmt.Errorf("record %s: %w", publicID, err)
+	}
+	rec, _, err := s.open(ctx, publicID, key, content, nil)
+	if err != nil {
+		return "", fmt.Errorf("record %s: %w", publicID, err)
+	}
+	return rec.joined(), nil
 }
 
 // ErasedSince lists the public ids of a datanet's records erased at or

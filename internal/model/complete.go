@@ -277,7 +277,7 @@ func (s *Service) attribute(ctx context.Context, ids []int64, text string, retri
 	weights := map[string]float64{}
 	var att Attribution
 	for _, id := range ids {
-		c, err := s.corpus(ctx, id)
+		c, err := s.corpus(ctx, id, false)
 		if err != nil {
 			return Attribution{}, err
 		}

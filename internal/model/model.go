@@ -4,8 +4,8 @@
 // A model is registered with the datanets it is built on, a price, and
 // either an OpenAI-compatible upstream (Ollama, vLLM, llama.cpp, …) or the
 // built-in retrieval kind, which answers from the datanets themselves with
-// BM25 (bleve). Every answer is traced back to the records it came from —
-// verbatim spans found in a suffix-array index of the datanets' text, in
+// BM25 (internal/search). Every answer is traced back to the records it
+// came from — verbatim spans found in a suffix-array index of the datanets' text, in
 // the manner of OLMoTrace, and for retrieval the records it retrieved — and
 // the call's charge is split: a share to those records' contributors by
 // attribution weight, a share to the cooperative, the rest to the model's

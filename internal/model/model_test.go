@@ -23,7 +23,9 @@ import (
 )
 
 type env struct {
+	dir    string // the data folder
 	db     *store.DB
+	vault  *vault.Vault
 	s      *model.Service
 	d      *datanet.Service
 	r      *reward.Service
@@ -38,7 +40,7 @@ var records = map[string][2]string{
 	"carol": {"Who pays for a broken heating boiler?", "The landlord repairs the heating at their own cost; the tenant may reduce the rent while it is broken in winter."},
 }
 
-func newEnv(t *testing.T, db *store.DB) *env {
+func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
 	ctx := t.Context()
 	dir := t.TempDir()
@@ -48,7 +50,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		t.Fatal(err)
 	}
 	blobs, _ := store.OpenBlobs(filepath.Join(dir, "blobs"))
-	e := &env{db: db, d: datanet.NewService(db, l, v, blobs, filepath.Join(dir, "dedup")), r: reward.NewService(db, l), params: coop.New(db), ids: map[string]int64{}, recs: map[string]string{}}
+	e := &env{dir: dir, db: db, vault: v, d: datanet.NewService(db, l, v, blobs, filepath.Join(dir, "dedup")), r: reward.NewService(db, l), params: coop.New(db), ids: map[string]int64{}, recs: map[string]string{}}
 	t.Cleanup(func() { e.d.Close() })
 	e.s = model.NewService(db, e.r, e.params, e.d, v, filepath.Join(dir, "models"))
 	e.s.AllowPrivate = true // the stub upstreams listen on 127.0.0.1

@@ -1,56 +1,57 @@
 package model
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
+	"slices"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/search"
 )
 
-// retrieve answers from the model's datanets with BM25 (bleve's scorer):
-// the best matching record's answer is the answer, and the records
-// retrieved — with their scores — are its attribution.
+// retrieve answers from the model's datanets with BM25: the best matching
+// record's answer is the answer, and the records retrieved — with their
+// scores — are its attribution. The index holds ids; the text is read from
+// the sealed store, so a record erased a moment ago is never the answer.
 func (s *Service) retrieve(ctx context.Context, ids []int64, query string) (string, map[string]float64, error) {
 	type hit struct {
-		id    string
-		score float64
-		text  string
+		datanet int64
+		search.Hit
 	}
 	var best []hit
 	for _, id := range ids {
-		c, err := s.corpus(ctx, id)
+		c, err := s.corpus(ctx, id, true)
 		if err != nil {
 			return "", nil, err
 		}
-		req := bleve.NewSearchRequestOptions(bleve.NewMatchQuery(query), 3, 0, false)
-		req.Fields = []string{"text"}
-		res, err := c.bm25.SearchInContext(ctx, req)
-		if err != nil {
-			return "", nil, fmt.Errorf("search: %w", err)
-		}
-		for _, h := range res.Hits {
-			text, _ := h.Fields["text"].(string)
-			best = append(best, hit{h.ID, h.Score, text})
+		for _, h := range c.search().Search(query, 3) {
+			best = append(best, hit{id, h})
 		}
 	}
-	if len(best) == 0 {
+	slices.SortStableFunc(best, func(a, b hit) int { return cmp.Compare(b.Score, a.Score) })
+	weights := map[string]float64{}
+	text := ""
+	for _, h := range best {
+		if text == "" {
+			t, err := s.datanets.RecordText(ctx, h.datanet, h.ID)
+			if problem.Is(err, problem.NotFound) {
+				continue // erased since the index looked
+			}
+			if err != nil {
+				return "", nil, err
+			}
+			text = t
+		}
+		weights[h.ID] += h.Score
+	}
+	if text == "" {
 		return "The cooperative's records hold nothing on this yet.", nil, nil
 	}
-	top := best[0]
-	for _, h := range best[1:] {
-		if h.score > top.score {
-			top = h
-		}
-	}
-	weights := map[string]float64{}
-	for _, h := range best {
-		weights[h.id] += h.score
-	}
 	// A Q&A record is "question\nanswer": answer with its answer.
-	answer := top.text
-	if _, a, ok := strings.Cut(top.text, "\n"); ok {
+	answer := text
+	if _, a, ok := strings.Cut(text, "\n"); ok {
 		answer = a
 	}
 	return answer, weights, nil

@@ -32,6 +32,9 @@ const (
 	// failed or was too slow.
 	BadGateway     Kind = "bad_gateway"
 	GatewayTimeout Kind = "gateway_timeout"
+	// Unavailable (503): part of what was asked is done, part failed on
+	// our side; the same request, repeated, finishes it.
+	Unavailable Kind = "unavailable"
 )
 
 // Error is a problem with a message meant for the person who caused it.

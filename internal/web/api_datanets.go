@@ -2,6 +2,7 @@ package web
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -365,12 +366,32 @@ func (s *Server) apiEraseAll(w http.ResponseWriter, r *http.Request, sess *membe
 		s.apiError(w, r, problem.New(problem.Forbidden, "only the member themself can erase their data"))
 		return
 	}
-	n, err := s.Datanets.EraseAll(r.Context(), sess.Member.ID)
+	n, err := s.eraseAll(r.Context(), sess.Member)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"erased": n})
+}
+
+// eraseAll erases all of a member's data — recordings, appeal texts, then
+// contributions and last the member's key, which the recordings' keys hang
+// from — and returns how many contributions went.
+// An index that failed to forget (an unavailable problem) does not stop
+// the rest: what went before is committed, and repeating finishes it.
+func (s *Server) eraseAll(ctx context.Context, m member.Member) (int, error) {
+	_, recErr := s.Actions.EraseAll(ctx, m)
+	if recErr != nil && !problem.Is(recErr, problem.Unavailable) {
+		return 0, recErr
+	}
+	if _, err := s.Work.EraseAppeals(ctx, m.ID); err != nil {
+		return 0, err
+	}
+	n, err := s.Datanets.EraseAll(ctx, m.ID)
+	if err != nil {
+		return n, err
+	}
+	return n, recErr
 }
 
 func nonNil(s []string) []string {

@@ -23,6 +23,7 @@ var statusOf = map[problem.Kind]int{
 	problem.PaymentRequired: http.StatusPaymentRequired,
 	problem.BadGateway:      http.StatusBadGateway,
 	problem.GatewayTimeout:  http.StatusGatewayTimeout,
+	problem.Unavailable:     http.StatusServiceUnavailable,
 }
 
 // classify turns any error into a problem and its status. Errors that are

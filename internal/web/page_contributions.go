@@ -48,7 +48,7 @@ func (s *Server) contributionEraseAll(w http.ResponseWriter, r *http.Request, se
 		s.showContributions(w, r, http.StatusUnprocessableEntity, "Type ERASE to confirm: erasing all your data cannot be undone.")
 		return
 	}
-	if _, err := s.Datanets.EraseAll(r.Context(), sess.Member.ID); err != nil {
+	if _, err := s.eraseAll(r.Context(), sess.Member); err != nil {
 		s.pageError(w, r, err)
 		return
 	}
