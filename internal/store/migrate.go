@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -61,10 +63,19 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// SchemaVersion is the newest schema version this binary can migrate to.
+// SchemaVersion is the newest schema version this binary can migrate to:
+// the highest number among the migrations, which need not be their count
+// (steps written on separate branches keep the numbers they were given).
 func SchemaVersion() int64 {
 	entries, _ := fs.ReadDir(migrations, "migrations/sqlite")
-	return int64(len(entries))
+	var v int64
+	for _, e := range entries {
+		num, _, _ := strings.Cut(e.Name(), "_")
+		if n, err := strconv.ParseInt(num, 10, 64); err == nil {
+			v = max(v, n)
+		}
+	}
+	return v
 }
 
 // Version reports the schema version the database is at.
