@@ -65,9 +65,11 @@ func Rule(pointsPerShare int64) string {
 	return fmt.Sprintf("1 share per %d points earned in the epoch, rounded down", pointsPerShare)
 }
 
-// earningTypes are the events whose postings to a member's account count
-// as points earned; funding, escrow and the member's own spending do not.
-const earningTypes = `('` + string(ledger.TaskPaid) + `', '` + string(ledger.RewardSplit) + `')`
+// earns reports whether an event's postings to a member's account count as
+// points earned; funding, escrow and the member's own spending do not.
+// Transfer adds them up as they are posted (account_balances.earned); the
+// migration that created that column sums the same two types.
+func earns(t ledger.Type) bool { return t == ledger.TaskPaid || t == ledger.RewardSplit }
 
 // CloseEpoch closes the open epoch at now: it converts each member's points
 // earned in it into shares by the rule in force, issues the shares (one
@@ -275,7 +277,7 @@ func (s *Service) Shares(ctx context.Context, memberID int64) (int64, error) {
 func SharesOf(ctx context.Context, q store.Querier, memberID int64) (int64, error) {
 	var n int64
 	err := q.QueryRowContext(ctx, `
-		SELECT COALESCE(sum(p.amount), 0) FROM members m JOIN postings p ON p.account = 'shares:' || m.public_id
+		SELECT COALESCE(sum(b.balance), 0) FROM members m JOIN account_balances b ON b.account = 'shares:' || m.public_id
 		WHERE m.id = $1`, memberID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("reward: shares of member %d: %w", memberID, err)
@@ -287,8 +289,7 @@ func SharesOf(ctx context.Context, q store.Querier, memberID int64) (int64, erro
 // internal member id: the electorate of a vote weighed by shares.
 func ShareHoldings(ctx context.Context, q store.Querier) (map[int64]int64, error) {
 	rows, err := q.QueryContext(ctx, `
-		SELECT m.id, sum(p.amount) FROM members m JOIN postings p ON p.account = 'shares:' || m.public_id
-		GROUP BY m.id`)
+		SELECT m.id, b.balance FROM members m JOIN account_balances b ON b.account = 'shares:' || m.public_id`)
 	if err != nil {
 		return nil, fmt.Errorf("reward: share holdings: %w", err)
 	}
@@ -319,8 +320,7 @@ type memberPoints struct {
 func uncounted(ctx context.Context, q store.Querier, memberID int64) ([]memberPoints, error) {
 	query := `
 		SELECT m.id, m.public_id,
-		       COALESCE((SELECT sum(p.amount) FROM postings p JOIN ledger_events e ON e.event_id = p.event_id
-		                 WHERE p.account = 'member:' || m.public_id AND p.amount > 0 AND e.type IN ` + earningTypes + `), 0)
+		       COALESCE((SELECT b.earned FROM account_balances b WHERE b.account = 'member:' || m.public_id), 0)
 		     - COALESCE((SELECT sum(x.points) FROM epoch_shares x WHERE x.member_id = m.id), 0)
 		FROM members m`
 	args := []any{}

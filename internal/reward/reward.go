@@ -70,6 +70,9 @@ func (s *Service) Transfer(ctx context.Context, tx *store.Tx, ev ledger.Event) (
 	if err != nil {
 		return "", err
 	}
+	if err := addToBalances(ctx, tx, ev.Type, ev.Postings); err != nil {
+		return "", err
+	}
 	now := store.Now()
 	for _, p := range ev.Postings {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO postings (event_id, account, amount, created_at) VALUES ($1, $2, $3, $4)`,
@@ -116,14 +119,6 @@ func (s *Service) lockDebited(ctx context.Context, tx *store.Tx, postings []ledg
 // Balance returns an account's points.
 func (s *Service) Balance(ctx context.Context, account string) (int64, error) {
 	return balance(ctx, s.db.Read(), account)
-}
-
-func balance(ctx context.Context, q store.Querier, account string) (int64, error) {
-	var b int64
-	if err := q.QueryRowContext(ctx, `SELECT COALESCE(sum(amount), 0) FROM postings WHERE account = $1`, account).Scan(&b); err != nil {
-		return 0, fmt.Errorf("reward: balance of %s: %w", account, err)
-	}
-	return b, nil
 }
 
 // BalanceTx is Balance inside a transaction, for decisions that must see
