@@ -227,11 +227,14 @@ func (s *Service) BySlug(ctx context.Context, slug string) (Datanet, error) {
 	return scanDatanet(s.db.Read().QueryRowContext(ctx, `SELECT `+datanetColumns+` FROM datanets WHERE slug = $1`, slug))
 }
 
-// Stats counts a datanet's accepted records and the members behind them.
+// Stats counts a datanet's accepted records and the members behind them,
+// from the counts kept per contributor (see Counts): a row per contributor,
+// not per record.
 func (s *Service) Stats(ctx context.Context, datanetID int64) (Stats, error) {
 	var st Stats
 	err := s.db.Read().QueryRowContext(ctx, `
-		SELECT count(*), count(DISTINCT member_id) FROM contributions WHERE datanet_id = $1 AND status = 'accepted'`, datanetID).
+		SELECT COALESCE(sum(accepted), 0), COALESCE(sum(CASE WHEN accepted > 0 AND member_id <> 0 THEN 1 ELSE 0 END), 0)
+		FROM contribution_counts WHERE datanet_id = $1`, datanetID).
 		Scan(&st.Records, &st.Contributors)
 	if err != nil {
 		return Stats{}, fmt.Errorf("datanet stats: %w", err)

@@ -341,7 +341,12 @@ func (s *Server) apiContributions(w http.ResponseWriter, r *http.Request, sess *
 		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's contributions"))
 		return
 	}
-	list, err := s.Datanets.History(r.Context(), sess.Member.ID, 1000)
+	page, err := pageOf(r, apiLimit)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	list, next, err := s.Datanets.History(r.Context(), sess.Member.ID, page)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -349,7 +354,7 @@ func (s *Server) apiContributions(w http.ResponseWriter, r *http.Request, sess *
 	if list == nil {
 		list = []datanet.Contribution{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"contributions": list})
+	writeJSON(w, http.StatusOK, listJSON{"contributions": list}.next(next))
 }
 
 func (s *Server) apiErase(w http.ResponseWriter, r *http.Request, sess *member.Session) {
