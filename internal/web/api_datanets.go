@@ -43,7 +43,12 @@ func (s *Server) datanetJSON(r *http.Request, d datanet.Datanet, sess *member.Se
 }
 
 func (s *Server) apiDatanets(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	list, err := s.Datanets.List(r.Context())
+	page, err := pageOf(r, apiLimit)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	list, next, err := s.Datanets.List(r.Context(), datanet.Filter{}, page)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -57,7 +62,7 @@ func (s *Server) apiDatanets(w http.ResponseWriter, r *http.Request, sess *membe
 		}
 		out = append(out, j)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"datanets": out})
+	writeJSON(w, http.StatusOK, listJSON{"datanets": out}.next(next))
 }
 
 func (s *Server) apiDatanet(w http.ResponseWriter, r *http.Request, sess *member.Session) {

@@ -13,6 +13,7 @@ import (
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/recording"
+	"github.com/allmende/allmende/internal/store"
 )
 
 // stepLine is one recorded step as a person reads it.
@@ -69,16 +70,11 @@ func (s *Server) showRecordings(w http.ResponseWriter, r *http.Request, sess *me
 		s.pageError(w, r, err)
 		return
 	}
-	all, err := s.Datanets.List(r.Context())
+	// The upload form offers the open recording datanets (a handful).
+	datanets, _, err := s.Datanets.List(r.Context(), datanet.Filter{Open: true, Kind: datanet.KindRecording}, store.Page{Limit: store.MaxLimit})
 	if err != nil {
 		s.pageError(w, r, err)
 		return
-	}
-	var datanets []datanet.Datanet
-	for _, d := range all {
-		if d.RecordKind == datanet.KindRecording && d.Open {
-			datanets = append(datanets, d)
-		}
 	}
 	s.render(w, r, status, "recordings.html", "Recordings", map[string]any{"Recordings": list, "Datanets": datanets, "Form": f, "Base": requestBase(r)})
 }

@@ -77,7 +77,97 @@ CREATE TRIGGER contribution_counts_update AFTER UPDATE OF status, member_id, dat
 CREATE TRIGGER contribution_counts_delete AFTER DELETE ON contributions
     FOR EACH ROW EXECUTE FUNCTION contribution_counts_trigger();
 
+-- A worker's tasks and pay per project, kept by triggers on assignments
+-- like the contribution counts: the earnings page and the dashboard read a
+-- row per project, not one per task. pending counts tasks submitted, in
+-- review or appealed; points are pay and top-ups of paid tasks; paid_ms and
+-- rejected_ms the measured time of paid and of rejected tasks.
+CREATE TABLE work_totals (
+    worker_id   BIGINT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    project_id  BIGINT NOT NULL REFERENCES projects (id),
+    paid        BIGINT NOT NULL DEFAULT 0,
+    rejected    BIGINT NOT NULL DEFAULT 0,
+    pending     BIGINT NOT NULL DEFAULT 0,
+    points      BIGINT NOT NULL DEFAULT 0,
+    paid_ms     BIGINT NOT NULL DEFAULT 0,
+    rejected_ms BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (worker_id, project_id)
+);
+INSERT INTO work_totals (worker_id, project_id, paid, rejected, pending, points, paid_ms, rejected_ms)
+SELECT worker_id, project_id, count(*) FILTER (WHERE status = 'paid'), count(*) FILTER (WHERE status = 'rejected'),
+       count(*) FILTER (WHERE status IN ('submitted', 'review', 'appealed')),
+       COALESCE(sum(pay + topup) FILTER (WHERE status = 'paid'), 0), COALESCE(sum(active_ms) FILTER (WHERE status = 'paid'), 0),
+       COALESCE(sum(active_ms) FILTER (WHERE status = 'rejected'), 0)
+FROM assignments GROUP BY worker_id, project_id;
+
+-- +goose StatementBegin
+CREATE FUNCTION work_totals_apply(worker BIGINT, project BIGINT, what TEXT, amount BIGINT, ms BIGINT, delta INTEGER) RETURNS void AS $$
+BEGIN
+    INSERT INTO work_totals (worker_id, project_id) VALUES (worker, project) ON CONFLICT DO NOTHING;
+    UPDATE work_totals SET
+        paid = paid + CASE WHEN what = 'paid' THEN delta ELSE 0 END,
+        rejected = rejected + CASE WHEN what = 'rejected' THEN delta ELSE 0 END,
+        pending = pending + CASE WHEN what IN ('submitted', 'review', 'appealed') THEN delta ELSE 0 END,
+        points = points + CASE WHEN what = 'paid' THEN delta * amount ELSE 0 END,
+        paid_ms = paid_ms + CASE WHEN what = 'paid' THEN delta * ms ELSE 0 END,
+        rejected_ms = rejected_ms + CASE WHEN what = 'rejected' THEN delta * ms ELSE 0 END
+    WHERE worker_id = worker AND project_id = project;
+END;
+$$ LANGUAGE plpgsql;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE FUNCTION work_totals_trigger() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM work_totals_apply(OLD.worker_id, OLD.project_id, OLD.status, OLD.pay + OLD.topup, OLD.active_ms, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM work_totals_apply(NEW.worker_id, NEW.project_id, NEW.status, NEW.pay + NEW.topup, NEW.active_ms, 1);
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+-- +goose StatementEnd
+
+CREATE TRIGGER work_totals_insert AFTER INSERT ON assignments
+    FOR EACH ROW EXECUTE FUNCTION work_totals_trigger();
+-- A heartbeat on an open task changes active_ms and nothing counted, so it
+-- does not fire this.
+CREATE TRIGGER work_totals_update AFTER UPDATE OF status, pay, topup, active_ms, worker_id, project_id ON assignments
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR NEW.status IN ('paid', 'rejected')
+                       OR OLD.worker_id IS DISTINCT FROM NEW.worker_id OR OLD.project_id IS DISTINCT FROM NEW.project_id)
+    EXECUTE FUNCTION work_totals_trigger();
+CREATE TRIGGER work_totals_delete AFTER DELETE ON assignments
+    FOR EACH ROW EXECUTE FUNCTION work_totals_trigger();
+
+-- The earnings chart reads the last days of a worker's paid and rejected
+-- tasks by the time they were settled.
+CREATE INDEX assignments_settled ON assignments (worker_id, (COALESCE(paid_at, submitted_at))) WHERE status IN ('paid', 'rejected');
+
+-- Indexes for the lists and counts that pages read.
+-- A member's open invitations, without reading the used ones.
+CREATE INDEX invitations_open ON invitations (inviter_id, expires_at) WHERE used_by IS NULL;
+-- A member's invitations newest first.
+CREATE INDEX invitations_inviter_id ON invitations (inviter_id, id);
+-- A project's items to annotate (not its gold items), counted from the index.
+CREATE INDEX items_tasks ON items (project_id) WHERE gold IS NULL;
+-- The newest approved projects and open datanets, without reading the rest.
+CREATE INDEX projects_status ON projects (status, id);
+CREATE INDEX datanets_status ON datanets (status, id);
+
 -- +goose Down
+DROP INDEX datanets_status;
+DROP INDEX projects_status;
+DROP INDEX items_tasks;
+DROP INDEX invitations_inviter_id;
+DROP INDEX invitations_open;
+DROP INDEX assignments_settled;
+DROP TRIGGER work_totals_delete ON assignments;
+DROP TRIGGER work_totals_update ON assignments;
+DROP TRIGGER work_totals_insert ON assignments;
+DROP FUNCTION work_totals_trigger();
+DROP FUNCTION work_totals_apply(BIGINT, BIGINT, TEXT, BIGINT, BIGINT, INTEGER);
 DROP TRIGGER contribution_counts_delete ON contributions;
 DROP TRIGGER contribution_counts_update ON contributions;
 DROP TRIGGER contribution_counts_insert ON contributions;

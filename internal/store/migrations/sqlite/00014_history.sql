@@ -78,7 +78,105 @@ BEGIN
 END;
 -- +goose StatementEnd
 
+-- A worker's tasks and pay per project, kept by triggers on assignments
+-- like the contribution counts: the earnings page and the dashboard read a
+-- row per project, not one per task. pending counts tasks submitted, in
+-- review or appealed; points are pay and top-ups of paid tasks; paid_ms and
+-- rejected_ms the measured time of paid and of rejected tasks.
+CREATE TABLE work_totals (
+    worker_id   INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    project_id  INTEGER NOT NULL REFERENCES projects (id),
+    paid        INTEGER NOT NULL DEFAULT 0,
+    rejected    INTEGER NOT NULL DEFAULT 0,
+    pending     INTEGER NOT NULL DEFAULT 0,
+    points      INTEGER NOT NULL DEFAULT 0,
+    paid_ms     INTEGER NOT NULL DEFAULT 0,
+    rejected_ms INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (worker_id, project_id)
+);
+INSERT INTO work_totals (worker_id, project_id, paid, rejected, pending, points, paid_ms, rejected_ms)
+SELECT worker_id, project_id, sum(status = 'paid'), sum(status = 'rejected'), sum(status IN ('submitted', 'review', 'appealed')),
+       sum(CASE WHEN status = 'paid' THEN pay + topup ELSE 0 END), sum(CASE WHEN status = 'paid' THEN active_ms ELSE 0 END),
+       sum(CASE WHEN status = 'rejected' THEN active_ms ELSE 0 END)
+FROM assignments GROUP BY worker_id, project_id;
+
+-- +goose StatementBegin
+CREATE TRIGGER work_totals_insert AFTER INSERT ON assignments
+BEGIN
+    INSERT INTO work_totals (worker_id, project_id) VALUES (NEW.worker_id, NEW.project_id) ON CONFLICT DO NOTHING;
+    UPDATE work_totals SET
+        paid = paid + (NEW.status = 'paid'), rejected = rejected + (NEW.status = 'rejected'),
+        pending = pending + (NEW.status IN ('submitted', 'review', 'appealed')),
+        points = points + CASE WHEN NEW.status = 'paid' THEN NEW.pay + NEW.topup ELSE 0 END,
+        paid_ms = paid_ms + CASE WHEN NEW.status = 'paid' THEN NEW.active_ms ELSE 0 END,
+        rejected_ms = rejected_ms + CASE WHEN NEW.status = 'rejected' THEN NEW.active_ms ELSE 0 END
+    WHERE worker_id = NEW.worker_id AND project_id = NEW.project_id;
+END;
+-- +goose StatementEnd
+
+-- A heartbeat on an open task changes active_ms and nothing counted, so it
+-- does not fire this.
+-- +goose StatementBegin
+CREATE TRIGGER work_totals_update AFTER UPDATE OF status, pay, topup, active_ms, worker_id, project_id ON assignments
+WHEN OLD.status IS NOT NEW.status OR NEW.status IN ('paid', 'rejected') OR OLD.worker_id IS NOT NEW.worker_id OR OLD.project_id IS NOT NEW.project_id
+BEGIN
+    UPDATE work_totals SET
+        paid = paid - (OLD.status = 'paid'), rejected = rejected - (OLD.status = 'rejected'),
+        pending = pending - (OLD.status IN ('submitted', 'review', 'appealed')),
+        points = points - CASE WHEN OLD.status = 'paid' THEN OLD.pay + OLD.topup ELSE 0 END,
+        paid_ms = paid_ms - CASE WHEN OLD.status = 'paid' THEN OLD.active_ms ELSE 0 END,
+        rejected_ms = rejected_ms - CASE WHEN OLD.status = 'rejected' THEN OLD.active_ms ELSE 0 END
+    WHERE worker_id = OLD.worker_id AND project_id = OLD.project_id;
+    INSERT INTO work_totals (worker_id, project_id) VALUES (NEW.worker_id, NEW.project_id) ON CONFLICT DO NOTHING;
+    UPDATE work_totals SET
+        paid = paid + (NEW.status = 'paid'), rejected = rejected + (NEW.status = 'rejected'),
+        pending = pending + (NEW.status IN ('submitted', 'review', 'appealed')),
+        points = points + CASE WHEN NEW.status = 'paid' THEN NEW.pay + NEW.topup ELSE 0 END,
+        paid_ms = paid_ms + CASE WHEN NEW.status = 'paid' THEN NEW.active_ms ELSE 0 END,
+        rejected_ms = rejected_ms + CASE WHEN NEW.status = 'rejected' THEN NEW.active_ms ELSE 0 END
+    WHERE worker_id = NEW.worker_id AND project_id = NEW.project_id;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER work_totals_delete AFTER DELETE ON assignments
+BEGIN
+    UPDATE work_totals SET
+        paid = paid - (OLD.status = 'paid'), rejected = rejected - (OLD.status = 'rejected'),
+        pending = pending - (OLD.status IN ('submitted', 'review', 'appealed')),
+        points = points - CASE WHEN OLD.status = 'paid' THEN OLD.pay + OLD.topup ELSE 0 END,
+        paid_ms = paid_ms - CASE WHEN OLD.status = 'paid' THEN OLD.active_ms ELSE 0 END,
+        rejected_ms = rejected_ms - CASE WHEN OLD.status = 'rejected' THEN OLD.active_ms ELSE 0 END
+    WHERE worker_id = OLD.worker_id AND project_id = OLD.project_id;
+END;
+-- +goose StatementEnd
+
+-- The earnings chart reads the last days of a worker's paid and rejected
+-- tasks by the time they were settled.
+CREATE INDEX assignments_settled ON assignments (worker_id, (COALESCE(paid_at, submitted_at))) WHERE status IN ('paid', 'rejected');
+
+-- Indexes for the lists and counts that pages read.
+-- A member's open invitations, without reading the used ones.
+CREATE INDEX invitations_open ON invitations (inviter_id, expires_at) WHERE used_by IS NULL;
+-- A member's invitations newest first.
+CREATE INDEX invitations_inviter_id ON invitations (inviter_id, id);
+-- A project's items to annotate (not its gold items), counted from the index.
+CREATE INDEX items_tasks ON items (project_id) WHERE gold IS NULL;
+-- The newest approved projects and open datanets, without reading the rest.
+CREATE INDEX projects_status ON projects (status, id);
+CREATE INDEX datanets_status ON datanets (status, id);
+
 -- +goose Down
+DROP INDEX datanets_status;
+DROP INDEX projects_status;
+DROP INDEX items_tasks;
+DROP INDEX invitations_inviter_id;
+DROP INDEX invitations_open;
+DROP INDEX assignments_settled;
+DROP TRIGGER work_totals_delete;
+DROP TRIGGER work_totals_update;
+DROP TRIGGER work_totals_insert;
+DROP TABLE work_totals;
 DROP TRIGGER contribution_counts_delete;
 DROP TRIGGER contribution_counts_update;
 DROP TRIGGER contribution_counts_insert;
