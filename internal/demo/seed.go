@@ -310,7 +310,7 @@ func openInvitations(ctx context.Context, a *app.App) (Seeded, error) {
 	if b, err := os.ReadFile(filepath.Join(a.DataDir(), clientKeyFile)); err == nil {
 		s.ClientKey = strings.TrimSpace(string(b))
 	}
-	props, err := a.Govern.List(ctx, 20)
+	props, _, err := a.Govern.List(ctx, store.Page{Limit: 20})
 	if err != nil {
 		return Seeded{}, err
 	}

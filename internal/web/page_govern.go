@@ -109,12 +109,17 @@ func outcome(p govern.Proposal) string {
 
 func (s *Server) proposalsPage(w http.ResponseWriter, r *http.Request, sess *member.Session) {
 	g := s.governance()
-	list, err := g.List(r.Context(), 200)
+	page, err := pageOf(r, pageLimit)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	voted, err := g.VotedOn(r.Context(), sess.Member.ID)
+	list, next, err := g.List(r.Context(), page)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	voted, err := g.VotedOn(r.Context(), sess.Member.ID, list)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -129,7 +134,7 @@ func (s *Server) proposalsPage(w http.ResponseWriter, r *http.Request, sess *mem
 			open = append(open, row)
 		}
 	}
-	s.render(w, r, http.StatusOK, "proposals.html", "Proposals", map[string]any{"Open": open, "Decided": decided})
+	s.render(w, r, http.StatusOK, "proposals.html", "Proposals", map[string]any{"Open": open, "Decided": decided, "Pager": pagerFor(r, next)})
 }
 
 // optionRows is how many option rows the new-proposal form offers.
