@@ -145,6 +145,35 @@ CREATE TRIGGER work_totals_delete AFTER DELETE ON assignments
 -- tasks by the time they were settled.
 CREATE INDEX assignments_settled ON assignments (worker_id, (COALESCE(paid_at, submitted_at))) WHERE status IN ('paid', 'rejected');
 
+-- The answered calls of each model, kept by triggers on model_calls, for
+-- the model lists (a count per model, not a read of every call).
+CREATE TABLE model_call_counts (
+    model_id BIGINT PRIMARY KEY REFERENCES models (id) ON DELETE CASCADE,
+    calls    BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO model_call_counts (model_id, calls) SELECT model_id, count(*) FROM model_calls WHERE status = 'ok' GROUP BY model_id;
+
+-- +goose StatementBegin
+CREATE FUNCTION model_call_counts_trigger() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.status = 'ok' THEN
+        UPDATE model_call_counts SET calls = calls - 1 WHERE model_id = OLD.model_id;
+    END IF;
+    IF NEW.status = 'ok' THEN
+        INSERT INTO model_call_counts (model_id, calls) VALUES (NEW.model_id, 1)
+        ON CONFLICT (model_id) DO UPDATE SET calls = model_call_counts.calls + 1;
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+-- +goose StatementEnd
+
+CREATE TRIGGER model_call_counts_insert AFTER INSERT ON model_calls
+    FOR EACH ROW WHEN (NEW.status = 'ok') EXECUTE FUNCTION model_call_counts_trigger();
+CREATE TRIGGER model_call_counts_update AFTER UPDATE OF status, model_id ON model_calls
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.model_id IS DISTINCT FROM NEW.model_id)
+    EXECUTE FUNCTION model_call_counts_trigger();
+
 -- Indexes for the lists and counts that pages read.
 -- A member's open invitations, without reading the used ones.
 CREATE INDEX invitations_open ON invitations (inviter_id, expires_at) WHERE used_by IS NULL;
@@ -155,8 +184,18 @@ CREATE INDEX items_tasks ON items (project_id) WHERE gold IS NULL;
 -- The newest approved projects and open datanets, without reading the rest.
 CREATE INDEX projects_status ON projects (status, id);
 CREATE INDEX datanets_status ON datanets (status, id);
+-- A member's API keys newest first.
+CREATE INDEX api_keys_member ON api_keys (member_id, id);
+-- Open proposals, closing soonest first (the list and the closing job).
+CREATE INDEX proposals_open ON proposals (closes_at, id) WHERE status = 'open';
 
 -- +goose Down
+DROP TRIGGER model_call_counts_update ON model_calls;
+DROP TRIGGER model_call_counts_insert ON model_calls;
+DROP FUNCTION model_call_counts_trigger();
+DROP TABLE model_call_counts;
+DROP INDEX proposals_open;
+DROP INDEX api_keys_member;
 DROP INDEX datanets_status;
 DROP INDEX projects_status;
 DROP INDEX items_tasks;

@@ -155,6 +155,32 @@ END;
 -- tasks by the time they were settled.
 CREATE INDEX assignments_settled ON assignments (worker_id, (COALESCE(paid_at, submitted_at))) WHERE status IN ('paid', 'rejected');
 
+-- The answered calls of each model, kept by triggers on model_calls, for
+-- the model lists (a count per model, not a read of every call).
+CREATE TABLE model_call_counts (
+    model_id INTEGER PRIMARY KEY REFERENCES models (id) ON DELETE CASCADE,
+    calls    INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO model_call_counts (model_id, calls) SELECT model_id, count(*) FROM model_calls WHERE status = 'ok' GROUP BY model_id;
+
+-- +goose StatementBegin
+CREATE TRIGGER model_call_counts_insert AFTER INSERT ON model_calls WHEN NEW.status = 'ok'
+BEGIN
+    INSERT INTO model_call_counts (model_id, calls) VALUES (NEW.model_id, 1)
+    ON CONFLICT (model_id) DO UPDATE SET calls = calls + 1;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER model_call_counts_update AFTER UPDATE OF status, model_id ON model_calls
+WHEN (OLD.status = 'ok') <> (NEW.status = 'ok') OR (NEW.status = 'ok' AND OLD.model_id <> NEW.model_id)
+BEGIN
+    UPDATE model_call_counts SET calls = calls - 1 WHERE model_id = OLD.model_id AND OLD.status = 'ok';
+    INSERT INTO model_call_counts (model_id, calls) SELECT NEW.model_id, 1 WHERE NEW.status = 'ok'
+    ON CONFLICT (model_id) DO UPDATE SET calls = calls + 1;
+END;
+-- +goose StatementEnd
+
 -- Indexes for the lists and counts that pages read.
 -- A member's open invitations, without reading the used ones.
 CREATE INDEX invitations_open ON invitations (inviter_id, expires_at) WHERE used_by IS NULL;
@@ -165,8 +191,17 @@ CREATE INDEX items_tasks ON items (project_id) WHERE gold IS NULL;
 -- The newest approved projects and open datanets, without reading the rest.
 CREATE INDEX projects_status ON projects (status, id);
 CREATE INDEX datanets_status ON datanets (status, id);
+-- A member's API keys newest first.
+CREATE INDEX api_keys_member ON api_keys (member_id, id);
+-- Open proposals, closing soonest first (the list and the closing job).
+CREATE INDEX proposals_open ON proposals (closes_at, id) WHERE status = 'open';
 
 -- +goose Down
+DROP TRIGGER model_call_counts_update;
+DROP TRIGGER model_call_counts_insert;
+DROP TABLE model_call_counts;
+DROP INDEX proposals_open;
+DROP INDEX api_keys_member;
 DROP INDEX datanets_status;
 DROP INDEX projects_status;
 DROP INDEX items_tasks;
