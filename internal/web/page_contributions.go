@@ -26,7 +26,7 @@ func (s *Server) showContributions(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	s.render(w, r, status, "contributions.html", "Your contributions", map[string]any{
-		"Contributions": list, "Added": r.URL.Query().Get("added"), "Message": message, "Pager": pagerFor(r, next),
+		"Contributions": list, "Rows": contributionRows(list), "Added": r.URL.Query().Get("added"), "Message": message, "Pager": pagerFor(r, next),
 	})
 }
 

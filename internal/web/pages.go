@@ -22,8 +22,11 @@ type pages struct {
 	sets map[string]*template.Template
 }
 
+// dateLayout is how pages write a date.
+const dateLayout = "2 Jan 2006"
+
 var templateFuncs = template.FuncMap{
-	"date": func(t time.Time) string { return t.Format("2 Jan 2006") },
+	"date": func(t time.Time) string { return t.Format(dateLayout) },
 	"points": func(p int64) string {
 		// Points are hundredths of the currency unit.
 		sign := ""

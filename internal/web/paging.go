@@ -11,9 +11,9 @@ import (
 
 // Lists are paged by keyset, newest first: ?limit=N (1 to store.MaxLimit)
 // rows older than ?before=<cursor>, where the cursor is the "next" of the
-// previous response. Pages show 50 rows and API lists 100 unless asked.
+// previous response. Pages show 25 rows and API lists 100 unless asked.
 const (
-	pageLimit = 50
+	pageLimit = 25
 	apiLimit  = 100
 	// maxCursor bounds a cursor: ids are far shorter.
 	maxCursor = 200
