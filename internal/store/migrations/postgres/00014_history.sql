@@ -174,6 +174,38 @@ CREATE TRIGGER model_call_counts_update AFTER UPDATE OF status, model_id ON mode
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.model_id IS DISTINCT FROM NEW.model_id)
     EXECUTE FUNCTION model_call_counts_trigger();
 
+-- Each automation's runs and successful runs, kept by triggers on
+-- automation_runs, for the public list (two counts per automation, not a
+-- read of every run).
+CREATE TABLE automation_run_counts (
+    automation_id BIGINT PRIMARY KEY REFERENCES automations (id),
+    runs          BIGINT NOT NULL DEFAULT 0,
+    succeeded     BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO automation_run_counts (automation_id, runs, succeeded)
+SELECT automation_id, count(*), count(*) FILTER (WHERE status = 'ok') FROM automation_runs GROUP BY automation_id;
+
+-- +goose StatementBegin
+CREATE FUNCTION automation_run_counts_trigger() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO automation_run_counts (automation_id, runs, succeeded) VALUES (NEW.automation_id, 1, CASE WHEN NEW.status = 'ok' THEN 1 ELSE 0 END)
+        ON CONFLICT (automation_id) DO UPDATE SET runs = automation_run_counts.runs + 1,
+            succeeded = automation_run_counts.succeeded + CASE WHEN NEW.status = 'ok' THEN 1 ELSE 0 END;
+    ELSE
+        UPDATE automation_run_counts SET succeeded = succeeded + CASE WHEN NEW.status = 'ok' THEN 1 ELSE -1 END
+        WHERE automation_id = NEW.automation_id;
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+-- +goose StatementEnd
+
+CREATE TRIGGER automation_run_counts_insert AFTER INSERT ON automation_runs
+    FOR EACH ROW EXECUTE FUNCTION automation_run_counts_trigger();
+CREATE TRIGGER automation_run_counts_update AFTER UPDATE OF status ON automation_runs
+    FOR EACH ROW WHEN ((OLD.status = 'ok') IS DISTINCT FROM (NEW.status = 'ok')) EXECUTE FUNCTION automation_run_counts_trigger();
+
 -- Indexes for the lists and counts that pages read.
 -- A member's open invitations, without reading the used ones.
 CREATE INDEX invitations_open ON invitations (inviter_id, expires_at) WHERE used_by IS NULL;
@@ -188,8 +220,15 @@ CREATE INDEX datanets_status ON datanets (status, id);
 CREATE INDEX api_keys_member ON api_keys (member_id, id);
 -- Open proposals, closing soonest first (the list and the closing job).
 CREATE INDEX proposals_open ON proposals (closes_at, id) WHERE status = 'open';
+-- A member's runs of one automation, newest first.
+CREATE INDEX automation_runs_runner_automation ON automation_runs (runner_id, automation_id, id);
 
 -- +goose Down
+DROP INDEX automation_runs_runner_automation;
+DROP TRIGGER automation_run_counts_update ON automation_runs;
+DROP TRIGGER automation_run_counts_insert ON automation_runs;
+DROP FUNCTION automation_run_counts_trigger();
+DROP TABLE automation_run_counts;
 DROP TRIGGER model_call_counts_update ON model_calls;
 DROP TRIGGER model_call_counts_insert ON model_calls;
 DROP FUNCTION model_call_counts_trigger();

@@ -181,6 +181,33 @@ BEGIN
 END;
 -- +goose StatementEnd
 
+-- Each automation's runs and successful runs, kept by triggers on
+-- automation_runs, for the public list (two counts per automation, not a
+-- read of every run).
+CREATE TABLE automation_run_counts (
+    automation_id INTEGER PRIMARY KEY REFERENCES automations (id),
+    runs          INTEGER NOT NULL DEFAULT 0,
+    succeeded     INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO automation_run_counts (automation_id, runs, succeeded)
+SELECT automation_id, count(*), sum(status = 'ok') FROM automation_runs GROUP BY automation_id;
+
+-- +goose StatementBegin
+CREATE TRIGGER automation_run_counts_insert AFTER INSERT ON automation_runs
+BEGIN
+    INSERT INTO automation_run_counts (automation_id, runs, succeeded) VALUES (NEW.automation_id, 1, NEW.status = 'ok')
+    ON CONFLICT (automation_id) DO UPDATE SET runs = runs + 1, succeeded = succeeded + (NEW.status = 'ok');
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER automation_run_counts_update AFTER UPDATE OF status ON automation_runs
+WHEN (OLD.status = 'ok') <> (NEW.status = 'ok')
+BEGIN
+    UPDATE automation_run_counts SET succeeded = succeeded + (NEW.status = 'ok') - (OLD.status = 'ok') WHERE automation_id = NEW.automation_id;
+END;
+-- +goose StatementEnd
+
 -- Indexes for the lists and counts that pages read.
 -- A member's open invitations, without reading the used ones.
 CREATE INDEX invitations_open ON invitations (inviter_id, expires_at) WHERE used_by IS NULL;
@@ -195,8 +222,14 @@ CREATE INDEX datanets_status ON datanets (status, id);
 CREATE INDEX api_keys_member ON api_keys (member_id, id);
 -- Open proposals, closing soonest first (the list and the closing job).
 CREATE INDEX proposals_open ON proposals (closes_at, id) WHERE status = 'open';
+-- A member's runs of one automation, newest first.
+CREATE INDEX automation_runs_runner_automation ON automation_runs (runner_id, automation_id, id);
 
 -- +goose Down
+DROP INDEX automation_runs_runner_automation;
+DROP TRIGGER automation_run_counts_update;
+DROP TRIGGER automation_run_counts_insert;
+DROP TABLE automation_run_counts;
 DROP TRIGGER model_call_counts_update;
 DROP TRIGGER model_call_counts_insert;
 DROP TABLE model_call_counts;
