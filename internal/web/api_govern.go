@@ -131,7 +131,12 @@ func (s *Server) apiShares(w http.ResponseWriter, r *http.Request, sess *member.
 		s.apiError(w, r, err)
 		return
 	}
-	history, err := s.Reward.MemberEpochs(ctx, id, 100)
+	page, err := pageOf(r, apiLimit)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	history, next, err := s.Reward.MemberEpochs(ctx, id, page)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -141,6 +146,9 @@ func (s *Server) apiShares(w http.ResponseWriter, r *http.Request, sess *member.
 	}
 	body := map[string]any{"member": sess.Member.PublicID, "shares": shares, "pending_points": pending,
 		"rule": reward.Rule(pps), "epochs": history}
+	if next != "" {
+		body["next"] = next
+	}
 	if isOpen {
 		body["open_epoch"] = open
 	}

@@ -67,7 +67,12 @@ func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request, sess *member
 		s.apiError(w, r, problem.New(problem.Forbidden, "only stewards can list members"))
 		return
 	}
-	list, err := s.Members.List(r.Context())
+	page, err := pageOf(r, apiLimit)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	list, next, err := s.Members.List(r.Context(), page)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -76,7 +81,7 @@ func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request, sess *member
 	for i, m := range list {
 		out[i] = toMemberJSON(m, true)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"members": out})
+	writeJSON(w, http.StatusOK, listJSON{"members": out}.next(next))
 }
 
 func (s *Server) apiMemberUpdate(w http.ResponseWriter, r *http.Request, sess *member.Session) {

@@ -361,13 +361,18 @@ func (s *Server) sharesPage(w http.ResponseWriter, r *http.Request, sess *member
 		s.pageError(w, r, err)
 		return
 	}
-	history, err := s.Reward.MemberEpochs(ctx, sess.Member.ID, 100)
+	page, err := pageOf(r, pageLimit)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	history, next, err := s.Reward.MemberEpochs(ctx, sess.Member.ID, page)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
 	data := map[string]any{"Shares": shares, "Pending": pending, "PendingShares": pending / pps, "Rule": reward.Rule(pps),
-		"History": history, "IsOpen": isOpen, "Open": open}
+		"History": history, "IsOpen": isOpen, "Open": open, "Pager": pagerFor(r, next)}
 	if isOpen {
 		data["Since"] = moment(open.StartedAt)
 	}

@@ -14,12 +14,17 @@ func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, sess *membe
 }
 
 func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, status int, f form) {
-	list, err := s.Members.List(r.Context())
+	page, err := pageOf(r, pageLimit)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, status, "members.html", "Members", map[string]any{"Members": list, "Form": f})
+	list, next, err := s.Members.List(r.Context(), page)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "members.html", "Members", map[string]any{"Members": list, "Form": f, "Pager": pagerFor(r, next)})
 }
 
 func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request, sess *member.Session) {

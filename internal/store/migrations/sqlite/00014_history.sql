@@ -224,8 +224,11 @@ CREATE INDEX api_keys_member ON api_keys (member_id, id);
 CREATE INDEX proposals_open ON proposals (closes_at, id) WHERE status = 'open';
 -- A member's runs of one automation, newest first.
 CREATE INDEX automation_runs_runner_automation ON automation_runs (runner_id, automation_id, id);
+-- A member's shares by epoch: what the epochs already counted of their points.
+CREATE INDEX epoch_shares_member ON epoch_shares (member_id, epoch_id);
 
 -- +goose Down
+DROP INDEX epoch_shares_member;
 DROP INDEX automation_runs_runner_automation;
 DROP TRIGGER automation_run_counts_update;
 DROP TRIGGER automation_run_counts_insert;
