@@ -226,8 +226,16 @@ CREATE INDEX proposals_open ON proposals (closes_at, id) WHERE status = 'open';
 CREATE INDEX automation_runs_runner_automation ON automation_runs (runner_id, automation_id, id);
 -- A member's shares by epoch: what the epochs already counted of their points.
 CREATE INDEX epoch_shares_member ON epoch_shares (member_id, epoch_id);
+-- A project's answers newest first; the tasks waiting for a steward and for
+-- payment, without reading every task ever done.
+CREATE INDEX assignments_project_id ON assignments (project_id, id);
+CREATE INDEX assignments_review ON assignments (id) WHERE status IN ('review', 'appealed');
+CREATE INDEX assignments_submitted ON assignments (id) WHERE status = 'submitted';
 
 -- +goose Down
+DROP INDEX assignments_submitted;
+DROP INDEX assignments_review;
+DROP INDEX assignments_project_id;
 DROP INDEX epoch_shares_member;
 DROP INDEX automation_runs_runner_automation;
 DROP TRIGGER automation_run_counts_update;
