@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -312,8 +313,9 @@ func (s *Service) Open(ctx context.Context, limit int) ([]Project, int, error) {
 	return out, total, rows.Err()
 }
 
-func (s *Service) list(ctx context.Context, where string, args ...any) ([]Project, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE `+where+` ORDER BY p.id`, args...)
+// list lists the projects that clause (a condition and an order) picks.
+func (s *Service) list(ctx context.Context, clause string, args ...any) ([]Project, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE `+clause, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
 	}
@@ -329,17 +331,38 @@ func (s *Service) list(ctx context.Context, where string, args ...any) ([]Projec
 	return out, rows.Err()
 }
 
-// Approved lists the projects workers can take tasks from.
-func (s *Service) Approved(ctx context.Context) ([]Project, error) {
-	return s.list(ctx, `p.status = 'approved'`)
+// Approved lists a page of the projects workers can take tasks from,
+// newest first, and the cursor (a slug) of the next page.
+func (s *Service) Approved(ctx context.Context, page store.Page) ([]Project, string, error) {
+	where, args := `p.status = 'approved'`, []any{}
+	if page.Before != "" {
+		var id int64
+		err := s.db.Read().QueryRowContext(ctx, `SELECT id FROM projects WHERE slug = $1`, page.Before).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "not a project; use the next cursor of the previous page"}}
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("list projects: %w", err)
+		}
+		where, args = where+` AND p.id < $1`, append(args, id)
+	}
+	list, err := s.list(ctx, where+` ORDER BY p.id DESC LIMIT `+strconv.Itoa(page.Fetch()), args...)
+	if err != nil {
+		return nil, "", err
+	}
+	list, next := store.Cut(page, list, func(p Project) string { return p.Slug })
+	return list, next, nil
 }
 
 // All lists every project (stewards).
-func (s *Service) All(ctx context.Context) ([]Project, error) { return s.list(ctx, `TRUE`) }
+func (s *Service) All(ctx context.Context) ([]Project, error) {
+	return s.list(ctx, `TRUE ORDER BY p.id`)
+}
 
 // OfRequester lists a requester's projects.
 func (s *Service) OfRequester(ctx context.Context, requesterID int64) ([]Project, error) {
-	return s.list(ctx, `p.requester_id = $1`, requesterID)
+	return s.list(ctx, `p.requester_id = $1 ORDER BY p.id`, requesterID)
 }
 
 // BySlug returns one project.
