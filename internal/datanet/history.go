@@ -55,7 +55,7 @@ func (s *Service) History(ctx context.Context, memberID int64, page store.Page) 
 		return nil, "", fmt.Errorf("history: %w", err)
 	}
 	defer rows.Close()
-	var out []Contribution
+	out := make([]Contribution, 0, page.Fetch())
 	for rows.Next() {
 		var c Contribution
 		var redactions string
@@ -64,7 +64,9 @@ func (s *Service) History(ctx context.Context, memberID int64, page store.Page) 
 		if err := rows.Scan(&c.ID, &c.Datanet, &c.DatanetName, &c.Status, &c.Reason, &c.DNA, &c.Size, &redactions, &c.EventID, &idx, &created, &erased); err != nil {
 			return nil, "", fmt.Errorf("history: %w", err)
 		}
-		_ = json.Unmarshal([]byte(redactions), &c.Redactions)
+		if redactions != "{}" { // most records have none: spare the decoder
+			_ = json.Unmarshal([]byte(redactions), &c.Redactions)
+		}
 		if idx.Valid {
 			c.LogIndex = &idx.Int64
 		}
