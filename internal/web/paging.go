@@ -11,9 +11,9 @@ import (
 
 // Lists are paged by keyset, newest first: ?limit=N (1 to store.MaxLimit)
 // rows older than ?before=<cursor>, where the cursor is the "next" of the
-// previous response. Pages show 25 rows and API lists 100 unless asked.
+// previous response. Pages show 20 rows and API lists 100 unless asked.
 const (
-	pageLimit = 25
+	pageLimit = 20
 	apiLimit  = 100
 	// maxCursor bounds a cursor: ids are far shorter.
 	maxCursor = 200
@@ -44,10 +44,11 @@ type pager struct {
 }
 
 // pagerFor links to the page after the one r asked for, keeping r's other
-// query parameters.
+// query parameters but the one-time notice of what was just added.
 func pagerFor(r *http.Request, next string) pager {
 	var p pager
 	q := r.URL.Query()
+	q.Del("added")
 	if q.Get("before") != "" {
 		q.Del("before")
 		p.First = withQuery(r.URL.Path, q)
