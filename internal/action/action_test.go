@@ -348,7 +348,7 @@ func TestAutomationRunsArePaidOrRefunded(t *testing.T) {
 		if _, err := e.s.GetRun(ctx, ada, run.ID); !problem.Is(err, problem.NotFound) {
 			t.Fatalf("ada reading bob's run: %v", err)
 		}
-		list, _ := e.s.Automations(ctx)
+		list, _, _ := e.s.Automations(ctx, store.Page{})
 		if len(list) != 1 || list[0].Runs != 3 || list[0].Succeeded != 1 {
 			t.Fatalf("usage counts: %+v", list)
 		}

@@ -108,8 +108,8 @@ func (s *Service) Publish(ctx context.Context, author member.Member, recordingID
 }
 
 const automationColumns = `a.id, a.slug, a.recording_id, COALESCE(a.author_id, 0), a.title, a.description, COALESCE(m.public_id, ''), a.price_per_run, a.status, a.created_at, r.steps,
-	(SELECT count(*) FROM automation_runs x WHERE x.automation_id = a.id),
-	(SELECT count(*) FROM automation_runs x WHERE x.automation_id = a.id AND x.status = 'ok')`
+	COALESCE((SELECT c.runs FROM automation_run_counts c WHERE c.automation_id = a.id), 0),
+	COALESCE((SELECT c.succeeded FROM automation_run_counts c WHERE c.automation_id = a.id), 0)`
 
 const automationFrom = ` FROM automations a JOIN recordings r ON r.id = a.recording_id LEFT JOIN members m ON m.id = a.author_id`
 
@@ -121,23 +121,43 @@ func scanAutomation(row interface{ Scan(...any) error }) (Automation, error) {
 	return a, err
 }
 
-// Automations lists the published automations, most used first. It is
-// public: what runs, who made it, what it costs and how often it worked.
-func (s *Service) Automations(ctx context.Context) ([]Automation, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+automationColumns+automationFrom+` WHERE a.status = 'published' ORDER BY 12 DESC, a.id DESC LIMIT 500`)
+// Automations lists a page of the published automations, newest first,
+// and the cursor (a slug) of the next page. It is public: what runs, who
+// made it, what it costs and how often it worked (counts kept in
+// automation_run_counts, not counted run by run).
+func (s *Service) Automations(ctx context.Context, page store.Page) ([]Automation, string, error) {
+	q := s.db.Read()
+	where, args := `a.status = 'published'`, []any{page.Fetch()}
+	if page.Before != "" {
+		var id int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM automations WHERE slug = $1`, page.Before).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "not an automation; use the next cursor of the previous page"}}
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("list automations: %w", err)
+		}
+		where, args = where+` AND a.id < $2`, append(args, id)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+automationColumns+automationFrom+` WHERE `+where+` ORDER BY a.id DESC LIMIT $1`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list automations: %w", err)
+		return nil, "", fmt.Errorf("list automations: %w", err)
 	}
 	defer rows.Close()
 	out := []Automation{}
 	for rows.Next() {
 		a, err := scanAutomation(rows)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		out = append(out, a)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("list automations: %w", err)
+	}
+	out, next := store.Cut(page, out, func(a Automation) string { return a.Slug })
+	return out, next, nil
 }
 
 // Automation returns one published automation with its parameters.

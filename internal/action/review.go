@@ -98,7 +98,13 @@ func scanRecording(row interface{ Scan(...any) error }) (Recording, error) {
 }
 
 func (s *Service) listRecordings(ctx context.Context, cond string, args ...any) ([]Recording, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+recordingColumns+recordingFrom+` WHERE `+cond+` ORDER BY r.id DESC LIMIT 200`, args...)
+	return s.listRecordingsUpTo(ctx, 200, cond, args...)
+}
+
+// listRecordingsUpTo lists up to limit recordings matching cond, newest
+// first.
+func (s *Service) listRecordingsUpTo(ctx context.Context, limit int, cond string, args ...any) ([]Recording, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+recordingColumns+recordingFrom+` WHERE `+cond+` ORDER BY r.id DESC LIMIT `+fmt.Sprint(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list recordings: %w", err)
 	}
@@ -114,9 +120,28 @@ func (s *Service) listRecordings(ctx context.Context, cond string, args ...any) 
 	return out, rows.Err()
 }
 
-// Mine lists a member's recordings, newest first.
-func (s *Service) Mine(ctx context.Context, memberID int64) ([]Recording, error) {
-	return s.listRecordings(ctx, `r.member_id = $1 AND r.status <> 'erased'`, memberID)
+// Mine lists a page of a member's recordings, newest first, and the cursor
+// (a recording id) of the next page.
+func (s *Service) Mine(ctx context.Context, memberID int64, page store.Page) ([]Recording, string, error) {
+	cond, args := `r.member_id = $1 AND r.status <> 'erased'`, []any{memberID}
+	if page.Before != "" {
+		var row int64
+		err := s.db.Read().QueryRowContext(ctx, `SELECT id FROM recordings WHERE public_id = $1 AND member_id = $2`, page.Before, memberID).Scan(&row)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "not one of your recordings; use the next cursor of the previous page"}}
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("list recordings: %w", err)
+		}
+		cond, args = cond+` AND r.id < $2`, append(args, row)
+	}
+	list, err := s.listRecordingsUpTo(ctx, page.Fetch(), cond, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	list, next := store.Cut(page, list, func(r Recording) string { return r.ID })
+	return list, next, nil
 }
 
 // AwaitingReview lists recordings a steward must decide on.

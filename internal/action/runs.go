@@ -405,25 +405,54 @@ func (s *Service) GetRun(ctx context.Context, viewer member.Member, id string) (
 	return r, err
 }
 
-// MyRuns lists a member's runs, newest first, optionally of one automation.
-func (s *Service) MyRuns(ctx context.Context, runnerID int64, slug string) ([]Run, error) {
-	q, args := `SELECT `+runColumns+runFrom+` WHERE x.runner_id = $1`, []any{runnerID}
+// MyRuns lists a page of a member's runs, newest first, optionally of one
+// automation (by slug), and the cursor (a run id) of the next page.
+func (s *Service) MyRuns(ctx context.Context, runnerID int64, slug string, page store.Page) ([]Run, string, error) {
+	q := s.db.Read()
+	where, args := `x.runner_id = $1`, []any{runnerID, page.Fetch()}
 	if slug != "" {
-		q += ` AND a.slug = $2`
-		args = append(args, slug)
+		// By the automation's id, along (runner_id, automation_id, id):
+		// runs of other automations are not read.
+		var id int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM automations WHERE slug = $1`, slug).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return []Run{}, "", nil
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("list runs: %w", err)
+		}
+		args = append(args, id)
+		where += fmt.Sprintf(` AND x.automation_id = $%d`, len(args))
 	}
-	rows, err := s.db.Read().QueryContext(ctx, q+` ORDER BY x.id DESC LIMIT 100`, args...)
+	if page.Before != "" {
+		var row int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM automation_runs WHERE public_id = $1 AND runner_id = $2`, page.Before, runnerID).Scan(&row)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "not one of your runs; use the next cursor of the previous page"}}
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("list runs: %w", err)
+		}
+		args = append(args, row)
+		where += fmt.Sprintf(` AND x.id < $%d`, len(args))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+runColumns+runFrom+` WHERE `+where+` ORDER BY x.id DESC LIMIT $2`, args...)
 	if err != nil {
-		return nil, err
+		return nil, "", fmt.Errorf("list runs: %w", err)
 	}
 	defer rows.Close()
 	out := []Run{}
 	for rows.Next() {
 		r, err := scanRun(rows)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("list runs: %w", err)
+	}
+	out, next := store.Cut(page, out, func(r Run) string { return r.ID })
+	return out, next, nil
 }

@@ -211,22 +211,66 @@ func scanDatanet(row interface{ Scan(...any) error }) (Datanet, error) {
 	return d, nil
 }
 
-// List returns every datanet, open ones first.
-func (s *Service) List(ctx context.Context) ([]Datanet, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+datanetColumns+` FROM datanets ORDER BY status DESC, name`)
+// Filter narrows a list of datanets; the zero value keeps them all.
+type Filter struct {
+	// Open keeps those open for contributions.
+	Open bool
+	// Kind, if set, keeps those that take this kind of record.
+	Kind RecordKind
+}
+
+// List returns a page of datanets, newest first, and the cursor of the
+// next page (a slug; "" after the last).
+func (s *Service) List(ctx context.Context, f Filter, page store.Page) ([]Datanet, string, error) {
+	q := s.db.Read()
+	where, args := `TRUE`, []any{page.Fetch()}
+	if f.Open {
+		where += ` AND status = 'open'`
+	}
+	if f.Kind != "" {
+		args = append(args, string(f.Kind))
+		where += fmt.Sprintf(` AND record_kind = $%d`, len(args))
+	}
+	if page.Before != "" {
+		var id int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM datanets WHERE slug = $1`, page.Before).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "not a datanet; use the next cursor of the previous page"}}
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("list datanets: %w", err)
+		}
+		args = append(args, id)
+		where += fmt.Sprintf(` AND id < $%d`, len(args))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+datanetColumns+` FROM datanets WHERE `+where+` ORDER BY id DESC LIMIT $1`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list datanets: %w", err)
+		return nil, "", fmt.Errorf("list datanets: %w", err)
 	}
 	defer rows.Close()
 	var out []Datanet
 	for rows.Next() {
 		d, err := scanDatanet(rows)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		out = append(out, d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("list datanets: %w", err)
+	}
+	out, next := store.Cut(page, out, func(d Datanet) string { return d.Slug })
+	return out, next, nil
+}
+
+// Total counts the datanets.
+func (s *Service) Total(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM datanets`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count datanets: %w", err)
+	}
+	return n, nil
 }
 
 // BySlug returns one datanet.
@@ -234,11 +278,14 @@ func (s *Service) BySlug(ctx context.Context, slug string) (Datanet, error) {
 	return scanDatanet(s.db.Read().QueryRowContext(ctx, `SELECT `+datanetColumns+` FROM datanets WHERE slug = $1`, slug))
 }
 
-// Stats counts a datanet's accepted records and the members behind them.
+// Stats counts a datanet's accepted records and the members behind them,
+// from the counts kept per contributor (see Counts): a row per contributor,
+// not per record.
 func (s *Service) Stats(ctx context.Context, datanetID int64) (Stats, error) {
 	var st Stats
 	err := s.db.Read().QueryRowContext(ctx, `
-		SELECT count(*), count(DISTINCT member_id) FROM contributions WHERE datanet_id = $1 AND status = 'accepted'`, datanetID).
+		SELECT COALESCE(sum(accepted), 0), COALESCE(sum(CASE WHEN accepted > 0 AND member_id <> 0 THEN 1 ELSE 0 END), 0)
+		FROM contribution_counts WHERE datanet_id = $1`, datanetID).
 		Scan(&st.Records, &st.Contributors)
 	if err != nil {
 		return Stats{}, fmt.Errorf("datanet stats: %w", err)

@@ -199,7 +199,7 @@ func TestContributeRedactsSealsAndRefusesDuplicates(t *testing.T) {
 		if bytes.Contains(raw, []byte("Tomatoes")) {
 			t.Fatal("content is stored in clear")
 		}
-		hist, err := e.svc.History(ctx, e.bob, 10)
+		hist, _, err := e.svc.History(ctx, e.bob, store.Page{Limit: 10})
 		if err != nil || len(hist) != 3 {
 			t.Fatalf("bob's history: %+v %v", hist, err)
 		}

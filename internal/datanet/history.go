@@ -4,8 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/store"
 )
 
 // Contribution is one entry of a member's history.
@@ -24,27 +28,45 @@ type Contribution struct {
 	ErasedAt    *time.Time     `json:"erased_at,omitempty"`
 }
 
-// History lists a member's contributions, newest first.
-func (s *Service) History(ctx context.Context, memberID int64, limit int) ([]Contribution, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `
+// History lists a page of a member's contributions, newest first, and
+// the cursor of the next page ("" after the last). The cursor is a
+// contribution's public id; one that is not the member's is refused.
+func (s *Service) History(ctx context.Context, memberID int64, page store.Page) ([]Contribution, string, error) {
+	q := s.db.Read()
+	where, args := `c.member_id = $1`, []any{memberID, page.Fetch()}
+	if page.Before != "" {
+		var row int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM contributions WHERE public_id = $1 AND member_id = $2`, page.Before, memberID).Scan(&row)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "not one of your contributions; use the next cursor of the previous page"}}
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("history: %w", err)
+		}
+		where, args = where+` AND c.id < $3`, append(args, row)
+	}
+	rows, err := q.QueryContext(ctx, `
 		SELECT c.public_id, d.slug, d.name, c.status, c.reason, c.dna, c.size, c.redactions, COALESCE(c.event_id, ''), e.log_index, c.created_at, c.erased_at
 		FROM contributions c JOIN datanets d ON d.id = c.datanet_id
 		LEFT JOIN ledger_events e ON e.event_id = c.event_id
-		WHERE c.member_id = $1 ORDER BY c.id DESC LIMIT $2`, memberID, limit)
+		WHERE `+where+` ORDER BY c.id DESC LIMIT $2`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
+		return nil, "", fmt.Errorf("history: %w", err)
 	}
 	defer rows.Close()
-	var out []Contribution
+	out := make([]Contribution, 0, page.Fetch())
 	for rows.Next() {
 		var c Contribution
 		var redactions string
 		var idx, erased sql.NullInt64
 		var created int64
 		if err := rows.Scan(&c.ID, &c.Datanet, &c.DatanetName, &c.Status, &c.Reason, &c.DNA, &c.Size, &redactions, &c.EventID, &idx, &created, &erased); err != nil {
-			return nil, fmt.Errorf("history: %w", err)
+			return nil, "", fmt.Errorf("history: %w", err)
 		}
-		_ = json.Unmarshal([]byte(redactions), &c.Redactions)
+		if redactions != "{}" { // most records have none: spare the decoder
+			_ = json.Unmarshal([]byte(redactions), &c.Redactions)
+		}
 		if idx.Valid {
 			c.LogIndex = &idx.Int64
 		}
@@ -55,24 +77,31 @@ func (s *Service) History(ctx context.Context, memberID int64, limit int) ([]Con
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("history: %w", err)
+	}
+	out, next := store.Cut(page, out, func(c Contribution) string { return c.ID })
+	return out, next, nil
 }
 
-// Counts are a member's contributions by status.
+// Counts are a member's contributions by status, leaving out the statuses
+// with none. Triggers on contributions keep them per datanet in
+// contribution_counts, so reading them costs a row per datanet the member
+// gave to, whatever the number of records.
 func (s *Service) Counts(ctx context.Context, memberID int64) (map[string]int, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT status, count(*) FROM contributions WHERE member_id = $1 GROUP BY status`, memberID)
+	var accepted, duplicate, rejected, erased int
+	err := s.db.Read().QueryRowContext(ctx, `
+		SELECT COALESCE(sum(accepted), 0), COALESCE(sum(duplicate), 0), COALESCE(sum(rejected), 0), COALESCE(sum(erased), 0)
+		FROM contribution_counts WHERE member_id = $1`, memberID).
+		Scan(&accepted, &duplicate, &rejected, &erased)
 	if err != nil {
 		return nil, fmt.Errorf("contribution counts: %w", err)
 	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
+	for st, n := range map[string]int{"accepted": accepted, "duplicate": duplicate, "rejected": rejected, "erased": erased} {
+		if n != 0 {
+			out[st] = n
 		}
-		out[st] = n
 	}
-	return out, rows.Err()
+	return out, nil
 }

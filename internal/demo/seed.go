@@ -302,7 +302,7 @@ func openInvitations(ctx context.Context, a *app.App) (Seeded, error) {
 	if err != nil {
 		return Seeded{}, nil // the steward was changed by hand; nothing to show
 	}
-	invs, err := a.Members.Invitations(ctx, steward.ID)
+	invs, _, err := a.Members.Invitations(ctx, steward.ID, store.Page{Limit: store.MaxLimit})
 	if err != nil {
 		return Seeded{}, err
 	}
@@ -310,7 +310,7 @@ func openInvitations(ctx context.Context, a *app.App) (Seeded, error) {
 	if b, err := os.ReadFile(filepath.Join(a.DataDir(), clientKeyFile)); err == nil {
 		s.ClientKey = strings.TrimSpace(string(b))
 	}
-	props, err := a.Govern.List(ctx, 20)
+	props, _, err := a.Govern.List(ctx, store.Page{Limit: 20})
 	if err != nil {
 		return Seeded{}, err
 	}

@@ -43,7 +43,7 @@ func TestSeedIsCompleteAndIdempotent(t *testing.T) {
 						t.Fatalf("demo sign-in %s: %v", acc.Email, err)
 					}
 				}
-				projects, _ := a.Work.Approved(t.Context())
+				projects, _, _ := a.Work.Approved(t.Context(), store.Page{})
 				if len(projects) != 1 || projects[0].Items != 6 {
 					t.Fatalf("round %d: projects %+v, want one approved with 6 images", round, projects)
 				}

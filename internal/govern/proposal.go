@@ -352,26 +352,50 @@ func getProposal(ctx context.Context, q store.Querier, id int64) (Proposal, erro
 	return p, err
 }
 
-// List returns proposals: open ones first, closing soonest first, then
-// decided ones, newest first.
-func (s *Service) List(ctx context.Context, limit int) ([]Proposal, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+proposalColumns+proposalFrom+`
-		ORDER BY CASE WHEN p.status = 'open' THEN 0 ELSE 1 END,
-		         CASE WHEN p.status = 'open' THEN p.closes_at ELSE -p.closes_at END, p.id DESC
-		LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("govern: list proposals: %w", err)
-	}
-	defer rows.Close()
+// List returns a page of proposals and the cursor (a proposal id) of the
+// next. The first page holds every open proposal, closing soonest first
+// (there are few: each runs for days), then the newest decided ones; the
+// pages after it hold older decided ones. Decided proposals are read
+// newest first along the primary key, so a page costs the same however
+// many the cooperative has decided.
+func (s *Service) List(ctx context.Context, page store.Page) ([]Proposal, string, error) {
+	q := s.db.Read()
 	var out []Proposal
-	for rows.Next() {
-		p, err := scanProposal(rows)
+	read := func(query string, args ...any) error {
+		rows, err := q.QueryContext(ctx, `SELECT `+proposalColumns+proposalFrom+` WHERE `+query, args...)
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("govern: list proposals: %w", err)
 		}
-		out = append(out, p)
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanProposal(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return rows.Err()
 	}
-	return out, rows.Err()
+	decided := `p.status <> 'open'`
+	args := []any{page.Fetch()}
+	if page.Before == "" {
+		if err := read(`p.status = 'open' ORDER BY p.closes_at, p.id LIMIT $1`, store.MaxLimit); err != nil {
+			return nil, "", err
+		}
+	} else {
+		id, err := strconv.ParseInt(page.Before, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "a proposal id: the next cursor of the previous page"}}
+		}
+		decided, args = decided+` AND p.id < $2`, append(args, id)
+	}
+	open := len(out)
+	if err := read(decided+` ORDER BY p.id DESC LIMIT $1`, args...); err != nil {
+		return nil, "", err
+	}
+	more, next := store.Cut(page, out[open:], func(p Proposal) string { return strconv.FormatInt(p.ID, 10) })
+	return append(out[:open], more...), next, nil
 }
 
 func scanProposal(row interface{ Scan(...any) error }) (Proposal, error) {

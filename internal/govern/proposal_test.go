@@ -81,7 +81,7 @@ func TestProposalValidation(t *testing.T) {
 			}
 		})
 	}
-	if list, _ := e.g.List(t.Context(), 10); len(list) != 0 {
+	if list, _, _ := e.g.List(t.Context(), store.Page{}); len(list) != 0 {
 		t.Fatalf("refused proposals were stored: %+v", list)
 	}
 }
@@ -128,7 +128,7 @@ func TestListOrder(t *testing.T) {
 		mk("closes sooner", week)
 		e.decide(t, early)
 		e.now = early.CreatedAt
-		list, err := e.g.List(t.Context(), 10)
+		list, _, err := e.g.List(t.Context(), store.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}

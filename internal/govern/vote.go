@@ -116,22 +116,21 @@ func (s *Service) MyVote(ctx context.Context, memberID, proposalID int64) (Vote,
 	return v, true, nil
 }
 
-// VotedOn returns the proposals memberID has voted on, among all.
-func (s *Service) VotedOn(ctx context.Context, memberID int64) (map[int64]bool, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT proposal_id FROM votes WHERE member_id = $1`, memberID)
-	if err != nil {
-		return nil, fmt.Errorf("govern: votes of member %d: %w", memberID, err)
-	}
-	defer rows.Close()
+// VotedOn returns which of the given proposals memberID has voted on: a
+// lookup per proposal shown, not a read of every vote the member cast.
+func (s *Service) VotedOn(ctx context.Context, memberID int64, proposals []Proposal) (map[int64]bool, error) {
 	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+	for _, p := range proposals {
+		var n int
+		err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM votes WHERE proposal_id = $1 AND member_id = $2`, p.ID, memberID).Scan(&n)
+		if err != nil {
 			return nil, fmt.Errorf("govern: votes of member %d: %w", memberID, err)
 		}
-		out[id] = true
+		if n > 0 {
+			out[p.ID] = true
+		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // lockProposal reads a proposal inside tx, locking its row on PostgreSQL

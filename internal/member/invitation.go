@@ -98,13 +98,29 @@ func (s *Service) Invite(ctx context.Context, inviter Member, role Role) (Invita
 	return inv, nil
 }
 
-// Invitations lists the invitations a member has created, newest first.
-func (s *Service) Invitations(ctx context.Context, inviterID int64) ([]Invitation, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `
-		SELECT code, role, created_at, expires_at, used_at IS NOT NULL
-		FROM invitations WHERE inviter_id = $1 ORDER BY id DESC`, inviterID)
+// Invitations lists a page of the invitations a member has created, newest
+// first, and the cursor (a code) of the next page.
+func (s *Service) Invitations(ctx context.Context, inviterID int64, page store.Page) ([]Invitation, string, error) {
+	q := s.db.Read()
+	where, args := `i.inviter_id = $1`, []any{inviterID, page.Fetch()}
+	if page.Before != "" {
+		var id int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM invitations WHERE code = $1 AND inviter_id = $2`, normaliseCode(page.Before), inviterID).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "not one of your invitations (a revoked one is gone); start from the first page"}}
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("list invitations: %w", err)
+		}
+		where, args = where+` AND i.id < $3`, append(args, id)
+	}
+	rows, err := q.QueryContext(ctx, `
+		SELECT i.code, i.role, i.created_at, i.expires_at, i.used_at IS NOT NULL
+		FROM invitations i
+		WHERE `+where+` ORDER BY i.id DESC LIMIT $2`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list invitations: %w", err)
+		return nil, "", fmt.Errorf("list invitations: %w", err)
 	}
 	defer rows.Close()
 	var out []Invitation
@@ -112,12 +128,28 @@ func (s *Service) Invitations(ctx context.Context, inviterID int64) ([]Invitatio
 		var inv Invitation
 		var created, expires int64
 		if err := rows.Scan(&inv.Code, &inv.Role, &created, &expires, &inv.Used); err != nil {
-			return nil, fmt.Errorf("list invitations: %w", err)
+			return nil, "", fmt.Errorf("list invitations: %w", err)
 		}
 		inv.CreatedAt, inv.ExpiresAt = store.Time(created), store.Time(expires)
 		out = append(out, inv)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("list invitations: %w", err)
+	}
+	out, next := store.Cut(page, out, func(inv Invitation) string { return inv.Code })
+	return out, next, nil
+}
+
+// OpenInvitations counts a member's invitations that can still be used
+// (along the invitations_open index: used ones are not looked at).
+func (s *Service) OpenInvitations(ctx context.Context, inviterID int64) (int, error) {
+	var n int
+	err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM invitations WHERE inviter_id = $1 AND used_by IS NULL AND expires_at >= $2`,
+		inviterID, s.now().UnixMilli()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count invitations: %w", err)
+	}
+	return n, nil
 }
 
 // Revoke withdraws an unused invitation and gives it back to the inviter's

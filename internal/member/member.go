@@ -99,26 +99,45 @@ func (s *Service) ByPublicID(ctx context.Context, publicID string) (Member, erro
 	return scanMember(s.db.Read().QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members WHERE public_id = $1`, publicID))
 }
 
-// List returns all members, newest first, with their names and e-mail
-// addresses: only stewards may see it (see MayIdentify).
-func (s *Service) List(ctx context.Context, viewer Member) ([]Member, error) {
+// List returns a page of members, newest first, with their names and
+// e-mail addresses, and the cursor (a public id) of the next page: only
+// stewards may see it (see MayIdentify).
+func (s *Service) List(ctx context.Context, viewer Member, page store.Page) ([]Member, string, error) {
 	if !viewer.IsSteward() {
-		return nil, problem.New(problem.Forbidden, "only stewards can list members")
+		return nil, "", problem.New(problem.Forbidden, "only stewards can list members")
 	}
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+memberColumns+` FROM members ORDER BY id DESC`)
+	q := s.db.Read()
+	where, args := `TRUE`, []any{page.Fetch()}
+	if page.Before != "" {
+		var id int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM members WHERE public_id = $1`, page.Before).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "not a member; use the next cursor of the previous page"}}
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("list members: %w", err)
+		}
+		where, args = `id < $2`, append(args, id)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+memberColumns+` FROM members WHERE `+where+` ORDER BY id DESC LIMIT $1`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list members: %w", err)
+		return nil, "", fmt.Errorf("list members: %w", err)
 	}
 	defer rows.Close()
 	var out []Member
 	for rows.Next() {
 		m, err := scanMember(rows)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("list members: %w", err)
+	}
+	out, next := store.Cut(page, out, func(m Member) string { return m.PublicID })
+	return out, next, nil
 }
 
 // Count returns the number of members.

@@ -134,7 +134,7 @@ func TestInvitationQuota(t *testing.T) {
 		if _, err := s.Update(ctx, steward, m.PublicID, member.Change{Role: &bad}); !problem.Is(err, problem.Invalid) {
 			t.Fatalf("unknown role: %v", err)
 		}
-		list, _ := s.Invitations(ctx, m.ID)
+		list, _, _ := s.Invitations(ctx, m.ID, store.Page{})
 		if len(list) != member.DefaultInviteQuota {
 			t.Fatalf("invitations listed = %d", len(list))
 		}

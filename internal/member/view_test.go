@@ -50,10 +50,10 @@ func TestViewLinksPseudonymOnlyForSelfAndStewards(t *testing.T) {
 				t.Errorf("%s: person %+v", tt.name, v.Person)
 			}
 		}
-		if _, err := s.List(ctx, ada); !problem.Is(err, problem.Forbidden) {
+		if _, _, err := s.List(ctx, ada, store.Page{}); !problem.Is(err, problem.Forbidden) {
 			t.Errorf("a member lists members: %v", err)
 		}
-		if list, err := s.List(ctx, steward); err != nil || len(list) != 3 {
+		if list, _, err := s.List(ctx, steward, store.Page{}); err != nil || len(list) != 3 {
 			t.Errorf("a steward lists members: %d, %v", len(list), err)
 		}
 
@@ -93,7 +93,7 @@ func TestInvitationsDoNotSayWhoJoined(t *testing.T) {
 		if _, err := s.SignUp(ctx, member.SignUp{Code: inv.Code, Email: "m@example.org", Name: "M", Password: pw}); err != nil {
 			t.Fatal(err)
 		}
-		list, err := s.Invitations(ctx, steward.ID)
+		list, _, err := s.Invitations(ctx, steward.ID, store.Page{})
 		if err != nil || len(list) != 1 || !list[0].Used || list[0].Status(time.Now()) != "used" {
 			t.Fatalf("invitations = %+v, %v", list, err)
 		}

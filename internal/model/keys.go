@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,11 +56,22 @@ func (s *Service) CreateKey(ctx context.Context, memberID int64, name string) (s
 	return secret, k, nil
 }
 
-// Keys lists a member's keys.
-func (s *Service) Keys(ctx context.Context, memberID int64) ([]Key, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT id, prefix, name, created_at, last_used_at, revoked_at IS NOT NULL FROM api_keys WHERE member_id = $1 ORDER BY id DESC`, memberID)
+// Keys lists a page of a member's keys, newest first, and the cursor (a
+// key id) of the next page.
+func (s *Service) Keys(ctx context.Context, memberID int64, page store.Page) ([]Key, string, error) {
+	where, args := `member_id = $1`, []any{memberID, page.Fetch()}
+	if page.Before != "" {
+		id, err := strconv.ParseInt(page.Before, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "a key id: the next cursor of the previous page"}}
+		}
+		where, args = where+` AND id < $3`, append(args, id)
+	}
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT id, prefix, name, created_at, last_used_at, revoked_at IS NOT NULL FROM api_keys
+		WHERE `+where+` ORDER BY id DESC LIMIT $2`, args...)
 	if err != nil {
-		return nil, err
+		return nil, "", fmt.Errorf("list keys: %w", err)
 	}
 	defer rows.Close()
 	var out []Key
@@ -68,7 +80,7 @@ func (s *Service) Keys(ctx context.Context, memberID int64) ([]Key, error) {
 		var created int64
 		var used sql.NullInt64
 		if err := rows.Scan(&k.ID, &k.Prefix, &k.Name, &created, &used, &k.Revoked); err != nil {
-			return nil, err
+			return nil, "", fmt.Errorf("list keys: %w", err)
 		}
 		k.CreatedAt = store.Time(created)
 		if used.Valid {
@@ -77,7 +89,11 @@ func (s *Service) Keys(ctx context.Context, memberID int64) ([]Key, error) {
 		}
 		out = append(out, k)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("list keys: %w", err)
+	}
+	out, next := store.Cut(page, out, func(k Key) string { return strconv.FormatInt(k.ID, 10) })
+	return out, next, nil
 }
 
 // RevokeKey stops a key from working.

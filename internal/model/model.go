@@ -259,7 +259,7 @@ func (s *Service) Create(ctx context.Context, ownerID int64, m Model) (Model, er
 }
 
 const modelColumns = `m.id, m.slug, m.name, m.kind, m.upstream_url, m.upstream_model, m.upstream_key, o.public_id, m.owner_id, m.price_per_call, m.price_per_1k_tokens, m.status, m.created_at,
-	(SELECT count(*) FROM model_calls c WHERE c.model_id = m.id AND c.status = 'ok')`
+	COALESCE((SELECT c.calls FROM model_call_counts c WHERE c.model_id = m.id), 0)`
 
 func (s *Service) scan(ctx context.Context, row interface{ Scan(...any) error }) (Model, error) {
 	var m Model
@@ -295,31 +295,49 @@ func (s *Service) BySlug(ctx context.Context, slug string) (Model, error) {
 	return s.scan(ctx, s.db.Read().QueryRowContext(ctx, `SELECT `+modelColumns+` FROM models m JOIN members o ON o.id = m.owner_id WHERE m.slug = $1`, slug))
 }
 
-// List returns the active models.
-func (s *Service) List(ctx context.Context) ([]Model, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT m.slug FROM models m WHERE m.status = 'active' ORDER BY m.slug`)
+// List returns a page of the active models, newest first, and the cursor
+// (a model id, its slug) of the next page.
+func (s *Service) List(ctx context.Context, page store.Page) ([]Model, string, error) {
+	q := s.db.Read()
+	where, args := `m.status = 'active'`, []any{page.Fetch()}
+	if page.Before != "" {
+		var id int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM models WHERE slug = $1`, page.Before).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "not a model; use the next cursor of the previous page"}}
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("list models: %w", err)
+		}
+		where, args = where+` AND m.id < $2`, append(args, id)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT m.slug FROM models m WHERE `+where+` ORDER BY m.id DESC LIMIT $1`, args...)
 	if err != nil {
-		return nil, err
+		return nil, "", fmt.Errorf("list models: %w", err)
 	}
 	var slugs []string
 	for rows.Next() {
 		var slug string
 		if err := rows.Scan(&slug); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, "", err
 		}
 		slugs = append(slugs, slug)
 	}
-	rows.Close()
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, "", fmt.Errorf("list models: %w", err)
+	}
+	slugs, next := store.Cut(page, slugs, func(s string) string { return s })
 	out := make([]Model, 0, len(slugs))
 	for _, slug := range slugs {
 		m, err := s.BySlug(ctx, slug)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		out = append(out, m)
 	}
-	return out, nil
+	return out, next, nil
 }
 
 func (s *Service) datanetIDs(ctx context.Context, modelID int64) ([]int64, error) {

@@ -140,7 +140,7 @@ func TestRetrievalModelAnswersAndPaysContributors(t *testing.T) {
 		if e.balance(t, "member:m-rita") != 10000-100 || e.balance(t, reward.Treasury) != 10 || e.balance(t, "member:m-stella") != 20 {
 			t.Fatalf("client %d, treasury %d, builder %d", e.balance(t, "member:m-rita"), e.balance(t, reward.Treasury), e.balance(t, "member:m-stella"))
 		}
-		where, err := e.s.WhereMyDataWent(ctx, e.ids["ada"])
+		where, _, err := e.s.WhereMyDataWent(ctx, e.ids["ada"], store.Page{})
 		if err != nil || len(where) != 1 || where[0].Calls != 1 || where[0].Points < 35 || where[0].Models != "Tenancy helper" {
 			t.Fatalf("where ada's data went: %+v %v", where, err)
 		}

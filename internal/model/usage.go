@@ -2,8 +2,10 @@ package model
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/allmende/allmende/internal/ledger"
@@ -23,49 +25,93 @@ type RecordEarning struct {
 	Models       string `json:"models"`
 }
 
-// WhereMyDataWent lists a member's records that models used, with what
-// each earned.
-func (s *Service) WhereMyDataWent(ctx context.Context, memberID int64) ([]RecordEarning, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `
-		SELECT c.public_id, d.name, count(*), COALESCE(sum(e.amount), 0)
-		FROM record_earnings e JOIN contributions c ON c.id = e.contribution_id JOIN datanets d ON d.id = c.datanet_id
-		WHERE e.member_id = $1 GROUP BY c.public_id, d.name ORDER BY 4 DESC, 1`, memberID)
-	if err != nil {
-		return nil, fmt.Errorf("where my data went: %w", err)
+// WhereMyDataWent lists a page of a member's records that models used,
+// newest record first, with what each earned, and the cursor (a
+// contribution id) of the next page. It reads the page's records along
+// record_earnings (member_id, contribution_id) and names their models in
+// one query, whatever the number of records the member has.
+func (s *Service) WhereMyDataWent(ctx context.Context, memberID int64, page store.Page) ([]RecordEarning, string, error) {
+	q := s.db.Read()
+	where, args := `e.member_id = $1 AND e.contribution_id IS NOT NULL`, []any{memberID, page.Fetch()}
+	if page.Before != "" {
+		var row int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM contributions WHERE public_id = $1 AND member_id = $2`, page.Before, memberID).Scan(&row)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "not one of your contributions; use the next cursor of the previous page"}}
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("where my data went: %w", err)
+		}
+		where, args = where+` AND e.contribution_id < $3`, append(args, row)
 	}
-	defer rows.Close()
+	rows, err := q.QueryContext(ctx, `
+		SELECT e.contribution_id, count(*), COALESCE(sum(e.amount), 0) FROM record_earnings e
+		WHERE `+where+` GROUP BY e.contribution_id ORDER BY e.contribution_id DESC LIMIT $2`, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("where my data went: %w", err)
+	}
+	var ids []int64
 	var out []RecordEarning
 	for rows.Next() {
+		var id int64
 		var r RecordEarning
-		if err := rows.Scan(&r.Contribution, &r.Datanet, &r.Calls, &r.Points); err != nil {
-			return nil, err
+		if err := rows.Scan(&id, &r.Calls, &r.Points); err != nil {
+			rows.Close()
+			return nil, "", fmt.Errorf("where my data went: %w", err)
 		}
+		ids = append(ids, id)
 		out = append(out, r)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, "", fmt.Errorf("where my data went: %w", err)
 	}
-	for i := range out {
-		mrows, err := s.db.Read().QueryContext(ctx, `SELECT DISTINCT m.name FROM record_earnings e JOIN model_calls k ON k.id = e.call_id JOIN models m ON m.id = k.model_id
-			JOIN contributions c ON c.id = e.contribution_id WHERE c.public_id = $1 ORDER BY m.name`, out[i].Contribution)
+	if len(ids) > page.Size() {
+		ids = ids[:page.Size()]
+	}
+	if len(ids) > 0 {
+		// The page's records and their models, in one pass over the
+		// page's range of the index: the earnings of these records only.
+		rows, err := q.QueryContext(ctx, `
+			SELECT c.id, c.public_id, d.name, m.name FROM record_earnings e JOIN contributions c ON c.id = e.contribution_id
+			JOIN datanets d ON d.id = c.datanet_id JOIN model_calls k ON k.id = e.call_id JOIN models m ON m.id = k.model_id
+			WHERE e.member_id = $1 AND e.contribution_id BETWEEN $2 AND $3`, memberID, ids[len(ids)-1], ids[0])
 		if err != nil {
-			return nil, err
+			return nil, "", fmt.Errorf("where my data went: %w", err)
 		}
-		var names []string
-		for mrows.Next() {
-			var n string
-			if err := mrows.Scan(&n); err != nil {
-				mrows.Close()
-				return nil, err
+		type named struct {
+			id, datanet string
+			models      []string
+		}
+		byRow := map[int64]*named{}
+		for rows.Next() {
+			var row int64
+			var pid, dname, mname string
+			if err := rows.Scan(&row, &pid, &dname, &mname); err != nil {
+				rows.Close()
+				return nil, "", fmt.Errorf("where my data went: %w", err)
 			}
-			names = append(names, n)
+			n := byRow[row]
+			if n == nil {
+				n = &named{id: pid, datanet: dname}
+				byRow[row] = n
+			}
+			if mname != "" && !slices.Contains(n.models, mname) {
+				n.models = append(n.models, mname)
+			}
 		}
-		if err := errors.Join(mrows.Err(), mrows.Close()); err != nil {
-			return nil, err
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, "", fmt.Errorf("where my data went: %w", err)
 		}
-		out[i].Models = joinComma(names)
+		for i, id := range ids {
+			if n := byRow[id]; n != nil {
+				slices.Sort(n.models)
+				out[i].Contribution, out[i].Datanet, out[i].Models = n.id, n.datanet, joinComma(n.models)
+			}
+		}
 	}
-	return out, nil
+	out, next := store.Cut(page, out, func(r RecordEarning) string { return r.Contribution })
+	return out, next, nil
 }
 
 func joinComma(s []string) string { return strings.Join(s, ", ") }

@@ -5,11 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/points"
+	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -249,17 +252,26 @@ func (s *Service) Epochs(ctx context.Context, limit int) ([]Epoch, error) {
 	return out, rows.Err()
 }
 
-// MemberEpochs lists the closed epochs, newest first, with the points the
-// member earned in each and the shares they received (zero where they
-// earned nothing).
-func (s *Service) MemberEpochs(ctx context.Context, memberID int64, limit int) ([]MemberEpoch, error) {
+// MemberEpochs lists a page of the closed epochs, newest first, with the
+// points the member earned in each and the shares they received (zero
+// where they earned nothing), and the cursor (an epoch id) of the next.
+func (s *Service) MemberEpochs(ctx context.Context, memberID int64, page store.Page) ([]MemberEpoch, string, error) {
+	before := int64(math.MaxInt64)
+	if page.Before != "" {
+		id, err := strconv.ParseInt(page.Before, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "an epoch id: the next cursor of the previous page"}}
+		}
+		before = id
+	}
 	rows, err := s.db.Read().QueryContext(ctx, `
 		SELECT e.id, e.started_at, e.closed_at, e.rule, e.points, e.shares,
 		       COALESCE(x.points, 0), COALESCE(x.shares, 0), COALESCE(x.event_id, '')
 		FROM epochs e LEFT JOIN epoch_shares x ON x.epoch_id = e.id AND x.member_id = $1
-		WHERE e.closed_at IS NOT NULL ORDER BY e.id DESC LIMIT $2`, memberID, limit)
+		WHERE e.closed_at IS NOT NULL AND e.id < $3 ORDER BY e.id DESC LIMIT $2`, memberID, page.Fetch(), before)
 	if err != nil {
-		return nil, fmt.Errorf("reward: epochs of member %d: %w", memberID, err)
+		return nil, "", fmt.Errorf("reward: epochs of member %d: %w", memberID, err)
 	}
 	defer rows.Close()
 	var out []MemberEpoch
@@ -267,12 +279,16 @@ func (s *Service) MemberEpochs(ctx context.Context, memberID int64, limit int) (
 		var m MemberEpoch
 		var started, closed int64
 		if err := rows.Scan(&m.Epoch.ID, &started, &closed, &m.Epoch.Rule, &m.Epoch.Points, &m.Epoch.Shares, &m.Points, &m.Shares, &m.EventID); err != nil {
-			return nil, fmt.Errorf("reward: epochs of member %d: %w", memberID, err)
+			return nil, "", fmt.Errorf("reward: epochs of member %d: %w", memberID, err)
 		}
 		m.Epoch.StartedAt, m.Epoch.ClosedAt = store.Time(started), store.Time(closed)
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("reward: epochs of member %d: %w", memberID, err)
+	}
+	out, next := store.Cut(page, out, func(m MemberEpoch) string { return strconv.FormatInt(m.Epoch.ID, 10) })
+	return out, next, nil
 }
 
 // PendingPoints returns the points a member has earned that the open

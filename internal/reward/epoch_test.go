@@ -136,7 +136,7 @@ func TestCloseEpochConvertsPointsByRule(t *testing.T) {
 			if got := e.shares(t, tc.name); got != tc.shares {
 				t.Errorf("%s holds %d shares, want %d", tc.name, got, tc.shares)
 			}
-			hist, err := e.r.MemberEpochs(t.Context(), e.ids[tc.name], 10)
+			hist, _, err := e.r.MemberEpochs(t.Context(), e.ids[tc.name], store.Page{Limit: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -236,7 +236,7 @@ func TestCloseEpochCountsPointsOnce(t *testing.T) {
 				t.Fatalf("after epoch %d ada holds %d shares, want %d", i+1, got, st.total)
 			}
 		}
-		hist, _ := e.r.MemberEpochs(t.Context(), e.ids["ada"], 100)
+		hist, _, _ := e.r.MemberEpochs(t.Context(), e.ids["ada"], store.Page{Limit: 100})
 		if len(hist) != len(steps) {
 			t.Fatalf("history has %d epochs, want %d", len(hist), len(steps))
 		}

@@ -383,7 +383,7 @@ func (p *property) check(t *testing.T, step int, op string) {
 		if pending, err := p.r.PendingPoints(ctx, p.ids[m]); err != nil || pending < 0 {
 			fail("pending points of %s: %d, %v", m, pending, err)
 		}
-		if _, err := p.r.MemberEpochs(ctx, p.ids[m], 10); err != nil {
+		if _, _, err := p.r.MemberEpochs(ctx, p.ids[m], store.Page{Limit: 10}); err != nil {
 			fail("epochs of %s: %v", m, err)
 		}
 	}

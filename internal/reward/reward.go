@@ -14,7 +14,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/allmende/allmende/internal/ledger"
@@ -212,6 +214,7 @@ func BalanceTx(ctx context.Context, tx *store.Tx, account string) (int64, error)
 
 // Entry is one posting to an account, for a member's history.
 type Entry struct {
+	id        int64 // the posting's, for the next page
 	EventID   string
 	Type      ledger.Type
 	Scope     string
@@ -219,26 +222,40 @@ type Entry struct {
 	CreatedAt int64
 }
 
-// History lists the postings to an account, newest first.
-func (s *Service) History(ctx context.Context, account string, limit int) ([]Entry, error) {
+// History lists a page of the postings to an account, newest first, and
+// the cursor (a posting id) of the next page, along postings (account, id).
+func (s *Service) History(ctx context.Context, account string, page store.Page) ([]Entry, string, error) {
+	before := int64(math.MaxInt64)
+	if page.Before != "" {
+		id, err := strconv.ParseInt(page.Before, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "a posting id: the next cursor of the previous page"}}
+		}
+		before = id
+	}
 	rows, err := s.db.Read().QueryContext(ctx, `
-		SELECT p.event_id, e.type, p.amount, p.created_at, e.entry FROM postings p JOIN ledger_events e ON e.event_id = p.event_id
-		WHERE p.account = $1 ORDER BY p.id DESC LIMIT $2`, account, limit)
+		SELECT p.id, p.event_id, e.type, p.amount, p.created_at, e.entry FROM postings p JOIN ledger_events e ON e.event_id = p.event_id
+		WHERE p.account = $1 AND p.id < $3 ORDER BY p.id DESC LIMIT $2`, account, page.Fetch(), before)
 	if err != nil {
-		return nil, fmt.Errorf("reward: history of %s: %w", account, err)
+		return nil, "", fmt.Errorf("reward: history of %s: %w", account, err)
 	}
 	defer rows.Close()
 	var out []Entry
 	for rows.Next() {
 		var e Entry
 		var entry []byte
-		if err := rows.Scan(&e.EventID, &e.Type, &e.Amount, &e.CreatedAt, &entry); err != nil {
-			return nil, err
+		if err := rows.Scan(&e.id, &e.EventID, &e.Type, &e.Amount, &e.CreatedAt, &entry); err != nil {
+			return nil, "", err
 		}
 		if pe, err := ledger.ParseEntry(entry); err == nil {
 			e.Scope = pe.Scope
 		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("reward: history of %s: %w", account, err)
+	}
+	out, next := store.Cut(page, out, func(e Entry) string { return strconv.FormatInt(e.id, 10) })
+	return out, next, nil
 }

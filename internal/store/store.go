@@ -37,6 +37,9 @@ type DB struct {
 	dialect Dialect
 	write   *sql.DB // the only connection that writes (SQLite); the pool (PostgreSQL)
 	read    *sql.DB // read-only pool; the same pool as write on PostgreSQL
+	// reads prepares SQLite's read queries once (stmtcache.go); nil on
+	// PostgreSQL, whose driver keeps its own statement cache.
+	reads *stmtCache
 	// writeTurn queues SQLite's writers first come, first served:
 	// database/sql hands its one connection to a random waiter, which
 	// under load leaves some transactions waiting seconds.
@@ -103,10 +106,18 @@ func isPostgresURL(url string) bool {
 func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Read returns the pool for queries outside a transaction.
-func (db *DB) Read() Querier { return db.read }
+func (db *DB) Read() Querier {
+	if db.reads != nil {
+		return db.reads
+	}
+	return db.read
+}
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	if db.reads != nil {
+		db.reads.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

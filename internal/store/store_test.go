@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -252,6 +253,20 @@ func TestIsBadText(t *testing.T) {
 		}
 		if store.IsBadText(errors.New("other")) {
 			t.Error("any error counts as bad text")
+		}
+	})
+}
+
+// TestReadsSeeCommittedWrites: SQLite's reads go through prepared
+// statements kept across calls; a kept statement must still read the newest
+// committed state, not the snapshot it first ran in.
+func TestReadsSeeCommittedWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		for i := 1; i <= 3; i++ {
+			insertMember(t, db, fmt.Sprintf("m%d@example.org", i))
+			if n := count(t, db, "members"); n != i {
+				t.Fatalf("after %d inserts the read sees %d members", i, n)
+			}
 		}
 	})
 }

@@ -46,12 +46,17 @@ func (s *Server) apiRecordings(w http.ResponseWriter, r *http.Request, sess *mem
 		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's recordings"))
 		return
 	}
-	list, err := s.Actions.Mine(r.Context(), sess.Member.ID)
+	page, err := pageOf(r, apiLimit)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"recordings": list})
+	list, next, err := s.Actions.Mine(r.Context(), sess.Member.ID, page)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, listJSON{"recordings": list}.next(next))
 }
 
 func (s *Server) apiRecording(w http.ResponseWriter, r *http.Request, sess *member.Session) {
@@ -144,12 +149,17 @@ func (s *Server) apiPublish(w http.ResponseWriter, r *http.Request, sess *member
 }
 
 func (s *Server) apiAutomations(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Actions.Automations(r.Context())
+	page, err := pageOf(r, apiLimit)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"automations": list})
+	list, next, err := s.Actions.Automations(r.Context(), page)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, listJSON{"automations": list}.next(next))
 }
 
 func (s *Server) apiAutomation(w http.ResponseWriter, r *http.Request) {
@@ -199,10 +209,15 @@ func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request, sess *member.Se
 		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's runs"))
 		return
 	}
-	list, err := s.Actions.MyRuns(r.Context(), sess.Member.ID, r.URL.Query().Get("automation"))
+	page, err := pageOf(r, apiLimit)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"runs": list})
+	list, next, err := s.Actions.MyRuns(r.Context(), sess.Member.ID, r.URL.Query().Get("automation"), page)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, listJSON{"runs": list}.next(next))
 }

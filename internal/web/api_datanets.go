@@ -44,7 +44,12 @@ func (s *Server) datanetJSON(r *http.Request, d datanet.Datanet, sess *member.Se
 }
 
 func (s *Server) apiDatanets(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	list, err := s.Datanets.List(r.Context())
+	page, err := pageOf(r, apiLimit)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	list, next, err := s.Datanets.List(r.Context(), datanet.Filter{}, page)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -58,7 +63,7 @@ func (s *Server) apiDatanets(w http.ResponseWriter, r *http.Request, sess *membe
 		}
 		out = append(out, j)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"datanets": out})
+	writeJSON(w, http.StatusOK, listJSON{"datanets": out}.next(next))
 }
 
 func (s *Server) apiDatanet(w http.ResponseWriter, r *http.Request, sess *member.Session) {
@@ -342,7 +347,12 @@ func (s *Server) apiContributions(w http.ResponseWriter, r *http.Request, sess *
 		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's contributions"))
 		return
 	}
-	list, err := s.Datanets.History(r.Context(), sess.Member.ID, 1000)
+	page, err := pageOf(r, apiLimit)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	list, next, err := s.Datanets.History(r.Context(), sess.Member.ID, page)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -350,7 +360,7 @@ func (s *Server) apiContributions(w http.ResponseWriter, r *http.Request, sess *
 	if list == nil {
 		list = []datanet.Contribution{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"contributions": list})
+	writeJSON(w, http.StatusOK, listJSON{"contributions": list}.next(next))
 }
 
 func (s *Server) apiErase(w http.ResponseWriter, r *http.Request, sess *member.Session) {

@@ -24,12 +24,17 @@ type proposalJSON struct {
 
 func (s *Server) apiProposals(w http.ResponseWriter, r *http.Request, sess *member.Session) {
 	g := s.governance()
-	list, err := g.List(r.Context(), 500)
+	page, err := pageOf(r, apiLimit)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	voted, err := g.VotedOn(r.Context(), sess.Member.ID)
+	list, next, err := g.List(r.Context(), page)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	voted, err := g.VotedOn(r.Context(), sess.Member.ID, list)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -39,7 +44,7 @@ func (s *Server) apiProposals(w http.ResponseWriter, r *http.Request, sess *memb
 	for i, p := range list {
 		out[i] = proposalJSON{Proposal: p, Phase: p.Phase(now), Voted: voted[p.ID]}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"proposals": out})
+	writeJSON(w, http.StatusOK, listJSON{"proposals": out}.next(next))
 }
 
 func (s *Server) apiProposalCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
@@ -126,7 +131,12 @@ func (s *Server) apiShares(w http.ResponseWriter, r *http.Request, sess *member.
 		s.apiError(w, r, err)
 		return
 	}
-	history, err := s.Reward.MemberEpochs(ctx, id, 100)
+	page, err := pageOf(r, apiLimit)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	history, next, err := s.Reward.MemberEpochs(ctx, id, page)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -136,6 +146,9 @@ func (s *Server) apiShares(w http.ResponseWriter, r *http.Request, sess *member.
 	}
 	body := map[string]any{"member": sess.Member.PublicID, "shares": shares, "pending_points": pending,
 		"rule": reward.Rule(pps), "epochs": history}
+	if next != "" {
+		body["next"] = next
+	}
 	if isOpen {
 		body["open_epoch"] = open
 	}

@@ -34,7 +34,12 @@ func (s *Server) apiInvitations(w http.ResponseWriter, r *http.Request, sess *me
 		s.apiError(w, r, err)
 		return
 	}
-	list, err := s.Members.Invitations(r.Context(), sess.Member.ID)
+	page, err := pageOf(r, apiLimit)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	list, next, err := s.Members.Invitations(r.Context(), sess.Member.ID, page)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -43,7 +48,7 @@ func (s *Server) apiInvitations(w http.ResponseWriter, r *http.Request, sess *me
 	for i, inv := range list {
 		out[i] = toInvitationJSON(inv)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"invitations": out})
+	writeJSON(w, http.StatusOK, listJSON{"invitations": out}.next(next))
 }
 
 type invitationRequest struct {

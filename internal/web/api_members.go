@@ -60,7 +60,12 @@ func (s *Server) apiMemberGet(w http.ResponseWriter, r *http.Request, sess *memb
 }
 
 func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	list, err := s.Members.List(r.Context(), sess.Member)
+	page, err := pageOf(r, apiLimit)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	list, next, err := s.Members.List(r.Context(), sess.Member, page)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -69,7 +74,7 @@ func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request, sess *member
 	for i, m := range list {
 		out[i] = toMemberJSON(member.ViewOf(sess.Member, m))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"members": out})
+	writeJSON(w, http.StatusOK, listJSON{"members": out}.next(next))
 }
 
 func (s *Server) apiMemberUpdate(w http.ResponseWriter, r *http.Request, sess *member.Session) {

@@ -10,12 +10,17 @@ import (
 )
 
 func (s *Server) apiModels(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	list, err := s.Models.List(r.Context())
+	page, err := pageOf(r, apiLimit)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"models": list})
+	list, next, err := s.Models.List(r.Context(), page)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, listJSON{"models": list}.next(next))
 }
 
 func (s *Server) apiModel(w http.ResponseWriter, r *http.Request, sess *member.Session) {
@@ -68,12 +73,20 @@ func (s *Server) apiKeys(w http.ResponseWriter, r *http.Request, sess *member.Se
 		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's keys"))
 		return
 	}
-	keys, err := s.Models.Keys(r.Context(), sess.Member.ID)
+	page, err := pageOf(r, apiLimit)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"keys": keys})
+	keys, next, err := s.Models.Keys(r.Context(), sess.Member.ID, page)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if keys == nil {
+		keys = []model.Key{}
+	}
+	writeJSON(w, http.StatusOK, listJSON{"keys": keys}.next(next))
 }
 
 func (s *Server) apiKeyCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
@@ -114,7 +127,12 @@ func (s *Server) apiRecordEarnings(w http.ResponseWriter, r *http.Request, sess 
 		s.apiError(w, r, problem.New(problem.Forbidden, "this is another member's data"))
 		return
 	}
-	list, err := s.Models.WhereMyDataWent(r.Context(), sess.Member.ID)
+	page, err := pageOf(r, apiLimit)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	list, next, err := s.Models.WhereMyDataWent(r.Context(), sess.Member.ID, page)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -122,7 +140,7 @@ func (s *Server) apiRecordEarnings(w http.ResponseWriter, r *http.Request, sess 
 	if list == nil {
 		list = []model.RecordEarning{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"records": list})
+	writeJSON(w, http.StatusOK, listJSON{"records": list}.next(next))
 }
 
 func (s *Server) apiDeposit(w http.ResponseWriter, r *http.Request, sess *member.Session) {

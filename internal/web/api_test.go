@@ -247,7 +247,7 @@ func TestPagesNeedTheRightMember(t *testing.T) {
 // cookie are refused.
 func TestCrossOriginWritesAreRefused(t *testing.T) {
 	f := newFixture(t, store.SQLite)
-	before, _ := f.app.Members.Invitations(t.Context(), mustMember(t, f, "ada").ID)
+	before, _, _ := f.app.Members.Invitations(t.Context(), mustMember(t, f, "ada").ID, store.Page{})
 	h := http.Header{
 		"Cookie":         {"allmende_session=" + f.tokens["ada"]},
 		"Sec-Fetch-Site": {"cross-site"},
@@ -264,7 +264,7 @@ func TestCrossOriginWritesAreRefused(t *testing.T) {
 		t.Fatalf("cross-site API post: %d", resp.StatusCode)
 	}
 	apiErrorShape(t, body)
-	after, _ := f.app.Members.Invitations(t.Context(), mustMember(t, f, "ada").ID)
+	after, _, _ := f.app.Members.Invitations(t.Context(), mustMember(t, f, "ada").ID, store.Page{})
 	if len(after) != len(before) {
 		t.Fatal("a cross-site request created an invitation")
 	}

@@ -12,12 +12,12 @@ import (
 )
 
 func (s *Server) apiWork(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	offers, floor, err := s.offers(r, sess)
+	offers, floor, next, err := s.offers(r, sess, apiLimit)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"pay_floor_per_hour": floor, "projects": offers})
+	writeJSON(w, http.StatusOK, listJSON{"pay_floor_per_hour": floor, "projects": offers}.next(next))
 }
 
 func (s *Server) apiBrowsing(w http.ResponseWriter, r *http.Request, sess *member.Session) {

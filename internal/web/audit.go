@@ -51,7 +51,12 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request, sess *member.
 		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's events"))
 		return
 	}
-	list, err := s.Ledger.ForMember(r.Context(), sess.Member.ID, 500)
+	page, err := pageOf(r, apiLimit)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	list, next, err := s.Ledger.ForMember(r.Context(), sess.Member.ID, page)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -60,7 +65,7 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request, sess *member.
 	for i, rec := range list {
 		out[i] = toEventJSON(rec)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": out})
+	writeJSON(w, http.StatusOK, listJSON{"events": out}.next(next))
 }
 
 // apiReceipt returns the receipt of one of the member's events: the JSON
@@ -112,7 +117,12 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
 	data["Stats"] = stats
 	data["Base"] = requestBase(r)
 	if sess := currentSession(r); sess != nil {
-		events, err := s.Ledger.ForMember(r.Context(), sess.Member.ID, 200)
+		page, err := pageOf(r, pageLimit)
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		events, next, err := s.Ledger.ForMember(r.Context(), sess.Member.ID, page)
 		if err != nil {
 			s.pageError(w, r, err)
 			return
@@ -122,6 +132,7 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
 			rows[i] = toEventJSON(e)
 		}
 		data["Events"] = rows
+		data["Pager"] = pagerFor(r, next)
 	}
 	s.render(w, r, http.StatusOK, "audit.html", "Audit", data)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/store"
 )
 
 // The OpenAI-compatible endpoints, so that any OpenAI client library works
@@ -27,7 +28,8 @@ func (s *Server) openaiModels(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	list, err := s.Models.List(r.Context())
+	// OpenAI's list has no pages: the newest store.MaxLimit models.
+	list, _, err := s.Models.List(r.Context(), store.Page{Limit: store.MaxLimit})
 	if err != nil {
 		s.apiError(w, r, err)
 		return

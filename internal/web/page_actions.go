@@ -13,6 +13,7 @@ import (
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/recording"
+	"github.com/allmende/allmende/internal/store"
 )
 
 // stepLine is one recorded step as a person reads it.
@@ -64,23 +65,23 @@ func (s *Server) recordingsPage(w http.ResponseWriter, r *http.Request, sess *me
 }
 
 func (s *Server) showRecordings(w http.ResponseWriter, r *http.Request, sess *member.Session, status int, f form) {
-	list, err := s.Actions.Mine(r.Context(), sess.Member.ID)
+	page, err := pageOf(r, pageLimit)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	all, err := s.Datanets.List(r.Context())
+	list, next, err := s.Actions.Mine(r.Context(), sess.Member.ID, page)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	var datanets []datanet.Datanet
-	for _, d := range all {
-		if d.RecordKind == datanet.KindRecording && d.Open {
-			datanets = append(datanets, d)
-		}
+	// The upload form offers the open recording datanets (a handful).
+	datanets, _, err := s.Datanets.List(r.Context(), datanet.Filter{Open: true, Kind: datanet.KindRecording}, store.Page{Limit: store.MaxLimit})
+	if err != nil {
+		s.pageError(w, r, err)
+		return
 	}
-	s.render(w, r, status, "recordings.html", "Recordings", map[string]any{"Recordings": list, "Datanets": datanets, "Form": f, "Base": requestBase(r)})
+	s.render(w, r, status, "recordings.html", "Recordings", map[string]any{"Recordings": list, "Datanets": datanets, "Form": f, "Base": requestBase(r), "Pager": pagerFor(r, next)})
 }
 
 // recordingUpload takes a recording file (a Chrome Recorder export, or the
@@ -200,12 +201,17 @@ func (s *Server) recordingFormError(w http.ResponseWriter, r *http.Request, sess
 }
 
 func (s *Server) automationsPage(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Actions.Automations(r.Context())
+	page, err := pageOf(r, pageLimit)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "automations.html", "Automations", map[string]any{"Automations": list})
+	list, next, err := s.Actions.Automations(r.Context(), page)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "automations.html", "Automations", map[string]any{"Automations": list, "Pager": pagerFor(r, next)})
 }
 
 func (s *Server) automationPage(w http.ResponseWriter, r *http.Request) {
@@ -220,12 +226,18 @@ func (s *Server) showAutomation(w http.ResponseWriter, r *http.Request, status i
 	}
 	data := map[string]any{"A": a, "Form": f}
 	if sess := currentSession(r); sess != nil {
-		runs, err := s.Actions.MyRuns(r.Context(), sess.Member.ID, a.Slug)
+		page, err := pageOf(r, pageLimit)
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		runs, next, err := s.Actions.MyRuns(r.Context(), sess.Member.ID, a.Slug, page)
 		if err != nil {
 			s.pageError(w, r, err)
 			return
 		}
 		data["Runs"] = runs
+		data["Pager"] = pagerFor(r, next)
 	}
 	if f.Values == nil {
 		f.Values = map[string]string{}

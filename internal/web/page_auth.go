@@ -4,9 +4,14 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/store"
 )
+
+// homeDatanets is how many of the newest datanets the home page shows.
+const homeDatanets = 12
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -15,18 +20,23 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	datanets, err := s.Datanets.List(ctx)
+	datanets, _, err := s.Datanets.List(ctx, datanet.Filter{}, store.Page{Limit: homeDatanets})
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	projects, err := s.Work.Approved(ctx)
+	allDatanets, err := s.Datanets.Total(ctx)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	_, projects, err := s.Work.Open(ctx, 0)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "home.html", "A cooperative for data work", map[string]any{
-		"Members": members, "Datanets": datanets, "Projects": projects,
+		"Members": members, "Datanets": datanets, "DatanetCount": allDatanets, "ProjectCount": projects,
 	})
 }
 

@@ -15,13 +15,18 @@ func (s *Server) contributionsPage(w http.ResponseWriter, r *http.Request, sess 
 
 func (s *Server) showContributions(w http.ResponseWriter, r *http.Request, status int, message string) {
 	sess := currentSession(r)
-	list, err := s.Datanets.History(r.Context(), sess.Member.ID, 1000)
+	page, err := pageOf(r, pageLimit)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	list, next, err := s.Datanets.History(r.Context(), sess.Member.ID, page)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
 	s.render(w, r, status, "contributions.html", "Your contributions", map[string]any{
-		"Contributions": list, "Added": r.URL.Query().Get("added"), "Message": message,
+		"Contributions": list, "Rows": contributionRows(list), "Added": r.URL.Query().Get("added"), "Message": message, "Pager": pagerFor(r, next),
 	})
 }
 

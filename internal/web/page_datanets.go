@@ -12,7 +12,12 @@ import (
 )
 
 func (s *Server) datanetsPage(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Datanets.List(r.Context())
+	page, err := pageOf(r, pageLimit)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	list, next, err := s.Datanets.List(r.Context(), datanet.Filter{}, page)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -30,7 +35,7 @@ func (s *Server) datanetsPage(w http.ResponseWriter, r *http.Request) {
 	if sess := currentSession(r); sess != nil {
 		mayCreate = datanet.MayCreate(string(sess.Member.Role))
 	}
-	s.render(w, r, http.StatusOK, "datanets.html", "Datanets", map[string]any{"Datanets": rows, "MayCreate": mayCreate})
+	s.render(w, r, http.StatusOK, "datanets.html", "Datanets", map[string]any{"Datanets": rows, "MayCreate": mayCreate, "Pager": pagerFor(r, next)})
 }
 
 func (s *Server) datanetNewForm(w http.ResponseWriter, r *http.Request, sess *member.Session) {

@@ -109,12 +109,17 @@ func outcome(p govern.Proposal) string {
 
 func (s *Server) proposalsPage(w http.ResponseWriter, r *http.Request, sess *member.Session) {
 	g := s.governance()
-	list, err := g.List(r.Context(), 200)
+	page, err := pageOf(r, pageLimit)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	voted, err := g.VotedOn(r.Context(), sess.Member.ID)
+	list, next, err := g.List(r.Context(), page)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	voted, err := g.VotedOn(r.Context(), sess.Member.ID, list)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -129,7 +134,7 @@ func (s *Server) proposalsPage(w http.ResponseWriter, r *http.Request, sess *mem
 			open = append(open, row)
 		}
 	}
-	s.render(w, r, http.StatusOK, "proposals.html", "Proposals", map[string]any{"Open": open, "Decided": decided})
+	s.render(w, r, http.StatusOK, "proposals.html", "Proposals", map[string]any{"Open": open, "Decided": decided, "Pager": pagerFor(r, next)})
 }
 
 // optionRows is how many option rows the new-proposal form offers.
@@ -356,13 +361,18 @@ func (s *Server) sharesPage(w http.ResponseWriter, r *http.Request, sess *member
 		s.pageError(w, r, err)
 		return
 	}
-	history, err := s.Reward.MemberEpochs(ctx, sess.Member.ID, 100)
+	page, err := pageOf(r, pageLimit)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	history, next, err := s.Reward.MemberEpochs(ctx, sess.Member.ID, page)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
 	data := map[string]any{"Shares": shares, "Pending": pending, "PendingShares": pending / pps, "Rule": reward.Rule(pps),
-		"History": history, "IsOpen": isOpen, "Open": open}
+		"History": history, "IsOpen": isOpen, "Open": open, "Pager": pagerFor(r, next)}
 	if isOpen {
 		data["Since"] = moment(open.StartedAt)
 	}

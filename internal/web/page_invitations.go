@@ -13,7 +13,12 @@ func (s *Server) invitationsPage(w http.ResponseWriter, r *http.Request, sess *m
 }
 
 func (s *Server) showInvitations(w http.ResponseWriter, r *http.Request, sess *member.Session, status int, f form) {
-	list, err := s.Members.Invitations(r.Context(), sess.Member.ID)
+	page, err := pageOf(r, pageLimit)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	list, next, err := s.Members.Invitations(r.Context(), sess.Member.ID, page)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -33,7 +38,7 @@ func (s *Server) showInvitations(w http.ResponseWriter, r *http.Request, sess *m
 		rows[i] = row{inv, inv.Status(time.Now())}
 	}
 	s.render(w, r, status, "invitations.html", "Invitations", map[string]any{
-		"Invitations": rows, "Quota": me.InviteQuota, "Form": f, "SignupURL": "/signup?code=",
+		"Invitations": rows, "Quota": me.InviteQuota, "Form": f, "SignupURL": "/signup?code=", "Pager": pagerFor(r, next),
 	})
 }
 

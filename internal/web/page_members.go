@@ -19,12 +19,17 @@ func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, status int,
 		s.pageError(w, r, problem.New(problem.Unauthorized, "sign in first"))
 		return
 	}
-	list, err := s.Members.List(r.Context(), sess.Member)
+	page, err := pageOf(r, pageLimit)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, status, "members.html", "Members", map[string]any{"Members": list, "Form": f})
+	list, next, err := s.Members.List(r.Context(), sess.Member, page)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "members.html", "Members", map[string]any{"Members": list, "Form": f, "Pager": pagerFor(r, next)})
 }
 
 func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request, sess *member.Session) {

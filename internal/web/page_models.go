@@ -13,12 +13,17 @@ import (
 func mayBuild(m member.Member) bool { return m.Role == member.RoleRequester || m.IsSteward() }
 
 func (s *Server) modelsPage(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	list, err := s.Models.List(r.Context())
+	page, err := pageOf(r, pageLimit)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "models.html", "Models", map[string]any{"Models": list, "MayBuild": mayBuild(sess.Member)})
+	list, next, err := s.Models.List(r.Context(), page)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "models.html", "Models", map[string]any{"Models": list, "MayBuild": mayBuild(sess.Member), "Pager": pagerFor(r, next)})
 }
 
 func (s *Server) modelPage(w http.ResponseWriter, r *http.Request, sess *member.Session) {
@@ -90,12 +95,17 @@ func (s *Server) keysPage(w http.ResponseWriter, r *http.Request, sess *member.S
 }
 
 func (s *Server) showKeys(w http.ResponseWriter, r *http.Request, sess *member.Session, status int, secret, message string) {
-	keys, err := s.Models.Keys(r.Context(), sess.Member.ID)
+	page, err := pageOf(r, pageLimit)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, status, "keys.html", "API keys", map[string]any{"Keys": keys, "Secret": secret, "Message": message, "Base": requestBase(r)})
+	keys, next, err := s.Models.Keys(r.Context(), sess.Member.ID, page)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "keys.html", "API keys", map[string]any{"Keys": keys, "Secret": secret, "Message": message, "Base": requestBase(r), "Pager": pagerFor(r, next)})
 }
 
 func (s *Server) keyCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
@@ -153,12 +163,17 @@ func (s *Server) keyRevoke(w http.ResponseWriter, r *http.Request, sess *member.
 // myData is "where my data went": each record that models used, how often,
 // and what it earned.
 func (s *Server) myData(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	list, err := s.Models.WhereMyDataWent(r.Context(), sess.Member.ID)
+	page, err := pageOf(r, pageLimit)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "mydata.html", "Where my data went", map[string]any{"Records": list})
+	list, next, err := s.Models.WhereMyDataWent(r.Context(), sess.Member.ID, page)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "mydata.html", "Where my data went", map[string]any{"Records": list, "Pager": pagerFor(r, next)})
 }
 
 // deposit records a client's payment (stewards).

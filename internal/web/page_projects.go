@@ -254,12 +254,17 @@ func (s *Server) showProject(w http.ResponseWriter, r *http.Request, sess *membe
 		s.pageError(w, r, err)
 		return
 	}
-	subs, err := s.Work.Submissions(ctx, p.ID, 200)
+	page, err := pageOf(r, pageLimit)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, status, "project.html", p.Name, map[string]any{"P": p, "Escrow": escrow, "Results": res, "Submissions": subs, "Message": message})
+	subs, next, err := s.Work.SubmissionsPage(ctx, p.ID, page)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "project.html", p.Name, map[string]any{"P": p, "Escrow": escrow, "Results": res, "Submissions": subs, "Message": message, "Pager": pagerFor(r, next)})
 }
 
 func (s *Server) projectApprove(w http.ResponseWriter, r *http.Request, sess *member.Session) {

@@ -25,30 +25,37 @@ type offer struct {
 	EscrowLeft int64   `json:"escrow_left"`
 }
 
-func (s *Server) offers(r *http.Request, sess *member.Session) ([]offer, int64, error) {
+// offers are a page of the approved projects (?before=&limit=, newest
+// first) as the worker sees them, with the pay floor and the next page's
+// cursor.
+func (s *Server) offers(r *http.Request, sess *member.Session, def int) ([]offer, int64, string, error) {
 	ctx := r.Context()
 	floor, err := s.Params.Get(ctx, nil, coop.PayFloor)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, "", err
 	}
-	list, err := s.Work.Approved(ctx)
+	page, err := pageOf(r, def)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, "", err
+	}
+	list, next, err := s.Work.Approved(ctx, page)
+	if err != nil {
+		return nil, 0, "", err
 	}
 	out := make([]offer, 0, len(list))
 	for _, p := range list {
 		el, err := s.Work.Eligible(ctx, sess.Member.ID, p)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, "", err
 		}
 		esc, err := s.Work.Escrow(ctx, p.ID)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, "", err
 		}
 		out = append(out, offer{Project: p, Minutes: float64(p.Seconds()) / 60, PerHour: p.HourlyRate(), FloorPerHr: floor,
 			BelowFloor: p.HourlyRate() < floor, Eligible: el.OK, Reason: el.Reason, Qualifying: el.Qualifying, Measured: p.MeasuredSeconds > 0, EscrowLeft: esc})
 	}
-	return out, floor, nil
+	return out, floor, next, nil
 }
 
 func (s *Server) workPage(w http.ResponseWriter, r *http.Request, sess *member.Session) {
@@ -56,12 +63,12 @@ func (s *Server) workPage(w http.ResponseWriter, r *http.Request, sess *member.S
 }
 
 func (s *Server) showWork(w http.ResponseWriter, r *http.Request, sess *member.Session, status int, message string) {
-	offers, floor, err := s.offers(r, sess)
+	offers, floor, next, err := s.offers(r, sess, pageLimit)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, status, "work.html", "Work", map[string]any{"Offers": offers, "Floor": floor, "Message": message})
+	s.render(w, r, status, "work.html", "Work", map[string]any{"Offers": offers, "Floor": floor, "Message": message, "Pager": pagerFor(r, next)})
 }
 
 // workNext gives the worker a task from a project and opens it.

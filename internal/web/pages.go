@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/allmende/allmende/internal/member"
@@ -22,8 +23,11 @@ type pages struct {
 	sets map[string]*template.Template
 }
 
+// dateLayout is how pages write a date.
+const dateLayout = "2 Jan 2006"
+
 var templateFuncs = template.FuncMap{
-	"date": func(t time.Time) string { return t.Format("2 Jan 2006") },
+	"date": func(t time.Time) string { return t.Format(dateLayout) },
 	"points": func(p int64) string {
 		// Points are hundredths of the currency unit.
 		sign := ""
@@ -75,8 +79,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if sess := currentSession(r); sess != nil {
 		v.Me = &sess.Member
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout", v); err != nil {
 		s.Log.Error("render page", "page", page, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -85,6 +90,20 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// renderBuffers keep the buffers pages are rendered into: a page of rows
+// is tens of kilobytes, and growing a fresh buffer to that size on every
+// request was a good part of the garbage the collector had to keep up with
+// under load.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return // an unusually large page: let it go rather than keep it
+	}
+	b.Reset()
+	renderBuffers.Put(b)
 }
 
 // form carries what a person typed and what is wrong with it back to the

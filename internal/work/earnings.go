@@ -63,21 +63,18 @@ func perHour(pts, ms int64) int64 {
 }
 
 // Earnings adds up a worker's paid and unpaid time and points, per project
-// and per day for the last days.
+// and, for days above zero, per day for the last days. The per-project
+// figures are kept in work_totals by triggers on assignments, so they cost
+// a row per project the worker has worked on, not one per task; the days
+// read only the tasks settled in them.
 func (s *Service) Earnings(ctx context.Context, workerID int64, days int) (Earnings, error) {
 	var e Earnings
 	q := s.db.Read()
 	rows, err := q.QueryContext(ctx, `
-		SELECT p.slug, p.name,
-		       sum(CASE WHEN a.status = 'paid' THEN 1 ELSE 0 END),
-		       sum(CASE WHEN a.status = 'rejected' THEN 1 ELSE 0 END),
-		       sum(CASE WHEN a.status = 'paid' THEN a.pay + a.topup ELSE 0 END),
-		       sum(CASE WHEN a.status = 'paid' THEN a.active_ms ELSE 0 END),
-		       sum(CASE WHEN a.status = 'rejected' THEN a.active_ms ELSE 0 END),
-		       sum(CASE WHEN a.status IN ('submitted', 'review', 'appealed') THEN p.pay_per_task ELSE 0 END)
-		FROM assignments a JOIN projects p ON p.id = a.project_id
-		WHERE a.worker_id = $1 AND a.status NOT IN ('assigned', 'expired')
-		GROUP BY p.slug, p.name ORDER BY p.name`, workerID)
+		SELECT p.slug, p.name, t.paid, t.rejected, t.points, t.paid_ms, t.rejected_ms, t.pending * p.pay_per_task
+		FROM work_totals t JOIN projects p ON p.id = t.project_id
+		WHERE t.worker_id = $1 AND t.paid + t.rejected + t.pending > 0
+		ORDER BY p.name`, workerID)
 	if err != nil {
 		return Earnings{}, fmt.Errorf("earnings: %w", err)
 	}
@@ -105,6 +102,9 @@ func (s *Service) Earnings(ctx context.Context, workerID int64, days int) (Earni
 	}
 	e.UnpaidMS += browsing
 	e.PerHour = perHour(e.Points, e.PaidMS+e.UnpaidMS)
+	if days <= 0 {
+		return e, nil
+	}
 
 	// Per day: paid work by the day it was paid, unpaid time by its day.
 	since := s.now().UTC().AddDate(0, 0, -days+1).Truncate(24 * time.Hour)

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -262,20 +263,22 @@ func (s *Service) Approve(ctx context.Context, slug string) error {
 	})
 }
 
-const projectColumns = `p.id, p.slug, p.name, p.client, p.purpose, p.task_type, p.labels, p.instructions, p.redundancy, p.pay_per_task, p.status, p.created_at,
-	p.est_seconds, COALESCE(p.measured_seconds, 0), p.budget, p.gold_rate, p.min_gold_accuracy, p.qualification_items, p.qualification_min, p.review_hours, p.max_reject_share,
-	m.public_id,
-	(SELECT count(*) FROM items i WHERE i.project_id = p.id AND i.gold IS NULL),
+const projectColumns = projectSummaryColumns + `,
 	(SELECT count(*) FROM items i WHERE i.project_id = p.id AND i.gold IS NULL AND
 	   (SELECT count(*) FROM assignments a WHERE a.item_id = i.id AND a.status IN ('submitted', 'paid', 'review', 'appealed')) >= p.redundancy)`
+
+// projectSummaryColumns leave out the progress (Done), which looks at every
+// item's answers: lists that do not show it do not pay for it.
+const projectSummaryColumns = `p.id, p.slug, p.name, p.client, p.purpose, p.task_type, p.labels, p.instructions, p.redundancy, p.pay_per_task, p.status, p.created_at,
+	p.est_seconds, COALESCE(p.measured_seconds, 0), p.budget, p.gold_rate, p.min_gold_accuracy, p.qualification_items, p.qualification_min, p.review_hours, p.max_reject_share,
+	m.public_id,
+	(SELECT count(*) FROM items i WHERE i.project_id = p.id AND i.gold IS NULL)`
 
 func scanProject(row interface{ Scan(...any) error }) (Project, error) {
 	var p Project
 	var labels string
 	var created int64
-	err := row.Scan(&p.ID, &p.Slug, &p.Name, &p.Client, &p.Purpose, &p.TaskType, &labels, &p.Instructions, &p.Redundancy, &p.PayPerTask, &p.Status, &created,
-		&p.EstSeconds, &p.MeasuredSeconds, &p.Budget, &p.GoldRate, &p.MinGoldAccuracy, &p.QualificationItems, &p.QualificationMin, &p.ReviewHours, &p.MaxRejectShare,
-		&p.Requester, &p.Items, &p.Done)
+	err := row.Scan(append(projectFields(&p, &labels, &created), &p.Done)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Project{}, problem.New(problem.NotFound, "no such project")
 	}
@@ -289,8 +292,47 @@ func scanProject(row interface{ Scan(...any) error }) (Project, error) {
 	return p, nil
 }
 
-func (s *Service) list(ctx context.Context, where string, args ...any) ([]Project, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE `+where+` ORDER BY p.id`, args...)
+// projectFields are the destinations of projectSummaryColumns.
+func projectFields(p *Project, labels *string, created *int64) []any {
+	return []any{&p.ID, &p.Slug, &p.Name, &p.Client, &p.Purpose, &p.TaskType, labels, &p.Instructions, &p.Redundancy, &p.PayPerTask, &p.Status, created,
+		&p.EstSeconds, &p.MeasuredSeconds, &p.Budget, &p.GoldRate, &p.MinGoldAccuracy, &p.QualificationItems, &p.QualificationMin, &p.ReviewHours, &p.MaxRejectShare,
+		&p.Requester, &p.Items}
+}
+
+// Open lists the newest approved projects, at most limit, as summaries
+// (Done is left at zero), with the number of approved projects in all.
+func (s *Service) Open(ctx context.Context, limit int) ([]Project, int, error) {
+	q := s.db.Read()
+	var total int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM projects WHERE status = 'approved'`).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("open projects: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+projectSummaryColumns+` FROM projects p JOIN members m ON m.id = p.requester_id
+		WHERE p.status = 'approved' ORDER BY p.id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("open projects: %w", err)
+	}
+	defer rows.Close()
+	var out []Project
+	for rows.Next() {
+		var p Project
+		var labels string
+		var created int64
+		if err := rows.Scan(projectFields(&p, &labels, &created)...); err != nil {
+			return nil, 0, fmt.Errorf("open projects: %w", err)
+		}
+		if err := json.Unmarshal([]byte(labels), &p.Labels); err != nil {
+			return nil, 0, fmt.Errorf("project %d labels: %w", p.ID, err)
+		}
+		p.CreatedAt = store.Time(created)
+		out = append(out, p)
+	}
+	return out, total, rows.Err()
+}
+
+// list lists the projects that clause (a condition and an order) picks.
+func (s *Service) list(ctx context.Context, clause string, args ...any) ([]Project, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE `+clause, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
 	}
@@ -306,17 +348,38 @@ func (s *Service) list(ctx context.Context, where string, args ...any) ([]Projec
 	return out, rows.Err()
 }
 
-// Approved lists the projects workers can take tasks from.
-func (s *Service) Approved(ctx context.Context) ([]Project, error) {
-	return s.list(ctx, `p.status = 'approved'`)
+// Approved lists a page of the projects workers can take tasks from,
+// newest first, and the cursor (a slug) of the next page.
+func (s *Service) Approved(ctx context.Context, page store.Page) ([]Project, string, error) {
+	where, args := `p.status = 'approved'`, []any{}
+	if page.Before != "" {
+		var id int64
+		err := s.db.Read().QueryRowContext(ctx, `SELECT id FROM projects WHERE slug = $1`, page.Before).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "not a project; use the next cursor of the previous page"}}
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("list projects: %w", err)
+		}
+		where, args = where+` AND p.id < $1`, append(args, id)
+	}
+	list, err := s.list(ctx, where+` ORDER BY p.id DESC LIMIT `+strconv.Itoa(page.Fetch()), args...)
+	if err != nil {
+		return nil, "", err
+	}
+	list, next := store.Cut(page, list, func(p Project) string { return p.Slug })
+	return list, next, nil
 }
 
 // All lists every project (stewards).
-func (s *Service) All(ctx context.Context) ([]Project, error) { return s.list(ctx, `TRUE`) }
+func (s *Service) All(ctx context.Context) ([]Project, error) {
+	return s.list(ctx, `TRUE ORDER BY p.id`)
+}
 
 // OfRequester lists a requester's projects.
 func (s *Service) OfRequester(ctx context.Context, requesterID int64) ([]Project, error) {
-	return s.list(ctx, `p.requester_id = $1`, requesterID)
+	return s.list(ctx, `p.requester_id = $1 ORDER BY p.id`, requesterID)
 }
 
 // BySlug returns one project.

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/allmende/allmende/internal/annotation"
+	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/truth"
 )
@@ -28,12 +30,37 @@ type Submission struct {
 	Submitted  time.Time       `json:"submitted_at"`
 }
 
-// Submissions lists a project's answers, newest first.
+// Submissions lists a project's answers, newest first, up to limit.
 func (s *Service) Submissions(ctx context.Context, projectID int64, limit int) ([]Submission, error) {
+	return s.submissions(ctx, projectID, math.MaxInt64, limit)
+}
+
+// SubmissionsPage lists a page of a project's answers, newest first, and
+// the cursor (an assignment id) of the next page, along
+// assignments (project_id, id).
+func (s *Service) SubmissionsPage(ctx context.Context, projectID int64, page store.Page) ([]Submission, string, error) {
+	before := int64(math.MaxInt64)
+	if page.Before != "" {
+		id, err := strconv.ParseInt(page.Before, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
+				Fields: map[string]string{"before": "an assignment id: the next cursor of the previous page"}}
+		}
+		before = id
+	}
+	out, err := s.submissions(ctx, projectID, before, page.Fetch())
+	if err != nil {
+		return nil, "", err
+	}
+	out, next := store.Cut(page, out, func(sub Submission) string { return strconv.FormatInt(sub.Assignment, 10) })
+	return out, next, nil
+}
+
+func (s *Service) submissions(ctx context.Context, projectID, before int64, limit int) ([]Submission, error) {
 	rows, err := s.db.Read().QueryContext(ctx, `
 		SELECT a.id, a.item_id, i.name, m.public_id, a.kind, a.status, a.answer, a.correct, a.active_ms, a.submitted_at
 		FROM assignments a JOIN items i ON i.id = a.item_id JOIN members m ON m.id = a.worker_id
-		WHERE a.project_id = $1 AND a.status NOT IN ('assigned', 'expired') ORDER BY a.id DESC LIMIT $2`, projectID, limit)
+		WHERE a.project_id = $1 AND a.id < $3 AND a.status NOT IN ('assigned', 'expired') ORDER BY a.id DESC LIMIT $2`, projectID, limit, before)
 	if err != nil {
 		return nil, fmt.Errorf("submissions: %w", err)
 	}

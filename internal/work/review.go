@@ -196,12 +196,18 @@ type Pending struct {
 	SubmittedAt  time.Time `json:"submitted_at"`
 }
 
-// PendingDecisions lists what stewards have to decide.
+// MaxPending is how many of the oldest decisions PendingDecisions shows at
+// once: stewards work through the queue from its start.
+const MaxPending = 100
+
+// PendingDecisions lists what stewards have to decide, oldest first, at
+// most MaxPending, found along the partial index of tasks in review (not
+// by reading every task ever done).
 func (s *Service) PendingDecisions(ctx context.Context) ([]Pending, error) {
 	rows, err := s.db.Read().QueryContext(ctx, `
 		SELECT a.id, p.slug, m.public_id, a.status, COALESCE(a.submitted_at, 0) FROM assignments a
 		JOIN projects p ON p.id = a.project_id JOIN members m ON m.id = a.worker_id
-		WHERE a.status IN ('review', 'appealed') ORDER BY a.id`)
+		WHERE a.status IN ('review', 'appealed') ORDER BY a.id LIMIT $1`, MaxPending)
 	if err != nil {
 		return nil, err
 	}
