@@ -243,6 +243,7 @@ DROP TRIGGER work_totals_update ON assignments;
 DROP TRIGGER work_totals_insert ON assignments;
 DROP FUNCTION work_totals_trigger();
 DROP FUNCTION work_totals_apply(BIGINT, BIGINT, TEXT, BIGINT, BIGINT, INTEGER);
+DROP TABLE work_totals;
 DROP TRIGGER contribution_counts_delete ON contributions;
 DROP TRIGGER contribution_counts_update ON contributions;
 DROP TRIGGER contribution_counts_insert ON contributions;
