@@ -392,18 +392,15 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 		for i, r := range att.Records {
 			weights[i], accounts[i] = r.Weight, reward.MemberAccount(owners[r.ID].pid)
 		}
-		sp, err := reward.SplitCall(att.Charge, cshare, tshare, weights)
+		sp, postings, err := reward.Postings(reward.Payment{Payer: reward.MemberAccount(c.PublicID), Total: att.Charge,
+			ContributorBP: cshare, Contributors: accounts, Weights: weights, TreasuryBP: tshare, Rest: reward.MemberAccount(m.Owner)})
 		if err != nil {
 			return fmt.Errorf("split: %w", err)
 		}
 		for i := range att.Records {
 			att.Records[i].Amount = sp.Contributors[i]
 		}
-		att.Shares = SplitShares{Contributors: sp.ContributorTotal, Builder: sp.Builder, Treasury: sp.Treasury}
-		postings, err := reward.CallPostings(reward.MemberAccount(c.PublicID), reward.MemberAccount(m.Owner), accounts, att.Charge, sp)
-		if err != nil {
-			return err
-		}
+		att.Shares = SplitShares{Contributors: sp.ContributorTotal, Builder: sp.Rest, Treasury: sp.Treasury}
 		now := store.Now()
 		err = tx.QueryRowContext(ctx, `INSERT INTO model_calls (model_id, client_id, tokens_in, tokens_out, charge, status, latency_ms, created_at)
 			VALUES ($1, $2, $3, $4, $5, 'ok', $6, $7) RETURNING id`, m.ID, c.MemberID, usage.PromptTokens, usage.CompletionTokens, att.Charge, took.Milliseconds(), now).Scan(&att.CallID)
