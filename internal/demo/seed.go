@@ -219,12 +219,12 @@ const ProposalCloses = 5 * time.Minute
 // vote reaches the quorum. Voting must stay open a day, so the proposal is
 // dated as if made a day ago; its window ends ProposalCloses after now.
 func seedGovernance(ctx context.Context, a *app.App, now time.Time) error {
-	if _, _, err := a.Reward.CloseEpoch(ctx, a.Params, now); err != nil {
-		return fmt.Errorf("seed epoch: %w", err)
-	}
 	stella, err := a.Members.ByEmail(ctx, Accounts[0].Email)
 	if err != nil {
 		return err
+	}
+	if _, _, err := a.Reward.CloseEpoch(ctx, stella, a.Params, now); err != nil {
+		return fmt.Errorf("seed epoch: %w", err)
 	}
 	raise := int64(7500)
 	made := now.Add(ProposalCloses - govern.MinWindow)

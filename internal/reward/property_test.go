@@ -98,7 +98,7 @@ func newProperty(t *testing.T, db *store.DB, seed uint64) *property {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := p.r.CloseEpoch(t.Context(), p.params, p.clock); err != nil { // opens the first
+	if _, _, err := p.r.CloseEpoch(t.Context(), steward, p.params, p.clock); err != nil { // opens the first
 		t.Fatal(err)
 	}
 	return p
@@ -211,7 +211,7 @@ func (p *property) step(t *testing.T, step int) {
 				t.Fatalf("step %d: points per share %d refused: %v", step, pps, e)
 			}
 			p.clock = p.clock.Add(time.Hour)
-			if _, _, err := p.r.CloseEpoch(ctx, p.params, p.clock); err != nil {
+			if _, _, err := p.r.CloseEpoch(ctx, steward, p.params, p.clock); err != nil {
 				t.Fatalf("step %d: the epoch close failed: %v", step, err)
 			}
 			return nil
