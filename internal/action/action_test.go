@@ -218,6 +218,13 @@ func TestRecordingsAreJudgedAndPaid(t *testing.T) {
 		if _, err := e.s.Decide(ctx, ada, bot.ID, true, ""); !problem.Is(err, problem.Forbidden) {
 			t.Fatalf("a member deciding: %v", err)
 		}
+		// The review queue names recorders: stewards only.
+		if _, err := e.s.AwaitingReview(ctx, ada); !problem.Is(err, problem.Forbidden) {
+			t.Fatalf("a member reads the review queue: %v", err)
+		}
+		if queue, err := e.s.AwaitingReview(ctx, stella); err != nil || len(queue) != 1 || queue[0].ID != bot.ID || !queue[0].RecordedBy(ada) || queue[0].RecordedBy(stella) {
+			t.Fatalf("the review queue: %+v, %v", queue, err)
+		}
 		if _, err := e.s.Decide(ctx, stella, bot.ID, false, ""); !problem.Is(err, problem.Invalid) {
 			t.Fatalf("a rejection without a reason: %v", err)
 		}

@@ -116,7 +116,7 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 	if err := seedContributions(ctx, a); err != nil {
 		return Seeded{}, err
 	}
-	p, err := a.Work.Create(ctx, requester.ID, work.Project{
+	p, err := a.Work.Create(ctx, requester, work.Project{
 		Slug:         "lego-battery-boxes",
 		Name:         "Find the battery",
 		Client:       "Brickworks Robotics (demo client)",
@@ -136,7 +136,7 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 	if err := addImages(ctx, a.Work, p.ID); err != nil {
 		return Seeded{}, err
 	}
-	if err := a.Work.Approve(ctx, p.Slug); err != nil {
+	if err := a.Work.Approve(ctx, steward, p.Slug); err != nil {
 		return Seeded{}, fmt.Errorf("approve project: %w", err)
 	}
 	if err := seedModel(ctx, a, steward, requester); err != nil {
