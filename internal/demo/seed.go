@@ -99,7 +99,7 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 			return Seeded{}, fmt.Errorf("seed invitation: %w", err)
 		}
 	}
-	_, err = a.Datanets.Create(ctx, requester.ID, datanet.Datanet{
+	_, err = a.Datanets.Create(ctx, requester, datanet.Datanet{
 		Slug:        "tenancy-qa-de",
 		Name:        "Tenancy questions in plain German",
 		Domain:      "legal aid",
@@ -165,7 +165,7 @@ func seedRecordedWork(ctx context.Context, a *app.App, client member.Member) err
 	if err != nil {
 		return fmt.Errorf("seed the treasury: %w", err)
 	}
-	_, err = a.Datanets.Create(ctx, client.ID, datanet.Datanet{
+	_, err = a.Datanets.Create(ctx, client, datanet.Datanet{
 		Slug:        RecordingDatanet,
 		Name:        "Recorded office work in the browser",
 		Domain:      "back-office tasks",
@@ -184,14 +184,14 @@ func seedRecordedWork(ctx context.Context, a *app.App, client member.Member) err
 // seedModel registers the retrieval model on the demo datanet, built by the
 // steward, and gives Rita, the demo client, a deposit and an API key.
 func seedModel(ctx context.Context, a *app.App, builder, client member.Member) error {
-	_, err := a.Models.Create(ctx, builder.ID, model.Model{
+	_, err := a.Models.Create(ctx, builder, model.Model{
 		Slug: ModelSlug, Name: "Tenancy helper", Kind: model.Retrieval,
 		PricePerCall: 20, Datanets: []string{"tenancy-qa-de"},
 	})
 	if err != nil {
 		return fmt.Errorf("seed model: %w", err)
 	}
-	if _, err := a.Models.Deposit(ctx, client.PublicID, 5000); err != nil {
+	if _, err := a.Models.Deposit(ctx, builder, client.PublicID, 5000); err != nil {
 		return fmt.Errorf("seed deposit: %w", err)
 	}
 	key, _, err := a.Models.CreateKey(ctx, client.ID, "demo")

@@ -97,7 +97,7 @@ func (req datanetRequest) datanet() datanet.Datanet {
 }
 
 func (s *Server) apiDatanetCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !datanet.MayCreate(string(sess.Member.Role)) {
+	if !datanet.MayCreate(sess.Member) {
 		s.apiError(w, r, problem.New(problem.Forbidden, "only stewards and requesters create datanets"))
 		return
 	}
@@ -106,7 +106,7 @@ func (s *Server) apiDatanetCreate(w http.ResponseWriter, r *http.Request, sess *
 		s.apiError(w, r, err)
 		return
 	}
-	d, err := s.Datanets.Create(r.Context(), sess.Member.ID, req.datanet())
+	d, err := s.Datanets.Create(r.Context(), sess.Member, req.datanet())
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -131,7 +131,7 @@ func (s *Server) apiDatanetUpdate(w http.ResponseWriter, r *http.Request, sess *
 		s.apiError(w, r, &problem.Error{Kind: problem.Invalid, Message: "nothing to change", Fields: map[string]string{"open": "true or false"}})
 		return
 	}
-	d, err := s.Datanets.SetOpen(r.Context(), sess.Member.ID, sess.Member.IsSteward(), r.PathValue("slug"), *req.Open)
+	d, err := s.Datanets.SetOpen(r.Context(), sess.Member, r.PathValue("slug"), *req.Open)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -45,7 +45,7 @@ type modelRequest struct {
 }
 
 func (s *Server) apiModelCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !mayBuild(sess.Member) {
+	if !model.MayBuild(sess.Member) {
 		s.apiError(w, r, problem.New(problem.Forbidden, "requesters and stewards register models"))
 		return
 	}
@@ -54,7 +54,7 @@ func (s *Server) apiModelCreate(w http.ResponseWriter, r *http.Request, sess *me
 		s.apiError(w, r, err)
 		return
 	}
-	m, err := s.Models.Create(r.Context(), sess.Member.ID, model.Model{Slug: req.ID, Name: req.Name, Kind: model.Kind(req.Kind), UpstreamURL: req.UpstreamURL,
+	m, err := s.Models.Create(r.Context(), sess.Member, model.Model{Slug: req.ID, Name: req.Name, Kind: model.Kind(req.Kind), UpstreamURL: req.UpstreamURL,
 		UpstreamModel: req.UpstreamModel, UpstreamKey: req.UpstreamKey, PricePerCall: req.PricePerCall, PricePer1kTokens: req.PricePer1kTokens, Datanets: req.Datanets})
 	if err != nil {
 		s.apiError(w, r, err)
@@ -126,10 +126,6 @@ func (s *Server) apiRecordEarnings(w http.ResponseWriter, r *http.Request, sess 
 }
 
 func (s *Server) apiDeposit(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !sess.Member.IsSteward() {
-		s.apiError(w, r, problem.New(problem.Forbidden, "stewards record deposits"))
-		return
-	}
 	var req struct {
 		Amount int64 `json:"amount"`
 	}
@@ -137,7 +133,7 @@ func (s *Server) apiDeposit(w http.ResponseWriter, r *http.Request, sess *member
 		s.apiError(w, r, err)
 		return
 	}
-	id, err := s.Models.Deposit(r.Context(), r.PathValue("id"), req.Amount)
+	id, err := s.Models.Deposit(r.Context(), sess.Member, r.PathValue("id"), req.Amount)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
