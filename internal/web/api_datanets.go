@@ -338,8 +338,8 @@ func readImageSubmission(w http.ResponseWriter, r *http.Request, d datanet.Datan
 }
 
 func (s *Server) apiContributions(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's contributions"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "these are another member's contributions"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	list, err := s.Datanets.History(r.Context(), sess.Member.ID, 1000)
@@ -362,8 +362,8 @@ func (s *Server) apiErase(w http.ResponseWriter, r *http.Request, sess *member.S
 }
 
 func (s *Server) apiEraseAll(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "only the member themself can erase their data"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "only the member themself can erase their data"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	n, err := s.eraseAll(r.Context(), sess.Member)

@@ -100,8 +100,8 @@ func (s *Server) apiVote(w http.ResponseWriter, r *http.Request, sess *member.Se
 // Only their own: balances per pseudonym are public in the log anyway, but
 // the API does not help anyone put a member's history together.
 func (s *Server) apiShares(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's shares"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "these are another member's shares"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	ctx := r.Context()

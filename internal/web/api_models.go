@@ -64,8 +64,8 @@ func (s *Server) apiModelCreate(w http.ResponseWriter, r *http.Request, sess *me
 }
 
 func (s *Server) apiKeys(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's keys"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "these are another member's keys"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	keys, err := s.Models.Keys(r.Context(), sess.Member.ID)
@@ -77,8 +77,8 @@ func (s *Server) apiKeys(w http.ResponseWriter, r *http.Request, sess *member.Se
 }
 
 func (s *Server) apiKeyCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "keys are created by their owner"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "keys are created by their owner"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	var req struct {
@@ -97,8 +97,8 @@ func (s *Server) apiKeyCreate(w http.ResponseWriter, r *http.Request, sess *memb
 }
 
 func (s *Server) apiKeyRevoke(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "keys are revoked by their owner"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "keys are revoked by their owner"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	id, _ := strconv.ParseInt(r.PathValue("key"), 10, 64)
@@ -110,8 +110,8 @@ func (s *Server) apiKeyRevoke(w http.ResponseWriter, r *http.Request, sess *memb
 }
 
 func (s *Server) apiRecordEarnings(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "this is another member's data"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "this is another member's data"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	list, err := s.Models.WhereMyDataWent(r.Context(), sess.Member.ID)

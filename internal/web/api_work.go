@@ -280,8 +280,8 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, sess *member.
 }
 
 func (s *Server) apiEarnings(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's earnings"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "these are another member's earnings"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	e, err := s.Work.Earnings(r.Context(), sess.Member.ID, 30)
