@@ -54,7 +54,10 @@ func TestStewardOnlyWorkIsRefusedToOthers(t *testing.T) {
 				return e.s.Decide(ctx, m, task.ID, false, "The review asks for a replacement, not a refund.")
 			}, func() bool { return status() == "review" }},
 			{"set the pay floor", func(m member.Member) error { return e.s.SetPayFloor(ctx, m, 1) },
-				func() bool { v, _ := coop.New(db).Get(ctx, nil, coop.PayFloor); return v == coop.Defaults[coop.PayFloor] }},
+				func() bool {
+					v, _ := coop.New(db).Get(ctx, nil, coop.PayFloor)
+					return v == coop.Defaults[coop.PayFloor]
+				}},
 			{"list what stewards decide", func(m member.Member) error { _, err := e.s.ToDecide(ctx, m); return err },
 				func() bool { return true }},
 		}
