@@ -38,7 +38,7 @@ func exportFixture(t *testing.T) string {
 		{Slug: "survey", Name: "Survey", Domain: "d", Client: "c", Purpose: "p", Licence: "l", RecordKind: datanet.KindText, Fields: []string{"age", "region"}},
 		{Slug: "photos", Name: "Photos", Domain: "d", Client: "c", Purpose: "p", Licence: "l", RecordKind: datanet.KindImage, Labels: []string{"battery"}},
 	} {
-		if _, err := a.Datanets.Create(ctx, m.ID, d); err != nil {
+		if _, err := a.Datanets.Create(ctx, m, d); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.Datanets.ConsentAction(ctx, m.ID, d.Slug, "grant"); err != nil {

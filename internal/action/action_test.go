@@ -218,6 +218,13 @@ func TestRecordingsAreJudgedAndPaid(t *testing.T) {
 		if _, err := e.s.Decide(ctx, ada, bot.ID, true, ""); !problem.Is(err, problem.Forbidden) {
 			t.Fatalf("a member deciding: %v", err)
 		}
+		// The review queue names recorders: stewards only.
+		if _, err := e.s.AwaitingReview(ctx, ada); !problem.Is(err, problem.Forbidden) {
+			t.Fatalf("a member reads the review queue: %v", err)
+		}
+		if queue, err := e.s.AwaitingReview(ctx, stella); err != nil || len(queue) != 1 || queue[0].ID != bot.ID || !queue[0].RecordedBy(ada) || queue[0].RecordedBy(stella) {
+			t.Fatalf("the review queue: %+v, %v", queue, err)
+		}
 		if _, err := e.s.Decide(ctx, stella, bot.ID, false, ""); !problem.Is(err, problem.Invalid) {
 			t.Fatalf("a rejection without a reason: %v", err)
 		}
@@ -421,7 +428,7 @@ func TestVerifiedRecordingsBecomeContributions(t *testing.T) {
 	ctx := t.Context()
 	ada := e.members["ada"]
 	e.fund(t, reward.Treasury, 1000)
-	if _, err := e.d.Create(ctx, e.members["stella"].ID, datanet.Datanet{Slug: "flows", Name: "Flows", Domain: "web work", Client: "Action model lab", Purpose: "train an action model",
+	if _, err := e.d.Create(ctx, e.members["stella"], datanet.Datanet{Slug: "flows", Name: "Flows", Domain: "web work", Client: "Action model lab", Purpose: "train an action model",
 		Licence: "CC BY-SA 4.0", RecordKind: datanet.KindRecording}); err != nil {
 		t.Fatal(err)
 	}

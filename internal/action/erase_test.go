@@ -101,7 +101,7 @@ func TestEraseRecordingWhoseIndexFails(t *testing.T) {
 	ctx := t.Context()
 	ada := e.members["ada"]
 	e.fund(t, reward.Treasury, 1000)
-	if _, err := e.d.Create(ctx, e.members["stella"].ID, datanet.Datanet{Slug: "flows", Name: "Flows", Domain: "web work", Client: "Action model lab", Purpose: "train an action model",
+	if _, err := e.d.Create(ctx, e.members["stella"], datanet.Datanet{Slug: "flows", Name: "Flows", Domain: "web work", Client: "Action model lab", Purpose: "train an action model",
 		Licence: "CC BY-SA 4.0", RecordKind: datanet.KindRecording}); err != nil {
 		t.Fatal(err)
 	}

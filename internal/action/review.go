@@ -144,10 +144,18 @@ func (s *Service) Mine(ctx context.Context, memberID int64, page store.Page) ([]
 	return list, next, nil
 }
 
-// AwaitingReview lists recordings a steward must decide on.
-func (s *Service) AwaitingReview(ctx context.Context) ([]Recording, error) {
+// AwaitingReview lists recordings a steward must decide on, to stewards
+// only: it names the recorders.
+func (s *Service) AwaitingReview(ctx context.Context, steward member.Member) ([]Recording, error) {
+	if !steward.IsSteward() {
+		return nil, problem.New(problem.Forbidden, "stewards decide on recordings")
+	}
 	return s.listRecordings(ctx, `r.status = 'review'`)
 }
+
+// RecordedBy reports whether m made the recording: only its recorder may
+// appeal, publish or erase it.
+func (r Recording) RecordedBy(m member.Member) bool { return m.ID != 0 && r.memberID == m.ID }
 
 // Get returns a recording to its recorder or to a steward; to anyone else
 // it does not exist.

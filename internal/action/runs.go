@@ -10,10 +10,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/allmende/allmende/internal/attrib"
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/recording"
 	"github.com/allmende/allmende/internal/replay"
@@ -316,8 +316,10 @@ func (s *Service) finish(ctx context.Context, run Run, steps []RunStep, failed i
 	})
 }
 
-// settle splits a successful run's escrow between the author and the
-// treasury (author_share_bp), or refunds a failed run's to the runner.
+// settle splits a successful run's escrow between the treasury (what
+// author_share_bp leaves, rounded down) and the author (the rest), by the
+// same rule as a model call's charge; or refunds a failed run's to the
+// runner.
 func (s *Service) settle(ctx context.Context, tx *store.Tx, run Run, ok bool) (string, error) {
 	escrow := escrowAccount(run.rowID)
 	held, err := reward.BalanceTx(ctx, tx, escrow)
@@ -342,23 +344,13 @@ func (s *Service) settle(ctx context.Context, tx *store.Tx, run Run, ok bool) (s
 	if err != nil {
 		return "", err
 	}
-	parts, err := attrib.Split(held, []float64{float64(share), float64(10000 - share)})
-	if err != nil {
-		return "", err
-	}
 	author := reward.MemberAccount(authorPID)
 	if authorPID == "" {
 		author = reward.Treasury
 	}
-	amounts := map[string]int64{escrow: -held}
-	amounts[author] += parts[0]
-	amounts[reward.Treasury] += parts[1]
-	var postings []ledger.Posting
-	for _, acct := range []string{escrow, author, reward.Treasury} {
-		if v, ok := amounts[acct]; ok && v != 0 {
-			postings = append(postings, ledger.Posting{Account: acct, Amount: v})
-			delete(amounts, acct)
-		}
+	_, postings, err := reward.Postings(reward.Payment{Payer: escrow, Total: held, TreasuryBP: points.BasisPoints - share, Rest: author})
+	if err != nil {
+		return "", err
 	}
 	return s.reward.Transfer(ctx, tx, ledger.Event{Type: ledger.RewardSplit, Scope: "automation:" + slug, Postings: postings,
 		Content: map[string]any{"run": run.ID}})

@@ -42,7 +42,7 @@ func TestErasureReachesEveryCopy(t *testing.T) {
 		{Slug: "notes", Name: "Notes", Domain: "d", Client: "c", Purpose: "p", Licence: "l", RecordKind: datanet.KindText},
 		{Slug: "photos", Name: "Photos", Domain: "d", Client: "c", Purpose: "p", Licence: "l", RecordKind: datanet.KindImage},
 	} {
-		if _, err := a.Datanets.Create(ctx, ada.ID, d); err != nil {
+		if _, err := a.Datanets.Create(ctx, ada, d); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.Datanets.ConsentAction(ctx, ada.ID, d.Slug, "grant"); err != nil {

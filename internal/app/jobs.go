@@ -41,12 +41,7 @@ func (a *App) runJobs(ctx context.Context) {
 		},
 		// Points earned turn into governance shares when an epoch ends.
 		jobEpochClose: func(ctx context.Context, _ store.Job) error {
-			now := time.Now()
-			due, err := a.Reward.EpochDue(ctx, now, a.epochLength())
-			if err != nil || !due {
-				return err
-			}
-			e, closed, err := a.Reward.CloseEpoch(ctx, a.Params, now)
+			e, closed, err := a.Reward.CloseDueEpoch(ctx, a.Params, time.Now(), a.epochLength())
 			if closed {
 				a.log.Info("epoch closed", "epoch", e.ID, "points", e.Points, "shares", e.Shares)
 			}

@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/vault"
@@ -150,11 +151,18 @@ func (d *Datanet) validate() error {
 	return f.Err()
 }
 
-// MayCreate says whether a member with this role may create datanets.
-func MayCreate(role string) bool { return role == "steward" || role == "requester" }
+// MayCreate says whether a member may create datanets: stewards and
+// requesters. Any member may consent and contribute.
+func MayCreate(actor member.Member) bool {
+	return actor.IsSteward() || actor.Role == member.RoleRequester
+}
 
-// Create adds a datanet, open for contributions.
-func (s *Service) Create(ctx context.Context, creatorID int64, d Datanet) (Datanet, error) {
+// Create adds a datanet, open for contributions, created by actor (see
+// MayCreate).
+func (s *Service) Create(ctx context.Context, actor member.Member, d Datanet) (Datanet, error) {
+	if !MayCreate(actor) {
+		return Datanet{}, problem.New(problem.Forbidden, "only stewards and requesters create datanets")
+	}
 	if err := d.validate(); err != nil {
 		return Datanet{}, err
 	}
@@ -173,7 +181,7 @@ func (s *Service) Create(ctx context.Context, creatorID int64, d Datanet) (Datan
 			INSERT INTO datanets (slug, name, domain, client, purpose, licence, record_kind, status, created_by, created_at,
 			                      reward_rules, terms_version, near_duplicate, fields, labels)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-			d.Slug, d.Name, d.Domain, d.Client, d.Purpose, d.Licence, string(d.RecordKind), creatorID, d.CreatedAt.UnixMilli(),
+			d.Slug, d.Name, d.Domain, d.Client, d.Purpose, d.Licence, string(d.RecordKind), actor.ID, d.CreatedAt.UnixMilli(),
 			d.RewardRules, d.TermsVersion, d.NearDuplicate, string(fields), string(labels)).Scan(&d.ID)
 	})
 	if store.IsUniqueViolation(err) {
@@ -295,7 +303,7 @@ func (s *Service) Stats(ctx context.Context, datanetID int64) (Stats, error) {
 
 // SetOpen opens or closes a datanet for contributions. Only stewards and
 // the datanet's creator may.
-func (s *Service) SetOpen(ctx context.Context, memberID int64, steward bool, slug string, open bool) (Datanet, error) {
+func (s *Service) SetOpen(ctx context.Context, actor member.Member, slug string, open bool) (Datanet, error) {
 	d, err := s.BySlug(ctx, slug)
 	if err != nil {
 		return Datanet{}, err
@@ -309,7 +317,7 @@ func (s *Service) SetOpen(ctx context.Context, memberID int64, steward bool, slu
 		if err := tx.QueryRowContext(ctx, `SELECT created_by FROM datanets WHERE id = $1`, d.ID).Scan(&creator); err != nil {
 			return err
 		}
-		if !steward && creator != memberID {
+		if !actor.IsSteward() && (actor.ID == 0 || creator != actor.ID) {
 			return problem.New(problem.Forbidden, "only a steward or the datanet's creator can open or close it")
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE datanets SET status = $2 WHERE id = $1`, d.ID, status)

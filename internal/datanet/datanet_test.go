@@ -16,6 +16,7 @@ import (
 
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/shareddata"
 	"github.com/allmende/allmende/internal/store"
@@ -34,6 +35,10 @@ type env struct {
 	ada, bob int64
 	mk       func() *datanet.Service
 }
+
+// requester is the member with this id acting as a requester, as ada and
+// bob are.
+func requester(id int64) member.Member { return member.Member{ID: id, Role: member.RoleRequester} }
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
@@ -73,7 +78,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		{Slug: "qa", Name: "QA", Domain: "law", Client: "Legal Aid", Purpose: "plain answers", Licence: "CC BY-SA 4.0", RecordKind: datanet.KindQA},
 		{Slug: "photos", Name: "Photos", Domain: "toys", Client: "Robot Co", Purpose: "find batteries", Licence: "CC BY 4.0", RecordKind: datanet.KindImage, Labels: []string{"battery"}},
 	} {
-		if _, err := e.svc.Create(ctx, e.ada, d); err != nil {
+		if _, err := e.svc.Create(ctx, requester(e.ada), d); err != nil {
 			t.Fatal(err)
 		}
 		for _, m := range []int64{e.ada, e.bob} {
@@ -119,7 +124,7 @@ const gardenText = `Tomatoes need at least six hours of direct sun a day and dee
 func TestCreateValidates(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, store.SQLite))
 	bad := datanet.Datanet{Slug: "Not A Slug", Name: "x", Domain: "x", Purpose: "x", Licence: "x", RecordKind: "video", NearDuplicate: 0.2, Fields: []string{"text"}, Labels: []string{"a"}}
-	_, err := e.svc.Create(t.Context(), e.ada, bad)
+	_, err := e.svc.Create(t.Context(), requester(e.ada), bad)
 	p, ok := problem.As(err)
 	if !ok {
 		t.Fatalf("invalid datanet: %v", err)
@@ -131,7 +136,7 @@ func TestCreateValidates(t *testing.T) {
 	}
 	good := e.datanet(t, "notes")
 	good.ID = 0
-	if _, err := e.svc.Create(t.Context(), e.ada, good); !problem.Is(err, problem.Conflict) {
+	if _, err := e.svc.Create(t.Context(), requester(e.ada), good); !problem.Is(err, problem.Conflict) {
 		t.Fatalf("duplicate slug: %v", err)
 	}
 }
@@ -443,4 +448,57 @@ func wordSalad(rng *rand.Rand, n int) string {
 		out[i] = words[rng.IntN(len(words))]
 	}
 	return strings.Join(out, " ")
+}
+
+// TestDatanetRulesAreTheDomains calls the datanet domain directly: only
+// stewards and requesters create datanets, and only a steward or the
+// datanet's creator opens or closes one; others are refused as forbidden
+// and nothing changes.
+func TestDatanetRulesAreTheDomains(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		e := newEnv(t, db)
+		worker := member.Member{ID: e.bob, Role: member.RoleMember}
+		steward := member.Member{ID: e.bob + 1000, Role: member.RoleSteward}
+		d := datanet.Datanet{Slug: "recipes", Name: "Recipes", Domain: "food", Client: "Cook Co", Purpose: "a cooking assistant", Licence: "CC BY 4.0", RecordKind: datanet.KindText}
+		for _, actor := range []member.Member{worker, {}} {
+			if _, err := e.svc.Create(ctx, actor, d); !problem.Is(err, problem.Forbidden) {
+				t.Errorf("a datanet created by %q: %v, want forbidden", actor.Role, err)
+			}
+		}
+		if _, err := e.svc.BySlug(ctx, "recipes"); !problem.Is(err, problem.NotFound) {
+			t.Fatalf("a refused datanet was stored: %v", err)
+		}
+		for _, tc := range []struct {
+			name  string
+			actor member.Member
+			may   bool
+		}{
+			{"its creator", requester(e.ada), true},
+			{"a steward", steward, true},
+			{"another requester", requester(e.bob), false},
+			{"a worker", worker, false},
+			{"nobody", member.Member{}, false},
+		} {
+			_, err := e.svc.SetOpen(ctx, tc.actor, "notes", false)
+			if tc.may != (err == nil) || (!tc.may && !problem.Is(err, problem.Forbidden)) {
+				t.Errorf("%s closes the datanet: %v", tc.name, err)
+			}
+			got, _ := e.svc.BySlug(ctx, "notes")
+			if got.Open == tc.may {
+				t.Errorf("after %s tried to close it the datanet is open: %v", tc.name, got.Open)
+			}
+			if _, err := e.svc.SetOpen(ctx, steward, "notes", true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tc := range []struct {
+			actor member.Member
+			may   bool
+		}{{requester(e.ada), true}, {steward, true}, {worker, false}, {member.Member{}, false}} {
+			if got := datanet.MayCreate(tc.actor); got != tc.may {
+				t.Errorf("MayCreate(%q) = %v", tc.actor.Role, got)
+			}
+		}
+	})
 }

@@ -99,7 +99,7 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 			return Seeded{}, fmt.Errorf("seed invitation: %w", err)
 		}
 	}
-	_, err = a.Datanets.Create(ctx, requester.ID, datanet.Datanet{
+	_, err = a.Datanets.Create(ctx, requester, datanet.Datanet{
 		Slug:        "tenancy-qa-de",
 		Name:        "Tenancy questions in plain German",
 		Domain:      "legal aid",
@@ -116,7 +116,7 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 	if err := seedContributions(ctx, a); err != nil {
 		return Seeded{}, err
 	}
-	p, err := a.Work.Create(ctx, requester.ID, work.Project{
+	p, err := a.Work.Create(ctx, requester, work.Project{
 		Slug:         "lego-battery-boxes",
 		Name:         "Find the battery",
 		Client:       "Brickworks Robotics (demo client)",
@@ -136,7 +136,7 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 	if err := addImages(ctx, a.Work, p.ID); err != nil {
 		return Seeded{}, err
 	}
-	if err := a.Work.Approve(ctx, p.Slug); err != nil {
+	if err := a.Work.Approve(ctx, steward, p.Slug); err != nil {
 		return Seeded{}, fmt.Errorf("approve project: %w", err)
 	}
 	if err := seedModel(ctx, a, steward, requester); err != nil {
@@ -165,7 +165,7 @@ func seedRecordedWork(ctx context.Context, a *app.App, client member.Member) err
 	if err != nil {
 		return fmt.Errorf("seed the treasury: %w", err)
 	}
-	_, err = a.Datanets.Create(ctx, client.ID, datanet.Datanet{
+	_, err = a.Datanets.Create(ctx, client, datanet.Datanet{
 		Slug:        RecordingDatanet,
 		Name:        "Recorded office work in the browser",
 		Domain:      "back-office tasks",
@@ -184,14 +184,14 @@ func seedRecordedWork(ctx context.Context, a *app.App, client member.Member) err
 // seedModel registers the retrieval model on the demo datanet, built by the
 // steward, and gives Rita, the demo client, a deposit and an API key.
 func seedModel(ctx context.Context, a *app.App, builder, client member.Member) error {
-	_, err := a.Models.Create(ctx, builder.ID, model.Model{
+	_, err := a.Models.Create(ctx, builder, model.Model{
 		Slug: ModelSlug, Name: "Tenancy helper", Kind: model.Retrieval,
 		PricePerCall: 20, Datanets: []string{"tenancy-qa-de"},
 	})
 	if err != nil {
 		return fmt.Errorf("seed model: %w", err)
 	}
-	if _, err := a.Models.Deposit(ctx, client.PublicID, 5000); err != nil {
+	if _, err := a.Models.Deposit(ctx, builder, client.PublicID, 5000); err != nil {
 		return fmt.Errorf("seed deposit: %w", err)
 	}
 	key, _, err := a.Models.CreateKey(ctx, client.ID, "demo")
@@ -219,12 +219,12 @@ const ProposalCloses = 5 * time.Minute
 // vote reaches the quorum. Voting must stay open a day, so the proposal is
 // dated as if made a day ago; its window ends ProposalCloses after now.
 func seedGovernance(ctx context.Context, a *app.App, now time.Time) error {
-	if _, _, err := a.Reward.CloseEpoch(ctx, a.Params, now); err != nil {
-		return fmt.Errorf("seed epoch: %w", err)
-	}
 	stella, err := a.Members.ByEmail(ctx, Accounts[0].Email)
 	if err != nil {
 		return err
+	}
+	if _, _, err := a.Reward.CloseEpoch(ctx, stella, a.Params, now); err != nil {
+		return fmt.Errorf("seed epoch: %w", err)
 	}
 	raise := int64(7500)
 	made := now.Add(ProposalCloses - govern.MinWindow)

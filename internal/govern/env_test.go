@@ -7,6 +7,7 @@ import (
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/govern"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 )
@@ -42,12 +43,15 @@ func newEnv(t *testing.T, db *store.DB, names ...string) *env {
 	return e
 }
 
+// steward closes the epochs that issue the shares.
+var steward = member.Member{PublicID: "m-stella", Role: member.RoleSteward}
+
 // giveShares pays each member 100 points per share for work and closes
 // an epoch, so that they hold the shares the way members really get them.
 func (e *env) giveShares(t *testing.T, shares map[string]int64) {
 	t.Helper()
 	ctx := t.Context()
-	if _, _, err := e.r.CloseEpoch(ctx, e.params, e.now); err != nil { // opens the first epoch, or closes an empty one
+	if _, _, err := e.r.CloseEpoch(ctx, steward, e.params, e.now); err != nil { // opens the first epoch, or closes an empty one
 		t.Fatal(err)
 	}
 	for name, n := range shares {
@@ -60,7 +64,7 @@ func (e *env) giveShares(t *testing.T, shares map[string]int64) {
 			t.Fatal(err)
 		}
 	}
-	if _, ok, err := e.r.CloseEpoch(ctx, e.params, e.now); err != nil || !ok {
+	if _, ok, err := e.r.CloseEpoch(ctx, steward, e.params, e.now); err != nil || !ok {
 		t.Fatalf("close epoch: %v, %v", ok, err)
 	}
 	for name, n := range shares {

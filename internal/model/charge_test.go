@@ -33,7 +33,7 @@ func TestModelPricesHaveARange(t *testing.T) {
 		{10, -1, "price_per_1k_tokens"},
 		{math.MinInt64, math.MinInt64, "price_per_1k_tokens"},
 	} {
-		_, err := e.s.Create(t.Context(), e.ids["stella"], model.Model{Slug: fmt.Sprintf("m%d", i), Name: "M", Kind: model.Retrieval,
+		_, err := e.s.Create(t.Context(), e.as("stella"), model.Model{Slug: fmt.Sprintf("m%d", i), Name: "M", Kind: model.Retrieval,
 			PricePerCall: tt.perCall, PricePer1kTokens: tt.per1k, Datanets: []string{"tenancy"}})
 		if tt.field == "" {
 			if err != nil {
@@ -76,7 +76,7 @@ func TestUpstreamUsageIsClamped(t *testing.T) {
 		var usage string
 		var calls atomic.Int64
 		srv := usageStub(t, &usage, &calls)
-		if _, err := e.s.Create(ctx, e.ids["stella"], model.Model{Slug: "tenancy-helper", Name: "LLM", Kind: model.OpenAI, UpstreamURL: srv.URL + "/v1", UpstreamModel: "m",
+		if _, err := e.s.Create(ctx, e.as("stella"), model.Model{Slug: "tenancy-helper", Name: "LLM", Kind: model.OpenAI, UpstreamURL: srv.URL + "/v1", UpstreamModel: "m",
 			PricePerCall: 10, PricePer1kTokens: 1000, Datanets: []string{"tenancy"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestUpstreamUsageIsClamped(t *testing.T) {
 					emit = func([]byte) error { return nil }
 				}
 				if tt.maxTokens == points.MaxTokens {
-					if _, err := e.s.Deposit(ctx, "m-rita", 1_000_010); err != nil {
+					if _, err := e.s.Deposit(ctx, e.as("stella"), "m-rita", 1_000_010); err != nil {
 						t.Fatal(err)
 					}
 					client += 1_000_010
@@ -157,7 +157,7 @@ func TestStoredPriceOutOfRangeIsNotCharged(t *testing.T) {
 		usage := `{"total_tokens":50}`
 		var calls atomic.Int64
 		srv := usageStub(t, &usage, &calls)
-		if _, err := e.s.Create(ctx, e.ids["stella"], model.Model{Slug: "tenancy-helper", Name: "LLM", Kind: model.OpenAI, UpstreamURL: srv.URL + "/v1", UpstreamModel: "m",
+		if _, err := e.s.Create(ctx, e.as("stella"), model.Model{Slug: "tenancy-helper", Name: "LLM", Kind: model.OpenAI, UpstreamURL: srv.URL + "/v1", UpstreamModel: "m",
 			PricePerCall: 1, PricePer1kTokens: 1, Datanets: []string{"tenancy"}}); err != nil {
 			t.Fatal(err)
 		}

@@ -351,35 +351,9 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		// Who contributed each record, now: an erased record is not
 		// paid, whatever an index said a moment ago.
-		type owner struct {
-			rowID    int64
-			memberID int64
-			pid      string
-		}
-		owners := map[string]owner{}
-		if len(att.Records) > 0 {
-			args := make([]any, len(att.Records))
-			marks := make([]string, len(att.Records))
-			for i, r := range att.Records {
-				args[i], marks[i] = r.ID, fmt.Sprintf("$%d", i+1)
-			}
-			rows, err := tx.QueryContext(ctx, `SELECT c.public_id, c.id, c.member_id, m.public_id FROM contributions c JOIN members m ON m.id = c.member_id
-				WHERE c.status = 'accepted' AND c.public_id IN (`+strings.Join(marks, ", ")+`)`, args...)
-			if err != nil {
-				return fmt.Errorf("record owners: %w", err)
-			}
-			for rows.Next() {
-				var id string
-				var o owner
-				if err := rows.Scan(&id, &o.rowID, &o.memberID, &o.pid); err != nil {
-					rows.Close()
-					return err
-				}
-				owners[id] = o
-			}
-			if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-				return err
-			}
+		owners, err := recordOwners(ctx, tx, att.Records)
+		if err != nil {
+			return err
 		}
 		// A record erased while the indexes had not yet caught up is
 		// neither paid nor named in the answer.
@@ -392,18 +366,15 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 		for i, r := range att.Records {
 			weights[i], accounts[i] = r.Weight, reward.MemberAccount(owners[r.ID].pid)
 		}
-		sp, err := reward.SplitCall(att.Charge, cshare, tshare, weights)
+		sp, postings, err := reward.Postings(reward.Payment{Payer: reward.MemberAccount(c.PublicID), Total: att.Charge,
+			ContributorBP: cshare, Contributors: accounts, Weights: weights, TreasuryBP: tshare, Rest: reward.MemberAccount(m.Owner)})
 		if err != nil {
 			return fmt.Errorf("split: %w", err)
 		}
 		for i := range att.Records {
 			att.Records[i].Amount = sp.Contributors[i]
 		}
-		att.Shares = SplitShares{Contributors: sp.ContributorTotal, Builder: sp.Builder, Treasury: sp.Treasury}
-		postings, err := reward.CallPostings(reward.MemberAccount(c.PublicID), reward.MemberAccount(m.Owner), accounts, att.Charge, sp)
-		if err != nil {
-			return err
-		}
+		att.Shares = SplitShares{Contributors: sp.ContributorTotal, Builder: sp.Rest, Treasury: sp.Treasury}
 		now := store.Now()
 		err = tx.QueryRowContext(ctx, `INSERT INTO model_calls (model_id, client_id, tokens_in, tokens_out, charge, status, latency_ms, created_at)
 			VALUES ($1, $2, $3, $4, $5, 'ok', $6, $7) RETURNING id`, m.ID, c.MemberID, usage.PromptTokens, usage.CompletionTokens, att.Charge, took.Milliseconds(), now).Scan(&att.CallID)
@@ -444,4 +415,44 @@ func (s *Service) logCall(ctx context.Context, m Model, c Client, status string,
 			m.ID, c.MemberID, status, took.Milliseconds(), store.Now())
 		return err
 	})
+}
+
+// owner is who contributed an attributed record, as the database says
+// inside the charge's transaction.
+type owner struct {
+	rowID    int64 // the contribution's
+	memberID int64
+	pid      string
+}
+
+// recordOwners finds the contributors of the accepted records among recs,
+// by record id; erased and unknown records are left out.
+func recordOwners(ctx context.Context, tx *store.Tx, recs []AttrRecord) (map[string]owner, error) {
+	owners := map[string]owner{}
+	if len(recs) == 0 {
+		return owners, nil
+	}
+	args := make([]any, len(recs))
+	marks := make([]string, len(recs))
+	for i, r := range recs {
+		args[i], marks[i] = r.ID, fmt.Sprintf("$%d", i+1)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT c.public_id, c.id, c.member_id, m.public_id FROM contributions c JOIN members m ON m.id = c.member_id
+		WHERE c.status = 'accepted' AND c.public_id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("record owners: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		var o owner
+		if err := rows.Scan(&id, &o.rowID, &o.memberID, &o.pid); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		owners[id] = o
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	return owners, nil
 }

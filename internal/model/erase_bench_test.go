@@ -67,7 +67,7 @@ func BenchmarkEraseOne(b *testing.B) {
 			}
 		}
 	}
-	if _, err := e.s.Create(ctx, e.ids["stella"], model.Model{Slug: "tenancy-helper", Name: "Tenancy helper", Kind: model.Retrieval, PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {
+	if _, err := e.s.Create(ctx, e.as("stella"), model.Model{Slug: "tenancy-helper", Name: "Tenancy helper", Kind: model.Retrieval, PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {
 		b.Fatal(err)
 	}
 	start := time.Now()

@@ -57,7 +57,7 @@ func TestErasureLeavesNoTextInIndexes(t *testing.T) {
 			if viaForget {
 				e.d.KeepCopy(e.s)
 			}
-			if _, err := e.s.Create(ctx, e.ids["stella"], model.Model{Slug: "tenancy-helper", Name: "Tenancy helper", Kind: model.Retrieval, PricePerCall: 100, Datanets: []string{"tenancy"}}); err != nil {
+			if _, err := e.s.Create(ctx, e.as("stella"), model.Model{Slug: "tenancy-helper", Name: "Tenancy helper", Kind: model.Retrieval, PricePerCall: 100, Datanets: []string{"tenancy"}}); err != nil {
 				t.Fatal(err)
 			}
 			q := ask("My landlord wants to keep my deposit, may he?")
@@ -119,7 +119,7 @@ func TestOldIndexFolderIsRemoved(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(old, "bm25", "store", "000000000001.zap"), []byte("erased long ago: ZEBRAQUOKKA"), 0o600)
 	os.WriteFile(filepath.Join(old, "state.json"), []byte(`{"max_row":0,"erased_at":0,"seen":{"MaxRow":0,"Erased":0,"LastErasedAt":0}}`), 0o600)
-	if _, err := e.s.Create(ctx, e.ids["stella"], model.Model{Slug: "tenancy-helper", Name: "Tenancy helper", Kind: model.Retrieval, PricePerCall: 100, Datanets: []string{"tenancy"}}); err != nil {
+	if _, err := e.s.Create(ctx, e.as("stella"), model.Model{Slug: "tenancy-helper", Name: "Tenancy helper", Kind: model.Retrieval, PricePerCall: 100, Datanets: []string{"tenancy"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.s.Complete(ctx, e.client(), ask("Who pays for a broken heating boiler?"), nil); err != nil {
@@ -139,7 +139,7 @@ func TestCallsDuringErasure(t *testing.T) {
 	ctx := t.Context()
 	e := newEnv(t, storetest.Open(t, store.SQLite))
 	e.d.KeepCopy(e.s)
-	if _, err := e.s.Create(ctx, e.ids["stella"], model.Model{Slug: "tenancy-helper", Name: "Tenancy helper", Kind: model.Retrieval, PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {
+	if _, err := e.s.Create(ctx, e.as("stella"), model.Model{Slug: "tenancy-helper", Name: "Tenancy helper", Kind: model.Retrieval, PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {
 		t.Fatal(err)
 	}
 	var erased sync.WaitGroup
@@ -186,7 +186,7 @@ func (e *erasedAnswer) Error() string { return "a call after the erasure answere
 func TestOtherServersForgetErased(t *testing.T) {
 	ctx := t.Context()
 	e := newEnv(t, storetest.Open(t, store.SQLite))
-	if _, err := e.s.Create(ctx, e.ids["stella"], model.Model{Slug: "tenancy-helper", Name: "Tenancy helper", Kind: model.Retrieval, PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {
+	if _, err := e.s.Create(ctx, e.as("stella"), model.Model{Slug: "tenancy-helper", Name: "Tenancy helper", Kind: model.Retrieval, PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.s.Complete(ctx, e.client(), ask("My landlord wants to keep my deposit, may he?"), nil); err != nil {

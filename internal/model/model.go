@@ -29,6 +29,7 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
@@ -213,7 +214,11 @@ func (m *Model) validate() error {
 }
 
 // Create registers a model built on the given datanets (by slug).
-func (s *Service) Create(ctx context.Context, ownerID int64, m Model) (Model, error) {
+// Its builder is actor, who must be allowed to build (MayBuild).
+func (s *Service) Create(ctx context.Context, actor member.Member, m Model) (Model, error) {
+	if !MayBuild(actor) {
+		return Model{}, problem.New(problem.Forbidden, "requesters and stewards register models")
+	}
 	if err := m.validate(); err != nil {
 		return Model{}, err
 	}
@@ -238,7 +243,7 @@ func (s *Service) Create(ctx context.Context, ownerID int64, m Model) (Model, er
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO models (slug, name, kind, upstream_url, upstream_model, upstream_key, owner_id, price_per_call, price_per_1k_tokens, status, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10) RETURNING id`,
-			m.Slug, m.Name, string(m.Kind), strings.TrimRight(m.UpstreamURL, "/"), m.UpstreamModel, s.vault.SealSecret(m.UpstreamKey, "model:"+m.Slug), ownerID, m.PricePerCall, m.PricePer1kTokens, m.CreatedAt.UnixMilli()).Scan(&m.ID)
+			m.Slug, m.Name, string(m.Kind), strings.TrimRight(m.UpstreamURL, "/"), m.UpstreamModel, s.vault.SealSecret(m.UpstreamKey, "model:"+m.Slug), actor.ID, m.PricePerCall, m.PricePer1kTokens, m.CreatedAt.UnixMilli()).Scan(&m.ID)
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
@@ -32,6 +33,16 @@ type env struct {
 	params *coop.Params
 	ids    map[string]int64
 	recs   map[string]string // who → contribution id
+}
+
+// as is the named member acting: stella is a steward, the others are
+// requesters.
+func (e *env) as(who string) member.Member {
+	role := member.RoleRequester
+	if who == "stella" {
+		role = member.RoleSteward
+	}
+	return member.Member{ID: e.ids[who], PublicID: "m-" + who, Role: role}
 }
 
 var records = map[string][2]string{
@@ -58,15 +69,15 @@ func newEnv(t testing.TB, db *store.DB) *env {
 	for _, who := range []string{"ada", "bob", "carol", "rita", "stella"} {
 		var id int64
 		err := db.InTx(ctx, func(tx *store.Tx) error {
-			return tx.QueryRowContext(ctx, `INSERT INTO members (public_id, email, name, password_hash, role, created_at) VALUES ($1, $2, $3, 'x', 'requester', 0) RETURNING id`,
-				"m-"+who, who+"@example.org", who).Scan(&id)
+			return tx.QueryRowContext(ctx, `INSERT INTO members (public_id, email, name, password_hash, role, created_at) VALUES ($1, $2, $3, 'x', $4, 0) RETURNING id`,
+				"m-"+who, who+"@example.org", who, string(e.as(who).Role)).Scan(&id)
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.ids[who] = id
 	}
-	d, err := e.d.Create(ctx, e.ids["stella"], datanet.Datanet{Slug: "tenancy", Name: "Tenancy", Domain: "law", Client: "Tenants", Purpose: "answers", Licence: "CC BY-SA 4.0", RecordKind: datanet.KindQA})
+	d, err := e.d.Create(ctx, e.as("stella"), datanet.Datanet{Slug: "tenancy", Name: "Tenancy", Domain: "law", Client: "Tenants", Purpose: "answers", Licence: "CC BY-SA 4.0", RecordKind: datanet.KindQA})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +96,7 @@ func newEnv(t testing.TB, db *store.DB) *env {
 		}
 		e.recs[who] = res.Outcomes[0].Contribution
 	}
-	if _, err := e.s.Deposit(ctx, "m-rita", 10000); err != nil {
+	if _, err := e.s.Deposit(ctx, e.as("stella"), "m-rita", 10000); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -109,7 +120,7 @@ func TestRetrievalModelAnswersAndPaysContributors(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		e := newEnv(t, db)
-		m, err := e.s.Create(ctx, e.ids["stella"], model.Model{Slug: "tenancy-helper", Name: "Tenancy helper", Kind: model.Retrieval, PricePerCall: 100, Datanets: []string{"tenancy"}})
+		m, err := e.s.Create(ctx, e.as("stella"), model.Model{Slug: "tenancy-helper", Name: "Tenancy helper", Kind: model.Retrieval, PricePerCall: 100, Datanets: []string{"tenancy"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,7 +203,7 @@ func TestRetrievalModelAnswersAndPaysContributors(t *testing.T) {
 func TestNoCallWithoutCover(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, store.SQLite))
 	ctx := t.Context()
-	if _, err := e.s.Create(ctx, e.ids["stella"], model.Model{Slug: "tenancy-helper", Name: "Helper", Kind: model.Retrieval, PricePerCall: 20000, Datanets: []string{"tenancy"}}); err != nil {
+	if _, err := e.s.Create(ctx, e.as("stella"), model.Model{Slug: "tenancy-helper", Name: "Helper", Kind: model.Retrieval, PricePerCall: 20000, Datanets: []string{"tenancy"}}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := e.s.Complete(ctx, e.client(), ask("deposit?"), nil)
@@ -254,7 +265,7 @@ func TestUpstreamModel(t *testing.T) {
 	answer := "As far as I know, three months' notice to the end of a calendar month, unless the lease agreed on a shorter period in your favour."
 	mode := "ok"
 	srv := upstream(t, answer, &mode)
-	if _, err := e.s.Create(ctx, e.ids["stella"], model.Model{Slug: "tenancy-helper", Name: "LLM", Kind: model.OpenAI, UpstreamURL: srv.URL + "/v1", UpstreamModel: "llama3", UpstreamKey: "sk-upstream",
+	if _, err := e.s.Create(ctx, e.as("stella"), model.Model{Slug: "tenancy-helper", Name: "LLM", Kind: model.OpenAI, UpstreamURL: srv.URL + "/v1", UpstreamModel: "llama3", UpstreamKey: "sk-upstream",
 		PricePerCall: 10, PricePer1kTokens: 1000, Datanets: []string{"tenancy"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +345,7 @@ func TestLedgerInvariantsOverRandomCalls(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := t.Context()
-		if _, err := e.s.Create(ctx, e.ids["stella"], model.Model{Slug: "tenancy-helper", Name: "Helper", Kind: model.Retrieval, PricePerCall: 237, Datanets: []string{"tenancy"}}); err != nil {
+		if _, err := e.s.Create(ctx, e.as("stella"), model.Model{Slug: "tenancy-helper", Name: "Helper", Kind: model.Retrieval, PricePerCall: 237, Datanets: []string{"tenancy"}}); err != nil {
 			t.Fatal(err)
 		}
 		rng := rand.New(rand.NewPCG(7, uint64(len(db.Dialect()))))
@@ -344,7 +355,7 @@ func TestLedgerInvariantsOverRandomCalls(t *testing.T) {
 		for step := range 60 {
 			switch op := rng.IntN(10); {
 			case op == 0:
-				if _, err := e.s.Deposit(ctx, "m-rita", int64(rng.IntN(500)+1)); err != nil {
+				if _, err := e.s.Deposit(ctx, e.as("stella"), "m-rita", int64(rng.IntN(500)+1)); err != nil {
 					t.Fatal(err)
 				}
 			case op == 1:

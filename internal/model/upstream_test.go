@@ -77,7 +77,7 @@ func TestUpstreamOnThePrivateNetworkIsRefused(t *testing.T) {
 	} {
 		t.Run(url, func(t *testing.T) {
 			slug := fmt.Sprintf("llm-%d", i)
-			_, err := e.s.Create(t.Context(), e.ids["stella"], llm(slug, url))
+			_, err := e.s.Create(t.Context(), e.as("stella"), llm(slug, url))
 			p, ok := problem.As(err)
 			if !ok || p.Kind != problem.Invalid || p.Fields["upstream_url"] == "" {
 				t.Fatalf("registered an upstream at %s: %v", url, err)
@@ -88,12 +88,12 @@ func TestUpstreamOnThePrivateNetworkIsRefused(t *testing.T) {
 		})
 	}
 	// A name on the public internet is fine.
-	if _, err := e.s.Create(t.Context(), e.ids["stella"], llm("public", "https://llm.public.example/v1")); err != nil {
+	if _, err := e.s.Create(t.Context(), e.as("stella"), llm("public", "https://llm.public.example/v1")); err != nil {
 		t.Fatalf("a public upstream was refused: %v", err)
 	}
 	// A cooperative that runs its own model on its LAN says so.
 	e.s.AllowPrivate = true
-	if _, err := e.s.Create(t.Context(), e.ids["stella"], llm("lan", "http://192.168.0.10:11434/v1")); err != nil {
+	if _, err := e.s.Create(t.Context(), e.as("stella"), llm("lan", "http://192.168.0.10:11434/v1")); err != nil {
 		t.Fatalf("a private upstream was refused with AllowPrivate: %v", err)
 	}
 }
@@ -107,7 +107,7 @@ func TestUpstreamURLWithCredentialsIsRefused(t *testing.T) {
 		e.s.AllowPrivate = allow
 		for i, url := range []string{"https://user:sk-in-url@api.example/v1", "https://sk-in-url@api.example/v1", "https://:sk-in-url@api.example/v1"} {
 			slug := fmt.Sprintf("cred-%v-%d", allow, i)
-			_, err := e.s.Create(t.Context(), e.ids["stella"], llm(slug, url))
+			_, err := e.s.Create(t.Context(), e.as("stella"), llm(slug, url))
 			p, ok := problem.As(err)
 			if !ok || p.Kind != problem.Invalid || p.Fields["upstream_url"] == "" {
 				t.Fatalf("%s registered: %v", url, err)
@@ -135,7 +135,7 @@ func TestUpstreamRebindingIsRefusedAtDial(t *testing.T) {
 	// At registration the name server says "public"; the system's own
 	// resolver, used when dialling, says 127.0.0.1.
 	model.SetLookup(e.s, names(map[string][]string{"localhost": {"93.184.215.14"}}))
-	if _, err := e.s.Create(t.Context(), e.ids["stella"], llm("tenancy-helper", "http://localhost:"+port+"/v1")); err != nil {
+	if _, err := e.s.Create(t.Context(), e.as("stella"), llm("tenancy-helper", "http://localhost:"+port+"/v1")); err != nil {
 		t.Fatal(err)
 	}
 	before := e.balance(t, "member:m-rita")
@@ -177,7 +177,7 @@ func TestUpstreamRedirectIsNotFollowed(t *testing.T) {
 			}))
 			defer redirect.Close()
 			slug := fmt.Sprintf("redirect-%d", code)
-			if _, err := e.s.Create(t.Context(), e.ids["stella"], llm(slug, redirect.URL+"/v1")); err != nil {
+			if _, err := e.s.Create(t.Context(), e.as("stella"), llm(slug, redirect.URL+"/v1")); err != nil {
 				t.Fatal(err)
 			}
 			req := ask("notice?")
@@ -204,7 +204,7 @@ func TestUpstreamErrorBodyIsLoggedNotReturned(t *testing.T) {
 		http.Error(w, "panic: db password=hunter2-internal at /srv/llm/config.go:12", http.StatusInternalServerError)
 	}))
 	defer srv.Close()
-	if _, err := e.s.Create(t.Context(), e.ids["stella"], llm("tenancy-helper", srv.URL+"/v1")); err != nil {
+	if _, err := e.s.Create(t.Context(), e.as("stella"), llm("tenancy-helper", srv.URL+"/v1")); err != nil {
 		t.Fatal(err)
 	}
 	for _, stream := range []bool{false, true} {

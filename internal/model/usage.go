@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
@@ -143,8 +144,12 @@ func (s *Service) TopContributors(ctx context.Context, modelID int64, limit int)
 }
 
 // Deposit records money a client paid in, so that their calls are covered.
-// Stewards record it when the money has arrived.
-func (s *Service) Deposit(ctx context.Context, memberPID string, amount int64) (string, error) {
+// A steward (actor) records it when the money has arrived; anyone else is
+// refused.
+func (s *Service) Deposit(ctx context.Context, actor member.Member, memberPID string, amount int64) (string, error) {
+	if !actor.IsSteward() {
+		return "", problem.New(problem.Forbidden, "stewards record deposits")
+	}
 	if amount < 1 || amount > points.MaxDeposit {
 		return "", &problem.Error{Kind: problem.Invalid, Message: "a deposit is a positive number of points", Fields: map[string]string{"amount": points.Range(1, points.MaxDeposit)}}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
@@ -69,17 +70,41 @@ func Rule(pointsPerShare int64) string {
 	return fmt.Sprintf("1 share per %d points earned in the epoch, rounded down", pointsPerShare)
 }
 
-// CloseEpoch closes the open epoch at now: it converts each member's points
-// earned in it into shares by the rule in force, issues the shares (one
-// shares.issued event per member with at least one share), records what
-// each member earned, and opens the next epoch at now, all in one
-// transaction. It returns the closed epoch and true.
+// CloseEpoch is a steward closing the open epoch by hand, before the
+// schedule does (CloseDueEpoch); anyone else is refused. It converts each
+// member's points earned in the epoch into shares by the rule in force,
+// issues the shares (one shares.issued event per member with at least one
+// share), records what each member earned, and opens the next epoch at
+// now, all in one transaction. It returns the closed epoch and true.
 //
 // The first call, when no epoch exists yet, only opens the first epoch and
 // returns false; so does a call that finds the epoch just closed by
 // another replica. Closing again at once closes an empty epoch and issues
 // nothing: points are never counted twice.
-func (s *Service) CloseEpoch(ctx context.Context, params *coop.Params, now time.Time) (Epoch, bool, error) {
+func (s *Service) CloseEpoch(ctx context.Context, actor member.Member, params *coop.Params, now time.Time) (Epoch, bool, error) {
+	if !actor.IsSteward() {
+		return Epoch{}, false, problem.New(problem.Forbidden, "only stewards close an epoch by hand")
+	}
+	return s.closeEpoch(ctx, params, now, 0)
+}
+
+// CloseDueEpoch is the schedule closing the open epoch once it has lasted
+// length at now, as CloseEpoch does; an epoch not yet due is left open and
+// false returned. When no epoch exists yet it opens the first. It acts for
+// nobody, so it needs no steward: it can only do what the published
+// epoch length says will happen anyway. Whether the epoch is due is
+// decided on the locked epoch, so two replicas running the schedule at
+// once close it once.
+func (s *Service) CloseDueEpoch(ctx context.Context, params *coop.Params, now time.Time, length time.Duration) (Epoch, bool, error) {
+	if length <= 0 {
+		return Epoch{}, false, fmt.Errorf("reward: an epoch length of %s", length)
+	}
+	return s.closeEpoch(ctx, params, now, length)
+}
+
+// closeEpoch closes the open epoch at now if it has lasted dueAfter (any
+// time when dueAfter is 0).
+func (s *Service) closeEpoch(ctx context.Context, params *coop.Params, now time.Time, dueAfter time.Duration) (Epoch, bool, error) {
 	var closed Epoch
 	var ok bool
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -94,6 +119,9 @@ func (s *Service) CloseEpoch(ctx context.Context, params *coop.Params, now time.
 		}
 		if !found {
 			return openFirstEpoch(ctx, tx, rule, now)
+		}
+		if dueAfter > 0 && now.Before(open.StartedAt.Add(dueAfter)) {
+			return nil
 		}
 		if now.Before(open.StartedAt) {
 			return fmt.Errorf("reward: close epoch %d at %s, before it started at %s", open.ID, now, open.StartedAt)

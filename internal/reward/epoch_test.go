@@ -9,6 +9,8 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/store/storetest"
@@ -62,7 +64,7 @@ func (e *epochEnv) pay(t *testing.T, typ ledger.Type, name string, amount int64)
 
 func (e *epochEnv) close(t *testing.T, now time.Time) (reward.Epoch, bool) {
 	t.Helper()
-	ep, ok, err := e.r.CloseEpoch(t.Context(), e.params, now)
+	ep, ok, err := e.r.CloseEpoch(t.Context(), steward, e.params, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +264,7 @@ func TestConcurrentClosesIssueOnce(t *testing.T) {
 		errs := make(chan error, 8)
 		for range 8 {
 			wg.Go(func() {
-				_, _, err := e.r.CloseEpoch(t.Context(), e.params, t0.Add(time.Hour))
+				_, _, err := e.r.CloseEpoch(t.Context(), steward, e.params, t0.Add(time.Hour))
 				errs <- err
 			})
 		}
@@ -345,8 +347,85 @@ func TestEpochDue(t *testing.T) {
 				t.Errorf("due after %v = %v, want %v", tc.after, got, tc.want)
 			}
 		}
-		if _, _, err := e.r.CloseEpoch(t.Context(), e.params, t0.Add(-time.Hour)); err == nil {
+		if _, _, err := e.r.CloseEpoch(t.Context(), steward, e.params, t0.Add(-time.Hour)); err == nil {
 			t.Fatal("closing an epoch before it started should fail")
+		}
+	})
+}
+
+// steward is whoever closes epochs by hand in these tests.
+var steward = member.Member{ID: 1, PublicID: "m-stella", Role: member.RoleSteward}
+
+// TestCloseEpochByHandIsStewards: a member who is not a steward cannot
+// close an epoch, whatever door they come through; nothing is opened or
+// closed for them.
+func TestCloseEpochByHandIsStewards(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEpochEnv(t, db, "ada")
+		e.close(t, t0)
+		e.pay(t, ledger.TaskPaid, "ada", 300)
+		for _, actor := range []member.Member{
+			{ID: e.ids["ada"], PublicID: "m-ada", Role: member.RoleMember},
+			{ID: e.ids["ada"], PublicID: "m-ada", Role: member.RoleRequester},
+			{}, // nobody
+		} {
+			if _, ok, err := e.r.CloseEpoch(t.Context(), actor, e.params, t0.Add(time.Hour)); !problem.Is(err, problem.Forbidden) || ok {
+				t.Fatalf("%q closes the epoch: %v, %v; want forbidden", actor.Role, ok, err)
+			}
+		}
+		if ep, open, _ := e.r.OpenEpoch(t.Context()); !open || ep.ID != 1 {
+			t.Fatalf("open epoch = %+v, %v; the refused closes changed it", ep, open)
+		}
+		if _, ok := e.close(t, t0.Add(time.Hour)); !ok {
+			t.Fatal("the steward could not close the epoch")
+		}
+		if n := e.shares(t, "ada"); n != 3 {
+			t.Fatalf("ada holds %d shares, want 3", n)
+		}
+	})
+}
+
+// TestCloseDueEpoch: the schedule opens the first epoch, leaves an epoch
+// open until it has lasted its length, and then closes it once, however
+// often it runs.
+func TestCloseDueEpoch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEpochEnv(t, db, "ada")
+		month := 30 * 24 * time.Hour
+		due := func(now time.Time) bool {
+			t.Helper()
+			_, ok, err := e.r.CloseDueEpoch(t.Context(), e.params, now, month)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if due(t0) {
+			t.Fatal("the first scheduled run closed an epoch; it should only open the first")
+		}
+		if ep, open, _ := e.r.OpenEpoch(t.Context()); !open || ep.ID != 1 || !ep.StartedAt.Equal(t0) {
+			t.Fatalf("open epoch = %+v, %v", ep, open)
+		}
+		e.pay(t, ledger.TaskPaid, "ada", 200)
+		for _, after := range []time.Duration{0, time.Hour, month - time.Millisecond} {
+			if due(t0.Add(after)) {
+				t.Fatalf("the schedule closed the epoch %v after it opened, before its month", after)
+			}
+		}
+		if e.count(t, ledger.SharesIssued) != 0 {
+			t.Fatal("shares were issued before the epoch was due")
+		}
+		if !due(t0.Add(month)) {
+			t.Fatal("the schedule did not close the epoch at the end of its month")
+		}
+		if due(t0.Add(month)) || due(t0.Add(month+time.Hour)) {
+			t.Fatal("the schedule closed the next epoch at once")
+		}
+		if n := e.shares(t, "ada"); n != 2 {
+			t.Fatalf("ada holds %d shares, want 2", n)
+		}
+		if _, _, err := e.r.CloseDueEpoch(t.Context(), e.params, t0, 0); err == nil {
+			t.Fatal("an epoch length of 0 was accepted")
 		}
 	})
 }

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/allmende/allmende/internal/attrib"
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/points"
@@ -99,7 +98,7 @@ func newProperty(t *testing.T, db *store.DB, seed uint64) *property {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := p.r.CloseEpoch(t.Context(), p.params, p.clock); err != nil { // opens the first
+	if _, _, err := p.r.CloseEpoch(t.Context(), steward, p.params, p.clock); err != nil { // opens the first
 		t.Fatal(err)
 	}
 	return p
@@ -212,7 +211,7 @@ func (p *property) step(t *testing.T, step int) {
 				t.Fatalf("step %d: points per share %d refused: %v", step, pps, e)
 			}
 			p.clock = p.clock.Add(time.Hour)
-			if _, _, err := p.r.CloseEpoch(ctx, p.params, p.clock); err != nil {
+			if _, _, err := p.r.CloseEpoch(ctx, steward, p.params, p.clock); err != nil {
 				t.Fatalf("step %d: the epoch close failed: %v", step, err)
 			}
 			return nil
@@ -270,13 +269,14 @@ func (p *property) call(t *testing.T, step int) error {
 	if p.rng.IntN(5) == 0 {
 		b = client // a client calling their own model
 	}
-	sp, err := reward.SplitCall(charge, p.basisPoints(), p.basisPoints(), weights)
+	cbp, tbp := p.basisPoints(), p.basisPoints()
+	_, postings, err := reward.Postings(reward.Payment{Payer: client, Total: charge, ContributorBP: cbp, Contributors: contributors, Weights: weights,
+		TreasuryBP: tbp, Rest: b})
 	if err != nil {
+		if charge >= 0 && charge <= points.MaxCharge && cbp >= 0 && cbp <= points.BasisPoints && tbp >= 0 && tbp <= points.BasisPoints {
+			t.Fatalf("step %d: a sound call makes no postings: %v", step, err)
+		}
 		return err
-	}
-	postings, err := reward.CallPostings(client, b, contributors, charge, sp)
-	if err != nil {
-		t.Fatalf("step %d: a split that SplitCall accepted makes no postings: %v", step, err)
 	}
 	if len(postings) == 0 {
 		return errors.New("a free call moves nothing")
@@ -299,17 +299,9 @@ func (p *property) settle(t *testing.T) error {
 		_, err = p.transfer(t, ledger.RunRefunded, "automation:x", move(runEs, client, held)...)
 		return err
 	}
-	share := p.basisPoints()
-	parts, err := attrib.Split(held, []float64{float64(share), float64(points.BasisPoints - share)})
+	_, postings, err := reward.Postings(reward.Payment{Payer: runEs, Total: held, TreasuryBP: points.BasisPoints - p.basisPoints(), Rest: "member:m-a"})
 	if err != nil {
 		return err
-	}
-	postings := []ledger.Posting{{Account: runEs, Amount: -held}}
-	if parts[0] != 0 {
-		postings = append(postings, ledger.Posting{Account: "member:m-a", Amount: parts[0]})
-	}
-	if parts[1] != 0 {
-		postings = append(postings, ledger.Posting{Account: reward.Treasury, Amount: parts[1]})
 	}
 	_, err = p.transfer(t, ledger.RewardSplit, "automation:x", postings...)
 	return err

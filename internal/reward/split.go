@@ -11,86 +11,107 @@ import (
 	"github.com/allmende/allmende/internal/points"
 )
 
-// CallSplit is where a model call's charge goes, in points.
-type CallSplit struct {
-	// Contributors holds each record's part, in the order of the weights
-	// it was split by.
+// Payment is one payment to divide by published shares: a model call's
+// charge, paid by the caller to the contributors of the records that
+// shaped the answer, the treasury and the model's builder; or a finished
+// automation run's price, paid from its escrow to the treasury and the
+// recording's author. Shares are in basis points of the total; whoever
+// is named Rest (the builder, the author) gets what the shares leave.
+type Payment struct {
+	// Payer is the account the total comes from.
+	Payer string
+	// Total is what is divided, within [0, points.MaxCharge].
+	Total int64
+	// ContributorBP is the contributors' share, within [0, 10000],
+	// divided among Contributors by Weights.
+	ContributorBP int64
+	// Contributors are the contributors' accounts, one per weight; an
+	// account may appear more than once.
+	Contributors []string
+	Weights      []float64
+	// TreasuryBP is the treasury's share, within [0, 10000].
+	TreasuryBP int64
+	// Rest is the account that gets what remains.
+	Rest string
+}
+
+// Split is where a payment goes, in points.
+type Split struct {
+	// Contributors holds each contributor's part, in the order of
+	// Payment.Contributors.
 	Contributors []int64
 	// ContributorTotal is the sum of Contributors.
 	ContributorTotal int64
-	Builder          int64
 	Treasury         int64
+	// Rest is the builder's or the author's part.
+	Rest int64
 }
 
-// SplitCall divides a call's charge: contributorBP basis points of it to
-// the records that shaped the answer, by weight (largest remainder, so the
-// parts add up exactly), treasuryBP basis points to the treasury, and the
-// rest to the model's builder. When no weight is positive nobody's record
-// shaped the answer, and the contributors' share goes to the treasury.
-// Shares that together exceed the whole leave the builder nothing and the
-// treasury the rest, never less than nothing. The charge must be within
-// [0, points.MaxCharge] and the shares within [0, 10000]; every part is
-// then non-negative and the parts sum to the charge.
-func SplitCall(charge, contributorBP, treasuryBP int64, weights []float64) (CallSplit, error) {
-	if charge < 0 || charge > points.MaxCharge {
-		return CallSplit{}, fmt.Errorf("%w: a call's charge of %d is outside [0, %d]", ErrBadTransfer, charge, points.MaxCharge)
+// Postings divides a payment and returns the postings of the one ledger
+// event that records it. ContributorBP basis points of the total go to the
+// contributors by weight (largest remainder, so the parts add up exactly);
+// TreasuryBP basis points, rounded down, to the treasury; the rest to Rest.
+// When no weight is positive nobody's record shaped the answer, and the
+// contributors' share goes to the treasury. Shares that together exceed
+// the whole leave Rest nothing and the treasury what remains, never less
+// than nothing.
+//
+// Every part is non-negative and the parts sum to the total. Amounts to
+// one account are added up — the payer may also be a contributor or Rest —
+// and accounts left at zero are left out, so the postings sum to zero and
+// name each account once, in account order. A payment in which the payer
+// would gain or the treasury pay is refused: nobody is paid out of the
+// cooperative's money for paying it.
+func Postings(p Payment) (Split, []ledger.Posting, error) {
+	if p.Total < 0 || p.Total > points.MaxCharge {
+		return Split{}, nil, fmt.Errorf("%w: a payment of %d is outside [0, %d]", ErrBadTransfer, p.Total, points.MaxCharge)
 	}
-	if contributorBP < 0 || contributorBP > points.BasisPoints || treasuryBP < 0 || treasuryBP > points.BasisPoints {
-		return CallSplit{}, fmt.Errorf("%w: shares of %d and %d basis points", ErrBadTransfer, contributorBP, treasuryBP)
+	if p.ContributorBP < 0 || p.ContributorBP > points.BasisPoints || p.TreasuryBP < 0 || p.TreasuryBP > points.BasisPoints {
+		return Split{}, nil, fmt.Errorf("%w: shares of %d and %d basis points", ErrBadTransfer, p.ContributorBP, p.TreasuryBP)
 	}
-	contributors, err := points.MulDiv(charge, contributorBP, points.BasisPoints)
+	if len(p.Contributors) != len(p.Weights) {
+		return Split{}, nil, fmt.Errorf("%w: %d contributors for %d weights", ErrBadTransfer, len(p.Contributors), len(p.Weights))
+	}
+	contributors, err := points.MulDiv(p.Total, p.ContributorBP, points.BasisPoints)
 	if err != nil {
-		return CallSplit{}, err
+		return Split{}, nil, err
 	}
-	treasury, err := points.MulDiv(charge, treasuryBP, points.BasisPoints)
+	treasury, err := points.MulDiv(p.Total, p.TreasuryBP, points.BasisPoints)
 	if err != nil {
-		return CallSplit{}, err
+		return Split{}, nil, err
 	}
-	sp := CallSplit{Contributors: make([]int64, len(weights))}
+	sp := Split{Contributors: make([]int64, len(p.Weights))}
 	if contributors > 0 {
-		parts, err := attrib.Split(contributors, weights)
+		parts, err := attrib.Split(contributors, p.Weights)
 		switch {
 		case errors.Is(err, attrib.ErrNoWeight):
-			treasury += contributors // both ≤ charge: no overflow
+			treasury += contributors // both ≤ total: no overflow
 			contributors = 0
 		case err != nil:
-			return CallSplit{}, fmt.Errorf("reward: split a call: %w", err)
+			return Split{}, nil, fmt.Errorf("reward: split a payment: %w", err)
 		default:
 			sp.Contributors = parts
 		}
 	}
-	// contributors ≤ charge and treasury ≤ charge, so these stay in range.
-	treasury = min(treasury, charge-contributors)
-	sp.ContributorTotal, sp.Treasury, sp.Builder = contributors, treasury, charge-contributors-treasury
-	return sp, nil
-}
+	// contributors ≤ total and treasury ≤ total, so these stay in range.
+	treasury = min(treasury, p.Total-contributors)
+	sp.ContributorTotal, sp.Treasury, sp.Rest = contributors, treasury, p.Total-contributors-treasury
 
-// CallPostings turns a split into the postings of one reward.split event:
-// the payer pays the charge, each contributor account (in the order of
-// sp.Contributors) its part, the builder and the treasury theirs. Amounts
-// to one account are added up — the payer may be a contributor or the
-// builder too — and accounts left at zero are left out. It refuses a split
-// in which the payer would gain or the treasury pay: a call never pays
-// its caller out of the cooperative's money.
-func CallPostings(payer, builder string, contributors []string, charge int64, sp CallSplit) ([]ledger.Posting, error) {
-	if len(contributors) != len(sp.Contributors) {
-		return nil, fmt.Errorf("%w: %d contributors for %d parts", ErrBadTransfer, len(contributors), len(sp.Contributors))
-	}
 	amounts := map[string]int64{}
 	add := func(account string, v int64) error {
 		sum, err := points.Add(amounts[account], v)
 		amounts[account] = sum
 		return err
 	}
-	errs := []error{add(payer, -charge), add(builder, sp.Builder), add(Treasury, sp.Treasury)}
-	for i, acct := range contributors {
+	errs := []error{add(p.Payer, -p.Total), add(p.Rest, sp.Rest), add(Treasury, sp.Treasury)}
+	for i, acct := range p.Contributors {
 		errs = append(errs, add(acct, sp.Contributors[i]))
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return Split{}, nil, err
 	}
-	if amounts[payer] > 0 || amounts[Treasury] < 0 {
-		return nil, fmt.Errorf("%w: the call would pay its caller %d and the treasury %d", ErrBadTransfer, amounts[payer], amounts[Treasury])
+	if amounts[p.Payer] > 0 || amounts[Treasury] < 0 {
+		return Split{}, nil, fmt.Errorf("%w: the payment would pay its payer %d and the treasury %d", ErrBadTransfer, amounts[p.Payer], amounts[Treasury])
 	}
 	var postings []ledger.Posting
 	for _, acct := range slices.Sorted(maps.Keys(amounts)) {
@@ -98,5 +119,5 @@ func CallPostings(payer, builder string, contributors []string, charge int64, sp
 			postings = append(postings, ledger.Posting{Account: acct, Amount: amounts[acct]})
 		}
 	}
-	return postings, nil
+	return sp, postings, nil
 }

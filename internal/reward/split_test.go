@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/allmende/allmende/internal/ledger"
@@ -11,12 +12,12 @@ import (
 	"github.com/allmende/allmende/internal/reward"
 )
 
-// checkCall verifies what must hold of every model call's split: the parts
+// checkCall verifies what must hold of every payment's split: the parts
 // are never negative and add up to the charge; the postings sum to zero;
 // the caller never gains and the treasury never pays.
-func checkCall(t *testing.T, payer string, charge int64, sp reward.CallSplit, postings []ledger.Posting) {
+func checkCall(t *testing.T, payer string, charge int64, sp reward.Split, postings []ledger.Posting) {
 	t.Helper()
-	sum := sp.Builder + sp.Treasury
+	sum := sp.Rest + sp.Treasury
 	var contributors int64
 	for _, p := range sp.Contributors {
 		if p < 0 {
@@ -24,7 +25,7 @@ func checkCall(t *testing.T, payer string, charge int64, sp reward.CallSplit, po
 		}
 		contributors += p
 	}
-	if sp.Builder < 0 || sp.Treasury < 0 || contributors != sp.ContributorTotal || sum+contributors != charge {
+	if sp.Rest < 0 || sp.Treasury < 0 || contributors != sp.ContributorTotal || sum+contributors != charge {
 		t.Fatalf("split %+v of %d", sp, charge)
 	}
 	amounts := make([]int64, len(postings))
@@ -42,7 +43,9 @@ func checkCall(t *testing.T, payer string, charge int64, sp reward.CallSplit, po
 	}
 }
 
-func TestSplitCall(t *testing.T) {
+// TestPostingsOfACall divides model calls' charges: contributors by
+// weight, the treasury, the builder the rest.
+func TestPostingsOfACall(t *testing.T) {
 	tests := []struct {
 		name                 string
 		charge, cbp, tbp     int64
@@ -75,7 +78,15 @@ func TestSplitCall(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sp, err := reward.SplitCall(tt.charge, tt.cbp, tt.tbp, tt.weights)
+			payer, builder, accounts := tt.payer, tt.builderAcct, tt.contributorAccounts
+			if payer == "" {
+				payer, builder = "member:m-client", "member:m-builder"
+				for i := range tt.weights {
+					accounts = append(accounts, "member:m-c"+string(rune('a'+i)))
+				}
+			}
+			sp, postings, err := reward.Postings(reward.Payment{Payer: payer, Total: tt.charge, ContributorBP: tt.cbp, Contributors: accounts, Weights: tt.weights,
+				TreasuryBP: tt.tbp, Rest: builder})
 			if tt.wantSplitErr {
 				if !errors.Is(err, reward.ErrBadTransfer) {
 					t.Fatalf("split: %+v, %v; want refused", sp, err)
@@ -85,7 +96,7 @@ func TestSplitCall(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if sp.Builder != tt.builder || sp.Treasury != tt.treasury || len(sp.Contributors) != len(tt.contributors) {
+			if sp.Rest != tt.builder || sp.Treasury != tt.treasury || len(sp.Contributors) != len(tt.contributors) {
 				t.Fatalf("split %+v", sp)
 			}
 			for i := range sp.Contributors {
@@ -93,32 +104,66 @@ func TestSplitCall(t *testing.T) {
 					t.Fatalf("split %+v, want contributors %v", sp, tt.contributors)
 				}
 			}
-			payer, builder, accounts := tt.payer, tt.builderAcct, tt.contributorAccounts
-			if payer == "" {
-				payer, builder = "member:m-client", "member:m-builder"
-				for i := range sp.Contributors {
-					accounts = append(accounts, "member:m-c"+string(rune('a'+i)))
-				}
-			}
-			postings, err := reward.CallPostings(payer, builder, accounts, tt.charge, sp)
-			if err != nil {
-				t.Fatal(err)
-			}
 			checkCall(t, payer, tt.charge, sp, postings)
 		})
 	}
-	// A split that would pay the caller (a negative charge handed in
-	// directly) is refused even if the parts add up.
-	if _, err := reward.CallPostings("member:m-a", "member:m-b", nil, -10, reward.CallSplit{Builder: -10}); !errors.Is(err, reward.ErrBadTransfer) {
-		t.Fatalf("a call that pays its caller: %v", err)
+	// Accounts and weights that do not pair up are refused.
+	if _, _, err := reward.Postings(reward.Payment{Payer: "member:m-a", Total: 10, ContributorBP: 5000, Contributors: []string{"member:m-b"}, Rest: "member:m-c"}); !errors.Is(err, reward.ErrBadTransfer) {
+		t.Fatalf("one contributor without a weight: %v", err)
+	}
+	// A payment out of the treasury is refused: the treasury would pay.
+	if _, _, err := reward.Postings(reward.Payment{Payer: reward.Treasury, Total: 10, TreasuryBP: 1000, Rest: "member:m-b"}); !errors.Is(err, reward.ErrBadTransfer) {
+		t.Fatalf("a payment that the treasury makes: %v", err)
 	}
 }
 
-// FuzzSplitCall checks the split's invariants for any charge, shares and
+// TestPostingsOfARun divides automation runs' prices as action settles
+// them: the treasury's share rounded down, the author the rest, nothing
+// to contributors.
+func TestPostingsOfARun(t *testing.T) {
+	const escrow, author = "escrow:run:7", "member:m-author"
+	tests := []struct {
+		name                     string
+		held, authorBP           int64
+		rest                     string
+		want                     []ledger.Posting
+		wantAuthor, wantTreasury int64
+	}{
+		{name: "the default share", held: 100, authorBP: 8000, rest: author, wantAuthor: 80, wantTreasury: 20,
+			want: []ledger.Posting{{Account: escrow, Amount: -100}, {Account: author, Amount: 80}, {Account: reward.Treasury, Amount: 20}}},
+		{name: "the treasury's share is rounded down", held: 7, authorBP: 7000, rest: author, wantAuthor: 5, wantTreasury: 2,
+			want: []ledger.Posting{{Account: escrow, Amount: -7}, {Account: author, Amount: 5}, {Account: reward.Treasury, Amount: 2}}},
+		{name: "the author gets the rounding, as a model's builder does", held: 10, authorBP: 8100, rest: author, wantAuthor: 9, wantTreasury: 1,
+			want: []ledger.Posting{{Account: escrow, Amount: -10}, {Account: author, Amount: 9}, {Account: reward.Treasury, Amount: 1}}},
+		{name: "all to the author", held: 9, authorBP: 10000, rest: author, wantAuthor: 9,
+			want: []ledger.Posting{{Account: escrow, Amount: -9}, {Account: author, Amount: 9}}},
+		{name: "all to the treasury", held: 9, authorBP: 0, rest: author, wantTreasury: 9,
+			want: []ledger.Posting{{Account: escrow, Amount: -9}, {Account: reward.Treasury, Amount: 9}}},
+		{name: "the author left: their part stays with the cooperative", held: 100, authorBP: 8000, rest: reward.Treasury, wantAuthor: 80, wantTreasury: 20,
+			want: []ledger.Posting{{Account: escrow, Amount: -100}, {Account: reward.Treasury, Amount: 100}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sp, postings, err := reward.Postings(reward.Payment{Payer: escrow, Total: tt.held, TreasuryBP: points.BasisPoints - tt.authorBP, Rest: tt.rest})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sp.Rest != tt.wantAuthor || sp.Treasury != tt.wantTreasury || sp.ContributorTotal != 0 {
+				t.Fatalf("split %+v, want author %d and treasury %d", sp, tt.wantAuthor, tt.wantTreasury)
+			}
+			if !slices.Equal(postings, tt.want) {
+				t.Fatalf("postings %+v, want %+v", postings, tt.want)
+			}
+			checkCall(t, escrow, tt.held, sp, postings)
+		})
+	}
+}
+
+// FuzzPostings checks the split's invariants for any charge, shares and
 // weights, the extremes included: either it refuses, or the parts are
 // non-negative, add up, and neither pay the caller nor take from the
 // treasury.
-func FuzzSplitCall(f *testing.F) {
+func FuzzPostings(f *testing.F) {
 	f.Add(int64(100), int64(7000), int64(1000), []byte{1, 2, 3})
 	f.Add(int64(math.MaxInt64), int64(10000), int64(10000), []byte{})
 	f.Add(points.MaxCharge, int64(0), int64(10000), []byte{255, 255, 255, 255, 255, 255, 239, 127})
@@ -128,20 +173,17 @@ func FuzzSplitCall(f *testing.F) {
 			weights = append(weights, math.Float64frombits(binary.LittleEndian.Uint64(raw)))
 			raw = raw[8:]
 		}
-		sp, err := reward.SplitCall(charge, cbp, tbp, weights)
+		accounts := make([]string, len(weights))
+		for i := range accounts {
+			accounts[i] = "member:m-" + string(rune('a'+i%3)) // the caller among them
+		}
+		sp, postings, err := reward.Postings(reward.Payment{Payer: "member:m-a", Total: charge, ContributorBP: cbp, Contributors: accounts, Weights: weights,
+			TreasuryBP: tbp, Rest: "member:m-b"})
 		if err != nil {
 			if charge >= 0 && charge <= points.MaxCharge && cbp >= 0 && cbp <= 10000 && tbp >= 0 && tbp <= 10000 {
 				t.Fatalf("a sound split refused: %v", err)
 			}
 			return
-		}
-		accounts := make([]string, len(weights))
-		for i := range accounts {
-			accounts[i] = "member:m-" + string(rune('a'+i%3)) // the caller among them
-		}
-		postings, err := reward.CallPostings("member:m-a", "member:m-b", accounts, charge, sp)
-		if err != nil {
-			t.Fatalf("postings: %v", err)
 		}
 		checkCall(t, "member:m-a", charge, sp, postings)
 	})

@@ -42,8 +42,8 @@ func (s *Server) apiRecordingUpload(w http.ResponseWriter, r *http.Request, sess
 }
 
 func (s *Server) apiRecordings(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's recordings"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "these are another member's recordings"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	page, err := pageOf(r, apiLimit)
@@ -205,8 +205,8 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request, sess *member.Ses
 }
 
 func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's runs"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "these are another member's runs"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	page, err := pageOf(r, apiLimit)

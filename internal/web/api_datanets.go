@@ -102,7 +102,7 @@ func (req datanetRequest) datanet() datanet.Datanet {
 }
 
 func (s *Server) apiDatanetCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !datanet.MayCreate(string(sess.Member.Role)) {
+	if !datanet.MayCreate(sess.Member) {
 		s.apiError(w, r, problem.New(problem.Forbidden, "only stewards and requesters create datanets"))
 		return
 	}
@@ -111,7 +111,7 @@ func (s *Server) apiDatanetCreate(w http.ResponseWriter, r *http.Request, sess *
 		s.apiError(w, r, err)
 		return
 	}
-	d, err := s.Datanets.Create(r.Context(), sess.Member.ID, req.datanet())
+	d, err := s.Datanets.Create(r.Context(), sess.Member, req.datanet())
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -136,7 +136,7 @@ func (s *Server) apiDatanetUpdate(w http.ResponseWriter, r *http.Request, sess *
 		s.apiError(w, r, &problem.Error{Kind: problem.Invalid, Message: "nothing to change", Fields: map[string]string{"open": "true or false"}})
 		return
 	}
-	d, err := s.Datanets.SetOpen(r.Context(), sess.Member.ID, sess.Member.IsSteward(), r.PathValue("slug"), *req.Open)
+	d, err := s.Datanets.SetOpen(r.Context(), sess.Member, r.PathValue("slug"), *req.Open)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -343,8 +343,8 @@ func readImageSubmission(w http.ResponseWriter, r *http.Request, d datanet.Datan
 }
 
 func (s *Server) apiContributions(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's contributions"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "these are another member's contributions"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	page, err := pageOf(r, apiLimit)
@@ -372,8 +372,8 @@ func (s *Server) apiErase(w http.ResponseWriter, r *http.Request, sess *member.S
 }
 
 func (s *Server) apiEraseAll(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "only the member themself can erase their data"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "only the member themself can erase their data"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	n, err := s.eraseAll(r.Context(), sess.Member)

@@ -105,8 +105,8 @@ func (s *Server) apiVote(w http.ResponseWriter, r *http.Request, sess *member.Se
 // Only their own: balances per pseudonym are public in the log anyway, but
 // the API does not help anyone put a member's history together.
 func (s *Server) apiShares(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's shares"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "these are another member's shares"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	ctx := r.Context()
@@ -159,11 +159,7 @@ func (s *Server) apiShares(w http.ResponseWriter, r *http.Request, sess *member.
 // at the end of each epoch; this is for a cooperative that decides to
 // close early. The first close ever only opens the first epoch.
 func (s *Server) apiEpochClose(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !sess.Member.IsSteward() {
-		s.apiError(w, r, problem.New(problem.Forbidden, "only stewards close an epoch by hand"))
-		return
-	}
-	closed, ok, err := s.Reward.CloseEpoch(r.Context(), s.Params, time.Now())
+	closed, ok, err := s.Reward.CloseEpoch(r.Context(), sess.Member, s.Params, time.Now())
 	if err != nil {
 		s.apiError(w, r, err)
 		return

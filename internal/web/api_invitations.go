@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/member"
-	"github.com/allmende/allmende/internal/problem"
 )
 
 type invitationJSON struct {
@@ -23,10 +22,7 @@ func toInvitationJSON(inv member.Invitation) invitationJSON {
 // ownInvitations checks that {id} is the caller: invitation codes are
 // bearer secrets, so even stewards cannot read another member's.
 func ownInvitations(r *http.Request, sess *member.Session) error {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		return problem.New(problem.Forbidden, "these are another member's invitations")
-	}
-	return nil
+	return member.Own(sess.Member, memberParam(r, sess), "these are another member's invitations")
 }
 
 func (s *Server) apiInvitations(w http.ResponseWriter, r *http.Request, sess *member.Session) {

@@ -50,7 +50,7 @@ type modelRequest struct {
 }
 
 func (s *Server) apiModelCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !mayBuild(sess.Member) {
+	if !model.MayBuild(sess.Member) {
 		s.apiError(w, r, problem.New(problem.Forbidden, "requesters and stewards register models"))
 		return
 	}
@@ -59,7 +59,7 @@ func (s *Server) apiModelCreate(w http.ResponseWriter, r *http.Request, sess *me
 		s.apiError(w, r, err)
 		return
 	}
-	m, err := s.Models.Create(r.Context(), sess.Member.ID, model.Model{Slug: req.ID, Name: req.Name, Kind: model.Kind(req.Kind), UpstreamURL: req.UpstreamURL,
+	m, err := s.Models.Create(r.Context(), sess.Member, model.Model{Slug: req.ID, Name: req.Name, Kind: model.Kind(req.Kind), UpstreamURL: req.UpstreamURL,
 		UpstreamModel: req.UpstreamModel, UpstreamKey: req.UpstreamKey, PricePerCall: req.PricePerCall, PricePer1kTokens: req.PricePer1kTokens, Datanets: req.Datanets})
 	if err != nil {
 		s.apiError(w, r, err)
@@ -69,8 +69,8 @@ func (s *Server) apiModelCreate(w http.ResponseWriter, r *http.Request, sess *me
 }
 
 func (s *Server) apiKeys(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's keys"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "these are another member's keys"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	page, err := pageOf(r, apiLimit)
@@ -90,8 +90,8 @@ func (s *Server) apiKeys(w http.ResponseWriter, r *http.Request, sess *member.Se
 }
 
 func (s *Server) apiKeyCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "keys are created by their owner"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "keys are created by their owner"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	var req struct {
@@ -110,8 +110,8 @@ func (s *Server) apiKeyCreate(w http.ResponseWriter, r *http.Request, sess *memb
 }
 
 func (s *Server) apiKeyRevoke(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "keys are revoked by their owner"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "keys are revoked by their owner"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	id, _ := strconv.ParseInt(r.PathValue("key"), 10, 64)
@@ -123,8 +123,8 @@ func (s *Server) apiKeyRevoke(w http.ResponseWriter, r *http.Request, sess *memb
 }
 
 func (s *Server) apiRecordEarnings(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "this is another member's data"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "this is another member's data"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	page, err := pageOf(r, apiLimit)
@@ -144,10 +144,6 @@ func (s *Server) apiRecordEarnings(w http.ResponseWriter, r *http.Request, sess 
 }
 
 func (s *Server) apiDeposit(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !sess.Member.IsSteward() {
-		s.apiError(w, r, problem.New(problem.Forbidden, "stewards record deposits"))
-		return
-	}
 	var req struct {
 		Amount int64 `json:"amount"`
 	}
@@ -155,7 +151,7 @@ func (s *Server) apiDeposit(w http.ResponseWriter, r *http.Request, sess *member
 		s.apiError(w, r, err)
 		return
 	}
-	id, err := s.Models.Deposit(r.Context(), r.PathValue("id"), req.Amount)
+	id, err := s.Models.Deposit(r.Context(), sess.Member, r.PathValue("id"), req.Amount)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -29,7 +29,7 @@ func (s *Server) apiBrowsing(w http.ResponseWriter, r *http.Request, sess *membe
 }
 
 func (s *Server) apiProjectCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !mayRequest(sess.Member) {
+	if !work.MayRequest(sess.Member) {
 		s.apiError(w, r, problem.New(problem.Forbidden, "only requesters create projects"))
 		return
 	}
@@ -38,7 +38,7 @@ func (s *Server) apiProjectCreate(w http.ResponseWriter, r *http.Request, sess *
 		s.apiError(w, r, err)
 		return
 	}
-	created, err := s.Work.Create(r.Context(), sess.Member.ID, p)
+	created, err := s.Work.Create(r.Context(), sess.Member, p)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -48,7 +48,7 @@ func (s *Server) apiProjectCreate(w http.ResponseWriter, r *http.Request, sess *
 }
 
 func (s *Server) apiProject(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	p, err := s.projectAccess(r, sess)
+	p, err := s.Work.Project(r.Context(), sess.Member, r.PathValue("slug"))
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -59,7 +59,7 @@ func (s *Server) apiProject(w http.ResponseWriter, r *http.Request, sess *member
 // apiProjectItems adds items: JSON Lines of texts, or multipart with a
 // "coco" file, a "labelstudio" export or "yolo" label files, and "images".
 func (s *Server) apiProjectItems(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	p, err := s.projectAccess(r, sess)
+	p, err := s.Work.Project(r.Context(), sess.Member, r.PathValue("slug"))
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -120,15 +120,11 @@ func (s *Server) apiProjectItems(w http.ResponseWriter, r *http.Request, sess *m
 }
 
 func (s *Server) apiProjectApprove(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !sess.Member.IsSteward() {
-		s.apiError(w, r, problem.New(problem.Forbidden, "only stewards approve projects"))
-		return
-	}
-	if err := s.Work.Approve(r.Context(), r.PathValue("slug")); err != nil {
+	if err := s.Work.Approve(r.Context(), sess.Member, r.PathValue("slug")); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	p, err := s.Work.BySlug(r.Context(), r.PathValue("slug"))
+	p, err := s.Work.Project(r.Context(), sess.Member, r.PathValue("slug"))
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -151,7 +147,7 @@ func (s *Server) apiNext(w http.ResponseWriter, r *http.Request, sess *member.Se
 }
 
 func (s *Server) apiResults(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	p, err := s.projectAccess(r, sess)
+	p, err := s.Work.Project(r.Context(), sess.Member, r.PathValue("slug"))
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -235,7 +231,7 @@ func (s *Server) apiReject(w http.ResponseWriter, r *http.Request, sess *member.
 		s.apiError(w, r, err)
 		return
 	}
-	out, err := s.Work.Reject(r.Context(), sess.Member.ID, sess.Member.IsSteward(), id, req.Kind, req.Reason)
+	out, err := s.Work.Reject(r.Context(), sess.Member, id, req.Kind, req.Reason)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -254,7 +250,7 @@ func (s *Server) apiAppeal(w http.ResponseWriter, r *http.Request, sess *member.
 		s.apiError(w, r, err)
 		return
 	}
-	if err := s.Work.Appeal(r.Context(), sess.Member.ID, id, req.Text); err != nil {
+	if err := s.Work.Appeal(r.Context(), sess.Member, id, req.Text); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -262,10 +258,6 @@ func (s *Server) apiAppeal(w http.ResponseWriter, r *http.Request, sess *member.
 }
 
 func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !sess.Member.IsSteward() {
-		s.apiError(w, r, problem.New(problem.Forbidden, "only stewards decide appeals"))
-		return
-	}
 	id, err := taskID(r)
 	if err != nil {
 		s.apiError(w, r, err)
@@ -280,7 +272,7 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, sess *member.
 		s.apiError(w, r, &problem.Error{Kind: problem.Invalid, Message: "say whether the rejection stands", Fields: map[string]string{"uphold": "true or false"}})
 		return
 	}
-	if err := s.Work.Decide(r.Context(), sess.Member.ID, id, *req.Uphold, req.Note); err != nil {
+	if err := s.Work.Decide(r.Context(), sess.Member, id, *req.Uphold, req.Note); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -288,8 +280,8 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, sess *member.
 }
 
 func (s *Server) apiEarnings(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's earnings"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "these are another member's earnings"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	e, err := s.Work.Earnings(r.Context(), sess.Member.ID, 30)

@@ -47,8 +47,8 @@ func toEventJSON(r ledger.Recorded) eventJSON {
 // their public halves are in the log for everyone, but which pseudonym is
 // whose is private, so nobody sees another member's list.
 func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if memberParam(r, sess) != sess.Member.PublicID {
-		s.apiError(w, r, problem.New(problem.Forbidden, "these are another member's events"))
+	if err := member.Own(sess.Member, memberParam(r, sess), "these are another member's events"); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	page, err := pageOf(r, apiLimit)

@@ -31,7 +31,7 @@ func withDatanets(t testing.TB, f *fixture) {
 		{Slug: "tenancy", Name: "Tenancy Q&A", Domain: "legal aid", Client: "Tenants' Union", Purpose: "a plain-language assistant", Licence: "CC BY-SA 4.0", RecordKind: datanet.KindQA, Fields: []string{"region"}},
 		{Slug: "photos", Name: "Battery photos", Domain: "toys", Client: "Robot Co", Purpose: "find batteries", Licence: "CC BY 4.0", RecordKind: datanet.KindImage, Labels: []string{"battery"}},
 	} {
-		if _, err := f.app.Datanets.Create(t.Context(), stella.ID, d); err != nil {
+		if _, err := f.app.Datanets.Create(t.Context(), stella, d); err != nil {
 			t.Fatal(err)
 		}
 	}

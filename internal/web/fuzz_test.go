@@ -57,14 +57,14 @@ func FuzzChatCompletions(f *testing.F) {
 	withDatanets(f, fx)
 	ctx := f.Context()
 	stella := mustMember(f, fx, "stella")
-	if _, err := fx.app.Models.Create(ctx, stella.ID, model.Model{Slug: "helper", Name: "Helper", Kind: model.Retrieval, PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {
+	if _, err := fx.app.Models.Create(ctx, stella, model.Model{Slug: "helper", Name: "Helper", Kind: model.Retrieval, PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {
 		f.Fatal(err)
 	}
 	key, _, err := fx.app.Models.CreateKey(ctx, stella.ID, "fuzz")
 	if err != nil {
 		f.Fatal(err)
 	}
-	if _, err := fx.app.Models.Deposit(ctx, stella.PublicID, 100_000_000); err != nil {
+	if _, err := fx.app.Models.Deposit(ctx, stella, stella.PublicID, 100_000_000); err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, body string) {

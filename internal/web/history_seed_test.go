@@ -41,7 +41,7 @@ func seedHistory(tb testing.TB, f *fixture, name string, n int) {
 	}
 	bot, err := a.Models.BySlug(ctx, "tenancy-bot")
 	if err != nil {
-		bot, err = a.Models.Create(ctx, stella.ID, model.Model{Slug: "tenancy-bot", Name: "Tenancy bot", Kind: model.Retrieval, PricePerCall: 10, Datanets: []string{"tenancy"}})
+		bot, err = a.Models.Create(ctx, stella, model.Model{Slug: "tenancy-bot", Name: "Tenancy bot", Kind: model.Retrieval, PricePerCall: 10, Datanets: []string{"tenancy"}})
 		if err != nil {
 			tb.Fatal(err)
 		}

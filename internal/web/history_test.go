@@ -180,7 +180,7 @@ func TestListsArePaged(t *testing.T) {
 				VALUES ($1, (SELECT id FROM recordings WHERE public_id = $2), $3, 'Track', 'Tracks a parcel', 5, 'published', 0)`, fmt.Sprintf("track-%d", i), fmt.Sprintf("r-seed%d", i), ada.ID)
 			exec(`INSERT INTO automation_runs (public_id, automation_id, runner_id, status, price, created_at)
 				VALUES ($1, (SELECT id FROM automations WHERE slug = 'track-0'), $2, 'ok', 5, 0)`, fmt.Sprintf("run-seed%d", i), ada.ID)
-			if _, err := f.app.Models.Create(ctx, stella.ID, model.Model{Slug: fmt.Sprintf("bot-%d", i), Name: "Bot", Kind: model.Retrieval, PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {
+			if _, err := f.app.Models.Create(ctx, stella, model.Model{Slug: fmt.Sprintf("bot-%d", i), Name: "Bot", Kind: model.Retrieval, PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -53,7 +53,7 @@ func TestItemImagesOnlyForThoseWhoSeeTheItem(t *testing.T) {
 			shades          []uint8
 		}{{"apples", "rita", []uint8{10, 20}}, {"pears", "rex", []uint8{30}}} {
 			req := mustMember(t, f, p.requester)
-			proj, err := f.app.Work.Create(ctx, req.ID, work.Project{Slug: p.slug, Name: p.slug, Client: "C", Purpose: "P", Instructions: "Say which.",
+			proj, err := f.app.Work.Create(ctx, req, work.Project{Slug: p.slug, Name: p.slug, Client: "C", Purpose: "P", Instructions: "Say which.",
 				TaskType: work.ImageClassification, Labels: []string{"yes", "no"}, Redundancy: 1, PayPerTask: 10, EstSeconds: 20, Budget: 5000})
 			if err != nil {
 				t.Fatal(err)
@@ -65,7 +65,7 @@ func TestItemImagesOnlyForThoseWhoSeeTheItem(t *testing.T) {
 				}
 				blobs[p.slug+string(rune('0'+i))] = hash
 			}
-			if err := f.app.Work.Approve(ctx, p.slug); err != nil {
+			if err := f.app.Work.Approve(ctx, mustMember(t, f, "stella"), p.slug); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -129,7 +129,7 @@ func (s *Server) showRecording(w http.ResponseWriter, r *http.Request, sess *mem
 		f.Values = map[string]string{"price_per_run": "50", "title": info.Title}
 	}
 	s.render(w, r, status, "recording.html", info.Title, map[string]any{
-		"R": info, "Steps": describeSteps(rec), "Params": rec.Parameters(), "Mine": info.Member == sess.Member.PublicID, "Form": f,
+		"R": info, "Steps": describeSteps(rec), "Params": rec.Parameters(), "Mine": info.RecordedBy(sess.Member), "Form": f,
 	})
 }
 

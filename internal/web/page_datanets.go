@@ -33,13 +33,13 @@ func (s *Server) datanetsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	mayCreate := false
 	if sess := currentSession(r); sess != nil {
-		mayCreate = datanet.MayCreate(string(sess.Member.Role))
+		mayCreate = datanet.MayCreate(sess.Member)
 	}
 	s.render(w, r, http.StatusOK, "datanets.html", "Datanets", map[string]any{"Datanets": rows, "MayCreate": mayCreate, "Pager": pagerFor(r, next)})
 }
 
 func (s *Server) datanetNewForm(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !datanet.MayCreate(string(sess.Member.Role)) {
+	if !datanet.MayCreate(sess.Member) {
 		s.pageError(w, r, problem.New(problem.Forbidden, "only stewards and requesters create datanets"))
 		return
 	}
@@ -47,7 +47,7 @@ func (s *Server) datanetNewForm(w http.ResponseWriter, r *http.Request, sess *me
 }
 
 func (s *Server) datanetCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !datanet.MayCreate(string(sess.Member.Role)) {
+	if !datanet.MayCreate(sess.Member) {
 		s.pageError(w, r, problem.New(problem.Forbidden, "only stewards and requesters create datanets"))
 		return
 	}
@@ -72,7 +72,7 @@ func (s *Server) datanetCreate(w http.ResponseWriter, r *http.Request, sess *mem
 		}
 		d.NearDuplicate = x
 	}
-	created, err := s.Datanets.Create(r.Context(), sess.Member.ID, d)
+	created, err := s.Datanets.Create(r.Context(), sess.Member, d)
 	if err != nil {
 		if p, ok := problem.As(err); ok {
 			f.Message, f.Errors = p.Message, p.Fields
@@ -112,7 +112,7 @@ func (s *Server) showDatanet(w http.ResponseWriter, r *http.Request, status int,
 		s.pageError(w, r, err)
 		return
 	}
-	mayManage := sess != nil && (sess.Member.IsSteward() || datanet.MayCreate(string(sess.Member.Role)))
+	mayManage := sess != nil && datanet.MayCreate(sess.Member)
 	s.render(w, r, status, "datanet.html", d.Name, map[string]any{"D": j, "Message": message, "MayManage": mayManage})
 }
 
@@ -137,7 +137,7 @@ func (s *Server) datanetOpen(w http.ResponseWriter, r *http.Request, sess *membe
 		s.pageError(w, r, problem.New(problem.BadRequest, "cannot read the form"))
 		return
 	}
-	if _, err := s.Datanets.SetOpen(r.Context(), sess.Member.ID, sess.Member.IsSteward(), r.PathValue("slug"), r.PostForm.Get("open") == "true"); err != nil {
+	if _, err := s.Datanets.SetOpen(r.Context(), sess.Member, r.PathValue("slug"), r.PostForm.Get("open") == "true"); err != nil {
 		if p, ok := problem.As(err); ok {
 			s.showDatanet(w, r, statusOf[p.Kind], p.Message)
 			return

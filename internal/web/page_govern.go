@@ -381,7 +381,7 @@ func (s *Server) sharesPage(w http.ResponseWriter, r *http.Request, sess *member
 
 // epochClose lets a steward close the epoch before the schedule does.
 func (s *Server) epochClose(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if _, _, err := s.Reward.CloseEpoch(r.Context(), s.Params, time.Now()); err != nil {
+	if _, _, err := s.Reward.CloseEpoch(r.Context(), sess.Member, s.Params, time.Now()); err != nil {
 		s.pageError(w, r, err)
 		return
 	}

@@ -12,7 +12,7 @@ import (
 // hash, so they never change and can be cached by the browser that was
 // allowed to fetch them.
 func (s *Server) itemImage(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	f, mediaType, err := s.Work.ItemImage(r.Context(), sess.Member.ID, sess.Member.IsSteward(), r.PathValue("blob"))
+	f, mediaType, err := s.Work.ItemImage(r.Context(), sess.Member, r.PathValue("blob"))
 	if err != nil {
 		s.pageError(w, r, err)
 		return

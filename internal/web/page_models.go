@@ -10,8 +10,6 @@ import (
 	"github.com/allmende/allmende/internal/problem"
 )
 
-func mayBuild(m member.Member) bool { return m.Role == member.RoleRequester || m.IsSteward() }
-
 func (s *Server) modelsPage(w http.ResponseWriter, r *http.Request, sess *member.Session) {
 	page, err := pageOf(r, pageLimit)
 	if err != nil {
@@ -23,7 +21,7 @@ func (s *Server) modelsPage(w http.ResponseWriter, r *http.Request, sess *member
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "models.html", "Models", map[string]any{"Models": list, "MayBuild": mayBuild(sess.Member), "Pager": pagerFor(r, next)})
+	s.render(w, r, http.StatusOK, "models.html", "Models", map[string]any{"Models": list, "MayBuild": model.MayBuild(sess.Member), "Pager": pagerFor(r, next)})
 }
 
 func (s *Server) modelPage(w http.ResponseWriter, r *http.Request, sess *member.Session) {
@@ -41,7 +39,7 @@ func (s *Server) modelPage(w http.ResponseWriter, r *http.Request, sess *member.
 }
 
 func (s *Server) modelNewForm(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !mayBuild(sess.Member) {
+	if !model.MayBuild(sess.Member) {
 		s.pageError(w, r, problem.New(problem.Forbidden, "requesters and stewards register models"))
 		return
 	}
@@ -49,7 +47,7 @@ func (s *Server) modelNewForm(w http.ResponseWriter, r *http.Request, sess *memb
 }
 
 func (s *Server) modelCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !mayBuild(sess.Member) {
+	if !model.MayBuild(sess.Member) {
 		s.pageError(w, r, problem.New(problem.Forbidden, "requesters and stewards register models"))
 		return
 	}
@@ -78,7 +76,7 @@ func (s *Server) modelCreate(w http.ResponseWriter, r *http.Request, sess *membe
 	m := model.Model{Slug: v["id"], Name: v["name"], Kind: model.Kind(v["kind"]), UpstreamURL: v["upstream_url"], UpstreamModel: v["upstream_model"],
 		UpstreamKey: v["upstream_key"], PricePerCall: perCall, PricePer1kTokens: per1k, Datanets: splitList(v["datanets"])}
 	v["upstream_key"] = "" // never echo a secret back into a page
-	created, err := s.Models.Create(r.Context(), sess.Member.ID, m)
+	created, err := s.Models.Create(r.Context(), sess.Member, m)
 	if err != nil {
 		if p, ok := problem.As(err); ok {
 			s.render(w, r, statusOf[p.Kind], "model_new.html", "New model", form{Values: v, Errors: p.Fields, Message: p.Message})
@@ -187,7 +185,7 @@ func (s *Server) deposit(w http.ResponseWriter, r *http.Request, sess *member.Se
 		s.showMembers(w, r, http.StatusUnprocessableEntity, form{Message: "the deposit is a whole number of points"})
 		return
 	}
-	if _, err := s.Models.Deposit(r.Context(), r.PathValue("id"), amount); err != nil {
+	if _, err := s.Models.Deposit(r.Context(), sess.Member, r.PathValue("id"), amount); err != nil {
 		if p, ok := problem.As(err); ok {
 			s.showMembers(w, r, statusOf[p.Kind], form{Message: p.Error()})
 			return

@@ -17,34 +17,8 @@ import (
 	"github.com/allmende/allmende/internal/work"
 )
 
-// mayRequest reports whether a member may create projects.
-func mayRequest(m member.Member) bool { return m.Role == member.RoleRequester || m.IsSteward() }
-
-// projectAccess loads a project the member may manage: its requester, or
-// a steward. Others get not found, so project internals do not leak.
-func (s *Server) projectAccess(r *http.Request, sess *member.Session) (work.Project, error) {
-	p, err := s.Work.BySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return work.Project{}, err
-	}
-	if sess.Member.IsSteward() || p.Requester == sess.Member.PublicID {
-		return p, nil
-	}
-	return work.Project{}, problem.New(problem.NotFound, "no such project")
-}
-
 func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	var list []work.Project
-	var err error
-	switch {
-	case sess.Member.IsSteward():
-		list, err = s.Work.All(r.Context())
-	case mayRequest(sess.Member):
-		list, err = s.Work.OfRequester(r.Context(), sess.Member.ID)
-	default:
-		s.pageError(w, r, problem.New(problem.Forbidden, "projects are created by requesters; workers find work at /work"))
-		return
-	}
+	list, err := s.Work.Projects(r.Context(), sess.Member)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -53,7 +27,7 @@ func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request, sess *memb
 }
 
 func (s *Server) projectNewForm(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !mayRequest(sess.Member) {
+	if !work.MayRequest(sess.Member) {
 		s.pageError(w, r, problem.New(problem.Forbidden, "only requesters create projects"))
 		return
 	}
@@ -65,7 +39,7 @@ func (s *Server) projectNewForm(w http.ResponseWriter, r *http.Request, sess *me
 // Label Studio file or YOLO label files with their images for image
 // projects, a JSON Lines file for text ones.
 func (s *Server) projectCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if !mayRequest(sess.Member) {
+	if !work.MayRequest(sess.Member) {
 		s.pageError(w, r, problem.New(problem.Forbidden, "only requesters create projects"))
 		return
 	}
@@ -145,7 +119,7 @@ func (s *Server) projectCreate(w http.ResponseWriter, r *http.Request, sess *mem
 		fail(&problem.Error{Kind: problem.Invalid, Message: "add the items to annotate", Fields: map[string]string{"items": "one kind of annotation file: COCO, Label Studio or YOLO"}})
 		return
 	}
-	created, err := s.Work.Create(r.Context(), sess.Member.ID, p)
+	created, err := s.Work.Create(r.Context(), sess.Member, p)
 	if err != nil {
 		fail(err)
 		return
@@ -238,7 +212,7 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, sess *membe
 }
 
 func (s *Server) showProject(w http.ResponseWriter, r *http.Request, sess *member.Session, status int, message string) {
-	p, err := s.projectAccess(r, sess)
+	p, err := s.Work.Project(r.Context(), sess.Member, r.PathValue("slug"))
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -268,7 +242,7 @@ func (s *Server) showProject(w http.ResponseWriter, r *http.Request, sess *membe
 }
 
 func (s *Server) projectApprove(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	if err := s.Work.Approve(r.Context(), r.PathValue("slug")); err != nil {
+	if err := s.Work.Approve(r.Context(), sess.Member, r.PathValue("slug")); err != nil {
 		if pr, ok := problem.As(err); ok {
 			s.showProject(w, r, sess, statusOf[pr.Kind], pr.Message)
 			return
@@ -289,7 +263,7 @@ func (s *Server) taskReject(w http.ResponseWriter, r *http.Request, sess *member
 		s.pageError(w, r, problem.New(problem.BadRequest, "cannot read the form"))
 		return
 	}
-	_, err = s.Work.Reject(r.Context(), sess.Member.ID, sess.Member.IsSteward(), id, r.PostForm.Get("kind"), r.PostForm.Get("reason"))
+	_, err = s.Work.Reject(r.Context(), sess.Member, id, r.PostForm.Get("kind"), r.PostForm.Get("reason"))
 	back := "/projects/" + r.PostForm.Get("project")
 	if err != nil {
 		if pr, ok := problem.As(err); ok {
@@ -305,7 +279,7 @@ func (s *Server) taskReject(w http.ResponseWriter, r *http.Request, sess *member
 
 // exportProject downloads a project's results.
 func (s *Server) exportProject(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	p, err := s.projectAccess(r, sess)
+	p, err := s.Work.Project(r.Context(), sess.Member, r.PathValue("slug"))
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -7,15 +7,14 @@ import (
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
-	"github.com/allmende/allmende/internal/store"
 )
 
 func (s *Server) reviewsPage(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-	s.showReviews(w, r, http.StatusOK, "")
+	s.showReviews(w, r, sess, http.StatusOK, "")
 }
 
-func (s *Server) showReviews(w http.ResponseWriter, r *http.Request, status int, message string) {
-	pending, err := s.Work.PendingDecisions(r.Context())
+func (s *Server) showReviews(w http.ResponseWriter, r *http.Request, sess *member.Session, status int, message string) {
+	pending, err := s.Work.ToDecide(r.Context(), sess.Member)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -25,7 +24,7 @@ func (s *Server) showReviews(w http.ResponseWriter, r *http.Request, status int,
 		s.pageError(w, r, err)
 		return
 	}
-	recordings, err := s.Actions.AwaitingReview(r.Context())
+	recordings, err := s.Actions.AwaitingReview(r.Context(), sess.Member)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -43,9 +42,9 @@ func (s *Server) taskDecide(w http.ResponseWriter, r *http.Request, sess *member
 		s.pageError(w, r, problem.New(problem.BadRequest, "cannot read the form"))
 		return
 	}
-	if err := s.Work.Decide(r.Context(), sess.Member.ID, id, r.PostForm.Get("decision") == "uphold", r.PostForm.Get("note")); err != nil {
+	if err := s.Work.Decide(r.Context(), sess.Member, id, r.PostForm.Get("decision") == "uphold", r.PostForm.Get("note")); err != nil {
 		if pr, ok := problem.As(err); ok {
-			s.showReviews(w, r, statusOf[pr.Kind], pr.Error())
+			s.showReviews(w, r, sess, statusOf[pr.Kind], pr.Error())
 			return
 		}
 		s.pageError(w, r, err)
@@ -62,13 +61,12 @@ func (s *Server) payFloorUpdate(w http.ResponseWriter, r *http.Request, sess *me
 	}
 	v, err := strconv.ParseInt(r.PostForm.Get("pay_floor"), 10, 64)
 	if err != nil {
-		s.showReviews(w, r, http.StatusUnprocessableEntity, "The pay floor is a whole number of points per hour.")
+		s.showReviews(w, r, sess, http.StatusUnprocessableEntity, "The pay floor is a whole number of points per hour.")
 		return
 	}
-	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error { return s.Params.Set(r.Context(), tx, coop.PayFloor, v) })
-	if err != nil {
+	if err := s.Work.SetPayFloor(r.Context(), sess.Member, v); err != nil {
 		if pr, ok := problem.As(err); ok {
-			s.showReviews(w, r, statusOf[pr.Kind], pr.Message)
+			s.showReviews(w, r, sess, statusOf[pr.Kind], pr.Message)
 			return
 		}
 		s.pageError(w, r, err)

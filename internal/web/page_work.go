@@ -177,7 +177,7 @@ func (s *Server) taskAppeal(w http.ResponseWriter, r *http.Request, sess *member
 		s.pageError(w, r, problem.New(problem.BadRequest, "cannot read the form"))
 		return
 	}
-	if err := s.Work.Appeal(r.Context(), sess.Member.ID, id, r.PostForm.Get("text")); err != nil {
+	if err := s.Work.Appeal(r.Context(), sess.Member, id, r.PostForm.Get("text")); err != nil {
 		if p, ok := problem.As(err); ok {
 			s.showTask(w, r, sess, statusOf[p.Kind], p)
 			return

@@ -62,7 +62,7 @@ func BenchmarkProxyOverhead(b *testing.B) {
 	if _, err := f.app.Datanets.Contribute(ctx, ada.ID, "tenancy", sub, datanet.IntakeOptions{Partial: true}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := f.app.Models.Create(ctx, stella.ID, model.Model{Slug: "llm", Name: "LLM", Kind: model.OpenAI, UpstreamURL: stub.URL + "/v1", UpstreamModel: "stub",
+	if _, err := f.app.Models.Create(ctx, stella, model.Model{Slug: "llm", Name: "LLM", Kind: model.OpenAI, UpstreamURL: stub.URL + "/v1", UpstreamModel: "stub",
 		PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {
 		b.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func BenchmarkProxyOverhead(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := f.app.Models.Deposit(ctx, stella.PublicID, 100_000_000); err != nil {
+	if _, err := f.app.Models.Deposit(ctx, stella, stella.PublicID, 100_000_000); err != nil {
 		b.Fatal(err)
 	}
 	body := `{"model":"llm","max_tokens":50,"messages":[{"role":"user","content":"How long is the notice period?"}]}`

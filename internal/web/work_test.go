@@ -39,6 +39,7 @@ func TestWorkAPI(t *testing.T) {
 			{name: "another member cannot see the project", as: "ada", method: "GET", path: "/api/v1/projects/sentiment", status: 404, errCode: "not_found"},
 			{name: "not approved yet", as: "ada", method: "POST", path: "/api/v1/projects/sentiment/next", status: 403, errCode: "forbidden", contains: []string{"not open for work"}},
 			{name: "only stewards approve", as: "rita", method: "POST", path: "/api/v1/projects/sentiment/approve", status: 403, errCode: "forbidden"},
+			{name: "workers do not approve", as: "ada", method: "POST", path: "/api/v1/projects/sentiment/approve", status: 403, errCode: "forbidden"},
 			{name: "approve", as: "stella", method: "POST", path: "/api/v1/projects/sentiment/approve", status: 200, contains: []string{`"status": "approved"`}},
 			{name: "work list shows the rate before accepting", as: "ada", method: "GET", path: "/api/v1/work", status: 200,
 				contains: []string{`"client": "Shop Co"`, `"per_hour": 1800`, `"pay_floor_per_hour": 1500`, `"eligible": true`}},
@@ -70,6 +71,7 @@ func TestWorkAPI(t *testing.T) {
 			{name: "results are the requester's", as: "ada", method: "GET", path: "/api/v1/projects/sentiment/results", status: 404, errCode: "not_found"},
 			{name: "csv export", as: "rita", method: "GET", path: "/api/v1/projects/sentiment/export?format=csv", status: 200, contains: []string{"question,worker,answer", "{ada}"}},
 			{name: "only stewards decide", as: "rita", method: "POST", path: "/api/v1/tasks/" + id + "/decide", body: `{"uphold":true,"note":"This is my own project anyway."}`, status: 403, errCode: "forbidden"},
+			{name: "workers do not decide", as: "bob", method: "POST", path: "/api/v1/tasks/" + id + "/decide", body: `{"uphold":false,"note":"Pay my colleague for this task."}`, status: 403, errCode: "forbidden"},
 		})
 		// The pay: 10 points plus a top-up to the floor for the measured
 		// time; all of it in the ledger, nothing negative.

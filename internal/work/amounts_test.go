@@ -36,7 +36,7 @@ func TestProjectAmountsHaveARange(t *testing.T) {
 			slug := strings.ReplaceAll(strings.ToLower(tt.name), " ", "-")
 			p := work.Project{Slug: slug, Name: "Sentiment", Client: "Shop Co", Purpose: "rank reviews", Instructions: "Pick one.",
 				TaskType: work.TextClassification, Labels: []string{"positive", "negative"}, EstSeconds: 20, PayPerTask: tt.pay, Budget: tt.budget}
-			_, err := e.s.Create(t.Context(), e.ids["rita"], p)
+			_, err := e.s.Create(t.Context(), e.as("rita"), p)
 			if tt.field == "" {
 				if err != nil {
 					t.Fatal(err)

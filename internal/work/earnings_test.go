@@ -26,7 +26,7 @@ func TestEarningsMatchTheTasks(t *testing.T) {
 		for range 3 {
 			tasks = append(tasks, e.work(t, "ada", slow.Slug, 40*time.Second, "positive"))
 		}
-		if _, err := e.s.Reject(ctx, e.ids["rita"], false, tasks[0].ID, "instructions", "The instructions say to pick negative for reviews that mention a refund."); err != nil {
+		if _, err := e.s.Reject(ctx, e.as("rita"), tasks[0].ID, "instructions", "The instructions say to pick negative for reviews that mention a refund."); err != nil {
 			t.Fatal(err)
 		}
 		got, err := e.s.Earnings(ctx, e.ids["ada"], 7)

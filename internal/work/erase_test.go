@@ -22,14 +22,14 @@ func TestEraseAppeals(t *testing.T) {
 		reason := "The instructions say to pick negative for reviews that mention a refund."
 		appeal := "I wrote this from Quokkastrasse 7: the review asks for a replacement."
 		for _, task := range []work.Task{mine, theirs} {
-			if _, err := e.s.Reject(ctx, e.ids["rita"], false, task.ID, "instructions", reason); err != nil {
+			if _, err := e.s.Reject(ctx, e.as("rita"), task.ID, "instructions", reason); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := e.s.Appeal(ctx, e.ids["ada"], mine.ID, appeal); err != nil {
+		if err := e.s.Appeal(ctx, e.as("ada"), mine.ID, appeal); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.s.Appeal(ctx, e.ids["bob"], theirs.ID, appeal); err != nil {
+		if err := e.s.Appeal(ctx, e.as("bob"), theirs.ID, appeal); err != nil {
 			t.Fatal(err)
 		}
 		n, err := e.s.EraseAppeals(ctx, e.ids["ada"])

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
 )
 
@@ -17,7 +18,8 @@ import (
 // is not found, whether or not it exists, so that asking cannot tell which
 // images the cooperative holds. Images are stored once by content, so one
 // blob can belong to items of several projects; any of them will do.
-func (s *Service) ItemImage(ctx context.Context, viewerID int64, steward bool, blob string) (io.ReadSeekCloser, string, error) {
+func (s *Service) ItemImage(ctx context.Context, viewer member.Member, blob string) (io.ReadSeekCloser, string, error) {
+	viewerID, steward := viewer.ID, viewer.IsSteward()
 	var mediaType string
 	err := s.db.Read().QueryRowContext(ctx, `
 		SELECT i.media_type FROM items i JOIN projects p ON p.id = i.project_id

@@ -21,6 +21,7 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
@@ -198,9 +199,13 @@ func (p *Project) defaults() {
 	}
 }
 
-// Create adds a project in draft; a steward approves it (and its budget
-// moves into escrow) before workers see it.
-func (s *Service) Create(ctx context.Context, requesterID int64, p Project) (Project, error) {
+// Create adds a project in draft, requested by actor (see MayRequest); a
+// steward approves it (and its budget moves into escrow) before workers
+// see it.
+func (s *Service) Create(ctx context.Context, actor member.Member, p Project) (Project, error) {
+	if !MayRequest(actor) {
+		return Project{}, problem.New(problem.Forbidden, "only requesters create projects")
+	}
 	p.defaults()
 	if err := p.validate(); err != nil {
 		return Project{}, err
@@ -216,7 +221,7 @@ func (s *Service) Create(ctx context.Context, requesterID int64, p Project) (Pro
 			INSERT INTO projects (slug, name, client, purpose, task_type, labels, instructions, redundancy, pay_per_task, status, requester_id, created_at,
 			                      est_seconds, budget, gold_rate, min_gold_accuracy, qualification_items, qualification_min, review_hours, max_reject_share)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`,
-			p.Slug, p.Name, p.Client, p.Purpose, string(p.TaskType), string(labels), p.Instructions, p.Redundancy, p.PayPerTask, p.Status, requesterID, p.CreatedAt.UnixMilli(),
+			p.Slug, p.Name, p.Client, p.Purpose, string(p.TaskType), string(labels), p.Instructions, p.Redundancy, p.PayPerTask, p.Status, actor.ID, p.CreatedAt.UnixMilli(),
 			p.EstSeconds, p.Budget, p.GoldRate, p.MinGoldAccuracy, p.QualificationItems, p.QualificationMin, p.ReviewHours, p.MaxRejectShare).Scan(&p.ID)
 	})
 	if store.IsUniqueViolation(err) {
@@ -239,9 +244,13 @@ func (s *Service) DiscardDraft(ctx context.Context, id int64) error {
 	})
 }
 
-// Approve lets workers see a project, after moving its budget from the
-// requester into the project's escrow, from which all its work is paid.
-func (s *Service) Approve(ctx context.Context, slug string) error {
+// Approve is a steward letting workers see a project, after moving its
+// budget from the requester into the project's escrow, from which all its
+// work is paid.
+func (s *Service) Approve(ctx context.Context, actor member.Member, slug string) error {
+	if !actor.IsSteward() {
+		return problem.New(problem.Forbidden, "only stewards approve projects")
+	}
 	p, err := s.BySlug(ctx, slug)
 	if err != nil {
 		return err

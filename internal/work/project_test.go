@@ -9,6 +9,7 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
@@ -25,6 +26,7 @@ type env struct {
 	clock time.Time
 	ids   map[string]int64
 	pids  map[string]string
+	roles map[string]member.Role
 }
 
 func newEnv(t *testing.T, db *store.DB) *env {
@@ -33,7 +35,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{db: db, r: reward.NewService(db, ledger.New(db)), clock: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC), ids: map[string]int64{}, pids: map[string]string{}}
+	e := &env{db: db, r: reward.NewService(db, ledger.New(db)), clock: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC), ids: map[string]int64{}, pids: map[string]string{}, roles: map[string]member.Role{}}
 	e.s = work.NewService(db, blobs, e.r, coop.New(db))
 	e.s.SetClock(func() time.Time { return e.clock })
 	for _, m := range []struct{ name, role string }{{"rita", "requester"}, {"stella", "steward"}, {"ada", "member"}, {"bob", "member"}} {
@@ -45,9 +47,14 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.ids[m.name], e.pids[m.name] = id, "m-"+m.name
+		e.ids[m.name], e.pids[m.name], e.roles[m.name] = id, "m-"+m.name, member.Role(m.role)
 	}
 	return e
+}
+
+// as is the named member, acting.
+func (e *env) as(name string) member.Member {
+	return member.Member{ID: e.ids[name], PublicID: e.pids[name], Role: e.roles[name]}
 }
 
 func (e *env) advance(d time.Duration) { e.clock = e.clock.Add(d) }
@@ -70,7 +77,7 @@ func (e *env) project(t *testing.T, p work.Project, n int, gold []string, qual [
 	if p.Budget == 0 {
 		p.Budget = 100000
 	}
-	created, err := e.s.Create(ctx, e.ids["rita"], p)
+	created, err := e.s.Create(ctx, e.as("rita"), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +94,7 @@ func (e *env) project(t *testing.T, p work.Project, n int, gold []string, qual [
 	if err := e.s.AddItems(ctx, created.ID, items); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.s.Approve(ctx, created.Slug); err != nil {
+	if err := e.s.Approve(ctx, e.as("stella"), created.Slug); err != nil {
 		t.Fatal(err)
 	}
 	got, err := e.s.BySlug(ctx, created.Slug)
@@ -323,42 +330,42 @@ func TestRejectionsNeedReasonsAndStewards(t *testing.T) {
 			tasks = append(tasks, e.work(t, "ada", p.Slug, 40*time.Second, "positive"))
 		}
 		reason := "The instructions say to pick negative for reviews that mention a refund."
-		if _, err := e.s.Reject(ctx, e.ids["rita"], false, tasks[0].ID, "instructions", "bad"); !problem.Is(err, problem.Invalid) {
+		if _, err := e.s.Reject(ctx, e.as("rita"), tasks[0].ID, "instructions", "bad"); !problem.Is(err, problem.Invalid) {
 			t.Fatalf("rejection without a real reason: %v", err)
 		}
-		if _, err := e.s.Reject(ctx, e.ids["bob"], false, tasks[0].ID, "instructions", reason); !problem.Is(err, problem.Forbidden) {
+		if _, err := e.s.Reject(ctx, e.as("bob"), tasks[0].ID, "instructions", reason); !problem.Is(err, problem.Forbidden) {
 			t.Fatalf("rejection by someone else: %v", err)
 		}
-		if _, err := e.s.Reject(ctx, e.ids["rita"], false, tasks[0].ID, "gold", reason); !problem.Is(err, problem.Invalid) {
+		if _, err := e.s.Reject(ctx, e.as("rita"), tasks[0].ID, "gold", reason); !problem.Is(err, problem.Invalid) {
 			t.Fatalf("gold rejection of a plain task: %v", err)
 		}
 		// 1 of 4 rejected is within the 50% share; 3 of 4 is not.
-		if out, err := e.s.Reject(ctx, e.ids["rita"], false, tasks[0].ID, "instructions", reason); err != nil || out != "rejected" {
+		if out, err := e.s.Reject(ctx, e.as("rita"), tasks[0].ID, "instructions", reason); err != nil || out != "rejected" {
 			t.Fatalf("first rejection: %s %v", out, err)
 		}
-		if out, _ := e.s.Reject(ctx, e.ids["rita"], false, tasks[1].ID, "instructions", reason); out != "rejected" {
+		if out, _ := e.s.Reject(ctx, e.as("rita"), tasks[1].ID, "instructions", reason); out != "rejected" {
 			t.Fatalf("second rejection: %s", out)
 		}
-		if out, _ := e.s.Reject(ctx, e.ids["rita"], false, tasks[2].ID, "instructions", reason); out != "review" {
+		if out, _ := e.s.Reject(ctx, e.as("rita"), tasks[2].ID, "instructions", reason); out != "review" {
 			t.Fatalf("third rejection should wait for a steward, got %s", out)
 		}
-		if err := e.s.Appeal(ctx, e.ids["ada"], tasks[0].ID, "short"); !problem.Is(err, problem.Invalid) {
+		if err := e.s.Appeal(ctx, e.as("ada"), tasks[0].ID, "short"); !problem.Is(err, problem.Invalid) {
 			t.Fatalf("appeal without text: %v", err)
 		}
-		if err := e.s.Appeal(ctx, e.ids["ada"], tasks[0].ID, "The review asks for a replacement, not a refund; see the second sentence."); err != nil {
+		if err := e.s.Appeal(ctx, e.as("ada"), tasks[0].ID, "The review asks for a replacement, not a refund; see the second sentence."); err != nil {
 			t.Fatal(err)
 		}
 		pending, _ := e.s.PendingDecisions(ctx)
 		if len(pending) != 2 {
 			t.Fatalf("pending decisions: %+v", pending)
 		}
-		if err := e.s.Decide(ctx, e.ids["rita"], tasks[0].ID, false, "I requested this project myself."); !problem.Is(err, problem.Forbidden) {
+		if err := e.s.Decide(ctx, e.as("rita"), tasks[0].ID, false, "I requested this project myself."); !problem.Is(err, problem.Forbidden) {
 			t.Fatalf("requester deciding their own appeal: %v", err)
 		}
-		if err := e.s.Decide(ctx, e.ids["stella"], tasks[0].ID, false, "The review indeed asks for a replacement."); err != nil {
+		if err := e.s.Decide(ctx, e.as("stella"), tasks[0].ID, false, "The review indeed asks for a replacement."); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.s.Decide(ctx, e.ids["stella"], tasks[2].ID, true, "The review clearly mentions a refund."); err != nil {
+		if err := e.s.Decide(ctx, e.as("stella"), tasks[2].ID, true, "The review clearly mentions a refund."); err != nil {
 			t.Fatal(err)
 		}
 		e.advance(73 * time.Hour)

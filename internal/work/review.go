@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 )
@@ -92,7 +93,11 @@ func checkText(field, text string) error {
 // would then have rejected more than the project's allowed share of this
 // worker's submissions, the rejection is held for a steward instead of
 // taking effect: no mass rejections.
-func (s *Service) Reject(ctx context.Context, byID int64, steward bool, assignmentID int64, kind, reason string) (string, error) {
+//
+// The project's requester and stewards may reject; a steward's rejection
+// is never held.
+func (s *Service) Reject(ctx context.Context, actor member.Member, assignmentID int64, kind, reason string) (string, error) {
+	byID, steward := actor.ID, actor.IsSteward()
 	if kind != RejectInstructions && kind != RejectGold {
 		return "", &problem.Error{Kind: problem.Invalid, Message: "say which rule the work broke", Fields: map[string]string{"kind": "instructions or gold"}}
 	}
@@ -132,8 +137,10 @@ func (s *Service) Reject(ctx context.Context, byID int64, steward bool, assignme
 	return outcome, err
 }
 
-// Appeal contests a rejection; a steward decides.
-func (s *Service) Appeal(ctx context.Context, workerID, assignmentID int64, text string) error {
+// Appeal is the worker contesting a rejection of their task; a steward
+// decides.
+func (s *Service) Appeal(ctx context.Context, actor member.Member, assignmentID int64, text string) error {
+	workerID := actor.ID
 	if err := checkText("text", text); err != nil {
 		return err
 	}
@@ -157,8 +164,13 @@ func (s *Service) Appeal(ctx context.Context, workerID, assignmentID int64, text
 
 // Decide is a steward's ruling on a held rejection or an appeal: uphold
 // keeps the rejection; overturn pays the work now. The ruling and its
-// reason are kept with the task.
-func (s *Service) Decide(ctx context.Context, stewardID, assignmentID int64, uphold bool, note string) error {
+// reason are kept with the task. Only stewards decide, and never on a
+// project they requested.
+func (s *Service) Decide(ctx context.Context, actor member.Member, assignmentID int64, uphold bool, note string) error {
+	if !actor.IsSteward() {
+		return problem.New(problem.Forbidden, "only stewards decide appeals")
+	}
+	stewardID := actor.ID
 	if err := checkText("note", note); err != nil {
 		return err
 	}

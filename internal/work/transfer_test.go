@@ -38,7 +38,7 @@ func legoImages(t *testing.T) map[string][]byte {
 
 func boxProject(t *testing.T, e *env, slug string) work.Project {
 	t.Helper()
-	p, err := e.s.Create(t.Context(), e.ids["rita"], work.Project{Slug: slug, Name: "Batteries", Client: "Robot Co", Purpose: "find batteries",
+	p, err := e.s.Create(t.Context(), e.as("rita"), work.Project{Slug: slug, Name: "Batteries", Client: "Robot Co", Purpose: "find batteries",
 		Instructions: "Box each battery.", TaskType: work.BoundingBox, Labels: []string{"battery"}, PayPerTask: 40, EstSeconds: 60, Budget: 100000, ReviewHours: 0, Redundancy: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +75,7 @@ func TestImportCOCO(t *testing.T) {
 	if _, _, err := e.s.ImportCOCO(ctx, p2, strings.NewReader(coco("[100,50,120,80]", 512)), images); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.s.Approve(ctx, p2.Slug); err != nil {
+	if err := e.s.Approve(ctx, e.as("stella"), p2.Slug); err != nil {
 		t.Fatal(err)
 	}
 	a, err := e.s.Next(ctx, e.ids["ada"], p2.Slug)
@@ -126,7 +126,7 @@ func TestExport(t *testing.T) {
 	if _, _, err := e.s.ImportCOCO(ctx, p, strings.NewReader(coco), images); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.s.Approve(ctx, p.Slug); err != nil {
+	if err := e.s.Approve(ctx, e.as("stella"), p.Slug); err != nil {
 		t.Fatal(err)
 	}
 	for i, w := range []string{"ada", "bob"} {
@@ -228,7 +228,7 @@ func TestImportLabelStudio(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("label studio import: %d %v", n, err)
 	}
-	if err := e.s.Approve(ctx, p.Slug); err != nil {
+	if err := e.s.Approve(ctx, e.as("stella"), p.Slug); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := e.s.Next(ctx, e.ids["ada"], p.Slug)

@@ -73,7 +73,7 @@ func storedItems(t *testing.T, e *env, p work.Project) map[string]annotation.Ans
 
 func yoloProject(t *testing.T, e *env, slug string, tt work.TaskType, labels ...string) work.Project {
 	t.Helper()
-	p, err := e.s.Create(t.Context(), e.ids["rita"], work.Project{Slug: slug, Name: "Lego", Client: "Robot Co", Purpose: "find parts",
+	p, err := e.s.Create(t.Context(), e.as("rita"), work.Project{Slug: slug, Name: "Lego", Client: "Robot Co", Purpose: "find parts",
 		Instructions: "Outline each part.", TaskType: tt, Labels: labels, PayPerTask: 40, EstSeconds: 60, Budget: 100000, Redundancy: 2})
 	if err != nil {
 		t.Fatal(err)
