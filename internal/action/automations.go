@@ -129,12 +129,7 @@ func (s *Service) Automations(ctx context.Context, page store.Page) ([]Automatio
 	q := s.db.Read()
 	where, args := `a.status = 'published'`, []any{page.Fetch()}
 	if page.Before != "" {
-		var id int64
-		err := q.QueryRowContext(ctx, `SELECT id FROM automations WHERE slug = $1`, page.Before).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "not an automation; use the next cursor of the previous page"}}
-		}
+		id, err := page.Row(ctx, q, "not an automation; use the next cursor of the previous page", `SELECT id FROM automations WHERE slug = $1`)
 		if err != nil {
 			return nil, "", fmt.Errorf("list automations: %w", err)
 		}

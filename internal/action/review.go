@@ -125,12 +125,8 @@ func (s *Service) listRecordingsUpTo(ctx context.Context, limit int, cond string
 func (s *Service) Mine(ctx context.Context, memberID int64, page store.Page) ([]Recording, string, error) {
 	cond, args := `r.member_id = $1 AND r.status <> 'erased'`, []any{memberID}
 	if page.Before != "" {
-		var row int64
-		err := s.db.Read().QueryRowContext(ctx, `SELECT id FROM recordings WHERE public_id = $1 AND member_id = $2`, page.Before, memberID).Scan(&row)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "not one of your recordings; use the next cursor of the previous page"}}
-		}
+		row, err := page.Row(ctx, s.db.Read(), "not one of your recordings; use the next cursor of the previous page",
+			`SELECT id FROM recordings WHERE public_id = $1 AND member_id = $2`, memberID)
 		if err != nil {
 			return nil, "", fmt.Errorf("list recordings: %w", err)
 		}

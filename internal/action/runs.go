@@ -417,12 +417,7 @@ func (s *Service) MyRuns(ctx context.Context, runnerID int64, slug string, page 
 		where += fmt.Sprintf(` AND x.automation_id = $%d`, len(args))
 	}
 	if page.Before != "" {
-		var row int64
-		err := q.QueryRowContext(ctx, `SELECT id FROM automation_runs WHERE public_id = $1 AND runner_id = $2`, page.Before, runnerID).Scan(&row)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "not one of your runs; use the next cursor of the previous page"}}
-		}
+		row, err := page.Row(ctx, q, "not one of your runs; use the next cursor of the previous page", `SELECT id FROM automation_runs WHERE public_id = $1 AND runner_id = $2`, runnerID)
 		if err != nil {
 			return nil, "", fmt.Errorf("list runs: %w", err)
 		}

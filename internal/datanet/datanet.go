@@ -240,12 +240,7 @@ func (s *Service) List(ctx context.Context, f Filter, page store.Page) ([]Datane
 		where += fmt.Sprintf(` AND record_kind = $%d`, len(args))
 	}
 	if page.Before != "" {
-		var id int64
-		err := q.QueryRowContext(ctx, `SELECT id FROM datanets WHERE slug = $1`, page.Before).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "not a datanet; use the next cursor of the previous page"}}
-		}
+		id, err := page.Row(ctx, q, "not a datanet; use the next cursor of the previous page", `SELECT id FROM datanets WHERE slug = $1`)
 		if err != nil {
 			return nil, "", fmt.Errorf("list datanets: %w", err)
 		}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -35,12 +33,7 @@ func (s *Service) History(ctx context.Context, memberID int64, page store.Page) 
 	q := s.db.Read()
 	where, args := `c.member_id = $1`, []any{memberID, page.Fetch()}
 	if page.Before != "" {
-		var row int64
-		err := q.QueryRowContext(ctx, `SELECT id FROM contributions WHERE public_id = $1 AND member_id = $2`, page.Before, memberID).Scan(&row)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "not one of your contributions; use the next cursor of the previous page"}}
-		}
+		row, err := page.Row(ctx, q, "not one of your contributions; use the next cursor of the previous page", `SELECT id FROM contributions WHERE public_id = $1 AND member_id = $2`, memberID)
 		if err != nil {
 			return nil, "", fmt.Errorf("history: %w", err)
 		}

@@ -383,10 +383,9 @@ func (s *Service) List(ctx context.Context, page store.Page) ([]Proposal, string
 			return nil, "", err
 		}
 	} else {
-		id, err := strconv.ParseInt(page.Before, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "a proposal id: the next cursor of the previous page"}}
+		id, err := page.ID("a proposal id: the next cursor of the previous page")
+		if err != nil {
+			return nil, "", err
 		}
 		decided, args = decided+` AND p.id < $2`, append(args, id)
 	}

@@ -3,11 +3,9 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -32,12 +30,7 @@ func (l *Ledger) ForMember(ctx context.Context, memberID int64, page store.Page)
 	q := l.db.Read()
 	where, args := `member_id = $1`, []any{memberID, page.Fetch()}
 	if page.Before != "" {
-		var seq int64
-		err := q.QueryRowContext(ctx, `SELECT seq FROM ledger_events WHERE event_id = $1 AND member_id = $2`, page.Before, memberID).Scan(&seq)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "not one of your events; use the next cursor of the previous page"}}
-		}
+		seq, err := page.Row(ctx, q, "not one of your events; use the next cursor of the previous page", `SELECT seq FROM ledger_events WHERE event_id = $1 AND member_id = $2`, memberID)
 		if err != nil {
 			return nil, "", fmt.Errorf("ledger: history: %w", err)
 		}

@@ -104,12 +104,9 @@ func (s *Service) Invitations(ctx context.Context, inviterID int64, page store.P
 	q := s.db.Read()
 	where, args := `i.inviter_id = $1`, []any{inviterID, page.Fetch()}
 	if page.Before != "" {
-		var id int64
-		err := q.QueryRowContext(ctx, `SELECT id FROM invitations WHERE code = $1 AND inviter_id = $2`, normaliseCode(page.Before), inviterID).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "not one of your invitations (a revoked one is gone); start from the first page"}}
-		}
+		page.Before = normaliseCode(page.Before)
+		id, err := page.Row(ctx, q, "not one of your invitations (a revoked one is gone); start from the first page",
+			`SELECT id FROM invitations WHERE code = $1 AND inviter_id = $2`, inviterID)
 		if err != nil {
 			return nil, "", fmt.Errorf("list invitations: %w", err)
 		}

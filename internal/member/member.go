@@ -109,12 +109,7 @@ func (s *Service) List(ctx context.Context, viewer Member, page store.Page) ([]M
 	q := s.db.Read()
 	where, args := `TRUE`, []any{page.Fetch()}
 	if page.Before != "" {
-		var id int64
-		err := q.QueryRowContext(ctx, `SELECT id FROM members WHERE public_id = $1`, page.Before).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "not a member; use the next cursor of the previous page"}}
-		}
+		id, err := page.Row(ctx, q, "not a member; use the next cursor of the previous page", `SELECT id FROM members WHERE public_id = $1`)
 		if err != nil {
 			return nil, "", fmt.Errorf("list members: %w", err)
 		}

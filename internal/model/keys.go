@@ -61,10 +61,9 @@ func (s *Service) CreateKey(ctx context.Context, memberID int64, name string) (s
 func (s *Service) Keys(ctx context.Context, memberID int64, page store.Page) ([]Key, string, error) {
 	where, args := `member_id = $1`, []any{memberID, page.Fetch()}
 	if page.Before != "" {
-		id, err := strconv.ParseInt(page.Before, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "a key id: the next cursor of the previous page"}}
+		id, err := page.ID("a key id: the next cursor of the previous page")
+		if err != nil {
+			return nil, "", err
 		}
 		where, args = where+` AND id < $3`, append(args, id)
 	}

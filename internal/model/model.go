@@ -306,12 +306,7 @@ func (s *Service) List(ctx context.Context, page store.Page) ([]Model, string, e
 	q := s.db.Read()
 	where, args := `m.status = 'active'`, []any{page.Fetch()}
 	if page.Before != "" {
-		var id int64
-		err := q.QueryRowContext(ctx, `SELECT id FROM models WHERE slug = $1`, page.Before).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "not a model; use the next cursor of the previous page"}}
-		}
+		id, err := page.Row(ctx, q, "not a model; use the next cursor of the previous page", `SELECT id FROM models WHERE slug = $1`)
 		if err != nil {
 			return nil, "", fmt.Errorf("list models: %w", err)
 		}

@@ -2,7 +2,6 @@ package model
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -35,12 +34,7 @@ func (s *Service) WhereMyDataWent(ctx context.Context, memberID int64, page stor
 	q := s.db.Read()
 	where, args := `e.member_id = $1 AND e.contribution_id IS NOT NULL`, []any{memberID, page.Fetch()}
 	if page.Before != "" {
-		var row int64
-		err := q.QueryRowContext(ctx, `SELECT id FROM contributions WHERE public_id = $1 AND member_id = $2`, page.Before, memberID).Scan(&row)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "not one of your contributions; use the next cursor of the previous page"}}
-		}
+		row, err := page.Row(ctx, q, "not one of your contributions; use the next cursor of the previous page", `SELECT id FROM contributions WHERE public_id = $1 AND member_id = $2`, memberID)
 		if err != nil {
 			return nil, "", fmt.Errorf("where my data went: %w", err)
 		}

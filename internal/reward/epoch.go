@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"time"
 
@@ -284,14 +283,9 @@ func (s *Service) Epochs(ctx context.Context, limit int) ([]Epoch, error) {
 // points the member earned in each and the shares they received (zero
 // where they earned nothing), and the cursor (an epoch id) of the next.
 func (s *Service) MemberEpochs(ctx context.Context, memberID int64, page store.Page) ([]MemberEpoch, string, error) {
-	before := int64(math.MaxInt64)
-	if page.Before != "" {
-		id, err := strconv.ParseInt(page.Before, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "an epoch id: the next cursor of the previous page"}}
-		}
-		before = id
+	before, err := page.ID("an epoch id: the next cursor of the previous page")
+	if err != nil {
+		return nil, "", err
 	}
 	rows, err := s.db.Read().QueryContext(ctx, `
 		SELECT e.id, e.started_at, e.closed_at, e.rule, e.points, e.shares,

@@ -14,7 +14,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -225,14 +224,9 @@ type Entry struct {
 // History lists a page of the postings to an account, newest first, and
 // the cursor (a posting id) of the next page, along postings (account, id).
 func (s *Service) History(ctx context.Context, account string, page store.Page) ([]Entry, string, error) {
-	before := int64(math.MaxInt64)
-	if page.Before != "" {
-		id, err := strconv.ParseInt(page.Before, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "a posting id: the next cursor of the previous page"}}
-		}
-		before = id
+	before, err := page.ID("a posting id: the next cursor of the previous page")
+	if err != nil {
+		return nil, "", err
 	}
 	rows, err := s.db.Read().QueryContext(ctx, `
 		SELECT p.id, p.event_id, e.type, p.amount, p.created_at, e.entry FROM postings p JOIN ledger_events e ON e.event_id = p.event_id

@@ -1,5 +1,16 @@
 package store
 
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/allmende/allmende/internal/problem"
+)
+
 // Page asks for one page of a list that runs newest first. Lists are read
 // by keyset — the rows older than the last one shown, along an index — so
 // the hundredth page costs what the first does, and rows added while a
@@ -42,4 +53,41 @@ func Cut[T any](p Page, rows []T, key func(T) string) ([]T, string) {
 	}
 	rows = rows[:p.Size()]
 	return rows, key(rows[len(rows)-1])
+}
+
+// Row returns the row the cursor names — the integer lookup reads, given
+// the cursor and any further args — so that the page continues below it.
+// A cursor that names no row (another member's, a deleted one, a made-up
+// one) is refused as invalid; hint tells the reader what "before" takes.
+// Call it only when Before is set.
+func (p Page) Row(ctx context.Context, q Querier, hint, lookup string, args ...any) (int64, error) {
+	if problem.LineProblem(p.Before) != "" {
+		return 0, unknownCursor(hint) // PostgreSQL would refuse the text itself
+	}
+	var row int64
+	err := q.QueryRowContext(ctx, lookup, append([]any{p.Before}, args...)...).Scan(&row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, unknownCursor(hint)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("the page to continue from: %w", err)
+	}
+	return row, nil
+}
+
+// ID is the cursor of a list keyed by a positive integer id, or the
+// largest int64 for the first page, so that "id < ID" holds for every row.
+func (p Page) ID(hint string) (int64, error) {
+	if p.Before == "" {
+		return math.MaxInt64, nil
+	}
+	id, err := strconv.ParseInt(p.Before, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, unknownCursor(hint)
+	}
+	return id, nil
+}
+
+func unknownCursor(hint string) error {
+	return &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known", Fields: map[string]string{"before": hint}}
 }

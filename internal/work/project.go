@@ -362,12 +362,7 @@ func (s *Service) list(ctx context.Context, clause string, args ...any) ([]Proje
 func (s *Service) Approved(ctx context.Context, page store.Page) ([]Project, string, error) {
 	where, args := `p.status = 'approved'`, []any{}
 	if page.Before != "" {
-		var id int64
-		err := s.db.Read().QueryRowContext(ctx, `SELECT id FROM projects WHERE slug = $1`, page.Before).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "not a project; use the next cursor of the previous page"}}
-		}
+		id, err := page.Row(ctx, s.db.Read(), "not a project; use the next cursor of the previous page", `SELECT id FROM projects WHERE slug = $1`)
 		if err != nil {
 			return nil, "", fmt.Errorf("list projects: %w", err)
 		}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/annotation"
-	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/truth"
 )
@@ -39,14 +38,9 @@ func (s *Service) Submissions(ctx context.Context, projectID int64, limit int) (
 // the cursor (an assignment id) of the next page, along
 // assignments (project_id, id).
 func (s *Service) SubmissionsPage(ctx context.Context, projectID int64, page store.Page) ([]Submission, string, error) {
-	before := int64(math.MaxInt64)
-	if page.Before != "" {
-		id, err := strconv.ParseInt(page.Before, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, "", &problem.Error{Kind: problem.Invalid, Message: "the page to continue from is not known",
-				Fields: map[string]string{"before": "an assignment id: the next cursor of the previous page"}}
-		}
-		before = id
+	before, err := page.ID("an assignment id: the next cursor of the previous page")
+	if err != nil {
+		return nil, "", err
 	}
 	out, err := s.submissions(ctx, projectID, before, page.Fetch())
 	if err != nil {
