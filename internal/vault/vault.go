@@ -41,7 +41,23 @@ type Vault struct {
 
 // Open loads the server key from keyFile, creating it (mode 0600) on first
 // start.
+//
+// A database that already holds member keys needs the key that wrapped
+// them: Open refuses to make a new key for it, or to go on with a key that
+// does not open them, because everything sealed would become unreadable —
+// silently, and for good.
 func Open(db *store.DB, keyFile string) (*Vault, error) {
+	ctx := context.Background()
+	var memberID int64
+	var wrapped []byte
+	err := db.Read().QueryRowContext(ctx, `SELECT member_id, wrapped FROM member_keys ORDER BY member_id LIMIT 1`).Scan(&memberID, &wrapped)
+	sealed := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("vault: read a member key: %w", err)
+	}
+	if _, err := os.Stat(keyFile); sealed && errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("vault key %s is missing, but the database holds members' sealed keys: restore the key from your key backup (allmende backup never holds it); a new key would make everything sealed unreadable", keyFile)
+	}
 	key, err := loadOrCreate(keyFile)
 	if err != nil {
 		return nil, err
@@ -50,7 +66,15 @@ func Open(db *store.DB, keyFile string) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Vault{db: db, server: aead}, nil
+	v := &Vault{db: db, server: aead}
+	if sealed {
+		if n := aead.NonceSize(); len(wrapped) < n {
+			return nil, fmt.Errorf("vault: the key of member %d is damaged", memberID)
+		} else if _, err := aead.Open(nil, wrapped[:n], wrapped[n:], memberAAD(memberID)); err != nil {
+			return nil, fmt.Errorf("vault key %s does not open this database's member keys: it belongs to another cooperative, or was replaced; restore the right key from your key backup", keyFile)
+		}
+	}
+	return v, nil
 }
 
 func loadOrCreate(path string) ([]byte, error) {

@@ -54,13 +54,24 @@ func TestKeysWrapAndShred(t *testing.T) {
 		if plain, err := vault.Unseal(again, sealed, []byte("c-1")); err != nil || string(plain) != "secret" {
 			t.Fatalf("unseal: %q %v", plain, err)
 		}
-		// Another server key cannot open the member key.
-		other, err := vault.Open(db, filepath.Join(t.TempDir(), "other.key"))
-		if err != nil {
+		// Another server key cannot open the member keys: the vault does
+		// not open with it, and a lost key file is not silently replaced.
+		otherKey := filepath.Join(t.TempDir(), "other.key")
+		if err := os.WriteFile(otherKey, make([]byte, 32), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := other.ContentKey(ctx, db.Read(), id1); err == nil || !strings.Contains(err.Error(), "does not open") {
+		if _, err := vault.Open(db, otherKey); err == nil || !strings.Contains(err.Error(), "does not open") {
 			t.Fatalf("foreign server key: %v", err)
+		}
+		lost := filepath.Join(t.TempDir(), "vault.key")
+		if _, err := vault.Open(db, lost); err == nil || !strings.Contains(err.Error(), "is missing") {
+			t.Fatalf("missing server key: %v", err)
+		}
+		if _, err := os.Stat(lost); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("a new key was written for a database sealed with another: %v", err)
+		}
+		if _, err := vault.Open(db, keyFile); err != nil {
+			t.Fatalf("the right key: %v", err)
 		}
 		db.InTx(ctx, func(tx *store.Tx) error { return v.DestroyContentKey(ctx, tx, id1) })
 		if _, err := v.ContentKey(ctx, db.Read(), id1); !errors.Is(err, vault.ErrShredded) {
