@@ -6,6 +6,9 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -179,4 +182,160 @@ func TestStoredPriceOutOfRangeIsNotCharged(t *testing.T) {
 			t.Fatal("money moved")
 		}
 	})
+}
+
+// bodyStub is an upstream that records the body of each request it gets
+// and answers with one choice, or streams the chunks it is given.
+func bodyStub(t *testing.T, chunks []string) (*httptest.Server, func() []map[string]any) {
+	t.Helper()
+	var mu sync.Mutex
+	var bodies []map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			t.Errorf("the upstream got a body that is not JSON: %v", err)
+		}
+		mu.Lock()
+		bodies = append(bodies, body)
+		mu.Unlock()
+		if body["stream"] == true {
+			w.Header().Set("Content-Type", "text/event-stream")
+			for _, c := range chunks {
+				fmt.Fprintf(w, "data: %s\n\n", c)
+			}
+			fmt.Fprint(w, "data: [DONE]\n\n")
+			return
+		}
+		fmt.Fprint(w, `{"choices":[{"index":0,"message":{"role":"assistant","content":"Three months."}}],"usage":{"total_tokens":10}}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, func() []map[string]any {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(bodies)
+	}
+}
+
+// TestUpstreamIsAskedForWhatTheCoverPays: the cover is reserved for one
+// answer of at most max_tokens (1,024 when the request names none), so
+// the upstream is always told that bound, and a request for more than
+// one answer (n, best_of) is refused before anything is forwarded:
+// otherwise the upstream could write 128 answers, or one of any length,
+// for the price of one of 1,024 tokens.
+func TestUpstreamIsAskedForWhatTheCoverPays(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	ctx := t.Context()
+	srv, bodies := bodyStub(t, []string{`{"choices":[{"index":0,"delta":{"content":"Three months."}}]}`})
+	if _, err := e.s.Create(ctx, e.as("stella"), llm("tenancy-helper", srv.URL+"/v1")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name      string
+		maxTokens int
+		extra     map[string]any
+		want      float64 // max_tokens the upstream must get
+	}{
+		{"no bound", 0, nil, 1024},
+		{"a bound", 50, nil, 50},
+		{"n of 1", 0, map[string]any{"n": float64(1), "temperature": 0.2}, 1024},
+		{"n null", 7, map[string]any{"n": nil}, 7},
+		{"max_completion_tokens among the others", 50, map[string]any{"max_completion_tokens": float64(900000), "max_tokens": float64(900000)}, 50},
+	} {
+		for _, stream := range []bool{false, true} {
+			req := ask("How long is the notice?")
+			req.MaxTokens, req.Extra = tt.maxTokens, tt.extra
+			var emit func([]byte) error
+			if stream {
+				emit = func([]byte) error { return nil }
+			}
+			before := len(bodies())
+			if _, err := e.s.Complete(ctx, e.client(), req, emit); err != nil {
+				t.Fatalf("%s, stream %v: %v", tt.name, stream, err)
+			}
+			got := bodies()
+			if len(got) != before+1 {
+				t.Fatalf("%s: the upstream got %d requests", tt.name, len(got)-before)
+			}
+			body := got[len(got)-1]
+			if body["max_tokens"] != tt.want {
+				t.Errorf("%s, stream %v: the upstream was sent max_tokens %v, want %v (body %v)", tt.name, stream, body["max_tokens"], tt.want, body)
+			}
+			if n, ok := body["n"]; ok && n != float64(1) {
+				t.Errorf("%s: the upstream was sent n %v", tt.name, n)
+			}
+			for _, k := range []string{"best_of", "max_completion_tokens"} {
+				if v, ok := body[k]; ok {
+					t.Errorf("%s: the upstream was sent %s %v", tt.name, k, v)
+				}
+			}
+			if tt.extra["temperature"] != nil && body["temperature"] != tt.extra["temperature"] {
+				t.Errorf("%s: temperature was not passed through: %v", tt.name, body)
+			}
+		}
+	}
+	before, balance := len(bodies()), e.balance(t, "member:m-rita")
+	for _, tt := range []struct {
+		field string
+		value any
+	}{
+		{"n", float64(128)},
+		{"n", float64(2)},
+		{"n", float64(0)},
+		{"n", "1"},
+		{"best_of", float64(4)},
+	} {
+		req := ask("How long is the notice?")
+		req.Extra = map[string]any{tt.field: tt.value}
+		_, err := e.s.Complete(ctx, e.client(), req, nil)
+		if p, ok := problem.As(err); !ok || p.Kind != problem.Invalid || p.Fields[tt.field] == "" {
+			t.Errorf("%s %v: %v, want invalid naming %s", tt.field, tt.value, err, tt.field)
+		}
+	}
+	if len(bodies()) != before || e.balance(t, "member:m-rita") != balance {
+		t.Fatal("a request for more than one answer was forwarded or charged")
+	}
+}
+
+// TestStreamedSecondChoiceIsIgnored: an upstream that streams a second
+// choice (index 1) beside the first does not get its text into the
+// answer, its attribution or the client's stream: the call paid for one
+// answer. Glued together, the second choice's words used to be traced to
+// the records they quote and paid as if they were the answer.
+func TestStreamedSecondChoiceIsIgnored(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	ctx := t.Context()
+	first, second := "Ask a tenants' association.", records["carol"][1]
+	chunk := func(parts ...string) string {
+		var cs []map[string]any
+		for i, p := range parts {
+			if p != "" {
+				cs = append(cs, map[string]any{"index": i, "delta": map[string]string{"content": p}})
+			}
+		}
+		b, _ := json.Marshal(map[string]any{"choices": cs})
+		return string(b)
+	}
+	srv, _ := bodyStub(t, []string{chunk(first, second[:40]), chunk("", second[40:])})
+	if _, err := e.s.Create(ctx, e.as("stella"), llm("tenancy-helper", srv.URL+"/v1")); err != nil {
+		t.Fatal(err)
+	}
+	var streamed strings.Builder
+	res, err := e.s.Complete(ctx, e.client(), ask("Who pays for the boiler?"), func(b []byte) error { streamed.Write(b); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Text != first {
+		t.Fatalf("answer %q, want only the first choice %q", res.Text, first)
+	}
+	for _, r := range res.Attribution.Records {
+		if r.ID == e.recs["carol"] {
+			t.Fatalf("the second choice's text was attributed to carol's record: %+v", res.Attribution)
+		}
+	}
+	if strings.Contains(streamed.String(), second[:20]) || strings.Contains(streamed.String(), second[45:60]) {
+		t.Fatalf("the second choice reached the client: %s", streamed.String())
+	}
+	if !strings.Contains(streamed.String(), first) {
+		t.Fatalf("the first choice did not reach the client: %s", streamed.String())
+	}
 }

@@ -65,8 +65,8 @@ type Result struct {
 // taken from a record: shorter ones are common phrases.
 const MinSpan = 24
 
-// defaultMaxTokens is assumed for the payment cover when a request does
-// not bound its answer.
+// defaultMaxTokens bounds an answer whose request does not: the payment
+// cover assumes it, and the upstream is sent it as max_tokens.
 const defaultMaxTokens = 1024
 
 // estimateTokens counts about four characters per token, as OpenAI's
@@ -128,13 +128,15 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 	if req.MaxTokens < 0 || req.MaxTokens > points.MaxTokens {
 		return Result{}, &problem.Error{Kind: problem.Invalid, Message: "max_tokens is out of range", Fields: map[string]string{"max_tokens": points.Range(0, points.MaxTokens)}}
 	}
-	maxTokens := req.MaxTokens
-	if maxTokens == 0 {
-		maxTokens = defaultMaxTokens
+	if err := req.oneAnswer(); err != nil {
+		return Result{}, err
 	}
-	// The most the call may be charged for; the upstream's usage report is
-	// clamped to it.
-	allowed := min(estimateTokens(prompt.String())+maxTokens, points.MaxTokens)
+	if req.MaxTokens == 0 {
+		req.MaxTokens = defaultMaxTokens
+	}
+	// The most the call may be charged for; the upstream is told
+	// req.MaxTokens and its usage report is clamped to this.
+	allowed := min(estimateTokens(prompt.String())+req.MaxTokens, points.MaxTokens)
 	cover, err := m.price(allowed)
 	if err != nil {
 		return Result{}, err

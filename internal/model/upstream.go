@@ -29,7 +29,8 @@ type Message struct {
 }
 
 // Request is an OpenAI chat completions request; fields the cooperative
-// does not use are passed through to the upstream untouched.
+// does not use are passed through to the upstream untouched, except those
+// that decide how much the upstream writes (see upstreamBody).
 type Request struct {
 	Model     string         `json:"model"`
 	Messages  []Message      `json:"messages"`
@@ -170,16 +171,43 @@ func (s *Service) logger() *slog.Logger {
 // upstreamErrorBody is how much of a failing upstream's answer is logged.
 const upstreamErrorBody = 2048
 
-func (s *Service) upstreamRequest(ctx context.Context, m Model, req Request, stream bool) (*http.Response, error) {
+// oneAnswer refuses a request for more than one answer: the cover is
+// reserved for one answer of at most max_tokens, and the attribution
+// traces one text. n and best_of may be absent, null or 1.
+func (r Request) oneAnswer() error {
+	f := problem.Fields{}
+	for _, k := range []string{"n", "best_of"} {
+		if v, ok := r.Extra[k]; ok && v != nil && v != any(float64(1)) && v != any(1) {
+			f.Add(k, "only 1: a call is paid for one answer")
+		}
+	}
+	return f.Err()
+}
+
+// upstreamBody is what the upstream is asked: the request's own fields,
+// with max_tokens always set to the bound the cover was reserved for
+// (req.MaxTokens, already defaulted), so that an upstream's answer is no
+// longer than what the caller pays for; max_completion_tokens, n and
+// best_of are left out (an upstream answers one choice by default).
+func upstreamBody(m Model, req Request, stream bool) ([]byte, error) {
 	body := map[string]any{}
 	for k, v := range req.Extra {
-		body[k] = v
+		switch k {
+		case "n", "best_of", "max_completion_tokens":
+		default:
+			body[k] = v
+		}
 	}
 	body["model"], body["messages"], body["stream"] = m.UpstreamModel, req.Messages, stream
-	if req.MaxTokens > 0 {
-		body["max_tokens"] = req.MaxTokens
+	body["max_tokens"] = req.MaxTokens
+	return json.Marshal(body)
+}
+
+func (s *Service) upstreamRequest(ctx context.Context, m Model, req Request, stream bool) (*http.Response, error) {
+	b, err := upstreamBody(m, req, stream)
+	if err != nil {
+		return nil, err
 	}
-	b, _ := json.Marshal(body)
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, m.UpstreamURL+"/chat/completions", bytes.NewReader(b))
 	if err != nil {
 		return nil, err
@@ -220,6 +248,7 @@ func (s *Service) upstreamComplete(ctx context.Context, m Model, req Request) (s
 	defer resp.Body.Close()
 	var out struct {
 		Choices []struct {
+			Index   int     `json:"index"`
 			Message Message `json:"message"`
 		} `json:"choices"`
 		Usage *Usage `json:"usage"`
@@ -231,14 +260,18 @@ func (s *Service) upstreamComplete(ctx context.Context, m Model, req Request) (s
 		s.logger().Warn("model upstream answered something that is not a chat completion", "model", m.Slug, "err", err)
 		return "", Usage{}, &problem.Error{Kind: problem.BadGateway, Message: "the model's upstream answered something that is not a chat completion"}
 	}
-	if len(out.Choices) == 0 {
-		return "", Usage{}, &problem.Error{Kind: problem.BadGateway, Message: "the model's upstream answered without a choice"}
-	}
 	var u Usage
 	if out.Usage != nil {
 		u = *out.Usage
 	}
-	return out.Choices[0].Message.Content, u, nil
+	// The first choice (index 0) is the answer; an upstream that wrote
+	// more than it was asked for does not get the rest paid or shown.
+	for _, c := range out.Choices {
+		if c.Index == 0 {
+			return c.Message.Content, u, nil
+		}
+	}
+	return "", Usage{}, &problem.Error{Kind: problem.BadGateway, Message: "the model's upstream answered without a choice"}
 }
 
 // upstreamStream relays an upstream's streamed answer chunk by chunk to
@@ -267,6 +300,7 @@ func (s *Service) upstreamStream(ctx context.Context, m Model, req Request, emit
 		}
 		var chunk struct {
 			Choices []struct {
+				Index int     `json:"index"`
 				Delta Message `json:"delta"`
 			} `json:"choices"`
 			Usage *Usage `json:"usage"`
@@ -274,11 +308,23 @@ func (s *Service) upstreamStream(ctx context.Context, m Model, req Request, emit
 		if err := json.Unmarshal(data, &chunk); err != nil {
 			return "", Usage{}, &problem.Error{Kind: problem.BadGateway, Message: "the model's upstream streamed something that is not a chunk"}
 		}
+		others := false
 		for _, c := range chunk.Choices {
-			text.WriteString(c.Delta.Content)
+			if c.Index == 0 {
+				text.WriteString(c.Delta.Content)
+			} else {
+				others = true
+			}
 		}
 		if chunk.Usage != nil {
 			usage = *chunk.Usage
+		}
+		if others {
+			// Only the first choice is the answer: the client gets
+			// what it pays for and what the attribution traced.
+			if data, err = firstChoiceOnly(data); err != nil {
+				return "", Usage{}, &problem.Error{Kind: problem.BadGateway, Message: "the model's upstream streamed something that is not a chunk"}
+			}
 		}
 		if err := emit(data); err != nil {
 			return "", Usage{}, err
@@ -291,6 +337,37 @@ func (s *Service) upstreamStream(ctx context.Context, m Model, req Request, emit
 		return "", Usage{}, &problem.Error{Kind: problem.BadGateway, Message: "the model's upstream stopped streaming before the end"}
 	}
 	return text.String(), usage, nil
+}
+
+// firstChoiceOnly returns a stream chunk without its choices of an index
+// other than 0, keeping every other field as the upstream wrote it.
+func firstChoiceOnly(data []byte) ([]byte, error) {
+	var chunk map[string]json.RawMessage
+	if err := json.Unmarshal(data, &chunk); err != nil {
+		return nil, err
+	}
+	var choices []json.RawMessage
+	if err := json.Unmarshal(chunk["choices"], &choices); err != nil {
+		return nil, err
+	}
+	kept := choices[:0]
+	for _, c := range choices {
+		var ix struct {
+			Index int `json:"index"`
+		}
+		if err := json.Unmarshal(c, &ix); err != nil {
+			return nil, err
+		}
+		if ix.Index == 0 {
+			kept = append(kept, c)
+		}
+	}
+	b, err := json.Marshal(kept)
+	if err != nil {
+		return nil, err
+	}
+	chunk["choices"] = b
+	return json.Marshal(chunk)
 }
 
 // deadline bounds an upstream call.

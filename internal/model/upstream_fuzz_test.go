@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"encoding/json"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -39,6 +40,51 @@ func FuzzUpstreamURL(f *testing.F) {
 		call, err := url.Parse(strings.TrimRight(raw, "/") + "/chat/completions")
 		if err != nil || call.Hostname() != u.Hostname() || !strings.HasSuffix(call.Path, "/chat/completions") {
 			t.Fatalf("accepted %q, but a call would post to %v (%v)", raw, call, err)
+		}
+	})
+}
+
+// FuzzFirstChoiceOnly feeds the filter of streamed chunks any JSON an
+// upstream might send: what it keeps is a chunk whose choices all have
+// index 0, and it never loses one of them.
+func FuzzFirstChoiceOnly(f *testing.F) {
+	for _, seed := range []string{
+		`{"choices":[{"index":0,"delta":{"content":"a"}},{"index":1,"delta":{"content":"b"}}]}`,
+		`{"id":"x","choices":[{"index":1,"delta":{}}],"usage":{"total_tokens":3}}`,
+		`{"choices":[{"delta":{"content":"no index"}},{"index":2}]}`,
+		`{"choices":null}`, `{"choices":[1,2]}`, `[]`, `{"choices":[{"index":"0"}]}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out, err := firstChoiceOnly(data)
+		if err != nil {
+			return
+		}
+		var in, got struct {
+			Choices []struct {
+				Index int `json:"index"`
+			} `json:"choices"`
+		}
+		if json.Unmarshal(data, &in) != nil {
+			return
+		}
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("%s became %s, which is not JSON: %v", data, out, err)
+		}
+		firsts := 0
+		for _, c := range in.Choices {
+			if c.Index == 0 {
+				firsts++
+			}
+		}
+		for _, c := range got.Choices {
+			if c.Index != 0 {
+				t.Fatalf("%s kept a choice of index %d: %s", data, c.Index, out)
+			}
+		}
+		if len(got.Choices) != firsts {
+			t.Fatalf("%s kept %d first choices of %d: %s", data, len(got.Choices), firsts, out)
 		}
 	})
 }
