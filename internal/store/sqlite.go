@@ -20,9 +20,13 @@ import (
 // only a power cut can lose the last few, which a cooperative on one machine
 // accepts for a tenfold faster commit. Set ALLMENDE_SQLITE_SYNC=FULL to trade
 // that back.
+// sqliteBusyTimeout is how long, in milliseconds, a connection waits for
+// a lock another holds.
+const sqliteBusyTimeout = "10000"
+
 func sqliteParams(readOnly bool) url.Values {
 	q := url.Values{}
-	q.Set("_busy_timeout", "10000")
+	q.Set("_busy_timeout", sqliteBusyTimeout)
 	q.Set("_journal_mode", "WAL")
 	q.Set("_foreign_keys", "1")
 	sync := os.Getenv("ALLMENDE_SQLITE_SYNC")

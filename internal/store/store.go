@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/allmende/allmende/internal/problem"
 )
 
 // Dialect names the SQL database behind a DB.
@@ -44,6 +46,9 @@ type DB struct {
 	// database/sql hands its one connection to a random waiter, which
 	// under load leaves some transactions waiting seconds.
 	writeTurn chan struct{}
+	// purgeWait, if set, is how long Purge waits for readers instead of
+	// the connection's busy timeout (tests).
+	purgeWait time.Duration
 }
 
 // Querier is what both a transaction and the read pool offer, so a lookup
@@ -182,17 +187,46 @@ func Now() int64 { return time.Now().UnixMilli() }
 // Time turns a stored Unix-millisecond value back into a time.
 func Time(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
+// ErrPurgeBusy is returned by Purge when readers kept the write-ahead log
+// from being emptied: what it held is still on disk. It is an Unavailable
+// problem (503), so that an erasure that ends in it tells the member to
+// erase again, which finishes it once the readers are done.
+var ErrPurgeBusy = &problem.Error{Kind: problem.Unavailable,
+	Message: "What you erased is gone from the database, but the database's log still held a copy while others read it. Erase again in a moment to finish."}
+
 // Purge makes deletions final on disk where the database allows it: on
 // SQLite it checkpoints the write-ahead log into the main file (whose
 // deleted pages secure_delete has zeroed) and truncates the log, so no old
-// copy of an erased row stays in it. PostgreSQL reclaims deleted rows on
-// its own (autovacuum); its operators purge WAL archives by retention.
+// copy of an erased row stays in it. A reader whose snapshot reaches into
+// the log blocks that; Purge waits for it as long as the busy timeout
+// allows and then fails with ErrPurgeBusy. (SQLite reports this in the
+// checkpoint's result row, not as an error.) PostgreSQL reclaims deleted
+// rows on its own (autovacuum); its operators purge WAL archives by
+// retention.
 func (db *DB) Purge(ctx context.Context) error {
 	if db.dialect != SQLite {
 		return nil
 	}
-	if _, err := db.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
 		return fmt.Errorf("purge: %w", err)
+	}
+	defer conn.Close()
+	if db.purgeWait > 0 {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, db.purgeWait.Milliseconds())); err != nil {
+			return fmt.Errorf("purge: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = `+sqliteBusyTimeout)
+	}
+	// busy is 1 when a reader (or a writer of another process) kept the
+	// checkpoint from finishing; log and done are the frames in the log
+	// and those copied into the database (-1 if not in WAL mode).
+	var busy, log, done int
+	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done); err != nil {
+		return fmt.Errorf("purge: %w", err)
+	}
+	if busy != 0 || log != done {
+		return fmt.Errorf("purge: %w (%d of %d frames copied back)", ErrPurgeBusy, done, log)
 	}
 	return nil
 }
