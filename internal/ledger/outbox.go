@@ -155,23 +155,35 @@ func (l *Ledger) markLogged(ctx context.Context, indexes map[string]uint64, skip
 	return dups, err
 }
 
+// loggedWidth is how many event ids one query of logged asks about.
+const loggedWidth = 256
+
+// loggedQuery asks which of loggedWidth event ids have a log index. It
+// has one text whatever the batch's size — the ids are padded with NULL,
+// which matches nothing — so that SQLite's statement cache, which keeps a
+// statement per text, holds it once rather than once per batch size.
+var loggedQuery = func() string {
+	var q strings.Builder
+	q.WriteString(`SELECT event_id FROM ledger_events WHERE log_index IS NOT NULL AND event_id IN (`)
+	for i := range loggedWidth {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "$%d", i+1)
+	}
+	q.WriteString(")")
+	return q.String()
+}()
+
 // logged returns which events of batch the database has a log index for.
 func (l *Ledger) logged(ctx context.Context, batch []Unlogged) (map[string]bool, error) {
 	out := map[string]bool{}
-	// Chunks keep the parameter count well below both databases' limits.
-	for chunk := range slices.Chunk(batch, 500) {
-		var q strings.Builder
-		args := make([]any, len(chunk))
-		q.WriteString(`SELECT event_id FROM ledger_events WHERE log_index IS NOT NULL AND event_id IN (`)
+	for chunk := range slices.Chunk(batch, loggedWidth) {
+		args := make([]any, loggedWidth)
 		for i, u := range chunk {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			fmt.Fprintf(&q, "$%d", i+1)
 			args[i] = u.EventID
 		}
-		q.WriteString(")")
-		rows, err := l.db.Read().QueryContext(ctx, q.String(), args...)
+		rows, err := l.db.Read().QueryContext(ctx, loggedQuery, args...)
 		if err != nil {
 			return nil, fmt.Errorf("ledger: read logged events: %w", err)
 		}

@@ -161,3 +161,42 @@ func TestPublisherStartsOnALogWithCopies(t *testing.T) {
 		}
 	}
 }
+
+// TestPublisherKeepsTheStatementCacheSmall: the publisher asks which
+// events of each batch the database already has an index for. Built with
+// one placeholder per event, that query had a new text for every batch
+// size, and each text took a place in SQLite's statement cache for the
+// life of the process; the cache filled with them and every query after
+// ran unprepared. Batches of every size must now leave the cache as they
+// found it, with room for a new query.
+func TestPublisherKeepsTheStatementCacheSmall(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	l := ledger.New(db)
+	ada := addMember(t, db, "m-ada", "ada@example.org")
+	tl := openLog(t, t.TempDir())
+	publish := func(batch int) {
+		t.Helper()
+		recordEvents(t, db, l, ada, batch)
+		p := ledger.NewPublisher(l, tl, quiet)
+		p.Batch, p.Poll = batch, 5*time.Millisecond
+		stop := startPublisher(t, p)
+		waitPublished(t, l)
+		stop()
+	}
+	publish(1)
+	cached := db.PreparedStatements()
+	for batch := 2; batch <= 30; batch++ {
+		publish(batch)
+	}
+	after := db.PreparedStatements()
+	if after > cached+2 {
+		t.Fatalf("publishing batches of 2 to 30 events left %d more statements in the cache (%d before)", after-cached, cached)
+	}
+	var n int
+	if err := db.Read().QueryRowContext(t.Context(), `SELECT count(*) FROM ledger_events WHERE type = $1`, "task.paid").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if db.PreparedStatements() != after+1 {
+		t.Fatalf("a new query was not kept prepared: %d statements, %d before it", db.PreparedStatements(), after)
+	}
+}

@@ -9,3 +9,15 @@ func (r *Runner) SetLease(d time.Duration) { r.lease = d }
 // SetPurgeWait shortens how long Purge waits for readers, so that a test
 // of a reader that never finishes does not wait the full busy timeout.
 func SetPurgeWait(db *DB, d time.Duration) { db.purgeWait = d }
+
+// MaxCachedStmts is how many read statements SQLite's cache keeps.
+const MaxCachedStmts = maxCachedStmts
+
+// IsCached reports whether SQLite's read cache holds a prepared statement
+// for query.
+func IsCached(db *DB, query string) bool {
+	db.reads.mu.Lock()
+	defer db.reads.mu.Unlock()
+	_, ok := db.reads.stmts[query]
+	return ok
+}

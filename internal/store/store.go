@@ -118,6 +118,16 @@ func (db *DB) Read() Querier {
 	return db.read
 }
 
+// PreparedStatements is how many read queries SQLite keeps prepared (0
+// on PostgreSQL, whose driver keeps its own cache): at most a few hundred,
+// however many distinct queries ran.
+func (db *DB) PreparedStatements() int {
+	if db.reads == nil {
+		return 0
+	}
+	return db.reads.len()
+}
+
 // Close closes every connection.
 func (db *DB) Close() error {
 	if db.reads != nil {
