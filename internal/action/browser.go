@@ -10,10 +10,10 @@ import (
 	"sync"
 	"time"
 
-	"code.dny.dev/ssrf"
 	"github.com/chromedp/chromedp"
 	"github.com/elazarl/goproxy"
 
+	"github.com/allmende/allmende/internal/egress"
 	"github.com/allmende/allmende/internal/recording"
 	"github.com/allmende/allmende/internal/replay"
 )
@@ -21,14 +21,15 @@ import (
 // Browser replays automations in one headless Chromium kept for the
 // server's life, one run at a time. An automation is someone else's
 // recording running on the cooperative's server, so the browser reaches the
-// web only through a proxy that refuses private, loopback and link-local
-// addresses (checked when connecting, after name resolution): a recording
-// cannot make the server read its own network. AllowPrivate lifts that for
-// the demo and tests, whose pages are on this machine.
+// web only through a proxy whose every connection passes Guard — the check
+// models' upstreams get: private, loopback and link-local addresses and
+// this machine's own are refused after name resolution, so a recording
+// cannot make the server read its own network. Guard.AllowPrivate lifts
+// that for the demo and tests, whose pages are on this machine.
 type Browser struct {
-	ExecPath     string
-	AllowPrivate bool
-	Log          *slog.Logger
+	ExecPath string
+	Guard    egress.Guard
+	Log      *slog.Logger
 
 	turnOnce sync.Once
 	turn     chan struct{} // one run at a time, waiting in order and giving up with its context
@@ -106,10 +107,7 @@ func (b *Browser) start() error {
 
 // guardProxy is the browser's only way out.
 func (b *Browser) guardProxy() http.Handler {
-	dialer := &net.Dialer{Timeout: 10 * time.Second}
-	if !b.AllowPrivate {
-		dialer.Control = ssrf.New(ssrf.WithAnyPort()).Safe
-	}
+	dialer := &net.Dialer{Timeout: 10 * time.Second, Control: b.Guard.Control}
 	p := goproxy.NewProxyHttpServer()
 	p.Tr = &http.Transport{DialContext: dialer.DialContext, Proxy: nil, TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: 30 * time.Second}
 	p.ConnectDial = func(network, addr string) (net.Conn, error) { return dialer.Dial(network, addr) }

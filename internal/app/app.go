@@ -25,6 +25,7 @@ import (
 	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/egress"
 	"github.com/allmende/allmende/internal/filelock"
 	"github.com/allmende/allmende/internal/govern"
 	"github.com/allmende/allmende/internal/ledger"
@@ -207,7 +208,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Govern = govern.NewService(db, a.Ledger, a.Params)
 	a.Actions = action.NewService(db, a.Ledger, a.Reward, a.Params, a.Vault, a.Datanets, log)
 	if cfg.ReplayBrowser != "none" {
-		a.browser = &action.Browser{ExecPath: cfg.ReplayBrowser, AllowPrivate: cfg.ReplayAllowPrivate, Log: log}
+		a.browser = &action.Browser{ExecPath: cfg.ReplayBrowser, Guard: egress.Guard{AllowPrivate: cfg.ReplayAllowPrivate}, Log: log}
 		a.Actions.Replayer = a.browser
 	}
 	a.Web = web.New(web.Deps{

@@ -25,10 +25,10 @@ import (
 	"sync"
 	"time"
 
-	"code.dny.dev/ssrf"
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/egress"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
@@ -79,17 +79,17 @@ type Service struct {
 
 	// Timeout bounds a call to an upstream.
 	Timeout time.Duration
-	// AllowPrivate lets upstreams live on private, loopback and
-	// link-local addresses (a cooperative's own LLM on its LAN). Off, a
-	// member who registers a model cannot make the server connect to its
-	// own network. Set it before the service is used.
-	AllowPrivate bool
+	// Guard decides which addresses upstreams may have, at registration
+	// and at every dial: the same check automations' pages get. Its
+	// AllowPrivate lets upstreams live on private, loopback and link-local
+	// addresses (a cooperative's own LLM on its LAN); set it before the
+	// service is used.
+	egress.Guard
 	// Log receives what upstreams answer when they fail, for the
 	// operator; callers only learn that the upstream failed.
 	Log *slog.Logger
 	// lookup resolves an upstream's host at registration.
 	lookup func(ctx context.Context, host string) ([]netip.Addr, error)
-	guard  *ssrf.Guardian
 
 	mu      sync.Mutex
 	corpora map[int64]*corpus
@@ -140,9 +140,9 @@ func (s *Service) forCall(ctx context.Context, slug string) (Model, []int64, err
 // NewService returns the model service; dir holds the per-datanet indexes.
 // Upstream API keys are sealed with v's server key.
 func NewService(db *store.DB, r *reward.Service, params *coop.Params, d *datanet.Service, v *vault.Vault, dir string) *Service {
-	s := &Service{db: db, reward: r, params: params, datanets: d, vault: v, dir: dir, lookup: lookupHost, guard: upstreamGuard(),
+	s := &Service{db: db, reward: r, params: params, datanets: d, vault: v, dir: dir, lookup: lookupHost,
 		Timeout: 60 * time.Second, corpora: map[int64]*corpus{}, reserved: map[int64]int64{}, payers: map[int64]*payer{}, callable: map[string]callModel{}}
-	s.client = newClientPool(s.dialControl)
+	s.client = newClientPool(s.Guard.Control)
 	return s
 }
 

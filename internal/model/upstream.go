@@ -17,8 +17,6 @@ import (
 	"syscall"
 	"time"
 
-	"code.dny.dev/ssrf"
-
 	"github.com/allmende/allmende/internal/problem"
 )
 
@@ -66,37 +64,6 @@ func newClientPool(control func(network, address string, c syscall.RawConn) erro
 	}}
 }
 
-// upstreamGuard refuses the destinations a member's upstream must not
-// reach: loopback, private, link-local and other special-purpose
-// addresses (the IANA registries code.dny.dev/ssrf follows), and the
-// addresses of this machine's own interfaces, on any port.
-func upstreamGuard() *ssrf.Guardian {
-	var v4, v6 []netip.Prefix
-	if addrs, err := net.InterfaceAddrs(); err == nil {
-		for _, a := range addrs {
-			p, err := netip.ParsePrefix(a.String())
-			if err != nil {
-				continue
-			}
-			ip := p.Addr().Unmap()
-			if ip.Is4() {
-				v4 = append(v4, netip.PrefixFrom(ip, 32))
-			} else {
-				v6 = append(v6, netip.PrefixFrom(ip.WithZone(""), 128))
-			}
-		}
-	}
-	return ssrf.New(ssrf.WithAnyPort(), ssrf.WithDeniedV4Prefixes(v4...), ssrf.WithDeniedV6Prefixes(v6...))
-}
-
-// dialControl checks each address an upstream call connects to.
-func (s *Service) dialControl(network, address string, c syscall.RawConn) error {
-	if s.AllowPrivate {
-		return nil
-	}
-	return s.guard.Safe(network, address, c)
-}
-
 func lookupHost(ctx context.Context, host string) ([]netip.Addr, error) {
 	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 }
@@ -106,7 +73,7 @@ func lookupHost(ctx context.Context, host string) ([]netip.Addr, error) {
 // instead of at the first call. Every address the name has counts, since
 // a dial may pick any of them.
 func (s *Service) checkUpstream(ctx context.Context, rawURL string) error {
-	if s.AllowPrivate {
+	if s.Guard.AllowPrivate {
 		return nil
 	}
 	u, err := url.Parse(rawURL)
@@ -133,7 +100,7 @@ func (s *Service) checkUpstream(ctx context.Context, rawURL string) error {
 		}
 	}
 	for _, ip := range addrs {
-		if err := s.guard.SafeAddr(ip.Unmap()); err != nil {
+		if err := s.Guard.Check(ip); err != nil {
 			return refuse(fmt.Sprintf("%s is a private, loopback, link-local or reserved address, or this server's own; upstreams must be public unless the server runs with --upstream-allow-private", ip.Unmap()))
 		}
 	}

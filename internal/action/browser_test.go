@@ -1,0 +1,72 @@
+package action_test
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"sync/atomic"
+	"testing"
+
+	"github.com/allmende/allmende/internal/action"
+	"github.com/allmende/allmende/internal/egress"
+	"github.com/allmende/allmende/internal/recording"
+)
+
+// TestAutomationCannotOpenTheServersOwnAddress: an automation is someone
+// else's recording running in the server's browser. A page on the
+// server's own non-loopback address (where an admin port may listen) is
+// refused like any private one — the same guard models' upstreams get —
+// unless the server runs with --replay-allow-private.
+func TestAutomationCannotOpenTheServersOwnAddress(t *testing.T) {
+	var own netip.Addr
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if p, err := netip.ParsePrefix(a.String()); err == nil && p.Addr().Is4() && !p.Addr().IsLoopback() {
+			own = p.Addr()
+			break
+		}
+	}
+	if !own.IsValid() {
+		t.Fatal("this machine has no non-loopback IPv4 address to test with")
+	}
+	var reached atomic.Int32
+	ln, err := net.Listen("tcp", net.JoinHostPort(own.String(), "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		fmt.Fprint(w, `<!doctype html><title>Admin</title><p>inside</p>`)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	page := "http://" + ln.Addr().String() + "/"
+	rec, err := recording.Parse([]byte(`{"title":"admin","steps":[{"type":"navigate","url":"` + page + `"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	guarded := &action.Browser{}
+	t.Cleanup(guarded.Close)
+	// The proxy answers the refusal with an error page, which is all the
+	// tab gets to see.
+	if _, err := guarded.Replay(t.Context(), rec); err != nil {
+		t.Fatal(err)
+	}
+	if n := reached.Load(); n != 0 {
+		t.Fatalf("the page on the server's own address was reached %d times", n)
+	}
+
+	open := &action.Browser{Guard: egress.Guard{AllowPrivate: true}}
+	t.Cleanup(open.Close)
+	if res, err := open.Replay(t.Context(), rec); err != nil || !res.OK {
+		t.Fatalf("with --replay-allow-private the page did not open: %+v, %v", res, err)
+	}
+	if reached.Load() == 0 {
+		t.Fatal("with --replay-allow-private the page was not reached: the refusal above was not the guard's")
+	}
+}
