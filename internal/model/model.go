@@ -25,7 +25,6 @@ import (
 	"sync"
 	"time"
 
-
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/egress"
