@@ -27,22 +27,24 @@ type RecordEarning struct {
 
 // WhereMyDataWent lists a page of a member's records that models used,
 // newest record first, with what each earned, and the cursor (a
-// contribution id) of the next page. It reads the page's records along
-// record_earnings (member_id, contribution_id) and names their models in
-// one query, whatever the number of records the member has.
+// contribution id) of the next page. It reads the totals kept per record
+// (record_earning_totals, migration 00012) and the models per record, a
+// row per record and model of the page: what it costs does not grow with
+// the number of calls that used the records.
 func (s *Service) WhereMyDataWent(ctx context.Context, memberID int64, page store.Page) ([]RecordEarning, string, error) {
 	q := s.db.Read()
-	where, args := `e.member_id = $1 AND e.contribution_id IS NOT NULL`, []any{memberID, page.Fetch()}
+	where, args := `t.member_id = $1`, []any{memberID, page.Fetch()}
 	if page.Before != "" {
 		row, err := page.Row(ctx, q, "not one of your contributions; use the next cursor of the previous page", `SELECT id FROM contributions WHERE public_id = $1 AND member_id = $2`, memberID)
 		if err != nil {
 			return nil, "", fmt.Errorf("where my data went: %w", err)
 		}
-		where, args = where+` AND e.contribution_id < $3`, append(args, row)
+		where, args = where+` AND t.contribution_id < $3`, append(args, row)
 	}
 	rows, err := q.QueryContext(ctx, `
-		SELECT e.contribution_id, count(*), COALESCE(sum(e.amount), 0) FROM record_earnings e
-		WHERE `+where+` GROUP BY e.contribution_id ORDER BY e.contribution_id DESC LIMIT $2`, args...)
+		SELECT t.contribution_id, c.public_id, d.name, t.calls, t.points FROM record_earning_totals t
+		JOIN contributions c ON c.id = t.contribution_id JOIN datanets d ON d.id = c.datanet_id
+		WHERE `+where+` ORDER BY t.contribution_id DESC LIMIT $2`, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("where my data went: %w", err)
 	}
@@ -51,7 +53,7 @@ func (s *Service) WhereMyDataWent(ctx context.Context, memberID int64, page stor
 	for rows.Next() {
 		var id int64
 		var r RecordEarning
-		if err := rows.Scan(&id, &r.Calls, &r.Points); err != nil {
+		if err := rows.Scan(&id, &r.Contribution, &r.Datanet, &r.Calls, &r.Points); err != nil {
 			rows.Close()
 			return nil, "", fmt.Errorf("where my data went: %w", err)
 		}
@@ -65,44 +67,31 @@ func (s *Service) WhereMyDataWent(ctx context.Context, memberID int64, page stor
 		ids = ids[:page.Size()]
 	}
 	if len(ids) > 0 {
-		// The page's records and their models, in one pass over the
-		// page's range of the index: the earnings of these records only.
+		// The models of the page's records: a row per record and model.
 		rows, err := q.QueryContext(ctx, `
-			SELECT c.id, c.public_id, d.name, m.name FROM record_earnings e JOIN contributions c ON c.id = e.contribution_id
-			JOIN datanets d ON d.id = c.datanet_id JOIN model_calls k ON k.id = e.call_id JOIN models m ON m.id = k.model_id
-			WHERE e.member_id = $1 AND e.contribution_id BETWEEN $2 AND $3`, memberID, ids[len(ids)-1], ids[0])
+			SELECT r.contribution_id, m.name FROM record_earning_models r JOIN models m ON m.id = r.model_id
+			WHERE r.member_id = $1 AND r.contribution_id BETWEEN $2 AND $3`, memberID, ids[len(ids)-1], ids[0])
 		if err != nil {
 			return nil, "", fmt.Errorf("where my data went: %w", err)
 		}
-		type named struct {
-			id, datanet string
-			models      []string
-		}
-		byRow := map[int64]*named{}
+		models := map[int64][]string{}
 		for rows.Next() {
 			var row int64
-			var pid, dname, mname string
-			if err := rows.Scan(&row, &pid, &dname, &mname); err != nil {
+			var name string
+			if err := rows.Scan(&row, &name); err != nil {
 				rows.Close()
 				return nil, "", fmt.Errorf("where my data went: %w", err)
 			}
-			n := byRow[row]
-			if n == nil {
-				n = &named{id: pid, datanet: dname}
-				byRow[row] = n
-			}
-			if mname != "" && !slices.Contains(n.models, mname) {
-				n.models = append(n.models, mname)
+			if name != "" && !slices.Contains(models[row], name) {
+				models[row] = append(models[row], name)
 			}
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return nil, "", fmt.Errorf("where my data went: %w", err)
 		}
 		for i, id := range ids {
-			if n := byRow[id]; n != nil {
-				slices.Sort(n.models)
-				out[i].Contribution, out[i].Datanet, out[i].Models = n.id, n.datanet, joinComma(n.models)
-			}
+			slices.Sort(models[id])
+			out[i].Models = joinComma(models[id])
 		}
 	}
 	out, next := store.Cut(page, out, func(r RecordEarning) string { return r.Contribution })
@@ -117,11 +106,12 @@ type Contributor struct {
 	Points int64  `json:"points"`
 }
 
-// TopContributors lists who earned most from a model's calls.
+// TopContributors lists who earned most from a model's calls, from the
+// totals kept per model and member: a row per contributor, not per call.
 func (s *Service) TopContributors(ctx context.Context, modelID int64, limit int) ([]Contributor, error) {
 	rows, err := s.db.Read().QueryContext(ctx, `
-		SELECT m.public_id, sum(e.amount) FROM record_earnings e JOIN model_calls k ON k.id = e.call_id JOIN members m ON m.id = e.member_id
-		WHERE k.model_id = $1 GROUP BY m.public_id ORDER BY 2 DESC, 1 LIMIT $2`, modelID, limit)
+		SELECT m.public_id, t.points FROM model_earning_totals t JOIN members m ON m.id = t.member_id
+		WHERE t.model_id = $1 ORDER BY t.points DESC, m.public_id LIMIT $2`, modelID, limit)
 	if err != nil {
 		return nil, err
 	}
