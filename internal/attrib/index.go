@@ -223,28 +223,35 @@ func (x *Index) writing(fn func() error) error {
 	if err := x.refresh(); err != nil {
 		return err
 	}
-	x.removeOrphans()
+	// A stray file that cannot go now is tried again by the next write;
+	// only Purge, which promises that erased text is gone, must fail on it.
+	_ = x.removeOrphans()
 	return fn()
 }
 
-// removeOrphans deletes what an interrupted writer left behind: temporary
-// files and segments no manifest names. Called with the lock held.
-func (x *Index) removeOrphans() {
+// removeOrphans deletes what an interrupted writer left behind, and old
+// segments a merge could not remove: temporary files and segments no
+// manifest names. Called with the lock held.
+func (x *Index) removeOrphans() error {
 	entries, err := os.ReadDir(x.dir)
 	if err != nil {
-		return
+		return err
 	}
 	named := map[string]bool{}
 	for _, s := range x.man.Segments {
 		named[s.File] = true
 	}
+	var errs []error
 	for _, e := range entries {
 		name := e.Name()
 		_, isSeg := segmentNumber(name)
 		if strings.HasPrefix(name, ".tmp-") || isSeg && !named[name] {
-			os.Remove(filepath.Join(x.dir, name))
+			if err := os.Remove(filepath.Join(x.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
 		}
 	}
+	return errors.Join(errs...)
 }
 
 // Add appends the records as new segments (more than one only when they
@@ -397,21 +404,8 @@ func (x *Index) checkIDs(builders []*segmentBuilder) ([][]uint32, error) {
 func (x *Index) Erase(ctx context.Context, ids ...string) error {
 	err := x.writing(func() error {
 		m := x.man.clone()
-		for _, id := range ids {
-			found := false
-			for si, s := range x.segs {
-				if r, ok := s.find(id); ok && !s.isErased(r) {
-					ms := &m.Segments[si]
-					if k, dup := slices.BinarySearch(ms.Erased, r); !dup {
-						ms.Erased = slices.Insert(ms.Erased, k, r)
-					}
-					found = true
-					break
-				}
-			}
-			if !found {
-				return fmt.Errorf("%w: id %q", ErrNotFound, id)
-			}
+		if _, missing := x.tombstone(&m, ids); len(missing) > 0 {
+			return fmt.Errorf("%w: id %q", ErrNotFound, missing[0])
 		}
 		m.Generation++
 		if err := writeManifest(x.dir, m); err != nil {
@@ -440,26 +434,15 @@ func (x *Index) Erase(ctx context.Context, ids ...string) error {
 // deletes the old segment files, before it returns: the erased text is in
 // no file of the index any more. It costs rebuilding the suffix array of
 // each such segment, so the time is bounded by MaxSegmentBytes. It returns
-// how many of ids it found. If it fails, the tombstones it wrote still
-// hold (no query returns the records), and calling it again finishes the
-// rewrite.
+// how many of ids it found. It fails if an old segment file cannot be
+// removed, which may hold erased text. If it fails, the tombstones it
+// wrote still hold (no query returns the records), and calling it again
+// finishes the rewrite and removes what the last call could not.
 func (x *Index) Purge(ctx context.Context, ids ...string) (int, error) {
 	found := 0
 	err := x.writing(func() error {
 		m := x.man.clone()
-		for _, id := range ids {
-			for si, s := range x.segs {
-				if r, ok := s.find(id); ok && !s.isErased(r) {
-					ms := &m.Segments[si]
-					if k, dup := slices.BinarySearch(ms.Erased, r); !dup {
-						ms.Erased = slices.Insert(ms.Erased, k, r)
-						found++
-					}
-					break
-				}
-			}
-		}
-		if found > 0 {
+		if found, _ = x.tombstone(&m, ids); found > 0 {
 			m.Generation++
 			if err := writeManifest(x.dir, m); err != nil {
 				return err
@@ -469,13 +452,21 @@ func (x *Index) Purge(ctx context.Context, ids ...string) (int, error) {
 			}
 		}
 		// From the last segment back, so that the positions of those
-		// still to do hold.
+		// still to do hold. A segment that fails does not keep the others
+		// from being rewritten.
+		var errs []error
 		for i := len(x.segs) - 1; i >= 0; i-- {
 			if x.segs[i].nErased > 0 {
-				if err := x.merge(ctx, i, i+1); err != nil {
-					return err
-				}
+				errs = append(errs, x.merge(ctx, i, i+1))
 			}
+		}
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		// Old segments an earlier purge could not remove hold erased
+		// text as well.
+		if err := x.removeOrphans(); err != nil {
+			return fmt.Errorf("a segment the index no longer uses stays on disk: %w", err)
 		}
 		return nil
 	})
@@ -483,6 +474,29 @@ func (x *Index) Purge(ctx context.Context, ids ...string) (int, error) {
 		return found, fmt.Errorf("purge index %s: %w", x.dir, err)
 	}
 	return found, nil
+}
+
+// tombstone marks, in m, the live records among ids as erased. It returns
+// how many it marked and the ids that name no live record.
+func (x *Index) tombstone(m *manifest, ids []string) (marked int, missing []string) {
+	for _, id := range ids {
+		found := false
+		for si, s := range x.segs {
+			if r, ok := s.find(id); ok && !s.isErased(r) {
+				ms := &m.Segments[si]
+				if k, dup := slices.BinarySearch(ms.Erased, r); !dup {
+					ms.Erased = slices.Insert(ms.Erased, k, r)
+					marked++
+				}
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, id)
+		}
+	}
+	return marked, missing
 }
 
 // Compact merges all segments into as few as MaxSegmentBytes allows,

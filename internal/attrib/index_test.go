@@ -541,3 +541,52 @@ func TestPurge(t *testing.T) {
 		t.Fatalf("second Purge = %d, %v", n, err)
 	}
 }
+
+// TestPurgeReportsTextLeftOnDisk: Purge answers for the erased text being
+// in no file of the index. An old segment file that cannot be deleted
+// after the rewrite — here a directory someone put a file in, in its
+// place — fails Purge, however often it is called, until the file can
+// go; then Purge removes it and succeeds. The records stay unreadable
+// throughout.
+func TestPurgeReportsTextLeftOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	x := openTest(t, dir, Options{NoAutoMerge: true})
+	mustAdd(t, x, Record{"a", "alpha bravo charlie delta echo"}, Record{"b", "foxtrot golf hotel india juliet"})
+	var seg string
+	for _, name := range dirFiles(t, dir) {
+		if _, ok := segmentNumber(name); ok {
+			seg = name
+		}
+	}
+	// The segment stays mapped; its name now holds what cannot be removed.
+	if err := os.Rename(filepath.Join(dir, seg), filepath.Join(t.TempDir(), seg)); err != nil {
+		t.Fatal(err)
+	}
+	pinned := filepath.Join(dir, seg, "pinned")
+	if err := os.Mkdir(filepath.Join(dir, seg), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pinned, []byte("alpha bravo charlie delta echo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if _, err := x.Purge(t.Context(), "a"); err == nil {
+			t.Fatalf("Purge %d reported success while the old segment %s is still in the index folder", i+1, seg)
+		}
+		if got := traceIDs(t, x, "alpha bravo charlie d"); got != nil {
+			t.Fatalf("the erased record is traced: %v", got)
+		}
+	}
+	if err := os.Remove(pinned); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.Purge(t.Context(), "a"); err != nil {
+		t.Fatalf("Purge once the old segment could go: %v", err)
+	}
+	if slices.Contains(dirFiles(t, dir), seg) {
+		t.Fatalf("the old segment %s is still there: %v", seg, dirFiles(t, dir))
+	}
+	if got := traceIDs(t, x, "foxtrot golf hotel"); !slices.Equal(got, []string{"b"}) {
+		t.Fatalf("the other record is traced to %v", got)
+	}
+}

@@ -2,7 +2,9 @@ package attrib
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -102,9 +104,15 @@ func (x *Index) merge(ctx context.Context, i, j int) error {
 		return fmt.Errorf("merge: %w", err)
 	}
 	// Processes that still map the old files keep reading them: on POSIX
-	// systems a removed file lives on until its last mapping goes.
+	// systems a removed file lives on until its last mapping goes. An old
+	// file that cannot be removed may hold erased text: that is an error
+	// (Purge promises the text is gone), and the next write removes it as
+	// an orphan.
+	var errs []error
 	for _, name := range old {
-		os.Remove(filepath.Join(x.dir, name))
+		if err := os.Remove(filepath.Join(x.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("merge: the replaced segment stays on disk: %w", err))
+		}
 	}
-	return syncDir(x.dir)
+	return errors.Join(append(errs, syncDir(x.dir))...)
 }
