@@ -339,3 +339,18 @@ func TestStreamedSecondChoiceIsIgnored(t *testing.T) {
 		t.Fatalf("the first choice did not reach the client: %s", streamed.String())
 	}
 }
+
+// TestPointsAreShownInCurrencyUnits: messages about balances show points
+// as currency units with two decimals, negative amounts included (a
+// balance with more reserved than it holds used to read "-1.-50").
+func TestPointsAreShownInCurrencyUnits(t *testing.T) {
+	for p, want := range map[int64]string{
+		0: "0.00", 5: "0.05", 150: "1.50", 100000: "1000.00",
+		-5: "-0.05", -150: "-1.50", -100: "-1.00",
+		math.MaxInt64: "92233720368547758.07", math.MinInt64: "-92233720368547758.08",
+	} {
+		if got := model.Points(p); got != want {
+			t.Errorf("%d points show as %q, want %q", p, got, want)
+		}
+	}
+}

@@ -266,7 +266,16 @@ func (s *Service) leave(memberID int64, p *payer) {
 	}
 }
 
-func pts(p int64) string { return fmt.Sprintf("%d.%02d", p/100, p%100) }
+// pts shows points as currency units (100 points to one), with the sign
+// in front: -150 is "-1.50". The magnitude is taken as a uint64, which
+// holds that of MinInt64 too.
+func pts(p int64) string {
+	sign, u := "", uint64(p)
+	if p < 0 {
+		sign, u = "-", uint64(-(p+1))+1
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
+}
 
 // attribute traces an answer back to records: spans found verbatim in the
 // model's datanets weigh by length and rarity (a long span found in one

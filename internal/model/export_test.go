@@ -11,3 +11,6 @@ import (
 func SetLookup(s *Service, lookup func(ctx context.Context, host string) ([]netip.Addr, error)) {
 	s.lookup = lookup
 }
+
+// Points formats an amount of points as the messages show it.
+func Points(p int64) string { return pts(p) }

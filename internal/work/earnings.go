@@ -62,6 +62,33 @@ func perHour(pts, ms int64) int64 {
 	return r
 }
 
+// saturatedMul and saturatedAdd multiply and add amounts shown, not paid —
+// the pay waiting for review — so that a project stored with a pay per
+// task beyond its range (before ranges were enforced) shows the most an
+// int64 holds instead of failing the page.
+func saturatedMul(a, b int64) int64 {
+	p, err := points.Mul(a, b)
+	if err != nil {
+		return saturate(a < 0 != (b < 0))
+	}
+	return p
+}
+
+func saturatedAdd(a, b int64) int64 {
+	s, err := points.Add(a, b)
+	if err != nil {
+		return saturate(b < 0)
+	}
+	return s
+}
+
+func saturate(negative bool) int64 {
+	if negative {
+		return math.MinInt64
+	}
+	return math.MaxInt64
+}
+
 // Earnings adds up a worker's paid and unpaid time and points, per project
 // and, for days above zero, per day for the last days. The per-project
 // figures are kept in work_totals by triggers on assignments, so they cost
@@ -71,7 +98,7 @@ func (s *Service) Earnings(ctx context.Context, workerID int64, days int) (Earni
 	var e Earnings
 	q := s.db.Read()
 	rows, err := q.QueryContext(ctx, `
-		SELECT p.slug, p.name, t.paid, t.rejected, t.points, t.paid_ms, t.rejected_ms, t.pending * p.pay_per_task
+		SELECT p.slug, p.name, t.paid, t.rejected, t.points, t.paid_ms, t.rejected_ms, t.pending, p.pay_per_task
 		FROM work_totals t JOIN projects p ON p.id = t.project_id
 		WHERE t.worker_id = $1 AND t.paid + t.rejected + t.pending > 0
 		ORDER BY p.name`, workerID)
@@ -80,8 +107,8 @@ func (s *Service) Earnings(ctx context.Context, workerID int64, days int) (Earni
 	}
 	for rows.Next() {
 		var pe ProjectEarning
-		var pending int64
-		if err := rows.Scan(&pe.Slug, &pe.Name, &pe.Tasks, &pe.Rejected, &pe.Points, &pe.PaidMS, &pe.RejectedMS, &pending); err != nil {
+		var pending, pay int64
+		if err := rows.Scan(&pe.Slug, &pe.Name, &pe.Tasks, &pe.Rejected, &pe.Points, &pe.PaidMS, &pe.RejectedMS, &pending, &pay); err != nil {
 			rows.Close()
 			return Earnings{}, err
 		}
@@ -92,7 +119,7 @@ func (s *Service) Earnings(ctx context.Context, workerID int64, days int) (Earni
 		}
 		e.PaidMS += pe.PaidMS
 		e.UnpaidMS += pe.RejectedMS
-		e.PendingPay += pending
+		e.PendingPay = saturatedAdd(e.PendingPay, saturatedMul(pending, pay))
 		e.Projects = append(e.Projects, pe)
 	}
 	rows.Close()
@@ -131,7 +158,7 @@ func (s *Service) Earnings(ctx context.Context, workerID int64, days int) (Earni
 			continue
 		}
 		if status == "paid" {
-			d.Points += pts
+			d.Points = saturatedAdd(d.Points, pts)
 			d.PaidMS += ms
 		} else {
 			d.UnpaidMS += ms

@@ -1,6 +1,7 @@
 package work_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -67,6 +68,34 @@ func TestEarningsMatchTheTasks(t *testing.T) {
 		}
 		if n != 2 || len(got.Projects) != 2 || got.PendingPay != pending || pending == 0 {
 			t.Fatalf("%d projects in earnings, %d in the tasks; pending pay %d, the tasks %d", len(got.Projects), n, got.PendingPay, pending)
+		}
+	})
+}
+
+// TestPendingPaySaturates: the pay waiting for review is the tasks times
+// the project's pay per task. A project stored with a pay per task beyond
+// its range (before ranges were enforced) made that product overflow, and
+// the earnings page failed; it now shows the most an int64 holds.
+func TestPendingPaySaturates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		e := newEnv(t, db)
+		slow := e.project(t, work.Project{Slug: "slow", PayPerTask: 50, ReviewHours: 72, MaxRejectShare: 0.5}, 3, nil, nil)
+		for range 3 {
+			e.work(t, "ada", slow.Slug, 40*time.Second, "positive")
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE projects SET pay_per_task = $1 WHERE slug = 'slow'`, int64(math.MaxInt64/2+1))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.s.Earnings(ctx, e.ids["ada"], 7)
+		if err != nil {
+			t.Fatalf("the earnings page failed: %v", err)
+		}
+		if got.PendingPay != math.MaxInt64 {
+			t.Fatalf("pending pay %d, want the int64 maximum", got.PendingPay)
 		}
 	})
 }
