@@ -59,9 +59,7 @@ func (p *Publication) validate() error {
 		f.Add("description", "say what it does and for whom, at most 5000 characters")
 	}
 	f.Text("description", p.Description)
-	if p.PricePerRun < 0 || p.PricePerRun > points.MaxRunPrice {
-		f.Add("price_per_run", "%s points", points.Range(0, points.MaxRunPrice))
-	}
+	f.Merge(points.Check("price_per_run", p.PricePerRun, 0, points.MaxRunPrice))
 	return f.Err()
 }
 

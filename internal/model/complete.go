@@ -78,7 +78,7 @@ func estimateTokens(s string) int { return (utf8.RuneCountInString(s) + 3) / 4 }
 // whose prices are outside their range (registered before the range was
 // enforced) rather than compute with them.
 func (m Model) price(tokens int) (int64, error) {
-	if m.PricePerCall < 0 || m.PricePerCall > points.MaxPrice || m.PricePer1kTokens < 0 || m.PricePer1kTokens > points.MaxPrice {
+	if points.Check("price_per_call", m.PricePerCall, 0, points.MaxPrice) != nil || points.Check("price_per_1k_tokens", m.PricePer1kTokens, 0, points.MaxPrice) != nil {
 		return 0, problem.New(problem.Conflict, "the model %s has a price outside 0 to %d points; its builder must register it again", m.Slug, points.MaxPrice)
 	}
 	perTokens, err := points.MulDivUp(m.PricePer1kTokens, int64(tokens), 1000)
@@ -125,8 +125,8 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 	for _, msg := range req.Messages {
 		prompt.WriteString(msg.Content)
 	}
-	if req.MaxTokens < 0 || req.MaxTokens > points.MaxTokens {
-		return Result{}, &problem.Error{Kind: problem.Invalid, Message: "max_tokens is out of range", Fields: map[string]string{"max_tokens": points.Range(0, points.MaxTokens)}}
+	if err := points.CheckTokens("max_tokens", int64(req.MaxTokens), 0, points.MaxTokens); err != nil {
+		return Result{}, err
 	}
 	if err := req.oneAnswer(); err != nil {
 		return Result{}, err

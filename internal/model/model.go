@@ -197,12 +197,8 @@ func (m *Model) validate() error {
 		f.Add("kind", "retrieval or openai")
 	}
 	// Bounded so that no call's price can overflow: see docs/money.md.
-	if m.PricePerCall < 0 || m.PricePerCall > points.MaxPrice {
-		f.Add("price_per_call", "%s points", points.Range(0, points.MaxPrice))
-	}
-	if m.PricePer1kTokens < 0 || m.PricePer1kTokens > points.MaxPrice {
-		f.Add("price_per_1k_tokens", "%s points", points.Range(0, points.MaxPrice))
-	}
+	f.Merge(points.Check("price_per_call", m.PricePerCall, 0, points.MaxPrice))
+	f.Merge(points.Check("price_per_1k_tokens", m.PricePer1kTokens, 0, points.MaxPrice))
 	if m.PricePerCall == 0 && m.PricePer1kTokens == 0 {
 		f.Add("price_per_call", "a model has a price: per call, per 1,000 tokens, or both")
 	}

@@ -134,8 +134,8 @@ func (s *Service) Deposit(ctx context.Context, actor member.Member, memberPID st
 	if !actor.IsSteward() {
 		return "", problem.New(problem.Forbidden, "stewards record deposits")
 	}
-	if amount < 1 || amount > points.MaxDeposit {
-		return "", &problem.Error{Kind: problem.Invalid, Message: "a deposit is a positive number of points", Fields: map[string]string{"amount": points.Range(1, points.MaxDeposit)}}
+	if err := points.Check("amount", amount, 1, points.MaxDeposit); err != nil {
+		return "", err
 	}
 	var memberID int64
 	if err := s.db.Read().QueryRowContext(ctx, `SELECT id FROM members WHERE public_id = $1`, memberPID).Scan(&memberID); err != nil {

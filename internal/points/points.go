@@ -134,18 +134,21 @@ func Sum(vs ...int64) (int64, error) {
 	return s, nil
 }
 
-// Clamp returns v limited to [lo, hi].
-func Clamp(v, lo, hi int64) int64 { return min(max(v, lo), hi) }
+// Check returns nil if lo ≤ v ≤ hi points, and otherwise an Invalid
+// problem naming field ("between lo and hi points"), so that a form or an
+// API client learns which amount to change and what is allowed. A form
+// of many fields collects it with problem.Fields.Merge.
+func Check(field string, v, lo, hi int64) error { return check(field, v, lo, hi, "points") }
 
-// Check returns nil if lo ≤ v ≤ hi, and otherwise an Invalid problem
-// naming field, so that a form or an API client learns which amount to
-// change and what is allowed.
-func Check(field string, v, lo, hi int64) error {
+// CheckTokens is Check for a number of tokens (max_tokens).
+func CheckTokens(field string, v, lo, hi int64) error { return check(field, v, lo, hi, "tokens") }
+
+func check(field string, v, lo, hi int64, unit string) error {
 	if v >= lo && v <= hi {
 		return nil
 	}
-	return &problem.Error{Kind: problem.Invalid, Message: fmt.Sprintf("%s must be between %d and %d points", field, lo, hi),
-		Fields: map[string]string{field: Range(lo, hi)}}
+	return &problem.Error{Kind: problem.Invalid, Message: fmt.Sprintf("%s must be between %d and %d %s", field, lo, hi, unit),
+		Fields: map[string]string{field: Range(lo, hi) + " " + unit}}
 }
 
 // Range says what an amount must be, in the words of a field error.

@@ -117,9 +117,13 @@ func TestCheckNamesTheField(t *testing.T) {
 	for _, v := range []int64{-1, points.MaxBudget + 1, maxI, minI} {
 		err := points.Check("budget", v, 0, points.MaxBudget)
 		p, ok := problem.As(err)
-		if !ok || p.Kind != problem.Invalid || p.Fields["budget"] == "" {
+		if !ok || p.Kind != problem.Invalid || p.Fields["budget"] != "between 0 and 1000000000000 points" {
 			t.Errorf("Check(%d) = %v, want an invalid problem naming budget", v, err)
 		}
+	}
+	p, _ := problem.As(points.CheckTokens("max_tokens", -1, 0, points.MaxTokens))
+	if p == nil || p.Fields["max_tokens"] != "between 0 and 1000000 tokens" {
+		t.Errorf("CheckTokens(-1) = %v", p)
 	}
 }
 

@@ -88,6 +88,18 @@ func (f Fields) Add(field, format string, args ...any) {
 	}
 }
 
+// Merge adds what an Invalid problem with fields — such as points.Check
+// returns — says about each field, unless the field already has a message,
+// so that one check serves a single value and a form of many. nil, and
+// any other error, add nothing.
+func (f Fields) Merge(err error) {
+	if p, ok := As(err); ok && p.Kind == Invalid {
+		for field, msg := range p.Fields {
+			f.Add(field, "%s", msg)
+		}
+	}
+}
+
 // Err returns an Invalid problem listing the fields, or nil if there are none.
 func (f Fields) Err() error {
 	if len(f) == 0 {

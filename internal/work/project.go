@@ -156,15 +156,11 @@ func (p *Project) validate() error {
 	}
 	// Amounts are bounded so that no payment, top-up or balance built
 	// from them can overflow: see docs/money.md.
-	if p.PayPerTask < 1 || p.PayPerTask > points.MaxPrice {
-		f.Add("pay_per_task", "%s points", points.Range(1, points.MaxPrice))
-	}
+	f.Merge(points.Check("pay_per_task", p.PayPerTask, 1, points.MaxPrice))
 	if p.EstSeconds <= 0 || p.EstSeconds > 3600 {
 		f.Add("est_seconds", "between 1 second and an hour")
 	}
-	if p.Budget < 0 || p.Budget > points.MaxBudget {
-		f.Add("budget", "%s points", points.Range(0, points.MaxBudget))
-	}
+	f.Merge(points.Check("budget", p.Budget, 0, points.MaxBudget))
 	if p.GoldRate < 0 || p.GoldRate > 0.5 {
 		f.Add("gold_rate", "between 0 and 0.5")
 	}
