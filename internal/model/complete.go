@@ -149,9 +149,13 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 	var text string
 	var usage Usage
 	var retrieved map[string]float64
+	var corpora []*corpus // the datanets' indexes, caught up once per call
 	switch m.Kind {
 	case Retrieval:
-		text, retrieved, err = s.retrieve(ctx, datanets, lastUser(req.Messages))
+		corpora, err = s.indexes(ctx, datanets, true)
+		if err == nil {
+			text, retrieved, err = s.retrieve(ctx, corpora, lastUser(req.Messages))
+		}
 		if err == nil && stream != nil {
 			err = streamText(m, text, stream)
 		}
@@ -169,7 +173,12 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 		return Result{}, err
 	}
 	usage = clampUsage(usage, allowed, prompt.String(), text)
-	att, err := s.attribute(ctx, datanets, text, retrieved)
+	if corpora == nil {
+		if corpora, err = s.indexes(ctx, datanets, false); err != nil {
+			return Result{}, err
+		}
+	}
+	att, err := s.attribute(ctx, corpora, text, retrieved)
 	if err != nil {
 		return Result{}, err
 	}
@@ -277,21 +286,17 @@ func pts(p int64) string {
 	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
 }
 
+// maxAttributed is how many records, by weight, an answer pays at most.
+const maxAttributed = 200
+
 // attribute traces an answer back to records: spans found verbatim in the
 // model's datanets weigh by length and rarity (a long span found in one
 // record says more than a short one found in many), and retrieved records
 // weigh by their search score.
-// maxAttributed is how many records, by weight, an answer pays at most.
-const maxAttributed = 200
-
-func (s *Service) attribute(ctx context.Context, ids []int64, text string, retrieved map[string]float64) (Attribution, error) {
+func (s *Service) attribute(ctx context.Context, corpora []*corpus, text string, retrieved map[string]float64) (Attribution, error) {
 	weights := map[string]float64{}
 	var att Attribution
-	for _, id := range ids {
-		c, err := s.corpus(ctx, id, false)
-		if err != nil {
-			return Attribution{}, err
-		}
+	for _, c := range corpora {
 		spans, err := c.spans.Trace(ctx, text, attrib.TraceOptions{MinLen: MinSpan, MaxRecords: 20})
 		if err != nil {
 			return Attribution{}, fmt.Errorf("trace: %w", err)

@@ -36,15 +36,15 @@ type corpus struct {
 	bm25     *search.Index
 	bm25Row  int64
 	bm25Seen datanet.Watermark
-	// sweptAt is where the next ForgetErased looks back to (Unix ms).
-	sweptAt int64
 }
 
 // corpusState records how far the span index has caught up.
 type corpusState struct {
 	// Version is corpusVersion; a folder of another version is rebuilt.
-	Version  int   `json:"version"`
-	MaxRow   int64 `json:"max_row"`
+	Version int   `json:"version"`
+	MaxRow  int64 `json:"max_row"`
+	// ErasedAt is where the next look for erasures starts (Unix ms),
+	// whether a call's catch-up or the sweep looks.
 	ErasedAt int64 `json:"erased_at"`
 	// Seen is the datanet's watermark when the indexes last caught up.
 	Seen datanet.Watermark `json:"seen"`
@@ -73,6 +73,20 @@ func (s *Service) corpus(ctx context.Context, datanetID int64, bm25 bool) (*corp
 		return nil, err
 	}
 	return c, nil
+}
+
+// indexes returns the indexes of the datanets, each caught up once; with
+// bm25, the search indexes too.
+func (s *Service) indexes(ctx context.Context, datanetIDs []int64, bm25 bool) ([]*corpus, error) {
+	out := make([]*corpus, len(datanetIDs))
+	for i, id := range datanetIDs {
+		c, err := s.corpus(ctx, id, bm25)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
+	}
+	return out, nil
 }
 
 // openCorpus returns the datanet's corpus, opening it if needed. Unless
@@ -118,7 +132,6 @@ func openCorpus(dir string, datanetID int64) (*corpus, error) {
 	if c.spans, err = attrib.Open(filepath.Join(dir, "spans"), attrib.Options{Create: true, MaxSegmentBytes: spanSegmentBytes}); err != nil {
 		return nil, fmt.Errorf("span index: %w", err)
 	}
-	c.sweptAt = c.state.ErasedAt
 	return c, nil
 }
 
@@ -152,7 +165,6 @@ func (s *Service) catchUp(ctx context.Context, c *corpus, bm25 bool) error {
 	if mark == c.state.Seen && (c.bm25 == nil || mark == c.bm25Seen) {
 		return nil
 	}
-	now := store.Now()
 	changed := false
 	from := c.state.MaxRow
 	if c.bm25 != nil {
@@ -185,27 +197,11 @@ func (s *Service) catchUp(ctx context.Context, c *corpus, bm25 bool) error {
 			changed = true
 		}
 	}
-	erased, err := s.datanets.ErasedSince(ctx, c.datanetID, c.state.ErasedAt)
+	purged, err := s.forgetErased(ctx, c)
 	if err != nil {
 		return err
 	}
-	if len(erased) > 0 {
-		// The window overlaps the last one, and a record may be erased
-		// before it was ever indexed: Purge ignores those it does not
-		// hold. Erasure itself went through Forget already; this catches
-		// erasures by another server on another data folder.
-		n, err := c.spans.Purge(ctx, erased...)
-		if err != nil {
-			return fmt.Errorf("span index: %w", err)
-		}
-		if c.bm25 != nil {
-			c.bm25.Remove(erased...)
-		}
-		changed = changed || n > 0
-	}
-	// Erasures committing while this ran are seen next time: they change
-	// the watermark, and the window reaches back a minute.
-	c.state.ErasedAt = now - 60_000
+	changed = changed || purged
 	c.state.Seen = mark
 	if c.bm25 != nil {
 		c.bm25Seen = mark
@@ -294,22 +290,40 @@ func (s *Service) ForgetErased(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// sweep makes the corpus forget what was erased since it last looked.
 func (s *Service) sweep(ctx context.Context, c *corpus) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := store.Now()
-	erased, err := s.datanets.ErasedSince(ctx, c.datanetID, c.sweptAt)
-	if err != nil {
+	purged, err := s.forgetErased(ctx, c)
+	if err != nil || !purged {
 		return err
 	}
+	return c.saveState()
+}
+
+// forgetErased takes the records erased since state.ErasedAt out of the
+// corpus's indexes and moves that cursor to a minute before it looked:
+// erasures committing while it runs are seen next time (the window
+// overlaps the last one, and Purge ignores records it does not hold, such
+// as one erased before it was ever indexed). Erasure itself went through
+// Forget already; this catches erasures by another server on another data
+// folder, for a call's catch-up and for the sweep alike. It reports
+// whether the span index changed; c.mu must be held.
+func (s *Service) forgetErased(ctx context.Context, c *corpus) (bool, error) {
+	now := store.Now()
+	erased, err := s.datanets.ErasedSince(ctx, c.datanetID, c.state.ErasedAt)
+	if err != nil {
+		return false, err
+	}
+	n := 0
 	if len(erased) > 0 {
 		if c.bm25 != nil {
 			c.bm25.Remove(erased...)
 		}
-		if _, err := c.spans.Purge(ctx, erased...); err != nil {
-			return fmt.Errorf("forget erased records: span index: %w", err)
+		if n, err = c.spans.Purge(ctx, erased...); err != nil {
+			return false, fmt.Errorf("forget erased records: span index: %w", err)
 		}
 	}
-	c.sweptAt = now - 60_000
-	return nil
+	c.state.ErasedAt = now - 60_000
+	return n > 0, nil
 }

@@ -15,19 +15,15 @@ import (
 // record's answer is the answer, and the records retrieved — with their
 // scores — are its attribution. The index holds ids; the text is read from
 // the sealed store, so a record erased a moment ago is never the answer.
-func (s *Service) retrieve(ctx context.Context, ids []int64, query string) (string, map[string]float64, error) {
+func (s *Service) retrieve(ctx context.Context, corpora []*corpus, query string) (string, map[string]float64, error) {
 	type hit struct {
 		datanet int64
 		search.Hit
 	}
 	var best []hit
-	for _, id := range ids {
-		c, err := s.corpus(ctx, id, true)
-		if err != nil {
-			return "", nil, err
-		}
+	for _, c := range corpora {
 		for _, h := range c.search().Search(query, 3) {
-			best = append(best, hit{id, h})
+			best = append(best, hit{c.datanetID, h})
 		}
 	}
 	slices.SortStableFunc(best, func(a, b hit) int { return cmp.Compare(b.Score, a.Score) })
