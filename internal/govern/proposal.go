@@ -376,21 +376,17 @@ func (s *Service) List(ctx context.Context, page store.Page) ([]Proposal, string
 		}
 		return rows.Err()
 	}
-	decided := `p.status <> 'open'`
-	args := []any{page.Fetch()}
+	before, err := page.ID("a proposal id: the next cursor of the previous page")
+	if err != nil {
+		return nil, "", err
+	}
 	if page.Before == "" {
 		if err := read(`p.status = 'open' ORDER BY p.closes_at, p.id LIMIT $1`, store.MaxLimit); err != nil {
 			return nil, "", err
 		}
-	} else {
-		id, err := page.ID("a proposal id: the next cursor of the previous page")
-		if err != nil {
-			return nil, "", err
-		}
-		decided, args = decided+` AND p.id < $2`, append(args, id)
 	}
 	open := len(out)
-	if err := read(decided+` ORDER BY p.id DESC LIMIT $1`, args...); err != nil {
+	if err := read(`p.status <> 'open' AND p.id < $2 ORDER BY p.id DESC LIMIT $1`, page.Fetch(), before); err != nil {
 		return nil, "", err
 	}
 	more, next := store.Cut(page, out[open:], func(p Proposal) string { return strconv.FormatInt(p.ID, 10) })

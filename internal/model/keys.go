@@ -59,16 +59,12 @@ func (s *Service) CreateKey(ctx context.Context, memberID int64, name string) (s
 // Keys lists a page of a member's keys, newest first, and the cursor (a
 // key id) of the next page.
 func (s *Service) Keys(ctx context.Context, memberID int64, page store.Page) ([]Key, string, error) {
-	where, args := `member_id = $1`, []any{memberID, page.Fetch()}
-	if page.Before != "" {
-		id, err := page.ID("a key id: the next cursor of the previous page")
-		if err != nil {
-			return nil, "", err
-		}
-		where, args = where+` AND id < $3`, append(args, id)
+	before, err := page.ID("a key id: the next cursor of the previous page")
+	if err != nil {
+		return nil, "", err
 	}
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT id, prefix, name, created_at, last_used_at, revoked_at IS NOT NULL FROM api_keys
-		WHERE `+where+` ORDER BY id DESC LIMIT $2`, args...)
+		WHERE member_id = $1 AND id < $3 ORDER BY id DESC LIMIT $2`, memberID, page.Fetch(), before)
 	if err != nil {
 		return nil, "", fmt.Errorf("list keys: %w", err)
 	}
