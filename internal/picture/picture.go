@@ -95,10 +95,6 @@ func (d *Decoder) Use(ctx context.Context, data []byte, fn func(img image.Image,
 	return fn(img, format)
 }
 
-// Decodes reports how many full decodes the decoder started, and the most
-// that ran at once.
-func (d *Decoder) Decodes() (total, peak int64) { return d.started.Load(), d.peak.Load() }
-
 // Use decodes with the Default decoder.
 func Use(ctx context.Context, data []byte, fn func(img image.Image, format string) error) error {
 	return Default.Use(ctx, data, fn)

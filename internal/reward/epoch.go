@@ -230,25 +230,6 @@ func openFirstEpoch(ctx context.Context, tx *store.Tx, rule string, now time.Tim
 	return nil
 }
 
-// EpochDue reports whether the open epoch has lasted length at now, or
-// no epoch exists yet (so that the first scheduled run opens one). A
-// periodic job closes the epoch when it is due; stewards may close it
-// earlier by hand.
-func (s *Service) EpochDue(ctx context.Context, now time.Time, length time.Duration) (bool, error) {
-	e, open, err := s.OpenEpoch(ctx)
-	if err != nil {
-		return false, err
-	}
-	if !open {
-		var n int
-		if err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM epochs`).Scan(&n); err != nil {
-			return false, fmt.Errorf("reward: count epochs: %w", err)
-		}
-		return n == 0, nil
-	}
-	return !now.Before(e.StartedAt.Add(length)), nil
-}
-
 // OpenEpoch returns the epoch now collecting points, if one was opened.
 func (s *Service) OpenEpoch(ctx context.Context) (Epoch, bool, error) {
 	e, err := scanEpoch(s.db.Read().QueryRowContext(ctx, `SELECT `+epochColumns+` FROM epochs WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1`))

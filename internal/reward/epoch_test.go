@@ -310,49 +310,6 @@ func TestEpochRuleFollowsTheParameter(t *testing.T) {
 	})
 }
 
-// TestEpochDue: the first scheduled run opens the first epoch; after that
-// an epoch is due once it has lasted its length.
-func TestEpochDue(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEpochEnv(t, db)
-		month := 30 * 24 * time.Hour
-		due := func(now time.Time) bool {
-			t.Helper()
-			d, err := e.r.EpochDue(t.Context(), now, month)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return d
-		}
-		if !due(t0) {
-			t.Fatal("with no epoch yet, an epoch should be due (to open the first)")
-		}
-		if _, open, _ := e.r.OpenEpoch(t.Context()); open {
-			t.Fatal("an epoch is open before the first close")
-		}
-		e.close(t, t0)
-		if ep, open, _ := e.r.OpenEpoch(t.Context()); !open || ep.ID != 1 || !ep.StartedAt.Equal(t0) {
-			t.Fatalf("open epoch = %+v, %v", ep, open)
-		}
-		for _, tc := range []struct {
-			after time.Duration
-			want  bool
-		}{
-			{0, false},
-			{month - time.Millisecond, false},
-			{month, true},
-			{2 * month, true},
-		} {
-			if got := due(t0.Add(tc.after)); got != tc.want {
-				t.Errorf("due after %v = %v, want %v", tc.after, got, tc.want)
-			}
-		}
-		if _, _, err := e.r.CloseEpoch(t.Context(), steward, e.params, t0.Add(-time.Hour)); err == nil {
-			t.Fatal("closing an epoch before it started should fail")
-		}
-	})
-}
-
 // steward is whoever closes epochs by hand in these tests.
 var steward = member.Member{ID: 1, PublicID: "m-stella", Role: member.RoleSteward}
 
@@ -426,6 +383,9 @@ func TestCloseDueEpoch(t *testing.T) {
 		}
 		if _, _, err := e.r.CloseDueEpoch(t.Context(), e.params, t0, 0); err == nil {
 			t.Fatal("an epoch length of 0 was accepted")
+		}
+		if _, _, err := e.r.CloseEpoch(t.Context(), steward, e.params, t0.Add(-time.Hour)); err == nil {
+			t.Fatal("closing an epoch before it started should fail")
 		}
 	})
 }

@@ -102,13 +102,6 @@ func (x *Index) Len() int {
 	return len(x.byID)
 }
 
-// Terms is the number of distinct words in the index.
-func (x *Index) Terms() int {
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	return len(x.terms)
-}
-
 // Add indexes a record's text, replacing what the index held for its id.
 func (x *Index) Add(id, text string) {
 	distinct, tf, n := words(text)
