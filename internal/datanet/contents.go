@@ -63,7 +63,7 @@ const (
 // metadata block (EXIF with GPS position and camera serial number, XMP,
 // comments). It reports the media type, size, and whether the original
 // carried metadata.
-func cleanImage(data []byte) (clean []byte, mediaType string, w, h int, hadMetadata bool, err error) {
+func cleanImage(ctx context.Context, data []byte) (clean []byte, mediaType string, w, h int, hadMetadata bool, err error) {
 	if len(data) > MaxImageBytes {
 		return nil, "", 0, 0, false, fmt.Errorf("the image has %d bytes, at most %d", len(data), MaxImageBytes)
 	}
@@ -77,7 +77,7 @@ func cleanImage(data []byte) (clean []byte, mediaType string, w, h int, hadMetad
 	var out bytes.Buffer
 	// Re-encoding happens while the decoded picture holds its slot, so
 	// that it counts against the bound on decodes at once.
-	err = picture.Use(context.Background(), data, func(img image.Image, format string) error {
+	err = picture.Use(ctx, data, func(img image.Image, format string) error {
 		switch format {
 		case "jpeg":
 			mediaType = "image/jpeg"

@@ -127,7 +127,7 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 		if err != nil {
 			return fmt.Errorf("dedup catch-up: contribution %s: %w", r.publicID, err)
 		}
-		fp, err := fingerprint(d, rec, img)
+		fp, err := fingerprint(ctx, d, rec, img)
 		if err != nil {
 			return fmt.Errorf("dedup catch-up: contribution %s: %w", r.publicID, err)
 		}

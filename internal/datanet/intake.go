@@ -162,7 +162,10 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 	// Redaction and fingerprinting are the costly steps and independent
 	// per record: run them on every core. The duplicate checks then go in
 	// order, so that of two equal records in a batch the first one wins.
-	ready := s.prepareAll(d, sub)
+	ready := s.prepareAll(ctx, d, sub)
+	if err := ctx.Err(); err != nil {
+		return Result{}, err // the upload was abandoned while it waited to be decoded
+	}
 	for i, pr := range ready {
 		line := 0
 		if i < len(sub.Lines) {
@@ -258,14 +261,14 @@ type preparedOrError struct {
 }
 
 // prepareAll prepares every record of a submission, in parallel.
-func (s *Service) prepareAll(d Datanet, sub Submission) []preparedOrError {
+func (s *Service) prepareAll(ctx context.Context, d Datanet, sub Submission) []preparedOrError {
 	out := make([]preparedOrError, len(sub.Records))
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range work {
-				p, err := s.prepare(d, sub.Records[i], sub.Image)
+				p, err := s.prepare(ctx, d, sub.Records[i], sub.Image)
 				out[i] = preparedOrError{p, err}
 			}
 		})
@@ -279,7 +282,7 @@ func (s *Service) prepareAll(d Datanet, sub Submission) []preparedOrError {
 }
 
 // prepare validates, redacts and fingerprints one record.
-func (s *Service) prepare(d Datanet, r Record, img []byte) (*prepared, *RecordError) {
+func (s *Service) prepare(ctx context.Context, d Datanet, r Record, img []byte) (*prepared, *RecordError) {
 	p := &prepared{redacted: map[privacy.Type]int{}}
 	names := map[*string]string{&r.Text: "text", &r.Question: "question", &r.Answer: "answer"}
 	for _, field := range r.texts() {
@@ -315,7 +318,7 @@ func (s *Service) prepare(d Datanet, r Record, img []byte) (*prepared, *RecordEr
 		r.Recording = clean
 	}
 	if d.RecordKind == KindImage {
-		clean, media, w, h, stripped, err := cleanImage(img)
+		clean, media, w, h, stripped, err := cleanImage(ctx, img)
 		if err != nil {
 			return nil, &RecordError{Field: "image", Message: err.Error()}
 		}
@@ -329,7 +332,7 @@ func (s *Service) prepare(d Datanet, r Record, img []byte) (*prepared, *RecordEr
 		}
 		p.image, p.media = clean, media
 	}
-	fp, err := fingerprint(d, r, p.image)
+	fp, err := fingerprint(ctx, d, r, p.image)
 	if err != nil {
 		return nil, &RecordError{Field: "image", Message: err.Error()}
 	}
@@ -436,14 +439,14 @@ func newContributionID() string { return "c-" + strings.ToLower(rand.Text()[:16]
 
 // fingerprint computes a record's DNA and near-duplicate signature: the
 // text, the question-and-answer pair, or the (cleaned) image.
-func fingerprint(d Datanet, r Record, img []byte) (dedup.Fingerprint, error) {
+func fingerprint(ctx context.Context, d Datanet, r Record, img []byte) (dedup.Fingerprint, error) {
 	switch d.RecordKind {
 	case KindText:
 		return dedup.FingerprintText(r.Text), nil
 	case KindQA:
 		return dedup.FingerprintRecord([]dedup.Field{{Name: "question", Value: r.Question}, {Name: "answer", Value: r.Answer}}), nil
 	case KindImage:
-		return dedup.FingerprintImage(img)
+		return dedup.FingerprintImage(ctx, img)
 	case KindRecording:
 		return dedup.FingerprintText(string(r.Recording)), nil
 	}

@@ -228,7 +228,7 @@ func BenchmarkFingerprintImage(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, err := FingerprintImage(data); err != nil {
+		if _, err := FingerprintImage(b.Context(), data); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -173,14 +173,16 @@ var (
 // releases, which would change every DNA. A copy with different metadata or
 // re-encoded pixels has another DNA and is caught by the perceptual hash
 // instead. The picture is decoded within picture's bounds, among a few
-// decodes at a time.
-func FingerprintImage(data []byte) (Fingerprint, error) {
+// decodes at a time; it stops waiting for one when ctx is done.
+func FingerprintImage(ctx context.Context, data []byte) (Fingerprint, error) {
 	var ph PHash
-	err := picture.Use(context.Background(), data, func(img image.Image, _ string) error {
+	err := picture.Use(ctx, data, func(img image.Image, _ string) error {
 		ph = PerceptualHash(img)
 		return nil
 	})
 	switch {
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return Fingerprint{}, fmt.Errorf("fingerprint image: %w", err)
 	case errors.Is(err, picture.ErrTooLarge):
 		return Fingerprint{}, fmt.Errorf("fingerprint image: %w: %w", ErrImageSize, err)
 	case err != nil:

@@ -117,7 +117,7 @@ func TestFingerprintImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fp, err := FingerprintImage(data)
+	fp, err := FingerprintImage(t.Context(), data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,11 +140,11 @@ func TestFingerprintImage(t *testing.T) {
 	if err := png.Encode(&pngBuf, pal); err != nil {
 		t.Fatal(err)
 	}
-	g, err := FingerprintImage(gifBuf.Bytes())
+	g, err := FingerprintImage(t.Context(), gifBuf.Bytes())
 	if err != nil {
 		t.Fatalf("GIF: %v", err)
 	}
-	p, err := FingerprintImage(pngBuf.Bytes())
+	p, err := FingerprintImage(t.Context(), pngBuf.Bytes())
 	if err != nil {
 		t.Fatalf("PNG: %v", err)
 	}
@@ -163,7 +163,7 @@ func TestFingerprintImage(t *testing.T) {
 		{"PNG claiming 100000×100000", pngHeader(100000, 100000), ErrImageSize},
 	}
 	for _, tt := range tests {
-		if _, err := FingerprintImage(tt.data); !errors.Is(err, tt.want) {
+		if _, err := FingerprintImage(t.Context(), tt.data); !errors.Is(err, tt.want) {
 			t.Errorf("%s: error %v, want %v", tt.name, err, tt.want)
 		}
 	}
@@ -254,7 +254,7 @@ func FuzzFingerprintImage(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fp, err := FingerprintImage(data)
+		fp, err := FingerprintImage(t.Context(), data)
 		if err != nil {
 			if !errors.Is(err, ErrImageFormat) && !errors.Is(err, ErrImageSize) {
 				t.Fatalf("error %v wraps neither ErrImageFormat nor ErrImageSize", err)
