@@ -33,7 +33,8 @@ func (s *Service) ImportCOCO(ctx context.Context, p Project, coco io.Reader, ima
 	if err != nil {
 		return 0, nil, importProblem("COCO", err)
 	}
-	return s.importDataset(ctx, p, imp.Dataset, imp.Warnings, images)
+	fs := uploadProblems{}
+	return s.importDataset(ctx, p, imp.Dataset, imp.Warnings, uploadedFiles(images, "image", fs), fs)
 }
 
 // ImportLabelStudio does the same for a Label Studio JSON export: its tasks
@@ -46,7 +47,8 @@ func (s *Service) ImportLabelStudio(ctx context.Context, p Project, r io.Reader,
 	if err != nil {
 		return 0, nil, importProblem("Label Studio", err)
 	}
-	return s.importDataset(ctx, p, imp.Dataset, imp.Warnings, images)
+	fs := uploadProblems{}
+	return s.importDataset(ctx, p, imp.Dataset, imp.Warnings, uploadedFiles(images, "image", fs), fs)
 }
 
 // ImportYOLO adds uploaded images to an image project with Ultralytics YOLO
@@ -65,7 +67,7 @@ func (s *Service) ImportYOLO(ctx context.Context, p Project, labels, images map[
 		return 0, nil, &problem.Error{Kind: problem.Invalid, Message: "YOLO labels need their images; nothing was added",
 			Fields: map[string]string{"images": "upload the images the label files belong to"}}
 	}
-	fs := yoloFields{}
+	fs := uploadProblems{}
 	labels, images = uploadedFiles(labels, "labels", fs), uploadedFiles(images, "image", fs)
 	names, namesFile := p.Labels, ""
 	files := map[string]string{} // label file names by stem
@@ -100,7 +102,7 @@ func (s *Service) ImportYOLO(ctx context.Context, p Project, labels, images map[
 		fs.add(at, "%s", strings.TrimPrefix(err.Error(), annotation.ErrSpec.Error()+": "))
 	}
 	if len(fs) > 0 {
-		return 0, nil, fs.err()
+		return 0, nil, fs.err(yoloInvalid)
 	}
 
 	ds := annotation.Dataset{Categories: annotation.CategoriesOf(names)}
@@ -160,9 +162,9 @@ func (s *Service) ImportYOLO(ctx context.Context, p Project, labels, images map[
 		}
 	}
 	if len(fs) > 0 {
-		return 0, nil, fs.err()
+		return 0, nil, fs.err(yoloInvalid)
 	}
-	return s.importDataset(ctx, p, ds, nil, images)
+	return s.importDataset(ctx, p, ds, nil, images, fs)
 }
 
 // uploadedFiles keys uploaded files by the base name that stays in its
@@ -170,15 +172,15 @@ func (s *Service) ImportYOLO(ctx context.Context, p Project, labels, images map[
 // an attacker "..\..\a.jpg"), which is the name an item keeps and the
 // name it is exported under. A name that is no file name, or two files
 // that come to the same name, are problems of the upload.
-func uploadedFiles(files map[string][]byte, kind string, problems map[string]string) map[string][]byte {
+func uploadedFiles(files map[string][]byte, kind string, problems uploadProblems) map[string][]byte {
 	out := make(map[string][]byte, len(files))
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		base := annotation.BaseName(name)
 		switch {
 		case annotation.FileNameProblem(base) != "":
-			problems[kind+" "+strconv.Quote(name)] = "the file name " + annotation.FileNameProblem(base)
+			problems.add(kind+" "+strconv.Quote(name), "the file name %s", annotation.FileNameProblem(base))
 		case hasKey(out, base):
-			problems[kind+" "+base] = "two uploaded files are named " + base
+			problems.add(kind+" "+base, "two uploaded files are named %s", base)
 		default:
 			out[base] = files[name]
 		}
@@ -188,12 +190,13 @@ func uploadedFiles(files map[string][]byte, kind string, problems map[string]str
 
 func hasKey(m map[string][]byte, k string) bool { _, ok := m[k]; return ok }
 
-// yoloFields collects the problems of a YOLO upload, at most
-// annotation.MaxProblems of them, so that a folder of broken files does not
-// become a page of errors.
-type yoloFields map[string]string
+// uploadProblems collects the problems of an upload (a YOLO folder, the
+// images beside a COCO or Label Studio file), at most
+// annotation.MaxProblems of them, so that a folder of broken files does
+// not become a page of errors.
+type uploadProblems map[string]string
 
-func (f yoloFields) add(at, format string, args ...any) {
+func (f uploadProblems) add(at, format string, args ...any) {
 	switch _, dup := f[at]; {
 	case dup:
 	case len(f) >= annotation.MaxProblems:
@@ -203,8 +206,14 @@ func (f yoloFields) add(at, format string, args ...any) {
 	}
 }
 
-func (f yoloFields) err() error {
-	return &problem.Error{Kind: problem.Invalid, Message: "the YOLO labels are not valid; nothing was added", Fields: f}
+// The messages of the two kinds of import.
+const (
+	yoloInvalid    = "the YOLO labels are not valid; nothing was added"
+	datasetInvalid = "the import does not fit the project; nothing was added"
+)
+
+func (f uploadProblems) err(message string) error {
+	return &problem.Error{Kind: problem.Invalid, Message: message, Fields: f}
 }
 
 // yoloNames reads the class names of a YOLO dataset: classes.txt holds one
@@ -282,16 +291,16 @@ func imageProject(p Project) error {
 	return nil
 }
 
-func (s *Service) importDataset(ctx context.Context, p Project, ds annotation.Dataset, warns []annotation.Problem, images map[string][]byte) (int, []string, error) {
+// importDataset adds a dataset's images as items. images are keyed by
+// base name (uploadedFiles), and fields holds the upload's problems so far.
+func (s *Service) importDataset(ctx context.Context, p Project, ds annotation.Dataset, warns []annotation.Problem, images map[string][]byte, fields uploadProblems) (int, []string, error) {
 	known := map[string]bool{}
 	for _, l := range p.Labels {
 		known[l] = true
 	}
-	fields := map[string]string{}
-	images = uploadedFiles(images, "image", fields)
 	for _, a := range ds.Annotations {
 		if !known[a.Label] {
-			fields["category "+a.Label] = "not in the project's labels (" + fmt.Sprint(p.Labels) + ")"
+			fields.add("category "+a.Label, "not in the project's labels (%s)", fmt.Sprint(p.Labels))
 		}
 	}
 	pre := ds.PreAnnotations(annotation.TaskType(p.TaskType))
@@ -300,16 +309,16 @@ func (s *Service) importDataset(ctx context.Context, p Project, ds annotation.Da
 		name := path.Base(img.FileName)
 		data, ok := images[name]
 		if !ok {
-			fields["image "+name] = "named in the file but not uploaded"
+			fields.add("image "+name, "named in the file but not uploaded")
 			continue
 		}
 		cfg, format, err := picture.Check(data)
 		if err != nil {
-			fields["image "+name] = imageProblem(err)
+			fields.add("image "+name, "%s", imageProblem(err))
 			continue
 		}
 		if img.Width > 0 && (cfg.Width != img.Width || cfg.Height != img.Height) {
-			fields["image "+name] = fmt.Sprintf("is %d×%d pixels, the file says %d×%d", cfg.Width, cfg.Height, img.Width, img.Height)
+			fields.add("image "+name, "is %d×%d pixels, the file says %d×%d", cfg.Width, cfg.Height, img.Width, img.Height)
 			continue
 		}
 		it := NewItem{Item: Item{Name: name, Width: cfg.Width, Height: cfg.Height, SourceID: strconv.FormatInt(img.ID, 10)},
@@ -320,7 +329,7 @@ func (s *Service) importDataset(ctx context.Context, p Project, ds annotation.Da
 		items = append(items, it)
 	}
 	if len(fields) > 0 {
-		return 0, nil, &problem.Error{Kind: problem.Invalid, Message: "the import does not fit the project; nothing was added", Fields: fields}
+		return 0, nil, fields.err(datasetInvalid)
 	}
 	if len(items) == 0 {
 		return 0, nil, problem.New(problem.BadRequest, "the file names no image")

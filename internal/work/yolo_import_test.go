@@ -2,6 +2,7 @@ package work_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -202,4 +203,27 @@ func FuzzImportYOLONames(f *testing.F) {
 			t.Fatalf("%v, want an invalid-input problem", err)
 		}
 	})
+}
+
+// TestYOLOUploadProblemsAreCapped: a folder of files whose names cannot be
+// kept (control characters, two files of one name) is reported like any
+// other YOLO problem, at most annotation.MaxProblems of them and "and more
+// problems", not one field per file.
+func TestYOLOUploadProblemsAreCapped(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	p := yoloProject(t, e, "lego-names", work.BoundingBox, "battery", "cable")
+	images := yoloImages(t)
+	labels := yoloLabels(txt(yoloBoxImage), "0 0.5 0.5 0.25 0.5\n")
+	for i := range 3 * annotation.MaxProblems {
+		images[fmt.Sprintf("photo\x01%d.jpg", i)] = images[yoloBoxImage]
+		labels[fmt.Sprintf("photo\x01%d.txt", i)] = []byte("0 0.5 0.5 0.25 0.5\n")
+	}
+	_, _, err := e.s.ImportYOLO(t.Context(), p, labels, images)
+	pr, ok := problem.As(err)
+	if !ok || pr.Kind != problem.Invalid {
+		t.Fatalf("%v, want an invalid-input problem", err)
+	}
+	if len(pr.Fields) > annotation.MaxProblems+1 || pr.Fields["more"] == "" {
+		t.Fatalf("%d problems reported, want at most %d and \"more\"", len(pr.Fields), annotation.MaxProblems+1)
+	}
 }
