@@ -32,9 +32,12 @@ func startPublisher(t *testing.T, p *ledger.Publisher) (stop func()) {
 }
 
 // TestTwoPublishersLogEachEventOnce runs two publishers on one database and
-// one log at once — what two servers on one data folder did in issue 11,
-// where 9 reward.split events went into the log twice. Each event must be
-// in the log exactly once, at the index the database recorded.
+// one log at once, in one process — the in-process case of what two
+// servers on one data folder did in issue 11, where 9 reward.split events
+// went into the log twice. (Two processes are kept apart by the data
+// folder's lock: TestSecondServerOnAFolderIsRefused in cmd/allmende.)
+// Each event must be in the log exactly once, at the index the database
+// recorded.
 func TestTwoPublishersLogEachEventOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		l := ledger.New(db)
