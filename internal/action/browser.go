@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -38,6 +39,12 @@ type Browser struct {
 	browser context.Context
 	stop    context.CancelFunc
 	proxy   *http.Server
+
+	// refused is the first address the guard refused during the current
+	// run: the tab only sees the proxy's error page, which a recording that
+	// asserts nothing would replay "successfully" — and be paid for.
+	refusedMu sync.Mutex
+	refused   string
 }
 
 // Replay runs rec in a new tab of the shared browser, starting the browser
@@ -59,11 +66,51 @@ func (b *Browser) Replay(ctx context.Context, rec recording.Recording) (replay.R
 	}
 	ctx, cancel := context.WithTimeout(ctx, RunTimeout)
 	defer cancel()
+	b.takeRefused()
 	res, err := replay.RunIn(ctx, b.browser, rec, replay.Options{})
 	if err != nil && b.browser.Err() != nil {
 		b.closeLocked() // it crashed: the next run starts a fresh one
 	}
+	if addr := b.takeRefused(); addr != "" && err == nil && res.OK {
+		res = refusedResult(res, addr)
+	}
 	return res, err
+}
+
+// refusedResult fails a replay that reached for an address automations
+// may not open: its last step ran on the proxy's error page, not on the
+// page the recording meant.
+func refusedResult(res replay.Result, addr string) replay.Result {
+	res.OK = false
+	last := len(res.Steps) - 1
+	res.FailedStep = max(last, 0)
+	if last >= 0 {
+		res.Steps[last].Status = "failed"
+		res.Steps[last].Error = fmt.Sprintf("the automation reached for %s, which automations may not open (a private, loopback or link-local address, or this server's own)", addr)
+	}
+	return res
+}
+
+// takeRefused returns the address refused since the last call, and forgets it.
+func (b *Browser) takeRefused() string {
+	b.refusedMu.Lock()
+	defer b.refusedMu.Unlock()
+	addr := b.refused
+	b.refused = ""
+	return addr
+}
+
+// control is the proxy's dial check: the guard's, remembering what it refused.
+func (b *Browser) control(network, address string, c syscall.RawConn) error {
+	err := b.Guard.Control(network, address, c)
+	if errors.Is(err, egress.ErrRefused) {
+		b.refusedMu.Lock()
+		if b.refused == "" {
+			b.refused = address
+		}
+		b.refusedMu.Unlock()
+	}
+	return err
 }
 
 func (b *Browser) start() error {
@@ -107,7 +154,7 @@ func (b *Browser) start() error {
 
 // guardProxy is the browser's only way out.
 func (b *Browser) guardProxy() http.Handler {
-	dialer := &net.Dialer{Timeout: 10 * time.Second, Control: b.Guard.Control}
+	dialer := &net.Dialer{Timeout: 10 * time.Second, Control: b.control}
 	p := goproxy.NewProxyHttpServer()
 	p.Tr = &http.Transport{DialContext: dialer.DialContext, Proxy: nil, TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: 30 * time.Second}
 	p.ConnectDial = func(network, addr string) (net.Conn, error) { return dialer.Dial(network, addr) }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -53,9 +54,13 @@ func TestAutomationCannotOpenTheServersOwnAddress(t *testing.T) {
 	guarded := &action.Browser{}
 	t.Cleanup(guarded.Close)
 	// The proxy answers the refusal with an error page, which is all the
-	// tab gets to see.
-	if _, err := guarded.Replay(t.Context(), rec); err != nil {
+	// tab gets to see; the run fails rather than "succeed" on that page.
+	res, err := guarded.Replay(t.Context(), rec)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if res.OK || res.FailedStep != 0 || !strings.Contains(res.Steps[0].Error, "may not open") {
+		t.Fatalf("a run on a refused page: %+v", res)
 	}
 	if n := reached.Load(); n != 0 {
 		t.Fatalf("the page on the server's own address was reached %d times", n)
