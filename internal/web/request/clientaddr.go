@@ -1,4 +1,4 @@
-package web
+package request
 
 import (
 	"fmt"
@@ -7,14 +7,14 @@ import (
 	"strings"
 )
 
-// clientAddr is the address a request comes from, for limits per client.
+// ClientAddr is the address a request comes from, for limits per client.
 // It is the connection's peer, unless the peer is one of the configured
 // reverse proxies: then it is the right-most address in X-Forwarded-For
 // that is not a proxy. Everything left of that was written by the client
 // and is not believed — an attacker who could choose the address would
 // get a fresh bucket at will, or spend someone else's. The zero Addr
 // means the peer could not be read.
-func clientAddr(r *http.Request, trusted []netip.Prefix) netip.Addr {
+func ClientAddr(r *http.Request, trusted []netip.Prefix) netip.Addr {
 	peer, ok := parseHop(r.RemoteAddr)
 	if !ok || !isTrusted(peer, trusted) {
 		return peer
@@ -63,10 +63,10 @@ func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
 	return false
 }
 
-// clientKey names a client's rate-limit bucket. An IPv6 host usually
+// ClientKey names a client's rate-limit bucket. An IPv6 host usually
 // holds a whole /64, so that is one client: otherwise it could take a
 // fresh address, and a fresh bucket, for every attempt.
-func clientKey(a netip.Addr) string {
+func ClientKey(a netip.Addr) string {
 	switch {
 	case !a.IsValid():
 		return "unknown"

@@ -1,4 +1,4 @@
-package web
+package request
 
 import (
 	"net/http"
@@ -43,7 +43,7 @@ func TestClientAddr(t *testing.T) {
 			for _, v := range tt.xff {
 				r.Header.Add("X-Forwarded-For", v)
 			}
-			if got := clientAddr(r, tt.trusted).String(); got != tt.want {
+			if got := ClientAddr(r, tt.trusted).String(); got != tt.want {
 				t.Fatalf("client %s, want %s", got, tt.want)
 			}
 		})
@@ -52,13 +52,13 @@ func TestClientAddr(t *testing.T) {
 
 func TestClientKeyGroupsAnIPv6Host(t *testing.T) {
 	a, b := netip.MustParseAddr("2001:db8:5:6:1::1"), netip.MustParseAddr("2001:db8:5:6:ffff::2")
-	if clientKey(a) != clientKey(b) {
-		t.Fatalf("two addresses of one /64 are two clients: %s %s", clientKey(a), clientKey(b))
+	if ClientKey(a) != ClientKey(b) {
+		t.Fatalf("two addresses of one /64 are two clients: %s %s", ClientKey(a), ClientKey(b))
 	}
-	if clientKey(a) == clientKey(netip.MustParseAddr("2001:db8:5:7::1")) {
+	if ClientKey(a) == ClientKey(netip.MustParseAddr("2001:db8:5:7::1")) {
 		t.Fatal("two /64s are one client")
 	}
-	if clientKey(netip.MustParseAddr("192.0.2.1")) == clientKey(netip.MustParseAddr("192.0.2.2")) {
+	if ClientKey(netip.MustParseAddr("192.0.2.1")) == ClientKey(netip.MustParseAddr("192.0.2.2")) {
 		t.Fatal("two IPv4 addresses are one client")
 	}
 }
@@ -104,7 +104,7 @@ func FuzzClientAddr(f *testing.F) {
 	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
 	f.Fuzz(func(t *testing.T, peer, xff string) {
 		r := &http.Request{RemoteAddr: peer, Header: http.Header{"X-Forwarded-For": {xff}}}
-		got := clientAddr(r, trusted)
+		got := ClientAddr(r, trusted)
 		p, ok := parseHop(peer)
 		if !ok {
 			if got.IsValid() {
@@ -127,6 +127,6 @@ func FuzzClientAddr(f *testing.F) {
 		if got != p && !slices.Contains(hops, got) {
 			t.Fatalf("peer %q, header %q: client %s is neither", peer, xff, got)
 		}
-		_ = clientKey(got)
+		_ = ClientKey(got)
 	})
 }

@@ -1,4 +1,4 @@
-package web
+package request
 
 import (
 	"encoding/json"
@@ -12,22 +12,22 @@ import (
 	"github.com/allmende/allmende/internal/problem"
 )
 
-// maxJSONBody bounds API request bodies; uploads have their own limits.
-const maxJSONBody = 1 << 20
+// MaxJSONBody bounds API request bodies; uploads have their own limits.
+const MaxJSONBody = 1 << 20
 
-// decodeJSON reads exactly one JSON object into dst and turns every way a
+// JSON reads exactly one JSON object into dst and turns every way a
 // body can be wrong into a problem that names what is wrong: the content
 // type, the size, the syntax (with its byte offset), an unknown field, or a
 // field of the wrong type.
-func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+func JSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return problem.New(problem.Unsupported, "send the body as JSON with Content-Type: application/json")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxJSONBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return jsonProblem(err)
+		return JSONProblem(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return problem.New(problem.BadRequest, "the body holds more than one JSON value")
@@ -35,7 +35,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	return nil
 }
 
-func jsonProblem(err error) error {
+// JSONProblem says what is wrong with a JSON body that did not decode, as
+// a problem naming the byte, the field or the limit.
+func JSONProblem(err error) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var tooBig *http.MaxBytesError
@@ -78,13 +80,3 @@ func jsonKind(goKind string) string {
 		return "an object"
 	}
 }
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
-}
-
-func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

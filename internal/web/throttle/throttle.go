@@ -1,23 +1,27 @@
-package web
+// Package throttle slows down password guessing at the doors where a
+// member signs in or up, the pages and the API alike.
+package throttle
 
 import (
 	"net/http"
 	"net/netip"
+	"strconv"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/web/request"
 )
 
-// limiter slows down password guessing: each client address gets a token
+// Limiter slows down password guessing: each client address gets a token
 // bucket, and so does each account at each client address. No bucket is
 // the account's alone — wrong passwords from one address must never lock
 // the owner out from another. Buckets live in memory, so with several
 // replicas the limit is per replica — still far below what a guessing
 // attack needs.
-type limiter struct {
+type Limiter struct {
 	trusted []netip.Prefix // proxies whose X-Forwarded-For is believed
 
 	mu      sync.Mutex
@@ -45,11 +49,13 @@ var (
 	}{3 * time.Second, 20}
 )
 
-func newLimiter(trusted []netip.Prefix) *limiter {
-	return &limiter{trusted: trusted, buckets: map[string]*bucket{}}
+// New is a limiter that believes X-Forwarded-For from the trusted
+// proxies only.
+func New(trusted []netip.Prefix) *Limiter {
+	return &Limiter{trusted: trusted, buckets: map[string]*bucket{}}
 }
 
-func (l *limiter) take(key string, every time.Duration, burst int, now time.Time) time.Duration {
+func (l *Limiter) take(key string, every time.Duration, burst int, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
@@ -77,18 +83,18 @@ func (l *limiter) take(key string, every time.Duration, burst int, now time.Time
 	return 0
 }
 
-// allowSignIn takes one attempt from the client address's bucket and, for
+// SignIn takes one attempt from the client address's bucket and, for
 // a sign-in, from the bucket of that account at that address, or returns
 // a TooMany problem saying when to try again. Sign-up passes no email.
-func (l *limiter) allowSignIn(r *http.Request, email string) error {
+func (l *Limiter) SignIn(r *http.Request, email string) error {
 	now := time.Now()
-	client := clientKey(clientAddr(r, l.trusted))
+	client := request.ClientKey(request.ClientAddr(r, l.trusted))
 	wait := l.take("client:"+client, perClient.every, perClient.burst, now)
 	if wait == 0 && email != "" {
 		wait = l.take("account:"+client+" "+email, perAccount.every, perAccount.burst, now)
 	}
 	if wait > 0 {
-		return &problem.Error{Kind: problem.TooMany, Message: "too many attempts; wait " + retryAfter(wait) + " s and try again", RetryAfter: wait}
+		return &problem.Error{Kind: problem.TooMany, Message: "too many attempts; wait " + strconv.Itoa(int(wait.Seconds()+0.999)) + " s and try again", RetryAfter: wait}
 	}
 	return nil
 }
