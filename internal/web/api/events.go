@@ -80,9 +80,7 @@ func (a *API) eventReceipt(w http.ResponseWriter, r *http.Request, sess *member.
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="allmende-receipt-%s.json"`, id))
 		response.JSON(w, http.StatusOK, rec)
 	case "tlog-proof":
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="allmende-receipt-%s.tlog-proof"`, id))
-		_, _ = w.Write([]byte(rec.TlogProof))
+		response.Download(w, "text/plain; charset=utf-8", "allmende-receipt-"+id+".tlog-proof", []byte(rec.TlogProof))
 	default:
 		return &problem.Error{Kind: problem.Invalid, Message: "unknown receipt format", Fields: map[string]string{"format": "json or tlog-proof"}}
 	}

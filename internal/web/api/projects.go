@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"fmt"
 	"mime"
 	"net/http"
 
@@ -127,17 +125,10 @@ func (a *API) projectResults(w http.ResponseWriter, r *http.Request, sess *membe
 
 // projectExport downloads a project's results.
 func (a *API) projectExport(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
-	p, err := a.Work.Project(r.Context(), sess.Member, r.PathValue("slug"))
+	mt, name, body, err := a.Work.ExportFor(r.Context(), sess.Member, r.PathValue("slug"), r.URL.Query().Get("format"), r.URL.Query().Get("raw") == "true")
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	mt, name, err := a.Work.Export(r.Context(), p, r.URL.Query().Get("format"), r.URL.Query().Get("raw") == "true", &buf)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", mt)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
-	_, _ = w.Write(buf.Bytes())
+	response.Download(w, mt, name, body)
 	return nil
 }

@@ -93,9 +93,7 @@ func (a *API) recordingExport(w http.ResponseWriter, r *http.Request, sess *memb
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+r.PathValue("id")+`.json"`)
-	_, _ = w.Write(raw)
+	response.Download(w, "application/json", r.PathValue("id")+".json", raw)
 	return nil
 }
 

@@ -25,3 +25,10 @@ func (l List) Next(cursor string) List {
 	}
 	return l
 }
+
+// Download answers with a file to save rather than show.
+func Download(w http.ResponseWriter, mediaType, name string, body []byte) {
+	w.Header().Set("Content-Type", mediaType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	_, _ = w.Write(body)
+}
