@@ -74,6 +74,8 @@ func (s *Server) observe(mux *http.ServeMux, next http.Handler) http.Handler {
 			if p := recover(); p != nil {
 				s.Log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
 				if rec.status == 0 {
+					// Plain text: after a panic, nothing that renders
+					// is to be trusted with the answer.
 					http.Error(rec, "internal error", http.StatusInternalServerError)
 				}
 			}
