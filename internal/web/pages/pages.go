@@ -6,8 +6,8 @@
 // in datanet_show.go, POST /tasks/{id}/submit in task_submit.go, POST
 // /datanets in datanet_create.go. A GET page without id or action is
 // named for its path as written: GET /datanets is datanets.go, GET
-// /my-data my_data.go. The parsing of a form with more than one field is
-// in form_<name>.go.
+// /my-data my_data.go. Parsing a form into the domain's values is in
+// form_<name>.go, one file per form.
 //
 // A handler returns an error; Error (errors.go) writes it: the page the
 // form is on again, or the error page. What a member may see or do is
