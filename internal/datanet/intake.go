@@ -452,3 +452,36 @@ func fingerprint(ctx context.Context, d Datanet, r Record, img []byte) (dedup.Fi
 	}
 	return dedup.Fingerprint{}, fmt.Errorf("no fingerprint for %s records", d.RecordKind)
 }
+
+// Problem turns the outcomes of a refused batch into one Invalid problem
+// with a field per record, such as "records[4711].text": "must be a
+// string", so that the API and the contribute form name every record
+// that stopped the batch.
+func (r Result) Problem() *problem.Error {
+	fields := map[string]string{}
+	for _, o := range r.Outcomes {
+		key := fmt.Sprintf("records[%d]", o.Index)
+		switch {
+		case o.Error != nil:
+			if o.Error.Field != "" {
+				key += "." + o.Error.Field
+			}
+			msg := o.Error.Message
+			if o.Line > 0 {
+				msg = fmt.Sprintf("line %d: %s", o.Line, msg)
+			}
+			fields[key] = msg
+		case o.Status == "duplicate":
+			what := "near duplicate"
+			if o.Duplicate.Exact {
+				what = "exact duplicate"
+			}
+			if o.Duplicate.InBatch {
+				fields[key] = what + " of another record in this submission"
+			} else {
+				fields[key] = fmt.Sprintf("%s (similarity %.2f) of a record already in the datanet", what, o.Duplicate.Similarity)
+			}
+		}
+	}
+	return &problem.Error{Kind: problem.Invalid, Message: ErrBatchRejected.Message, Fields: fields}
+}

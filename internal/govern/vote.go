@@ -152,3 +152,28 @@ func (s *Service) lockProposal(ctx context.Context, tx *store.Tx, id int64) (Pro
 }
 
 func scope(proposalID int64) string { return "proposal:" + strconv.FormatInt(proposalID, 10) }
+
+// Ballot is a proposal as one member sees it: the proposal, and their vote
+// on it if they cast one.
+func (s *Service) Ballot(ctx context.Context, memberID, proposalID int64) (Proposal, Vote, bool, error) {
+	p, err := s.Get(ctx, proposalID)
+	if err != nil {
+		return Proposal{}, Vote{}, false, err
+	}
+	mine, voted, err := s.MyVote(ctx, memberID, proposalID)
+	return p, mine, voted, err
+}
+
+// Ballots lists a page of proposals as List does, with which of them the
+// member has voted on.
+func (s *Service) Ballots(ctx context.Context, memberID int64, page store.Page) ([]Proposal, map[int64]bool, string, error) {
+	list, next, err := s.List(ctx, page)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	voted, err := s.VotedOn(ctx, memberID, list)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return list, voted, next, nil
+}

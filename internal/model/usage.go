@@ -152,3 +152,17 @@ func (s *Service) Deposit(ctx context.Context, actor member.Member, memberPID st
 	})
 	return id, err
 }
+
+// Profile is a model with the members whose records earned most from it,
+// as its page and the API show it.
+func (s *Service) Profile(ctx context.Context, slug string, top int) (Model, []Contributor, error) {
+	m, err := s.BySlug(ctx, slug)
+	if err != nil {
+		return Model{}, nil, err
+	}
+	list, err := s.TopContributors(ctx, m.ID, top)
+	if err != nil {
+		return Model{}, nil, err
+	}
+	return m, list, nil
+}

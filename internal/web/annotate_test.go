@@ -61,7 +61,7 @@ func newAnnotateHarness(t *testing.T) *annotateHarness {
 	page := template.Must(template.ParseFiles("testdata/annotate/harness.html"))
 	h := &annotateHarness{submitted: make(chan url.Values, 1)}
 	mux := http.NewServeMux()
-	mux.Handle("/static/", http.StripPrefix("/static/", http.FileServer(http.Dir("static"))))
+	mux.Handle("/static/", http.StripPrefix("/static/", http.FileServer(http.Dir("pages/static"))))
 	lego := filepath.Join(shareddata.Dir(t), "coco", "lego-battery", "images", "IMG20231010083824.jpg") // 512×256
 	mux.HandleFunc("GET /items/lego.jpg", func(w http.ResponseWriter, r *http.Request) {
 		http.ServeFile(w, r, lego)

@@ -1,29 +1,26 @@
 package web
 
 import (
-	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/allmende/allmende/internal/web/route"
 )
 
-// recordingMux collects the patterns registered on it.
-type recordingMux struct {
-	patterns []string
+// Routes returns every route the server registers, with its handler.
+func Routes(t *testing.T) []route.Route {
+	t.Helper()
+	m := &route.Recorder{}
+	New(Deps{}).routes(m)
+	return m.Routes
 }
 
-func (m *recordingMux) HandleFunc(p string, h func(http.ResponseWriter, *http.Request)) {
-	m.patterns = append(m.patterns, p)
-}
-func (m *recordingMux) Handle(p string, h http.Handler) { m.patterns = append(m.patterns, p) }
-
-// APIRoutes returns every "METHOD /api/v1/..." pattern the server registers.
+// APIRoutes returns every "METHOD /api/v1/..." and "METHOD /v1/..."
+// pattern the server registers.
 func APIRoutes(t *testing.T) []string {
-	s := &Server{}
-	m := &recordingMux{}
-	s.routes(m)
 	var out []string
-	for _, p := range m.patterns {
-		if method, path, ok := strings.Cut(p, " "); ok && (strings.HasPrefix(path, "/api/v1/") || strings.HasPrefix(path, "/v1/")) {
+	for _, r := range Routes(t) {
+		if method, path, ok := strings.Cut(r.Pattern, " "); ok && (strings.HasPrefix(path, "/api/v1/") || strings.HasPrefix(path, "/v1/")) {
 			out = append(out, method+" "+path)
 		}
 	}

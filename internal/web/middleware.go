@@ -1,15 +1,13 @@
 package web
 
 import (
-	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/allmende/allmende/internal/member"
-	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/web/request"
+	"github.com/allmende/allmende/internal/web/response"
 )
 
 // middleware wraps the routes, outermost first: recover from panics, log
@@ -18,12 +16,7 @@ import (
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := problem.New(problem.Forbidden, "cross-origin request refused: submit forms from this site")
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			s.apiError(w, r, err)
-			return
-		}
-		s.pageError(w, r, err)
+		s.refuse(w, r, problem.New(problem.Forbidden, "cross-origin request refused: submit forms from this site"))
 	}))
 	var h http.Handler = mux
 	h = s.textPaths(h)
@@ -81,6 +74,8 @@ func (s *Server) observe(mux *http.ServeMux, next http.Handler) http.Handler {
 			if p := recover(); p != nil {
 				s.Log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
 				if rec.status == 0 {
+					// Plain text: after a panic, nothing that renders
+					// is to be trusted with the answer.
 					http.Error(rec, "internal error", http.StatusInternalServerError)
 				}
 			}
@@ -107,22 +102,20 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-type sessionKey struct{}
-
 // authenticate attaches the session, if any, from the session cookie or a
-// bearer token. Requests without one go on anonymously; handlers that need
-// a member say so (memberPage, apiMember).
+// bearer token. Requests without one go on anonymously; the handlers that
+// need a member say so (their adapters in api and pages).
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, fromCookie := sessionToken(r)
+		token, fromCookie := request.Token(r)
 		if token != "" {
 			sess, err := s.Members.Authenticate(r.Context(), token)
 			switch {
 			case err == nil:
-				r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, &sess))
+				r = request.WithSession(r, &sess)
 			case problem.Is(err, problem.Unauthorized):
 				if fromCookie {
-					s.clearSessionCookie(w, r)
+					response.ClearSession(w, r, s.SecureCookies)
 				}
 			default:
 				s.Log.Error("authenticate", "err", err)
@@ -131,98 +124,6 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-
-func sessionToken(r *http.Request) (token string, fromCookie bool) {
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		if t, ok := strings.CutPrefix(auth, "Bearer "); ok {
-			return strings.TrimSpace(t), false
-		}
-	}
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		return c.Value, true
-	}
-	return "", false
-}
-
-func currentSession(r *http.Request) *member.Session {
-	s, _ := r.Context().Value(sessionKey{}).(*member.Session)
-	return s
-}
-
-// memberPage wraps a page that needs a signed-in member: others are sent to
-// sign in and brought back afterwards.
-func (s *Server) memberPage(h func(http.ResponseWriter, *http.Request, *member.Session)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		sess := currentSession(r)
-		if sess == nil {
-			next := r.URL.Path
-			if r.Method != http.MethodGet {
-				next = "/dashboard"
-			}
-			http.Redirect(w, r, "/signin?next="+urlQueryEscape(next), http.StatusSeeOther)
-			return
-		}
-		h(w, r, sess)
-	}
-}
-
-// stewardPage wraps a page only stewards may see.
-func (s *Server) stewardPage(h func(http.ResponseWriter, *http.Request, *member.Session)) http.HandlerFunc {
-	return s.memberPage(func(w http.ResponseWriter, r *http.Request, sess *member.Session) {
-		if !sess.Member.IsSteward() {
-			s.pageError(w, r, problem.New(problem.Forbidden, "only stewards can see this page"))
-			return
-		}
-		h(w, r, sess)
-	})
-}
-
-// apiAnyone wraps a public API endpoint; the session is nil for anonymous
-// callers.
-func (s *Server) apiAnyone(h func(http.ResponseWriter, *http.Request, *member.Session)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) { h(w, r, currentSession(r)) }
-}
-
-// apiMember wraps an API endpoint that needs a signed-in member.
-func (s *Server) apiMember(h func(http.ResponseWriter, *http.Request, *member.Session)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		sess := currentSession(r)
-		if sess == nil {
-			s.apiError(w, r, problem.New(problem.Unauthorized, "sign in first: POST /api/v1/sessions, then send the token as 'Authorization: Bearer <token>'"))
-			return
-		}
-		h(w, r, sess)
-	}
-}
-
-// apiMemberOrKey is apiMember that also accepts a member's API key (the
-// personal token the recorder extension uploads with) in place of a session.
-func (s *Server) apiMemberOrKey(h func(http.ResponseWriter, *http.Request, *member.Session)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if sess := currentSession(r); sess != nil {
-			h(w, r, sess)
-			return
-		}
-		token, _ := sessionToken(r)
-		if !strings.HasPrefix(token, model.KeyPrefix) {
-			s.apiMember(h)(w, r)
-			return
-		}
-		c, err := s.Models.Authenticate(r.Context(), token)
-		if err != nil {
-			s.apiError(w, r, err)
-			return
-		}
-		m, err := s.Members.ByPublicID(r.Context(), c.PublicID)
-		if err != nil {
-			s.apiError(w, r, err)
-			return
-		}
-		h(w, r, &member.Session{Member: m})
-	}
-}
-
-func retryAfter(d time.Duration) string { return strconv.Itoa(int(d.Seconds() + 0.999)) }
 
 // textPaths answers 404 for a path that holds a control character or
 // invalid UTF-8: no slug, pseudonym or id contains one, and PostgreSQL
@@ -233,11 +134,17 @@ func (s *Server) textPaths(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		err := problem.New(problem.NotFound, "nothing here has such a name")
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			s.apiError(w, r, err)
-			return
-		}
-		s.pageError(w, r, err)
+		s.refuse(w, r, problem.New(problem.NotFound, "nothing here has such a name"))
 	})
+}
+
+// refuse writes the middleware's own refusals the way the door the
+// request came to writes its errors: the API's error shape under /api/,
+// a page elsewhere.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.api.Error(w, r, err)
+		return
+	}
+	s.pages.Error(w, r, err)
 }

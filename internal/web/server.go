@@ -1,64 +1,37 @@
-// Package web serves the cooperative: HTML pages for members, a JSON API
-// under /api/v1 for programs, health and metrics for operators. It holds no
-// business rules of its own; it authenticates, decodes, calls the domain
-// packages, and maps their problems to HTTP in one place (errors.go).
+// Package web serves the cooperative over HTTP. It is the server and its
+// mounts: the JSON API (web/api), the OpenAI-compatible endpoints
+// (web/openai) and the HTML pages (web/pages), with the middleware every
+// request goes through (panics, logs and metrics, security headers,
+// cross-origin refusal, sessions, the text-path guard), /healthz, the
+// transparency log at /log/, and the metrics handler for the operator.
+// It holds no business rules: those are in the domain packages, and every
+// error is written by response.Error (the API) or pages.Error (the pages)
+// from the one status table in web/response.
 package web
 
 import (
-	"log/slog"
 	"net/http"
 	"net/netip"
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/allmende/allmende/internal/action"
-	"github.com/allmende/allmende/internal/coop"
-	"github.com/allmende/allmende/internal/datanet"
-	"github.com/allmende/allmende/internal/govern"
-	"github.com/allmende/allmende/internal/ledger"
-	"github.com/allmende/allmende/internal/member"
-	"github.com/allmende/allmende/internal/model"
-	"github.com/allmende/allmende/internal/reward"
-	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/tlog"
-	"github.com/allmende/allmende/internal/vault"
-	"github.com/allmende/allmende/internal/work"
+	"github.com/allmende/allmende/internal/web/api"
+	"github.com/allmende/allmende/internal/web/deps"
+	"github.com/allmende/allmende/internal/web/openai"
+	"github.com/allmende/allmende/internal/web/pages"
+	"github.com/allmende/allmende/internal/web/request"
+	"github.com/allmende/allmende/internal/web/throttle"
 )
 
 // Deps is what the web server needs from the rest of the cooperative.
-type Deps struct {
-	DB       *store.DB
-	Blobs    *store.Blobs
-	Members  *member.Service
-	Datanets *datanet.Service
-	Work     *work.Service
-	Ledger   *ledger.Ledger
-	Reward   *reward.Service
-	Models   *model.Service
-	Govern   *govern.Service
-	Actions  *action.Service
-	Params   *coop.Params
-	// Vault seals what a page must hand back once (a new API key).
-	Vault *vault.Vault
-	// TLog is the public transparency log, served at /log/.
-	TLog *tlog.Log
-	Log  *slog.Logger
-	// Registry receives the HTTP metrics; MetricsHandler serves it, on
-	// the operator's address only.
-	Registry *prometheus.Registry
-	// SecureCookies forces the Secure flag on cookies even when the request
-	// arrived over plain HTTP (behind a TLS-terminating proxy).
-	SecureCookies bool
-	// TrustedProxies are the reverse proxies in front of the server: only
-	// from a peer in them is X-Forwarded-For believed (clientaddr.go).
-	TrustedProxies []netip.Prefix
-}
+type Deps = deps.Deps
 
 // Server is the HTTP face of the cooperative.
 type Server struct {
 	Deps
-	pages   *pages
-	signins *limiter
+	api     *api.API
+	openai  *openai.OpenAI
+	pages   *pages.Pages
 	metrics *httpMetrics
 	handler http.Handler
 }
@@ -68,10 +41,14 @@ func New(d Deps) *Server {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
+	// Sign-in attempts are counted together, whichever door they come
+	// through.
+	signins := throttle.New(d.TrustedProxies)
 	s := &Server{
 		Deps:    d,
-		pages:   loadPages(),
-		signins: newLimiter(d.TrustedProxies),
+		api:     api.New(d, signins),
+		openai:  openai.New(d),
+		pages:   pages.New(d, signins),
 		metrics: newHTTPMetrics(d.Registry),
 	}
 	mux := http.NewServeMux()
@@ -82,3 +59,8 @@ func New(d Deps) *Server {
 
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// ParseProxies reads the operator's list of trusted reverse proxies:
+// addresses or CIDR prefixes separated by commas, e.g.
+// "10.0.0.0/8,127.0.0.1".
+func ParseProxies(s string) ([]netip.Prefix, error) { return request.ParseProxies(s) }

@@ -17,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/allmende/allmende/internal/annotation"
+	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/picture"
 	"github.com/allmende/allmende/internal/problem"
 )
@@ -370,6 +371,20 @@ const (
 	FormatLabelStudio = "labelstudio"
 	FormatCSV         = "csv"
 )
+
+// ExportFor is Export of the project slug, to a member who may manage it
+// (see Project): the file the project page and the API both download.
+func (s *Service) ExportFor(ctx context.Context, actor member.Member, slug, format string, raw bool) (mediaType, name string, body []byte, err error) {
+	p, err := s.Project(ctx, actor, slug)
+	if err != nil {
+		return "", "", nil, err
+	}
+	var buf bytes.Buffer
+	if mediaType, name, err = s.Export(ctx, p, format, raw, &buf); err != nil {
+		return "", "", nil, err
+	}
+	return mediaType, name, buf.Bytes(), nil
+}
 
 // Export writes a project's results for its client: the inferred labels
 // (box consensus, inferred classification), or with raw every accepted

@@ -1,0 +1,64 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/web/request"
+	"github.com/allmende/allmende/internal/web/response"
+	"github.com/allmende/allmende/internal/web/route"
+)
+
+func (a *API) automations(mux route.Mux) {
+	mux.Handle("GET /api/v1/automations", a.public(a.automationList))
+	mux.Handle("GET /api/v1/automations/{slug}", a.public(a.automationShow))
+	mux.Handle("DELETE /api/v1/automations/{slug}", a.member(a.automationWithdraw))
+	mux.Handle("POST /api/v1/automations/{slug}/runs", a.member(a.automationRun))
+}
+
+func (a *API) automationList(w http.ResponseWriter, r *http.Request) error {
+	page, err := request.Page(r, request.APILimit)
+	if err != nil {
+		return err
+	}
+	list, next, err := a.Actions.Automations(r.Context(), page)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, response.List{"automations": list}.Next(next))
+	return nil
+}
+
+func (a *API) automationShow(w http.ResponseWriter, r *http.Request) error {
+	auto, err := a.Actions.Automation(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, auto)
+	return nil
+}
+
+func (a *API) automationWithdraw(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	if err := a.Actions.Withdraw(r.Context(), sess.Member, r.PathValue("slug")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// automationRun starts a run: the price goes to escrow, and the run
+// replays in the shared browser.
+func (a *API) automationRun(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	var req struct {
+		Params map[string]string `json:"params"`
+	}
+	if err := request.JSON(w, r, &req); err != nil {
+		return err
+	}
+	run, err := a.Actions.StartRun(r.Context(), sess.Member, r.PathValue("slug"), req.Params)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusAccepted, run)
+	return nil
+}

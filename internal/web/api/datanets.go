@@ -1,0 +1,243 @@
+package api
+
+import (
+	"compress/gzip"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/web/request"
+	"github.com/allmende/allmende/internal/web/response"
+	"github.com/allmende/allmende/internal/web/route"
+	"github.com/allmende/allmende/internal/web/upload"
+)
+
+func (a *API) datanets(mux route.Mux) {
+	mux.Handle("GET /api/v1/datanets", a.anyone(a.datanetList))
+	mux.Handle("POST /api/v1/datanets", a.member(a.datanetCreate))
+	mux.Handle("GET /api/v1/datanets/{slug}", a.anyone(a.datanetShow))
+	mux.Handle("PATCH /api/v1/datanets/{slug}", a.member(a.datanetUpdate))
+	mux.Handle("POST /api/v1/datanets/{slug}/consent", a.member(a.datanetConsent))
+	mux.Handle("POST /api/v1/datanets/{slug}/contributions", a.member(a.datanetContribute))
+}
+
+// viewer is the member a session belongs to, or nil.
+func viewer(sess *member.Session) *member.Member {
+	if sess == nil {
+		return nil
+	}
+	return &sess.Member
+}
+
+func (a *API) datanetList(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	page, err := request.Page(r, request.APILimit)
+	if err != nil {
+		return err
+	}
+	list, next, err := a.Datanets.Overviews(r.Context(), datanet.Filter{}, page)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, response.List{"datanets": list}.Next(next))
+	return nil
+}
+
+func (a *API) datanetShow(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	d, err := a.Datanets.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	return a.writeDatanet(w, r, http.StatusOK, d, sess)
+}
+
+// writeDatanet answers with d as its caller sees it.
+func (a *API) writeDatanet(w http.ResponseWriter, r *http.Request, status int, d datanet.Datanet, sess *member.Session) error {
+	o, err := a.Datanets.Overview(r.Context(), d, viewer(sess))
+	if err != nil {
+		return err
+	}
+	response.JSON(w, status, o)
+	return nil
+}
+
+// datanetRequest is what a creator sends; Open and the like are not
+// settable at creation.
+type datanetRequest struct {
+	Slug          string             `json:"slug"`
+	Name          string             `json:"name"`
+	Domain        string             `json:"domain"`
+	Client        string             `json:"client"`
+	Purpose       string             `json:"purpose"`
+	Licence       string             `json:"licence"`
+	RewardRules   string             `json:"reward_rules"`
+	RecordKind    datanet.RecordKind `json:"record_kind"`
+	Fields        []string           `json:"fields"`
+	Labels        []string           `json:"labels"`
+	NearDuplicate float64            `json:"near_duplicate"`
+}
+
+func (req datanetRequest) datanet() datanet.Datanet {
+	return datanet.Datanet{Slug: req.Slug, Name: req.Name, Domain: req.Domain, Client: req.Client, Purpose: req.Purpose,
+		Licence: req.Licence, RewardRules: req.RewardRules, RecordKind: req.RecordKind, Fields: req.Fields, Labels: req.Labels, NearDuplicate: req.NearDuplicate}
+}
+
+func (a *API) datanetCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	// Asked before the body is read; Create decides again.
+	if !datanet.MayCreate(sess.Member) {
+		return problem.New(problem.Forbidden, "only stewards and requesters create datanets")
+	}
+	var req datanetRequest
+	if err := request.JSON(w, r, &req); err != nil {
+		return err
+	}
+	d, err := a.Datanets.Create(r.Context(), sess.Member, req.datanet())
+	if err != nil {
+		return err
+	}
+	return a.writeDatanet(w, r, http.StatusCreated, d, sess)
+}
+
+func (a *API) datanetUpdate(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	var req struct {
+		Open *bool `json:"open"`
+	}
+	if err := request.JSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.Open == nil {
+		return &problem.Error{Kind: problem.Invalid, Message: "nothing to change", Fields: map[string]string{"open": "true or false"}}
+	}
+	d, err := a.Datanets.SetOpen(r.Context(), sess.Member, r.PathValue("slug"), *req.Open)
+	if err != nil {
+		return err
+	}
+	return a.writeDatanet(w, r, http.StatusOK, d, sess)
+}
+
+func (a *API) datanetConsent(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	var req struct {
+		Action string `json:"action"`
+	}
+	if err := request.JSON(w, r, &req); err != nil {
+		return err
+	}
+	st, err := a.Datanets.ConsentAction(r.Context(), sess.Member.ID, r.PathValue("slug"), req.Action)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, st)
+	return nil
+}
+
+// datanetContribute takes records (JSON, JSONL, optionally
+// gzip-compressed) or an image (multipart/form-data with an "image" file
+// and an optional "meta" JSON field). ?dry_run=true previews,
+// ?partial=true stores the good records of a batch with problems.
+func (a *API) datanetContribute(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	opt, err := intakeOptions(r)
+	if err != nil {
+		return err
+	}
+	sub, err := a.readSubmission(w, r)
+	if err != nil {
+		return err
+	}
+	res, err := a.Datanets.Contribute(r.Context(), sess.Member.ID, r.PathValue("slug"), sub, opt)
+	if errors.Is(err, datanet.ErrBatchRejected) {
+		return res.Problem()
+	}
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if opt.DryRun {
+		status = http.StatusOK
+	}
+	response.JSON(w, status, res)
+	return nil
+}
+
+func intakeOptions(r *http.Request) (datanet.IntakeOptions, error) {
+	var opt datanet.IntakeOptions
+	for name, dst := range map[string]*bool{"dry_run": &opt.DryRun, "partial": &opt.Partial} {
+		if v := r.URL.Query().Get(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return opt, &problem.Error{Kind: problem.Invalid, Message: "bad query parameter", Fields: map[string]string{name: "true or false"}}
+			}
+			*dst = b
+		}
+	}
+	return opt, nil
+}
+
+// readSubmission reads the records or image of a contribution request,
+// bounding what a compressed body may expand to.
+func (a *API) readSubmission(w http.ResponseWriter, r *http.Request) (datanet.Submission, error) {
+	d, err := a.Datanets.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return datanet.Submission{}, err
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return datanet.Submission{}, problem.New(problem.Unsupported, "send records as application/json or application/x-ndjson, or an image as multipart/form-data")
+	}
+	if mt == "multipart/form-data" {
+		return upload.Image(w, r, d)
+	}
+	body := io.Reader(http.MaxBytesReader(w, r.Body, upload.MaxBatch))
+	switch strings.ToLower(r.Header.Get("Content-Encoding")) {
+	case "", "identity":
+	case "gzip":
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			return datanet.Submission{}, problem.New(problem.BadRequest, "the body is not gzip: %v", err)
+		}
+		// Bound the expanded size too: a small gzip bomb must not fill
+		// the memory.
+		body = &limitedReader{r: zr, n: upload.MaxBatch}
+	default:
+		return datanet.Submission{}, problem.New(problem.Unsupported, "content encoding %q is not supported; use gzip or none", r.Header.Get("Content-Encoding"))
+	}
+	var format datanet.Format
+	switch mt {
+	case "application/json":
+		format = datanet.FormatJSON
+	case "application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines":
+		format = datanet.FormatJSONL
+	default:
+		return datanet.Submission{}, problem.New(problem.Unsupported, "send records as application/json or application/x-ndjson (JSON Lines), not %s", mt)
+	}
+	sub, err := d.ParseRecords(format, body)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) || errors.Is(err, errExpandedTooLarge) {
+		return datanet.Submission{}, problem.New(problem.TooLarge, "the records are larger than %d MB; send fewer at a time", upload.MaxBatch>>20)
+	}
+	return sub, err
+}
+
+var errExpandedTooLarge = errors.New("expanded body too large")
+
+// limitedReader fails, rather than stopping quietly, past n bytes.
+type limitedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		return 0, errExpandedTooLarge
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}

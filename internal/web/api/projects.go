@@ -1,0 +1,134 @@
+package api
+
+import (
+	"mime"
+	"net/http"
+
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/web/request"
+	"github.com/allmende/allmende/internal/web/response"
+	"github.com/allmende/allmende/internal/web/route"
+	"github.com/allmende/allmende/internal/web/upload"
+	"github.com/allmende/allmende/internal/work"
+)
+
+func (a *API) projects(mux route.Mux) {
+	mux.Handle("POST /api/v1/projects", a.member(a.projectCreate))
+	mux.Handle("GET /api/v1/projects/{slug}", a.member(a.projectShow))
+	mux.Handle("POST /api/v1/projects/{slug}/items", a.member(a.projectItems))
+	mux.Handle("POST /api/v1/projects/{slug}/approve", a.member(a.projectApprove))
+	mux.Handle("POST /api/v1/projects/{slug}/next", a.member(a.projectNext))
+	mux.Handle("GET /api/v1/projects/{slug}/results", a.member(a.projectResults))
+	mux.Handle("GET /api/v1/projects/{slug}/export", a.member(a.projectExport))
+}
+
+func (a *API) projectCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	// Asked before the body is read; Create decides again.
+	if !work.MayRequest(sess.Member) {
+		return problem.New(problem.Forbidden, "only requesters create projects")
+	}
+	var p work.Project
+	if err := request.JSON(w, r, &p); err != nil {
+		return err
+	}
+	created, err := a.Work.Create(r.Context(), sess.Member, p)
+	if err != nil {
+		return err
+	}
+	created.Requester = sess.Member.PublicID
+	response.JSON(w, http.StatusCreated, created)
+	return nil
+}
+
+func (a *API) projectShow(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	p, err := a.Work.Project(r.Context(), sess.Member, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, p)
+	return nil
+}
+
+// projectItems adds items: JSON Lines of texts, or multipart with a
+// "coco" file, a "labelstudio" export or "yolo" label files, and "images".
+func (a *API) projectItems(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	p, err := a.Work.Project(r.Context(), sess.Member, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	// Refused before a large upload is read; Import refuses it too.
+	if p.Status != "draft" {
+		return problem.New(problem.Conflict, "items are added while the project is a draft")
+	}
+	var u work.Upload
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch mt {
+	case "multipart/form-data":
+		r.Body = http.MaxBytesReader(w, r.Body, upload.MaxItems)
+		if err := r.ParseMultipartForm(32 << 20); err != nil {
+			return problem.New(problem.BadRequest, "cannot read the upload: %v", err)
+		}
+		defer r.MultipartForm.RemoveAll()
+		if u, err = upload.Items(r, false); err != nil {
+			return err
+		}
+		if u.COCO == nil && u.LabelStudio == nil && len(u.YOLO) == 0 {
+			return &problem.Error{Kind: problem.Invalid, Message: "no annotation file", Fields: map[string]string{"coco": "attach a COCO file as 'coco' (or a Label Studio export as 'labelstudio', or YOLO label files as 'yolo') and the images as 'images'"}}
+		}
+	case "application/x-ndjson", "application/jsonl":
+		u.Texts = http.MaxBytesReader(w, r.Body, 64<<20)
+	default:
+		return problem.New(problem.Unsupported, "send items as application/x-ndjson, or an annotation file (COCO, Label Studio or YOLO) and images as multipart/form-data")
+	}
+	added, warnings, err := a.Work.Import(r.Context(), p, u)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusCreated, map[string]any{"added": added, "warnings": warnings})
+	return nil
+}
+
+func (a *API) projectApprove(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	if err := a.Work.Approve(r.Context(), sess.Member, r.PathValue("slug")); err != nil {
+		return err
+	}
+	return a.projectShow(w, r, sess)
+}
+
+// projectNext gives the worker a task from the project.
+func (a *API) projectNext(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	asg, err := a.Work.Next(r.Context(), sess.Member.ID, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	t, err := a.Work.Task(r.Context(), sess.Member.ID, asg.ID)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusCreated, t)
+	return nil
+}
+
+func (a *API) projectResults(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	p, err := a.Work.Project(r.Context(), sess.Member, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	res, err := a.Work.Results(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, res)
+	return nil
+}
+
+// projectExport downloads a project's results.
+func (a *API) projectExport(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	mt, name, body, err := a.Work.ExportFor(r.Context(), sess.Member, r.PathValue("slug"), r.URL.Query().Get("format"), r.URL.Query().Get("raw") == "true")
+	if err != nil {
+		return err
+	}
+	response.Download(w, mt, name, body)
+	return nil
+}

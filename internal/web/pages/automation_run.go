@@ -1,0 +1,22 @@
+package pages
+
+import (
+	"net/http"
+
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/web/request"
+)
+
+// automationRun starts a run of an automation and opens its page.
+func (p *Pages) automationRun(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	if err := request.Form(w, r); err != nil {
+		return err
+	}
+	values := runForm(r)
+	run, err := p.Actions.StartRun(r.Context(), sess.Member, r.PathValue("slug"), values)
+	if err != nil {
+		return &redo{err: err, show: p.showAutomation, form: form{Values: values}, shows: found}
+	}
+	http.Redirect(w, r, "/runs/"+run.ID, http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,33 @@
+package pages
+
+import (
+	"net/http"
+
+	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/web/request"
+)
+
+func (p *Pages) datanetShow(w http.ResponseWriter, r *http.Request) error {
+	return p.showDatanet(w, r, http.StatusOK, form{})
+}
+
+// showDatanet is the datanet's page; the forms on it (consent, open or
+// close, contribute) show their problems in its message.
+func (p *Pages) showDatanet(w http.ResponseWriter, r *http.Request, status int, f form) error {
+	d, err := p.Datanets.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	sess := request.Session(r)
+	var viewer *member.Member
+	if sess != nil {
+		viewer = &sess.Member
+	}
+	o, err := p.Datanets.Overview(r.Context(), d, viewer)
+	if err != nil {
+		return err
+	}
+	mayManage := sess != nil && datanet.MayCreate(sess.Member)
+	return p.render(w, r, status, "datanet.html", d.Name, map[string]any{"D": o, "Message": f.Message, "MayManage": mayManage})
+}

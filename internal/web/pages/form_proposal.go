@@ -1,0 +1,57 @@
+package pages
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/allmende/allmende/internal/coop"
+	"github.com/allmende/allmende/internal/govern"
+	"github.com/allmende/allmende/internal/problem"
+)
+
+// proposalForm reads the new-proposal form. The form speaks in what a
+// person types — a quorum in percent, a window in days from now, one
+// row per option — and the errors of the numbers it cannot read come
+// back under the form's own field names.
+func proposalForm(r *http.Request, now time.Time) (govern.Draft, form, error) {
+	f := form{Values: map[string]string{}}
+	errs := problem.Fields{}
+	get := func(k string) string {
+		v := strings.TrimSpace(r.PostForm.Get(k))
+		f.Values[k] = v
+		return v
+	}
+	d := govern.Draft{Title: get("title"), Text: get("text"), Mode: govern.Mode(get("mode")), Param: coop.Param(get("param"))}
+	if q, err := strconv.ParseFloat(get("quorum"), 64); err != nil || math.IsNaN(q) {
+		errs.Add("quorum", "a percentage, such as 25")
+	} else {
+		d.Quorum = q / 100
+	}
+	if days, err := strconv.Atoi(get("days")); err != nil {
+		errs.Add("closes_at", "a whole number of days")
+	} else {
+		d.ClosesAt = now.Add(time.Duration(days) * 24 * time.Hour)
+	}
+	keep := get("status_quo")
+	for i := range optionRows {
+		n := strconv.Itoa(i)
+		label, value := get("option_"+n), get("value_"+n)
+		if label == "" && value == "" {
+			continue
+		}
+		o := govern.Option{Label: label, StatusQuo: keep == n}
+		if value != "" {
+			v, err := strconv.ParseInt(value, 10, 64)
+			if err != nil {
+				errs.Add("options", "option %d: the value is a whole number", i+1)
+				continue
+			}
+			o.Value = &v
+		}
+		d.Options = append(d.Options, o)
+	}
+	return d, f, errs.Err()
+}

@@ -1,0 +1,41 @@
+package pages
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/allmende/allmende/internal/govern"
+	"github.com/allmende/allmende/internal/member"
+)
+
+// optionRows is how many option rows the new-proposal form offers.
+const optionRows = govern.MaxOptions
+
+func (p *Pages) proposalNew(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	return p.showProposalForm(w, r, http.StatusOK, form{Values: map[string]string{"mode": "member", "quorum": "25", "days": "7"}})
+}
+
+// paramChoice is a binding parameter as the form offers it.
+type paramChoice struct {
+	Name, Desc, Now string
+	Selected        bool
+}
+
+func (p *Pages) showProposalForm(w http.ResponseWriter, r *http.Request, status int, f form) error {
+	var params []paramChoice
+	for _, bp := range bindingParams {
+		v, err := p.Params.Get(r.Context(), nil, bp.Name)
+		if err != nil {
+			return err
+		}
+		params = append(params, paramChoice{Name: string(bp.Name), Desc: bp.Desc,
+			Now: fmt.Sprintf("%d (%s)", v, paramValue(bp.Name, v)), Selected: f.Value("param") == string(bp.Name)})
+	}
+	rows := make([]int, optionRows)
+	for i := range rows {
+		rows[i] = i
+	}
+	return p.render(w, r, status, "proposal_new.html", "New proposal", map[string]any{"Form": f, "Params": params, "Rows": rows,
+		"MinDays": int(govern.MinWindow / (24 * time.Hour)), "MaxDays": int(govern.MaxWindow / (24 * time.Hour)), "MinBindingQuorum": 100 * govern.MinBindingQuorum})
+}

@@ -1,0 +1,121 @@
+package pages
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/web/request"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// dateLayout is how pages write a date.
+const dateLayout = "2 Jan 2006"
+
+var templateFuncs = template.FuncMap{
+	"date": func(t time.Time) string { return t.Format(dateLayout) },
+	"points": func(p int64) string {
+		// Points are hundredths of the currency unit.
+		sign := ""
+		if p < 0 {
+			sign, p = "-", -p
+		}
+		return fmt.Sprintf("%s%d.%02d", sign, p/100, p%100)
+	},
+	"join":    strings.Join,
+	"hours":   hours,
+	"minutes": func(f float64) string { return fmt.Sprintf("%.1f", f) },
+	"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+	"str":     func(b []byte) string { return string(b) },
+	"list":    func(v ...string) []string { return v },
+}
+
+// loadTemplates parses one template set per page, each joined with the
+// layout, so that pages can define the same block names without
+// clashing.
+func loadTemplates() map[string]*template.Template {
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	sets := map[string]*template.Template{}
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "templates/")
+		if base == "layout.html" {
+			continue
+		}
+		sets[base] = template.Must(template.New(base).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", name))
+	}
+	return sets
+}
+
+// view is what every page template receives.
+type view struct {
+	Title string
+	Me    *member.Member
+	Path  string
+	Data  any
+}
+
+// render executes a page into a buffer first, so that a template error
+// becomes a clean error page rather than half a page: nothing is written
+// when it returns an error.
+func (p *Pages) render(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) error {
+	t, ok := p.sets[page]
+	if !ok {
+		panic("no page template " + page)
+	}
+	v := view{Title: title, Path: r.URL.Path, Data: data}
+	if sess := request.Session(r); sess != nil {
+		v.Me = &sess.Member
+	}
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout", v); err != nil {
+		return fmt.Errorf("render page %s: %w", page, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
+// renderBuffers keep the buffers pages are rendered into: a page of rows
+// is tens of kilobytes, and growing a fresh buffer to that size on every
+// request was a good part of the garbage the collector had to keep up with
+// under load.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return // an unusually large page: let it go rather than keep it
+	}
+	b.Reset()
+	renderBuffers.Put(b)
+}
+
+// hours writes a duration the way a person reads it: seconds for a task,
+// hours and minutes for a week.
+func hours(ms int64) string {
+	switch {
+	case ms < 60_000:
+		return fmt.Sprintf("%d s", ms/1000)
+	case ms < 3_600_000:
+		return fmt.Sprintf("%d min %02d s", ms/60_000, ms/1000%60)
+	}
+	m := ms / 60_000
+	return fmt.Sprintf("%d h %02d min", m/60, m%60)
+}
+
+// pointsStr writes points as the currency they are hundredths of.
+func pointsStr(p int64) string { return fmt.Sprintf("%d.%02d", p/100, p%100) }
