@@ -68,6 +68,10 @@ func TestModelPricesAndUsageCannotMintPoints(t *testing.T) {
 			{name: "deposit", as: "stella", method: "POST", path: "/api/v1/members/{bob}/deposits", body: `{"amount":100000}`, status: 201},
 			{name: "max_tokens beyond its range", as: "bob-key", method: "POST", path: "/v1/chat/completions", status: 422, errCode: "invalid", errField: "max_tokens",
 				body: `{"model":"liar","max_tokens":` + strconv.Itoa(points.MaxTokens+1) + `,"messages":[{"role":"user","content":"notice?"}]}`},
+			{name: "a negative max_tokens", as: "bob-key", method: "POST", path: "/v1/chat/completions", status: 422, errCode: "invalid", errField: "max_tokens",
+				body: `{"model":"liar","max_tokens":-1,"messages":[{"role":"user","content":"notice?"}]}`},
+			{name: "max_tokens and max_completion_tokens that disagree", as: "bob-key", method: "POST", path: "/v1/chat/completions", status: 422, errCode: "invalid", errField: "max_completion_tokens",
+				body: `{"model":"liar","max_tokens":5,"max_completion_tokens":500000,"messages":[{"role":"user","content":"notice?"}]}`},
 			{name: "a call at the highest prices is refused for want of cover, not paid", as: "bob-key", method: "POST", path: "/v1/chat/completions", status: 402, errCode: "payment_required",
 				body: `{"model":"dear","messages":[{"role":"user","content":"notice?"}]}`},
 		})

@@ -1,6 +1,7 @@
 package deps
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/allmende/allmende/internal/member"
@@ -15,16 +16,22 @@ import (
 // An index that failed to forget (an unavailable problem) does not stop
 // the rest: what went before is committed, and repeating finishes it.
 func (d Deps) EraseAll(ctx context.Context, m member.Member) (int, error) {
-	_, recErr := d.Actions.EraseAll(ctx, m)
-	if recErr != nil && !problem.Is(recErr, problem.Unavailable) {
-		return 0, recErr
+	var later error // the first "erase again": the rest still goes first
+	if _, err := d.Actions.EraseAll(ctx, m); err != nil {
+		if !problem.Is(err, problem.Unavailable) {
+			return 0, err
+		}
+		later = err
 	}
 	if _, err := d.Work.EraseAppeals(ctx, m.ID); err != nil {
-		return 0, err
+		if !problem.Is(err, problem.Unavailable) {
+			return 0, err
+		}
+		later = cmp.Or(later, err)
 	}
 	n, err := d.Datanets.EraseAll(ctx, m.ID)
 	if err != nil {
 		return n, err
 	}
-	return n, recErr
+	return n, later
 }

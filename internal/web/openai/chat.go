@@ -87,6 +87,7 @@ func parseChatRequest(body []byte) (model.Request, error) {
 	var req model.Request
 	req.Extra = map[string]any{}
 	f := problem.Fields{}
+	var maxName string
 	for k, v := range raw {
 		var err error
 		switch k {
@@ -97,7 +98,12 @@ func parseChatRequest(body []byte) (model.Request, error) {
 		case "stream":
 			err = json.Unmarshal(v, &req.Stream)
 		case "max_tokens", "max_completion_tokens":
-			err = json.Unmarshal(v, &req.MaxTokens)
+			// Two names for one bound (OpenAI renamed it); the domain checks its range.
+			var n int
+			if err = json.Unmarshal(v, &n); err == nil && maxName != "" && n != req.MaxTokens {
+				f.Add("max_completion_tokens", "give either max_tokens or max_completion_tokens, or the same value for both")
+			}
+			req.MaxTokens, maxName = n, k
 		default:
 			var x any
 			err = json.Unmarshal(v, &x)
@@ -118,9 +124,6 @@ func parseChatRequest(body []byte) (model.Request, error) {
 		if m.Role == "" {
 			f.Add(fmt.Sprintf("messages[%d].role", i), "is required")
 		}
-	}
-	if req.MaxTokens < 0 {
-		f.Add("max_tokens", "cannot be negative")
 	}
 	if err := f.Err(); err != nil {
 		return model.Request{}, err
