@@ -165,6 +165,10 @@ type Extension struct {
 	// Masked lists the indexes of change steps whose value was withheld.
 	Masked []int
 	Events []Event
+	// Targets and Outlines are what a learner needs (see outline.go);
+	// both are optional.
+	Targets  []Target
+	Outlines []Outline
 }
 
 // ExtensionVersion is the version of the "allmende" object this package
