@@ -47,6 +47,15 @@ type Outline struct {
 	// Nodes are the page's visible text blocks and interactive elements in
 	// document order.
 	Nodes []Node `json:"nodes"`
+	// Truncated says the page had more than MaxNodes nodes: those kept are
+	// what a person acts on, headings and lists first, then list items
+	// and table cells, then text.
+	Truncated bool `json:"truncated,omitempty"`
+
+	// Capture names the live capture this outline came from
+	// (replay.CaptureOutline), so that the node actions find its
+	// elements again; it is never written to a recording.
+	Capture string `json:"-"`
 }
 
 // Node is one element of a page, described in words the page keeps.
@@ -72,6 +81,10 @@ type Node struct {
 	Value string `json:"value,omitempty"`
 	// Masked says that Value was withheld.
 	Masked bool `json:"masked,omitempty"`
+	// Sensitive marks a password, card or one-time-code field: it is
+	// described by its kind and label only, its value never read (Masked
+	// is set too).
+	Sensitive bool `json:"sensitive,omitempty"`
 	// Attributes are the element's stable attributes: id, name, type,
 	// placeholder, title, alt, for, href, value of buttons and options,
 	// data-testid and the like, aria-* — never style, never generated ids.

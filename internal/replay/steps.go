@@ -306,6 +306,9 @@ func (r *runner) hover(ctx context.Context, t *tab, s recording.Step) (string, e
 // reason it cannot take the value.
 const prepareJS = `function (args) {
   const el = this, value = args.value;
+  // The element's own window: found from another frame's world, an
+  // element of a frame is not an instance of that world's classes.
+  const {HTMLSelectElement, HTMLTextAreaElement, HTMLInputElement} = el.ownerDocument.defaultView;
   const fire = () => {
     el.dispatchEvent(new Event('input', {bubbles: true}));
     el.dispatchEvent(new Event('change', {bubbles: true}));
@@ -367,43 +370,47 @@ func (r *runner) change(ctx context.Context, t *tab, s recording.Step) (string, 
 		return "", err
 	}
 	before := t.state.nav(el.frame)
+	if err := r.fill(ctx, t, el, s, s.Value); err != nil {
+		return el.selector, err
+	}
+	return el.selector, r.afterAction(ctx, t, el.frame, before, s)
+}
+
+// fill puts value into the field el as change describes; s gives the
+// element's frame.
+func (r *runner) fill(ctx context.Context, t *tab, el element, s recording.Step, value string) error {
 	res, err := chromedp.Call(ctx, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
 		FunctionDeclaration: prepareJS,
 		ObjectID:            el.id,
-		Arguments:           []*runtime.CallArgument{jsonArg(map[string]string{"value": s.Value})},
+		Arguments:           []*runtime.CallArgument{jsonArg(map[string]string{"value": value})},
 		ReturnByValue:       new(true),
 	})
 	if err != nil {
-		return el.selector, err
+		return err
 	}
 	if res.ExceptionDetails != nil {
-		return el.selector, exceptionError(res.ExceptionDetails)
+		return exceptionError(res.ExceptionDetails)
 	}
 	switch todo := jsString(res.Result); todo {
 	case "done":
 	case "typed":
-		if s.Value == "" {
+		if value == "" {
 			// Delete the selected contents, as a person would.
-			if err := r.press(ctx, keys["Delete"]); err != nil {
-				return el.selector, err
-			}
-			break
+			return r.press(ctx, keys["Delete"])
 		}
-		if _, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: s.Value}); err != nil {
-			return el.selector, fmt.Errorf("typing into %s: %w", el.selector, err)
+		if _, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: value}); err != nil {
+			return fmt.Errorf("typing into %s: %w", el.selector, err)
 		}
 	case "toggle":
 		x, y, err := r.point(ctx, t, el, s, nil)
 		if err != nil {
-			return el.selector, err
+			return err
 		}
-		if err := r.mouseClick(ctx, x, y, "", 1, 0); err != nil {
-			return el.selector, err
-		}
+		return r.mouseClick(ctx, x, y, "", 1, 0)
 	default:
-		return el.selector, fmt.Errorf("%s: %s", el.selector, todo)
+		return fmt.Errorf("%s: %s", el.selector, todo)
 	}
-	return el.selector, r.afterAction(ctx, t, el.frame, before, s)
+	return nil
 }
 
 // key sends a keyDown or keyUp step's key to the page, with the modifier

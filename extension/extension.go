@@ -1,0 +1,55 @@
+// Package extension holds Allmende's recorder, a Chrome extension written
+// in plain JavaScript (this folder is the unpacked extension Chromium
+// loads), for the Go code that needs it: the capture script the recorder
+// and the replay engine share (OutlineJS), and the whole extension, so that
+// `allmende record` can load it into Chromium from a binary built anywhere
+// (Unpack).
+package extension
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// OutlineJS is outline.js: evaluated in a page (best in an isolated world,
+// where the page's scripts cannot reach it) it defines and evaluates to
+// globalThis.__allmendeOutline, whose capture() reads the page's outline
+// and describe(el) one element, in the form of internal/recording's
+// Outline and Node.
+//
+//go:embed outline.js
+var OutlineJS string
+
+// files is the extension as Chromium loads it. Go sources are not part of
+// it.
+//
+//go:embed manifest.json *.js *.html *.css sensitive-sites.json icons
+var files embed.FS
+
+// Unpack writes the extension into dir (which must exist), ready for
+// Chromium's --load-extension.
+func Unpack(dir string) error {
+	return fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dir, filepath.FromSlash(path))
+		if d.IsDir() {
+			if path == "." {
+				return nil
+			}
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := files.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(target, data, 0o644); err != nil {
+			return fmt.Errorf("unpacking the extension: %w", err)
+		}
+		return nil
+	})
+}
