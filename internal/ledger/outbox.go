@@ -53,10 +53,9 @@ func (l *Ledger) Record(ctx context.Context, tx *store.Tx, ev Event) (string, er
 	if err != nil {
 		return "", fmt.Errorf("ledger: record %s: %w", ev.Type, err)
 	}
-	for i, line := range s.lines {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_shares (event_id, account, position, line, leaf) VALUES ($1, $2, $3, $4, $5)`,
-			s.id, line.account, i, line.line, line.leaf); err != nil {
-			return "", fmt.Errorf("ledger: record %s: share line %d: %w", ev.Type, i, err)
+	if len(s.lines) > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_shares (event_id, lines) VALUES ($1, $2)`, s.id, joinLines(s.lines)); err != nil {
+			return "", fmt.Errorf("ledger: record %s: share lines: %w", ev.Type, err)
 		}
 	}
 	tx.AfterCommit(l.signal)

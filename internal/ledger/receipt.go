@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/transparency-dev/merkle/rfc6962"
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/allmende/allmende/internal/problem"
@@ -113,33 +114,27 @@ func (l *Ledger) shareProof(ctx context.Context, e Entry, account string) (*Shar
 	if e.Shares == nil {
 		return nil, nil
 	}
-	q := l.db.Read()
-	var position int
-	var line []byte
-	err := q.QueryRowContext(ctx, `SELECT position, line FROM ledger_shares WHERE event_id = $1 AND account = $2`, e.ID, account).Scan(&position, &line)
-	if errors.Is(err, sql.ErrNoRows) {
+	var stored []byte
+	err := l.db.Read().QueryRowContext(ctx, `SELECT lines FROM ledger_shares WHERE event_id = $1`, e.ID).Scan(&stored)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: share lines of %s: %w", e.ID, err)
+	}
+	// A canonical line starts with its account: no need to parse the
+	// others to find it.
+	prefix := []byte(`{"account":"` + account + `",`)
+	lines := bytes.Split(stored, []byte("\n"))
+	leaves := make([][]byte, len(lines))
+	mine := -1
+	for i, line := range lines {
+		leaves[i] = rfc6962.DefaultHasher.HashLeaf(line)
+		if bytes.HasPrefix(line, prefix) {
+			mine = i
+		}
+	}
+	if mine < 0 {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("ledger: share line of %s: %w", e.ID, err)
-	}
-	rows, err := q.QueryContext(ctx, `SELECT leaf FROM ledger_shares WHERE event_id = $1 ORDER BY position`, e.ID)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: share lines of %s: %w", e.ID, err)
-	}
-	var leaves [][]byte
-	for rows.Next() {
-		var leaf []byte
-		if err := rows.Scan(&leaf); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("ledger: share lines of %s: %w", e.ID, err)
-		}
-		leaves = append(leaves, leaf)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return nil, fmt.Errorf("ledger: share lines of %s: %w", e.ID, err)
-	}
-	p := proofFor(line, position, leaves)
+	p := proofFor(lines[mine], mine, leaves)
 	if _, err := p.Verify(e); err != nil {
 		return nil, fmt.Errorf("ledger: the stored share lines of %s: %w", e.ID, err)
 	}

@@ -50,11 +50,22 @@ type Shares struct {
 	Count int    `json:"count"`
 }
 
-// committedLine is a share line in its stored form.
-type committedLine struct {
-	account string
-	line    []byte // the exact canonical bytes the leaf hashes
-	leaf    []byte
+// committedLine is a share line in its stored form: the exact canonical
+// bytes its leaf hashes.
+type committedLine []byte
+
+// joinLines is how a split's lines are stored (ledger_shares.lines): in
+// the tree's order, one per text line. A canonical line has no newline:
+// encoding/json escapes control characters in strings.
+func joinLines(lines []committedLine) []byte {
+	var b bytes.Buffer
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.Write(l)
+	}
+	return b.Bytes()
 }
 
 // commitsShares reports whether an event of type t commits to its
@@ -103,7 +114,7 @@ func splitShares(postings []Posting, scope string) ([]Posting, []committedLine, 
 			return nil, nil, nil, fmt.Errorf("ledger: encode a share line: %w", err)
 		}
 		leaves[i] = rfc6962.DefaultHasher.HashLeaf(line)
-		lines[i] = committedLine{account: p.Account, line: line, leaf: leaves[i]}
+		lines[i] = line
 	}
 	// Each line is within ±MaxTransfer (validate checked the postings), so
 	// the sum is checked rather than trusted to fit.

@@ -3,16 +3,13 @@
 -- tree over share lines (account, amount, salt) instead of publishing the
 -- members' postings (docs/ledger.md, entry version 2). The lines stay
 -- here, written with the event, so that each member can be given their
--- line and its path to the root: line is the exact bytes the leaf hashes,
--- leaf that hash, position the line's place in the tree.
+-- line and its path to the root: lines holds them in the tree's order, one
+-- per text line, each exactly the bytes its leaf hashes. One row per split
+-- rather than per line: a call that pays 200 records' contributors writes
+-- one row, and a receipt reads one.
 CREATE TABLE ledger_shares (
-    event_id TEXT    NOT NULL REFERENCES ledger_events (event_id),
-    account  TEXT    NOT NULL,
-    position BIGINT  NOT NULL,
-    line     BYTEA   NOT NULL,
-    leaf     BYTEA   NOT NULL,
-    PRIMARY KEY (event_id, account),
-    UNIQUE (event_id, position)
+    event_id TEXT  PRIMARY KEY REFERENCES ledger_events (event_id),
+    lines    BYTEA NOT NULL
 );
 
 -- A member's receipts are the payments into their account, newest first:
