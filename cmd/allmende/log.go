@@ -118,15 +118,12 @@ See docs/ledger.md.`, io)
 			if err != nil {
 				return fmt.Errorf("receipt %s: %w", *receiptFile, err)
 			}
-			if opts.Receipt, _, err = lr.Verify(c.Verifier()); err != nil {
+			ok, err := lr.Verify(c.Verifier())
+			if err != nil {
 				return fmt.Errorf("receipt %s: %w", *receiptFile, err)
 			}
-			opts.Entry = []byte(lr.Entry)
-			if lr.Erased {
-				fmt.Fprintf(io.out, "commitment  the event was erased: its entry stays in the log but no longer opens to anything\n")
-			} else {
-				fmt.Fprintf(io.out, "commitment  the entry's commitment opens to the receipt's salt and content %s\n", lr.Content)
-			}
+			opts.Receipt, opts.Entry = ok.Proof, []byte(lr.Entry)
+			printOpened(io, lr, ok)
 		} else if opts.Receipt, err = receipt.Parse(raw); err != nil {
 			return fmt.Errorf("receipt %s: %w", *receiptFile, err)
 		}

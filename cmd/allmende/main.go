@@ -36,6 +36,7 @@ var commands = []command{
 	{"export", "write a datanet's records as JSON Lines or CSV, optionally k-anonymous", runExport},
 	{"backup", "write a backup of the data folder (without keys)", runBackup},
 	{"log", "verify the public transparency log (and measure it)", runLog},
+	{"receipt", "verify a receipt offline: that the log signed its entry and what the entry paid you", runReceipt},
 	{"pii", "find or redact personal data in text, one document per line (scan, redact)", runPII},
 	{"aggregate", "infer true answers and worker reliability from crowd answers (CSV)", runAggregate},
 	{"replay", "replay a browser recording (Chrome Recorder JSON) in Chromium, step by step", runReplay},

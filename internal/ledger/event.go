@@ -8,8 +8,12 @@
 // id, the datanet or project, amounts, and a commitment SHA-256(salt ‖
 // content) to the private half. The private half (content and salt) stays in
 // the database, lets a member prove what an entry stands for, and is deleted
-// on erasure, after which the entry can no longer be linked to anyone. The
-// encoding is specified in docs/ledger.md.
+// on erasure, after which the entry can no longer be linked to anyone. A
+// reward split, which pays many members at once, publishes what they got
+// together and commits to each member's share line through a Merkle tree
+// (shares.go), so that each member can prove their part with a receipt
+// while the log names none of them. The encoding is specified in
+// docs/ledger.md.
 package ledger
 
 import (
@@ -71,6 +75,9 @@ type Event struct {
 	// record id, a vote's option): it is hashed into the entry, never
 	// published, and erasable.
 	Content any
+	// ShareScope is what each share line of a split names, e.g. a model
+	// version ("version:12"); empty for none. See ShareLine.
+	ShareScope string
 }
 
 // Entry is the public half of an event, exactly as the log stores it. The
@@ -83,11 +90,18 @@ type Entry struct {
 	Member     string    `json:"member,omitempty"`
 	Scope      string    `json:"scope,omitempty"`
 	Postings   []Posting `json:"postings,omitempty"`
+	Shares     *Shares   `json:"shares,omitempty"`
 	Commitment string    `json:"commitment"`
 }
 
-// EntryVersion is the version of the entry encoding this package writes.
-const EntryVersion = 1
+// The versions of the entry encoding. Version 1 publishes every posting;
+// version 2, written for reward splits that pay members, adds Shares and
+// publishes the members' postings as one sum (MembersAccount). Both are
+// read for ever: the log keeps every entry it was given.
+const (
+	EntryVersion       = 1
+	SharesEntryVersion = 2
+)
 
 var (
 	accountPattern = regexp.MustCompile(`^[a-z]+(:[A-Za-z0-9_.-]+)*$`)
@@ -100,6 +114,9 @@ func (ev Event) validate() error {
 	}
 	if ev.Scope != "" && !scopePattern.MatchString(ev.Scope) {
 		return fmt.Errorf("ledger: scope %q is not of the form kind:id", ev.Scope)
+	}
+	if ev.ShareScope != "" && (!commitsShares(ev.Type) || !scopePattern.MatchString(ev.ShareScope)) {
+		return fmt.Errorf("ledger: share scope %q on a %s event", ev.ShareScope, ev.Type)
 	}
 	amounts := make([]int64, len(ev.Postings))
 	for i, p := range ev.Postings {
@@ -125,6 +142,7 @@ type sealed struct {
 	entry   []byte
 	salt    []byte
 	content []byte
+	lines   []committedLine
 }
 
 // seal draws the event id and salt, encodes the private content
@@ -137,25 +155,37 @@ func seal(ev Event, memberPublicID string, now time.Time) (sealed, error) {
 	if err != nil {
 		return sealed{}, err
 	}
+	postings, version := ev.Postings, EntryVersion
+	var lines []committedLine
+	var shares *Shares
+	if commitsShares(ev.Type) {
+		if postings, lines, shares, err = splitShares(ev.Postings, ev.ShareScope); err != nil {
+			return sealed{}, err
+		}
+		if shares != nil {
+			version = SharesEntryVersion
+		}
+	}
 	id := make([]byte, 16)
 	salt := make([]byte, 32)
 	rand.Read(id)
 	rand.Read(salt)
 	e := Entry{
-		V:          EntryVersion,
+		V:          version,
 		ID:         hex.EncodeToString(id),
 		Type:       ev.Type,
 		Time:       now.Unix(),
 		Member:     memberPublicID,
 		Scope:      ev.Scope,
-		Postings:   ev.Postings,
+		Postings:   postings,
+		Shares:     shares,
 		Commitment: Commit(salt, content),
 	}
 	entry, err := json.Marshal(e)
 	if err != nil {
 		return sealed{}, fmt.Errorf("ledger: encode entry: %w", err)
 	}
-	return sealed{id: e.ID, entry: entry, salt: salt, content: content}, nil
+	return sealed{id: e.ID, entry: entry, salt: salt, content: content, lines: lines}, nil
 }
 
 // canonicalContent encodes v as JSON with sorted object keys and no
@@ -197,8 +227,15 @@ func ParseEntry(b []byte) (Entry, error) {
 	if err := dec.Decode(&e); err != nil {
 		return Entry{}, fmt.Errorf("ledger: parse entry: %w", err)
 	}
-	if e.V != EntryVersion {
-		return Entry{}, fmt.Errorf("ledger: entry version %d, this allmende reads %d", e.V, EntryVersion)
+	switch {
+	case e.V == EntryVersion && e.Shares != nil:
+		return Entry{}, fmt.Errorf("ledger: a version %d entry with shares", e.V)
+	case e.V == SharesEntryVersion:
+		if err := e.Shares.check(e); err != nil {
+			return Entry{}, err
+		}
+	case e.V != EntryVersion:
+		return Entry{}, fmt.Errorf("ledger: entry version %d, this allmende reads %d and %d", e.V, EntryVersion, SharesEntryVersion)
 	}
 	if len(e.ID) != 32 {
 		return Entry{}, fmt.Errorf("ledger: entry id %q is not 32 hex digits", e.ID)

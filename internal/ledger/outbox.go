@@ -53,6 +53,11 @@ func (l *Ledger) Record(ctx context.Context, tx *store.Tx, ev Event) (string, er
 	if err != nil {
 		return "", fmt.Errorf("ledger: record %s: %w", ev.Type, err)
 	}
+	if len(s.lines) > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_shares (event_id, lines) VALUES ($1, $2)`, s.id, joinLines(s.lines)); err != nil {
+			return "", fmt.Errorf("ledger: record %s: share lines: %w", ev.Type, err)
+		}
+	}
 	tx.AfterCommit(l.signal)
 	return s.id, nil
 }

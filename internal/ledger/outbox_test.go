@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/allmende/allmende/internal/ledger"
@@ -143,6 +144,11 @@ func TestRecordRejectsBadEvents(t *testing.T) {
 func TestParseEntryRejectsOtherVersionsAndFields(t *testing.T) {
 	for _, in := range []string{
 		`{"v":2,"id":"00112233445566778899aabbccddeeff","type":"vote.cast","time":1,"commitment":"x"}`,
+		`{"v":3,"id":"00112233445566778899aabbccddeeff","type":"vote.cast","time":1,"commitment":"x"}`,
+		`{"v":1,"id":"00112233445566778899aabbccddeeff","type":"reward.split","time":1,"postings":[{"account":"members","amount":5}],"shares":{"root":"` + strings.Repeat("0", 64) + `","count":1},"commitment":"x"}`,
+		`{"v":2,"id":"00112233445566778899aabbccddeeff","type":"reward.split","time":1,"postings":[{"account":"members","amount":5}],"shares":{"root":"00","count":1},"commitment":"x"}`,
+		`{"v":2,"id":"00112233445566778899aabbccddeeff","type":"reward.split","time":1,"postings":[{"account":"members","amount":5}],"shares":{"root":"` + strings.Repeat("0", 64) + `","count":0},"commitment":"x"}`,
+		`{"v":2,"id":"00112233445566778899aabbccddeeff","type":"reward.split","time":1,"postings":[{"account":"treasury","amount":5}],"shares":{"root":"` + strings.Repeat("0", 64) + `","count":1},"commitment":"x"}`,
 		`{"v":1,"id":"short","type":"vote.cast","time":1,"commitment":"x"}`,
 		`{"v":1,"id":"00112233445566778899aabbccddeeff","type":"vote.cast","time":1,"commitment":"x","email":"a@b"}`,
 		`not json`,
@@ -156,12 +162,13 @@ func TestParseEntryRejectsOtherVersionsAndFields(t *testing.T) {
 func FuzzParseEntry(f *testing.F) {
 	f.Add([]byte(`{"v":1,"id":"00112233445566778899aabbccddeeff","type":"vote.cast","time":1,"commitment":"x"}`))
 	f.Add([]byte(`{"v":1}`))
+	f.Add([]byte(`{"v":2,"id":"00112233445566778899aabbccddeeff","type":"reward.split","time":1,"postings":[{"account":"members","amount":5},{"account":"treasury","amount":-5}],"shares":{"root":"` + strings.Repeat("0", 64) + `","count":1},"commitment":"x"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		e, err := ledger.ParseEntry(b)
 		if err != nil {
 			return
 		}
-		if e.V != ledger.EntryVersion || len(e.ID) != 32 {
+		if (e.V != ledger.EntryVersion || e.Shares != nil) && (e.V != ledger.SharesEntryVersion || e.Shares == nil || e.Shares.Count < 1) || len(e.ID) != 32 {
 			t.Fatalf("accepted invalid entry %+v", e)
 		}
 	})

@@ -74,7 +74,7 @@ func TestReceiptsAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := rec.Verify(v); err != nil {
+		if _, err := rec.Verify(v); err != nil {
 			t.Fatalf("downloaded receipt does not verify: %v", err)
 		}
 		if !strings.Contains(rec.Entry, f.ids["ada"]) || strings.Contains(rec.Entry, "ada@example.org") {

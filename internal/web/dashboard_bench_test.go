@@ -15,7 +15,8 @@ import (
 )
 
 // BenchmarkDashboard measures what a member's history costs the pages
-// they open most: /dashboard and /contributions, each driven by 100
+// they open most: /dashboard, /contributions, /receipts (every payment,
+// each with its receipt) and /my-data, each driven by 100
 // concurrent connections for a few seconds, for a member with 100,000
 // contributions (each used by a model call and paid, so the balance,
 // the ledger and the earnings carry the same history) and, as the
@@ -104,7 +105,7 @@ func BenchmarkDashboard(b *testing.B) {
 	}
 	var rows []row
 	b.ResetTimer()
-	for _, path := range []string{"/dashboard", "/contributions"} {
+	for _, path := range []string{"/dashboard", "/contributions", "/receipts", "/my-data"} {
 		for _, who := range []string{"bob", "ada"} {
 			drive(path, f.tokens[who], time.Second) // warm up connections and caches
 			cpu := processCPU()

@@ -11,8 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/model"
+	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/store/storetest"
 )
@@ -197,6 +199,16 @@ func TestListsArePaged(t *testing.T) {
 				must(f.do("ada", "POST", "/api/v1/datanets/tenancy/contributions", "application/json", `{"question":"Who pays for a broken boiler?","answer":"The landlord, unless the tenant broke it."}`, nil), 201)
 			}},
 			{"ada", "/api/v1/members/me/record-earnings", "records", "contribution", nil},
+			{"ada", "/api/v1/members/me/receipts", "receipts", "event_id", func() {
+				err := f.app.DB.InTx(ctx, func(tx *store.Tx) error {
+					_, err := f.app.Reward.Transfer(ctx, tx, ledger.Event{Type: ledger.RewardSplit, Scope: "model:1",
+						Postings: []ledger.Posting{{Account: "funding:client:late", Amount: -5}, {Account: reward.MemberAccount(ada.PublicID), Amount: 5}}})
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}},
 			{"ada", "/api/v1/members/me/keys", "keys", "id", func() {
 				must(f.do("ada", "POST", "/api/v1/members/me/keys", "application/json", `{"name":"late key"}`, nil), 201)
 			}},

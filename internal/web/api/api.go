@@ -45,6 +45,7 @@ func (a *API) Routes(mux route.Mux) {
 	a.members(mux)
 	a.invitations(mux)
 	a.events(mux)
+	a.receipts(mux)
 	a.datanets(mux)
 	a.contributions(mux)
 	a.work(mux)

@@ -63,9 +63,10 @@ func (a *API) eventList(w http.ResponseWriter, r *http.Request, sess *member.Ses
 	return nil
 }
 
-// eventReceipt returns the receipt of one of the member's events: the JSON
-// receipt by default, or the bare C2SP tlog-proof with ?format=tlog-proof.
-// Either downloads as a file.
+// eventReceipt returns the member's receipt for one of their events or an
+// event that paid them (ledger.Receipt decides which they may have): the
+// JSON receipt by default, or the bare C2SP tlog-proof with
+// ?format=tlog-proof. Either downloads as a file.
 func (a *API) eventReceipt(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	if a.TLog == nil {
 		return problem.New(problem.NotFound, "this server has no transparency log")

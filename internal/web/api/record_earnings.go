@@ -12,6 +12,7 @@ import (
 
 func (a *API) recordEarnings(mux route.Mux) {
 	mux.Handle("GET /api/v1/members/{id}/record-earnings", a.member(a.recordEarningList))
+	mux.Handle("GET /api/v1/members/{id}/record-earnings/{record}", a.member(a.recordEarningShow))
 }
 
 // recordEarningList is "where my data went": each of the member's records
@@ -32,5 +33,38 @@ func (a *API) recordEarningList(w http.ResponseWriter, r *http.Request, sess *me
 		list = []model.RecordEarning{}
 	}
 	response.JSON(w, http.StatusOK, response.List{"records": list}.Next(next))
+	return nil
+}
+
+// recordCallJSON is one call that paid a record, with the link to the
+// member's receipt for the split that paid it.
+type recordCallJSON struct {
+	model.RecordCall
+	Receipt string `json:"receipt,omitempty"`
+}
+
+// recordEarningShow is one of the member's records that models used: its
+// totals and a page of the calls that paid it, each linked to the receipt
+// of its split.
+func (a *API) recordEarningShow(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	if err := member.Own(sess.Member, memberParam(r, sess), "this is another member's data"); err != nil {
+		return err
+	}
+	page, err := request.Page(r, request.APILimit)
+	if err != nil {
+		return err
+	}
+	rec, calls, next, err := a.Models.RecordCalls(r.Context(), sess.Member.ID, r.PathValue("record"), page)
+	if err != nil {
+		return err
+	}
+	out := make([]recordCallJSON, len(calls))
+	for i, c := range calls {
+		out[i] = recordCallJSON{RecordCall: c}
+		if c.LogIndex != nil {
+			out[i].Receipt = receiptURL(c.EventID)
+		}
+	}
+	response.JSON(w, http.StatusOK, response.List{"record": rec, "calls": out}.Next(next))
 	return nil
 }

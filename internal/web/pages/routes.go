@@ -58,6 +58,8 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("POST /keys", p.member(p.keyCreate))
 	mux.Handle("POST /keys/{id}/revoke", p.member(p.keyRevoke))
 	mux.Handle("GET /my-data", p.member(p.myDataPage))
+	mux.Handle("GET /my-data/{record}", p.member(p.myDataShow))
+	mux.Handle("GET /receipts", p.member(p.receiptsPage))
 	mux.Handle("GET /proposals", p.member(p.proposalsPage))
 	mux.Handle("GET /proposals/new", p.member(p.proposalNew))
 	mux.Handle("POST /proposals", p.member(p.proposalCreate))
