@@ -681,6 +681,8 @@ async function status(tabId) {
     startedAt: rec ? rec.createdAt : 0,
     steps: rec ? rec.steps.length : 0,
     events: rec ? rec.events.length : 0,
+    outlines: rec ? (rec.outlines || []).length : 0,
+    active: !!s && !s.paused && !!s.topActive,
     blockReason: s ? "" : await blockReason(url),
     notice: notices.get(tabId) || "",
   };
@@ -709,6 +711,7 @@ async function handle(msg, sender) {
     case "page": {
       const s = tabId !== undefined ? sessions.get(tabId) : null;
       if (s && !s.paused && sender.frameId === 0) {
+        s.topActive = true; // the page's content script records
         setTitle(s, recs.get(s.recId), msg.url, msg.title);
       }
       return { ok: true };

@@ -345,6 +345,43 @@ export function setParameter(rec, i, { name, label, keepDefault }) {
   rec.params[name] = { label: (label || "").trim() || name, keepDefault: !!keepDefault && !s.meta.sensitive };
 }
 
+// paramName turns a field's label into a parameter name ("Last name" →
+// "last_name").
+export function paramName(text) {
+  const s = String(text || "")
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^\w\s]/g, "")
+    .trim()
+    .replace(/\s+/g, "_")
+    .replace(/^[^a-z]+/, "")
+    .slice(0, 40);
+  return s || "value";
+}
+
+// keepAllValues makes every typed value (never a sensitive field's) a
+// parameter that keeps what was typed as its default, and keeps field
+// values in the outlines: what a member chooses on the review page when the
+// values are the point of a demonstration. allmende record --keep-values
+// does it for scripted demonstrations.
+export function keepAllValues(rec) {
+  const used = new Set(Object.keys(rec.params || {}));
+  rec.steps.forEach((s, i) => {
+    const m = s.meta || {};
+    if (s.step.type !== "change" || m.sensitive || m.param || m.select || typeof m.value !== "string") {
+      return;
+    }
+    const base = paramName(m.label);
+    let name = base;
+    for (let n = 2; used.has(name); n++) {
+      name = `${base.slice(0, 36)}_${n}`;
+    }
+    used.add(name);
+    setParameter(rec, i, { name, label: m.label || name, keepDefault: true });
+  });
+  rec.keepValues = true;
+}
+
 export function clearParameter(rec, i) {
   const s = rec.steps[i];
   if (s && s.meta) {
