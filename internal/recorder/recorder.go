@@ -338,10 +338,11 @@ type status struct {
 	Active   bool   `json:"active"`
 }
 
-// waitActive waits until the page's content script records (it reports
-// the page's first outline then), so that the first action is not lost.
+// waitActive waits until the page's content script records and has
+// reported the page's first outline, so that the first action is neither
+// lost nor ahead of the outline of the page it acted on.
 func (b *browser) waitActive(ctx context.Context, tabID int) error {
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		st, err := control[status](ctx, b, fmt.Sprintf(`chrome.runtime.sendMessage({type: "status", tabId: %d})`, tabID))
 		if err != nil {
@@ -350,7 +351,7 @@ func (b *browser) waitActive(ctx context.Context, tabID int) error {
 		if st.State != "recording" {
 			return fmt.Errorf("the recorder is %s, not recording", st.State)
 		}
-		if st.Active {
+		if st.Active && st.Outlines > 0 {
 			return nil
 		}
 		select {
@@ -359,7 +360,7 @@ func (b *browser) waitActive(ctx context.Context, tabID int) error {
 		case <-time.After(30 * time.Millisecond):
 		}
 	}
-	return nil // an older page without a content script's answer: go on
+	return nil // a page that never finishes loading: record without its outline
 }
 
 // await waits until the recording should stop.

@@ -100,6 +100,7 @@ func TestRecordDrivenUntilStopWhen(t *testing.T) {
 	if rec.Allmende == nil || len(rec.Allmende.Masked) != 2 {
 		t.Errorf("want the two typed fields masked, got %+v", rec.Allmende)
 	}
+	checkTargetsAndOutlines(t, rec)
 	last := rec.Steps[len(rec.Steps)-1]
 	if last.Type != recording.StepClick || len(last.AssertedEvents) == 0 || !strings.HasSuffix(last.AssertedEvents[0].URL, "/done") {
 		t.Errorf("the last step should be the click that opened /done, got %+v", last)
@@ -161,4 +162,53 @@ func TestRecordStopWhenNeverTrueTimesOut(t *testing.T) {
 	if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), `"false" was never true`) {
 		t.Fatalf("err = %v, want a timeout naming the stop-when expression", err)
 	}
+}
+
+// checkTargetsAndOutlines checks what a learner needs: the Pick button
+// found by its row, the PIN field described but never read, and an outline
+// of each page (the order form at the start, the answer after the click
+// that sent it).
+func checkTargetsAndOutlines(t *testing.T, rec recording.Recording) {
+	t.Helper()
+	x := rec.Allmende
+	var pick, pin *recording.Target
+	for i := range x.Targets {
+		tg := &x.Targets[i]
+		if tg.Step < 0 || tg.Step >= len(rec.Steps) {
+			t.Fatalf("target of step %d: no such step", tg.Step)
+		}
+		switch {
+		case tg.Role == "button" && tg.Name == "Pick":
+			pick = tg
+		case tg.Label == "PIN" && rec.Steps[tg.Step].Type == recording.StepChange:
+			pin = tg
+		}
+	}
+	if pick == nil || pick.Place == nil || pick.Place.Row != 1 || pick.Place.RowKey != "Figs" || pick.Place.Column != 2 {
+		t.Errorf("the Pick target should name row 1, Figs, column 2: %+v", pick)
+	} else if pick.Ref < 0 || x.Outlines[0].Nodes[pick.Ref].Name != "Pick" {
+		t.Errorf("the Pick target's ref %d is not its node in the first outline", pick.Ref)
+	}
+	if pin == nil || !pin.Sensitive || !pin.Masked || pin.Value != "" {
+		t.Errorf("the PIN field's target must be sensitive and masked: %+v", pin)
+	}
+	if len(x.Outlines) != 2 {
+		t.Fatalf("%d outlines, want the start page's and the answer's", len(x.Outlines))
+	}
+	first, answer := x.Outlines[0], x.Outlines[1]
+	if first.Before != 0 || !hasNode(first, "p", `Instruction: order "figs" for Ada.`) || !hasNode(first, "td", "Pears") {
+		t.Errorf("the first outline lacks the instruction or the table: %+v", first)
+	}
+	if answer.Before != len(rec.Steps) || !strings.HasSuffix(answer.URL, "/done") || !hasNode(answer, "h1", "Ordered figs") {
+		t.Errorf("the last outline should be the answer page, before step %d: %+v", len(rec.Steps), answer)
+	}
+}
+
+func hasNode(o recording.Outline, tag, text string) bool {
+	for _, n := range o.Nodes {
+		if n.Tag == tag && n.Text == text {
+			return true
+		}
+	}
+	return false
 }
