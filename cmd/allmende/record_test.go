@@ -207,4 +207,3 @@ func TestRecordCommandErrors(t *testing.T) {
 		t.Error("a failed recording left a file")
 	}
 }
-
