@@ -246,6 +246,24 @@ function maskedList(rec) {
 
 const NODE_TEXTS = ["name", "label", "text", "heading", "landmark"];
 
+const escapeRegExp = (v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+// scrubWords takes typed values out of a page's text where they stand as
+// words of their own: "Hello Ada" loses "Ada", but typing "deep" leaves a
+// button "Go deeper" as it is.
+function scrubWords(v, list) {
+  for (const { value, repl } of list) {
+    if (v === value) {
+      return repl;
+    }
+    if (value.length >= 3 && v.includes(value)) {
+      const re = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(value)}(?![\\p{L}\\p{N}])`, "gu");
+      v = v.replace(re, () => repl);
+    }
+  }
+  return v;
+}
+
 // maskNode applies the rules for typed values to a described element: its
 // value is sent only when keep says so, and what the member typed into a
 // masked field is taken out of its texts (a page that echoes it).
@@ -260,7 +278,7 @@ function maskNode(node, keep, list) {
   }
   for (const k of NODE_TEXTS) {
     if (typeof out[k] === "string") {
-      out[k] = scrubValue(out[k], list);
+      out[k] = scrubWords(out[k], list);
       if (!out[k]) {
         delete out[k];
       }
@@ -268,13 +286,13 @@ function maskNode(node, keep, list) {
   }
   if (out.attributes) {
     for (const [k, v] of Object.entries(out.attributes)) {
-      out.attributes[k] = k === "href" ? scrubUrl(v, list) : scrubValue(v, list);
+      out.attributes[k] = k === "href" ? scrubUrl(v, list) : scrubWords(v, list);
     }
   }
   if (out.place) {
     for (const k of ["column_header", "row_key"]) {
       if (typeof out.place[k] === "string") {
-        out.place[k] = scrubValue(out.place[k], list);
+        out.place[k] = scrubWords(out.place[k], list);
         if (!out.place[k]) {
           delete out.place[k];
         }
