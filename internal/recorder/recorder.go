@@ -93,6 +93,10 @@ type Options struct {
 // Options.Timeout.
 var ErrTimeout = errors.New("timed out")
 
+// ErrStopped is returned (wrapped, with the recorder's reason) when the
+// recorder stopped on its own: the tab went to a sensitive site.
+var ErrStopped = errors.New("the recorder stopped")
+
 // StartTimeout bounds starting the browser, opening the page and running
 // the init script.
 const StartTimeout = 90 * time.Second
@@ -306,7 +310,7 @@ func (b *browser) record(ctx, startCtx context.Context, o Options) ([]byte, erro
 		recCtx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
-	if err := b.await(recCtx, tabCtx, tab.TargetID.String(), o); err != nil {
+	if err := b.await(recCtx, tabCtx, tab.TargetID.String(), tabID, o); err != nil {
 		return nil, err
 	}
 	// Stopping and reading the recording are bounded by ctx only: the
@@ -334,9 +338,9 @@ func runIn[T any](ctx context.Context, tab context.Context, a chromedp.Action[T]
 	}
 }
 
-// tabID finds the extension API's id of the tab with DevTools target id
-// target: the one tab whose URL is the page's and that is not the control
-// page. chrome.tabs knows no target ids, so the URL and a marker name tell.
+// tabID finds the extension API's id of the recorded tab: chrome.tabs
+// knows no DevTools target ids, but at this point the browser holds only
+// the control page (an extension page) and the recorded tab.
 func (b *browser) tabID(ctx context.Context, target string) (int, error) {
 	js := `chrome.tabs.query({}).then(ts => ts.filter(t => !t.url.startsWith("chrome-extension://")).map(t => t.id))`
 	ids, err := control[[]int](ctx, b, js)
@@ -354,6 +358,15 @@ type status struct {
 	State    string `json:"state"`
 	Outlines int    `json:"outlines"`
 	Active   bool   `json:"active"`
+	Notice   string `json:"notice"`
+}
+
+func (b *browser) status(ctx context.Context, tabID int) (status, error) {
+	st, err := control[status](ctx, b, fmt.Sprintf(`chrome.runtime.sendMessage({type: "status", tabId: %d})`, tabID))
+	if err != nil {
+		return st, fmt.Errorf("asking the recorder: %w", err)
+	}
+	return st, nil
 }
 
 // waitActive waits until the page's content script records and has
@@ -362,9 +375,9 @@ type status struct {
 func (b *browser) waitActive(ctx context.Context, tabID int) error {
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		st, err := control[status](ctx, b, fmt.Sprintf(`chrome.runtime.sendMessage({type: "status", tabId: %d})`, tabID))
+		st, err := b.status(ctx, tabID)
 		if err != nil {
-			return fmt.Errorf("asking the recorder: %w", err)
+			return err
 		}
 		if st.State != "recording" {
 			return fmt.Errorf("the recorder is %s, not recording", st.State)
@@ -382,7 +395,7 @@ func (b *browser) waitActive(ctx context.Context, tabID int) error {
 }
 
 // await waits until the recording should stop.
-func (b *browser) await(ctx context.Context, tabCtx context.Context, target string, o Options) error {
+func (b *browser) await(ctx context.Context, tabCtx context.Context, target string, tabID int, o Options) error {
 	poll := o.PollInterval
 	if poll <= 0 {
 		poll = 100 * time.Millisecond
@@ -424,6 +437,11 @@ func (b *browser) await(ctx context.Context, tabCtx context.Context, target stri
 		}
 		if !open {
 			return nil
+		}
+		// The recorder stops on its own at a sensitive site: say so rather
+		// than wait for a condition on a page it no longer records.
+		if st, err := b.status(ctx, tabID); err == nil && st.OK && st.State == "idle" {
+			return fmt.Errorf("%w: %s", ErrStopped, st.Notice)
 		}
 		if stopWhen != "" {
 			done, err := runIn(ctx, tabCtx, chromedp.Evaluate[bool]("!!("+stopWhen+"\n)", chromedp.EvalAwaitPromise))

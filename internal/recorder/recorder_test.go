@@ -275,3 +275,23 @@ func hasNode(o recording.Outline, tag, text string) bool {
 	}
 	return false
 }
+
+// A page that sends the browser to a sensitive site ends the recording
+// there, with the recorder's reason, instead of waiting for a condition
+// on a page nobody records.
+func TestRecordStopsAtASensitiveSite(t *testing.T) {
+	s := server(t)
+	_, err := Record(t.Context(), Options{
+		URL: s.URL + "/", Headless: true, Timeout: 30 * time.Second,
+		StopWhen: "false",
+		Drive: func(ctx context.Context) error {
+			// The address resolves nowhere; the recorder stops before
+			// the browser asks.
+			_, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`location.href = "https://www.paypal.com/signin"`))
+			return err
+		},
+	})
+	if !errors.Is(err, ErrStopped) || !strings.Contains(err.Error(), "paypal.com") {
+		t.Fatalf("err = %v, want the recorder's stop naming paypal.com", err)
+	}
+}
