@@ -25,8 +25,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/allmende/allmende/extension"
@@ -106,11 +108,34 @@ const StartTimeout = 90 * time.Second
 // tab closes or o.Drive returns, and returns the recording's JSON as the
 // review page would upload it (with targets and outlines). With
 // o.DebugPort > 0 another program may drive the page over the DevTools
-// protocol (trusted input) while it records.
+// protocol (trusted input) while it records. The browser is started for
+// this recording and closed after it; Launch keeps one for many.
 func Record(ctx context.Context, o Options) ([]byte, error) {
 	if err := CheckURL(o.URL); err != nil {
 		return nil, err
 	}
+	b, err := Launch(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	return b.Record(ctx, o)
+}
+
+// Browser is a Chromium with the recorder extension that makes one
+// recording after another, so that a program making many demonstrations
+// starts the browser once. Recordings made in it share its cookies and
+// storage.
+type Browser struct {
+	mu  sync.Mutex
+	b   *browser
+	dir string
+}
+
+// Launch starts Chromium with the recorder extension. Of o it reads
+// Headless, DebugPort, Browser and the window size; they hold for every
+// recording made in it.
+func Launch(ctx context.Context, o Options) (*Browser, error) {
 	exe := o.Browser
 	if exe == "" {
 		exe = DefaultBrowser
@@ -122,22 +147,51 @@ func Record(ctx context.Context, o Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
 	extDir := filepath.Join(dir, "extension")
 	if err := os.Mkdir(extDir, 0o755); err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
 	if err := extension.Unpack(extDir); err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
 	startCtx, cancelStart := context.WithTimeout(ctx, StartTimeout)
 	defer cancelStart()
 	b, err := launch(startCtx, o, exe, extDir, filepath.Join(dir, "profile"))
 	if err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
-	defer b.close()
-	return b.record(ctx, startCtx, o)
+	return &Browser{b: b, dir: dir}, nil
+}
+
+// Record makes one recording in the browser, as the function Record does;
+// o's browser settings are the ones Launch was given. Recordings are made
+// one at a time.
+func (s *Browser) Record(ctx context.Context, o Options) ([]byte, error) {
+	if err := CheckURL(o.URL); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.b == nil {
+		return nil, errors.New("the browser is closed")
+	}
+	startCtx, cancelStart := context.WithTimeout(ctx, StartTimeout)
+	defer cancelStart()
+	return s.b.record(ctx, startCtx, o)
+}
+
+// Close stops the browser and removes its profile.
+func (s *Browser) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.b != nil {
+		s.b.close()
+		s.b = nil
+		os.RemoveAll(s.dir)
+	}
 }
 
 // CheckURL says why raw cannot be the page a recording starts on, or nil.
@@ -265,9 +319,13 @@ type startReply struct {
 // record opens the page, starts recording and waits for its end. startCtx
 // bounds the setup, ctx the rest.
 func (b *browser) record(ctx, startCtx context.Context, o Options) ([]byte, error) {
+	before, err := b.tabIDs(startCtx)
+	if err != nil {
+		return nil, err
+	}
 	tabCtx, cancelTab := chromedp.NewContext(b.ctx)
 	defer cancelTab()
-	err := chromedp.Do(tabCtx,
+	err = chromedp.Do(tabCtx,
 		// In a background tab focus and blur, which end a field's edit,
 		// would not happen as they do for a person.
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -287,7 +345,7 @@ func (b *browser) record(ctx, startCtx context.Context, o Options) ([]byte, erro
 			return nil, fmt.Errorf("the init script failed: %w", err)
 		}
 	}
-	tabID, err := b.tabID(startCtx, tab.TargetID.String())
+	tabID, err := b.newTab(startCtx, before)
 	if err != nil {
 		return nil, err
 	}
@@ -338,19 +396,34 @@ func runIn[T any](ctx context.Context, tab context.Context, a chromedp.Action[T]
 	}
 }
 
-// tabID finds the extension API's id of the recorded tab: chrome.tabs
-// knows no DevTools target ids, but at this point the browser holds only
-// the control page (an extension page) and the recorded tab.
-func (b *browser) tabID(ctx context.Context, target string) (int, error) {
+// tabIDs lists the extension API's ids of the open tabs but the control
+// page.
+func (b *browser) tabIDs(ctx context.Context) ([]int, error) {
 	js := `chrome.tabs.query({}).then(ts => ts.filter(t => !t.url.startsWith("chrome-extension://")).map(t => t.id))`
 	ids, err := control[[]int](ctx, b, js)
 	if err != nil {
-		return 0, fmt.Errorf("finding the tab: %w", err)
+		return nil, fmt.Errorf("listing the tabs: %w", err)
 	}
-	if len(ids) != 1 {
-		return 0, fmt.Errorf("finding the tab: %d tabs are open, want the one being recorded", len(ids))
+	return ids, nil
+}
+
+// newTab finds the extension API's id of the tab opened since before
+// were listed: chrome.tabs knows no DevTools target ids.
+func (b *browser) newTab(ctx context.Context, before []int) (int, error) {
+	ids, err := b.tabIDs(ctx)
+	if err != nil {
+		return 0, err
 	}
-	return ids[0], nil
+	var fresh []int
+	for _, id := range ids {
+		if !slices.Contains(before, id) {
+			fresh = append(fresh, id)
+		}
+	}
+	if len(fresh) != 1 {
+		return 0, fmt.Errorf("finding the tab to record: %d new tabs, want the one opened for it", len(fresh))
+	}
+	return fresh[0], nil
 }
 
 type status struct {
@@ -482,7 +555,9 @@ func (b *browser) finish(ctx context.Context, tabID int, recID string, keep bool
 			const rec = await m.loadRecording(%q);
 			if (rec && rec.state === "stopped") {
 				if (%t) m.keepAllValues(rec);
-				return m.uploadText(rec);
+				const text = m.uploadText(rec);
+				await m.removeRecording(rec.id); // the next recording starts clean
+				return text;
 			}
 			await new Promise((r) => setTimeout(r, 50));
 		}
