@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/allmende/allmende/internal/privacy"
 )
 
 // parseTargets reads allmende.targets: at most one per step, in step
@@ -215,7 +217,21 @@ func parseNode(o *object, refs int) Node {
 	if n.Sensitive && n.Text != "" {
 		o.fail("sensitive", "a sensitive field is described by its kind and label only")
 	}
+	if n.Value != "" && holdsPaymentData(n.Value) {
+		o.fail("value", "looks like a payment card number or an IBAN: such a field is sensitive and its value is never sent")
+	}
 	return n
+}
+
+// holdsPaymentData repeats the recorder's check on a field's value with
+// the server's own detectors (Luhn and issuer ranges, IBAN MOD 97-10).
+func holdsPaymentData(v string) bool {
+	for _, s := range privacy.Scan(v, privacy.DefaultMinScore) {
+		if s.Type == privacy.CreditCard || s.Type == privacy.IBANCode {
+			return true
+		}
+	}
+	return false
 }
 
 func parsePlace(raw json.RawMessage, parent *object) *Place {
