@@ -14,11 +14,11 @@ export const MAX_PATH_POINTS = 64;
 export const PARAM_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 // MAX_OUTLINES is recording.MaxOutlines.
 export const MAX_OUTLINES = 200;
-// MAX_OUTLINE_NODES bounds the nodes of all outlines of one upload, so that
-// a long session stays within the size the cooperative accepts
-// (recording.MaxBytes, 10 MB): about 200 bytes a node leaves room for the
-// steps and the evidence. Later outlines are left out, and the review page
-// says so.
+// MAX_OUTLINE_NODES bounds the nodes of all outlines of one recording, so
+// that a long session stays within the size the cooperative accepts
+// (recording.MaxBytes, 10 MB) and the browser's storage: about 200 bytes a
+// node leaves room for the steps and the evidence. Later outlines are left
+// out, and the review page says so.
 export const MAX_OUTLINE_NODES = 25000;
 
 // Steps whose navigation a page load can be the result of, newest first.

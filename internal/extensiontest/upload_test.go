@@ -136,4 +136,16 @@ func TestUploadMasksTargetsAndOutlines(t *testing.T) {
 	if o := upload("m.removeOutlines(rec)").Allmende.Outlines; len(o) != 0 {
 		t.Errorf("after removing all outlines: %+v", o)
 	}
+
+	// Thirteen more long pages: the last would take the upload past what
+	// the cooperative accepts (25,000 nodes), so it is left out.
+	long := upload(`for (let k = 0; k < 13; k++) {
+			const sid = "n" + k;
+			rec.steps.push({sid, step: {type: "navigate", url: "http://shop.test/" + k}, meta: {}});
+			rec.outlines.push({sid, outline: {url: "http://shop.test/" + k, nodes:
+				Array.from({length: 2000}, (_, i) => ({ref: i, parent: -1, tag: "p", text: "line " + i}))}});
+		}`)
+	if o := long.Allmende.Outlines; len(o) != 14 || o[13].URL != "http://shop.test/11" {
+		t.Errorf("with 13 more outlines of 2,000 nodes the upload keeps %d outlines, want 14", len(o))
+	}
 }
