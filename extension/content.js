@@ -75,20 +75,25 @@
     }
   }
 
+  // A step before the page's outline was taken (the page had not finished
+  // loading) takes it at once, for the same reason.
   function refreshOutline() {
-    if (!TOP || actedOnPage) {
+    if (!TOP || actedOnPage || !active) {
       return;
     }
     actedOnPage = true;
-    if (!outlineSent || !changedSinceOutline || !active) {
+    if (outlineSent && !changedSinceOutline) {
       return;
     }
+    clearTimeout(outlineTimer);
     try {
       const c = OUTLINE.capture({ values: "keep" });
       lastCapture = { id: c.id, elements: c.elements, outline: c.outline };
+      outlineSent = true;
+      watchChanges();
       post({ kind: "outline", outline: c.outline });
     } catch {
-      // keep the first outline
+      // keep the outline there is, if any
     }
   }
 
