@@ -121,6 +121,12 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 	if err != nil {
 		return Result{}, err
 	}
+	// An assistant's prompt holds the records it retrieved: before the
+	// cover is counted, which includes them.
+	aug, err := s.augment(ctx, m, datanets, &req)
+	if err != nil {
+		return Result{}, err
+	}
 	var prompt strings.Builder
 	for _, msg := range req.Messages {
 		prompt.WriteString(msg.Content)
@@ -167,6 +173,10 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 			text, usage, err = s.upstreamComplete(uctx, m, req)
 		}
 		cancel()
+		if err == nil && aug != nil {
+			corpora = aug.corpora
+			retrieved, err = aug.weigh(ctx, text)
+		}
 	}
 	if err != nil {
 		s.logCall(context.WithoutCancel(ctx), m, client, "failed", time.Since(start))
