@@ -11,7 +11,7 @@ CREATE TABLE datanet_versions (
     number      INTEGER NOT NULL CHECK (number >= 1),
     commitment  TEXT    NOT NULL,
     records     INTEGER NOT NULL CHECK (records >= 0),
-    created_by  BIGINT  NOT NULL REFERENCES members (id),
+    created_by  BIGINT  REFERENCES members (id), -- NULL: the operator, at the command line
     created_at  BIGINT  NOT NULL,
     UNIQUE (datanet_id, number)
 );
