@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -86,4 +87,17 @@ func FuzzContributions(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkContributions weighs a long answer (200 sentences) against the
+// most records an assistant weighs (30, of 2,000 characters each).
+func BenchmarkContributions(b *testing.B) {
+	var recs []string
+	for i := range 30 {
+		recs = append(recs, strings.Repeat(sourcesForMeasure[i%3]+" ", 16)[:2000])
+	}
+	answer := strings.Repeat("Your landlord has to fix a heater that broke and bear the cost. ", 200)
+	for b.Loop() {
+		model.Contributions(answer, recs)
+	}
 }
