@@ -6,8 +6,12 @@
 // built-in retrieval kind, which answers from the datanets themselves with
 // BM25 (internal/search). Every answer is traced back to the records it
 // came from — verbatim spans found in a suffix-array index of the datanets' text, in
-// the manner of OLMoTrace, and for retrieval the records it retrieved — and
-// the call's charge is split: a share to those records' contributors by
+// the manner of OLMoTrace, for retrieval the records it retrieved, and for
+// an assistant over its datanets (an openai model with records in its
+// prompt, or a LoRA adapter trained on a datanet version: assistant.go)
+// each record's contribution to the answer by sentence n-gram overlap and
+// leave-one-out retrieval relevance (contribution.go, docs/attribution.md),
+// so that a paraphrase pays its source — and the call's charge is split: a share to those records' contributors by
 // attribution weight, a share to the cooperative, the rest to the model's
 // builder, in one ledger transaction that the public log records.
 package model
