@@ -244,3 +244,46 @@ func TestAssistantRegistrationNamesTheBadField(t *testing.T) {
 		})
 	}
 }
+
+// A streamed answer is weighed when the stream ends, as a whole answer
+// is: the paraphrased record is paid, in the split the stream's last
+// chunk reports.
+func TestAssistantStreamedAnswerPaysItsSource(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	var sawSystem bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Messages []model.Message `json:"messages"`
+			Stream   bool            `json:"stream"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		sawSystem = len(body.Messages) == 2 && body.Messages[0].Role == "system" && strings.Contains(body.Messages[0].Content, records["carol"][1])
+		w.Header().Set("Content-Type", "text/event-stream")
+		half := len(carolParaphrase) / 2
+		for _, part := range []string{carolParaphrase[:half], carolParaphrase[half:]} {
+			chunk, _ := json.Marshal(map[string]any{"choices": []map[string]any{{"index": 0, "delta": map[string]string{"content": part}}}})
+			w.Write([]byte("data: " + string(chunk) + "\n\n"))
+		}
+		w.Write([]byte("data: [DONE]\n\n"))
+	}))
+	defer srv.Close()
+	m := llm("tenancy-helper", srv.URL+"/v1")
+	m.Assistant = &model.Assistant{Context: 2}
+	if _, err := e.s.Create(t.Context(), e.as("stella"), m); err != nil {
+		t.Fatal(err)
+	}
+	var streamed strings.Builder
+	res, err := e.s.Complete(t.Context(), e.client(), ask("Who pays for a broken heating boiler?"), func(chunk []byte) error {
+		streamed.Write(chunk)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sawSystem || res.Text != carolParaphrase || streamed.Len() == 0 {
+		t.Fatalf("system message %v, text %q", sawSystem, res.Text)
+	}
+	if att := res.Attribution; len(att.Records) != 1 || att.Records[0].ID != e.recs["carol"] || att.Records[0].Amount <= 0 {
+		t.Fatalf("attribution %+v", att)
+	}
+}
