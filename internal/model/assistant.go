@@ -176,8 +176,9 @@ type augmented struct {
 
 // augment retrieves the records that best match the question and puts
 // them into a system message in front of the request's messages, within
-// the bounds above. It returns nil for a model that is no assistant.
-func (s *Service) augment(ctx context.Context, m Model, datanets []int64, req *Request) (*augmented, error) {
+// the bounds above, and adds its text to prompt, which the cover counts.
+// It returns nil for a model that is no assistant.
+func (s *Service) augment(ctx context.Context, m Model, datanets []int64, req *Request, prompt *strings.Builder) (*augmented, error) {
 	a := m.Assistant
 	if a == nil || m.Kind != OpenAI {
 		return nil, nil
@@ -210,6 +211,7 @@ func (s *Service) augment(ctx context.Context, m Model, datanets []int64, req *R
 	}
 	aug.context = kept
 	req.Messages = append([]Message{{Role: "system", Content: b.String()}}, req.Messages...)
+	prompt.WriteString(b.String())
 	return aug, nil
 }
 

@@ -121,12 +121,6 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 	if err != nil {
 		return Result{}, err
 	}
-	// An assistant's prompt holds the records it retrieved: before the
-	// cover is counted, which includes them.
-	aug, err := s.augment(ctx, m, datanets, &req)
-	if err != nil {
-		return Result{}, err
-	}
 	var prompt strings.Builder
 	for _, msg := range req.Messages {
 		prompt.WriteString(msg.Content)
@@ -139,6 +133,12 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 	}
 	if req.MaxTokens == 0 {
 		req.MaxTokens = defaultMaxTokens
+	}
+	// An assistant's prompt holds the records it retrieved: before the
+	// cover is counted, which includes them.
+	aug, err := s.augment(ctx, m, datanets, &req, &prompt)
+	if err != nil {
+		return Result{}, err
 	}
 	// The most the call may be charged for; the upstream is told
 	// req.MaxTokens and its usage report is clamped to this.
