@@ -100,6 +100,9 @@ type Manifest struct {
 	// how it is computed.
 	Commitment string `json:"commitment"`
 	Scheme     string `json:"commitment_scheme"`
+	// EventID is the datanet.versioned event of the public log that
+	// commits to the version.
+	EventID string `json:"event_id"`
 	Records    int    `json:"records"`
 	// Exported counts the lines of the data file; Withheld the version's
 	// records erased or withdrawn since, or whose contributor paused
@@ -146,7 +149,7 @@ func (s *Service) OperatorFineTune(ctx context.Context, slug string, number int,
 	if err != nil {
 		return Manifest{}, err
 	}
-	man := Manifest{Datanet: d.Slug, Version: v.Number, Format: f, Licence: d.Licence, Commitment: v.Commitment, Scheme: CommitmentScheme,
+	man := Manifest{Datanet: d.Slug, Version: v.Number, Format: f, Licence: d.Licence, Commitment: v.Commitment, Scheme: CommitmentScheme, EventID: v.EventID,
 		Records: v.Records, File: fmt.Sprintf("%s-v%d-%s.jsonl", d.Slug, v.Number, f), CreatedAt: v.CreatedAt, DNAs: []string{}}
 	w, err := create(man.File)
 	if err != nil {

@@ -93,6 +93,12 @@ func TestFineTuneExportIsWhatTrainersRead(t *testing.T) {
 		if want := rootByHand(t, dnas["deposit"], dnas["notice"], dnas["boiler"]); v.Commitment != want {
 			t.Fatalf("commitment %s, want %s", v.Commitment, want)
 		}
+		// The log commits to the version, naming nobody.
+		var typ string
+		var member *int64
+		if err := db.Read().QueryRowContext(ctx, `SELECT type, member_id FROM ledger_events WHERE event_id = $1`, v.EventID).Scan(&typ, &member); err != nil || typ != "datanet.versioned" || member != nil {
+			t.Fatalf("event %q: type %q, member %v, %v", v.EventID, typ, member, err)
+		}
 		// Erased after the version: gone from every export of it.
 		if err := e.svc.Erase(ctx, e.ada, ids["boiler"]); err != nil {
 			t.Fatal(err)
@@ -150,7 +156,7 @@ func TestFineTuneExportIsWhatTrainersRead(t *testing.T) {
 				var m datanet.Manifest
 				strict(t, out["manifest.json"].Bytes(), &m)
 				sum := sha256.Sum256(data.Bytes())
-				if m.Commitment != v.Commitment || m.Records != 3 || m.Exported != 2 || m.Withheld != 1 || m.SHA256 != hex.EncodeToString(sum[:]) {
+				if m.Commitment != v.Commitment || m.EventID != v.EventID || m.Records != 3 || m.Exported != 2 || m.Withheld != 1 || m.SHA256 != hex.EncodeToString(sum[:]) {
 					t.Fatalf("manifest %+v", m)
 				}
 				if m.ExportedCommitment != rootByHand(t, m.DNAs...) || !slices.Contains(m.DNAs, dnas["notice"]) || slices.Contains(m.DNAs, dnas["boiler"]) {

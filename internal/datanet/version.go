@@ -14,6 +14,7 @@ import (
 	"github.com/transparency-dev/merkle/rfc6962"
 
 	"github.com/allmende/allmende/internal/dedup"
+	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
@@ -34,7 +35,9 @@ type Version struct {
 	Commitment string    `json:"commitment"`
 	Records    int       `json:"records"`
 	CreatedAt  time.Time `json:"created_at"`
-	datanetID  int64
+	// EventID is the datanet.versioned ledger event that commits to it.
+	EventID   string `json:"event_id"`
+	datanetID int64
 }
 
 // CommitmentScheme names how [Commitment] is computed, for manifests.
@@ -139,8 +142,15 @@ func (s *Service) createVersion(ctx context.Context, actorID *int64, slug string
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(number), 0) + 1 FROM datanet_versions WHERE datanet_id = $1`, d.ID).Scan(&v.Number); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO datanet_versions (datanet_id, number, commitment, records, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			d.ID, v.Number, v.Commitment, v.Records, actorID, v.CreatedAt.UnixMilli()).Scan(&v.ID); err != nil {
+		// The log commits to the version in the same transaction: an
+		// export's manifest names a version the log has.
+		v.EventID, err = s.ledger.Record(ctx, tx, ledger.Event{Type: ledger.DatanetVersioned, Scope: fmt.Sprintf("datanet:%d", d.ID),
+			Content: map[string]any{"version": v.Number, "records": v.Records, "commitment": v.Commitment}})
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO datanet_versions (datanet_id, number, commitment, records, created_by, created_at, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			d.ID, v.Number, v.Commitment, v.Records, actorID, v.CreatedAt.UnixMilli(), v.EventID).Scan(&v.ID); err != nil {
 			return err
 		}
 		// In batches: one statement per record would be 100,000 round
@@ -173,8 +183,8 @@ func (s *Service) createVersion(ctx context.Context, actorID *int64, slug string
 func (s *Service) VersionOf(ctx context.Context, slug string, number int) (Version, error) {
 	v := Version{Datanet: slug, Number: number}
 	var at int64
-	err := s.db.Read().QueryRowContext(ctx, `SELECT v.id, v.datanet_id, v.commitment, v.records, v.created_at FROM datanet_versions v
-		JOIN datanets d ON d.id = v.datanet_id WHERE d.slug = $1 AND v.number = $2`, slug, number).Scan(&v.ID, &v.datanetID, &v.Commitment, &v.Records, &at)
+	err := s.db.Read().QueryRowContext(ctx, `SELECT v.id, v.datanet_id, v.commitment, v.records, v.created_at, v.event_id FROM datanet_versions v
+		JOIN datanets d ON d.id = v.datanet_id WHERE d.slug = $1 AND v.number = $2`, slug, number).Scan(&v.ID, &v.datanetID, &v.Commitment, &v.Records, &at, &v.EventID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Version{}, problem.New(problem.NotFound, "%s has no version %d", slug, number)
 	}
@@ -189,8 +199,8 @@ func (s *Service) VersionOf(ctx context.Context, slug string, number int) (Versi
 func (s *Service) VersionByID(ctx context.Context, id int64) (Version, error) {
 	v := Version{ID: id}
 	var at int64
-	err := s.db.Read().QueryRowContext(ctx, `SELECT d.slug, v.datanet_id, v.number, v.commitment, v.records, v.created_at FROM datanet_versions v
-		JOIN datanets d ON d.id = v.datanet_id WHERE v.id = $1`, id).Scan(&v.Datanet, &v.datanetID, &v.Number, &v.Commitment, &v.Records, &at)
+	err := s.db.Read().QueryRowContext(ctx, `SELECT d.slug, v.datanet_id, v.number, v.commitment, v.records, v.created_at, v.event_id FROM datanet_versions v
+		JOIN datanets d ON d.id = v.datanet_id WHERE v.id = $1`, id).Scan(&v.Datanet, &v.datanetID, &v.Number, &v.Commitment, &v.Records, &at, &v.EventID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Version{}, problem.New(problem.NotFound, "no such datanet version")
 	}
@@ -204,7 +214,7 @@ func (s *Service) VersionByID(ctx context.Context, id int64) (Version, error) {
 // Versions returns a datanet's latest versions, newest first, at most
 // limit.
 func (s *Service) Versions(ctx context.Context, slug string, limit int) ([]Version, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT v.id, v.datanet_id, v.number, v.commitment, v.records, v.created_at FROM datanet_versions v
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT v.id, v.datanet_id, v.number, v.commitment, v.records, v.created_at, v.event_id FROM datanet_versions v
 		JOIN datanets d ON d.id = v.datanet_id WHERE d.slug = $1 ORDER BY v.number DESC LIMIT $2`, slug, limit)
 	if err != nil {
 		return nil, fmt.Errorf("datanet versions: %w", err)
@@ -214,7 +224,7 @@ func (s *Service) Versions(ctx context.Context, slug string, limit int) ([]Versi
 	for rows.Next() {
 		v := Version{Datanet: slug}
 		var at int64
-		if err := rows.Scan(&v.ID, &v.datanetID, &v.Number, &v.Commitment, &v.Records, &at); err != nil {
+		if err := rows.Scan(&v.ID, &v.datanetID, &v.Number, &v.Commitment, &v.Records, &at, &v.EventID); err != nil {
 			return nil, err
 		}
 		v.CreatedAt = store.Time(at)

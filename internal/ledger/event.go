@@ -37,6 +37,10 @@ const (
 	MemberJoined         Type = "member.joined"
 	ContributionAccepted Type = "contribution.accepted"
 	ContributionErased   Type = "contribution.erased"
+	// DatanetVersioned commits to a datanet version — its number, record
+	// count and the Merkle root over its records' DNAs — that an export
+	// for LLM trainers carries; it moves no points and names no member.
+	DatanetVersioned Type = "datanet.versioned"
 	TaskPaid             Type = "task.paid"
 	EscrowFunded         Type = "escrow.funded"
 	FundsDeposited       Type = "funds.deposited"
@@ -50,7 +54,7 @@ const (
 )
 
 var knownTypes = map[Type]bool{
-	MemberJoined: true, ContributionAccepted: true, ContributionErased: true, TaskPaid: true, EscrowFunded: true, FundsDeposited: true,
+	MemberJoined: true, ContributionAccepted: true, ContributionErased: true, DatanetVersioned: true, TaskPaid: true, EscrowFunded: true, FundsDeposited: true,
 	RewardSplit: true, SharesIssued: true, VoteCast: true, ProposalDecided: true,
 	RecordingPaid: true, RunEscrowed: true, RunRefunded: true,
 }

@@ -13,6 +13,8 @@ CREATE TABLE datanet_versions (
     records     INTEGER NOT NULL CHECK (records >= 0),
     created_by  INTEGER REFERENCES members (id), -- NULL: the operator, at the command line
     created_at  INTEGER NOT NULL,
+    -- the datanet.versioned ledger event that commits to it
+    event_id    TEXT    NOT NULL,
     UNIQUE (datanet_id, number)
 );
 CREATE TABLE datanet_version_records (
