@@ -103,7 +103,7 @@ type Manifest struct {
 	// EventID is the datanet.versioned event of the public log that
 	// commits to the version.
 	EventID string `json:"event_id"`
-	Records    int    `json:"records"`
+	Records int    `json:"records"`
 	// Exported counts the lines of the data file; Withheld the version's
 	// records erased or withdrawn since, or whose contributor paused
 	// consent, which no export writes again; Skipped those with nothing

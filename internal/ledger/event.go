@@ -41,16 +41,16 @@ const (
 	// count and the Merkle root over its records' DNAs — that an export
 	// for LLM trainers carries; it moves no points and names no member.
 	DatanetVersioned Type = "datanet.versioned"
-	TaskPaid             Type = "task.paid"
-	EscrowFunded         Type = "escrow.funded"
-	FundsDeposited       Type = "funds.deposited"
-	RewardSplit          Type = "reward.split"
-	SharesIssued         Type = "shares.issued"
-	VoteCast             Type = "vote.cast"
-	ProposalDecided      Type = "proposal.decided"
-	RecordingPaid        Type = "recording.paid"
-	RunEscrowed          Type = "run.escrowed"
-	RunRefunded          Type = "run.refunded"
+	TaskPaid         Type = "task.paid"
+	EscrowFunded     Type = "escrow.funded"
+	FundsDeposited   Type = "funds.deposited"
+	RewardSplit      Type = "reward.split"
+	SharesIssued     Type = "shares.issued"
+	VoteCast         Type = "vote.cast"
+	ProposalDecided  Type = "proposal.decided"
+	RecordingPaid    Type = "recording.paid"
+	RunEscrowed      Type = "run.escrowed"
+	RunRefunded      Type = "run.refunded"
 )
 
 var knownTypes = map[Type]bool{
