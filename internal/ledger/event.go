@@ -37,20 +37,16 @@ const (
 	MemberJoined         Type = "member.joined"
 	ContributionAccepted Type = "contribution.accepted"
 	ContributionErased   Type = "contribution.erased"
-	// DatanetVersioned commits to a datanet version — its number, record
-	// count and the Merkle root over its records' DNAs — that an export
-	// for LLM trainers carries; it moves no points and names no member.
-	DatanetVersioned Type = "datanet.versioned"
-	TaskPaid         Type = "task.paid"
-	EscrowFunded     Type = "escrow.funded"
-	FundsDeposited   Type = "funds.deposited"
-	RewardSplit      Type = "reward.split"
-	SharesIssued     Type = "shares.issued"
-	VoteCast         Type = "vote.cast"
-	ProposalDecided  Type = "proposal.decided"
-	RecordingPaid    Type = "recording.paid"
-	RunEscrowed      Type = "run.escrowed"
-	RunRefunded      Type = "run.refunded"
+	TaskPaid             Type = "task.paid"
+	EscrowFunded         Type = "escrow.funded"
+	FundsDeposited       Type = "funds.deposited"
+	RewardSplit          Type = "reward.split"
+	SharesIssued         Type = "shares.issued"
+	VoteCast             Type = "vote.cast"
+	ProposalDecided      Type = "proposal.decided"
+	RecordingPaid        Type = "recording.paid"
+	RunEscrowed          Type = "run.escrowed"
+	RunRefunded          Type = "run.refunded"
 )
 
 var knownTypes = map[Type]bool{
@@ -58,6 +54,12 @@ var knownTypes = map[Type]bool{
 	RewardSplit: true, SharesIssued: true, VoteCast: true, ProposalDecided: true,
 	RecordingPaid: true, RunEscrowed: true, RunRefunded: true,
 }
+
+// DatanetVersioned commits to a datanet version — its number, record count
+// and the Merkle root over its records' DNAs — that an export for LLM
+// trainers carries; it moves no points and names no member. Its name is
+// part of the log format, as the types above.
+const DatanetVersioned Type = "datanet.versioned"
 
 // Posting moves Amount points into (positive) or out of (negative) an
 // account. The postings of one event sum to zero.
