@@ -1,0 +1,128 @@
+package classify
+
+import "slices"
+
+// matrix holds the training vectors column by column (compressed sparse
+// columns): for the f-th bucket any record used, feat[f] is the bucket and
+// rows[start[f]:start[f+1]] the records with their values. A query then
+// touches only the columns of its own features, and a linear model's
+// weights are rows over the same feat.
+type matrix struct {
+	n     int // records
+	feat  []uint32
+	start []int64
+	rows  []int32
+	vals  []float32
+}
+
+func newMatrix(vecs []vector, buckets int) matrix {
+	var nnz int
+	for _, v := range vecs {
+		nnz += len(v.idx)
+	}
+	all := make([]uint32, 0, nnz)
+	for _, v := range vecs {
+		all = append(all, v.idx...)
+	}
+	slices.Sort(all)
+	feat := slices.Compact(all)
+	feat = slices.Clip(feat)
+	m := matrix{n: len(vecs), feat: slices.Clone(feat), start: make([]int64, len(feat)+1),
+		rows: make([]int32, nnz), vals: make([]float32, nnz)}
+	col := make([]int32, nnz) // the column of each stored value, in record order
+	colOf := columnIndex(m.feat, buckets)
+	k := 0
+	for _, v := range vecs {
+		for _, b := range v.idx {
+			c := colOf(b)
+			col[k] = c
+			m.start[c+1]++
+			k++
+		}
+	}
+	for c := range m.feat {
+		m.start[c+1] += m.start[c]
+	}
+	next := slices.Clone(m.start[:len(m.feat)])
+	k = 0
+	for r, v := range vecs {
+		for j := range v.idx {
+			p := next[col[k]]
+			m.rows[p] = int32(r)
+			m.vals[p] = v.val[j]
+			next[col[k]]++
+			k++
+		}
+	}
+	return m
+}
+
+// columnIndex returns a function from bucket to column for the buckets in
+// feat: a dense table when the feature space is small enough (4 bytes per
+// bucket), a map otherwise.
+func columnIndex(feat []uint32, buckets int) func(uint32) int32 {
+	if buckets <= 1<<24 {
+		t := make([]int32, buckets)
+		for c, b := range feat {
+			t[b] = int32(c)
+		}
+		return func(b uint32) int32 { return t[b] }
+	}
+	t := make(map[uint32]int32, len(feat))
+	for c, b := range feat {
+		t[b] = int32(c)
+	}
+	return func(b uint32) int32 { return t[b] }
+}
+
+// column returns the column of bucket b, or -1 if no record has it.
+func (m *matrix) column(b uint32) int {
+	i, ok := slices.BinarySearch(m.feat, b)
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// columns maps a query's buckets to columns; a feature no record has gets
+// -1, contributing nothing to any product.
+func (m *matrix) columns(v vector) []int32 {
+	cs := make([]int32, len(v.idx))
+	for i, b := range v.idx {
+		cs[i] = int32(m.column(b))
+	}
+	return cs
+}
+
+// sims returns ⟨x_r, v⟩ for every record r.
+func (m *matrix) sims(v vector) []float32 {
+	s := make([]float32, m.n)
+	for i, b := range v.idx {
+		c := m.column(b)
+		if c < 0 {
+			continue
+		}
+		q := v.val[i]
+		for p := m.start[c]; p < m.start[c+1]; p++ {
+			s[m.rows[p]] += q * m.vals[p]
+		}
+	}
+	return s
+}
+
+// rowsAsVectors returns the records as vectors again.
+func (m *matrix) rowsAsVectors() []vector {
+	out := make([]vector, m.n)
+	for c, b := range m.feat {
+		for p := m.start[c]; p < m.start[c+1]; p++ {
+			r := m.rows[p]
+			out[r].idx = append(out[r].idx, b)
+			out[r].val = append(out[r].val, m.vals[p])
+		}
+	}
+	return out
+}
+
+func (m *matrix) bytes() int64 {
+	return int64(len(m.feat))*4 + int64(len(m.start))*8 + int64(len(m.rows))*4 + int64(len(m.vals))*4
+}
