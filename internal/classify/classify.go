@@ -45,7 +45,7 @@ type Example struct {
 type Options struct {
 	Kind         Kind
 	Epochs       int     // linear: passes over the data, default 10, at most 1,000
-	L2           float64 // linear: λ of the penalty λ‖W‖², default 1e-5
+	L2           float64 // linear: λ of the penalty λ‖W‖², default 1e-4
 	LearningRate float64 // linear: initial step, default 0.5, decays linearly to 0
 	K            int     // kNN neighbours, default 10
 	Buckets      int     // hashed feature space size, default DefaultBuckets
@@ -106,7 +106,7 @@ func (o Options) withDefaults() (Options, error) {
 		return o, inputErr("epochs %d: want 1 to 1000", o.Epochs)
 	}
 	if o.L2 == 0 {
-		o.L2 = 1e-5
+		o.L2 = 1e-4
 	}
 	if !(o.L2 > 0 && o.L2 <= 1) {
 		return o, inputErr("L2 %g: want more than 0 and at most 1", o.L2)
