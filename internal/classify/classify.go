@@ -2,9 +2,10 @@ package classify
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"unicode/utf8"
 )
@@ -142,9 +143,10 @@ func heldOut(id string, share float64) bool {
 	if share == 0 {
 		return false
 	}
-	h := fnv.New64a()
-	h.Write([]byte(id))
-	return float64(h.Sum64()>>11)/(1<<53) < share
+	// SHA-256, not FNV: FNV's high bits hardly change between ids that
+	// differ in their last characters ("rec-001", "rec-002").
+	h := sha256.Sum256([]byte(id))
+	return float64(binary.BigEndian.Uint64(h[:8])>>11)/(1<<53) < share
 }
 
 // checkExamples refuses a training set a classifier cannot learn from,
