@@ -136,10 +136,11 @@ func (o Options) withDefaults() (Options, error) {
 	return o, nil
 }
 
-// heldOut says whether the record with this id is held out: the split
-// depends on the id alone, so the same record stays on the same side when
-// records are added or removed.
-func heldOut(id string, share float64) bool {
+// HeldOut says whether Train holds out the record with this id when
+// holding out the given share: the split depends on the id alone, so the
+// same record stays on the same side when records are added or removed,
+// and a benchmark can split the same way.
+func HeldOut(id string, share float64) bool {
 	if share == 0 {
 		return false
 	}
@@ -226,7 +227,7 @@ func Train(ctx context.Context, ex []Example, o Options, progress func(Progress)
 	var train, test []int
 	inTrain := make([]int, len(labels))
 	for i, e := range ex {
-		if heldOut(e.ID, o.HeldOut) {
+		if HeldOut(e.ID, o.HeldOut) {
 			test = append(test, i)
 		} else {
 			train = append(train, i)
