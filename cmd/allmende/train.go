@@ -111,7 +111,7 @@ func runTrain(ctx context.Context, args []string, io stdio) error {
 	label := fs.String("label", "label", "the field holding the label")
 	heldOut := fs.Float64("held-out", 0.2, "share of the records held out to measure the model, 0 to 0.5")
 	out := fs.String("out", "", "model directory, created if needed (required)")
-	epochs := fs.Int("epochs", 10, "linear: passes over the records")
+	epochs := fs.Int("epochs", 20, "linear: passes over the records")
 	l2 := fs.Float64("l2", 1e-4, "linear: L2 penalty λ")
 	lr := fs.Float64("learning-rate", 0.5, "linear: initial learning rate")
 	k := fs.Int("k", 10, "knn: neighbours that vote")

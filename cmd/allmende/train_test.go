@@ -54,7 +54,7 @@ func TestTrainPredictExplain(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("train exit %d: %s", code, stderr)
 			}
-			if !strings.Contains(out, "epoch 1/") || !strings.Contains(out, "held-out accuracy 1.0000") {
+			if !strings.Contains(out, "epoch 1/20") || !strings.Contains(out, "held-out accuracy 1.0000") {
 				t.Fatalf("train printed:\n%s", out)
 			}
 			var c card

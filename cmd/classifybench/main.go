@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/allmende/allmende/internal/classify"
@@ -33,9 +34,20 @@ func main() {
 	noise := flag.Float64("noise", 0.03, "share of records with a wrong label")
 	big := flag.Int("big", 100000, "records in the training-time benchmark (0 skips it)")
 	python := flag.String("python", "/usr/bin/python3", "Python with scikit-learn (Debian's)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the benchmark to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "classifybench:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*n, *heldOut, *noise, *big, *python); err != nil {
 		fmt.Fprintln(os.Stderr, "classifybench:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }

@@ -45,7 +45,7 @@ type Example struct {
 // defaults named beside them.
 type Options struct {
 	Kind         Kind
-	Epochs       int     // linear: passes over the data, default 10, at most 1,000
+	Epochs       int     // linear: passes over the data, default 20, at most 1,000
 	L2           float64 // linear: λ of the penalty λ‖W‖², default 1e-4
 	LearningRate float64 // linear: initial step, default 0.5, decays linearly to 0
 	K            int     // kNN neighbours, default 10
@@ -101,7 +101,7 @@ func (o Options) withDefaults() (Options, error) {
 		return o, inputErr("unknown model kind %q (want %q or %q)", o.Kind, KindLinear, KindKNN)
 	}
 	if o.Epochs == 0 {
-		o.Epochs = 10
+		o.Epochs = 20
 	}
 	if o.Epochs < 1 || o.Epochs > 1000 {
 		return o, inputErr("epochs %d: want 1 to 1000", o.Epochs)

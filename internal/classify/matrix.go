@@ -103,8 +103,11 @@ func (m *matrix) sims(v vector) []float32 {
 			continue
 		}
 		q := v.val[i]
-		for p := m.start[c]; p < m.start[c+1]; p++ {
-			s[m.rows[p]] += q * m.vals[p]
+		rows := m.rows[m.start[c]:m.start[c+1]]
+		vals := m.vals[m.start[c]:m.start[c+1]]
+		vals = vals[:len(rows)]
+		for j, r := range rows {
+			s[r] += q * vals[j]
 		}
 	}
 	return s
