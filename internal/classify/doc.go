@@ -58,6 +58,14 @@
 // so the caller shares among the positive weights it was given. Records
 // removed by Model.Without are never reported.
 //
+// # Cost of one call
+//
+// Predict on a linear model costs O(f·C) for a text of f features and C
+// labels. Predict on a kNN model, and Explain on either, cost the sum of
+// the lengths of the text's feature columns in the training matrix (at
+// most the matrix's non-zeros) plus O(n) for n training records; kNN's
+// Explain adds attrib's O(n) radix sort. Memory per call is O(n + C).
+//
 // # Bounds
 //
 // A text holds at most MaxTextBytes bytes; a training set at most
