@@ -31,6 +31,9 @@ const (
 	// MaxAlphas bounds records × classes of a linear model: its α table,
 	// 4 bytes each, stays under 256 MiB.
 	MaxAlphas = 1 << 26
+	// MaxWeights bounds features × classes of a linear model: its weights,
+	// 4 bytes each, stay under 512 MiB.
+	MaxWeights = 1 << 27
 	// MaxLabelBytes and MaxIDBytes bound a label and an id.
 	MaxLabelBytes = 256
 	MaxIDBytes    = 256
@@ -263,6 +266,9 @@ func Train(ctx context.Context, ex []Example, o Options, progress func(Progress)
 		m.y[r] = class[ex[i].Label]
 	}
 	m.x = newMatrix(vecs, o.Buckets)
+	if o.Kind == KindLinear && len(m.x.feat)*len(labels) > MaxWeights {
+		return nil, Metrics{}, inputErr("the records use %d features × %d labels, more than %d weights, the bound of a linear model; train a kNN model or use fewer buckets", len(m.x.feat), len(labels), MaxWeights)
+	}
 	m.dropped = make([]bool, len(m.ids))
 	testX := make([]vector, len(test))
 	testY := make([]int32, len(test))

@@ -70,5 +70,6 @@
 //
 // A text holds at most MaxTextBytes bytes; a training set at most
 // MaxRecords records and MaxClasses labels; a linear model at most
-// MaxAlphas records × classes (its α table).
+// MaxAlphas records × classes (its α table) and MaxWeights features ×
+// classes.
 package classify
