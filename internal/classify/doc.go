@@ -25,7 +25,9 @@
 // decomposition below needs every parameter to be.
 //
 // KindKNN is a k-nearest-neighbour vote by cosine similarity over the same
-// unit vectors; a label's score is its share of the K votes.
+// unit vectors; a label's score is its share of the K votes. Only records
+// that share a feature with the text are neighbours, so a text unlike
+// every record gets equal scores and pays nobody.
 //
 // # Influence of each training record on one prediction
 //

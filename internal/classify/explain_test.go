@@ -78,8 +78,12 @@ func TestExplainKNNIsExactShapley(t *testing.T) {
 	v := extract(query, m.buckets)
 	n := len(m.ids)
 	dist := make([]float64, n)
+	sims := m.x.sims(v)
 	for r := range n {
-		dist[r] = max(2-2*float64(m.x.sims(v)[r]), 0)
+		dist[r] = 2
+		if sims[r] > 0 {
+			dist[r] = float64(max(2-2*sims[r], 0))
+		}
 	}
 	utility := func(set []int) float64 {
 		slices.SortStableFunc(set, func(a, b int) int {
@@ -91,8 +95,14 @@ func TestExplainKNNIsExactShapley(t *testing.T) {
 			}
 			return a - b
 		})
+		var near []int
+		for _, r := range set {
+			if dist[r] < 2 { // shares a feature with the query
+				near = append(near, r)
+			}
+		}
 		hits := 0
-		for _, r := range set[:min(3, len(set))] {
+		for _, r := range near[:min(3, len(near))] {
 			if m.labels[m.y[r]] == pred {
 				hits++
 			}
@@ -224,6 +234,26 @@ func TestModelRoundTrip(t *testing.T) {
 		}
 		if _, err := ReadModel(bytes.NewReader(append(slices.Clone(data), 0))); err == nil {
 			t.Fatal("trailing bytes accepted")
+		}
+	}
+}
+
+// A text that shares nothing with any record is scored evenly and pays
+// nobody, whatever the kind.
+func TestExplainUnrelatedTextPaysNobody(t *testing.T) {
+	for _, kind := range []Kind{KindLinear, KindKNN} {
+		m, _, err := Train(t.Context(), corpus(200, 10), Options{Kind: kind, Buckets: 1 << 16}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scores, inf := m.Explain("!!! ???", 0)
+		if len(inf) != 0 {
+			t.Fatalf("%s: influences %v for a text without words", kind, inf)
+		}
+		for _, s := range scores {
+			if math.Abs(s.Score-0.25) > 1e-12 {
+				t.Fatalf("%s: scores %v, want 1/4 each", kind, scores)
+			}
 		}
 	}
 }
