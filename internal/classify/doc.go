@@ -56,7 +56,7 @@
 // argues against the predicted class). A payment is shared among the
 // records with a positive weight only, each in proportion to its weight:
 // share_i = max(w_i, 0) / Σ_j max(w_j, 0); when no weight is positive
-// nobody is paid by influence. Explain keeps the top records by |weight|,
+// nobody is paid by influence. Payable computes these shares. Explain keeps the top records by |weight|,
 // so the caller shares among the positive weights it was given. Records
 // removed by Model.Without are never reported.
 //
