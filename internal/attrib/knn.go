@@ -95,7 +95,8 @@ func KNNShapley(train, test *Points, k int, u Utility) ([]float64, error) {
 	for i, l := range train.Labels {
 		y[i] = code(l)
 	}
-	v := newKNNValuer(train.X, train.Dim, y, k, u)
+	v := newKNNValuer(len(y), k, u)
+	v.x, v.dim, v.y = train.X, train.Dim, y
 	out := make([]float64, train.Len())
 	scale := 1 / float64(test.Len())
 	for j, l := range test.Labels {
@@ -117,9 +118,8 @@ type knnValuer struct {
 	tmp   []uint64
 }
 
-func newKNNValuer(x []float32, dim int, y []int32, k int, u Utility) *knnValuer {
-	n := len(y)
-	v := &knnValuer{x: x, dim: dim, y: y, k: k, u: u,
+func newKNNValuer(n, k int, u Utility) *knnValuer {
+	v := &knnValuer{k: k, u: u,
 		step: make([]float64, n), pairs: make([]uint64, n), tmp: make([]uint64, n)}
 	// Both recursions compare neighbours i and i+1 in rank. A subset S of
 	// the other N-2 points gives them different utilities only if fewer
@@ -156,6 +156,13 @@ func (v *knnValuer) add(q []float32, label int32, scale float64, out []float64) 
 			v.pairs[i] |= matchBit
 		}
 	}
+	v.value(scale, out)
+}
+
+// value adds scale times the value of every training point to out, from
+// pairs holding each point's distance, match bit and index.
+func (v *knnValuer) value(scale float64, out []float64) {
+	n := len(v.pairs)
 	sortByHigh32(v.pairs, v.tmp)
 
 	match := func(rank int) float64 { // rank is 0-based here
