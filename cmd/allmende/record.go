@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -72,7 +71,7 @@ func runRecord(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomically(*out, body); err != nil {
+	if err := writeFileAtomically(*out, body); err != nil {
 		return err
 	}
 	rec, err := recording.Parse(body)
@@ -83,22 +82,4 @@ func runRecord(ctx context.Context, args []string, io stdio) error {
 	fmt.Fprintf(io.out, "wrote %s: %d steps, %d targets, %d outlines, %d masked values, %d parameters\n",
 		*out, len(rec.Steps), len(x.Targets), len(x.Outlines), len(x.Masked), len(x.Parameters))
 	return nil
-}
-
-// writeAtomically writes data to path through a temporary file, so that
-// an interrupted run leaves no half recording.
-func writeAtomically(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".record-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
