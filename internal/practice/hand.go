@@ -174,6 +174,8 @@ func (h *Hand) reveal(l Loc) (box, error) {
 		h.move(px, py)
 		if _, err := chromedp.Call(h.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
 			Type: input.DispatchMouseEventTypeMouseWheel, X: px, Y: py, DeltaY: dy,
+			// The protocol wants both deltas and the encoder drops a zero.
+			DeltaX: 1e-6,
 		}); err != nil {
 			return b, fmt.Errorf("hand: wheel: %w", err)
 		}
