@@ -332,3 +332,32 @@ func pause(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// ScrollUntil turns the wheel over the container l finds until target
+// finds an element (a list that loads more as it is scrolled).
+func (h *Hand) ScrollUntil(container, target Loc) error {
+	for range 200 {
+		t, err := h.locate(target)
+		if err != nil {
+			return err
+		}
+		if t.Found {
+			return nil
+		}
+		b, err := h.reveal(container)
+		if err != nil {
+			return err
+		}
+		x, y := b.X+b.W/2, b.Y+b.H/2
+		h.move(x, y)
+		if _, err := chromedp.Call(h.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
+			Type: input.DispatchMouseEventTypeMouseWheel, X: x, Y: y, DeltaY: 240, DeltaX: 1e-6,
+		}); err != nil {
+			return fmt.Errorf("hand: wheel: %w", err)
+		}
+		if err := pause(h.ctx, 80*time.Millisecond); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("hand: scrolled %s without finding %s", container, target)
+}

@@ -33,13 +33,13 @@ func TestSeedsMakeOtherInstances(t *testing.T) {
 			t.Errorf("%s: seeds 1 and 2 made the same page", k.Name)
 		}
 		// Different data should ask for other end states (two seeds
-		// may meet by chance on a small choice, five should not).
+		// may meet by chance on a small choice, eight should not).
 		states := map[string]bool{}
-		for s := range uint64(5) {
+		for s := range uint64(8) {
 			states[canonical(k.Generate(s+1).Expect)] = true
 		}
 		if len(states) < 3 {
-			t.Errorf("%s: five seeds expect only %d different states", k.Name, len(states))
+			t.Errorf("%s: eight seeds expect only %d different states", k.Name, len(states))
 		}
 		if len(k.Params) > 0 && len(a.Params) != len(k.Params) {
 			t.Errorf("%s: takes %v but instance has %v", k.Name, k.Params, a.Params)
