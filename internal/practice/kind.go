@@ -61,7 +61,7 @@ type Page struct {
 func (k Kind) Generate(seed uint64) Instance {
 	h := fnv.New64a()
 	h.Write([]byte(k.Name))
-	r := rand.New(rand.NewPCG(seed, h.Sum64()))
+	r := rand.New(rand.NewPCG(mix(seed), h.Sum64()))
 	in := k.generate(r)
 	in.Kind, in.Seed = k.Name, seed
 	if p, ok := in.Pages[""]; ok {
@@ -139,4 +139,13 @@ func shuffled[T any](r *rand.Rand, items []T) []T {
 	out := slices.Clone(items)
 	r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
+}
+
+// mix spreads a small seed over all 64 bits (SplitMix64's finaliser):
+// PCG's first outputs from seeds 1, 2, 3 with one stream are alike.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
 }

@@ -88,7 +88,7 @@ var notes = []string{
 func render(in Instance, p Page) string {
 	h := fnv.New64a()
 	h.Write([]byte("layout:" + in.Kind))
-	r := rand.New(rand.NewPCG(in.Seed, h.Sum64()))
+	r := rand.New(rand.NewPCG(mix(in.Seed), h.Sum64()))
 	top, left, width := r.IntN(120), r.IntN(220), 560+r.IntN(340)
 	note := ""
 	if r.IntN(2) == 0 {
