@@ -51,6 +51,8 @@ type Page struct {
 	Script string
 	// Data is given to Script as the constant DATA (JSON).
 	Data any
+	// Bare pages (a frame's document) have no title, note or offsets.
+	Bare bool
 	// Start marks the page where a run begins: loading it forgets any
 	// earlier state.
 	Start bool

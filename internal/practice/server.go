@@ -101,11 +101,16 @@ func render(in Instance, p Page) string {
 	b.WriteString("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
 	b.WriteString(`<meta name="viewport" content="width=device-width, initial-scale=1">`)
 	fmt.Fprintf(&b, "<title>%s</title><style>%s</style></head>\n<body>", html.EscapeString(p.Title), pageCSS)
+	if p.Bare {
+		top, left, note = 0, 0, ""
+	}
 	fmt.Fprintf(&b, `<main style="margin:%dpx 0 40px %dpx;max-width:%dpx">`, top, left, width)
 	if !noteAfter {
 		b.WriteString(note)
 	}
-	fmt.Fprintf(&b, "<h1>%s</h1>\n", html.EscapeString(p.Title))
+	if !p.Bare {
+		fmt.Fprintf(&b, "<h1>%s</h1>\n", html.EscapeString(p.Title))
+	}
 	if p.Instruction != "" {
 		fmt.Fprintf(&b, "<p class=\"task\" id=\"instruction\">%s</p>\n", p.Instruction)
 	}
