@@ -250,7 +250,7 @@ func candidates(o recording.Outline, want string) []candidate {
 					try(Extract{StartsWith: prefix}, strings.TrimSpace(t[len(prefix):]))
 				}
 			}
-			if p := prevText(o, i); p != "" && len(p) < 60 {
+			if p := prevText(o, i); p != "" && len(p) < 60 && !n.Interactive {
 				try(Extract{Follows: p}, t)
 			}
 			if n.Place != nil && n.Place.Column > 0 && n.Place.RowKey != "" && n.Place.ColumnHeader != "" {
@@ -289,6 +289,9 @@ func prevText(o recording.Outline, ref int) string {
 	for j := ref - 1; j >= 0; j-- {
 		if within(o, ref, j) {
 			continue
+		}
+		if o.Nodes[j].Interactive {
+			return ""
 		}
 		if t := nodeText(o.Nodes[j]); t != "" {
 			return t

@@ -2,6 +2,7 @@ package program
 
 import (
 	"errors"
+	"maps"
 	"fmt"
 	"slices"
 	"strings"
@@ -113,6 +114,7 @@ func (l *learner) column(step int, c column) ([]Step, error) {
 			return nil, err
 		}
 		s.Optional = optional
+		s.Why = l.why(s)
 		return []Step{s}, nil
 	}
 	return l.loop(step, c, present, optional)
@@ -141,9 +143,6 @@ func (l *learner) plain(step int, as []action, items []string) (Step, error) {
 		for i := range os {
 			os[i].param, os[i].masked = as[i].param, as[i].masked
 		}
-		if err := l.contradicts(step, os); err != nil {
-			return Step{}, err
-		}
 		v, err := l.explainValue(step, os, fieldLabel(a.target), false)
 		if err != nil {
 			return Step{}, err
@@ -165,7 +164,7 @@ func (l *learner) plain(step int, as []action, items []string) (Step, error) {
 func (l *learner) observe(as []action, items []string, value func(action) string) []obs {
 	os := make([]obs, len(as))
 	for i, a := range as {
-		os[i] = obs{demo: a.demo, value: value(a), pages: a.pages, step: a.step}
+		os[i] = obs{demo: a.demo, value: value(a), pages: a.pages, step: a.step, self: -1}
 		if items != nil {
 			os[i].item, os[i].hasItem = items[i], true
 		}
@@ -173,17 +172,20 @@ func (l *learner) observe(as []action, items []string, value func(action) string
 	return os
 }
 
-// contradicts reports two demos that saw the same page and typed
-// different values into the same step.
-func (l *learner) contradicts(step int, os []obs) error {
-	for i := range os {
-		for j := i + 1; j < len(os); j++ {
-			a, b := os[i], os[j]
-			if a.demo == b.demo || a.param != "" || b.param != "" || a.masked || b.masked || norm(a.value) == norm(b.value) || len(a.pages) == 0 || len(b.pages) == 0 {
+// contradicts reports two demos that saw the same page, with the same
+// parameters, and acted on different elements in the same step.
+func (l *learner) contradicts(step int, as []action, items []string) error {
+	for i := range as {
+		for j := i + 1; j < len(as); j++ {
+			a, b := as[i], as[j]
+			if a.demo == b.demo || itemField(a) == itemField(b) || len(a.pages) == 0 || len(b.pages) == 0 || !maps.Equal(l.params[a.demo], l.params[b.demo]) {
 				continue
 			}
-			if pageText(a.pages[0]) == pageText(b.pages[0]) && a.item == b.item {
-				return &StepError{step, fmt.Sprintf("demos %d and %d saw the same page and typed different values (%q, %q): they contradict each other", a.demo+1, b.demo+1, norm(a.value), norm(b.value))}
+			if items != nil && items[i] != items[j] {
+				continue
+			}
+			if pageText(a.pages[0]) == pageText(b.pages[0]) {
+				return &StepError{step, fmt.Sprintf("demos %d and %d saw the same page and acted on different elements (%s, %s): they contradict each other", a.demo+1, b.demo+1, what(a.target), what(b.target))}
 			}
 		}
 	}
@@ -270,6 +272,7 @@ func (l *learner) loop(step int, c column, present []int, optional bool) ([]Step
 					return nil, err
 				}
 				st.Optional = optional
+				st.Why = l.why(st)
 				out = append(out, st)
 			}
 		}

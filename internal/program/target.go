@@ -26,6 +26,9 @@ func (l *learner) target(step int, as []action, items []string) (*Query, error) 
 			return nil, &StepError{step, fmt.Sprintf("demo %d acts on %s, demo %d on %s: the demos contradict each other", as[0].demo+1, what(t0), a.demo+1, what(a.target))}
 		}
 	}
+	if err := l.contradicts(step, as, items); err != nil {
+		return nil, err
+	}
 	// Each demo's outline, with the target in it.
 	pages := make([]recording.Outline, len(as))
 	refs := make([]int, len(as))
@@ -48,6 +51,9 @@ func (l *learner) target(step int, as []action, items []string) (*Query, error) 
 	}
 	field := func(get func(recording.Node) string) (*Value, error) {
 		os := l.observe(as, items, func(a action) string { return get(*a.target) })
+		for i := range os {
+			os[i].self = refs[i]
+		}
 		return l.explainValue(step, os, "", true)
 	}
 	var fields []Query

@@ -19,6 +19,9 @@ type obs struct {
 	item    string
 	hasItem bool
 	step    int // the recording's step, for errors
+	// self is the ref of the target in pages[0] when the value is the
+	// target's own text, which cannot explain itself; -1 otherwise.
+	self int
 }
 
 // explainValue says where a value that the demos typed, or that a
@@ -151,7 +154,7 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 		got := map[Extract][]src{}
 		for p, page := range o.pages {
 			for _, c := range candidates(page, o.value) {
-				if strict && (c.rule.StartsWith == "" || page.Nodes[c.ref].Interactive) {
+				if p == 0 && c.ref == o.self || strict && (c.rule.StartsWith == "" || page.Nodes[c.ref].Interactive) {
 					continue
 				}
 				if _, ok := got[c.rule]; !ok {
