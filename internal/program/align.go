@@ -1,0 +1,227 @@
+package program
+
+import (
+	"strings"
+)
+
+// unit is a step of a demo or a loop of steps: iters holds each pass
+// through the loop's body (a plain step has one pass of one action).
+type unit struct {
+	loop  bool
+	body  []string // the body's action signatures
+	iters [][]action
+}
+
+func (u unit) sig() string {
+	if u.loop {
+		return "loop(" + strings.Join(u.body, ";") + ")"
+	}
+	return u.iters[0][0].sig()
+}
+
+// first is the unit's first action, for errors.
+func (u unit) first() action { return u.iters[0][0] }
+
+// itemOf is the text that tells one pass of a loop from another: the
+// label, name, text or row of the target of the body's first click-like
+// action.
+func itemField(a action) string {
+	if a.target == nil {
+		return ""
+	}
+	t := a.target
+	for _, s := range []string{t.Label, t.Name, t.Text} {
+		if s = norm(s); s != "" {
+			return s
+		}
+	}
+	if t.Place != nil {
+		return norm(t.Place.RowKey)
+	}
+	return ""
+}
+
+// varies reports whether the passes act on elements that differ in
+// their item text: a loop over items, not one element clicked again.
+func varies(passes [][]action) bool {
+	for j := range passes[0] {
+		a := passes[0][j]
+		if a.kind == ActType || a.kind == ActSelect || a.target == nil {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, p := range passes {
+			seen[itemField(p[j])] = true
+		}
+		if len(seen) == len(passes) {
+			return true
+		}
+	}
+	return false
+}
+
+func sigs(as []action) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.sig()
+	}
+	return out
+}
+
+func equalSigs(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// findLoops finds, in one demo, runs of two or more passes through the
+// same body of one to three actions on different items.
+func findLoops(as []action) [][]string {
+	var bodies [][]string
+	for i := 0; i < len(as); {
+		best, bestK := 0, 0
+		for p := 1; p <= 3 && i+2*p <= len(as); p++ {
+			body := sigs(as[i : i+p])
+			k := 1
+			for i+(k+1)*p <= len(as) && equalSigs(sigs(as[i+k*p:i+(k+1)*p]), body) {
+				k++
+			}
+			if k < 2 {
+				continue
+			}
+			var passes [][]action
+			for j := 0; j < k; j++ {
+				passes = append(passes, as[i+j*p:i+(j+1)*p])
+			}
+			if varies(passes) && p*k > best*bestK {
+				best, bestK = p, k
+			}
+		}
+		if best == 0 {
+			i++
+			continue
+		}
+		bodies = append(bodies, sigs(as[i:i+best]))
+		i += best * bestK
+	}
+	return bodies
+}
+
+// units groups a demo's actions into steps and loops over the bodies
+// found in any demo: a body that one demo repeats is a loop in every demo,
+// even one that went through it once.
+func units(as []action, bodies [][]string) []unit {
+	var out []unit
+	for i := 0; i < len(as); {
+		matched := false
+		for _, body := range bodies {
+			p := len(body)
+			k := 0
+			for i+(k+1)*p <= len(as) && equalSigs(sigs(as[i+k*p:i+(k+1)*p]), body) {
+				k++
+			}
+			if k == 0 {
+				continue
+			}
+			u := unit{loop: true, body: body}
+			for j := 0; j < k; j++ {
+				u.iters = append(u.iters, as[i+j*p:i+(j+1)*p])
+			}
+			out = append(out, u)
+			i += k * p
+			matched = true
+			break
+		}
+		if !matched {
+			out = append(out, unit{iters: [][]action{{as[i]}}})
+			i++
+		}
+	}
+	return out
+}
+
+// column is one step of the program across demos: the unit each demo did
+// for it, nil where a demo did not.
+type column []*unit
+
+// align lines up the demos' units, in order, by signature, preferring
+// matches whose targets read the same (a longest common subsequence with
+// weights); a unit a demo has and the others lack gets a column of its own.
+func align(demos [][]unit) []column {
+	n := len(demos)
+	var cols []column
+	for _, u := range demos[0] {
+		c := make(column, n)
+		u := u
+		c[0] = &u
+		cols = append(cols, c)
+	}
+	for d := 1; d < n; d++ {
+		us := demos[d]
+		rep := func(c column) *unit {
+			for _, u := range c {
+				if u != nil {
+					return u
+				}
+			}
+			return nil
+		}
+		score := func(c column, u unit) int {
+			r := rep(c)
+			if r.sig() != u.sig() {
+				return -1
+			}
+			s := 2
+			if itemField(r.first()) == itemField(u.first()) {
+				s++
+			}
+			return s
+		}
+		// dp[i][j]: best score aligning cols[i:] with us[j:].
+		dp := make([][]int, len(cols)+1)
+		for i := range dp {
+			dp[i] = make([]int, len(us)+1)
+		}
+		for i := len(cols); i >= 0; i-- {
+			for j := len(us); j >= 0; j-- {
+				if i == len(cols) || j == len(us) {
+					continue
+				}
+				best := max(dp[i+1][j], dp[i][j+1])
+				if s := score(cols[i], us[j]); s > 0 {
+					best = max(best, s+dp[i+1][j+1])
+				}
+				dp[i][j] = best
+			}
+		}
+		var merged []column
+		i, j := 0, 0
+		for i < len(cols) || j < len(us) {
+			switch {
+			case i < len(cols) && j < len(us) && score(cols[i], us[j]) > 0 && dp[i][j] == score(cols[i], us[j])+dp[i+1][j+1]:
+				u := us[j]
+				cols[i][d] = &u
+				merged = append(merged, cols[i])
+				i++
+				j++
+			case i < len(cols) && (j == len(us) || dp[i][j] == dp[i+1][j]):
+				merged = append(merged, cols[i])
+				i++
+			default:
+				c := make(column, n)
+				u := us[j]
+				c[d] = &u
+				merged = append(merged, c)
+				j++
+			}
+		}
+		cols = merged
+	}
+	return cols
+}

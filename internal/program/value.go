@@ -1,0 +1,276 @@
+package program
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/allmende/allmende/internal/recording"
+)
+
+// obs is what one demo shows about a value: the value, where the demo
+// was, and the loop item it was on.
+type obs struct {
+	demo    int
+	value   string
+	param   string
+	masked  bool
+	pages   []recording.Outline
+	item    string
+	hasItem bool
+	step    int // the recording's step, for errors
+	// self is the ref of the target in pages[0] when the value is the
+	// target's own text, which cannot explain itself; -1 otherwise.
+	self int
+}
+
+// explainValue says where a value that the demos typed, or that a
+// target's text held, comes from. forTarget is set for a target's text:
+// then no new parameter is made up, and nil means "not explained".
+func (l *learner) explainValue(step int, os []obs, label string, forTarget bool) (*Value, error) {
+	vals := make([]string, len(os))
+	for i, o := range os {
+		vals[i] = norm(o.value)
+	}
+	// 1. A recording parameter.
+	if p := os[0].param; p != "" && all(os, func(o obs) bool { return o.param == p }) {
+		return &Value{Input: l.paramInput(p, label, os)}, nil
+	}
+	// 2. A masked value.
+	if i := slices.IndexFunc(os, func(o obs) bool { return o.masked }); i >= 0 {
+		if forTarget {
+			return nil, nil
+		}
+		if !all(os, func(o obs) bool { return o.masked }) {
+			return nil, &DemoError{os[i].demo + 1, os[i].step, "the value was masked when it was recorded, and the program needs it to learn where it comes from; keep it (make it a parameter) and record again"}
+		}
+		return &Value{Input: l.paramInput(slug(label), label, nil)}, nil
+	}
+	if slices.Contains(vals, "") {
+		if forTarget {
+			return nil, nil
+		}
+		if all(os, func(o obs) bool { return norm(o.value) == "" }) {
+			return Const(""), nil
+		}
+	}
+	same := all(os, func(o obs) bool { return norm(o.value) == vals[0] })
+	// 3. The loop item.
+	if all(os, func(o obs) bool { return o.hasItem }) {
+		if tr, ok := commonTransform(os, func(o obs) string { return o.item }); ok && !(same && distinctItems(os) < 2 && len(os) > 1) {
+			return &Value{Item: true, Transform: tr}, nil
+		}
+	}
+	// 4. An input found before (a value typed earlier, read earlier).
+	if !same || len(os) == 1 {
+		var fits []*Value
+		for _, in := range l.prog.Inputs {
+			if tr, ok := commonTransform(os, func(o obs) string { return l.vals[o.demo][in.Name] }); ok {
+				if !all(os, func(o obs) bool { _, ok := l.vals[o.demo][in.Name]; return ok }) {
+					continue
+				}
+				fits = append(fits, &Value{Input: in.Name, Transform: tr})
+			}
+		}
+		if len(fits) > 1 && fits[0].Transform == fits[1].Transform {
+			return nil, &Ambiguous{step, fmt.Sprintf("the value %q could be the input %q or the input %q, which were equal in every demo", vals[0], fits[0].Input, fits[1].Input)}
+		}
+		if len(fits) > 0 {
+			return fits[0], nil
+		}
+	}
+	// 5. The same in every demo (of several): a constant.
+	if same && len(os) > 1 {
+		return Const(vals[0]), nil
+	}
+	// 6. Text on the page, read by a rule every demo agrees on.
+	if !all(os, func(o obs) bool { return o.hasItem }) || same {
+		rule, err := l.findRule(step, os, forTarget && (same || len(os) == 1))
+		if err != nil {
+			return nil, err
+		}
+		if rule != nil {
+			return &Value{Input: l.extractInput(*rule, label, os, "")}, nil
+		}
+	}
+	if same {
+		return Const(vals[0]), nil
+	}
+	if forTarget {
+		return nil, nil
+	}
+	// 7. Different in each demo and nowhere on the page: the run gives it.
+	if all(os, func(o obs) bool { return o.hasItem }) {
+		return nil, &StepError{step, fmt.Sprintf("the value differs for each item (%q, %q…) and neither the item nor the page explains it", vals[0], vals[1])}
+	}
+	return &Value{Input: l.paramInput(slug(label), label, os)}, nil
+}
+
+func all(os []obs, f func(obs) bool) bool {
+	for _, o := range os {
+		if !f(o) {
+			return false
+		}
+	}
+	return true
+}
+
+func distinctItems(os []obs) int {
+	seen := map[string]bool{}
+	for _, o := range os {
+		seen[o.item] = true
+	}
+	return len(seen)
+}
+
+// commonTransform finds the simplest transform that turns from(o) into
+// o.value for every o.
+func commonTransform(os []obs, from func(obs) string) (string, bool) {
+	var common []string
+	for i, o := range os {
+		trs := transformsTo(norm(from(o)), norm(o.value))
+		if i == 0 {
+			common = trs
+			continue
+		}
+		common = slices.DeleteFunc(common, func(t string) bool { return !slices.Contains(trs, t) })
+	}
+	if len(common) == 0 {
+		return "", false
+	}
+	return common[0], true
+}
+
+// findRule returns the simplest extraction rule that reads every demo's
+// value from its pages, nil if none does.
+//
+// strict keeps only rules that read a label's or an instruction's text
+// (StartsWith): a target's name seen in one demo is taken for a constant
+// unless the page says it in words like "Open “Invoices”".
+func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
+	type src struct{ page, ref int }
+	var common map[Extract][]src
+	for i, o := range os {
+		got := map[Extract][]src{}
+		for p, page := range o.pages {
+			for _, c := range candidates(page, o.value) {
+				if p == 0 && c.ref == o.self || strict && (c.rule.StartsWith == "" || page.Nodes[c.ref].Interactive) {
+					continue
+				}
+				if _, ok := got[c.rule]; !ok {
+					got[c.rule] = []src{{p, c.ref}}
+				}
+			}
+		}
+		if i == 0 {
+			common = got
+			continue
+		}
+		for r := range common {
+			if s, ok := got[r]; ok {
+				common[r] = append(common[r], s...)
+			} else {
+				delete(common, r)
+			}
+		}
+	}
+	if len(common) == 0 {
+		return nil, nil
+	}
+	rules := make([]Extract, 0, len(common))
+	for r := range common {
+		rules = append(rules, r)
+	}
+	slices.SortFunc(rules, func(a, b Extract) int {
+		if c := a.cost() - b.cost(); c != 0 {
+			return c
+		}
+		return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
+	})
+	best := rules[0]
+	for _, r := range rules[1:] {
+		if r.cost() != best.cost() {
+			break
+		}
+		if !slices.Equal(common[r], common[best]) {
+			return nil, &Ambiguous{step, fmt.Sprintf("the value %q could be read as %s or as %s, which agreed in every demo", norm(os[0].value), r.describe(), best.describe())}
+		}
+	}
+	return &best, nil
+}
+
+// slug makes an input name from a label: "E-mail address" → "e_mail_address".
+func slug(label string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(label) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9' && b.Len() > 0:
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "_"):
+			b.WriteByte('_')
+		}
+		if b.Len() >= 30 {
+			break
+		}
+	}
+	s := strings.Trim(b.String(), "_")
+	if s == "" {
+		return "value"
+	}
+	return s
+}
+
+// paramInput returns the name of the input a run parameter gives, adding
+// it the first time.
+func (l *learner) paramInput(param, label string, os []obs) string {
+	for _, in := range l.prog.Inputs {
+		if in.Param == param {
+			return in.Name
+		}
+	}
+	name := l.uniqueName(param)
+	l.prog.Inputs = append(l.prog.Inputs, Input{Name: name, Param: name, Label: label, Examples: l.examples(name, os)})
+	return name
+}
+
+// examples records each demo's value of a new input and returns them for
+// people to read.
+func (l *learner) examples(name string, os []obs) []string {
+	var out []string
+	for _, o := range os {
+		if o.masked {
+			continue
+		}
+		if _, ok := l.vals[o.demo][name]; !ok {
+			l.vals[o.demo][name] = norm(o.value)
+			out = append(out, norm(o.value))
+		}
+	}
+	return out
+}
+
+// extractInput returns the name of the input a rule reads, adding it the
+// first time.
+func (l *learner) extractInput(rule Extract, label string, os []obs, list string) string {
+	for _, in := range l.prog.Inputs {
+		if in.Extract != nil && *in.Extract == rule && in.List == list {
+			return in.Name
+		}
+	}
+	base := label
+	if base == "" {
+		base = rule.StartsWith + rule.Follows + rule.Field + rule.Column
+	}
+	name := l.uniqueName(slug(base))
+	r := rule
+	l.prog.Inputs = append(l.prog.Inputs, Input{Name: name, Label: label, Extract: &r, List: list, Examples: l.examples(name, os)})
+	return name
+}
+
+func (l *learner) uniqueName(base string) string {
+	name := base
+	for k := 2; slices.ContainsFunc(l.prog.Inputs, func(in Input) bool { return in.Name == name }); k++ {
+		name = fmt.Sprintf("%s_%d", base, k)
+	}
+	return name
+}
