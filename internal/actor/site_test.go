@@ -71,7 +71,9 @@ func tickPage(q map[string]string) string {
 <button onclick="top.result=[...document.querySelectorAll('input:checked')].map(e=>e.value).sort().join(',')">Save</button></main>`
 }
 
-func urlq(s string) string { return strings.NewReplacer("%", "%25", "&", "%26", "#", "%23", " ", "%20", "+", "%2B").Replace(s) }
+func urlq(s string) string {
+	return strings.NewReplacer("%", "%25", "&", "%26", "#", "%23", " ", "%20", "+", "%2B").Replace(s)
+}
 
 func newSite(t testing.TB) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -159,7 +161,6 @@ func (d *demoBuilder) tick(label string) {
 	d.step(recording.Step{Type: recording.StepClick}, n)
 }
 
-
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	return browsertest.New(t)
@@ -173,4 +174,6 @@ func signInDemo(t *testing.T, b context.Context, base, user, term string) record
 	})
 }
 
-func quick() Options { return Options{StepTimeout: 2 * time.Second, Report: "JSON.stringify(window.result ?? null)"} }
+func quick() Options {
+	return Options{StepTimeout: 2 * time.Second, Report: "JSON.stringify(window.result ?? null)"}
+}
