@@ -40,6 +40,8 @@ var commands = []command{
 	{"pii", "find or redact personal data in text, one document per line (scan, redact)", runPII},
 	{"aggregate", "infer true answers and worker reliability from crowd answers (CSV)", runAggregate},
 	{"replay", "replay a browser recording (Chrome Recorder JSON) in Chromium, step by step", runReplay},
+	{"learn", "learn a program from 1-5 demonstrations of a task (recordings with outlines)", runLearn},
+	{"act", "run a learned program in Chromium on a page, step by step", runAct},
 	{"attrib", "trace model outputs to datanet records and value training data (index, trace, erase, knn-shapley)", runAttrib},
 }
 
@@ -76,6 +78,11 @@ func run(ctx context.Context, args []string, io stdio) int {
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(io.err, "allmende %s: %v\n", c.name, err)
 			return 2
+		case errors.As(err, new(exitCode)):
+			fmt.Fprintf(io.err, "allmende %s: %v\n", c.name, err)
+			var ec exitCode
+			errors.As(err, &ec)
+			return ec.code
 		default:
 			fmt.Fprintf(io.err, "allmende %s: %v\n", c.name, err)
 			return 1

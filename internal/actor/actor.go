@@ -123,8 +123,13 @@ func Run(ctx, browser context.Context, prog program.Program, opts Options) (Resu
 	tab, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	defer cancel()
 	r := &run{ctx: tab, prog: prog, opts: opts, env: env}
-	openCtx, cancelOpen := context.WithTimeout(ctx, 30*time.Second)
-	err = chromedp.Do(withCancel(tab, openCtx), chromedp.Navigate(start))
+	// The first action on a tab opens it, and the tab lives as long as
+	// that action's context: open it with the tab's own.
+	if err := chromedp.Do(tab); err != nil {
+		return Result{}, fmt.Errorf("opening a page: %w", err)
+	}
+	openCtx, cancelOpen := within(tab, ctx, 30*time.Second)
+	err = chromedp.Do(openCtx, chromedp.Navigate(start))
 	cancelOpen()
 	if err != nil {
 		return Result{}, fmt.Errorf("opening %s: %w", start, err)
@@ -156,15 +161,15 @@ func Run(ctx, browser context.Context, prog program.Program, opts Options) (Resu
 	return res, nil
 }
 
-// withCancel returns the tab's context, ended also when ctx ends.
-func withCancel(tab, ctx context.Context) context.Context {
-	c, cancel := context.WithCancel(tab)
+// within returns a context of the tab that ends after d, or when ctx
+// (the caller's) ends.
+func within(tab, ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithTimeout(tab, d)
 	stop := context.AfterFunc(ctx, cancel)
-	go func() {
-		<-c.Done()
+	return c, func() {
 		stop()
-	}()
-	return c
+		cancel()
+	}
 }
 
 // run is one run's state.
@@ -264,7 +269,7 @@ var errSkipped = errors.New("skipped")
 
 // capture reads the page's outline and remembers it for inputs read later.
 func (r *run) capture(ctx context.Context) (recording.Outline, error) {
-	c, cancel := context.WithTimeout(withCancel(r.ctx, ctx), r.opts.StepTimeout)
+	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
 	o, err := replay.CaptureOutline(c)
 	if err != nil {
@@ -367,7 +372,7 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 
 // do acts on node ref of o.
 func (r *run) do(ctx context.Context, s program.Step, o recording.Outline, ref int) error {
-	c, cancel := context.WithTimeout(withCancel(r.ctx, ctx), r.opts.StepTimeout)
+	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
 	switch s.Action {
 	case program.ActClick:
@@ -424,7 +429,7 @@ func (r *run) navigate(ctx context.Context, to string) error {
 			}
 		}
 	}
-	c, cancel := context.WithTimeout(withCancel(r.ctx, ctx), 30*time.Second)
+	c, cancel := within(r.ctx, ctx, 30*time.Second)
 	defer cancel()
 	return chromedp.Do(c, chromedp.Navigate(to))
 }
@@ -432,7 +437,7 @@ func (r *run) navigate(ctx context.Context, to string) error {
 // eval evaluates a JavaScript expression in the page (awaiting a
 // promise) and returns its value as JSON.
 func (r *run) eval(ctx context.Context, expr string) (json.RawMessage, error) {
-	c, cancel := context.WithTimeout(withCancel(r.ctx, ctx), r.opts.StepTimeout)
+	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
 	res, err := chromedp.Call(c, runtime.Evaluate, runtime.EvaluateParams{
 		Expression:    expr,
