@@ -18,43 +18,64 @@ var pageCSS string
 //go:embed page.js
 var pageJS string
 
-// Server serves every kind's instances: GET /{kind}/{seed}/ is an
-// instance's start page and /{kind}/{seed}/{page} its other pages. It
-// keeps no state; a page is made again from its seed on each request.
+// Server serves every kind's instances: GET /{kind}/?seed=N is an
+// instance's start page and /{kind}/{page} its other pages. It keeps no
+// state; a page is made again from its seed on each request.
+//
+// Every instance of a kind starts at the same path, as the same task on
+// a real site does; the seed is in the query, and the start page leaves
+// it in a cookie for the instance's other pages (a run has a browser
+// context of its own, so runs do not see each other's cookies).
 type Server struct{}
 
 // URL is the start page of kind's instance seed on a Server mounted at
 // base ("http://127.0.0.1:8080").
 func URL(base, kind string, seed uint64) string {
-	return fmt.Sprintf("%s/%s/%d/", strings.TrimRight(base, "/"), kind, seed)
+	return fmt.Sprintf("%s/%s/?seed=%d", strings.TrimRight(base, "/"), kind, seed)
 }
+
+// seedCookie names the cookie that carries a kind's seed between pages.
+func seedCookie(kind string) string { return "practice-seed-" + kind }
 
 func (Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		http.Error(w, "only GET", http.StatusMethodNotAllowed)
 		return
 	}
-	parts := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 3)
+	parts := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)
 	if len(parts) == 1 && parts[0] == "" {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, index())
 		return
 	}
-	if len(parts) < 3 {
+	if len(parts) < 2 {
 		http.NotFound(w, r)
 		return
 	}
 	k, ok := Lookup(parts[0])
-	seed, err := strconv.ParseUint(parts[1], 10, 64)
-	if !ok || err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	in := k.Generate(seed)
-	p, ok := in.Pages[parts[2]]
 	if !ok {
 		http.NotFound(w, r)
 		return
+	}
+	raw := r.URL.Query().Get("seed")
+	if raw == "" {
+		if c, err := r.Cookie(seedCookie(k.Name)); err == nil {
+			raw = c.Value
+		}
+	}
+	seed, err := strconv.ParseUint(raw, 10, 64)
+	if err != nil {
+		http.Error(w, "no instance: open the start page with ?seed=N first", http.StatusNotFound)
+		return
+	}
+	in := k.Generate(seed)
+	p, ok := in.Pages[parts[1]]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if parts[1] == "" {
+		http.SetCookie(w, &http.Cookie{Name: seedCookie(k.Name), Value: strconv.FormatUint(seed, 10), Path: "/" + k.Name + "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -66,7 +87,7 @@ func index() string {
 	var b strings.Builder
 	b.WriteString("<!doctype html><meta charset=utf-8><title>Practice tasks</title><h1>Practice tasks</h1><ul>")
 	for _, k := range Kinds() {
-		fmt.Fprintf(&b, `<li><a href="%s/1/">%s</a> — %s</li>`, k.Name, k.Name, html.EscapeString(k.Covers))
+		fmt.Fprintf(&b, `<li><a href="%s/?seed=1">%s</a> — %s</li>`, k.Name, k.Name, html.EscapeString(k.Covers))
 	}
 	b.WriteString("</ul>")
 	return b.String()

@@ -11,7 +11,7 @@ import (
 
 func init() {
 	register(Kind{Name: "contact-form", Covers: "a form of several fields; values after labels in the instruction", generate: genContactForm})
-	register(Kind{Name: "sign-in", Covers: "sign-in; navigation to a second page", generate: genSignIn})
+	register(Kind{Name: "sign-in", Covers: "sign-in with the username on the page and the password a run parameter (a password field is never recorded); navigation to a second page", Params: []string{"password"}, generate: genSignIn})
 	register(Kind{Name: "shipping-params", Covers: "a form filled from run parameters (name, street, city)", Params: []string{"name", "street", "city"}, generate: genShippingParams})
 }
 
@@ -76,7 +76,7 @@ func genSignIn(r *rand.Rand) Instance {
 	user := strings.ToLower(one(r, firstNames[:16])) + fmt.Sprint(r.IntN(100))
 	pass := one(r, words) + "-" + one(r, words) + fmt.Sprint(r.IntN(10))
 	remember := r.IntN(2) == 0
-	ins := fmt.Sprintf("Sign in. Username: <b>%s</b> Password: <b>%s</b>", esc(user), esc(pass))
+	ins := fmt.Sprintf("Sign in with the password you were given. Username: <b>%s</b>", esc(user))
 	if remember {
 		ins += " and tick “Keep me signed in”."
 	}
@@ -98,6 +98,7 @@ func genSignIn(r *rand.Rand) Instance {
 			"":        {Title: "Sign in", Instruction: ins, Body: body, Script: script},
 			"welcome": {Title: "Welcome", Body: `<p>Signed in as <b id="who"></b>.</p>`, Script: welcome},
 		},
+		Params: map[string]string{"password": pass},
 		Expect: expect,
 		Solve: func(ctx context.Context, h *Hand) error {
 			if err := h.Type(Label("Username"), user); err != nil {
