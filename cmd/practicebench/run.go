@@ -18,7 +18,7 @@ import (
 // run parameters, and succeeds when the instance's check holds after the
 // last step.
 func act(ctx, browser context.Context, prog program.Program, in practice.Instance, url string) error {
-	res, err := actor.Run(ctx, browser, prog, actor.Options{URL: url, Params: in.Params, DoneWhen: in.Check()})
+	res, err := actor.Run(ctx, browser, prog, actor.Options{URL: url, Params: in.Params, DoneWhen: in.Check(), StepTimeout: 3 * time.Second})
 	if err != nil {
 		return err
 	}

@@ -98,7 +98,11 @@ type box struct {
 	VW     float64 `json:"vw"`
 }
 
+// boxJS finds nothing while the document is still loading: a button
+// parsed before the script that handles it would take a click and drop
+// it.
 const boxJS = `(() => { %s
+if (document.readyState === "loading") return {found: false};
 const e = (%s);
 if (!e) return {found: false};
 const r = e.getBoundingClientRect();

@@ -12,7 +12,10 @@ import (
 	"github.com/allmende/allmende/internal/browsertest"
 )
 
-var seeds = flag.Int("practice.seeds", 1, "instances per kind the hands solve")
+var (
+	seeds    = flag.Int("practice.seeds", 1, "instances per kind the hands solve")
+	seedBase = flag.Int("practice.seedbase", 100, "seed of the first instance the hands solve")
+)
 
 func TestAtLeastThirtyKinds(t *testing.T) {
 	if n := len(Kinds()); n < 30 {
@@ -56,7 +59,7 @@ func TestHandsSolveAndNothingElseDoes(t *testing.T) {
 	browser := browsertest.New(t)
 	for _, k := range Kinds() {
 		for s := range *seeds {
-			seed := uint64(100 + s)
+			seed := uint64(*seedBase + s)
 			t.Run(k.Name, func(t *testing.T) {
 				in := k.Generate(seed)
 				tab, cancel := chromedp.NewContext(browser)
