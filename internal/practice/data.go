@@ -10,7 +10,6 @@ var (
 	fruits     = []string{"apples", "pears", "figs", "plums", "cherries", "lemons", "grapes", "mangoes", "kiwis", "peaches", "apricots", "dates", "limes", "melons", "quinces", "raspberries"}
 	cities     = []string{"Amsterdam", "Bergen", "Bologna", "Cork", "Dresden", "Gdańsk", "Ghent", "Graz", "Kraków", "Leeds", "Lille", "Lyon", "Malmö", "Nantes", "Porto", "Riga", "Seville", "Tampere", "Turin", "Utrecht", "Valencia", "Vilnius", "Zaragoza", "Zürich"}
 	countries  = []string{"Austria", "Belgium", "Chile", "Denmark", "Estonia", "Finland", "Ghana", "Iceland", "Ireland", "Japan", "Kenya", "Latvia", "Mexico", "Nepal", "Norway", "Peru", "Portugal", "Senegal", "Slovenia", "Uruguay"}
-	colours    = []string{"red", "orange", "yellow", "green", "teal", "blue", "indigo", "violet", "black", "white", "grey", "brown"}
 	topics     = []string{"Invoice", "Meeting", "Report", "Holiday", "Budget", "Workshop", "Delivery", "Survey", "Contract", "Newsletter", "Training", "Election"}
 	words      = []string{"harbour", "meadow", "lantern", "orchard", "compass", "pebble", "thistle", "willow", "granite", "saffron", "juniper", "falcon", "ember", "glacier", "tundra", "canyon", "marble", "cobalt"}
 	rtlNames   = []string{"נועה כהן", "ليلى حداد"}
