@@ -376,3 +376,27 @@ func TestLearnIsFast(t *testing.T) {
 		t.Errorf("%s", p.Describe())
 	}
 }
+
+// A recorder that keeps values makes every typed field a parameter; the
+// learner still reads a value from the page when the page says it, keeps
+// the parameter when it does not, and makes a value typed the same in
+// every demo a constant.
+func TestLearnKeptValues(t *testing.T) {
+	mk := func(user, note string) *demo {
+		p := newPage(site)
+		p.text("Username: " + user)
+		u := p.field("User", "")
+		n := p.field("Note", "")
+		c := p.field("Country", "")
+		return newDemo(p).param("user", user).param("note", note).param("country", "NZ").
+			typ(u, "{{user}}").typ(n, "{{note}}").typ(c, "{{country}}")
+	}
+	p := learn(t, mk("alice", "first"), mk("bob", "second"))
+	if len(p.Inputs) != 2 || p.Inputs[0].Extract == nil || p.Inputs[1].Param != "note" || p.Steps[2].Value.Const == nil {
+		t.Fatalf("%s", p.Describe())
+	}
+	one := learn(t, mk("carol", "third"))
+	if one.Inputs[0].Extract == nil || one.Inputs[0].Extract.StartsWith != "Username:" {
+		t.Fatalf("from one demo: %s", one.Describe())
+	}
+}

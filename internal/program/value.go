@@ -32,9 +32,12 @@ func (l *learner) explainValue(step int, os []obs, label string, forTarget bool)
 	for i, o := range os {
 		vals[i] = norm(o.value)
 	}
-	// 1. A recording parameter.
-	if p := os[0].param; p != "" && all(os, func(o obs) bool { return o.param == p }) {
-		return &Value{Input: l.paramInput(p, label, os)}, nil
+	// A recording parameter: the member said the value changes from run
+	// to run, but not where it comes from — the page may say it (a
+	// recorder that keeps values makes every typed field a parameter).
+	param := os[0].param
+	if param != "" && !all(os, func(o obs) bool { return o.param == param }) {
+		param = ""
 	}
 	// 2. A masked value.
 	if i := slices.IndexFunc(os, func(o obs) bool { return o.masked }); i >= 0 {
@@ -77,6 +80,18 @@ func (l *learner) explainValue(step int, os []obs, label string, forTarget bool)
 		}
 		if len(fits) > 0 {
 			return fits[0], nil
+		}
+	}
+	if param != "" {
+		rule, err := l.findRule(step, os, false)
+		if err != nil {
+			return nil, err
+		}
+		if rule != nil && (!same || len(os) == 1) {
+			return &Value{Input: l.extractInput(*rule, label, os, "")}, nil
+		}
+		if !same || len(os) == 1 {
+			return &Value{Input: l.paramInput(param, label, os)}, nil
 		}
 	}
 	// 5. The same in every demo (of several): a constant.
