@@ -384,6 +384,15 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 				if p := prevText(page, n.Ref); p != "" && len(p) < 60 {
 					anchors, texts = append(anchors, Extract{Follows: p}), append(texts, t)
 				}
+				if qs := quoted(t); len(qs) > 0 {
+					if k := strings.IndexAny(t, "\"“„«‘'"); k > 0 {
+						for _, tr := range trs {
+							if sameItems(qs, items[d], tr) {
+								got[key{Extract{StartsWith: strings.TrimSpace(t[:k]), Quote: -1}, "\n", tr}] = true
+							}
+						}
+					}
+				}
 				for a, text := range texts {
 					for _, sep := range listSeps {
 						for _, tr := range trs {

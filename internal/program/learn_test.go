@@ -400,3 +400,64 @@ func TestLearnKeptValues(t *testing.T) {
 		t.Fatalf("from one demo: %s", one.Describe())
 	}
 }
+
+// Values inside a sentence ("Book the Express train from Paris to Lyon"),
+// a list of quoted items, and the first letters of a quoted name for an
+// autocomplete.
+func TestLearnSentencesQuotedListsAndPrefixes(t *testing.T) {
+	book := func(from, to, name string) (*page, int, int, int) {
+		p := newPage(site + "/booking/1/")
+		p.text("Book the Express train from " + from + " to " + to + " for " + name + ".")
+		return p, p.field("From", ""), p.field("To", ""), p.field("Last name", "")
+	}
+	d := func(from, to, first, last string) *demo {
+		p, f, g, h := book(from, to, first+" "+last)
+		return newDemo(p).typ(f, from).typ(g, to).typ(h, last)
+	}
+	p := learn(t, d("Paris", "Lyon", "Ada", "Lovelace"), d("Graz", "Bern", "Alan", "Turing"))
+	fresh, f, g, h := book("Den Haag", "Saint-Étienne", "Grace Brewster Hopper")
+	wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(f)+" Den Haag", "type "+itoa(g)+" Saint-Étienne", "type "+itoa(h)+" Hopper")
+
+	tick := func(want []string, all ...string) (*page, map[string]int) {
+		p := newPage(site + "/tick/7/")
+		qs := make([]string, len(want))
+		for i, w := range want {
+			qs[i] = "“" + w + "”"
+		}
+		list := qs[0]
+		if len(qs) > 1 {
+			list = strings.Join(qs[:len(qs)-1], ", ") + " and " + qs[len(qs)-1]
+		}
+		p.text("Tick " + list + ", then save.")
+		r := map[string]int{}
+		for _, a := range all {
+			r[a] = p.add(recording.Node{Tag: "label", Text: a})
+		}
+		r["Save"] = p.button("Save")
+		return p, r
+	}
+	td := func(want []string, all ...string) *demo {
+		p, r := tick(want, all...)
+		dm := newDemo(p)
+		for _, w := range want {
+			dm.click(r[w])
+		}
+		return dm.click(r["Save"])
+	}
+	p = learn(t, td([]string{"Figs", "Kiwis"}, "Kiwis", "Figs", "Limes"), td([]string{"Limes"}, "Figs", "Limes", "Kiwis"))
+	if p.Steps[0].Over == nil {
+		t.Fatalf("want a loop over the quoted items:\n%s", p.Describe())
+	}
+	fresh, r := tick([]string{"Dates", "Figs", "Kiwis"}, "Limes", "Kiwis", "Dates", "Figs")
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Dates"]), "click "+itoa(r["Figs"]), "click "+itoa(r["Kiwis"]), "click "+itoa(r["Save"]))
+
+	city := func(c string) (*page, int) {
+		p := newPage(site + "/autocomplete/3/")
+		p.text("Type the first letters of “" + c + "”, pick it from the suggestions and search.")
+		return p, p.field("Destination city", "")
+	}
+	cp, cf := city("Lisbon")
+	p = learn(t, newDemo(cp).typ(cf, "Lis"))
+	fp, ff := city("Reykjavík")
+	wantPlan(t, p, fp.outline(0), nil, "type "+itoa(ff)+" Rey")
+}

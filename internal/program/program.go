@@ -68,13 +68,22 @@ type Extract struct {
 	// Row, in the column whose header is Column.
 	Row    string `json:"row,omitempty"`
 	Column string `json:"column,omitempty"`
+	// After: the text in which the words After are followed by the value
+	// and then by the words Before (or the end of the text, less a full
+	// stop) — a value inside a sentence: "from Paris to Lyon".
+	After  string `json:"after,omitempty"`
+	Before string `json:"before,omitempty"`
 	// Quote is 1 for the first quoted phrase of the text ("…", “…”, '…',
-	// «…»), 2 for the second; 0 for the whole text.
+	// «…»), 2 for the second; 0 for the whole text; -1 for all of them,
+	// one per line (a list).
 	Quote int `json:"quote,omitempty"`
 	// Split and Part take the Part-th piece (from 1; negative counts from
 	// the end) of the text split at Split.
 	Split string `json:"split,omitempty"`
 	Part  int    `json:"part,omitempty"`
+	// Chars keeps the first Chars characters (what one types into an
+	// autocomplete).
+	Chars int `json:"chars,omitempty"`
 	// Transform changes the text found (see Transforms).
 	Transform string `json:"transform,omitempty"`
 }
