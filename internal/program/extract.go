@@ -216,6 +216,7 @@ func candidates(o recording.Outline, want string) []candidate {
 	}
 	var out []candidate
 	seen := map[Extract]bool{}
+	wantDate := looksLikeDate(want)
 	try := func(base Extract, text string) {
 		type piece struct {
 			quote, part int
@@ -251,6 +252,10 @@ func candidates(o recording.Outline, want string) []candidate {
 			}
 		}
 		for _, p := range cuts {
+			// Only a case or date transform can turn a piece into want.
+			if !wantDate && !strings.EqualFold(p.text, want) {
+				continue
+			}
 			for _, tr := range transformsTo(p.text, want) {
 				r := base
 				r.Quote, r.Split, r.Part, r.Chars, r.Transform = p.quote, p.split, p.part, p.chars, tr
@@ -269,7 +274,7 @@ func candidates(o recording.Outline, want string) []candidate {
 	}
 	for i, n := range o.Nodes {
 		t := norm(n.Text)
-		if t != "" && !strings.Contains(strings.ToLower(t), strings.ToLower(firstWord(want))) && !looksLikeDate(want) {
+		if t != "" && !strings.Contains(strings.ToLower(t), strings.ToLower(firstWord(want))) && !wantDate {
 			t = "" // the value cannot come from this text
 		}
 		if t != "" {
