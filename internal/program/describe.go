@@ -136,6 +136,12 @@ func (v *Value) describe() string {
 	if v.Transform != "" {
 		s += " " + describeTransform(v.Transform)
 	}
+	if v.Prefix != "" {
+		s = fmt.Sprintf("%q followed by %s", v.Prefix, s)
+	}
+	if v.Suffix != "" {
+		s = fmt.Sprintf("%s followed by %q", s, v.Suffix)
+	}
 	return s
 }
 

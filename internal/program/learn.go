@@ -21,6 +21,8 @@ type learner struct {
 	vals []map[string]string
 	// params holds each demo's recording parameters (name → value).
 	params []map[string]string
+	// noAffix is set while affixed explains a value's core.
+	noAffix bool
 }
 
 // Learn induces a program from demonstrations of one task done on
@@ -229,7 +231,7 @@ func (l *learner) loop(step int, c column, present []int, optional bool) ([]Step
 		}
 		if len(passes) > 1 && varies(passes) {
 			a := passes[0][j]
-			if a.target != nil && a.kind != ActType && a.kind != ActSelect {
+			if a.target != nil && a.kind != ActType && a.kind != ActSelect && !isField(a.target) {
 				seen := map[string]bool{}
 				for _, p := range passes {
 					seen[itemField(p[j])] = true

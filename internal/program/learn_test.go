@@ -461,3 +461,43 @@ func TestLearnSentencesQuotedListsAndPrefixes(t *testing.T) {
 	fp, ff := city("Reykjavík")
 	wantPlan(t, p, fp.outline(0), nil, "type "+itoa(ff)+" Rey")
 }
+
+// A button that reads "Choose Starter" is "Choose " and the plan the
+// instruction quotes, from one demo or several; a click into a field
+// before typing is not a loop over the form's fields.
+func TestLearnPrefixAndFocusClicks(t *testing.T) {
+	plans := []string{"Starter", "Business", "Team"}
+	mk := func(want string) (*page, map[string]int) {
+		p := newPage(site)
+		p.text("Choose the “" + want + "” plan.")
+		r := map[string]int{}
+		for _, pl := range plans {
+			r[pl] = p.button("Choose " + pl)
+		}
+		return p, r
+	}
+	d := func(want string) *demo {
+		p, r := mk(want)
+		return newDemo(p).click(r[want])
+	}
+	for _, demos := range [][]*demo{{d("Starter")}, {d("Starter"), d("Team")}} {
+		p := learn(t, demos...)
+		if v := p.Steps[0].Target.Name; v == nil || v.Prefix != "Choose " || v.Input == "" {
+			t.Fatalf("%d demos:\n%s", len(demos), p.Describe())
+		}
+		fresh, r := mk("Business")
+		wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Business"]))
+	}
+
+	form := func(name, phone string) *demo {
+		p := newPage(site)
+		p.text("Name: " + name + ", Phone: " + phone)
+		n := p.field("Name", "")
+		ph := p.field("Phone", "")
+		return newDemo(p).click(n).typ(n, name).click(ph).typ(ph, phone)
+	}
+	p := learn(t, form("Ada", "+1 555"), form("Alan", "+44 20"))
+	if len(p.Steps) != 4 || p.Steps[0].Action != ActClick {
+		t.Fatalf("%s", p.Describe())
+	}
+}

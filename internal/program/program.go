@@ -89,13 +89,18 @@ type Extract struct {
 }
 
 // Value is what a step types, or a query compares with: a constant, an
-// input, or the current loop item, optionally transformed. Exactly one of
-// Const, Input and Item is set.
+// input, or the current loop item, optionally transformed and put between
+// a constant prefix and suffix. Exactly one of Const, Input and Item is
+// set.
 type Value struct {
 	Const     *string `json:"const,omitempty"`
 	Input     string  `json:"input,omitempty"`
 	Item      bool    `json:"item,omitempty"`
 	Transform string  `json:"transform,omitempty"`
+	// Prefix and Suffix are put around the text after the transform
+	// (a button "Choose Starter" is "Choose " and the plan's name).
+	Prefix string `json:"prefix,omitempty"`
+	Suffix string `json:"suffix,omitempty"`
 }
 
 // Const returns a constant value.
