@@ -373,7 +373,16 @@ func (e Extract) cost() int {
 		c += 2
 	}
 	if e.Split != "" {
-		c += 3
+		// The nth word of a long text is brittle: a later piece, or a
+		// split at spaces, costs more.
+		part := e.Part
+		if part < 0 {
+			part = -part
+		}
+		c += 3 + min(part-1, 4)
+		if e.Split == " " {
+			c++
+		}
 	}
 	if e.Transform != "" {
 		c += 2
@@ -503,6 +512,9 @@ func spans(s string) [][3]string {
 // templateWords reports whether the anchor is punctuation or lower-case
 // words, the fixed part of an instruction.
 func templateWords(s string) bool {
+	if strings.HasSuffix(s, ":") {
+		return true // a label: "Born:"
+	}
 	for _, r := range s {
 		if unicode.IsUpper(r) || unicode.IsDigit(r) {
 			return false

@@ -501,3 +501,22 @@ func TestLearnPrefixAndFocusClicks(t *testing.T) {
 		t.Fatalf("%s", p.Describe())
 	}
 }
+
+// A value after a label in the middle of a text ("… Born: 03/07/1980 Card
+// no.: …"), rewritten as another date format, is read by its label even
+// when a note moves between the instruction and the card.
+func TestLearnLabelInsideText(t *testing.T) {
+	mk := func(name, born string, note bool) (*page, int) {
+		p := newPage(site)
+		p.text("Enter the date of birth from the ID card as YYYY-MM-DD.")
+		if note {
+			p.text("Note: the office closes at five.")
+		}
+		p.text("ID card Name: " + name + " Born: " + born + " Card no.: 12345678")
+		return p, p.field("Date of birth", "")
+	}
+	p1, f1 := mk("Ada Lovelace", "10/12/1985", false)
+	p := learn(t, newDemo(p1).typ(f1, "1985-12-10"))
+	fresh, f := mk("Alan Turing", "23/06/1992", true)
+	wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(f)+" 1992-06-23")
+}
