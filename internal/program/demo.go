@@ -134,12 +134,17 @@ func (a action) sig() string {
 }
 
 // sameTask reports whether two start URLs are the same page of the same
-// site (the query and fragment may differ: they carry data).
+// site (the query, the fragment and numbers in the path may differ: they
+// carry data).
 func sameTask(a, b string) bool {
 	ua, err1 := url.Parse(a)
 	ub, err2 := url.Parse(b)
 	if err1 != nil || err2 != nil {
 		return a == b
 	}
-	return ua.Hostname() == ub.Hostname() && ua.Path == ub.Path
+	return ua.Hostname() == ub.Hostname() && digits.ReplaceAllString(ua.Path, "0") == digits.ReplaceAllString(ub.Path, "0")
 }
+
+// digits are numbers in a path, which name an instance rather than a page
+// ("/orders/1234/", "/task/7/").
+var digits = regexp.MustCompile(`[0-9]+`)

@@ -21,6 +21,8 @@ type learner struct {
 	vals []map[string]string
 	// params holds each demo's recording parameters (name → value).
 	params []map[string]string
+	// noAffix is set while affixed explains a value's core.
+	noAffix bool
 }
 
 // Learn induces a program from demonstrations of one task done on
@@ -229,7 +231,7 @@ func (l *learner) loop(step int, c column, present []int, optional bool) ([]Step
 		}
 		if len(passes) > 1 && varies(passes) {
 			a := passes[0][j]
-			if a.target != nil && a.kind != ActType && a.kind != ActSelect {
+			if a.target != nil && a.kind != ActType && a.kind != ActSelect && !isField(a.target) {
 				seen := map[string]bool{}
 				for _, p := range passes {
 					seen[itemField(p[j])] = true
@@ -383,6 +385,15 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 				}
 				if p := prevText(page, n.Ref); p != "" && len(p) < 60 {
 					anchors, texts = append(anchors, Extract{Follows: p}), append(texts, t)
+				}
+				if qs := quoted(t); len(qs) > 0 {
+					if k := strings.IndexAny(t, "\"“„«‘'"); k > 0 {
+						for _, tr := range trs {
+							if sameItems(qs, items[d], tr) {
+								got[key{Extract{StartsWith: strings.TrimSpace(t[:k]), Quote: -1}, "\n", tr}] = true
+							}
+						}
+					}
 				}
 				for a, text := range texts {
 					for _, sep := range listSeps {
