@@ -14,6 +14,12 @@ export const MAX_PATH_POINTS = 64;
 export const PARAM_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 // MAX_OUTLINES is recording.MaxOutlines.
 export const MAX_OUTLINES = 200;
+// MAX_OUTLINE_NODES bounds the nodes of all outlines of one upload, so that
+// a long session stays within the size the cooperative accepts
+// (recording.MaxBytes, 10 MB): about 200 bytes a node leaves room for the
+// steps and the evidence. Later outlines are left out, and the review page
+// says so.
+export const MAX_OUTLINE_NODES = 25000;
 
 // Steps whose navigation a page load can be the result of, newest first.
 export const CAUSES_NAVIGATION = new Set(["click", "doubleClick", "keyDown", "keyUp", "change"]);
@@ -347,6 +353,7 @@ function uploadOutlines(rec) {
   const list = maskedList(rec);
   const urls = scrubList(rec);
   const out = [];
+  let total = 0;
   for (const o of rec.outlines || []) {
     const before = outlineBefore(rec, o.sid);
     if (before < 0) {
@@ -364,7 +371,12 @@ function uploadOutlines(rec) {
     if (o.outline.truncated) {
       x.truncated = true;
     }
-    x.nodes = (o.outline.nodes || []).map((n) => ordered(maskNode(n, nodeKeeps(rec, n, kept), list), NODE_KEYS));
+    const nodes = o.outline.nodes || [];
+    if (total + nodes.length > MAX_OUTLINE_NODES) {
+      continue;
+    }
+    total += nodes.length;
+    x.nodes = nodes.map((n) => ordered(maskNode(n, nodeKeeps(rec, n, kept), list), NODE_KEYS));
     out.push(x);
   }
   return out.sort((a, b) => a.before - b.before);
