@@ -323,7 +323,16 @@ func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE recordings SET status = 'erased', content = NULL, key_id = NULL, title = '', appeal = '', reasons = '[]', erased_at = $2 WHERE id = $1`, r.rowID, store.Now()); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn' WHERE recording_id = $1`, r.rowID)
+		if _, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn' WHERE recording_id = $1`, r.rowID); err != nil {
+			return err
+		}
+		// A learned automation's program was made from every one of its
+		// demonstrations (and may hold what they typed): it is withdrawn
+		// and its program forgotten with the recording.
+		if _, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn', program = '' WHERE id IN (SELECT automation_id FROM automation_demos WHERE recording_id = $1)`, r.rowID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM automation_demos WHERE recording_id = $1`, r.rowID)
 		return err
 	})
 	if err != nil {
