@@ -12,25 +12,28 @@ import (
 // What each demonstration of a learned automation is worth, measured
 // offline and without a browser (docs/learned-automations.md).
 //
-// The game: the players are the n ≤ 5 demonstrations. A coalition S is
-// worth the share of all n demos that a program learned without them
-// reproduces:
+// The game: the players are the n ≤ 5 demonstrations, each an instance of
+// the task done on its own data and layout. A coalition S is worth the
+// share of those n instances that the program learned from S alone does:
 //
-//	v(S) = 1/n · Σ_{d ∈ N} ok(d, Learn(S ∖ {d}))
+//	v(S) = 1/n · #{d ∈ N : ok(d, Learn(S))},  v(∅) = 0
 //
 // where ok(d, P) says that P, dry-run on demo d's recorded page outlines
 // with d's values, picks exactly the element d acted on at every step
-// (program.Query.Match) and types what d typed. Every check is held out —
-// a demo never judges a program it helped learn — and v(∅) = 0. A demo's
+// (program.Query.Match) and types what d typed. For d outside S this is a
+// held-out check: an instance the program never saw. For d in S it is
+// not free either — a program that cannot redo its own demonstrations
+// (contradicting data, a wrong generalisation) fails it. A demo's
 // contribution is its exact Shapley value (Shapley, "A value for n-person
 // games", 1953), the average over every order of joining of what it adds:
 //
 //	φ_i = Σ_{S ⊆ N∖{i}} |S|! (n−|S|−1)! / n! · (v(S ∪ {i}) − v(S))
 //
-// The values sum to v(N), the program's leave-one-out success. A demo
-// that teaches the others nothing new is worth nothing; one whose data
-// lets the program generalise is worth most. 2^n learnings (32 at most)
-// of a few milliseconds each.
+// The values sum to v(N). A demo that repeats what another already
+// teaches shares that credit with it; one whose data lets the program
+// generalise to instances the others do not cover earns more; one that
+// makes the program fail earns less, down to nothing. 2^n − 1 learnings
+// (31 at most) of a few milliseconds each.
 
 // demoWeights returns each demo's Shapley value and v(N).
 func demoWeights(demos []recording.Recording) ([]float64, float64) {
@@ -56,9 +59,13 @@ func demoWeights(demos []recording.Recording) ([]float64, float64) {
 		return p
 	}
 	v := func(mask int) float64 {
+		p := learn(mask)
+		if p == nil {
+			return 0
+		}
 		ok := 0
 		for d := range n {
-			if p := learn(mask &^ (1 << d)); p != nil && reproduces(*p, demos[d]) {
+			if reproduces(*p, demos[d]) {
 				ok++
 			}
 		}
