@@ -35,6 +35,13 @@ type Automation struct {
 	// Learned says the automation runs a program learned from several
 	// recordings (learned.go) rather than replaying one.
 	Learned bool `json:"learned"`
+	// Start is the page a learned automation's demonstrations started on,
+	// without its query (which held their data); runs start there or on
+	// another record of the same page.
+	Start string `json:"start,omitempty"`
+	// SuccessRate is the share of its finished runs that succeeded, in
+	// percent (0 before any run).
+	SuccessRate int `json:"success_rate"`
 
 	rowID, recordingID, authorID int64
 	program                      *program.Program
@@ -127,7 +134,14 @@ func scanAutomation(row interface{ Scan(...any) error }) (Automation, error) {
 		if perr != nil {
 			return a, fmt.Errorf("automation %s: stored program: %w", a.Slug, perr)
 		}
-		a.Learned, a.program, a.Steps = true, &p, len(p.Steps)
+		a.Learned, a.program, a.Steps = true, &p, learnedSteps(p.Steps)
+		if u, err := url.Parse(p.Start); err == nil {
+			u.RawQuery, u.Fragment = "", ""
+			a.Start = u.String()
+		}
+	}
+	if a.Runs > 0 {
+		a.SuccessRate = a.Succeeded * 100 / a.Runs
 	}
 	return a, err
 }

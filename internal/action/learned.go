@@ -25,6 +25,9 @@ import (
 
 // Demo is one demonstration a learned automation was learned from.
 type Demo struct {
+	// Position numbers the demonstrations from 1, as the program's
+	// steps name them.
+	Position int `json:"position"`
 	// Member is the demonstrator's pseudonym ("" if they left).
 	Member string `json:"member"`
 	// Weight is the demo's Shapley value (shapley.go); Share the part of
@@ -320,6 +323,7 @@ func demoRows(ctx context.Context, q store.Querier, automationID int64) ([]Demo,
 		if err := rows.Scan(&d.recordingID, &d.memberID, &d.Member, &d.Weight); err != nil {
 			return nil, err
 		}
+		d.Position = len(out) + 1
 		out = append(out, d)
 	}
 	if err := rows.Err(); err != nil {

@@ -72,7 +72,7 @@ func (s *Service) PayPending(ctx context.Context) (int, error) {
 }
 
 const recordingColumns = `r.id, r.public_id, COALESCE(m.public_id, ''), COALESCE(r.member_id, 0), r.title, r.steps, COALESCE(r.key_id, 0), r.status, r.score, r.reasons, r.copy_of,
-	r.same_person, r.paid_event_id, COALESCE(d.slug, ''), r.contribution, r.appeal, r.created_at,
+	r.same_person, r.paid_event_id, COALESCE(d.slug, ''), r.contribution, r.appeal, r.created_at, r.offered,
 	COALESCE((SELECT a.slug FROM automations a WHERE a.recording_id = r.id AND a.status = 'published' ORDER BY a.id DESC LIMIT 1), '')`
 
 const recordingFrom = ` FROM recordings r LEFT JOIN members m ON m.id = r.member_id LEFT JOIN datanets d ON d.id = r.datanet_id`
@@ -84,7 +84,7 @@ func scanRecording(row interface{ Scan(...any) error }) (Recording, error) {
 	var paid sql.NullString
 	var created int64
 	err := row.Scan(&r.rowID, &r.ID, &r.Member, &r.memberID, &r.Title, &r.Steps, &r.keyID, &r.Status, &r.Score, &reasons, &r.CopyOf,
-		&same, &paid, &r.Datanet, &r.Contribution, &r.Appeal, &created, &r.Automation)
+		&same, &paid, &r.Datanet, &r.Contribution, &r.Appeal, &created, &r.Offered, &r.Automation)
 	if err != nil {
 		return Recording{}, err
 	}
