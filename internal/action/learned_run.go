@@ -37,7 +37,7 @@ func checkStart(prog program.Program, start string) error {
 	}
 	u, err := url.Parse(start)
 	p, perr := url.Parse(prog.Start)
-	if err != nil || perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host != p.Host || u.Path != p.Path {
+	if err != nil || perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil || u.Host != p.Host || u.Path != p.Path {
 		return &problem.Error{Kind: problem.Invalid, Message: "the start page must be the task's own page",
 			Fields: map[string]string{"start": fmt.Sprintf("an address on %s%s (another query is fine)", p.Host, p.Path)}}
 	}
