@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"net/netip"
 	"sync/atomic"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/actor"
