@@ -65,6 +65,7 @@ func (s *Service) Offer(ctx context.Context, recorder member.Member, recordingID
 		_, err := tx.ExecContext(ctx, `UPDATE recordings SET offered = $2 WHERE id = $1`, r.rowID, true)
 		return err
 	})
+	r.Offered = err == nil
 	return r, err
 }
 
