@@ -4,8 +4,10 @@ import (
 	"math"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 
+	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/program"
 	"github.com/allmende/allmende/internal/recording"
 )
@@ -123,4 +125,48 @@ func mustURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// shipDemo is a demo that types the shipping address into a form whose
+// page shows a shipping and a billing address.
+func shipDemo(ship, bill string) demoRecording {
+	field := recording.Node{Ref: 2, Parent: -1, Tag: "input", Role: "textbox", Name: "Address", Label: "Address", Interactive: true}
+	rec := recording.Recording{
+		Title: "Address",
+		Steps: []recording.Step{
+			{Type: recording.StepNavigate, URL: "http://shop.example/checkout"},
+			{Type: recording.StepChange, Selectors: []recording.Selector{{"#address"}}, Value: ship},
+		},
+		Allmende: &recording.Extension{Version: 1,
+			Targets: []recording.Target{{Step: 1, Node: field}},
+			Outlines: []recording.Outline{{Before: 1, URL: "http://shop.example/checkout", Nodes: []recording.Node{
+				{Ref: 0, Parent: -1, Tag: "p", Text: "Ship to: " + ship},
+				{Ref: 1, Parent: -1, Tag: "p", Text: "Bill to: " + bill},
+				field,
+			}}}},
+	}
+	return demoRecording{id: "r-" + ship, rec: rec}
+}
+
+// TestAnUndecidedStepAsksForAnotherDemo: when the demos cannot tell two
+// readings of a value apart, learning is refused with the learner's
+// question; a demo on data that tells them apart decides it, and it is
+// worth more than the one that could not.
+func TestAnUndecidedStepAsksForAnotherDemo(t *testing.T) {
+	same := shipDemo("1 Quay St", "1 Quay St")
+	_, _, err := learnFrom([]demoRecording{same})
+	if !problem.Is(err, problem.Conflict) || !strings.HasPrefix(err.Error(), "record one more demonstration: step 1:") {
+		t.Fatalf("an undecided step: %v", err)
+	}
+	differ := shipDemo("9 Dock Rd", "4 Mill Ln")
+	prog, w, err := learnFrom([]demoRecording{same, differ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(prog.Inputs) != 1 || prog.Inputs[0].Extract == nil || prog.Inputs[0].Examples != nil {
+		t.Fatalf("inputs: %+v", prog.Inputs)
+	}
+	if !(w[1] > w[0]) {
+		t.Fatalf("the demo that decided the step is worth %v, the other %v", w[1], w[0])
+	}
 }
