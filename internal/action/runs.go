@@ -35,16 +35,19 @@ const MaxWaitingRuns = 3
 
 // Run is one run of an automation.
 type Run struct {
-	ID         string     `json:"id"`
-	Automation string     `json:"automation"`
-	Title      string     `json:"title"`
-	Runner     string     `json:"runner"`
-	Status     string     `json:"status"`
-	Price      int64      `json:"price"`
-	Steps      []RunStep  `json:"steps"`
-	Error      string     `json:"error,omitempty"`
-	FailedStep int        `json:"failed_step"`
-	Charged    bool       `json:"charged"`
+	ID         string    `json:"id"`
+	Automation string    `json:"automation"`
+	Title      string    `json:"title"`
+	Runner     string    `json:"runner"`
+	Status     string    `json:"status"`
+	Price      int64     `json:"price"`
+	Steps      []RunStep `json:"steps"`
+	Error      string    `json:"error,omitempty"`
+	FailedStep int       `json:"failed_step"`
+	Charged    bool      `json:"charged"`
+	// Learned says the run ran a learned program, whose price goes to its
+	// demonstrators and the treasury.
+	Learned    bool       `json:"learned"`
 	CreatedAt  time.Time  `json:"created_at"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 
@@ -414,7 +417,7 @@ func nonNilSteps(s []RunStep) []RunStep {
 }
 
 const runColumns = `x.id, x.public_id, a.slug, a.title, COALESCE(m.public_id, ''), COALESCE(x.runner_id, 0), x.status, x.price, x.steps, x.error, x.failed_step,
-	x.settle_event, x.created_at, x.finished_at`
+	x.settle_event, x.created_at, x.finished_at, a.program <> ''`
 
 const runFrom = ` FROM automation_runs x JOIN automations a ON a.id = x.automation_id LEFT JOIN members m ON m.id = x.runner_id`
 
@@ -424,7 +427,7 @@ func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 	var settle sql.NullString
 	var created int64
 	var finished sql.NullInt64
-	err := row.Scan(&r.rowID, &r.ID, &r.Automation, &r.Title, &r.Runner, &r.runnerID, &r.Status, &r.Price, &steps, &r.Error, &r.FailedStep, &settle, &created, &finished)
+	err := row.Scan(&r.rowID, &r.ID, &r.Automation, &r.Title, &r.Runner, &r.runnerID, &r.Status, &r.Price, &steps, &r.Error, &r.FailedStep, &settle, &created, &finished, &r.Learned)
 	if err != nil {
 		return Run{}, err
 	}
