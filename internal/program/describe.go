@@ -234,6 +234,9 @@ func (s Step) explain(demos int) string {
 	default:
 		what = "Click " + s.Target.describe()
 	}
+	if s.Repeat {
+		what += ", again and again until the next step's target is on the page"
+	}
 	if s.Late {
 		what += ", waiting for it to appear"
 	}

@@ -522,3 +522,13 @@ func templateWords(s string) bool {
 	}
 	return true
 }
+
+// wordsOfPage reports whether the rule reads a value out of running text
+// by the text's fixed words: a label or the words before a quote
+// (StartsWith), or small words around it (After and Before).
+func (e Extract) wordsOfPage() bool {
+	if e.StartsWith != "" {
+		return true
+	}
+	return e.After != "" && templateWords(e.After) && (e.Before == "" || templateWords(e.Before))
+}

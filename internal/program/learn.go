@@ -23,6 +23,24 @@ type learner struct {
 	params []map[string]string
 	// noAffix is set while affixed explains a value's core.
 	noAffix bool
+	// starts holds each demo's first outline.
+	starts []recording.Outline
+}
+
+// thereButNotClicked reports whether an optional click's target was on
+// the page in the demos that did not click it: then it is a click done
+// as often as needed (zero times, once), not a dialog that came up in
+// some demos only.
+func (l *learner) thereButNotClicked(s Step, c column) bool {
+	for d, u := range c {
+		if u != nil {
+			continue
+		}
+		if len(s.Target.Match(l.starts[d], Env{Inputs: l.vals[d]})) != 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // Learn induces a program from demonstrations of one task done on
@@ -51,6 +69,11 @@ func Learn(demos []recording.Recording) (Program, error) {
 			return Program{}, &DemoError{d + 1, 0, fmt.Sprintf("it starts at %s, demo 1 at %s: these are demonstrations of different tasks", start, l.prog.Start)}
 		}
 		all = append(all, as)
+		var first recording.Outline
+		if ps := as[0].pages; len(ps) > 0 {
+			first = ps[len(ps)-1]
+		}
+		l.starts = append(l.starts, first)
 		l.vals = append(l.vals, map[string]string{})
 		ps := map[string]string{}
 		for _, p := range rec.Parameters() {
@@ -90,6 +113,18 @@ func Learn(demos []recording.Recording) (Program, error) {
 		}
 		l.prog.Steps = append(l.prog.Steps, steps...)
 	}
+	// A repeated step stops when the next step's target is there: it
+	// needs one.
+	for i := range l.prog.Steps {
+		s := &l.prog.Steps[i]
+		if s.Repeat && (i+1 == len(l.prog.Steps) || l.prog.Steps[i+1].Target == nil) {
+			s.Repeat = false
+		}
+		if s.Repeat {
+			s.Optional = false
+			s.Why = l.why(*s)
+		}
+	}
 	return l.prog, nil
 }
 
@@ -116,6 +151,13 @@ func (l *learner) column(step int, c column) ([]Step, error) {
 			return nil, err
 		}
 		s.Optional = optional
+		counts := map[int]bool{}
+		for _, a := range as {
+			counts[a.repeat] = true
+		}
+		if s.Action == ActClick && (len(counts) > 1 || !counts[1] || optional && l.thereButNotClicked(s, c)) {
+			s.Repeat = true
+		}
 		s.Why = l.why(s)
 		return []Step{s}, nil
 	}

@@ -520,3 +520,26 @@ func TestLearnLabelInsideText(t *testing.T) {
 	fresh, f := mk("Alan Turing", "23/06/1992", true)
 	wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(f)+" 1992-06-23")
 }
+
+// A calendar's "Next month", clicked as often as the wanted month is
+// away (0, 1 or 3 times), is one step done until the day is there.
+func TestLearnRepeatUntil(t *testing.T) {
+	mk := func(day string, nexts int) *demo {
+		p := newPage(site)
+		p.text("Set the delivery date to " + day + " and book it.")
+		next := p.button("Next month")
+		d := newDemo(p)
+		for range nexts {
+			d.click(next)
+		}
+		return d.clickLate(recording.Node{Tag: "button", Role: "button", Name: day, Text: day[:2], Interactive: true}).click(p.button("Book"))
+	}
+	p := learn(t, mk("17 December 2026", 3), mk("02 March 2026", 0), mk("11 April 2026", 1))
+	if len(p.Steps) != 3 || !p.Steps[0].Repeat || p.Steps[0].Optional || p.Steps[1].Target.Name.Input == "" {
+		t.Fatalf("%s", p.Describe())
+	}
+	one := learn(t, mk("17 December 2026", 2))
+	if !one.Steps[0].Repeat || one.Steps[1].Target.Name.Input == "" {
+		t.Fatalf("one demo: %s", one.Describe())
+	}
+}

@@ -259,6 +259,9 @@ func (s Step) check(inputs, lists map[string]bool, inLoop bool) []string {
 	default:
 		return []string{fmt.Sprintf("unknown action %q", s.Action)}
 	}
+	if s.Repeat && s.Action != ActClick && s.Action != ActPress {
+		errs = append(errs, "only click and press repeat")
+	}
 	if s.Action != ActForEach && len(s.Body) > 0 {
 		errs = append(errs, s.Action+" has a body; only forEach does")
 	}

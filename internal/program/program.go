@@ -18,6 +18,9 @@ const (
 	ActForEach     = "forEach"     // do Body once for each item of Over
 )
 
+// MaxRepeat bounds a Repeat step.
+const MaxRepeat = 60
+
 // Program is a learned task.
 type Program struct {
 	Version int    `json:"version"`
@@ -151,6 +154,10 @@ type Step struct {
 	// Late says the target was not on the page when the demo began
 	// acting on it: the run waits for it.
 	Late bool `json:"late,omitempty"`
+	// Repeat: the demos did this a different number of times in a row
+	// (a calendar's "Next month"): the run does it until the next step's
+	// target is on the page, perhaps not at all, at most MaxRepeat times.
+	Repeat bool `json:"repeat,omitempty"`
 	// Over is forEach's list: a list input, or every node a query
 	// matches (Each; the item is the node's name or text).
 	Over *Value `json:"over,omitempty"`

@@ -165,8 +165,9 @@ func commonTransform(os []obs, from func(obs) string) (string, bool) {
 // value from its pages, nil if none does.
 //
 // strict keeps only rules that read a label's or an instruction's text
-// (StartsWith): a target's name seen in one demo is taken for a constant
-// unless the page says it in words like "Open “Invoices”".
+// (StartsWith, or After and Before that are the sentence's small words): a
+// target's name seen in one demo is taken for a constant unless the page
+// says it in words like "Open “Invoices”" or "set the date to 3 May and".
 func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 	type src struct{ page, ref int }
 	var common map[Extract][]src
@@ -174,7 +175,7 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 		got := map[Extract][]src{}
 		for p, page := range o.pages {
 			for _, c := range candidates(page, o.value) {
-				if p == 0 && c.ref == o.self || strict && (c.rule.StartsWith == "" || page.Nodes[c.ref].Interactive) {
+				if p == 0 && c.ref == o.self || strict && (!c.rule.wordsOfPage() || page.Nodes[c.ref].Interactive) {
 					continue
 				}
 				if _, ok := got[c.rule]; !ok {
