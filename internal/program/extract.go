@@ -41,14 +41,14 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 	case e.StartsWith != "":
 		what = fmt.Sprintf("text that begins with %q", e.StartsWith)
 		for i, n := range o.Nodes {
-			if t := norm(n.Text); strings.HasPrefix(t, e.StartsWith) && t != e.StartsWith {
+			if t := norm(n.Text); !n.Interactive && !choice(n) && strings.HasPrefix(t, e.StartsWith) && t != e.StartsWith {
 				add(strings.TrimSpace(t[len(e.StartsWith):]), i)
 			}
 		}
 	case e.Follows != "":
 		what = fmt.Sprintf("text after %q", e.Follows)
 		for i, n := range o.Nodes {
-			if norm(n.Text) != e.Follows {
+			if n.Interactive || choice(n) || norm(n.Text) != e.Follows {
 				continue
 			}
 			if j := nextText(o, i); j >= 0 {
@@ -65,6 +65,9 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 	case e.After != "":
 		what = fmt.Sprintf("text with a value between %q and %q", e.After, e.Before)
 		for i, n := range o.Nodes {
+			if n.Interactive || choice(n) {
+				continue
+			}
 			if v, ok := between(norm(n.Text), e.After, e.Before); ok {
 				add(v, i)
 			}
@@ -273,6 +276,9 @@ func candidates(o recording.Outline, want string) []candidate {
 		}
 	}
 	for i, n := range o.Nodes {
+		if choice(n) {
+			continue // a list's choices say what can be picked, not what to pick
+		}
 		t := norm(n.Text)
 		if t != "" && !strings.Contains(strings.ToLower(t), strings.ToLower(firstWord(want))) && !wantDate {
 			t = "" // the value cannot come from this text
@@ -330,7 +336,7 @@ func prevText(o recording.Outline, ref int) string {
 		if within(o, ref, j) {
 			continue
 		}
-		if o.Nodes[j].Interactive {
+		if o.Nodes[j].Interactive || choice(o.Nodes[j]) {
 			return ""
 		}
 		if t := nodeText(o.Nodes[j]); t != "" {
@@ -531,4 +537,14 @@ func (e Extract) wordsOfPage() bool {
 		return true
 	}
 	return e.After != "" && templateWords(e.After) && (e.Before == "" || templateWords(e.Before))
+}
+
+// choice reports whether a node is one of the choices of a list, menu,
+// tab list or tree.
+func choice(n recording.Node) bool {
+	switch n.Role {
+	case "option", "menuitem", "menuitemcheckbox", "menuitemradio", "tab", "treeitem":
+		return true
+	}
+	return n.Tag == "option"
 }
