@@ -171,6 +171,21 @@ func withTarget(o recording.Outline, t recording.Node) (recording.Outline, int) 
 			return o, t.Ref
 		}
 	}
+	// The recorder may number a node of a frame within the frame: find
+	// the node that reads the same.
+	same := -1
+	for i, n := range o.Nodes {
+		if n.Role == t.Role && n.Tag == t.Tag && n.Name == t.Name && n.Label == t.Label && n.Text == t.Text && slices.Equal(n.Frame, t.Frame) {
+			if same >= 0 {
+				same = -2
+				break
+			}
+			same = i
+		}
+	}
+	if same >= 0 {
+		return o, same
+	}
 	o.Nodes = append(slices.Clone(o.Nodes), t)
 	ref := len(o.Nodes) - 1
 	o.Nodes[ref].Ref = ref
