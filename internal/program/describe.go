@@ -173,6 +173,9 @@ func (q Query) describe() string {
 	if q.Row != nil {
 		parts = append(parts, "in the row of "+q.Row.describe())
 	}
+	if q.Where != nil {
+		parts = append(parts, fmt.Sprintf("in the row whose %q is %s", q.Where.Column, q.Where.Value.describe()))
+	}
 	if q.Landmark != "" {
 		parts = append(parts, fmt.Sprintf("in the %s", q.Landmark))
 	}

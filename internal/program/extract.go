@@ -521,9 +521,14 @@ func templateWords(s string) bool {
 	if strings.HasSuffix(s, ":") {
 		return true // a label: "Born:"
 	}
-	for _, r := range s {
-		if unicode.IsUpper(r) || unicode.IsDigit(r) {
-			return false
+	for _, w := range strings.Fields(s) {
+		if len([]rune(w)) == 1 && !unicode.IsLetter([]rune(w)[0]) && !unicode.IsDigit([]rune(w)[0]) {
+			continue // punctuation
+		}
+		for _, r := range w {
+			if !unicode.IsLower(r) {
+				return false // capitalised, a number, an address: data
+			}
 		}
 	}
 	return true

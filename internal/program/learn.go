@@ -523,6 +523,40 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 		tries = append(tries, Query{Role: base.Role, Tag: base.Tag, Landmark: lm})
 	}
 	tries = append(tries, base)
+	// Only the rows whose cell in some column is the same for every pass
+	// (the mails from one sender).
+	for _, col := range rowColumns(first.outline, t) {
+		var os []obs
+		ok := true
+		for _, d := range present {
+			u := c[d]
+			val := ""
+			for k, pass := range u.iters {
+				v, found := cellOf(u.first().outline, pass[key].target, col)
+				if !found || v == "" || k > 0 && v != val {
+					ok = false
+					break
+				}
+				val = v
+			}
+			if !ok {
+				break
+			}
+			os = append(os, obs{demo: d, value: val, pages: u.first().pages, self: -1})
+		}
+		if !ok {
+			continue
+		}
+		v, err := l.explainValue(0, os, col, true)
+		if err != nil || v == nil {
+			continue
+		}
+		w := &Where{Column: col, Value: v}
+		for _, q := range append([]Query(nil), tries...) {
+			q.Where = w
+			tries = append([]Query{q}, tries...)
+		}
+	}
 	for _, q := range tries {
 		ok := true
 		for _, d := range present {
@@ -538,7 +572,7 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 				want = append(want, a.target.Ref)
 			}
 			slices.Sort(want)
-			if !ok || !slices.Equal(q.Match(o, Env{}), want) {
+			if !ok || !slices.Equal(q.Match(o, Env{Inputs: l.vals[d]}), want) {
 				ok = false
 				break
 			}

@@ -543,3 +543,44 @@ func TestLearnRepeatUntil(t *testing.T) {
 		t.Fatalf("one demo: %s", one.Describe())
 	}
 }
+
+// "Delete every mail from X": for each row whose From cell is the sender
+// the instruction quotes, open the subject's link and press Delete — the
+// rows a query selects, in a table whose first cell is a star button.
+func TestLearnEachRowWhere(t *testing.T) {
+	type mail struct{ from, subject string }
+	mk := func(who string, box []mail) (*page, map[string]int, int) {
+		p := newPage(site)
+		p.text("Delete every mail from “" + who + "”.")
+		tbl := p.add(recording.Node{Tag: "table", Role: "table"})
+		r := map[string]int{}
+		for i, m := range box {
+			pl := func(col int, h string) *recording.Place {
+				return &recording.Place{Container: tbl, Row: i, Column: col, ColumnHeader: h, RowKey: "☆"}
+			}
+			p.add(recording.Node{Tag: "td", Role: "cell", Text: "☆", Place: pl(0, "")})
+			p.add(recording.Node{Tag: "td", Role: "cell", Text: m.from, Place: pl(1, "From")})
+			p.add(recording.Node{Tag: "td", Role: "cell", Text: m.subject, Place: pl(2, "Subject")})
+			r[m.subject] = p.add(recording.Node{Tag: "a", Role: "link", Name: m.subject, Text: m.subject, Interactive: true, Place: pl(2, "Subject")})
+		}
+		return p, r, p.button("Delete")
+	}
+	d := func(who string, box []mail) *demo {
+		p, r, del := mk(who, box)
+		dm := newDemo(p)
+		for _, m := range box {
+			if m.from == who {
+				dm.click(r[m.subject]).click(del)
+			}
+		}
+		return dm
+	}
+	box1 := []mail{{"Ada", "Budget draft"}, {"Alan", "Lunch"}, {"Ada", "Trip update"}}
+	box2 := []mail{{"Grace", "Cobol"}, {"Alan", "Tea"}, {"Grace", "Navy"}, {"Grace", "Bugs"}}
+	p := learn(t, d("Ada", box1), d("Grace", box2))
+	if s := p.Steps[0]; s.Action != ActForEach || s.Each == nil || s.Each.Where == nil || s.Each.Where.Value.Input == "" {
+		t.Fatalf("want a loop over the rows from the sender:\n%s", p.Describe())
+	}
+	fresh, r, del := mk("Alan", []mail{{"Alan", "Chess"}, {"Ada", "Notes"}, {"Alan", "Enigma"}})
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Chess"]), "click "+itoa(del), "click "+itoa(r["Enigma"]), "click "+itoa(del))
+}
