@@ -174,7 +174,11 @@ func (q Query) describe() string {
 		parts = append(parts, "in the row of "+q.Row.describe())
 	}
 	if q.Where != nil {
-		parts = append(parts, fmt.Sprintf("in the row whose %q is %s", q.Where.Column, q.Where.Value.describe()))
+		is := "is"
+		if q.Where.Starts {
+			is = "starts with"
+		}
+		parts = append(parts, fmt.Sprintf("in the row whose %q %s %s", q.Where.Column, is, q.Where.Value.describe()))
 	}
 	if q.Landmark != "" {
 		parts = append(parts, fmt.Sprintf("in the %s", q.Landmark))

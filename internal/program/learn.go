@@ -527,15 +527,24 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 	// (the mails from one sender).
 	for _, col := range rowColumns(first.outline, t) {
 		var os []obs
-		ok := true
+		ok, starts := true, false
 		for _, d := range present {
 			u := c[d]
 			val := ""
 			for k, pass := range u.iters {
 				v, found := cellOf(u.first().outline, pass[key].target, col)
-				if !found || v == "" || k > 0 && v != val {
+				if !found || v == "" {
 					ok = false
 					break
+				}
+				if k > 0 && v != val {
+					// Cells that begin alike: the words they share.
+					v = leadingWords(val, v)
+					if v == "" {
+						ok = false
+						break
+					}
+					starts = true
 				}
 				val = v
 			}
@@ -551,7 +560,7 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 		if err != nil || v == nil {
 			continue
 		}
-		w := &Where{Column: col, Value: v}
+		w := &Where{Column: col, Value: v, Starts: starts}
 		for _, q := range append([]Query(nil), tries...) {
 			q.Where = w
 			tries = append([]Query{q}, tries...)
@@ -582,4 +591,14 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 		}
 	}
 	return nil
+}
+
+// leadingWords is the longest run of whole words both texts begin with.
+func leadingWords(a, b string) string {
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	n := 0
+	for n < len(wa) && n < len(wb) && wa[n] == wb[n] {
+		n++
+	}
+	return strings.Join(wa[:n], " ")
 }

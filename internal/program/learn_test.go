@@ -584,3 +584,38 @@ func TestLearnEachRowWhere(t *testing.T) {
 	fresh, r, del := mk("Alan", []mail{{"Alan", "Chess"}, {"Ada", "Notes"}, {"Alan", "Enigma"}})
 	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Chess"]), "click "+itoa(del), "click "+itoa(r["Enigma"]), "click "+itoa(del))
 }
+
+// "Star every mail whose subject starts with X": the rows whose Subject
+// begins with the quoted word.
+func TestLearnEachRowStartsWith(t *testing.T) {
+	mk := func(topic string, subjects []string) (*page, map[string]int) {
+		p := newPage(site)
+		p.text("Star every mail whose subject starts with “" + topic + "”.")
+		tbl := p.add(recording.Node{Tag: "table", Role: "table"})
+		r := map[string]int{}
+		for i, s := range subjects {
+			pl := func(col int, h string) *recording.Place {
+				return &recording.Place{Container: tbl, Row: i, Column: col, ColumnHeader: h}
+			}
+			r[s] = p.add(recording.Node{Tag: "button", Role: "button", Name: "Star " + s, Text: "☆", Interactive: true, Place: pl(0, "")})
+			p.add(recording.Node{Tag: "td", Role: "cell", Text: s, Place: pl(1, "Subject")})
+		}
+		return p, r
+	}
+	d := func(topic string, subjects ...string) *demo {
+		p, r := mk(topic, subjects)
+		dm := newDemo(p)
+		for _, s := range subjects {
+			if strings.HasPrefix(s, topic+" ") {
+				dm.click(r[s])
+			}
+		}
+		return dm
+	}
+	p := learn(t, d("Invoice", "Invoice update", "Budget draft", "Invoice next week"), d("Survey", "Survey question", "Holiday draft", "Survey for May", "Survey update"))
+	if s := p.Steps[0]; s.Each == nil || s.Each.Where == nil || !s.Each.Where.Starts {
+		t.Fatalf("%s", p.Describe())
+	}
+	fresh, r := mk("Budget", []string{"Budget", "Budget plan", "Invoice", "Budgeting tips", "Budget for June"})
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Budget"]), "click "+itoa(r["Budget plan"]), "click "+itoa(r["Budget for June"]))
+}

@@ -141,6 +141,9 @@ type Query struct {
 type Where struct {
 	Column string `json:"column"`
 	Value  *Value `json:"value"`
+	// Starts: the cell's text begins with the value, as a whole word
+	// ("every mail whose subject starts with Invoice").
+	Starts bool `json:"starts,omitempty"`
 }
 
 // Step is one step of a program.

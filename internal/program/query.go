@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/allmende/allmende/internal/recording"
 )
@@ -109,7 +110,8 @@ nodes:
 			if n.Place == nil || n.Place.Row < 0 {
 				continue
 			}
-			if t, ok := cells[rowKey{n.Place.Container, n.Place.Row}]; !ok || t != where {
+			t, ok := cells[rowKey{n.Place.Container, n.Place.Row}]
+			if !ok || t != where && !(q.Where.Starts && where != "" && strings.HasPrefix(t, where+" ")) {
 				continue
 			}
 		}
