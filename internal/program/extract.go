@@ -293,7 +293,7 @@ func candidates(o recording.Outline, want string) []candidate {
 					try(Extract{StartsWith: prefix}, strings.TrimSpace(t[len(prefix):]))
 				}
 			}
-			for _, sp := range spans(t) {
+			for _, sp := range spans(t, 6) {
 				try(Extract{After: sp[0], Before: sp[1]}, sp[2])
 			}
 			if p := prevText(o, i); p != "" && len(p) < 60 && !n.Interactive {
@@ -481,17 +481,17 @@ func between(s, after, before string) (string, bool) {
 	return "", false
 }
 
-// spans lists the ways to cut a value of one to six words out of s, by
+// spans lists the ways to cut a value of one to maxWords words out of s, by
 // the one or two words before it and the word after it (or the end):
 // [after, before, value].
-func spans(s string) [][3]string {
+func spans(s string, maxWords int) [][3]string {
 	ts := tokens(s)
 	if len(ts) > 80 {
 		return nil
 	}
 	var out [][3]string
 	for i := 1; i < len(ts); i++ {
-		for k := 1; k <= 6 && i+k <= len(ts); k++ {
+		for k := 1; k <= maxWords && i+k <= len(ts); k++ {
 			var before string
 			if i+k < len(ts) {
 				before = ts[i+k].text

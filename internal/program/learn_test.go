@@ -482,7 +482,11 @@ func TestLearnPrefixAndFocusClicks(t *testing.T) {
 	}
 	for _, demos := range [][]*demo{{d("Starter")}, {d("Starter"), d("Team")}} {
 		p := learn(t, demos...)
-		if v := p.Steps[0].Target.Name; v == nil || v.Prefix != "Choose " || v.Input == "" {
+		first := p.Steps[0]
+		if first.Action == ActForEach {
+			first = first.Body[0]
+		}
+		if v := first.Target.Name; v == nil || v.Prefix != "Choose " || v.Input == "" && !v.Item {
 			t.Fatalf("%d demos:\n%s", len(demos), p.Describe())
 		}
 		fresh, r := mk("Business")
@@ -618,4 +622,45 @@ func TestLearnEachRowStartsWith(t *testing.T) {
 	}
 	fresh, r := mk("Budget", []string{"Budget", "Budget plan", "Invoice", "Budgeting tips", "Budget for June"})
 	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Budget"]), "click "+itoa(r["Budget plan"]), "click "+itoa(r["Budget for June"]))
+}
+
+// One demo that ticks the one box the sentence quotes learns a loop over
+// the sentence's quoted items; switches to turn on and off are cut out of
+// one sentence by the words around them.
+func TestLearnQuotedItemsFromOneDemo(t *testing.T) {
+	mk := func(sentence string, all ...string) (*page, map[string]int) {
+		p := newPage(site)
+		p.text(sentence)
+		r := map[string]int{}
+		for _, a := range all {
+			f := false
+			r[a] = p.add(recording.Node{Tag: "button", Role: "switch", Name: a, Interactive: true, Checked: &f})
+		}
+		r["Save"] = p.button("Save")
+		return p, r
+	}
+	p0, r0 := mk("Tick “Limes”, then save.", "Figs", "Limes")
+	p := learn(t, newDemo(p0).tick(r0["Limes"]).click(r0["Save"]))
+	fresh, r := mk("Tick “Figs”, “Kiwis” and “Limes”, then save.", "Limes", "Kiwis", "Figs", "Dates")
+	wantPlan(t, p, fresh.outline(0), nil, "check "+itoa(r["Figs"]), "check "+itoa(r["Kiwis"]), "check "+itoa(r["Limes"]), "click "+itoa(r["Save"]))
+
+	sw := func(on []string, off string, all ...string) *demo {
+		qs := make([]string, len(on))
+		for i, o := range on {
+			qs[i] = "“" + o + "”"
+		}
+		p, r := mk("Turn on "+strings.Join(qs, ", ")+", turn off “"+off+"”, then save.", all...)
+		d := newDemo(p)
+		for _, o := range on {
+			d.tick(r[o])
+		}
+		d.target(r[off])
+		f := false
+		d.rec.Allmende.Targets[len(d.rec.Allmende.Targets)-1].Checked = &f
+		d.rec.Steps = append(d.rec.Steps, recording.Step{Type: recording.StepClick})
+		return d.click(r["Save"])
+	}
+	p = learn(t, sw([]string{"Wi-Fi", "NFC"}, "GPS", "GPS", "NFC", "Wi-Fi"), sw([]string{"Bluetooth"}, "Wi-Fi", "Wi-Fi", "Bluetooth", "GPS"))
+	fresh, r = mk("Turn on “GPS”, “Bluetooth”, “NFC”, turn off “Wi-Fi”, then save.", "Wi-Fi", "GPS", "NFC", "Bluetooth")
+	wantPlan(t, p, fresh.outline(0), nil, "check "+itoa(r["GPS"]), "check "+itoa(r["Bluetooth"]), "check "+itoa(r["NFC"]), "uncheck "+itoa(r["Wi-Fi"]), "click "+itoa(r["Save"]))
 }
