@@ -368,6 +368,8 @@ func (e Extract) cost() int {
 		}
 		if strings.Contains(e.After, " ") {
 			c++
+		} else if r := []rune(e.After); len(r) == 1 && !unicode.IsLetter(r[0]) {
+			c += 2 // a lone ":" or "," is in many texts
 		}
 	default:
 		c = 4
