@@ -393,7 +393,8 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 			wait = 3 * optionalWait
 		}
 	}
-	deadline := time.Now().Add(wait)
+	began := time.Now()
+	deadline := began.Add(wait)
 	var last error
 	for {
 		o, err := r.capture(ctx)
@@ -406,6 +407,13 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 			last = fmt.Errorf("nothing on the page is %s", s.DescribeTarget())
 			if s.Optional && time.Now().After(deadline) {
 				return "", errSkipped
+			}
+			if s.Scroll {
+				// The demos scrolled to the target: a list that loads
+				// more as it scrolls may hold it further down.
+				if moved, err := r.eval(ctx, scrollJS); err == nil && string(moved) == "true" && time.Since(began) < 6*wait {
+					deadline = later(deadline, time.Now().Add(poll*10))
+				}
 			}
 		case 1:
 			target := describe(o, refs[0])
@@ -549,4 +557,32 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// scrollJS scrolls every scrolled list of the page, and the page itself,
+// down by most of its height; it returns whether anything moved.
+const scrollJS = `(() => {
+  let moved = false;
+  for (const el of document.querySelectorAll("*")) {
+    const st = getComputedStyle(el);
+    if ((st.overflowY === "auto" || st.overflowY === "scroll") && el.scrollHeight > el.clientHeight + 4 &&
+        el.scrollTop + el.clientHeight < el.scrollHeight - 1) {
+      el.scrollTop += Math.max(40, el.clientHeight * 0.8);
+      moved = true;
+    }
+  }
+  const se = document.scrollingElement;
+  if (se && se.scrollTop + innerHeight < se.scrollHeight - 1) {
+    window.scrollBy(0, innerHeight * 0.8);
+    moved = true;
+  }
+  return moved;
+})()`
+
+// later is the later of two times.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

@@ -27,6 +27,8 @@ type action struct {
 	// repeat counts the same click done several times in a row (a
 	// calendar's "Next month" until the month shows).
 	repeat int
+	// scrolled says the demo scrolled before the step.
+	scrolled bool
 }
 
 var wholePlaceholder = regexp.MustCompile(`^\{\{([a-z][a-z0-9_]{0,39})\}\}$`)
@@ -59,10 +61,15 @@ func actions(d int, rec recording.Recording) ([]action, string, error) {
 	}
 	var out []action
 	start := ""
-	late := false
+	late, scrolled := false, false
 	for i, s := range rec.Steps {
-		a := action{demo: d, step: i, late: late}
+		a := action{demo: d, step: i, late: late, scrolled: scrolled}
 		late = false
+		if s.Type == recording.StepScroll {
+			scrolled = true
+			continue
+		}
+		scrolled = false
 		switch s.Type {
 		case recording.StepNavigate:
 			if start == "" && len(out) == 0 {

@@ -244,6 +244,9 @@ func (s Step) explain(demos int) string {
 	if s.Repeat {
 		what += ", again and again until the next step's target is on the page"
 	}
+	if s.Scroll {
+		what += ", scrolling down to it"
+	}
 	if s.Late {
 		what += ", waiting for it to appear"
 	}

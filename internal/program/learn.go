@@ -177,6 +177,7 @@ func (l *learner) plain(step int, as []action, items []string) (Step, error) {
 			s.Demos = append(s.Demos, b.demo+1)
 		}
 		s.Late = s.Late || b.late
+		s.Scroll = s.Scroll || b.scrolled
 	}
 	if a.kind == ActNavigate {
 		for _, b := range as[1:] {

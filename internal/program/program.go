@@ -170,6 +170,10 @@ type Step struct {
 	// (a calendar's "Next month"): the run does it until the next step's
 	// target is on the page, perhaps not at all, at most MaxRepeat times.
 	Repeat bool `json:"repeat,omitempty"`
+	// Scroll: the demos scrolled to reach the target (a list that loads
+	// more as it scrolls): the run scrolls the page and its lists down
+	// while it looks for the target.
+	Scroll bool `json:"scroll,omitempty"`
 	// Over is forEach's list: a list input, or every node a query
 	// matches (Each; the item is the node's name or text).
 	Over *Value `json:"over,omitempty"`

@@ -175,7 +175,7 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 		got := map[Extract][]src{}
 		for p, page := range o.pages {
 			for _, c := range candidates(page, o.value) {
-				if p == 0 && c.ref == o.self || strict && (!c.rule.wordsOfPage() || c.rule.Transform != "" || page.Nodes[c.ref].Interactive) {
+				if p == 0 && o.self >= 0 && within(page, o.self, c.ref) || strict && (!c.rule.wordsOfPage() || c.rule.Transform != "" || page.Nodes[c.ref].Interactive) {
 					continue
 				}
 				if _, ok := got[c.rule]; !ok {
@@ -214,6 +214,9 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 			break
 		}
 		if !slices.Equal(common[r], common[best]) {
+			if strict {
+				return nil, nil // a target's constant text is no question
+			}
 			return nil, &Ambiguous{step, fmt.Sprintf("the value %q could be read as %s or as %s, which agreed in every demo", norm(os[0].value), r.describe(), best.describe())}
 		}
 	}
