@@ -180,6 +180,11 @@ func align(demos [][]unit) []column {
 			if r.sig() != u.sig() {
 				return -1
 			}
+			// A form's fields are told apart by their labels, not by
+			// their order: another layout may put them in another.
+			if a, b := r.first(), u.first(); !r.loop && a.target != nil && (isField(a.target) || a.kind == ActType || a.kind == ActSelect) && itemField(a) != itemField(b) {
+				return -1
+			}
 			return 2 + similar(r.first(), u.first())
 		}
 		// dp[i][j]: best score aligning cols[i:] with us[j:].

@@ -130,7 +130,7 @@ func actions(d int, rec recording.Recording) ([]action, string, error) {
 	if len(out) == 0 {
 		return nil, "", &DemoError{d + 1, -1, "it does nothing on the page"}
 	}
-	return collapse(out), start, nil
+	return collapse(typedInPlace(out)), start, nil
 }
 
 // sig is what must be the same for two actions of different demos to be
@@ -175,4 +175,42 @@ func collapse(as []action) []action {
 		out = append(out, a)
 	}
 	return out
+}
+
+// typedInPlace moves what was typed into a field back to where the field
+// was clicked: a recorder writes a change step when the field's change
+// event fires, which may be after later clicks (a field in a shadow root
+// reports it late), but the typing happened before them.
+func typedInPlace(as []action) []action {
+	for i := 0; i < len(as); i++ {
+		a := as[i]
+		if a.kind != ActType && a.kind != ActSelect || a.target == nil {
+			continue
+		}
+		// The last click on this field before the change step.
+		at := -1
+		for j := i - 1; j >= 0; j-- {
+			b := as[j]
+			if b.kind == ActClick && b.target != nil && sameNode(b.target, a.target) {
+				at = j
+				break
+			}
+			if (b.kind == ActType || b.kind == ActSelect) && b.target != nil && sameNode(b.target, a.target) {
+				break
+			}
+		}
+		if at < 0 || at == i-1 {
+			continue
+		}
+		moved := append([]action(nil), as[:at+1]...)
+		moved = append(moved, a)
+		moved = append(moved, as[at+1:i]...)
+		as = append(moved, as[i+1:]...)
+	}
+	return as
+}
+
+// sameNode reports whether two targets describe the same element.
+func sameNode(a, b *recording.Node) bool {
+	return a.Role == b.Role && a.Tag == b.Tag && a.Name == b.Name && a.Label == b.Label && slices.Equal(a.Frame, b.Frame) && a.Shadow == b.Shadow
 }

@@ -694,3 +694,54 @@ func TestLearnAcrossPages(t *testing.T) {
 		t.Fatalf("on the results page: %v", got)
 	}
 }
+
+// A form whose fields come in another order in each demo is filled by
+// label; a change step the recorder wrote after later clicks is typed
+// where its field was clicked.
+func TestLearnShuffledFormAndLateChange(t *testing.T) {
+	mk := func(order []string, vals map[string]string) *demo {
+		p := newPage(site)
+		refs := map[string]int{}
+		for _, l := range order {
+			refs[l] = p.field(l, "")
+		}
+		send := p.button("Send")
+		d := newDemo(p)
+		for i, l := range order {
+			d.param(strings.ToLower(l), vals[l])
+			d.click(refs[l])
+			if i > 0 {
+				// The previous field's change step comes after this
+				// click, as a recorder writes it on blur.
+				prev := order[i-1]
+				d.typ(refs[prev], "{{"+strings.ToLower(prev)+"}}")
+			}
+		}
+		last := order[len(order)-1]
+		return d.click(send).typ(refs[last], "{{"+strings.ToLower(last)+"}}")
+	}
+	p := learn(t,
+		mk([]string{"Recipient", "Street", "City"}, map[string]string{"Recipient": "Ada", "Street": "1 Quay St", "City": "Graz"}),
+		mk([]string{"City", "Recipient", "Street"}, map[string]string{"Recipient": "Alan", "Street": "9 Dock Rd", "City": "Bern"}))
+	fresh := newPage(site)
+	s := fresh.field("Street", "")
+	c := fresh.field("City", "")
+	r := fresh.field("Recipient", "")
+	send := fresh.button("Send")
+	got, err := simulate(p, fresh.outline(0), map[string]string{"recipient": "Grace", "street": "5 Mill Ln", "city": "Oslo"})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, p.Describe())
+	}
+	typed := map[string]bool{}
+	for _, line := range got {
+		typed[line] = true
+	}
+	for _, want := range []string{"type " + itoa(s) + " 5 Mill Ln", "type " + itoa(c) + " Oslo", "type " + itoa(r) + " Grace"} {
+		if !typed[want] {
+			t.Errorf("missing %q in %q\n%s", want, got, p.Describe())
+		}
+	}
+	if got[len(got)-1] != "click "+itoa(send) {
+		t.Errorf("the form is sent before it is filled: %q\n%s", got, p.Describe())
+	}
+}
