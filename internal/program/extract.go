@@ -363,7 +363,7 @@ func (e Extract) cost() int {
 		c = 6
 		for _, a := range []string{e.After, e.Before} {
 			if a != "" && !templateWords(a) {
-				c++
+				c += 4 // a capitalised word or a number is likely data
 			}
 		}
 		if strings.Contains(e.After, " ") {
@@ -378,7 +378,7 @@ func (e Extract) cost() int {
 		c++
 	}
 	if e.Chars > 0 {
-		c += 2
+		c += 5 // only when no whole word or part will do
 	}
 	if e.Split != "" {
 		// The nth word of a long text is brittle: a later piece, or a
@@ -538,12 +538,13 @@ func templateWords(s string) bool {
 
 // wordsOfPage reports whether the rule reads a value out of running text
 // by the text's fixed words: a label or the words before a quote
-// (StartsWith), or small words around it (After and Before).
+// (StartsWith), or small words around it (After and Before) — but not a
+// word before a colon, which is a label itself.
 func (e Extract) wordsOfPage() bool {
 	if e.StartsWith != "" {
 		return true
 	}
-	return e.After != "" && templateWords(e.After) && (e.Before == "" || templateWords(e.Before))
+	return e.After != "" && templateWords(e.After) && (e.Before == "" || templateWords(e.Before) && e.Before != ":")
 }
 
 // choice reports whether a node is one of the choices of a list, menu,
