@@ -160,8 +160,8 @@ func (d *demoBuilder) click(role, name string) {
 
 func (d *demoBuilder) tick(label string) {
 	n := d.node("the box "+label, func(n recording.Node) bool { return n.Role == "checkbox" && n.Name == label })
-	ticked := true
-	n.Checked = &ticked
+	unticked := false // described as it was when clicked
+	n.Checked = &unticked
 	d.step(recording.Step{Type: recording.StepClick}, n)
 }
 

@@ -114,9 +114,10 @@ func actions(d int, rec recording.Recording) ([]action, string, error) {
 					a.kind = ActUncheck
 				}
 			case a.kind == ActClick && (t.Role == "checkbox" || t.Role == "radio" || t.Role == "switch"):
-				// The target is described as the click left it.
+				// The target is described as it was when clicked: a
+				// click on a ticked box unticks it.
 				a.kind = ActCheck
-				if t.Checked != nil && !*t.Checked {
+				if t.Checked != nil && *t.Checked {
 					a.kind = ActUncheck
 				}
 			}

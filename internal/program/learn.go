@@ -146,14 +146,16 @@ func (l *learner) column(step int, c column) ([]Step, error) {
 		for _, d := range present {
 			as = append(as, c[d].iters[0][0])
 		}
+		if loop, ok, err := l.singleLoop(step, c, present, as); err != nil || ok {
+			loop.Optional = optional
+			loop.Why = l.why(loop)
+			return []Step{loop}, err
+		}
 		s, err := l.plain(step, as, nil)
 		if err != nil {
 			return nil, err
 		}
 		s.Optional = optional
-		if loop, ok := l.quoteLoop(s); ok {
-			return []Step{loop}, nil
-		}
 		counts := map[int]bool{}
 		for _, a := range as {
 			counts[a.repeat] = true
@@ -373,7 +375,15 @@ func SplitList(text, sep string) []string {
 // sameItems reports whether got, transformed by tr, holds want's items in
 // some order.
 func sameItems(got, want []string, tr string) bool {
-	if len(got) != len(want) {
+	return itemsMatch(got, want, tr, nil)
+}
+
+// itemsMatch reports whether the list got, transformed by tr, holds
+// want's items in some order — and, when done is set, other items for
+// which done is true (boxes a list names that were ticked already, so the
+// demo did not click them).
+func itemsMatch(got, want []string, tr string, done func(string) bool) bool {
+	if len(got) != len(want) && done == nil || len(got) < len(want) {
 		return false
 	}
 	a := make([]string, len(got))
@@ -384,23 +394,52 @@ func sameItems(got, want []string, tr string) bool {
 		}
 		a[i] = norm(t)
 	}
-	b := slices.Clone(want)
-	slices.Sort(a)
-	slices.Sort(b)
-	return slices.Equal(a, b)
+	left := slices.Clone(want)
+	for _, x := range a {
+		if i := slices.Index(left, x); i >= 0 {
+			left = slices.Delete(left, i, i+1)
+		} else if done == nil || !done(x) {
+			return false
+		}
+	}
+	return len(left) == 0
 }
 
 // listSource finds a list, in a parameter or on the page, that holds each
 // demo's items.
 func (l *learner) listSource(present []int, c column, items [][]string) (*Value, bool) {
 	trs := append([]string{""}, Transforms...)
+	// For ticking, a listed box that was ticked already was not clicked.
+	var doneIn func(d int) func(string) bool
+	if a := c[present[0]].first(); a.target != nil && (a.kind == ActCheck || a.kind == ActUncheck) && len(c[present[0]].body) == 1 {
+		want := a.kind == ActCheck
+		role := a.target.Role
+		doneIn = func(d int) func(string) bool {
+			o := c[d].first().outline
+			return func(item string) bool {
+				for _, n := range o.Nodes {
+					if n.Role == role && norm(ItemText(&n)) == item {
+						return n.Checked != nil && *n.Checked == want
+					}
+				}
+				return false
+			}
+		}
+	}
+	match := func(d int, got []string, tr string) bool {
+		var done func(string) bool
+		if doneIn != nil {
+			done = doneIn(d)
+		}
+		return itemsMatch(got, items[d], tr, done)
+	}
 	// A recording parameter.
 	for name := range l.params[present[0]] {
 		for _, sep := range listSeps {
 			for _, tr := range trs {
 				if all2(present, func(d int) bool {
 					v, ok := l.params[d][name]
-					return ok && sameItems(SplitList(v, sep), items[d], tr)
+					return ok && match(d, SplitList(v, sep), tr)
 				}) {
 					in := l.paramInput(name, name, nil)
 					l.setList(in, sep)
@@ -415,9 +454,11 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 		sep  string
 		tr   string
 	}
-	var common map[key]bool
+	// common counts, for each rule, the listed items that were done
+	// already: a rule that names exactly what was clicked comes first.
+	var common map[key]int
 	for i, d := range present {
-		got := map[key]bool{}
+		got := map[key]int{}
 		for _, page := range c[d].first().pages {
 			for _, n := range page.Nodes {
 				t := norm(n.Text)
@@ -438,7 +479,7 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 				if k := strings.IndexAny(t, "\"“„«‘'"); k > 0 {
 					anchors, texts = append(anchors, Extract{StartsWith: strings.TrimSpace(t[:k])}), append(texts, t)
 				}
-				if len(quoted(t)) > len(items[d]) {
+				if len(quoted(t)) > 1 {
 					// Some of the quoted items: cut them out by the words
 					// around them ("turn on “a”, “b”, turn off “c”").
 					for _, sp := range spans(t, 24) {
@@ -450,10 +491,10 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 				for a, text := range texts {
 					if qs := quoted(text); len(qs) > 0 {
 						for _, tr := range trs {
-							if sameItems(qs, items[d], tr) {
+							if match(d, qs, tr) {
 								r := anchors[a]
 								r.Quote = -1
-								got[key{r, "\n", tr}] = true
+								got[key{r, "\n", tr}] = len(qs) - len(items[d])
 							}
 						}
 					}
@@ -462,8 +503,8 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 					}
 					for _, sep := range listSeps {
 						for _, tr := range trs {
-							if sameItems(SplitList(text, sep), items[d], tr) {
-								got[key{anchors[a], sep, tr}] = true
+							if parts := SplitList(text, sep); match(d, parts, tr) {
+								got[key{anchors[a], sep, tr}] = len(parts) - len(items[d])
 							}
 						}
 					}
@@ -475,7 +516,9 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 			continue
 		}
 		for k := range common {
-			if !got[k] {
+			if n, ok := got[k]; ok {
+				common[k] += n
+			} else {
 				delete(common, k)
 			}
 		}
@@ -488,6 +531,9 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 		return nil, false
 	}
 	slices.SortFunc(keys, func(a, b key) int {
+		if c := common[a] - common[b]; c != 0 {
+			return c
+		}
 		if c := a.rule.cost() - b.rule.cost(); c != 0 {
 			return c
 		}
@@ -625,71 +671,56 @@ func leadingWords(a, b string) string {
 	return strings.Join(wa[:n], " ")
 }
 
-// quoteLoop turns a click on the element a sentence's only quoted phrase
-// names ("Tick “Limes”, then save.") into a loop over the sentence's quoted
-// phrases: the same sentence on other data may name several ("Tick
-// “Figs”, “Kiwis” and “Limes”"), and a loop over one item is the click.
-func (l *learner) quoteLoop(s Step) (Step, bool) {
-	if s.Action != ActClick && s.Action != ActCheck && s.Action != ActUncheck || s.Target == nil || s.Repeat {
-		return Step{}, false
+// singleLoop turns a step that clicks or ticks the element a sentence's
+// quoted phrase names into a loop over the sentence's quoted phrases, when
+// in every demo the others were ticked already or there were none: "Tick
+// “Limes”, then save." may read "Tick “Figs”, “Kiwis” and “Limes”" on
+// other data, and a loop over one item is the click.
+func (l *learner) singleLoop(step int, c column, present []int, as []action) (Step, bool, error) {
+	a0 := as[0]
+	if a0.target == nil || isField(a0.target) || a0.kind != ActClick && a0.kind != ActCheck && a0.kind != ActUncheck || a0.repeat > 1 {
+		return Step{}, false, nil
 	}
-	var field **Value
-	for _, f := range []**Value{&s.Target.Name, &s.Target.Label, &s.Target.Text} {
-		if *f != nil && (*f).Input != "" {
-			field = f
-			break
+	items := make([][]string, l.n)
+	c2 := make(column, l.n)
+	var flat []string
+	for i, d := range present {
+		a := as[i]
+		if a.repeat > 1 || itemField(a) == "" {
+			return Step{}, false, nil
 		}
+		items[d] = []string{itemField(a)}
+		c2[d] = &unit{loop: true, body: []string{a.sig()}, iters: [][]action{{a}}}
+		flat = append(flat, itemField(a))
 	}
-	if field == nil {
-		return Step{}, false
-	}
-	v := **field
-	in, ok := l.prog.Input(v.Input)
-	if ok && in.Extract != nil && in.Extract.Transform != "" && v.Transform != "" {
-		return Step{}, false
-	}
-	if !ok || in.Extract == nil || in.Extract.Quote != 1 || in.Extract.Split != "" || in.Extract.Chars != 0 {
-		return Step{}, false
-	}
-	rule := *in.Extract
-	rule.Quote, rule.Transform = -1, ""
-	var os []obs
-	for d := range l.vals {
-		if _, ok := l.vals[d][v.Input]; !ok {
-			continue
+	kept := len(l.prog.Inputs)
+	undo := func() {
+		for _, in := range l.prog.Inputs[kept:] {
+			for d := range l.vals {
+				delete(l.vals[d], in.Name)
+			}
 		}
-		var text string
-		var err error
-		for _, page := range l.starts[d : d+1] {
-			text, err = rule.Eval(page)
-		}
-		if err != nil || strings.Contains(text, "\n") {
-			return Step{}, false
-		}
-		os = append(os, obs{demo: d, value: text})
+		l.prog.Inputs = l.prog.Inputs[:kept]
 	}
-	if len(os) == 0 {
-		return Step{}, false
+	over, ok := l.listSource(present, c2, items)
+	if !ok {
+		undo()
+		return Step{}, false, nil
 	}
-	list := l.extractInput(rule, "items", os, "\n")
-	body := s
-	body.Target = &Query{}
-	*body.Target = *s.Target
-	item := v
-	item.Input, item.Item = "", true
-	item.Transform = joinTransforms(in.Extract.Transform, v.Transform)
-	switch field {
-	case &s.Target.Name:
-		body.Target.Name = &item
-	case &s.Target.Label:
-		body.Target.Label = &item
-	default:
-		body.Target.Text = &item
+	if in, _ := l.prog.Input(over.Input); in.Extract == nil || in.Extract.Quote != -1 {
+		undo()
+		return Step{}, false, nil
 	}
-	body.Why = l.why(body)
-	loop := Step{Action: ActForEach, Over: &Value{Input: list}, Body: []Step{body}, Optional: s.Optional, Demos: s.Demos}
-	loop.Why = l.why(loop)
-	return loop, true
+	body, err := l.plain(step, as, flat)
+	if err != nil {
+		undo()
+		return Step{}, false, nil
+	}
+	loop := Step{Action: ActForEach, Over: over, Body: []Step{body}}
+	for _, d := range present {
+		loop.Demos = append(loop.Demos, d+1)
+	}
+	return loop, true, nil
 }
 
 // joinTransforms is one transform that does a then b, when one of them is

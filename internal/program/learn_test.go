@@ -651,8 +651,8 @@ func TestLearnQuotedItemsFromOneDemo(t *testing.T) {
 			d.tick(r[o])
 		}
 		d.target(r[off])
-		f := false
-		d.rec.Allmende.Targets[len(d.rec.Allmende.Targets)-1].Checked = &f
+		wasOn := true // the switch was on when clicked
+		d.rec.Allmende.Targets[len(d.rec.Allmende.Targets)-1].Checked = &wasOn
 		d.rec.Steps = append(d.rec.Steps, recording.Step{Type: recording.StepClick})
 		return d.click(r["Save"])
 	}
