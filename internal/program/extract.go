@@ -284,7 +284,7 @@ func candidates(o recording.Outline, want string) []candidate {
 			t = "" // the value cannot come from this text
 		}
 		if t != "" {
-			if k := strings.Index(t, ":"); k > 0 && k < 60 {
+			if k := labelColon(t); k > 0 {
 				try(Extract{StartsWith: t[:k+1]}, strings.TrimSpace(t[k+1:]))
 			}
 			if k := strings.IndexAny(t, "\"“„«‘'"); k > 0 {
@@ -361,18 +361,21 @@ func (e Extract) cost() int {
 		// punctuation are the template's; a capitalised word is more
 		// likely data.
 		c = 6
-		for _, a := range []string{e.After, e.Before} {
-			if a != "" && !templateWords(a) {
-				c += 4 // a capitalised word or a number is likely data
-			}
+		if !templateWords(e.After) {
+			c += 4 // a capitalised word or a number is likely data
+		}
+		if e.Before != "" && !templateWords(e.Before) {
+			c += 2 // …less so after the value: often the next label
 		}
 		if strings.Contains(e.After, " ") {
-			c++
+			c += 2
 		} else if r := []rune(e.After); len(r) == 1 && !unicode.IsLetter(r[0]) {
 			c += 2 // a lone ":" or "," is in many texts
 		}
 	default:
-		c = 4
+		// A long beginning is likely to hold data ("Reject the claim
+		// of"): each word after the first costs one.
+		c = 3 + len(strings.Fields(e.StartsWith))
 	}
 	if e.Quote != 0 {
 		c++
@@ -387,7 +390,7 @@ func (e Extract) cost() int {
 		if part < 0 {
 			part = -part
 		}
-		c += 3 + min(part-1, 4)
+		c += 3 + min(part-1, 10)
 		if e.Split == " " {
 			c++
 		}
@@ -555,4 +558,15 @@ func choice(n recording.Node) bool {
 		return true
 	}
 	return n.Tag == "option"
+}
+
+// labelColon returns the index of the colon that ends a label at the
+// start of t ("Username: ada"), -1 if there is none: a colon followed by
+// a space, after at most four words (not the colon of "10:30").
+func labelColon(t string) int {
+	k := strings.Index(t, ":")
+	if k <= 0 || k > 60 || k+1 < len(t) && t[k+1] != ' ' || len(strings.Fields(t[:k])) > 4 {
+		return -1
+	}
+	return k
 }

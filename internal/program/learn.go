@@ -470,7 +470,7 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 				}
 				var anchors []Extract
 				var texts []string
-				if k := strings.Index(t, ":"); k > 0 && k < 60 {
+				if k := labelColon(t); k > 0 {
 					anchors, texts = append(anchors, Extract{StartsWith: t[:k+1]}), append(texts, strings.TrimSpace(t[k+1:]))
 				}
 				if p := prevText(page, n.Ref); p != "" && len(p) < 60 {
