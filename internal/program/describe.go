@@ -83,6 +83,8 @@ func (e Extract) describe() string {
 		s = fmt.Sprintf("the words between %q and %q", e.After, e.Before)
 	case e.After != "":
 		s = fmt.Sprintf("the words after %q to the end", e.After)
+	case e.KeyInput != "":
+		s = fmt.Sprintf("the %q cell of the row whose %q is the input %s", e.Column, e.KeyColumn, e.KeyInput)
 	default:
 		s = fmt.Sprintf("the %q cell of the row %q", e.Column, e.Row)
 	}

@@ -12,7 +12,18 @@ import (
 // Eval reads the value from an outline. It fails when the anchor node is
 // not there, when nodes that disagree match it (it never picks one), or
 // when the part it asks for is missing.
-func (e Extract) Eval(o recording.Outline) (string, error) {
+func (e Extract) Eval(o recording.Outline) (string, error) { return e.EvalIn(o, nil) }
+
+// EvalIn is Eval with the values of the inputs read so far, for a rule
+// that looks a row up by one (KeyInput).
+func (e Extract) EvalIn(o recording.Outline, inputs map[string]string) (string, error) {
+	if e.KeyInput != "" {
+		key, ok := inputs[e.KeyInput]
+		if !ok {
+			return "", fmt.Errorf("the input %q has no value yet", e.KeyInput)
+		}
+		e.Row, e.KeyInput = "\x00"+norm(key), ""
+	}
 	text, _, err := e.anchorText(o)
 	if err != nil {
 		return "", err
@@ -70,6 +81,18 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 			}
 			if v, ok := between(norm(n.Text), e.After, e.Before); ok {
 				add(v, i)
+			}
+		}
+	case strings.HasPrefix(e.Row, "\x00") && e.KeyColumn != "":
+		key := e.Row[1:]
+		what = fmt.Sprintf("%q cell of a row whose %q is %q", e.Column, e.KeyColumn, key)
+		keys := rowCells(o, e.KeyColumn)
+		for i, n := range o.Nodes {
+			if n.Role != "cell" && n.Role != "gridcell" || n.Place == nil || norm(n.Place.ColumnHeader) != e.Column {
+				continue
+			}
+			if keys[rowKey{n.Place.Container, n.Place.Row}] == key {
+				add(norm(n.Text), i)
 			}
 		}
 	case e.Row != "" && e.Column != "":

@@ -372,12 +372,6 @@ func SplitList(text, sep string) []string {
 	return out
 }
 
-// sameItems reports whether got, transformed by tr, holds want's items in
-// some order.
-func sameItems(got, want []string, tr string) bool {
-	return itemsMatch(got, want, tr, nil)
-}
-
 // itemsMatch reports whether the list got, transformed by tr, holds
 // want's items in some order — and, when done is set, other items for
 // which done is true (boxes a list names that were ticked already, so the
@@ -723,11 +717,3 @@ func (l *learner) singleLoop(step int, c column, present []int, as []action) (St
 	return loop, true, nil
 }
 
-// joinTransforms is one transform that does a then b, when one of them is
-// none.
-func joinTransforms(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a
-}

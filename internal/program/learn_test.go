@@ -745,3 +745,33 @@ func TestLearnShuffledFormAndLateChange(t *testing.T) {
 		t.Errorf("the form is sent before it is filled: %q\n%s", got, p.Describe())
 	}
 }
+
+// "Look up the email of X in the staff table": the value typed is the
+// Email cell of the row whose Name is the quoted person.
+func TestLearnLookupByInput(t *testing.T) {
+	staff := [][]string{{"Ada Lovelace", "ada@example.org", "Maths"}, {"Alan Turing", "alan@example.org", "Logic"}, {"Grace Hopper", "grace@example.org", "Navy"}}
+	mk := func(who string, rows [][]string) (*page, int) {
+		p := newPage(site)
+		p.text("Look up the email of “" + who + "” in the staff table and send them an invitation.")
+		tbl := p.add(recording.Node{Tag: "table", Role: "table", Name: "Staff"})
+		head := []string{"Name", "Email", "Team"}
+		for r, row := range rows {
+			for c, cell := range row {
+				p.add(recording.Node{Tag: "td", Role: "cell", Text: cell, Place: &recording.Place{Container: tbl, Row: r, Column: c, ColumnHeader: head[c], RowKey: row[0]}})
+			}
+		}
+		return p, p.field("Invite email", "")
+	}
+	d := func(who, email string, rows [][]string) *demo {
+		p, f := mk(who, rows)
+		return newDemo(p).typ(f, email)
+	}
+	for _, demos := range [][]*demo{
+		{d("Alan Turing", "alan@example.org", staff)},
+		{d("Alan Turing", "alan@example.org", staff), d("Grace Hopper", "grace@example.org", [][]string{staff[2], staff[0]})},
+	} {
+		p := learn(t, demos...)
+		fresh, f := mk("Ada Lovelace", [][]string{staff[1], {"Joan Clarke", "joan@example.org", "Codes"}, staff[0]})
+		wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(f)+" ada@example.org")
+	}
+}

@@ -85,6 +85,9 @@ func (p Program) Check() error {
 			if msg := in.Extract.check(); msg != "" {
 				add(where, "%s", msg)
 			}
+			if k := in.Extract.KeyInput; k != "" && !inputs[k] {
+				add(where, "%q looks its row up by %q, which is not an input before it", in.Name, k)
+			}
 		}
 	}
 	if len(p.Steps) == 0 {
@@ -129,8 +132,14 @@ func (e Extract) check() string {
 			anchors++
 		}
 	}
-	if e.Row != "" || e.Column != "" {
-		if e.Row == "" || e.Column == "" {
+	switch {
+	case e.KeyInput != "" || e.KeyColumn != "":
+		if e.KeyInput == "" || e.KeyColumn == "" || e.Column == "" || e.Row != "" {
+			return "a row looked up by an input needs key_input, key_column and column, and no row"
+		}
+		anchors++
+	case e.Row != "" || e.Column != "":
+		if e.Row == "" || e.Column == "" || strings.HasPrefix(e.Row, "\x00") {
 			return "the extraction rule needs both row and column"
 		}
 		anchors++

@@ -76,6 +76,11 @@ type Extract struct {
 	// stop) — a value inside a sentence: "from Paris to Lyon".
 	After  string `json:"after,omitempty"`
 	Before string `json:"before,omitempty"`
+	// KeyColumn and KeyInput: with Column, the cell in the column Column
+	// of the table row whose KeyColumn cell reads the input KeyInput
+	// ("the Email of the person the instruction names").
+	KeyColumn string `json:"key_column,omitempty"`
+	KeyInput  string `json:"key_input,omitempty"`
 	// Quote is 1 for the first quoted phrase of the text ("…", “…”, '…',
 	// «…»), 2 for the second; 0 for the whole text; -1 for all of them,
 	// one per line (a list).
