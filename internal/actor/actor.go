@@ -194,11 +194,71 @@ func (e *stepError) Unwrap() error { return e.err }
 func (r *run) steps(ctx context.Context, steps []program.Step, prefix string) error {
 	for i, s := range steps {
 		label := fmt.Sprintf("%s%d", prefix, i+1)
-		if err := r.step(ctx, s, label); err != nil {
+		var err error
+		if s.Repeat && i+1 < len(steps) && steps[i+1].Target != nil {
+			err = r.repeat(ctx, s, steps[i+1], label)
+		} else {
+			err = r.step(ctx, s, label)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// repeat does s until the next step's target is on the page: before each
+// time it looks for that target, and after each it waits for the page to
+// change, so that it never goes past what it is looking for.
+func (r *run) repeat(ctx context.Context, s, next program.Step, label string) error {
+	began := time.Now()
+	res := StepResult{Step: label, Action: s.Action, Item: r.env.Item}
+	fail := func(err error) error {
+		res.Status, res.Error, res.Duration = StatusFailed, err.Error(), time.Since(began)
+		r.log(res)
+		return &stepError{label, err}
+	}
+	for n := 0; ; n++ {
+		o, err := r.capture(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		if r.prog.Fill(&r.env, next, r.pages) == nil && len(next.Target.Match(o, r.env)) == 1 {
+			res.Status, res.Target, res.Duration = StatusOK, fmt.Sprintf("%d times", n), time.Since(began)
+			r.log(res)
+			return nil
+		}
+		if n == program.MaxRepeat {
+			return fail(fmt.Errorf("done %d times and the next step's target (%s) is still not on the page", n, next.DescribeTarget()))
+		}
+		step := s
+		step.Repeat = false
+		if _, err := r.act(ctx, step); err != nil {
+			return fail(err)
+		}
+		before := outlineText(o)
+		for wait := time.Now().Add(1500 * time.Millisecond); time.Now().Before(wait); {
+			now, err := r.capture(ctx)
+			if err != nil || outlineText(now) != before {
+				break
+			}
+			if err := sleep(ctx, poll); err != nil {
+				return fail(err)
+			}
+		}
+	}
+}
+
+// outlineText is what a page shows, to notice that it changed.
+func outlineText(o recording.Outline) string {
+	var b strings.Builder
+	for _, n := range o.Nodes {
+		b.WriteString(n.Name)
+		b.WriteByte(1)
+		b.WriteString(n.Text)
+		b.WriteByte(0)
+	}
+	return b.String()
 }
 
 func (r *run) log(res StepResult) {
@@ -333,7 +393,8 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 			wait = 3 * optionalWait
 		}
 	}
-	deadline := time.Now().Add(wait)
+	began := time.Now()
+	deadline := began.Add(wait)
 	var last error
 	for {
 		o, err := r.capture(ctx)
@@ -346,6 +407,13 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 			last = fmt.Errorf("nothing on the page is %s", s.DescribeTarget())
 			if s.Optional && time.Now().After(deadline) {
 				return "", errSkipped
+			}
+			if s.Scroll {
+				// The demos scrolled to the target: a list that loads
+				// more as it scrolls may hold it further down.
+				if moved, err := r.eval(ctx, scrollJS); err == nil && string(moved) == "true" && time.Since(began) < 6*wait {
+					deadline = later(deadline, time.Now().Add(poll*10))
+				}
 			}
 		case 1:
 			target := describe(o, refs[0])
@@ -489,4 +557,32 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// scrollJS scrolls every scrolled list of the page, and the page itself,
+// down by most of its height; it returns whether anything moved.
+const scrollJS = `(() => {
+  let moved = false;
+  for (const el of document.querySelectorAll("*")) {
+    const st = getComputedStyle(el);
+    if ((st.overflowY === "auto" || st.overflowY === "scroll") && el.scrollHeight > el.clientHeight + 4 &&
+        el.scrollTop + el.clientHeight < el.scrollHeight - 1) {
+      el.scrollTop += Math.max(40, el.clientHeight * 0.8);
+      moved = true;
+    }
+  }
+  const se = document.scrollingElement;
+  if (se && se.scrollTop + innerHeight < se.scrollHeight - 1) {
+    window.scrollBy(0, innerHeight * 0.8);
+    moved = true;
+  }
+  return moved;
+})()`
+
+// later is the later of two times.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

@@ -142,3 +142,58 @@ func TestRunLoop(t *testing.T) {
 		t.Fatalf("ok %v, report %s: %s\n%s\n%s", res.OK, res.Report, res.Error, describeRun(res), prog.Describe())
 	}
 }
+
+// A list that loads more as it scrolls, and a calendar whose "Next month"
+// is pressed until the day is there: learned from demos that scrolled and
+// pressed it different numbers of times, runs scroll and press as far as
+// a fresh instance needs.
+func TestRunScrollAndRepeat(t *testing.T) {
+	b := browser(t)
+	srv := newSite(t)
+	scrollDemo := func(want string) recording.Recording {
+		rec := demoOf(t, b, srv.URL+"/scroll?want="+urlq(want), func(o recording.Outline, d *demoBuilder) {})
+		// The demo scrolled, then clicked a button that was not in the
+		// first outline: described as the recorder would.
+		rec.Steps = append(rec.Steps, recording.Step{Type: recording.StepScroll})
+		rec.Allmende.Targets = append(rec.Allmende.Targets, recording.Target{Step: len(rec.Steps), Node: recording.Node{Ref: -1, Parent: -1, Tag: "button", Role: "button", Name: "Add " + want, Text: "Add", Interactive: true}})
+		rec.Steps = append(rec.Steps, recording.Step{Type: recording.StepClick})
+		return rec
+	}
+	prog, err := program.Learn([]recording.Recording{scrollDemo("Item 35"), scrollDemo("Item 50")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := quick()
+	opts.URL = srv.URL + "/scroll?want=" + urlq("Item 4")
+	res, err := Run(t.Context(), b, prog, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK || report(t, res) != `"Item 4"` {
+		t.Fatalf("scroll: %s %s\n%s\n%s", res.Report, res.Error, describeRun(res), prog.Describe())
+	}
+
+	calDemo := func(want string, nexts int) recording.Recording {
+		return demoOf(t, b, srv.URL+"/calendar?want="+urlq(want), func(o recording.Outline, d *demoBuilder) {
+			next := d.node("Next month", func(n recording.Node) bool { return n.Name == "Next month" })
+			for range nexts {
+				d.step(recording.Step{Type: recording.StepClick}, next)
+			}
+			day := recording.Node{Ref: -1, Parent: -1, Tag: "button", Role: "button", Name: want, Text: strings.Fields(want)[0], Interactive: true}
+			d.step(recording.Step{Type: recording.StepClick}, day)
+			d.click("button", "Book")
+		})
+	}
+	prog, err = program.Learn([]recording.Recording{calDemo("17 April", 3), calDemo("2 January", 0), calDemo("9 February", 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.URL = srv.URL + "/calendar?want=" + urlq("21 June")
+	res, err = Run(t.Context(), b, prog, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK || report(t, res) != `"21 June"` || res.Steps[0].Target != "5 times" {
+		t.Fatalf("calendar: %s %s\n%s\n%s", res.Report, res.Error, describeRun(res), prog.Describe())
+	}
+}

@@ -90,6 +90,10 @@ func newSite(t testing.TB) *httptest.Server {
 			fmt.Fprint(w, signInPage(q))
 		case "/tick":
 			fmt.Fprint(w, tickPage(q))
+		case "/scroll":
+			fmt.Fprint(w, scrollPage(q))
+		case "/calendar":
+			fmt.Fprint(w, calendarPage(q))
 		default:
 			http.NotFound(w, r)
 		}
@@ -156,8 +160,8 @@ func (d *demoBuilder) click(role, name string) {
 
 func (d *demoBuilder) tick(label string) {
 	n := d.node("the box "+label, func(n recording.Node) bool { return n.Role == "checkbox" && n.Name == label })
-	ticked := true
-	n.Checked = &ticked
+	unticked := false // described as it was when clicked
+	n.Checked = &unticked
 	d.step(recording.Step{Type: recording.StepClick}, n)
 }
 
@@ -176,4 +180,39 @@ func signInDemo(t *testing.T, b context.Context, base, user, term string) record
 
 func quick() Options {
 	return Options{StepTimeout: 2 * time.Second, Report: "JSON.stringify(window.result ?? null)"}
+}
+
+// scrollPage: "Add the “X” to your basket" in a list that loads twelve
+// more items each time it is scrolled to its end.
+func scrollPage(q map[string]string) string {
+	return `<!doctype html><meta charset=utf-8><title>Catalogue</title><main><h1>Catalogue</h1>
+<p>Add the “` + html.EscapeString(q["want"]) + `” to your basket.</p>
+<ul id=cat style="height:200px;overflow-y:auto;list-style:none"></ul></main><script>
+const items = []; for (let i = 0; i < 60; i++) items.push("Item " + (i * 7 % 60));
+let shown = 0; const list = document.getElementById("cat");
+function more() { for (const it of items.slice(shown, shown + 12)) { const li = document.createElement("li"); li.style.height = "30px";
+  const b = document.createElement("button"); b.textContent = "Add"; b.setAttribute("aria-label", "Add " + it); b.onclick = () => { top.result = it; };
+  li.append(it + " ", b); list.append(li); } shown += 12; }
+more();
+let loading = false;
+list.addEventListener("scroll", () => { if (loading || list.scrollTop + list.clientHeight < list.scrollHeight - 30) return;
+  loading = true; setTimeout(() => { more(); loading = false; }, 200); });
+</script>`
+}
+
+// calendarPage: "Set the date to D Month" with a month shown and a
+// "Next month" button; the days are buttons named "D Month".
+func calendarPage(q map[string]string) string {
+	return `<!doctype html><meta charset=utf-8><title>Calendar</title><main><h1>Delivery</h1>
+<p>Set the delivery date to ` + html.EscapeString(q["want"]) + ` and book it.</p>
+<button id=next aria-label="Next month">›</button><div id=days></div><button id=book>Book</button></main><script>
+const M = ["January","February","March","April","May","June","July","August","September","October","November","December"];
+let m = 0, picked = "";
+function draw() { const d = document.getElementById("days"); d.replaceChildren();
+  for (let i = 1; i <= 28; i++) { const b = document.createElement("button"); b.textContent = i; b.setAttribute("aria-label", i + " " + M[m]);
+    b.onclick = () => { picked = i + " " + M[m]; }; d.append(b); } }
+document.getElementById("next").onclick = () => { m = (m + 1) % 12; draw(); };
+document.getElementById("book").onclick = () => { top.result = picked; };
+draw();
+</script>`
 }

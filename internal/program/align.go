@@ -180,11 +180,12 @@ func align(demos [][]unit) []column {
 			if r.sig() != u.sig() {
 				return -1
 			}
-			s := 2
-			if itemField(r.first()) == itemField(u.first()) {
-				s++
+			// A form's fields are told apart by their labels, not by
+			// their order: another layout may put them in another.
+			if a, b := r.first(), u.first(); !r.loop && a.target != nil && (isField(a.target) || a.kind == ActType || a.kind == ActSelect) && itemField(a) != itemField(b) {
+				return -1
 			}
-			return s
+			return 2 + similar(r.first(), u.first())
 		}
 		// dp[i][j]: best score aligning cols[i:] with us[j:].
 		dp := make([][]int, len(cols)+1)
@@ -287,4 +288,27 @@ func isField(n *recording.Node) bool {
 		return true
 	}
 	return n.Tag == "textarea" || n.Tag == "input" && n.Role == ""
+}
+
+// similar scores how alike two actions' targets are, beyond their kind:
+// the same text counts most; then being late alike, the same landmark,
+// the same heading — so that a day picked in a calendar lines up with the
+// day of another demo, not with a "Next month" that demo did not need.
+func similar(a, b action) int {
+	s := 0
+	if itemField(a) == itemField(b) {
+		s += 4
+	}
+	if a.late == b.late {
+		s++
+	}
+	if a.target != nil && b.target != nil {
+		if a.target.Landmark == b.target.Landmark {
+			s++
+		}
+		if a.target.Heading == b.target.Heading {
+			s++
+		}
+	}
+	return s
 }

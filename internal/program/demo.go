@@ -24,6 +24,11 @@ type action struct {
 	key     string
 	url     string
 	late    bool
+	// repeat counts the same click done several times in a row (a
+	// calendar's "Next month" until the month shows).
+	repeat int
+	// scrolled says the demo scrolled before the step.
+	scrolled bool
 }
 
 var wholePlaceholder = regexp.MustCompile(`^\{\{([a-z][a-z0-9_]{0,39})\}\}$`)
@@ -56,10 +61,15 @@ func actions(d int, rec recording.Recording) ([]action, string, error) {
 	}
 	var out []action
 	start := ""
-	late := false
+	late, scrolled := false, false
 	for i, s := range rec.Steps {
-		a := action{demo: d, step: i, late: late}
+		a := action{demo: d, step: i, late: late, scrolled: scrolled}
 		late = false
+		if s.Type == recording.StepScroll {
+			scrolled = true
+			continue
+		}
+		scrolled = false
 		switch s.Type {
 		case recording.StepNavigate:
 			if start == "" && len(out) == 0 {
@@ -104,9 +114,10 @@ func actions(d int, rec recording.Recording) ([]action, string, error) {
 					a.kind = ActUncheck
 				}
 			case a.kind == ActClick && (t.Role == "checkbox" || t.Role == "radio" || t.Role == "switch"):
-				// The target is described as the click left it.
+				// The target is described as it was when clicked: a
+				// click on a ticked box unticks it.
 				a.kind = ActCheck
-				if t.Checked != nil && !*t.Checked {
+				if t.Checked != nil && *t.Checked {
 					a.kind = ActUncheck
 				}
 			}
@@ -120,7 +131,7 @@ func actions(d int, rec recording.Recording) ([]action, string, error) {
 	if len(out) == 0 {
 		return nil, "", &DemoError{d + 1, -1, "it does nothing on the page"}
 	}
-	return out, start, nil
+	return collapse(typedInPlace(out)), start, nil
 }
 
 // sig is what must be the same for two actions of different demos to be
@@ -148,3 +159,59 @@ func sameTask(a, b string) bool {
 // digits are numbers in a path, which name an instance rather than a page
 // ("/orders/1234/", "/task/7/").
 var digits = regexp.MustCompile(`[0-9]+`)
+
+// collapse merges runs of the same click on the same element into one
+// action that counts them.
+func collapse(as []action) []action {
+	var out []action
+	for _, a := range as {
+		a.repeat = 1
+		if n := len(out); n > 0 && a.kind == ActClick && a.target != nil && !isField(a.target) {
+			last := &out[n-1]
+			if last.sig() == a.sig() && what(last.target) == what(a.target) {
+				last.repeat++
+				continue
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// typedInPlace moves what was typed into a field back to where the field
+// was clicked: a recorder writes a change step when the field's change
+// event fires, which may be after later clicks (a field in a shadow root
+// reports it late), but the typing happened before them.
+func typedInPlace(as []action) []action {
+	for i := 0; i < len(as); i++ {
+		a := as[i]
+		if a.kind != ActType && a.kind != ActSelect || a.target == nil {
+			continue
+		}
+		// The last click on this field before the change step.
+		at := -1
+		for j := i - 1; j >= 0; j-- {
+			b := as[j]
+			if b.kind == ActClick && b.target != nil && sameNode(b.target, a.target) {
+				at = j
+				break
+			}
+			if (b.kind == ActType || b.kind == ActSelect) && b.target != nil && sameNode(b.target, a.target) {
+				break
+			}
+		}
+		if at < 0 || at == i-1 {
+			continue
+		}
+		moved := append([]action(nil), as[:at+1]...)
+		moved = append(moved, a)
+		moved = append(moved, as[at+1:i]...)
+		as = append(moved, as[i+1:]...)
+	}
+	return as
+}
+
+// sameNode reports whether two targets describe the same element.
+func sameNode(a, b *recording.Node) bool {
+	return a.Role == b.Role && a.Tag == b.Tag && a.Name == b.Name && a.Label == b.Label && slices.Equal(a.Frame, b.Frame) && a.Shadow == b.Shadow
+}

@@ -83,6 +83,8 @@ func (e Extract) describe() string {
 		s = fmt.Sprintf("the words between %q and %q", e.After, e.Before)
 	case e.After != "":
 		s = fmt.Sprintf("the words after %q to the end", e.After)
+	case e.KeyInput != "":
+		s = fmt.Sprintf("the %q cell of the row whose %q is the input %s", e.Column, e.KeyColumn, e.KeyInput)
 	default:
 		s = fmt.Sprintf("the %q cell of the row %q", e.Column, e.Row)
 	}
@@ -173,6 +175,13 @@ func (q Query) describe() string {
 	if q.Row != nil {
 		parts = append(parts, "in the row of "+q.Row.describe())
 	}
+	if q.Where != nil {
+		is := "is"
+		if q.Where.Starts {
+			is = "starts with"
+		}
+		parts = append(parts, fmt.Sprintf("in the row whose %q %s %s", q.Where.Column, is, q.Where.Value.describe()))
+	}
 	if q.Landmark != "" {
 		parts = append(parts, fmt.Sprintf("in the %s", q.Landmark))
 	}
@@ -233,6 +242,12 @@ func (s Step) explain(demos int) string {
 		}
 	default:
 		what = "Click " + s.Target.describe()
+	}
+	if s.Repeat {
+		what += ", again and again until the next step's target is on the page"
+	}
+	if s.Scroll {
+		what += ", scrolling down to it"
 	}
 	if s.Late {
 		what += ", waiting for it to appear"

@@ -12,7 +12,18 @@ import (
 // Eval reads the value from an outline. It fails when the anchor node is
 // not there, when nodes that disagree match it (it never picks one), or
 // when the part it asks for is missing.
-func (e Extract) Eval(o recording.Outline) (string, error) {
+func (e Extract) Eval(o recording.Outline) (string, error) { return e.EvalIn(o, nil) }
+
+// EvalIn is Eval with the values of the inputs read so far, for a rule
+// that looks a row up by one (KeyInput).
+func (e Extract) EvalIn(o recording.Outline, inputs map[string]string) (string, error) {
+	if e.KeyInput != "" {
+		key, ok := inputs[e.KeyInput]
+		if !ok {
+			return "", fmt.Errorf("the input %q has no value yet", e.KeyInput)
+		}
+		e.Row, e.KeyInput = "\x00"+norm(key), ""
+	}
 	text, _, err := e.anchorText(o)
 	if err != nil {
 		return "", err
@@ -41,14 +52,14 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 	case e.StartsWith != "":
 		what = fmt.Sprintf("text that begins with %q", e.StartsWith)
 		for i, n := range o.Nodes {
-			if t := norm(n.Text); strings.HasPrefix(t, e.StartsWith) && t != e.StartsWith {
+			if t := norm(n.Text); !n.Interactive && !choice(n) && strings.HasPrefix(t, e.StartsWith) && t != e.StartsWith {
 				add(strings.TrimSpace(t[len(e.StartsWith):]), i)
 			}
 		}
 	case e.Follows != "":
 		what = fmt.Sprintf("text after %q", e.Follows)
 		for i, n := range o.Nodes {
-			if norm(n.Text) != e.Follows {
+			if n.Interactive || choice(n) || norm(n.Text) != e.Follows {
 				continue
 			}
 			if j := nextText(o, i); j >= 0 {
@@ -65,8 +76,23 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 	case e.After != "":
 		what = fmt.Sprintf("text with a value between %q and %q", e.After, e.Before)
 		for i, n := range o.Nodes {
+			if n.Interactive || choice(n) {
+				continue
+			}
 			if v, ok := between(norm(n.Text), e.After, e.Before); ok {
 				add(v, i)
+			}
+		}
+	case strings.HasPrefix(e.Row, "\x00") && e.KeyColumn != "":
+		key := e.Row[1:]
+		what = fmt.Sprintf("%q cell of a row whose %q is %q", e.Column, e.KeyColumn, key)
+		keys := rowCells(o, e.KeyColumn)
+		for i, n := range o.Nodes {
+			if n.Role != "cell" && n.Role != "gridcell" || n.Place == nil || norm(n.Place.ColumnHeader) != e.Column {
+				continue
+			}
+			if keys[rowKey{n.Place.Container, n.Place.Row}] == key {
+				add(norm(n.Text), i)
 			}
 		}
 	case e.Row != "" && e.Column != "":
@@ -273,12 +299,15 @@ func candidates(o recording.Outline, want string) []candidate {
 		}
 	}
 	for i, n := range o.Nodes {
+		if choice(n) {
+			continue // a list's choices say what can be picked, not what to pick
+		}
 		t := norm(n.Text)
 		if t != "" && !strings.Contains(strings.ToLower(t), strings.ToLower(firstWord(want))) && !wantDate {
 			t = "" // the value cannot come from this text
 		}
 		if t != "" {
-			if k := strings.Index(t, ":"); k > 0 && k < 60 {
+			if k := labelColon(t); k > 0 {
 				try(Extract{StartsWith: t[:k+1]}, strings.TrimSpace(t[k+1:]))
 			}
 			if k := strings.IndexAny(t, "\"“„«‘'"); k > 0 {
@@ -287,7 +316,7 @@ func candidates(o recording.Outline, want string) []candidate {
 					try(Extract{StartsWith: prefix}, strings.TrimSpace(t[len(prefix):]))
 				}
 			}
-			for _, sp := range spans(t) {
+			for _, sp := range spans(t, 6) {
 				try(Extract{After: sp[0], Before: sp[1]}, sp[2])
 			}
 			if p := prevText(o, i); p != "" && len(p) < 60 && !n.Interactive {
@@ -330,7 +359,7 @@ func prevText(o recording.Outline, ref int) string {
 		if within(o, ref, j) {
 			continue
 		}
-		if o.Nodes[j].Interactive {
+		if o.Nodes[j].Interactive || choice(o.Nodes[j]) {
 			return ""
 		}
 		if t := nodeText(o.Nodes[j]); t != "" {
@@ -355,22 +384,27 @@ func (e Extract) cost() int {
 		// punctuation are the template's; a capitalised word is more
 		// likely data.
 		c = 6
-		for _, a := range []string{e.After, e.Before} {
-			if a != "" && !templateWords(a) {
-				c++
-			}
+		if !templateWords(e.After) {
+			c += 4 // a capitalised word or a number is likely data
+		}
+		if e.Before != "" && !templateWords(e.Before) {
+			c += 2 // …less so after the value: often the next label
 		}
 		if strings.Contains(e.After, " ") {
-			c++
+			c += 2
+		} else if r := []rune(e.After); len(r) == 1 && !unicode.IsLetter(r[0]) {
+			c += 2 // a lone ":" or "," is in many texts
 		}
 	default:
-		c = 4
+		// A long beginning is likely to hold data ("Reject the claim
+		// of"): each word after the first costs one.
+		c = 3 + len(strings.Fields(e.StartsWith))
 	}
 	if e.Quote != 0 {
 		c++
 	}
 	if e.Chars > 0 {
-		c += 2
+		c += 5 // only when no whole word or part will do
 	}
 	if e.Split != "" {
 		// The nth word of a long text is brittle: a later piece, or a
@@ -379,7 +413,7 @@ func (e Extract) cost() int {
 		if part < 0 {
 			part = -part
 		}
-		c += 3 + min(part-1, 4)
+		c += 3 + min(part-1, 10)
 		if e.Split == " " {
 			c++
 		}
@@ -475,17 +509,17 @@ func between(s, after, before string) (string, bool) {
 	return "", false
 }
 
-// spans lists the ways to cut a value of one to six words out of s, by
+// spans lists the ways to cut a value of one to maxWords words out of s, by
 // the one or two words before it and the word after it (or the end):
 // [after, before, value].
-func spans(s string) [][3]string {
+func spans(s string, maxWords int) [][3]string {
 	ts := tokens(s)
 	if len(ts) > 80 {
 		return nil
 	}
 	var out [][3]string
 	for i := 1; i < len(ts); i++ {
-		for k := 1; k <= 6 && i+k <= len(ts); k++ {
+		for k := 1; k <= maxWords && i+k <= len(ts); k++ {
 			var before string
 			if i+k < len(ts) {
 				before = ts[i+k].text
@@ -515,10 +549,47 @@ func templateWords(s string) bool {
 	if strings.HasSuffix(s, ":") {
 		return true // a label: "Born:"
 	}
-	for _, r := range s {
-		if unicode.IsUpper(r) || unicode.IsDigit(r) {
-			return false
+	for _, w := range strings.Fields(s) {
+		if len([]rune(w)) == 1 && !unicode.IsLetter([]rune(w)[0]) && !unicode.IsDigit([]rune(w)[0]) {
+			continue // punctuation
+		}
+		for _, r := range w {
+			if !unicode.IsLower(r) {
+				return false // capitalised, a number, an address: data
+			}
 		}
 	}
 	return true
+}
+
+// wordsOfPage reports whether the rule reads a value out of running text
+// by the text's fixed words: a label or the words before a quote
+// (StartsWith), or small words around it (After and Before) — but not a
+// word before a colon, which is a label itself.
+func (e Extract) wordsOfPage() bool {
+	if e.StartsWith != "" {
+		return true
+	}
+	return e.After != "" && templateWords(e.After) && (e.Before == "" || templateWords(e.Before) && e.Before != ":")
+}
+
+// choice reports whether a node is one of the choices of a list, menu,
+// tab list or tree.
+func choice(n recording.Node) bool {
+	switch n.Role {
+	case "option", "menuitem", "menuitemcheckbox", "menuitemradio", "tab", "treeitem":
+		return true
+	}
+	return n.Tag == "option"
+}
+
+// labelColon returns the index of the colon that ends a label at the
+// start of t ("Username: ada"), -1 if there is none: a colon followed by
+// a space, after at most four words (not the colon of "10:30").
+func labelColon(t string) int {
+	k := strings.Index(t, ":")
+	if k <= 0 || k > 60 || k+1 < len(t) && t[k+1] != ' ' || len(strings.Fields(t[:k])) > 4 {
+		return -1
+	}
+	return k
 }

@@ -99,7 +99,8 @@ func (d *demo) click(ref int) *demo {
 
 func (d *demo) tick(ref int) *demo {
 	d.target(ref)
-	t := true
+	// The recorder describes the box as it was when clicked: unticked.
+	t := false
 	last := &d.rec.Allmende.Targets[len(d.rec.Allmende.Targets)-1]
 	last.Checked = &t
 	d.rec.Steps = append(d.rec.Steps, recording.Step{Type: recording.StepClick})

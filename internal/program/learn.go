@@ -23,6 +23,24 @@ type learner struct {
 	params []map[string]string
 	// noAffix is set while affixed explains a value's core.
 	noAffix bool
+	// starts holds each demo's first outline.
+	starts []recording.Outline
+}
+
+// thereButNotClicked reports whether an optional click's target was on
+// the page in the demos that did not click it: then it is a click done
+// as often as needed (zero times, once), not a dialog that came up in
+// some demos only.
+func (l *learner) thereButNotClicked(s Step, c column) bool {
+	for d, u := range c {
+		if u != nil {
+			continue
+		}
+		if len(s.Target.Match(l.starts[d], Env{Inputs: l.vals[d]})) != 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // Learn induces a program from demonstrations of one task done on
@@ -51,6 +69,11 @@ func Learn(demos []recording.Recording) (Program, error) {
 			return Program{}, &DemoError{d + 1, 0, fmt.Sprintf("it starts at %s, demo 1 at %s: these are demonstrations of different tasks", start, l.prog.Start)}
 		}
 		all = append(all, as)
+		var first recording.Outline
+		if ps := as[0].pages; len(ps) > 0 {
+			first = ps[len(ps)-1]
+		}
+		l.starts = append(l.starts, first)
 		l.vals = append(l.vals, map[string]string{})
 		ps := map[string]string{}
 		for _, p := range rec.Parameters() {
@@ -90,6 +113,18 @@ func Learn(demos []recording.Recording) (Program, error) {
 		}
 		l.prog.Steps = append(l.prog.Steps, steps...)
 	}
+	// A repeated step stops when the next step's target is there: it
+	// needs one.
+	for i := range l.prog.Steps {
+		s := &l.prog.Steps[i]
+		if s.Repeat && (i+1 == len(l.prog.Steps) || l.prog.Steps[i+1].Target == nil) {
+			s.Repeat = false
+		}
+		if s.Repeat {
+			s.Optional = false
+			s.Why = l.why(*s)
+		}
+	}
 	return l.prog, nil
 }
 
@@ -111,11 +146,23 @@ func (l *learner) column(step int, c column) ([]Step, error) {
 		for _, d := range present {
 			as = append(as, c[d].iters[0][0])
 		}
+		if loop, ok, err := l.singleLoop(step, c, present, as); err != nil || ok {
+			loop.Optional = optional
+			loop.Why = l.why(loop)
+			return []Step{loop}, err
+		}
 		s, err := l.plain(step, as, nil)
 		if err != nil {
 			return nil, err
 		}
 		s.Optional = optional
+		counts := map[int]bool{}
+		for _, a := range as {
+			counts[a.repeat] = true
+		}
+		if s.Action == ActClick && (len(counts) > 1 || !counts[1] || optional && l.thereButNotClicked(s, c)) {
+			s.Repeat = true
+		}
 		s.Why = l.why(s)
 		return []Step{s}, nil
 	}
@@ -132,6 +179,7 @@ func (l *learner) plain(step int, as []action, items []string) (Step, error) {
 			s.Demos = append(s.Demos, b.demo+1)
 		}
 		s.Late = s.Late || b.late
+		s.Scroll = s.Scroll || b.scrolled
 	}
 	if a.kind == ActNavigate {
 		for _, b := range as[1:] {
@@ -324,10 +372,12 @@ func SplitList(text, sep string) []string {
 	return out
 }
 
-// sameItems reports whether got, transformed by tr, holds want's items in
-// some order.
-func sameItems(got, want []string, tr string) bool {
-	if len(got) != len(want) {
+// itemsMatch reports whether the list got, transformed by tr, holds
+// want's items in some order — and, when done is set, other items for
+// which done is true (boxes a list names that were ticked already, so the
+// demo did not click them).
+func itemsMatch(got, want []string, tr string, done func(string) bool) bool {
+	if len(got) != len(want) && done == nil || len(got) < len(want) {
 		return false
 	}
 	a := make([]string, len(got))
@@ -338,23 +388,52 @@ func sameItems(got, want []string, tr string) bool {
 		}
 		a[i] = norm(t)
 	}
-	b := slices.Clone(want)
-	slices.Sort(a)
-	slices.Sort(b)
-	return slices.Equal(a, b)
+	left := slices.Clone(want)
+	for _, x := range a {
+		if i := slices.Index(left, x); i >= 0 {
+			left = slices.Delete(left, i, i+1)
+		} else if done == nil || !done(x) {
+			return false
+		}
+	}
+	return len(left) == 0
 }
 
 // listSource finds a list, in a parameter or on the page, that holds each
 // demo's items.
 func (l *learner) listSource(present []int, c column, items [][]string) (*Value, bool) {
 	trs := append([]string{""}, Transforms...)
+	// For ticking, a listed box that was ticked already was not clicked.
+	var doneIn func(d int) func(string) bool
+	if a := c[present[0]].first(); a.target != nil && (a.kind == ActCheck || a.kind == ActUncheck) && len(c[present[0]].body) == 1 {
+		want := a.kind == ActCheck
+		role := a.target.Role
+		doneIn = func(d int) func(string) bool {
+			o := c[d].first().outline
+			return func(item string) bool {
+				for _, n := range o.Nodes {
+					if n.Role == role && norm(ItemText(&n)) == item {
+						return n.Checked != nil && *n.Checked == want
+					}
+				}
+				return false
+			}
+		}
+	}
+	match := func(d int, got []string, tr string) bool {
+		var done func(string) bool
+		if doneIn != nil {
+			done = doneIn(d)
+		}
+		return itemsMatch(got, items[d], tr, done)
+	}
 	// A recording parameter.
 	for name := range l.params[present[0]] {
 		for _, sep := range listSeps {
 			for _, tr := range trs {
 				if all2(present, func(d int) bool {
 					v, ok := l.params[d][name]
-					return ok && sameItems(SplitList(v, sep), items[d], tr)
+					return ok && match(d, SplitList(v, sep), tr)
 				}) {
 					in := l.paramInput(name, name, nil)
 					l.setList(in, sep)
@@ -369,37 +448,57 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 		sep  string
 		tr   string
 	}
-	var common map[key]bool
+	// common counts, for each rule, the listed items that were done
+	// already: a rule that names exactly what was clicked comes first.
+	var common map[key]int
 	for i, d := range present {
-		got := map[key]bool{}
+		got := map[key]int{}
 		for _, page := range c[d].first().pages {
 			for _, n := range page.Nodes {
 				t := norm(n.Text)
 				if t == "" {
 					continue
 				}
+				if n.Interactive || choice(n) {
+					continue
+				}
 				var anchors []Extract
 				var texts []string
-				if k := strings.Index(t, ":"); k > 0 && k < 60 {
+				if k := labelColon(t); k > 0 {
 					anchors, texts = append(anchors, Extract{StartsWith: t[:k+1]}), append(texts, strings.TrimSpace(t[k+1:]))
 				}
 				if p := prevText(page, n.Ref); p != "" && len(p) < 60 {
 					anchors, texts = append(anchors, Extract{Follows: p}), append(texts, t)
 				}
-				if qs := quoted(t); len(qs) > 0 {
-					if k := strings.IndexAny(t, "\"“„«‘'"); k > 0 {
-						for _, tr := range trs {
-							if sameItems(qs, items[d], tr) {
-								got[key{Extract{StartsWith: strings.TrimSpace(t[:k]), Quote: -1}, "\n", tr}] = true
-							}
+				if k := strings.IndexAny(t, "\"“„«‘'"); k > 0 {
+					anchors, texts = append(anchors, Extract{StartsWith: strings.TrimSpace(t[:k])}), append(texts, t)
+				}
+				if len(quoted(t)) > 1 {
+					// Some of the quoted items: cut them out by the words
+					// around them ("turn on “a”, “b”, turn off “c”").
+					for _, sp := range spans(t, 24) {
+						if strings.ContainsAny(sp[2], "\"“„«‘'") {
+							anchors, texts = append(anchors, Extract{After: sp[0], Before: sp[1]}), append(texts, sp[2])
 						}
 					}
 				}
 				for a, text := range texts {
+					if qs := quoted(text); len(qs) > 0 {
+						for _, tr := range trs {
+							if match(d, qs, tr) {
+								r := anchors[a]
+								r.Quote = -1
+								got[key{r, "\n", tr}] = len(qs) - len(items[d])
+							}
+						}
+					}
+					if anchors[a].After != "" || anchors[a].StartsWith != "" && !strings.HasSuffix(anchors[a].StartsWith, ":") {
+						continue
+					}
 					for _, sep := range listSeps {
 						for _, tr := range trs {
-							if sameItems(SplitList(text, sep), items[d], tr) {
-								got[key{anchors[a], sep, tr}] = true
+							if parts := SplitList(text, sep); match(d, parts, tr) {
+								got[key{anchors[a], sep, tr}] = len(parts) - len(items[d])
 							}
 						}
 					}
@@ -411,7 +510,9 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 			continue
 		}
 		for k := range common {
-			if !got[k] {
+			if n, ok := got[k]; ok {
+				common[k] += n
+			} else {
 				delete(common, k)
 			}
 		}
@@ -424,6 +525,9 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 		return nil, false
 	}
 	slices.SortFunc(keys, func(a, b key) int {
+		if c := common[a] - common[b]; c != 0 {
+			return c
+		}
 		if c := a.rule.cost() - b.rule.cost(); c != 0 {
 			return c
 		}
@@ -481,6 +585,49 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 		tries = append(tries, Query{Role: base.Role, Tag: base.Tag, Landmark: lm})
 	}
 	tries = append(tries, base)
+	// Only the rows whose cell in some column is the same for every pass
+	// (the mails from one sender).
+	for _, col := range rowColumns(first.outline, t) {
+		var os []obs
+		ok, starts := true, false
+		for _, d := range present {
+			u := c[d]
+			val := ""
+			for k, pass := range u.iters {
+				v, found := cellOf(u.first().outline, pass[key].target, col)
+				if !found || v == "" {
+					ok = false
+					break
+				}
+				if k > 0 && v != val {
+					// Cells that begin alike: the words they share.
+					v = leadingWords(val, v)
+					if v == "" {
+						ok = false
+						break
+					}
+					starts = true
+				}
+				val = v
+			}
+			if !ok {
+				break
+			}
+			os = append(os, obs{demo: d, value: val, pages: u.first().pages, self: -1})
+		}
+		if !ok {
+			continue
+		}
+		v, err := l.explainValue(0, os, col, true)
+		if err != nil || v == nil {
+			continue
+		}
+		w := &Where{Column: col, Value: v, Starts: starts}
+		for _, q := range append([]Query(nil), tries...) {
+			q.Where = w
+			tries = append([]Query{q}, tries...)
+		}
+	}
 	for _, q := range tries {
 		ok := true
 		for _, d := range present {
@@ -496,7 +643,7 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 				want = append(want, a.target.Ref)
 			}
 			slices.Sort(want)
-			if !ok || !slices.Equal(q.Match(o, Env{}), want) {
+			if !ok || !slices.Equal(q.Match(o, Env{Inputs: l.vals[d]}), want) {
 				ok = false
 				break
 			}
@@ -507,3 +654,66 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 	}
 	return nil
 }
+
+// leadingWords is the longest run of whole words both texts begin with.
+func leadingWords(a, b string) string {
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	n := 0
+	for n < len(wa) && n < len(wb) && wa[n] == wb[n] {
+		n++
+	}
+	return strings.Join(wa[:n], " ")
+}
+
+// singleLoop turns a step that clicks or ticks the element a sentence's
+// quoted phrase names into a loop over the sentence's quoted phrases, when
+// in every demo the others were ticked already or there were none: "Tick
+// “Limes”, then save." may read "Tick “Figs”, “Kiwis” and “Limes”" on
+// other data, and a loop over one item is the click.
+func (l *learner) singleLoop(step int, c column, present []int, as []action) (Step, bool, error) {
+	a0 := as[0]
+	if a0.target == nil || isField(a0.target) || a0.kind != ActClick && a0.kind != ActCheck && a0.kind != ActUncheck || a0.repeat > 1 {
+		return Step{}, false, nil
+	}
+	items := make([][]string, l.n)
+	c2 := make(column, l.n)
+	var flat []string
+	for i, d := range present {
+		a := as[i]
+		if a.repeat > 1 || itemField(a) == "" {
+			return Step{}, false, nil
+		}
+		items[d] = []string{itemField(a)}
+		c2[d] = &unit{loop: true, body: []string{a.sig()}, iters: [][]action{{a}}}
+		flat = append(flat, itemField(a))
+	}
+	kept := len(l.prog.Inputs)
+	undo := func() {
+		for _, in := range l.prog.Inputs[kept:] {
+			for d := range l.vals {
+				delete(l.vals[d], in.Name)
+			}
+		}
+		l.prog.Inputs = l.prog.Inputs[:kept]
+	}
+	over, ok := l.listSource(present, c2, items)
+	if !ok {
+		undo()
+		return Step{}, false, nil
+	}
+	if in, _ := l.prog.Input(over.Input); in.Extract == nil || in.Extract.Quote != -1 {
+		undo()
+		return Step{}, false, nil
+	}
+	body, err := l.plain(step, as, flat)
+	if err != nil {
+		undo()
+		return Step{}, false, nil
+	}
+	loop := Step{Action: ActForEach, Over: over, Body: []Step{body}}
+	for _, d := range present {
+		loop.Demos = append(loop.Demos, d+1)
+	}
+	return loop, true, nil
+}
+

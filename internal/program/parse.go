@@ -85,6 +85,9 @@ func (p Program) Check() error {
 			if msg := in.Extract.check(); msg != "" {
 				add(where, "%s", msg)
 			}
+			if k := in.Extract.KeyInput; k != "" && !inputs[k] {
+				add(where, "%q looks its row up by %q, which is not an input before it", in.Name, k)
+			}
 		}
 	}
 	if len(p.Steps) == 0 {
@@ -129,8 +132,14 @@ func (e Extract) check() string {
 			anchors++
 		}
 	}
-	if e.Row != "" || e.Column != "" {
-		if e.Row == "" || e.Column == "" {
+	switch {
+	case e.KeyInput != "" || e.KeyColumn != "":
+		if e.KeyInput == "" || e.KeyColumn == "" || e.Column == "" || e.Row != "" {
+			return "a row looked up by an input needs key_input, key_column and column, and no row"
+		}
+		anchors++
+	case e.Row != "" || e.Column != "":
+		if e.Row == "" || e.Column == "" || strings.HasPrefix(e.Row, "\x00") {
 			return "the extraction rule needs both row and column"
 		}
 		anchors++
@@ -218,6 +227,12 @@ func (q *Query) check(inputs map[string]bool, inLoop bool, what string) []string
 	}{{q.Name, "name"}, {q.Text, "text"}, {q.Label, "label"}, {q.AttrValue, "attr_value"}, {q.Row, "row"}} {
 		errs = append(errs, f.v.check(inputs, inLoop, what+" "+f.name)...)
 	}
+	if q.Where != nil {
+		if q.Where.Column == "" || q.Where.Value == nil {
+			errs = append(errs, what+": where needs a column and a value")
+		}
+		errs = append(errs, q.Where.Value.check(inputs, inLoop, what+" where")...)
+	}
 	if (q.Attr == "") != (q.AttrValue == nil) {
 		errs = append(errs, what+": attr and attr_value go together")
 	}
@@ -258,6 +273,9 @@ func (s Step) check(inputs, lists map[string]bool, inLoop bool) []string {
 		return errs
 	default:
 		return []string{fmt.Sprintf("unknown action %q", s.Action)}
+	}
+	if s.Repeat && s.Action != ActClick && s.Action != ActPress {
+		errs = append(errs, "only click and press repeat")
 	}
 	if s.Action != ActForEach && len(s.Body) > 0 {
 		errs = append(errs, s.Action+" has a body; only forEach does")

@@ -18,6 +18,9 @@ const (
 	ActForEach     = "forEach"     // do Body once for each item of Over
 )
 
+// MaxRepeat bounds a Repeat step.
+const MaxRepeat = 60
+
 // Program is a learned task.
 type Program struct {
 	Version int    `json:"version"`
@@ -73,6 +76,11 @@ type Extract struct {
 	// stop) — a value inside a sentence: "from Paris to Lyon".
 	After  string `json:"after,omitempty"`
 	Before string `json:"before,omitempty"`
+	// KeyColumn and KeyInput: with Column, the cell in the column Column
+	// of the table row whose KeyColumn cell reads the input KeyInput
+	// ("the Email of the person the instruction names").
+	KeyColumn string `json:"key_column,omitempty"`
+	KeyInput  string `json:"key_input,omitempty"`
 	// Quote is 1 for the first quoted phrase of the text ("…", “…”, '…',
 	// «…»), 2 for the second; 0 for the whole text; -1 for all of them,
 	// one per line (a list).
@@ -123,12 +131,24 @@ type Query struct {
 	// Column the header of its column.
 	Row    *Value `json:"row,omitempty"`
 	Column string `json:"column,omitempty"`
+	// Where: the node's table row has, in the column Where.Column, a cell
+	// whose text is Where.Value ("the link in the row whose From is X").
+	Where *Where `json:"where,omitempty"`
 	// Landmark and Heading compare the node's enclosing landmark or dialog
 	// and the nearest heading before it.
 	Landmark string `json:"landmark,omitempty"`
 	Heading  string `json:"heading,omitempty"`
 	// Nth (from 1) picks one of the matches in document order.
 	Nth int `json:"nth,omitempty"`
+}
+
+// Where is a condition on the other cells of a node's table row.
+type Where struct {
+	Column string `json:"column"`
+	Value  *Value `json:"value"`
+	// Starts: the cell's text begins with the value, as a whole word
+	// ("every mail whose subject starts with Invoice").
+	Starts bool `json:"starts,omitempty"`
 }
 
 // Step is one step of a program.
@@ -151,6 +171,14 @@ type Step struct {
 	// Late says the target was not on the page when the demo began
 	// acting on it: the run waits for it.
 	Late bool `json:"late,omitempty"`
+	// Repeat: the demos did this a different number of times in a row
+	// (a calendar's "Next month"): the run does it until the next step's
+	// target is on the page, perhaps not at all, at most MaxRepeat times.
+	Repeat bool `json:"repeat,omitempty"`
+	// Scroll: the demos scrolled to reach the target (a list that loads
+	// more as it scrolls): the run scrolls the page and its lists down
+	// while it looks for the target.
+	Scroll bool `json:"scroll,omitempty"`
 	// Over is forEach's list: a list input, or every node a query
 	// matches (Each; the item is the node's name or text).
 	Over *Value `json:"over,omitempty"`

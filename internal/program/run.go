@@ -56,6 +56,9 @@ func (s Step) Needs() []string {
 			add(q.Label)
 			add(q.AttrValue)
 			add(q.Row)
+			if q.Where != nil {
+				add(q.Where.Value)
+			}
 		}
 	}
 	return out
@@ -75,7 +78,11 @@ func (p Program) Input(name string) (Input, bool) {
 // step needs that env does not hold yet. An input is read once, where it
 // is first needed, and keeps its value.
 func (p Program) Fill(env *Env, s Step, pages []recording.Outline) error {
-	for _, name := range s.Needs() {
+	return p.fill(env, s.Needs(), pages, 0)
+}
+
+func (p Program) fill(env *Env, names []string, pages []recording.Outline, depth int) error {
+	for _, name := range names {
 		if _, ok := env.Inputs[name]; ok {
 			continue
 		}
@@ -83,9 +90,17 @@ func (p Program) Fill(env *Env, s Step, pages []recording.Outline) error {
 		if !ok || in.Extract == nil {
 			return fmt.Errorf("the input %q has no value", name)
 		}
+		if k := in.Extract.KeyInput; k != "" {
+			if depth > len(p.Inputs) {
+				return fmt.Errorf("the input %q looks itself up", name)
+			}
+			if err := p.fill(env, []string{k}, pages, depth+1); err != nil {
+				return err
+			}
+		}
 		var firstErr error
 		for _, o := range pages {
-			v, err := in.Extract.Eval(o)
+			v, err := in.Extract.EvalIn(o, env.Inputs)
 			if err == nil {
 				env.Inputs[name] = v
 				firstErr = nil

@@ -165,8 +165,9 @@ func commonTransform(os []obs, from func(obs) string) (string, bool) {
 // value from its pages, nil if none does.
 //
 // strict keeps only rules that read a label's or an instruction's text
-// (StartsWith): a target's name seen in one demo is taken for a constant
-// unless the page says it in words like "Open “Invoices”".
+// (StartsWith, or After and Before that are the sentence's small words): a
+// target's name seen in one demo is taken for a constant unless the page
+// says it in words like "Open “Invoices”" or "set the date to 3 May and".
 func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 	type src struct{ page, ref int }
 	var common map[Extract][]src
@@ -174,7 +175,7 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 		got := map[Extract][]src{}
 		for p, page := range o.pages {
 			for _, c := range candidates(page, o.value) {
-				if p == 0 && c.ref == o.self || strict && (c.rule.StartsWith == "" || page.Nodes[c.ref].Interactive) {
+				if p == 0 && o.self >= 0 && within(page, o.self, c.ref) || strict && (!c.rule.wordsOfPage() || c.rule.Transform != "" || page.Nodes[c.ref].Interactive || l.noAffix && c.rule.Quote == 0) {
 					continue
 				}
 				if _, ok := got[c.rule]; !ok {
@@ -195,7 +196,10 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 		}
 	}
 	if len(common) == 0 {
-		return nil, nil
+		if strict || l.noAffix {
+			return nil, nil
+		}
+		return l.lookupRule(step, os)
 	}
 	rules := make([]Extract, 0, len(common))
 	for r := range common {
@@ -208,11 +212,21 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 		return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
 	})
 	best := rules[0]
+	if best.Row != "" && !strict && !l.noAffix {
+		// A row named by text the page says elsewhere (a quoted name)
+		// is that text's row, not always this one.
+		if lr, err := l.lookupRule(step, os); err != nil || lr != nil {
+			return lr, err
+		}
+	}
 	for _, r := range rules[1:] {
 		if r.cost() != best.cost() {
 			break
 		}
 		if !slices.Equal(common[r], common[best]) {
+			if strict {
+				return nil, nil // a target's constant text is no question
+			}
 			return nil, &Ambiguous{step, fmt.Sprintf("the value %q could be read as %s or as %s, which agreed in every demo", norm(os[0].value), r.describe(), best.describe())}
 		}
 	}
@@ -385,4 +399,74 @@ func commonSuffix(a, b string) string {
 		i++
 	}
 	return a[len(a)-i:]
+}
+
+// lookupRule finds a value as the cell of a table row that another value
+// names: "the Email of the person the instruction quotes". The cell must
+// be in the same column in every demo, and the row's cell in another
+// column must be explained as an input.
+func (l *learner) lookupRule(step int, os []obs) (*Extract, error) {
+	type pair struct{ column, key string }
+	var common map[pair][]string // the key cell's text, per demo
+	for i, o := range os {
+		if len(o.pages) == 0 {
+			return nil, nil
+		}
+		page := o.pages[0]
+		got := map[pair][]string{}
+		for _, n := range page.Nodes {
+			if n.Role != "cell" && n.Role != "gridcell" || n.Place == nil || norm(n.Text) != norm(o.value) {
+				continue
+			}
+			col := norm(n.Place.ColumnHeader)
+			for _, k := range rowColumns(page, &n) {
+				if v, ok := cellOf(page, &n, k); ok && v != "" && k != col {
+					got[pair{col, k}] = []string{v}
+				}
+			}
+		}
+		if i == 0 {
+			common = got
+			continue
+		}
+		for p := range common {
+			if v, ok := got[p]; ok {
+				common[p] = append(common[p], v...)
+			} else {
+				delete(common, p)
+			}
+		}
+	}
+	pairs := make([]pair, 0, len(common))
+	for p := range common {
+		pairs = append(pairs, p)
+	}
+	slices.SortFunc(pairs, func(a, b pair) int { return strings.Compare(a.column+"\x00"+a.key, b.column+"\x00"+b.key) })
+	for _, p := range pairs {
+		keys := make([]obs, len(os))
+		for i, o := range os {
+			o.value, o.param, o.self = common[p][i], "", -1
+			keys[i] = o
+		}
+		l.noAffix = true
+		v, err := l.explainValue(step, keys, p.key, true)
+		l.noAffix = false
+		if err != nil {
+			return nil, err
+		}
+		if v == nil || v.Input == "" || v.Transform != "" || v.Prefix != "" || v.Suffix != "" {
+			continue
+		}
+		rule := &Extract{Column: p.column, KeyColumn: p.key, KeyInput: v.Input}
+		ok := true
+		for _, o := range os {
+			if got, err := rule.EvalIn(o.pages[0], l.vals[o.demo]); err != nil || got != norm(o.value) {
+				ok = false
+			}
+		}
+		if ok {
+			return rule, nil
+		}
+	}
+	return nil, nil
 }
