@@ -10,6 +10,7 @@
 import { describeBlock, findBlock, loadRules, unrecordableReason } from "./sites.js";
 import {
   CAUSES_NAVIGATION,
+  MAX_OUTLINE_NODES,
   MAX_OUTLINES,
   blankQueryNames,
   loadRecording,
@@ -469,16 +470,21 @@ function keepOutline(s, rec, outline) {
   const sid = s.lastNav.sid;
   const i = rec.outlines.findIndex((o) => o.sid === sid);
   const last = rec.steps[rec.steps.length - 1];
+  if (i >= 0 && !(last && last.sid === sid)) {
+    return;
+  }
+  // What one upload can carry is all the extension keeps: more would only
+  // fill the browser's storage, which the steps need too.
+  const others = rec.outlines.reduce((n, o, j) => (j === i ? n : n + o.outline.nodes.length), 0);
+  if (others + outline.nodes.length > MAX_OUTLINE_NODES || (i < 0 && rec.outlines.length >= MAX_OUTLINES)) {
+    rec.outlinesSkipped = (rec.outlinesSkipped || 0) + (i < 0 ? 1 : 0);
+    return;
+  }
   if (i >= 0) {
-    if (last && last.sid === sid) {
-      rec.outlines[i].outline = outline;
-    }
-    return;
+    rec.outlines[i].outline = outline;
+  } else {
+    rec.outlines.push({ sid, outline });
   }
-  if (rec.outlines.length >= MAX_OUTLINES) {
-    return;
-  }
-  rec.outlines.push({ sid, outline });
 }
 
 function processItem(s, rec, item) {

@@ -14,11 +14,11 @@ export const MAX_PATH_POINTS = 64;
 export const PARAM_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 // MAX_OUTLINES is recording.MaxOutlines.
 export const MAX_OUTLINES = 200;
-// MAX_OUTLINE_NODES bounds the nodes of all outlines of one upload, so that
-// a long session stays within the size the cooperative accepts
-// (recording.MaxBytes, 10 MB): about 200 bytes a node leaves room for the
-// steps and the evidence. Later outlines are left out, and the review page
-// says so.
+// MAX_OUTLINE_NODES bounds the nodes of all outlines of one recording, so
+// that a long session stays within the size the cooperative accepts
+// (recording.MaxBytes, 10 MB) and the browser's storage: about 200 bytes a
+// node leaves room for the steps and the evidence. Later outlines are left
+// out, and the review page says so.
 export const MAX_OUTLINE_NODES = 25000;
 
 // Steps whose navigation a page load can be the result of, newest first.
@@ -246,6 +246,24 @@ function maskedList(rec) {
 
 const NODE_TEXTS = ["name", "label", "text", "heading", "landmark"];
 
+const escapeRegExp = (v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+// scrubWords takes typed values out of a page's text where they stand as
+// words of their own: "Hello Ada" loses "Ada", but typing "deep" leaves a
+// button "Go deeper" as it is.
+function scrubWords(v, list) {
+  for (const { value, repl } of list) {
+    if (v === value) {
+      return repl;
+    }
+    if (value.length >= 3 && v.includes(value)) {
+      const re = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(value)}(?![\\p{L}\\p{N}])`, "gu");
+      v = v.replace(re, () => repl);
+    }
+  }
+  return v;
+}
+
 // maskNode applies the rules for typed values to a described element: its
 // value is sent only when keep says so, and what the member typed into a
 // masked field is taken out of its texts (a page that echoes it).
@@ -260,7 +278,7 @@ function maskNode(node, keep, list) {
   }
   for (const k of NODE_TEXTS) {
     if (typeof out[k] === "string") {
-      out[k] = scrubValue(out[k], list);
+      out[k] = scrubWords(out[k], list);
       if (!out[k]) {
         delete out[k];
       }
@@ -268,13 +286,13 @@ function maskNode(node, keep, list) {
   }
   if (out.attributes) {
     for (const [k, v] of Object.entries(out.attributes)) {
-      out.attributes[k] = k === "href" ? scrubUrl(v, list) : scrubValue(v, list);
+      out.attributes[k] = k === "href" ? scrubUrl(v, list) : scrubWords(v, list);
     }
   }
   if (out.place) {
     for (const k of ["column_header", "row_key"]) {
       if (typeof out.place[k] === "string") {
-        out.place[k] = scrubValue(out.place[k], list);
+        out.place[k] = scrubWords(out.place[k], list);
         if (!out.place[k]) {
           delete out.place[k];
         }

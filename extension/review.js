@@ -276,13 +276,14 @@ function renderOutlines(upload) {
     $("outlines-hint").textContent = "No page outlines: nothing but the steps above is sent about the pages.";
     return;
   }
-  const left = (rec.outlines || []).filter((o) => outlineBefore(rec, o.sid) >= 0).length - list.length;
+  const left =
+    (rec.outlinesSkipped || 0) + (rec.outlines || []).filter((o) => outlineBefore(rec, o.sid) >= 0).length - list.length;
   if (left > 0) {
     ol.before(
       el(
         "p",
         { class: "notice", id: "outlines-left-out" },
-        `${left} later ${left === 1 ? "outline is" : "outlines are"} left out: the recording would be larger than the cooperative accepts.`,
+        `${left} later ${left === 1 ? "page's outline is" : "pages' outlines are"} left out: the recording would be larger than the cooperative accepts.`,
       ),
     );
   }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/allmende/allmende/internal/privacy"
 )
 
 // parseTargets reads allmende.targets: at most one per step, in step
@@ -46,8 +48,8 @@ func parseTargets(raw json.RawMessage, steps []Step, masked []int, errs *errorLi
 		if t.Ref < -1 {
 			o.fail("ref", "%d is not a node of an outline (-1 for none)", t.Ref)
 		}
-		if t.Parent != -1 {
-			o.fail("parent", "a target has no parent in an outline: -1")
+		if t.Parent < -1 || t.Parent >= MaxNodes {
+			o.fail("parent", "%d is not a node of an outline (-1 for none)", t.Parent)
 		}
 		if ok && slices.Contains(masked, step) && t.Value != "" {
 			o.fail("value", "step %d's value is masked, so its target may not carry it", step)
@@ -215,7 +217,21 @@ func parseNode(o *object, refs int) Node {
 	if n.Sensitive && n.Text != "" {
 		o.fail("sensitive", "a sensitive field is described by its kind and label only")
 	}
+	if n.Value != "" && holdsPaymentData(n.Value) {
+		o.fail("value", "looks like a payment card number or an IBAN: such a field is sensitive and its value is never sent")
+	}
 	return n
+}
+
+// holdsPaymentData repeats the recorder's check on a field's value with
+// the server's own detectors (Luhn and issuer ranges, IBAN MOD 97-10).
+func holdsPaymentData(v string) bool {
+	for _, s := range privacy.Scan(v, privacy.DefaultMinScore) {
+		if s.Type == privacy.CreditCard || s.Type == privacy.IBANCode {
+			return true
+		}
+	}
+	return false
 }
 
 func parsePlace(raw json.RawMessage, parent *object) *Place {

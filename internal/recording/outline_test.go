@@ -60,7 +60,7 @@ func TestOutlineErrorsNameThePath(t *testing.T) {
 	}{
 		{"target step out of range", `"targets":[{"step":3,"ref":-1,"parent":-1,"tag":"a"}]`, "allmende.targets[0].step", "not the index of a step"},
 		{"targets out of order", `"targets":[{"step":2,"ref":-1,"parent":-1,"tag":"a"},{"step":1,"ref":-1,"parent":-1,"tag":"a"}]`, "allmende.targets[1].step", "in step order"},
-		{"target with a parent", `"targets":[{"step":1,"ref":0,"parent":2,"tag":"a"}]`, "allmende.targets[0].parent", "-1"},
+		{"target's parent out of range", `"targets":[{"step":1,"ref":0,"parent":-2,"tag":"a"}]`, "allmende.targets[0].parent", "-1"},
 		{"masked step's value", `"masked":[2],"targets":[{"step":2,"ref":-1,"parent":-1,"tag":"input","value":"Ada"}]`, "allmende.targets[0].value", "masked"},
 		{"unknown node field", `"outlines":[{"before":0,"url":"https://a.example/","nodes":[` + node(`,"colour":"red"`) + `]}]`, "allmende.outlines[0].nodes[0].colour", "unknown field"},
 		{"ref is not the index", `"outlines":[{"before":0,"url":"u","nodes":[` + node("") + `,{"ref":5,"parent":0,"tag":"p"}]}]`, "allmende.outlines[0].nodes[1].ref", "its index"},
@@ -73,6 +73,8 @@ func TestOutlineErrorsNameThePath(t *testing.T) {
 		{"outlines out of order", `"outlines":[{"before":2,"url":"u","nodes":[]},{"before":0,"url":"u","nodes":[]}]`, "allmende.outlines[1].before", "step order"},
 		{"outline without nodes", `"outlines":[{"before":0,"url":"u"}]`, "allmende.outlines[0].nodes", "missing"},
 		{"attributes not strings", `"outlines":[{"before":0,"url":"u","nodes":[` + node(`,"attributes":{"id":3}`) + `]}]`, "allmende.outlines[0].nodes[0].attributes", "strings"},
+		{"card number kept", `"outlines":[{"before":0,"url":"u","nodes":[` + node(`,"value":"4111 1111 1111 1111"`) + `]}]`, "allmende.outlines[0].nodes[0].value", "payment card"},
+		{"IBAN in a target", `"targets":[{"step":1,"ref":-1,"parent":-1,"tag":"input","value":"DE89 3704 0044 0532 0130 00"}]`, "allmende.targets[0].value", "IBAN"},
 		{"checked not a boolean", `"outlines":[{"before":0,"url":"u","nodes":[` + node(`,"checked":"yes"`) + `]}]`, "allmende.outlines[0].nodes[0].checked", "true or false"},
 	}
 	for _, c := range cases {
