@@ -371,9 +371,10 @@ function uploadOutlines(rec) {
 }
 
 // removeOutline and removeOutlines take outlines out of the recording: the
-// member's choice on the review page.
-export function removeOutline(rec, i) {
-  rec.outlines = (rec.outlines || []).filter((_, j) => j !== i);
+// member's choice on the review page. An outline is named by the step it
+// was before, as the upload names it.
+export function removeOutline(rec, before) {
+  rec.outlines = (rec.outlines || []).filter((o) => outlineBefore(rec, o.sid) !== before);
 }
 
 export function removeOutlines(rec) {
@@ -656,6 +657,46 @@ export function describeStep(step, meta = {}) {
     text += ` → opens ${nav.url}`;
   }
   return text;
+}
+
+// describeNode is an element of an outline or a step's target in a few
+// words, from its uploaded form: what it is, what it says, its value or why
+// it is not sent, and where it stands.
+export function describeNode(n) {
+  let s = n.role || n.tag;
+  const words = n.name || n.text || n.label || "";
+  if (words) {
+    s += ` “${words.length > 80 ? words.slice(0, 79) + "…" : words}”`;
+  }
+  if (n.sensitive) {
+    s += " (sensitive: never read)";
+  } else if (n.masked) {
+    s += " = ••• (masked)";
+  } else if (n.value !== undefined) {
+    s += ` = “${n.value}”`;
+  }
+  if (n.checked !== undefined) {
+    s += n.checked ? " (checked)" : " (not checked)";
+  }
+  const p = n.place;
+  if (p && p.row >= 0) {
+    s += ` · row ${p.row + 1}${p.row_key ? ` “${p.row_key}”` : ""}`;
+    if (p.column >= 0) {
+      s += `, column ${p.column + 1}${p.column_header ? ` “${p.column_header}”` : ""}`;
+    }
+  } else if (p && p.of > 1) {
+    s += ` · ${p.index + 1} of ${p.of}`;
+  }
+  if (n.landmark) {
+    s += ` · in ${n.landmark}`;
+  }
+  if (n.frame && n.frame.length) {
+    s += ` · frame ${n.frame.join(".")}`;
+  }
+  if (n.shadow) {
+    s += " · shadow DOM";
+  }
+  return s;
 }
 
 // eventCounts counts the behavioural events by kind, and the pointer

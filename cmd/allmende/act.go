@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -69,7 +70,7 @@ func runAct(ctx context.Context, args []string, io stdio) error {
 			return err
 		}
 	} else if *report != "" {
-		fmt.Fprintf(io.out, "report: %s\n", res.Report)
+		fmt.Fprintf(io.out, "report: %s\n", readable(res.Report))
 	}
 	if !res.OK {
 		return fmt.Errorf("%s", res.Error)
@@ -128,4 +129,20 @@ func startBrowser(ctx context.Context, exe string) (context.Context, func(), err
 		return nil, nil, fmt.Errorf("starting the browser: %w", err)
 	}
 	return browser, stop, nil
+}
+
+// readable re-encodes JSON from the browser, which escapes every
+// non-ASCII character, so that a person reads "€", not "\u20ac".
+func readable(raw json.RawMessage) string {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return string(raw)
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return string(raw)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -194,11 +194,71 @@ func (e *stepError) Unwrap() error { return e.err }
 func (r *run) steps(ctx context.Context, steps []program.Step, prefix string) error {
 	for i, s := range steps {
 		label := fmt.Sprintf("%s%d", prefix, i+1)
-		if err := r.step(ctx, s, label); err != nil {
+		var err error
+		if s.Repeat && i+1 < len(steps) && steps[i+1].Target != nil {
+			err = r.repeat(ctx, s, steps[i+1], label)
+		} else {
+			err = r.step(ctx, s, label)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// repeat does s until the next step's target is on the page: before each
+// time it looks for that target, and after each it waits for the page to
+// change, so that it never goes past what it is looking for.
+func (r *run) repeat(ctx context.Context, s, next program.Step, label string) error {
+	began := time.Now()
+	res := StepResult{Step: label, Action: s.Action, Item: r.env.Item}
+	fail := func(err error) error {
+		res.Status, res.Error, res.Duration = StatusFailed, err.Error(), time.Since(began)
+		r.log(res)
+		return &stepError{label, err}
+	}
+	for n := 0; ; n++ {
+		o, err := r.capture(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		if r.prog.Fill(&r.env, next, r.pages) == nil && len(next.Target.Match(o, r.env)) == 1 {
+			res.Status, res.Target, res.Duration = StatusOK, fmt.Sprintf("%d times", n), time.Since(began)
+			r.log(res)
+			return nil
+		}
+		if n == program.MaxRepeat {
+			return fail(fmt.Errorf("done %d times and the next step's target (%s) is still not on the page", n, next.DescribeTarget()))
+		}
+		step := s
+		step.Repeat = false
+		if _, err := r.act(ctx, step); err != nil {
+			return fail(err)
+		}
+		before := outlineText(o)
+		for wait := time.Now().Add(1500 * time.Millisecond); time.Now().Before(wait); {
+			now, err := r.capture(ctx)
+			if err != nil || outlineText(now) != before {
+				break
+			}
+			if err := sleep(ctx, poll); err != nil {
+				return fail(err)
+			}
+		}
+	}
+}
+
+// outlineText is what a page shows, to notice that it changed.
+func outlineText(o recording.Outline) string {
+	var b strings.Builder
+	for _, n := range o.Nodes {
+		b.WriteString(n.Name)
+		b.WriteByte(1)
+		b.WriteString(n.Text)
+		b.WriteByte(0)
+	}
+	return b.String()
 }
 
 func (r *run) log(res StepResult) {

@@ -1,7 +1,10 @@
 package program
 
 import (
+	"slices"
 	"strings"
+
+	"github.com/allmende/allmende/internal/recording"
 )
 
 // unit is a step of a demo or a loop of steps: iters holds each pass
@@ -46,7 +49,7 @@ func itemField(a action) string {
 func varies(passes [][]action) bool {
 	for j := range passes[0] {
 		a := passes[0][j]
-		if a.kind == ActType || a.kind == ActSelect || a.target == nil {
+		if a.kind == ActType || a.kind == ActSelect || a.target == nil || isField(a.target) {
 			continue
 		}
 		seen := map[string]bool{}
@@ -99,7 +102,7 @@ func findLoops(as []action) [][]string {
 			for j := 0; j < k; j++ {
 				passes = append(passes, as[i+j*p:i+(j+1)*p])
 			}
-			if varies(passes) && p*k > best*bestK {
+			if varies(passes) && listed(passes) && p*k > best*bestK {
 				best, bestK = p, k
 			}
 		}
@@ -177,11 +180,7 @@ func align(demos [][]unit) []column {
 			if r.sig() != u.sig() {
 				return -1
 			}
-			s := 2
-			if itemField(r.first()) == itemField(u.first()) {
-				s++
-			}
-			return s
+			return 2 + similar(r.first(), u.first())
 		}
 		// dp[i][j]: best score aligning cols[i:] with us[j:].
 		dp := make([][]int, len(cols)+1)
@@ -224,4 +223,87 @@ func align(demos [][]unit) []column {
 		cols = merged
 	}
 	return cols
+}
+
+// listed reports whether the passes go over items that look like a list:
+// their elements share a list or table, or the page names every item in
+// one text (quoted, or separated by commas). Fields of a form, filled one
+// after the other, are not a loop.
+func listed(passes [][]action) bool {
+	for j := range passes[0] {
+		a := passes[0][j]
+		if a.target == nil || a.kind == ActType || a.kind == ActSelect || isField(a.target) {
+			continue
+		}
+		if p := a.target.Place; p != nil && p.Container >= 0 && all3(column0(passes, j), func(b action) bool {
+			return b.target.Place != nil && b.target.Place.Container == p.Container
+		}) {
+			return true
+		}
+		var items []string
+		for _, pass := range passes {
+			items = append(items, strings.ToLower(itemField(pass[j])))
+		}
+		for _, page := range a.pages {
+			for _, n := range page.Nodes {
+				t := strings.ToLower(norm(n.Text))
+				if len(t) < 3 {
+					continue
+				}
+				named := 0
+				qs := quoted(t)
+				for _, it := range items {
+					if it != "" && (slices.Contains(qs, it) || strings.Contains(t, it+",") || strings.Contains(t, ", "+it) || strings.Contains(t, "and "+it)) {
+						named++
+					}
+				}
+				if named == len(items) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// column0 is the j-th action of every pass.
+func column0(passes [][]action, j int) []action {
+	out := make([]action, len(passes))
+	for i, p := range passes {
+		out[i] = p[j]
+	}
+	return out
+}
+
+// isField reports whether a node is a field one types into: a click on
+// it only puts the focus there.
+func isField(n *recording.Node) bool {
+	switch n.Role {
+	case "textbox", "searchbox", "combobox", "spinbutton":
+		return true
+	}
+	return n.Tag == "textarea" || n.Tag == "input" && n.Role == ""
+}
+
+// similar scores how alike two actions' targets are, beyond their kind:
+// the same text counts most; then being late alike, the same landmark,
+// the same heading — so that a day picked in a calendar lines up with the
+// day of another demo, not with a "Next month" that demo did not need.
+func similar(a, b action) int {
+	s := 0
+	if itemField(a) == itemField(b) {
+		s += 4
+	}
+	if a.late == b.late {
+		s++
+	}
+	if a.target != nil && b.target != nil {
+		if a.target.Landmark == b.target.Landmark {
+			s++
+		}
+		if a.target.Heading == b.target.Heading {
+			s++
+		}
+	}
+	return s
 }

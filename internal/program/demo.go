@@ -24,6 +24,9 @@ type action struct {
 	key     string
 	url     string
 	late    bool
+	// repeat counts the same click done several times in a row (a
+	// calendar's "Next month" until the month shows).
+	repeat int
 }
 
 var wholePlaceholder = regexp.MustCompile(`^\{\{([a-z][a-z0-9_]{0,39})\}\}$`)
@@ -120,7 +123,7 @@ func actions(d int, rec recording.Recording) ([]action, string, error) {
 	if len(out) == 0 {
 		return nil, "", &DemoError{d + 1, -1, "it does nothing on the page"}
 	}
-	return out, start, nil
+	return collapse(out), start, nil
 }
 
 // sig is what must be the same for two actions of different demos to be
@@ -134,12 +137,35 @@ func (a action) sig() string {
 }
 
 // sameTask reports whether two start URLs are the same page of the same
-// site (the query and fragment may differ: they carry data).
+// site (the query, the fragment and numbers in the path may differ: they
+// carry data).
 func sameTask(a, b string) bool {
 	ua, err1 := url.Parse(a)
 	ub, err2 := url.Parse(b)
 	if err1 != nil || err2 != nil {
 		return a == b
 	}
-	return ua.Hostname() == ub.Hostname() && ua.Path == ub.Path
+	return ua.Hostname() == ub.Hostname() && digits.ReplaceAllString(ua.Path, "0") == digits.ReplaceAllString(ub.Path, "0")
+}
+
+// digits are numbers in a path, which name an instance rather than a page
+// ("/orders/1234/", "/task/7/").
+var digits = regexp.MustCompile(`[0-9]+`)
+
+// collapse merges runs of the same click on the same element into one
+// action that counts them.
+func collapse(as []action) []action {
+	var out []action
+	for _, a := range as {
+		a.repeat = 1
+		if n := len(out); n > 0 && a.kind == ActClick && a.target != nil && !isField(a.target) {
+			last := &out[n-1]
+			if last.sig() == a.sig() && what(last.target) == what(a.target) {
+				last.repeat++
+				continue
+			}
+		}
+		out = append(out, a)
+	}
+	return out
 }

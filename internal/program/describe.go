@@ -79,14 +79,24 @@ func (e Extract) describe() string {
 		s = fmt.Sprintf("the text next to %q", e.Follows)
 	case e.Field != "":
 		s = fmt.Sprintf("the value of the field %q", e.Field)
+	case e.After != "" && e.Before != "":
+		s = fmt.Sprintf("the words between %q and %q", e.After, e.Before)
+	case e.After != "":
+		s = fmt.Sprintf("the words after %q to the end", e.After)
 	default:
 		s = fmt.Sprintf("the %q cell of the row %q", e.Column, e.Row)
 	}
 	if e.Quote > 0 {
 		s = fmt.Sprintf("quoted phrase %d of %s", e.Quote, s)
 	}
+	if e.Quote == -1 {
+		s = fmt.Sprintf("every quoted phrase of %s", s)
+	}
 	if e.Split != "" && e.Part != 0 {
 		s = fmt.Sprintf("part %d of %s split at %q", e.Part, s, e.Split)
+	}
+	if e.Chars > 0 {
+		s = fmt.Sprintf("the first %d characters of %s", e.Chars, s)
 	}
 	if e.Transform != "" {
 		s += ", " + describeTransform(e.Transform)
@@ -125,6 +135,12 @@ func (v *Value) describe() string {
 	}
 	if v.Transform != "" {
 		s += " " + describeTransform(v.Transform)
+	}
+	if v.Prefix != "" {
+		s = fmt.Sprintf("%q followed by %s", v.Prefix, s)
+	}
+	if v.Suffix != "" {
+		s = fmt.Sprintf("%s followed by %q", s, v.Suffix)
 	}
 	return s
 }
@@ -217,6 +233,9 @@ func (s Step) explain(demos int) string {
 		}
 	default:
 		what = "Click " + s.Target.describe()
+	}
+	if s.Repeat {
+		what += ", again and again until the next step's target is on the page"
 	}
 	if s.Late {
 		what += ", waiting for it to appear"

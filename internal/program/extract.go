@@ -3,6 +3,8 @@ package program
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/allmende/allmende/internal/recording"
 )
@@ -60,6 +62,13 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 				add(norm(n.Value), i)
 			}
 		}
+	case e.After != "":
+		what = fmt.Sprintf("text with a value between %q and %q", e.After, e.Before)
+		for i, n := range o.Nodes {
+			if v, ok := between(norm(n.Text), e.After, e.Before); ok {
+				add(v, i)
+			}
+		}
 	case e.Row != "" && e.Column != "":
 		what = fmt.Sprintf("the %q cell of the row %q", e.Column, e.Row)
 		for i, n := range o.Nodes {
@@ -84,8 +93,13 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 
 // take applies Quote, Split/Part and Transform to the anchor's text.
 func (e Extract) take(text string) (string, error) {
-	if e.Quote > 0 {
-		qs := quoted(text)
+	switch qs := quoted(text); {
+	case e.Quote == -1:
+		if len(qs) == 0 {
+			return "", fmt.Errorf("%q has no quoted phrases", text)
+		}
+		text = strings.Join(qs, "\n")
+	case e.Quote > 0:
 		if e.Quote > len(qs) {
 			return "", fmt.Errorf("%q has no quoted phrase number %d", text, e.Quote)
 		}
@@ -101,6 +115,13 @@ func (e Extract) take(text string) (string, error) {
 			return "", fmt.Errorf("%q has no part %d when split at %q", text, e.Part, e.Split)
 		}
 		text = strings.TrimSpace(parts[i])
+	}
+	if e.Chars > 0 {
+		r := []rune(text)
+		if len(r) < e.Chars {
+			return "", fmt.Errorf("%q is shorter than %d characters", text, e.Chars)
+		}
+		text = string(r[:e.Chars])
 	}
 	return ApplyTransform(e.Transform, text)
 }
@@ -195,6 +216,7 @@ func candidates(o recording.Outline, want string) []candidate {
 	}
 	var out []candidate
 	seen := map[Extract]bool{}
+	wantDate := looksLikeDate(want)
 	try := func(base Extract, text string) {
 		type piece struct {
 			quote, part int
@@ -218,10 +240,25 @@ func candidates(o recording.Outline, want string) []candidate {
 				}
 			}
 		}
+		type cut struct {
+			piece
+			chars int
+		}
+		var cuts []cut
 		for _, p := range pieces {
+			cuts = append(cuts, cut{p, 0})
+			if n := len([]rune(want)); n < len([]rune(p.text)) && strings.HasPrefix(strings.ToLower(p.text), strings.ToLower(want)) {
+				cuts = append(cuts, cut{piece{p.quote, p.part, p.split, string([]rune(p.text)[:n])}, n})
+			}
+		}
+		for _, p := range cuts {
+			// Only a case or date transform can turn a piece into want.
+			if !wantDate && !strings.EqualFold(p.text, want) {
+				continue
+			}
 			for _, tr := range transformsTo(p.text, want) {
 				r := base
-				r.Quote, r.Split, r.Part, r.Transform = p.quote, p.split, p.part, tr
+				r.Quote, r.Split, r.Part, r.Chars, r.Transform = p.quote, p.split, p.part, p.chars, tr
 				if seen[r] {
 					continue
 				}
@@ -237,7 +274,7 @@ func candidates(o recording.Outline, want string) []candidate {
 	}
 	for i, n := range o.Nodes {
 		t := norm(n.Text)
-		if t != "" && !strings.Contains(strings.ToLower(t), strings.ToLower(firstWord(want))) && !looksLikeDate(want) {
+		if t != "" && !strings.Contains(strings.ToLower(t), strings.ToLower(firstWord(want))) && !wantDate {
 			t = "" // the value cannot come from this text
 		}
 		if t != "" {
@@ -249,6 +286,9 @@ func candidates(o recording.Outline, want string) []candidate {
 				if prefix != "" && len(prefix) < 80 {
 					try(Extract{StartsWith: prefix}, strings.TrimSpace(t[len(prefix):]))
 				}
+			}
+			for _, sp := range spans(t) {
+				try(Extract{After: sp[0], Before: sp[1]}, sp[2])
 			}
 			if p := prevText(o, i); p != "" && len(p) < 60 && !n.Interactive {
 				try(Extract{Follows: p}, t)
@@ -310,17 +350,185 @@ func (e Extract) cost() int {
 		c = 2
 	case e.Follows != "":
 		c = 3
+	case e.After != "":
+		// Anchors of small lower-case words ("from", "to") or
+		// punctuation are the template's; a capitalised word is more
+		// likely data.
+		c = 6
+		for _, a := range []string{e.After, e.Before} {
+			if a != "" && !templateWords(a) {
+				c++
+			}
+		}
+		if strings.Contains(e.After, " ") {
+			c++
+		}
 	default:
 		c = 4
 	}
-	if e.Quote > 0 {
+	if e.Quote != 0 {
 		c++
 	}
+	if e.Chars > 0 {
+		c += 2
+	}
 	if e.Split != "" {
-		c += 3
+		// The nth word of a long text is brittle: a later piece, or a
+		// split at spaces, costs more.
+		part := e.Part
+		if part < 0 {
+			part = -part
+		}
+		c += 3 + min(part-1, 4)
+		if e.Split == " " {
+			c++
+		}
 	}
 	if e.Transform != "" {
 		c += 2
 	}
 	return c
+}
+
+// token is a word, or one mark of punctuation, of a text.
+type token struct {
+	text       string
+	start, end int // byte offsets
+}
+
+// tokens splits s into words (letters and digits, with the marks that
+// hold a word together: "O'Neil", "a@b.org", "03/07/2026", "12:30") and
+// single marks of punctuation; a full stop, comma, colon or similar at a
+// word's end is a token of its own.
+func tokens(s string) []token {
+	var out []token
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	inner := func(r rune) bool { return strings.ContainsRune("'’@._-/:,+#&", r) }
+	rs := []rune(s)
+	off := make([]int, len(rs)+1)
+	for i, b := 0, 0; i < len(rs); i++ {
+		off[i] = b
+		b += utf8.RuneLen(rs[i])
+		off[i+1] = b
+	}
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		switch {
+		case unicode.IsSpace(r):
+			i++
+		case isWord(r):
+			j := i + 1
+			for j < len(rs) && (isWord(rs[j]) || inner(rs[j]) && j+1 < len(rs) && isWord(rs[j+1])) {
+				j++
+			}
+			out = append(out, token{string(rs[i:j]), off[i], off[j]})
+			i = j
+		default:
+			out = append(out, token{string(r), off[i], off[i+1]})
+			i++
+		}
+	}
+	return out
+}
+
+// seqAt reports whether the words of seq (tokens joined by spaces) stand
+// at ts[i:].
+func seqAt(ts []token, i int, seq []string) bool {
+	if i+len(seq) > len(ts) {
+		return false
+	}
+	for k, w := range seq {
+		if ts[i+k].text != w {
+			return false
+		}
+	}
+	return true
+}
+
+// between finds, in s, the first place where the words after are
+// followed by one or more words and then by before (or the end of s, less
+// a closing full stop); it returns the words in between as they stand in
+// s.
+func between(s, after, before string) (string, bool) {
+	ts := tokens(s)
+	a := strings.Fields(after)
+	b := strings.Fields(before)
+	for i := 0; i+len(a) < len(ts); i++ {
+		if !seqAt(ts, i, a) {
+			continue
+		}
+		first := i + len(a)
+		if len(b) == 0 {
+			last := len(ts)
+			if last > first+1 && strings.ContainsAny(ts[last-1].text, ".!?") {
+				last--
+			}
+			return s[ts[first].start:ts[last-1].end], true
+		}
+		for j := first + 1; j < len(ts); j++ {
+			if seqAt(ts, j, b) {
+				return s[ts[first].start:ts[j-1].end], true
+			}
+		}
+		return "", false
+	}
+	return "", false
+}
+
+// spans lists the ways to cut a value of one to six words out of s, by
+// the one or two words before it and the word after it (or the end):
+// [after, before, value].
+func spans(s string) [][3]string {
+	ts := tokens(s)
+	if len(ts) > 80 {
+		return nil
+	}
+	var out [][3]string
+	for i := 1; i < len(ts); i++ {
+		for k := 1; k <= 6 && i+k <= len(ts); k++ {
+			var before string
+			if i+k < len(ts) {
+				before = ts[i+k].text
+			}
+			for _, n := range []int{1, 2} {
+				if i-n < 0 {
+					continue
+				}
+				var words []string
+				for _, t := range ts[i-n : i] {
+					words = append(words, t.text)
+				}
+				after := strings.Join(words, " ")
+				v, ok := between(s, after, before)
+				if ok && v == s[ts[i].start:ts[i+k-1].end] {
+					out = append(out, [3]string{after, before, v})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// templateWords reports whether the anchor is punctuation or lower-case
+// words, the fixed part of an instruction.
+func templateWords(s string) bool {
+	if strings.HasSuffix(s, ":") {
+		return true // a label: "Born:"
+	}
+	for _, r := range s {
+		if unicode.IsUpper(r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// wordsOfPage reports whether the rule reads a value out of running text
+// by the text's fixed words: a label or the words before a quote
+// (StartsWith), or small words around it (After and Before).
+func (e Extract) wordsOfPage() bool {
+	if e.StartsWith != "" {
+		return true
+	}
+	return e.After != "" && templateWords(e.After) && (e.Before == "" || templateWords(e.Before))
 }

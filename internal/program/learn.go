@@ -21,6 +21,26 @@ type learner struct {
 	vals []map[string]string
 	// params holds each demo's recording parameters (name → value).
 	params []map[string]string
+	// noAffix is set while affixed explains a value's core.
+	noAffix bool
+	// starts holds each demo's first outline.
+	starts []recording.Outline
+}
+
+// thereButNotClicked reports whether an optional click's target was on
+// the page in the demos that did not click it: then it is a click done
+// as often as needed (zero times, once), not a dialog that came up in
+// some demos only.
+func (l *learner) thereButNotClicked(s Step, c column) bool {
+	for d, u := range c {
+		if u != nil {
+			continue
+		}
+		if len(s.Target.Match(l.starts[d], Env{Inputs: l.vals[d]})) != 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // Learn induces a program from demonstrations of one task done on
@@ -49,6 +69,11 @@ func Learn(demos []recording.Recording) (Program, error) {
 			return Program{}, &DemoError{d + 1, 0, fmt.Sprintf("it starts at %s, demo 1 at %s: these are demonstrations of different tasks", start, l.prog.Start)}
 		}
 		all = append(all, as)
+		var first recording.Outline
+		if ps := as[0].pages; len(ps) > 0 {
+			first = ps[len(ps)-1]
+		}
+		l.starts = append(l.starts, first)
 		l.vals = append(l.vals, map[string]string{})
 		ps := map[string]string{}
 		for _, p := range rec.Parameters() {
@@ -88,6 +113,18 @@ func Learn(demos []recording.Recording) (Program, error) {
 		}
 		l.prog.Steps = append(l.prog.Steps, steps...)
 	}
+	// A repeated step stops when the next step's target is there: it
+	// needs one.
+	for i := range l.prog.Steps {
+		s := &l.prog.Steps[i]
+		if s.Repeat && (i+1 == len(l.prog.Steps) || l.prog.Steps[i+1].Target == nil) {
+			s.Repeat = false
+		}
+		if s.Repeat {
+			s.Optional = false
+			s.Why = l.why(*s)
+		}
+	}
 	return l.prog, nil
 }
 
@@ -114,6 +151,13 @@ func (l *learner) column(step int, c column) ([]Step, error) {
 			return nil, err
 		}
 		s.Optional = optional
+		counts := map[int]bool{}
+		for _, a := range as {
+			counts[a.repeat] = true
+		}
+		if s.Action == ActClick && (len(counts) > 1 || !counts[1] || optional && l.thereButNotClicked(s, c)) {
+			s.Repeat = true
+		}
 		s.Why = l.why(s)
 		return []Step{s}, nil
 	}
@@ -229,7 +273,7 @@ func (l *learner) loop(step int, c column, present []int, optional bool) ([]Step
 		}
 		if len(passes) > 1 && varies(passes) {
 			a := passes[0][j]
-			if a.target != nil && a.kind != ActType && a.kind != ActSelect {
+			if a.target != nil && a.kind != ActType && a.kind != ActSelect && !isField(a.target) {
 				seen := map[string]bool{}
 				for _, p := range passes {
 					seen[itemField(p[j])] = true
@@ -383,6 +427,15 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 				}
 				if p := prevText(page, n.Ref); p != "" && len(p) < 60 {
 					anchors, texts = append(anchors, Extract{Follows: p}), append(texts, t)
+				}
+				if qs := quoted(t); len(qs) > 0 {
+					if k := strings.IndexAny(t, "\"“„«‘'"); k > 0 {
+						for _, tr := range trs {
+							if sameItems(qs, items[d], tr) {
+								got[key{Extract{StartsWith: strings.TrimSpace(t[:k]), Quote: -1}, "\n", tr}] = true
+							}
+						}
+					}
 				}
 				for a, text := range texts {
 					for _, sep := range listSeps {

@@ -376,3 +376,170 @@ func TestLearnIsFast(t *testing.T) {
 		t.Errorf("%s", p.Describe())
 	}
 }
+
+// A recorder that keeps values makes every typed field a parameter; the
+// learner still reads a value from the page when the page says it, keeps
+// the parameter when it does not, and makes a value typed the same in
+// every demo a constant.
+func TestLearnKeptValues(t *testing.T) {
+	mk := func(user, note string) *demo {
+		p := newPage(site)
+		p.text("Username: " + user)
+		u := p.field("User", "")
+		n := p.field("Note", "")
+		c := p.field("Country", "")
+		return newDemo(p).param("user", user).param("note", note).param("country", "NZ").
+			typ(u, "{{user}}").typ(n, "{{note}}").typ(c, "{{country}}")
+	}
+	p := learn(t, mk("alice", "first"), mk("bob", "second"))
+	if len(p.Inputs) != 2 || p.Inputs[0].Extract == nil || p.Inputs[1].Param != "note" || p.Steps[2].Value.Const == nil {
+		t.Fatalf("%s", p.Describe())
+	}
+	one := learn(t, mk("carol", "third"))
+	if one.Inputs[0].Extract == nil || one.Inputs[0].Extract.StartsWith != "Username:" {
+		t.Fatalf("from one demo: %s", one.Describe())
+	}
+}
+
+// Values inside a sentence ("Book the Express train from Paris to Lyon"),
+// a list of quoted items, and the first letters of a quoted name for an
+// autocomplete.
+func TestLearnSentencesQuotedListsAndPrefixes(t *testing.T) {
+	book := func(from, to, name string) (*page, int, int, int) {
+		p := newPage(site + "/booking/1/")
+		p.text("Book the Express train from " + from + " to " + to + " for " + name + ".")
+		return p, p.field("From", ""), p.field("To", ""), p.field("Last name", "")
+	}
+	d := func(from, to, first, last string) *demo {
+		p, f, g, h := book(from, to, first+" "+last)
+		return newDemo(p).typ(f, from).typ(g, to).typ(h, last)
+	}
+	p := learn(t, d("Paris", "Lyon", "Ada", "Lovelace"), d("Graz", "Bern", "Alan", "Turing"))
+	fresh, f, g, h := book("Den Haag", "Saint-Étienne", "Grace Brewster Hopper")
+	wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(f)+" Den Haag", "type "+itoa(g)+" Saint-Étienne", "type "+itoa(h)+" Hopper")
+
+	tick := func(want []string, all ...string) (*page, map[string]int) {
+		p := newPage(site + "/tick/7/")
+		qs := make([]string, len(want))
+		for i, w := range want {
+			qs[i] = "“" + w + "”"
+		}
+		list := qs[0]
+		if len(qs) > 1 {
+			list = strings.Join(qs[:len(qs)-1], ", ") + " and " + qs[len(qs)-1]
+		}
+		p.text("Tick " + list + ", then save.")
+		r := map[string]int{}
+		for _, a := range all {
+			r[a] = p.add(recording.Node{Tag: "label", Text: a})
+		}
+		r["Save"] = p.button("Save")
+		return p, r
+	}
+	td := func(want []string, all ...string) *demo {
+		p, r := tick(want, all...)
+		dm := newDemo(p)
+		for _, w := range want {
+			dm.click(r[w])
+		}
+		return dm.click(r["Save"])
+	}
+	p = learn(t, td([]string{"Figs", "Kiwis"}, "Kiwis", "Figs", "Limes"), td([]string{"Limes"}, "Figs", "Limes", "Kiwis"))
+	if p.Steps[0].Over == nil {
+		t.Fatalf("want a loop over the quoted items:\n%s", p.Describe())
+	}
+	fresh, r := tick([]string{"Dates", "Figs", "Kiwis"}, "Limes", "Kiwis", "Dates", "Figs")
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Dates"]), "click "+itoa(r["Figs"]), "click "+itoa(r["Kiwis"]), "click "+itoa(r["Save"]))
+
+	city := func(c string) (*page, int) {
+		p := newPage(site + "/autocomplete/3/")
+		p.text("Type the first letters of “" + c + "”, pick it from the suggestions and search.")
+		return p, p.field("Destination city", "")
+	}
+	cp, cf := city("Lisbon")
+	p = learn(t, newDemo(cp).typ(cf, "Lis"))
+	fp, ff := city("Reykjavík")
+	wantPlan(t, p, fp.outline(0), nil, "type "+itoa(ff)+" Rey")
+}
+
+// A button that reads "Choose Starter" is "Choose " and the plan the
+// instruction quotes, from one demo or several; a click into a field
+// before typing is not a loop over the form's fields.
+func TestLearnPrefixAndFocusClicks(t *testing.T) {
+	plans := []string{"Starter", "Business", "Team"}
+	mk := func(want string) (*page, map[string]int) {
+		p := newPage(site)
+		p.text("Choose the “" + want + "” plan.")
+		r := map[string]int{}
+		for _, pl := range plans {
+			r[pl] = p.button("Choose " + pl)
+		}
+		return p, r
+	}
+	d := func(want string) *demo {
+		p, r := mk(want)
+		return newDemo(p).click(r[want])
+	}
+	for _, demos := range [][]*demo{{d("Starter")}, {d("Starter"), d("Team")}} {
+		p := learn(t, demos...)
+		if v := p.Steps[0].Target.Name; v == nil || v.Prefix != "Choose " || v.Input == "" {
+			t.Fatalf("%d demos:\n%s", len(demos), p.Describe())
+		}
+		fresh, r := mk("Business")
+		wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Business"]))
+	}
+
+	form := func(name, phone string) *demo {
+		p := newPage(site)
+		p.text("Name: " + name + ", Phone: " + phone)
+		n := p.field("Name", "")
+		ph := p.field("Phone", "")
+		return newDemo(p).click(n).typ(n, name).click(ph).typ(ph, phone)
+	}
+	p := learn(t, form("Ada", "+1 555"), form("Alan", "+44 20"))
+	if len(p.Steps) != 4 || p.Steps[0].Action != ActClick {
+		t.Fatalf("%s", p.Describe())
+	}
+}
+
+// A value after a label in the middle of a text ("… Born: 03/07/1980 Card
+// no.: …"), rewritten as another date format, is read by its label even
+// when a note moves between the instruction and the card.
+func TestLearnLabelInsideText(t *testing.T) {
+	mk := func(name, born string, note bool) (*page, int) {
+		p := newPage(site)
+		p.text("Enter the date of birth from the ID card as YYYY-MM-DD.")
+		if note {
+			p.text("Note: the office closes at five.")
+		}
+		p.text("ID card Name: " + name + " Born: " + born + " Card no.: 12345678")
+		return p, p.field("Date of birth", "")
+	}
+	p1, f1 := mk("Ada Lovelace", "10/12/1985", false)
+	p := learn(t, newDemo(p1).typ(f1, "1985-12-10"))
+	fresh, f := mk("Alan Turing", "23/06/1992", true)
+	wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(f)+" 1992-06-23")
+}
+
+// A calendar's "Next month", clicked as often as the wanted month is
+// away (0, 1 or 3 times), is one step done until the day is there.
+func TestLearnRepeatUntil(t *testing.T) {
+	mk := func(day string, nexts int) *demo {
+		p := newPage(site)
+		p.text("Set the delivery date to " + day + " and book it.")
+		next := p.button("Next month")
+		d := newDemo(p)
+		for range nexts {
+			d.click(next)
+		}
+		return d.clickLate(recording.Node{Tag: "button", Role: "button", Name: day, Text: day[:2], Interactive: true}).click(p.button("Book"))
+	}
+	p := learn(t, mk("17 December 2026", 3), mk("02 March 2026", 0), mk("11 April 2026", 1))
+	if len(p.Steps) != 3 || !p.Steps[0].Repeat || p.Steps[0].Optional || p.Steps[1].Target.Name.Input == "" {
+		t.Fatalf("%s", p.Describe())
+	}
+	one := learn(t, mk("17 December 2026", 2))
+	if !one.Steps[0].Repeat || one.Steps[1].Target.Name.Input == "" {
+		t.Fatalf("one demo: %s", one.Describe())
+	}
+}

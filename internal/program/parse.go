@@ -124,7 +124,7 @@ func (p Program) Check() error {
 
 func (e Extract) check() string {
 	anchors := 0
-	for _, a := range []string{e.StartsWith, e.Follows, e.Field} {
+	for _, a := range []string{e.StartsWith, e.Follows, e.Field, e.After} {
 		if a != "" {
 			anchors++
 		}
@@ -136,10 +136,16 @@ func (e Extract) check() string {
 		anchors++
 	}
 	if anchors != 1 {
-		return fmt.Sprintf("the extraction rule names %d nodes; it needs exactly one of starts_with, follows, field, or row and column", anchors)
+		return fmt.Sprintf("the extraction rule names %d nodes; it needs exactly one of starts_with, follows, field, after, or row and column", anchors)
 	}
-	if e.Quote < 0 || e.Quote > 20 {
-		return fmt.Sprintf("quote %d is out of range (0 to 20)", e.Quote)
+	if e.Quote < -1 || e.Quote > 20 {
+		return fmt.Sprintf("quote %d is out of range (-1 to 20)", e.Quote)
+	}
+	if e.Before != "" && e.After == "" {
+		return "before goes with after"
+	}
+	if e.Chars < 0 {
+		return "chars is negative"
 	}
 	if (e.Split == "") != (e.Part == 0) {
 		return "split and part go together"
@@ -252,6 +258,9 @@ func (s Step) check(inputs, lists map[string]bool, inLoop bool) []string {
 		return errs
 	default:
 		return []string{fmt.Sprintf("unknown action %q", s.Action)}
+	}
+	if s.Repeat && s.Action != ActClick && s.Action != ActPress {
+		errs = append(errs, "only click and press repeat")
 	}
 	if s.Action != ActForEach && len(s.Body) > 0 {
 		errs = append(errs, s.Action+" has a body; only forEach does")

@@ -18,6 +18,9 @@ const (
 	ActForEach     = "forEach"     // do Body once for each item of Over
 )
 
+// MaxRepeat bounds a Repeat step.
+const MaxRepeat = 60
+
 // Program is a learned task.
 type Program struct {
 	Version int    `json:"version"`
@@ -68,25 +71,39 @@ type Extract struct {
 	// Row, in the column whose header is Column.
 	Row    string `json:"row,omitempty"`
 	Column string `json:"column,omitempty"`
+	// After: the text in which the words After are followed by the value
+	// and then by the words Before (or the end of the text, less a full
+	// stop) — a value inside a sentence: "from Paris to Lyon".
+	After  string `json:"after,omitempty"`
+	Before string `json:"before,omitempty"`
 	// Quote is 1 for the first quoted phrase of the text ("…", “…”, '…',
-	// «…»), 2 for the second; 0 for the whole text.
+	// «…»), 2 for the second; 0 for the whole text; -1 for all of them,
+	// one per line (a list).
 	Quote int `json:"quote,omitempty"`
 	// Split and Part take the Part-th piece (from 1; negative counts from
 	// the end) of the text split at Split.
 	Split string `json:"split,omitempty"`
 	Part  int    `json:"part,omitempty"`
+	// Chars keeps the first Chars characters (what one types into an
+	// autocomplete).
+	Chars int `json:"chars,omitempty"`
 	// Transform changes the text found (see Transforms).
 	Transform string `json:"transform,omitempty"`
 }
 
 // Value is what a step types, or a query compares with: a constant, an
-// input, or the current loop item, optionally transformed. Exactly one of
-// Const, Input and Item is set.
+// input, or the current loop item, optionally transformed and put between
+// a constant prefix and suffix. Exactly one of Const, Input and Item is
+// set.
 type Value struct {
 	Const     *string `json:"const,omitempty"`
 	Input     string  `json:"input,omitempty"`
 	Item      bool    `json:"item,omitempty"`
 	Transform string  `json:"transform,omitempty"`
+	// Prefix and Suffix are put around the text after the transform
+	// (a button "Choose Starter" is "Choose " and the plan's name).
+	Prefix string `json:"prefix,omitempty"`
+	Suffix string `json:"suffix,omitempty"`
 }
 
 // Const returns a constant value.
@@ -137,6 +154,10 @@ type Step struct {
 	// Late says the target was not on the page when the demo began
 	// acting on it: the run waits for it.
 	Late bool `json:"late,omitempty"`
+	// Repeat: the demos did this a different number of times in a row
+	// (a calendar's "Next month"): the run does it until the next step's
+	// target is on the page, perhaps not at all, at most MaxRepeat times.
+	Repeat bool `json:"repeat,omitempty"`
 	// Over is forEach's list: a list input, or every node a query
 	// matches (Each; the item is the node's name or text).
 	Over *Value `json:"over,omitempty"`

@@ -34,7 +34,11 @@ func (v Value) Resolve(env Env) (string, error) {
 	default:
 		return "", fmt.Errorf("the value is empty (it needs const, input or item)")
 	}
-	return ApplyTransform(v.Transform, s)
+	s, err := ApplyTransform(v.Transform, s)
+	if err != nil {
+		return "", err
+	}
+	return v.Prefix + s + v.Suffix, nil
 }
 
 // Match returns the refs of the nodes of o that q finds, in document

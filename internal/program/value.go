@@ -32,9 +32,12 @@ func (l *learner) explainValue(step int, os []obs, label string, forTarget bool)
 	for i, o := range os {
 		vals[i] = norm(o.value)
 	}
-	// 1. A recording parameter.
-	if p := os[0].param; p != "" && all(os, func(o obs) bool { return o.param == p }) {
-		return &Value{Input: l.paramInput(p, label, os)}, nil
+	// A recording parameter: the member said the value changes from run
+	// to run, but not where it comes from — the page may say it (a
+	// recorder that keeps values makes every typed field a parameter).
+	param := os[0].param
+	if param != "" && !all(os, func(o obs) bool { return o.param == param }) {
+		param = ""
 	}
 	// 2. A masked value.
 	if i := slices.IndexFunc(os, func(o obs) bool { return o.masked }); i >= 0 {
@@ -79,6 +82,18 @@ func (l *learner) explainValue(step int, os []obs, label string, forTarget bool)
 			return fits[0], nil
 		}
 	}
+	if param != "" {
+		rule, err := l.findRule(step, os, false)
+		if err != nil {
+			return nil, err
+		}
+		if rule != nil && (!same || len(os) == 1) {
+			return &Value{Input: l.extractInput(*rule, label, os, "")}, nil
+		}
+		if !same || len(os) == 1 {
+			return &Value{Input: l.paramInput(param, label, os)}, nil
+		}
+	}
 	// 5. The same in every demo (of several): a constant.
 	if same && len(os) > 1 {
 		return Const(vals[0]), nil
@@ -93,13 +108,18 @@ func (l *learner) explainValue(step int, os []obs, label string, forTarget bool)
 			return &Value{Input: l.extractInput(*rule, label, os, "")}, nil
 		}
 	}
+	// 7. A constant text around one of the above: "Choose " and the
+	// plan's name.
+	if v, err := l.affixed(step, os, label); v != nil || err != nil {
+		return v, err
+	}
 	if same {
 		return Const(vals[0]), nil
 	}
 	if forTarget {
 		return nil, nil
 	}
-	// 7. Different in each demo and nowhere on the page: the run gives it.
+	// 8. Different in each demo and nowhere on the page: the run gives it.
 	if all(os, func(o obs) bool { return o.hasItem }) {
 		return nil, &StepError{step, fmt.Sprintf("the value differs for each item (%q, %q…) and neither the item nor the page explains it", vals[0], vals[1])}
 	}
@@ -145,8 +165,9 @@ func commonTransform(os []obs, from func(obs) string) (string, bool) {
 // value from its pages, nil if none does.
 //
 // strict keeps only rules that read a label's or an instruction's text
-// (StartsWith): a target's name seen in one demo is taken for a constant
-// unless the page says it in words like "Open “Invoices”".
+// (StartsWith, or After and Before that are the sentence's small words): a
+// target's name seen in one demo is taken for a constant unless the page
+// says it in words like "Open “Invoices”" or "set the date to 3 May and".
 func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 	type src struct{ page, ref int }
 	var common map[Extract][]src
@@ -154,7 +175,7 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 		got := map[Extract][]src{}
 		for p, page := range o.pages {
 			for _, c := range candidates(page, o.value) {
-				if p == 0 && c.ref == o.self || strict && (c.rule.StartsWith == "" || page.Nodes[c.ref].Interactive) {
+				if p == 0 && c.ref == o.self || strict && (!c.rule.wordsOfPage() || page.Nodes[c.ref].Interactive) {
 					continue
 				}
 				if _, ok := got[c.rule]; !ok {
@@ -273,4 +294,96 @@ func (l *learner) uniqueName(base string) string {
 		name = fmt.Sprintf("%s_%d", base, k)
 	}
 	return name
+}
+
+// affixed explains values as a constant prefix and suffix around a
+// varying core that an item, an input or the page explains. With several
+// demos the prefix and suffix are what all values share (whole words);
+// with one, every way of cutting the value at spaces is tried, the
+// longest core first.
+func (l *learner) affixed(step int, os []obs, label string) (*Value, error) {
+	if l.noAffix {
+		return nil, nil
+	}
+	l.noAffix = true
+	defer func() { l.noAffix = false }()
+	type cut struct{ prefix, suffix string }
+	var cuts []cut
+	if len(os) > 1 {
+		p, s := norm(os[0].value), norm(os[0].value)
+		for _, o := range os[1:] {
+			p = commonPrefix(p, norm(o.value))
+			s = commonSuffix(s, norm(o.value))
+		}
+		if i := strings.LastIndex(p, " "); i >= 0 {
+			p = p[:i+1]
+		} else {
+			p = ""
+		}
+		if i := strings.Index(s, " "); i >= 0 {
+			s = s[i:]
+		} else {
+			s = ""
+		}
+		if p != "" || s != "" {
+			cuts = append(cuts, cut{p, s})
+		}
+	} else {
+		words := strings.Split(norm(os[0].value), " ")
+		for n := len(words) - 1; n >= 1; n-- {
+			for i := 0; i+n <= len(words); i++ {
+				p := strings.Join(words[:i], " ")
+				if p != "" {
+					p += " "
+				}
+				s := strings.Join(words[i+n:], " ")
+				if s != "" {
+					s = " " + s
+				}
+				cuts = append(cuts, cut{p, s})
+			}
+		}
+	}
+	for _, c := range cuts {
+		cores := make([]obs, len(os))
+		ok := true
+		for i, o := range os {
+			v := norm(o.value)
+			if len(v) <= len(c.prefix)+len(c.suffix) || !strings.HasPrefix(v, c.prefix) || !strings.HasSuffix(v, c.suffix) {
+				ok = false
+				break
+			}
+			o.value = v[len(c.prefix) : len(v)-len(c.suffix)]
+			o.param = ""
+			cores[i] = o
+		}
+		if !ok {
+			continue
+		}
+		v, err := l.explainValue(step, cores, label, true)
+		if err != nil {
+			return nil, err
+		}
+		if v != nil && v.Const == nil {
+			v.Prefix, v.Suffix = c.prefix, c.suffix
+			return v, nil
+		}
+	}
+	return nil, nil
+}
+
+func commonPrefix(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[:i]
+}
+
+func commonSuffix(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[len(a)-1-i] == b[len(b)-1-i] {
+		i++
+	}
+	return a[len(a)-i:]
 }
