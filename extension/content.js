@@ -37,17 +37,58 @@
     if (!OUTLINE || !el || el.nodeType !== 1) {
       return null;
     }
+    refreshOutline();
     try {
       const node = OUTLINE.describe(el, { values: "keep" });
       node.ref = lastCapture ? lastCapture.elements.indexOf(el) : -1;
       node.parent = -1;
-      if (node.ref >= 0 && node.place) {
-        const captured = lastCapture.outline.nodes[node.ref];
-        node.place.container = captured && captured.place ? captured.place.container : -1;
+      // In the outline, its place is counted the way the outline counts
+      // every node's: the learner compares like with like.
+      const captured = node.ref >= 0 ? lastCapture.outline.nodes[node.ref] : null;
+      if (captured && captured.place) {
+        node.place = { ...captured.place };
+      } else if (node.place) {
+        node.place.container = -1;
       }
       return node;
     } catch {
       return null; // a describe that fails must not lose the step
+    }
+  }
+
+  // A page that changed after its outline was taken (content that came
+  // late) is outlined again before the first step on it, so that the
+  // outline shows what the member saw when acting. The new outline goes
+  // out ahead of the step, in the same message.
+  let changedSinceOutline = false;
+  let actedOnPage = false;
+  const watcher = typeof MutationObserver === "function" ? new MutationObserver(() => {
+    changedSinceOutline = true;
+    watcher.disconnect();
+  }) : null;
+
+  function watchChanges() {
+    changedSinceOutline = false;
+    if (watcher) {
+      watcher.disconnect();
+      watcher.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+    }
+  }
+
+  function refreshOutline() {
+    if (!TOP || actedOnPage) {
+      return;
+    }
+    actedOnPage = true;
+    if (!outlineSent || !changedSinceOutline || !active) {
+      return;
+    }
+    try {
+      const c = OUTLINE.capture({ values: "keep" });
+      lastCapture = { id: c.id, elements: c.elements, outline: c.outline };
+      post({ kind: "outline", outline: c.outline });
+    } catch {
+      // keep the first outline
     }
   }
 
@@ -82,6 +123,7 @@
     }
     lastCapture = { id: c.id, elements: c.elements, outline: c.outline };
     outlineSent = true;
+    watchChanges();
     send({ type: "outline", url: location.href, outline: c.outline });
   }
 

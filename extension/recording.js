@@ -14,6 +14,12 @@ export const MAX_PATH_POINTS = 64;
 export const PARAM_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 // MAX_OUTLINES is recording.MaxOutlines.
 export const MAX_OUTLINES = 200;
+// MAX_OUTLINE_NODES bounds the nodes of all outlines of one upload, so that
+// a long session stays within the size the cooperative accepts
+// (recording.MaxBytes, 10 MB): about 200 bytes a node leaves room for the
+// steps and the evidence. Later outlines are left out, and the review page
+// says so.
+export const MAX_OUTLINE_NODES = 25000;
 
 // Steps whose navigation a page load can be the result of, newest first.
 export const CAUSES_NAVIGATION = new Set(["click", "doubleClick", "keyDown", "keyUp", "change"]);
@@ -240,6 +246,24 @@ function maskedList(rec) {
 
 const NODE_TEXTS = ["name", "label", "text", "heading", "landmark"];
 
+const escapeRegExp = (v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+// scrubWords takes typed values out of a page's text where they stand as
+// words of their own: "Hello Ada" loses "Ada", but typing "deep" leaves a
+// button "Go deeper" as it is.
+function scrubWords(v, list) {
+  for (const { value, repl } of list) {
+    if (v === value) {
+      return repl;
+    }
+    if (value.length >= 3 && v.includes(value)) {
+      const re = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(value)}(?![\\p{L}\\p{N}])`, "gu");
+      v = v.replace(re, () => repl);
+    }
+  }
+  return v;
+}
+
 // maskNode applies the rules for typed values to a described element: its
 // value is sent only when keep says so, and what the member typed into a
 // masked field is taken out of its texts (a page that echoes it).
@@ -254,7 +278,7 @@ function maskNode(node, keep, list) {
   }
   for (const k of NODE_TEXTS) {
     if (typeof out[k] === "string") {
-      out[k] = scrubValue(out[k], list);
+      out[k] = scrubWords(out[k], list);
       if (!out[k]) {
         delete out[k];
       }
@@ -262,13 +286,13 @@ function maskNode(node, keep, list) {
   }
   if (out.attributes) {
     for (const [k, v] of Object.entries(out.attributes)) {
-      out.attributes[k] = k === "href" ? scrubUrl(v, list) : scrubValue(v, list);
+      out.attributes[k] = k === "href" ? scrubUrl(v, list) : scrubWords(v, list);
     }
   }
   if (out.place) {
     for (const k of ["column_header", "row_key"]) {
       if (typeof out.place[k] === "string") {
-        out.place[k] = scrubValue(out.place[k], list);
+        out.place[k] = scrubWords(out.place[k], list);
         if (!out.place[k]) {
           delete out.place[k];
         }
@@ -347,6 +371,7 @@ function uploadOutlines(rec) {
   const list = maskedList(rec);
   const urls = scrubList(rec);
   const out = [];
+  let total = 0;
   for (const o of rec.outlines || []) {
     const before = outlineBefore(rec, o.sid);
     if (before < 0) {
@@ -364,7 +389,12 @@ function uploadOutlines(rec) {
     if (o.outline.truncated) {
       x.truncated = true;
     }
-    x.nodes = (o.outline.nodes || []).map((n) => ordered(maskNode(n, nodeKeeps(rec, n, kept), list), NODE_KEYS));
+    const nodes = o.outline.nodes || [];
+    if (total + nodes.length > MAX_OUTLINE_NODES) {
+      continue;
+    }
+    total += nodes.length;
+    x.nodes = nodes.map((n) => ordered(maskNode(n, nodeKeeps(rec, n, kept), list), NODE_KEYS));
     out.push(x);
   }
   return out.sort((a, b) => a.before - b.before);

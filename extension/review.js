@@ -11,6 +11,7 @@ import {
   describeNode,
   describeStep,
   eventCounts,
+  outlineBefore,
   loadRecording,
   removeOutline,
   removeOutlines,
@@ -266,6 +267,7 @@ const SHOWN_NODES = 300;
 function renderOutlines(upload) {
   const ol = $("outlines");
   ol.textContent = "";
+  $("outlines-left-out")?.remove();
   const list = upload.allmende.outlines || [];
   $("outline-count").textContent = `(${list.length})`;
   $("remove-outlines").hidden = !list.length || done;
@@ -273,6 +275,16 @@ function renderOutlines(upload) {
   if (!list.length) {
     $("outlines-hint").textContent = "No page outlines: nothing but the steps above is sent about the pages.";
     return;
+  }
+  const left = (rec.outlines || []).filter((o) => outlineBefore(rec, o.sid) >= 0).length - list.length;
+  if (left > 0) {
+    ol.before(
+      el(
+        "p",
+        { class: "notice", id: "outlines-left-out" },
+        `${left} later ${left === 1 ? "outline is" : "outlines are"} left out: the recording would be larger than the cooperative accepts.`,
+      ),
+    );
   }
   for (const o of list) {
     const acts = o.nodes.filter((n) => n.interactive).length;

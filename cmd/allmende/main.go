@@ -40,6 +40,7 @@ var commands = []command{
 	{"pii", "find or redact personal data in text, one document per line (scan, redact)", runPII},
 	{"aggregate", "infer true answers and worker reliability from crowd answers (CSV)", runAggregate},
 	{"replay", "replay a browser recording (Chrome Recorder JSON) in Chromium, step by step", runReplay},
+	{"record", "record browser work with the recorder extension into a file (steps, targets, page outlines)", runRecord},
 	{"learn", "learn a program from 1-5 demonstrations of a task (recordings with outlines)", runLearn},
 	{"act", "run a learned program in Chromium on a page, step by step", runAct},
 	{"attrib", "trace model outputs to datanet records and value training data (index, trace, erase, knn-shapley)", runAttrib},

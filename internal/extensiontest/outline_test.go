@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/allmende/allmende/internal/recording"
 	"github.com/chromedp/cdproto/cdp"
@@ -182,4 +183,37 @@ func savePNG(t *testing.T, name string, png []byte) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// Messages that arrive after the page has loaded are in the outline of the
+// page the member acted on: the page is outlined again before the first
+// step on it, and the step's target points into that outline.
+func TestOutlineShowsLateContent(t *testing.T) {
+	t.Parallel()
+	shop, _ := pages(t)
+	ext := Start(t)
+	page := ext.NewTab(t, shop+"/late.html")
+	ext.Start(t, page)
+	// The recorder outlines the page soon after it starts; the messages
+	// come later.
+	time.Sleep(700 * time.Millisecond)
+	do(t, page, chromedp.Evaluate[chromedp.Void](`deliver()`))
+	WaitText(t, page, "#status", "3 messages")
+	MoveClick(t, page, `document.querySelectorAll("#mail button")[1]`)
+	WaitText(t, page, "#status", "Opened Lunch on Friday")
+	rec := recordingOf(t, ext.ReviewJSON(t, ext.Stop(t, page)))
+	x := rec.Allmende
+	if len(x.Outlines) != 1 || len(x.Targets) != 1 {
+		t.Fatalf("%d outlines, %d targets; want one of each", len(x.Outlines), len(x.Targets))
+	}
+	o, tg := x.Outlines[0], x.Targets[0]
+	if !outlineHas(o, "p", "3 messages") || outlineHas(o, "p", "Loading messages…") {
+		t.Errorf("the outline is of the page before its messages came:\n%+v", o.Nodes)
+	}
+	if tg.Ref < 0 || o.Nodes[tg.Ref].Name != "Lunch on Friday" {
+		t.Fatalf("the target's ref %d is not the clicked message's node", tg.Ref)
+	}
+	if tg.Place == nil || tg.Place.Index != 1 || tg.Place.Of != 3 || *tg.Place != *o.Nodes[tg.Ref].Place {
+		t.Errorf("the target's place %+v should be the outline node's, 2nd of 3", tg.Place)
+	}
 }

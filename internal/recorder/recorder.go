@@ -34,6 +34,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
 )
 
 // DefaultBrowser is where Debian installs Chromium.
@@ -61,7 +62,10 @@ type Options struct {
 	StopWhen string
 	// Browser is the path of Chromium; DefaultBrowser if empty.
 	Browser string
-	// Timeout bounds the whole recording; 0 means no bound but ctx.
+	// Timeout bounds how long recording may last, from the moment it
+	// starts until StopWhen holds or the tab closes; 0 means no bound but
+	// ctx. Starting the browser and opening the page have their own bound
+	// (StartTimeout).
 	Timeout time.Duration
 
 	// KeepValues makes every typed, non-sensitive field a parameter that
@@ -89,6 +93,10 @@ type Options struct {
 // Options.Timeout.
 var ErrTimeout = errors.New("timed out")
 
+// StartTimeout bounds starting the browser, opening the page and running
+// the init script.
+const StartTimeout = 90 * time.Second
+
 // Record opens Chromium with the recorder extension on o.URL, runs
 // o.InitScript after load, records until o.StopWhen is true (polled), the
 // tab closes or o.Drive returns, and returns the recording's JSON as the
@@ -96,13 +104,8 @@ var ErrTimeout = errors.New("timed out")
 // o.DebugPort > 0 another program may drive the page over the DevTools
 // protocol (trusted input) while it records.
 func Record(ctx context.Context, o Options) ([]byte, error) {
-	if err := checkURL(o.URL); err != nil {
+	if err := CheckURL(o.URL); err != nil {
 		return nil, err
-	}
-	if o.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
-		defer cancel()
 	}
 	exe := o.Browser
 	if exe == "" {
@@ -123,15 +126,18 @@ func Record(ctx context.Context, o Options) ([]byte, error) {
 	if err := extension.Unpack(extDir); err != nil {
 		return nil, err
 	}
-	b, err := launch(ctx, o, exe, extDir, filepath.Join(dir, "profile"))
+	startCtx, cancelStart := context.WithTimeout(ctx, StartTimeout)
+	defer cancelStart()
+	b, err := launch(startCtx, o, exe, extDir, filepath.Join(dir, "profile"))
 	if err != nil {
 		return nil, err
 	}
 	defer b.close()
-	return b.record(ctx, o)
+	return b.record(ctx, startCtx, o)
 }
 
-func checkURL(raw string) error {
+// CheckURL says why raw cannot be the page a recording starts on, or nil.
+func CheckURL(raw string) error {
 	if raw == "" {
 		return errors.New("no URL to record: give the page the task starts on")
 	}
@@ -186,7 +192,9 @@ func launch(ctx context.Context, o Options, exe, extDir, profile string) (*brows
 		opts = append(opts, chromedp.Flag("headless", false))
 	}
 	if o.DebugPort > 0 {
-		opts = append(opts, chromedp.Flag("remote-debugging-port", strconv.Itoa(o.DebugPort)))
+		// A port instead of chromedp's default pipe, so that a second
+		// program can connect; chromedp then connects by websocket too.
+		opts = append(opts, chromedp.Flag("remote-debugging-port", strconv.Itoa(o.DebugPort)), remote.WebSocket)
 	}
 	// The browser outlives ctx's end by an orderly close (b.close).
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.WithoutCancel(ctx), opts...)
@@ -241,7 +249,7 @@ func (b *browser) pageURL(path string) string {
 
 // control evaluates js on the control page and decodes its awaited result.
 func control[T any](ctx context.Context, b *browser, js string) (T, error) {
-	return chromedp.Run(b.ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	return runIn(ctx, b.ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
 }
 
 type startReply struct {
@@ -250,7 +258,9 @@ type startReply struct {
 	RecID  string `json:"recId"`
 }
 
-func (b *browser) record(ctx context.Context, o Options) ([]byte, error) {
+// record opens the page, starts recording and waits for its end. startCtx
+// bounds the setup, ctx the rest.
+func (b *browser) record(ctx, startCtx context.Context, o Options) ([]byte, error) {
 	tabCtx, cancelTab := chromedp.NewContext(b.ctx)
 	defer cancelTab()
 	err := chromedp.Do(tabCtx,
@@ -265,34 +275,42 @@ func (b *browser) record(ctx context.Context, o Options) ([]byte, error) {
 		return nil, fmt.Errorf("opening a tab: %w", err)
 	}
 	tab := chromedp.FromContext(tabCtx).Target
-	if _, err := runIn(ctx, tabCtx, chromedp.Navigate(o.URL)); err != nil {
+	if _, err := runIn(startCtx, tabCtx, chromedp.Navigate(o.URL)); err != nil {
 		return nil, fmt.Errorf("opening %s: %w", o.URL, err)
 	}
 	if strings.TrimSpace(o.InitScript) != "" {
-		if _, err := runIn(ctx, tabCtx, chromedp.Evaluate[any](o.InitScript, chromedp.EvalAwaitPromise)); err != nil {
+		if _, err := runIn(startCtx, tabCtx, chromedp.Evaluate[any](o.InitScript, chromedp.EvalAwaitPromise)); err != nil {
 			return nil, fmt.Errorf("the init script failed: %w", err)
 		}
 	}
-	tabID, err := b.tabID(ctx, tab.TargetID.String())
+	tabID, err := b.tabID(startCtx, tab.TargetID.String())
 	if err != nil {
 		return nil, err
 	}
-	st, err := control[startReply](ctx, b, fmt.Sprintf(`chrome.runtime.sendMessage({type: "start", tabId: %d})`, tabID))
+	st, err := control[startReply](startCtx, b, fmt.Sprintf(`chrome.runtime.sendMessage({type: "start", tabId: %d})`, tabID))
 	if err != nil {
 		return nil, fmt.Errorf("starting the recorder: %w", err)
 	}
 	if !st.OK {
 		return nil, fmt.Errorf("the recorder refused to record %s: %s", o.URL, st.Reason)
 	}
-	if err := b.waitActive(ctx, tabID); err != nil {
+	if err := b.waitActive(startCtx, tabID); err != nil {
 		return nil, err
 	}
 	if o.Started != nil {
 		o.Started(tab.TargetID.String())
 	}
-	if err := b.await(ctx, tabCtx, tab.TargetID.String(), o); err != nil {
+	recCtx := ctx
+	if o.Timeout > 0 {
+		var cancel context.CancelFunc
+		recCtx, cancel = context.WithTimeout(ctx, o.Timeout)
+		defer cancel()
+	}
+	if err := b.await(recCtx, tabCtx, tab.TargetID.String(), o); err != nil {
 		return nil, err
 	}
+	// Stopping and reading the recording are bounded by ctx only: the
+	// work is done, it must not be lost to the timeout.
 	return b.finish(ctx, tabID, st.RecID, o.KeepValues)
 }
 

@@ -3,7 +3,9 @@ package recorder
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,7 +13,9 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/recording"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
 )
 
 // shop is a two-page task: type a name, pick a fruit in a table, and
@@ -130,6 +134,65 @@ func TestRecordKeepValuesMakesParameters(t *testing.T) {
 	}
 	if strings.Contains(string(body), "4711") {
 		t.Errorf("the PIN was sent:\n%s", body)
+	}
+	// The member keeps the values, so the typed field's target shows it.
+	kept := false
+	for _, tg := range rec.Allmende.Targets {
+		if tg.Label == "Customer" && rec.Steps[tg.Step].Type == recording.StepChange {
+			kept = tg.Value == "Grace" && !tg.Masked
+		}
+	}
+	if !kept {
+		t.Errorf("the Customer change's target should keep Grace: %+v", rec.Allmende.Targets)
+	}
+}
+
+// With a DevTools port, another program drives the tab and closes it:
+// closing the tab ends the recording, which keeps what was done.
+func TestRecordUntilTheTabCloses(t *testing.T) {
+	s := server(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	hands := make(chan error, 1)
+	body, err := Record(t.Context(), Options{
+		URL: s.URL + "/", Headless: true, DebugPort: port, Timeout: 45 * time.Second,
+		Started: func(tab string) {
+			go func() {
+				alloc, cancel := remote.NewAllocator(t.Context(), fmt.Sprintf("http://127.0.0.1:%d", port))
+				defer cancel()
+				ctx, cancelCtx := chromedp.NewContext(alloc, chromedp.WithTargetID(target.ID(tab)))
+				defer cancelCtx()
+				if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#fruit tbody tr:nth-child(1) button`))); err != nil {
+					hands <- err
+					return
+				}
+				hands <- chromedp.Cancel(ctx) // closes the tab, as a person does
+
+			}()
+		},
+	})
+	if err != nil {
+		t.Fatalf("Record: %v", err)
+	}
+	if err := <-hands; err != nil {
+		t.Fatalf("the hands: %v", err)
+	}
+	rec, err := recording.Parse(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clicks := 0
+	for _, st := range rec.Steps {
+		if st.Type == recording.StepClick {
+			clicks++
+		}
+	}
+	if clicks != 1 || len(rec.Allmende.Targets) != 1 || rec.Allmende.Targets[0].Place.RowKey != "Pears" {
+		t.Errorf("want the one click on Pears' button, got %d clicks, targets %+v", clicks, rec.Allmende.Targets)
 	}
 }
 

@@ -9,12 +9,13 @@ import (
 // it accepts MarshalJSON writes back so that Parse reads the same
 // recording again.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"chrome_search.json", "chrome_all_steps.json", "chrome_unknown_fields.json", "allmende_city.json"} {
+	for _, name := range []string{"chrome_search.json", "chrome_all_steps.json", "chrome_unknown_fields.json", "allmende_city.json", "allmende_outline.json"} {
 		f.Add(readTestdata(f, name))
 	}
 	f.Add([]byte(`{"title":"t","steps":[{"type":"scroll","x":-0,"frame":[]}],"allmende":{"version":1,"events":[{"kind":"scroll","t":0,"path":[]}]}}`))
 	f.Add([]byte(`{"title":"t","steps":[{"type":"waitForElement","selectors":[["a","b"]],"count":0,"visible":false,"attributes":{},"properties":{"a":[1,{"b":null}]}}]}`))
 	f.Add([]byte(`{"title":"<&>","steps":[{"type":"customStep","name":"x","parameters":null,"z":"\u2028"}]}`))
+	f.Add([]byte(`{"title":"t","steps":[{"type":"navigate","url":"u"}],"allmende":{"version":1,"viewport":{"width":1,"height":1},"targets":[{"step":0,"ref":-1,"parent":-1,"tag":"a","checked":false,"frame":[0],"attributes":{},"place":{"container":-1,"index":0,"of":0,"row":-1,"column":-1,"row_key":""}}],"outlines":[{"before":1,"url":"","nodes":[{"ref":0,"parent":-1,"tag":"td","frame":[],"shadow":true,"masked":true}]}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := Parse(data)
 		if err != nil {
