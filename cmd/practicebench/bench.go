@@ -116,6 +116,9 @@ type row struct {
 	DemoTime time.Duration
 	Learned  []result
 	Replay   result
+	// Own is demo 1's recording replayed on its own instance, where it
+	// does the task: the fair time of a replay.
+	Own result
 }
 
 func (r row) summary() string {
@@ -182,6 +185,21 @@ func (b *bench) kind(ctx context.Context, k practice.Kind) row {
 		return replayOn(ctx, b.browser, raws[0], b.o.Base, k.Name, 1, in)
 	})
 	b.o.N = saved
+	out.Own = result{Demos: 1, Reasons: map[string]int{}}
+	own := k.Generate(1)
+	for range 3 {
+		rctx, cancel := context.WithTimeout(ctx, b.o.RunTimeout)
+		start := time.Now()
+		err := replayOn(rctx, b.browser, raws[0], b.o.Base, k.Name, 1, own)
+		cancel()
+		out.Own.Runs++
+		if err != nil {
+			out.Own.Reasons[shorten(err.Error())]++
+			continue
+		}
+		out.Own.OK++
+		out.Own.RunTime = append(out.Own.RunTime, time.Since(start))
+	}
 	return out
 }
 

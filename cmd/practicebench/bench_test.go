@@ -43,6 +43,9 @@ func TestBenchEndToEnd(t *testing.T) {
 		if r.Replay.Runs != 1 || len(r.Replay.RunTime) != 1 {
 			t.Errorf("%s: the baseline replayed %d instances, want 1", name, r.Replay.Runs)
 		}
+		if r.Own.OK == 0 {
+			t.Errorf("%s: demo 1 never replayed on its own instance: %v", name, r.Own.Reasons)
+		}
 		rows = append(rows, r)
 	}
 	table := markdown(o, rows)
