@@ -18,9 +18,6 @@ import (
 // so a run that fails here is a regression of the learner, the actor or
 // the suite.
 func TestBenchEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Chromium for every demonstration")
-	}
 	srv := httptest.NewServer(practice.Server{})
 	defer srv.Close()
 	o := options{N: 2, Replays: 1, Demos: "1,2", RunTimeout: 30 * time.Second, Base: srv.URL, Log: log.New(io.Discard, "", 0)}
@@ -60,9 +57,6 @@ func TestBenchEndToEnd(t *testing.T) {
 // recording replays on the instance it was made on; there the check must
 // hold, and on another instance of a kind whose answer moves it must not.
 func TestReplayBaselineDoesItsOwnInstance(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Chromium")
-	}
 	srv := httptest.NewServer(practice.Server{})
 	defer srv.Close()
 	o := options{N: 1, Replays: 1, Demos: "1", RunTimeout: 30 * time.Second, Base: srv.URL}
