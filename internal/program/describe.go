@@ -173,6 +173,13 @@ func (q Query) describe() string {
 	if q.Row != nil {
 		parts = append(parts, "in the row of "+q.Row.describe())
 	}
+	if q.Where != nil {
+		is := "is"
+		if q.Where.Starts {
+			is = "starts with"
+		}
+		parts = append(parts, fmt.Sprintf("in the row whose %q %s %s", q.Where.Column, is, q.Where.Value.describe()))
+	}
 	if q.Landmark != "" {
 		parts = append(parts, fmt.Sprintf("in the %s", q.Landmark))
 	}

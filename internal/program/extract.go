@@ -41,14 +41,14 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 	case e.StartsWith != "":
 		what = fmt.Sprintf("text that begins with %q", e.StartsWith)
 		for i, n := range o.Nodes {
-			if t := norm(n.Text); strings.HasPrefix(t, e.StartsWith) && t != e.StartsWith {
+			if t := norm(n.Text); !n.Interactive && !choice(n) && strings.HasPrefix(t, e.StartsWith) && t != e.StartsWith {
 				add(strings.TrimSpace(t[len(e.StartsWith):]), i)
 			}
 		}
 	case e.Follows != "":
 		what = fmt.Sprintf("text after %q", e.Follows)
 		for i, n := range o.Nodes {
-			if norm(n.Text) != e.Follows {
+			if n.Interactive || choice(n) || norm(n.Text) != e.Follows {
 				continue
 			}
 			if j := nextText(o, i); j >= 0 {
@@ -65,6 +65,9 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 	case e.After != "":
 		what = fmt.Sprintf("text with a value between %q and %q", e.After, e.Before)
 		for i, n := range o.Nodes {
+			if n.Interactive || choice(n) {
+				continue
+			}
 			if v, ok := between(norm(n.Text), e.After, e.Before); ok {
 				add(v, i)
 			}
@@ -273,6 +276,9 @@ func candidates(o recording.Outline, want string) []candidate {
 		}
 	}
 	for i, n := range o.Nodes {
+		if choice(n) {
+			continue // a list's choices say what can be picked, not what to pick
+		}
 		t := norm(n.Text)
 		if t != "" && !strings.Contains(strings.ToLower(t), strings.ToLower(firstWord(want))) && !wantDate {
 			t = "" // the value cannot come from this text
@@ -287,7 +293,7 @@ func candidates(o recording.Outline, want string) []candidate {
 					try(Extract{StartsWith: prefix}, strings.TrimSpace(t[len(prefix):]))
 				}
 			}
-			for _, sp := range spans(t) {
+			for _, sp := range spans(t, 6) {
 				try(Extract{After: sp[0], Before: sp[1]}, sp[2])
 			}
 			if p := prevText(o, i); p != "" && len(p) < 60 && !n.Interactive {
@@ -330,7 +336,7 @@ func prevText(o recording.Outline, ref int) string {
 		if within(o, ref, j) {
 			continue
 		}
-		if o.Nodes[j].Interactive {
+		if o.Nodes[j].Interactive || choice(o.Nodes[j]) {
 			return ""
 		}
 		if t := nodeText(o.Nodes[j]); t != "" {
@@ -475,17 +481,17 @@ func between(s, after, before string) (string, bool) {
 	return "", false
 }
 
-// spans lists the ways to cut a value of one to six words out of s, by
+// spans lists the ways to cut a value of one to maxWords words out of s, by
 // the one or two words before it and the word after it (or the end):
 // [after, before, value].
-func spans(s string) [][3]string {
+func spans(s string, maxWords int) [][3]string {
 	ts := tokens(s)
 	if len(ts) > 80 {
 		return nil
 	}
 	var out [][3]string
 	for i := 1; i < len(ts); i++ {
-		for k := 1; k <= 6 && i+k <= len(ts); k++ {
+		for k := 1; k <= maxWords && i+k <= len(ts); k++ {
 			var before string
 			if i+k < len(ts) {
 				before = ts[i+k].text
@@ -515,9 +521,14 @@ func templateWords(s string) bool {
 	if strings.HasSuffix(s, ":") {
 		return true // a label: "Born:"
 	}
-	for _, r := range s {
-		if unicode.IsUpper(r) || unicode.IsDigit(r) {
-			return false
+	for _, w := range strings.Fields(s) {
+		if len([]rune(w)) == 1 && !unicode.IsLetter([]rune(w)[0]) && !unicode.IsDigit([]rune(w)[0]) {
+			continue // punctuation
+		}
+		for _, r := range w {
+			if !unicode.IsLower(r) {
+				return false // capitalised, a number, an address: data
+			}
 		}
 	}
 	return true
@@ -531,4 +542,14 @@ func (e Extract) wordsOfPage() bool {
 		return true
 	}
 	return e.After != "" && templateWords(e.After) && (e.Before == "" || templateWords(e.Before))
+}
+
+// choice reports whether a node is one of the choices of a list, menu,
+// tab list or tree.
+func choice(n recording.Node) bool {
+	switch n.Role {
+	case "option", "menuitem", "menuitemcheckbox", "menuitemradio", "tab", "treeitem":
+		return true
+	}
+	return n.Tag == "option"
 }

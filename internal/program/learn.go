@@ -151,6 +151,9 @@ func (l *learner) column(step int, c column) ([]Step, error) {
 			return nil, err
 		}
 		s.Optional = optional
+		if loop, ok := l.quoteLoop(s); ok {
+			return []Step{loop}, nil
+		}
 		counts := map[int]bool{}
 		for _, a := range as {
 			counts[a.repeat] = true
@@ -420,6 +423,9 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 				if t == "" {
 					continue
 				}
+				if n.Interactive || choice(n) {
+					continue
+				}
 				var anchors []Extract
 				var texts []string
 				if k := strings.Index(t, ":"); k > 0 && k < 60 {
@@ -428,16 +434,31 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 				if p := prevText(page, n.Ref); p != "" && len(p) < 60 {
 					anchors, texts = append(anchors, Extract{Follows: p}), append(texts, t)
 				}
-				if qs := quoted(t); len(qs) > 0 {
-					if k := strings.IndexAny(t, "\"“„«‘'"); k > 0 {
-						for _, tr := range trs {
-							if sameItems(qs, items[d], tr) {
-								got[key{Extract{StartsWith: strings.TrimSpace(t[:k]), Quote: -1}, "\n", tr}] = true
-							}
+				if k := strings.IndexAny(t, "\"“„«‘'"); k > 0 {
+					anchors, texts = append(anchors, Extract{StartsWith: strings.TrimSpace(t[:k])}), append(texts, t)
+				}
+				if len(quoted(t)) > len(items[d]) {
+					// Some of the quoted items: cut them out by the words
+					// around them ("turn on “a”, “b”, turn off “c”").
+					for _, sp := range spans(t, 24) {
+						if strings.ContainsAny(sp[2], "\"“„«‘'") {
+							anchors, texts = append(anchors, Extract{After: sp[0], Before: sp[1]}), append(texts, sp[2])
 						}
 					}
 				}
 				for a, text := range texts {
+					if qs := quoted(text); len(qs) > 0 {
+						for _, tr := range trs {
+							if sameItems(qs, items[d], tr) {
+								r := anchors[a]
+								r.Quote = -1
+								got[key{r, "\n", tr}] = true
+							}
+						}
+					}
+					if anchors[a].After != "" || anchors[a].StartsWith != "" && !strings.HasSuffix(anchors[a].StartsWith, ":") {
+						continue
+					}
 					for _, sep := range listSeps {
 						for _, tr := range trs {
 							if sameItems(SplitList(text, sep), items[d], tr) {
@@ -523,6 +544,49 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 		tries = append(tries, Query{Role: base.Role, Tag: base.Tag, Landmark: lm})
 	}
 	tries = append(tries, base)
+	// Only the rows whose cell in some column is the same for every pass
+	// (the mails from one sender).
+	for _, col := range rowColumns(first.outline, t) {
+		var os []obs
+		ok, starts := true, false
+		for _, d := range present {
+			u := c[d]
+			val := ""
+			for k, pass := range u.iters {
+				v, found := cellOf(u.first().outline, pass[key].target, col)
+				if !found || v == "" {
+					ok = false
+					break
+				}
+				if k > 0 && v != val {
+					// Cells that begin alike: the words they share.
+					v = leadingWords(val, v)
+					if v == "" {
+						ok = false
+						break
+					}
+					starts = true
+				}
+				val = v
+			}
+			if !ok {
+				break
+			}
+			os = append(os, obs{demo: d, value: val, pages: u.first().pages, self: -1})
+		}
+		if !ok {
+			continue
+		}
+		v, err := l.explainValue(0, os, col, true)
+		if err != nil || v == nil {
+			continue
+		}
+		w := &Where{Column: col, Value: v, Starts: starts}
+		for _, q := range append([]Query(nil), tries...) {
+			q.Where = w
+			tries = append([]Query{q}, tries...)
+		}
+	}
 	for _, q := range tries {
 		ok := true
 		for _, d := range present {
@@ -538,7 +602,7 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 				want = append(want, a.target.Ref)
 			}
 			slices.Sort(want)
-			if !ok || !slices.Equal(q.Match(o, Env{}), want) {
+			if !ok || !slices.Equal(q.Match(o, Env{Inputs: l.vals[d]}), want) {
 				ok = false
 				break
 			}
@@ -548,4 +612,90 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 		}
 	}
 	return nil
+}
+
+// leadingWords is the longest run of whole words both texts begin with.
+func leadingWords(a, b string) string {
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	n := 0
+	for n < len(wa) && n < len(wb) && wa[n] == wb[n] {
+		n++
+	}
+	return strings.Join(wa[:n], " ")
+}
+
+// quoteLoop turns a click on the element a sentence's only quoted phrase
+// names ("Tick “Limes”, then save.") into a loop over the sentence's quoted
+// phrases: the same sentence on other data may name several ("Tick
+// “Figs”, “Kiwis” and “Limes”"), and a loop over one item is the click.
+func (l *learner) quoteLoop(s Step) (Step, bool) {
+	if s.Action != ActClick && s.Action != ActCheck && s.Action != ActUncheck || s.Target == nil || s.Repeat {
+		return Step{}, false
+	}
+	var field **Value
+	for _, f := range []**Value{&s.Target.Name, &s.Target.Label, &s.Target.Text} {
+		if *f != nil && (*f).Input != "" {
+			field = f
+			break
+		}
+	}
+	if field == nil {
+		return Step{}, false
+	}
+	v := **field
+	in, ok := l.prog.Input(v.Input)
+	if ok && in.Extract != nil && in.Extract.Transform != "" && v.Transform != "" {
+		return Step{}, false
+	}
+	if !ok || in.Extract == nil || in.Extract.Quote != 1 || in.Extract.Split != "" || in.Extract.Chars != 0 {
+		return Step{}, false
+	}
+	rule := *in.Extract
+	rule.Quote, rule.Transform = -1, ""
+	var os []obs
+	for d := range l.vals {
+		if _, ok := l.vals[d][v.Input]; !ok {
+			continue
+		}
+		var text string
+		var err error
+		for _, page := range l.starts[d : d+1] {
+			text, err = rule.Eval(page)
+		}
+		if err != nil || strings.Contains(text, "\n") {
+			return Step{}, false
+		}
+		os = append(os, obs{demo: d, value: text})
+	}
+	if len(os) == 0 {
+		return Step{}, false
+	}
+	list := l.extractInput(rule, "items", os, "\n")
+	body := s
+	body.Target = &Query{}
+	*body.Target = *s.Target
+	item := v
+	item.Input, item.Item = "", true
+	item.Transform = joinTransforms(in.Extract.Transform, v.Transform)
+	switch field {
+	case &s.Target.Name:
+		body.Target.Name = &item
+	case &s.Target.Label:
+		body.Target.Label = &item
+	default:
+		body.Target.Text = &item
+	}
+	body.Why = l.why(body)
+	loop := Step{Action: ActForEach, Over: &Value{Input: list}, Body: []Step{body}, Optional: s.Optional, Demos: s.Demos}
+	loop.Why = l.why(loop)
+	return loop, true
+}
+
+// joinTransforms is one transform that does a then b, when one of them is
+// none.
+func joinTransforms(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a
 }

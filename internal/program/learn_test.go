@@ -482,7 +482,11 @@ func TestLearnPrefixAndFocusClicks(t *testing.T) {
 	}
 	for _, demos := range [][]*demo{{d("Starter")}, {d("Starter"), d("Team")}} {
 		p := learn(t, demos...)
-		if v := p.Steps[0].Target.Name; v == nil || v.Prefix != "Choose " || v.Input == "" {
+		first := p.Steps[0]
+		if first.Action == ActForEach {
+			first = first.Body[0]
+		}
+		if v := first.Target.Name; v == nil || v.Prefix != "Choose " || v.Input == "" && !v.Item {
 			t.Fatalf("%d demos:\n%s", len(demos), p.Describe())
 		}
 		fresh, r := mk("Business")
@@ -542,4 +546,121 @@ func TestLearnRepeatUntil(t *testing.T) {
 	if !one.Steps[0].Repeat || one.Steps[1].Target.Name.Input == "" {
 		t.Fatalf("one demo: %s", one.Describe())
 	}
+}
+
+// "Delete every mail from X": for each row whose From cell is the sender
+// the instruction quotes, open the subject's link and press Delete — the
+// rows a query selects, in a table whose first cell is a star button.
+func TestLearnEachRowWhere(t *testing.T) {
+	type mail struct{ from, subject string }
+	mk := func(who string, box []mail) (*page, map[string]int, int) {
+		p := newPage(site)
+		p.text("Delete every mail from “" + who + "”.")
+		tbl := p.add(recording.Node{Tag: "table", Role: "table"})
+		r := map[string]int{}
+		for i, m := range box {
+			pl := func(col int, h string) *recording.Place {
+				return &recording.Place{Container: tbl, Row: i, Column: col, ColumnHeader: h, RowKey: "☆"}
+			}
+			p.add(recording.Node{Tag: "td", Role: "cell", Text: "☆", Place: pl(0, "")})
+			p.add(recording.Node{Tag: "td", Role: "cell", Text: m.from, Place: pl(1, "From")})
+			p.add(recording.Node{Tag: "td", Role: "cell", Text: m.subject, Place: pl(2, "Subject")})
+			r[m.subject] = p.add(recording.Node{Tag: "a", Role: "link", Name: m.subject, Text: m.subject, Interactive: true, Place: pl(2, "Subject")})
+		}
+		return p, r, p.button("Delete")
+	}
+	d := func(who string, box []mail) *demo {
+		p, r, del := mk(who, box)
+		dm := newDemo(p)
+		for _, m := range box {
+			if m.from == who {
+				dm.click(r[m.subject]).click(del)
+			}
+		}
+		return dm
+	}
+	box1 := []mail{{"Ada", "Budget draft"}, {"Alan", "Lunch"}, {"Ada", "Trip update"}}
+	box2 := []mail{{"Grace", "Cobol"}, {"Alan", "Tea"}, {"Grace", "Navy"}, {"Grace", "Bugs"}}
+	p := learn(t, d("Ada", box1), d("Grace", box2))
+	if s := p.Steps[0]; s.Action != ActForEach || s.Each == nil || s.Each.Where == nil || s.Each.Where.Value.Input == "" {
+		t.Fatalf("want a loop over the rows from the sender:\n%s", p.Describe())
+	}
+	fresh, r, del := mk("Alan", []mail{{"Alan", "Chess"}, {"Ada", "Notes"}, {"Alan", "Enigma"}})
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Chess"]), "click "+itoa(del), "click "+itoa(r["Enigma"]), "click "+itoa(del))
+}
+
+// "Star every mail whose subject starts with X": the rows whose Subject
+// begins with the quoted word.
+func TestLearnEachRowStartsWith(t *testing.T) {
+	mk := func(topic string, subjects []string) (*page, map[string]int) {
+		p := newPage(site)
+		p.text("Star every mail whose subject starts with “" + topic + "”.")
+		tbl := p.add(recording.Node{Tag: "table", Role: "table"})
+		r := map[string]int{}
+		for i, s := range subjects {
+			pl := func(col int, h string) *recording.Place {
+				return &recording.Place{Container: tbl, Row: i, Column: col, ColumnHeader: h}
+			}
+			r[s] = p.add(recording.Node{Tag: "button", Role: "button", Name: "Star " + s, Text: "☆", Interactive: true, Place: pl(0, "")})
+			p.add(recording.Node{Tag: "td", Role: "cell", Text: s, Place: pl(1, "Subject")})
+		}
+		return p, r
+	}
+	d := func(topic string, subjects ...string) *demo {
+		p, r := mk(topic, subjects)
+		dm := newDemo(p)
+		for _, s := range subjects {
+			if strings.HasPrefix(s, topic+" ") {
+				dm.click(r[s])
+			}
+		}
+		return dm
+	}
+	p := learn(t, d("Invoice", "Invoice update", "Budget draft", "Invoice next week"), d("Survey", "Survey question", "Holiday draft", "Survey for May", "Survey update"))
+	if s := p.Steps[0]; s.Each == nil || s.Each.Where == nil || !s.Each.Where.Starts {
+		t.Fatalf("%s", p.Describe())
+	}
+	fresh, r := mk("Budget", []string{"Budget", "Budget plan", "Invoice", "Budgeting tips", "Budget for June"})
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Budget"]), "click "+itoa(r["Budget plan"]), "click "+itoa(r["Budget for June"]))
+}
+
+// One demo that ticks the one box the sentence quotes learns a loop over
+// the sentence's quoted items; switches to turn on and off are cut out of
+// one sentence by the words around them.
+func TestLearnQuotedItemsFromOneDemo(t *testing.T) {
+	mk := func(sentence string, all ...string) (*page, map[string]int) {
+		p := newPage(site)
+		p.text(sentence)
+		r := map[string]int{}
+		for _, a := range all {
+			f := false
+			r[a] = p.add(recording.Node{Tag: "button", Role: "switch", Name: a, Interactive: true, Checked: &f})
+		}
+		r["Save"] = p.button("Save")
+		return p, r
+	}
+	p0, r0 := mk("Tick “Limes”, then save.", "Figs", "Limes")
+	p := learn(t, newDemo(p0).tick(r0["Limes"]).click(r0["Save"]))
+	fresh, r := mk("Tick “Figs”, “Kiwis” and “Limes”, then save.", "Limes", "Kiwis", "Figs", "Dates")
+	wantPlan(t, p, fresh.outline(0), nil, "check "+itoa(r["Figs"]), "check "+itoa(r["Kiwis"]), "check "+itoa(r["Limes"]), "click "+itoa(r["Save"]))
+
+	sw := func(on []string, off string, all ...string) *demo {
+		qs := make([]string, len(on))
+		for i, o := range on {
+			qs[i] = "“" + o + "”"
+		}
+		p, r := mk("Turn on "+strings.Join(qs, ", ")+", turn off “"+off+"”, then save.", all...)
+		d := newDemo(p)
+		for _, o := range on {
+			d.tick(r[o])
+		}
+		d.target(r[off])
+		f := false
+		d.rec.Allmende.Targets[len(d.rec.Allmende.Targets)-1].Checked = &f
+		d.rec.Steps = append(d.rec.Steps, recording.Step{Type: recording.StepClick})
+		return d.click(r["Save"])
+	}
+	p = learn(t, sw([]string{"Wi-Fi", "NFC"}, "GPS", "GPS", "NFC", "Wi-Fi"), sw([]string{"Bluetooth"}, "Wi-Fi", "Wi-Fi", "Bluetooth", "GPS"))
+	fresh, r = mk("Turn on “GPS”, “Bluetooth”, “NFC”, turn off “Wi-Fi”, then save.", "Wi-Fi", "GPS", "NFC", "Bluetooth")
+	wantPlan(t, p, fresh.outline(0), nil, "check "+itoa(r["GPS"]), "check "+itoa(r["Bluetooth"]), "check "+itoa(r["NFC"]), "uncheck "+itoa(r["Wi-Fi"]), "click "+itoa(r["Save"]))
 }

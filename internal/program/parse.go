@@ -218,6 +218,12 @@ func (q *Query) check(inputs map[string]bool, inLoop bool, what string) []string
 	}{{q.Name, "name"}, {q.Text, "text"}, {q.Label, "label"}, {q.AttrValue, "attr_value"}, {q.Row, "row"}} {
 		errs = append(errs, f.v.check(inputs, inLoop, what+" "+f.name)...)
 	}
+	if q.Where != nil {
+		if q.Where.Column == "" || q.Where.Value == nil {
+			errs = append(errs, what+": where needs a column and a value")
+		}
+		errs = append(errs, q.Where.Value.check(inputs, inLoop, what+" where")...)
+	}
 	if (q.Attr == "") != (q.AttrValue == nil) {
 		errs = append(errs, what+": attr and attr_value go together")
 	}

@@ -126,12 +126,24 @@ type Query struct {
 	// Column the header of its column.
 	Row    *Value `json:"row,omitempty"`
 	Column string `json:"column,omitempty"`
+	// Where: the node's table row has, in the column Where.Column, a cell
+	// whose text is Where.Value ("the link in the row whose From is X").
+	Where *Where `json:"where,omitempty"`
 	// Landmark and Heading compare the node's enclosing landmark or dialog
 	// and the nearest heading before it.
 	Landmark string `json:"landmark,omitempty"`
 	Heading  string `json:"heading,omitempty"`
 	// Nth (from 1) picks one of the matches in document order.
 	Nth int `json:"nth,omitempty"`
+}
+
+// Where is a condition on the other cells of a node's table row.
+type Where struct {
+	Column string `json:"column"`
+	Value  *Value `json:"value"`
+	// Starts: the cell's text begins with the value, as a whole word
+	// ("every mail whose subject starts with Invoice").
+	Starts bool `json:"starts,omitempty"`
 }
 
 // Step is one step of a program.

@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/allmende/allmende/internal/recording"
 )
@@ -76,6 +77,18 @@ func (q Query) Match(o recording.Outline, env Env) []int {
 			get  func(recording.Node) string
 		}{norm(want), c.get})
 	}
+	var where string
+	var cells map[rowKey]string
+	if q.Where != nil {
+		if q.Where.Value == nil {
+			return nil
+		}
+		w, err := q.Where.Value.Resolve(env)
+		if err != nil {
+			return nil
+		}
+		where, cells = norm(w), rowCells(o, norm(q.Where.Column))
+	}
 	var refs []int
 nodes:
 	for i, n := range o.Nodes {
@@ -93,6 +106,15 @@ nodes:
 				continue nodes
 			}
 		}
+		if q.Where != nil {
+			if n.Place == nil || n.Place.Row < 0 {
+				continue
+			}
+			t, ok := cells[rowKey{n.Place.Container, n.Place.Row}]
+			if !ok || t != where && !(q.Where.Starts && where != "" && strings.HasPrefix(t, where+" ")) {
+				continue
+			}
+		}
 		refs = append(refs, i)
 	}
 	if q.Nth > 0 {
@@ -102,4 +124,21 @@ nodes:
 		return refs[q.Nth-1 : q.Nth]
 	}
 	return refs
+}
+
+// rowKey names a table row: its table's ref and its index.
+type rowKey struct{ table, row int }
+
+// rowCells returns, for each table row, the text of its cell in the
+// column whose header is column.
+func rowCells(o recording.Outline, column string) map[rowKey]string {
+	out := map[rowKey]string{}
+	for _, n := range o.Nodes {
+		p := n.Place
+		if p == nil || p.Row < 0 || norm(p.ColumnHeader) != column || n.Role != "cell" && n.Role != "gridcell" && n.Role != "rowheader" {
+			continue
+		}
+		out[rowKey{p.Container, p.Row}] = norm(n.Text)
+	}
+	return out
 }

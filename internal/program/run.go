@@ -56,6 +56,9 @@ func (s Step) Needs() []string {
 			add(q.Label)
 			add(q.AttrValue)
 			add(q.Row)
+			if q.Where != nil {
+				add(q.Where.Value)
+			}
 		}
 	}
 	return out

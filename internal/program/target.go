@@ -95,6 +95,30 @@ func (l *learner) target(step int, as []action, items []string) (*Query, error) 
 			})
 		}
 	}
+	// A cell of the target's row: "the link in the row whose From is X".
+	for _, col := range rowColumns(pages[0], t0) {
+		os := l.observe(as, items, func(action) string { return "" })
+		ok := true
+		for i, a := range as {
+			v, found := cellOf(pages[i], a.target, col)
+			if !found || v == "" {
+				ok = false
+				break
+			}
+			os[i].value = v
+		}
+		if !ok {
+			continue
+		}
+		v, err := l.explainValue(step, os, "", true)
+		if err != nil {
+			return nil, err
+		}
+		if v != nil {
+			w := &Where{Column: col, Value: v}
+			contexts = append(contexts, func(q Query) (Query, bool) { q.Where = w; return q, true })
+		}
+	}
 	if lm := norm(t0.Landmark); lm != "" && all3(as, func(a action) bool { return norm(a.target.Landmark) == lm }) {
 		contexts = append(contexts, func(q Query) (Query, bool) { q.Landmark = lm; return q, true })
 	}
@@ -171,6 +195,21 @@ func withTarget(o recording.Outline, t recording.Node) (recording.Outline, int) 
 			return o, t.Ref
 		}
 	}
+	// The recorder may number a node of a frame within the frame: find
+	// the node that reads the same.
+	same := -1
+	for i, n := range o.Nodes {
+		if n.Role == t.Role && n.Tag == t.Tag && n.Name == t.Name && n.Label == t.Label && n.Text == t.Text && slices.Equal(n.Frame, t.Frame) {
+			if same >= 0 {
+				same = -2
+				break
+			}
+			same = i
+		}
+	}
+	if same >= 0 {
+		return o, same
+	}
 	o.Nodes = append(slices.Clone(o.Nodes), t)
 	ref := len(o.Nodes) - 1
 	o.Nodes[ref].Ref = ref
@@ -195,4 +234,32 @@ func what(n *recording.Node) string {
 		return kind
 	}
 	return fmt.Sprintf("%s %q", kind, name)
+}
+
+// rowColumns lists the headers of the other columns of the node's table
+// row, in order.
+func rowColumns(o recording.Outline, t *recording.Node) []string {
+	if t.Place == nil || t.Place.Row < 0 {
+		return nil
+	}
+	var out []string
+	for _, n := range o.Nodes {
+		p := n.Place
+		if p == nil || p.Container != t.Place.Container || p.Row != t.Place.Row || p.Column == t.Place.Column {
+			continue
+		}
+		if h := norm(p.ColumnHeader); h != "" && (n.Role == "cell" || n.Role == "gridcell" || n.Role == "rowheader") && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// cellOf returns the text of the cell in column of the node's row.
+func cellOf(o recording.Outline, t *recording.Node, column string) (string, bool) {
+	if t.Place == nil || t.Place.Row < 0 {
+		return "", false
+	}
+	v, ok := rowCells(o, column)[rowKey{t.Place.Container, t.Place.Row}]
+	return v, ok
 }

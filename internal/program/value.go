@@ -175,7 +175,7 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 		got := map[Extract][]src{}
 		for p, page := range o.pages {
 			for _, c := range candidates(page, o.value) {
-				if p == 0 && c.ref == o.self || strict && (!c.rule.wordsOfPage() || page.Nodes[c.ref].Interactive) {
+				if p == 0 && c.ref == o.self || strict && (!c.rule.wordsOfPage() || c.rule.Transform != "" || page.Nodes[c.ref].Interactive) {
 					continue
 				}
 				if _, ok := got[c.rule]; !ok {
