@@ -275,3 +275,59 @@ func hasNode(o recording.Outline, tag, text string) bool {
 	}
 	return false
 }
+
+// A page that sends the browser to a sensitive site ends the recording
+// there, with the recorder's reason, instead of waiting for a condition
+// on a page nobody records.
+func TestRecordStopsAtASensitiveSite(t *testing.T) {
+	s := server(t)
+	_, err := Record(t.Context(), Options{
+		URL: s.URL + "/", Headless: true, Timeout: 30 * time.Second,
+		StopWhen: "false",
+		Drive: func(ctx context.Context) error {
+			// The address resolves nowhere; the recorder stops before
+			// the browser asks.
+			_, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`location.href = "https://www.paypal.com/signin"`))
+			return err
+		},
+	})
+	if !errors.Is(err, ErrStopped) || !strings.Contains(err.Error(), "paypal.com") {
+		t.Fatalf("err = %v, want the recorder's stop naming paypal.com", err)
+	}
+}
+
+// One browser makes one recording after another: the second is its own,
+// with nothing of the first.
+func TestBrowserRecordsOneAfterAnother(t *testing.T) {
+	s := server(t)
+	b, err := Launch(t.Context(), Options{Headless: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var bodies []string
+	for _, name := range []string{"Ada", "Bo"} {
+		body, err := b.Record(t.Context(), Options{
+			URL: s.URL + "/", Timeout: 30 * time.Second, KeepValues: true,
+			Drive: hands(name), StopWhen: `!!document.getElementById("done")`,
+		})
+		if err != nil {
+			t.Fatalf("recording %s: %v", name, err)
+		}
+		bodies = append(bodies, string(body))
+	}
+	for i, name := range []string{"Ada", "Bo"} {
+		rec, err := recording.Parse([]byte(bodies[i]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := rec.Parameters()
+		if len(p) != 1 || p[0].Default != name || len(rec.Allmende.Outlines) != 2 {
+			t.Errorf("recording %d: parameters %+v, %d outlines; want %s and 2", i, p, len(rec.Allmende.Outlines), name)
+		}
+	}
+	b.Close()
+	if _, err := b.Record(t.Context(), Options{URL: s.URL}); err == nil {
+		t.Error("a closed browser recorded")
+	}
+}

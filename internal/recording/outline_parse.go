@@ -46,8 +46,8 @@ func parseTargets(raw json.RawMessage, steps []Step, masked []int, errs *errorLi
 		if t.Ref < -1 {
 			o.fail("ref", "%d is not a node of an outline (-1 for none)", t.Ref)
 		}
-		if t.Parent != -1 {
-			o.fail("parent", "a target has no parent in an outline: -1")
+		if t.Parent < -1 || t.Parent >= MaxNodes {
+			o.fail("parent", "%d is not a node of an outline (-1 for none)", t.Parent)
 		}
 		if ok && slices.Contains(masked, step) && t.Value != "" {
 			o.fail("value", "step %d's value is masked, so its target may not carry it", step)

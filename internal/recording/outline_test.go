@@ -60,7 +60,7 @@ func TestOutlineErrorsNameThePath(t *testing.T) {
 	}{
 		{"target step out of range", `"targets":[{"step":3,"ref":-1,"parent":-1,"tag":"a"}]`, "allmende.targets[0].step", "not the index of a step"},
 		{"targets out of order", `"targets":[{"step":2,"ref":-1,"parent":-1,"tag":"a"},{"step":1,"ref":-1,"parent":-1,"tag":"a"}]`, "allmende.targets[1].step", "in step order"},
-		{"target with a parent", `"targets":[{"step":1,"ref":0,"parent":2,"tag":"a"}]`, "allmende.targets[0].parent", "-1"},
+		{"target's parent out of range", `"targets":[{"step":1,"ref":0,"parent":-2,"tag":"a"}]`, "allmende.targets[0].parent", "-1"},
 		{"masked step's value", `"masked":[2],"targets":[{"step":2,"ref":-1,"parent":-1,"tag":"input","value":"Ada"}]`, "allmende.targets[0].value", "masked"},
 		{"unknown node field", `"outlines":[{"before":0,"url":"https://a.example/","nodes":[` + node(`,"colour":"red"`) + `]}]`, "allmende.outlines[0].nodes[0].colour", "unknown field"},
 		{"ref is not the index", `"outlines":[{"before":0,"url":"u","nodes":[` + node("") + `,{"ref":5,"parent":0,"tag":"p"}]}]`, "allmende.outlines[0].nodes[1].ref", "its index"},

@@ -35,7 +35,7 @@ func TestSchema(t *testing.T) {
 		{"sensitive unmasked", node(`,"sensitive":true`), "allmende.outlines[0].nodes[0]", "masked"},
 		{"long text", node(`,"text":"` + strings.Repeat("x", 201) + `"`), "allmende.outlines[0].nodes[0].text", "200"},
 		{"place without row", node(`,"place":{"container":-1,"index":0,"of":1,"column":-1}`), "allmende.outlines[0].nodes[0].place", "row"},
-		{"target with a parent", `{"version":1,"targets":[{"step":1,"ref":-1,"parent":3,"tag":"a"}]}`, "allmende.targets[0].parent", ""},
+		{"target's parent out of range", `{"version":1,"targets":[{"step":1,"ref":-1,"parent":-3,"tag":"a"}]}`, "allmende.targets[0].parent", ""},
 		{"target without step", `{"version":1,"targets":[{"ref":-1,"parent":-1,"tag":"a"}]}`, "allmende.targets[0]", "step"},
 		{"unknown member", `{"version":1,"screenshots":[]}`, "allmende.screenshots", "unknown field"},
 		{"bad key class", `{"version":1,"events":[{"kind":"keydown","t":1,"key":"q"}]}`, "allmende.events[0].key", ""},
