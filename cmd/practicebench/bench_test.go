@@ -66,7 +66,7 @@ func TestReplayBaselineDoesItsOwnInstance(t *testing.T) {
 	}
 	defer b.close()
 	k, _ := practice.Lookup("menu")
-	raw, _, err := makeDemo(t.Context(), srv.URL, k, 1)
+	raw, _, err := makeDemo(t.Context(), b.rec, srv.URL, k, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
