@@ -53,7 +53,9 @@ type bench struct {
 	o       options
 	counts  []int
 	browser context.Context
-	stop    func()
+	// rec is the recorder's browser, which makes every demonstration.
+	rec  *recorder.Browser
+	stop func()
 }
 
 func newBench(ctx context.Context, o options) (*bench, error) {
@@ -80,7 +82,14 @@ func newBench(ctx context.Context, o options) (*bench, error) {
 		cancelAlloc()
 		return nil, fmt.Errorf("starting chromium: %w", err)
 	}
-	return &bench{o: o, counts: counts, browser: browser, stop: func() {
+	rec, err := recorder.Launch(ctx, recorder.Options{Headless: true})
+	if err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		return nil, fmt.Errorf("starting the recorder: %w", err)
+	}
+	return &bench{o: o, counts: counts, browser: browser, rec: rec, stop: func() {
+		rec.Close()
 		cancelBrowser()
 		cancelAlloc()
 		os.RemoveAll(dir)
@@ -116,6 +125,9 @@ type row struct {
 	DemoTime time.Duration
 	Learned  []result
 	Replay   result
+	// Own is demo 1's recording replayed on its own instance, where it
+	// does the task: the fair time of a replay.
+	Own result
 }
 
 func (r row) summary() string {
@@ -142,7 +154,7 @@ func (b *bench) kind(ctx context.Context, k practice.Kind) row {
 	var demos []recording.Recording
 	var raws [][]byte
 	for d := 1; d <= maxDemos; d++ {
-		raw, rec, err := makeDemo(ctx, b.o.Base, k, uint64(d))
+		raw, rec, err := makeDemo(ctx, b.rec, b.o.Base, k, uint64(d))
 		if err != nil {
 			out.DemoErr = fmt.Sprintf("demo %d: %v", d, err)
 			return out
@@ -182,6 +194,21 @@ func (b *bench) kind(ctx context.Context, k practice.Kind) row {
 		return replayOn(ctx, b.browser, raws[0], b.o.Base, k.Name, 1, in)
 	})
 	b.o.N = saved
+	out.Own = result{Demos: 1, Reasons: map[string]int{}}
+	own := k.Generate(1)
+	for range 3 {
+		rctx, cancel := context.WithTimeout(ctx, b.o.RunTimeout)
+		start := time.Now()
+		err := replayOn(rctx, b.browser, raws[0], b.o.Base, k.Name, 1, own)
+		cancel()
+		out.Own.Runs++
+		if err != nil {
+			out.Own.Reasons[shorten(err.Error())]++
+			continue
+		}
+		out.Own.OK++
+		out.Own.RunTime = append(out.Own.RunTime, time.Since(start))
+	}
 	return out
 }
 
@@ -221,11 +248,12 @@ func shorten(s string) string {
 	return s
 }
 
-// makeDemo records hands doing instance seed of k, as `allmende record`
-// does with a program driving the tab over CDP.
-func makeDemo(ctx context.Context, base string, k practice.Kind, seed uint64) ([]byte, recording.Recording, error) {
+// makeDemo records hands doing instance seed of k in the recorder's
+// browser, as `allmende record` does with a program driving the tab over
+// CDP.
+func makeDemo(ctx context.Context, rec *recorder.Browser, base string, k practice.Kind, seed uint64) ([]byte, recording.Recording, error) {
 	in := k.Generate(seed)
-	raw, err := recorder.Record(ctx, recorder.Options{
+	raw, err := rec.Record(ctx, recorder.Options{
 		URL:        practice.URL(base, k.Name, seed),
 		Headless:   true,
 		KeepValues: true,
@@ -242,9 +270,9 @@ func makeDemo(ctx context.Context, base string, k practice.Kind, seed uint64) ([
 	if err != nil {
 		return nil, recording.Recording{}, err
 	}
-	rec, err := recording.Parse(raw)
+	r, err := recording.Parse(raw)
 	if err != nil {
 		return nil, recording.Recording{}, fmt.Errorf("the recorder's file does not parse: %w", err)
 	}
-	return raw, rec, nil
+	return raw, r, nil
 }

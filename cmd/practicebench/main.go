@@ -39,7 +39,18 @@ func main() {
 	flag.StringVar(&o.Out, "out", "", "also write the table to this file")
 	flag.DurationVar(&o.RunTimeout, "run-timeout", 30*time.Second, "bound of one run")
 	flag.BoolVar(&o.Verbose, "v", false, "log each failed run's reason")
+	list := flag.Bool("list", false, "list the kinds of task (markdown) and exit")
 	flag.Parse()
+	if *list {
+		for _, k := range practice.Kinds() {
+			params := ""
+			if len(k.Params) > 0 {
+				params = " — run parameters: " + strings.Join(k.Params, ", ")
+			}
+			fmt.Printf("- `%s`: %s%s\n", k.Name, k.Covers, params)
+		}
+		return
+	}
 	if err := run(context.Background(), o); err != nil {
 		log.Fatal(err)
 	}

@@ -11,20 +11,20 @@ import (
 func markdown(o options, rows []row) string {
 	var b strings.Builder
 	counts, _ := o.counts()
-	fmt.Fprintf(&b, "Success on %d fresh instances per kind (seeds %d–%d); learning time from %d demos; median time per run of the program learned from %d demos, and of replaying demo 1's recording (%d instances).\n\n",
+	fmt.Fprintf(&b, "Success on %d fresh instances per kind (seeds %d–%d); learning time from %d demos; median time per run of the program learned from %d demos; replaying demo 1's recording on %d of the fresh instances (success, median time) and on its own instance (median time of the replays that did the task).\n\n",
 		o.N, RunSeed, RunSeed+o.N-1, slices.Max(counts), slices.Max(counts), min(o.N, o.Replays))
 	b.WriteString("| kind |")
 	for _, n := range counts {
 		fmt.Fprintf(&b, " %d demo%s |", n, plural(n))
 	}
-	b.WriteString(" learn | run | replay run | replay success | why runs failed |\n|---|")
+	b.WriteString(" learn | run | replay success | replay run | replay, own instance | why runs failed |\n|---|")
 	for range counts {
 		b.WriteString("---:|")
 	}
-	b.WriteString("---:|---:|---:|---:|---|\n")
+	b.WriteString("---:|---:|---:|---:|---:|---|\n")
 	sums := make([]float64, len(counts))
 	var learnSum time.Duration
-	var runMed, repMed []time.Duration
+	var runMed, repMed, ownMed []time.Duration
 	var repSum float64
 	for _, r := range rows {
 		name := r.Kind
@@ -36,7 +36,7 @@ func markdown(o options, rows []row) string {
 			for range counts {
 				b.WriteString(" 0 % |")
 			}
-			fmt.Fprintf(&b, " – | – | – | – | the demonstrations failed: %s |\n", cell(r.DemoErr))
+			fmt.Fprintf(&b, " – | – | – | – | – | the demonstrations failed: %s |\n", cell(r.DemoErr))
 			continue
 		}
 		var why []string
@@ -56,16 +56,17 @@ func markdown(o options, rows []row) string {
 		learnSum += last.Learn
 		m := median(last.RunTime)
 		rm := median(r.Replay.RunTime)
-		runMed, repMed = append(runMed, m), append(repMed, rm)
+		om := median(r.Own.RunTime)
+		runMed, repMed, ownMed = append(runMed, m), append(repMed, rm), append(ownMed, om)
 		repSum += r.Replay.rate()
-		fmt.Fprintf(&b, " %s | %s | %s | %.0f %% | %s |\n", ms(last.Learn), ms(m), ms(rm), r.Replay.rate(), cell(strings.Join(why, "; ")))
+		fmt.Fprintf(&b, " %s | %s | %.0f %% | %s | %s | %s |\n", ms(last.Learn), ms(m), r.Replay.rate(), ms(rm), ms(om), cell(strings.Join(why, "; ")))
 	}
 	n := float64(len(rows))
 	b.WriteString("| **mean** |")
 	for _, s := range sums {
 		fmt.Fprintf(&b, " **%.1f %%** |", s/n)
 	}
-	fmt.Fprintf(&b, " %s | %s | %s | %.1f %% | |\n", ms(learnSum/time.Duration(max(1, len(rows)))), ms(median(runMed)), ms(median(repMed)), repSum/n)
+	fmt.Fprintf(&b, " %s | %s | %.1f %% | %s | %s | |\n", ms(learnSum/time.Duration(max(1, len(rows)))), ms(median(runMed)), repSum/n, ms(median(repMed)), ms(median(ownMed)))
 	return b.String()
 }
 

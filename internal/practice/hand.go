@@ -153,24 +153,49 @@ func (h *Hand) WaitFor(l Loc) error {
 // reveal scrolls with the mouse wheel until the element is in view, and
 // returns where it is then.
 func (h *Hand) reveal(l Loc) (box, error) {
-	for range 80 {
+	scrolled := false
+	for range 120 {
 		b, err := h.wait(l)
 		if err != nil {
 			return b, err
 		}
 		mid := b.Y + b.H/2
+		// out says the element is not wholly between top and bottom (or,
+		// taller than that, does not cover its middle).
+		out := func(top, bottom float64) bool {
+			if b.H > bottom-top-8 {
+				return mid < top+4 || mid > bottom-4
+			}
+			return b.Y < top+2 || b.Y+b.H > bottom-2
+		}
 		var dy, px, py float64
 		switch {
 		case b.Inner && (b.CY < 40 || b.CY > b.VH-40):
 			// The container itself is out of view: scroll the page.
 			dy, px, py = b.CY-b.VH/2, 8, b.VH/2
-		case b.Inner && (mid < b.Top+4 || mid > b.Bottom-4):
+		case b.Inner && out(b.Top, b.Bottom):
 			dy, px, py = mid-(b.Top+b.Bottom)/2, b.CX, b.CY
-		case mid < 4 || mid > b.VH-4:
+		case out(0, b.VH):
 			dy, px, py = mid-b.VH/2, 8, b.VH/2
 		default:
-			return b, nil
+			if !scrolled {
+				return b, nil
+			}
+			// A wheel scrolls smoothly: act once the element has come
+			// to rest, not where it was on the way.
+			if err := pause(h.ctx, 50*time.Millisecond); err != nil {
+				return b, err
+			}
+			again, err := h.locate(l)
+			if err != nil {
+				return b, err
+			}
+			if math.Abs(again.Y-b.Y) < 0.5 && math.Abs(again.X-b.X) < 0.5 {
+				return again, nil
+			}
+			continue
 		}
+		scrolled = true
 		dy = math.Max(-360, math.Min(360, dy))
 		if math.Abs(dy) < 20 {
 			dy = math.Copysign(20, dy)

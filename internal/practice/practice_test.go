@@ -56,7 +56,8 @@ func TestSeedsMakeOtherInstances(t *testing.T) {
 func TestHandsSolveAndNothingElseDoes(t *testing.T) {
 	srv := httptest.NewServer(Server{})
 	defer srv.Close()
-	browser := browsertest.New(t)
+	// The recorder's window size: hands must work where demonstrations are made.
+	browser := browsertest.Start(t, chromedp.WindowSize(1280, 800))
 	for _, k := range Kinds() {
 		for s := range *seeds {
 			seed := uint64(*seedBase + s)

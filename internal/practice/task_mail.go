@@ -14,7 +14,7 @@ func init() {
 	register(Kind{Name: "mail-reply", Covers: "inbox: open a sender's mail and reply with given text", generate: func(r *rand.Rand) Instance { return genMail(r, "reply") }})
 	register(Kind{Name: "mail-forward", Covers: "inbox: forward a mail by subject to an address", generate: func(r *rand.Rand) Instance { return genMail(r, "forward") }})
 	register(Kind{Name: "mail-delete", Covers: "inbox: delete every mail from a sender (a loop)", generate: func(r *rand.Rand) Instance { return genMail(r, "delete") }})
-	register(Kind{Name: "mail-star", Covers: "inbox: star every mail whose subject names a topic (a loop)", generate: func(r *rand.Rand) Instance { return genMail(r, "star") }})
+	register(Kind{Name: "mail-star", Covers: "inbox: star every mail whose subject starts with a given word (a loop)", generate: func(r *rand.Rand) Instance { return genMail(r, "star") }})
 }
 
 type mail struct {
