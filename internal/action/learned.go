@@ -297,12 +297,27 @@ func (s *Service) AddDemo(ctx context.Context, m member.Member, slug, recordingI
 		return Automation{}, err
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		// Learned from the demonstrations read above: if another was
+		// added or erased meanwhile, this program is not theirs.
+		if _, err := tx.ExecContext(ctx, `UPDATE automations SET program = program WHERE id = $1`, a.rowID); err != nil {
+			return err // takes the row's lock on PostgreSQL before counting
+		}
+		var now int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM automation_demos WHERE automation_id = $1`, a.rowID).Scan(&now); err != nil {
+			return err
+		}
+		if now != len(rows) {
+			return problem.New(problem.Conflict, "the demonstrations of %s changed meanwhile; add the recording again", slug)
+		}
 		js, _ := json.Marshal(prog)
-		if _, err := tx.ExecContext(ctx, `UPDATE automations SET program = $2 WHERE id = $1`, a.rowID, string(js)); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE automations SET program = $2 WHERE id = $1 AND status = 'published'`, a.rowID, string(js)); err != nil {
 			return err
 		}
 		return saveDemos(ctx, tx, a.rowID, demos, weights)
 	})
+	if problem.Is(err, problem.Conflict) {
+		return Automation{}, err
+	}
 	if err != nil {
 		return Automation{}, fmt.Errorf("add demonstration: %w", err)
 	}

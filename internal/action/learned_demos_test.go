@@ -1,11 +1,16 @@
 package action_test
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/allmende/allmende/internal/action"
+	"github.com/allmende/allmende/internal/actor"
+	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/program"
+	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/store/storetest"
@@ -77,5 +82,93 @@ func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 		if _, err := e.s.AddDemo(ctx, bob, a.Slug, bobs.ID); !problem.Is(err, problem.Conflict) {
 			t.Fatalf("the same demo added twice: %v", err)
 		}
+	})
+}
+
+// fakeActor stands in for Chromium: it answers as told.
+type fakeActor struct {
+	fail  bool
+	calls []actor.Options
+}
+
+func (f *fakeActor) Act(_ context.Context, prog program.Program, opts actor.Options) (actor.Result, error) {
+	f.calls = append(f.calls, opts)
+	res := actor.Result{OK: !f.fail}
+	st := actor.StepResult{Step: "1", Action: prog.Steps[0].Action, Status: actor.StatusOK}
+	if f.fail {
+		st.Status, st.Error = actor.StatusFailed, "no element matches the query"
+		res.Failed, res.Error = "1", "step 1: no element matches the query"
+	}
+	res.Steps = []actor.StepResult{st}
+	return res, nil
+}
+
+// TestLearnedRunsSettleOnBothDatabases: a learned automation's successful
+// run is one reward.split paying each demonstrator by weight, integer-exact;
+// a failed one is refunded and pays nobody; the runner's values and start
+// page reach the actor.
+func TestLearnedRunsSettleOnBothDatabases(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		e := newEnv(t, db)
+		ada, bob := e.members["ada"], e.members["bob"]
+		carl := e.addMember(t, "carl")
+		fake := &fakeActor{}
+		e.s.Actor = fake
+		mine := uploadVerified(t, e, ada, testdata(t, "reject-claim-1.json"))
+		bobs := uploadVerified(t, e, bob, testdata(t, "approve-claim-4.json"))
+		if _, err := e.s.Offer(ctx, bob, bobs.ID); err != nil {
+			t.Fatal(err)
+		}
+		pub := action.Publication{Slug: "claims", Title: "Decide a claim", Description: "Approves or rejects the claim the page names.", PricePerRun: 999}
+		a, err := e.s.LearnAutomation(ctx, ada, pub, []string{mine.ID, bobs.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.fund(t, reward.MemberAccount(carl.PublicID), 5000)
+		start := strings.Replace(a.Start, "/table-row-action/", "/table-row-action/?seed=5", 1)
+		run, err := e.s.StartRunAt(ctx, carl, a.Slug, nil, start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		execute(t, e, run.ID)
+		if got, _ := e.s.GetRun(ctx, carl, run.ID); got.Status != "ok" || !got.Learned || len(got.Steps) != 1 || got.Steps[0].Step != "1" {
+			t.Fatalf("run: %+v", got)
+		}
+		if len(fake.calls) != 1 || fake.calls[0].URL != start {
+			t.Fatalf("the actor was asked %+v", fake.calls)
+		}
+		splits := e.events(t, ledger.RewardSplit)
+		if len(splits) != 1 {
+			t.Fatalf("%d splits", len(splits))
+		}
+		// The authors' 80 % of 999 is 799 (rounded down), split ½ ½ between
+		// the demonstrators (400 and 399, in some order); the treasury's
+		// 20 % is 199 and the 1 point left by rounding is the treasury's too.
+		s := splits[0]
+		adaGot, bobGot, treasury := s[reward.MemberAccount(ada.PublicID)], s[reward.MemberAccount(bob.PublicID)], s[reward.Treasury]
+		if adaGot+bobGot != 799 || treasury != 200 || min(adaGot, bobGot) != 399 {
+			t.Fatalf("split %v", s)
+		}
+		checkLedger(t, e)
+
+		fake.fail = true
+		before := e.balance(t, reward.MemberAccount(carl.PublicID))
+		run, err = e.s.StartRunAt(ctx, carl, a.Slug, nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		execute(t, e, run.ID)
+		got, _ := e.s.GetRun(ctx, carl, run.ID)
+		if got.Status != "failed" || got.FailedStep != 0 || !strings.Contains(got.Error, "no element") {
+			t.Fatalf("failed run: %+v", got)
+		}
+		if after := e.balance(t, reward.MemberAccount(carl.PublicID)); after != before {
+			t.Fatalf("a failed run cost %d", before-after)
+		}
+		if n := len(e.events(t, ledger.RewardSplit)); n != 1 {
+			t.Fatalf("%d splits after a failed run", n)
+		}
+		checkLedger(t, e)
 	})
 }
