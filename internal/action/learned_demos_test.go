@@ -9,9 +9,9 @@ import (
 	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/actor"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/program"
 	"github.com/allmende/allmende/internal/reward"
-	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/store/storetest"
 )
