@@ -375,7 +375,11 @@ func (s *Service) Learning(ctx context.Context, slug string) (Learning, error) {
 	if err != nil {
 		return Learning{}, err
 	}
-	return Learning{Program: *a.program, Description: a.program.Describe(), Demos: demos}, nil
+	// The first demo's start address may carry its data in the query:
+	// the public sees the page only.
+	prog := *a.program
+	prog.Start = a.Start
+	return Learning{Program: prog, Description: prog.Describe(), Demos: demos}, nil
 }
 
 // learnedParameters are a program's run parameters, as an automation
