@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/browsertest"
-	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -70,9 +70,13 @@ func TestBrowserLearnedAutomation(t *testing.T) {
 		t.Fatal(err)
 	}
 	learn := func(ids, slug string) error {
+		if err := chromedp.Do(wait, chromedp.WaitVisible("#learn-form")); err != nil {
+			return err
+		}
+		if _, err := chromedp.Run(wait, chromedp.Evaluate[bool](`(document.querySelector("#learn-recordings").value = `+strconv.Quote(ids)+`, true)`)); err != nil {
+			return err
+		}
 		return chromedp.Do(wait,
-			chromedp.WaitVisible("#learn-form"),
-			chromedp.SetValue("#learn-recordings", ids),
 			chromedp.SetValue("#learn-id", slug),
 			chromedp.SetValue("#learn-title", "Decide the expense claim the page names"),
 			chromedp.SetValue("#learn-description", "Finds the claim of the person the page names and approves or rejects it as asked."),
@@ -91,12 +95,37 @@ func TestBrowserLearnedAutomation(t *testing.T) {
 		t.Fatalf("the refusal says %q", msg)
 	}
 	browsertest.Screenshot(t, ctx, "learn-refused-desktop")
-	if err := learn(bobs.ID, "expense-claim"); err != nil {
+	// From her own recording alone: the program presses "Reject".
+	if err := learn("", "expense-claim"); err != nil {
 		t.Fatal(err)
 	}
 	if err := chromedp.Do(wait, chromedp.WaitVisible("#program")); err != nil {
 		body, _ := chromedp.Run(ctx, chromedp.Text("main"))
 		t.Fatalf("after learning: %v\n%s", err, body)
+	}
+	if prog, _ := chromedp.Run(ctx, chromedp.Text("#program")); !strings.Contains(prog, `"Reject"`) || !strings.Contains(prog, "learned from 1 demonstration") {
+		t.Fatalf("learned from one demo: %q", prog)
+	}
+	// Adding a demo of another task is refused on the automation's page.
+	addDemo := func(id string) error {
+		return chromedp.Do(wait, chromedp.WaitVisible("#demo-form"), chromedp.SetValue("#demo-recording", id), chromedp.Click("#demo-form button"))
+	}
+	if err := addDemo(other.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(wait, chromedp.WaitVisible("#demo-error")); err != nil {
+		t.Fatal(err)
+	}
+	if msg, _ := chromedp.Run(ctx, chromedp.Text("#demo-error")); !strings.Contains(msg, other.ID) {
+		t.Fatalf("the refusal says %q", msg)
+	}
+	// Bob's offered recording, on other data: the program is learned again.
+	if err := addDemo(bobs.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(wait, chromedp.WaitVisible("#demos tbody tr:nth-child(2)")); err != nil {
+		body, _ := chromedp.Run(ctx, chromedp.Text("main"))
+		t.Fatalf("after adding bob's demo: %v\n%s", err, body)
 	}
 	for _, size := range []struct {
 		name          string
@@ -129,5 +158,4 @@ func TestBrowserLearnedAutomation(t *testing.T) {
 			browsertest.Screenshot(t, ctx, "learned-automation-"+size.name)
 		})
 	}
-	var _ member.Member
 }
