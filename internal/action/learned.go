@@ -127,21 +127,23 @@ func learnFrom(demos []demoRecording) (program.Program, []float64, error) {
 	switch {
 	case errors.As(err, &amb):
 		return program.Program{}, nil, &problem.Error{Kind: problem.Conflict,
-			Message: fmt.Sprintf("record one more demonstration: step %d: %s", amb.Step, amb.Reason), Fields: map[string]string{"recordings": amb.Error()}}
+			Message: fmt.Sprintf("record one more demonstration: step %d: %s", amb.Step, hideQueries(amb.Reason)), Fields: map[string]string{"recordings": hideQueries(amb.Error())}}
 	case errors.As(err, &de):
 		id := "?"
 		if de.Demo >= 1 && de.Demo <= len(demos) {
 			id = demos[de.Demo-1].id
 		}
 		return program.Program{}, nil, &problem.Error{Kind: problem.Invalid,
-			Message: fmt.Sprintf("recording %s (demonstration %d) cannot be learned from: %s", id, de.Demo, de.Error()), Fields: map[string]string{"recordings": de.Error()}}
+			// The learner names the demos' addresses, whose queries may
+			// hold the demonstrators' data.
+			Message: fmt.Sprintf("recording %s (demonstration %d) cannot be learned from: %s", id, de.Demo, hideQueries(de.Error())), Fields: map[string]string{"recordings": hideQueries(de.Error())}}
 	case errors.As(err, &se):
-		return program.Program{}, nil, &problem.Error{Kind: problem.Invalid, Message: "the demonstrations contradict each other: " + se.Error(), Fields: map[string]string{"recordings": se.Error()}}
+		return program.Program{}, nil, &problem.Error{Kind: problem.Invalid, Message: "the demonstrations contradict each other: " + hideQueries(se.Error()), Fields: map[string]string{"recordings": hideQueries(se.Error())}}
 	case err != nil:
-		return program.Program{}, nil, &problem.Error{Kind: problem.Invalid, Message: err.Error(), Fields: map[string]string{"recordings": err.Error()}}
+		return program.Program{}, nil, &problem.Error{Kind: problem.Invalid, Message: hideQueries(err.Error()), Fields: map[string]string{"recordings": hideQueries(err.Error())}}
 	}
 	if err := programWebOnly(prog); err != nil {
-		return program.Program{}, nil, &problem.Error{Kind: problem.Invalid, Message: "the program cannot run as it is", Fields: map[string]string{"recordings": err.Error()}}
+		return program.Program{}, nil, &problem.Error{Kind: problem.Invalid, Message: "the program cannot run as it is", Fields: map[string]string{"recordings": hideQueries(err.Error())}}
 	}
 	// The demos' values are the demonstrators' data: they stay in the
 	// sealed recordings, not in the public program.

@@ -91,7 +91,7 @@ func TestBrowserLearnedAutomation(t *testing.T) {
 		t.Fatal(err)
 	}
 	msg, _ := chromedp.Run(ctx, chromedp.Text("#learn-error"))
-	if !strings.Contains(msg, "different tasks") {
+	if !strings.Contains(msg, "different tasks") || strings.Contains(msg, "seed=") {
 		t.Fatalf("the refusal says %q", msg)
 	}
 	browsertest.Screenshot(t, ctx, "learn-refused-desktop")
@@ -119,6 +119,7 @@ func TestBrowserLearnedAutomation(t *testing.T) {
 	if msg, _ := chromedp.Run(ctx, chromedp.Text("#demo-error")); !strings.Contains(msg, other.ID) {
 		t.Fatalf("the refusal says %q", msg)
 	}
+	browsertest.Screenshot(t, ctx, "add-demo-refused-desktop")
 	// Bob's offered recording, on other data: the program is learned again.
 	if err := addDemo(bobs.ID); err != nil {
 		t.Fatal(err)

@@ -37,6 +37,12 @@ func (p *Pages) showAutomation(w http.ResponseWriter, r *http.Request, status in
 		data["Runs"] = runs
 		data["Pager"] = pagerFor(r, next)
 	}
+	if f.Values != nil && a.Learned {
+		if _, ok := f.Values["start"]; !ok {
+			f.Values["start"] = a.Start
+			data["Form"] = f
+		}
+	}
 	if f.Values == nil {
 		f.Values = map[string]string{"start": a.Start}
 		for _, param := range a.Parameters {
