@@ -196,7 +196,13 @@ func (s *Service) LearnAutomation(ctx context.Context, m member.Member, p Public
 	if err := p.validate(); err != nil {
 		return Automation{}, err
 	}
-	ids := slices.Compact(slices.Clone(recordingIDs))
+	// A recording counts once, wherever it is named again.
+	var ids []string
+	for _, id := range recordingIDs {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
 	if len(ids) == 0 || len(ids) > program.MaxDemos {
 		return Automation{}, &problem.Error{Kind: problem.Invalid, Message: fmt.Sprintf("learn from 1 to %d recordings", program.MaxDemos),
 			Fields: map[string]string{"recordings": fmt.Sprintf("%d given", len(ids))}}
