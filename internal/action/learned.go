@@ -405,3 +405,81 @@ func learnedParameters(p program.Program) []recording.Parameter {
 	}
 	return out
 }
+
+// taughtBy lists the published learned automations the recording is a
+// demonstration of: erasing it withdraws them, and relearn learns them
+// again from the rest.
+func (s *Service) taughtBy(ctx context.Context, recordingRow int64) ([]int64, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT d.automation_id FROM automation_demos d JOIN automations a ON a.id = d.automation_id
+		WHERE d.recording_id = $1 AND a.status = 'published'`, recordingRow)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// relearn learns again, from the demonstrations left, the automations an
+// erased recording was withdrawn from, and publishes them again when that
+// works (their demonstrators keep earning; the program, and the weights,
+// no longer owe anything to the erased one). One that cannot be learned
+// without it stays withdrawn.
+func (s *Service) relearn(ctx context.Context, automations []int64) {
+	for _, id := range automations {
+		if err := s.relearnOne(ctx, id); err != nil {
+			s.log.Info("learned automation stays withdrawn after a demonstration was erased", "automation", id, "reason", err)
+		}
+	}
+}
+
+func (s *Service) relearnOne(ctx context.Context, automationID int64) error {
+	rows, err := demoRows(ctx, s.db.Read(), automationID)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return errors.New("no demonstration left")
+	}
+	var demos []demoRecording
+	for _, r := range rows {
+		d, status, _, err := s.loadDemo(ctx, `id = $1`, r.recordingID)
+		if err != nil {
+			return err
+		}
+		if status != string(Verified) {
+			return fmt.Errorf("demonstration %s is %s", d.id, status)
+		}
+		demos = append(demos, d)
+	}
+	prog, weights, err := learnFrom(demos)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		var now int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM automation_demos WHERE automation_id = $1`, automationID).Scan(&now); err != nil {
+			return err
+		}
+		if now != len(rows) {
+			return errors.New("its demonstrations changed meanwhile")
+		}
+		js, _ := json.Marshal(prog)
+		res, err := tx.ExecContext(ctx, `UPDATE automations SET program = $2, recording_id = $3, status = 'published' WHERE id = $1 AND status = 'withdrawn' AND program = ''`,
+			automationID, string(js), demos[0].rowID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(err, errors.New("it was changed meanwhile"))
+		}
+		return saveDemos(ctx, tx, automationID, demos, weights)
+	})
+}

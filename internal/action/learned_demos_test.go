@@ -82,6 +82,27 @@ func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 		if _, err := e.s.AddDemo(ctx, bob, a.Slug, bobs.ID); !problem.Is(err, problem.Conflict) {
 			t.Fatalf("the same demo added twice: %v", err)
 		}
+		// Erasing ada's demonstration (the first, the one the automation
+		// was made from): learned again from bob's alone, published.
+		if err := e.s.Erase(ctx, ada, mine.ID); err != nil {
+			t.Fatal(err)
+		}
+		l, err = e.s.Learning(ctx, a.Slug)
+		if err != nil || len(l.Demos) != 1 || l.Demos[0].Member != bob.PublicID || !strings.Contains(l.Description, `named "Approve"`) {
+			t.Fatalf("after erasing ada's demo: %+v %v\n%s", l.Demos, err, l.Description)
+		}
+		// Erasing the last one: withdrawn, and its program forgotten.
+		if err := e.s.Erase(ctx, bob, bobs.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.Automation(ctx, a.Slug); !problem.Is(err, problem.NotFound) {
+			t.Fatalf("the automation after erasing its last demonstration: %v", err)
+		}
+		var prog string
+		var demos int
+		if err := db.Read().QueryRowContext(ctx, `SELECT program, (SELECT count(*) FROM automation_demos WHERE automation_id = a.id) FROM automations a WHERE slug = $1`, a.Slug).Scan(&prog, &demos); err != nil || prog != "" || demos != 0 {
+			t.Fatalf("after erasing every demonstration: program %q, %d demos, %v", prog, demos, err)
+		}
 	})
 }
 

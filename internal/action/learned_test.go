@@ -238,17 +238,17 @@ func TestLearnedAutomationPaysItsDemonstrators(t *testing.T) {
 		t.Fatalf("success rate %d/%d, want 1/2", a.Succeeded, a.Runs)
 	}
 
-	// Erasing a demonstration withdraws the automation and forgets its
-	// program.
+	// Erasing a demonstration: the automation is learned again from the
+	// one left, which alone is paid from then on.
 	if err := e.s.Erase(ctx, bob, r2.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.s.Automation(ctx, a.Slug); !problem.Is(err, problem.NotFound) {
+	l, err = e.s.Learning(ctx, a.Slug)
+	if err != nil {
 		t.Fatalf("the automation after erasing a demonstration: %v", err)
 	}
-	var prog string
-	if err := e.db.Read().QueryRowContext(ctx, `SELECT program FROM automations WHERE slug = $1`, a.Slug).Scan(&prog); err != nil || prog != "" {
-		t.Fatalf("the program after erasing a demonstration: %q %v", prog, err)
+	if len(l.Demos) != 1 || l.Demos[0].Member != ada.PublicID || l.Program.Demos != 1 {
+		t.Fatalf("learned again from ada's alone: %+v", l)
 	}
 }
 

@@ -300,6 +300,10 @@ func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 	if r.memberID != m.ID {
 		return problem.New(problem.NotFound, "no recording %s", id)
 	}
+	taught, err := s.taughtBy(ctx, r.rowID)
+	if err != nil {
+		return err
+	}
 	// The contribution goes first: if that fails, the recording is still
 	// there and erasing it can be tried again. If only an index failed to
 	// forget it, the contribution is erased: the recording goes too, and
@@ -341,5 +345,6 @@ func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 	if err := s.db.Purge(ctx); err != nil {
 		return err
 	}
+	s.relearn(ctx, taught)
 	return unfinished
 }
