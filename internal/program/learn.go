@@ -716,4 +716,3 @@ func (l *learner) singleLoop(step int, c column, present []int, as []action) (St
 	}
 	return loop, true, nil
 }
-
