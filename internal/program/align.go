@@ -182,8 +182,10 @@ func align(demos [][]unit) []column {
 			}
 			// A form's fields are told apart by their labels, not by
 			// their order: another layout may put them in another.
+			// (A field the data names — "set “Email” to …" — still
+			// lines up when nothing better does.)
 			if a, b := r.first(), u.first(); !r.loop && a.target != nil && (isField(a.target) || a.kind == ActType || a.kind == ActSelect) && itemField(a) != itemField(b) {
-				return -1
+				return 1
 			}
 			return 2 + similar(r.first(), u.first())
 		}

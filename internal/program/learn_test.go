@@ -775,3 +775,30 @@ func TestLearnLookupByInput(t *testing.T) {
 		wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(f)+" ada@example.org")
 	}
 }
+
+// "On the “Billing” tab set “VAT number” to X": the tab and the field are
+// named by the instruction, so the demos' fields differ and still line up.
+func TestLearnFieldNamedByData(t *testing.T) {
+	tabs := []string{"Profile", "Billing", "Team"}
+	fields := map[string]string{"Profile": "Display name", "Billing": "VAT number", "Team": "Team name"}
+	mk := func(tab, value string) (*page, map[string]int) {
+		p := newPage(site)
+		p.text("On the “" + tab + "” tab set “" + fields[tab] + "” to " + value + ", then save.")
+		r := map[string]int{}
+		for _, t := range tabs {
+			r[t] = p.add(recording.Node{Tag: "button", Role: "tab", Name: t, Text: t, Interactive: true})
+		}
+		for _, t := range tabs {
+			r[fields[t]] = p.field(fields[t], "")
+		}
+		r["Save"] = p.button("Save")
+		return p, r
+	}
+	d := func(tab, value string) *demo {
+		p, r := mk(tab, value)
+		return newDemo(p).click(r[tab]).click(r[fields[tab]]).typ(r[fields[tab]], value).click(r["Save"])
+	}
+	p := learn(t, d("Billing", "EU123"), d("Team", "Harbour"), d("Profile", "Ada L"))
+	fresh, r := mk("Team", "Lighthouse keepers")
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Team"]), "click "+itoa(r["Team name"]), "type "+itoa(r["Team name"])+" Lighthouse keepers", "click "+itoa(r["Save"]))
+}
