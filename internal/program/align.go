@@ -304,6 +304,9 @@ func similar(a, b action) int {
 	if a.late == b.late {
 		s++
 	}
+	if dataLike(a) == dataLike(b) {
+		s += 2
+	}
 	if a.target != nil && b.target != nil {
 		if a.target.Landmark == b.target.Landmark {
 			s++
@@ -313,4 +316,22 @@ func similar(a, b action) int {
 		}
 	}
 	return s
+}
+
+// dataLike reports whether the action's target reads text that the page
+// says elsewhere (a day the instruction names), unlike a control that is
+// always there ("Next month").
+func dataLike(a action) bool {
+	item := strings.ToLower(itemField(a))
+	if item == "" {
+		return false
+	}
+	for _, page := range a.pages {
+		for _, n := range page.Nodes {
+			if !n.Interactive && !choice(n) && n.Ref != a.target.Ref && strings.Contains(strings.ToLower(n.Text), item) && len(n.Text) > len(item) {
+				return true
+			}
+		}
+	}
+	return false
 }
