@@ -223,7 +223,11 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		if err != nil {
 			return fail(err)
 		}
-		if r.prog.Fill(&r.env, next, r.pages) == nil && len(next.Target.Match(o, r.env)) == 1 {
+		if err := r.prog.Fill(&r.env, next, r.pages); err != nil {
+			// Without the next step's inputs there is nothing to stop at.
+			return fail(fmt.Errorf("cannot tell when to stop: %w", err))
+		}
+		if len(next.Target.Match(o, r.env)) == 1 {
 			res.Status, res.Target, res.Duration = StatusOK, fmt.Sprintf("%d times", n), time.Since(began)
 			r.log(res)
 			return nil
