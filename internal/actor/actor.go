@@ -223,7 +223,11 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		if err != nil {
 			return fail(err)
 		}
-		if r.prog.Fill(&r.env, next, r.pages) == nil && len(next.Target.Match(o, r.env)) == 1 {
+		if err := r.prog.Fill(&r.env, next, r.pages); err != nil {
+			// Without the next step's inputs there is nothing to stop at.
+			return fail(fmt.Errorf("cannot tell when to stop: %w", err))
+		}
+		if len(next.Target.Match(o, r.env)) == 1 {
 			res.Status, res.Target, res.Duration = StatusOK, fmt.Sprintf("%d times", n), time.Since(began)
 			r.log(res)
 			return nil
@@ -422,6 +426,11 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 				return target, nil
 			}
 			last = err
+			if strings.Contains(err.Error(), "covered by") {
+				// Clipped by a scrolled list it is in: bring it into
+				// that list's view (the replay scrolls the page only).
+				r.reveal(ctx, o, refs[0])
+			}
 		default:
 			var names []string
 			for _, ref := range refs[:min(3, len(refs))] {
@@ -462,6 +471,21 @@ func (r *run) do(ctx context.Context, s program.Step, o recording.Outline, ref i
 		return replay.TypeNode(c, o, ref, v)
 	}
 	return fmt.Errorf("unknown action %q", s.Action)
+}
+
+// reveal scrolls every scrolled box an element is in so that it shows.
+func (r *run) reveal(ctx context.Context, o recording.Outline, ref int) {
+	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
+	defer cancel()
+	id, err := replay.NodeElement(c, o, ref)
+	if err != nil {
+		return
+	}
+	_, _ = chromedp.Call(c, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
+		FunctionDeclaration: `function () { this.scrollIntoView({block: "center", inline: "nearest", behavior: "instant"}); }`,
+		ObjectID:            id,
+	})
+	_, _ = chromedp.Call(c, runtime.ReleaseObjectGroup, runtime.ReleaseObjectGroupParams{ObjectGroup: replay.NodeObjectGroup})
 }
 
 // describe names a node for step results: button "Save".

@@ -182,8 +182,10 @@ func align(demos [][]unit) []column {
 			}
 			// A form's fields are told apart by their labels, not by
 			// their order: another layout may put them in another.
+			// (A field the data names — "set “Email” to …" — still
+			// lines up when nothing better does.)
 			if a, b := r.first(), u.first(); !r.loop && a.target != nil && (isField(a.target) || a.kind == ActType || a.kind == ActSelect) && itemField(a) != itemField(b) {
-				return -1
+				return 1
 			}
 			return 2 + similar(r.first(), u.first())
 		}
@@ -302,6 +304,9 @@ func similar(a, b action) int {
 	if a.late == b.late {
 		s++
 	}
+	if dataLike(a) == dataLike(b) {
+		s += 2
+	}
 	if a.target != nil && b.target != nil {
 		if a.target.Landmark == b.target.Landmark {
 			s++
@@ -311,4 +316,22 @@ func similar(a, b action) int {
 		}
 	}
 	return s
+}
+
+// dataLike reports whether the action's target reads text that the page
+// says elsewhere (a day the instruction names), unlike a control that is
+// always there ("Next month").
+func dataLike(a action) bool {
+	item := strings.ToLower(itemField(a))
+	if item == "" {
+		return false
+	}
+	for _, page := range a.pages {
+		for _, n := range page.Nodes {
+			if !n.Interactive && !choice(n) && n.Ref != a.target.Ref && strings.Contains(strings.ToLower(n.Text), item) && len(n.Text) > len(item) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -166,6 +166,11 @@ func collapse(as []action) []action {
 	var out []action
 	for _, a := range as {
 		a.repeat = 1
+		// A field changed twice in a row ends with the second value.
+		if n := len(out); n > 0 && (a.kind == ActType || a.kind == ActSelect) && out[n-1].kind == a.kind && a.target != nil && out[n-1].target != nil && sameNode(out[n-1].target, a.target) {
+			out[n-1] = a
+			continue
+		}
 		if n := len(out); n > 0 && a.kind == ActClick && a.target != nil && !isField(a.target) {
 			last := &out[n-1]
 			if last.sig() == a.sig() && what(last.target) == what(a.target) {

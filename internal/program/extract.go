@@ -387,7 +387,7 @@ func (e Extract) cost() int {
 		if !templateWords(e.After) {
 			c += 4 // a capitalised word or a number is likely data
 		}
-		if e.Before != "" && !templateWords(e.Before) {
+		if e.Before != "" && e.Before != "$" && !templateWords(e.Before) {
 			c += 2 // …less so after the value: often the next label
 		}
 		if strings.Contains(e.After, " ") {
@@ -480,9 +480,9 @@ func seqAt(ts []token, i int, seq []string) bool {
 }
 
 // between finds, in s, the first place where the words after are
-// followed by one or more words and then by before (or the end of s, less
-// a closing full stop); it returns the words in between as they stand in
-// s.
+// followed by one or more words and then by before — or the end of s:
+// less a closing full stop when before is "", as it is when before is "$"
+// or does not follow; it returns the words in between as they stand in s.
 func between(s, after, before string) (string, bool) {
 	ts := tokens(s)
 	a := strings.Fields(after)
@@ -492,6 +492,9 @@ func between(s, after, before string) (string, bool) {
 			continue
 		}
 		first := i + len(a)
+		if before == "$" {
+			return s[ts[first].start:ts[len(ts)-1].end], true
+		}
 		if len(b) == 0 {
 			last := len(ts)
 			if last > first+1 && strings.ContainsAny(ts[last-1].text, ".!?") {
@@ -504,7 +507,9 @@ func between(s, after, before string) (string, bool) {
 				return s[ts[first].start:ts[j-1].end], true
 			}
 		}
-		return "", false
+		// The value is the last of a list ("…, Email: a@b.org"): it runs
+		// to the end.
+		return s[ts[first].start:ts[len(ts)-1].end], true
 	}
 	return "", false
 }
@@ -520,9 +525,13 @@ func spans(s string, maxWords int) [][3]string {
 	var out [][3]string
 	for i := 1; i < len(ts); i++ {
 		for k := 1; k <= maxWords && i+k <= len(ts); k++ {
-			var before string
+			befores := []string{""}
 			if i+k < len(ts) {
-				before = ts[i+k].text
+				befores = []string{ts[i+k].text}
+			} else {
+				// The last of a list: the rule that ends the others at
+				// their comma fits it too.
+				befores = append(befores, "$", ",", ";")
 			}
 			for _, n := range []int{1, 2} {
 				if i-n < 0 {
@@ -533,9 +542,11 @@ func spans(s string, maxWords int) [][3]string {
 					words = append(words, t.text)
 				}
 				after := strings.Join(words, " ")
-				v, ok := between(s, after, before)
-				if ok && v == s[ts[i].start:ts[i+k-1].end] {
-					out = append(out, [3]string{after, before, v})
+				for _, before := range befores {
+					v, ok := between(s, after, before)
+					if ok && v == s[ts[i].start:ts[i+k-1].end] {
+						out = append(out, [3]string{after, before, v})
+					}
 				}
 			}
 		}
@@ -568,9 +579,15 @@ func templateWords(s string) bool {
 // word before a colon, which is a label itself.
 func (e Extract) wordsOfPage() bool {
 	if e.StartsWith != "" {
-		return true
+		return e.Split == "" && e.Chars == 0
 	}
-	return e.After != "" && templateWords(e.After) && (e.Before == "" || templateWords(e.Before) && e.Before != ":")
+	if e.After == "" || !templateWords(e.After) || e.Split != "" || e.Chars != 0 {
+		return false
+	}
+	if r := []rune(e.After); len(r) == 1 && !unicode.IsLetter(r[0]) {
+		return false // a lone mark of punctuation says nothing
+	}
+	return e.Before == "" || e.Before == "$" || templateWords(e.Before) && e.Before != ":"
 }
 
 // choice reports whether a node is one of the choices of a list, menu,

@@ -701,7 +701,7 @@ func (l *learner) singleLoop(step int, c column, present []int, as []action) (St
 		undo()
 		return Step{}, false, nil
 	}
-	if in, _ := l.prog.Input(over.Input); in.Extract == nil || in.Extract.Quote != -1 {
+	if in, _ := l.prog.Input(over.Input); in.Extract == nil || in.Extract.Quote != -1 || a0.kind == ActClick && in.Extract.After != "" {
 		undo()
 		return Step{}, false, nil
 	}
@@ -716,4 +716,3 @@ func (l *learner) singleLoop(step int, c column, present []int, as []action) (St
 	}
 	return loop, true, nil
 }
-

@@ -775,3 +775,68 @@ func TestLearnLookupByInput(t *testing.T) {
 		wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(f)+" ada@example.org")
 	}
 }
+
+// "On the “Billing” tab set “VAT number” to X": the tab and the field are
+// named by the instruction, so the demos' fields differ and still line up.
+func TestLearnFieldNamedByData(t *testing.T) {
+	tabs := []string{"Profile", "Billing", "Team"}
+	fields := map[string]string{"Profile": "Display name", "Billing": "VAT number", "Team": "Team name"}
+	mk := func(tab, value string) (*page, map[string]int) {
+		p := newPage(site)
+		p.text("On the “" + tab + "” tab set “" + fields[tab] + "” to " + value + ", then save.")
+		r := map[string]int{}
+		for _, t := range tabs {
+			r[t] = p.add(recording.Node{Tag: "button", Role: "tab", Name: t, Text: t, Interactive: true})
+		}
+		for _, t := range tabs {
+			r[fields[t]] = p.field(fields[t], "")
+		}
+		r["Save"] = p.button("Save")
+		return p, r
+	}
+	d := func(tab, value string) *demo {
+		p, r := mk(tab, value)
+		return newDemo(p).click(r[tab]).click(r[fields[tab]]).typ(r[fields[tab]], value).click(r["Save"])
+	}
+	p := learn(t, d("Billing", "EU123"), d("Team", "Harbour"), d("Profile", "Ada L"))
+	fresh, r := mk("Team", "Lighthouse keepers")
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Team"]), "click "+itoa(r["Team name"]), "type "+itoa(r["Team name"])+" Lighthouse keepers", "click "+itoa(r["Save"]))
+}
+
+// "Fill in the form. Email: …, Full name: …, Message: …" in another order
+// each time: each value is read after its label up to the next comma, or
+// to the end when it comes last.
+func TestLearnLabelledListInAnyOrder(t *testing.T) {
+	type kv struct{ label, value string }
+	mk := func(pairs ...kv) (*page, map[string]int) {
+		p := newPage(site)
+		parts := make([]string, len(pairs))
+		for i, x := range pairs {
+			parts[i] = x.label + ": " + x.value
+		}
+		p.text("Fill in the form and send it. " + strings.Join(parts, ", "))
+		r := map[string]int{}
+		for _, l := range []string{"Full name", "Email", "Message"} {
+			r[l] = p.field(l, "")
+		}
+		return p, r
+	}
+	d := func(pairs ...kv) *demo {
+		p, r := mk(pairs...)
+		dm := newDemo(p)
+		vals := map[string]string{}
+		for _, x := range pairs {
+			vals[x.label] = x.value
+		}
+		for _, l := range []string{"Full name", "Email", "Message"} {
+			dm.typ(r[l], vals[l])
+		}
+		return dm
+	}
+	p := learn(t,
+		d(kv{"Email", "ada@example.org"}, kv{"Full name", "Ada Lovelace"}, kv{"Message", "Please call me about Budget."}),
+		d(kv{"Message", "Thanks 🙏"}, kv{"Full name", "Alan Turing"}, kv{"Email", "alan@example.org"}),
+		d(kv{"Full name", "Grace Hopper"}, kv{"Message", "Call me about Navy."}, kv{"Email", "grace@example.org"}))
+	fresh, r := mk(kv{"Full name", "Joan Clarke"}, kv{"Email", "joan@example.org"}, kv{"Message", "Please call me about Codes."})
+	wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(r["Full name"])+" Joan Clarke", "type "+itoa(r["Email"])+" joan@example.org", "type "+itoa(r["Message"])+" Please call me about Codes.")
+}
