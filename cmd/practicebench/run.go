@@ -40,7 +40,15 @@ func replayOn(ctx, browser context.Context, raw []byte, base, kind string, demoS
 	if err != nil {
 		return err
 	}
-	rec, err = rec.Bind(in.Params)
+	// The recording takes only the parameters it declares (a password
+	// field is never kept, so it declares none for it).
+	params := map[string]string{}
+	for _, p := range rec.Parameters() {
+		if v, ok := in.Params[p.Name]; ok {
+			params[p.Name] = v
+		}
+	}
+	rec, err = rec.Bind(params)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 func init() {
 	register(Kind{Name: "contact-form", Covers: "a form of several fields; values after labels in the instruction", generate: genContactForm})
 	register(Kind{Name: "sign-in", Covers: "sign-in with the username on the page and the password a run parameter (a password field is never recorded); navigation to a second page", Params: []string{"password"}, generate: genSignIn})
-	register(Kind{Name: "shipping-params", Covers: "a form filled from run parameters (name, street, city)", Params: []string{"name", "street", "city"}, generate: genShippingParams})
+	register(Kind{Name: "shipping-params", Covers: "a form filled from run parameters (recipient, street, city: named as the recorder names a kept field)", Params: []string{"recipient", "street", "city"}, generate: genShippingParams})
 }
 
 // submitScript saves the form's fields when it is submitted.
@@ -122,8 +122,8 @@ func genShippingParams(r *rand.Rand) Instance {
 	street := fmt.Sprintf("%d %s Street", 1+r.IntN(200), title(one(r, words)))
 	city := one(r, cities)
 	labels := shuffled(r, []string{"Recipient", "Street", "City"})
-	ids := map[string]string{"Recipient": "name", "Street": "street", "City": "city"}
-	val := map[string]string{"name": name, "street": street, "city": city}
+	ids := map[string]string{"Recipient": "recipient", "Street": "street", "City": "city"}
+	val := map[string]string{"recipient": name, "street": street, "city": city}
 	var body strings.Builder
 	body.WriteString(`<form>`)
 	for _, l := range labels {
@@ -133,7 +133,7 @@ func genShippingParams(r *rand.Rand) Instance {
 	return Instance{
 		Pages:  map[string]Page{"": {Title: "Shipping address", Instruction: "Enter the shipping address you were given.", Body: body.String(), Script: submitScript}},
 		Params: val,
-		Expect: map[string]any{"name": name, "street": street, "city": city},
+		Expect: map[string]any{"recipient": name, "street": street, "city": city},
 		Solve: func(ctx context.Context, h *Hand) error {
 			for _, l := range labels {
 				if err := h.Type(Label(l), val[ids[l]]); err != nil {

@@ -181,7 +181,14 @@ $$(".leaf").forEach(l => l.addEventListener("click", e => { e.stopPropagation();
 			if err := h.Click(Text("button", "Edit")); err != nil {
 				return err
 			}
-			if err := h.Hover(Loc(fmt.Sprintf(`[...document.querySelectorAll(".sub")].find(s => s.firstChild.textContent.startsWith(%s))`, js(top+" ")))); err != nil {
+			sub := Loc(fmt.Sprintf(`[...document.querySelectorAll(".sub")].find(s => s.firstChild.textContent.startsWith(%s))`, js(top+" ")))
+			if err := h.Hover(sub); err != nil {
+				return err
+			}
+			// Across to the submenu's first item, then along it, as a
+			// person does: a slanted path would cross the next item of
+			// the menu and open its submenu instead.
+			if err := h.Hover(Loc(fmt.Sprintf(`(%s).querySelector(".leaf")`, sub))); err != nil {
 				return err
 			}
 			return h.Click(Text(".leaf", leaf))
