@@ -44,6 +44,8 @@ var commands = []command{
 	{"train", "train a text classifier (linear or kNN) on labelled JSON Lines; writes the model and its card", runTrain},
 	{"predict", "label texts (JSON Lines on stdin) with a trained classifier", runPredict},
 	{"explain", "name the training records that influenced each prediction, with their weights", runExplain},
+	{"learn", "learn a program from 1-5 demonstrations of a task (recordings with outlines)", runLearn},
+	{"act", "run a learned program in Chromium on a page, step by step", runAct},
 	{"attrib", "trace model outputs to datanet records and value training data (index, trace, erase, knn-shapley)", runAttrib},
 }
 
@@ -80,6 +82,11 @@ func run(ctx context.Context, args []string, io stdio) int {
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(io.err, "allmende %s: %v\n", c.name, err)
 			return 2
+		case errors.As(err, new(exitCode)):
+			fmt.Fprintf(io.err, "allmende %s: %v\n", c.name, err)
+			var ec exitCode
+			errors.As(err, &ec)
+			return ec.code
 		default:
 			fmt.Fprintf(io.err, "allmende %s: %v\n", c.name, err)
 			return 1

@@ -40,6 +40,9 @@ type Service struct {
 	// Replayer runs automations; nil means this server does not run them
 	// (runs fail with a clear reason and are refunded).
 	Replayer Replayer
+	// Actor runs learned automations; nil means this server does not
+	// (their runs fail and are refunded).
+	Actor Actor
 }
 
 // NewService returns the service.

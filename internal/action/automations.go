@@ -14,6 +14,7 @@ import (
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/program"
 	"github.com/allmende/allmende/internal/recording"
 	"github.com/allmende/allmende/internal/store"
 )
@@ -31,8 +32,19 @@ type Automation struct {
 	Runs        int                   `json:"runs"`
 	Succeeded   int                   `json:"succeeded"`
 	CreatedAt   time.Time             `json:"created_at"`
+	// Learned says the automation runs a program learned from several
+	// recordings (learned.go) rather than replaying one.
+	Learned bool `json:"learned"`
+	// Start is the page a learned automation's demonstrations started on,
+	// without its query (which held their data); runs start there or on
+	// another record of the same page.
+	Start string `json:"start,omitempty"`
+	// SuccessRate is the share of its finished runs that succeeded, in
+	// percent (0 before any run).
+	SuccessRate int `json:"success_rate"`
 
 	rowID, recordingID, authorID int64
+	program                      *program.Program
 }
 
 // Publication is what an author says about an automation.
@@ -105,7 +117,7 @@ func (s *Service) Publish(ctx context.Context, author member.Member, recordingID
 	return s.Automation(ctx, p.Slug)
 }
 
-const automationColumns = `a.id, a.slug, a.recording_id, COALESCE(a.author_id, 0), a.title, a.description, COALESCE(m.public_id, ''), a.price_per_run, a.status, a.created_at, r.steps,
+const automationColumns = `a.id, a.slug, a.recording_id, COALESCE(a.author_id, 0), a.title, a.description, COALESCE(m.public_id, ''), a.price_per_run, a.status, a.created_at, r.steps, a.program,
 	COALESCE((SELECT c.runs FROM automation_run_counts c WHERE c.automation_id = a.id), 0),
 	COALESCE((SELECT c.succeeded FROM automation_run_counts c WHERE c.automation_id = a.id), 0)`
 
@@ -114,8 +126,23 @@ const automationFrom = ` FROM automations a JOIN recordings r ON r.id = a.record
 func scanAutomation(row interface{ Scan(...any) error }) (Automation, error) {
 	var a Automation
 	var created int64
-	err := row.Scan(&a.rowID, &a.Slug, &a.recordingID, &a.authorID, &a.Title, &a.Description, &a.Author, &a.PricePerRun, &a.Status, &created, &a.Steps, &a.Runs, &a.Succeeded)
+	var prog string
+	err := row.Scan(&a.rowID, &a.Slug, &a.recordingID, &a.authorID, &a.Title, &a.Description, &a.Author, &a.PricePerRun, &a.Status, &created, &a.Steps, &prog, &a.Runs, &a.Succeeded)
 	a.CreatedAt = store.Time(created)
+	if err == nil && prog != "" {
+		p, perr := program.Parse([]byte(prog))
+		if perr != nil {
+			return a, fmt.Errorf("automation %s: stored program: %w", a.Slug, perr)
+		}
+		a.Learned, a.program, a.Steps = true, &p, learnedSteps(p.Steps)
+		if u, err := url.Parse(p.Start); err == nil {
+			u.RawQuery, u.Fragment = "", ""
+			a.Start = u.String()
+		}
+	}
+	if a.Runs > 0 {
+		a.SuccessRate = a.Succeeded * 100 / a.Runs
+	}
 	return a, err
 }
 
@@ -161,6 +188,10 @@ func (s *Service) Automation(ctx context.Context, slug string) (Automation, erro
 	}
 	if err != nil {
 		return Automation{}, err
+	}
+	if a.Learned {
+		a.Parameters = learnedParameters(*a.program)
+		return a, nil
 	}
 	rec, err := s.recordingOf(ctx, a)
 	if err != nil {

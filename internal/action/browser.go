@@ -14,7 +14,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/elazarl/goproxy"
 
+	"github.com/allmende/allmende/internal/actor"
 	"github.com/allmende/allmende/internal/egress"
+	"github.com/allmende/allmende/internal/program"
 	"github.com/allmende/allmende/internal/recording"
 	"github.com/allmende/allmende/internal/replay"
 )
@@ -73,6 +75,37 @@ func (b *Browser) Replay(ctx context.Context, rec recording.Recording) (replay.R
 	}
 	if addr := b.takeRefused(); addr != "" && err == nil && res.OK {
 		res = refusedResult(res, addr)
+	}
+	return res, err
+}
+
+// Act runs a learned program in a new tab of the shared browser, on the
+// same terms as Replay: one run at a time, RunTimeout from when the
+// browser is free, every connection through the guarding proxy, and a
+// run that reached for a refused address failed.
+func (b *Browser) Act(ctx context.Context, prog program.Program, opts actor.Options) (actor.Result, error) {
+	b.turnOnce.Do(func() { b.turn = make(chan struct{}, 1) })
+	select {
+	case b.turn <- struct{}{}:
+		defer func() { <-b.turn }()
+	case <-ctx.Done():
+		return actor.Result{}, fmt.Errorf("waiting for the server's browser: %w", ctx.Err())
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.start(); err != nil {
+		return actor.Result{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, RunTimeout)
+	defer cancel()
+	b.takeRefused()
+	res, err := actor.Run(ctx, b.browser, prog, opts)
+	if err != nil && b.browser.Err() != nil {
+		b.closeLocked()
+	}
+	if addr := b.takeRefused(); addr != "" && err == nil && res.OK {
+		res.OK = false
+		res.Error = fmt.Sprintf("the automation reached for %s, which automations may not open (a private, loopback or link-local address, or this server's own)", addr)
 	}
 	return res, err
 }

@@ -46,10 +46,13 @@ type Recording struct {
 	PaidEvent  string   `json:"paid_event,omitempty"`
 	Datanet    string   `json:"datanet,omitempty"`
 	// Contribution is the contribution the recording became in Datanet.
-	Contribution string    `json:"contribution,omitempty"`
-	Appeal       string    `json:"appeal,omitempty"`
-	Automation   string    `json:"automation,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
+	Contribution string `json:"contribution,omitempty"`
+	Appeal       string `json:"appeal,omitempty"`
+	Automation   string `json:"automation,omitempty"`
+	// Offered says its recorder lets learned automations use it as a
+	// demonstration (Offer).
+	Offered   bool      `json:"offered"`
+	CreatedAt time.Time `json:"created_at"`
 
 	rowID, memberID, keyID int64
 }

@@ -72,7 +72,7 @@ func (s *Service) PayPending(ctx context.Context) (int, error) {
 }
 
 const recordingColumns = `r.id, r.public_id, COALESCE(m.public_id, ''), COALESCE(r.member_id, 0), r.title, r.steps, COALESCE(r.key_id, 0), r.status, r.score, r.reasons, r.copy_of,
-	r.same_person, r.paid_event_id, COALESCE(d.slug, ''), r.contribution, r.appeal, r.created_at,
+	r.same_person, r.paid_event_id, COALESCE(d.slug, ''), r.contribution, r.appeal, r.created_at, r.offered,
 	COALESCE((SELECT a.slug FROM automations a WHERE a.recording_id = r.id AND a.status = 'published' ORDER BY a.id DESC LIMIT 1), '')`
 
 const recordingFrom = ` FROM recordings r LEFT JOIN members m ON m.id = r.member_id LEFT JOIN datanets d ON d.id = r.datanet_id`
@@ -84,7 +84,7 @@ func scanRecording(row interface{ Scan(...any) error }) (Recording, error) {
 	var paid sql.NullString
 	var created int64
 	err := row.Scan(&r.rowID, &r.ID, &r.Member, &r.memberID, &r.Title, &r.Steps, &r.keyID, &r.Status, &r.Score, &reasons, &r.CopyOf,
-		&same, &paid, &r.Datanet, &r.Contribution, &r.Appeal, &created, &r.Automation)
+		&same, &paid, &r.Datanet, &r.Contribution, &r.Appeal, &created, &r.Offered, &r.Automation)
 	if err != nil {
 		return Recording{}, err
 	}
@@ -300,6 +300,10 @@ func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 	if r.memberID != m.ID {
 		return problem.New(problem.NotFound, "no recording %s", id)
 	}
+	taught, err := s.taughtBy(ctx, r.rowID)
+	if err != nil {
+		return err
+	}
 	// The contribution goes first: if that fails, the recording is still
 	// there and erasing it can be tried again. If only an index failed to
 	// forget it, the contribution is erased: the recording goes too, and
@@ -323,7 +327,16 @@ func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE recordings SET status = 'erased', content = NULL, key_id = NULL, title = '', appeal = '', reasons = '[]', erased_at = $2 WHERE id = $1`, r.rowID, store.Now()); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn' WHERE recording_id = $1`, r.rowID)
+		if _, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn' WHERE recording_id = $1`, r.rowID); err != nil {
+			return err
+		}
+		// A learned automation's program was made from every one of its
+		// demonstrations (and may hold what they typed): it is withdrawn
+		// and its program forgotten with the recording.
+		if _, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn', program = '' WHERE id IN (SELECT automation_id FROM automation_demos WHERE recording_id = $1)`, r.rowID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM automation_demos WHERE recording_id = $1`, r.rowID)
 		return err
 	})
 	if err != nil {
@@ -332,5 +345,6 @@ func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 	if err := s.db.Purge(ctx); err != nil {
 		return err
 	}
+	s.relearn(ctx, taught)
 	return unfinished
 }

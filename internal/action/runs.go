@@ -35,16 +35,19 @@ const MaxWaitingRuns = 3
 
 // Run is one run of an automation.
 type Run struct {
-	ID         string     `json:"id"`
-	Automation string     `json:"automation"`
-	Title      string     `json:"title"`
-	Runner     string     `json:"runner"`
-	Status     string     `json:"status"`
-	Price      int64      `json:"price"`
-	Steps      []RunStep  `json:"steps"`
-	Error      string     `json:"error,omitempty"`
-	FailedStep int        `json:"failed_step"`
-	Charged    bool       `json:"charged"`
+	ID         string    `json:"id"`
+	Automation string    `json:"automation"`
+	Title      string    `json:"title"`
+	Runner     string    `json:"runner"`
+	Status     string    `json:"status"`
+	Price      int64     `json:"price"`
+	Steps      []RunStep `json:"steps"`
+	Error      string    `json:"error,omitempty"`
+	FailedStep int       `json:"failed_step"`
+	Charged    bool      `json:"charged"`
+	// Learned says the run ran a learned program, whose price goes to its
+	// demonstrators and the treasury.
+	Learned    bool       `json:"learned"`
 	CreatedAt  time.Time  `json:"created_at"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 
@@ -53,7 +56,10 @@ type Run struct {
 
 // RunStep is how one step of a run went. It holds no typed value.
 type RunStep struct {
-	Index    int    `json:"index"`
+	Index int `json:"index"`
+	// Step names a learned program's step as the program numbers it
+	// ("2", "3.1" in a loop); empty for a replayed recording.
+	Step     string `json:"step,omitempty"`
 	Type     string `json:"type"`
 	Status   string `json:"status"`
 	Selector string `json:"selector,omitempty"`
@@ -66,11 +72,15 @@ func escrowAccount(runID int64) string { return "escrow:run:" + strconv.FormatIn
 // StartRun checks the runner's values against the automation's parameters,
 // moves the price into the run's escrow and queues the run.
 func (s *Service) StartRun(ctx context.Context, runner member.Member, slug string, values map[string]string) (Run, error) {
+	return s.StartRunAt(ctx, runner, slug, values, "")
+}
+
+// StartRunAt is StartRun for a run that starts on the page start: a
+// learned automation runs on any record of its task's page ("" for the
+// page it was demonstrated on); a replayed recording always starts where
+// it was recorded.
+func (s *Service) StartRunAt(ctx context.Context, runner member.Member, slug string, values map[string]string, start string) (Run, error) {
 	a, err := s.Automation(ctx, slug)
-	if err != nil {
-		return Run{}, err
-	}
-	rec, err := s.recordingOf(ctx, a)
 	if err != nil {
 		return Run{}, err
 	}
@@ -82,6 +92,20 @@ func (s *Service) StartRun(ctx context.Context, runner member.Member, slug strin
 		f.Text("params."+name, v)
 	}
 	if err := f.Err(); err != nil {
+		return Run{}, err
+	}
+	if a.Learned {
+		sealed, err := learnedValues(a, values, start)
+		if err != nil {
+			return Run{}, err
+		}
+		return s.queueRun(ctx, runner, a, sealed)
+	}
+	if start != "" {
+		return Run{}, &problem.Error{Kind: problem.Invalid, Message: "a replayed recording starts where it was recorded", Fields: map[string]string{"start": "only learned automations start elsewhere"}}
+	}
+	rec, err := s.recordingOf(ctx, a)
+	if err != nil {
 		return Run{}, err
 	}
 	if _, err := rec.Bind(values); err != nil {
@@ -96,9 +120,15 @@ func (s *Service) StartRun(ctx context.Context, runner member.Member, slug strin
 		return Run{}, &problem.Error{Kind: problem.Invalid, Message: err.Error(), Fields: f}
 	}
 	sealed, _ := json.Marshal(values)
+	return s.queueRun(ctx, runner, a, string(sealed))
+}
+
+// queueRun moves the price into a new run's escrow and queues the run;
+// sealed is what the run is given, kept sealed until it ends.
+func (s *Service) queueRun(ctx context.Context, runner member.Member, a Automation, sealed string) (Run, error) {
 	run := Run{ID: newID("x-"), Automation: a.Slug, Title: a.Title, Runner: runner.PublicID, Status: "queued", Price: a.PricePerRun, FailedStep: -1,
 		CreatedAt: time.Now().UTC(), runnerID: runner.ID, automationID: a.rowID}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		// The server has one browser: a member may have a few runs waiting
 		// for it, not the whole queue.
 		var waiting int
@@ -110,7 +140,7 @@ func (s *Service) StartRun(ctx context.Context, runner member.Member, slug strin
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO automation_runs (public_id, automation_id, runner_id, status, price, params, created_at)
 			VALUES ($1, $2, $3, 'queued', $4, $5, $6) RETURNING id`, run.ID, a.rowID, runner.ID, a.PricePerRun,
-			s.vault.SealSecret(string(sealed), "run:"+run.ID), run.CreatedAt.UnixMilli()).Scan(&run.rowID)
+			s.vault.SealSecret(sealed, "run:"+run.ID), run.CreatedAt.UnixMilli()).Scan(&run.rowID)
 		if err != nil {
 			return err
 		}
@@ -228,13 +258,16 @@ func (s *Service) replayRun(ctx context.Context, run Run, params string) ([]RunS
 	if a.Status != "published" {
 		return nil, -1, errors.New("the automation was withdrawn before the run started")
 	}
-	rec, err := s.recordingOf(ctx, a)
-	if err != nil {
-		return nil, -1, fmt.Errorf("the automation's recording cannot be opened: %w", err)
-	}
 	plain, err := s.vault.OpenSecret(params, "run:"+run.ID)
 	if err != nil {
 		return nil, -1, fmt.Errorf("the run's values cannot be opened: %w", err)
+	}
+	if a.Learned {
+		return s.actRun(ctx, a, plain)
+	}
+	rec, err := s.recordingOf(ctx, a)
+	if err != nil {
+		return nil, -1, fmt.Errorf("the automation's recording cannot be opened: %w", err)
 	}
 	values := map[string]string{}
 	_ = json.Unmarshal([]byte(plain), &values)
@@ -344,6 +377,26 @@ func (s *Service) settle(ctx context.Context, tx *store.Tx, run Run, ok bool) (s
 	if err != nil {
 		return "", err
 	}
+	var learned bool
+	if err := tx.QueryRowContext(ctx, `SELECT a.program <> '' FROM automation_runs x JOIN automations a ON a.id = x.automation_id WHERE x.id = $1`, run.rowID).Scan(&learned); err != nil {
+		return "", err
+	}
+	if learned {
+		// The authors' share goes to the demonstrators by their measured
+		// contribution, in the same one split; the treasury keeps the rest
+		// and whatever the integer division leaves.
+		accounts, weights, err := s.demoSplit(ctx, tx, run.automationID)
+		if err != nil {
+			return "", err
+		}
+		_, postings, err := reward.Postings(reward.Payment{Payer: escrow, Total: held, ContributorBP: share, Contributors: accounts, Weights: weights,
+			TreasuryBP: points.BasisPoints - share, Rest: reward.Treasury})
+		if err != nil {
+			return "", err
+		}
+		return s.reward.Transfer(ctx, tx, ledger.Event{Type: ledger.RewardSplit, Scope: "automation:" + slug, Postings: postings,
+			Content: map[string]any{"run": run.ID}})
+	}
 	author := reward.MemberAccount(authorPID)
 	if authorPID == "" {
 		author = reward.Treasury
@@ -364,7 +417,7 @@ func nonNilSteps(s []RunStep) []RunStep {
 }
 
 const runColumns = `x.id, x.public_id, a.slug, a.title, COALESCE(m.public_id, ''), COALESCE(x.runner_id, 0), x.status, x.price, x.steps, x.error, x.failed_step,
-	x.settle_event, x.created_at, x.finished_at`
+	x.settle_event, x.created_at, x.finished_at, a.program <> ''`
 
 const runFrom = ` FROM automation_runs x JOIN automations a ON a.id = x.automation_id LEFT JOIN members m ON m.id = x.runner_id`
 
@@ -374,7 +427,7 @@ func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 	var settle sql.NullString
 	var created int64
 	var finished sql.NullInt64
-	err := row.Scan(&r.rowID, &r.ID, &r.Automation, &r.Title, &r.Runner, &r.runnerID, &r.Status, &r.Price, &steps, &r.Error, &r.FailedStep, &settle, &created, &finished)
+	err := row.Scan(&r.rowID, &r.ID, &r.Automation, &r.Title, &r.Runner, &r.runnerID, &r.Status, &r.Price, &steps, &r.Error, &r.FailedStep, &settle, &created, &finished, &r.Learned)
 	if err != nil {
 		return Run{}, err
 	}

@@ -210,6 +210,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	if cfg.ReplayBrowser != "none" {
 		a.browser = &action.Browser{ExecPath: cfg.ReplayBrowser, Guard: egress.Guard{AllowPrivate: cfg.ReplayAllowPrivate}, Log: log}
 		a.Actions.Replayer = a.browser
+		a.Actions.Actor = a.browser
 	}
 	a.Web = web.New(web.Deps{
 		DB: db, Blobs: blobs, Members: a.Members, Datanets: a.Datanets, Work: a.Work, Ledger: a.Ledger, TLog: tl,

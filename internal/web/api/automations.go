@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/web/request"
 	"github.com/allmende/allmende/internal/web/response"
@@ -14,6 +15,55 @@ func (a *API) automations(mux route.Mux) {
 	mux.Handle("GET /api/v1/automations/{slug}", a.public(a.automationShow))
 	mux.Handle("DELETE /api/v1/automations/{slug}", a.member(a.automationWithdraw))
 	mux.Handle("POST /api/v1/automations/{slug}/runs", a.member(a.automationRun))
+	mux.Handle("POST /api/v1/automations", a.member(a.automationLearn))
+	mux.Handle("GET /api/v1/automations/{slug}/learning", a.public(a.automationLearning))
+	mux.Handle("POST /api/v1/automations/{slug}/demos", a.member(a.automationAddDemo))
+}
+
+// automationLearn learns an automation from 1–5 verified recordings of
+// one task (the member's own, or offered by their recorders).
+func (a *API) automationLearn(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	var req struct {
+		action.Publication
+		Recordings []string `json:"recordings"`
+	}
+	if err := request.JSON(w, r, &req); err != nil {
+		return err
+	}
+	auto, err := a.Actions.LearnAutomation(r.Context(), sess.Member, req.Publication, req.Recordings)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusCreated, auto)
+	return nil
+}
+
+// automationLearning is what a learned automation learned: its program,
+// in plain words too, and its demonstrators' measured contributions.
+func (a *API) automationLearning(w http.ResponseWriter, r *http.Request) error {
+	l, err := a.Actions.Learning(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, l)
+	return nil
+}
+
+// automationAddDemo adds a recording to a learned automation, which
+// learns its program again.
+func (a *API) automationAddDemo(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	var req struct {
+		Recording string `json:"recording"`
+	}
+	if err := request.JSON(w, r, &req); err != nil {
+		return err
+	}
+	auto, err := a.Actions.AddDemo(r.Context(), sess.Member, r.PathValue("slug"), req.Recording)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, auto)
+	return nil
 }
 
 func (a *API) automationList(w http.ResponseWriter, r *http.Request) error {
@@ -51,11 +101,14 @@ func (a *API) automationWithdraw(w http.ResponseWriter, r *http.Request, sess *m
 func (a *API) automationRun(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	var req struct {
 		Params map[string]string `json:"params"`
+		// Start is the page a learned automation starts on (the task's
+		// page; another query is fine).
+		Start string `json:"start"`
 	}
 	if err := request.JSON(w, r, &req); err != nil {
 		return err
 	}
-	run, err := a.Actions.StartRun(r.Context(), sess.Member, r.PathValue("slug"), req.Params)
+	run, err := a.Actions.StartRunAt(r.Context(), sess.Member, r.PathValue("slug"), req.Params, req.Start)
 	if err != nil {
 		return err
 	}

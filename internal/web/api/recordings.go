@@ -23,6 +23,18 @@ func (a *API) recordings(mux route.Mux) {
 	mux.Handle("POST /api/v1/recordings/{id}/decision", a.member(a.recordingDecide))
 	mux.Handle("DELETE /api/v1/recordings/{id}", a.member(a.recordingErase))
 	mux.Handle("POST /api/v1/recordings/{id}/publish", a.member(a.recordingPublish))
+	mux.Handle("POST /api/v1/recordings/{id}/offer", a.member(a.recordingOffer))
+}
+
+// recordingOffer lets learned automations use the member's verified
+// recording as a demonstration.
+func (a *API) recordingOffer(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	rec, err := a.Actions.Offer(r.Context(), sess.Member, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, rec)
+	return nil
 }
 
 // readRecording reads an uploaded recording body, refusing more than the

@@ -13,9 +13,14 @@ func (p *Pages) automationRun(w http.ResponseWriter, r *http.Request, sess *memb
 		return err
 	}
 	values := runForm(r)
-	run, err := p.Actions.StartRun(r.Context(), sess.Member, r.PathValue("slug"), values)
+	start := r.PostForm.Get("start")
+	run, err := p.Actions.StartRunAt(r.Context(), sess.Member, r.PathValue("slug"), values, start)
 	if err != nil {
-		return &redo{err: err, show: p.showAutomation, form: form{Values: values}, shows: found}
+		shown := map[string]string{"start": start}
+		for k, v := range values {
+			shown[k] = v
+		}
+		return &redo{err: err, show: p.showAutomation, form: form{Values: shown}, shows: found}
 	}
 	http.Redirect(w, r, "/runs/"+run.ID, http.StatusSeeOther)
 	return nil

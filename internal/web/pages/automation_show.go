@@ -18,6 +18,13 @@ func (p *Pages) showAutomation(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	data := map[string]any{"A": a, "Form": f}
+	if a.Learned {
+		l, err := p.Actions.Learning(r.Context(), a.Slug)
+		if err != nil {
+			return err
+		}
+		data["Learning"] = l
+	}
 	if sess := request.Session(r); sess != nil {
 		page, err := request.Page(r, request.PageLimit)
 		if err != nil {
@@ -30,8 +37,14 @@ func (p *Pages) showAutomation(w http.ResponseWriter, r *http.Request, status in
 		data["Runs"] = runs
 		data["Pager"] = pagerFor(r, next)
 	}
+	if f.Values != nil && a.Learned {
+		if _, ok := f.Values["start"]; !ok {
+			f.Values["start"] = a.Start
+			data["Form"] = f
+		}
+	}
 	if f.Values == nil {
-		f.Values = map[string]string{}
+		f.Values = map[string]string{"start": a.Start}
 		for _, param := range a.Parameters {
 			f.Values[param.Name] = param.Default
 		}

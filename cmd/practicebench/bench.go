@@ -1,0 +1,278 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/allmende/allmende/internal/practice"
+	"github.com/allmende/allmende/internal/program"
+	"github.com/allmende/allmende/internal/recorder"
+	"github.com/allmende/allmende/internal/recording"
+)
+
+// DemoSeeds are the seeds of the demonstrations; runs use RunSeed + i.
+const RunSeed = 1000
+
+type options struct {
+	N, Replays int
+	Demos      string
+	Kinds      string
+	Out        string
+	RunTimeout time.Duration
+	Verbose    bool
+	Base       string
+	Log        *log.Logger
+}
+
+// counts are the numbers of demos to learn from.
+func (o options) counts() ([]int, error) {
+	var out []int
+	for _, s := range strings.Split(o.Demos, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || n > program.MaxDemos {
+			return nil, fmt.Errorf("-demos: %q is not a number of demos from 1 to %d", s, program.MaxDemos)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// bench holds the browser the runs share.
+type bench struct {
+	o       options
+	counts  []int
+	browser context.Context
+	// rec is the recorder's browser, which makes every demonstration.
+	rec  *recorder.Browser
+	stop func()
+}
+
+func newBench(ctx context.Context, o options) (*bench, error) {
+	counts, err := o.counts()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "practicebench-")
+	if err != nil {
+		return nil, err
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(recorder.DefaultBrowser),
+		chromedp.Flag("headless", "new"),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.UserDataDir(dir),
+		chromedp.WindowSize(1280, 800),
+	)...)
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	if err := chromedp.Do(browser); err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		return nil, fmt.Errorf("starting chromium: %w", err)
+	}
+	rec, err := recorder.Launch(ctx, recorder.Options{Headless: true})
+	if err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		return nil, fmt.Errorf("starting the recorder: %w", err)
+	}
+	return &bench{o: o, counts: counts, browser: browser, rec: rec, stop: func() {
+		rec.Close()
+		cancelBrowser()
+		cancelAlloc()
+		os.RemoveAll(dir)
+	}}, nil
+}
+
+func (b *bench) close() { b.stop() }
+
+// result is what one program (or the baseline) did on the instances.
+type result struct {
+	Demos   int
+	Learn   time.Duration
+	Err     string // learning failed: why
+	Runs    int
+	OK      int
+	RunTime []time.Duration
+	Reasons map[string]int // why runs failed, counted
+	Steps   int
+}
+
+func (r result) rate() float64 {
+	if r.Runs == 0 {
+		return 0
+	}
+	return 100 * float64(r.OK) / float64(r.Runs)
+}
+
+// row is one kind's line of the table.
+type row struct {
+	Kind     string
+	Params   bool
+	DemoErr  string
+	DemoTime time.Duration
+	Learned  []result
+	Replay   result
+	// Own is demo 1's recording replayed on its own instance, where it
+	// does the task: the fair time of a replay.
+	Own result
+}
+
+func (r row) summary() string {
+	var parts []string
+	if r.DemoErr != "" {
+		return "demos failed: " + r.DemoErr
+	}
+	for _, l := range r.Learned {
+		if l.Err != "" {
+			parts = append(parts, fmt.Sprintf("%d demos: %s", l.Demos, l.Err))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%d demos: %.0f%% (%d/%d)", l.Demos, l.rate(), l.OK, l.Runs))
+	}
+	parts = append(parts, fmt.Sprintf("replay: %.0f%% (%d/%d)", r.Replay.rate(), r.Replay.OK, r.Replay.Runs))
+	return strings.Join(parts, "; ")
+}
+
+// kind makes the demos of k, learns from them and runs what it learned.
+func (b *bench) kind(ctx context.Context, k practice.Kind) row {
+	out := row{Kind: k.Name, Params: len(k.Params) > 0}
+	maxDemos := slices.Max(b.counts)
+	start := time.Now()
+	var demos []recording.Recording
+	var raws [][]byte
+	for d := 1; d <= maxDemos; d++ {
+		raw, rec, err := makeDemo(ctx, b.rec, b.o.Base, k, uint64(d))
+		if err != nil {
+			out.DemoErr = fmt.Sprintf("demo %d: %v", d, err)
+			return out
+		}
+		demos = append(demos, rec)
+		raws = append(raws, raw)
+	}
+	out.DemoTime = time.Since(start) / time.Duration(maxDemos)
+	seen := map[[32]byte]result{}
+	for _, n := range b.counts {
+		start := time.Now()
+		prog, err := program.Learn(demos[:n])
+		res := result{Demos: n, Learn: time.Since(start)}
+		if err != nil {
+			res.Err = err.Error()
+			out.Learned = append(out.Learned, res)
+			continue
+		}
+		js, _ := json.Marshal(prog)
+		sum := sha256.Sum256(js)
+		if prev, ok := seen[sum]; ok {
+			prev.Demos, prev.Learn = n, res.Learn
+			out.Learned = append(out.Learned, prev)
+			continue
+		}
+		res.Steps = len(prog.Steps)
+		b.runs(ctx, k, &res, func(ctx context.Context, in practice.Instance, url string) error {
+			return act(ctx, b.browser, prog, in, url)
+		})
+		seen[sum] = res
+		out.Learned = append(out.Learned, res)
+	}
+	out.Replay = result{Demos: 1}
+	saved := b.o.N
+	b.o.N = min(b.o.N, b.o.Replays)
+	b.runs(ctx, k, &out.Replay, func(ctx context.Context, in practice.Instance, url string) error {
+		return replayOn(ctx, b.browser, raws[0], b.o.Base, k.Name, 1, in)
+	})
+	b.o.N = saved
+	out.Own = result{Demos: 1, Reasons: map[string]int{}}
+	own := k.Generate(1)
+	for range 3 {
+		rctx, cancel := context.WithTimeout(ctx, b.o.RunTimeout)
+		start := time.Now()
+		err := replayOn(rctx, b.browser, raws[0], b.o.Base, k.Name, 1, own)
+		cancel()
+		out.Own.Runs++
+		if err != nil {
+			out.Own.Reasons[shorten(err.Error())]++
+			continue
+		}
+		out.Own.OK++
+		out.Own.RunTime = append(out.Own.RunTime, time.Since(start))
+	}
+	return out
+}
+
+// runs runs do on N fresh instances of k and counts successes.
+func (b *bench) runs(ctx context.Context, k practice.Kind, res *result, do func(ctx context.Context, in practice.Instance, url string) error) {
+	res.Reasons = map[string]int{}
+	for i := range b.o.N {
+		seed := uint64(RunSeed + i)
+		in := k.Generate(seed)
+		url := practice.URL(b.o.Base, k.Name, seed)
+		rctx, cancel := context.WithTimeout(ctx, b.o.RunTimeout)
+		start := time.Now()
+		err := do(rctx, in, url)
+		res.RunTime = append(res.RunTime, time.Since(start))
+		cancel()
+		res.Runs++
+		if err == nil {
+			res.OK++
+			continue
+		}
+		reason := shorten(err.Error())
+		res.Reasons[reason]++
+		if b.o.Verbose {
+			b.o.Log.Printf("%s seed %d (%d demos): %s", k.Name, seed, res.Demos, err)
+		}
+	}
+}
+
+// errCheck says a run ended without the page in the state its instance
+// expects.
+var errCheck = errors.New("the run ended but the task was not done (check false)")
+
+func shorten(s string) string {
+	if len(s) > 160 {
+		s = s[:160] + "…"
+	}
+	return s
+}
+
+// makeDemo records hands doing instance seed of k in the recorder's
+// browser, as `allmende record` does with a program driving the tab over
+// CDP.
+func makeDemo(ctx context.Context, rec *recorder.Browser, base string, k practice.Kind, seed uint64) ([]byte, recording.Recording, error) {
+	in := k.Generate(seed)
+	raw, err := rec.Record(ctx, recorder.Options{
+		URL:        practice.URL(base, k.Name, seed),
+		Headless:   true,
+		KeepValues: true,
+		Timeout:    90 * time.Second,
+		Drive: func(ctx context.Context) error {
+			h := practice.NewHand(ctx, seed)
+			if err := in.Solve(ctx, h); err != nil {
+				return err
+			}
+			// A demonstration counts only when it did the task.
+			return h.Wait(in.Check())
+		},
+	})
+	if err != nil {
+		return nil, recording.Recording{}, err
+	}
+	r, err := recording.Parse(raw)
+	if err != nil {
+		return nil, recording.Recording{}, fmt.Errorf("the recorder's file does not parse: %w", err)
+	}
+	return raw, r, nil
+}

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTableMeans: a kind whose demonstrations failed counts as 0 % in the
+// mean, as does a number of demos the learner could not learn from; the
+// mean is over every kind.
+func TestTableMeans(t *testing.T) {
+	o := options{N: 4, Replays: 2, Demos: "1,3"}
+	ok := func(n, okRuns int) result {
+		return result{Demos: n, Runs: 4, OK: okRuns, Learn: time.Millisecond, RunTime: []time.Duration{time.Second, 3 * time.Second, 2 * time.Second}, Reasons: map[string]int{"boom": 4 - okRuns}}
+	}
+	rows := []row{
+		{Kind: "a", Learned: []result{ok(1, 4), ok(3, 4)}, Replay: result{Runs: 2, OK: 1, RunTime: []time.Duration{time.Second}}, Own: result{Runs: 3, OK: 3, RunTime: []time.Duration{time.Second}}},
+		{Kind: "b", Params: true, Learned: []result{{Demos: 1, Err: "ambiguous: step 2: x"}, ok(3, 2)}},
+		{Kind: "c", DemoErr: "demo 1: the hands failed"},
+	}
+	table := markdown(o, rows)
+	for _, want := range []string{
+		"| a | 100 % | 100 % |",
+		"| b (params) | 0 % | 50 % |",
+		"1 demos: not learned: ambiguous: step 2: x",
+		"3 demos: 2× boom",
+		"| c | 0 % | 0 % | – |",
+		"the demonstrations failed: demo 1: the hands failed",
+		"| **mean** | **33.3 %** | **50.0 %** |",
+		"| 2000 ms |", // a's median run
+	} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the table lacks %q:\n%s", want, table)
+		}
+	}
+}

@@ -1,0 +1,7 @@
+package action
+
+// DemoWeights exposes the measure of demonstrations to the tests.
+var DemoWeights = demoWeights
+
+// PayWeights exposes the weights a run's split uses.
+var PayWeights = payWeights

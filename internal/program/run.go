@@ -1,0 +1,177 @@
+package program
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/allmende/allmende/internal/recording"
+)
+
+// What an executor needs, kept here so that it stays pure and testable:
+// binding parameters, reading inputs from pages, a loop's items.
+
+// Bind starts a run's environment from its parameters: every parameter
+// input must have a value, and every value must name one.
+func (p Program) Bind(params map[string]string) (Env, error) {
+	env := Env{Inputs: map[string]string{}}
+	known := map[string]bool{}
+	var missing []string
+	for _, in := range p.Inputs {
+		if in.Param == "" {
+			continue
+		}
+		known[in.Param] = true
+		v, ok := params[in.Param]
+		if !ok {
+			missing = append(missing, in.Param)
+			continue
+		}
+		env.Inputs[in.Name] = v
+	}
+	for name := range params {
+		if !known[name] {
+			return Env{}, fmt.Errorf("the program has no parameter %q", name)
+		}
+	}
+	if len(missing) > 0 {
+		return Env{}, fmt.Errorf("the program needs the parameter%s %s (--param name=value)", plural(len(missing)), quoteAll(missing))
+	}
+	return env, nil
+}
+
+// Needs lists the inputs a step refers to (not those of a loop's body).
+func (s Step) Needs() []string {
+	var out []string
+	add := func(v *Value) {
+		if v != nil && v.Input != "" && !slices.Contains(out, v.Input) {
+			out = append(out, v.Input)
+		}
+	}
+	add(s.Value)
+	add(s.Over)
+	for _, q := range []*Query{s.Target, s.Each} {
+		if q != nil {
+			add(q.Name)
+			add(q.Text)
+			add(q.Label)
+			add(q.AttrValue)
+			add(q.Row)
+			if q.Where != nil {
+				add(q.Where.Value)
+			}
+		}
+	}
+	return out
+}
+
+// Input returns the input named name.
+func (p Program) Input(name string) (Input, bool) {
+	for _, in := range p.Inputs {
+		if in.Name == name {
+			return in, true
+		}
+	}
+	return Input{}, false
+}
+
+// Fill reads, from the pages of the run so far (latest first), the inputs
+// step needs that env does not hold yet. An input is read once, where it
+// is first needed, and keeps its value.
+func (p Program) Fill(env *Env, s Step, pages []recording.Outline) error {
+	return p.fill(env, s.Needs(), pages, 0)
+}
+
+func (p Program) fill(env *Env, names []string, pages []recording.Outline, depth int) error {
+	for _, name := range names {
+		if _, ok := env.Inputs[name]; ok {
+			continue
+		}
+		in, ok := p.Input(name)
+		if !ok || in.Extract == nil {
+			return fmt.Errorf("the input %q has no value", name)
+		}
+		if k := in.Extract.KeyInput; k != "" {
+			if depth > len(p.Inputs) {
+				return fmt.Errorf("the input %q looks itself up", name)
+			}
+			if err := p.fill(env, []string{k}, pages, depth+1); err != nil {
+				return err
+			}
+		}
+		var firstErr error
+		for _, o := range pages {
+			v, err := in.Extract.EvalIn(o, env.Inputs)
+			if err == nil {
+				env.Inputs[name] = v
+				firstErr = nil
+				break
+			}
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+		if firstErr != nil {
+			return fmt.Errorf("reading the input %s (%s): %w", name, in.Extract.describe(), firstErr)
+		}
+		if _, ok := env.Inputs[name]; !ok {
+			return fmt.Errorf("reading the input %s: no page to read it from", name)
+		}
+	}
+	return nil
+}
+
+// Items returns the items a forEach step goes through on the page o: the
+// parts of its list input, or the text of each node its query matches.
+func (p Program) Items(s Step, o recording.Outline, env Env) ([]string, error) {
+	if s.Each != nil {
+		var out []string
+		for _, ref := range s.Each.Match(o, env) {
+			n := o.Nodes[ref]
+			out = append(out, ItemText(&n))
+		}
+		return out, nil
+	}
+	if s.Over == nil || s.Over.Input == "" {
+		return nil, fmt.Errorf("the loop has nothing to go over")
+	}
+	in, _ := p.Input(s.Over.Input)
+	text, ok := env.Inputs[s.Over.Input]
+	if !ok {
+		return nil, fmt.Errorf("the list %q has no value", s.Over.Input)
+	}
+	sep := in.List
+	if sep == "" {
+		sep = ", "
+	}
+	items := SplitList(text, sep)
+	for i, it := range items {
+		t, err := ApplyTransform(s.Over.Transform, it)
+		if err != nil {
+			return nil, err
+		}
+		items[i] = t
+	}
+	return items, nil
+}
+
+// ItemText is the text that names a node as a loop item: its label, name,
+// text, or the key of its row.
+func ItemText(n *recording.Node) string {
+	return itemField(action{target: n})
+}
+
+// Describe is the step in plain words (as in the program's "why").
+func (s Step) Describe() string {
+	if s.Why != "" {
+		return s.Why
+	}
+	return s.explain(0)
+}
+
+// DescribeTarget says what the step's target query looks for.
+func (s Step) DescribeTarget() string {
+	if s.Target == nil {
+		return ""
+	}
+	return s.Target.describe()
+}

@@ -1,0 +1,36 @@
+package web_test
+
+import (
+	"testing"
+
+	"github.com/allmende/allmende/internal/store"
+)
+
+// TestLearnedAutomationsAPI: offering a recording, learning an automation
+// from several members' recordings, reading what it learned and adding a
+// demonstration, through the API, including the members who must be
+// refused.
+func TestLearnedAutomationsAPI(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	f.ids["rec-ada"] = uploadDemo(t, f, "ada", "reject-claim-1.json").ID
+	f.ids["rec-ada-other"] = uploadDemo(t, f, "ada", "collapsible-1.json").ID
+	f.ids["rec-bob"] = uploadDemo(t, f, "bob", "approve-claim-4.json").ID
+	learn := func(ids string) string {
+		return `{"id":"claims","title":"Decide a claim","description":"Approves or rejects the claim the page names.","price_per_run":100,"recordings":[` + ids + `]}`
+	}
+	runScenarios(t, f, []scenario{
+		{name: "offer another member's recording", as: "bob", method: "POST", path: "/api/v1/recordings/{rec-ada}/offer", status: 404, errCode: "not_found"},
+		{name: "anonymous learns", method: "POST", path: "/api/v1/automations", body: learn(`"{rec-ada}"`), status: 401, errCode: "unauthorized"},
+		{name: "learn from a recording nobody offered", as: "ada", method: "POST", path: "/api/v1/automations", body: learn(`"{rec-ada}","{rec-bob}"`), status: 404, errCode: "not_found"},
+		{name: "offer own recording", as: "bob", method: "POST", path: "/api/v1/recordings/{rec-bob}/offer", status: 200, contains: []string{`"offered": true`}},
+		{name: "learn with none of one's own", as: "bob", method: "POST", path: "/api/v1/automations", body: learn(`"{rec-bob}","{rec-ada}"`), status: 404, errCode: "not_found"},
+		{name: "demos of different tasks", as: "ada", method: "POST", path: "/api/v1/automations", body: learn(`"{rec-ada}","{rec-ada-other}"`), status: 422, errCode: "invalid", errField: "recordings", contains: []string{"different tasks", "{rec-ada-other}"}},
+		{name: "too many recordings", as: "ada", method: "POST", path: "/api/v1/automations", body: learn(`"a","b","c","d","e","f"`), status: 422, errCode: "invalid", errField: "recordings"},
+		{name: "learn from own and an offered recording", as: "ada", method: "POST", path: "/api/v1/automations", body: learn(`"{rec-ada}","{rec-bob}","{rec-ada}"`), status: 201, contains: []string{`"learned": true`, `"id": "claims"`}},
+		{name: "what it learned, in public", method: "GET", path: "/api/v1/automations/claims/learning", status: 200, contains: []string{`"member": "{ada}"`, `"member": "{bob}"`, `"share": 0.5`, "learned from 2 demonstrations", `/table-row-action/"`}, notContains: []string{`"examples"`, "seed="}},
+		{name: "add a recording nobody offered", as: "bob", method: "POST", path: "/api/v1/automations/claims/demos", body: `{"recording":"{rec-ada-other}"}`, status: 404, errCode: "not_found"},
+		{name: "add a demo of another task", as: "ada", method: "POST", path: "/api/v1/automations/claims/demos", body: `{"recording":"{rec-ada-other}"}`, status: 422, errCode: "invalid", errField: "recordings"},
+		{name: "run starting on another site", as: "bob", method: "POST", path: "/api/v1/automations/claims/runs", body: `{"start":"https://elsewhere.example/table-row-action/"}`, status: 422, errCode: "invalid", errField: "start"},
+		{name: "a replayed automation has no learning", method: "GET", path: "/api/v1/automations/nothing/learning", status: 404, errCode: "not_found"},
+	})
+}

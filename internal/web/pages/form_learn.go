@@ -1,0 +1,25 @@
+package pages
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/allmende/allmende/internal/action"
+	"github.com/allmende/allmende/internal/problem"
+)
+
+// learnForm reads the form that learns an automation from the recording
+// whose page it is on and the other recordings it names (ids, one per
+// line or separated by commas). Values["form"] says the learn form, not
+// the publish form beside it, is the one shown again.
+func learnForm(r *http.Request) (action.Publication, []string, form, error) {
+	v := fields(r.PostForm.Get, "id", "title", "description", "price_per_run", "recordings")
+	v["form"] = "learn"
+	f := form{Values: v}
+	ids := append([]string{r.PathValue("id")}, splitList(v["recordings"])...)
+	price, err := strconv.ParseInt(v["price_per_run"], 10, 64)
+	if err != nil {
+		return action.Publication{}, nil, f, &problem.Error{Kind: problem.Invalid, Fields: map[string]string{"price_per_run": "a whole number of points"}}
+	}
+	return action.Publication{Slug: v["id"], Title: v["title"], Description: v["description"], PricePerRun: price}, ids, f, nil
+}
