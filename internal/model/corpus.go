@@ -246,6 +246,7 @@ func (c *corpus) saveState() error {
 // this data folder has nothing to forget. It makes Service a
 // datanet.Copy, which erasure calls.
 func (s *Service) Forget(ctx context.Context, datanetID int64, ids []string) error {
+	s.forgetInAdapters(ids) // model versions: never named or paid again
 	c, err := s.openCorpus(datanetID, false)
 	if err != nil || c == nil {
 		return err
