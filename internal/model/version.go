@@ -392,3 +392,37 @@ func (s *Service) logf(msg string, args ...any) {
 		s.Log.Warn(msg, args...)
 	}
 }
+
+// RecordVersion is a model version trained on one of a member's records.
+type RecordVersion struct {
+	Model  string `json:"model"`
+	Number int    `json:"number"`
+	Status string `json:"status"`
+}
+
+// RecordVersions lists the versions whose weights were trained on one of
+// the member's records (newest first, at most 100): after an erasure they
+// still hold its share of their weights — though they never name or pay
+// it — until a version trained later replaces them; every version not
+// listed excludes it. A record that is not the member's has none.
+func (s *Service) RecordVersions(ctx context.Context, memberID int64, record string) ([]RecordVersion, error) {
+	if problem.LineProblem(record) != "" {
+		return nil, nil
+	}
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT m.slug, v.number, v.status FROM contributions c
+		JOIN model_version_records r ON r.contribution_id = c.id JOIN model_versions v ON v.id = r.version_id JOIN models m ON m.id = v.model_id
+		WHERE c.public_id = $1 AND c.member_id = $2 ORDER BY v.id DESC LIMIT $3`, record, memberID, maxVersionsListed)
+	if err != nil {
+		return nil, fmt.Errorf("record versions: %w", err)
+	}
+	defer rows.Close()
+	var out []RecordVersion
+	for rows.Next() {
+		var v RecordVersion
+		if err := rows.Scan(&v.Model, &v.Number, &v.Status); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,351 @@
+package model_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/model"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/reward"
+	"github.com/allmende/allmende/internal/store"
+	"github.com/allmende/allmende/internal/store/storetest"
+)
+
+// topicTexts are labelled messages: each topic has its own words, and
+// each message its own details, so that no two are near duplicates.
+var topicTexts = map[string][]string{
+	"heating": {"the radiator stays cold all day", "no hot water and the boiler shows an error", "the heating failed in the coldest week",
+		"radiators in two rooms never warm up", "the boiler makes a loud bang and shuts off", "heating is switched off by the caretaker at night",
+		"the thermostat is broken and the flat is freezing", "warm water runs only for a minute"},
+	"deposit": {"the landlord keeps my deposit after moving out", "half of the security deposit was withheld for painting",
+		"nobody says when the deposit comes back", "the deposit was never placed in a savings account", "the agency deducted cleaning fees from the deposit",
+		"the new owner denies receiving our deposit", "interest on the deposit was never paid", "the deposit return is delayed by a year"},
+	"noise": {"the bar downstairs plays music until dawn", "a neighbour drills every sunday morning", "the dog next door barks for hours",
+		"parties upstairs with shouting several nights", "construction noise starts at six every day", "a humming fan on the roof keeps me awake",
+		"loud television through the thin wall at midnight", "children stomping above us late in the evening"},
+}
+
+// seedTopics adds a text datanet with a topic field, contributed by ada,
+// bob and carol in turn, and the model rita builds on it.
+func (e *env) seedTopics(t *testing.T) map[string]string {
+	t.Helper()
+	ctx := t.Context()
+	d, err := e.d.Create(ctx, e.as("stella"), datanet.Datanet{Slug: "topics", Name: "Topics", Domain: "law", Client: "Tenants", Purpose: "routing",
+		Licence: "CC BY-SA 4.0", RecordKind: datanet.KindText, Fields: []string{"topic"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := map[string]string{} // record → who
+	who := []string{"ada", "bob", "carol"}
+	for _, w := range who {
+		if _, err := e.d.ConsentAction(ctx, e.ids[w], "topics", "grant"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	i := 0
+	for _, topic := range []string{"heating", "deposit", "noise"} {
+		for _, text := range topicTexts[topic] {
+			w := who[i%3]
+			i++
+			js, _ := json.Marshal(map[string]any{"text": text, "fields": map[string]string{"topic": topic}})
+			sub, err := d.ParseRecords(datanet.FormatJSON, strings.NewReader(string(js)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := e.d.Contribute(ctx, e.ids[w], "topics", sub, datanet.IntakeOptions{})
+			if err != nil || res.Outcomes[0].Contribution == "" {
+				t.Fatalf("contribute %q: %+v %v", text, res, err)
+			}
+			owner[res.Outcomes[0].Contribution] = w
+		}
+	}
+	if _, err := e.s.Create(ctx, e.as("rita"), model.Model{Slug: "router", Name: "Router", Kind: model.Retrieval, PricePerCall: 100, Datanets: []string{"topics"}}); err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := store.OpenBlobs(filepath.Join(e.dir, "weights"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.s.UseFactory(ledger.New(e.db), blobs, 0)
+	e.d.KeepCopy(e.s)
+	return owner
+}
+
+// train asks for a version as rita and runs its job here.
+func (e *env) train(t *testing.T, req model.TrainRequest) model.Version {
+	t.Helper()
+	v, err := e.s.Train(t.Context(), e.as("rita"), "router", req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Status != model.VersionQueued {
+		t.Fatalf("a new version is %s, want queued", v.Status)
+	}
+	if err := e.s.TrainVersion(t.Context(), v.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	v, err = e.s.VersionOf(t.Context(), "router", v.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func (e *env) callRouter(t *testing.T, text string) (model.Result, error) {
+	t.Helper()
+	return e.s.Complete(t.Context(), e.client(), model.Request{Model: "router", Messages: []model.Message{{Role: "user", Content: text}}}, nil)
+}
+
+func TestVersionIsTrainedPublishedAndPaysByInfluence(t *testing.T) {
+	for _, kind := range []string{"knn", "linear"} {
+		t.Run(kind, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				ctx := t.Context()
+				e := newEnv(t, db)
+				owner := e.seedTopics(t)
+
+				// Only the builder (or a steward) trains the model.
+				if _, err := e.s.Train(ctx, e.as("bob"), "router", model.TrainRequest{LabelField: "topic"}); !problem.Is(err, problem.Forbidden) {
+					t.Fatalf("another requester trains rita's model: %v", err)
+				}
+				// Three neighbours: the set is small.
+				params := model.TrainParams{K: 3}
+				v := e.train(t, model.TrainRequest{LabelField: "topic", Kind: kind, HeldOut: 0.2, Params: params})
+				if v.Status != model.VersionReady {
+					t.Fatalf("version %+v, want ready", v)
+				}
+				if v.Records != 24 || v.Metrics.Classes != 3 || v.Metrics.Train+v.Metrics.HeldOut != 24 || v.Size == 0 {
+					t.Fatalf("card %+v", v)
+				}
+				if !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(v.Commitment) || v.EventID == "" || v.TrainedBy != "m-rita" {
+					t.Fatalf("card commitment %q, event %q, trainer %q", v.Commitment, v.EventID, v.TrainedBy)
+				}
+				// The model.trained event names the version's model and
+				// commits to the version, publishing no member.
+				var typ, entry string
+				if err := db.Read().QueryRowContext(ctx, `SELECT type, entry FROM ledger_events WHERE event_id = $1`, v.EventID).Scan(&typ, &entry); err != nil {
+					t.Fatal(err)
+				}
+				if typ != string(ledger.ModelTrained) || strings.Contains(entry, `"member"`) || !strings.Contains(entry, `"scope":"model:`) {
+					t.Fatalf("model.trained entry %s %s", typ, entry)
+				}
+
+				// Unpublished, the model still answers by retrieval.
+				if res, err := e.callRouter(t, "the radiator is cold"); err != nil || res.Scores != nil {
+					t.Fatalf("before publishing: %+v %v", res, err)
+				}
+				if _, err := e.s.Publish(ctx, e.as("bob"), "router", v.Number); !problem.Is(err, problem.Forbidden) {
+					t.Fatalf("bob publishes rita's version: %v", err)
+				}
+				if _, err := e.s.Publish(ctx, e.as("rita"), "router", v.Number); err != nil {
+					t.Fatal(err)
+				}
+				splits := func() int {
+					var n int
+					if err := db.Read().QueryRowContext(ctx, `SELECT count(*) FROM ledger_events WHERE type = 'reward.split'`).Scan(&n); err != nil {
+						t.Fatal(err)
+					}
+					return n
+				}
+				splitsBefore := splits()
+				before := e.balance(t, reward.MemberAccount("m-rita"))
+				res, err := e.callRouter(t, "the boiler shows an error and the radiator stays cold")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Text != "heating" || len(res.Scores) != 3 || res.Scores[0].Label != "heating" || res.Attribution.Version != v.Number {
+					t.Fatalf("answer %q scores %+v version %d", res.Text, res.Scores, res.Attribution.Version)
+				}
+				// Rita is both the client and the builder: the builder's
+				// part of her charge comes back to her.
+				if got := before - e.balance(t, reward.MemberAccount("m-rita")); res.Attribution.Charge != 100 || got != 100-res.Attribution.Shares.Builder {
+					t.Fatalf("the call cost rita %d (charge %d, builder's part %d), want the price 100", got, res.Attribution.Charge, res.Attribution.Shares.Builder)
+				}
+				recs := res.Attribution.Records
+				if len(recs) == 0 || len(recs) > model.MaxInfluences {
+					t.Fatalf("%d records paid", len(recs))
+				}
+				var paid int64
+				for _, r := range recs {
+					if _, ok := owner[r.ID]; !ok || r.Weight <= 0 {
+						t.Fatalf("paid %+v: not a training record with a positive influence", r)
+					}
+					paid += r.Amount
+				}
+				if paid != res.Attribution.Shares.Contributors || paid != 70 {
+					t.Fatalf("records got %d, contributors' share %d, want 70 of 100", paid, res.Attribution.Shares.Contributors)
+				}
+				// The records that shaped a "heating" answer are heating
+				// messages: the most influential one surely is.
+				top := recs[0].ID
+				text, err := e.d.RecordText(ctx, mustDatanet(t, e, "topics"), top)
+				if err != nil || !isTopic(text, "heating") {
+					t.Fatalf("the most influential record %s says %q", top, text)
+				}
+				// One reward.split per call, whose share lines name the
+				// version; the call row names it too.
+				if n := splits() - splitsBefore; n != 1 {
+					t.Fatalf("%d reward.split events for the call, want 1", n)
+				}
+				var versionID int
+				if err := db.Read().QueryRowContext(ctx, `SELECT version_id FROM model_calls WHERE id = $1`, res.Attribution.CallID).Scan(&versionID); err != nil || int64(versionID) != v.ID {
+					t.Fatalf("call's version %d, want %d: %v", versionID, v.ID, err)
+				}
+				calls, _, _, err := e.recordCalls(t, owner[top], top)
+				// Newest first: this call, by the version; the retrieval
+				// call before publishing named no version.
+				if err != nil || len(calls) == 0 || calls[0].Version != fmt.Sprint(v.Number) || calls[0].Amount != recs[0].Amount || calls[0].EventID != res.Attribution.EventID {
+					t.Fatalf("the contributor's record calls %+v: %v", calls, err)
+				}
+
+				// Erased, the top record is never cited or paid again.
+				if err := e.d.Erase(ctx, e.ids[owner[top]], top); err != nil {
+					t.Fatal(err)
+				}
+				res, err = e.callRouter(t, "the boiler shows an error and the radiator stays cold")
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range res.Attribution.Records {
+					if r.ID == top {
+						t.Fatalf("the erased record %s is paid %d", top, r.Amount)
+					}
+				}
+				// The next version excludes it, and says so.
+				v2 := e.train(t, model.TrainRequest{LabelField: "topic", Kind: kind, Params: params})
+				if v2.Records != 23 || v2.Commitment == v.Commitment {
+					t.Fatalf("version 2 trained on %d records, commitment %s (v1 %s)", v2.Records, v2.Commitment, v.Commitment)
+				}
+				in, err := e.s.RecordVersions(ctx, e.ids[owner[top]], top)
+				if err != nil || len(in) != 1 || in[0].Number != v.Number || in[0].Model != "router" {
+					t.Fatalf("versions trained on the erased record: %+v %v, want only version %d", in, err, v.Number)
+				}
+
+				// Deleted, the version answers no more and costs nothing.
+				if err := e.s.DeleteVersion(ctx, e.as("rita"), "router", v.Number); err != nil {
+					t.Fatal(err)
+				}
+				if res, err := e.callRouter(t, "the radiator is cold"); err != nil || res.Scores != nil {
+					t.Fatalf("after deletion the model should answer by retrieval again: %+v %v", res.Scores, err)
+				}
+				if _, err := e.s.Publish(ctx, e.as("rita"), "router", v.Number); !problem.Is(err, problem.Conflict) {
+					t.Fatalf("a deleted version is published: %v", err)
+				}
+			})
+		})
+	}
+}
+
+func isTopic(text, topic string) bool {
+	for _, s := range topicTexts[topic] {
+		if s == text {
+			return true
+		}
+	}
+	return false
+}
+
+func mustDatanet(t *testing.T, e *env, slug string) int64 {
+	d, err := e.d.BySlug(t.Context(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
+}
+
+func (e *env) recordCalls(t *testing.T, who, record string) ([]model.RecordCall, model.RecordEarning, string, error) {
+	re, calls, next, err := e.s.RecordCalls(t.Context(), e.ids[who], record, store.Page{Limit: 20})
+	return calls, re, next, err
+}
+
+func TestTrainingRefusesWhatCannotBeLearnt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		e := newEnv(t, db)
+		e.seedTopics(t)
+		for name, req := range map[string]model.TrainRequest{
+			"kind":     {LabelField: "topic", Kind: "forest"},
+			"held out": {LabelField: "topic", HeldOut: 0.9},
+			"field":    {},
+			"datanet":  {LabelField: "topic", Datanets: []string{"tenancy"}},
+			"epochs":   {LabelField: "topic", Params: model.TrainParams{Epochs: 1000}},
+		} {
+			if _, err := e.s.Train(ctx, e.as("rita"), "router", req); !problem.Is(err, problem.Invalid) {
+				t.Errorf("%s: %v, want invalid", name, err)
+			}
+		}
+		// A field no record has fails the version with a message the
+		// builder can act on, once, without retries.
+		v := e.train(t, model.TrainRequest{LabelField: "region"})
+		if v.Status != model.VersionFailed || !strings.Contains(v.Error, `"region"`) {
+			t.Fatalf("version %+v, want failed naming the field", v)
+		}
+		if _, err := e.s.Publish(ctx, e.as("rita"), "router", v.Number); !problem.Is(err, problem.Conflict) {
+			t.Fatalf("a failed version is published: %v", err)
+		}
+	})
+}
+
+// One training per model at a time, and a training killed mid-way leaves
+// a version that answers nothing until its job runs again.
+func TestTrainingIsOneAtATimeAndSurvivesAKill(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		e := newEnv(t, db)
+		e.seedTopics(t)
+		v, err := e.s.Train(ctx, e.as("rita"), "router", model.TrainRequest{LabelField: "topic", Params: model.TrainParams{Epochs: 50}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.Train(ctx, e.as("rita"), "router", model.TrainRequest{LabelField: "topic"}); !problem.Is(err, problem.Conflict) {
+			t.Fatalf("a second training at once: %v, want a conflict", err)
+		}
+		// The server dies in the first epoch.
+		killed, kill := context.WithCancel(ctx)
+		kill()
+		if err := e.s.TrainVersion(killed, v.ID, 1); err == nil {
+			t.Fatal("a cancelled training reported success")
+		}
+		got, _ := e.s.VersionOf(ctx, "router", v.Number)
+		if got.Status == model.VersionReady || got.Commitment != "" {
+			t.Fatalf("after the kill the version is %+v", got)
+		}
+		// Or it dies after a few epochs, as a killed server's job does.
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE model_versions SET status = 'training', progress = '{"epoch":3,"epochs":50}' WHERE id = $1`, v.ID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.Publish(ctx, e.as("rita"), "router", v.Number); !problem.Is(err, problem.Conflict) {
+			t.Fatalf("a half-trained version is published: %v", err)
+		}
+		if err := e.s.DeleteVersion(ctx, e.as("rita"), "router", v.Number); !problem.Is(err, problem.Conflict) {
+			t.Fatalf("a training version is deleted: %v", err)
+		}
+		// The job's retry trains it from the start.
+		if err := e.s.TrainVersion(ctx, v.ID, 2); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = e.s.VersionOf(ctx, "router", v.Number)
+		if got.Status != model.VersionReady || got.Progress.Epoch != 50 {
+			t.Fatalf("after the retry the version is %+v", got)
+		}
+		// A late duplicate of the job changes nothing.
+		if err := e.s.TrainVersion(ctx, v.ID, 3); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.Read().QueryRowContext(ctx, `SELECT count(*) FROM ledger_events WHERE type = 'model.trained'`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d model.trained events, want 1: %v", n, err)
+		}
+	})
+}
