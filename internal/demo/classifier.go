@@ -132,12 +132,8 @@ func seedClassifier(ctx context.Context, a *app.App, requester member.Member) er
 		if err != nil {
 			return fmt.Errorf("seed labelled records: %w", err)
 		}
-		res, err := a.Datanets.Contribute(ctx, m.ID, d.Slug, sub, datanet.IntakeOptions{})
-		if err != nil {
-			return fmt.Errorf("seed labelled records: %w", err)
-		}
-		if p := res.Problem(); p != nil {
-			return fmt.Errorf("seed labelled records: %w", p)
+		if res, err := a.Datanets.Contribute(ctx, m.ID, d.Slug, sub, datanet.IntakeOptions{}); err != nil {
+			return fmt.Errorf("seed labelled records: %w: %v", err, res.Problem().Fields)
 		}
 	}
 	_, err = a.Models.Create(ctx, requester, model.Model{
