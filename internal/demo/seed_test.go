@@ -2,8 +2,8 @@ package demo_test
 
 import (
 	"io"
-	"slices"
 	"log/slog"
+	"slices"
 	"testing"
 
 	"github.com/allmende/allmende/internal/app"
