@@ -213,7 +213,7 @@ func (a *API) modelPredict(w http.ResponseWriter, r *http.Request) error {
 // predictInputs reads "inputs": one text, or a list of texts.
 func predictInputs(raw json.RawMessage) (texts []string, single bool, err error) {
 	bad := &problem.Error{Kind: problem.Invalid, Message: "inputs: a text or a list of texts", Fields: map[string]string{"inputs": "a text or a list of texts"}}
-	raw = bytes.TrimSpace(raw)
+	raw = bytes.Trim(raw, " \t\r\n") // JSON's whitespace
 	switch {
 	case len(raw) == 0:
 		return nil, false, bad
