@@ -79,6 +79,15 @@ func (a *App) runJobs(ctx context.Context) {
 			}
 			return a.Models.TrainVersion(ctx, id, job.Attempts)
 		},
+		// A published model version trained on records erased since is
+		// retrained without them within the hour.
+		model.JobRetrainErased: func(ctx context.Context, _ store.Job) error {
+			n, err := a.Models.RetrainErased(ctx)
+			if n > 0 {
+				a.log.Info("model versions retrained after erasures", "count", n)
+			}
+			return err
+		},
 		// Proposals whose voting window ended are counted within a minute,
 		// and binding ones applied.
 		jobDecide: func(ctx context.Context, _ store.Job) error {
@@ -94,6 +103,7 @@ func (a *App) runJobs(ctx context.Context) {
 	go a.schedule(ctx, jobPayDue, payEvery)
 	go a.schedule(ctx, jobEpochClose, choreEvery)
 	go a.schedule(ctx, jobDecide, decideEvery)
+	go a.schedule(ctx, model.JobRetrainErased, choreEvery)
 	go a.schedule(ctx, action.JobPayPending, payEvery)
 	// Three workers: an automation run may hold one for up to
 	// action.RunTimeout, and the chores must not wait behind it.

@@ -138,6 +138,7 @@ func (s *Service) trainVersion(ctx context.Context, v Version) error {
 	metrics, _ := json.Marshal(VersionMetrics{Accuracy: met.Accuracy, MacroF1: met.MacroF1, Train: met.Train, HeldOut: met.HeldOut, Classes: met.Classes,
 		Labels: cm.Labels(), Skipped: skipped, Seconds: time.Since(started).Seconds()})
 	commitment := trainingCommitment(recs)
+	var replaced string // the weights of the version this one replaced
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		// Only the first finisher makes the version ready.
 		res, err := tx.ExecContext(ctx, `UPDATE model_versions SET status = 'ready', metrics = $2, commitment = $3, records = $4, blob = $5, size = $6, finished_at = $7
@@ -158,11 +159,21 @@ func (s *Service) trainVersion(ctx context.Context, v Version) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE model_versions SET event_id = $2 WHERE id = $1`, v.ID, id)
+		if _, err = tx.ExecContext(ctx, `UPDATE model_versions SET event_id = $2 WHERE id = $1`, v.ID, id); err != nil {
+			return err
+		}
+		if v.replaces != 0 {
+			replaced, err = s.replace(ctx, tx, v.ModelID, v.ID, v.replaces)
+		}
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store version %d of %s: %w", v.Number, v.Model, err)
+	}
+	if v.replaces != 0 {
+		s.factory.forgetServing(v.Model)
+		s.factory.cache.remove(v.replaces)
+		s.dropBlob(ctx, replaced)
 	}
 	return nil
 }

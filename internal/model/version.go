@@ -64,7 +64,8 @@ type Version struct {
 	FinishedAt  *time.Time `json:"finished_at,omitempty"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
 
-	blob string
+	blob     string
+	replaces int64
 }
 
 // TrainParams are a version's hyper-parameters, as asked and as the
@@ -234,7 +235,7 @@ func (s *Service) Train(ctx context.Context, actor member.Member, slug string, r
 
 const versionColumns = `v.id, v.model_id, m.slug, v.number, v.kind, v.label_field, v.held_out, v.datanets, v.params, v.status, v.progress, v.metrics, v.error,
 	v.commitment, v.records, COALESCE(v.blob, ''), v.size, COALESCE(t.public_id, ''), COALESCE(v.event_id, ''), COALESCE(m.published_version, 0) = v.id,
-	v.created_at, v.started_at, v.finished_at, v.published_at`
+	v.created_at, v.started_at, v.finished_at, v.published_at, COALESCE(v.replaces, 0)`
 
 const versionFrom = ` FROM model_versions v JOIN models m ON m.id = v.model_id LEFT JOIN members t ON t.id = v.trained_by `
 
@@ -244,7 +245,7 @@ func scanVersion(row interface{ Scan(...any) error }) (Version, error) {
 	var created int64
 	var started, finished, published sql.NullInt64
 	err := row.Scan(&v.ID, &v.ModelID, &v.Model, &v.Number, &v.Kind, &v.LabelField, &v.HeldOut, &datanets, &params, &v.Status, &progress, &metrics, &v.Error,
-		&v.Commitment, &v.Records, &v.blob, &v.Size, &v.TrainedBy, &v.EventID, &v.Published, &created, &started, &finished, &published)
+		&v.Commitment, &v.Records, &v.blob, &v.Size, &v.TrainedBy, &v.EventID, &v.Published, &created, &started, &finished, &published, &v.replaces)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Version{}, problem.New(problem.NotFound, "no such model version")
 	}
@@ -311,6 +312,11 @@ func (s *Service) Publish(ctx context.Context, actor member.Member, slug string,
 	if v.Status != VersionReady {
 		return Version{}, problem.New(problem.Conflict, "version %d of %s is %s; only a ready version can be published", number, slug, v.Status)
 	}
+	if erased, err := s.trainedOnErased(ctx, v.ID); err != nil {
+		return Version{}, err
+	} else if erased {
+		return Version{}, problem.New(problem.Conflict, "version %d of %s was trained on records erased since; train a new version, which leaves them out", number, slug)
+	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE models SET published_version = $2 WHERE id = $1
 			AND EXISTS (SELECT 1 FROM model_versions WHERE id = $2 AND status = 'ready')`, m.ID, v.ID)
@@ -360,14 +366,7 @@ func (s *Service) DeleteVersion(ctx context.Context, actor member.Member, slug s
 	s.factory.forgetServing(m.Slug)
 	s.factory.cache.remove(v.ID)
 	// Another ready version may hold the same weights (content-addressed).
-	if v.blob != "" {
-		var others int
-		if err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM model_versions WHERE blob = $1`, v.blob).Scan(&others); err == nil && others == 0 {
-			if err := s.factory.blobs.Delete(v.blob); err != nil {
-				s.logf("delete version weights", "version", v.ID, "err", err)
-			}
-		}
-	}
+	s.dropBlob(ctx, v.blob)
 	return nil
 }
 

@@ -349,3 +349,63 @@ func TestTrainingIsOneAtATimeAndSurvivesAKill(t *testing.T) {
 		}
 	})
 }
+
+// An erased record leaves the published weights within the bound: the
+// hourly chore retrains the version without it, the new version takes
+// the old one's place and the old weights are deleted.
+func TestErasureRetrainsThePublishedVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		e := newEnv(t, db)
+		owner := e.seedTopics(t)
+		v1 := e.train(t, model.TrainRequest{LabelField: "topic", Params: model.TrainParams{Epochs: 20}})
+		v0 := e.train(t, model.TrainRequest{LabelField: "topic", Kind: "knn", Params: model.TrainParams{K: 3}})
+		if _, err := e.s.Publish(ctx, e.as("rita"), "router", v1.Number); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := e.s.RetrainErased(ctx); err != nil || n != 0 {
+			t.Fatalf("nothing erased, yet %d retrainings: %v", n, err)
+		}
+		var gone string
+		for id := range owner {
+			gone = id
+			break
+		}
+		if err := e.d.Erase(ctx, e.ids[owner[gone]], gone); err != nil {
+			t.Fatal(err)
+		}
+		// An unpublished version trained on it is not published again.
+		if _, err := e.s.Publish(ctx, e.as("rita"), "router", v0.Number); !problem.Is(err, problem.Conflict) {
+			t.Fatalf("a version trained on an erased record is published: %v", err)
+		}
+		if n, err := e.s.RetrainErased(ctx); err != nil || n != 1 {
+			t.Fatalf("%d retrainings queued, want 1: %v", n, err)
+		}
+		if n, _ := e.s.RetrainErased(ctx); n != 0 {
+			t.Fatalf("the chore queued %d more while one is queued", n)
+		}
+		v3, err := e.s.VersionOf(ctx, "router", 3)
+		if err != nil || v3.Status != model.VersionQueued || v3.Kind != "linear" || v3.Params.Epochs != 20 || v3.TrainedBy != "m-rita" {
+			t.Fatalf("the retraining %+v: %v", v3, err)
+		}
+		if err := e.s.TrainVersion(ctx, v3.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		v3, _ = e.s.VersionOf(ctx, "router", 3)
+		old, _ := e.s.VersionOf(ctx, "router", v1.Number)
+		if !v3.Published || v3.Records != 23 || old.Status != model.VersionDeleted || old.Published {
+			t.Fatalf("after the retraining: new %+v, old %+v", v3, old)
+		}
+		res, err := e.callRouter(t, "the dog next door barks for hours")
+		if err != nil || res.Attribution.Version != 3 {
+			t.Fatalf("the model answers with version %d: %v", res.Attribution.Version, err)
+		}
+		in, err := e.s.RecordVersions(ctx, e.ids[owner[gone]], gone)
+		if err != nil || len(in) != 2 {
+			t.Fatalf("versions trained on the erased record: %+v %v", in, err)
+		}
+		if n, _ := e.s.RetrainErased(ctx); n != 0 {
+			t.Fatalf("the chore retrains a version that excludes the record: %d", n)
+		}
+	})
+}

@@ -28,6 +28,9 @@ CREATE TABLE model_versions (
     started_at   BIGINT ,
     finished_at  BIGINT ,
     published_at BIGINT ,
+    -- replaces is the published version this one was trained to replace
+    -- because records it was trained on were erased (RetrainErased).
+    replaces     BIGINT  REFERENCES model_versions (id),
     UNIQUE (model_id, number)
 );
 -- One training at a time per model: a second request while one is queued
