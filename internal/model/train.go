@@ -240,21 +240,18 @@ func (s *Service) acceptedDNAs(ctx context.Context, datanetID int64) (map[string
 }
 
 // exampleOf is a record's text and label for a label field: the field of
-// the record's metadata, its first label ("labels"), or a
-// question-and-answer record's answer ("answer", the question being the
-// text).
+// the record's metadata, or its first label ("labels"). A
+// question-and-answer record's text is its question and answer.
 func exampleOf(r datanet.Record, field string) (text, label string) {
 	text = r.Text
 	if text == "" {
-		text = r.Question
+		text = strings.TrimSpace(r.Question + "\n" + r.Answer)
 	}
 	switch field {
 	case LabelFromLabels:
 		if len(r.Labels) > 0 {
 			label = r.Labels[0]
 		}
-	case LabelFromAnswer:
-		label = r.Answer
 	default:
 		label = r.Fields[field]
 	}

@@ -118,13 +118,12 @@ const (
 	DefaultHeldOut = 0.2
 )
 
-// LabelFields are the record fields a label can come from besides the
-// datanet's own metadata fields: the first of a record's labels, or a
-// question-and-answer record's answer.
-const (
-	LabelFromLabels = "labels"
-	LabelFromAnswer = "answer"
-)
+// LabelFromLabels names a record's first label as the label to predict;
+// any other label field is one of the datanets' declared metadata fields.
+// Labels are categories: a version keeps their names in its weights and on
+// its card, so free text (a question's answer, say) is never a label —
+// erasing a record must not leave its words behind.
+const LabelFromLabels = "labels"
 
 // MayTrain reports whether actor may train, publish and delete versions of
 // m: its builder, or a steward.
@@ -206,6 +205,16 @@ func (s *Service) Train(ctx context.Context, actor member.Member, slug string, r
 	}
 	if err := req.validate(m); err != nil {
 		return Version{}, err
+	}
+	for _, slug := range req.Datanets {
+		d, err := s.datanets.BySlug(ctx, slug)
+		if err != nil {
+			return Version{}, err
+		}
+		if req.LabelField != LabelFromLabels && !slices.Contains(d.Fields, req.LabelField) {
+			return Version{}, &problem.Error{Kind: problem.Invalid, Message: "no such field to predict", Fields: map[string]string{
+				"label_field": fmt.Sprintf("%s has the fields %v; or labels, for a record's first label", slug, d.Fields)}}
+		}
 	}
 	datanets, _ := json.Marshal(req.Datanets)
 	params, _ := json.Marshal(req.Params)

@@ -276,15 +276,17 @@ func TestTrainingRefusesWhatCannotBeLearnt(t *testing.T) {
 			"field":    {},
 			"datanet":  {LabelField: "topic", Datanets: []string{"tenancy"}},
 			"epochs":   {LabelField: "topic", Params: model.TrainParams{Epochs: 1000}},
+			// Free text is no label: its words would stay in the weights.
+			"no such field": {LabelField: "text"},
 		} {
 			if _, err := e.s.Train(ctx, e.as("rita"), "router", req); !problem.Is(err, problem.Invalid) {
 				t.Errorf("%s: %v, want invalid", name, err)
 			}
 		}
-		// A field no record has fails the version with a message the
+		// Labels no record has fail the version with a message the
 		// builder can act on, once, without retries.
-		v := e.train(t, model.TrainRequest{LabelField: "region"})
-		if v.Status != model.VersionFailed || !strings.Contains(v.Error, `"region"`) {
+		v := e.train(t, model.TrainRequest{LabelField: "labels"})
+		if v.Status != model.VersionFailed || !strings.Contains(v.Error, `"labels"`) {
 			t.Fatalf("version %+v, want failed naming the field", v)
 		}
 		if _, err := e.s.Publish(ctx, e.as("rita"), "router", v.Number); !problem.Is(err, problem.Conflict) {
