@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/ledger"
@@ -409,5 +410,72 @@ func TestErasureRetrainsThePublishedVersion(t *testing.T) {
 		if n, _ := e.s.RetrainErased(ctx); n != 0 {
 			t.Fatalf("the chore retrains a version that excludes the record: %d", n)
 		}
+	})
+}
+
+// A version deleted while calls are in flight: every call either answers
+// and is charged once, or fails and costs nothing; the splits add up to
+// what the client paid.
+func TestVersionDeletedWhileCalled(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		e := newEnv(t, db)
+		e.seedTopics(t)
+		v := e.train(t, model.TrainRequest{LabelField: "topic", Kind: "knn", Params: model.TrainParams{K: 3}})
+		if _, err := e.s.Publish(ctx, e.as("rita"), "router", v.Number); err != nil {
+			t.Fatal(err)
+		}
+		// Stella calls, so that no share of the charge comes back to her.
+		if _, err := e.s.Deposit(ctx, e.as("stella"), "m-stella", 100000); err != nil {
+			t.Fatal(err)
+		}
+		stella := model.Client{MemberID: e.ids["stella"], PublicID: "m-stella"}
+		before := e.balance(t, reward.MemberAccount("m-stella"))
+		const calls = 40
+		results := make(chan error, calls)
+		start := make(chan struct{})
+		for range calls {
+			go func() {
+				<-start
+				res, err := e.s.Complete(ctx, stella, model.Request{Model: "router", Messages: []model.Message{{Role: "user", Content: "the heating failed"}}}, nil)
+				if err == nil && res.Scores == nil {
+					err = fmt.Errorf("answered by retrieval") // after the deletion took effect
+				}
+				results <- err
+			}()
+		}
+		close(start)
+		time.Sleep(5 * time.Millisecond)
+		if err := e.s.DeleteVersion(ctx, e.as("rita"), "router", v.Number); err != nil {
+			t.Fatal(err)
+		}
+		answered := 0
+		for range calls {
+			err := <-results
+			switch {
+			case err == nil:
+				answered++
+			case err.Error() == "answered by retrieval":
+			case problem.Is(err, problem.Conflict):
+			default:
+				t.Fatalf("a call failed otherwise: %v", err)
+			}
+		}
+		var charged, ok, byVersion int64
+		if err := db.Read().QueryRowContext(ctx, `SELECT COALESCE(SUM(charge), 0), count(*), count(version_id) FROM model_calls WHERE client_id = $1 AND status = 'ok'`,
+			e.ids["stella"]).Scan(&charged, &ok, &byVersion); err != nil {
+			t.Fatal(err)
+		}
+		if byVersion != int64(answered) {
+			t.Fatalf("%d calls answered by the version, %d charged as such", answered, byVersion)
+		}
+		if paid := before - e.balance(t, reward.MemberAccount("m-stella")); paid != charged {
+			t.Fatalf("stella paid %d for calls charged %d in all", paid, charged)
+		}
+		var splits int64
+		if err := db.Read().QueryRowContext(ctx, `SELECT count(*) FROM model_calls WHERE client_id = $1 AND event_id IS NOT NULL`, e.ids["stella"]).Scan(&splits); err != nil || splits != ok {
+			t.Fatalf("%d splits for %d charged calls: %v", splits, ok, err)
+		}
+		t.Logf("%d of %d calls answered by the version before it was deleted", answered, calls)
 	})
 }
