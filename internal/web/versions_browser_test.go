@@ -140,6 +140,9 @@ func TestBrowserTrainPublishAndCall(t *testing.T) {
 			if !strings.Contains(row, "Message router") || !strings.Contains(row, "v1") || receipts != 1 {
 				t.Fatalf("the record's calls: %q, %d receipts", row, receipts)
 			}
+			if trained, _ := chromedp.Run(them, chromedp.Text("#record-versions")); !strings.Contains(trained, "router v1") {
+				t.Fatalf("the versions trained on the record: %q", trained)
+			}
 			if ok, _ := chromedp.Run(them, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`)); !ok {
 				t.Errorf("the record page is wider than the %d px screen", size.width)
 			}
