@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -109,5 +111,50 @@ func TestTrainStopsWhenCancelled(t *testing.T) {
 	})
 	if !errors.Is(err, context.Canceled) || epochs != 2 {
 		t.Fatalf("err %v after %d epochs, want context.Canceled after 2", err, epochs)
+	}
+}
+
+// Many labels over many features make a linear model too large to hold;
+// Train says so instead of allocating gigabytes.
+func TestTrainRefusesALinearModelTooLarge(t *testing.T) {
+	var ex []Example
+	for i := range 2 * 3000 {
+		ex = append(ex, Example{ID: itoa(i), Text: "word" + itoa(i) + " other" + itoa(i*7) + " more" + itoa(i*13), Label: "l" + itoa(i/2)})
+	}
+	_, _, err := Train(t.Context(), ex, Options{Kind: KindLinear}, nil)
+	if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "features ×") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, _, err := Train(t.Context(), ex, Options{Kind: KindKNN}, nil); err != nil {
+		t.Fatalf("kNN on the same records: %v", err)
+	}
+}
+
+// A model answers many goroutines at once (run with -race).
+func TestModelIsSafeForConcurrentUse(t *testing.T) {
+	ex := corpus(300, 9)
+	for _, kind := range []Kind{KindLinear, KindKNN} {
+		m, _, err := Train(t.Context(), ex, Options{Kind: kind, Buckets: 1 << 14}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantInf := m.Explain("parcel refund", 5)
+		done := make(chan bool)
+		for range 4 {
+			go func() {
+				ok := true
+				for range 20 {
+					s, inf := m.Explain("parcel refund", 5)
+					ok = ok && slices.Equal(s, want) && slices.Equal(inf, wantInf)
+					_ = m.Without(inf[0].ID).Predict("parcel refund")
+				}
+				done <- ok
+			}()
+		}
+		for range 4 {
+			if !<-done {
+				t.Fatalf("%s: answers differ between goroutines", kind)
+			}
+		}
 	}
 }

@@ -126,22 +126,3 @@ func splitWords(text string) []string {
 	flush()
 	return words
 }
-
-// dot is the inner product of two sparse vectors.
-func dot(a, b vector) float64 {
-	var s float64
-	i, j := 0, 0
-	for i < len(a.idx) && j < len(b.idx) {
-		switch {
-		case a.idx[i] < b.idx[j]:
-			i++
-		case a.idx[i] > b.idx[j]:
-			j++
-		default:
-			s += float64(a.val[i]) * float64(b.val[j])
-			i++
-			j++
-		}
-	}
-	return s
-}

@@ -8,12 +8,14 @@ import (
 )
 
 // knnVote returns the vote shares of the K nearest training records not
-// dropped (cosine similarity; equal distances rank by row, as
-// attrib.KNNShapleyDistances ranks them) and every record's distance
-// 2 − 2·cos, the squared Euclidean distance of unit vectors.
+// dropped, and every record's cosine similarity to v. Only records that
+// share a feature with the text (cosine above 0) are neighbours: a record
+// with nothing in common with it says nothing about it, and must not be
+// paid for it. With no neighbour every label scores alike. Nearness is
+// the squared Euclidean distance of unit vectors, 2 − 2·cos, in float32,
+// ties ranked by row, exactly as attrib.KNNShapleyDistances ranks them.
 func (m *Model) knnVote(v vector) ([]Score, []float32) {
 	sims := m.x.sims(v)
-	dist := make([]float32, len(sims))
 	type cand struct {
 		d float32
 		r int32
@@ -22,11 +24,10 @@ func (m *Model) knnVote(v vector) ([]Score, []float32) {
 	// 1,000 and usually 10, so insertion beats a heap.
 	best := make([]cand, 0, m.k+1)
 	for r, s := range sims {
-		d := max(2-2*s, 0)
-		dist[r] = d
-		if m.dropped[r] {
+		if s <= 0 || m.dropped[r] {
 			continue
 		}
+		d := max(2-2*s, 0)
 		if len(best) == m.k && d >= best[len(best)-1].d {
 			continue
 		}
@@ -47,7 +48,6 @@ func (m *Model) knnVote(v vector) ([]Score, []float32) {
 	}
 	out := make([]Score, len(m.labels))
 	for c, l := range m.labels {
-		// With no record left, every label is as likely as the next.
 		s := 1 / float64(len(m.labels))
 		if len(best) > 0 {
 			s = votes[c] / float64(len(best))
@@ -55,27 +55,29 @@ func (m *Model) knnVote(v vector) ([]Score, []float32) {
 		out[c] = Score{Label: l, Score: s}
 	}
 	sortScores(out)
-	return out, dist
+	return out, sims
 }
 
 // knnShapley returns each record's exact Shapley value for the vote share
-// of class c among its K nearest neighbours (attrib's FixedK utility of
-// Jia et al. 2019), over the records not dropped; dropped records get 0.
-func (m *Model) knnShapley(dist []float32, c int) []float64 {
-	keep := make([]int, 0, len(dist))
-	for r := range dist {
-		if !m.dropped[r] {
+// of class c among the K nearest neighbours (attrib's FixedK utility of
+// Jia et al. 2019). The players are the records not dropped that share a
+// feature with the text; every other record never changes the vote, so
+// its value is exactly 0.
+func (m *Model) knnShapley(sims []float32, c int) []float64 {
+	out := make([]float64, len(sims))
+	var keep []int
+	for r, s := range sims {
+		if s > 0 && !m.dropped[r] {
 			keep = append(keep, r)
 		}
 	}
-	out := make([]float64, len(dist))
 	if len(keep) == 0 {
 		return out
 	}
 	d := make([]float32, len(keep))
 	match := make([]bool, len(keep))
 	for i, r := range keep {
-		d[i] = dist[r]
+		d[i] = max(2-2*sims[r], 0)
 		match[i] = int(m.y[r]) == c
 	}
 	vals, err := attrib.KNNShapleyDistances(d, match, m.k, attrib.FixedK)

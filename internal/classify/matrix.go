@@ -84,16 +84,6 @@ func (m *matrix) column(b uint32) int {
 	return i
 }
 
-// columns maps a query's buckets to columns; a feature no record has gets
-// -1, contributing nothing to any product.
-func (m *matrix) columns(v vector) []int32 {
-	cs := make([]int32, len(v.idx))
-	for i, b := range v.idx {
-		cs[i] = int32(m.column(b))
-	}
-	return cs
-}
-
 // sims returns ⟨x_r, v⟩ for every record r.
 func (m *matrix) sims(v vector) []float32 {
 	s := make([]float32, m.n)
@@ -103,24 +93,14 @@ func (m *matrix) sims(v vector) []float32 {
 			continue
 		}
 		q := v.val[i]
-		for p := m.start[c]; p < m.start[c+1]; p++ {
-			s[m.rows[p]] += q * m.vals[p]
+		rows := m.rows[m.start[c]:m.start[c+1]]
+		vals := m.vals[m.start[c]:m.start[c+1]]
+		vals = vals[:len(rows)]
+		for j, r := range rows {
+			s[r] += q * vals[j]
 		}
 	}
 	return s
-}
-
-// rowsAsVectors returns the records as vectors again.
-func (m *matrix) rowsAsVectors() []vector {
-	out := make([]vector, m.n)
-	for c, b := range m.feat {
-		for p := m.start[c]; p < m.start[c+1]; p++ {
-			r := m.rows[p]
-			out[r].idx = append(out[r].idx, b)
-			out[r].val = append(out[r].val, m.vals[p])
-		}
-	}
-	return out
 }
 
 func (m *matrix) bytes() int64 {

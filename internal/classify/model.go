@@ -88,9 +88,9 @@ func (m *Model) Explain(text string, top int) ([]Score, []Influence) {
 	var scores []Score
 	var weight []float64
 	if m.kind == KindKNN {
-		var dist []float32
-		scores, dist = m.knnVote(v)
-		weight = m.knnShapley(dist, m.class(scores[0].Label))
+		var sims []float32
+		scores, sims = m.knnVote(v)
+		weight = m.knnShapley(sims, m.class(scores[0].Label))
 	} else {
 		scores = m.softmaxScores(m.logits(v))
 		c := m.class(scores[0].Label)
