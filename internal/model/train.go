@@ -127,6 +127,14 @@ func (s *Service) trainVersion(ctx context.Context, v Version) error {
 	if err != nil {
 		return fmt.Errorf("train version %d of %s: %w", v.Number, v.Model, err)
 	}
+	// The held-out records measured the version but are not in its
+	// weights: the card, the commitment and the erasure bookkeeping
+	// cover the records it was trained on.
+	trained := cm.TrainingIDs()
+	recs = slices.DeleteFunc(recs, func(r trainingRecord) bool {
+		_, ok := slices.BinarySearch(trained, r.ex.ID)
+		return !ok
+	})
 	var buf bytes.Buffer
 	if _, err := cm.WriteTo(&buf); err != nil {
 		return fmt.Errorf("write weights: %w", err)

@@ -105,8 +105,11 @@ type VersionMetrics struct {
 type TrainRequest struct {
 	Datanets   []string
 	LabelField string
-	HeldOut    float64
-	Kind       string
+	// HeldOut is the share held out for the metrics: nil for the default
+	// (DefaultHeldOut), 0 for none (every record trains; the card has no
+	// metrics), or 0.05 to 0.5.
+	HeldOut *float64
+	Kind    string
 	Params     TrainParams
 }
 
@@ -150,11 +153,12 @@ func (r *TrainRequest) validate(m Model) error {
 	default:
 		f.Add("kind", "linear or knn")
 	}
-	if r.HeldOut == 0 {
-		r.HeldOut = DefaultHeldOut
+	if r.HeldOut == nil {
+		share := DefaultHeldOut
+		r.HeldOut = &share
 	}
-	if r.HeldOut < 0.05 || r.HeldOut > 0.5 {
-		f.Add("held_out", "a share between 0.05 and 0.5")
+	if h := *r.HeldOut; h != 0 && (h < 0.05 || h > 0.5) {
+		f.Add("held_out", "a share between 0.05 and 0.5, or 0 for none")
 	}
 	f.Line("label_field", r.LabelField)
 	if r.LabelField == "" {
@@ -226,7 +230,7 @@ func (s *Service) Train(ctx context.Context, actor member.Member, slug string, r
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO model_versions (model_id, number, kind, label_field, held_out, datanets, params, status, trained_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9) RETURNING id`,
-			m.ID, n, req.Kind, req.LabelField, req.HeldOut, string(datanets), string(params), actor.ID, store.Now()).Scan(&id)
+			m.ID, n, req.Kind, req.LabelField, *req.HeldOut, string(datanets), string(params), actor.ID, store.Now()).Scan(&id)
 		if err != nil {
 			return err
 		}

@@ -139,7 +139,7 @@ func testErasure(t *testing.T, dialect store.Dialect, eraseAll bool) {
 	runScenarios(t, f, []scenario{
 		{name: "register the region router", as: "stella", method: "POST", path: "/api/v1/models", status: 201,
 			body: `{"id":"regions","name":"Regions","kind":"retrieval","price_per_call":10,"datanets":["tenancy"]}`},
-		{name: "train it", as: "stella", method: "POST", path: "/api/v1/models/regions/versions", status: 202, body: `{"label_field":"region","kind":"knn","k":1,"held_out":0.05}`},
+		{name: "train it", as: "stella", method: "POST", path: "/api/v1/models/regions/versions", status: 202, body: `{"label_field":"region","kind":"knn","k":1,"held_out":0}`},
 	})
 	if v := waitVersion(t, f, "/api/v1/models/regions/versions/1"); v["status"] != "ready" {
 		t.Fatalf("the region router: %v", v)

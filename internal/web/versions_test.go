@@ -105,7 +105,8 @@ func TestModelVersionsAPI(t *testing.T) {
 				contains: []string{`"number": 1`, `"trained_by": "{stella}"`}},
 		})
 		v := waitVersion(t, f, "/api/v1/models/router/versions/1")
-		if v["status"] != "ready" || v["records"] != float64(18) || len(v["commitment"].(string)) != 64 {
+		met, _ := v["metrics"].(map[string]any)
+		if v["status"] != "ready" || met["train"] != v["records"] || met["train"].(float64)+met["held_out"].(float64) != 18 || len(v["commitment"].(string)) != 64 {
 			t.Fatalf("the trained version: %v", v)
 		}
 		runScenarios(t, f, []scenario{

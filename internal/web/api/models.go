@@ -93,7 +93,7 @@ func (a *API) modelVersions(w http.ResponseWriter, r *http.Request, sess *member
 type trainRequest struct {
 	Datanets     []string `json:"datanets"`
 	LabelField   string   `json:"label_field"`
-	HeldOut      float64  `json:"held_out"`
+	HeldOut      *float64 `json:"held_out"`
 	Kind         string   `json:"kind"`
 	Epochs       int      `json:"epochs"`
 	L2           float64  `json:"l2"`

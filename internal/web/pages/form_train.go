@@ -32,7 +32,12 @@ func trainForm(r *http.Request) (model.TrainRequest, form, error) {
 		}
 		return n
 	}
-	req := model.TrainRequest{Datanets: splitList(v["datanets"]), LabelField: v["label_field"], HeldOut: num("held_out"), Kind: v["kind"],
+	var heldOut *float64
+	if v["held_out"] != "" {
+		h := num("held_out")
+		heldOut = &h
+	}
+	req := model.TrainRequest{Datanets: splitList(v["datanets"]), LabelField: v["label_field"], HeldOut: heldOut, Kind: v["kind"],
 		Params: model.TrainParams{Epochs: whole("epochs"), K: whole("k")}}
 	return req, form{Values: v}, bad.Err()
 }
