@@ -110,7 +110,7 @@ type TrainRequest struct {
 	// metrics), or 0.05 to 0.5.
 	HeldOut *float64
 	Kind    string
-	Params     TrainParams
+	Params  TrainParams
 }
 
 // Bounds of a training request.
