@@ -70,8 +70,9 @@ func TestBrowserTrainPublishAndCall(t *testing.T) {
 			// The page reloads itself while the version trains.
 			var status string
 			for range 100 {
+				// Read between two reloads, the text may be missing.
 				status, _ = chromedp.Run(ctx, chromedp.Text("#version-status"))
-				if status != "queued" && status != "training" {
+				if status != "" && status != "queued" && status != "training" {
 					break
 				}
 				time.Sleep(200 * time.Millisecond)
@@ -98,6 +99,37 @@ func TestBrowserTrainPublishAndCall(t *testing.T) {
 			}
 			fits("published version")
 			browsertest.Screenshot(t, ctx, "version-published-"+size.name)
+
+			// A training in progress, as the page shows it between two
+			// epochs (this set trains in milliseconds, so the row is
+			// written as the job writes it after epoch 7).
+			err = f.app.DB.InTx(t.Context(), func(tx *store.Tx) error {
+				_, err := tx.ExecContext(t.Context(), `INSERT INTO model_versions (model_id, number, kind, label_field, held_out, datanets, params, status, progress, trained_by, created_at, started_at)
+					SELECT id, 2, 'linear', 'topic', 0.2, '["topics"]', '{"epochs":30}', 'training', '{"epoch":7,"epochs":30,"loss":0.4123,"accuracy":0.75,"macro_f1":0.71}', owner_id, $1, $1
+					FROM models WHERE slug = 'router'`, time.Now().UnixMilli())
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = chromedp.Do(wait, chromedp.Navigate(f.srv.URL+"/models/router/versions/2"), chromedp.WaitVisible("#progress"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			progress, _ := chromedp.Run(ctx, chromedp.Text("#progress"))
+			refresh, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('meta[http-equiv="refresh"]') !== null`))
+			if !strings.Contains(progress, "epoch 7 of 30") || !strings.Contains(progress, "0.4123") || !strings.Contains(progress, "75%") || !refresh {
+				t.Fatalf("the progress (reloading: %v): %q", refresh, progress)
+			}
+			fits("training version")
+			browsertest.Screenshot(t, ctx, "version-training-"+size.name)
+			err = f.app.DB.InTx(t.Context(), func(tx *store.Tx) error {
+				_, err := tx.ExecContext(t.Context(), `UPDATE model_versions SET status = 'failed' WHERE number = 2`)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
 
 			// A client with a key and a deposit calls it.
 			clientKey(t, f, "bob")
