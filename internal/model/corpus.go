@@ -268,6 +268,9 @@ func (s *Service) Forget(ctx context.Context, datanetID int64, ids []string) err
 // (Forget); with several servers on one PostgreSQL database, each keeps its
 // own indexes, and this, run every little while, reaches the others'.
 func (s *Service) ForgetErased(ctx context.Context) error {
+	if err := s.sweepAdapters(ctx); err != nil {
+		return err
+	}
 	entries, err := os.ReadDir(s.dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil

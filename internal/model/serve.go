@@ -36,6 +36,8 @@ type factory struct {
 	wake   func()
 
 	mu sync.Mutex
+	// swept is when sweepAdapters last looked for erasures (Unix ms).
+	swept int64
 	// serving caches which version answers a model, for servingTTL.
 	serving map[string]servingEntry
 }
@@ -193,6 +195,51 @@ func (s *Service) forgetInAdapters(ids []string) {
 		m := a.model.Without(held...)
 		return &adapter{version: a.version, model: m, bytes: m.Bytes()}
 	})
+}
+
+// sweepAdapters drops from the loaded adapters the records erased since
+// it last looked, whichever server erased them: an erasure on this server
+// reaches them at once (Forget), one on another server sharing the
+// database within the sweep's period (ForgetErased, every 30 s). Payment
+// never waits for it: every split re-reads the records' status.
+func (s *Service) sweepAdapters(ctx context.Context) error {
+	f := s.factory
+	f.mu.Lock()
+	since := f.swept
+	f.mu.Unlock()
+	// A little overlap: erasures committed with a slightly older time
+	// than the last sweep's are not missed.
+	now := store.Now()
+	if held, _, _ := f.cache.stats(); held == 0 {
+		// Nothing loaded: an adapter drops what was erased when it loads.
+		f.mu.Lock()
+		f.swept = now
+		f.mu.Unlock()
+		return nil
+	}
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT public_id FROM contributions WHERE status = 'erased' AND erased_at > $1`, since-60_000)
+	if err != nil {
+		return fmt.Errorf("sweep adapters: %w", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("sweep adapters: %w", err)
+	}
+	if len(ids) > 0 {
+		s.forgetInAdapters(ids)
+	}
+	f.mu.Lock()
+	f.swept = now
+	f.mu.Unlock()
+	return nil
 }
 
 // adapterCache is an LRU of loaded adapters bounded by their resident
