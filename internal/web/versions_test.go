@@ -101,7 +101,7 @@ func TestModelVersionsAPI(t *testing.T) {
 			{name: "a datanet the model is not built on", as: "stella", method: "POST", path: "/api/v1/models/router/versions", body: `{"label_field":"topic","datanets":["tenancy"]}`, status: 422, errCode: "invalid", errField: "datanets"},
 			{name: "no such model", as: "stella", method: "POST", path: "/api/v1/models/nope/versions", body: `{"label_field":"topic"}`, status: 404, errCode: "not_found"},
 			{name: "no version to predict with yet", as: "bob-key", method: "POST", path: "/api/v1/models/router/predict", body: predict, status: 409, errCode: "conflict"},
-			{name: "train", as: "stella", method: "POST", path: "/api/v1/models/router/versions", body: `{"label_field":"topic","kind":"linear","held_out":0.25,"epochs":20}`, status: 202,
+			{name: "train", as: "stella", method: "POST", path: "/api/v1/models/router/versions", body: `{"label_field":"topic","kind":"linear","held_out":0,"epochs":20}`, status: 202,
 				contains: []string{`"number": 1`, `"trained_by": "{stella}"`}},
 		})
 		v := waitVersion(t, f, "/api/v1/models/router/versions/1")
@@ -122,7 +122,7 @@ func TestModelVersionsAPI(t *testing.T) {
 			{name: "an empty text", as: "bob-key", method: "POST", path: "/api/v1/models/router/predict", body: `{"inputs":""}`, status: 422, errCode: "invalid", errField: "inputs"},
 			{name: "too many texts", as: "bob-key", method: "POST", path: "/api/v1/models/router/predict", body: `{"inputs":[` + strings.Repeat(`"a",`, 32) + `"a"]}`, status: 422, errCode: "invalid", errField: "inputs"},
 			{name: "one text", as: "bob-key", method: "POST", path: "/api/v1/models/router/predict", body: predict, status: 200, contains: []string{`"label": "heating"`}},
-			{name: "two texts", as: "bob-key", method: "POST", path: "/api/v1/models/router/predict", body: `{"inputs":["the deposit was never returned","music from the bar until dawn"]}`, status: 200,
+			{name: "two texts", as: "bob-key", method: "POST", path: "/api/v1/models/router/predict", body: `{"inputs":["the landlord never returned the deposit and kept the interest","the dog barks, the bar plays music and the parties upstairs go on with shouting every night"]}`, status: 200,
 				contains: []string{`[
   [
     {
@@ -187,6 +187,13 @@ func TestModelVersionsAPI(t *testing.T) {
 		}
 		if paid != out.Att.Shares.Contributors || paid != 35 {
 			t.Fatalf("records paid %d, contributors' share %d, want 35 of 50", paid, out.Att.Shares.Contributors)
+		}
+		// Streamed, the label comes as the content and the scores with
+		// the attribution in the last chunk.
+		resp = f.do("bob-key", "POST", "/v1/chat/completions", "application/json", `{"model":"router","stream":true,"messages":[{"role":"user","content":"the dog barks, the bar plays music and the parties upstairs go on with shouting every night"}]}`, nil)
+		body = readBody(t, resp)
+		if resp.StatusCode != 200 || !strings.Contains(body, `"content":"noise"`) || !strings.Contains(body, `"allmende_scores"`) || !strings.HasSuffix(strings.TrimSpace(body), "data: [DONE]") {
+			t.Fatalf("stream: %d %s", resp.StatusCode, body)
 		}
 		runScenarios(t, f, []scenario{
 			{name: "a second training", as: "stella", method: "POST", path: "/api/v1/models/router/versions", body: `{"label_field":"topic","kind":"knn","k":3}`, status: 202, contains: []string{`"number": 2`}},
