@@ -121,7 +121,7 @@ func TestDemoRouterLoop(t *testing.T) {
 	if err := a.Models.TrainVersion(ctx, v.ID, 1); err != nil { // the job, run here
 		t.Fatal(err)
 	}
-	if v, err = a.Models.Publish(ctx, rita, demo.RouterSlug, v.Number); err != nil || v.Records != 60 || v.Metrics.Classes != 4 {
+	if v, err = a.Models.Publish(ctx, rita, demo.RouterSlug, v.Number); err != nil || v.Metrics.Train+v.Metrics.HeldOut != 60 || v.Records != v.Metrics.Train || v.Metrics.Classes != 4 {
 		t.Fatalf("published %+v: %v", v, err)
 	}
 	t.Logf("demo router: %d records, held-out accuracy %.2f, macro-F1 %.2f", v.Records, v.Metrics.Accuracy, v.Metrics.MacroF1)

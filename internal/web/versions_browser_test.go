@@ -148,7 +148,7 @@ func TestBrowserTrainPublishAndCall(t *testing.T) {
 					}
 				} `json:"allmende_attribution"`
 			}
-			if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &out) != nil || !strings.Contains("deposit heating noise", out.Choices[0].Message.Content) || len(out.Att.Records) == 0 {
+			if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &out) != nil || out.Choices[0].Message.Content == "" || !strings.Contains("deposit heating noise", out.Choices[0].Message.Content) || len(out.Att.Records) == 0 {
 				t.Fatalf("the call: %d %s", resp.StatusCode, body)
 			}
 			top := out.Att.Records[0]
