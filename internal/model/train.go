@@ -96,11 +96,20 @@ func (s *Service) trainVersion(ctx context.Context, v Version) error {
 		return errors.New("model versions: no blob store or ledger (UseFactory)")
 	}
 	started := time.Now()
+	claimed := false
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE model_versions SET status = 'training', started_at = $2, progress = '{}' WHERE id = $1`, v.ID, started.UnixMilli())
+		// Conditional: another server whose claim of the same job ran
+		// out may have finished it meanwhile; a ready version stays ready.
+		res, err := tx.ExecContext(ctx, `UPDATE model_versions SET status = 'training', started_at = $2, progress = '{}' WHERE id = $1 AND status IN ('queued', 'training')`,
+			v.ID, started.UnixMilli())
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		claimed = n == 1
 		return err
 	})
-	if err != nil {
+	if err != nil || !claimed {
 		return err
 	}
 	recs, skipped, err := s.trainingSet(ctx, v)
