@@ -487,3 +487,62 @@ func TestVersionDeletedWhileCalled(t *testing.T) {
 }
 
 func share(f float64) *float64 { return &f }
+
+// A server that did not run an erasure drops the record from its loaded
+// adapters at its next sweep (every 30 s), as it does its indexes: its
+// kNN version's influences are then those of the server that erased it,
+// which are those of a model without the record.
+func TestOtherServersAdaptersForgetErasedRecords(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		e := newEnv(t, db)
+		owner := e.seedTopics(t)
+		v := e.train(t, model.TrainRequest{LabelField: "topic", Kind: "knn", HeldOut: share(0), Params: model.TrainParams{K: 1}})
+		if _, err := e.s.Publish(ctx, e.as("rita"), "router", v.Number); err != nil {
+			t.Fatal(err)
+		}
+		// Server B: its own service on the same database and blobs.
+		other := model.NewService(db, e.r, e.params, e.d, e.vault, filepath.Join(t.TempDir(), "models"))
+		t.Cleanup(func() { other.Close() })
+		blobs, err := store.OpenBlobs(filepath.Join(e.dir, "weights"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		other.UseFactory(ledger.New(db), blobs, 0)
+		text := topicTexts["heating"][0]
+		ask := func(s *model.Service) string {
+			t.Helper()
+			res, err := s.Complete(ctx, e.client(), model.Request{Model: "router", Messages: []model.Message{{Role: "user", Content: text}}}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for _, r := range res.Attribution.Records {
+				fmt.Fprintf(&b, "%s:%.6f ", r.ID, r.Weight)
+			}
+			return b.String()
+		}
+		var x string
+		for id := range owner {
+			if got, _ := e.d.RecordText(ctx, mustDatanet(t, e, "topics"), id); got == text {
+				x = id
+			}
+		}
+		if got := ask(other); !strings.HasPrefix(got, x+":") {
+			t.Fatalf("server B pays %s for the record's own text, want its record %s first", got, x)
+		}
+		if err := e.d.Erase(ctx, e.ids[owner[x]], x); err != nil { // on server A
+			t.Fatal(err)
+		}
+		a := ask(e.s)
+		if b := ask(other); b == a || strings.Contains(b, x) {
+			t.Fatalf("before its sweep server B should still count the erased record among the neighbours (and never pay it):\nA %s\nB %s", a, b)
+		}
+		if err := other.ForgetErased(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if b := ask(other); b != a || a == "" {
+			t.Fatalf("after its sweep server B pays\n%s\nwhere A pays\n%s", b, a)
+		}
+	})
+}
