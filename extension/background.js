@@ -8,7 +8,16 @@
 // in storage.local) and is read back when it starts again.
 
 import { describeBlock, findBlock, loadRules, unrecordableReason } from "./sites.js";
-import { CAUSES_NAVIGATION, blankQueryNames, loadRecording, newId, saveRecording, thinPath } from "./recording.js";
+import {
+  CAUSES_NAVIGATION,
+  MAX_OUTLINE_NODES,
+  MAX_OUTLINES,
+  blankQueryNames,
+  loadRecording,
+  newId,
+  saveRecording,
+  thinPath,
+} from "./recording.js";
 
 const nowAbs = () => performance.timeOrigin + performance.now();
 
@@ -123,7 +132,7 @@ async function ensureContent(tabId) {
   }
   await chrome.scripting.executeScript({
     target: { tabId, allFrames: true },
-    files: ["content.js"],
+    files: ["outline.js", "content.js"],
     injectImmediately: true,
   });
 }
@@ -166,9 +175,15 @@ async function flushTab(tabId) {
     return;
   }
   const replies = await Promise.all(
-    (await frames(tabId)).map((f) =>
+    (await frames(tabId)).map(async (f) =>
       withTimeout(
-        chrome.tabs.sendMessage(tabId, { type: "flush" }, { frameId: f.frameId }).catch(() => null),
+        chrome.tabs
+          .sendMessage(
+            tabId,
+            { type: "flush", outline: f.frameId === 0 && !(await frameBlocked(f.url)) },
+            { frameId: f.frameId },
+          )
+          .catch(() => null),
         1000,
       ),
     ),
@@ -414,6 +429,64 @@ function stepMeta(item) {
   return meta;
 }
 
+// withTarget keeps the description of the element a step acted on (see
+// outline.js); buildUpload masks its value by the rules for typed values.
+function withTarget(kept, item) {
+  if (item.target && typeof item.target === "object") {
+    kept.target = withoutBlockedLinks(item.target);
+  }
+  return kept;
+}
+
+// withoutBlockedLinks drops a link's address when it leads to a sensitive
+// or blocked site: a recording never names one. Without the rules at hand
+// (they are being reloaded) every address goes.
+function withoutBlockedLinks(node) {
+  const href = node.attributes && node.attributes.href;
+  if (href) {
+    let abs = href;
+    try {
+      abs = new URL(href, "http://invalid.invalid/").href;
+    } catch {
+      // keep the raw text
+    }
+    if (!rulesCache || findBlock(abs, rulesCache)) {
+      delete node.attributes.href;
+    }
+  }
+  return node;
+}
+
+// keepOutline keeps a page's outline for the step the page is in this state
+// for: the last navigation. A later outline of the same state (the page
+// sent the browser on, or the recorder resumed) replaces it as long as no
+// step happened since.
+function keepOutline(s, rec, outline) {
+  if (!s.lastNav || !outline || !Array.isArray(outline.nodes)) {
+    return;
+  }
+  outline.nodes.forEach(withoutBlockedLinks);
+  rec.outlines = rec.outlines || [];
+  const sid = s.lastNav.sid;
+  const i = rec.outlines.findIndex((o) => o.sid === sid);
+  const last = rec.steps[rec.steps.length - 1];
+  if (i >= 0 && !(last && last.sid === sid)) {
+    return;
+  }
+  // What one upload can carry is all the extension keeps: more would only
+  // fill the browser's storage, which the steps need too.
+  const others = rec.outlines.reduce((n, o, j) => (j === i ? n : n + o.outline.nodes.length), 0);
+  if (others + outline.nodes.length > MAX_OUTLINE_NODES || (i < 0 && rec.outlines.length >= MAX_OUTLINES)) {
+    rec.outlinesSkipped = (rec.outlinesSkipped || 0) + (i < 0 ? 1 : 0);
+    return;
+  }
+  if (i >= 0) {
+    rec.outlines[i].outline = outline;
+  } else {
+    rec.outlines.push({ sid, outline });
+  }
+}
+
 function processItem(s, rec, item) {
   switch (item.kind) {
     case "moves": {
@@ -432,14 +505,14 @@ function processItem(s, rec, item) {
         rec.events.push(toEvent(s, rec, k, item.sid));
       }
       if (item.step) {
-        rec.steps.push({ sid: item.sid, at: item.event.at, step: item.step, meta: stepMeta(item) });
+        rec.steps.push(withTarget({ sid: item.sid, at: item.event.at, step: item.step, meta: stepMeta(item) }, item));
       }
       return;
     }
     case "dblclick": {
       const ev = toEvent(s, rec, item.event, item.sid);
       const i = item.replaces ? rec.steps.findIndex((st) => st.sid === item.replaces) : -1;
-      const step = { sid: item.sid, at: item.event.at, step: item.step, meta: stepMeta(item) };
+      const step = withTarget({ sid: item.sid, at: item.event.at, step: item.step, meta: stepMeta(item) }, item);
       if (i >= 0) {
         // The double click is reported once: it takes the place of the
         // first click, and inherits the movement that led to it.
@@ -458,12 +531,9 @@ function processItem(s, rec, item) {
     case "keys": {
       item.steps.forEach((st, j) => {
         const last = j === item.steps.length - 1;
-        rec.steps.push({
-          sid: last ? item.sid : newId(),
-          at: item.event ? item.event.at : nowAbs(),
-          step: st,
-          meta: {},
-        });
+        const kept = { sid: last ? item.sid : newId(), at: item.event ? item.event.at : nowAbs(), step: st, meta: {} };
+        // The key itself (not the modifiers before it) acts on the focus.
+        rec.steps.push(last && st.type === "keyDown" ? withTarget(kept, item) : kept);
       });
       if (item.event) {
         rec.events.push(toEvent(s, rec, item.event, item.sid));
@@ -495,6 +565,9 @@ function processItem(s, rec, item) {
     }
     case "submit":
       s.scrubNames = { names: item.names, at: nowAbs() };
+      return;
+    case "outline":
+      keepOutline(s, rec, item.outline);
       return;
   }
 }
@@ -681,6 +754,8 @@ async function status(tabId) {
     startedAt: rec ? rec.createdAt : 0,
     steps: rec ? rec.steps.length : 0,
     events: rec ? rec.events.length : 0,
+    outlines: rec ? (rec.outlines || []).length : 0,
+    active: !!s && !s.paused && !!s.topActive,
     blockReason: s ? "" : await blockReason(url),
     notice: notices.get(tabId) || "",
   };
@@ -706,9 +781,20 @@ async function handle(msg, sender) {
       scheduleSave(rec);
       return { ok: true };
     }
+    case "outline": {
+      const s = tabId !== undefined ? sessions.get(tabId) : null;
+      if (!s || s.paused || sender.frameId !== 0 || (await frameBlocked(sender.url || msg.url))) {
+        return { ok: false };
+      }
+      const rec = recs.get(s.recId);
+      keepOutline(s, rec, msg.outline);
+      scheduleSave(rec);
+      return { ok: true };
+    }
     case "page": {
       const s = tabId !== undefined ? sessions.get(tabId) : null;
       if (s && !s.paused && sender.frameId === 0) {
+        s.topActive = true; // the page's content script records
         setTitle(s, recs.get(s.recId), msg.url, msg.title);
       }
       return { ok: true };

@@ -20,6 +20,118 @@
   const FRAME = framePath();
   let active = false;
 
+  // --- targets and outlines --------------------------------------------------
+  // outline.js (listed before this script) describes elements in words a
+  // page keeps. Values are read ("keep") only to go to the extension's own
+  // storage, like typed values: the upload masks them unless the member
+  // keeps them, and a sensitive field's value is never read at all.
+
+  const OUTLINE = globalThis.__allmendeOutline || null;
+  let lastCapture = null; // {id, elements} of this page's outline
+  let outlineTimer = 0;
+  let outlineSent = false;
+
+  // targetOf describes the element a step acts on; ref is its node in the
+  // page's outline when the outline still holds it, else -1.
+  function targetOf(el) {
+    if (!OUTLINE || !el || el.nodeType !== 1) {
+      return null;
+    }
+    refreshOutline();
+    try {
+      const node = OUTLINE.describe(el, { values: "keep" });
+      node.ref = lastCapture ? lastCapture.elements.indexOf(el) : -1;
+      node.parent = -1;
+      // In the outline, its place is counted the way the outline counts
+      // every node's: the learner compares like with like.
+      const captured = node.ref >= 0 ? lastCapture.outline.nodes[node.ref] : null;
+      if (captured && captured.place) {
+        node.place = { ...captured.place };
+      } else if (node.place) {
+        node.place.container = -1;
+      }
+      return node;
+    } catch {
+      return null; // a describe that fails must not lose the step
+    }
+  }
+
+  // A page that changed after its outline was taken (content that came
+  // late) is outlined again before the first step on it, so that the
+  // outline shows what the member saw when acting. The new outline goes
+  // out ahead of the step, in the same message.
+  let changedSinceOutline = false;
+  let actedOnPage = false;
+  const watcher = typeof MutationObserver === "function" ? new MutationObserver(() => {
+    changedSinceOutline = true;
+    watcher.disconnect();
+  }) : null;
+
+  function watchChanges() {
+    changedSinceOutline = false;
+    if (watcher) {
+      watcher.disconnect();
+      watcher.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+    }
+  }
+
+  // A step before the page's outline was taken (the page had not finished
+  // loading) takes it at once, for the same reason.
+  function refreshOutline() {
+    if (!TOP || actedOnPage || !active) {
+      return;
+    }
+    actedOnPage = true;
+    if (outlineSent && !changedSinceOutline) {
+      return;
+    }
+    clearTimeout(outlineTimer);
+    try {
+      const c = OUTLINE.capture({ values: "keep" });
+      lastCapture = { id: c.id, elements: c.elements, outline: c.outline };
+      outlineSent = true;
+      watchChanges();
+      post({ kind: "outline", outline: c.outline });
+    } catch {
+      // keep the outline there is, if any
+    }
+  }
+
+  // scheduleOutline captures the page's outline once it has loaded and
+  // settled, and sends it to the service worker, which keeps it for the
+  // step the page is in this state for.
+  function scheduleOutline() {
+    if (!TOP || !OUTLINE) {
+      return;
+    }
+    clearTimeout(outlineTimer);
+    const later = () => {
+      clearTimeout(outlineTimer);
+      outlineTimer = setTimeout(captureOutline, 150);
+    };
+    if (document.readyState === "complete") {
+      later();
+    } else {
+      window.addEventListener("load", later, { once: true });
+    }
+  }
+
+  function captureOutline() {
+    if (!active) {
+      return;
+    }
+    let c;
+    try {
+      c = OUTLINE.capture({ values: "keep" });
+    } catch {
+      return;
+    }
+    lastCapture = { id: c.id, elements: c.elements, outline: c.outline };
+    outlineSent = true;
+    watchChanges();
+    send({ type: "outline", url: location.href, outline: c.outline });
+  }
+
   // --- messaging -----------------------------------------------------------
 
   let outbox = [];
@@ -75,7 +187,19 @@
         // arrive after the state changed.
         flushAllEdits();
         flushScrolls();
-        reply({ items: takeOutbox() });
+        const items = takeOutbox();
+        // A page that opened just before the recording stopped has not
+        // been outlined yet: do it now, so the recording ends with it.
+        if (TOP && msg.outline && OUTLINE && !outlineSent && document.readyState !== "loading") {
+          try {
+            const c = OUTLINE.capture({ values: "keep" });
+            outlineSent = true;
+            items.push({ kind: "outline", outline: c.outline });
+          } catch {
+            // no outline, the steps still count
+          }
+        }
+        reply({ items });
         return false;
       }
       case "viewport":
@@ -113,6 +237,7 @@
       moveDist = 0;
       if (TOP) {
         reportPage();
+        scheduleOutline();
       }
     }
   }
@@ -992,7 +1117,7 @@
       // Enter already replays as its keyDown/keyUp steps; a click step too
       // would press the button twice.
       const stepped = !(keyboard && lastKey.key === "Enter" && lastKey.stepped);
-      post({ kind: "action", sid, step: stepped ? step : null, event, label: fieldLabel(el) });
+      post({ kind: "action", sid, step: stepped ? step : null, event, label: fieldLabel(el), target: targetOf(el) });
     },
     true,
   );
@@ -1028,6 +1153,7 @@
           box: boxOf(el),
         },
         label: fieldLabel(el),
+        target: targetOf(el),
       });
     },
     true,
@@ -1079,6 +1205,7 @@
         keys,
         change: sensitive ? { sensitive: true } : { value },
         label: fieldLabel(el),
+        target: targetOf(el),
       });
     } else if (keys.length) {
       post({ kind: "events", events: keys.map((k) => ({ ...k, sid: undefined })) });
@@ -1113,6 +1240,7 @@
           event: { kind: "input", at: at(e), target: targetText(selectors), box: boxOf(el) },
           change: sensitive ? { sensitive: true, select: true } : { value: el.value, select: true },
           label: fieldLabel(el),
+          target: targetOf(el),
         });
         return;
       }
@@ -1258,7 +1386,9 @@
         steps.push(keyStep("keyDown", e.key));
         downSteps.add(e.key);
         const event = cls && !sensitive ? { kind: "keydown", at: t, key: cls } : null;
-        post({ kind: "keys", sid, steps, event });
+        // The element that has the focus is what the key acts on.
+        const focused = el && el !== document.body && el !== document.documentElement ? el : null;
+        post({ kind: "keys", sid, steps, event, target: focused ? targetOf(focused) : null });
         return;
       }
       if (!cls) {

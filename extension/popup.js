@@ -70,7 +70,7 @@ async function render() {
     showReason(st.notice || st.blockReason || "");
     $("counts").textContent = st.blockReason
       ? ""
-      : "Your clicks and page loads are recorded; what you type stays masked unless you choose otherwise before upload.";
+      : "Your clicks, page loads and an outline of each page (its text and controls, never a picture) are recorded; what you type stays masked unless you choose otherwise before upload.";
     focus = st.blockReason ? null : $("start");
   } else {
     const recording = st.state === "recording";

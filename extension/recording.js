@@ -12,6 +12,14 @@
 export const RECORDER = "allmende-extension/0.1";
 export const MAX_PATH_POINTS = 64;
 export const PARAM_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+// MAX_OUTLINES is recording.MaxOutlines.
+export const MAX_OUTLINES = 200;
+// MAX_OUTLINE_NODES bounds the nodes of all outlines of one recording, so
+// that a long session stays within the size the cooperative accepts
+// (recording.MaxBytes, 10 MB) and the browser's storage: about 200 bytes a
+// node leaves room for the steps and the evidence. Later outlines are left
+// out, and the review page says so.
+export const MAX_OUTLINE_NODES = 25000;
 
 // Steps whose navigation a page load can be the result of, newest first.
 export const CAUSES_NAVIGATION = new Set(["click", "doubleClick", "keyDown", "keyUp", "change"]);
@@ -212,6 +220,197 @@ function scrubTitle(title, list) {
   return scrubValue(title, list);
 }
 
+// keptValues are the typed values whose parameter keeps them as its
+// default: they are uploaded anyway, so an outline may show them too.
+function keptValues(rec) {
+  const kept = new Set();
+  for (const s of rec.steps) {
+    const m = s.meta || {};
+    const p = m.param && (rec.params || {})[m.param];
+    if (s.step.type === "change" && p && p.keepDefault && !m.sensitive && typeof m.value === "string") {
+      kept.add(m.value);
+    }
+  }
+  return kept;
+}
+
+// maskedList is scrubList without the values that are uploaded anyway:
+// what must not appear in an outline's or a target's text.
+function maskedList(rec) {
+  if (rec.keepValues) {
+    return [];
+  }
+  const kept = keptValues(rec);
+  return scrubList(rec).filter((x) => !kept.has(x.value));
+}
+
+const NODE_TEXTS = ["name", "label", "text", "heading", "landmark"];
+
+const escapeRegExp = (v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+// scrubWords takes typed values out of a page's text where they stand as
+// words of their own: "Hello Ada" loses "Ada", but typing "deep" leaves a
+// button "Go deeper" as it is.
+function scrubWords(v, list) {
+  for (const { value, repl } of list) {
+    if (v === value) {
+      return repl;
+    }
+    if (value.length >= 3 && v.includes(value)) {
+      const re = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(value)}(?![\\p{L}\\p{N}])`, "gu");
+      v = v.replace(re, () => repl);
+    }
+  }
+  return v;
+}
+
+// maskNode applies the rules for typed values to a described element: its
+// value is sent only when keep says so, and what the member typed into a
+// masked field is taken out of its texts (a page that echoes it).
+function maskNode(node, keep, list) {
+  const out = structuredClone(node);
+  if (out.value !== undefined && !keep) {
+    delete out.value;
+    out.masked = true;
+  }
+  if (!list.length) {
+    return out;
+  }
+  for (const k of NODE_TEXTS) {
+    if (typeof out[k] === "string") {
+      out[k] = scrubWords(out[k], list);
+      if (!out[k]) {
+        delete out[k];
+      }
+    }
+  }
+  if (out.attributes) {
+    for (const [k, v] of Object.entries(out.attributes)) {
+      out.attributes[k] = k === "href" ? scrubUrl(v, list) : scrubWords(v, list);
+    }
+  }
+  if (out.place) {
+    for (const k of ["column_header", "row_key"]) {
+      if (typeof out.place[k] === "string") {
+        out.place[k] = scrubWords(out.place[k], list);
+        if (!out.place[k]) {
+          delete out.place[k];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// nodeKeeps says whether an outline node's value may be sent: a choice
+// from a select is the page's own; other values only when the member keeps
+// them.
+function nodeKeeps(rec, node, kept) {
+  if (node.sensitive) {
+    return false;
+  }
+  return !!rec.keepValues || node.tag === "select" || (typeof node.value === "string" && kept.has(node.value));
+}
+
+const NODE_KEYS = [
+  "ref",
+  "parent",
+  "tag",
+  "role",
+  "name",
+  "label",
+  "text",
+  "value",
+  "masked",
+  "sensitive",
+  "attributes",
+  "interactive",
+  "checked",
+  "disabled",
+  "frame",
+  "shadow",
+  "place",
+  "heading",
+  "landmark",
+];
+
+// outlineBefore is the step an outline's page state is for: 0 at the start,
+// else the step after the one that navigated.
+export function outlineBefore(rec, sid) {
+  const i = rec.steps.findIndex((s) => s.sid === sid);
+  if (i < 0) {
+    return -1;
+  }
+  return i <= 1 ? 0 : i + 1;
+}
+
+// uploadTargets and uploadOutlines are the "targets" and "outlines" of the
+// upload, masked.
+function uploadTargets(rec, masked) {
+  const kept = keptValues(rec);
+  const list = maskedList(rec);
+  const out = [];
+  rec.steps.forEach((s, i) => {
+    if (!s.target) {
+      return;
+    }
+    const m = s.meta || {};
+    let keep;
+    if (s.step.type === "change") {
+      keep = !masked.includes(i) && !m.sensitive && (!m.param || !!(rec.params[m.param] || {}).keepDefault || m.select);
+    } else {
+      keep = nodeKeeps(rec, s.target, kept);
+    }
+    out.push({ step: i, ...ordered(maskNode(s.target, keep, list), NODE_KEYS) });
+  });
+  return out;
+}
+
+function uploadOutlines(rec) {
+  const kept = keptValues(rec);
+  const list = maskedList(rec);
+  const urls = scrubList(rec);
+  const out = [];
+  let total = 0;
+  for (const o of rec.outlines || []) {
+    const before = outlineBefore(rec, o.sid);
+    if (before < 0) {
+      continue;
+    }
+    // The address as the step that opened the page recorded it: the
+    // values of a sent form's secret fields blanked there, not here.
+    const st = rec.steps.find((x) => x.sid === o.sid);
+    const nav = st && (st.step.assertedEvents || []).find((e) => e.type === "navigation");
+    const url = (st && st.step.type === "navigate" && st.step.url) || (nav && nav.url) || o.outline.url || "";
+    const x = { before, url: scrubUrl(url, urls) };
+    if (o.outline.title) {
+      x.title = scrubTitle(o.outline.title, urls);
+    }
+    if (o.outline.truncated) {
+      x.truncated = true;
+    }
+    const nodes = o.outline.nodes || [];
+    if (total + nodes.length > MAX_OUTLINE_NODES) {
+      continue;
+    }
+    total += nodes.length;
+    x.nodes = nodes.map((n) => ordered(maskNode(n, nodeKeeps(rec, n, kept), list), NODE_KEYS));
+    out.push(x);
+  }
+  return out.sort((a, b) => a.before - b.before);
+}
+
+// removeOutline and removeOutlines take outlines out of the recording: the
+// member's choice on the review page. An outline is named by the step it
+// was before, as the upload names it.
+export function removeOutline(rec, before) {
+  rec.outlines = (rec.outlines || []).filter((o) => outlineBefore(rec, o.sid) !== before);
+}
+
+export function removeOutlines(rec) {
+  rec.outlines = [];
+}
+
 // buildUpload returns the document the server receives.
 export function buildUpload(rec) {
   const list = scrubList(rec);
@@ -262,18 +461,23 @@ export function buildUpload(rec) {
     .map((e, i) => ({ e, i }))
     .sort((a, b) => a.e.t - b.e.t || a.i - b.i)
     .map(({ e }) => exportEvent(e));
-  return {
-    title: rec.title || "Untitled recording",
-    steps,
-    allmende: {
-      version: 1,
-      recorder: RECORDER,
-      viewport: { width: rec.viewport.width, height: rec.viewport.height },
-      parameters,
-      masked,
-      events,
-    },
+  const allmende = {
+    version: 1,
+    recorder: RECORDER,
+    viewport: { width: rec.viewport.width, height: rec.viewport.height },
+    parameters,
+    masked,
+    events,
   };
+  const targets = uploadTargets(rec, masked);
+  if (targets.length) {
+    allmende.targets = targets;
+  }
+  const outlines = uploadOutlines(rec);
+  if (outlines.length) {
+    allmende.outlines = outlines;
+  }
+  return { title: rec.title || "Untitled recording", steps, allmende };
 }
 
 function exportEvent(e) {
@@ -317,14 +521,22 @@ export function deleteStep(rec, i) {
   rec.events = rec.events.filter((e) => e.sid !== s.sid);
   const nav = (s.step.assertedEvents || []).find((e) => e.type === "navigation");
   if (nav && s.step.type !== "navigate" && nav.url) {
+    const sid = newId();
     rec.steps.splice(i, 1, {
-      sid: newId(),
+      sid,
       at: s.at,
       step: { type: "navigate", url: nav.url, assertedEvents: [nav] },
       meta: { label: "" },
     });
+    // The page it opened is still the page the next steps run on.
+    for (const o of rec.outlines || []) {
+      if (o.sid === s.sid) {
+        o.sid = sid;
+      }
+    }
   } else {
     rec.steps.splice(i, 1);
+    rec.outlines = (rec.outlines || []).filter((o) => o.sid !== s.sid);
   }
   cleanParams(rec);
 }
@@ -343,6 +555,43 @@ export function setParameter(rec, i, { name, label, keepDefault }) {
   rec.params = rec.params || {};
   s.meta.param = name;
   rec.params[name] = { label: (label || "").trim() || name, keepDefault: !!keepDefault && !s.meta.sensitive };
+}
+
+// paramName turns a field's label into a parameter name ("Last name" →
+// "last_name").
+export function paramName(text) {
+  const s = String(text || "")
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^\w\s]/g, "")
+    .trim()
+    .replace(/\s+/g, "_")
+    .replace(/^[^a-z]+/, "")
+    .slice(0, 40);
+  return s || "value";
+}
+
+// keepAllValues makes every typed value (never a sensitive field's) a
+// parameter that keeps what was typed as its default, and keeps field
+// values in the outlines: what a member chooses on the review page when the
+// values are the point of a demonstration. allmende record --keep-values
+// does it for scripted demonstrations.
+export function keepAllValues(rec) {
+  const used = new Set(Object.keys(rec.params || {}));
+  rec.steps.forEach((s, i) => {
+    const m = s.meta || {};
+    if (s.step.type !== "change" || m.sensitive || m.param || m.select || typeof m.value !== "string") {
+      return;
+    }
+    const base = paramName(m.label);
+    let name = base;
+    for (let n = 2; used.has(name); n++) {
+      name = `${base.slice(0, 36)}_${n}`;
+    }
+    used.add(name);
+    setParameter(rec, i, { name, label: m.label || name, keepDefault: true });
+  });
+  rec.keepValues = true;
 }
 
 export function clearParameter(rec, i) {
@@ -438,6 +687,46 @@ export function describeStep(step, meta = {}) {
     text += ` → opens ${nav.url}`;
   }
   return text;
+}
+
+// describeNode is an element of an outline or a step's target in a few
+// words, from its uploaded form: what it is, what it says, its value or why
+// it is not sent, and where it stands.
+export function describeNode(n) {
+  let s = n.role || n.tag;
+  const words = n.name || n.text || n.label || "";
+  if (words) {
+    s += ` “${words.length > 80 ? words.slice(0, 79) + "…" : words}”`;
+  }
+  if (n.sensitive) {
+    s += " (sensitive: never read)";
+  } else if (n.masked) {
+    s += " = ••• (masked)";
+  } else if (n.value !== undefined) {
+    s += ` = “${n.value}”`;
+  }
+  if (n.checked !== undefined) {
+    s += n.checked ? " (checked)" : " (not checked)";
+  }
+  const p = n.place;
+  if (p && p.row >= 0) {
+    s += ` · row ${p.row + 1}${p.row_key ? ` “${p.row_key}”` : ""}`;
+    if (p.column >= 0) {
+      s += `, column ${p.column + 1}${p.column_header ? ` “${p.column_header}”` : ""}`;
+    }
+  } else if (p && p.of > 1) {
+    s += ` · ${p.index + 1} of ${p.of}`;
+  }
+  if (n.landmark) {
+    s += ` · in ${n.landmark}`;
+  }
+  if (n.frame && n.frame.length) {
+    s += ` · frame ${n.frame.join(".")}`;
+  }
+  if (n.shadow) {
+    s += " · shadow DOM";
+  }
+  return s;
 }
 
 // eventCounts counts the behavioural events by kind, and the pointer

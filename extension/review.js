@@ -8,9 +8,13 @@ import {
   buildUpload,
   clearParameter,
   deleteStep,
+  describeNode,
   describeStep,
   eventCounts,
+  outlineBefore,
   loadRecording,
+  removeOutline,
+  removeOutlines,
   removeRecording,
   saveRecording,
   setParameter,
@@ -74,6 +78,7 @@ function selectorKinds(step) {
 function renderSteps(upload) {
   const ol = $("steps");
   ol.textContent = "";
+  const targets = new Map((upload.allmende.targets || []).map((t) => [t.step, t]));
   upload.steps.forEach((step, i) => {
     const kept = rec.steps[i];
     const meta = kept.meta || {};
@@ -92,6 +97,10 @@ function renderSteps(upload) {
     const kinds = selectorKinds(step);
     if (kinds.length) {
       what.append(el("div", { class: "sub" }, `Found by ${kinds.join(", ")}${meta.label ? ` · “${meta.label}”` : ""}`));
+    }
+    const target = targets.get(i);
+    if (target) {
+      what.append(el("div", { class: "target" }, `On ${describeNode(target)}`));
     }
     if (stepErrors.has(i)) {
       what.append(el("div", { class: "step-error" }, stepErrors.get(i)));
@@ -252,6 +261,81 @@ function remove(i) {
   }
 }
 
+// Outlines show this many nodes each; the JSON below holds them all.
+const SHOWN_NODES = 300;
+
+function renderOutlines(upload) {
+  const ol = $("outlines");
+  ol.textContent = "";
+  $("outlines-left-out")?.remove();
+  const list = upload.allmende.outlines || [];
+  $("outline-count").textContent = `(${list.length})`;
+  $("remove-outlines").hidden = !list.length || done;
+  ol.hidden = !list.length;
+  if (!list.length) {
+    $("outlines-hint").textContent = "No page outlines: nothing but the steps above is sent about the pages.";
+    return;
+  }
+  const left =
+    (rec.outlinesSkipped || 0) + (rec.outlines || []).filter((o) => outlineBefore(rec, o.sid) >= 0).length - list.length;
+  if (left > 0) {
+    ol.before(
+      el(
+        "p",
+        { class: "notice", id: "outlines-left-out" },
+        `${left} later ${left === 1 ? "page's outline is" : "pages' outlines are"} left out: the recording would be larger than the cooperative accepts.`,
+      ),
+    );
+  }
+  for (const o of list) {
+    const acts = o.nodes.filter((n) => n.interactive).length;
+    const masked = o.nodes.filter((n) => n.masked).length;
+    const when = o.before === 0 ? "At the start" : `Before step ${o.before + 1}`;
+    const nodes = el("ul", { class: "nodes" });
+    for (const n of o.nodes.slice(0, SHOWN_NODES)) {
+      nodes.append(el("li", { class: n.interactive ? "act" : "" }, describeNode(n)));
+    }
+    if (o.nodes.length > SHOWN_NODES) {
+      nodes.append(el("li", {}, `… and ${o.nodes.length - SHOWN_NODES} more (in the JSON below)`));
+    }
+    const summary =
+      `${o.nodes.length} items, ${acts} you can act on` +
+      (masked ? `, ${masked} ${masked === 1 ? "value" : "values"} masked` : "") +
+      (o.truncated ? " (a long page: cut)" : "");
+    const head = el(
+      "div",
+      { class: "head" },
+      el("div", { class: "where" }, `${when}: ${o.title || o.url}`, el("small", {}, `${o.url} · ${summary}`)),
+      done
+        ? null
+        : el(
+            "button",
+            {
+              class: "link danger remove-outline",
+              type: "button",
+              "aria-label": `Remove the outline ${when.toLowerCase()}`,
+              on: {
+                click: () => {
+                  removeOutline(rec, o.before);
+                  save();
+                  render();
+                },
+              },
+            },
+            "Remove",
+          ),
+    );
+    ol.append(
+      el(
+        "li",
+        { "data-before": String(o.before) },
+        head,
+        el("details", {}, el("summary", {}, "Show what it holds"), nodes),
+      ),
+    );
+  }
+}
+
 function renderParams(upload) {
   const p = $("params");
   const list = upload.allmende.parameters;
@@ -299,6 +383,7 @@ function renderEvidence(upload) {
 function render() {
   const upload = buildUpload(rec);
   renderSteps(upload);
+  renderOutlines(upload);
   renderParams(upload);
   renderEvidence(upload);
   const text = uploadText(rec);
@@ -450,6 +535,11 @@ async function init() {
     $("json-size").textContent = `${new Blob([text]).size.toLocaleString("en")} bytes`;
   });
   $("upload").addEventListener("click", upload);
+  $("remove-outlines").addEventListener("click", () => {
+    removeOutlines(rec);
+    save();
+    render();
+  });
   $("open-options").addEventListener("click", () => chrome.runtime.openOptionsPage());
   $("discard").addEventListener("click", () => {
     $("discard").hidden = true;

@@ -18,10 +18,14 @@ type explanation struct {
 	Influences []influence `json:"influences"`
 }
 
+// influence is one training record's weight and its share of a payment
+// split among the listed records (classify.Payable: positive weights
+// only, normalised).
 type influence struct {
 	ID     string  `json:"id"`
 	Label  string  `json:"label"`
 	Weight float64 `json:"weight"`
+	Share  float64 `json:"share"`
 }
 
 // runExplain prints, for each text of --data, its prediction and the
@@ -61,8 +65,12 @@ func runExplain(ctx context.Context, args []string, io stdio) error {
 		}
 		s, inf := m.Explain(t.Text, *top)
 		e := explanation{ID: t.ID, Label: s[0].Label, Score: s[0].Score, Influences: make([]influence, len(inf))}
+		share := map[string]float64{}
+		for _, p := range classify.Payable(inf) {
+			share[p.ID] = p.Weight
+		}
 		for i, x := range inf {
-			e.Influences[i] = influence(x)
+			e.Influences[i] = influence{x.ID, x.Label, x.Weight, share[x.ID]}
 		}
 		if err := enc.Encode(e); err != nil {
 			return err

@@ -24,7 +24,7 @@ import (
 // makes the records k-anonymous over the --quasi fields (Mondrian) and says
 // what it generalised and suppressed.
 func runExport(ctx context.Context, args []string, io stdio) error {
-	fs := newFlags("export", "export --datanet SLUG [--format jsonl|csv] [--k K --quasi a,b] [--out FILE|DIR] [--data DIR] [--db URL]", io)
+	fs := newFlags("export", "export --datanet SLUG [--format jsonl|csv] [--k K --quasi a,b] [--out FILE|DIR] [--data DIR] [--db URL]\n       allmende export --datanet SLUG --finetune chat|alpaca|sharegpt|completion [--version N] --out DIR", io)
 	var f serverFlags
 	f.register(fs, "allmende-data")
 	fs.Lookup("data").Usage = "data folder of an existing cooperative (refused if it holds none)"
@@ -32,12 +32,20 @@ func runExport(ctx context.Context, args []string, io stdio) error {
 	format := fs.String("format", "jsonl", "jsonl (one JSON object per line, for Hugging Face datasets) or csv")
 	k := fs.Int("k", 0, "make the export k-anonymous over --quasi (0: off)")
 	quasi := fs.String("quasi", "", "comma-separated quasi-identifier fields for --k (the datanet's extra fields)")
-	out := fs.String("out", "-", "output file, - for standard output; for image datanets a folder (images plus metadata.jsonl)")
+	out := fs.String("out", "-", "output file, - for standard output; for image datanets and --finetune a folder")
+	finetune := fs.String("finetune", "", "export a datanet version for an LLM trainer in this layout (chat, alpaca, sharegpt, completion): the JSON Lines, manifest.json with the version's commitment, LLaMA-Factory's dataset_info.json and an Axolotl datasets entry")
+	version := fs.Int("version", 0, "with --finetune: the version to export (0: make a new version of the datanet now)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *slug == "" {
 		return fmt.Errorf("%w: --datanet is required", errUsage)
+	}
+	if *finetune != "" || *version != 0 {
+		if *finetune == "" || *out == "-" || *k != 0 || *quasi != "" || *version < 0 {
+			return fmt.Errorf("%w: --finetune FORMAT writes to a folder (--out DIR), with --version N from 1 or none, and no --k", errUsage)
+		}
+		return exportFineTune(ctx, f, *slug, *finetune, *version, *out, io)
 	}
 	if *format != "jsonl" && *format != "csv" {
 		return fmt.Errorf("%w: --format must be jsonl or csv", errUsage)

@@ -162,3 +162,61 @@ func TestBackupCommand(t *testing.T) {
 		t.Fatalf("backup of an unreachable PostgreSQL: %s", errOut)
 	}
 }
+
+// TestExportFineTune: the command makes a version and writes what an LLM
+// trainer reads, beside its manifest; a second export of that version is
+// the same file; a text datanet has only the completion layout.
+func TestExportFineTune(t *testing.T) {
+	dir := exportFixture(t)
+	out := filepath.Join(t.TempDir(), "ft")
+	code, _, errOut := runMain(t, "export", "--data", dir, "--datanet", "survey", "--finetune", "completion", "--out", out)
+	if code != 0 || !strings.Contains(errOut, "exported version 1 of survey") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "survey-v1-completion.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != 40 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	for _, l := range lines {
+		var row struct{ Text string }
+		if err := json.Unmarshal([]byte(l), &row); err != nil || !strings.HasPrefix(row.Text, "Answer number") {
+			t.Fatalf("line %s: %v", l, err)
+		}
+	}
+	var man datanet.Manifest
+	raw, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil || json.Unmarshal(raw, &man) != nil || man.Records != 40 || man.Exported != 40 || man.Commitment != man.ExportedCommitment || len(man.DNAs) != 40 {
+		t.Fatalf("manifest %s (%v)", raw, err)
+	}
+	for _, name := range []string{"dataset_info.json", "axolotl.yml"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again := filepath.Join(t.TempDir(), "again")
+	if code, _, errOut := runMain(t, "export", "--data", dir, "--datanet", "survey", "--finetune", "completion", "--version", "1", "--out", again); code != 0 {
+		t.Fatalf("export version 1 again: %s", errOut)
+	}
+	if b, _ := os.ReadFile(filepath.Join(again, "survey-v1-completion.jsonl")); !bytes.Equal(b, data) {
+		t.Fatal("the same version exported differently")
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--data", dir, "--datanet", "survey", "--finetune", "chat", "--out", out}, "completion, for a text datanet"},
+		{[]string{"export", "--data", dir, "--datanet", "survey", "--finetune", "completion"}, "--finetune FORMAT writes to a folder"},
+		{[]string{"export", "--data", dir, "--datanet", "survey", "--version", "1", "--out", out}, "--finetune FORMAT writes to a folder"},
+		{[]string{"export", "--data", dir, "--datanet", "survey", "--finetune", "completion", "--version", "5", "--out", out}, "no version 5"},
+		{[]string{"export", "--data", dir, "--datanet", "photos", "--finetune", "completion", "--out", out}, "text and question-and-answer"},
+	} {
+		code, _, errOut := runMain(t, tt.args...)
+		if code == 0 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, %q; want %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}

@@ -40,6 +40,7 @@ var commands = []command{
 	{"pii", "find or redact personal data in text, one document per line (scan, redact)", runPII},
 	{"aggregate", "infer true answers and worker reliability from crowd answers (CSV)", runAggregate},
 	{"replay", "replay a browser recording (Chrome Recorder JSON) in Chromium, step by step", runReplay},
+	{"record", "record browser work with the recorder extension into a file (steps, targets, page outlines)", runRecord},
 	{"train", "train a text classifier (linear or kNN) on labelled JSON Lines; writes the model and its card", runTrain},
 	{"predict", "label texts (JSON Lines on stdin) with a trained classifier", runPredict},
 	{"explain", "name the training records that influenced each prediction, with their weights", runExplain},

@@ -29,19 +29,17 @@ func runPredict(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
-	texts, err := classify.ReadTexts(io.in)
-	if err != nil {
-		return fmt.Errorf("stdin: %w", err)
-	}
 	enc := json.NewEncoder(io.out)
-	for i, t := range texts {
-		if i%1024 == 0 && ctx.Err() != nil {
+	n := 0
+	err = classify.EachText(io.in, func(t classify.Example) error {
+		if n++; n%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		s := m.Predict(t.Text)
-		if err := enc.Encode(prediction{t.ID, s[0].Label, s[0].Score}); err != nil {
-			return err
-		}
+		return enc.Encode(prediction{t.ID, s[0].Label, s[0].Score})
+	})
+	if err != nil {
+		return fmt.Errorf("stdin: %w", err)
 	}
 	return nil
 }

@@ -201,28 +201,6 @@ func writeModelDir(dir string, m *classify.Model, c *card) error {
 	return err
 }
 
-func writeAtomically(path string, write func(*os.File) (int64, error)) (int64, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return 0, err
-	}
-	n, err := write(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return 0, fmt.Errorf("write %s: %w", path, err)
-	}
-	return n, nil
-}
-
 // loadModel reads MODEL_DIR's model after checking it against its card.
 func loadModel(dir string) (*classify.Model, *card, error) {
 	doc, err := os.ReadFile(filepath.Join(dir, cardFile))

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,10 +102,15 @@ func TestTrainPredictExplain(t *testing.T) {
 			if e.ID != "q1" || e.Label != "bike" || len(e.Influences) != 3 {
 				t.Fatalf("explanation %+v", e)
 			}
+			shares := 0.0
 			for _, x := range e.Influences {
 				if x.Label != "bike" || x.Weight <= 0 || !strings.HasPrefix(x.ID, "rec-") {
 					t.Fatalf("influence %+v: the strongest influences on a bike question are bike records", x)
 				}
+				shares += x.Share
+			}
+			if math.Abs(shares-1) > 1e-9 {
+				t.Fatalf("shares sum to %v", shares)
 			}
 		})
 	}

@@ -125,6 +125,11 @@ func (o Options) withDefaults() (Options, error) {
 	if !(o.LearningRate > 0 && o.LearningRate <= 100) {
 		return o, inputErr("learning rate %g: want more than 0 and at most 100", o.LearningRate)
 	}
+	if 2*o.L2*o.LearningRate >= 1 {
+		// Each step shrinks the weights by 1 − 2λ·rate, which must stay
+		// positive.
+		return o, inputErr("L2 %g with learning rate %g shrink the weights to nothing in one step: want 2 × L2 × rate under 1", o.L2, o.LearningRate)
+	}
 	if o.K == 0 {
 		o.K = 10
 	}

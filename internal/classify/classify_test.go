@@ -59,6 +59,9 @@ func TestTrainRefusesBadInput(t *testing.T) {
 		{"unknown kind", good, Options{Kind: "svm"}},
 		{"held out over half", good, Options{Kind: KindLinear, HeldOut: 0.6}},
 		{"no records", nil, Options{Kind: KindLinear}},
+		{"penalty and rate too large", good, Options{Kind: KindLinear, L2: 0.5, LearningRate: 1}},
+		{"negative epochs", good, Options{Kind: KindLinear, Epochs: -1}},
+		{"k too large", good, Options{Kind: KindKNN, K: 1001}},
 		{"one label", with(func(e []Example) []Example {
 			for i := range e {
 				e[i].Label = "x"

@@ -35,9 +35,10 @@
 // utility "share of the K nearest neighbours that carry the predicted
 // label" (Jia et al., "Efficient Task-Specific Data Valuation for Nearest
 // Neighbor Algorithms", VLDB 2019, Theorem 1), computed by
-// attrib.KNNShapleyDistances in O(n log n) per prediction. For unit
-// vectors the squared Euclidean distance is 2 − 2·cos, so the ranking is
-// the one the vote uses.
+// attrib.KNNShapleyDistances with one radix sort of the records that share
+// a feature with the text; the others never change the vote, so their
+// value is exactly 0. For unit vectors the squared Euclidean distance is
+// 2 − 2·cos, so the ranking is the one the vote uses.
 //
 // KindLinear: the representer-point decomposition (Yeh et al., "Representer
 // Point Selection for Explaining Deep Neural Networks", NeurIPS 2018,
@@ -48,7 +49,11 @@
 // decomposition is exact for the model that answers, not only at an
 // optimum SGD approaches: the weight of record i in a prediction is its
 // term α_ic ⟨x_i, x⟩ for the predicted class c, and the terms sum to that
-// class's logit.
+// class's logit. W' equals the SGD weights only as far as SGD converged:
+// at the defaults (λ = 1e-4, 20 epochs) both score the same on the
+// benchmark's held-out messages (cmd/classifybench); with a much smaller λ
+// or few epochs W' is worse, and the final Metrics, which measure W', show
+// it.
 //
 // # From weights to payable shares
 //
@@ -56,14 +61,15 @@
 // argues against the predicted class). A payment is shared among the
 // records with a positive weight only, each in proportion to its weight:
 // share_i = max(w_i, 0) / Σ_j max(w_j, 0); when no weight is positive
-// nobody is paid by influence. Explain keeps the top records by |weight|,
-// so the caller shares among the positive weights it was given. Records
-// removed by Model.Without are never reported.
+// nobody is paid by influence. Payable computes these shares. Explain
+// keeps the top records by |weight|, so the caller shares among the
+// positive weights it was given. Records removed by Model.Without are
+// never reported.
 //
 // # Cost of one call
 //
-// Predict on a linear model costs O(f·C) for a text of f features and C
-// labels. Predict on a kNN model, and Explain on either, cost the sum of
+// Predict on a linear model costs O(f·(C + log F)) for a text of f
+// features, C labels and F buckets in use. Predict on a kNN model, and Explain on either, cost the sum of
 // the lengths of the text's feature columns in the training matrix (at
 // most the matrix's non-zeros) plus O(n) for n training records; kNN's
 // Explain adds attrib's O(n) radix sort. Memory per call is O(n + C).

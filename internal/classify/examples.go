@@ -57,7 +57,18 @@ func ReadExamplesLabel(r io.Reader, label string) ([]Example, error) {
 // ignored), for prediction and explanation.
 func ReadTexts(r io.Reader) ([]Example, error) {
 	var out []Example
-	err := readLines(r, func(line int, fields map[string]json.RawMessage) error {
+	err := EachText(r, func(e Example) error {
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
+// EachText calls each with every text of JSON Lines {"id":…,"text":…} as
+// it is read, so that a long input is answered line by line; an error from
+// each stops the reading and is returned wrapped in a *LineError.
+func EachText(r io.Reader, each func(Example) error) error {
+	return readLines(r, func(line int, fields map[string]json.RawMessage) error {
 		id, err := stringField(fields, "id", true)
 		if err != nil {
 			return err
@@ -66,10 +77,8 @@ func ReadTexts(r io.Reader) ([]Example, error) {
 		if err != nil {
 			return err
 		}
-		out = append(out, Example{ID: id, Text: text})
-		return nil
+		return each(Example{ID: id, Text: text})
 	})
-	return out, err
 }
 
 // readLines calls each with the fields of every non-blank line.

@@ -102,3 +102,21 @@ func FuzzReadModel(f *testing.F) {
 		}
 	})
 }
+
+// EachText hands over each text as it is read and stops at the first error
+// its callback returns, naming the line.
+func TestEachTextStopsOnTheCallbacksError(t *testing.T) {
+	stop := errors.New("enough")
+	var seen []string
+	err := EachText(strings.NewReader("{\"id\":\"a\",\"text\":\"x\"}\n\n{\"id\":\"b\",\"text\":\"y\"}\n{\"id\":\"c\",\"text\":\"z\"}\n"), func(e Example) error {
+		seen = append(seen, e.ID)
+		if e.ID == "b" {
+			return stop
+		}
+		return nil
+	})
+	var le *LineError
+	if !errors.Is(err, stop) || !errors.As(err, &le) || le.Line != 3 || strings.Join(seen, ",") != "a,b" {
+		t.Fatalf("err %v, seen %v", err, seen)
+	}
+}

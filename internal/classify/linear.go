@@ -77,6 +77,8 @@ func (m *Model) fitLinear(ctx context.Context, vecs []vector, o Options, epochDo
 		order[i] = i
 	}
 	z := make([]float64, C)
+	z32 := make([]float32, C)
+	g32 := make([]float32, C)
 	total := o.Epochs * n
 	t := 0
 	for epoch := 1; epoch <= o.Epochs; epoch++ {
@@ -92,13 +94,19 @@ func (m *Model) fitLinear(ctx context.Context, vecs []vector, o Options, epochDo
 			lr := o.LearningRate * (1 - float64(t)/float64(total))
 			t++
 			v, cs := vecs[r], cols[r]
-			clear(z)
+			// float32 inside the loops over features, which are most of
+			// the work; the scale and the softmax in float64.
+			clear(z32)
 			for i, c := range cs {
-				q := float64(v.val[i]) * scale
+				q := v.val[i]
 				row := V[int(c)*C : int(c)*C+C]
+				row = row[:len(z32)]
 				for k, w := range row {
-					z[k] += q * float64(w)
+					z32[k] += q * w
 				}
+			}
+			for k, x := range z32 {
+				z[k] = float64(x) * scale
 			}
 			softmax(z)
 			loss -= math.Log(max(z[m.y[r]], 1e-300))
@@ -111,11 +119,15 @@ func (m *Model) fitLinear(ctx context.Context, vecs []vector, o Options, epochDo
 				}
 				scale = 1
 			}
+			for k, g := range z {
+				g32[k] = float32(lr * g / scale)
+			}
 			for i, c := range cs {
-				step := lr * float64(v.val[i]) / scale
+				q := v.val[i]
 				row := V[int(c)*C : int(c)*C+C]
-				for k := range row {
-					row[k] -= float32(step * z[k])
+				row = row[:len(g32)]
+				for k, g := range g32 {
+					row[k] -= q * g
 				}
 			}
 		}

@@ -1,6 +1,9 @@
 package classify
 
-import "slices"
+import (
+	"math/bits"
+	"slices"
+)
 
 // matrix holds the training vectors column by column (compressed sparse
 // columns): for the f-th bucket any record used, feat[f] is the bucket and
@@ -20,14 +23,8 @@ func newMatrix(vecs []vector, buckets int) matrix {
 	for _, v := range vecs {
 		nnz += len(v.idx)
 	}
-	all := make([]uint32, 0, nnz)
-	for _, v := range vecs {
-		all = append(all, v.idx...)
-	}
-	slices.Sort(all)
-	feat := slices.Compact(all)
-	feat = slices.Clip(feat)
-	m := matrix{n: len(vecs), feat: slices.Clone(feat), start: make([]int64, len(feat)+1),
+	feat := distinctBuckets(vecs, nnz, buckets)
+	m := matrix{n: len(vecs), feat: feat, start: make([]int64, len(feat)+1),
 		rows: make([]int32, nnz), vals: make([]float32, nnz)}
 	col := make([]int32, nnz) // the column of each stored value, in record order
 	colOf := columnIndex(m.feat, buckets)
@@ -55,6 +52,34 @@ func newMatrix(vecs []vector, buckets int) matrix {
 		}
 	}
 	return m
+}
+
+// distinctBuckets returns the buckets the vectors use, in order: by a
+// bitmap over the feature space when it is small enough (one bit a
+// bucket), by sorting them all otherwise.
+func distinctBuckets(vecs []vector, nnz, buckets int) []uint32 {
+	if buckets <= 1<<26 {
+		seen := make([]uint64, (buckets+63)/64)
+		for _, v := range vecs {
+			for _, b := range v.idx {
+				seen[b/64] |= 1 << (b % 64)
+			}
+		}
+		var feat []uint32
+		for w, word := range seen {
+			for word != 0 {
+				feat = append(feat, uint32(w*64+bits.TrailingZeros64(word)))
+				word &= word - 1
+			}
+		}
+		return feat
+	}
+	all := make([]uint32, 0, nnz)
+	for _, v := range vecs {
+		all = append(all, v.idx...)
+	}
+	slices.Sort(all)
+	return slices.Clip(slices.Compact(all))
 }
 
 // columnIndex returns a function from bucket to column for the buckets in

@@ -101,23 +101,63 @@ func (m *Model) Explain(text string, top int) ([]Score, []Influence) {
 			weight[r] = float64(m.alpha[r*C+c]) * float64(s)
 		}
 	}
-	inf := make([]Influence, 0, len(weight))
-	for r, w := range weight {
-		if m.dropped[r] || w == 0 {
-			continue
+	return scores, m.topInfluences(weight, top)
+}
+
+// topInfluences returns the records with a non-zero weight, not dropped,
+// largest |weight| first (ties by id), at most top of them (all if top ≤
+// 0). A small top is selected by insertion, without sorting all n.
+func (m *Model) topInfluences(weight []float64, top int) []Influence {
+	before := func(a, b int) bool { // row a ranks before row b
+		wa, wb := math.Abs(weight[a]), math.Abs(weight[b])
+		if wa != wb {
+			return wa > wb
 		}
-		inf = append(inf, Influence{ID: m.ids[r], Label: m.labels[m.y[r]], Weight: w})
+		return m.ids[a] < m.ids[b]
 	}
-	slices.SortFunc(inf, func(a, b Influence) int {
-		if c := cmp.Compare(math.Abs(b.Weight), math.Abs(a.Weight)); c != 0 {
-			return c
+	var rows []int
+	if top > 0 && top <= 64 {
+		rows = make([]int, 0, top+1)
+		for r, w := range weight {
+			if w == 0 || m.dropped[r] {
+				continue
+			}
+			if len(rows) == top && !before(r, rows[top-1]) {
+				continue
+			}
+			i := len(rows)
+			for i > 0 && before(r, rows[i-1]) {
+				i--
+			}
+			rows = slices.Insert(rows, i, r)
+			if len(rows) > top {
+				rows = rows[:top]
+			}
 		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	if top > 0 && len(inf) > top {
-		inf = inf[:top]
+	} else {
+		for r, w := range weight {
+			if w != 0 && !m.dropped[r] {
+				rows = append(rows, r)
+			}
+		}
+		slices.SortFunc(rows, func(a, b int) int {
+			if before(a, b) {
+				return -1
+			}
+			if before(b, a) {
+				return 1
+			}
+			return 0
+		})
+		if top > 0 && len(rows) > top {
+			rows = rows[:top]
+		}
 	}
-	return scores, inf
+	inf := make([]Influence, len(rows))
+	for i, r := range rows {
+		inf[i] = Influence{ID: m.ids[r], Label: m.labels[m.y[r]], Weight: weight[r]}
+	}
+	return inf
 }
 
 func clip(text string) string {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/browsertest"
+	"github.com/allmende/allmende/internal/recording"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -456,6 +457,37 @@ func TestFramesAndShadowDOM(t *testing.T) {
 	}
 	if c := stepIndex(r, "change", "inner-name"); c < 0 || !slices.Contains(r.Allmende.Masked, c) {
 		t.Errorf("the shadow input's change is step %d, masked %v", c, r.Allmende.Masked)
+	}
+	// The targets say where the elements live: the frame's index, the
+	// shadow root; the outline of the page reads both.
+	rec := recordingOf(t, body)
+	for _, c := range []struct {
+		step   int
+		name   string
+		frame  string
+		shadow bool
+	}{
+		{stepIndex(r, "click", "#frame-button"), "Press in frame", "[0]", false},
+		{i, "Go deeper", "null", true},
+	} {
+		var tg *recording.Target
+		for k := range rec.Allmende.Targets {
+			if rec.Allmende.Targets[k].Step == c.step {
+				tg = &rec.Allmende.Targets[k]
+			}
+		}
+		if tg == nil {
+			t.Errorf("step %d (%s) has no target", c.step, c.name)
+			continue
+		}
+		if f, _ := json.Marshal(tg.Frame); tg.Name != c.name || string(f) != c.frame || tg.Shadow != c.shadow {
+			t.Errorf("step %d's target: name %q, frame %s, shadow %v; want %q, %s, %v", c.step, tg.Name, f, tg.Shadow, c.name, c.frame, c.shadow)
+		}
+	}
+	if o := rec.Allmende.Outlines; len(o) == 0 || !slices.ContainsFunc(o[0].Nodes, func(n recording.Node) bool {
+		return n.Name == "Press in frame" && len(n.Frame) == 1
+	}) || !slices.ContainsFunc(o[0].Nodes, func(n recording.Node) bool { return n.Name == "Go deeper" && n.Shadow }) {
+		t.Errorf("the outline lacks the frame's button or the shadow root's")
 	}
 	replay(t, body, nil, `document.getElementById("out").textContent === "deeper: " &&
 		document.querySelector("iframe").contentDocument.body.dataset.pressed === "yes"`)

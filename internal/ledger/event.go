@@ -53,10 +53,16 @@ const (
 )
 
 var knownTypes = map[Type]bool{
-	MemberJoined: true, ContributionAccepted: true, ContributionErased: true, TaskPaid: true, EscrowFunded: true, FundsDeposited: true,
+	MemberJoined: true, ContributionAccepted: true, ContributionErased: true, DatanetVersioned: true, TaskPaid: true, EscrowFunded: true, FundsDeposited: true,
 	RewardSplit: true, SharesIssued: true, VoteCast: true, ProposalDecided: true,
 	RecordingPaid: true, RunEscrowed: true, RunRefunded: true, ModelTrained: true,
 }
+
+// DatanetVersioned commits to a datanet version — its number, record count
+// and the Merkle root over its records' DNAs — that an export for LLM
+// trainers carries; it moves no points and names no member. Its name is
+// part of the log format, as the types above.
+const DatanetVersioned Type = "datanet.versioned"
 
 // Posting moves Amount points into (positive) or out of (negative) an
 // account. The postings of one event sum to zero.

@@ -145,6 +145,12 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 	if req.MaxTokens == 0 {
 		req.MaxTokens = defaultMaxTokens
 	}
+	// An assistant's prompt holds the records it retrieved: before the
+	// cover is counted, which includes them.
+	aug, err := s.augment(ctx, m, datanets, &req, &prompt)
+	if err != nil {
+		return Result{}, err
+	}
 	// The most the call may be charged for; the upstream is told
 	// req.MaxTokens and its usage report is clamped to this.
 	allowed := min(estimateTokens(prompt.String())+req.MaxTokens, points.MaxTokens)
@@ -178,6 +184,10 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 			text, usage, err = s.upstreamComplete(uctx, m, req)
 		}
 		cancel()
+		if err == nil && aug != nil {
+			corpora = aug.corpora
+			retrieved, err = aug.weigh(ctx, text)
+		}
 	}
 	if err != nil {
 		s.logCall(context.WithoutCancel(ctx), m, client, "failed", time.Since(start))

@@ -6,8 +6,12 @@
 // built-in retrieval kind, which answers from the datanets themselves with
 // BM25 (internal/search). Every answer is traced back to the records it
 // came from — verbatim spans found in a suffix-array index of the datanets' text, in
-// the manner of OLMoTrace, and for retrieval the records it retrieved — and
-// the call's charge is split: a share to those records' contributors by
+// the manner of OLMoTrace, for retrieval the records it retrieved, and for
+// an assistant over its datanets (an openai model with records in its
+// prompt, or a LoRA adapter trained on a datanet version: assistant.go)
+// each record's contribution to the answer by sentence n-gram overlap and
+// leave-one-out retrieval relevance (contribution.go, docs/attribution.md),
+// so that a paraphrase pays its source — and the call's charge is split: a share to those records' contributors by
 // attribution weight, a share to the cooperative, the rest to the model's
 // builder, in one ledger transaction that the public log records.
 package model
@@ -64,6 +68,9 @@ type Model struct {
 	Status           string    `json:"status"`
 	Calls            int       `json:"calls"`
 	CreatedAt        time.Time `json:"created_at"`
+	// Assistant, for an openai model, makes it an assistant over its
+	// datanets (assistant.go).
+	Assistant *Assistant `json:"assistant,omitempty"`
 }
 
 // Service is the models' part of the cooperative.
@@ -207,6 +214,7 @@ func (m *Model) validate() error {
 	if len(m.Datanets) == 0 {
 		f.Add("datanets", "at least one datanet the model is built on")
 	}
+	m.Assistant.check(m, f)
 	return f.Err()
 }
 
@@ -223,6 +231,9 @@ func (s *Service) Create(ctx context.Context, actor member.Member, m Model) (Mod
 		if err := s.checkUpstream(ctx, m.UpstreamURL); err != nil {
 			return Model{}, err
 		}
+	}
+	if err := s.resolveVersion(ctx, m.Assistant); err != nil {
+		return Model{}, err
 	}
 	var ids []int64
 	for _, slug := range m.Datanets {
@@ -249,7 +260,7 @@ func (s *Service) Create(ctx context.Context, actor member.Member, m Model) (Mod
 				return err
 			}
 		}
-		return nil
+		return insertAssistant(ctx, tx, m.ID, m.Assistant)
 	})
 	if store.IsUniqueViolation(err) {
 		return Model{}, &problem.Error{Kind: problem.Conflict, Message: "a model with this id exists", Fields: map[string]string{"id": "taken"}}
@@ -289,7 +300,10 @@ func (s *Service) scan(ctx context.Context, row interface{ Scan(...any) error })
 		}
 		m.Datanets = append(m.Datanets, slug)
 	}
-	return m, rows.Err()
+	if err := rows.Err(); err != nil {
+		return Model{}, err
+	}
+	return m, s.loadAssistant(ctx, &m)
 }
 
 // BySlug returns a model.

@@ -165,7 +165,7 @@ func upstreamBody(m Model, req Request, stream bool) ([]byte, error) {
 			body[k] = v
 		}
 	}
-	body["model"], body["messages"], body["stream"] = m.UpstreamModel, req.Messages, stream
+	body["model"], body["messages"], body["stream"] = m.upstreamName(), req.Messages, stream
 	body["max_tokens"] = req.MaxTokens
 	return json.Marshal(body)
 }

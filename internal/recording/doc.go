@@ -16,7 +16,14 @@
 //     password); they replay only once they are made parameters;
 //   - events: the behavioural evidence of the recording — timing, pointer
 //     paths and key classes, never typed text — that [Recording.Behavior]
-//     hands to package behavior.
+//     hands to package behavior;
+//   - targets and outlines: what a learner needs besides the steps, each
+//     acting step's element and the pages at the start and after each
+//     navigation, described in words a page keeps ([Target], [Outline]).
+//
+// The allmende object is published as a JSON Schema (2020-12),
+// docs/recording.schema.json; Parse checks every recording against it as
+// well as reading it field by field.
 //
 // Parse collects every problem it finds, each tied to a step and field
 // ([Errors]), so that a person can fix a file in one pass. Step indexes are

@@ -67,6 +67,12 @@ func parseExtension(raw json.RawMessage, steps []Step, errs *errorList) *Extensi
 			}
 		}
 	}
+	if raw, ok := o.take("targets"); ok {
+		x.Targets = parseTargets(raw, steps, x.Masked, errs)
+	}
+	if raw, ok := o.take("outlines"); ok {
+		x.Outlines = parseOutlines(raw, steps, errs)
+	}
 	o.unknown()
 	return x
 }

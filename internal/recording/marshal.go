@@ -268,7 +268,109 @@ func (w *writer) extension(x Extension) {
 		}
 		w.close(']')
 	}
+	if x.Targets != nil {
+		w.key("targets")
+		w.open('[')
+		for _, t := range x.Targets {
+			w.sep()
+			w.open('{')
+			w.field("step", t.Step)
+			w.nodeFields(t.Node)
+			w.close('}')
+		}
+		w.close(']')
+	}
+	if x.Outlines != nil {
+		w.key("outlines")
+		w.open('[')
+		for _, o := range x.Outlines {
+			w.sep()
+			w.outline(o)
+		}
+		w.close(']')
+	}
 	w.close('}')
+}
+
+func (w *writer) outline(o Outline) {
+	w.open('{')
+	w.field("before", o.Before)
+	w.field("url", o.URL)
+	if o.Title != "" {
+		w.field("title", o.Title)
+	}
+	if o.Truncated {
+		w.field("truncated", true)
+	}
+	w.key("nodes")
+	w.open('[')
+	for _, n := range o.Nodes {
+		w.sep()
+		w.open('{')
+		w.nodeFields(n)
+		w.close('}')
+	}
+	w.close(']')
+	w.close('}')
+}
+
+// nodeFields writes a node's members, leaving out those at their zero
+// value as the recorder does.
+func (w *writer) nodeFields(n Node) {
+	w.field("ref", n.Ref)
+	w.field("parent", n.Parent)
+	w.field("tag", n.Tag)
+	for _, f := range []struct{ k, v string }{{"role", n.Role}, {"name", n.Name}, {"label", n.Label}, {"text", n.Text}, {"value", n.Value}} {
+		if f.v != "" {
+			w.field(f.k, f.v)
+		}
+	}
+	if n.Masked {
+		w.field("masked", true)
+	}
+	if n.Sensitive {
+		w.field("sensitive", true)
+	}
+	if len(n.Attributes) > 0 {
+		w.field("attributes", n.Attributes) // encoding/json sorts the keys
+	}
+	if n.Interactive {
+		w.field("interactive", true)
+	}
+	if n.Checked != nil {
+		w.field("checked", *n.Checked)
+	}
+	if n.Disabled {
+		w.field("disabled", true)
+	}
+	if len(n.Frame) > 0 {
+		w.field("frame", n.Frame)
+	}
+	if n.Shadow {
+		w.field("shadow", true)
+	}
+	if p := n.Place; p != nil {
+		w.key("place")
+		w.open('{')
+		w.field("container", p.Container)
+		w.field("index", p.Index)
+		w.field("of", p.Of)
+		w.field("row", p.Row)
+		w.field("column", p.Column)
+		if p.ColumnHeader != "" {
+			w.field("column_header", p.ColumnHeader)
+		}
+		if p.RowKey != "" {
+			w.field("row_key", p.RowKey)
+		}
+		w.close('}')
+	}
+	if n.Heading != "" {
+		w.field("heading", n.Heading)
+	}
+	if n.Landmark != "" {
+		w.field("landmark", n.Landmark)
+	}
 }
 
 func (w *writer) event(e Event) {

@@ -62,6 +62,11 @@ func Parse(data []byte) (Recording, error) {
 	if r.Allmende != nil {
 		checkPlaceholders(r, &errs)
 	}
+	// The field-by-field reading names problems in its own words; the
+	// schema, the published contract, has the last say.
+	if raw, ok := fields["allmende"]; ok && len(errs.list) == 0 {
+		checkSchema(raw, &errs)
+	}
 	if err := errs.err(); err != nil {
 		return Recording{}, err
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -25,6 +26,9 @@ func (a *API) datanets(mux route.Mux) {
 	mux.Handle("PATCH /api/v1/datanets/{slug}", a.member(a.datanetUpdate))
 	mux.Handle("POST /api/v1/datanets/{slug}/consent", a.member(a.datanetConsent))
 	mux.Handle("POST /api/v1/datanets/{slug}/contributions", a.member(a.datanetContribute))
+	mux.Handle("GET /api/v1/datanets/{slug}/versions", a.member(a.datanetVersions))
+	mux.Handle("POST /api/v1/datanets/{slug}/versions", a.member(a.datanetVersionCreate))
+	mux.Handle("GET /api/v1/datanets/{slug}/versions/{number}/export", a.member(a.datanetVersionExport))
 }
 
 // viewer is the member a session belongs to, or nil.
@@ -240,4 +244,46 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.n -= int64(n)
 	return n, err
+}
+
+// datanetVersions lists a datanet's latest versions and their
+// commitments, which are public: they name data, they do not show it.
+func (a *API) datanetVersions(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	if _, err := a.Datanets.BySlug(r.Context(), r.PathValue("slug")); err != nil {
+		return err
+	}
+	list, err := a.Datanets.Versions(r.Context(), r.PathValue("slug"), 50)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []datanet.Version{}
+	}
+	response.JSON(w, http.StatusOK, response.List{"versions": list})
+	return nil
+}
+
+func (a *API) datanetVersionCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	v, err := a.Datanets.CreateVersion(r.Context(), sess.Member, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusCreated, v)
+	return nil
+}
+
+// datanetVersionExport answers with a zip of the version in a trainer's
+// layout (?format=chat|alpaca|sharegpt|completion): the JSON Lines file,
+// manifest.json with the commitment, LLaMA-Factory's dataset_info.json
+// and an Axolotl datasets entry.
+func (a *API) datanetVersionExport(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	n, err := strconv.Atoi(r.PathValue("number"))
+	if err != nil || n < 1 {
+		return problem.New(problem.NotFound, "no such version")
+	}
+	slug, format := r.PathValue("slug"), r.URL.Query().Get("format")
+	return response.Zip(w, fmt.Sprintf("%s-v%d-%s.zip", slug, n, format), func(create func(string) (io.Writer, error)) error {
+		_, err := a.Datanets.FineTune(r.Context(), sess.Member, slug, n, format, create)
+		return err
+	})
 }

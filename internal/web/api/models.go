@@ -58,6 +58,9 @@ type modelRequest struct {
 	PricePerCall     int64    `json:"price_per_call"`
 	PricePer1kTokens int64    `json:"price_per_1k_tokens"`
 	Datanets         []string `json:"datanets"`
+	// Assistant makes an openai model an assistant over its datanets, or
+	// registers a LoRA adapter with the datanet version it was trained on.
+	Assistant *model.Assistant `json:"assistant"`
 }
 
 func (a *API) modelCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
@@ -70,7 +73,8 @@ func (a *API) modelCreate(w http.ResponseWriter, r *http.Request, sess *member.S
 		return err
 	}
 	m, err := a.Models.Create(r.Context(), sess.Member, model.Model{Slug: req.ID, Name: req.Name, Kind: model.Kind(req.Kind), UpstreamURL: req.UpstreamURL,
-		UpstreamModel: req.UpstreamModel, UpstreamKey: req.UpstreamKey, PricePerCall: req.PricePerCall, PricePer1kTokens: req.PricePer1kTokens, Datanets: req.Datanets})
+		UpstreamModel: req.UpstreamModel, UpstreamKey: req.UpstreamKey, PricePerCall: req.PricePerCall, PricePer1kTokens: req.PricePer1kTokens, Datanets: req.Datanets,
+		Assistant: req.Assistant})
 	if err != nil {
 		return err
 	}

@@ -29,5 +29,17 @@ func (p *Pages) showDatanet(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	mayManage := sess != nil && datanet.MayCreate(sess.Member)
-	return p.render(w, r, status, "datanet.html", d.Name, map[string]any{"D": o, "Message": f.Message, "MayManage": mayManage})
+	data := map[string]any{"D": o, "Message": f.Message, "MayManage": mayManage}
+	if sess != nil && datanet.MayExport(sess.Member) && (d.RecordKind == datanet.KindText || d.RecordKind == datanet.KindQA) {
+		versions, err := p.Datanets.Versions(r.Context(), d.Slug, 10)
+		if err != nil {
+			return err
+		}
+		formats := datanet.FineTuneFormats
+		if d.RecordKind == datanet.KindText {
+			formats = []datanet.FineTuneFormat{datanet.Completion}
+		}
+		data["Versions"], data["MayExport"], data["Formats"] = versions, true, formats
+	}
+	return p.render(w, r, status, "datanet.html", d.Name, data)
 }

@@ -32,6 +32,8 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("POST /datanets/{slug}/consent", p.member(p.datanetConsent))
 	mux.Handle("POST /datanets/{slug}/open", p.member(p.datanetOpen))
 	mux.Handle("POST /datanets/{slug}/contribute", p.member(p.datanetContribute))
+	mux.Handle("POST /datanets/{slug}/versions", p.member(p.datanetVersions))
+	mux.Handle("GET /datanets/{slug}/versions/{number}/export", p.member(p.datanetVersionsExport))
 	mux.Handle("GET /contributions", p.member(p.contributionsPage))
 	mux.Handle("POST /contributions/{id}/erase", p.member(p.contributionErase))
 	mux.Handle("POST /contributions/erase-all", p.member(p.contributionEraseAll))

@@ -1,8 +1,11 @@
 package response
 
 import (
+	"archive/zip"
 	"encoding/json"
+	"io"
 	"net/http"
+	"time"
 )
 
 // JSON writes v as the body, indented for people who read it with curl.
@@ -31,4 +34,31 @@ func Download(w http.ResponseWriter, mediaType, name string, body []byte) {
 	w.Header().Set("Content-Type", mediaType)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	_, _ = w.Write(body)
+}
+
+// Zip answers with a zip archive named name whose files write puts in
+// through create. Nothing is written until the first file is created, so
+// that write can still refuse (and its error get its status); an error
+// after that leaves the archive unfinished, which every unzip reports.
+func Zip(w http.ResponseWriter, name string, write func(create func(file string) (io.Writer, error)) error) error {
+	var zw *zip.Writer
+	create := func(file string) (io.Writer, error) {
+		if zw == nil {
+			w.Header().Set("Content-Type", "application/zip")
+			w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+			w.WriteHeader(http.StatusOK)
+			zw = zip.NewWriter(w)
+		}
+		return zw.CreateHeader(&zip.FileHeader{Name: file, Method: zip.Deflate, Modified: time.Now().UTC()})
+	}
+	if err := write(create); err != nil {
+		return err
+	}
+	if zw == nil {
+		_, err := create("empty")
+		if err != nil {
+			return err
+		}
+	}
+	return zw.Close()
 }
