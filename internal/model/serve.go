@@ -145,7 +145,7 @@ func (s *Service) loadAdapter(ctx context.Context, versionID int64) (*adapter, e
 		if err != nil {
 			return nil, fmt.Errorf("version %d of %s: weights: %w", v.Number, v.Model, err)
 		}
-		erased, err := s.erasedTrainingRecords(ctx, v.ID)
+		erased, err := s.erasedTrainingRecords(ctx, v)
 		if err != nil {
 			return nil, err
 		}
@@ -157,23 +157,37 @@ func (s *Service) loadAdapter(ctx context.Context, versionID int64) (*adapter, e
 }
 
 // erasedTrainingRecords are the public ids of a version's training
-// records that are no longer accepted.
-func (s *Service) erasedTrainingRecords(ctx context.Context, versionID int64) ([]string, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT c.public_id FROM model_version_records r JOIN contributions c ON c.id = r.contribution_id
-		WHERE r.version_id = $1 AND c.status <> 'accepted'`, versionID)
-	if err != nil {
-		return nil, fmt.Errorf("erased training records: %w", err)
+// records erased since. Training reads accepted records only, so only an
+// erasure after the training started can concern it: the query walks the
+// erasures of the version's datanets since then (contributions_erased)
+// and looks each up among the version's records, so a load costs the same
+// for a version of a hundred records as for one of a hundred thousand.
+func (s *Service) erasedTrainingRecords(ctx context.Context, v Version) ([]string, error) {
+	if v.StartedAt == nil {
+		return nil, nil
 	}
-	defer rows.Close()
 	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+	for _, slug := range v.Datanets {
+		rows, err := s.db.Read().QueryContext(ctx, `SELECT c.public_id FROM datanets d
+			JOIN contributions c ON c.datanet_id = d.id AND c.status = 'erased' AND c.erased_at >= $3
+			JOIN model_version_records r ON r.version_id = $1 AND r.contribution_id = c.id
+			WHERE d.slug = $2`, v.ID, slug, v.StartedAt.UnixMilli())
+		if err != nil {
+			return nil, fmt.Errorf("erased training records: %w", err)
 		}
-		ids = append(ids, id)
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, fmt.Errorf("erased training records: %w", err)
+		}
 	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // forgetInAdapters drops erased records from every loaded adapter at once

@@ -544,5 +544,13 @@ func TestOtherServersAdaptersForgetErasedRecords(t *testing.T) {
 		if b := ask(other); b != a || a == "" {
 			t.Fatalf("after its sweep server B pays\n%s\nwhere A pays\n%s", b, a)
 		}
+		// A server that loads the version after the erasure leaves the
+		// record out as it loads.
+		third := model.NewService(db, e.r, e.params, e.d, e.vault, filepath.Join(t.TempDir(), "models"))
+		t.Cleanup(func() { third.Close() })
+		third.UseFactory(ledger.New(db), blobs, 0)
+		if c := ask(third); c != a {
+			t.Fatalf("a server loading after the erasure pays\n%s\nwhere A pays\n%s", c, a)
+		}
 	})
 }
