@@ -25,7 +25,9 @@ import (
 //     (its card stays, status deleted). The bound: an erasure reaches the
 //     published weights within an hour plus one training.
 //   - Publish refuses a version trained on a record erased since: train a
-//     new one.
+//     new one. So the same chore deletes the weights of every unpublished
+//     ready version trained on an erased record (its card stays): no
+//     version keeps anything derived from an erased record beyond the hour.
 //   - RecordVersions tells a member which versions were trained on their
 //     record; every other version excludes it.
 
@@ -78,7 +80,49 @@ func (s *Service) RetrainErased(ctx context.Context) (int, error) {
 	if n > 0 {
 		s.factory.wakeRunner()
 	}
-	return n, nil
+	return n, s.dropUnpublishedErased(ctx)
+}
+
+// dropUnpublishedErased deletes the weights of the ready versions that are
+// not published and were trained on a record erased since: they can never
+// be published again.
+func (s *Service) dropUnpublishedErased(ctx context.Context) error {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT v.id, COALESCE(v.blob, '') FROM model_versions v JOIN models m ON m.id = v.model_id
+		WHERE v.status = 'ready' AND COALESCE(m.published_version, 0) <> v.id
+		AND EXISTS (SELECT 1 FROM model_version_records r JOIN contributions c ON c.id = r.contribution_id WHERE r.version_id = v.id AND c.status <> 'accepted')`)
+	if err != nil {
+		return fmt.Errorf("drop erased weights: %w", err)
+	}
+	type stale struct {
+		id   int64
+		blob string
+	}
+	var list []stale
+	for rows.Next() {
+		var v stale
+		if err := rows.Scan(&v.id, &v.blob); err != nil {
+			rows.Close()
+			return err
+		}
+		list = append(list, v)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for _, v := range list {
+		err := s.db.InTx(ctx, func(tx *store.Tx) error {
+			// Still unpublished: a publish meanwhile was refused anyway.
+			_, err := tx.ExecContext(ctx, `UPDATE model_versions SET status = 'deleted', blob = NULL WHERE id = $1 AND status = 'ready'
+				AND NOT EXISTS (SELECT 1 FROM models WHERE published_version = $1)`, v.id)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("drop erased weights: %w", err)
+		}
+		s.factory.cache.remove(v.id)
+		s.dropBlob(ctx, v.blob)
+	}
+	return nil
 }
 
 // replace makes a retrained version take the place of the one it

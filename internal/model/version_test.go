@@ -393,6 +393,10 @@ func TestErasureRetrainsThePublishedVersion(t *testing.T) {
 		if n, _ := e.s.RetrainErased(ctx); n != 0 {
 			t.Fatalf("the chore queued %d more while one is queued", n)
 		}
+		// The unpublished version trained on it loses its weights.
+		if v0, _ = e.s.VersionOf(ctx, "router", v0.Number); v0.Status != model.VersionDeleted {
+			t.Fatalf("the unpublished version trained on the erased record is %s, want deleted", v0.Status)
+		}
 		v3, err := e.s.VersionOf(ctx, "router", 3)
 		if err != nil || v3.Status != model.VersionQueued || v3.Kind != "linear" || v3.Params.Epochs != 20 || v3.TrainedBy != "m-rita" {
 			t.Fatalf("the retraining %+v: %v", v3, err)
