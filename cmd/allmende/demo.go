@@ -71,6 +71,9 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 			fmt.Fprintf(out, "\nCall the demo model as Rita, the paying client (each call costs 0.20 of her deposit and pays the contributors):\n")
 			fmt.Fprintf(out, "  curl -s %s/v1/chat/completions -H 'Authorization: Bearer %s' \\\n", url, seeded.ClientKey)
 			fmt.Fprintf(out, "    -d '{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"Darf mein Vermieter die Kaution behalten?\"}]}'\n", demo.ModelSlug)
+			fmt.Fprintf(out, "\nTrain a classifier as Rita on %s/models/%s (field to predict: %s), publish it, then:\n", url, demo.RouterSlug, demo.LabelField)
+			fmt.Fprintf(out, "  curl -s %s/api/v1/models/%s/predict -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\\n", url, demo.RouterSlug, seeded.ClientKey)
+			fmt.Fprintf(out, "    -d '{\"inputs\":\"The heating has not worked for a week, may I pay less rent?\"}'\n")
 		}
 		for _, p := range seeded.Voting {
 			fmt.Fprintf(out, "\nOpen for votes until %s: %q\n  %s/proposals/%d (a binding proposal applies itself within a minute of closing)\n",

@@ -27,6 +27,7 @@ type serverFlags struct {
 	replayBrowser  string
 	replayPrivate  bool
 	upstreamLAN    bool
+	modelCache     int64
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
@@ -41,6 +42,7 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.replayBrowser, "replay-browser", "", `Chromium that runs automations (default /usr/bin/chromium; "none" runs none)`)
 	fs.BoolVar(&f.replayPrivate, "replay-allow-private", false, "let automations reach private and loopback addresses (only for pages on this machine you trust)")
 	fs.BoolVar(&f.upstreamLAN, "upstream-allow-private", false, "let models forward to upstreams on private, loopback and link-local addresses (your own LLM on your LAN)")
+	fs.Int64Var(&f.modelCache, "model-cache-bytes", 256<<20, "memory bound of the trained model versions (adapters) loaded at once; the least recently used are unloaded beyond it")
 	fs.DurationVar(&f.epochLength, "epoch-length", 30*24*time.Hour, "how long an epoch runs before points earned turn into governance shares")
 	fs.StringVar(&f.logOrigin, "log-origin", "", "name of the transparency log in its checkpoints, e.g. coop.example/log (default: this host's name + /log; fixed once the log exists)")
 }
@@ -48,6 +50,9 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 func (f *serverFlags) config() (app.Config, error) {
 	if f.db != "" && !strings.HasPrefix(f.db, "postgres://") && !strings.HasPrefix(f.db, "postgresql://") {
 		return app.Config{}, fmt.Errorf("%w: --db must be a postgres:// URL (leave it out to use SQLite in --data)", errUsage)
+	}
+	if f.modelCache < 1<<20 {
+		return app.Config{}, fmt.Errorf("%w: --model-cache-bytes must be at least 1048576 (1 MiB)", errUsage)
 	}
 	if f.epochLength < time.Minute {
 		return app.Config{}, fmt.Errorf("%w: --epoch-length must be at least 1m", errUsage)
@@ -57,7 +62,7 @@ func (f *serverFlags) config() (app.Config, error) {
 		return app.Config{}, fmt.Errorf("%w: --trusted-proxies: %v", errUsage, err)
 	}
 	return app.Config{DataDir: f.data, TrustedProxies: proxies, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
-		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate, UpstreamAllowPrivate: f.upstreamLAN}, nil
+		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate, UpstreamAllowPrivate: f.upstreamLAN, ModelCacheBytes: f.modelCache}, nil
 }
 
 func (f *serverFlags) logger(io stdio) (*slog.Logger, error) {

@@ -73,6 +73,9 @@ type Config struct {
 	// EpochLength is how long an epoch runs before its points turn into
 	// governance shares; zero means 30 days.
 	EpochLength time.Duration
+	// ModelCacheBytes bounds the memory of the model versions' adapters
+	// loaded at once; zero means model.DefaultModelCacheBytes.
+	ModelCacheBytes int64
 	// Offline opens the cooperative for a command-line tool that runs
 	// beside the server (export, backup, steward): the database and the
 	// vault, but not the transparency log, which belongs to the server.
@@ -204,6 +207,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Work = work.NewService(db, blobs, a.Reward, a.Params)
 	a.Models = model.NewService(db, a.Reward, a.Params, a.Datanets, a.Vault, filepath.Join(cfg.DataDir, "models"))
 	a.Models.AllowPrivate, a.Models.Log = cfg.UpstreamAllowPrivate, log
+	a.Models.UseFactory(a.Ledger, blobs, cfg.ModelCacheBytes)
 	a.Datanets.KeepCopy(a.Models) // erasure reaches the models' indexes
 	a.Govern = govern.NewService(db, a.Ledger, a.Params)
 	a.Actions = action.NewService(db, a.Ledger, a.Reward, a.Params, a.Vault, a.Datanets, log)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/action"
+	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -69,6 +70,24 @@ func (a *App) runJobs(ctx context.Context) {
 			}
 			return errors.Join(err, serr)
 		},
+		// A model version is trained on the server's CPU; a retry after
+		// a crash trains it again from the start.
+		model.JobTrain: func(ctx context.Context, job store.Job) error {
+			id, err := strconv.ParseInt(string(job.Payload), 10, 64)
+			if err != nil {
+				return fmt.Errorf("train job: bad payload %q", job.Payload)
+			}
+			return a.Models.TrainVersion(ctx, id, job.Attempts)
+		},
+		// A published model version trained on records erased since is
+		// retrained without them within the hour.
+		model.JobRetrainErased: func(ctx context.Context, _ store.Job) error {
+			n, err := a.Models.RetrainErased(ctx)
+			if n > 0 {
+				a.log.Info("model versions retrained after erasures", "count", n)
+			}
+			return err
+		},
 		// Proposals whose voting window ended are counted within a minute,
 		// and binding ones applied.
 		jobDecide: func(ctx context.Context, _ store.Job) error {
@@ -79,10 +98,12 @@ func (a *App) runJobs(ctx context.Context) {
 			return err
 		},
 	})
+	a.Models.WakeOnTraining(r.Wake)
 	go a.schedule(ctx, jobExpireSessions, choreEvery)
 	go a.schedule(ctx, jobPayDue, payEvery)
 	go a.schedule(ctx, jobEpochClose, choreEvery)
 	go a.schedule(ctx, jobDecide, decideEvery)
+	go a.schedule(ctx, model.JobRetrainErased, choreEvery)
 	go a.schedule(ctx, action.JobPayPending, payEvery)
 	// Three workers: an automation run may hold one for up to
 	// action.RunTimeout, and the chores must not wait behind it.

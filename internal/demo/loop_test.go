@@ -93,3 +93,105 @@ func TestDemoAttributionLoop(t *testing.T) {
 		t.Fatalf("contributors got %d of 20 after the proposal passed", got)
 	}
 }
+
+// TestDemoRouterLoop is the model factory as the demo shows it: Rita
+// trains the router on the labelled datanet and publishes it; her key
+// calls it over HTTP; the answer names the training records that shaped
+// it, their contributors are paid in one split; once the most influential
+// record is erased, the next answer neither names nor pays it.
+func TestDemoRouterLoop(t *testing.T) {
+	a, err := app.Open(t.Context(), app.Config{DataDir: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	seeded, err := demo.Seed(t.Context(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	rita, err := a.Members.ByEmail(ctx, "rita@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := a.Models.Train(ctx, rita, demo.RouterSlug, model.TrainRequest{LabelField: demo.LabelField})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Models.TrainVersion(ctx, v.ID, 1); err != nil { // the job, run here
+		t.Fatal(err)
+	}
+	if v, err = a.Models.Publish(ctx, rita, demo.RouterSlug, v.Number); err != nil || v.Metrics.Train+v.Metrics.HeldOut != 60 || v.Records != v.Metrics.Train || v.Metrics.Classes != 4 {
+		t.Fatalf("published %+v: %v", v, err)
+	}
+	t.Logf("demo router: %d records, held-out accuracy %.2f, macro-F1 %.2f", v.Records, v.Metrics.Accuracy, v.Metrics.MacroF1)
+	srv := httptest.NewServer(a.Web)
+	defer srv.Close()
+	type paid struct {
+		ID     string
+		Amount int64
+	}
+	call := func() (string, []paid, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/models/"+demo.RouterSlug+"/predict", strings.NewReader(`{"inputs":"The heating has not worked for a week and the radiator stays cold"}`))
+		req.Header.Set("Authorization", "Bearer "+seeded.ClientKey)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var scores []struct{ Label string }
+		var atts []struct {
+			EventID string `json:"event_id"`
+			Records []paid
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&scores); err != nil || resp.StatusCode != 200 || len(scores) != 4 {
+			t.Fatalf("predict: %d %+v %v", resp.StatusCode, scores, err)
+		}
+		if err := json.Unmarshal([]byte(resp.Header.Get("Allmende-Attribution")), &atts); err != nil || len(atts) != 1 {
+			t.Fatalf("attribution %q: %v", resp.Header.Get("Allmende-Attribution"), err)
+		}
+		return scores[0].Label, atts[0].Records, atts[0].EventID
+	}
+	label, recs, event := call()
+	if label != "repairs" || len(recs) == 0 || event == "" {
+		t.Fatalf("the router answered %q, paying %+v in %q", label, recs, event)
+	}
+	var typ string
+	if err := a.DB.Read().QueryRowContext(ctx, `SELECT type FROM ledger_events WHERE event_id = $1`, event).Scan(&typ); err != nil || typ != string(ledger.RewardSplit) {
+		t.Fatalf("the call's event is %q: %v", typ, err)
+	}
+	// The contributor of the most influential record erases it.
+	top := recs[0]
+	var who int64
+	if err := a.DB.Read().QueryRowContext(ctx, `SELECT member_id FROM contributions WHERE public_id = $1`, top.ID).Scan(&who); err != nil {
+		t.Fatal(err)
+	}
+	m, err := a.Members.ByID(ctx, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	earned, err := a.Reward.Balance(ctx, reward.MemberAccount(m.PublicID))
+	if err != nil || earned < top.Amount {
+		t.Fatalf("the contributor holds %d, was paid %d: %v", earned, top.Amount, err)
+	}
+	if err := a.Datanets.Erase(ctx, who, top.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, recs, _ = call()
+	if slices.ContainsFunc(recs, func(p paid) bool { return p.ID == top.ID }) {
+		t.Fatalf("the erased record %s is still paid: %+v", top.ID, recs)
+	}
+	if after, _ := a.Reward.Balance(ctx, reward.MemberAccount(m.PublicID)); after > earned && !slices.ContainsFunc(recs, func(p paid) bool { return ownerOf(t, a, p.ID) == who }) {
+		t.Fatalf("the contributor was paid %d more for no record of theirs", after-earned)
+	}
+}
+
+func ownerOf(t *testing.T, a *app.App, record string) int64 {
+	var who int64
+	if err := a.DB.Read().QueryRowContext(t.Context(), `SELECT COALESCE(member_id, 0) FROM contributions WHERE public_id = $1`, record).Scan(&who); err != nil {
+		t.Fatal(err)
+	}
+	return who
+}

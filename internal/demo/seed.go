@@ -1,8 +1,9 @@
 // Package demo seeds a small cooperative so that a newcomer can sign in and
 // look around: a steward, members, a requester, a datanet, an annotation
 // project with real photos (from the lego-battery COCO set in
-// shared/data), a retrieval model with a paying client, and open
-// invitation codes.
+// shared/data), a retrieval model with a paying client, a labelled
+// datanet with a model to train a classifier for from its page
+// (classifier.go), and open invitation codes.
 package demo
 
 import (
@@ -140,6 +141,9 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 		return Seeded{}, fmt.Errorf("approve project: %w", err)
 	}
 	if err := seedModel(ctx, a, steward, requester); err != nil {
+		return Seeded{}, err
+	}
+	if err := seedClassifier(ctx, a, requester); err != nil {
 		return Seeded{}, err
 	}
 	if err := seedGovernance(ctx, a, time.Now()); err != nil {

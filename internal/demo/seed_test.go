@@ -3,6 +3,7 @@ package demo_test
 import (
 	"io"
 	"log/slog"
+	"slices"
 	"testing"
 
 	"github.com/allmende/allmende/internal/app"
@@ -60,6 +61,17 @@ func TestSeedIsCompleteAndIdempotent(t *testing.T) {
 				if st, _ := a.Datanets.Stats(t.Context(), qa.ID); st.Records != 3 || st.Contributors != 2 {
 					t.Fatalf("round %d: datanet stats %+v, want 3 records from 2 members", round, st)
 				}
+				// The labelled datanet a requester trains the router on.
+				lab, err := a.Datanets.BySlug(t.Context(), demo.LabelledDatanet)
+				if err != nil || !slices.Contains(lab.Fields, demo.LabelField) {
+					t.Fatalf("round %d: the labelled datanet %+v: %v", round, lab, err)
+				}
+				if st, _ := a.Datanets.Stats(t.Context(), lab.ID); st.Records != 60 || st.Contributors != 3 {
+					t.Fatalf("round %d: labelled datanet stats %+v, want 60 records from 3 members", round, st)
+				}
+				if r, err := a.Models.BySlug(t.Context(), demo.RouterSlug); err != nil || r.Owner != rita(t, a) {
+					t.Fatalf("round %d: the router model %+v: %v", round, r, err)
+				}
 				c, err := a.Models.Authenticate(t.Context(), seeded.ClientKey)
 				if err != nil {
 					t.Fatalf("round %d: the demo client key %q does not work: %v", round, seeded.ClientKey, err)
@@ -72,4 +84,12 @@ func TestSeedIsCompleteAndIdempotent(t *testing.T) {
 			}
 		})
 	}
+}
+
+func rita(t *testing.T, a *app.App) string {
+	m, err := a.Members.ByEmail(t.Context(), "rita@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.PublicID
 }

@@ -47,12 +47,15 @@ const (
 	RecordingPaid        Type = "recording.paid"
 	RunEscrowed          Type = "run.escrowed"
 	RunRefunded          Type = "run.refunded"
+	// ModelTrained links a model version to the Merkle root over its
+	// training records' DNAs; it moves no points.
+	ModelTrained Type = "model.trained"
 )
 
 var knownTypes = map[Type]bool{
 	MemberJoined: true, ContributionAccepted: true, ContributionErased: true, DatanetVersioned: true, TaskPaid: true, EscrowFunded: true, FundsDeposited: true,
 	RewardSplit: true, SharesIssued: true, VoteCast: true, ProposalDecided: true,
-	RecordingPaid: true, RunEscrowed: true, RunRefunded: true,
+	RecordingPaid: true, RunEscrowed: true, RunRefunded: true, ModelTrained: true,
 }
 
 // DatanetVersioned commits to a datanet version — its number, record count

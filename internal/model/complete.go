@@ -29,6 +29,10 @@ type Attribution struct {
 	Shares  SplitShares  `json:"shares"`
 	EventID string       `json:"event_id,omitempty"`
 	CallID  int64        `json:"call_id"`
+	// Version is the number of the model version that answered, for a
+	// specialised model (classify_call.go); versionID its row.
+	Version   int `json:"version,omitempty"`
+	versionID int64
 }
 
 // AttrSpan is a span of the answer found verbatim in the datanets.
@@ -59,6 +63,8 @@ type Result struct {
 	Text        string
 	Usage       Usage
 	Attribution Attribution
+	// Scores are a specialised model's labels and scores; nil otherwise.
+	Scores []LabelScore
 }
 
 // MinSpan is the shortest verbatim stretch, in characters, that counts as
@@ -120,6 +126,11 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 	}
 	if err != nil {
 		return Result{}, err
+	}
+	if vid, err := s.servingVersion(ctx, m); err != nil {
+		return Result{}, err
+	} else if vid != 0 {
+		return s.completeVersion(ctx, client, m, vid, req, stream)
 	}
 	var prompt strings.Builder
 	for _, msg := range req.Messages {
@@ -375,6 +386,19 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		var version any
+		if att.versionID != 0 {
+			// A version deleted while this call ran answered, but is
+			// neither charged nor paid for.
+			var status string
+			if err := tx.QueryRowContext(ctx, `SELECT status FROM model_versions WHERE id = $1`, att.versionID).Scan(&status); err != nil {
+				return err
+			}
+			if status != VersionReady {
+				return problem.New(problem.Conflict, "the model's version was withdrawn while you called; nothing was charged; call again")
+			}
+			version = att.versionID
+		}
 		// Who contributed each record, now: an erased record is not
 		// paid, whatever an index said a moment ago.
 		owners, err := recordOwners(ctx, tx, att.Records)
@@ -402,8 +426,8 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 		}
 		att.Shares = SplitShares{Contributors: sp.ContributorTotal, Builder: sp.Rest, Treasury: sp.Treasury}
 		now := store.Now()
-		err = tx.QueryRowContext(ctx, `INSERT INTO model_calls (model_id, client_id, tokens_in, tokens_out, charge, status, latency_ms, created_at)
-			VALUES ($1, $2, $3, $4, $5, 'ok', $6, $7) RETURNING id`, m.ID, c.MemberID, usage.PromptTokens, usage.CompletionTokens, att.Charge, took.Milliseconds(), now).Scan(&att.CallID)
+		err = tx.QueryRowContext(ctx, `INSERT INTO model_calls (model_id, client_id, tokens_in, tokens_out, charge, status, latency_ms, created_at, version_id)
+			VALUES ($1, $2, $3, $4, $5, 'ok', $6, $7, $8) RETURNING id`, m.ID, c.MemberID, usage.PromptTokens, usage.CompletionTokens, att.Charge, took.Milliseconds(), now, version).Scan(&att.CallID)
 		if err != nil {
 			return err
 		}
@@ -413,8 +437,12 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 			return err
 		}
 		if len(postings) > 0 {
+			shareScope := ""
+			if att.versionID != 0 {
+				shareScope = fmt.Sprintf("version:%d", att.versionID)
+			}
 			att.EventID, err = s.reward.Transfer(ctx, tx, ledger.Event{
-				Type: ledger.RewardSplit, Scope: fmt.Sprintf("model:%d", m.ID), Postings: postings,
+				Type: ledger.RewardSplit, Scope: fmt.Sprintf("model:%d", m.ID), Postings: postings, ShareScope: shareScope,
 				Content: map[string]any{"call": att.CallID, "tokens": usage.TotalTokens, "records": len(att.Records)},
 			})
 			if err != nil {

@@ -246,6 +246,7 @@ func (c *corpus) saveState() error {
 // this data folder has nothing to forget. It makes Service a
 // datanet.Copy, which erasure calls.
 func (s *Service) Forget(ctx context.Context, datanetID int64, ids []string) error {
+	s.forgetInAdapters(ids) // model versions: never named or paid again
 	c, err := s.openCorpus(datanetID, false)
 	if err != nil || c == nil {
 		return err
@@ -267,6 +268,9 @@ func (s *Service) Forget(ctx context.Context, datanetID int64, ids []string) err
 // (Forget); with several servers on one PostgreSQL database, each keeps its
 // own indexes, and this, run every little while, reaches the others'.
 func (s *Service) ForgetErased(ctx context.Context) error {
+	if err := s.sweepAdapters(ctx); err != nil {
+		return err
+	}
 	entries, err := os.ReadDir(s.dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil

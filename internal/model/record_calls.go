@@ -22,8 +22,8 @@ type RecordCall struct {
 	Call  int64  `json:"call"`
 	Model string `json:"model"`
 	Slug  string `json:"model_id"`
-	// Version is the model version that answered, once models have
-	// versions; empty until then.
+	// Version is the number of the model version that answered, for a
+	// specialised model; empty for retrieval and upstream answers.
 	Version   string    `json:"version,omitempty"`
 	Amount    int64     `json:"amount"`
 	CreatedAt time.Time `json:"created_at"`
@@ -65,9 +65,9 @@ func (s *Service) RecordCalls(ctx context.Context, memberID int64, record string
 		return RecordEarning{}, nil, "", err
 	}
 	rows, err := q.QueryContext(ctx, `
-		SELECT r.id, r.call_id, m.name, m.slug, r.amount, r.created_at, COALESCE(k.event_id, ''), e.log_index
+		SELECT r.id, r.call_id, m.name, m.slug, r.amount, r.created_at, COALESCE(k.event_id, ''), e.log_index, COALESCE(v.number, 0)
 		FROM record_earnings r JOIN model_calls k ON k.id = r.call_id JOIN models m ON m.id = k.model_id
-		LEFT JOIN ledger_events e ON e.event_id = k.event_id
+		LEFT JOIN ledger_events e ON e.event_id = k.event_id LEFT JOIN model_versions v ON v.id = k.version_id
 		WHERE r.member_id = $1 AND r.contribution_id = $2 AND r.id < $4 ORDER BY r.id DESC LIMIT $3`,
 		memberID, rowID, page.Fetch(), before)
 	if err != nil {
@@ -79,10 +79,14 @@ func (s *Service) RecordCalls(ctx context.Context, memberID int64, record string
 		var c RecordCall
 		var created int64
 		var idx sql.NullInt64
-		if err := rows.Scan(&c.id, &c.Call, &c.Model, &c.Slug, &c.Amount, &created, &c.EventID, &idx); err != nil {
+		var version int
+		if err := rows.Scan(&c.id, &c.Call, &c.Model, &c.Slug, &c.Amount, &created, &c.EventID, &idx, &version); err != nil {
 			return RecordEarning{}, nil, "", fmt.Errorf("record calls: %w", err)
 		}
 		c.CreatedAt = store.Time(created)
+		if version > 0 {
+			c.Version = strconv.Itoa(version)
+		}
 		if idx.Valid {
 			i := uint64(idx.Int64)
 			c.LogIndex = &i

@@ -27,7 +27,8 @@ import (
 // TestErasureLeavesNothingOnDisk writes a record with a unique marker, uses
 // it in everything that copies or indexes records — a retrieval (BM25)
 // model call that answers with it, an upstream model whose answer is
-// traced to it (span index), a near duplicate that it blocks, an export,
+// traced to it (span index), a model version trained on it and paying it,
+// a near duplicate that it blocks, an export,
 // a backup in the data folder — then erases it, once on its own and once
 // with "erase all my data" (which also erases a recording whose title
 // holds the marker). Afterwards the marker, in any letter case, is
@@ -58,7 +59,7 @@ func testErasure(t *testing.T, dialect store.Dialect, eraseAll bool) {
 		return r
 	}, rand.Text()[:10]))
 	answer := "Bring the form " + marker + " to the housing office, and they stamp it while you wait at the counter."
-	record, _ := json.Marshal(map[string]string{"question": "Where do I register a sublet?", "answer": answer})
+	record, _ := json.Marshal(map[string]any{"question": "Where do I register a sublet?", "answer": answer, "fields": map[string]string{"region": "Nord"}})
 
 	// Contribute.
 	resp := f.do("ada", "POST", "/api/v1/datanets/tenancy/contributions", "application/json", string(record), nil)
@@ -123,6 +124,29 @@ func testErasure(t *testing.T, dialect store.Dialect, eraseAll bool) {
 	})
 	if _, recs := ask("llm", "Where do I register a sublet?"); !contains(recs, id) {
 		t.Fatalf("the upstream answer was not traced to the record: %v", recs)
+	}
+
+	// A classifier trained on the datanet's regions (model versions keep
+	// weights over hashed features, ids and labels, never text) is paid
+	// for it.
+	for i, q := range []string{"When is the rent due each month in Hamburg?", "Can I keep a cat in a rented flat in Munich?", "Who repairs a broken window in Kiel?"} {
+		region := map[bool]string{true: "Nord", false: "Sued"}[i == 2]
+		rec, _ := json.Marshal(map[string]any{"question": q, "answer": "Ask the tenants' union; the rules differ by lease.", "fields": map[string]string{"region": region}})
+		if resp := f.do("bob", "POST", "/api/v1/datanets/tenancy/contributions", "application/json", string(rec), nil); resp.StatusCode != 201 {
+			t.Fatalf("bob contributes: %d %s", resp.StatusCode, readBody(t, resp))
+		}
+	}
+	runScenarios(t, f, []scenario{
+		{name: "register the region router", as: "stella", method: "POST", path: "/api/v1/models", status: 201,
+			body: `{"id":"regions","name":"Regions","kind":"retrieval","price_per_call":10,"datanets":["tenancy"]}`},
+		{name: "train it", as: "stella", method: "POST", path: "/api/v1/models/regions/versions", status: 202, body: `{"label_field":"region","kind":"knn","k":1,"held_out":0}`},
+	})
+	if v := waitVersion(t, f, "/api/v1/models/regions/versions/1"); v["status"] != "ready" {
+		t.Fatalf("the region router: %v", v)
+	}
+	runScenarios(t, f, []scenario{{name: "publish it", as: "stella", method: "POST", path: "/api/v1/models/regions/versions/1/publish", status: 200}})
+	if label, recs := ask("regions", "Bring the form to the housing office, they stamp it while you wait"); label != "Nord" || !contains(recs, id) {
+		t.Fatalf("the region router before erasure: %q, records %v", label, recs)
 	}
 
 	// An export holds it.
@@ -197,6 +221,9 @@ func testErasure(t *testing.T, dialect store.Dialect, eraseAll bool) {
 	}
 	if _, recs := ask("llm", "Where do I register a sublet?"); contains(recs, id) {
 		t.Fatalf("the upstream answer is still traced to the erased record: %v", recs)
+	}
+	if _, recs := ask("regions", "Bring the form to the housing office, they stamp it while you wait"); contains(recs, id) {
+		t.Fatalf("the region router still names the erased record: %v", recs)
 	}
 	if balance() != before {
 		t.Fatalf("ada was paid %d for an erased record", balance()-before)

@@ -1,7 +1,10 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/model"
@@ -15,6 +18,12 @@ func (a *API) models(mux route.Mux) {
 	mux.Handle("GET /api/v1/models", a.member(a.modelList))
 	mux.Handle("POST /api/v1/models", a.member(a.modelCreate))
 	mux.Handle("GET /api/v1/models/{slug}", a.member(a.modelShow))
+	mux.Handle("GET /api/v1/models/{slug}/versions", a.member(a.modelVersions))
+	mux.Handle("POST /api/v1/models/{slug}/versions", a.member(a.modelTrain))
+	mux.Handle("GET /api/v1/models/{slug}/versions/{number}", a.member(a.modelVersion))
+	mux.Handle("POST /api/v1/models/{slug}/versions/{number}/publish", a.member(a.modelPublish))
+	mux.Handle("DELETE /api/v1/models/{slug}/versions/{number}", a.member(a.modelVersionDelete))
+	mux.Handle("POST /api/v1/models/{slug}/predict", a.public(a.modelPredict))
 }
 
 func (a *API) modelList(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
@@ -71,4 +80,158 @@ func (a *API) modelCreate(w http.ResponseWriter, r *http.Request, sess *member.S
 	}
 	response.JSON(w, http.StatusCreated, m)
 	return nil
+}
+
+func (a *API) modelVersions(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	if _, err := a.Models.BySlug(r.Context(), r.PathValue("slug")); err != nil {
+		return err
+	}
+	list, err := a.Models.Versions(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, map[string]any{"versions": list})
+	return nil
+}
+
+type trainRequest struct {
+	Datanets     []string `json:"datanets"`
+	LabelField   string   `json:"label_field"`
+	HeldOut      *float64 `json:"held_out"`
+	Kind         string   `json:"kind"`
+	Epochs       int      `json:"epochs"`
+	L2           float64  `json:"l2"`
+	LearningRate float64  `json:"learning_rate"`
+	K            int      `json:"k"`
+	Seed         int64    `json:"seed"`
+}
+
+// modelTrain queues a new version; 202, since it trains in the
+// background: poll the version for its progress.
+func (a *API) modelTrain(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	var req trainRequest
+	if err := request.JSON(w, r, &req); err != nil {
+		return err
+	}
+	v, err := a.Models.Train(r.Context(), sess.Member, r.PathValue("slug"), model.TrainRequest{Datanets: req.Datanets, LabelField: req.LabelField,
+		HeldOut: req.HeldOut, Kind: req.Kind, Params: model.TrainParams{Epochs: req.Epochs, L2: req.L2, LearningRate: req.LearningRate, K: req.K, Seed: req.Seed}})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/models/"+v.Model+"/versions/"+strconv.Itoa(v.Number))
+	response.JSON(w, http.StatusAccepted, v)
+	return nil
+}
+
+// versionNumber reads {number}; one that is not a number names no version.
+func versionNumber(r *http.Request) (int, error) {
+	n, err := strconv.Atoi(r.PathValue("number"))
+	if err != nil || n < 1 {
+		return 0, problem.New(problem.NotFound, "no such model version")
+	}
+	return n, nil
+}
+
+func (a *API) modelVersion(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	n, err := versionNumber(r)
+	if err != nil {
+		return err
+	}
+	v, err := a.Models.VersionOf(r.Context(), r.PathValue("slug"), n)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (a *API) modelPublish(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	n, err := versionNumber(r)
+	if err != nil {
+		return err
+	}
+	v, err := a.Models.Publish(r.Context(), sess.Member, r.PathValue("slug"), n)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (a *API) modelVersionDelete(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	n, err := versionNumber(r)
+	if err != nil {
+		return err
+	}
+	if err := a.Models.DeleteVersion(r.Context(), sess.Member, r.PathValue("slug"), n); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// modelPredict answers in the Hugging Face Inference convention for text
+// classification: {"inputs": "text"} gives [{"label","score"}, …], and
+// {"inputs": ["a", "b"]} one such list per text. A client calls it with an
+// API key, as /v1/chat/completions; each text is a paid call, and the
+// Allmende-Attribution header carries each call's attribution (the
+// training records that shaped it and what they were paid).
+func (a *API) modelPredict(w http.ResponseWriter, r *http.Request) error {
+	token, _ := request.Token(r)
+	client, err := a.Models.Authenticate(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Inputs     json.RawMessage `json:"inputs"`
+		Parameters map[string]any  `json:"parameters"`
+		Options    map[string]any  `json:"options"`
+	}
+	if err := request.JSON(w, r, &body); err != nil {
+		return err
+	}
+	inputs, single, err := predictInputs(body.Inputs)
+	if err != nil {
+		return err
+	}
+	results, err := a.Models.Predict(r.Context(), client, r.PathValue("slug"), inputs)
+	if err != nil {
+		return err
+	}
+	out := make([][]model.LabelScore, len(results))
+	atts := make([]model.Attribution, len(results))
+	for i, res := range results {
+		out[i], atts[i] = res.Scores, res.Attribution
+	}
+	if b, err := json.Marshal(atts); err == nil {
+		w.Header().Set("Allmende-Attribution", string(b))
+	}
+	if single {
+		response.JSON(w, http.StatusOK, out[0])
+		return nil
+	}
+	response.JSON(w, http.StatusOK, out)
+	return nil
+}
+
+// predictInputs reads "inputs": one text, or a list of texts.
+func predictInputs(raw json.RawMessage) (texts []string, single bool, err error) {
+	bad := &problem.Error{Kind: problem.Invalid, Message: "inputs: a text or a list of texts", Fields: map[string]string{"inputs": "a text or a list of texts"}}
+	raw = bytes.Trim(raw, " \t\r\n") // JSON's whitespace
+	switch {
+	case len(raw) == 0:
+		return nil, false, bad
+	case raw[0] == '"':
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return nil, false, bad
+		}
+		return []string{s}, true, nil
+	case raw[0] == '[':
+		if json.Unmarshal(raw, &texts) != nil {
+			return nil, false, bad
+		}
+		return texts, false, nil
+	}
+	return nil, false, bad
 }

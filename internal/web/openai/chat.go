@@ -29,12 +29,18 @@ func (o *OpenAI) chatCompletion(w http.ResponseWriter, r *http.Request, client m
 		if err != nil {
 			return err
 		}
-		response.JSON(w, http.StatusOK, map[string]any{
+		answer := map[string]any{
 			"id": fmt.Sprintf("chatcmpl-%d", res.Attribution.CallID), "object": "chat.completion", "created": created, "model": res.Model.Slug,
 			"choices":              []map[string]any{{"index": 0, "message": model.Message{Role: "assistant", Content: res.Text}, "finish_reason": "stop"}},
 			"usage":                res.Usage,
 			"allmende_attribution": res.Attribution,
-		})
+		}
+		if res.Scores != nil {
+			// A specialised model answers a label: the content is the
+			// label, and all labels with their scores come beside it.
+			answer["allmende_scores"] = res.Scores
+		}
+		response.JSON(w, http.StatusOK, answer)
 		return nil
 	}
 	flusher, _ := w.(http.Flusher)
@@ -71,6 +77,7 @@ func (o *OpenAI) chatCompletion(w http.ResponseWriter, r *http.Request, client m
 		"choices":              []map[string]any{{"index": 0, "delta": map[string]string{}, "finish_reason": "stop"}},
 		"usage":                res.Usage,
 		"allmende_attribution": res.Attribution,
+		"allmende_scores":      res.Scores,
 	})
 	_ = emit(final)
 	_, _ = fmt.Fprint(w, "data: [DONE]\n\n")

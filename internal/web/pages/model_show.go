@@ -4,13 +4,27 @@ import (
 	"net/http"
 
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/web/request"
 )
 
 func (p *Pages) modelShow(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	return p.showModel(w, r, http.StatusOK, form{Values: map[string]string{"kind": "linear", "label_field": "labels", "held_out": "0.2"}})
+}
+
+// showModel renders a model's page: its facts, its versions and, for
+// whoever may train it, the training form (again with what was typed when
+// it was refused).
+func (p *Pages) showModel(w http.ResponseWriter, r *http.Request, status int, f form) error {
+	sess := request.Session(r)
 	m, top, err := p.Models.Profile(r.Context(), r.PathValue("slug"), 10)
 	if err != nil {
 		return err
 	}
-	return p.render(w, r, http.StatusOK, "model.html", m.Name, map[string]any{"M": m, "Top": top, "Base": request.Base(r)})
+	versions, err := p.Models.Versions(r.Context(), m.Slug)
+	if err != nil {
+		return err
+	}
+	return p.render(w, r, status, "model.html", m.Name, map[string]any{"M": m, "Top": top, "Base": request.Base(r),
+		"Versions": versions, "MayTrain": sess != nil && model.MayTrain(sess.Member, m), "Form": f})
 }

@@ -9,7 +9,8 @@ import (
 
 // myDataShow is one of the member's records that models used: what it
 // earned, and a page of the calls that paid it, each linked to the
-// receipt of the split that paid the member.
+// receipt of the split that paid the member; and the model versions
+// trained on it (every other version excludes it).
 func (p *Pages) myDataShow(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	page, err := request.Page(r, request.PageLimit)
 	if err != nil {
@@ -19,5 +20,9 @@ func (p *Pages) myDataShow(w http.ResponseWriter, r *http.Request, sess *member.
 	if err != nil {
 		return err
 	}
-	return p.render(w, r, http.StatusOK, "mydata_record.html", "Record "+rec.Contribution, map[string]any{"Record": rec, "Calls": calls, "Pager": pagerFor(r, next)})
+	versions, err := p.Models.RecordVersions(r.Context(), sess.Member.ID, rec.Contribution)
+	if err != nil {
+		return err
+	}
+	return p.render(w, r, http.StatusOK, "mydata_record.html", "Record "+rec.Contribution, map[string]any{"Record": rec, "Calls": calls, "Pager": pagerFor(r, next), "Versions": versions})
 }
