@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -47,8 +48,11 @@ func TestBrowserFineTuneExportAndLoRA(t *testing.T) {
 				page, _ := chromedp.Run(ctx, chromedp.Text("main"))
 				t.Fatalf("make a version: %v\n%s", err, page)
 			}
-			rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#versions tbody tr").length`))
-			if err != nil || rows != i+1 {
+			// The second run's page already lists the first version: wait
+			// for the new row, not only for the table.
+			want := fmt.Sprintf(`document.querySelectorAll("#versions tbody tr").length === %d`, i+1)
+			if _, err := chromedp.Run(wait, chromedp.Poll[bool](want)); err != nil {
+				rows, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#versions tbody tr").length`))
 				t.Fatalf("%d versions listed, want %d (%v)", rows, i+1, err)
 			}
 			if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](fits)); !ok {
