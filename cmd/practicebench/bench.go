@@ -242,10 +242,7 @@ func (b *bench) runs(ctx context.Context, k practice.Kind, res *result, do func(
 var errCheck = errors.New("the run ended but the task was not done (check false)")
 
 func shorten(s string) string {
-	if len(s) > 160 {
-		s = s[:160] + "…"
-	}
-	return s
+	return cut(s, 160)
 }
 
 // makeDemo records hands doing instance seed of k in the recorder's

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // markdown is the benchmark's table: one line per kind, the mean last.
@@ -112,8 +113,17 @@ func ms(d time.Duration) string {
 // cell is text fit for a table cell.
 func cell(s string) string {
 	s = strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
-	if len(s) > 300 {
-		s = s[:300] + "…"
+	return cut(s, 300)
+}
+
+// cut is s cut to at most n bytes at a character boundary, "…" marking
+// the cut.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return s
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // TestTableMeans: a kind whose demonstrations failed counts as 0 % in the
@@ -33,5 +34,18 @@ func TestTableMeans(t *testing.T) {
 		if !strings.Contains(table, want) {
 			t.Errorf("the table lacks %q:\n%s", want, table)
 		}
+	}
+}
+
+func TestCutKeepsCharacters(t *testing.T) {
+	s := strings.Repeat("é", 10) // two bytes each
+	for n := range 21 {
+		got := cut(s, n)
+		if !utf8.ValidString(got) {
+			t.Errorf("cut(%d) = %q, not UTF-8", n, got)
+		}
+	}
+	if got := cut("short", 10); got != "short" {
+		t.Errorf("cut of a short text = %q", got)
 	}
 }
