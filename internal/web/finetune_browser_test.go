@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -49,11 +48,20 @@ func TestBrowserFineTuneExportAndLoRA(t *testing.T) {
 				t.Fatalf("make a version: %v\n%s", err, page)
 			}
 			// The second run's page already lists the first version: wait
-			// for the new row, not only for the table.
-			want := fmt.Sprintf(`document.querySelectorAll("#versions tbody tr").length === %d`, i+1)
-			if _, err := chromedp.Run(wait, chromedp.Poll[bool](want)); err != nil {
-				rows, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#versions tbody tr").length`))
-				t.Fatalf("%d versions listed, want %d (%v)", rows, i+1, err)
+			// for the new row, not only for the table, and ride out the
+			// navigation the form makes meanwhile.
+			rows := 0
+			for deadline := time.Now().Add(30 * time.Second); rows != i+1 && time.Now().Before(deadline); {
+				n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#versions tbody tr").length`))
+				if err == nil {
+					rows = n
+				}
+				if rows != i+1 {
+					time.Sleep(100 * time.Millisecond)
+				}
+			}
+			if rows != i+1 {
+				t.Fatalf("%d versions listed, want %d", rows, i+1)
 			}
 			if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](fits)); !ok {
 				t.Errorf("the datanet page is wider than the %d px screen", size.width)
