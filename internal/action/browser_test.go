@@ -20,32 +20,7 @@ import (
 // refused like any private one — the same guard models' upstreams get —
 // unless the server runs with --replay-allow-private.
 func TestAutomationCannotOpenTheServersOwnAddress(t *testing.T) {
-	var own netip.Addr
-	addrs, err := net.InterfaceAddrs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range addrs {
-		if p, err := netip.ParsePrefix(a.String()); err == nil && p.Addr().Is4() && !p.Addr().IsLoopback() {
-			own = p.Addr()
-			break
-		}
-	}
-	if !own.IsValid() {
-		t.Fatal("this machine has no non-loopback IPv4 address to test with")
-	}
-	var reached atomic.Int32
-	ln, err := net.Listen("tcp", net.JoinHostPort(own.String(), "0"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		reached.Add(1)
-		fmt.Fprint(w, `<!doctype html><title>Admin</title><p>inside</p>`)
-	})}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	page := "http://" + ln.Addr().String() + "/"
+	page, reached := ownAddressPage(t, `<!doctype html><title>Admin</title><p>inside</p>`)
 	rec, err := recording.Parse([]byte(`{"title":"admin","steps":[{"type":"navigate","url":"` + page + `"}]}`))
 	if err != nil {
 		t.Fatal(err)
@@ -74,4 +49,37 @@ func TestAutomationCannotOpenTheServersOwnAddress(t *testing.T) {
 	if reached.Load() == 0 {
 		t.Fatal("with --replay-allow-private the page was not reached: the refusal above was not the guard's")
 	}
+}
+
+// ownAddressPage serves body on this machine's own non-loopback IPv4
+// address, where an admin port may listen, and counts the requests that
+// reach it: the page the guard must keep automations away from.
+func ownAddressPage(t *testing.T, body string) (page string, reached *atomic.Int32) {
+	t.Helper()
+	var own netip.Addr
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if p, err := netip.ParsePrefix(a.String()); err == nil && p.Addr().Is4() && !p.Addr().IsLoopback() {
+			own = p.Addr()
+			break
+		}
+	}
+	if !own.IsValid() {
+		t.Fatal("this machine has no non-loopback IPv4 address to test with")
+	}
+	reached = new(atomic.Int32)
+	ln, err := net.Listen("tcp", net.JoinHostPort(own.String(), "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		fmt.Fprint(w, body)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String() + "/", reached
 }

@@ -1,11 +1,6 @@
 package action_test
 
 import (
-	"fmt"
-	"net"
-	"net/http"
-	"net/netip"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,32 +15,8 @@ import (
 // whose start page is on the server's own address fails without reaching
 // it, unless the server allows private addresses.
 func TestLearnedAutomationCannotOpenTheServersOwnAddress(t *testing.T) {
-	var own netip.Addr
-	addrs, err := net.InterfaceAddrs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range addrs {
-		if p, err := netip.ParsePrefix(a.String()); err == nil && p.Addr().Is4() && !p.Addr().IsLoopback() {
-			own = p.Addr()
-			break
-		}
-	}
-	if !own.IsValid() {
-		t.Fatal("this machine has no non-loopback IPv4 address to test with")
-	}
-	var reached atomic.Int32
-	ln, err := net.Listen("tcp", net.JoinHostPort(own.String(), "0"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		reached.Add(1)
-		fmt.Fprint(w, `<!doctype html><title>Admin</title><button onclick="document.title='done'">Delete everything</button>`)
-	})}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	prog := program.Program{Version: program.Version, Demos: 1, Start: "http://" + ln.Addr().String() + "/",
+	page, reached := ownAddressPage(t, `<!doctype html><title>Admin</title><button onclick="document.title='done'">Delete everything</button>`)
+	prog := program.Program{Version: program.Version, Demos: 1, Start: page,
 		Steps: []program.Step{{Action: program.ActClick, Target: &program.Query{Role: "button", Name: program.Const("Delete everything")}}}}
 	opts := actor.Options{StepTimeout: 1500 * time.Millisecond}
 
