@@ -319,7 +319,9 @@ func candidates(o recording.Outline, want string) []candidate {
 			for _, sp := range spans(t, 6) {
 				try(Extract{After: sp[0], Before: sp[1]}, sp[2])
 			}
-			if p := prevText(o, i); p != "" && len(p) < 60 && !n.Interactive {
+			// A label's value is short; a sentence after a heading is
+			// not what the heading names (a note may come between).
+			if p := prevText(o, i); p != "" && len(p) < 60 && !n.Interactive && len(strings.Fields(t)) <= 6 {
 				try(Extract{Follows: p}, t)
 			}
 			if n.Place != nil && n.Place.Column > 0 && n.Place.RowKey != "" && n.Place.ColumnHeader != "" {

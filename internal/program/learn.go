@@ -619,8 +619,35 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 			continue
 		}
 		v, err := l.explainValue(0, os, col, true)
-		if err != nil || v == nil {
+		if err != nil {
 			continue
+		}
+		if v == nil || v.Const != nil && len(present) > 1 || v.Suffix != "" || v.Input != "" && l.isLookup(v.Input) {
+			// Perhaps the cells begin with the value: "every mail whose
+			// subject starts with “Invoice”".
+			v = nil
+			for n := 1; v == nil && n < 6; n++ {
+				cut := make([]obs, len(os))
+				ok := true
+				for i, o := range os {
+					w := strings.Fields(o.value)
+					if n >= len(w) {
+						ok = false
+						break
+					}
+					o.value = strings.Join(w[:n], " ")
+					cut[i] = o
+				}
+				if !ok {
+					break
+				}
+				if got, err := l.explainValue(0, cut, col, true); err == nil && got != nil && got.Const == nil {
+					v, starts = got, true
+				}
+			}
+			if v == nil {
+				continue
+			}
 		}
 		w := &Where{Column: col, Value: v, Starts: starts}
 		for _, q := range append([]Query(nil), tries...) {
@@ -699,6 +726,21 @@ func (l *learner) singleLoop(step int, c column, present []int, as []action) (St
 	over, ok := l.listSource(present, c2, items)
 	if !ok {
 		undo()
+		// Rows a query picks by another cell ("every mail whose subject
+		// starts with X"), when the demos each had one.
+		if each := l.eachQuery(present, c2, 0); each != nil && each.Where != nil && each.Where.Starts {
+			body, err := l.plain(step, as, flat)
+			if err != nil {
+				undo()
+				return Step{}, false, nil
+			}
+			loop := Step{Action: ActForEach, Each: each, Body: []Step{body}}
+			for _, d := range present {
+				loop.Demos = append(loop.Demos, d+1)
+			}
+			return loop, true, nil
+		}
+		undo()
 		return Step{}, false, nil
 	}
 	if in, _ := l.prog.Input(over.Input); in.Extract == nil || in.Extract.Quote != -1 || a0.kind == ActClick && in.Extract.After != "" {
@@ -715,4 +757,10 @@ func (l *learner) singleLoop(step int, c column, present []int, as []action) (St
 		loop.Demos = append(loop.Demos, d+1)
 	}
 	return loop, true, nil
+}
+
+// isLookup reports whether an input is a cell looked up by another.
+func (l *learner) isLookup(name string) bool {
+	in, ok := l.prog.Input(name)
+	return ok && in.Extract != nil && in.Extract.KeyInput != ""
 }
