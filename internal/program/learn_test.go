@@ -618,6 +618,12 @@ func TestLearnEachRowStartsWith(t *testing.T) {
 	}
 	fresh, r := mk("Budget", []string{"Budget", "Budget plan", "Invoice", "Budgeting tips", "Budget for June"})
 	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Budget"]), "click "+itoa(r["Budget plan"]), "click "+itoa(r["Budget for June"]))
+
+	// Demos that each starred one mail learn the same loop.
+	for _, demos := range [][]*demo{{d("Invoice", "Invoice update", "Budget draft")}, {d("Invoice", "Invoice update", "Budget draft"), d("Survey", "Holiday draft", "Survey for May")}} {
+		p := learn(t, demos...)
+		wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Budget"]), "click "+itoa(r["Budget plan"]), "click "+itoa(r["Budget for June"]))
+	}
 }
 
 // One demo that ticks the one box the sentence quotes learns a loop over
