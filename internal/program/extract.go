@@ -321,7 +321,7 @@ func candidates(o recording.Outline, want string) []candidate {
 			}
 			// A label's value is short; a sentence after a heading is
 			// not what the heading names (a note may come between).
-			if p := prevText(o, i); p != "" && len(p) < 60 && !n.Interactive && len(strings.Fields(t)) <= 6 {
+			if p := prevText(o, i); p != "" && len(p) < 60 && !n.Interactive && len(strings.Fields(t)) <= 5 && !strings.ContainsAny(t, "\"“”„«»") {
 				try(Extract{Follows: p}, t)
 			}
 			if n.Place != nil && n.Place.Column > 0 && n.Place.RowKey != "" && n.Place.ColumnHeader != "" {

@@ -594,7 +594,13 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 			u := c[d]
 			val := ""
 			for k, pass := range u.iters {
-				v, found := cellOf(u.first().outline, pass[key].target, col)
+				o := u.first().outline
+				o2, ref := withTarget(o, *pass[key].target)
+				if len(o2.Nodes) != len(o.Nodes) {
+					ok = false
+					break
+				}
+				v, found := cellOf(o, &o.Nodes[ref], col)
 				if !found || v == "" {
 					ok = false
 					break
@@ -663,11 +669,19 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 			var want []int
 			for _, pass := range u.iters {
 				a := pass[key]
-				if a.target == nil || a.target.Ref < 0 || a.target.Ref >= len(o.Nodes) {
+				if a.target == nil {
 					ok = false
 					break
 				}
-				want = append(want, a.target.Ref)
+				// A later pass's target may have been numbered in a
+				// page that changed since (a row deleted): find it by
+				// what it reads.
+				o2, ref := withTarget(o, *a.target)
+				if ref >= len(o.Nodes) || len(o2.Nodes) != len(o.Nodes) {
+					ok = false
+					break
+				}
+				want = append(want, ref)
 			}
 			slices.Sort(want)
 			if !ok || !slices.Equal(q.Match(o, Env{Inputs: l.vals[d]}), want) {
