@@ -102,7 +102,7 @@ func Learn(demos []recording.Recording) (Program, error) {
 				shared++
 			}
 		}
-		if 2*shared < min(len(us[0]), len(us[d])) {
+		if 3*shared < min(len(us[0]), len(us[d])) {
 			return Program{}, &DemoError{d + 1, -1, fmt.Sprintf("only %d of its steps match demo 1's: these look like demonstrations of different tasks", shared)}
 		}
 	}
