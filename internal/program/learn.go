@@ -117,8 +117,11 @@ func Learn(demos []recording.Recording) (Program, error) {
 	// needs one.
 	for i := range l.prog.Steps {
 		s := &l.prog.Steps[i]
-		if s.Repeat && (i+1 == len(l.prog.Steps) || l.prog.Steps[i+1].Target == nil) {
+		if s.Repeat && (i+1 == len(l.prog.Steps) || UntilTarget(l.prog.Steps[i+1]) == nil) {
 			s.Repeat = false
+		}
+		if !s.Repeat {
+			s.Why = l.why(*s)
 		}
 		if s.Repeat {
 			s.Optional = false
@@ -777,4 +780,16 @@ func (l *learner) singleLoop(step int, c column, present []int, as []action) (St
 func (l *learner) isLookup(name string) bool {
 	in, ok := l.prog.Input(name)
 	return ok && in.Extract != nil && in.Extract.KeyInput != ""
+}
+
+// UntilTarget is what a repeated step before next looks for to stop:
+// next's target, or the target of the first step of next's loop body.
+func UntilTarget(next Step) *Query {
+	if next.Target != nil {
+		return next.Target
+	}
+	if next.Action == ActForEach && len(next.Body) > 0 {
+		return next.Body[0].Target
+	}
+	return nil
 }
