@@ -113,6 +113,20 @@ func Learn(demos []recording.Recording) (Program, error) {
 		}
 		l.prog.Steps = append(l.prog.Steps, steps...)
 	}
+	// A fixed control clicked just before an element the data names
+	// appeared (a "Next page" before the result, a "Next month" before
+	// the day) is clicked as often as needed: other data may need it
+	// more often, or not at all.
+	for i := 0; i+1 < len(l.prog.Steps); i++ {
+		s, next := &l.prog.Steps[i], l.prog.Steps[i+1]
+		first := next
+		if next.Action == ActForEach && len(next.Body) > 0 {
+			first = next.Body[0]
+		}
+		if s.Action == ActClick && !s.Repeat && !s.Optional && !usesData(s.Target) && first.Late && usesData(UntilTarget(next)) {
+			s.Repeat = true
+		}
+	}
 	// A repeated step stops when the next step's target is there: it
 	// needs one.
 	for i := range l.prog.Steps {
@@ -792,4 +806,18 @@ func UntilTarget(next Step) *Query {
 		return next.Body[0].Target
 	}
 	return nil
+}
+
+// usesData reports whether a query compares with an input or the loop
+// item.
+func usesData(q *Query) bool {
+	if q == nil {
+		return false
+	}
+	for _, v := range []*Value{q.Name, q.Text, q.Label, q.AttrValue, q.Row} {
+		if v != nil && (v.Input != "" || v.Item) {
+			return true
+		}
+	}
+	return q.Where != nil && q.Where.Value != nil && (q.Where.Value.Input != "" || q.Where.Value.Item)
 }
