@@ -848,3 +848,21 @@ func TestLearnLabelledListInAnyOrder(t *testing.T) {
 	fresh, r := mk(kv{"Full name", "Joan Clarke"}, kv{"Email", "joan@example.org"}, kv{"Message", "Please call me about Codes."})
 	wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(r["Full name"])+" Joan Clarke", "type "+itoa(r["Email"])+" joan@example.org", "type "+itoa(r["Message"])+" Please call me about Codes.")
 }
+
+// A note that holds the same small words as the instruction ("… to X and
+// …") is not read: the rule keeps to texts that begin like the
+// instruction.
+func TestLearnSentenceNotNote(t *testing.T) {
+	mk := func(day string, note bool) (*page, int) {
+		p := newPage(site)
+		if note {
+			p.text("Remember to bring your ID and a pen.")
+		}
+		p.text("Set the delivery date to " + day + " and book it.")
+		return p, p.field("Date", "")
+	}
+	p1, f1 := mk("17 December 2026", false)
+	p := learn(t, newDemo(p1).typ(f1, "17 December 2026"))
+	fresh, f := mk("3 May 2027", true)
+	wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(f)+" 3 May 2027")
+}
