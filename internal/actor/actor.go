@@ -195,7 +195,7 @@ func (r *run) steps(ctx context.Context, steps []program.Step, prefix string) er
 	for i, s := range steps {
 		label := fmt.Sprintf("%s%d", prefix, i+1)
 		var err error
-		if s.Repeat && i+1 < len(steps) && steps[i+1].Target != nil {
+		if s.Repeat && i+1 < len(steps) && program.UntilTarget(steps[i+1]) != nil {
 			err = r.repeat(ctx, s, steps[i+1], label)
 		} else {
 			err = r.step(ctx, s, label)
@@ -227,13 +227,25 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 			// Without the next step's inputs there is nothing to stop at.
 			return fail(fmt.Errorf("cannot tell when to stop: %w", err))
 		}
-		if len(next.Target.Match(o, r.env)) == 1 {
+		until, env := program.UntilTarget(next), r.env
+		if next.Target == nil {
+			// A loop comes next: stop when its first item's target shows.
+			items, err := r.prog.Items(next, o, r.env)
+			if err != nil || len(items) == 0 {
+				return fail(fmt.Errorf("cannot tell when to stop: the loop after it has no items"))
+			}
+			env.Item, env.HasItem = items[0], true
+			if err := r.prog.Fill(&env, next.Body[0], r.pages); err != nil {
+				return fail(fmt.Errorf("cannot tell when to stop: %w", err))
+			}
+		}
+		if len(until.Match(o, env)) == 1 {
 			res.Status, res.Target, res.Duration = StatusOK, fmt.Sprintf("%d times", n), time.Since(began)
 			r.log(res)
 			return nil
 		}
 		if n == program.MaxRepeat {
-			return fail(fmt.Errorf("done %d times and the next step's target (%s) is still not on the page", n, next.DescribeTarget()))
+			return fail(fmt.Errorf("done %d times and the next step's target is still not on the page", n))
 		}
 		step := s
 		step.Repeat = false

@@ -247,6 +247,13 @@ func listed(passes [][]action) bool {
 		}) {
 			return true
 		}
+		// Rows of one table whose later passes were described after the
+		// table changed: the same column.
+		if p := a.target.Place; p != nil && p.ColumnHeader != "" && p.Row >= 0 && all3(column0(passes, j), func(b action) bool {
+			return b.target.Place != nil && b.target.Place.ColumnHeader == p.ColumnHeader && b.target.Place.Row >= 0
+		}) {
+			return true
+		}
 		var items []string
 		for _, pass := range passes {
 			items = append(items, strings.ToLower(itemField(pass[j])))

@@ -90,6 +90,9 @@ func (e Extract) describe() string {
 	default:
 		s = fmt.Sprintf("the %q cell of the row %q", e.Column, e.Row)
 	}
+	if e.In != "" {
+		s += fmt.Sprintf(" in the text that begins with %q", e.In)
+	}
 	if e.Quote > 0 {
 		s = fmt.Sprintf("quoted phrase %d of %s", e.Quote, s)
 	}

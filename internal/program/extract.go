@@ -76,7 +76,7 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 	case e.After != "":
 		what = fmt.Sprintf("text with a value between %q and %q", e.After, e.Before)
 		for i, n := range o.Nodes {
-			if n.Interactive || choice(n) {
+			if n.Interactive || choice(n) || e.In != "" && firstWord(norm(n.Text)) != e.In {
 				continue
 			}
 			if v, ok := between(norm(n.Text), e.After, e.Before); ok {
@@ -318,8 +318,11 @@ func candidates(o recording.Outline, want string) []candidate {
 			}
 			for _, sp := range spans(t, 6) {
 				try(Extract{After: sp[0], Before: sp[1]}, sp[2])
+				try(Extract{After: sp[0], Before: sp[1], In: firstWord(t)}, sp[2])
 			}
-			if p := prevText(o, i); p != "" && len(p) < 60 && !n.Interactive {
+			// A label's value is short; a sentence after a heading is
+			// not what the heading names (a note may come between).
+			if p := prevText(o, i); p != "" && len(p) < 60 && !n.Interactive && len(strings.Fields(t)) <= 5 && !strings.ContainsAny(t, "\"“”„«»") {
 				try(Extract{Follows: p}, t)
 			}
 			if n.Place != nil && n.Place.Column > 0 && n.Place.RowKey != "" && n.Place.ColumnHeader != "" {
@@ -389,6 +392,9 @@ func (e Extract) cost() int {
 		}
 		if e.Before != "" && e.Before != "$" && !templateWords(e.Before) {
 			c += 2 // …less so after the value: often the next label
+		}
+		if e.In == "" {
+			c++ // any text with these words, not only the sentence's
 		}
 		if strings.Contains(e.After, " ") {
 			c += 2

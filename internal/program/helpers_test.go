@@ -147,6 +147,10 @@ func (d *demo) param(name, value string) *demo {
 }
 
 func (d *demo) done() recording.Recording {
+	if d.rec.Allmende == nil {
+		return d.rec
+	}
+	d.rec.Allmende.Outlines = nil
 	for before, p := range d.pages {
 		d.rec.Allmende.Outlines = append(d.rec.Allmende.Outlines, p.outline(before))
 	}

@@ -102,7 +102,7 @@ func Learn(demos []recording.Recording) (Program, error) {
 				shared++
 			}
 		}
-		if 2*shared < min(len(us[0]), len(us[d])) {
+		if 3*shared < min(len(us[0]), len(us[d])) {
 			return Program{}, &DemoError{d + 1, -1, fmt.Sprintf("only %d of its steps match demo 1's: these look like demonstrations of different tasks", shared)}
 		}
 	}
@@ -113,12 +113,29 @@ func Learn(demos []recording.Recording) (Program, error) {
 		}
 		l.prog.Steps = append(l.prog.Steps, steps...)
 	}
+	// A fixed control clicked just before an element the data names
+	// appeared (a "Next page" before the result, a "Next month" before
+	// the day) is clicked as often as needed: other data may need it
+	// more often, or not at all.
+	for i := 0; i+1 < len(l.prog.Steps); i++ {
+		s, next := &l.prog.Steps[i], l.prog.Steps[i+1]
+		first := next
+		if next.Action == ActForEach && len(next.Body) > 0 {
+			first = next.Body[0]
+		}
+		if s.Action == ActClick && !s.Repeat && !s.Optional && !usesData(s.Target) && first.Late && usesData(UntilTarget(next)) {
+			s.Repeat = true
+		}
+	}
 	// A repeated step stops when the next step's target is there: it
 	// needs one.
 	for i := range l.prog.Steps {
 		s := &l.prog.Steps[i]
-		if s.Repeat && (i+1 == len(l.prog.Steps) || l.prog.Steps[i+1].Target == nil) {
+		if s.Repeat && (i+1 == len(l.prog.Steps) || UntilTarget(l.prog.Steps[i+1]) == nil) {
 			s.Repeat = false
+		}
+		if !s.Repeat {
+			s.Why = l.why(*s)
 		}
 		if s.Repeat {
 			s.Optional = false
@@ -594,7 +611,13 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 			u := c[d]
 			val := ""
 			for k, pass := range u.iters {
-				v, found := cellOf(u.first().outline, pass[key].target, col)
+				o := u.first().outline
+				o2, ref := withTarget(o, *pass[key].target)
+				if len(o2.Nodes) != len(o.Nodes) {
+					ok = false
+					break
+				}
+				v, found := cellOf(o, &o.Nodes[ref], col)
 				if !found || v == "" {
 					ok = false
 					break
@@ -619,8 +642,35 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 			continue
 		}
 		v, err := l.explainValue(0, os, col, true)
-		if err != nil || v == nil {
+		if err != nil {
 			continue
+		}
+		if v == nil || v.Const != nil && len(present) > 1 || v.Suffix != "" || v.Input != "" && l.isLookup(v.Input) {
+			// Perhaps the cells begin with the value: "every mail whose
+			// subject starts with “Invoice”".
+			v = nil
+			for n := 1; v == nil && n < 6; n++ {
+				cut := make([]obs, len(os))
+				ok := true
+				for i, o := range os {
+					w := strings.Fields(o.value)
+					if n >= len(w) {
+						ok = false
+						break
+					}
+					o.value = strings.Join(w[:n], " ")
+					cut[i] = o
+				}
+				if !ok {
+					break
+				}
+				if got, err := l.explainValue(0, cut, col, true); err == nil && got != nil && got.Const == nil {
+					v, starts = got, true
+				}
+			}
+			if v == nil {
+				continue
+			}
 		}
 		w := &Where{Column: col, Value: v, Starts: starts}
 		for _, q := range append([]Query(nil), tries...) {
@@ -636,11 +686,19 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 			var want []int
 			for _, pass := range u.iters {
 				a := pass[key]
-				if a.target == nil || a.target.Ref < 0 || a.target.Ref >= len(o.Nodes) {
+				if a.target == nil {
 					ok = false
 					break
 				}
-				want = append(want, a.target.Ref)
+				// A later pass's target may have been numbered in a
+				// page that changed since (a row deleted): find it by
+				// what it reads.
+				o2, ref := withTarget(o, *a.target)
+				if ref >= len(o.Nodes) || len(o2.Nodes) != len(o.Nodes) {
+					ok = false
+					break
+				}
+				want = append(want, ref)
 			}
 			slices.Sort(want)
 			if !ok || !slices.Equal(q.Match(o, Env{Inputs: l.vals[d]}), want) {
@@ -699,6 +757,21 @@ func (l *learner) singleLoop(step int, c column, present []int, as []action) (St
 	over, ok := l.listSource(present, c2, items)
 	if !ok {
 		undo()
+		// Rows a query picks by another cell ("every mail whose subject
+		// starts with X"), when the demos each had one.
+		if each := l.eachQuery(present, c2, 0); each != nil && each.Where != nil && each.Where.Starts {
+			body, err := l.plain(step, as, flat)
+			if err != nil {
+				undo()
+				return Step{}, false, nil
+			}
+			loop := Step{Action: ActForEach, Each: each, Body: []Step{body}}
+			for _, d := range present {
+				loop.Demos = append(loop.Demos, d+1)
+			}
+			return loop, true, nil
+		}
+		undo()
 		return Step{}, false, nil
 	}
 	if in, _ := l.prog.Input(over.Input); in.Extract == nil || in.Extract.Quote != -1 || a0.kind == ActClick && in.Extract.After != "" {
@@ -715,4 +788,36 @@ func (l *learner) singleLoop(step int, c column, present []int, as []action) (St
 		loop.Demos = append(loop.Demos, d+1)
 	}
 	return loop, true, nil
+}
+
+// isLookup reports whether an input is a cell looked up by another.
+func (l *learner) isLookup(name string) bool {
+	in, ok := l.prog.Input(name)
+	return ok && in.Extract != nil && in.Extract.KeyInput != ""
+}
+
+// UntilTarget is what a repeated step before next looks for to stop:
+// next's target, or the target of the first step of next's loop body.
+func UntilTarget(next Step) *Query {
+	if next.Target != nil {
+		return next.Target
+	}
+	if next.Action == ActForEach && len(next.Body) > 0 {
+		return next.Body[0].Target
+	}
+	return nil
+}
+
+// usesData reports whether a query compares with an input or the loop
+// item.
+func usesData(q *Query) bool {
+	if q == nil {
+		return false
+	}
+	for _, v := range []*Value{q.Name, q.Text, q.Label, q.AttrValue, q.Row} {
+		if v != nil && (v.Input != "" || v.Item) {
+			return true
+		}
+	}
+	return q.Where != nil && q.Where.Value != nil && (q.Where.Value.Input != "" || q.Where.Value.Item)
 }

@@ -150,8 +150,8 @@ func (e Extract) check() string {
 	if e.Quote < -1 || e.Quote > 20 {
 		return fmt.Sprintf("quote %d is out of range (-1 to 20)", e.Quote)
 	}
-	if e.Before != "" && e.After == "" {
-		return "before goes with after"
+	if (e.Before != "" || e.In != "") && e.After == "" {
+		return "before and in go with after"
 	}
 	if e.Chars < 0 {
 		return "chars is negative"

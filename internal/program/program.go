@@ -76,6 +76,10 @@ type Extract struct {
 	// stop) — a value inside a sentence: "from Paris to Lyon".
 	After  string `json:"after,omitempty"`
 	Before string `json:"before,omitempty"`
+	// In, with After, keeps to texts that begin with this word (the
+	// instruction's first word), so that a note that happens to hold
+	// the same small words is not read.
+	In string `json:"in,omitempty"`
 	// KeyColumn and KeyInput: with Column, the cell in the column Column
 	// of the table row whose KeyColumn cell reads the input KeyInput
 	// ("the Email of the person the instruction names").
