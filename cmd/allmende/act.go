@@ -28,16 +28,9 @@ func runAct(ctx context.Context, args []string, io stdio) error {
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	timeout := fs.Duration("step-timeout", actor.DefaultStepTimeout, "how long a step waits for its target")
 	browserPath := fs.String("browser", replay.DefaultExecPath, "the Chromium to run")
-	var files []string
-	for rest := args; ; {
-		if err := parseFlags(fs, rest); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, err := parseFlagsAndFiles(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(files) != 1 {
 		return fmt.Errorf("%w: want one program file, got %d", errUsage, len(files))

@@ -26,16 +26,9 @@ func runLearn(ctx context.Context, args []string, io stdio) error {
 	fs := newFlags("learn", "learn DEMO.json... [--out PROGRAM.json] [--json]", io)
 	out := fs.String("out", "", "write the program (JSON, docs/program.md) to this `file`")
 	asJSON := fs.Bool("json", false, "print the program as JSON instead of in words")
-	var files []string
-	for rest := args; ; {
-		if err := parseFlags(fs, rest); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, err := parseFlagsAndFiles(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(files) == 0 || len(files) > program.MaxDemos {
 		return fmt.Errorf("%w: want 1 to %d demonstration files, got %d", errUsage, program.MaxDemos, len(files))

@@ -139,3 +139,20 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
+
+// parseFlagsAndFiles parses args whose files may come before, between or
+// after the flags, as the synopses of replay, learn and act show, and
+// returns the files in order.
+func parseFlagsAndFiles(fs *flag.FlagSet, args []string) ([]string, error) {
+	var files []string
+	for rest := args; ; {
+		if err := parseFlags(fs, rest); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return files, nil
+		}
+		files = append(files, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+}

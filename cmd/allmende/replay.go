@@ -41,17 +41,9 @@ func runReplay(ctx context.Context, args []string, io stdio) error {
 	asJSON := fs.Bool("json", false, "print the result as JSON instead of one line per step")
 	timeout := fs.Duration("step-timeout", replay.DefaultStepTimeout, "how long a step may wait for its element or navigation")
 	browser := fs.String("browser", replay.DefaultExecPath, "the Chromium to run")
-	// The file may come before or after the flags, as the synopsis shows.
-	var files []string
-	for rest := args; ; {
-		if err := parseFlags(fs, rest); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, err := parseFlagsAndFiles(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(files) != 1 {
 		return fmt.Errorf("%w: want one recording file, got %d", errUsage, len(files))
