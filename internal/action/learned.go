@@ -410,21 +410,8 @@ func learnedParameters(p program.Program) []recording.Parameter {
 // demonstration of: erasing it withdraws them, and relearn learns them
 // again from the rest.
 func (s *Service) taughtBy(ctx context.Context, recordingRow int64) ([]int64, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT d.automation_id FROM automation_demos d JOIN automations a ON a.id = d.automation_id
+	return store.IDs(ctx, s.db.Read(), `SELECT d.automation_id FROM automation_demos d JOIN automations a ON a.id = d.automation_id
 		WHERE d.recording_id = $1 AND a.status = 'published'`, recordingRow)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // relearn learns again, from the demonstrations left, the automations an

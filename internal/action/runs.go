@@ -225,20 +225,8 @@ const staleRun = 3 * RunTimeout
 // FailStaleRuns ends the runs whose worker died mid-replay (the job chore
 // calls it): failed, and the price given back.
 func (s *Service) FailStaleRuns(ctx context.Context) (int, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT id FROM automation_runs WHERE status = 'running' AND started_at < $1`, time.Now().Add(-staleRun).UnixMilli())
+	ids, err := store.IDs(ctx, s.db.Read(), `SELECT id FROM automation_runs WHERE status = 'running' AND started_at < $1`, time.Now().Add(-staleRun).UnixMilli())
 	if err != nil {
-		return 0, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return 0, err
 	}
 	for _, id := range ids {

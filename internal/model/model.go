@@ -352,18 +352,5 @@ func (s *Service) List(ctx context.Context, page store.Page) ([]Model, string, e
 }
 
 func (s *Service) datanetIDs(ctx context.Context, modelID int64) ([]int64, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT datanet_id FROM model_datanets WHERE model_id = $1 ORDER BY datanet_id`, modelID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return store.IDs(ctx, s.db.Read(), `SELECT datanet_id FROM model_datanets WHERE model_id = $1 ORDER BY datanet_id`, modelID)
 }
