@@ -79,6 +79,8 @@ func (e Extract) describe() string {
 		s = fmt.Sprintf("the text next to %q", e.Follows)
 	case e.Field != "":
 		s = fmt.Sprintf("the value of the field %q", e.Field)
+	case e.After == "^":
+		s = fmt.Sprintf("the words that begin a text, up to %q", e.Before)
 	case e.After != "" && e.Before == "$":
 		s = fmt.Sprintf("the words after %q to the very end", e.After)
 	case e.After != "" && e.Before != "":

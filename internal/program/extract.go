@@ -318,7 +318,9 @@ func candidates(o recording.Outline, want string) []candidate {
 			}
 			for _, sp := range spans(t, 6) {
 				try(Extract{After: sp[0], Before: sp[1]}, sp[2])
-				try(Extract{After: sp[0], Before: sp[1], In: firstWord(t)}, sp[2])
+				if sp[0] != "^" {
+					try(Extract{After: sp[0], Before: sp[1], In: firstWord(t)}, sp[2])
+				}
 			}
 			// A label's value is short; a sentence after a heading is
 			// not what the heading names (a note may come between).
@@ -493,6 +495,19 @@ func between(s, after, before string) (string, bool) {
 	ts := tokens(s)
 	a := strings.Fields(after)
 	b := strings.Fields(before)
+	if after == "^" {
+		// The value begins the text and runs up to before, which must
+		// follow: "Reject the claim of …" (the instruction's verb).
+		if len(b) == 0 || before == "$" {
+			return "", false
+		}
+		for j := 1; j < len(ts); j++ {
+			if seqAt(ts, j, b) {
+				return s[ts[0].start:ts[j-1].end], true
+			}
+		}
+		return "", false
+	}
 	for i := 0; i+len(a) < len(ts); i++ {
 		if !seqAt(ts, i, a) {
 			continue
@@ -529,6 +544,13 @@ func spans(s string, maxWords int) [][3]string {
 		return nil
 	}
 	var out [][3]string
+	// The first words, up to the word after them: a sentence that
+	// begins with the value ("Reject the claim of …").
+	for k := 1; k <= maxWords && k < len(ts); k++ {
+		if v, ok := between(s, "^", ts[k].text); ok && v == s[ts[0].start:ts[k-1].end] {
+			out = append(out, [3]string{"^", ts[k].text, v})
+		}
+	}
 	for i := 1; i < len(ts); i++ {
 		for k := 1; k <= maxWords && i+k <= len(ts); k++ {
 			befores := []string{""}

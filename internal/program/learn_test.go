@@ -874,3 +874,28 @@ func TestLearnSentenceNotNote(t *testing.T) {
 	fresh, f := mk("3 May 2027", true)
 	wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(f)+" 3 May 2027")
 }
+
+// The instruction's first word is a value ("Reject the expense claim of
+// “Mei Lamarr”."): a sentence is no label's value and its first word
+// differs per demo, so the rule reads the words that begin the text up
+// to the template's next word.
+func TestLearnFirstWordOfSentence(t *testing.T) {
+	mk := func(verb, name string, note bool) (*page, map[string]int) {
+		p := newPage(site)
+		p.text("Expense claims")
+		if note {
+			p.text("Claims over €1000 need a second signature.")
+		}
+		p.text(verb + " the expense claim of “" + name + "”.")
+		r := map[string]int{}
+		for _, b := range []string{"Approve", "Reject", "Hold"} {
+			r[b] = p.button(b)
+		}
+		return p, r
+	}
+	p1, r1 := mk("Reject", "Mei Lamarr", false)
+	p2, r2 := mk("Approve", "Alan Wirth", false)
+	p := learn(t, newDemo(p1).click(r1["Reject"]), newDemo(p2).click(r2["Approve"]))
+	fresh, r := mk("Hold", "Ada Byron", true)
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(r["Hold"]))
+}

@@ -73,7 +73,9 @@ type Extract struct {
 	Column string `json:"column,omitempty"`
 	// After: the text in which the words After are followed by the value
 	// and then by the words Before (or the end of the text, less a full
-	// stop) — a value inside a sentence: "from Paris to Lyon".
+	// stop) — a value inside a sentence: "from Paris to Lyon". After "^"
+	// is the start of the text: the value begins it and runs up to
+	// Before, which must follow ("Reject the claim of …").
 	After  string `json:"after,omitempty"`
 	Before string `json:"before,omitempty"`
 	// In, with After, keeps to texts that begin with this word (the
