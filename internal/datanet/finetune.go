@@ -265,7 +265,7 @@ func axolotlEntry(m Manifest) string {
 func (s *Service) versionRecords(ctx context.Context, v Version, fn func(dedup.DNA, Record) error) error {
 	var after int64
 	for {
-		rows, err := s.db.Read().QueryContext(ctx, `SELECT c.id, c.public_id, c.key_id, c.content, c.blob, c.dna `+consentedAccepted+`
+		rows, err := s.db.Read().QueryContext(ctx, `SELECT c.id, c.public_id, c.key_id, c.content, c.blob, c.dna `+ConsentedAccepted+`
 			AND c.id > $2 AND c.id IN (SELECT contribution_id FROM datanet_version_records WHERE version_id = $3) ORDER BY c.id LIMIT 500`, v.datanetID, after, v.ID)
 		if err != nil {
 			return fmt.Errorf("export version: %w", err)

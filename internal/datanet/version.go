@@ -78,11 +78,11 @@ func treeHash(leaves [][]byte) []byte {
 // records, not the others'.
 func MayExport(actor member.Member) bool { return MayCreate(actor) }
 
-// consentedAccepted selects a datanet's accepted records ($1) whose
+// ConsentedAccepted (the FROM and WHERE of a query) selects a datanet's accepted records ($1) whose
 // contributor's latest consent to it is a grant or a resumption: a paused
 // or withdrawn member's records go to no new version (withdrawing erases
 // them anyway).
-const consentedAccepted = `
+const ConsentedAccepted = `
 	FROM contributions c
 	WHERE c.datanet_id = $1 AND c.status = 'accepted' AND c.member_id IS NOT NULL
 	  AND (SELECT k.action FROM consents k WHERE k.member_id = c.member_id AND k.datanet_id = c.datanet_id ORDER BY k.id DESC LIMIT 1) IN ('grant', 'resume')`
@@ -115,7 +115,7 @@ func (s *Service) createVersion(ctx context.Context, actorID *int64, slug string
 	}
 	v := Version{Datanet: d.Slug, datanetID: d.ID, CreatedAt: time.Now().UTC().Truncate(time.Millisecond)}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.dna `+consentedAccepted+` ORDER BY c.id`, d.ID)
+		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.dna `+ConsentedAccepted+` ORDER BY c.id`, d.ID)
 		if err != nil {
 			return err
 		}

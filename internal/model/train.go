@@ -238,8 +238,10 @@ type recordMeta struct {
 	dna   string
 }
 
+// acceptedDNAs are the records a new version may be trained on: accepted,
+// and their contributor's consent neither paused nor withdrawn.
 func (s *Service) acceptedDNAs(ctx context.Context, datanetID int64) (map[string]recordMeta, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT public_id, id, dna FROM contributions WHERE datanet_id = $1 AND status = 'accepted'`, datanetID)
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT c.public_id, c.id, c.dna `+datanet.ConsentedAccepted, datanetID)
 	if err != nil {
 		return nil, fmt.Errorf("training records: %w", err)
 	}
