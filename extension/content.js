@@ -372,95 +372,12 @@
     return t && t.nodeType === 1 ? t : null;
   }
 
-  // --- sensitive fields ----------------------------------------------------
+  // --- sensitive fields ---------------------------------------------------
+  // One set of rules for values that never leave the page, in outline.js,
+  // which the manifest loads before this script: the outlines and the
+  // steps cannot disagree about what is sensitive.
 
-  const SENSITIVE_AUTOCOMPLETE = /(^|\s)(cc-[a-z-]+|current-password|new-password|one-time-code)(\s|$)/;
-  const SENSITIVE_TOKENS = new Set([
-    "pass",
-    "password",
-    "passwort",
-    "passwd",
-    "pwd",
-    "passcode",
-    "pin",
-    "tan",
-    "cvc",
-    "cvv",
-    "cvv2",
-    "csc",
-    "iban",
-    "otp",
-    "totp",
-  ]);
-  const SENSITIVE_WORDS =
-    /passw(or)?d|passwort|card.?(num|no)|cc.?(num|no)|creditcard|kreditkarte|kartennummer|kontonummer|security.?code|one.?time.?(code|pass)/i;
-  const wasPassword = new WeakSet();
-
-  // fieldSensitive: the field's kind alone says its value is secret.
-  function fieldSensitive(el) {
-    if (el.localName === "input" && el.type === "password") {
-      wasPassword.add(el);
-      return true;
-    }
-    if (wasPassword.has(el)) {
-      return true; // a "show password" toggle turned it into a text field
-    }
-    const ac = (el.getAttribute("autocomplete") || "").toLowerCase();
-    if (SENSITIVE_AUTOCOMPLETE.test(ac)) {
-      return true;
-    }
-    const words = [el.getAttribute("name"), el.id, el.getAttribute("aria-label"), el.getAttribute("placeholder")]
-      .filter(Boolean)
-      .join(" ");
-    if (SENSITIVE_WORDS.test(words)) {
-      return true;
-    }
-    return words
-      .replace(/([a-z])([A-Z])/g, "$1 $2")
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .some((w) => SENSITIVE_TOKENS.has(w));
-  }
-
-  function luhn(digits) {
-    let sum = 0;
-    for (let i = 0; i < digits.length; i++) {
-      let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-      if (i % 2 === 1) {
-        d *= 2;
-        if (d > 9) {
-          d -= 9;
-        }
-      }
-      sum += d;
-    }
-    return sum % 10 === 0;
-  }
-
-  function ibanValid(s) {
-    const r = s.slice(4) + s.slice(0, 4);
-    let rem = 0;
-    for (const ch of r) {
-      const v = ch >= "A" ? String(ch.charCodeAt(0) - 55) : ch;
-      for (const d of v) {
-        rem = (rem * 10 + (d.charCodeAt(0) - 48)) % 97;
-      }
-    }
-    return rem === 1;
-  }
-
-  // valueSensitive: the value looks like a payment card number or an IBAN.
-  function valueSensitive(v) {
-    if (!v) {
-      return false;
-    }
-    const digits = v.replace(/[\s-]/g, "");
-    if (/^\d{13,19}$/.test(digits) && luhn(digits)) {
-      return true;
-    }
-    const s = v.replace(/\s/g, "").toUpperCase();
-    return /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s) && ibanValid(s);
-  }
+  const { fieldSensitive, valueSensitive } = OUTLINE;
 
   // --- selectors -----------------------------------------------------------
   // Alternatives in the order Chrome's Recorder writes them: aria, css,
