@@ -54,22 +54,7 @@ func Commitment(dnas []dedup.DNA) string {
 	for i, d := range sorted {
 		leaves[i] = rfc6962.DefaultHasher.HashLeaf(d[:])
 	}
-	if len(leaves) == 0 {
-		return hex.EncodeToString(rfc6962.DefaultHasher.EmptyRoot())
-	}
-	return hex.EncodeToString(treeHash(leaves))
-}
-
-// treeHash is MTH of RFC 6962 section 2.1 over leaf hashes (at least one).
-func treeHash(leaves [][]byte) []byte {
-	if len(leaves) == 1 {
-		return leaves[0]
-	}
-	k := 1
-	for k<<1 < len(leaves) {
-		k <<= 1
-	}
-	return rfc6962.DefaultHasher.HashChildren(treeHash(leaves[:k]), treeHash(leaves[k:]))
+	return hex.EncodeToString(ledger.TreeHash(leaves))
 }
 
 // MayExport says whether a member may make versions of datanets and

@@ -127,6 +127,16 @@ func splitShares(postings []Posting, scope string) ([]Posting, []committedLine, 
 	return public, lines, &Shares{Root: hex.EncodeToString(treeHash(leaves)), Count: len(lines)}, nil
 }
 
+// TreeHash is the Merkle tree hash of RFC 6962 section 2.1 over leaf
+// hashes, the empty tree's for none: the one tree that share lines, datanet
+// versions and model versions commit to, so one tool checks them all.
+func TreeHash(leaves [][]byte) []byte {
+	if len(leaves) == 0 {
+		return rfc6962.DefaultHasher.EmptyRoot()
+	}
+	return treeHash(leaves)
+}
+
 // treeHash is the Merkle tree hash of RFC 6962 section 2.1 over leaf
 // hashes (at least one): the same tree the log is, so the same tools
 // check both.

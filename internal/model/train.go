@@ -286,21 +286,5 @@ func trainingCommitment(recs []trainingRecord) string {
 	for i, r := range recs {
 		leaves[i] = rfc6962.DefaultHasher.HashLeaf([]byte(r.dna))
 	}
-	return hex.EncodeToString(merkleRoot(leaves))
-}
-
-// merkleRoot is RFC 6962's tree hash over leaf hashes: split at the
-// largest power of two below n.
-func merkleRoot(leaves [][]byte) []byte {
-	switch len(leaves) {
-	case 0:
-		return rfc6962.DefaultHasher.EmptyRoot()
-	case 1:
-		return leaves[0]
-	}
-	k := 1
-	for k<<1 < len(leaves) {
-		k <<= 1
-	}
-	return rfc6962.DefaultHasher.HashChildren(merkleRoot(leaves[:k]), merkleRoot(leaves[k:]))
+	return hex.EncodeToString(ledger.TreeHash(leaves))
 }
