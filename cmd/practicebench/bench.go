@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,8 +32,12 @@ type options struct {
 	Out        string
 	RunTimeout time.Duration
 	Verbose    bool
-	Base       string
-	Log        *log.Logger
+	// DemoDir, when set, keeps each demonstration's recording there
+	// (KIND-SEED.json) and reuses it on later runs, so that the learner
+	// can be changed and measured again without making the demos anew.
+	DemoDir string
+	Base    string
+	Log     *log.Logger
 }
 
 // counts are the numbers of demos to learn from.
@@ -154,7 +159,7 @@ func (b *bench) kind(ctx context.Context, k practice.Kind) row {
 	var demos []recording.Recording
 	var raws [][]byte
 	for d := 1; d <= maxDemos; d++ {
-		raw, rec, err := makeDemo(ctx, b.rec, b.o.Base, k, uint64(d))
+		raw, rec, err := b.demo(ctx, k, uint64(d))
 		if err != nil {
 			out.DemoErr = fmt.Sprintf("demo %d: %v", d, err)
 			return out
@@ -243,6 +248,37 @@ var errCheck = errors.New("the run ended but the task was not done (check false)
 
 func shorten(s string) string {
 	return cut(s, 160)
+}
+
+// demo is demonstration seed of k: read from the demo directory when it
+// holds it, else made (and kept there). A kept recording's addresses are
+// moved to this run's server.
+func (b *bench) demo(ctx context.Context, k practice.Kind, seed uint64) ([]byte, recording.Recording, error) {
+	if b.o.DemoDir == "" {
+		return makeDemo(ctx, b.rec, b.o.Base, k, seed)
+	}
+	file := filepath.Join(b.o.DemoDir, fmt.Sprintf("%s-%d.json", k.Name, seed))
+	const placeholder = "http://practice.invalid"
+	if kept, err := os.ReadFile(file); err == nil {
+		raw := []byte(strings.ReplaceAll(string(kept), placeholder, b.o.Base))
+		r, err := recording.Parse(raw)
+		if err != nil {
+			return nil, recording.Recording{}, fmt.Errorf("%s: %w", file, err)
+		}
+		return raw, r, nil
+	}
+	raw, r, err := makeDemo(ctx, b.rec, b.o.Base, k, seed)
+	if err != nil {
+		return nil, recording.Recording{}, err
+	}
+	if err := os.MkdirAll(b.o.DemoDir, 0o755); err != nil {
+		return nil, recording.Recording{}, err
+	}
+	kept := strings.ReplaceAll(string(raw), b.o.Base, placeholder)
+	if err := os.WriteFile(file, []byte(kept), 0o644); err != nil {
+		return nil, recording.Recording{}, err
+	}
+	return raw, r, nil
 }
 
 // makeDemo records hands doing instance seed of k in the recorder's
