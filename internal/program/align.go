@@ -102,7 +102,7 @@ func findLoops(as []action) [][]string {
 			for j := 0; j < k; j++ {
 				passes = append(passes, as[i+j*p:i+(j+1)*p])
 			}
-			if varies(passes) && listed(passes) && p*k > best*bestK {
+			if varies(passes) && oneLandmark(passes) && listed(passes) && p*k > best*bestK {
 				best, bestK = p, k
 			}
 		}
@@ -114,6 +114,22 @@ func findLoops(as []action) [][]string {
 		i += best * bestK
 	}
 	return bodies
+}
+
+// oneLandmark reports whether each action of the body acts, in every
+// pass, within the same landmark or dialog: the items of one list stand
+// together, and a dialog's button clicked before a page's button is not
+// a pass through a loop with it.
+func oneLandmark(passes [][]action) bool {
+	for j := range passes[0] {
+		for _, p := range passes[1:] {
+			a, b := passes[0][j].target, p[j].target
+			if a != nil && b != nil && norm(a.Landmark) != norm(b.Landmark) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // units groups a demo's actions into steps and loops over the bodies
@@ -248,9 +264,11 @@ func listed(passes [][]action) bool {
 			return true
 		}
 		// Rows of one table whose later passes were described after the
-		// table changed: the same column.
-		if p := a.target.Place; p != nil && p.ColumnHeader != "" && p.Row >= 0 && all3(column0(passes, j), func(b action) bool {
-			return b.target.Place != nil && b.target.Place.ColumnHeader == p.ColumnHeader && b.target.Place.Row >= 0
+		// table changed: the same column (by its header, or by its place
+		// when the column has no header, as a column of star buttons).
+		if p := a.target.Place; p != nil && p.Row >= 0 && (p.ColumnHeader != "" || p.Column >= 0) && all3(column0(passes, j), func(b action) bool {
+			q := b.target.Place
+			return q != nil && q.Row >= 0 && q.ColumnHeader == p.ColumnHeader && (p.ColumnHeader != "" || q.Column == p.Column)
 		}) {
 			return true
 		}
@@ -341,4 +359,115 @@ func dataLike(a action) bool {
 		}
 	}
 	return false
+}
+
+// group is a run of a demo's actions on one element that sets its state:
+// a field clicked and typed into, a box ticked. Such actions on different
+// elements commute: filling a form's fields in another order, or ticking
+// before unticking, does the same.
+type group struct {
+	at, n int // as[at : at+n]
+	field bool
+}
+
+// setsState reports whether an action sets the state of its own element.
+func setsState(a action) bool {
+	if a.target == nil {
+		return false
+	}
+	switch a.kind {
+	case ActType, ActSelect, ActCheck, ActUncheck:
+		return true
+	}
+	return a.kind == ActClick && isField(a.target) && a.repeat == 1
+}
+
+// groups splits a demo's actions into groups (an action that sets no
+// state is a group of its own, with n 0 for "not a setting").
+func groups(as []action) []group {
+	var out []group
+	for i := 0; i < len(as); {
+		a := as[i]
+		if !setsState(a) {
+			out = append(out, group{at: i})
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(as) && setsState(as[j]) && sameNode(as[j].target, a.target) && (as[j].kind == ActType || as[j].kind == ActSelect || as[j].kind == ActClick && isField(as[j].target)) {
+			j++
+		}
+		g := group{at: i, n: j - i}
+		for _, b := range as[i:j] {
+			if b.kind == ActType || b.kind == ActSelect || b.kind == ActClick {
+				g.field = true
+			}
+		}
+		out = append(out, g)
+		i = j
+	}
+	return out
+}
+
+// commute puts, in each demo, the commuting actions of a run of fields or
+// of boxes into one order, so that demos that filled a form in the order
+// of its layout (which differs between instances) line up: fields in the
+// order demo 1 filled them (a field demo 1 did not fill stays after the
+// one before it), boxes ticked before boxes unticked. A run holds each
+// element once; actions that set no state end it.
+func commute(demos [][]action) {
+	rank := map[string]int{}
+	for _, g := range groups(demos[0]) {
+		if a := demos[0][g.at]; g.field {
+			if _, ok := rank[itemField(a)]; !ok {
+				rank[itemField(a)] = len(rank)
+			}
+		}
+	}
+	for d, as := range demos {
+		gs := groups(as)
+		out := make([]action, 0, len(as))
+		for i := 0; i < len(gs); {
+			g := gs[i]
+			if g.n == 0 {
+				out = append(out, as[g.at])
+				i++
+				continue
+			}
+			// The run of groups of the same sort, on distinct elements.
+			j := i + 1
+			seen := map[string]bool{what(as[g.at].target): true}
+			for j < len(gs) && gs[j].n > 0 && gs[j].field == g.field && !seen[what(as[gs[j].at].target)] {
+				seen[what(as[gs[j].at].target)] = true
+				j++
+			}
+			run := slices.Clone(gs[i:j])
+			key := make([]int, len(run))
+			last := -1
+			for k, r := range run {
+				a := as[r.at]
+				switch {
+				case !g.field && a.kind == ActUncheck:
+					key[k] = 1
+				case !g.field:
+					key[k] = 0
+				default:
+					if x, ok := rank[itemField(a)]; ok {
+						last = x
+					}
+					key[k] = last
+				}
+			}
+			idx := make([]int, len(run))
+			for k := range idx {
+				idx[k] = k
+			}
+			slices.SortStableFunc(idx, func(x, y int) int { return key[x] - key[y] })
+			for _, k := range idx {
+				out = append(out, as[run[k].at:run[k].at+run[k].n]...)
+			}
+			i = j
+		}
+		demos[d] = out
+	}
 }

@@ -29,6 +29,8 @@ type action struct {
 	repeat int
 	// scrolled says the demo scrolled before the step.
 	scrolled bool
+	// boxClick: a click on a box (check, uncheck), not a change step.
+	boxClick bool
 }
 
 var wholePlaceholder = regexp.MustCompile(`^\{\{([a-z][a-z0-9_]{0,39})\}\}$`)
@@ -116,7 +118,7 @@ func actions(d int, rec recording.Recording) ([]action, string, error) {
 			case a.kind == ActClick && (t.Role == "checkbox" || t.Role == "radio" || t.Role == "switch"):
 				// The target is described as it was when clicked: a
 				// click on a ticked box unticks it.
-				a.kind = ActCheck
+				a.kind, a.boxClick = ActCheck, true
 				if t.Checked != nil && *t.Checked {
 					a.kind = ActUncheck
 				}
@@ -131,7 +133,48 @@ func actions(d int, rec recording.Recording) ([]action, string, error) {
 	if len(out) == 0 {
 		return nil, "", &DemoError{d + 1, -1, "it does nothing on the page"}
 	}
+	boxStates(out)
 	return collapse(typedInPlace(out)), start, nil
+}
+
+// boxStates decides, for a click on a check box, radio button or switch,
+// whether it ticked or unticked it from the box's state in the page's
+// outline before the click, where the outline shows it: a recorder that
+// describes the target in the click event sees a native box already
+// toggled (the browser changes it before the event), an ARIA switch not
+// yet. Later clicks on the same box since that outline flip the state.
+func boxStates(as []action) {
+	for i := range as {
+		a := &as[i]
+		if !a.boxClick || len(a.pages) == 0 {
+			continue
+		}
+		o := a.outline
+		found := -1
+		for j := range o.Nodes {
+			if n := &o.Nodes[j]; n.Checked != nil && sameNode(n, a.target) {
+				if found >= 0 {
+					found = -2
+					break
+				}
+				found = j
+			}
+		}
+		if found < 0 {
+			continue
+		}
+		ticked := *o.Nodes[found].Checked
+		for _, b := range as[:i] {
+			if b.step >= o.Before && b.boxClick && sameNode(b.target, a.target) {
+				ticked = !ticked
+			}
+		}
+		if a.target.Role == "radio" || !ticked {
+			a.kind = ActCheck
+		} else {
+			a.kind = ActUncheck
+		}
+	}
 }
 
 // sig is what must be the same for two actions of different demos to be

@@ -81,6 +81,7 @@ func Learn(demos []recording.Recording) (Program, error) {
 		}
 		l.params = append(l.params, ps)
 	}
+	commute(all)
 	var bodies [][]string
 	for _, as := range all {
 		for _, b := range findLoops(as) {
@@ -606,6 +607,8 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 	// (the mails from one sender).
 	for _, col := range rowColumns(first.outline, t) {
 		var os []obs
+		// cut: the demo's value is already the words its cells share.
+		var cut []bool
 		ok, starts := true, false
 		for _, d := range present {
 			u := c[d]
@@ -637,6 +640,7 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 				break
 			}
 			os = append(os, obs{demo: d, value: val, pages: u.first().pages, self: -1})
+			cut = append(cut, len(u.iters) > 1)
 		}
 		if !ok {
 			continue
@@ -650,21 +654,21 @@ func (l *learner) eachQuery(present []int, c column, key int) *Query {
 			// subject starts with “Invoice”".
 			v = nil
 			for n := 1; v == nil && n < 6; n++ {
-				cut := make([]obs, len(os))
+				lead := make([]obs, len(os))
 				ok := true
 				for i, o := range os {
 					w := strings.Fields(o.value)
-					if n >= len(w) {
+					if n > len(w) || n == len(w) && !cut[i] {
 						ok = false
 						break
 					}
 					o.value = strings.Join(w[:n], " ")
-					cut[i] = o
+					lead[i] = o
 				}
 				if !ok {
 					break
 				}
-				if got, err := l.explainValue(0, cut, col, true); err == nil && got != nil && got.Const == nil {
+				if got, err := l.explainValue(0, lead, col, true); err == nil && got != nil && got.Const == nil {
 					v, starts = got, true
 				}
 			}

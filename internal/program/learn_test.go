@@ -662,6 +662,8 @@ func TestLearnQuotedItemsFromOneDemo(t *testing.T) {
 			qs[i] = "“" + o + "”"
 		}
 		p, r := mk("Turn on "+strings.Join(qs, ", ")+", turn off “"+off+"”, then save.", all...)
+		ticked := true // the switch to turn off is on
+		p.nodes[r[off]].Checked = &ticked
 		d := newDemo(p)
 		for _, o := range on {
 			d.tick(r[o])
