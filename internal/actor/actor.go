@@ -211,6 +211,7 @@ func (r *run) steps(ctx context.Context, steps []program.Step, prefix string) er
 // time it looks for that target, and after each it waits for the page to
 // change, so that it never goes past what it is looking for.
 func (r *run) repeat(ctx context.Context, s, next program.Step, label string) error {
+	next = program.StopAt(s, next)
 	began := time.Now()
 	res := StepResult{Step: label, Action: s.Action, Item: r.env.Item}
 	fail := func(err error) error {

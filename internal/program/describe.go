@@ -250,7 +250,10 @@ func (s Step) explain(demos int) string {
 	default:
 		what = "Click " + s.Target.describe()
 	}
-	if s.Repeat {
+	switch {
+	case s.Repeat && s.Until != nil:
+		what += ", again and again until the page shows " + s.Until.describe()
+	case s.Repeat:
 		what += ", again and again until the next step's target is on the page"
 	}
 	if s.Scroll {

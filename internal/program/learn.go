@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/allmende/allmende/internal/recording"
@@ -132,7 +133,7 @@ func Learn(demos []recording.Recording) (Program, error) {
 	// needs one.
 	for i := range l.prog.Steps {
 		s := &l.prog.Steps[i]
-		if s.Repeat && (i+1 == len(l.prog.Steps) || UntilTarget(l.prog.Steps[i+1]) == nil) {
+		if s.Repeat && s.Until == nil && (i+1 == len(l.prog.Steps) || UntilTarget(l.prog.Steps[i+1]) == nil) {
 			s.Repeat = false
 		}
 		if !s.Repeat {
@@ -180,6 +181,9 @@ func (l *learner) column(step int, c column) ([]Step, error) {
 		}
 		if s.Action == ActClick && (len(counts) > 1 || !counts[1] || optional && l.thereButNotClicked(s, c)) {
 			s.Repeat = true
+			if !optional {
+				s.Until = l.counter(step, as)
+			}
 		}
 		s.Why = l.why(s)
 		return []Step{s}, nil
@@ -824,4 +828,101 @@ func usesData(q *Query) bool {
 		}
 	}
 	return q.Where != nil && q.Where.Value != nil && (q.Where.Value.Input != "" || q.Where.Value.Item)
+}
+
+// counter finds, for a click the demos repeated, the number beside its
+// target that the clicks counted up (or down, one a click) to a number the
+// page gives: "+" clicked until the count reads the number of guests the
+// instruction says. It returns the query that matches the count when it
+// reads that number, or nil.
+func (l *learner) counter(step int, as []action) *Query {
+	refs := make([]int, len(as))
+	starts := make([]int, len(as))
+	for i, a := range as {
+		o := a.outline
+		o2, t := withTarget(o, *a.target)
+		if len(o2.Nodes) != len(o.Nodes) {
+			return nil
+		}
+		tn := o.Nodes[t]
+		found := -1
+		for j, n := range o.Nodes {
+			if n.Interactive || j == t || !beside(n, tn) {
+				continue
+			}
+			v, err := strconv.Atoi(norm(n.Text))
+			if err != nil {
+				continue
+			}
+			if found >= 0 {
+				return nil
+			}
+			found, starts[i] = j, v
+		}
+		if found < 0 {
+			return nil
+		}
+		refs[i] = found
+	}
+	// The count's query, without its text: it must pick the count alone.
+	n0 := as[0].outline.Nodes[refs[0]]
+	var tries []Query
+	if n0.Role != "" {
+		if nm := norm(n0.Name); nm != "" {
+			tries = append(tries, Query{Role: n0.Role, Name: Const(nm)})
+		}
+		if lb := norm(n0.Label); lb != "" {
+			tries = append(tries, Query{Role: n0.Role, Label: Const(lb)})
+		}
+	}
+	if id := n0.Attributes["id"]; id != "" {
+		tries = append(tries, Query{Role: n0.Role, Tag: n0.Tag, Attr: "id", AttrValue: Const(id)})
+	}
+	if n0.Role != "" {
+		tries = append(tries, Query{Role: n0.Role})
+	}
+	tries = append(tries, Query{Tag: n0.Tag})
+	var q *Query
+	for _, t := range tries {
+		if all2(indices(as), func(i int) bool {
+			return slices.Equal(t.Match(as[i].outline, Env{Inputs: l.vals[as[i].demo]}), []int{refs[i]})
+		}) {
+			q = &t
+			break
+		}
+	}
+	if q == nil {
+		return nil
+	}
+	for _, dir := range []int{1, -1} {
+		os := make([]obs, len(as))
+		for i, a := range as {
+			os[i] = obs{demo: a.demo, value: strconv.Itoa(starts[i] + dir*a.repeat), pages: a.pages, step: a.step, self: refs[i]}
+		}
+		rule, err := l.findRule(step, os, true)
+		if err != nil || rule == nil {
+			continue
+		}
+		until := *q
+		until.Text = &Value{Input: l.extractInput(*rule, "count", os, "")}
+		return &until
+	}
+	return nil
+}
+
+// beside reports whether two nodes stand together: the same parent, or
+// the same group of siblings.
+func beside(a, b recording.Node) bool {
+	if a.Parent >= 0 && a.Parent == b.Parent {
+		return true
+	}
+	return a.Place != nil && b.Place != nil && a.Place.Container >= 0 && a.Place.Container == b.Place.Container
+}
+
+func indices[T any](xs []T) []int {
+	out := make([]int, len(xs))
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }

@@ -277,6 +277,10 @@ func (s Step) check(inputs, lists map[string]bool, inLoop bool) []string {
 	if s.Repeat && s.Action != ActClick && s.Action != ActPress {
 		errs = append(errs, "only click and press repeat")
 	}
+	if s.Until != nil && !s.Repeat {
+		errs = append(errs, "until goes with repeat")
+	}
+	errs = append(errs, s.Until.check(inputs, inLoop, "until")...)
 	if s.Action != ActForEach && len(s.Body) > 0 {
 		errs = append(errs, s.Action+" has a body; only forEach does")
 	}

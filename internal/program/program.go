@@ -181,6 +181,10 @@ type Step struct {
 	// (a calendar's "Next month"): the run does it until the next step's
 	// target is on the page, perhaps not at all, at most MaxRepeat times.
 	Repeat bool `json:"repeat,omitempty"`
+	// Until, on a Repeat step, is what the run repeats it until instead
+	// of the next step's target: the query matches exactly one node (a
+	// count that reads the number the instruction gives).
+	Until *Query `json:"until,omitempty"`
 	// Scroll: the demos scrolled to reach the target (a list that loads
 	// more as it scrolls): the run scrolls the page and its lists down
 	// while it looks for the target.

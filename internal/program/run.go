@@ -49,7 +49,7 @@ func (s Step) Needs() []string {
 	}
 	add(s.Value)
 	add(s.Over)
-	for _, q := range []*Query{s.Target, s.Each} {
+	for _, q := range []*Query{s.Target, s.Each, s.Until} {
 		if q != nil {
 			add(q.Name)
 			add(q.Text)
@@ -118,6 +118,17 @@ func (p Program) fill(env *Env, names []string, pages []recording.Outline, depth
 		}
 	}
 	return nil
+}
+
+// StopAt is what a repeated step s, followed by next, is done until: a
+// step whose target is s's Until when it has one, else next. An executor
+// looks for StopAt's target (UntilTarget) after reading the inputs it
+// needs (Fill).
+func StopAt(s, next Step) Step {
+	if s.Until != nil {
+		return Step{Action: ActHover, Target: s.Until}
+	}
+	return next
 }
 
 // Items returns the items a forEach step goes through on the page o: the
