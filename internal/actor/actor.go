@@ -212,6 +212,7 @@ func (r *run) steps(ctx context.Context, steps []program.Step, prefix string) er
 // change, so that it never goes past what it is looking for.
 func (r *run) repeat(ctx context.Context, s, next program.Step, label string) error {
 	next = program.StopAt(s, next)
+	settled := time.Now()
 	began := time.Now()
 	res := StepResult{Step: label, Action: s.Action, Item: r.env.Item}
 	fail := func(err error) error {
@@ -248,6 +249,15 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		if n == program.MaxRepeat {
 			return fail(fmt.Errorf("done %d times and the next step's target is still not on the page", n))
 		}
+		// Neither what it looks for nor its own target is there yet (results
+		// still loading): look again rather than click past them.
+		if len(s.Target.Match(o, r.env)) == 0 && time.Since(settled) < r.opts.StepTimeout {
+			if err := sleep(ctx, poll); err != nil {
+				return fail(err)
+			}
+			n--
+			continue
+		}
 		step := s
 		step.Repeat = false
 		if _, err := r.act(ctx, step); err != nil {
@@ -263,6 +273,7 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 				return fail(err)
 			}
 		}
+		settled = time.Now()
 	}
 }
 

@@ -500,7 +500,9 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 					// around them ("turn on “a”, “b”, turn off “c”").
 					for _, sp := range spans(t, 24) {
 						if strings.ContainsAny(sp[2], "\"“„«‘'") {
-							anchors, texts = append(anchors, Extract{After: sp[0], Before: sp[1]}), append(texts, sp[2])
+							// Only in the sentence that begins alike: a note
+							// may hold the same small words.
+							anchors, texts = append(anchors, Extract{After: sp[0], Before: sp[1], In: firstWord(t)}), append(texts, sp[2])
 						}
 					}
 				}
