@@ -1,6 +1,7 @@
 package program
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -197,4 +198,26 @@ func TestLearnTickAndUntickInAnyOrder(t *testing.T) {
 	}
 	fresh, r := mk("Bluetooth", "GPS", "GPS", "Bluetooth")
 	wantPlan(t, p, fresh.outline(0), nil, "check "+itoa(r["Bluetooth"]), "uncheck "+itoa(r["GPS"]), "click "+itoa(r["Save"]))
+}
+
+// One demo of "Turn on “A” and “B”, turn off “C”" in which B was on
+// already: the list to tick runs to the comma, "and" joins its last item,
+// so a fresh instance ticks both.
+func TestLearnListJoinedByAnd(t *testing.T) {
+	mk := func(on1, on2, off string, ticked ...string) (*page, map[string]int) {
+		p := newPage(site)
+		p.text("Our office is closed on public holidays, as always.")
+		p.text("Turn on “" + on1 + "” and “" + on2 + "”, turn off “" + off + "”, then save.")
+		r := map[string]int{}
+		for _, a := range []string{"GPS", "NFC", "Wi-Fi", "Bluetooth", "Radio"} {
+			st := a == off || slices.Contains(ticked, a)
+			r[a] = p.add(recording.Node{Tag: "button", Role: "switch", Name: a, Interactive: true, Checked: &st})
+		}
+		r["Save"] = p.button("Save")
+		return p, r
+	}
+	p0, r0 := mk("GPS", "NFC", "Wi-Fi", "NFC")
+	p := learn(t, newDemo(p0).click(r0["GPS"]).click(r0["Wi-Fi"]).click(r0["Save"]))
+	fresh, r := mk("Radio", "Bluetooth", "NFC")
+	wantPlan(t, p, fresh.outline(0), nil, "check "+itoa(r["Radio"]), "check "+itoa(r["Bluetooth"]), "uncheck "+itoa(r["NFC"]), "click "+itoa(r["Save"]))
 }

@@ -499,6 +499,11 @@ func (l *learner) listSource(present []int, c column, items [][]string) (*Value,
 					// Some of the quoted items: cut them out by the words
 					// around them ("turn on “a”, “b”, turn off “c”").
 					for _, sp := range spans(t, 24) {
+						// "and" and "or" join a list's last item, and a
+						// quote mark opens its next: the list goes on.
+						if b := strings.ToLower(sp[1]); b == "and" || b == "or" || b != "" && strings.ContainsAny(b, "\"“„«‘'") || countQuoteMarks(sp[2])%2 != 0 {
+							continue
+						}
 						if strings.ContainsAny(sp[2], "\"“„«‘'") {
 							// Only in the sentence that begins alike: a note
 							// may hold the same small words.
@@ -927,4 +932,16 @@ func indices[T any](xs []T) []int {
 		out[i] = i
 	}
 	return out
+}
+
+// countQuoteMarks counts the quote marks in s: an odd count cuts a quoted
+// phrase.
+func countQuoteMarks(s string) int {
+	n := 0
+	for _, r := range s {
+		if strings.ContainsRune("\"“”„«»‘’'", r) {
+			n++
+		}
+	}
+	return n
 }
