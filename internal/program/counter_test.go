@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/allmende/allmende/internal/recording"
@@ -66,5 +67,31 @@ func TestLearnRepeatUntilCountReads(t *testing.T) {
 		if err := p.Check(); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// Inputs read from the page that no step uses are dropped; a run
+// parameter stays (a run may give it), and so does an input another
+// input's reading looks up.
+func TestUsedInputs(t *testing.T) {
+	p := Program{
+		Inputs: []Input{
+			{Name: "email", Extract: &Extract{Column: "Email", KeyColumn: "Name", KeyInput: "who"}},
+			{Name: "tried", Extract: &Extract{StartsWith: "Off"}},
+			{Name: "token", Param: "token"},
+			{Name: "who", Extract: &Extract{Quote: 1, StartsWith: "Write to"}},
+			{Name: "count", Extract: &Extract{After: "to", Before: "."}},
+		},
+		Steps: []Step{
+			{Action: ActType, Target: &Query{Role: "textbox"}, Value: &Value{Input: "email"}},
+			{Action: ActClick, Target: &Query{Name: Const("+")}, Repeat: true, Until: &Query{Role: "status", Text: &Value{Input: "count"}}},
+		},
+	}
+	var got []string
+	for _, in := range usedInputs(p) {
+		got = append(got, in.Name)
+	}
+	if want := "email token who count"; strings.Join(got, " ") != want {
+		t.Errorf("kept %v, want %s", got, want)
 	}
 }

@@ -144,7 +144,40 @@ func Learn(demos []recording.Recording) (Program, error) {
 			s.Why = l.why(*s)
 		}
 	}
+	l.prog.Inputs = usedInputs(l.prog)
 	return l.prog, nil
+}
+
+// usedInputs drops the inputs read from the page that no step uses (a
+// reading the learner tried and did not keep); run parameters stay, as a
+// run may give them.
+func usedInputs(p Program) []Input {
+	used := map[string]bool{}
+	var walk func([]Step)
+	walk = func(ss []Step) {
+		for _, s := range ss {
+			for _, n := range s.Needs() {
+				used[n] = true
+			}
+			walk(s.Body)
+		}
+	}
+	walk(p.Steps)
+	for changed := true; changed; {
+		changed = false
+		for _, in := range p.Inputs {
+			if used[in.Name] && in.Extract != nil && in.Extract.KeyInput != "" && !used[in.Extract.KeyInput] {
+				used[in.Extract.KeyInput], changed = true, true
+			}
+		}
+	}
+	var out []Input
+	for _, in := range p.Inputs {
+		if used[in.Name] || in.Param != "" {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // column makes the program step(s) for one aligned column.
