@@ -251,7 +251,8 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		}
 		// Neither what it looks for nor its own target is there yet (results
 		// still loading): look again rather than click past them.
-		if len(s.Target.Match(o, r.env)) == 0 && time.Since(settled) < r.opts.StepTimeout {
+		_ = r.prog.Fill(&r.env, s, r.pages) // its own target's inputs, if the page has them yet
+		if s.Target != nil && len(s.Target.Match(o, r.env)) == 0 && time.Since(settled) < r.opts.StepTimeout {
 			if err := sleep(ctx, poll); err != nil {
 				return fail(err)
 			}
