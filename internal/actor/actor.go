@@ -196,7 +196,7 @@ func (r *run) steps(ctx context.Context, steps []program.Step, prefix string) er
 		label := fmt.Sprintf("%s%d", prefix, i+1)
 		var err error
 		if s.Repeat && i+1 < len(steps) && program.UntilTarget(steps[i+1]) != nil {
-			err = r.repeat(ctx, s, steps[i+1], label)
+			err = r.repeat(ctx, s, program.StopAt(s, steps[i+1]), label)
 		} else {
 			err = r.step(ctx, s, label)
 		}
@@ -211,8 +211,6 @@ func (r *run) steps(ctx context.Context, steps []program.Step, prefix string) er
 // time it looks for that target, and after each it waits for the page to
 // change, so that it never goes past what it is looking for.
 func (r *run) repeat(ctx context.Context, s, next program.Step, label string) error {
-	next = program.StopAt(s, next)
-	settled := time.Now()
 	began := time.Now()
 	res := StepResult{Step: label, Action: s.Action, Item: r.env.Item}
 	fail := func(err error) error {
@@ -249,10 +247,10 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		if n == program.MaxRepeat {
 			return fail(fmt.Errorf("done %d times and the next step's target is still not on the page", n))
 		}
-		// Neither what it looks for nor its own target is there yet (results
-		// still loading): look again rather than click past them.
-		_ = r.prog.Fill(&r.env, s, r.pages) // its own target's inputs, if the page has them yet
-		if s.Target != nil && len(s.Target.Match(o, r.env)) == 0 && time.Since(settled) < r.opts.StepTimeout {
+		// Before the first time, neither what it looks for nor its own
+		// target may be there yet (results still loading): look again
+		// rather than click past them.
+		if _ = r.prog.Fill(&r.env, s, r.pages); n == 0 && s.Target != nil && len(s.Target.Match(o, r.env)) == 0 && time.Since(began) < r.opts.StepTimeout {
 			if err := sleep(ctx, poll); err != nil {
 				return fail(err)
 			}
@@ -274,7 +272,6 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 				return fail(err)
 			}
 		}
-		settled = time.Now()
 	}
 }
 
