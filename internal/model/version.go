@@ -37,22 +37,22 @@ const (
 
 // Version is a model version and its card.
 type Version struct {
-	ID         int64          `json:"-"`
-	ModelID    int64          `json:"-"`
-	Model      string         `json:"model"`
-	Number     int            `json:"number"`
-	Kind       string         `json:"kind"`
-	LabelField string         `json:"label_field"`
-	HeldOut    float64        `json:"held_out"`
-	Datanets   []string       `json:"datanets"`
+	ID         int64    `json:"-"`
+	ModelID    int64    `json:"-"`
+	Model      string   `json:"model"`
+	Number     int      `json:"number"`
+	Kind       string   `json:"kind"`
+	LabelField string   `json:"label_field"`
+	HeldOut    float64  `json:"held_out"`
+	Datanets   []string `json:"datanets"`
 	// Project, if set, is the annotation project whose inferred labels
 	// the version was trained on instead of datanets (project_train.go).
-	Project string      `json:"project,omitempty"`
-	Params      TrainParams    `json:"params"`
-	Status     string         `json:"status"`
-	Progress   TrainProgress  `json:"progress"`
-	Metrics    VersionMetrics `json:"metrics"`
-	Error      string         `json:"error,omitempty"`
+	Project  string         `json:"project,omitempty"`
+	Params   TrainParams    `json:"params"`
+	Status   string         `json:"status"`
+	Progress TrainProgress  `json:"progress"`
+	Metrics  VersionMetrics `json:"metrics"`
+	Error    string         `json:"error,omitempty"`
 	// Commitment is the RFC 6962 Merkle root (hex) over the DNAs of the
 	// records it was trained on, in contribution-id order; the
 	// model.trained event publishes it.
