@@ -40,6 +40,24 @@ type factory struct {
 	swept int64
 	// serving caches which version answers a model, for servingTTL.
 	serving map[string]servingEntry
+	// afterEpoch, if set, is called by a training after each epoch's
+	// progress is written (OnEpoch).
+	afterEpoch func(versionID int64, p TrainProgress)
+}
+
+// OnEpoch sets a function a training calls after writing each epoch's
+// progress, in the training's goroutine: a test holds a real training
+// between two epochs with it to watch the page show its progress.
+func (s *Service) OnEpoch(fn func(versionID int64, p TrainProgress)) {
+	s.factory.mu.Lock()
+	s.factory.afterEpoch = fn
+	s.factory.mu.Unlock()
+}
+
+func (f *factory) epochHook() func(int64, TrainProgress) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.afterEpoch
 }
 
 // servingTTL bounds how long a server keeps answering with a version

@@ -130,6 +130,9 @@ func (s *Service) trainVersion(ctx context.Context, v Version) error {
 			_, err := tx.ExecContext(ctx, `UPDATE model_versions SET progress = $2 WHERE id = $1`, v.ID, string(b))
 			return err
 		})
+		if fn := s.factory.epochHook(); fn != nil {
+			fn(v.ID, TrainProgress{Epoch: p.Epoch, Epochs: p.Epochs, Loss: p.Loss, Accuracy: p.Accuracy, MacroF1: p.MacroF1})
+		}
 	})
 	if errors.Is(err, classify.ErrInput) {
 		return &badTraining{msg: strings.TrimPrefix(err.Error(), classify.ErrInput.Error()+": ")}
