@@ -5,8 +5,8 @@ import (
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/model"
-	"github.com/allmende/allmende/internal/work"
 	"github.com/allmende/allmende/internal/web/request"
+	"github.com/allmende/allmende/internal/work"
 )
 
 func (p *Pages) modelShow(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
