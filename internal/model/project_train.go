@@ -44,7 +44,13 @@ import (
 // transaction), other servers' adapters within the sweep, and linear
 // versions' weights through the same hourly retraining as erased records
 // (retrain.go). A worker's answer that is rejected afterwards stops
-// paying that worker at once, for the same reason.
+// paying that worker at once, for the same reason. A worker who erases
+// their answers (work.EraseAnswers) is never paid for them again from
+// that moment, and every version trained before on an item they answered
+// is retrained by the same chore; the item itself stays in the loaded
+// versions — its text is the requester's, and its label may rest on
+// other workers' answers — but once no accepted answer agreeing with its
+// label is left it is neither paid nor named.
 
 const itemPrefix = "item-"
 

@@ -296,6 +296,30 @@ func TestVersionTrainedOnProjectLabelsPaysAgreeingWorkers(t *testing.T) {
 				if err := db.Read().QueryRowContext(ctx, `SELECT count(*) FROM model_version_items WHERE version_id = $1 AND item_id = $2`, v2.ID, topID).Scan(&held); err != nil || held != 0 {
 					t.Fatalf("the retrained version holds the erased item (%d, %v)", held, err)
 				}
+
+				// carol erases her answers: from that moment no answer pays
+				// her, and the version trained before is retrained.
+				const noisy = "construction noise starts at six every day and loud television through the thin wall"
+				res, err = e.callRouter(t, noisy)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := e.postings(t, res.Attribution.EventID); res.Text != "noise" || got[reward.MemberAccount("m-carol")] <= 0 {
+					t.Fatalf("before carol's erasure the noise answer %q pays %v, want carol paid", res.Text, got)
+				}
+				if n, err := w.EraseAnswers(ctx, e.ids["carol"]); err != nil || n == 0 {
+					t.Fatalf("carol erased %d answers: %v", n, err)
+				}
+				res, err = e.callRouter(t, noisy)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := e.postings(t, res.Attribution.EventID); res.Text != "noise" || got[reward.MemberAccount("m-carol")] != 0 || len(res.Attribution.Records) == 0 {
+					t.Fatalf("after carol's erasure the noise answer %q pays %v", res.Text, got)
+				}
+				if n, err := e.s.RetrainErased(ctx); err != nil || n != 1 {
+					t.Fatalf("retraining after an answer's erasure queued %d versions (%v), want 1", n, err)
+				}
 			})
 		})
 	}

@@ -176,6 +176,8 @@ func (s *Service) trainedOnErased(ctx context.Context, versionID int64) (bool, e
 
 // trainedOnErasedSQL is true of a version v trained on a record or a
 // project's item erased since (a record withdrawn counts too: it is no
-// longer accepted).
+// longer accepted), or on an item a worker's answer to which was erased
+// since the version started training (its label may have rested on it).
 const trainedOnErasedSQL = `(EXISTS (SELECT 1 FROM model_version_records r JOIN contributions c ON c.id = r.contribution_id WHERE r.version_id = v.id AND c.status <> 'accepted')
-	OR EXISTS (SELECT 1 FROM model_version_items r JOIN items i ON i.id = r.item_id WHERE r.version_id = v.id AND i.erased_at IS NOT NULL))`
+	OR EXISTS (SELECT 1 FROM model_version_items r JOIN items i ON i.id = r.item_id WHERE r.version_id = v.id AND i.erased_at IS NOT NULL)
+	OR EXISTS (SELECT 1 FROM model_version_items r JOIN assignments a ON a.item_id = r.item_id WHERE r.version_id = v.id AND a.erased_at >= COALESCE(v.started_at, 0)))`

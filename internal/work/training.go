@@ -22,7 +22,8 @@ import (
 //   - whom to pay for an item's influence on an answer (Agreeing): the
 //     workers whose accepted answer gave the label the model was trained
 //     on, equally;
-//   - to hear when an item is erased (EraseItem, OnItemsErased).
+//   - to hear when an item is erased (EraseItem, OnItemsErased), and to
+//     stop paying a worker who erased their answers (EraseAnswers).
 
 // TrainingItem is a decided item: its text and its inferred label.
 type TrainingItem struct {
@@ -114,7 +115,8 @@ func (s *Service) DecidedItems(ctx context.Context, p Project) ([]TrainingItem, 
 // answer to it gave that label, in worker order: they are paid, equally,
 // for the item's influence on an answer. An accepted answer is a task
 // answer that is submitted or paid — not rejected, and not held or
-// appealed while that is being decided. An erased item has none. q is
+// appealed while that is being decided, nor erased by its worker. An
+// erased item has none. q is
 // the caller's transaction, so the payment reads what it commits with.
 func Agreeing(ctx context.Context, q store.Querier, labels map[int64]string) (map[int64][]Worker, error) {
 	out := map[int64][]Worker{}
@@ -129,7 +131,7 @@ func Agreeing(ctx context.Context, q store.Querier, labels map[int64]string) (ma
 	}
 	rows, err := q.QueryContext(ctx, `SELECT a.item_id, m.id, m.public_id, a.answer FROM assignments a
 		JOIN items i ON i.id = a.item_id JOIN members m ON m.id = a.worker_id
-		WHERE a.item_id IN (`+strings.Join(marks, ", ")+`) AND i.erased_at IS NULL AND a.kind = 'task' AND a.status IN ('submitted', 'paid')
+		WHERE a.item_id IN (`+strings.Join(marks, ", ")+`) AND i.erased_at IS NULL AND a.erased_at IS NULL AND a.kind = 'task' AND a.status IN ('submitted', 'paid')
 		ORDER BY a.item_id, m.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("agreeing workers: %w", err)
@@ -205,4 +207,28 @@ func (s *Service) EraseItem(ctx context.Context, actor member.Member, slug strin
 		fn([]int64{itemID})
 	}
 	return s.db.Purge(ctx)
+}
+
+// EraseAnswers erases the member's own answers to projects' tasks: their
+// content is deleted, they no longer count towards any item's inferred
+// label (Results), and no model pays the member for them again (Agreeing;
+// every model call's split reads them in its transaction). The work was
+// done and stays paid; a version trained before keeps what it learned
+// until the hourly retraining replaces it (internal/model, retrain.go). It
+// reports how many answers it erased.
+func (s *Service) EraseAnswers(ctx context.Context, memberID int64) (int, error) {
+	var n int64
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE assignments SET answer = '{}', erased_at = $2 WHERE worker_id = $1 AND erased_at IS NULL AND answer IS NOT NULL`,
+			memberID, store.Now())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("erase answers: %w", err)
+	}
+	return int(n), s.db.Purge(ctx)
 }

@@ -129,6 +129,20 @@ func TestDecidedItemsAndAgreeingWorkers(t *testing.T) {
 		if err := db.Read().QueryRowContext(ctx, `SELECT text FROM items WHERE id = $1`, ids["Review number 0"]).Scan(&text); err != nil || text != "" {
 			t.Fatalf("the erased item's text is %q (%v)", text, err)
 		}
+		// bob erases his answers: they pay him nothing more and no longer
+		// decide a label (review 1 is left with ada's answer alone).
+		if n, err := e.s.EraseAnswers(ctx, e.ids["bob"]); err != nil || n != 3 {
+			t.Fatalf("bob erased %d answers (%v), want 3", n, err)
+		}
+		if got := agreeing()[ids["Review number 2"]]; len(got) != 0 {
+			t.Fatalf("bob's erased answer still pays %v", names(got))
+		}
+		if items, err := e.s.DecidedItems(ctx, p); err != nil || len(items) != 0 {
+			t.Fatalf("decided after bob's erasure: %+v %v, want none", items, err)
+		}
+		if n, err := e.s.EraseAnswers(ctx, e.ids["bob"]); err != nil || n != 0 {
+			t.Fatalf("erasing again erased %d (%v)", n, err)
+		}
 		// Not text classification: refused naming the project.
 		boxes := e.project(t, work.Project{Slug: "boxes", TaskType: work.BoundingBox, Labels: []string{"cat"}, Redundancy: 1, PayPerTask: 30}, 0, nil, nil)
 		if _, _, err := e.s.TrainingItems(ctx, e.as("rita"), boxes.Slug); !problem.Is(err, problem.Invalid) {

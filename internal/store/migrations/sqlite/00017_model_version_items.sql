@@ -18,8 +18,12 @@ CREATE INDEX model_version_items_item ON model_version_items (item_id, version_i
 -- An item its project's requester erased: its text is gone, it is never
 -- trained on, paid or named again.
 ALTER TABLE items ADD COLUMN erased_at INTEGER;
+-- A worker's answer they erased: its content is gone, it no longer counts
+-- towards an item's label and is never paid by a model again.
+ALTER TABLE assignments ADD COLUMN erased_at INTEGER;
 
 -- +goose Down
+ALTER TABLE assignments DROP COLUMN erased_at;
 ALTER TABLE items DROP COLUMN erased_at;
 DROP INDEX model_version_items_item;
 DROP TABLE model_version_items;
