@@ -54,7 +54,8 @@ type Version struct {
 	Metrics  VersionMetrics `json:"metrics"`
 	Error    string         `json:"error,omitempty"`
 	// Commitment is the RFC 6962 Merkle root (hex) over the DNAs of the
-	// records it was trained on, in contribution-id order; the
+	// records it was trained on, in the order of their public ids (for a
+	// project: over its items' hashes, project_train.go); the
 	// model.trained event publishes it.
 	Commitment  string     `json:"commitment,omitempty"`
 	Records     int        `json:"records"`
