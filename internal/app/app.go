@@ -208,6 +208,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Models = model.NewService(db, a.Reward, a.Params, a.Datanets, a.Vault, filepath.Join(cfg.DataDir, "models"))
 	a.Models.AllowPrivate, a.Models.Log = cfg.UpstreamAllowPrivate, log
 	a.Models.UseFactory(a.Ledger, blobs, cfg.ModelCacheBytes)
+	a.Models.UseProjects(a.Work)
 	a.Datanets.KeepCopy(a.Models) // erasure reaches the models' indexes
 	a.Govern = govern.NewService(db, a.Ledger, a.Params)
 	a.Actions = action.NewService(db, a.Ledger, a.Reward, a.Params, a.Vault, a.Datanets, log)

@@ -405,16 +405,39 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 		if err != nil {
 			return err
 		}
+		// The items of a version trained on a project are paid to the
+		// workers whose accepted answers gave their label, equally
+		// (project_train.go).
+		payees, err := itemPayees(ctx, tx, att.versionID, att.Records)
+		if err != nil {
+			return err
+		}
+		paid := func(id string) bool {
+			_, ok := owners[id]
+			_, item := payees[id]
+			return ok || item
+		}
 		// A record erased while the indexes had not yet caught up is
 		// neither paid nor named in the answer.
-		att.Records = slices.DeleteFunc(att.Records, func(r AttrRecord) bool { _, ok := owners[r.ID]; return !ok })
+		att.Records = slices.DeleteFunc(att.Records, func(r AttrRecord) bool { return !paid(r.ID) })
 		for i := range att.Spans {
-			att.Spans[i].Records = slices.DeleteFunc(att.Spans[i].Records, func(id string) bool { _, ok := owners[id]; return !ok })
+			att.Spans[i].Records = slices.DeleteFunc(att.Spans[i].Records, func(id string) bool { return !paid(id) })
 		}
-		weights := make([]float64, len(att.Records))
-		accounts := make([]string, len(att.Records))
+		weights := make([]float64, 0, len(att.Records))
+		accounts := make([]string, 0, len(att.Records))
+		// lines[i] is the share lines of att.Records[i]: one for a
+		// record, one per paid worker for an item.
+		lines := make([][2]int, len(att.Records))
 		for i, r := range att.Records {
-			weights[i], accounts[i] = r.Weight, reward.MemberAccount(owners[r.ID].pid)
+			start := len(accounts)
+			if ws, ok := payees[r.ID]; ok {
+				for _, w := range ws {
+					weights, accounts = append(weights, r.Weight/float64(len(ws))), append(accounts, reward.MemberAccount(w.PublicID))
+				}
+			} else {
+				weights, accounts = append(weights, r.Weight), append(accounts, reward.MemberAccount(owners[r.ID].pid))
+			}
+			lines[i] = [2]int{start, len(accounts)}
 		}
 		sp, postings, err := reward.Postings(reward.Payment{Payer: reward.MemberAccount(c.PublicID), Total: att.Charge,
 			ContributorBP: cshare, Contributors: accounts, Weights: weights, TreasuryBP: tshare, Rest: reward.MemberAccount(m.Owner)})
@@ -422,7 +445,10 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 			return fmt.Errorf("split: %w", err)
 		}
 		for i := range att.Records {
-			att.Records[i].Amount = sp.Contributors[i]
+			att.Records[i].Amount = 0
+			for _, a := range sp.Contributors[lines[i][0]:lines[i][1]] {
+				att.Records[i].Amount += a
+			}
 		}
 		att.Shares = SplitShares{Contributors: sp.ContributorTotal, Builder: sp.Rest, Treasury: sp.Treasury}
 		now := store.Now()
@@ -453,7 +479,12 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 			}
 		}
 		for _, r := range att.Records {
-			o := owners[r.ID]
+			o, ok := owners[r.ID]
+			if !ok {
+				// An item's workers' shares are in the split's share
+				// lines; record_earnings is per contribution.
+				continue
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO record_earnings (call_id, contribution_id, member_id, weight, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 				att.CallID, o.rowID, o.memberID, r.Weight, r.Amount, now); err != nil {
 				return err

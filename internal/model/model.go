@@ -38,6 +38,7 @@ import (
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/vault"
+	"github.com/allmende/allmende/internal/work"
 )
 
 // Kind says how a model answers.
@@ -79,6 +80,9 @@ type Service struct {
 	reward   *reward.Service
 	params   *coop.Params
 	datanets *datanet.Service
+	// projects, once UseProjects is called, lets versions train on an
+	// annotation project's inferred labels.
+	projects *work.Service
 	vault    *vault.Vault
 	dir      string
 	client   *clientPool

@@ -8,7 +8,9 @@ import (
 	"github.com/allmende/allmende/internal/store"
 )
 
-// Erasure and the weights of model versions.
+// Erasure and the weights of model versions. A project's item erased by
+// its requester (work.EraseItem) counts as an erased record throughout
+// (project_train.go).
 //
 // From the moment a record is erased it is never named or paid by any
 // version: every call's split re-reads the records' status in its
@@ -40,7 +42,7 @@ const JobRetrainErased = "model.retrain-erased"
 // repeats a training its builder asked for, as the published rule says.
 func (s *Service) RetrainErased(ctx context.Context) (int, error) {
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT v.id FROM models m JOIN model_versions v ON v.id = m.published_version
-		WHERE EXISTS (SELECT 1 FROM model_version_records r JOIN contributions c ON c.id = r.contribution_id WHERE r.version_id = v.id AND c.status <> 'accepted')
+		WHERE `+trainedOnErasedSQL+`
 		AND NOT EXISTS (SELECT 1 FROM model_versions q WHERE q.model_id = m.id AND q.status IN ('queued', 'training'))`)
 	if err != nil {
 		return 0, fmt.Errorf("retrain erased: %w", err)
@@ -61,8 +63,8 @@ func (s *Service) RetrainErased(ctx context.Context) (int, error) {
 	for _, old := range stale {
 		err := s.db.InTx(ctx, func(tx *store.Tx) error {
 			var id int64
-			err := tx.QueryRowContext(ctx, `INSERT INTO model_versions (model_id, number, kind, label_field, held_out, datanets, params, status, trained_by, created_at, replaces)
-				SELECT model_id, (SELECT MAX(number) + 1 FROM model_versions WHERE model_id = o.model_id), kind, label_field, held_out, datanets, params, 'queued', trained_by, $2, id
+			err := tx.QueryRowContext(ctx, `INSERT INTO model_versions (model_id, number, kind, label_field, held_out, datanets, params, status, trained_by, created_at, replaces, project)
+				SELECT model_id, (SELECT MAX(number) + 1 FROM model_versions WHERE model_id = o.model_id), kind, label_field, held_out, datanets, params, 'queued', trained_by, $2, id, project
 				FROM model_versions o WHERE id = $1 RETURNING id`, old, store.Now()).Scan(&id)
 			if err != nil {
 				return err
@@ -89,7 +91,7 @@ func (s *Service) RetrainErased(ctx context.Context) (int, error) {
 func (s *Service) dropUnpublishedErased(ctx context.Context) error {
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT v.id, COALESCE(v.blob, '') FROM model_versions v JOIN models m ON m.id = v.model_id
 		WHERE v.status = 'ready' AND COALESCE(m.published_version, 0) <> v.id
-		AND EXISTS (SELECT 1 FROM model_version_records r JOIN contributions c ON c.id = r.contribution_id WHERE r.version_id = v.id AND c.status <> 'accepted')`)
+		AND `+trainedOnErasedSQL+``)
 	if err != nil {
 		return fmt.Errorf("drop erased weights: %w", err)
 	}
@@ -168,7 +170,14 @@ func (s *Service) dropBlob(ctx context.Context, blob string) {
 // erased since.
 func (s *Service) trainedOnErased(ctx context.Context, versionID int64) (bool, error) {
 	var n int
-	err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM model_version_records r JOIN contributions c ON c.id = r.contribution_id
-		WHERE r.version_id = $1 AND c.status <> 'accepted'`, versionID).Scan(&n)
+	err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM model_versions v WHERE v.id = $1 AND `+trainedOnErasedSQL, versionID).Scan(&n)
 	return n > 0, err
 }
+
+// trainedOnErasedSQL is true of a version v trained on a record or a
+// project's item erased since (a record withdrawn counts too: it is no
+// longer accepted), or on an item a worker's answer to which was erased
+// since the version started training (its label may have rested on it).
+const trainedOnErasedSQL = `(EXISTS (SELECT 1 FROM model_version_records r JOIN contributions c ON c.id = r.contribution_id WHERE r.version_id = v.id AND c.status <> 'accepted')
+	OR EXISTS (SELECT 1 FROM model_version_items r JOIN items i ON i.id = r.item_id WHERE r.version_id = v.id AND i.erased_at IS NOT NULL)
+	OR EXISTS (SELECT 1 FROM model_version_items r JOIN assignments a ON a.item_id = r.item_id WHERE r.version_id = v.id AND a.erased_at >= COALESCE(v.started_at, 0)))`

@@ -40,6 +40,24 @@ type factory struct {
 	swept int64
 	// serving caches which version answers a model, for servingTTL.
 	serving map[string]servingEntry
+	// afterEpoch, if set, is called by a training after each epoch's
+	// progress is written (OnEpoch).
+	afterEpoch func(versionID int64, p TrainProgress)
+}
+
+// OnEpoch sets a function a training calls after writing each epoch's
+// progress, in the training's goroutine: a test holds a real training
+// between two epochs with it to watch the page show its progress.
+func (s *Service) OnEpoch(fn func(versionID int64, p TrainProgress)) {
+	s.factory.mu.Lock()
+	s.factory.afterEpoch = fn
+	s.factory.mu.Unlock()
+}
+
+func (f *factory) epochHook() func(int64, TrainProgress) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.afterEpoch
 }
 
 // servingTTL bounds how long a server keeps answering with a version
@@ -167,6 +185,22 @@ func (s *Service) erasedTrainingRecords(ctx context.Context, v Version) ([]strin
 		return nil, nil
 	}
 	var ids []string
+	if v.Project != "" {
+		rows, err := s.db.Read().QueryContext(ctx, `SELECT r.item_id FROM model_version_items r JOIN items i ON i.id = r.item_id
+			WHERE r.version_id = $1 AND i.erased_at IS NOT NULL`, v.ID)
+		if err != nil {
+			return nil, fmt.Errorf("erased training items: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			ids = append(ids, itemRecordID(id))
+		}
+		return ids, rows.Err()
+	}
 	for _, slug := range v.Datanets {
 		rows, err := s.db.Read().QueryContext(ctx, `SELECT c.public_id FROM datanets d
 			JOIN contributions c ON c.datanet_id = d.id AND c.status = 'erased' AND c.erased_at >= $3
@@ -243,6 +277,22 @@ func (s *Service) sweepAdapters(ctx context.Context) error {
 			return err
 		}
 		ids = append(ids, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("sweep adapters: %w", err)
+	}
+	// And the projects' items erased since (work.EraseItem).
+	rows, err = s.db.Read().QueryContext(ctx, `SELECT id FROM items WHERE erased_at > $1`, since-60_000)
+	if err != nil {
+		return fmt.Errorf("sweep adapters: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, itemRecordID(id))
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return fmt.Errorf("sweep adapters: %w", err)

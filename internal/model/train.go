@@ -20,7 +20,8 @@ import (
 )
 
 // trainingRecord is a record as training reads it: the example and what
-// the card and erasure need (its row id and DNA), never kept as text.
+// the card and erasure need (its row id and DNA — for a project's item,
+// the item's id and hash), never kept as text.
 type trainingRecord struct {
 	rowID int64
 	dna   string
@@ -129,6 +130,9 @@ func (s *Service) trainVersion(ctx context.Context, v Version) error {
 			_, err := tx.ExecContext(ctx, `UPDATE model_versions SET progress = $2 WHERE id = $1`, v.ID, string(b))
 			return err
 		})
+		if fn := s.factory.epochHook(); fn != nil {
+			fn(v.ID, TrainProgress{Epoch: p.Epoch, Epochs: p.Epochs, Loss: p.Loss, Accuracy: p.Accuracy, MacroF1: p.MacroF1})
+		}
 	})
 	if errors.Is(err, classify.ErrInput) {
 		return &badTraining{msg: strings.TrimPrefix(err.Error(), classify.ErrInput.Error()+": ")}
@@ -167,7 +171,13 @@ func (s *Service) trainVersion(ctx context.Context, v Version) error {
 			return nil
 		}
 		for _, r := range recs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO model_version_records (version_id, contribution_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, v.ID, r.rowID); err != nil {
+			if v.Project != "" {
+				_, err = tx.ExecContext(ctx, `INSERT INTO model_version_items (version_id, item_id, label, hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+					v.ID, r.rowID, r.ex.Label, r.dna)
+			} else {
+				_, err = tx.ExecContext(ctx, `INSERT INTO model_version_records (version_id, contribution_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, v.ID, r.rowID)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -198,6 +208,10 @@ func (s *Service) trainVersion(ctx context.Context, v Version) error {
 // trainingSet reads the accepted records of the version's datanets with
 // their labels; records without the label field are counted, not used.
 func (s *Service) trainingSet(ctx context.Context, v Version) ([]trainingRecord, int, error) {
+	if v.Project != "" {
+		recs, err := s.projectTrainingSet(ctx, v)
+		return recs, 0, err
+	}
 	var recs []trainingRecord
 	skipped := 0
 	for _, slug := range v.Datanets {

@@ -37,21 +37,25 @@ const (
 
 // Version is a model version and its card.
 type Version struct {
-	ID         int64          `json:"-"`
-	ModelID    int64          `json:"-"`
-	Model      string         `json:"model"`
-	Number     int            `json:"number"`
-	Kind       string         `json:"kind"`
-	LabelField string         `json:"label_field"`
-	HeldOut    float64        `json:"held_out"`
-	Datanets   []string       `json:"datanets"`
-	Params     TrainParams    `json:"params"`
-	Status     string         `json:"status"`
-	Progress   TrainProgress  `json:"progress"`
-	Metrics    VersionMetrics `json:"metrics"`
-	Error      string         `json:"error,omitempty"`
+	ID         int64    `json:"-"`
+	ModelID    int64    `json:"-"`
+	Model      string   `json:"model"`
+	Number     int      `json:"number"`
+	Kind       string   `json:"kind"`
+	LabelField string   `json:"label_field"`
+	HeldOut    float64  `json:"held_out"`
+	Datanets   []string `json:"datanets"`
+	// Project, if set, is the annotation project whose inferred labels
+	// the version was trained on instead of datanets (project_train.go).
+	Project  string         `json:"project,omitempty"`
+	Params   TrainParams    `json:"params"`
+	Status   string         `json:"status"`
+	Progress TrainProgress  `json:"progress"`
+	Metrics  VersionMetrics `json:"metrics"`
+	Error    string         `json:"error,omitempty"`
 	// Commitment is the RFC 6962 Merkle root (hex) over the DNAs of the
-	// records it was trained on, in contribution-id order; the
+	// records it was trained on, in the order of their public ids (for a
+	// project: over its items' hashes, project_train.go); the
 	// model.trained event publishes it.
 	Commitment  string     `json:"commitment,omitempty"`
 	Records     int        `json:"records"`
@@ -100,10 +104,15 @@ type VersionMetrics struct {
 }
 
 // TrainRequest is what a builder asks for: which of the model's datanets
-// (none: all), which field of their records is the label, what share to
-// hold out for the metrics, which kind, and optional hyper-parameters.
+// (none: all) — or instead a text-classification project whose inferred
+// labels to train on —, which field of their records is the label (not
+// for a project: its items' labels), what share to hold out for the
+// metrics, which kind, and optional hyper-parameters.
 type TrainRequest struct {
-	Datanets   []string
+	Datanets []string
+	// Project is the slug of an annotation project to train on instead
+	// of datanets; exactly one kind of source is asked for.
+	Project    string
 	LabelField string
 	// HeldOut is the share held out for the metrics: nil for the default
 	// (DefaultHeldOut), 0 for none (every record trains; the card has no
@@ -127,6 +136,10 @@ const (
 // its card, so free text (a question's answer, say) is never a label —
 // erasing a record must not leave its words behind.
 const LabelFromLabels = "labels"
+
+// ProjectLabel is the label field of a version trained on a project: each
+// item's inferred label.
+const ProjectLabel = "inferred label"
 
 // MayTrain reports whether actor may train, publish and delete versions of
 // m: its builder, or a steward.
@@ -160,6 +173,18 @@ func (r *TrainRequest) validate(m Model) error {
 	if h := *r.HeldOut; h != 0 && (h < 0.05 || h > 0.5) {
 		f.Add("held_out", "a share between 0.05 and 0.5, or 0 for none")
 	}
+	if r.Project != "" {
+		f.Line("project", r.Project)
+		if len(r.Datanets) > 0 {
+			f.Add("datanets", "train on datanets or on a project's labels, not both")
+		}
+		if len(r.Project) > 100 {
+			f.Add("project", "at most 100 characters")
+		}
+		// A project's items carry their label; any field named is the
+		// inferred label.
+		r.LabelField = ProjectLabel
+	}
 	f.Line("label_field", r.LabelField)
 	if r.LabelField == "" {
 		f.Add("label_field", "the field of the records to predict, e.g. labels")
@@ -177,6 +202,9 @@ func (r *TrainRequest) validate(m Model) error {
 	}
 	if r.Params.LearningRate < 0 || r.Params.LearningRate > 10 {
 		f.Add("learning_rate", "between 0 and 10 (0: the default)")
+	}
+	if r.Project != "" {
+		return f.Err()
 	}
 	if len(r.Datanets) == 0 {
 		r.Datanets = slices.Clone(m.Datanets)
@@ -210,6 +238,11 @@ func (s *Service) Train(ctx context.Context, actor member.Member, slug string, r
 	if err := req.validate(m); err != nil {
 		return Version{}, err
 	}
+	if req.Project != "" {
+		if err := s.checkProject(ctx, actor, req.Project); err != nil {
+			return Version{}, err
+		}
+	}
 	for _, slug := range req.Datanets {
 		d, err := s.datanets.BySlug(ctx, slug)
 		if err != nil {
@@ -220,6 +253,9 @@ func (s *Service) Train(ctx context.Context, actor member.Member, slug string, r
 				"label_field": fmt.Sprintf("%s has the fields %v; or labels, for a record's first label", slug, d.Fields)}}
 		}
 	}
+	if req.Datanets == nil {
+		req.Datanets = []string{}
+	}
 	datanets, _ := json.Marshal(req.Datanets)
 	params, _ := json.Marshal(req.Params)
 	var id int64
@@ -228,9 +264,9 @@ func (s *Service) Train(ctx context.Context, actor member.Member, slug string, r
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM model_versions WHERE model_id = $1`, m.ID).Scan(&n); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO model_versions (model_id, number, kind, label_field, held_out, datanets, params, status, trained_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9) RETURNING id`,
-			m.ID, n, req.Kind, req.LabelField, *req.HeldOut, string(datanets), string(params), actor.ID, store.Now()).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO model_versions (model_id, number, kind, label_field, held_out, datanets, params, status, trained_by, created_at, project)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10) RETURNING id`,
+			m.ID, n, req.Kind, req.LabelField, *req.HeldOut, string(datanets), string(params), actor.ID, store.Now(), req.Project).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -248,7 +284,7 @@ func (s *Service) Train(ctx context.Context, actor member.Member, slug string, r
 
 const versionColumns = `v.id, v.model_id, m.slug, v.number, v.kind, v.label_field, v.held_out, v.datanets, v.params, v.status, v.progress, v.metrics, v.error,
 	v.commitment, v.records, COALESCE(v.blob, ''), v.size, COALESCE(t.public_id, ''), COALESCE(v.event_id, ''), COALESCE(m.published_version, 0) = v.id,
-	v.created_at, v.started_at, v.finished_at, v.published_at, COALESCE(v.replaces, 0)`
+	v.created_at, v.started_at, v.finished_at, v.published_at, COALESCE(v.replaces, 0), v.project`
 
 const versionFrom = ` FROM model_versions v JOIN models m ON m.id = v.model_id LEFT JOIN members t ON t.id = v.trained_by `
 
@@ -258,7 +294,7 @@ func scanVersion(row interface{ Scan(...any) error }) (Version, error) {
 	var created int64
 	var started, finished, published sql.NullInt64
 	err := row.Scan(&v.ID, &v.ModelID, &v.Model, &v.Number, &v.Kind, &v.LabelField, &v.HeldOut, &datanets, &params, &v.Status, &progress, &metrics, &v.Error,
-		&v.Commitment, &v.Records, &v.blob, &v.Size, &v.TrainedBy, &v.EventID, &v.Published, &created, &started, &finished, &published, &v.replaces)
+		&v.Commitment, &v.Records, &v.blob, &v.Size, &v.TrainedBy, &v.EventID, &v.Published, &created, &started, &finished, &published, &v.replaces, &v.Project)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Version{}, problem.New(problem.NotFound, "no such model version")
 	}

@@ -21,3 +21,7 @@ func IsCached(db *DB, query string) bool {
 	_, ok := db.reads.stmts[query]
 	return ok
 }
+
+// StopHeartbeats makes a runner stop extending its jobs' leases while its
+// handlers keep running, as if its process had stalled or died.
+func (r *Runner) StopHeartbeats() { r.silent.Store(true) }

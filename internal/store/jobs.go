@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -75,6 +76,9 @@ type Runner struct {
 	log      *slog.Logger
 
 	wake chan struct{}
+	// silent stops the heartbeats, as a process that died would: only
+	// tests set it (StopHeartbeats).
+	silent atomic.Bool
 }
 
 // NewRunner returns a runner for the given handlers, one per job kind.
@@ -137,9 +141,79 @@ func (r *Runner) RunOne(ctx context.Context) (bool, error) {
 	if h == nil {
 		runErr = fmt.Errorf("no handler for job kind %q", job.Kind)
 	} else {
-		runErr = safeRun(ctx, h, job)
+		jobCtx, cancel := context.WithCancelCause(ctx)
+		stop := r.heartbeat(jobCtx, job, cancel)
+		runErr = safeRun(jobCtx, h, job)
+		stop()
+		cancel(nil)
 	}
 	return true, r.finish(context.WithoutCancel(ctx), job, runErr)
+}
+
+// errLeaseLost cancels a job whose lease another runner has taken.
+var errLeaseLost = errors.New("job lease lost to another runner")
+
+// heartbeat extends a running job's lease every third of the lease, so
+// that a job running longer than one lease (a model's training) is not
+// claimed by another runner while this one still works on it; a runner
+// that dies stops beating and its job is claimed again once the last
+// extension runs out. If the lease was lost anyway (this process stalled
+// past it and another runner claimed the job), the job's context is
+// cancelled with errLeaseLost: the other runner owns it now. stop waits
+// for the heartbeat to end.
+func (r *Runner) heartbeat(ctx context.Context, job Job, cancel context.CancelCauseFunc) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		every := max(r.lease/3, time.Millisecond)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if r.silent.Load() {
+				continue
+			}
+			held, err := r.extend(ctx, job)
+			if err != nil {
+				if ctx.Err() == nil {
+					r.log.Warn("job heartbeat", "kind", job.Kind, "id", job.ID, "err", err)
+				}
+				continue // the next beat tries again, within the lease
+			}
+			if !held {
+				r.log.Warn("job lease lost", "kind", job.Kind, "id", job.ID)
+				cancel(errLeaseLost)
+				return
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+// extend moves a held job's lease a full lease ahead; it reports false
+// when this runner no longer holds the job.
+func (r *Runner) extend(ctx context.Context, job Job) (bool, error) {
+	var n int64
+	err := r.db.InTx(ctx, func(tx *Tx) error {
+		now := Now()
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET locked_until = $3, updated_at = $4 WHERE id = $1 AND locked_by = $2 AND state = 'queued' AND attempts = $5`,
+			job.ID, r.name, now+r.lease.Milliseconds(), now, job.Attempts)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n == 1, err
 }
 
 func safeRun(ctx context.Context, h Handler, job Job) (err error) {

@@ -175,3 +175,152 @@ func TestUniqueJobIsQueuedOnce(t *testing.T) {
 		}
 	})
 }
+
+// A job that runs for several leases (a model's training) is not claimed
+// by another runner while its own still works on it: the heartbeat keeps
+// extending the lease.
+func TestLongJobIsNotClaimedTwice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		const lease = 900 * time.Millisecond
+		enqueue(t, db, "train", "", store.JobOptions{})
+		started, release := make(chan struct{}), make(chan struct{})
+		var mu sync.Mutex
+		runs := 0
+		handler := func(ctx context.Context, job store.Job) error {
+			mu.Lock()
+			runs++
+			first := runs == 1
+			mu.Unlock()
+			if first {
+				close(started)
+				<-release
+			}
+			return nil
+		}
+		a := store.NewRunner(db, quiet, map[string]store.Handler{"train": handler})
+		b := store.NewRunner(db, quiet, map[string]store.Handler{"train": handler})
+		a.SetLease(lease)
+		b.SetLease(lease)
+		doneA := make(chan error, 1)
+		go func() { _, err := a.RunOne(t.Context()); doneA <- err }()
+		<-started
+		var claimedUntil int64
+		if err := db.Read().QueryRowContext(t.Context(), `SELECT locked_until FROM jobs`).Scan(&claimedUntil); err != nil {
+			t.Fatal(err)
+		}
+		// Watch for four leases: without the heartbeat b claims the job
+		// after the first.
+		for watch := time.Now(); time.Since(watch) < 4*lease; time.Sleep(30 * time.Millisecond) {
+			if ran, err := b.RunOne(t.Context()); err != nil || ran {
+				t.Fatalf("a second runner claimed the running job: ran=%v err=%v", ran, err)
+			}
+		}
+		var until int64
+		if err := db.Read().QueryRowContext(t.Context(), `SELECT locked_until FROM jobs`).Scan(&until); err != nil {
+			t.Fatal(err)
+		}
+		if until <= claimedUntil {
+			t.Fatalf("lease not extended: locked until %d, claimed until %d", until, claimedUntil)
+		}
+		close(release)
+		if err := <-doneA; err != nil {
+			t.Fatal(err)
+		}
+		var state string
+		if err := db.Read().QueryRowContext(t.Context(), `SELECT state FROM jobs`).Scan(&state); err != nil {
+			t.Fatal(err)
+		}
+		if state != "done" || runs != 1 {
+			t.Fatalf("state %s after %d runs, want done after 1", state, runs)
+		}
+	})
+}
+
+// A runner whose heartbeat stopped (its process stalled or died) loses
+// the job: another runner claims it once the last extension ran out, and
+// the stalled runner's late finish does not overwrite the new owner's.
+func TestJobWithoutHeartbeatIsClaimedAgain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		const lease = 300 * time.Millisecond
+		enqueue(t, db, "train", "", store.JobOptions{})
+		started, release := make(chan struct{}), make(chan struct{})
+		stalled := store.NewRunner(db, quiet, map[string]store.Handler{"train": func(ctx context.Context, job store.Job) error {
+			close(started)
+			<-release
+			return errors.New("stalled runner's late answer")
+		}})
+		stalled.SetLease(lease)
+		stalled.StopHeartbeats()
+		doneA := make(chan error, 1)
+		go func() { _, err := stalled.RunOne(t.Context()); doneA <- err }()
+		<-started
+
+		ran := 0
+		rescuer := store.NewRunner(db, quiet, map[string]store.Handler{"train": func(ctx context.Context, job store.Job) error {
+			ran++
+			return nil
+		}})
+		for deadline := time.Now().Add(20 * time.Second); ran == 0 && time.Now().Before(deadline); time.Sleep(30 * time.Millisecond) {
+			if _, err := rescuer.RunOne(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ran != 1 {
+			t.Fatalf("the abandoned job ran %d times on the rescuer, want 1", ran)
+		}
+		close(release)
+		if err := <-doneA; err != nil {
+			t.Fatal(err)
+		}
+		var state string
+		if err := db.Read().QueryRowContext(t.Context(), `SELECT state FROM jobs`).Scan(&state); err != nil {
+			t.Fatal(err)
+		}
+		if state != "done" {
+			t.Fatalf("state %s: the stalled runner's finish overwrote the rescuer's", state)
+		}
+	})
+}
+
+// A runner that finds at its heartbeat that another runner holds the job
+// cancels its handler, which learns why.
+func TestLostLeaseCancelsTheJob(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		enqueue(t, db, "train", "", store.JobOptions{})
+		started := make(chan struct{})
+		var cause error
+		r := store.NewRunner(db, quiet, map[string]store.Handler{"train": func(ctx context.Context, job store.Job) error {
+			close(started)
+			<-ctx.Done()
+			cause = context.Cause(ctx)
+			return cause
+		}})
+		r.SetLease(150 * time.Millisecond)
+		done := make(chan error, 1)
+		go func() { _, err := r.RunOne(t.Context()); done <- err }()
+		<-started
+		// Another runner took the job (as if this one had stalled past
+		// its lease).
+		if err := db.InTx(t.Context(), func(tx *store.Tx) error {
+			_, err := tx.ExecContext(t.Context(), `UPDATE jobs SET locked_by = 'runner-other', attempts = attempts + 1`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("the handler was never cancelled after its lease was lost")
+		}
+		if cause == nil || cause.Error() != "job lease lost to another runner" {
+			t.Fatalf("handler cancelled with %v, want the lost lease", cause)
+		}
+		var by string
+		if err := db.Read().QueryRowContext(t.Context(), `SELECT locked_by FROM jobs`).Scan(&by); err != nil || by != "runner-other" {
+			t.Fatalf("locked_by = %q (%v): the loser's finish touched the winner's job", by, err)
+		}
+	})
+}

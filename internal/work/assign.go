@@ -187,7 +187,7 @@ func (s *Service) pick(ctx context.Context, tx *store.Tx, workerID int64, p Proj
 	answers := `(SELECT count(*) FROM assignments a WHERE a.item_id = i.id AND a.status NOT IN ('expired', 'rejected'))`
 	err := tx.QueryRowContext(ctx, `
 		SELECT i.id FROM items i
-		WHERE i.project_id = $1 AND i.gold IS NULL AND `+unseen+` AND `+answers+` < $3
+		WHERE i.project_id = $1 AND i.gold IS NULL AND i.erased_at IS NULL AND `+unseen+` AND `+answers+` < $3
 		ORDER BY `+answers+` DESC, i.id LIMIT 1`, p.ID, workerID, p.Redundancy).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", problem.New(problem.NotFound, "there are no tasks left for you in this project: every item has its answers, or you have seen them all")

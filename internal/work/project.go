@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -103,6 +104,12 @@ type Service struct {
 	reward *reward.Service
 	params *coop.Params
 	now    func() time.Time
+
+	// hooks are told of erased items (OnItemsErased).
+	hooks struct {
+		sync.Mutex
+		fns []func(ids []int64)
+	}
 }
 
 // NewService returns the work service.

@@ -97,12 +97,13 @@ type Results struct {
 // Results infers each item's label from the answers — Dawid–Skene for
 // labels and choices (majority vote while there are too few answers to
 // estimate confusion matrices), box or polygon consensus for shapes — and
-// each worker's reliability. Rejected answers do not count.
+// each worker's reliability. Rejected answers, and answers their workers
+// erased (EraseAnswers), do not count.
 func (s *Service) Results(ctx context.Context, p Project) (Results, error) {
 	rows, err := s.db.Read().QueryContext(ctx, `
 		SELECT a.item_id, i.name, m.public_id, a.answer FROM assignments a
 		JOIN items i ON i.id = a.item_id JOIN members m ON m.id = a.worker_id
-		WHERE a.project_id = $1 AND a.kind = 'task' AND a.status IN ('submitted', 'paid', 'review', 'appealed') ORDER BY a.item_id, a.id`, p.ID)
+		WHERE a.project_id = $1 AND a.kind = 'task' AND a.status IN ('submitted', 'paid', 'review', 'appealed') AND a.erased_at IS NULL ORDER BY a.item_id, a.id`, p.ID)
 	if err != nil {
 		return Results{}, fmt.Errorf("results: %w", err)
 	}

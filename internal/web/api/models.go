@@ -96,6 +96,7 @@ func (a *API) modelVersions(w http.ResponseWriter, r *http.Request, sess *member
 
 type trainRequest struct {
 	Datanets     []string `json:"datanets"`
+	Project      string   `json:"project"`
 	LabelField   string   `json:"label_field"`
 	HeldOut      *float64 `json:"held_out"`
 	Kind         string   `json:"kind"`
@@ -113,7 +114,7 @@ func (a *API) modelTrain(w http.ResponseWriter, r *http.Request, sess *member.Se
 	if err := request.JSON(w, r, &req); err != nil {
 		return err
 	}
-	v, err := a.Models.Train(r.Context(), sess.Member, r.PathValue("slug"), model.TrainRequest{Datanets: req.Datanets, LabelField: req.LabelField,
+	v, err := a.Models.Train(r.Context(), sess.Member, r.PathValue("slug"), model.TrainRequest{Datanets: req.Datanets, Project: req.Project, LabelField: req.LabelField,
 		HeldOut: req.HeldOut, Kind: req.Kind, Params: model.TrainParams{Epochs: req.Epochs, L2: req.L2, LearningRate: req.LearningRate, K: req.K, Seed: req.Seed}})
 	if err != nil {
 		return err

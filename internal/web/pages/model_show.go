@@ -6,6 +6,7 @@ import (
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/web/request"
+	"github.com/allmende/allmende/internal/work"
 )
 
 func (p *Pages) modelShow(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
@@ -25,6 +26,21 @@ func (p *Pages) showModel(w http.ResponseWriter, r *http.Request, status int, f 
 	if err != nil {
 		return err
 	}
+	mayTrain := sess != nil && model.MayTrain(sess.Member, m)
+	// A builder may train on the inferred labels of their own
+	// text-classification projects instead of datanets.
+	var projects []work.Project
+	if mayTrain && work.MayRequest(sess.Member) {
+		own, err := p.Work.OfRequester(r.Context(), sess.Member.ID)
+		if err != nil {
+			return err
+		}
+		for _, pr := range own {
+			if pr.TaskType == work.TextClassification {
+				projects = append(projects, pr)
+			}
+		}
+	}
 	return p.render(w, r, status, "model.html", m.Name, map[string]any{"M": m, "Top": top, "Base": request.Base(r),
-		"Versions": versions, "MayTrain": sess != nil && model.MayTrain(sess.Member, m), "Form": f})
+		"Versions": versions, "MayTrain": mayTrain, "Projects": projects, "Form": f})
 }
