@@ -252,11 +252,15 @@ func (r *Runner) claim(ctx context.Context) (Job, bool, error) {
 	return job, true, nil
 }
 
+// finish records how a claim of job ended. Every update names the claim's
+// attempt as well as the runner: the
+// workers of one runner share its name, so a worker whose lease ran out
+// and passed to a sibling must not finish the sibling's claim.
 func (r *Runner) finish(ctx context.Context, job Job, runErr error) error {
 	now := Now()
 	return r.db.InTx(ctx, func(tx *Tx) error {
 		if runErr == nil {
-			_, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL, updated_at = $2, unique_key = NULL WHERE id = $1 AND locked_by = $3`, job.ID, now, r.name)
+			_, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL, updated_at = $2, unique_key = NULL WHERE id = $1 AND locked_by = $3 AND attempts = $4`, job.ID, now, r.name, job.Attempts)
 			return err
 		}
 		r.log.Warn("job failed", "kind", job.Kind, "id", job.ID, "attempt", job.Attempts, "err", runErr)
@@ -265,11 +269,11 @@ func (r *Runner) finish(ctx context.Context, job Job, runErr error) error {
 			return err
 		}
 		if job.Attempts >= maxAttempts {
-			_, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', locked_until = NULL, last_error = $2, updated_at = $3, unique_key = NULL WHERE id = $1 AND locked_by = $4`, job.ID, runErr.Error(), now, r.name)
+			_, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', locked_until = NULL, last_error = $2, updated_at = $3, unique_key = NULL WHERE id = $1 AND locked_by = $4 AND attempts = $5`, job.ID, runErr.Error(), now, r.name, job.Attempts)
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE jobs SET locked_until = NULL, last_error = $2, run_at = $3, updated_at = $4 WHERE id = $1 AND locked_by = $5`,
-			job.ID, runErr.Error(), now+backoff(job.Attempts).Milliseconds(), now, r.name)
+		_, err := tx.ExecContext(ctx, `UPDATE jobs SET locked_until = NULL, last_error = $2, run_at = $3, updated_at = $4 WHERE id = $1 AND locked_by = $5 AND attempts = $6`,
+			job.ID, runErr.Error(), now+backoff(job.Attempts).Milliseconds(), now, r.name, job.Attempts)
 		return err
 	})
 }

@@ -324,3 +324,41 @@ func TestLostLeaseCancelsTheJob(t *testing.T) {
 		}
 	})
 }
+
+// The workers of one runner share its name: a worker whose lease passed to
+// a sibling must not finish the sibling's claim, even when its handler
+// ignores the cancellation and reports success.
+func TestStaleClaimOfTheSameRunnerDoesNotFinishTheJob(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		enqueue(t, db, "train", "", store.JobOptions{})
+		started := make(chan struct{})
+		r := store.NewRunner(db, quiet, map[string]store.Handler{"train": func(ctx context.Context, job store.Job) error {
+			close(started)
+			<-ctx.Done()
+			return nil // finished anyway, as a handler deaf to ctx would
+		}})
+		r.SetLease(150 * time.Millisecond)
+		done := make(chan error, 1)
+		go func() { _, err := r.RunOne(t.Context()); done <- err }()
+		<-started
+		// A sibling worker of the same runner claimed it again.
+		if err := db.InTx(t.Context(), func(tx *store.Tx) error {
+			_, err := tx.ExecContext(t.Context(), `UPDATE jobs SET attempts = attempts + 1`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("the handler was never cancelled after its lease was lost")
+		}
+		var state string
+		if err := db.Read().QueryRowContext(t.Context(), `SELECT state FROM jobs`).Scan(&state); err != nil || state != "queued" {
+			t.Fatalf("state = %q (%v): the stale claim finished the sibling's job", state, err)
+		}
+	})
+}
