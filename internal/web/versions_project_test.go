@@ -146,5 +146,18 @@ func TestModelVersionFromProjectAPI(t *testing.T) {
 		if out.Att.Shares.Contributors != 35 || ada+bob != 35 || ada-bob > 1 || bob-ada > 1 {
 			t.Fatalf("postings %v, contributors' share %d: want ada and bob 35 between them, equally", amounts, out.Att.Shares.Contributors)
 		}
+		// The requester erases the item that influenced the answer most:
+		// a worker cannot, and the next answer neither names nor pays it.
+		top := strings.TrimPrefix(out.Att.Records[0].ID, "item-")
+		runScenarios(t, f, []scenario{
+			{name: "workers do not erase items", as: "ada", method: "DELETE", path: "/api/v1/projects/tickets/items/" + top, status: 404, errCode: "not_found"},
+			{name: "not an item id", as: "stella", method: "DELETE", path: "/api/v1/projects/tickets/items/x1", status: 404, errCode: "not_found"},
+			{name: "erase the item", as: "stella", method: "DELETE", path: "/api/v1/projects/tickets/items/" + top, status: 204},
+		})
+		resp = f.do("bob-key", "POST", "/v1/chat/completions", "application/json", `{"model":"router","messages":[{"role":"user","content":"my deposit was kept by the landlord"}]}`, nil)
+		body = readBody(t, resp)
+		if resp.StatusCode != 200 || strings.Contains(body, `"item-`+top+`"`) {
+			t.Fatalf("after erasing item %s: %d %s", top, resp.StatusCode, body)
+		}
 	})
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"mime"
 	"net/http"
+	"strconv"
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
@@ -17,6 +18,7 @@ func (a *API) projects(mux route.Mux) {
 	mux.Handle("POST /api/v1/projects", a.member(a.projectCreate))
 	mux.Handle("GET /api/v1/projects/{slug}", a.member(a.projectShow))
 	mux.Handle("POST /api/v1/projects/{slug}/items", a.member(a.projectItems))
+	mux.Handle("DELETE /api/v1/projects/{slug}/items/{id}", a.member(a.projectItemErase))
 	mux.Handle("POST /api/v1/projects/{slug}/approve", a.member(a.projectApprove))
 	mux.Handle("POST /api/v1/projects/{slug}/next", a.member(a.projectNext))
 	mux.Handle("GET /api/v1/projects/{slug}/results", a.member(a.projectResults))
@@ -47,6 +49,20 @@ func (a *API) projectShow(w http.ResponseWriter, r *http.Request, sess *member.S
 		return err
 	}
 	response.JSON(w, http.StatusOK, p)
+	return nil
+}
+
+// projectItemErase erases one item: its texts are deleted and no task,
+// model or payment names it again (work.Service.EraseItem decides who may).
+func (a *API) projectItemErase(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return problem.New(problem.NotFound, "no such item in %s", r.PathValue("slug"))
+	}
+	if err := a.Work.EraseItem(r.Context(), sess.Member, r.PathValue("slug"), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
