@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -398,8 +399,8 @@ func (e Extract) cost() int {
 		if e.In == "" {
 			c++ // any text with these words, not only the sentence's
 		}
-		if strings.Contains(e.After, " ") {
-			c += 2
+		if n := len(tokens(e.After)); n > 2 || n == 2 && !strings.HasSuffix(e.After, " :") {
+			c += 2 // "Email :" is a label; "the first" or `for "` two tokens
 		} else if r := []rune(e.After); len(r) == 1 && !unicode.IsLetter(r[0]) {
 			c += 2 // a lone ":" or "," is in many texts
 		}
@@ -544,6 +545,7 @@ func spans(s string, maxWords int) [][3]string {
 		return nil
 	}
 	var out [][3]string
+	list := len(labelled.FindAllString(s, -1)) >= 2
 	// The first words, up to the word after them: a sentence that
 	// begins with the value ("Reject the claim of …").
 	for k := 1; k <= maxWords && k < len(ts); k++ {
@@ -554,11 +556,14 @@ func spans(s string, maxWords int) [][3]string {
 	for i := 1; i < len(ts); i++ {
 		for k := 1; k <= maxWords && i+k <= len(ts); k++ {
 			befores := []string{""}
-			if i+k < len(ts) {
+			switch {
+			case i+k < len(ts):
 				befores = []string{ts[i+k].text}
-			} else {
-				// The last of a list: the rule that ends the others at
-				// their comma fits it too.
+			case list:
+				// The last of a list of labelled values: it ends, as the
+				// others do, at a comma — on other data it may be first.
+				befores = []string{",", ";"}
+			default:
 				befores = append(befores, "$", ",", ";")
 			}
 			for _, n := range []int{1, 2} {
@@ -581,6 +586,10 @@ func spans(s string, maxWords int) [][3]string {
 	}
 	return out
 }
+
+// labelled finds the labels of a list of labelled values ("Email: a@b.org,
+// Phone: 555"): a label at the start or after a comma or semicolon.
+var labelled = regexp.MustCompile(`(?:^|[,;] )[^,;:"“”]{1,40}: `)
 
 // templateWords reports whether the anchor is punctuation or lower-case
 // words, the fixed part of an instruction.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/allmende/allmende/internal/recording"
 )
@@ -205,8 +206,9 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 	for r := range common {
 		rules = append(rules, r)
 	}
+	cost := func(r Extract) int { return r.cost() + l.dataAnchor(r, os) }
 	slices.SortFunc(rules, func(a, b Extract) int {
-		if c := a.cost() - b.cost(); c != 0 {
+		if c := cost(a) - cost(b); c != 0 {
 			return c
 		}
 		return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
@@ -220,7 +222,7 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 		}
 	}
 	for _, r := range rules[1:] {
-		if r.cost() != best.cost() {
+		if cost(r) != cost(best) {
 			break
 		}
 		if !slices.Equal(common[r], common[best]) {
@@ -469,4 +471,45 @@ func (l *learner) lookupRule(step int, os []obs) (*Extract, error) {
 		}
 	}
 	return nil, nil
+}
+
+// dataWords returns the words of the values a demo typed or chose, in
+// lower case: words that are data in that demo.
+func dataWords(as []action) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range as {
+		if a.masked || a.kind != ActType && a.kind != ActSelect {
+			continue
+		}
+		for _, t := range tokens(norm(a.value)) {
+			if r := []rune(t.text); len(r) > 1 || unicode.IsLetter(r[0]) || unicode.IsDigit(r[0]) {
+				out[strings.ToLower(t.text)] = true
+			}
+		}
+	}
+	return out
+}
+
+// dataAnchor is the extra cost of a rule whose anchor words (StartsWith,
+// After, Before, In) are words of values the demos typed elsewhere: such
+// a word is another value, which changes with the data ("for Aoife Berg."
+// read as the words between "for" and "Berg"), so a rule anchored on the
+// instruction's fixed words is preferred even when it needs more steps.
+func (l *learner) dataAnchor(r Extract, os []obs) int {
+	anchors := strings.Join([]string{r.StartsWith, r.After, r.Before, r.In}, " ")
+	for _, o := range os {
+		if o.demo >= len(l.data) {
+			continue
+		}
+		own := map[string]bool{}
+		for _, t := range tokens(norm(o.value)) {
+			own[strings.ToLower(t.text)] = true
+		}
+		for _, t := range tokens(anchors) {
+			if w := strings.ToLower(t.text); l.data[o.demo][w] && !own[w] {
+				return 8
+			}
+		}
+	}
+	return 0
 }
