@@ -618,6 +618,11 @@ func (e Extract) wordsOfPage() bool {
 	if e.StartsWith != "" {
 		return e.Split == "" && e.Chars == 0
 	}
+	if e.After == "^" {
+		// The instruction's first word, its verb ("Reject the claim of
+		// …"), followed by a small word.
+		return e.Split == "" && e.Chars == 0 && e.Quote == 0 && words(e.Before) == 1 && templateWords(e.Before)
+	}
 	if e.After == "" || !templateWords(e.After) || e.Split != "" || e.Chars != 0 {
 		return false
 	}
@@ -646,4 +651,15 @@ func labelColon(t string) int {
 		return -1
 	}
 	return k
+}
+
+// words counts the tokens of s that are words, not marks of punctuation.
+func words(s string) int {
+	n := 0
+	for _, t := range tokens(s) {
+		if r := []rune(t.text); len(r) > 1 || unicode.IsLetter(r[0]) || unicode.IsDigit(r[0]) {
+			n++
+		}
+	}
+	return n
 }

@@ -95,8 +95,19 @@ func (l *learner) explainValue(step int, os []obs, label string, forTarget bool)
 			return &Value{Input: l.paramInput(param, label, os)}, nil
 		}
 	}
-	// 5. The same in every demo (of several): a constant.
+	// 5. The same in every demo (of several): a constant — unless it is
+	// a target's text that the instruction says ("On the “Profile” tab",
+	// "Reject the claim of …"): other data may name another.
 	if same && len(os) > 1 {
+		if forTarget && !l.noAffix {
+			rule, err := l.findRule(step, os, true)
+			if err != nil {
+				return nil, err
+			}
+			if rule != nil {
+				return &Value{Input: l.extractInput(*rule, label, os, "")}, nil
+			}
+		}
 		return Const(vals[0]), nil
 	}
 	// 6. Text on the page, read by a rule every demo agrees on.
@@ -505,8 +516,16 @@ func (l *learner) dataAnchor(r Extract, os []obs) int {
 		for _, t := range tokens(norm(o.value)) {
 			own[strings.ToLower(t.text)] = true
 		}
+		// Values read from the page so far are data too ("Reject", read
+		// as the instruction's verb).
+		read := map[string]bool{}
+		for _, v := range l.vals[o.demo] {
+			for _, t := range tokens(v) {
+				read[strings.ToLower(t.text)] = true
+			}
+		}
 		for _, t := range tokens(anchors) {
-			if w := strings.ToLower(t.text); l.data[o.demo][w] && !own[w] {
+			if w := strings.ToLower(t.text); (l.data[o.demo][w] || read[w]) && !own[w] {
 				return 8
 			}
 		}

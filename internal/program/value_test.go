@@ -1,6 +1,10 @@
 package program
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/allmende/allmende/internal/recording"
+)
 
 // booker is a form whose instruction names a traveller by first and last
 // name in one sentence.
@@ -52,4 +56,67 @@ func TestLearnReadsLabelledListsInAnyOrder(t *testing.T) {
 		"type "+itoa(f["Email"])+" bob@example.org",
 		"type "+itoa(f["Phone"])+" +63 594 9999",
 		"click "+itoa(f["go"]))
+}
+
+// claims is a table of claims, each row with an Approve and a Reject
+// button, under an instruction that says which to press for whom.
+func claims(verb, who string, names ...string) (*page, map[string]int) {
+	p := newPage(site + "?seed=5")
+	p.text(verb + " the expense claim of “" + who + "”.")
+	t := p.add(recording.Node{Tag: "table", Role: "table", Name: "Claims"})
+	refs := map[string]int{}
+	for r, name := range names {
+		place := func(c int, h string) *recording.Place {
+			return &recording.Place{Container: t, Row: r, Column: c, ColumnHeader: h, RowKey: name}
+		}
+		p.add(recording.Node{Tag: "td", Role: "cell", Text: name, Parent: t, Place: place(0, "Name")})
+		for i, b := range []string{"Approve", "Reject"} {
+			refs[name+" "+b] = p.add(recording.Node{Tag: "button", Role: "button", Name: b, Text: b, Interactive: true, Parent: t, Place: place(1+i, "Actions")})
+		}
+	}
+	return p, refs
+}
+
+// The instruction's verb names the button: read from the instruction, it
+// follows other data ("Approve" where the demo said "Reject"), even when
+// every demo pressed the same one.
+func TestLearnReadsTheButtonFromTheInstructionsVerb(t *testing.T) {
+	for _, n := range []int{1, 2} {
+		var demos []*demo
+		for _, who := range []string{"Mei Lamarr", "Olu Thompson"}[:n] {
+			p0, r := claims("Reject", who, "Ada Berg", "Mei Lamarr", "Olu Thompson")
+			demos = append(demos, newDemo(p0).click(r[who+" Reject"]))
+		}
+		p := learn(t, demos...)
+		fresh, f := claims("Approve", "Ada Berg", "Olu Thompson", "Ada Berg", "Mei Lamarr")
+		wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f["Ada Berg Approve"]))
+	}
+}
+
+// inbox is a table of mails (From, Subject) and an instruction that
+// quotes the sender of the one to open.
+func inbox(from string, mails ...[2]string) (*page, map[string]int) {
+	p := newPage(site + "?seed=6")
+	p.text("Open the mail from “" + from + "” and reply.")
+	t := p.add(recording.Node{Tag: "table", Role: "table", Name: "Inbox"})
+	refs := map[string]int{}
+	for r, m := range mails {
+		place := func(c int, h string) *recording.Place {
+			return &recording.Place{Container: t, Row: r, Column: c, ColumnHeader: h, RowKey: m[0]}
+		}
+		p.add(recording.Node{Tag: "td", Role: "cell", Text: m[0], Parent: t, Place: place(0, "From")})
+		c := p.add(recording.Node{Tag: "td", Role: "cell", Text: m[1], Parent: t, Place: place(1, "Subject")})
+		refs[m[1]] = p.add(recording.Node{Tag: "a", Role: "link", Name: m[1], Text: m[1], Interactive: true, Parent: c, Place: place(1, "Subject")})
+	}
+	return p, refs
+}
+
+// From one demo, the link to open is the one in the row of the sender the
+// instruction quotes, not the subject that demo happened to have: one demo
+// cannot tell a constant from a value, and the instruction says the data.
+func TestLearnOneDemoPrefersTheQueryByInputs(t *testing.T) {
+	p0, r := inbox("Alan Núñez", [2]string{"Ken Lamport", "Holiday draft"}, [2]string{"Alan Núñez", "Budget update"})
+	p := learn(t, newDemo(p0).click(r["Budget update"]))
+	fresh, f := inbox("Ken Lamport", [2]string{"Alan Núñez", "Contract draft"}, [2]string{"Ken Lamport", "Holiday next week"})
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f["Holiday next week"]))
 }
