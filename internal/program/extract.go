@@ -222,7 +222,7 @@ func isWordRune(r rune) bool {
 }
 
 // separators are where a text may be split into parts or list items.
-var separators = []string{", ", "; ", " / ", " - ", " ", "/", "-", "@", ","}
+var separators = []string{", ", "; ", " / ", " - ", " ", "/", "-", "@", ",", ":"}
 
 // candidate is an extraction rule that gives a demo's value, with the node
 // it read.

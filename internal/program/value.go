@@ -217,9 +217,22 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 	for r := range common {
 		rules = append(rules, r)
 	}
-	cost := func(r Extract) int { return r.cost() + l.dataAnchor(r, os) }
+	costs := map[Extract]int{}
+	span := map[Extract]int{}
+	for _, r := range rules {
+		costs[r] = r.cost() + l.dataAnchor(r, os)
+		// Of two rules as simple, the one that reads the value out of
+		// fewer words ("to 10:40", not "of the meeting to 10:40").
+		if text, _, err := r.anchorText(os[0].pages[common[r][0].page]); err == nil {
+			span[r] = len(text)
+		}
+	}
+	cost := func(r Extract) int { return costs[r] }
 	slices.SortFunc(rules, func(a, b Extract) int {
 		if c := cost(a) - cost(b); c != 0 {
+			return c
+		}
+		if c := span[a] - span[b]; c != 0 {
 			return c
 		}
 		return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))

@@ -1,6 +1,8 @@
 package program
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/allmende/allmende/internal/recording"
@@ -119,4 +121,39 @@ func TestLearnOneDemoPrefersTheQueryByInputs(t *testing.T) {
 	p := learn(t, newDemo(p0).click(r["Budget update"]))
 	fresh, f := inbox("Ken Lamport", [2]string{"Alan Núñez", "Contract draft"}, [2]string{"Ken Lamport", "Holiday next week"})
 	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f["Holiday next week"]))
+}
+
+// timeDemo sets a time with a picker whose hour and minute lists appear
+// after "Choose time" is clicked.
+func timeDemo(hour, minute int) *demo {
+	p := newPage(site + "?seed=7")
+	p.text(fmt.Sprintf("Set the time of the call to %02d:%02d and save.", hour, minute))
+	choose := p.button("Choose time")
+	option := func(v, i, of int) recording.Node {
+		name := fmt.Sprintf("%02d", v)
+		return recording.Node{Tag: "li", Role: "option", Name: name, Text: name, Interactive: true, Place: &recording.Place{Container: -1, Row: -1, Column: -1, Index: i, Of: of}}
+	}
+	return newDemo(p).click(choose).clickLate(option(hour, hour, 24)).clickLate(option(minute, minute/5, 12))
+}
+
+// The hour "10" and then the minute "10" are two steps, not one click
+// done twice: they stand in lists of different sizes. Each is read as a
+// part of "10:40" split at its colon.
+func TestLearnSplitsATimeAndKeepsTwoListsApart(t *testing.T) {
+	p := learn(t, timeDemo(10, 10), timeDemo(13, 40))
+	fresh := newPage(site + "?seed=8")
+	fresh.text("Set the time of the call to 17:25 and save.")
+	choose := fresh.button("Choose time")
+	refs := map[string]int{}
+	for _, l := range []struct{ from, to, step int }{{0, 24, 1}, {0, 60, 5}} {
+		for v := l.from; v < l.to; v += l.step {
+			name := fmt.Sprintf("%02d", v)
+			if _, ok := refs[name]; ok {
+				name += "'" // the same name in the other list: kept apart below
+			}
+			refs[name] = fresh.add(recording.Node{Tag: "li", Role: "option", Name: strings.TrimSuffix(name, "'"), Text: strings.TrimSuffix(name, "'"), Interactive: true})
+		}
+	}
+	// On the fresh page, 17 is only an hour and 25 only a minute.
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(choose), "click "+itoa(refs["17"]), "click "+itoa(refs["25"]))
 }
