@@ -615,6 +615,20 @@ func templateWords(s string) bool {
 // (StartsWith), or small words around it (After and Before) — but not a
 // word before a colon, which is a label itself.
 func (e Extract) wordsOfPage() bool {
+	return e.wordsOf(recording.Outline{})
+}
+
+// wordsOf is wordsOfPage that also takes a part of one compound word the
+// rule reads on o: the year of "2025/Thistle", the hour of "10:40".
+func (e Extract) wordsOf(o recording.Outline) bool {
+	if e.Split != "" && e.Chars == 0 && len(o.Nodes) > 0 {
+		whole := e
+		whole.Split, whole.Part, whole.Transform = "", 0, ""
+		if text, err := whole.Eval(o); err != nil || len(tokens(text)) != 1 {
+			return false
+		}
+		e.Split, e.Part = "", 0
+	}
 	if e.StartsWith != "" {
 		return e.Split == "" && e.Chars == 0
 	}

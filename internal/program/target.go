@@ -168,6 +168,11 @@ func (l *learner) target(step int, as []action, items []string) (*Query, error) 
 	if len(as) == 1 {
 		for _, q := range tries {
 			if byInputs(q) && unique(q) {
+				if q.Where != nil || q.Row != nil {
+					// Rows may share a key on other data (several mails
+					// from one sender): the demo's is the first.
+					q.Nth = 1
+				}
 				return &q, nil
 			}
 		}

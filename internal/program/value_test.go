@@ -157,3 +157,39 @@ func TestLearnSplitsATimeAndKeepsTwoListsApart(t *testing.T) {
 	// On the fresh page, 17 is only an hour and 25 only a minute.
 	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(choose), "click "+itoa(refs["17"]), "click "+itoa(refs["25"]))
 }
+
+// From one demo, a row picked by an input is the first such row: on other
+// data several rows may share the key.
+func TestLearnOneDemoTakesTheFirstRowOfAKey(t *testing.T) {
+	p0, r := inbox("Alan Núñez", [2]string{"Ken Lamport", "Holiday draft"}, [2]string{"Alan Núñez", "Budget update"})
+	p := learn(t, newDemo(p0).click(r["Budget update"]))
+	fresh, f := inbox("Ken Lamport", [2]string{"Ken Lamport", "Holiday next week"}, [2]string{"Alan Núñez", "Contract draft"}, [2]string{"Ken Lamport", "Training next week"})
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f["Holiday next week"]))
+}
+
+// folders is a tree whose top folders are shown, under an instruction
+// that names a file by its folder's path.
+func folders(file, path string, tops ...string) (*page, map[string]int) {
+	p := newPage(site + "?seed=9")
+	p.text("Open the file “" + file + "” in the folder “" + path + "”.")
+	refs := map[string]int{}
+	for _, t := range tops {
+		refs[t] = p.add(recording.Node{Tag: "li", Role: "treeitem", Name: "📁 " + t, Text: "📁 " + t, Interactive: true})
+	}
+	return p, refs
+}
+
+// From one demo, a folder's name is a part of the quoted path ("2025" of
+// “2025/Thistle”) after the icon: one compound word split at its "/" is
+// still the instruction's words.
+func TestLearnOneDemoReadsAPartOfAQuotedPath(t *testing.T) {
+	p0, r := folders("plan.md", "2025/Thistle", "2025", "2024")
+	item := func(name string) recording.Node {
+		return recording.Node{Tag: "li", Role: "treeitem", Name: name, Text: name, Interactive: true}
+	}
+	p := learn(t, newDemo(p0).click(r["2025"]).clickLate(item("📁 Thistle")).clickLate(item("plan.md")))
+	fresh, f := folders("notes.txt", "2021/Cobalt", "2024", "2021")
+	cobalt := fresh.add(item("📁 Cobalt"))
+	notes := fresh.add(item("notes.txt"))
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f["2021"]), "click "+itoa(cobalt), "click "+itoa(notes))
+}
