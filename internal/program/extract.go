@@ -76,11 +76,22 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 		}
 	case e.After != "":
 		what = fmt.Sprintf("text with a value between %q and %q", e.After, e.Before)
+		// A text without the anchor's words is passed over before it is
+		// cut into words (learning tries many rules on every text).
+		must := e.After
+		if must == "^" {
+			must = e.Before
+		}
+		must = firstWord(must)
 		for i, n := range o.Nodes {
-			if n.Interactive || choice(n) || e.In != "" && firstWord(norm(n.Text)) != e.In {
+			if n.Interactive || choice(n) || n.Text == "" || !strings.Contains(n.Text, must) {
 				continue
 			}
-			if v, ok := between(norm(n.Text), e.After, e.Before); ok {
+			t := norm(n.Text)
+			if e.In != "" && firstWord(t) != e.In {
+				continue
+			}
+			if v, ok := between(t, e.After, e.Before); ok {
 				add(v, i)
 			}
 		}
