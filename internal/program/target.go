@@ -173,23 +173,23 @@ func (l *learner) target(step int, as []action, items []string) (*Query, error) 
 					// from one sender): the demo's is the first.
 					q.Nth = 1
 				}
-				return &q, nil
+				return tieBreak(&q, as), nil
 			}
 		}
 		for _, q := range tries {
 			if q2, ok := nth(q); byInputs(q) && ok {
-				return &q2, nil
+				return tieBreak(&q2, as), nil
 			}
 		}
 	}
 	for _, q := range tries {
 		if unique(q) {
-			return &q, nil
+			return tieBreak(&q, as), nil
 		}
 	}
 	for _, q := range append(append([]Query(nil), tries...), base) {
 		if q2, ok := nth(q); ok {
-			return &q2, nil
+			return tieBreak(&q2, as), nil
 		}
 	}
 	return nil, &Ambiguous{step, fmt.Sprintf("nothing the demos agree on picks out %s from the elements like it (its name, label, text, row, landmark, attributes and position all differ or are shared)", what(t0))}
@@ -301,4 +301,22 @@ func byInputs(q Query) bool {
 		some = true
 	}
 	return some
+}
+
+// tieBreak adds Of to a query whose target no demo's outline held (it
+// appeared later, in a list the outline does not show): the demos could
+// not check that nothing else on the page then had the same name, and the
+// size of its list, when the demos agree on it, tells two such lists apart
+// (an hour and a minute list, both with "10").
+func tieBreak(q *Query, as []action) *Query {
+	of := 0
+	for _, a := range as {
+		t := a.target
+		if t.Ref >= 0 || t.Place == nil || t.Place.Of < 2 || of != 0 && t.Place.Of != of {
+			return q
+		}
+		of = t.Place.Of
+	}
+	q.Of = of
+	return q
 }

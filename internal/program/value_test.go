@@ -193,3 +193,27 @@ func TestLearnOneDemoReadsAPartOfAQuotedPath(t *testing.T) {
 	notes := fresh.add(item("notes.txt"))
 	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f["2021"]), "click "+itoa(cobalt), "click "+itoa(notes))
 }
+
+// A target that no outline held (a list that opened later) keeps the size
+// of its list, which breaks a tie on other data: the hour 15 and the
+// minute 15 are both "15".
+func TestLearnBreaksATieByTheSizeOfTheList(t *testing.T) {
+	for _, demos := range [][]*demo{{timeDemo(10, 40)}, {timeDemo(10, 40), timeDemo(13, 10)}} {
+		p := learn(t, demos...)
+		fresh := newPage(site + "?seed=8")
+		fresh.text("Set the time of the call to 15:15 and save.")
+		choose := fresh.button("Choose time")
+		refs := map[string]int{}
+		for _, l := range []struct {
+			list     string
+			step, of int
+		}{{"h", 1, 24}, {"m", 5, 12}} {
+			for i := range l.of {
+				name := fmt.Sprintf("%02d", i*l.step)
+				refs[l.list+name] = fresh.add(recording.Node{Tag: "li", Role: "option", Name: name, Text: name, Interactive: true,
+					Place: &recording.Place{Container: -1, Row: -1, Column: -1, Index: i, Of: l.of}})
+			}
+		}
+		wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(choose), "click "+itoa(refs["h15"]), "click "+itoa(refs["m15"]))
+	}
+}
