@@ -504,7 +504,11 @@ func seqAt(ts []token, i int, seq []string) bool {
 // less a closing full stop when before is "", as it is when before is "$"
 // or does not follow; it returns the words in between as they stand in s.
 func between(s, after, before string) (string, bool) {
-	ts := tokens(s)
+	return betweenTokens(s, tokens(s), after, before)
+}
+
+// betweenTokens is between with s already cut into tokens.
+func betweenTokens(s string, ts []token, after, before string) (string, bool) {
 	a := strings.Fields(after)
 	b := strings.Fields(before)
 	if after == "^" {
@@ -560,7 +564,7 @@ func spans(s string, maxWords int) [][3]string {
 	// The first words, up to the word after them: a sentence that
 	// begins with the value ("Reject the claim of …").
 	for k := 1; k <= maxWords && k < len(ts); k++ {
-		if v, ok := between(s, "^", ts[k].text); ok && v == s[ts[0].start:ts[k-1].end] {
+		if v, ok := betweenTokens(s, ts, "^", ts[k].text); ok && v == s[ts[0].start:ts[k-1].end] {
 			out = append(out, [3]string{"^", ts[k].text, v})
 		}
 	}
@@ -587,7 +591,7 @@ func spans(s string, maxWords int) [][3]string {
 				}
 				after := strings.Join(words, " ")
 				for _, before := range befores {
-					v, ok := between(s, after, before)
+					v, ok := betweenTokens(s, ts, after, before)
 					if ok && v == s[ts[i].start:ts[i+k-1].end] {
 						out = append(out, [3]string{after, before, v})
 					}

@@ -27,6 +27,8 @@ type learner struct {
 	starts []recording.Outline
 	// data holds the words of each demo's typed values (value.go).
 	data []map[string]bool
+	// cands remembers extraction candidates (value.go).
+	cands map[candKey][]candidate
 }
 
 // thereButNotClicked reports whether an optional click's target was on

@@ -186,7 +186,7 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 	for i, o := range os {
 		got := map[Extract][]src{}
 		for p, page := range o.pages {
-			for _, c := range candidates(page, o.value) {
+			for _, c := range l.candidates(page, o.value) {
 				if p == 0 && o.self >= 0 && within(page, o.self, c.ref) || strict && (!c.rule.wordsOf(page) || c.rule.Transform != "" || page.Nodes[c.ref].Interactive || l.noAffix && c.rule.Quote == 0) {
 					continue
 				}
@@ -544,4 +544,31 @@ func (l *learner) dataAnchor(r Extract, os []obs) int {
 		}
 	}
 	return 0
+}
+
+// candidates is candidates(o, want), remembered for the run of Learn: a
+// value is explained for a target's name, label and text and on every step
+// that shows the same page.
+func (l *learner) candidates(o recording.Outline, want string) []candidate {
+	if len(o.Nodes) == 0 {
+		return nil
+	}
+	k := candKey{&o.Nodes[0], len(o.Nodes), want}
+	if c, ok := l.cands[k]; ok {
+		return c
+	}
+	if l.cands == nil {
+		l.cands = map[candKey][]candidate{}
+	}
+	c := candidates(o, want)
+	l.cands[k] = c
+	return c
+}
+
+// candKey names an outline by its nodes (the steps of a demo on one page
+// share them) and the value looked for.
+type candKey struct {
+	nodes *recording.Node
+	n     int
+	want  string
 }
