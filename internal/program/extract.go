@@ -577,9 +577,11 @@ func spans(s string, maxWords int) [][3]string {
 			case list:
 				// The last of a list of labelled values: it ends, as the
 				// others do, at a comma — on other data it may be first.
-				befores = []string{",", ";"}
+				befores = []string{",", ";", "and"}
 			default:
-				befores = append(befores, "$", ",", ";")
+				// …or where other data goes on: "Username: ken36" and
+				// "Username: sophie24 and tick …".
+				befores = append(befores, "$", ",", ";", "and")
 			}
 			for _, n := range []int{1, 2} {
 				if i-n < 0 {

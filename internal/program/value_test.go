@@ -217,3 +217,24 @@ func TestLearnBreaksATieByTheSizeOfTheList(t *testing.T) {
 		wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(choose), "click "+itoa(refs["h15"]), "click "+itoa(refs["m15"]))
 	}
 }
+
+// A value at the end of one demo's instruction may be followed by more on
+// other data ("Username: ken36" and "Username: sophie24 and tick …"): the
+// rule ends it at "and" when that follows, else at the end.
+func TestLearnEndsAValueWhereOtherDataGoesOn(t *testing.T) {
+	signIn := func(user, more string) (*page, map[string]int) {
+		p := newPage(site + "?seed=10")
+		p.text("Sign in with the password you were given. Username: " + user + more)
+		return p, map[string]int{"user": p.field("Username", ""), "go": p.button("Sign in")}
+	}
+	var demos []*demo
+	for _, u := range [][2]string{{"ken36", ""}, {"sophie24", " and tick “Keep me signed in”."}} {
+		p0, r := signIn(u[0], u[1])
+		demos = append(demos, newDemo(p0).typ(r["user"], u[0]).click(r["go"]))
+	}
+	p := learn(t, demos...)
+	for _, more := range []string{"", " and tick “Keep me signed in”."} {
+		fresh, f := signIn("ada7", more)
+		wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(f["user"])+" ada7", "click "+itoa(f["go"]))
+	}
+}
