@@ -627,24 +627,20 @@ func templateWords(s string) bool {
 	return true
 }
 
-// wordsOfPage reports whether the rule reads a value out of running text
+// wordsOf reports whether the rule reads a value out of running text on o
 // by the text's fixed words: a label or the words before a quote
 // (StartsWith), or small words around it (After and Before) — but not a
-// word before a colon, which is a label itself.
-func (e Extract) wordsOfPage() bool {
-	return e.wordsOf(recording.Outline{})
-}
-
-// wordsOf is wordsOfPage that also takes a part of one compound word the
-// rule reads on o: the year of "2025/Thistle", the hour of "10:40".
+// word before a colon, which is a label itself; and at most a part of one
+// compound word split at a mark: the year of "2025/Thistle", the hour of
+// "10:40".
 func (e Extract) wordsOf(o recording.Outline) bool {
-	if e.Split != "" && e.Chars == 0 && len(o.Nodes) > 0 {
+	if e.Split != "" && e.Chars == 0 {
 		whole := e
 		whole.Split, whole.Part, whole.Transform = "", 0, ""
 		if text, err := whole.Eval(o); err != nil || len(tokens(text)) != 1 {
 			return false
 		}
-		e.Split, e.Part = "", 0
+		e.Split = ""
 	}
 	if e.StartsWith != "" {
 		return e.Split == "" && e.Chars == 0

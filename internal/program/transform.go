@@ -35,7 +35,7 @@ func parseDate(format, s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	// Most texts tried are not dates: a date has a digit.
-	if strings.IndexAny(s, "0123456789") < 0 {
+	if !strings.ContainsAny(s, "0123456789") {
 		return time.Time{}, false
 	}
 	if t, err := time.Parse(layout, s); err == nil {
