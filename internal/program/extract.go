@@ -133,9 +133,9 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 func (e Extract) take(text string) (string, error) {
 	switch qs := quoted(text); {
 	case e.Quote == -1:
-		if len(qs) == 0 {
-			return "", fmt.Errorf("%q has no quoted phrases", text)
-		}
+		// A text that quotes nothing lists nothing: a loop over it runs
+		// no times ("Sign in …" with or without "and tick “Keep me
+		// signed in”").
 		text = strings.Join(qs, "\n")
 	case e.Quote > 0:
 		if e.Quote > len(qs) {

@@ -238,3 +238,19 @@ func TestLearnEndsAValueWhereOtherDataGoesOn(t *testing.T) {
 		wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(f["user"])+" ada7", "click "+itoa(f["go"]))
 	}
 }
+
+// Every quoted phrase of a text that quotes none is an empty list, not an
+// error: the loop over it runs no times.
+func TestExtractEveryQuoteOfATextWithNone(t *testing.T) {
+	p := newPage(site)
+	p.text("Sign in")
+	p.text("Sign in with the password you were given.")
+	e := Extract{Follows: "Sign in", Quote: -1}
+	got, err := e.Eval(p.outline(0))
+	if err != nil || got != "" {
+		t.Fatalf("Eval = %q, %v; want an empty list", got, err)
+	}
+	if items := SplitList(got, "\n"); len(items) != 0 {
+		t.Fatalf("the list has items %q", items)
+	}
+}
