@@ -216,7 +216,7 @@ func collapse(as []action) []action {
 		}
 		if n := len(out); n > 0 && a.kind == ActClick && a.target != nil && !isField(a.target) {
 			last := &out[n-1]
-			if last.sig() == a.sig() && what(last.target) == what(a.target) {
+			if last.sig() == a.sig() && what(last.target) == what(a.target) && sameList(last.target, a.target) {
 				last.repeat++
 				continue
 			}
@@ -262,4 +262,14 @@ func typedInPlace(as []action) []action {
 // sameNode reports whether two targets describe the same element.
 func sameNode(a, b *recording.Node) bool {
 	return a.Role == b.Role && a.Tag == b.Tag && a.Name == b.Name && a.Label == b.Label && slices.Equal(a.Frame, b.Frame) && a.Shadow == b.Shadow
+}
+
+// sameList reports whether two targets may be the same element by their
+// place: not when they stand in lists of different sizes or in different
+// containers (the hour "10" and then the minute "10" of a time picker).
+func sameList(a, b *recording.Node) bool {
+	if a.Place == nil || b.Place == nil {
+		return a.Place == b.Place
+	}
+	return a.Place.Of == b.Place.Of && (a.Place.Container < 0 || b.Place.Container < 0 || a.Place.Container == b.Place.Container)
 }

@@ -195,6 +195,9 @@ func (q Query) describe() string {
 	if q.Heading != "" {
 		parts = append(parts, fmt.Sprintf("under the heading %q", q.Heading))
 	}
+	if q.Of > 0 {
+		parts = append(parts, fmt.Sprintf("of the list of %d if several match", q.Of))
+	}
 	s := "the " + kind
 	if q.Nth > 0 {
 		s = fmt.Sprintf("the %s %s", ordinal(q.Nth), kind)

@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -75,11 +76,22 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 		}
 	case e.After != "":
 		what = fmt.Sprintf("text with a value between %q and %q", e.After, e.Before)
+		// A text without the anchor's words is passed over before it is
+		// cut into words (learning tries many rules on every text).
+		must := e.After
+		if must == "^" {
+			must = e.Before
+		}
+		must = firstWord(must)
 		for i, n := range o.Nodes {
-			if n.Interactive || choice(n) || e.In != "" && firstWord(norm(n.Text)) != e.In {
+			if n.Interactive || choice(n) || n.Text == "" || !strings.Contains(n.Text, must) {
 				continue
 			}
-			if v, ok := between(norm(n.Text), e.After, e.Before); ok {
+			t := norm(n.Text)
+			if e.In != "" && firstWord(t) != e.In {
+				continue
+			}
+			if v, ok := between(t, e.After, e.Before); ok {
 				add(v, i)
 			}
 		}
@@ -121,9 +133,9 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 func (e Extract) take(text string) (string, error) {
 	switch qs := quoted(text); {
 	case e.Quote == -1:
-		if len(qs) == 0 {
-			return "", fmt.Errorf("%q has no quoted phrases", text)
-		}
+		// A text that quotes nothing lists nothing: a loop over it runs
+		// no times ("Sign in …" with or without "and tick “Keep me
+		// signed in”").
 		text = strings.Join(qs, "\n")
 	case e.Quote > 0:
 		if e.Quote > len(qs) {
@@ -221,7 +233,7 @@ func isWordRune(r rune) bool {
 }
 
 // separators are where a text may be split into parts or list items.
-var separators = []string{", ", "; ", " / ", " - ", " ", "/", "-", "@", ","}
+var separators = []string{", ", "; ", " / ", " - ", " ", "/", "-", "@", ",", ":"}
 
 // candidate is an extraction rule that gives a demo's value, with the node
 // it read.
@@ -398,8 +410,8 @@ func (e Extract) cost() int {
 		if e.In == "" {
 			c++ // any text with these words, not only the sentence's
 		}
-		if strings.Contains(e.After, " ") {
-			c += 2
+		if n := len(tokens(e.After)); n > 2 || n == 2 && !strings.HasSuffix(e.After, " :") {
+			c += 2 // "Email :" is a label; "the first" or `for "` two tokens
 		} else if r := []rune(e.After); len(r) == 1 && !unicode.IsLetter(r[0]) {
 			c += 2 // a lone ":" or "," is in many texts
 		}
@@ -492,7 +504,11 @@ func seqAt(ts []token, i int, seq []string) bool {
 // less a closing full stop when before is "", as it is when before is "$"
 // or does not follow; it returns the words in between as they stand in s.
 func between(s, after, before string) (string, bool) {
-	ts := tokens(s)
+	return betweenTokens(s, tokens(s), after, before)
+}
+
+// betweenTokens is between with s already cut into tokens.
+func betweenTokens(s string, ts []token, after, before string) (string, bool) {
 	a := strings.Fields(after)
 	b := strings.Fields(before)
 	if after == "^" {
@@ -544,22 +560,28 @@ func spans(s string, maxWords int) [][3]string {
 		return nil
 	}
 	var out [][3]string
+	list := len(labelled.FindAllString(s, -1)) >= 2
 	// The first words, up to the word after them: a sentence that
 	// begins with the value ("Reject the claim of …").
 	for k := 1; k <= maxWords && k < len(ts); k++ {
-		if v, ok := between(s, "^", ts[k].text); ok && v == s[ts[0].start:ts[k-1].end] {
+		if v, ok := betweenTokens(s, ts, "^", ts[k].text); ok && v == s[ts[0].start:ts[k-1].end] {
 			out = append(out, [3]string{"^", ts[k].text, v})
 		}
 	}
 	for i := 1; i < len(ts); i++ {
 		for k := 1; k <= maxWords && i+k <= len(ts); k++ {
 			befores := []string{""}
-			if i+k < len(ts) {
+			switch {
+			case i+k < len(ts):
 				befores = []string{ts[i+k].text}
-			} else {
-				// The last of a list: the rule that ends the others at
-				// their comma fits it too.
-				befores = append(befores, "$", ",", ";")
+			case list:
+				// The last of a list of labelled values: it ends, as the
+				// others do, at a comma — on other data it may be first.
+				befores = []string{",", ";", "and"}
+			default:
+				// …or where other data goes on: "Username: ken36" and
+				// "Username: sophie24 and tick …".
+				befores = append(befores, "$", ",", ";", "and")
 			}
 			for _, n := range []int{1, 2} {
 				if i-n < 0 {
@@ -571,7 +593,7 @@ func spans(s string, maxWords int) [][3]string {
 				}
 				after := strings.Join(words, " ")
 				for _, before := range befores {
-					v, ok := between(s, after, before)
+					v, ok := betweenTokens(s, ts, after, before)
 					if ok && v == s[ts[i].start:ts[i+k-1].end] {
 						out = append(out, [3]string{after, before, v})
 					}
@@ -581,6 +603,10 @@ func spans(s string, maxWords int) [][3]string {
 	}
 	return out
 }
+
+// labelled finds the labels of a list of labelled values ("Email: a@b.org,
+// Phone: 555"): a label at the start or after a comma or semicolon.
+var labelled = regexp.MustCompile(`(?:^|[,;] )[^,;:"“”]{1,40}: `)
 
 // templateWords reports whether the anchor is punctuation or lower-case
 // words, the fixed part of an instruction.
@@ -601,13 +627,28 @@ func templateWords(s string) bool {
 	return true
 }
 
-// wordsOfPage reports whether the rule reads a value out of running text
+// wordsOf reports whether the rule reads a value out of running text on o
 // by the text's fixed words: a label or the words before a quote
 // (StartsWith), or small words around it (After and Before) — but not a
-// word before a colon, which is a label itself.
-func (e Extract) wordsOfPage() bool {
+// word before a colon, which is a label itself; and at most a part of one
+// compound word split at a mark: the year of "2025/Thistle", the hour of
+// "10:40".
+func (e Extract) wordsOf(o recording.Outline) bool {
+	if e.Split != "" && e.Chars == 0 {
+		whole := e
+		whole.Split, whole.Part, whole.Transform = "", 0, ""
+		if text, err := whole.Eval(o); err != nil || len(tokens(text)) != 1 {
+			return false
+		}
+		e.Split = ""
+	}
 	if e.StartsWith != "" {
 		return e.Split == "" && e.Chars == 0
+	}
+	if e.After == "^" {
+		// The instruction's first word, its verb ("Reject the claim of
+		// …"), followed by a small word.
+		return e.Split == "" && e.Chars == 0 && e.Quote == 0 && words(e.Before) == 1 && templateWords(e.Before)
 	}
 	if e.After == "" || !templateWords(e.After) || e.Split != "" || e.Chars != 0 {
 		return false
@@ -637,4 +678,15 @@ func labelColon(t string) int {
 		return -1
 	}
 	return k
+}
+
+// words counts the tokens of s that are words, not marks of punctuation.
+func words(s string) int {
+	n := 0
+	for _, t := range tokens(s) {
+		if r := []rune(t.text); len(r) > 1 || unicode.IsLetter(r[0]) || unicode.IsDigit(r[0]) {
+			n++
+		}
+	}
+	return n
 }

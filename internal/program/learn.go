@@ -26,6 +26,10 @@ type learner struct {
 	noAffix bool
 	// starts holds each demo's first outline.
 	starts []recording.Outline
+	// data holds the words of each demo's typed values (value.go).
+	data []map[string]bool
+	// cands remembers extraction candidates (value.go).
+	cands map[candKey][]candidate
 }
 
 // thereButNotClicked reports whether an optional click's target was on
@@ -75,6 +79,7 @@ func Learn(demos []recording.Recording) (Program, error) {
 			first = ps[len(ps)-1]
 		}
 		l.starts = append(l.starts, first)
+		l.data = append(l.data, dataWords(as))
 		l.vals = append(l.vals, map[string]string{})
 		ps := map[string]string{}
 		for _, p := range rec.Parameters() {

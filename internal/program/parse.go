@@ -236,8 +236,8 @@ func (q *Query) check(inputs map[string]bool, inLoop bool, what string) []string
 	if (q.Attr == "") != (q.AttrValue == nil) {
 		errs = append(errs, what+": attr and attr_value go together")
 	}
-	if q.Nth < 0 {
-		errs = append(errs, fmt.Sprintf("%s: nth is %d; it counts from 1", what, q.Nth))
+	if q.Nth < 0 || q.Of < 0 {
+		errs = append(errs, fmt.Sprintf("%s: nth is %d, of %d; they count from 1", what, q.Nth, q.Of))
 	}
 	if q.Role == "" && q.Tag == "" && q.Name == nil && q.Text == nil && q.Label == nil && q.Attr == "" && q.Row == nil {
 		errs = append(errs, what+" matches any element: it needs a role, tag, name, text, label, attribute or row")

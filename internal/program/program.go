@@ -146,6 +146,9 @@ type Query struct {
 	Heading  string `json:"heading,omitempty"`
 	// Nth (from 1) picks one of the matches in document order.
 	Nth int `json:"nth,omitempty"`
+	// Of breaks a tie: when several nodes match the rest, those in a list
+	// of Of items are kept (the hour "10", not the minute "10").
+	Of int `json:"of,omitempty"`
 }
 
 // Where is a condition on the other cells of a node's table row.

@@ -117,6 +117,18 @@ nodes:
 		}
 		refs = append(refs, i)
 	}
+	if q.Of > 0 && len(refs) > 1 {
+		// A tie: keep the nodes in a list of Of items, if any are.
+		var in []int
+		for _, r := range refs {
+			if p := o.Nodes[r].Place; p != nil && p.Of == q.Of {
+				in = append(in, r)
+			}
+		}
+		if len(in) > 0 {
+			refs = in
+		}
+	}
 	if q.Nth > 0 {
 		if q.Nth > len(refs) {
 			return nil

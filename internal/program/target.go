@@ -147,30 +147,49 @@ func (l *learner) target(step int, as []action, items []string) (*Query, error) 
 			tries = append(tries, q)
 		}
 	}
-	for _, q := range tries {
-		if unique(q) {
-			return &q, nil
-		}
-	}
 	// The nth of the matches, when the demos agree on n.
-	nths := append(append([]Query(nil), tries...), base)
-	for _, q := range nths {
+	nth := func(q Query) (Query, bool) {
 		n := 0
-		ok := true
 		for i := range as {
 			got := q.Match(pages[i], envs[i])
 			k := slices.Index(got, refs[i])
 			if k < 0 || n != 0 && k+1 != n {
-				ok = false
-				break
+				return q, false
 			}
 			n = k + 1
 		}
-		if ok && n > 0 {
-			q.Nth = n
-			if unique(q) {
-				return &q, nil
+		q.Nth = n
+		return q, n > 0 && unique(q)
+	}
+	// From one demo, a query that names the target by inputs only (the
+	// row of the sender the instruction quotes) is preferred to its
+	// text: one demo cannot tell a constant from a value, and the
+	// instruction is what changes with the data.
+	if len(as) == 1 {
+		for _, q := range tries {
+			if byInputs(q) && unique(q) {
+				if q.Where != nil || q.Row != nil {
+					// Rows may share a key on other data (several mails
+					// from one sender): the demo's is the first.
+					q.Nth = 1
+				}
+				return tieBreak(&q, as), nil
 			}
+		}
+		for _, q := range tries {
+			if q2, ok := nth(q); byInputs(q) && ok {
+				return tieBreak(&q2, as), nil
+			}
+		}
+	}
+	for _, q := range tries {
+		if unique(q) {
+			return tieBreak(&q, as), nil
+		}
+	}
+	for _, q := range append(append([]Query(nil), tries...), base) {
+		if q2, ok := nth(q); ok {
+			return tieBreak(&q2, as), nil
 		}
 	}
 	return nil, &Ambiguous{step, fmt.Sprintf("nothing the demos agree on picks out %s from the elements like it (its name, label, text, row, landmark, attributes and position all differ or are shared)", what(t0))}
@@ -262,4 +281,42 @@ func cellOf(o recording.Outline, t *recording.Node, column string) (string, bool
 	}
 	v, ok := rowCells(o, column)[rowKey{t.Place.Container, t.Place.Row}]
 	return v, ok
+}
+
+// byInputs reports whether a query compares the node only with inputs or
+// the loop item, never with constant text.
+func byInputs(q Query) bool {
+	vs := []*Value{q.Name, q.Label, q.Text, q.AttrValue, q.Row}
+	if q.Where != nil {
+		vs = append(vs, q.Where.Value)
+	}
+	some := false
+	for _, v := range vs {
+		if v == nil {
+			continue
+		}
+		if v.Const != nil {
+			return false
+		}
+		some = true
+	}
+	return some
+}
+
+// tieBreak adds Of to a query whose target no demo's outline held (it
+// appeared later, in a list the outline does not show): the demos could
+// not check that nothing else on the page then had the same name, and the
+// size of its list, when the demos agree on it, tells two such lists apart
+// (an hour and a minute list, both with "10").
+func tieBreak(q *Query, as []action) *Query {
+	of := 0
+	for _, a := range as {
+		t := a.target
+		if t.Ref >= 0 || t.Place == nil || t.Place.Of < 2 || of != 0 && t.Place.Of != of {
+			return q
+		}
+		of = t.Place.Of
+	}
+	q.Of = of
+	return q
 }

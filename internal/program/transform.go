@@ -34,16 +34,29 @@ func parseDate(format, s string) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
+	// Most texts tried are not dates: a date has a digit.
+	if !strings.ContainsAny(s, "0123456789") {
+		return time.Time{}, false
+	}
 	if t, err := time.Parse(layout, s); err == nil {
 		return t, true
 	}
-	loose := strings.NewReplacer("02", "2", "01", "1").Replace(layout)
 	if format == "iso" {
 		return time.Time{}, false
 	}
-	t, err := time.Parse(loose, s)
+	t, err := time.Parse(looseLayouts[format], s)
 	return t, err == nil
 }
+
+// looseLayouts are DateFormats with one-digit day and month.
+var looseLayouts = func() map[string]string {
+	r := strings.NewReplacer("02", "2", "01", "1")
+	out := map[string]string{}
+	for name, layout := range DateFormats {
+		out[name] = r.Replace(layout)
+	}
+	return out
+}()
 
 // ApplyTransform returns s transformed by name ("" leaves it as it is).
 func ApplyTransform(name, s string) (string, error) {
@@ -114,4 +127,17 @@ func transformsTo(from, to string) []string {
 
 // norm collapses runs of white space to one space and trims the ends, as
 // the outline does with visible text.
-func norm(s string) string { return strings.Join(strings.Fields(s), " ") }
+func norm(s string) string {
+	// Outline texts come collapsed already: keep them without copying.
+	prev := ' '
+	for _, r := range s {
+		if unicode.IsSpace(r) && (r != ' ' || prev == ' ') {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prev = r
+	}
+	if prev == ' ' && s != "" {
+		return strings.Join(strings.Fields(s), " ")
+	}
+	return s
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/allmende/allmende/internal/recording"
 )
@@ -94,8 +95,19 @@ func (l *learner) explainValue(step int, os []obs, label string, forTarget bool)
 			return &Value{Input: l.paramInput(param, label, os)}, nil
 		}
 	}
-	// 5. The same in every demo (of several): a constant.
+	// 5. The same in every demo (of several): a constant — unless it is
+	// a target's text that the instruction says ("On the “Profile” tab",
+	// "Reject the claim of …"): other data may name another.
 	if same && len(os) > 1 {
+		if forTarget && !l.noAffix {
+			rule, err := l.findRule(step, os, true)
+			if err != nil {
+				return nil, err
+			}
+			if rule != nil {
+				return &Value{Input: l.extractInput(*rule, label, os, "")}, nil
+			}
+		}
 		return Const(vals[0]), nil
 	}
 	// 6. Text on the page, read by a rule every demo agrees on.
@@ -174,8 +186,8 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 	for i, o := range os {
 		got := map[Extract][]src{}
 		for p, page := range o.pages {
-			for _, c := range candidates(page, o.value) {
-				if p == 0 && o.self >= 0 && within(page, o.self, c.ref) || strict && (!c.rule.wordsOfPage() || c.rule.Transform != "" || page.Nodes[c.ref].Interactive || l.noAffix && c.rule.Quote == 0) {
+			for _, c := range l.candidates(page, o.value) {
+				if p == 0 && o.self >= 0 && within(page, o.self, c.ref) || strict && (!c.rule.wordsOf(page) || c.rule.Transform != "" || page.Nodes[c.ref].Interactive || l.noAffix && c.rule.Quote == 0) {
 					continue
 				}
 				if _, ok := got[c.rule]; !ok {
@@ -205,8 +217,22 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 	for r := range common {
 		rules = append(rules, r)
 	}
+	costs := map[Extract]int{}
+	span := map[Extract]int{}
+	for _, r := range rules {
+		costs[r] = r.cost() + l.dataAnchor(r, os)
+		// Of two rules as simple, the one that reads the value out of
+		// fewer words ("to 10:40", not "of the meeting to 10:40").
+		if text, _, err := r.anchorText(os[0].pages[common[r][0].page]); err == nil {
+			span[r] = len(text)
+		}
+	}
+	cost := func(r Extract) int { return costs[r] }
 	slices.SortFunc(rules, func(a, b Extract) int {
-		if c := a.cost() - b.cost(); c != 0 {
+		if c := cost(a) - cost(b); c != 0 {
+			return c
+		}
+		if c := span[a] - span[b]; c != 0 {
 			return c
 		}
 		return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
@@ -220,7 +246,7 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 		}
 	}
 	for _, r := range rules[1:] {
-		if r.cost() != best.cost() {
+		if cost(r) != cost(best) {
 			break
 		}
 		if !slices.Equal(common[r], common[best]) {
@@ -469,4 +495,80 @@ func (l *learner) lookupRule(step int, os []obs) (*Extract, error) {
 		}
 	}
 	return nil, nil
+}
+
+// dataWords returns the words of the values a demo typed or chose, in
+// lower case: words that are data in that demo.
+func dataWords(as []action) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range as {
+		if a.masked || a.kind != ActType && a.kind != ActSelect {
+			continue
+		}
+		for _, t := range tokens(norm(a.value)) {
+			if r := []rune(t.text); len(r) > 1 || unicode.IsLetter(r[0]) || unicode.IsDigit(r[0]) {
+				out[strings.ToLower(t.text)] = true
+			}
+		}
+	}
+	return out
+}
+
+// dataAnchor is the extra cost of a rule whose anchor words (StartsWith,
+// After, Before, In) are words of values the demos typed elsewhere: such
+// a word is another value, which changes with the data ("for Aoife Berg."
+// read as the words between "for" and "Berg"), so a rule anchored on the
+// instruction's fixed words is preferred even when it needs more steps.
+func (l *learner) dataAnchor(r Extract, os []obs) int {
+	anchors := strings.Join([]string{r.StartsWith, r.After, r.Before, r.In}, " ")
+	for _, o := range os {
+		if o.demo >= len(l.data) {
+			continue
+		}
+		own := map[string]bool{}
+		for _, t := range tokens(norm(o.value)) {
+			own[strings.ToLower(t.text)] = true
+		}
+		// Values read from the page so far are data too ("Reject", read
+		// as the instruction's verb).
+		read := map[string]bool{}
+		for _, v := range l.vals[o.demo] {
+			for _, t := range tokens(v) {
+				read[strings.ToLower(t.text)] = true
+			}
+		}
+		for _, t := range tokens(anchors) {
+			if w := strings.ToLower(t.text); (l.data[o.demo][w] || read[w]) && !own[w] {
+				return 8
+			}
+		}
+	}
+	return 0
+}
+
+// candidates is candidates(o, want), remembered for the run of Learn: a
+// value is explained for a target's name, label and text and on every step
+// that shows the same page.
+func (l *learner) candidates(o recording.Outline, want string) []candidate {
+	if len(o.Nodes) == 0 {
+		return nil
+	}
+	k := candKey{&o.Nodes[0], len(o.Nodes), want}
+	if c, ok := l.cands[k]; ok {
+		return c
+	}
+	if l.cands == nil {
+		l.cands = map[candKey][]candidate{}
+	}
+	c := candidates(o, want)
+	l.cands[k] = c
+	return c
+}
+
+// candKey names an outline by its nodes (the steps of a demo on one page
+// share them) and the value looked for.
+type candKey struct {
+	nodes *recording.Node
+	n     int
+	want  string
 }

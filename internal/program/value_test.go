@@ -1,0 +1,256 @@
+package program
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/allmende/allmende/internal/recording"
+)
+
+// booker is a form whose instruction names a traveller by first and last
+// name in one sentence.
+func booker(first, last string) (*page, map[string]int) {
+	p := newPage(site + "?seed=3")
+	p.text("Book the train for " + first + " " + last + ".")
+	return p, map[string]int{"first": p.field("First name", ""), "last": p.field("Last name", ""), "go": p.button("Continue")}
+}
+
+// From one demo, a name is not read up to the next name ("the words
+// between for and Berg"): words the demo typed elsewhere are data, and a
+// rule anchored on the sentence's fixed words and marks is preferred.
+func TestLearnAnchorsOnFixedWordsNotOtherValues(t *testing.T) {
+	p0, r := booker("Aoife", "Berg")
+	p := learn(t, newDemo(p0).typ(r["first"], "Aoife").typ(r["last"], "Berg").click(r["go"]))
+	fresh, f := booker("Zoë", "Knuth")
+	wantPlan(t, p, fresh.outline(0), nil,
+		"type "+itoa(f["first"])+" Zoë",
+		"type "+itoa(f["last"])+" Knuth",
+		"click "+itoa(f["go"]))
+}
+
+// contact is a form whose instruction lists labelled values in an order
+// that changes from instance to instance.
+func contact(order ...[2]string) (*page, map[string]int) {
+	p := newPage(site + "?seed=4")
+	text := "Fill in the form and send it."
+	for i, kv := range order {
+		if i == 0 {
+			text += " "
+		} else {
+			text += ", "
+		}
+		text += kv[0] + ": " + kv[1]
+	}
+	p.text(text)
+	return p, map[string]int{"Email": p.field("Email", ""), "Phone": p.field("Phone", ""), "go": p.button("Send")}
+}
+
+// The last value of a list of labelled values ends where the others do, at
+// a comma: on other data it may come first. And a label is read with its
+// own word ("Email :"), not by a lone colon that only the first value
+// follows.
+func TestLearnReadsLabelledListsInAnyOrder(t *testing.T) {
+	p0, r := contact([2]string{"Email", "ada@example.org"}, [2]string{"Phone", "+58 552 2867"})
+	p := learn(t, newDemo(p0).typ(r["Email"], "ada@example.org").typ(r["Phone"], "+58 552 2867").click(r["go"]))
+	fresh, f := contact([2]string{"Phone", "+63 594 9999"}, [2]string{"Email", "bob@example.org"})
+	wantPlan(t, p, fresh.outline(0), nil,
+		"type "+itoa(f["Email"])+" bob@example.org",
+		"type "+itoa(f["Phone"])+" +63 594 9999",
+		"click "+itoa(f["go"]))
+}
+
+// claims is a table of claims, each row with an Approve and a Reject
+// button, under an instruction that says which to press for whom.
+func claims(verb, who string, names ...string) (*page, map[string]int) {
+	p := newPage(site + "?seed=5")
+	p.text(verb + " the expense claim of “" + who + "”.")
+	t := p.add(recording.Node{Tag: "table", Role: "table", Name: "Claims"})
+	refs := map[string]int{}
+	for r, name := range names {
+		place := func(c int, h string) *recording.Place {
+			return &recording.Place{Container: t, Row: r, Column: c, ColumnHeader: h, RowKey: name}
+		}
+		p.add(recording.Node{Tag: "td", Role: "cell", Text: name, Parent: t, Place: place(0, "Name")})
+		for i, b := range []string{"Approve", "Reject"} {
+			refs[name+" "+b] = p.add(recording.Node{Tag: "button", Role: "button", Name: b, Text: b, Interactive: true, Parent: t, Place: place(1+i, "Actions")})
+		}
+	}
+	return p, refs
+}
+
+// The instruction's verb names the button: read from the instruction, it
+// follows other data ("Approve" where the demo said "Reject"), even when
+// every demo pressed the same one.
+func TestLearnReadsTheButtonFromTheInstructionsVerb(t *testing.T) {
+	for _, n := range []int{1, 2} {
+		var demos []*demo
+		for _, who := range []string{"Mei Lamarr", "Olu Thompson"}[:n] {
+			p0, r := claims("Reject", who, "Ada Berg", "Mei Lamarr", "Olu Thompson")
+			demos = append(demos, newDemo(p0).click(r[who+" Reject"]))
+		}
+		p := learn(t, demos...)
+		fresh, f := claims("Approve", "Ada Berg", "Olu Thompson", "Ada Berg", "Mei Lamarr")
+		wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f["Ada Berg Approve"]))
+	}
+}
+
+// inbox is a table of mails (From, Subject) and an instruction that
+// quotes the sender of the one to open.
+func inbox(from string, mails ...[2]string) (*page, map[string]int) {
+	p := newPage(site + "?seed=6")
+	p.text("Open the mail from “" + from + "” and reply.")
+	t := p.add(recording.Node{Tag: "table", Role: "table", Name: "Inbox"})
+	refs := map[string]int{}
+	for r, m := range mails {
+		place := func(c int, h string) *recording.Place {
+			return &recording.Place{Container: t, Row: r, Column: c, ColumnHeader: h, RowKey: m[0]}
+		}
+		p.add(recording.Node{Tag: "td", Role: "cell", Text: m[0], Parent: t, Place: place(0, "From")})
+		c := p.add(recording.Node{Tag: "td", Role: "cell", Text: m[1], Parent: t, Place: place(1, "Subject")})
+		refs[m[1]] = p.add(recording.Node{Tag: "a", Role: "link", Name: m[1], Text: m[1], Interactive: true, Parent: c, Place: place(1, "Subject")})
+	}
+	return p, refs
+}
+
+// From one demo, the link to open is the one in the row of the sender the
+// instruction quotes, not the subject that demo happened to have: one demo
+// cannot tell a constant from a value, and the instruction says the data.
+func TestLearnOneDemoPrefersTheQueryByInputs(t *testing.T) {
+	p0, r := inbox("Alan Núñez", [2]string{"Ken Lamport", "Holiday draft"}, [2]string{"Alan Núñez", "Budget update"})
+	p := learn(t, newDemo(p0).click(r["Budget update"]))
+	fresh, f := inbox("Ken Lamport", [2]string{"Alan Núñez", "Contract draft"}, [2]string{"Ken Lamport", "Holiday next week"})
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f["Holiday next week"]))
+}
+
+// timeDemo sets a time with a picker whose hour and minute lists appear
+// after "Choose time" is clicked.
+func timeDemo(hour, minute int) *demo {
+	p := newPage(site + "?seed=7")
+	p.text(fmt.Sprintf("Set the time of the call to %02d:%02d and save.", hour, minute))
+	choose := p.button("Choose time")
+	option := func(v, i, of int) recording.Node {
+		name := fmt.Sprintf("%02d", v)
+		return recording.Node{Tag: "li", Role: "option", Name: name, Text: name, Interactive: true, Place: &recording.Place{Container: -1, Row: -1, Column: -1, Index: i, Of: of}}
+	}
+	return newDemo(p).click(choose).clickLate(option(hour, hour, 24)).clickLate(option(minute, minute/5, 12))
+}
+
+// The hour "10" and then the minute "10" are two steps, not one click
+// done twice: they stand in lists of different sizes. Each is read as a
+// part of "10:40" split at its colon.
+func TestLearnSplitsATimeAndKeepsTwoListsApart(t *testing.T) {
+	p := learn(t, timeDemo(10, 10), timeDemo(13, 40))
+	fresh := newPage(site + "?seed=8")
+	fresh.text("Set the time of the call to 17:25 and save.")
+	choose := fresh.button("Choose time")
+	refs := map[string]int{}
+	for _, l := range []struct{ from, to, step int }{{0, 24, 1}, {0, 60, 5}} {
+		for v := l.from; v < l.to; v += l.step {
+			name := fmt.Sprintf("%02d", v)
+			if _, ok := refs[name]; ok {
+				name += "'" // the same name in the other list: kept apart below
+			}
+			refs[name] = fresh.add(recording.Node{Tag: "li", Role: "option", Name: strings.TrimSuffix(name, "'"), Text: strings.TrimSuffix(name, "'"), Interactive: true})
+		}
+	}
+	// On the fresh page, 17 is only an hour and 25 only a minute.
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(choose), "click "+itoa(refs["17"]), "click "+itoa(refs["25"]))
+}
+
+// From one demo, a row picked by an input is the first such row: on other
+// data several rows may share the key.
+func TestLearnOneDemoTakesTheFirstRowOfAKey(t *testing.T) {
+	p0, r := inbox("Alan Núñez", [2]string{"Ken Lamport", "Holiday draft"}, [2]string{"Alan Núñez", "Budget update"})
+	p := learn(t, newDemo(p0).click(r["Budget update"]))
+	fresh, f := inbox("Ken Lamport", [2]string{"Ken Lamport", "Holiday next week"}, [2]string{"Alan Núñez", "Contract draft"}, [2]string{"Ken Lamport", "Training next week"})
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f["Holiday next week"]))
+}
+
+// folders is a tree whose top folders are shown, under an instruction
+// that names a file by its folder's path.
+func folders(file, path string, tops ...string) (*page, map[string]int) {
+	p := newPage(site + "?seed=9")
+	p.text("Open the file “" + file + "” in the folder “" + path + "”.")
+	refs := map[string]int{}
+	for _, t := range tops {
+		refs[t] = p.add(recording.Node{Tag: "li", Role: "treeitem", Name: "📁 " + t, Text: "📁 " + t, Interactive: true})
+	}
+	return p, refs
+}
+
+// From one demo, a folder's name is a part of the quoted path ("2025" of
+// “2025/Thistle”) after the icon: one compound word split at its "/" is
+// still the instruction's words.
+func TestLearnOneDemoReadsAPartOfAQuotedPath(t *testing.T) {
+	p0, r := folders("plan.md", "2025/Thistle", "2025", "2024")
+	item := func(name string) recording.Node {
+		return recording.Node{Tag: "li", Role: "treeitem", Name: name, Text: name, Interactive: true}
+	}
+	p := learn(t, newDemo(p0).click(r["2025"]).clickLate(item("📁 Thistle")).clickLate(item("plan.md")))
+	fresh, f := folders("notes.txt", "2021/Cobalt", "2024", "2021")
+	cobalt := fresh.add(item("📁 Cobalt"))
+	notes := fresh.add(item("notes.txt"))
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f["2021"]), "click "+itoa(cobalt), "click "+itoa(notes))
+}
+
+// A target that no outline held (a list that opened later) keeps the size
+// of its list, which breaks a tie on other data: the hour 15 and the
+// minute 15 are both "15".
+func TestLearnBreaksATieByTheSizeOfTheList(t *testing.T) {
+	for _, demos := range [][]*demo{{timeDemo(10, 40)}, {timeDemo(10, 40), timeDemo(13, 10)}} {
+		p := learn(t, demos...)
+		fresh := newPage(site + "?seed=8")
+		fresh.text("Set the time of the call to 15:15 and save.")
+		choose := fresh.button("Choose time")
+		refs := map[string]int{}
+		for _, l := range []struct {
+			list     string
+			step, of int
+		}{{"h", 1, 24}, {"m", 5, 12}} {
+			for i := range l.of {
+				name := fmt.Sprintf("%02d", i*l.step)
+				refs[l.list+name] = fresh.add(recording.Node{Tag: "li", Role: "option", Name: name, Text: name, Interactive: true,
+					Place: &recording.Place{Container: -1, Row: -1, Column: -1, Index: i, Of: l.of}})
+			}
+		}
+		wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(choose), "click "+itoa(refs["h15"]), "click "+itoa(refs["m15"]))
+	}
+}
+
+// A value at the end of one demo's instruction may be followed by more on
+// other data ("Username: ken36" and "Username: sophie24 and tick …"): the
+// rule ends it at "and" when that follows, else at the end.
+func TestLearnEndsAValueWhereOtherDataGoesOn(t *testing.T) {
+	signIn := func(user, more string) (*page, map[string]int) {
+		p := newPage(site + "?seed=10")
+		p.text("Sign in with the password you were given. Username: " + user + more)
+		return p, map[string]int{"user": p.field("Username", ""), "go": p.button("Sign in")}
+	}
+	var demos []*demo
+	for _, u := range [][2]string{{"ken36", ""}, {"sophie24", " and tick “Keep me signed in”."}} {
+		p0, r := signIn(u[0], u[1])
+		demos = append(demos, newDemo(p0).typ(r["user"], u[0]).click(r["go"]))
+	}
+	p := learn(t, demos...)
+	for _, more := range []string{"", " and tick “Keep me signed in”."} {
+		fresh, f := signIn("ada7", more)
+		wantPlan(t, p, fresh.outline(0), nil, "type "+itoa(f["user"])+" ada7", "click "+itoa(f["go"]))
+	}
+}
+
+// Every quoted phrase of a text that quotes none is an empty list, not an
+// error: the loop over it runs no times.
+func TestExtractEveryQuoteOfATextWithNone(t *testing.T) {
+	p := newPage(site)
+	p.text("Sign in")
+	p.text("Sign in with the password you were given.")
+	e := Extract{Follows: "Sign in", Quote: -1}
+	got, err := e.Eval(p.outline(0))
+	if err != nil || got != "" {
+		t.Fatalf("Eval = %q, %v; want an empty list", got, err)
+	}
+	if items := SplitList(got, "\n"); len(items) != 0 {
+		t.Fatalf("the list has items %q", items)
+	}
+}
