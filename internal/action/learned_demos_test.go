@@ -46,7 +46,7 @@ func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 		l, _ := e.s.Learning(ctx, a.Slug)
-		if len(l.Demos) != 1 || l.Demos[0].Share != 1 || !strings.Contains(l.Description, `named "Reject"`) {
+		if len(l.Demos) != 1 || l.Demos[0].Share != 1 || l.Program.Demos != 1 {
 			t.Fatalf("learned from one demo: %+v\n%s", l.Demos, l.Description)
 		}
 		// The publisher may not add a recording its recorder kept to
@@ -73,7 +73,7 @@ func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 		l, _ = e.s.Learning(ctx, a.Slug)
-		if len(l.Demos) != 2 || l.Demos[1].Member != bob.PublicID || l.Program.Demos != 2 || strings.Contains(l.Description, `named "Reject"`) {
+		if len(l.Demos) != 2 || l.Demos[1].Member != bob.PublicID || l.Program.Demos != 2 {
 			t.Fatalf("after adding bob's demo: %+v\n%s", l.Demos, l.Description)
 		}
 		if l.Demos[0].Weight != 0.5 || l.Demos[1].Weight != 0.5 {
@@ -88,7 +88,7 @@ func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 		l, err = e.s.Learning(ctx, a.Slug)
-		if err != nil || len(l.Demos) != 1 || l.Demos[0].Member != bob.PublicID || !strings.Contains(l.Description, `named "Approve"`) {
+		if err != nil || len(l.Demos) != 1 || l.Demos[0].Member != bob.PublicID || l.Program.Demos != 1 {
 			t.Fatalf("after erasing ada's demo: %+v %v\n%s", l.Demos, err, l.Description)
 		}
 		// Erasing the last one: withdrawn, and its program forgotten.

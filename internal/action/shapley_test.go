@@ -58,19 +58,24 @@ func demoFile(t *testing.T, name string) recording.Recording {
 }
 
 // TestHeldOutDemosAreChecked: recordings the recorder made of the expense
-// claim task, one rejecting a claim and one approving another. A program
-// learned from the rejection alone presses "Reject" and fails the held-out
-// approval; learned from both, it reads which button from the page and
-// redoes both. Each demo teaches what the other cannot: equal shares,
+// claim task, one rejecting a claim and one approving another. Learned from
+// either alone, the program reads which button from the instruction's verb
+// and redoes the other demo too; learned from both, it redoes both. Each
+// demo is enough on its own: v(S) = 1 for every coalition, equal shares
 // summing to v(N) = 1.
 func TestHeldOutDemosAreChecked(t *testing.T) {
 	reject, approve := demoFile(t, "reject-claim-1.json"), demoFile(t, "approve-claim-4.json")
-	one, err := program.Learn([]recording.Recording{reject})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reproduces(one, reject) || reproduces(one, approve) {
-		t.Fatalf("from the rejection alone: own %v, held-out %v\n%s", reproduces(one, reject), reproduces(one, approve), one.Describe())
+	for _, d := range []struct {
+		name         string
+		alone, other recording.Recording
+	}{{"the rejection", reject, approve}, {"the approval", approve, reject}} {
+		one, err := program.Learn([]recording.Recording{d.alone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reproduces(one, d.alone) || !reproduces(one, d.other) {
+			t.Fatalf("from %s alone: own %v, held-out %v\n%s", d.name, reproduces(one, d.alone), reproduces(one, d.other), one.Describe())
+		}
 	}
 	both, err := program.Learn([]recording.Recording{reject, approve})
 	if err != nil {
