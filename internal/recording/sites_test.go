@@ -144,7 +144,7 @@ func TestCheckSites(t *testing.T) {
 	for _, want := range []string{
 		"step 1 (navigate): url: it goes to www.paypal.com, a sensitive site (banking",
 		"step 1 (navigate): assertedEvents[0].url: it expects to arrive at www.paypal.com",
-		"allmende.outlines[" ,
+		"allmende.outlines[",
 		"is of mail.google.com, a sensitive site (web mail",
 	} {
 		if !strings.Contains(text, want) {
