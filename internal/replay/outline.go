@@ -294,9 +294,26 @@ const readyJS = `function (want) {
   };
   const ours = (h) => h && (within(el, h) || (el.labels && Array.from(el.labels).some((l) => within(l, h))) ||
     (h.localName === "label" && h.control === el));
+  // A person clicks an item's words, not the middle of its row: a tree
+  // item or list entry that spans the page often handles clicks on its
+  // label only. So the middle of the element's first visible words comes
+  // first, then points of its box.
+  const words = () => {
+    const w = el.ownerDocument.createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
+    for (let n = w.nextNode(), k = 0; n && k < 50; n = w.nextNode(), k++) {
+      if (!n.data.trim()) continue;
+      const rg = el.ownerDocument.createRange();
+      rg.selectNodeContents(n);
+      const b = Array.from(rg.getClientRects()).find((b) => b.width >= 1 && b.height >= 1);
+      if (b) return [b.left + b.width / 2, b.top + b.height / 2];
+    }
+    return null;
+  };
+  const points = [[0.5, 0.5], [0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]].map(([fx, fy]) => [r.left + r.width * fx, r.top + r.height * fy]);
+  const first = words();
+  if (first) points.unshift(first);
   let seen = null;
-  for (const [fx, fy] of [[0.5, 0.5], [0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]]) {
-    const x = r.left + r.width * fx, y = r.top + r.height * fy;
+  for (const [x, y] of points) {
     const h = hit(x, y);
     if (ours(h)) return {offset: [x - r.left, y - r.top]};
     seen = seen || h;

@@ -366,3 +366,18 @@ func TestOutlineLimits(t *testing.T) {
 		t.Errorf("outline.js limits %v, recording's %v", limits, want)
 	}
 }
+
+// A click on a node lands on its words first: a tree item as wide as the
+// page that opens only when its label is clicked opens.
+func TestClickNodeLandsOnTheWords(t *testing.T) {
+	s := newSite(t)
+	ctx := openPage(t, s.URL+"/tree.html")
+	o := capture(t, ctx)
+	if err := ClickNode(ctx, o, one(t, o, "the folder", named("treeitem", "📁 2024"))); err != nil {
+		t.Fatal(err)
+	}
+	open, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("[role=treeitem]").getAttribute("aria-expanded")`))
+	if err != nil || open != "true" {
+		t.Fatalf("the folder is not open (aria-expanded %q, %v)", open, err)
+	}
+}
