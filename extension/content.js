@@ -38,22 +38,35 @@
       return null;
     }
     refreshOutline();
+    return describeTarget(el);
+  }
+
+  // describeTarget is targetOf without outlining the page first.
+  function describeTarget(el) {
+    if (!OUTLINE || !el || el.nodeType !== 1) {
+      return null;
+    }
     try {
       const node = OUTLINE.describe(el, { values: "keep" });
-      node.ref = lastCapture ? lastCapture.elements.indexOf(el) : -1;
       node.parent = -1;
-      // In the outline, its place is counted the way the outline counts
-      // every node's: the learner compares like with like.
-      const captured = node.ref >= 0 ? lastCapture.outline.nodes[node.ref] : null;
-      if (captured && captured.place) {
-        node.place = { ...captured.place };
-      } else if (node.place) {
-        node.place.container = -1;
-      }
-      return node;
+      return placeIn(node, el);
     } catch {
       return null; // a describe that fails must not lose the step
     }
+  }
+
+  // placeIn points a target at its node in the page's latest outline.
+  function placeIn(node, el) {
+    node.ref = lastCapture ? lastCapture.elements.indexOf(el) : -1;
+    // In the outline, its place is counted the way the outline counts
+    // every node's: the learner compares like with like.
+    const captured = node.ref >= 0 ? lastCapture.outline.nodes[node.ref] : null;
+    if (captured && captured.place) {
+      node.place = { ...captured.place };
+    } else if (node.place) {
+      node.place.container = -1;
+    }
+    return node;
   }
 
   // A page that changed after its outline was taken (content that came
@@ -1001,7 +1014,11 @@
         return;
       }
       const o = frameOffset() || { x: 0, y: 0 };
-      entered = { el, t: at(e), x: e.clientX + o.x, y: e.clientY + o.y };
+      // The element is described now, before the page answers: an opened
+      // submenu would otherwise become part of its name, which a run, where
+      // the submenu is still closed, never sees.
+      const { step, selectors } = baseStep("hover", el);
+      entered = { el, t: at(e), x: e.clientX + o.x, y: e.clientY + o.y, step, selectors, label: fieldLabel(el), target: describeTarget(el) };
     },
     { capture: true, passive: true },
   );
@@ -1105,15 +1122,20 @@
       }
     }
     opened = [];
+    if (chain.length) {
+      refreshOutline(); // the first step on a page outlines it
+    }
     for (const o of chain) {
-      const { step, selectors } = baseStep("hover", o.el);
+      if (o.target) {
+        placeIn(o.target, o.el);
+      }
       post({
         kind: "action",
         sid: newSid(),
-        step,
-        event: { kind: "hover", at: o.t, x: o.x, y: o.y, target: targetText(selectors), box: boxOf(o.el) },
-        label: fieldLabel(o.el),
-        target: targetOf(o.el),
+        step: o.step,
+        event: { kind: "hover", at: o.t, x: o.x, y: o.y, target: targetText(o.selectors), box: boxOf(o.el) },
+        label: o.label,
+        target: o.target,
       });
     }
   }
