@@ -1,6 +1,8 @@
 // Package actor runs a learned program (internal/program) in Chromium: at
-// each step it captures the live page's outline (replay.CaptureOutline),
-// evaluates the step's query over it, and acts on the one node found with
+// each step it captures the live page's outline (replay.CaptureOutline,
+// or the last capture again when the run has not acted since and the page
+// says nothing changed: replay.Unchanged), evaluates the step's query over
+// it, and acts on the one node found with
 // the replay engine's real input events (replay.ClickNode, TypeNode, …).
 // A query that matches nothing, or several elements where one is meant,
 // fails the step with the reason once the step's time is up: the actor
@@ -95,6 +97,9 @@ type Result struct {
 	Error  string `json:"error,omitempty"`
 	// Report is the value of Options.Report after the run.
 	Report json.RawMessage `json:"report,omitempty"`
+	// Captures counts the times the run read the page's outline; a look
+	// at a page that had not changed since the last one reuses it.
+	Captures int `json:"captures"`
 }
 
 // Run runs prog in a new page of a running browser (browser is a chromedp
@@ -143,7 +148,7 @@ func Run(ctx, browser context.Context, prog program.Program, opts Options) (Resu
 	if err == nil && opts.DoneWhen != "" {
 		err = r.doneWhen(ctx)
 	}
-	res := Result{Steps: r.results, OK: err == nil}
+	res := Result{Steps: r.results, OK: err == nil, Captures: r.captures}
 	if err != nil {
 		var se *stepError
 		if errors.As(err, &se) {
@@ -180,6 +185,11 @@ type run struct {
 	env     program.Env
 	pages   []recording.Outline // outlines seen so far, latest first
 	results []StepResult
+	// acted says the run has acted on the page since its latest capture,
+	// which may then not be reused even if the page says it is unchanged
+	// (an action's effects can come a moment later).
+	acted    bool
+	captures int
 }
 
 // stepError is a failed step.
@@ -318,6 +328,7 @@ func (r *run) step(ctx context.Context, s program.Step, label string) error {
 	case program.ActPress:
 		err = r.fill(ctx, s)
 		if err == nil {
+			r.acted = true
 			err = replay.PressKey(r.ctx, s.Key)
 		}
 	case program.ActNavigate:
@@ -344,9 +355,20 @@ func (r *run) step(ctx context.Context, s program.Step, label string) error {
 var errSkipped = errors.New("skipped")
 
 // capture reads the page's outline and remembers it for inputs read later.
+// The latest capture is used again when the run has not acted since and
+// the page says nothing has changed (replay.Unchanged): a step that reads
+// its inputs and then looks for its target, or a loop that reads its
+// items, looks at the page once.
 func (r *run) capture(ctx context.Context) (recording.Outline, error) {
 	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
+	if !r.acted && len(r.pages) > 0 {
+		if same, err := replay.Unchanged(c, r.pages[0]); err == nil && same {
+			return r.pages[0], nil
+		}
+	}
+	r.acted = false
+	r.captures++
 	o, err := replay.CaptureOutline(c)
 	if err != nil {
 		return o, err
@@ -463,6 +485,7 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 func (r *run) do(ctx context.Context, s program.Step, o recording.Outline, ref int) error {
 	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
+	r.acted = true
 	switch s.Action {
 	case program.ActClick:
 		return replay.ClickNode(c, o, ref)
@@ -489,6 +512,7 @@ func (r *run) do(ctx context.Context, s program.Step, o recording.Outline, ref i
 func (r *run) reveal(ctx context.Context, o recording.Outline, ref int) {
 	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
+	r.acted = true
 	id, err := replay.NodeElement(c, o, ref)
 	if err != nil {
 		return
@@ -535,6 +559,7 @@ func (r *run) navigate(ctx context.Context, to string) error {
 	}
 	c, cancel := within(r.ctx, ctx, 30*time.Second)
 	defer cancel()
+	r.acted = true
 	return chromedp.Do(c, chromedp.Navigate(to))
 }
 
@@ -543,6 +568,7 @@ func (r *run) navigate(ctx context.Context, to string) error {
 func (r *run) eval(ctx context.Context, expr string) (json.RawMessage, error) {
 	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
+	r.acted = true // the expression may change the page (a scroll, an init script)
 	res, err := chromedp.Call(c, runtime.Evaluate, runtime.EvaluateParams{
 		Expression:    expr,
 		ReturnByValue: new(true),

@@ -141,6 +141,11 @@ func TestRunLoop(t *testing.T) {
 	if !res.OK || report(t, res) != `"Plums,Quinces"` {
 		t.Fatalf("ok %v, report %s: %s\n%s\n%s", res.OK, res.Report, res.Error, describeRun(res), prog.Describe())
 	}
+	// Reading the list and finding the first item's box look at the page
+	// once; after that, once per click.
+	if res.Captures != 3 {
+		t.Errorf("the run outlined the page %d times for 3 clicks on a page that changes only when clicked", res.Captures)
+	}
 }
 
 // A list that loads more as it scrolls, and a calendar whose "Next month"
