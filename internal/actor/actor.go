@@ -219,7 +219,10 @@ func (r *run) steps(ctx context.Context, steps []program.Step, prefix string) er
 
 // repeat does s until the next step's target is on the page: before each
 // time it looks for that target, and after each it waits for the page to
-// change, so that it never goes past what it is looking for.
+// change, so that it never goes past what it is looking for. It stops
+// when the target shows, even several times over (the next step then says
+// it cannot choose), and gives up when s changed nothing idleRepeats times
+// in a row.
 func (r *run) repeat(ctx context.Context, s, next program.Step, label string) error {
 	began := time.Now()
 	res := StepResult{Step: label, Action: s.Action, Item: r.env.Item}
@@ -228,6 +231,7 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		r.log(res)
 		return &stepError{label, err}
 	}
+	idle := 0
 	for n := 0; ; n++ {
 		o, err := r.capture(ctx)
 		if err != nil {
@@ -249,7 +253,9 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 				return fail(fmt.Errorf("cannot tell when to stop: %w", err))
 			}
 		}
-		if len(until.Match(o, env)) == 1 {
+		// Several matches are there too: doing more would not single
+		// one out, and the next step says why it cannot choose.
+		if len(until.Match(o, env)) >= 1 {
 			res.Status, res.Target, res.Duration = StatusOK, fmt.Sprintf("%d times", n), time.Since(began)
 			r.log(res)
 			return nil
@@ -263,17 +269,30 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 			return fail(err)
 		}
 		before := outlineText(o)
+		changed := false
 		for wait := time.Now().Add(1500 * time.Millisecond); time.Now().Before(wait); {
 			now, err := r.capture(ctx)
 			if err != nil || outlineText(now) != before {
+				changed = true
 				break
 			}
 			if err := sleep(ctx, poll); err != nil {
 				return fail(err)
 			}
 		}
+		if changed {
+			idle = 0
+		} else if idle++; idle == idleRepeats {
+			// A click that changes nothing will not bring the target
+			// by being done sixty times more.
+			return fail(fmt.Errorf("done %d times, the last %d changed nothing on the page, and the next step's target is still not there", n+1, idle))
+		}
 	}
 }
+
+// idleRepeats is how many times in a row a repeated step may leave the
+// page as it was before the run gives up on it.
+const idleRepeats = 3
 
 // outlineText is what a page shows, to notice that it changed.
 func outlineText(o recording.Outline) string {

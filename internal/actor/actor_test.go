@@ -201,4 +201,15 @@ func TestRunScrollAndRepeat(t *testing.T) {
 	if !res.OK || report(t, res) != `"21 June"` || res.Steps[0].Target != "5 times" {
 		t.Fatalf("calendar: %s %s\n%s\n%s", res.Report, res.Error, describeRun(res), prog.Describe())
 	}
+
+	// A "Next month" that does nothing is given up on after a few
+	// clicks, not sixty.
+	opts.URL = srv.URL + "/calendar?stuck=1&want=" + urlq("21 June")
+	res, err = Run(t.Context(), b, prog, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.OK || res.Failed != "1" || !strings.Contains(res.Error, "done 3 times, the last 3 changed nothing on the page") {
+		t.Fatalf("a stuck calendar: ok %v, %s\n%s", res.OK, res.Error, describeRun(res))
+	}
 }
