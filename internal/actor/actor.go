@@ -190,6 +190,10 @@ type run struct {
 	// (an action's effects can come a moment later).
 	acted    bool
 	captures int
+	// justRead says the latest capture was taken to read a step's inputs
+	// a moment ago: the step's first look for its target or items uses
+	// it as it is, without asking the page.
+	justRead bool
 }
 
 // stepError is a failed step.
@@ -379,6 +383,11 @@ var errSkipped = errors.New("skipped")
 // its inputs and then looks for its target, or a loop that reads its
 // items, looks at the page once.
 func (r *run) capture(ctx context.Context) (recording.Outline, error) {
+	just := r.justRead
+	r.justRead = false
+	if just && !r.acted && len(r.pages) > 0 {
+		return r.pages[0], nil
+	}
 	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
 	if !r.acted && len(r.pages) > 0 {
@@ -414,7 +423,11 @@ func (r *run) fill(ctx context.Context, s program.Step) error {
 			return err
 		}
 		err := r.prog.Fill(&r.env, s, r.pages)
-		if err == nil || time.Now().After(deadline) {
+		if err == nil {
+			r.justRead = true
+			return nil
+		}
+		if time.Now().After(deadline) {
 			return err
 		}
 		if err := sleep(ctx, poll); err != nil {
