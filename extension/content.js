@@ -1050,8 +1050,8 @@
           if (!active || !h || !h.el.isConnected || performance.timeOrigin + performance.now() - h.t > HOVER_WINDOW) {
             return;
           }
-          if (lastClick && lastClick.at >= h.t) {
-            return; // the click's answer, not the hover's
+          if ((lastClick && lastClick.at >= h.t) || (lastKey && lastKey.at >= h.t)) {
+            return; // the click's or the typing's answer, not the hover's
           }
           const shown = [];
           for (const r of records.slice(0, 64)) {
