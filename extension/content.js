@@ -38,22 +38,35 @@
       return null;
     }
     refreshOutline();
+    return describeTarget(el);
+  }
+
+  // describeTarget is targetOf without outlining the page first.
+  function describeTarget(el) {
+    if (!OUTLINE || !el || el.nodeType !== 1) {
+      return null;
+    }
     try {
       const node = OUTLINE.describe(el, { values: "keep" });
-      node.ref = lastCapture ? lastCapture.elements.indexOf(el) : -1;
       node.parent = -1;
-      // In the outline, its place is counted the way the outline counts
-      // every node's: the learner compares like with like.
-      const captured = node.ref >= 0 ? lastCapture.outline.nodes[node.ref] : null;
-      if (captured && captured.place) {
-        node.place = { ...captured.place };
-      } else if (node.place) {
-        node.place.container = -1;
-      }
-      return node;
+      return placeIn(node, el);
     } catch {
       return null; // a describe that fails must not lose the step
     }
+  }
+
+  // placeIn points a target at its node in the page's latest outline.
+  function placeIn(node, el) {
+    node.ref = lastCapture ? lastCapture.elements.indexOf(el) : -1;
+    // In the outline, its place is counted the way the outline counts
+    // every node's: the learner compares like with like.
+    const captured = node.ref >= 0 ? lastCapture.outline.nodes[node.ref] : null;
+    if (captured && captured.place) {
+      node.place = { ...captured.place };
+    } else if (node.place) {
+      node.place.container = -1;
+    }
+    return node;
   }
 
   // A page that changed after its outline was taken (content that came
@@ -233,8 +246,10 @@
       outbox = [];
       downSteps.clear();
       clearTimeout(hoverTimer);
+      watchHovers(false);
     } else {
       moveDist = 0;
+      watchHovers(true);
       if (TOP) {
         reportPage();
         scheduleOutline();
@@ -940,8 +955,9 @@
     { capture: true, passive: true },
   );
 
-  // A hover is the pointer coming to rest after a real movement, without a
-  // click: evidence of looking around, kept as an event, not as a step.
+  // A pause is the pointer coming to rest after a real movement, without a
+  // click: evidence of looking around, kept as an event, not as a step (a
+  // hover that opened the way to the next click is a step: see below).
   function reportHover(p, target) {
     if (!active || moveDist < 30 || !target || !target.isConnected) {
       return;
@@ -961,6 +977,167 @@
         box: boxOf(el),
       },
     });
+  }
+
+  // --- hovers that open something ------------------------------------------
+  // A hover is a step only when the page answered it and the member used
+  // the answer: the pointer entered an element, the page then showed
+  // something beside or inside it (a submenu, a row's buttons), and the
+  // next click landed in what was shown. Replaying the click alone would
+  // find its target hidden. A pointer that wanders over a page, however
+  // slowly, leaves no step; one that is quick, as a practised member's is,
+  // loses none.
+
+  // HOVER_WINDOW is how long after the pointer entered an element a change
+  // of the page counts as its answer (menus that open after a delay).
+  const HOVER_WINDOW = 1000;
+  // HOVER_NEAR is how far up from the hovered element the part of the page
+  // that changed may hang: its own submenu, a sibling's, the row's.
+  const HOVER_NEAR = 3;
+  const HOVER_ATTRIBUTES = ["class", "style", "hidden", "aria-hidden", "aria-expanded", "open"];
+
+  let entered = null; // {el, t, x, y}: where the pointer is
+  let opened = []; // {el, t, x, y, shown: [elements]}: hovers the page answered since the last click
+
+  window.addEventListener(
+    "pointerover",
+    (e) => {
+      if (!active || e.pointerType === "touch") {
+        return;
+      }
+      const raw = deepTarget(e);
+      if (!raw) {
+        return;
+      }
+      const el = actionable(raw);
+      if (entered && entered.el === el) {
+        return;
+      }
+      const o = frameOffset() || { x: 0, y: 0 };
+      // The element is described now, before the page answers: an opened
+      // submenu would otherwise become part of its name, which a run, where
+      // the submenu is still closed, never sees.
+      const { step, selectors } = baseStep("hover", el);
+      entered = { el, t: at(e), x: e.clientX + o.x, y: e.clientY + o.y, step, selectors, label: fieldLabel(el), target: describeTarget(el) };
+    },
+    { capture: true, passive: true },
+  );
+
+  const shownNow = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+
+  // nearHover says whether changed, a part of the page that changed, hangs
+  // close enough to the hovered element h to be its answer: inside it, or
+  // inside one of its few nearest ancestors, but not around h itself (a
+  // hovered row or item that only marks itself is no opener).
+  function nearHover(h, changed) {
+    if (changed === h || changed.contains(h)) {
+      return false;
+    }
+    let a = h;
+    for (let i = 0; a && i <= HOVER_NEAR; i++) {
+      if (a.contains(changed)) {
+        return true;
+      }
+      a = a.parentElement;
+    }
+    return false;
+  }
+
+  const hoverWatch =
+    typeof MutationObserver === "function"
+      ? new MutationObserver((records) => {
+          const h = entered;
+          if (!active || !h || !h.el.isConnected || performance.timeOrigin + performance.now() - h.t > HOVER_WINDOW) {
+            return;
+          }
+          if ((lastClick && lastClick.at >= h.t) || (lastKey && lastKey.at >= h.t)) {
+            return; // the click's or the typing's answer, not the hover's
+          }
+          const shown = [];
+          for (const r of records.slice(0, 64)) {
+            const cands = [];
+            if (r.type === "attributes") {
+              if (r.target.nodeType === 1 && r.target.getAttribute(r.attributeName) !== r.oldValue) {
+                cands.push(r.target);
+              }
+            } else if (r.type === "childList") {
+              for (const n of r.addedNodes) {
+                if (n.nodeType === 1) {
+                  cands.push(n);
+                }
+              }
+            }
+            for (const c of cands) {
+              if (c.isConnected && !shown.includes(c) && nearHover(h.el, c) && shownNow(c)) {
+                shown.push(c);
+              }
+            }
+          }
+          if (!shown.length) {
+            return;
+          }
+          let o = opened.find((x) => x.el === h.el && x.t === h.t);
+          if (!o) {
+            o = { ...h, shown: [] };
+            opened.push(o);
+            if (opened.length > 16) {
+              opened.shift();
+            }
+          }
+          o.shown.push(...shown);
+        })
+      : null;
+  // watchHovers follows the page's changes while recording, and only then:
+  // a page nobody records pays nothing for it.
+  function watchHovers(on) {
+    entered = null;
+    opened = [];
+    if (!hoverWatch) {
+      return;
+    }
+    hoverWatch.disconnect();
+    if (on) {
+      hoverWatch.observe(document, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeOldValue: true,
+        attributeFilter: HOVER_ATTRIBUTES,
+      });
+    }
+  }
+
+  // hoversBefore reports, as hover steps ahead of a click on el, the hovers
+  // that opened the way to it: the latest one whose answer holds el, the
+  // one whose answer holds that hovered element, and so on (a nested
+  // menu). It forgets the rest.
+  function hoversBefore(el) {
+    const chain = [];
+    let want = el;
+    for (let i = opened.length - 1; i >= 0; i--) {
+      const o = opened[i];
+      if (o.el !== want && o.el.isConnected && o.shown.some((s) => s.isConnected && s.contains(want))) {
+        chain.unshift(o);
+        want = o.el;
+      }
+    }
+    opened = [];
+    if (chain.length) {
+      refreshOutline(); // the first step on a page outlines it
+    }
+    for (const o of chain) {
+      if (o.target) {
+        placeIn(o.target, o.el);
+      }
+      post({
+        kind: "action",
+        sid: newSid(),
+        step: o.step,
+        event: { kind: "hover", at: o.t, x: o.x, y: o.y, target: targetText(o.selectors), box: boxOf(o.el) },
+        label: o.label,
+        target: o.target,
+      });
+    }
   }
 
   // --- clicks --------------------------------------------------------------
@@ -1010,6 +1187,7 @@
       ) {
         return;
       }
+      hoversBefore(el);
       const keyboard =
         e.detail === 0 && lastKey && t - lastKey.at < 500 && (lastKey.key === "Enter" || lastKey.key === " ");
       const { step, selectors } = baseStep("click", el);
@@ -1047,6 +1225,7 @@
         return;
       }
       const { el, t } = hit;
+      hoversBefore(el);
       const { step, selectors } = baseStep("doubleClick", el);
       const r = el.getBoundingClientRect();
       step.offsetX = round1(e.clientX - r.left);

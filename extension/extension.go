@@ -3,7 +3,8 @@
 // loads), for the Go code that needs it: the capture script the recorder
 // and the replay engine share (OutlineJS), and the whole extension, so that
 // `allmende record` can load it into Chromium from a binary built anywhere
-// (Unpack).
+// (Unpack), and the list of sensitive sites the server checks uploads
+// against (SensitiveSitesJSON).
 package extension
 
 import (
@@ -22,6 +23,13 @@ import (
 //
 //go:embed outline.js
 var OutlineJS string
+
+// SensitiveSitesJSON is sensitive-sites.json, the shipped list of sites
+// where the recorder refuses to record; the server checks uploads against
+// it again (internal/recording.CheckSites).
+//
+//go:embed sensitive-sites.json
+var SensitiveSitesJSON []byte
 
 // files is the extension as Chromium loads it. Go sources are not part of
 // it.

@@ -978,7 +978,12 @@
   // {id, outline, frames}: id names the capture for element(); frames
   // lists the paths of frames it could not read (another origin).
   function capture(opts = {}) {
-    opts = { values: opts.values || "mask", register: opts.register !== false };
+    opts = { values: opts.values || "mask", register: opts.register !== false, watch: !!opts.watch };
+    if (opts.watch) {
+      watchChanges();
+    }
+    const stamp = changes;
+    let unwatched = false; // a frame or shadow root was read: changes there are not watched
     const doc = document;
     const cands = []; // {el, node, prio, parent, container, kind, cell, table}
     const byEl = new Map();
@@ -1197,6 +1202,7 @@
       } else if (tag === "iframe" || tag === "frame") {
         const fdoc = frameDocument(el);
         const idx = frameIndex(el);
+        unwatched = true;
         if (fdoc && fdoc.documentElement && idx >= 0) {
           const fst = { ...next, frame: st.frame.concat(idx), shadow: false, lightShadow: false, pointer: false, cell: null };
           visit(fdoc.body || fdoc.documentElement, fst);
@@ -1205,6 +1211,7 @@
         }
         text = "";
       } else if (el.shadowRoot) {
+        unwatched = true;
         text = walkChildren(el.shadowRoot, { ...next, shadow: true, lightShadow: st.shadow }, seen);
       } else if (tag === "slot") {
         text = walkSlot(el, next, seen);
@@ -1400,7 +1407,12 @@
     if (opts.register) {
       captures.set(id, elements);
       while (captures.size > KEEP_CAPTURES) {
-        captures.delete(captures.keys().next().value);
+        const old = captures.keys().next().value;
+        captures.delete(old);
+        stamps.delete(old);
+      }
+      if (opts.watch && !unwatched && !truncated) {
+        stamps.set(id, stamp);
       }
     }
     return { id, outline, frames: unreadFrames, elements };
@@ -1553,6 +1565,44 @@
     return place;
   }
 
+  // --- changes ------------------------------------------------------------
+  // An executor looks at a page again and again; a capture taken with
+  // {watch: true} can be reused while nothing has changed since: no
+  // mutation of the document, and no event that changes what an outline
+  // shows without one (typing, scrolling, a transition, a pointer over a
+  // :hover rule, a load). Changes inside frames and shadow roots are not
+  // watched, so a capture that read one is never called unchanged.
+
+  let changes = 0;
+  let watching = false;
+  const stamps = new Map(); // capture id -> changes when it was taken
+
+  const CHANGE_EVENTS = [
+    "input", "change", "scroll", "resize", "load", "error", "toggle",
+    "transitionstart", "transitionend", "transitioncancel", "animationstart", "animationend",
+    "focusin", "focusout", "pointerover", "pointerout", "pointerdown", "pointerup", "keydown", "keyup",
+    "click", "hashchange", "popstate",
+  ];
+
+  function watchChanges() {
+    if (watching) {
+      return;
+    }
+    watching = true;
+    const bump = () => {
+      changes++;
+    };
+    new MutationObserver(bump).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+    for (const t of CHANGE_EVENTS) {
+      window.addEventListener(t, bump, { capture: true, passive: true });
+    }
+  }
+
+  // unchanged reports whether the page is as the capture id saw it.
+  function unchanged(id) {
+    return captures.has(id) && stamps.has(id) && stamps.get(id) === changes;
+  }
+
   // element returns the element a node of a registered capture stands
   // for, or a sentence saying why there is none.
   function element(id, ref) {
@@ -1574,6 +1624,7 @@
     capture,
     describe,
     element,
+    unchanged,
     fieldSensitive,
     valueSensitive,
     visibleText,

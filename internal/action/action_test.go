@@ -255,6 +255,12 @@ func TestRecordingsAreJudgedAndPaid(t *testing.T) {
 		if !errors.As(err, &p) || p.Kind != problem.Invalid || p.Fields["steps[0].type"] == "" {
 			t.Fatalf("unknown step type: %v %+v", err, p)
 		}
+		// A page on a sensitive site, which the recorder never records
+		// there: refused, naming the step.
+		_, err = e.s.Upload(ctx, ada, []byte(`{"title":"bank","steps":[{"type":"navigate","url":"https://example.org/"},{"type":"navigate","url":"https://www.paypal.com/signin"}]}`), "")
+		if !errors.As(err, &p) || p.Kind != problem.Invalid || !strings.Contains(p.Fields["steps[1].url"], "www.paypal.com, a sensitive site") {
+			t.Fatalf("a step on a sensitive site: %v %+v", err, p)
+		}
 		if _, err := e.s.Upload(ctx, ada, make([]byte, action.MaxUpload+1), ""); !problem.Is(err, problem.TooLarge) {
 			t.Fatalf("too large: %v", err)
 		}

@@ -103,6 +103,9 @@ func (s *Service) Upload(ctx context.Context, m member.Member, body []byte, data
 		return Recording{}, problem.New(problem.TooLarge, "a recording may be at most %d MB", MaxUpload>>20)
 	}
 	rec, err := recording.Parse(body)
+	if err == nil {
+		err = recording.CheckSites(rec)
+	}
 	if err != nil {
 		return Recording{}, parseProblem(err)
 	}

@@ -1,6 +1,8 @@
 // Package actor runs a learned program (internal/program) in Chromium: at
-// each step it captures the live page's outline (replay.CaptureOutline),
-// evaluates the step's query over it, and acts on the one node found with
+// each step it captures the live page's outline (replay.CaptureOutline,
+// or the last capture again when the run has not acted since and the page
+// says nothing changed: replay.Unchanged), evaluates the step's query over
+// it, and acts on the one node found with
 // the replay engine's real input events (replay.ClickNode, TypeNode, …).
 // A query that matches nothing, or several elements where one is meant,
 // fails the step with the reason once the step's time is up: the actor
@@ -95,6 +97,9 @@ type Result struct {
 	Error  string `json:"error,omitempty"`
 	// Report is the value of Options.Report after the run.
 	Report json.RawMessage `json:"report,omitempty"`
+	// Captures counts the times the run read the page's outline; a look
+	// at a page that had not changed since the last one reuses it.
+	Captures int `json:"captures"`
 }
 
 // Run runs prog in a new page of a running browser (browser is a chromedp
@@ -143,7 +148,7 @@ func Run(ctx, browser context.Context, prog program.Program, opts Options) (Resu
 	if err == nil && opts.DoneWhen != "" {
 		err = r.doneWhen(ctx)
 	}
-	res := Result{Steps: r.results, OK: err == nil}
+	res := Result{Steps: r.results, OK: err == nil, Captures: r.captures}
 	if err != nil {
 		var se *stepError
 		if errors.As(err, &se) {
@@ -180,6 +185,15 @@ type run struct {
 	env     program.Env
 	pages   []recording.Outline // outlines seen so far, latest first
 	results []StepResult
+	// acted says the run has acted on the page since its latest capture,
+	// which may then not be reused even if the page says it is unchanged
+	// (an action's effects can come a moment later).
+	acted    bool
+	captures int
+	// justRead says the latest capture was taken to read a step's inputs
+	// a moment ago: the step's first look for its target or items uses
+	// it as it is, without asking the page.
+	justRead bool
 }
 
 // stepError is a failed step.
@@ -209,7 +223,10 @@ func (r *run) steps(ctx context.Context, steps []program.Step, prefix string) er
 
 // repeat does s until the next step's target is on the page: before each
 // time it looks for that target, and after each it waits for the page to
-// change, so that it never goes past what it is looking for.
+// change, so that it never goes past what it is looking for. It stops
+// when the target shows, even several times over (the next step then says
+// it cannot choose), and gives up when s changed nothing idleRepeats times
+// in a row.
 func (r *run) repeat(ctx context.Context, s, next program.Step, label string) error {
 	began := time.Now()
 	res := StepResult{Step: label, Action: s.Action, Item: r.env.Item}
@@ -218,6 +235,7 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		r.log(res)
 		return &stepError{label, err}
 	}
+	idle := 0
 	for n := 0; ; n++ {
 		o, err := r.capture(ctx)
 		if err != nil {
@@ -239,7 +257,9 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 				return fail(fmt.Errorf("cannot tell when to stop: %w", err))
 			}
 		}
-		if len(until.Match(o, env)) == 1 {
+		// Several matches are there too: doing more would not single
+		// one out, and the next step says why it cannot choose.
+		if len(until.Match(o, env)) >= 1 {
 			res.Status, res.Target, res.Duration = StatusOK, fmt.Sprintf("%d times", n), time.Since(began)
 			r.log(res)
 			return nil
@@ -263,17 +283,30 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 			return fail(err)
 		}
 		before := outlineText(o)
+		changed := false
 		for wait := time.Now().Add(1500 * time.Millisecond); time.Now().Before(wait); {
 			now, err := r.capture(ctx)
 			if err != nil || outlineText(now) != before {
+				changed = true
 				break
 			}
 			if err := sleep(ctx, poll); err != nil {
 				return fail(err)
 			}
 		}
+		if changed {
+			idle = 0
+		} else if idle++; idle == idleRepeats {
+			// A click that changes nothing will not bring the target
+			// by being done sixty times more.
+			return fail(fmt.Errorf("done %d times, the last %d changed nothing on the page, and the next step's target is still not there", n+1, idle))
+		}
 	}
 }
+
+// idleRepeats is how many times in a row a repeated step may leave the
+// page as it was before the run gives up on it.
+const idleRepeats = 3
 
 // outlineText is what a page shows, to notice that it changed.
 func outlineText(o recording.Outline) string {
@@ -328,6 +361,7 @@ func (r *run) step(ctx context.Context, s program.Step, label string) error {
 	case program.ActPress:
 		err = r.fill(ctx, s)
 		if err == nil {
+			r.acted = true
 			err = replay.PressKey(r.ctx, s.Key)
 		}
 	case program.ActNavigate:
@@ -354,9 +388,25 @@ func (r *run) step(ctx context.Context, s program.Step, label string) error {
 var errSkipped = errors.New("skipped")
 
 // capture reads the page's outline and remembers it for inputs read later.
+// The latest capture is used again when the run has not acted since and
+// the page says nothing has changed (replay.Unchanged): a step that reads
+// its inputs and then looks for its target, or a loop that reads its
+// items, looks at the page once.
 func (r *run) capture(ctx context.Context) (recording.Outline, error) {
+	just := r.justRead
+	r.justRead = false
+	if just && !r.acted && len(r.pages) > 0 {
+		return r.pages[0], nil
+	}
 	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
+	if !r.acted && len(r.pages) > 0 {
+		if same, err := replay.Unchanged(c, r.pages[0]); err == nil && same {
+			return r.pages[0], nil
+		}
+	}
+	r.acted = false
+	r.captures++
 	o, err := replay.CaptureOutline(c)
 	if err != nil {
 		return o, err
@@ -383,7 +433,11 @@ func (r *run) fill(ctx context.Context, s program.Step) error {
 			return err
 		}
 		err := r.prog.Fill(&r.env, s, r.pages)
-		if err == nil || time.Now().After(deadline) {
+		if err == nil {
+			r.justRead = true
+			return nil
+		}
+		if time.Now().After(deadline) {
 			return err
 		}
 		if err := sleep(ctx, poll); err != nil {
@@ -473,6 +527,7 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 func (r *run) do(ctx context.Context, s program.Step, o recording.Outline, ref int) error {
 	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
+	r.acted = true
 	switch s.Action {
 	case program.ActClick:
 		return replay.ClickNode(c, o, ref)
@@ -499,6 +554,7 @@ func (r *run) do(ctx context.Context, s program.Step, o recording.Outline, ref i
 func (r *run) reveal(ctx context.Context, o recording.Outline, ref int) {
 	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
+	r.acted = true
 	id, err := replay.NodeElement(c, o, ref)
 	if err != nil {
 		return
@@ -545,6 +601,7 @@ func (r *run) navigate(ctx context.Context, to string) error {
 	}
 	c, cancel := within(r.ctx, ctx, 30*time.Second)
 	defer cancel()
+	r.acted = true
 	return chromedp.Do(c, chromedp.Navigate(to))
 }
 
@@ -553,6 +610,7 @@ func (r *run) navigate(ctx context.Context, to string) error {
 func (r *run) eval(ctx context.Context, expr string) (json.RawMessage, error) {
 	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
+	r.acted = true // the expression may change the page (a scroll, an init script)
 	res, err := chromedp.Call(c, runtime.Evaluate, runtime.EvaluateParams{
 		Expression:    expr,
 		ReturnByValue: new(true),

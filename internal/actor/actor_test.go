@@ -141,6 +141,11 @@ func TestRunLoop(t *testing.T) {
 	if !res.OK || report(t, res) != `"Plums,Quinces"` {
 		t.Fatalf("ok %v, report %s: %s\n%s\n%s", res.OK, res.Report, res.Error, describeRun(res), prog.Describe())
 	}
+	// Reading the list and finding the first item's box look at the page
+	// once; after that, once per click.
+	if res.Captures != 3 {
+		t.Errorf("the run outlined the page %d times for 3 clicks on a page that changes only when clicked", res.Captures)
+	}
 }
 
 // A list that loads more as it scrolls, and a calendar whose "Next month"
@@ -195,5 +200,16 @@ func TestRunScrollAndRepeat(t *testing.T) {
 	}
 	if !res.OK || report(t, res) != `"21 June"` || res.Steps[0].Target != "5 times" {
 		t.Fatalf("calendar: %s %s\n%s\n%s", res.Report, res.Error, describeRun(res), prog.Describe())
+	}
+
+	// A "Next month" that does nothing is given up on after a few
+	// clicks, not sixty.
+	opts.URL = srv.URL + "/calendar?stuck=1&want=" + urlq("21 June")
+	res, err = Run(t.Context(), b, prog, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.OK || res.Failed != "1" || !strings.Contains(res.Error, "done 3 times, the last 3 changed nothing on the page") {
+		t.Fatalf("a stuck calendar: ok %v, %s\n%s", res.OK, res.Error, describeRun(res))
 	}
 }

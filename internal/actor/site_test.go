@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -211,7 +212,7 @@ let m = 0, picked = "";
 function draw() { const d = document.getElementById("days"); d.replaceChildren();
   for (let i = 1; i <= 28; i++) { const b = document.createElement("button"); b.textContent = i; b.setAttribute("aria-label", i + " " + M[m]);
     b.onclick = () => { picked = i + " " + M[m]; }; d.append(b); } }
-document.getElementById("next").onclick = () => { m = (m + 1) % 12; draw(); };
+document.getElementById("next").onclick = () => { if (` + strconv.Quote(q["stuck"]) + ` === "") { m = (m + 1) % 12; draw(); } };
 document.getElementById("book").onclick = () => { top.result = picked; };
 draw();
 </script>`

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/allmende/allmende/internal/recording"
 )
 
@@ -54,4 +56,36 @@ func BenchmarkReplay(b *testing.B) {
 	b.ReportMetric(float64((tFull-tLoads).Milliseconds())/float64((steps-navs)*b.N), "ms/step-beyond-loads")
 	b.ReportMetric(tFull.Seconds()/float64(b.N), "s/suite")
 	b.ReportMetric(tLoads.Seconds()/float64(b.N), "baseline-s/suite")
+}
+
+// BenchmarkLookAgain is what an executor pays to look at a page it has
+// not touched: a fresh capture against asking whether the last one still
+// holds (ratio printed as capture/unchanged).
+func BenchmarkLookAgain(b *testing.B) {
+	s := newSite(b)
+	ctx, cancel := chromedp.NewContext(testBrowser(b), chromedp.WithNewBrowserContext())
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.URL+"/tree.html")); err != nil {
+		b.Fatal(err)
+	}
+	o, err := CaptureOutline(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var capture, check time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, err := CaptureOutline(ctx); err != nil {
+			b.Fatal(err)
+		}
+		capture += time.Since(start)
+		start = time.Now()
+		if _, err := Unchanged(ctx, o); err != nil {
+			b.Fatal(err)
+		}
+		check += time.Since(start)
+	}
+	b.ReportMetric(float64(capture.Microseconds())/float64(b.N), "capture-µs/op")
+	b.ReportMetric(float64(check.Microseconds())/float64(b.N), "unchanged-µs/op")
+	b.ReportMetric(float64(capture)/float64(check), "capture/unchanged")
 }

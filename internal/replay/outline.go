@@ -128,7 +128,7 @@ func CaptureOutline(ctx context.Context) (recording.Outline, error) {
 		}
 		// A string crosses the protocol much faster than the same object
 		// returned by value.
-		raw, err := evalIn(ctx, world, `(r => JSON.stringify({id: r.id, outline: r.outline, frames: r.frames}))(globalThis.__allmendeOutline.capture({values: "keep"}))`)
+		raw, err := t.evalOutline(ctx, world, `(r => JSON.stringify({id: r.id, outline: r.outline, frames: r.frames}))(globalThis.__allmendeOutline.capture({values: "keep", watch: true}))`)
 		if err != nil {
 			return err
 		}
@@ -165,11 +165,11 @@ func retryGone(ctx context.Context, try func() error) error {
 	}
 }
 
-// evalIn evaluates outline.js and then expr in a world, and returns expr's
-// value as JSON.
-func evalIn(ctx context.Context, world runtime.ExecutionContextID, expr string) (json.RawMessage, error) {
-	res, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{
-		Expression:    extension.OutlineJS + "\n;" + expr,
+// evalOutline evaluates expr in a world where outline.js is defined, and
+// returns expr's value as JSON.
+func (t *tab) evalOutline(ctx context.Context, world runtime.ExecutionContextID, expr string) (json.RawMessage, error) {
+	res, err := t.evalWithOutline(ctx, runtime.EvaluateParams{
+		Expression:    expr,
 		ContextID:     world,
 		ReturnByValue: new(true),
 		Silent:        new(true),
@@ -177,10 +177,78 @@ func evalIn(ctx context.Context, world runtime.ExecutionContextID, expr string) 
 	if err != nil {
 		return nil, err
 	}
-	if res.ExceptionDetails != nil {
-		return nil, exceptionError(res.ExceptionDetails)
-	}
 	return json.RawMessage(res.Result.Value), nil
+}
+
+// evalWithOutline evaluates p.Expression in p.ContextID, an isolated
+// world, with outline.js defined there: the 50 kB script goes along only
+// the first time in a world (and again if the world lost it).
+func (t *tab) evalWithOutline(ctx context.Context, p runtime.EvaluateParams) (runtime.EvaluateResult, error) {
+	expr := p.Expression
+	t.state.mu.Lock()
+	defined := t.state.outlined[p.ContextID]
+	t.state.mu.Unlock()
+	for try := 0; ; try++ {
+		p.Expression = expr
+		if !defined {
+			p.Expression = extension.OutlineJS + "\n;" + expr
+		}
+		res, err := chromedp.Call(ctx, runtime.Evaluate, p)
+		if err != nil {
+			return res, err
+		}
+		if res.ExceptionDetails != nil {
+			if defined && try == 0 {
+				// The world was not what it was: define the script again.
+				defined = false
+				continue
+			}
+			return res, exceptionError(res.ExceptionDetails)
+		}
+		if !defined {
+			t.state.mu.Lock()
+			t.state.outlined[p.ContextID] = true
+			t.state.mu.Unlock()
+		}
+		return res, nil
+	}
+}
+
+// Unchanged reports whether the page ctx drives is still as outline o,
+// a capture of CaptureOutline, saw it: no change of the document and no
+// input, scroll, pointer, focus, transition or load event since. A
+// capture that read a frame or a shadow root, and one the page has
+// forgotten (it navigated), is never unchanged. It costs one small
+// evaluation instead of a capture; an error means "capture again".
+func Unchanged(ctx context.Context, o recording.Outline) (bool, error) {
+	if o.Capture == "" {
+		return false, nil
+	}
+	t, err := attach(ctx)
+	if err != nil {
+		return false, err
+	}
+	t.state.mu.Lock()
+	world, ok := t.state.worlds[t.state.mainFrame]
+	defined := t.state.outlined[world]
+	t.state.mu.Unlock()
+	if !ok || !defined {
+		return false, nil
+	}
+	id, _ := json.Marshal(o.Capture)
+	res, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{
+		Expression:    "!!(globalThis.__allmendeOutline && globalThis.__allmendeOutline.unchanged(" + string(id) + "))",
+		ContextID:     world,
+		ReturnByValue: new(true),
+		Silent:        new(true),
+	})
+	if err != nil {
+		return false, err
+	}
+	if res.ExceptionDetails != nil {
+		return false, exceptionError(res.ExceptionDetails)
+	}
+	return string(res.Result.Value) == "true", nil
 }
 
 // nodeGroup holds the remote objects of node actions.
@@ -206,17 +274,14 @@ func nodeElement(ctx context.Context, t *tab, o recording.Outline, ref int) (ele
 		return element{}, n, err
 	}
 	args, _ := json.Marshal(map[string]any{"id": o.Capture, "ref": ref})
-	res, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{
-		Expression:  extension.OutlineJS + "\n;((a) => globalThis.__allmendeOutline.element(a.id, a.ref))(" + string(args) + ")",
+	res, err := t.evalWithOutline(ctx, runtime.EvaluateParams{
+		Expression:  "((a) => globalThis.__allmendeOutline.element(a.id, a.ref))(" + string(args) + ")",
 		ContextID:   world,
 		ObjectGroup: nodeGroup,
 		Silent:      new(true),
 	})
 	if err != nil {
 		return element{}, n, err
-	}
-	if res.ExceptionDetails != nil {
-		return element{}, n, exceptionError(res.ExceptionDetails)
 	}
 	if res.Result.Type == runtime.RemoteObjectTypeString {
 		return element{}, n, errors.New(jsString(res.Result))
@@ -294,9 +359,26 @@ const readyJS = `function (want) {
   };
   const ours = (h) => h && (within(el, h) || (el.labels && Array.from(el.labels).some((l) => within(l, h))) ||
     (h.localName === "label" && h.control === el));
+  // A person clicks an item's words, not the middle of its row: a tree
+  // item or list entry that spans the page often handles clicks on its
+  // label only. So the middle of the element's first visible words comes
+  // first, then points of its box.
+  const words = () => {
+    const w = el.ownerDocument.createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
+    for (let n = w.nextNode(), k = 0; n && k < 50; n = w.nextNode(), k++) {
+      if (!n.data.trim()) continue;
+      const rg = el.ownerDocument.createRange();
+      rg.selectNodeContents(n);
+      const b = Array.from(rg.getClientRects()).find((b) => b.width >= 1 && b.height >= 1);
+      if (b) return [b.left + b.width / 2, b.top + b.height / 2];
+    }
+    return null;
+  };
+  const points = [[0.5, 0.5], [0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]].map(([fx, fy]) => [r.left + r.width * fx, r.top + r.height * fy]);
+  const first = words();
+  if (first) points.unshift(first);
   let seen = null;
-  for (const [fx, fy] of [[0.5, 0.5], [0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]]) {
-    const x = r.left + r.width * fx, y = r.top + r.height * fy;
+  for (const [x, y] of points) {
     const h = hit(x, y);
     if (ours(h)) return {offset: [x - r.left, y - r.top]};
     seen = seen || h;

@@ -366,3 +366,71 @@ func TestOutlineLimits(t *testing.T) {
 		t.Errorf("outline.js limits %v, recording's %v", limits, want)
 	}
 }
+
+// A click on a node lands on its words first: a tree item as wide as the
+// page that opens only when its label is clicked opens.
+func TestClickNodeLandsOnTheWords(t *testing.T) {
+	s := newSite(t)
+	ctx := openPage(t, s.URL+"/tree.html")
+	o := capture(t, ctx)
+	if err := ClickNode(ctx, o, one(t, o, "the folder", named("treeitem", "📁 2024"))); err != nil {
+		t.Fatal(err)
+	}
+	open, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("[role=treeitem]").getAttribute("aria-expanded")`))
+	if err != nil || open != "true" {
+		t.Fatalf("the folder is not open (aria-expanded %q, %v)", open, err)
+	}
+}
+
+// A capture is unchanged until the page changes in a way an outline could
+// show: a mutation, typing, a navigation. One that read a shadow root
+// never is.
+func TestUnchanged(t *testing.T) {
+	s := newSite(t)
+	ctx := openPage(t, s.URL+"/tree.html")
+	unchanged := func(o recording.Outline) bool {
+		t.Helper()
+		same, err := Unchanged(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return same
+	}
+	o := capture(t, ctx)
+	if !unchanged(o) {
+		t.Fatal("a page nobody touched changed")
+	}
+	if unchanged(recording.Outline{Nodes: o.Nodes}) {
+		t.Error("an outline that was not captured is unchanged")
+	}
+	// The page's own script changes it.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`document.title = "Files"`)); err != nil {
+		t.Fatal(err)
+	}
+	if unchanged(o) {
+		t.Error("a mutation went unnoticed")
+	}
+	o = capture(t, ctx)
+	if !unchanged(o) {
+		t.Fatal("a fresh capture is not unchanged")
+	}
+	// Typing changes a value, which no mutation shows.
+	if err := TypeNode(ctx, o, one(t, o, "the note", func(n recording.Node) bool { return n.Label == "Note" }), "hello"); err != nil {
+		t.Fatal(err)
+	}
+	if unchanged(o) {
+		t.Error("typing went unnoticed")
+	}
+	o = capture(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.URL+"/tree.html")); err != nil {
+		t.Fatal(err)
+	}
+	if unchanged(o) {
+		t.Error("a navigation went unnoticed")
+	}
+	shadow := openPage(t, s.URL+"/shadow.html")
+	so := capture(t, shadow)
+	if same, err := Unchanged(shadow, so); err != nil || same {
+		t.Errorf("a capture that read a shadow root is unchanged: %v, %v", same, err)
+	}
+}

@@ -46,6 +46,10 @@ type tabState struct {
 	pageWorlds map[cdp.FrameID]runtime.ExecutionContextID
 	contexts   map[string]contextInfo // by unique id, to forget destroyed ones
 	crashed    bool
+	// outlined are the isolated worlds outline.js has been evaluated in:
+	// it stays defined there until the document goes, and with it the
+	// world's id.
+	outlined map[runtime.ExecutionContextID]bool
 
 	// dialogs receives the JavaScript dialogs to accept; a goroutine does,
 	// since the listener may not send commands.
@@ -79,6 +83,7 @@ func newTabState() *tabState {
 		worlds:     map[cdp.FrameID]runtime.ExecutionContextID{},
 		pageWorlds: map[cdp.FrameID]runtime.ExecutionContextID{},
 		contexts:   map[string]contextInfo{},
+		outlined:   map[runtime.ExecutionContextID]bool{},
 		dialogs:    make(chan struct{}, 1),
 	}
 }
