@@ -153,6 +153,9 @@ func (e Extract) take(text string) (string, error) {
 			return "", fmt.Errorf("%q has no part %d when split at %q", text, e.Part, e.Split)
 		}
 		text = strings.TrimSpace(parts[i])
+		if e.Part == -1 {
+			text = lastPart(text)
+		}
 	}
 	if e.Chars > 0 {
 		r := []rune(text)
@@ -232,8 +235,20 @@ func isWordRune(r rune) bool {
 	return r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127 && r != '’' && r != '‘'
 }
 
-// separators are where a text may be split into parts or list items.
-var separators = []string{", ", "; ", " / ", " - ", " ", "/", "-", "@", ",", ":"}
+// separators are where a text may be split into parts or list items; the
+// arrows are those of menu paths and breadcrumbs ("Edit › Insert › Table").
+var separators = []string{", ", "; ", " / ", " - ", " › ", " » ", " > ", " ", "/", "-", "@", ",", ":"}
+
+// lastPart is the last part of a split text without the sentence's full
+// stop (or question or exclamation mark): "Edit › Insert › Table." ends
+// in "Table".
+func lastPart(s string) string {
+	s = strings.TrimSpace(s)
+	if t := strings.TrimRight(s, ".!?"); t != "" {
+		return t
+	}
+	return s
+}
 
 // candidate is an extraction rule that gives a demo's value, with the node
 // it read.
@@ -273,7 +288,7 @@ func candidates(o recording.Outline, want string) []candidate {
 				for i, part := range parts {
 					pieces = append(pieces, piece{p.quote, i + 1, sep, strings.TrimSpace(part)})
 					if i == len(parts)-1 {
-						pieces = append(pieces, piece{p.quote, -1, sep, strings.TrimSpace(part)})
+						pieces = append(pieces, piece{p.quote, -1, sep, lastPart(part)})
 					}
 				}
 			}

@@ -254,3 +254,28 @@ func TestExtractEveryQuoteOfATextWithNone(t *testing.T) {
 		t.Fatalf("the list has items %q", items)
 	}
 }
+
+// A menu path in the instruction ("Choose Edit › Insert › Table.") is
+// split at its arrows, and its last part is read without the sentence's
+// full stop: the leaf may be one word or two on other data. (From one demo
+// the leaf's name stays a constant: reading a target's name from the
+// instruction is kept to the instruction's own words and quotes.)
+func TestLearnReadsTheLastPartOfAMenuPath(t *testing.T) {
+	menu := func(path, leaf string) (*page, int) {
+		p := newPage(site + "?seed=11")
+		p.text("Choose Edit › " + path + ".")
+		ref := 0
+		for _, name := range []string{"Table", "Image", "Full screen", "Word count", "Link"} {
+			r := p.add(recording.Node{Tag: "li", Role: "menuitem", Name: name, Text: name, Interactive: true})
+			if name == leaf {
+				ref = r
+			}
+		}
+		return p, ref
+	}
+	d1, r1 := menu("Insert › Table", "Table")
+	d2, r2 := menu("View › Full screen", "Full screen")
+	p := learn(t, newDemo(d1).click(r1), newDemo(d2).click(r2))
+	fresh, f := menu("Tools › Word count", "Word count")
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f))
+}
