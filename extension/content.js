@@ -997,6 +997,16 @@
   const HOVER_ATTRIBUTES = ["class", "style", "hidden", "aria-hidden", "aria-expanded", "open"];
 
   let entered = null; // {el, t, x, y}: where the pointer is
+  let lastScroll = 0; // when the page or a part of it last scrolled
+  for (const kind of ["scroll", "wheel"]) {
+    window.addEventListener(
+      kind,
+      () => {
+        lastScroll = performance.timeOrigin + performance.now();
+      },
+      { capture: true, passive: true },
+    );
+  }
   let opened = []; // {el, t, x, y, shown: [elements]}: hovers the page answered since the last click
 
   window.addEventListener(
@@ -1052,6 +1062,9 @@
           }
           if ((lastClick && lastClick.at >= h.t) || (lastKey && lastKey.at >= h.t)) {
             return; // the click's or the typing's answer, not the hover's
+          }
+          if (performance.timeOrigin + performance.now() - lastScroll < HOVER_WINDOW) {
+            return; // a list that loads more as it is scrolled: the scroll's answer
           }
           const shown = [];
           for (const r of records.slice(0, 64)) {
