@@ -286,35 +286,13 @@ func TestJobWithoutHeartbeatIsClaimedAgain(t *testing.T) {
 // cancels its handler, which learns why.
 func TestLostLeaseCancelsTheJob(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		enqueue(t, db, "train", "", store.JobOptions{})
-		started := make(chan struct{})
 		var cause error
-		r := store.NewRunner(db, quiet, map[string]store.Handler{"train": func(ctx context.Context, job store.Job) error {
-			close(started)
-			<-ctx.Done()
-			cause = context.Cause(ctx)
-			return cause
-		}})
-		r.SetLease(150 * time.Millisecond)
-		done := make(chan error, 1)
-		go func() { _, err := r.RunOne(t.Context()); done <- err }()
-		<-started
 		// Another runner took the job (as if this one had stalled past
 		// its lease).
-		if err := db.InTx(t.Context(), func(tx *store.Tx) error {
-			_, err := tx.ExecContext(t.Context(), `UPDATE jobs SET locked_by = 'runner-other', attempts = attempts + 1`)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatal(err)
-			}
-		case <-time.After(20 * time.Second):
-			t.Fatal("the handler was never cancelled after its lease was lost")
-		}
+		loseLease(t, db, `UPDATE jobs SET locked_by = 'runner-other', attempts = attempts + 1`, func(ctx context.Context) error {
+			cause = context.Cause(ctx)
+			return cause
+		})
 		if cause == nil || cause.Error() != "job lease lost to another runner" {
 			t.Fatalf("handler cancelled with %v, want the lost lease", cause)
 		}
@@ -325,37 +303,47 @@ func TestLostLeaseCancelsTheJob(t *testing.T) {
 	})
 }
 
+// loseLease runs a queued job whose handler waits for its context to end,
+// takes the job from it with takeover while it runs, and waits until the
+// runner has finished with it; cancelled is what the handler returns.
+func loseLease(t *testing.T, db *store.DB, takeover string, cancelled func(ctx context.Context) error) {
+	t.Helper()
+	enqueue(t, db, "train", "", store.JobOptions{})
+	started := make(chan struct{})
+	r := store.NewRunner(db, quiet, map[string]store.Handler{"train": func(ctx context.Context, job store.Job) error {
+		close(started)
+		<-ctx.Done()
+		return cancelled(ctx)
+	}})
+	r.SetLease(150 * time.Millisecond)
+	done := make(chan error, 1)
+	go func() { _, err := r.RunOne(t.Context()); done <- err }()
+	<-started
+	if err := db.InTx(t.Context(), func(tx *store.Tx) error {
+		_, err := tx.ExecContext(t.Context(), takeover)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the handler was never cancelled after its lease was lost")
+	}
+}
+
 // The workers of one runner share its name: a worker whose lease passed to
 // a sibling must not finish the sibling's claim, even when its handler
 // ignores the cancellation and reports success.
 func TestStaleClaimOfTheSameRunnerDoesNotFinishTheJob(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		enqueue(t, db, "train", "", store.JobOptions{})
-		started := make(chan struct{})
-		r := store.NewRunner(db, quiet, map[string]store.Handler{"train": func(ctx context.Context, job store.Job) error {
-			close(started)
-			<-ctx.Done()
-			return nil // finished anyway, as a handler deaf to ctx would
-		}})
-		r.SetLease(150 * time.Millisecond)
-		done := make(chan error, 1)
-		go func() { _, err := r.RunOne(t.Context()); done <- err }()
-		<-started
 		// A sibling worker of the same runner claimed it again.
-		if err := db.InTx(t.Context(), func(tx *store.Tx) error {
-			_, err := tx.ExecContext(t.Context(), `UPDATE jobs SET attempts = attempts + 1`)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatal(err)
-			}
-		case <-time.After(20 * time.Second):
-			t.Fatal("the handler was never cancelled after its lease was lost")
-		}
+		loseLease(t, db, `UPDATE jobs SET attempts = attempts + 1`, func(context.Context) error {
+			return nil // finished anyway, as a handler deaf to ctx would
+		})
 		var state string
 		if err := db.Read().QueryRowContext(t.Context(), `SELECT state FROM jobs`).Scan(&state); err != nil || state != "queued" {
 			t.Fatalf("state = %q (%v): the stale claim finished the sibling's job", state, err)
