@@ -111,6 +111,25 @@ func TestRecordHoverThatOpensTheWay(t *testing.T) {
 			return press(ctx, *at)
 		},
 	})
+	rec := pointerSteps(t, body, err, "click #mb|hover #ins|click #table|click #plain")
+	// The hover step has its target for the learner, like any other, as
+	// the pointer found it: before the submenu opened and became part of
+	// its name.
+	var hover *recording.Target
+	for i, tg := range rec.Allmende.Targets {
+		if rec.Steps[tg.Step].Type == recording.StepHover {
+			hover = &rec.Allmende.Targets[i]
+		}
+	}
+	if hover == nil || hover.Role != "menuitem" || hover.Name != "Insert ▸" {
+		t.Errorf("the hover's target should be the menuitem \"Insert ▸\": %+v", hover)
+	}
+}
+
+// pointerSteps parses what Record returned and checks its clicks and
+// hovers, by CSS selector, against want ("click #a|hover #b").
+func pointerSteps(t *testing.T, body []byte, err error, want string) recording.Recording {
+	t.Helper()
 	if err != nil {
 		t.Fatalf("Record: %v\n%s", err, body)
 	}
@@ -125,22 +144,10 @@ func TestRecordHoverThatOpensTheWay(t *testing.T) {
 			got = append(got, string(st.Type)+" "+selectorText(st))
 		}
 	}
-	want := "click #mb|hover #ins|click #table|click #plain"
 	if strings.Join(got, "|") != want {
 		t.Fatalf("steps:\n%s\nwant:\n%s", strings.Join(got, "|"), want)
 	}
-	// The hover step has its target for the learner, like any other, as
-	// the pointer found it: before the submenu opened and became part of
-	// its name.
-	var hover *recording.Target
-	for i, tg := range rec.Allmende.Targets {
-		if rec.Steps[tg.Step].Type == recording.StepHover {
-			hover = &rec.Allmende.Targets[i]
-		}
-	}
-	if hover == nil || hover.Role != "menuitem" || hover.Name != "Insert ▸" {
-		t.Errorf("the hover's target should be the menuitem \"Insert ▸\": %+v", hover)
-	}
+	return rec
 }
 
 // selectorText is the step's CSS selector (the one that starts with #).

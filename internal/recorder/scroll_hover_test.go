@@ -5,14 +5,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
-
-	"github.com/allmende/allmende/internal/recording"
 )
 
 // feedPage has a list that loads more items as it is scrolled, each with
@@ -70,21 +67,5 @@ func TestScrollLoadedItemsAreNoHover(t *testing.T) {
 			return press(ctx, *at)
 		},
 	})
-	if err != nil {
-		t.Fatalf("Record: %v\n%s", err, body)
-	}
-	rec, err := recording.Parse(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, st := range rec.Steps {
-		switch st.Type {
-		case recording.StepClick, recording.StepHover:
-			got = append(got, string(st.Type)+" "+selectorText(st))
-		}
-	}
-	if want := "click #b17"; strings.Join(got, "|") != want {
-		t.Fatalf("steps:\n%s\nwant:\n%s", strings.Join(got, "|"), want)
-	}
+	pointerSteps(t, body, err, "click #b17")
 }
