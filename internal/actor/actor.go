@@ -194,6 +194,22 @@ type run struct {
 	// a moment ago: the step's first look for its target or items uses
 	// it as it is, without asking the page.
 	justRead bool
+	// next is the step after the one running, when it acts on a target
+	// and is not optional itself: an optional step whose target is absent
+	// while next's is there is skipped at once.
+	next *program.Step
+	// skipped are the optional steps skipped early, latest first, with
+	// the inputs they had: if what they act on shows up later and covers
+	// a step's target (a banner that comes a moment late), they are done
+	// then.
+	skipped []skippedStep
+}
+
+// skippedStep is an optional step skipped early.
+type skippedStep struct {
+	step  program.Step
+	label string
+	env   program.Env
 }
 
 // stepError is a failed step.
@@ -208,6 +224,10 @@ func (e *stepError) Unwrap() error { return e.err }
 func (r *run) steps(ctx context.Context, steps []program.Step, prefix string) error {
 	for i, s := range steps {
 		label := fmt.Sprintf("%s%d", prefix, i+1)
+		r.next = nil
+		if i+1 < len(steps) && steps[i+1].Target != nil && !steps[i+1].Optional {
+			r.next = &steps[i+1]
+		}
 		var err error
 		if s.Repeat && i+1 < len(steps) && program.UntilTarget(steps[i+1]) != nil {
 			err = r.repeat(ctx, s, program.StopAt(s, steps[i+1]), label)
@@ -279,7 +299,7 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		}
 		step := s
 		step.Repeat = false
-		if _, err := r.act(ctx, step); err != nil {
+		if _, err := r.act(ctx, step, label); err != nil {
 			return fail(err)
 		}
 		before := outlineText(o)
@@ -368,7 +388,7 @@ func (r *run) step(ctx context.Context, s program.Step, label string) error {
 		err = r.navigate(ctx, s.URL)
 	default:
 		var target string
-		target, err = r.act(ctx, s)
+		target, err = r.act(ctx, s, label)
 		if errors.Is(err, errSkipped) {
 			res.Status, res.Duration = StatusSkipped, time.Since(began)
 			r.log(res)
@@ -462,7 +482,7 @@ func (r *run) items(ctx context.Context, s program.Step) ([]string, error) {
 // the step's time is up while the page shows no match, several, or an
 // element that is covered, disabled or still moving; then it fails with
 // the reason.
-func (r *run) act(ctx context.Context, s program.Step) (string, error) {
+func (r *run) act(ctx context.Context, s program.Step, label string) (string, error) {
 	if err := r.fill(ctx, s); err != nil {
 		return "", err
 	}
@@ -485,7 +505,8 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 		switch len(refs) {
 		case 0:
 			last = fmt.Errorf("nothing on the page is %s", s.DescribeTarget())
-			if s.Optional && time.Now().After(deadline) {
+			if s.Optional && (time.Now().After(deadline) || !s.Late && r.nextIsThere(o)) {
+				r.skipped = append([]skippedStep{{step: s, label: label, env: r.env}}, r.skipped...)
 				return "", errSkipped
 			}
 			if s.Scroll {
@@ -502,7 +523,7 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 				return target, nil
 			}
 			last = err
-			if strings.Contains(err.Error(), "covered by") {
+			if strings.Contains(err.Error(), "covered by") && !r.doSkipped(ctx, o) {
 				// Clipped by a scrolled list it is in: bring it into
 				// that list's view (the replay scrolls the page only).
 				r.reveal(ctx, o, refs[0])
@@ -521,6 +542,51 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 			return "", last
 		}
 	}
+}
+
+// nextIsThere says whether the next step's target is on the page as one
+// element: an optional step before it whose own target is not there has
+// no reason to wait (a banner that this instance does not show). Not for
+// steps the demos saw come late, which the run waits for.
+func (r *run) nextIsThere(o recording.Outline) bool {
+	if r.next == nil {
+		return false
+	}
+	env := r.env
+	if r.prog.Fill(&env, *r.next, r.pages) != nil {
+		return false
+	}
+	return len(r.next.Target.Match(o, env)) == 1
+}
+
+// doSkipped does the latest optional step skipped early whose target is
+// now on the page as one element, and says whether it did one: the
+// element that covers a step's target is then, most likely, the banner or
+// dialog that step closes.
+func (r *run) doSkipped(ctx context.Context, o recording.Outline) bool {
+	for i, sk := range r.skipped {
+		env := sk.env
+		if r.prog.Fill(&env, sk.step, r.pages) != nil {
+			continue
+		}
+		refs := sk.step.Target.Match(o, env)
+		if len(refs) != 1 {
+			continue
+		}
+		began := time.Now()
+		saved := r.env
+		r.env = env
+		err := r.do(ctx, sk.step, o, refs[0])
+		r.env = saved
+		res := StepResult{Step: sk.label, Action: sk.step.Action, Target: describe(o, refs[0]) + " (it came late)", Status: StatusOK, Duration: time.Since(began)}
+		if err != nil {
+			res.Status, res.Error = StatusFailed, err.Error()
+		}
+		r.log(res)
+		r.skipped = append(r.skipped[:i], r.skipped[i+1:]...)
+		return err == nil
+	}
+	return false
 }
 
 // do acts on node ref of o.
