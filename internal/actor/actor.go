@@ -40,8 +40,20 @@ const DefaultStepTimeout = 5 * time.Second
 // it is skipped (longer when the demos saw it appear late).
 const optionalWait = 700 * time.Millisecond
 
-// poll is how often a waiting step looks at the page again.
+// poll is how often a waiting step looks at the page again once it has
+// waited a while; the first looks come sooner (backoff), as most targets
+// show a moment after the action before them (a menu opening, the next
+// page), not seconds later.
 const poll = 80 * time.Millisecond
+
+// backoff is a waiting step's next pause: 5 ms, doubling up to poll.
+type backoff time.Duration
+
+func (b *backoff) next() time.Duration {
+	d := max(time.Duration(*b), 5*time.Millisecond)
+	*b = backoff(min(2*d, poll))
+	return d
+}
 
 // Options tune a run.
 type Options struct {
@@ -256,6 +268,7 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		return &stepError{label, err}
 	}
 	idle := 0
+	var early backoff // looking again before the first time
 	for n := 0; ; n++ {
 		o, err := r.capture(ctx)
 		if err != nil {
@@ -291,7 +304,7 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		// target may be there yet (results still loading): look again
 		// rather than click past them.
 		if _ = r.prog.Fill(&r.env, s, r.pages); n == 0 && s.Target != nil && len(s.Target.Match(o, r.env)) == 0 && time.Since(began) < r.opts.StepTimeout {
-			if err := sleep(ctx, poll); err != nil {
+			if err := sleep(ctx, early.next()); err != nil {
 				return fail(err)
 			}
 			n--
@@ -304,13 +317,14 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		}
 		before := outlineText(o)
 		changed := false
+		var b backoff
 		for wait := time.Now().Add(1500 * time.Millisecond); time.Now().Before(wait); {
 			now, err := r.capture(ctx)
 			if err != nil || outlineText(now) != before {
 				changed = true
 				break
 			}
-			if err := sleep(ctx, poll); err != nil {
+			if err := sleep(ctx, b.next()); err != nil {
 				return fail(err)
 			}
 		}
@@ -448,6 +462,7 @@ func (r *run) fill(ctx context.Context, s program.Step) error {
 		return nil
 	}
 	deadline := time.Now().Add(r.opts.StepTimeout)
+	var b backoff
 	for {
 		if _, err := r.capture(ctx); err != nil {
 			return err
@@ -460,7 +475,7 @@ func (r *run) fill(ctx context.Context, s program.Step) error {
 		if time.Now().After(deadline) {
 			return err
 		}
-		if err := sleep(ctx, poll); err != nil {
+		if err := sleep(ctx, b.next()); err != nil {
 			return err
 		}
 	}
@@ -495,6 +510,7 @@ func (r *run) act(ctx context.Context, s program.Step, label string) (string, er
 	}
 	began := time.Now()
 	deadline := began.Add(wait)
+	var b backoff
 	var last error
 	for {
 		o, err := r.capture(ctx)
@@ -538,7 +554,7 @@ func (r *run) act(ctx context.Context, s program.Step, label string) (string, er
 		if time.Now().After(deadline) {
 			return "", last
 		}
-		if err := sleep(ctx, poll); err != nil {
+		if err := sleep(ctx, b.next()); err != nil {
 			return "", last
 		}
 	}
@@ -701,6 +717,7 @@ func (r *run) eval(ctx context.Context, expr string) (json.RawMessage, error) {
 // doneWhen waits for the DoneWhen expression to be true.
 func (r *run) doneWhen(ctx context.Context) error {
 	deadline := time.Now().Add(r.opts.StepTimeout)
+	var b backoff
 	for {
 		v, err := r.eval(ctx, "!!("+r.opts.DoneWhen+")")
 		if err == nil && string(v) == "true" {
@@ -712,7 +729,7 @@ func (r *run) doneWhen(ctx context.Context) error {
 			}
 			return fmt.Errorf("after the last step, the done-when expression %s never became true", r.opts.DoneWhen)
 		}
-		if err := sleep(ctx, poll); err != nil {
+		if err := sleep(ctx, b.next()); err != nil {
 			return err
 		}
 	}
