@@ -307,3 +307,27 @@ func TestFillPrefersWhatEveryDemoRead(t *testing.T) {
 		}
 	}
 }
+
+// From one demo of a menu path, each part names its menu: the button, the
+// submenu whose name ends in an arrow ("Insert ▸"), and the leaf.
+func TestLearnMenuPathFromOneDemo(t *testing.T) {
+	menu := func(path string) (*page, map[string]int) {
+		p := newPage(site + "?seed=12")
+		p.text("Choose " + path + ".")
+		refs := map[string]int{}
+		for _, name := range []string{"Edit", "Format"} {
+			refs[name] = p.add(recording.Node{Tag: "button", Role: "button", Name: name, Text: name, Interactive: true})
+		}
+		for _, name := range []string{"Insert ▸", "Text ▸"} {
+			refs[name] = p.add(recording.Node{Tag: "li", Role: "menuitem", Name: name, Text: name, Interactive: true})
+		}
+		for _, name := range []string{"Table", "Bold"} {
+			refs[name] = p.add(recording.Node{Tag: "li", Role: "menuitem", Name: name, Text: name, Interactive: true})
+		}
+		return p, refs
+	}
+	d, r := menu("Edit › Insert › Table")
+	p := learn(t, newDemo(d).click(r["Edit"]).click(r["Insert ▸"]).click(r["Table"]))
+	fresh, f := menu("Format › Text › Bold")
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f["Format"]), "click "+itoa(f["Text ▸"]), "click "+itoa(f["Bold"]))
+}
