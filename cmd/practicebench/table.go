@@ -65,7 +65,11 @@ func markdown(o options, rows []row) string {
 		}
 		runMed, repMed = append(runMed, m), append(repMed, rm)
 		repSum += r.Replay.rate()
-		fmt.Fprintf(&b, " %s | %s | %s | %s | %.0f %% | %s | %s |\n", ms(last.LearnCPU), ms(m), ms(ownRun), ms(own), r.Replay.rate(), ms(rm), cell(strings.Join(why, "; ")))
+		learn := ms(last.LearnCPU)
+		if last.Err == "" && last.LearnCPU == 0 {
+			learn = "< 1 ms" // below the clock's tick
+		}
+		fmt.Fprintf(&b, " %s | %s | %s | %s | %.0f %% | %s | %s |\n", learn, ms(m), ms(ownRun), ms(own), r.Replay.rate(), ms(rm), cell(strings.Join(why, "; ")))
 	}
 	n := float64(len(rows))
 	b.WriteString("| **mean** |")
