@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -36,8 +37,13 @@ type options struct {
 	// (KIND-SEED.json) and reuses it on later runs, so that the learner
 	// can be changed and measured again without making the demos anew.
 	DemoDir string
-	Base    string
-	Log     *log.Logger
+	// Parallel is how many fresh instances run at once (each in its own
+	// page of the one browser). Above 1 the success rates are the same
+	// but the fresh instances' run times include the others' load; the
+	// own-instance timings always run one at a time.
+	Parallel int
+	Base     string
+	Log      *log.Logger
 }
 
 // counts are the numbers of demos to learn from.
@@ -247,26 +253,39 @@ func (b *bench) timed(ctx context.Context, res *result, do func(ctx context.Cont
 // runs runs do on N fresh instances of k and counts successes.
 func (b *bench) runs(ctx context.Context, k practice.Kind, res *result, do func(ctx context.Context, in practice.Instance, url string) error) {
 	res.Reasons = map[string]int{}
-	for i := range b.o.N {
-		seed := uint64(RunSeed + i)
-		in := k.Generate(seed)
-		url := practice.URL(b.o.Base, k.Name, seed)
-		rctx, cancel := context.WithTimeout(ctx, b.o.RunTimeout)
-		start := time.Now()
-		err := do(rctx, in, url)
-		res.RunTime = append(res.RunTime, time.Since(start))
-		cancel()
-		res.Runs++
-		if err == nil {
-			res.OK++
-			continue
-		}
-		reason := shorten(err.Error())
-		res.Reasons[reason]++
-		if b.o.Verbose {
-			b.o.Log.Printf("%s seed %d (%d demos): %s", k.Name, seed, res.Demos, err)
-		}
+	var mu sync.Mutex
+	seeds := make(chan uint64)
+	var wg sync.WaitGroup
+	for range max(1, b.o.Parallel) {
+		wg.Go(func() {
+			for seed := range seeds {
+				in := k.Generate(seed)
+				url := practice.URL(b.o.Base, k.Name, seed)
+				rctx, cancel := context.WithTimeout(ctx, b.o.RunTimeout)
+				start := time.Now()
+				err := do(rctx, in, url)
+				took := time.Since(start)
+				cancel()
+				mu.Lock()
+				res.RunTime = append(res.RunTime, took)
+				res.Runs++
+				if err == nil {
+					res.OK++
+				} else {
+					res.Reasons[shorten(err.Error())]++
+					if b.o.Verbose {
+						b.o.Log.Printf("%s seed %d (%d demos): %s", k.Name, seed, res.Demos, err)
+					}
+				}
+				mu.Unlock()
+			}
+		})
 	}
+	for i := range b.o.N {
+		seeds <- uint64(RunSeed + i)
+	}
+	close(seeds)
+	wg.Wait()
 }
 
 // errCheck says a run ended without the page in the state its instance
