@@ -156,6 +156,7 @@ func Run(ctx, browser context.Context, prog program.Program, opts Options) (Resu
 			return Result{}, fmt.Errorf("the init script failed: %w", err)
 		}
 	}
+	r.lastAct = time.Now()
 	err = r.steps(ctx, prog.Steps, "")
 	if err == nil && opts.DoneWhen != "" {
 		err = r.doneWhen(ctx)
@@ -206,18 +207,16 @@ type run struct {
 	// a moment ago: the step's first look for its target or items uses
 	// it as it is, without asking the page.
 	justRead bool
-	// next is the step after the one running, when it acts on a target
-	// and is not optional itself: an optional step whose target is absent
-	// while next's is there is skipped at once.
-	next *program.Step
-	// skipped are the optional steps skipped early, latest first, with
-	// the inputs they had: if what they act on shows up later and covers
-	// a step's target (a banner that comes a moment late), they are done
-	// then.
+	// lastAct is when the run last acted on the page (or opened it): an
+	// optional step's target has optionalWait from then to show up.
+	lastAct time.Time
+	// skipped are the optional steps skipped, latest first, with the
+	// inputs they had: if what they act on shows up later and covers a
+	// step's target (a banner that comes late), they are done then.
 	skipped []skippedStep
 }
 
-// skippedStep is an optional step skipped early.
+// skippedStep is an optional step skipped.
 type skippedStep struct {
 	step  program.Step
 	label string
@@ -236,10 +235,6 @@ func (e *stepError) Unwrap() error { return e.err }
 func (r *run) steps(ctx context.Context, steps []program.Step, prefix string) error {
 	for i, s := range steps {
 		label := fmt.Sprintf("%s%d", prefix, i+1)
-		r.next = nil
-		if i+1 < len(steps) && steps[i+1].Target != nil && !steps[i+1].Optional {
-			r.next = &steps[i+1]
-		}
 		var err error
 		if s.Repeat && i+1 < len(steps) && program.UntilTarget(steps[i+1]) != nil {
 			err = r.repeat(ctx, s, program.StopAt(s, steps[i+1]), label)
@@ -397,6 +392,7 @@ func (r *run) step(ctx context.Context, s program.Step, label string) error {
 		if err == nil {
 			r.acted = true
 			err = replay.PressKey(r.ctx, s.Key)
+			r.lastAct = time.Now()
 		}
 	case program.ActNavigate:
 		err = r.navigate(ctx, s.URL)
@@ -510,6 +506,12 @@ func (r *run) act(ctx context.Context, s program.Step, label string) (string, er
 	}
 	began := time.Now()
 	deadline := began.Add(wait)
+	if s.Optional && !r.lastAct.IsZero() {
+		// A dialog or banner comes within a moment of what brought it
+		// (the page opening, the click before): that moment counts from
+		// the run's last action, not from this step.
+		deadline = later(r.lastAct.Add(wait), began)
+	}
 	var b backoff
 	var last error
 	for {
@@ -521,7 +523,7 @@ func (r *run) act(ctx context.Context, s program.Step, label string) (string, er
 		switch len(refs) {
 		case 0:
 			last = fmt.Errorf("nothing on the page is %s", s.DescribeTarget())
-			if s.Optional && (time.Now().After(deadline) || !s.Late && r.nextIsThere(o)) {
+			if s.Optional && time.Now().After(deadline) {
 				r.skipped = append([]skippedStep{{step: s, label: label, env: r.env}}, r.skipped...)
 				return "", errSkipped
 			}
@@ -560,22 +562,7 @@ func (r *run) act(ctx context.Context, s program.Step, label string) (string, er
 	}
 }
 
-// nextIsThere says whether the next step's target is on the page as one
-// element: an optional step before it whose own target is not there has
-// no reason to wait (a banner that this instance does not show). Not for
-// steps the demos saw come late, which the run waits for.
-func (r *run) nextIsThere(o recording.Outline) bool {
-	if r.next == nil {
-		return false
-	}
-	env := r.env
-	if r.prog.Fill(&env, *r.next, r.pages) != nil {
-		return false
-	}
-	return len(r.next.Target.Match(o, env)) == 1
-}
-
-// doSkipped does the latest optional step skipped early whose target is
+// doSkipped does the latest optional step skipped whose target is
 // now on the page as one element, and says whether it did one: the
 // element that covers a step's target is then, most likely, the banner or
 // dialog that step closes.
@@ -610,6 +597,7 @@ func (r *run) do(ctx context.Context, s program.Step, o recording.Outline, ref i
 	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
 	r.acted = true
+	defer func() { r.lastAct = time.Now() }()
 	switch s.Action {
 	case program.ActClick:
 		return replay.ClickNode(c, o, ref)
@@ -684,6 +672,7 @@ func (r *run) navigate(ctx context.Context, to string) error {
 	c, cancel := within(r.ctx, ctx, 30*time.Second)
 	defer cancel()
 	r.acted = true
+	defer func() { r.lastAct = time.Now() }()
 	return chromedp.Do(c, chromedp.Navigate(to))
 }
 
