@@ -8,6 +8,7 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/work"
 )
 
@@ -20,13 +21,13 @@ func (p *Pages) earningsPage(w http.ResponseWriter, r *http.Request, sess *membe
 	if err != nil {
 		return err
 	}
-	return p.render(w, r, http.StatusOK, "earnings.html", "Earnings", map[string]any{"E": e, "Floor": floor, "Chart": earningsChart(e.Days, floor)})
+	return p.render(w, r, http.StatusOK, "earnings.html", "Earnings", map[string]any{"E": e, "Floor": floor, "Chart": earningsChart(e.Days, floor, p.currency())})
 }
 
 // earningsChart draws, per day, the hours worked (paid in green, unpaid in
 // grey) and the effective hourly rate as a dot, with the pay floor as a
 // line: the numbers a worker needs to see whether the work is fair.
-func earningsChart(days []work.DayEarning, floor int64) template.HTML {
+func earningsChart(days []work.DayEarning, floor int64, c points.Currency) template.HTML {
 	const w, h, left, bottom, top = 640, 200, 44, 24, 12
 	maxMS, maxRate := int64(3_600_000), floor
 	for _, d := range days {
@@ -48,7 +49,7 @@ func earningsChart(days []work.DayEarning, floor int64) template.HTML {
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="unpaid"><title>%s: %s unpaid</title></rect>`, x, yAll, bwi, yPaid-yAll, d.Day, hours(d.UnpaidMS))
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="paid"><title>%s: %s paid</title></rect>`, x, yPaid, bwi, float64(h-bottom)-yPaid, d.Day, hours(d.PaidMS))
 		if d.PaidMS+d.UnpaidMS > 0 {
-			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" class="rate"><title>%s: %s per hour</title></circle>`, x+bwi/2, y(d.PerHour, maxRate), d.Day, pointsStr(d.PerHour))
+			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" class="rate"><title>%s: %s per hour</title></circle>`, x+bwi/2, y(d.PerHour, maxRate), d.Day, c.Format(d.PerHour))
 		}
 		if i%2 == 0 {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="tick">%s</text>`, x, h-6, template.HTMLEscapeString(d.Day[5:]))
