@@ -49,12 +49,12 @@ type Payout struct {
 }
 
 // RequestPayout is a member asking to be paid amount points of their
-// balance. The amount must be positive, within MaxPayout and no more than
+// balance, from their own account (publicID, theirs alone). The amount must be positive, within MaxPayout and no more than
 // the balance; a member has at most one request waiting at a time. A
 // refusal is a problem naming the field "amount".
-func (s *Service) RequestPayout(ctx context.Context, actor member.Member, amount int64) (Payout, error) {
-	if actor.ID == 0 || actor.PublicID == "" {
-		return Payout{}, problem.New(problem.Forbidden, "sign in to ask for a payout")
+func (s *Service) RequestPayout(ctx context.Context, actor member.Member, publicID string, amount int64) (Payout, error) {
+	if err := member.Own(actor, publicID, "only a member asks for their own payout"); err != nil {
+		return Payout{}, err
 	}
 	if amount <= 0 {
 		return Payout{}, payoutProblem(problem.Invalid, "more than nothing: a payout is at least one point")
