@@ -33,6 +33,11 @@ var templateFuncs = template.FuncMap{
 	"list":    func(v ...string) []string { return v },
 	"plural":  plural,
 	"noun":    noun,
+	// Internal names in words: ledger events, accounts, scopes, task types.
+	"event":    eventName,
+	"account":  accountName,
+	"scope":    scopeName,
+	"taskType": taskTypeName,
 }
 
 // moneyFuncs are the template functions that write amounts, all with the

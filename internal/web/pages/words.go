@@ -8,6 +8,7 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/govern"
+	"github.com/allmende/allmende/internal/ledger"
 )
 
 // bindingParams are the parameters a binding proposal may set, in the
@@ -97,4 +98,90 @@ func outcome(p govern.Proposal) string {
 		return "Passed"
 	}
 	return "Rejected"
+}
+
+// eventWords names each kind of ledger event for a page; its type (the
+// log's own name, "task.paid") stays in the element's title for auditors.
+var eventWords = map[ledger.Type]string{
+	ledger.MemberJoined:         "Member joined",
+	ledger.ContributionAccepted: "Contribution accepted",
+	ledger.ContributionErased:   "Contribution erased",
+	ledger.DatanetVersioned:     "Datanet version made",
+	ledger.TaskPaid:             "Task paid",
+	ledger.EscrowFunded:         "Project budget set aside",
+	ledger.FundsDeposited:       "Money paid in",
+	ledger.RewardSplit:          "Payment shared out",
+	ledger.SharesIssued:         "Governance shares issued",
+	ledger.VoteCast:             "Vote cast",
+	ledger.ProposalDecided:      "Proposal decided",
+	ledger.RecordingPaid:        "Recording paid",
+	ledger.RunEscrowed:          "Automation run paid for",
+	ledger.RunRefunded:          "Automation run refunded",
+	ledger.ModelTrained:         "Model version trained",
+	ledger.PayoutPaid:           "Paid out",
+}
+
+func eventName(t any) string {
+	s := ledger.Type(fmt.Sprint(t))
+	if w, ok := eventWords[s]; ok {
+		return w
+	}
+	return strings.ReplaceAll(string(s), ".", " ")
+}
+
+// scopeName writes what an event is about in words: "project 2" for
+// project:2.
+func scopeName(scope string) string {
+	kind, id, ok := strings.Cut(scope, ":")
+	if !ok {
+		return scope
+	}
+	return kind + " " + id
+}
+
+// accountName writes a ledger account in words: "project 2's escrow" for
+// escrow:project:2, "member m-abc" for member:m-abc.
+func accountName(account string) string {
+	kind, rest, _ := strings.Cut(account, ":")
+	switch kind {
+	case "member":
+		return "member " + rest
+	case "escrow":
+		return scopeName(rest) + "'s escrow"
+	case "funding":
+		_, who, ok := strings.Cut(rest, ":")
+		if !ok {
+			who = rest
+		}
+		return "paid in by " + who
+	case "shares":
+		return rest + "'s shares"
+	case "issue":
+		return "shares issued"
+	case "treasury":
+		return "the treasury"
+	case "payouts":
+		return "paid out"
+	case "members":
+		return "the members together"
+	}
+	return strings.ReplaceAll(account, ":", " ")
+}
+
+// taskTypeWords names a project's kind of task as the project form offers
+// it.
+var taskTypeWords = map[string]string{
+	"bounding_box":         "bounding boxes on images",
+	"polygon":              "polygons on images",
+	"image_classification": "classify images",
+	"text_classification":  "classify texts",
+	"pairwise":             "pick the better of two answers",
+}
+
+func taskTypeName(t any) string {
+	s := fmt.Sprint(t)
+	if w, ok := taskTypeWords[s]; ok {
+		return w
+	}
+	return strings.ReplaceAll(s, "_", " ")
 }
