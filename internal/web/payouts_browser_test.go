@@ -126,6 +126,24 @@ func TestBrowserPayout(t *testing.T) {
 			}
 			wide("/earnings")
 			browsertest.Screenshot(t, ctx, "payout-paid-"+size.name)
+
+			// The same money on /shares; a page she may not see says so in a
+			// sentence.
+			if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+"/shares"), chromedp.WaitVisible("#pending")); err != nil {
+				t.Fatal(err)
+			}
+			if got := text("#pending"); !strings.HasSuffix(got, " EUR") {
+				t.Fatalf("/shares shows %q earned", got)
+			}
+			wide("/shares")
+			browsertest.Screenshot(t, ctx, "payout-shares-"+size.name)
+			if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+"/payouts"), chromedp.WaitVisible("#error-heading")); err != nil {
+				t.Fatal(err)
+			}
+			if got := text("#error-heading"); got != "You are not allowed to do this" {
+				t.Fatalf("the error page's heading is %q", got)
+			}
+			browsertest.Screenshot(t, ctx, "payout-forbidden-"+size.name)
 		})
 	}
 }
