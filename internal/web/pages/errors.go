@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/web/response"
@@ -98,10 +97,6 @@ func (e *redo) filled() form {
 	f.Message = pr.Message
 	if e.summary {
 		f.Message = pr.Error()
-	} else if fieldSays(pr) {
-		// The field's own error says it beside the field: the message
-		// above the form only points there, rather than saying it twice.
-		f.Message = "Please correct what is marked below."
 	}
 	if len(pr.Fields) > 0 {
 		errs := make(map[string]string, len(f.Errors)+len(pr.Fields))
@@ -114,18 +109,6 @@ func (e *redo) filled() form {
 		f.Errors = errs
 	}
 	return f
-}
-
-// fieldSays is whether the problem's message repeats what one of its
-// fields says ("this invitation code has already been used" above the
-// form and again beside the code).
-func fieldSays(pr *problem.Error) bool {
-	for _, v := range pr.Fields {
-		if v != "" && strings.Contains(pr.Message, v) {
-			return true
-		}
-	}
-	return false
 }
 
 // errorHeading is the error page's heading: a sentence saying what
