@@ -270,7 +270,7 @@ func (s *Service) Approve(ctx context.Context, actor member.Member, slug string)
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE projects SET status = 'approved' WHERE id = $1`, p.ID)
+		_, err := tx.ExecContext(ctx, `UPDATE projects SET status = 'approved', approved_at = $2 WHERE id = $1`, p.ID, s.now().UnixMilli())
 		return err
 	})
 }
