@@ -46,7 +46,12 @@ func (p *Pages) dashboardPage(w http.ResponseWriter, r *http.Request, sess *memb
 	if err != nil {
 		return err
 	}
+	notices, err := p.Work.Notices(ctx, sess.Member.ID)
+	if err != nil {
+		return err
+	}
 	return p.render(w, r, http.StatusOK, "dashboard.html", "Dashboard", map[string]any{
+		"Notices":         notices,
 		"Counts":          counts,
 		"Earnings":        earnings,
 		"Balance":         balance,

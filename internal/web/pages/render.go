@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +38,9 @@ var templateFuncs = template.FuncMap{
 	"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 	"str":     func(b []byte) string { return string(b) },
 	"list":    func(v ...string) []string { return v },
+	"coord":   func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+	"outline": outline,
+	"inc":     func(i int) int { return i + 1 },
 }
 
 // loadTemplates parses one template set per page, each joined with the
@@ -53,7 +57,8 @@ func loadTemplates() map[string]*template.Template {
 		if base == "layout.html" {
 			continue
 		}
-		sets[base] = template.Must(template.New(base).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", name))
+		// Partials (templates/partials) are blocks several pages include.
+		sets[base] = template.Must(template.New(base).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", "templates/partials/*.html", name))
 	}
 	return sets
 }
