@@ -68,7 +68,7 @@ func viewWork(c work.Case) workView {
 	if c.Item.Blob != "" {
 		v.Image = "/items/" + c.Item.Blob
 	}
-	v.Font = max(float64(max(v.W, v.H))/40, 10)
+	v.Font = max(float64(max(v.W, v.H))/25, 10)
 	for _, b := range c.Work.Boxes {
 		v.Boxes = append(v.Boxes, shapeView{Label: b.Label, Class: labelClass(c.Project.Labels, b.Label), X: b.X, Y: b.Y, W: b.W, H: b.H})
 	}
