@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/allmende/allmende/internal/app"
+	"github.com/allmende/allmende/internal/mail"
 	"github.com/allmende/allmende/internal/web"
 )
 
@@ -28,6 +30,9 @@ type serverFlags struct {
 	replayPrivate  bool
 	upstreamLAN    bool
 	modelCache     int64
+	smtpAddr       string
+	smtpFrom       string
+	smtpUser       string
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
@@ -44,6 +49,9 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.BoolVar(&f.upstreamLAN, "upstream-allow-private", false, "let models forward to upstreams on private, loopback and link-local addresses (your own LLM on your LAN)")
 	fs.Int64Var(&f.modelCache, "model-cache-bytes", 256<<20, "memory bound of the trained model versions (adapters) loaded at once; the least recently used are unloaded beyond it")
 	fs.DurationVar(&f.epochLength, "epoch-length", 30*24*time.Hour, "how long an epoch runs before points earned turn into governance shares")
+	fs.StringVar(&f.smtpAddr, "smtp-addr", "", "SMTP server (host:port) for the members' opt-in daily news digest (default: none, and no e-mail is ever sent); the password is read from ALLMENDE_SMTP_PASSWORD")
+	fs.StringVar(&f.smtpFrom, "smtp-from", "", "sender address of the news digest (needed with --smtp-addr)")
+	fs.StringVar(&f.smtpUser, "smtp-user", "", "SMTP login name, if the server needs one (sent only over TLS or to localhost)")
 	fs.StringVar(&f.logOrigin, "log-origin", "", "name of the transparency log in its checkpoints, e.g. coop.example/log (default: this host's name + /log; fixed once the log exists)")
 }
 
@@ -57,12 +65,16 @@ func (f *serverFlags) config() (app.Config, error) {
 	if f.epochLength < time.Minute {
 		return app.Config{}, fmt.Errorf("%w: --epoch-length must be at least 1m", errUsage)
 	}
+	if f.smtpAddr != "" && !strings.Contains(f.smtpFrom, "@") {
+		return app.Config{}, fmt.Errorf("%w: --smtp-from must be an e-mail address when --smtp-addr is set", errUsage)
+	}
 	proxies, err := web.ParseProxies(f.trustedProxies)
 	if err != nil {
 		return app.Config{}, fmt.Errorf("%w: --trusted-proxies: %v", errUsage, err)
 	}
 	return app.Config{DataDir: f.data, TrustedProxies: proxies, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
-		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate, UpstreamAllowPrivate: f.upstreamLAN, ModelCacheBytes: f.modelCache}, nil
+		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate, UpstreamAllowPrivate: f.upstreamLAN, ModelCacheBytes: f.modelCache,
+		SMTP: mail.SMTP{Addr: f.smtpAddr, From: f.smtpFrom, Username: f.smtpUser, Password: os.Getenv("ALLMENDE_SMTP_PASSWORD")}}, nil
 }
 
 func (f *serverFlags) logger(io stdio) (*slog.Logger, error) {

@@ -32,6 +32,10 @@ type Notices struct {
 	// they ever did, NoticeWindow ago).
 	Since time.Time `json:"since"`
 	List  []Notice  `json:"list"`
+	// DigestAvailable: the cooperative configured e-mail, so the member
+	// may ask for a daily digest; Digest: they did.
+	DigestAvailable bool `json:"digest_available"`
+	Digest          bool `json:"digest"`
 }
 
 // NoticeWindow is how far back news reaches: a member back after months
@@ -46,16 +50,24 @@ const maxNotices = 10
 // rulings) and tasks paid. Each is read along an index from the moment of
 // the mark, so it costs the same for a member with a long history.
 func (s *Service) Notices(ctx context.Context, memberID int64) (Notices, error) {
-	q := s.db.Read()
-	now := s.now()
-	since := now.Add(-NoticeWindow)
 	var mark int64
-	err := q.QueryRowContext(ctx, `SELECT seen_at FROM notice_marks WHERE member_id = $1`, memberID).Scan(&mark)
+	var digest bool
+	err := s.db.Read().QueryRowContext(ctx, `SELECT seen_at, digest FROM notice_marks WHERE member_id = $1`, memberID).Scan(&mark, &digest)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Notices{}, fmt.Errorf("notices: %w", err)
 	}
-	if err == nil && store.Time(mark).After(since) {
-		since = store.Time(mark)
+	n, err := s.noticesSince(ctx, memberID, store.Time(mark))
+	n.Digest, n.DigestAvailable = digest, s.mailer != nil
+	return n, err
+}
+
+// noticesSince lists a member's news since a moment, or NoticeWindow ago
+// if that is later.
+func (s *Service) noticesSince(ctx context.Context, memberID int64, mark time.Time) (Notices, error) {
+	q := s.db.Read()
+	since := s.now().Add(-NoticeWindow)
+	if mark.After(since) {
+		since = mark
 	}
 	n := Notices{Since: since}
 

@@ -104,6 +104,9 @@ type Service struct {
 	reward *reward.Service
 	params *coop.Params
 	now    func() time.Time
+	// mailer sends the opt-in news digests; nil when the cooperative
+	// configured no e-mail.
+	mailer Mailer
 
 	// hooks are told of erased items (OnItemsErased).
 	hooks struct {

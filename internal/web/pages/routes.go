@@ -15,6 +15,7 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("POST /signout", p.public(p.signoutCreate))
 	mux.Handle("GET /dashboard", p.member(p.dashboardPage))
 	mux.Handle("POST /notifications/read", p.member(p.notificationRead))
+	mux.Handle("POST /notifications/digest", p.member(p.notificationDigest))
 	mux.Handle("GET /invitations", p.member(p.invitationsPage))
 	mux.Handle("POST /invitations", p.member(p.invitationCreate))
 	mux.Handle("POST /invitations/{code}/revoke", p.member(p.invitationRevoke))

@@ -2,11 +2,17 @@
 -- The dashboard tells a member what changed since they last marked its
 -- news as read: new work, decisions on their tasks, payments. Everything
 -- it lists is read from the tables that already hold it; only the moment
--- of the last "mark as read" is kept here. It holds no member text.
+-- of the last "mark as read" is kept here, and whether the member asked
+-- for the news by e-mail (a daily digest, sent only when the cooperative
+-- configured an SMTP server) and when the last one went out. It holds no
+-- member text.
 CREATE TABLE notice_marks (
-    member_id INTEGER PRIMARY KEY REFERENCES members (id) ON DELETE CASCADE,
-    seen_at   INTEGER NOT NULL
+    member_id      INTEGER PRIMARY KEY REFERENCES members (id) ON DELETE CASCADE,
+    seen_at        INTEGER NOT NULL DEFAULT 0,
+    digest         BOOLEAN NOT NULL DEFAULT FALSE,
+    digest_sent_at INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX notice_marks_digest ON notice_marks (digest_sent_at) WHERE digest;
 -- When a project opened for work ("new work"); projects approved before
 -- this column count as opened when they were created.
 ALTER TABLE projects ADD COLUMN approved_at INTEGER;
@@ -20,4 +26,5 @@ CREATE INDEX task_reviews_created ON task_reviews (created_at);
 DROP INDEX task_reviews_created;
 DROP INDEX projects_approved_at;
 ALTER TABLE projects DROP COLUMN approved_at;
+DROP INDEX notice_marks_digest;
 DROP TABLE notice_marks;
