@@ -68,7 +68,8 @@ func TestTaskCaseAndGiveBack(t *testing.T) {
 		})
 		third := strconv.FormatInt(next("ada"), 10)
 		runScenarios(t, f, []scenario{
-			{name: "work shows the task in progress", as: "ada", method: "GET", path: "/work", status: 200, contains: []string{`id="in-progress"`, `href="/tasks/` + third + `"`}},
+			{name: "work shows the task in progress, and the estimate as one", as: "ada", method: "GET", path: "/work", status: 200,
+				contains: []string{`id="in-progress"`, `href="/tasks/` + third + `"`, "estimate, not yet measured"}, notContains: []string{"measured median"}},
 			{name: "return from the page", as: "ada", method: "POST", path: "/tasks/" + third + "/return", status: 303},
 			{name: "no longer in progress", as: "ada", method: "GET", path: "/work", status: 200, notContains: []string{`id="in-progress"`}},
 		})
