@@ -101,3 +101,30 @@ func TestTaskCaseAndGiveBack(t *testing.T) {
 		})
 	})
 }
+
+// TestTaskCaseShowsTheLabel: a text classification task's case shows the
+// text and the label the worker chose, to the worker and the requester.
+func TestTaskCaseShowsTheLabel(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	withRequester(t, f)
+	runScenarios(t, f, []scenario{
+		{name: "create", as: "rita", method: "POST", path: "/api/v1/projects", status: 201, body: `{"slug":"sentiment","name":"Sentiment","client":"Shop Co","purpose":"rank reviews",
+			"instructions":"Pick positive or negative.","task_type":"text_classification","labels":["positive","negative"],"pay_per_task":10,"est_seconds":20,"budget":5000,"review_hours":72}`},
+		{name: "items", as: "rita", method: "POST", path: "/api/v1/projects/sentiment/items", contentType: "application/x-ndjson", body: "{\"text\":\"Broke after a day\"}\n", status: 201},
+		{name: "approve", as: "stella", method: "POST", path: "/api/v1/projects/sentiment/approve", status: 200},
+	})
+	resp := f.do("ada", "POST", "/api/v1/projects/sentiment/next", "application/json", "", nil)
+	var task struct{ ID int64 }
+	if err := json.Unmarshal([]byte(readBody(t, resp)), &task); err != nil || task.ID == 0 {
+		t.Fatalf("next: %d, %v", resp.StatusCode, err)
+	}
+	id := strconv.FormatInt(task.ID, 10)
+	runScenarios(t, f, []scenario{
+		{name: "open: the form, no case", as: "ada", method: "GET", path: "/tasks/" + id, status: 200, contains: []string{`id="task-form"`, `id="skip-task"`}, notContains: []string{`id="task-done"`}},
+		{name: "the requester sees it is not answered yet", as: "rita", method: "GET", path: "/tasks/" + id, status: 200, contains: []string{"Not answered yet.", "In progress"}, notContains: []string{`id="task-form"`, `id="reject-form"`}},
+		{name: "submit", as: "ada", method: "POST", path: "/api/v1/tasks/" + id + "/submit", body: `{"label":"negative"}`, status: 200},
+		{name: "the requester sees text and label", as: "rita", method: "GET", path: "/tasks/" + id, status: 200,
+			contains: []string{"Broke after a day", "Label: <strong>negative</strong>", "review window of 72 hours closes"}},
+		{name: "the worker too", as: "ada", method: "GET", path: "/tasks/" + id, status: 200, contains: []string{"Broke after a day", "Label: <strong>negative</strong>"}, notContains: []string{`id="reject-form"`}},
+	})
+}
