@@ -16,7 +16,7 @@ import (
 	"github.com/allmende/allmende/internal/work"
 )
 
-// withBoxProject adds an approved box project of rita's with three
+// withBoxProject adds an approved box project of rita's with four
 // images, whose rejections are held for a steward after the first.
 func withBoxProject(t *testing.T, f *fixture) work.Project {
 	t.Helper()
@@ -36,7 +36,7 @@ func withBoxProject(t *testing.T, f *fixture) work.Project {
 		t.Fatal(err)
 	}
 	var items []work.NewItem
-	for i := range 3 {
+	for i := range 4 {
 		img, err := os.Open(shareddata.Path(t, "coco/lego-battery/images/IMG20231010093441.jpg"))
 		if err != nil {
 			t.Fatal(err)
@@ -242,6 +242,17 @@ func TestBrowserDecisionsWithTheWorkInView(t *testing.T) {
 			}
 			if s := text("#my-tasks"); !strings.Contains(s, "photo-1") || !strings.Contains(s, "paid") {
 				t.Fatalf("paid tasks: %q", s)
+			}
+
+			// An image with nothing to label is answered as such, on purpose.
+			err = chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+"/work"), chromedp.WaitVisible("#start-find-battery"), chromedp.Click("#start-find-battery"),
+				chromedp.WaitVisible("#annotator svg"), chromedp.ScrollIntoView("#nothing-here"), chromedp.Click("#nothing-here"),
+				chromedp.Click("#submit-task"), chromedp.WaitVisible("#task-done"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := text("#work-answer"); !strings.Contains(s, "Nothing to label here") {
+				t.Fatalf("an empty answer reads %q", s)
 			}
 		})
 	}

@@ -103,6 +103,8 @@
     svg.addEventListener("dblclick", () => { if (state.draft && state.draft.length >= 3) closeDraft(); });
     document.addEventListener("keydown", onKey);
     if (form) form.addEventListener("submit", onSubmit);
+    const nothingBox = document.getElementById("nothing-here");
+    if (nothingBox) nothingBox.addEventListener("change", () => { state.notice = ""; render(); });
     // Handles and label tags keep their size on screen when the image is resized.
     new ResizeObserver(drawShapes).observe(svg);
     render();
