@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -254,6 +255,61 @@ func TestBrowserDecisionsWithTheWorkInView(t *testing.T) {
 			if s := text("#work-answer"); !strings.Contains(s, "Nothing to label here") {
 				t.Fatalf("an empty answer reads %q", s)
 			}
+		})
+	}
+}
+
+// TestBrowserPairwiseCase: the requester reads a pairwise answer as the
+// two texts side by side (one above the other on a phone), the chosen one
+// marked, with the worker's reason; no page is wider than the screen.
+func TestBrowserPairwiseCase(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	withRequester(t, f)
+	runScenarios(t, f, []scenario{
+		{name: "create", as: "rita", method: "POST", path: "/api/v1/projects", status: 201, body: `{"slug":"better","name":"Which answer is better","client":"Chat Co",
+			"purpose":"train a helpful assistant","instructions":"Pick the answer that is correct and polite.","task_type":"pairwise","pay_per_task":30,"est_seconds":40,
+			"budget":5000,"review_hours":72,"redundancy":1}`},
+		{name: "items", as: "rita", method: "POST", path: "/api/v1/projects/better/items", contentType: "application/x-ndjson", status: 201,
+			body: "{\"a\":\"Paris is the capital of France, and has been since the tenth century.\",\"b\":\"The capital of France is Lyon, a city on the Rhône.\"}\n"},
+		{name: "approve", as: "stella", method: "POST", path: "/api/v1/projects/better/approve", status: 200},
+	})
+	resp := f.do("ada", "POST", "/api/v1/projects/better/next", "application/json", "", nil)
+	var task struct{ ID int64 }
+	if err := json.Unmarshal([]byte(readBody(t, resp)), &task); err != nil || task.ID == 0 {
+		t.Fatalf("next: %d, %v", resp.StatusCode, err)
+	}
+	id := fmt.Sprint(task.ID)
+	runScenarios(t, f, []scenario{
+		{name: "submit", as: "ada", method: "POST", path: "/api/v1/tasks/" + id + "/submit", status: 200, body: `{"choice":"a","reason":"B names Lyon, which is not the capital."}`},
+	})
+	for _, size := range []struct {
+		name          string
+		width, height int64
+	}{{"desktop", 1280, 900}, {"phone", 390, 844}} {
+		t.Run(size.name, func(t *testing.T) {
+			ctx := browsertest.New(t)
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.width, size.height)); err != nil {
+				t.Fatal(err)
+			}
+			signInBrowser(t, f, ctx, "rita", "/tasks/"+id)
+			if err := chromedp.Do(ctx, chromedp.WaitVisible("#work-a")); err != nil {
+				t.Fatal(err)
+			}
+			chosen, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("work-a").classList.contains("chosen") && !document.getElementById("work-b").classList.contains("chosen")`))
+			if !chosen {
+				t.Fatal("A is not marked as the chosen answer")
+			}
+			if s, _ := chromedp.Run(ctx, chromedp.Text("#work-answer")); !strings.Contains(s, "Chose A") || !strings.Contains(s, "not the capital") {
+				t.Fatalf("the answer reads %q", s)
+			}
+			stacked, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("work-b").getBoundingClientRect().top > document.getElementById("work-a").getBoundingClientRect().bottom`))
+			if stacked != (size.name == "phone") {
+				t.Errorf("on the %s the texts are stacked: %v", size.name, stacked)
+			}
+			if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`)); !ok {
+				t.Errorf("the page is wider than the %d px screen", size.width)
+			}
+			t.Logf("screenshot: %s", browsertest.Screenshot(t, ctx, "requester-pairwise-"+size.name))
 		})
 	}
 }
