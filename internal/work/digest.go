@@ -85,7 +85,9 @@ func (s *Service) SendDigests(ctx context.Context) (int, error) {
 		}
 		if len(n.List) > 0 && d.email != "" {
 			if err := s.mailer.Send(ctx, d.email, "Your news from the cooperative", digestBody(n)); err != nil {
-				errs = append(errs, fmt.Errorf("digest for member %d: %w", d.id, err))
+				// A server's refusal often quotes the address; the error is
+				// logged, the address must not be.
+				errs = append(errs, fmt.Errorf("digest for member %d: %s", d.id, strings.ReplaceAll(err.Error(), d.email, "<address>")))
 				continue
 			}
 			sent++
