@@ -50,9 +50,12 @@ func (s *Service) Case(ctx context.Context, viewer member.Member, assignmentID i
 	if err != nil {
 		return Case{}, fmt.Errorf("case %d: %w", assignmentID, err)
 	}
-	t, err := s.Task(ctx, workerID, assignmentID)
+	t, err := s.task(ctx, workerID, assignmentID)
 	if err != nil {
 		return Case{}, err
+	}
+	if own && t.Kind == "gold" {
+		t.Kind = "task" // a check question is not announced to its worker
 	}
 	c := Case{Task: t, Worker: worker, Own: own, Erased: erased != nil}
 	if t.Answer != nil && !c.Erased {

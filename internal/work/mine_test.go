@@ -285,3 +285,39 @@ func TestNotices(t *testing.T) {
 		}
 	})
 }
+
+// TestCheckQuestionIsATaskToItsWorker: a check question's kind is "task"
+// to its worker — in the task, its case and their list — and "gold" to the
+// requester, who may reject it against its known answer.
+func TestCheckQuestionIsATaskToItsWorker(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	ctx := t.Context()
+	p := e.project(t, work.Project{PayPerTask: 100, ReviewHours: 48, GoldRate: 0.5}, 0, []string{"positive"}, nil)
+	var a work.Assignment
+	var err error
+	// With no plain items, half of the draws offer the check question and
+	// the others find nothing: 64 draws fail together once in 2^64.
+	for range 64 {
+		if a, err = e.s.Next(ctx, e.ids["ada"], p.Slug); err == nil {
+			break
+		}
+	}
+	if err != nil || a.Kind != "gold" {
+		t.Fatalf("no check question: %+v, %v", a, err)
+	}
+	if _, err := e.s.Submit(ctx, e.ids["ada"], a.ID, []byte(`{"label":"negative"}`)); err != nil {
+		t.Fatal(err)
+	}
+	task, err := e.s.Task(ctx, e.ids["ada"], a.ID)
+	if err != nil || task.Kind != "task" {
+		t.Fatalf("the worker's task: %q, %v", task.Kind, err)
+	}
+	mine, err := e.s.Case(ctx, e.as("ada"), a.ID)
+	if err != nil || mine.Kind != "task" {
+		t.Fatalf("the worker's case: %q, %v", mine.Kind, err)
+	}
+	theirs, err := e.s.Case(ctx, e.as("rita"), a.ID)
+	if err != nil || theirs.Kind != "gold" {
+		t.Fatalf("the requester's case: %q, %v", theirs.Kind, err)
+	}
+}

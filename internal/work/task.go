@@ -27,7 +27,18 @@ type Task struct {
 }
 
 // Task returns one of the worker's tasks; another worker's is not found.
+// A check question is a task to its worker: its kind says so.
 func (s *Service) Task(ctx context.Context, workerID, assignmentID int64) (Task, error) {
+	t, err := s.task(ctx, workerID, assignmentID)
+	if t.Kind == "gold" {
+		t.Kind = "task"
+	}
+	return t, err
+}
+
+// task is Task with the kind as stored, for the project's requester and
+// stewards.
+func (s *Service) task(ctx context.Context, workerID, assignmentID int64) (Task, error) {
 	var t Task
 	var answer *string
 	err := s.db.Read().QueryRowContext(ctx, `
