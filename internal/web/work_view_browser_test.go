@@ -161,7 +161,13 @@ func TestBrowserDecisionsWithTheWorkInView(t *testing.T) {
 
 			// The requester sees the box drawn before rejecting.
 			signInBrowser(t, f, ctx, "rita", "/projects/find-battery")
-			if err := chromedp.Do(ctx, chromedp.WaitVisible("#submissions"), chromedp.Click("#submissions a.see-work"), chromedp.WaitVisible("#reject-form")); err != nil {
+			if err := chromedp.Do(ctx, chromedp.WaitVisible("#submissions")); err != nil {
+				t.Fatal(err)
+			}
+			if s := text("#submissions"); !strings.Contains(s, "1 box: battery") || strings.Contains(s, `"boxes"`) {
+				t.Fatalf("the submissions read %q", s)
+			}
+			if err := chromedp.Do(ctx, chromedp.Click("#submissions a.see-work"), chromedp.WaitVisible("#reject-form")); err != nil {
 				t.Fatal(err)
 			}
 			if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.work-overlay rect.work-shape.lbl-0").length`)); n != 1 {

@@ -40,6 +40,7 @@ var templateFuncs = template.FuncMap{
 	"list":    func(v ...string) []string { return v },
 	"coord":   func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
 	"outline": outline,
+	"summary": answerSummary,
 	"inc":     func(i int) int { return i + 1 },
 }
 

@@ -1,6 +1,8 @@
 package pages
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,4 +82,57 @@ func viewWork(c work.Case) workView {
 		v.Polygons = append(v.Polygons, s)
 	}
 	return v
+}
+
+// answerSummary says in a few words what a stored answer of a task type
+// holds — "2 boxes: battery, cable", "label negative", "chose A", "nothing
+// to label" (an empty drawing, stored as {}) — for lists of submissions,
+// where the work itself is one click away. An answer that does not read
+// is "—".
+func answerSummary(raw []byte, taskType work.TaskType) string {
+	var a annotation.Answer
+	if json.Unmarshal(raw, &a) != nil {
+		return "—"
+	}
+	shapes := func(n int, one, many string, labels []string) string {
+		s := fmt.Sprintf("%d %s", n, many)
+		if n == 1 {
+			s = "1 " + one
+		}
+		var seen []string
+		for _, l := range labels {
+			if !slices.Contains(seen, l) {
+				seen = append(seen, l)
+			}
+		}
+		return s + ": " + strings.Join(seen, ", ")
+	}
+	var parts []string
+	if len(a.Boxes) > 0 {
+		var ls []string
+		for _, b := range a.Boxes {
+			ls = append(ls, b.Label)
+		}
+		parts = append(parts, shapes(len(a.Boxes), "box", "boxes", ls))
+	}
+	if len(a.Polygons) > 0 {
+		var ls []string
+		for _, p := range a.Polygons {
+			ls = append(ls, p.Label)
+		}
+		parts = append(parts, shapes(len(a.Polygons), "polygon", "polygons", ls))
+	}
+	switch {
+	case a.Label != "":
+		parts = append(parts, "label "+a.Label)
+	case a.Choice != "":
+		parts = append(parts, "chose "+strings.ToUpper(a.Choice))
+	}
+	if len(parts) == 0 {
+		if taskType == work.BoundingBox || taskType == work.Polygon {
+			return "nothing to label"
+		}
+		return "—"
+	}
+	return strings.Join(parts, "; ")
 }
