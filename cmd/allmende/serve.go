@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/allmende/allmende/internal/app"
+	"github.com/allmende/allmende/internal/mail"
 	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/web"
 )
@@ -31,6 +33,9 @@ type serverFlags struct {
 	modelCache     int64
 	currency       string
 	pointValue     string
+	smtpAddr       string
+	smtpFrom       string
+	smtpUser       string
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
@@ -49,6 +54,9 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.DurationVar(&f.epochLength, "epoch-length", 30*24*time.Hour, "how long an epoch runs before points earned turn into governance shares")
 	fs.StringVar(&f.currency, "currency", points.DefaultCurrency.Code, "the currency the cooperative pays in (ISO 4217 code), as every page, API answer and export writes amounts")
 	fs.StringVar(&f.pointValue, "point-value", points.DefaultCurrency.Number(1), "what one point, the unit the ledger counts in, is worth in --currency: 1, 0.1, 0.01, … 0.000001")
+	fs.StringVar(&f.smtpAddr, "smtp-addr", "", "SMTP server (host:port) for the members' opt-in daily news digest (default: none, and no e-mail is ever sent); the password is read from ALLMENDE_SMTP_PASSWORD")
+	fs.StringVar(&f.smtpFrom, "smtp-from", "", "sender address of the news digest (needed with --smtp-addr)")
+	fs.StringVar(&f.smtpUser, "smtp-user", "", "SMTP login name, if the server needs one (sent only over TLS or to localhost)")
 	fs.StringVar(&f.logOrigin, "log-origin", "", "name of the transparency log in its checkpoints, e.g. coop.example/log (default: this host's name + /log; fixed once the log exists)")
 }
 
@@ -66,12 +74,16 @@ func (f *serverFlags) config() (app.Config, error) {
 	if err != nil {
 		return app.Config{}, fmt.Errorf("%w: --currency, --point-value: %v", errUsage, err)
 	}
+	if f.smtpAddr != "" && !strings.Contains(f.smtpFrom, "@") {
+		return app.Config{}, fmt.Errorf("%w: --smtp-from must be an e-mail address when --smtp-addr is set", errUsage)
+	}
 	proxies, err := web.ParseProxies(f.trustedProxies)
 	if err != nil {
 		return app.Config{}, fmt.Errorf("%w: --trusted-proxies: %v", errUsage, err)
 	}
 	return app.Config{DataDir: f.data, TrustedProxies: proxies, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
-		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate, UpstreamAllowPrivate: f.upstreamLAN, ModelCacheBytes: f.modelCache, Currency: cur}, nil
+		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate, UpstreamAllowPrivate: f.upstreamLAN, ModelCacheBytes: f.modelCache, Currency: cur,
+		SMTP: mail.SMTP{Addr: f.smtpAddr, From: f.smtpFrom, Username: f.smtpUser, Password: os.Getenv("ALLMENDE_SMTP_PASSWORD")}}, nil
 }
 
 func (f *serverFlags) logger(io stdio) (*slog.Logger, error) {

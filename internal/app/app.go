@@ -30,6 +30,7 @@ import (
 	"github.com/allmende/allmende/internal/filelock"
 	"github.com/allmende/allmende/internal/govern"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/mail"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/points"
@@ -91,6 +92,9 @@ type Config struct {
 	// Currency is what a point is worth, as every page, API answer and
 	// export writes amounts; the zero value is points.DefaultCurrency.
 	Currency points.Currency
+	// SMTP is the server that sends the members' opt-in news digest; with
+	// no Addr, members cannot ask for one and no e-mail is ever sent.
+	SMTP mail.SMTP
 }
 
 // App is a running cooperative.
@@ -210,6 +214,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Params = coop.New(db)
 	a.Reward = reward.NewService(db, a.Ledger)
 	a.Work = work.NewService(db, blobs, a.Reward, a.Params)
+	if cfg.SMTP.Addr != "" {
+		a.Work.SetMailer(cfg.SMTP)
+	}
 	a.Models = model.NewService(db, a.Reward, a.Params, a.Datanets, a.Vault, filepath.Join(cfg.DataDir, "models"))
 	a.Models.AllowPrivate, a.Models.Log = cfg.UpstreamAllowPrivate, log
 	a.Models.UseFactory(a.Ledger, blobs, cfg.ModelCacheBytes)

@@ -18,6 +18,7 @@ const (
 	jobPayDue         = "work.pay-due"
 	jobEpochClose     = "reward.epoch-close"
 	jobDecide         = "govern.decide"
+	jobDigests        = "work.digests"
 	choreEvery        = time.Hour
 	payEvery          = time.Minute
 	decideEvery       = time.Minute
@@ -37,6 +38,14 @@ func (a *App) runJobs(ctx context.Context) {
 			n, err := a.Work.PayDue(ctx)
 			if n > 0 {
 				a.log.Info("work paid", "tasks", n)
+			}
+			return err
+		},
+		// Members who asked for it get their news by e-mail once a day.
+		jobDigests: func(ctx context.Context, _ store.Job) error {
+			n, err := a.Work.SendDigests(ctx)
+			if n > 0 {
+				a.log.Info("news digests sent", "count", n)
 			}
 			return err
 		},
@@ -103,6 +112,9 @@ func (a *App) runJobs(ctx context.Context) {
 	go a.schedule(ctx, jobPayDue, payEvery)
 	go a.schedule(ctx, jobEpochClose, choreEvery)
 	go a.schedule(ctx, jobDecide, decideEvery)
+	if a.cfg.SMTP.Addr != "" {
+		go a.schedule(ctx, jobDigests, choreEvery)
+	}
 	go a.schedule(ctx, model.JobRetrainErased, choreEvery)
 	go a.schedule(ctx, action.JobPayPending, payEvery)
 	// Three workers: an automation run may hold one for up to

@@ -235,9 +235,20 @@ func parseAnswer(t *testing.T, raw string) annotation {
 	return a
 }
 
-func submitDisabled(t *testing.T, ctx context.Context) bool {
+// submitRefused tries to submit, as a click on Submit does, and reports
+// whether the annotator stopped it; the page never leaves (the test's own
+// listener, after the annotator's, stops every submission).
+func submitRefused(t *testing.T, ctx context.Context) bool {
 	t.Helper()
-	d, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("submit-task").disabled`))
+	d, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const b = document.getElementById("submit-task"), f = b.form;
+		let refused = false;
+		const h = e => { refused = e.defaultPrevented; e.preventDefault(); };
+		f.addEventListener("submit", h);
+		f.requestSubmit(b);
+		f.removeEventListener("submit", h);
+		return refused;
+	})()`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,8 +294,8 @@ func TestAnnotateDrawEditSubmit(t *testing.T) {
 	if a := readAnswer(t, ctx); len(a.Boxes)+len(a.Polygons) != 0 {
 		t.Fatalf("answer before drawing = %+v, want empty", a)
 	}
-	if !submitDisabled(t, ctx) {
-		t.Fatal("submit is enabled with nothing drawn")
+	if !submitRefused(t, ctx) {
+		t.Fatal("submitting with nothing drawn was not stopped")
 	}
 
 	// A slip of the mouse makes no box.
@@ -293,8 +304,8 @@ func TestAnnotateDrawEditSubmit(t *testing.T) {
 
 	c.drag(t, 100, 50, 200, 120)
 	wantBoxes(t, readAnswer(t, ctx), annotatedBox{"battery", 100, 50, 100, 70})
-	if submitDisabled(t, ctx) {
-		t.Fatal("submit is disabled with a box drawn")
+	if submitRefused(t, ctx) {
+		t.Fatal("submitting with a box drawn was stopped")
 	}
 
 	press(t, ctx, "v")
@@ -352,7 +363,7 @@ func TestAnnotateDrawEditSubmit(t *testing.T) {
 	for _, p := range square {
 		c.click(t, p[0], p[1])
 	}
-	if !submitDisabled(t, ctx) {
+	if !submitRefused(t, ctx) {
 		t.Fatal("submit is enabled while a polygon is half drawn")
 	}
 	browsertest.Screenshot(t, ctx, "annotate-polygon-drawing")
@@ -382,7 +393,7 @@ func TestAnnotateDrawEditSubmit(t *testing.T) {
 	c.click(t, 60, 20)
 	c.click(t, 40, 50)
 	press(t, ctx, kb.Escape)
-	if a := readAnswer(t, ctx); len(a.Polygons) != 1 || submitDisabled(t, ctx) {
+	if a := readAnswer(t, ctx); len(a.Polygons) != 1 || submitRefused(t, ctx) {
 		t.Fatalf("after Escape, polygons = %+v, want the first one closed before, and submit enabled", a.Polygons)
 	}
 
@@ -420,8 +431,8 @@ func TestAnnotatePreAnnotations(t *testing.T) {
 	if len(a.Polygons) != 1 {
 		t.Fatalf("polygons = %+v, want the imported one", a.Polygons)
 	}
-	if submitDisabled(t, ctx) {
-		t.Fatal("submit is disabled with imported shapes")
+	if submitRefused(t, ctx) {
+		t.Fatal("submitting with imported shapes was stopped")
 	}
 	imported, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#annotator .ann-list .badge").length`))
 	if err != nil || imported != 2 {
@@ -440,8 +451,8 @@ func TestAnnotatePreAnnotations(t *testing.T) {
 	if a := readAnswer(t, ctx); len(a.Boxes)+len(a.Polygons) != 0 {
 		t.Fatalf("after deleting both, answer = %+v", a)
 	}
-	if !submitDisabled(t, ctx) {
-		t.Fatal("submit is enabled with every shape deleted")
+	if !submitRefused(t, ctx) {
+		t.Fatal("submitting with every shape deleted was not stopped")
 	}
 	why, err := chromedp.Run(ctx, chromedp.Text("#annotator .ann-status"))
 	if err != nil || !strings.Contains(why, "Draw at least a box") {

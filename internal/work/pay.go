@@ -48,7 +48,7 @@ func (s *Service) pay(ctx context.Context, tx *store.Tx, assignmentID int64) err
 			return fmt.Errorf("pay assignment %d: %w", assignmentID, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE assignments SET status = 'paid', pay = $2, paid_at = $3 WHERE id = $1`, assignmentID, pay, store.Now()); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE assignments SET status = 'paid', pay = $2, paid_at = $3 WHERE id = $1`, assignmentID, pay, s.now().UnixMilli()); err != nil {
 		return err
 	}
 	if kind == "qualification" {
@@ -121,10 +121,26 @@ func (s *Service) topUp(ctx context.Context, tx *store.Tx, projectID, workerID i
 	return err
 }
 
+// MinMeasuredWorkers is how many different workers must have been paid
+// for a task of a project before its median measured time replaces the
+// requester's estimate: one fast or slow worker is not a measurement of
+// the task.
+const MinMeasuredWorkers = 5
+
 // measure sets the project's advertised duration to the median measured
-// time of its paid tasks, so that the hourly rate shown to the next worker
-// is the real one, not the requester's guess.
+// time of its paid tasks once they come from MinMeasuredWorkers different
+// workers, so that the hourly rate shown to the next worker is the real
+// one, not the requester's guess; before that the estimate stays, and is
+// shown as one.
 func (s *Service) measure(ctx context.Context, tx *store.Tx, projectID int64) error {
+	var workers int
+	if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT worker_id) FROM assignments WHERE project_id = $1 AND status = 'paid' AND kind <> 'qualification'`,
+		projectID).Scan(&workers); err != nil {
+		return err
+	}
+	if workers < MinMeasuredWorkers {
+		return nil
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT active_ms FROM assignments WHERE project_id = $1 AND status = 'paid' AND kind <> 'qualification'`, projectID)
 	if err != nil {
 		return err

@@ -104,6 +104,9 @@ type Service struct {
 	reward *reward.Service
 	params *coop.Params
 	now    func() time.Time
+	// mailer sends the opt-in news digests; nil when the cooperative
+	// configured no e-mail.
+	mailer Mailer
 
 	// hooks are told of erased items (OnItemsErased).
 	hooks struct {
@@ -270,7 +273,7 @@ func (s *Service) Approve(ctx context.Context, actor member.Member, slug string)
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE projects SET status = 'approved' WHERE id = $1`, p.ID)
+		_, err := tx.ExecContext(ctx, `UPDATE projects SET status = 'approved', approved_at = $2 WHERE id = $1`, p.ID, s.now().UnixMilli())
 		return err
 	})
 }

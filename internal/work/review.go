@@ -70,7 +70,7 @@ func (s *Service) reviewable(ctx context.Context, tx *store.Tx, assignmentID int
 
 func (s *Service) note(ctx context.Context, tx *store.Tx, assignmentID int64, action, kind, text string, by int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO task_reviews (assignment_id, action, kind, text, by_member, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		assignmentID, action, kind, text, by, store.Now())
+		assignmentID, action, kind, text, by, s.now().UnixMilli())
 	return err
 }
 
@@ -184,6 +184,9 @@ func (s *Service) Decide(ctx context.Context, actor member.Member, assignmentID 
 		}
 		if r.requesterID == stewardID {
 			return problem.New(problem.Forbidden, "you requested this project; another steward must decide")
+		}
+		if r.workerID == stewardID {
+			return problem.New(problem.Forbidden, "this is your own task; another steward must decide")
 		}
 		action := "overturn"
 		if uphold {

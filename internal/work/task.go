@@ -19,17 +19,31 @@ type Task struct {
 	Project Project          `json:"project"`
 	Item    Item             `json:"item"`
 	Answer  *json.RawMessage `json:"answer,omitempty"`
+	// Ended says how a task given up ended: returned or skipped by the
+	// worker; empty when it expired or did not end so.
+	Ended string `json:"ended,omitempty"`
 	// Reviews are the rejection, appeal and decision notes, oldest first.
 	Reviews []Review `json:"reviews,omitempty"`
 }
 
 // Task returns one of the worker's tasks; another worker's is not found.
+// A check question is a task to its worker: its kind says so.
 func (s *Service) Task(ctx context.Context, workerID, assignmentID int64) (Task, error) {
+	t, err := s.task(ctx, workerID, assignmentID)
+	if t.Kind == "gold" {
+		t.Kind = "task"
+	}
+	return t, err
+}
+
+// task is Task with the kind as stored, for the project's requester and
+// stewards.
+func (s *Service) task(ctx context.Context, workerID, assignmentID int64) (Task, error) {
 	var t Task
 	var answer *string
 	err := s.db.Read().QueryRowContext(ctx, `
-		SELECT id, project_id, item_id, kind, status, active_ms, answer FROM assignments WHERE id = $1 AND worker_id = $2`, assignmentID, workerID).
-		Scan(&t.ID, &t.ProjectID, &t.ItemID, &t.Kind, &t.Status, &t.ActiveMS, &answer)
+		SELECT id, project_id, item_id, kind, status, active_ms, answer, COALESCE(ended, '') FROM assignments WHERE id = $1 AND worker_id = $2`, assignmentID, workerID).
+		Scan(&t.ID, &t.ProjectID, &t.ItemID, &t.Kind, &t.Status, &t.ActiveMS, &answer, &t.Ended)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Task{}, problem.New(problem.NotFound, "you have no task %d", assignmentID)
 	}

@@ -10,10 +10,14 @@ import (
 	"github.com/allmende/allmende/internal/web/request"
 	"github.com/allmende/allmende/internal/web/response"
 	"github.com/allmende/allmende/internal/web/route"
+	"github.com/allmende/allmende/internal/work"
 )
 
 func (a *API) tasks(mux route.Mux) {
+	mux.Handle("GET /api/v1/tasks", a.member(a.tasksList))
 	mux.Handle("GET /api/v1/tasks/{id}", a.member(a.taskShow))
+	mux.Handle("POST /api/v1/tasks/{id}/return", a.member(a.taskReturn))
+	mux.Handle("POST /api/v1/tasks/{id}/skip", a.member(a.taskSkip))
 	mux.Handle("POST /api/v1/tasks/{id}/heartbeat", a.member(a.taskHeartbeat))
 	mux.Handle("POST /api/v1/tasks/{id}/submit", a.member(a.taskSubmit))
 	mux.Handle("POST /api/v1/tasks/{id}/reject", a.member(a.taskReject))
@@ -28,7 +32,44 @@ func (a *API) taskShow(w http.ResponseWriter, r *http.Request, sess *member.Sess
 	if err != nil {
 		return err
 	}
-	t, err := a.Work.Task(r.Context(), sess.Member.ID, id)
+	c, err := a.Work.Case(r.Context(), sess.Member, id)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, c)
+	return nil
+}
+
+// tasksList is the caller's own tasks, newest first; ?state= one state.
+func (a *API) tasksList(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	page, err := request.Page(r, request.APILimit)
+	if err != nil {
+		return err
+	}
+	list, next, err := a.Work.MyTasks(r.Context(), sess.Member.ID, r.URL.Query().Get("state"), page)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, response.List{"tasks": list}.Next(next))
+	return nil
+}
+
+func (a *API) taskReturn(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	return a.giveBack(w, r, sess, work.Return)
+}
+
+func (a *API) taskSkip(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	return a.giveBack(w, r, sess, work.Skip)
+}
+
+// giveBack ends one of the caller's open tasks unpaid, its time recorded
+// as unpaid time.
+func (a *API) giveBack(w http.ResponseWriter, r *http.Request, sess *member.Session, how string) error {
+	id, err := taskID(r)
+	if err != nil {
+		return err
+	}
+	t, err := a.Work.GiveBack(r.Context(), sess.Member.ID, id, how)
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,10 @@ func (p *Pages) dashboardPage(w http.ResponseWriter, r *http.Request, sess *memb
 	if err != nil {
 		return err
 	}
+	notices, err := p.Work.Notices(ctx, sess.Member.ID)
+	if err != nil {
+		return err
+	}
 	// A steward sees whether payout requests wait for them.
 	payoutsWaiting := false
 	if sess.Member.IsSteward() {
@@ -51,6 +55,7 @@ func (p *Pages) dashboardPage(w http.ResponseWriter, r *http.Request, sess *memb
 		payoutsWaiting = len(waiting) > 0
 	}
 	return p.render(w, r, http.StatusOK, "dashboard.html", "Dashboard", map[string]any{
+		"Notices":         notices,
 		"PayoutsWaiting":  payoutsWaiting,
 		"Counts":          counts,
 		"Earnings":        earnings,

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +39,10 @@ var templateFuncs = template.FuncMap{
 	"account":  accountName,
 	"scope":    scopeName,
 	"taskType": taskTypeName,
+	"coord":    func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+	"outline":  outline,
+	"summary":  answerSummary,
+	"inc":      func(i int) int { return i + 1 },
 }
 
 // moneyFuncs are the template functions that write amounts, all with the
@@ -68,7 +73,8 @@ func loadTemplates(c points.Currency) map[string]*template.Template {
 		if base == "layout.html" {
 			continue
 		}
-		sets[base] = template.Must(template.New(base).Funcs(templateFuncs).Funcs(money).ParseFS(assets, "templates/layout.html", name))
+		// Partials (templates/partials) are blocks several pages include.
+		sets[base] = template.Must(template.New(base).Funcs(templateFuncs).Funcs(money).ParseFS(assets, "templates/layout.html", "templates/partials/*.html", name))
 	}
 	return sets
 }

@@ -16,18 +16,23 @@ func (p *Pages) taskShow(w http.ResponseWriter, r *http.Request, sess *member.Se
 	return p.showTask(w, r, http.StatusOK, form{})
 }
 
-// showTask is the task's page; an answer or an appeal that is refused
-// shows its problem there, field by field.
+// showTask is the task's page. To its worker, an open task is the form to
+// answer it (or give it back); to its worker, its project's requester and
+// stewards, a task done is its case: the work drawn, where it stands,
+// the reasons given, and the one thing each may do next (appeal, reject,
+// decide). A refused answer, appeal, rejection or ruling shows its problem
+// here, field by field.
 func (p *Pages) showTask(w http.ResponseWriter, r *http.Request, status int, f form) error {
 	sess := request.Session(r)
 	id, err := taskID(r)
 	if err != nil {
 		return err
 	}
-	t, err := p.Work.Task(r.Context(), sess.Member.ID, id)
+	c, err := p.Work.Case(r.Context(), sess.Member, id)
 	if err != nil {
 		return err
 	}
+	t := c.Task
 	floor, err := p.Params.Get(r.Context(), nil, coop.PayFloor)
 	if err != nil {
 		return err
@@ -47,7 +52,7 @@ func (p *Pages) showTask(w http.ResponseWriter, r *http.Request, status int, f f
 		return err
 	}
 	return p.render(w, r, status, "task.html", t.Project.Name, map[string]any{
-		"T": t, "Floor": floor, "Initial": initial, "Problem": fail,
+		"T": t, "C": c, "Work": viewWork(c), "Floor": floor, "Initial": initial, "Problem": fail, "Form": f,
 		"Labels": string(labels), "Mode": string(t.Project.TaskType),
 	})
 }

@@ -18,7 +18,7 @@ func (p *Pages) taskSubmit(w http.ResponseWriter, r *http.Request, sess *member.
 	}
 	answer, err := answerForm(r)
 	if err != nil {
-		return err
+		return again(err, p.showTask, form{})
 	}
 	t, err := p.Work.Submit(r.Context(), sess.Member.ID, id, answer)
 	if err != nil {

@@ -23,5 +23,9 @@ func (p *Pages) showWork(w http.ResponseWriter, r *http.Request, status int, f f
 	if err != nil {
 		return err
 	}
-	return p.render(w, r, status, "work.html", "Work", map[string]any{"Offers": offers, "Floor": floor, "Message": f.Message, "Pager": pagerFor(r, next)})
+	open, err := p.Work.InProgress(r.Context(), sess.Member.ID)
+	if err != nil {
+		return err
+	}
+	return p.render(w, r, status, "work.html", "Work", map[string]any{"InProgress": open, "Offers": offers, "Floor": floor, "Message": f.Message, "Pager": pagerFor(r, next)})
 }

@@ -103,6 +103,8 @@
     svg.addEventListener("dblclick", () => { if (state.draft && state.draft.length >= 3) closeDraft(); });
     document.addEventListener("keydown", onKey);
     if (form) form.addEventListener("submit", onSubmit);
+    const nothingBox = document.getElementById("nothing-here");
+    if (nothingBox) nothingBox.addEventListener("change", () => { state.notice = ""; render(); });
     // Handles and label tags keep their size on screen when the image is resized.
     new ResizeObserver(drawShapes).observe(svg);
     render();
@@ -487,6 +489,7 @@
 
     function onSubmit(e) {
       answer.value = answerJSON();
+      state.tried = true; // problems are shown once the worker tries to submit
       const why = notReady();
       if (why) {
         e.preventDefault();
@@ -499,9 +502,11 @@
 
     function notReady() {
       if (state.draft) return "Finish the polygon (Enter) or cancel it (Esc) before submitting.";
+      const nothing = document.getElementById("nothing-here");
+      if (nothing && nothing.checked) return state.shapes.length ? "You ticked “Nothing to label here” but drew shapes: remove them or untick it." : "";
       if (!state.shapes.length) {
         const what = tools.length > 1 ? "a box or a polygon" : tools[0] === "box" ? "a box" : "a polygon";
-        return "Draw at least " + what + " before submitting.";
+        return "Draw at least " + what + " before submitting, or tick “Nothing to label here”.";
       }
       return "";
     }
@@ -522,8 +527,7 @@
       drawList();
       drawControls();
       answer.value = answerJSON();
-      const why = notReady();
-      if (submit) submit.disabled = why !== "";
+      const why = state.tried ? notReady() : "";
       status.textContent = state.notice || why;
       status.classList.toggle("ann-warning", status.textContent !== "");
     }
