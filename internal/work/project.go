@@ -40,6 +40,23 @@ const (
 	Pairwise            TaskType = "pairwise"
 )
 
+// Describe says in words what a worker does in a task of this type.
+func (t TaskType) Describe() string {
+	switch t {
+	case ImageClassification:
+		return "classify images"
+	case BoundingBox:
+		return "draw boxes on images"
+	case Polygon:
+		return "outline objects on images"
+	case TextClassification:
+		return "classify texts"
+	case Pairwise:
+		return "pick the better of two texts"
+	}
+	return string(t)
+}
+
 // Project is an annotation project.
 type Project struct {
 	ID           int64    `json:"-"`
@@ -74,6 +91,8 @@ type Project struct {
 	Items          int       `json:"items"`
 	Done           int       `json:"done"`
 	CreatedAt      time.Time `json:"created_at"`
+	// ExportFormats are the formats its results can be exported in.
+	ExportFormats []Format `json:"export_formats,omitempty"`
 }
 
 // Seconds is the duration a task is expected to take: measured once
@@ -233,6 +252,7 @@ func (s *Service) Create(ctx context.Context, actor member.Member, p Project) (P
 	if err != nil {
 		return Project{}, fmt.Errorf("create project: %w", err)
 	}
+	p.ExportFormats = Formats(p.TaskType)
 	return p, nil
 }
 
@@ -301,6 +321,7 @@ func scanProject(row interface{ Scan(...any) error }) (Project, error) {
 		return Project{}, fmt.Errorf("project %d labels: %w", p.ID, err)
 	}
 	p.CreatedAt = store.Time(created)
+	p.ExportFormats = Formats(p.TaskType)
 	return p, nil
 }
 
