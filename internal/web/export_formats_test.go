@@ -16,7 +16,7 @@ func TestExportsFollowTheTaskType(t *testing.T) {
 	withRequester(t, f)
 	runScenarios(t, f, []scenario{
 		{name: "pairwise project", as: "rita", method: "POST", path: "/api/v1/projects", status: 201,
-			body: `{"slug":"pw","name":"Pairs","client":"C","purpose":"P","instructions":"Pick the better.","task_type":"pairwise","pay_per_task":10,"est_seconds":20,"budget":500}`,
+			body:     `{"slug":"pw","name":"Pairs","client":"C","purpose":"P","instructions":"Pick the better.","task_type":"pairwise","pay_per_task":10,"est_seconds":20,"budget":500}`,
 			contains: []string{`"export_formats"`, `"name": "labelstudio"`, `"name": "votes"`}, notContains: []string{`"name": "coco"`}},
 		{name: "pairs", as: "rita", method: "POST", path: "/api/v1/projects/pw/items", contentType: "application/x-ndjson", body: "{\"a\":\"Paris\",\"b\":\"Lyon\"}\n", status: 201},
 		{name: "COCO of pairs", as: "rita", method: "GET", path: "/api/v1/projects/pw/export?format=coco", status: 422, errCode: "invalid", errField: "format",
