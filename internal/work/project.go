@@ -91,6 +91,8 @@ type Project struct {
 	Items          int       `json:"items"`
 	Done           int       `json:"done"`
 	CreatedAt      time.Time `json:"created_at"`
+	// Examples are the ids of the example images its instructions show.
+	Examples []int64 `json:"examples,omitempty"`
 	// ExportFormats are the formats its results can be exported in.
 	ExportFormats []Format `json:"export_formats,omitempty"`
 }
@@ -410,13 +412,23 @@ func (s *Service) OfRequester(ctx context.Context, requesterID int64) ([]Project
 	return s.list(ctx, `p.requester_id = $1 ORDER BY p.id`, requesterID)
 }
 
-// BySlug returns one project.
+// BySlug returns one project, with its example images.
 func (s *Service) BySlug(ctx context.Context, slug string) (Project, error) {
-	return scanProject(s.db.Read().QueryRowContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE p.slug = $1`, slug))
+	p, err := scanProject(s.db.Read().QueryRowContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE p.slug = $1`, slug))
+	return s.withExamples(ctx, s.db.Read(), p, err)
 }
 
 func (s *Service) byID(ctx context.Context, q store.Querier, id int64) (Project, error) {
-	return scanProject(q.QueryRowContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE p.id = $1`, id))
+	p, err := scanProject(q.QueryRowContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE p.id = $1`, id))
+	return s.withExamples(ctx, q, p, err)
+}
+
+func (s *Service) withExamples(ctx context.Context, q store.Querier, p Project, err error) (Project, error) {
+	if err != nil {
+		return p, err
+	}
+	p.Examples, err = s.examples(ctx, q, p.ID)
+	return p, err
 }
 
 // RequesterID returns the internal id of a project's requester, for
