@@ -17,6 +17,7 @@ import (
 func (a *API) projects(mux route.Mux) {
 	mux.Handle("POST /api/v1/projects", a.member(a.projectCreate))
 	mux.Handle("GET /api/v1/projects/{slug}", a.member(a.projectShow))
+	mux.Handle("PATCH /api/v1/projects/{slug}", a.member(a.projectEdit))
 	mux.Handle("POST /api/v1/projects/{slug}/items", a.member(a.projectItems))
 	mux.Handle("DELETE /api/v1/projects/{slug}/items/{id}", a.member(a.projectItemErase))
 	mux.Handle("POST /api/v1/projects/{slug}/approve", a.member(a.projectApprove))
@@ -45,6 +46,26 @@ func (a *API) projectCreate(w http.ResponseWriter, r *http.Request, sess *member
 
 func (a *API) projectShow(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	p, err := a.Work.Project(r.Context(), sess.Member, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, p)
+	return nil
+}
+
+// projectEdit changes a project's instructions, labels or pay; fields
+// left out stay as they are (work.Service.Edit decides who may and what
+// can change).
+func (a *API) projectEdit(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	var body struct {
+		Instructions *string  `json:"instructions"`
+		Labels       []string `json:"labels"`
+		PayPerTask   *int64   `json:"pay_per_task"`
+	}
+	if err := request.JSON(w, r, &body); err != nil {
+		return err
+	}
+	p, err := a.Work.Edit(r.Context(), sess.Member, r.PathValue("slug"), work.Changes{Instructions: body.Instructions, Labels: body.Labels, PayPerTask: body.PayPerTask})
 	if err != nil {
 		return err
 	}

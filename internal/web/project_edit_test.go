@@ -1,0 +1,31 @@
+package web_test
+
+import (
+	"testing"
+
+	"github.com/allmende/allmende/internal/store"
+)
+
+// TestProjectEditAPI: the requester changes a project's instructions,
+// labels and pay through the API; pay down, an unknown field, another
+// member and labels once work has started are refused.
+func TestProjectEditAPI(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	withRequester(t, f)
+	runScenarios(t, f, []scenario{
+		{name: "project", as: "rita", method: "POST", path: "/api/v1/projects", status: 201,
+			body: `{"slug":"texts","name":"Texts","client":"C","purpose":"P","instructions":"I","task_type":"text_classification","labels":["a","b"],"pay_per_task":10,"est_seconds":20,"budget":500,"redundancy":1}`},
+		{name: "items", as: "rita", method: "POST", path: "/api/v1/projects/texts/items", contentType: "application/x-ndjson", body: "{\"text\":\"hello\"}\n", status: 201},
+		{name: "clearer instructions, other labels, more pay", as: "rita", method: "PATCH", path: "/api/v1/projects/texts",
+			body: `{"instructions":"Say whether the greeting is friendly.","labels":["friendly","rude"],"pay_per_task":12}`, status: 200,
+			contains: []string{`"instructions": "Say whether the greeting is friendly."`, `"friendly"`, `"pay_per_task": 12`}},
+		{name: "pay down", as: "rita", method: "PATCH", path: "/api/v1/projects/texts", body: `{"pay_per_task":11}`, status: 422, errCode: "invalid", errField: "pay_per_task"},
+		{name: "an unknown field", as: "rita", method: "PATCH", path: "/api/v1/projects/texts", body: `{"budget":9}`, status: 422, errCode: "invalid"},
+		{name: "a member", as: "ada", method: "PATCH", path: "/api/v1/projects/texts", body: `{"pay_per_task":100}`, status: 404, errCode: "not_found"},
+		{name: "anonymous", method: "PATCH", path: "/api/v1/projects/texts", body: `{"pay_per_task":100}`, status: 401},
+		{name: "approve", as: "stella", method: "POST", path: "/api/v1/projects/texts/approve", status: 200},
+		{name: "a worker takes the task", as: "ada", method: "POST", path: "/api/v1/projects/texts/next", status: 201},
+		{name: "labels once work started", as: "rita", method: "PATCH", path: "/api/v1/projects/texts", body: `{"labels":["kind","rude"]}`, status: 422, errCode: "invalid", errField: "labels"},
+		{name: "a steward raises the pay", as: "stella", method: "PATCH", path: "/api/v1/projects/texts", body: `{"pay_per_task":15}`, status: 200, contains: []string{`"pay_per_task": 15`}},
+	})
+}
