@@ -115,8 +115,11 @@
     if (s && s.w && s.h) {
       for (const box of s.boxes) {
         const [x, y, w, h] = box.b;
-        frame.append(el("span", { class: "preview-box", title: box.label || "",
-          style: `left:${100 * x / s.w}%;top:${100 * y / s.h}%;width:${100 * w / s.w}%;height:${100 * h / s.h}%` }));
+        // Positioned through the CSSOM: the Content-Security-Policy
+        // refuses style attributes.
+        const mark = el("span", { class: "preview-box", title: box.label || "" });
+        Object.assign(mark.style, { left: `${100 * x / s.w}%`, top: `${100 * y / s.h}%`, width: `${100 * w / s.w}%`, height: `${100 * h / s.h}%` });
+        frame.append(mark);
       }
     }
     fig.append(frame, el("figcaption", {}, img.name + (s ? ` · ${s.boxes.length} pre-drawn` : "")));
