@@ -46,7 +46,14 @@ func (p *Pages) dashboardPage(w http.ResponseWriter, r *http.Request, sess *memb
 	if err != nil {
 		return err
 	}
+	var queue *stewardQueue
+	if sess.Member.IsSteward() {
+		if queue, err = p.stewardQueue(ctx, sess.Member); err != nil {
+			return err
+		}
+	}
 	return p.render(w, r, http.StatusOK, "dashboard.html", "Dashboard", map[string]any{
+		"Queue":           queue,
 		"Counts":          counts,
 		"Earnings":        earnings,
 		"Balance":         balance,

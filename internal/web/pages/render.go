@@ -50,10 +50,11 @@ func loadTemplates() map[string]*template.Template {
 	sets := map[string]*template.Template{}
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "templates/")
-		if base == "layout.html" {
+		if base == "layout.html" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		sets[base] = template.Must(template.New(base).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", name))
+		// Files named _*.html are partials every page can include.
+		sets[base] = template.Must(template.New(base).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", "templates/_*.html", name))
 	}
 	return sets
 }
