@@ -50,11 +50,12 @@ func loadTemplates() map[string]*template.Template {
 	sets := map[string]*template.Template{}
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "templates/")
-		if base == "layout.html" || strings.HasPrefix(base, "_") {
+		if base == "layout.html" || strings.HasPrefix(base, "partial_") {
 			continue
 		}
-		// Files named _*.html are partials every page can include.
-		sets[base] = template.Must(template.New(base).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", "templates/_*.html", name))
+		// Files named partial_*.html are parts any page can include
+		// (go:embed leaves out names that begin with "_").
+		sets[base] = template.Must(template.New(base).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", "templates/partial_*.html", name))
 	}
 	return sets
 }
