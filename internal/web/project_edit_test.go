@@ -8,7 +8,8 @@ import (
 
 // TestProjectEditAPI: the requester changes a project's instructions,
 // labels and pay through the API; pay down, an unknown field, another
-// member and labels once work has started are refused.
+// member and labels once work has started are refused. The edit page is
+// its managers' alone.
 func TestProjectEditAPI(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	withRequester(t, f)
@@ -23,6 +24,10 @@ func TestProjectEditAPI(t *testing.T) {
 		{name: "an unknown field", as: "rita", method: "PATCH", path: "/api/v1/projects/texts", body: `{"budget":9}`, status: 422, errCode: "invalid"},
 		{name: "a member", as: "ada", method: "PATCH", path: "/api/v1/projects/texts", body: `{"pay_per_task":100}`, status: 404, errCode: "not_found"},
 		{name: "anonymous", method: "PATCH", path: "/api/v1/projects/texts", body: `{"pay_per_task":100}`, status: 401},
+		{name: "the edit page", as: "rita", method: "GET", path: "/projects/texts/edit", status: 200, contains: []string{"Edit the project", `value="friendly, rude"`, `value="12"`}},
+		{name: "the edit page for a member", as: "ada", method: "GET", path: "/projects/texts/edit", status: 404},
+		{name: "the edit page for nobody", method: "GET", path: "/projects/texts/edit", status: 303},
+		{name: "an example of a draft for a member", as: "ada", method: "GET", path: "/projects/texts/examples/1", status: 404},
 		{name: "approve", as: "stella", method: "POST", path: "/api/v1/projects/texts/approve", status: 200},
 		{name: "a worker takes the task", as: "ada", method: "POST", path: "/api/v1/projects/texts/next", status: 201},
 		{name: "labels once work started", as: "rita", method: "PATCH", path: "/api/v1/projects/texts", body: `{"labels":["kind","rude"]}`, status: 422, errCode: "invalid", errField: "labels"},
