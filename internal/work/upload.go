@@ -58,44 +58,54 @@ func (s *Service) Import(ctx context.Context, p Project, u Upload) (int, []strin
 		Fields: map[string]string{"items": "a COCO or Label Studio file or YOLO label files with their images, or a JSON Lines file of texts"}}
 }
 
-// FileLabels returns the label set an upload's annotation file names, and
-// the file's kind ("COCO", "Label Studio", "YOLO"): a COCO file's
-// categories in file order, the labels a Label Studio export uses (sorted,
-// since the export has no list of them), a YOLO folder's classes.txt or
-// data.yaml names. It returns no labels for texts, for YOLO labels without
-// class names and for a file it cannot read, whose problems the import
-// itself reports.
-func FileLabels(u Upload) ([]string, string) {
+// fileLabels returns the label set an upload's annotation file names,
+// the labels its annotations use (nil for YOLO, whose label files number
+// their classes) and the file's kind ("COCO", "Label Studio", "YOLO"): a
+// COCO file's categories in file order, the labels a Label Studio export
+// uses (sorted, since the export has no list of them), a YOLO folder's
+// classes.txt or data.yaml names. It returns no labels for texts, for
+// YOLO labels without class names and for a file it cannot read, whose
+// problems the import itself reports.
+func fileLabels(u Upload) (labels []string, used map[string]bool, kind string) {
+	var ds annotation.Dataset
 	switch {
 	case u.COCO != nil:
-		if imp, err := annotation.ImportCOCO(bytes.NewReader(u.COCO)); err == nil {
-			return imp.Labels(), "COCO"
+		imp, err := annotation.ImportCOCO(bytes.NewReader(u.COCO))
+		if err != nil {
+			return nil, nil, "COCO"
 		}
-		return nil, "COCO"
+		ds, kind = imp.Dataset, "COCO"
 	case u.LabelStudio != nil:
-		if imp, err := annotation.ImportLabelStudio(bytes.NewReader(u.LabelStudio)); err == nil {
-			return imp.Labels(), "Label Studio"
+		imp, err := annotation.ImportLabelStudio(bytes.NewReader(u.LabelStudio))
+		if err != nil {
+			return nil, nil, "Label Studio"
 		}
-		return nil, "Label Studio"
+		ds, kind = imp.Dataset, "Label Studio"
 	case len(u.YOLO) > 0:
 		for _, name := range slices.Sorted(maps.Keys(u.YOLO)) {
 			base := annotation.BaseName(name)
 			ext := strings.ToLower(path.Ext(base))
 			if strings.EqualFold(base, "classes.txt") || ext == ".yaml" || ext == ".yml" {
 				if names, err := yoloNames(base, u.YOLO[name]); err == nil {
-					return names, "YOLO"
+					return names, nil, "YOLO"
 				}
 			}
 		}
-		return nil, "YOLO"
+		return nil, nil, "YOLO"
+	default:
+		return nil, nil, ""
 	}
-	return nil, ""
+	used = map[string]bool{}
+	for _, an := range ds.Annotations {
+		used[an.Label] = true
+	}
+	return ds.Labels(), used, kind
 }
 
 // CreateWithItems creates a draft project and adds an upload's items in
 // one step, as the new-project form does. A project of an image task
 // without labels takes the labels of the uploaded annotation file
-// (FileLabels); one with labels is refused, naming each label the file
+// (fileLabels); one with labels is refused, naming each label the file
 // uses that the project lacks, on the labels field. When the import fails,
 // nothing of the attempt stays: the draft is removed, and the same slug
 // can be sent again.
@@ -104,12 +114,12 @@ func (s *Service) CreateWithItems(ctx context.Context, actor member.Member, p Pr
 		return Project{}, nil, problem.New(problem.Forbidden, "only requesters create projects")
 	}
 	if p.TaskType != TextClassification && p.TaskType != Pairwise {
-		fileLabels, kind := FileLabels(u)
+		fileLabels, used, kind := fileLabels(u)
 		switch {
 		case len(p.Labels) == 0 && len(fileLabels) > 0:
 			p.Labels = fileLabels
 		case len(p.Labels) > 0 && len(fileLabels) > 0:
-			if err := labelMismatch(p.Labels, fileLabels, kind, usedLabels(u)); err != nil {
+			if err := labelMismatch(p.Labels, fileLabels, kind, used); err != nil {
 				return Project{}, nil, err
 			}
 		}
@@ -127,33 +137,6 @@ func (s *Service) CreateWithItems(ctx context.Context, actor member.Member, p Pr
 	}
 	created.Items = n
 	return created, warnings, nil
-}
-
-// usedLabels are the labels an upload's annotations use, or nil when the
-// file cannot say (YOLO files number their classes).
-func usedLabels(u Upload) map[string]bool {
-	var ds annotation.Dataset
-	switch {
-	case u.COCO != nil:
-		imp, err := annotation.ImportCOCO(bytes.NewReader(u.COCO))
-		if err != nil {
-			return nil
-		}
-		ds = imp.Dataset
-	case u.LabelStudio != nil:
-		imp, err := annotation.ImportLabelStudio(bytes.NewReader(u.LabelStudio))
-		if err != nil {
-			return nil
-		}
-		ds = imp.Dataset
-	default:
-		return nil
-	}
-	used := map[string]bool{}
-	for _, an := range ds.Annotations {
-		used[an.Label] = true
-	}
-	return used
 }
 
 // labelMismatch names every label of the file that the project's labels
