@@ -18,10 +18,10 @@ import (
 // TestBrowserCreateAndEditProject: at a desktop's width and a phone's, a
 // requester creates a box project from a COCO file. Choosing the file
 // shows its categories and a preview of the first photos with the file's
-// boxes and of the task as a worker will see it. A label typed in the
-// wrong case is refused beside the labels field, naming the category, and
-// the chosen files stay chosen; with the labels left empty the project
-// takes the file's. The project page says it is a draft a steward must
+// boxes and of the task as a worker will see it, and offers the file's
+// categories as the labels. A label typed in the wrong case is refused
+// beside the labels field, naming the category, and the chosen files stay
+// chosen; with the labels left empty the project takes the file's. The project page says it is a draft a steward must
 // approve and how results will be inferred. The requester then edits it:
 // lowering the pay is refused beside the pay; clearer instructions with
 // an example photo and a higher pay are saved and shown. No page is wider
@@ -80,7 +80,6 @@ func TestBrowserCreateAndEditProject(t *testing.T) {
 				chromedp.SendKeys("#purpose", "Teach a robot arm to find batteries."),
 				chromedp.SendKeys("#instructions", "Correct the boxes: one tight box per battery."),
 				chromedp.SetValue("#task_type", "bounding_box"),
-				chromedp.SendKeys("#labels", "Battery, cable"),
 				chromedp.SendKeys("#pay_per_task", "40"),
 				chromedp.SetValue("#est_seconds", "30"),
 				chromedp.SendKeys("#budget", "5000"),
@@ -90,6 +89,14 @@ func TestBrowserCreateAndEditProject(t *testing.T) {
 				chromedp.SetUploadFiles("#images", images),
 				chromedp.WaitVisible("#file-labels"),
 				chromedp.WaitVisible("#preview .preview-box"),
+			))
+			// With no labels typed, the file's categories are offered.
+			if labels, _ := chromedp.Run(ctx, chromedp.Value("#labels")); labels != "battery, cable" {
+				t.Errorf("the labels field holds %q, want the file's categories", labels)
+			}
+			check("type a label in the wrong case", chromedp.Do(wait,
+				chromedp.SetValue("#labels", "Battery, cable"),
+				chromedp.Evaluate[chromedp.Void](`document.getElementById("labels").dispatchEvent(new Event("input", {bubbles: true}))`),
 			))
 			note, _ := chromedp.Run(ctx, chromedp.Text("#file-labels"))
 			if !strings.Contains(note, "battery, cable") || !strings.Contains(note, "Not among the labels: battery") {
@@ -121,6 +128,8 @@ func TestBrowserCreateAndEditProject(t *testing.T) {
 			if err != nil || kept[0] != 1 || kept[1] != 3 {
 				t.Errorf("after the refusal the form holds %v files (%v), want the COCO file and 3 photos", kept, err)
 			}
+			// The new form reads the kept files again before it previews them.
+			check("preview after the refusal", chromedp.Do(wait, chromedp.WaitVisible("#preview-items .preview-box")))
 			if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#preview-items .preview-item").length`)); n != 3 {
 				t.Errorf("after the refusal the preview shows %d photos", n)
 			}

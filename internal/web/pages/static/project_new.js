@@ -78,20 +78,23 @@
     } catch (e) {
       fileLabels = [];
     }
-    const note = $("file-labels"), labels = $("labels");
-    if (fileLabels.length) {
-      if (!labels.value.trim() || labels.dataset.fromFile === "yes") {
-        labels.value = fileLabels.join(", ");
-        labels.dataset.fromFile = "yes";
-      }
-      note.textContent = `The ${fileKind} file names ${fileLabels.length} ${fileLabels.length === 1 ? "category" : "categories"}: ${fileLabels.join(", ")}.`;
-      const typed = labels.value.split(",").map((s) => s.trim()).filter(Boolean);
-      const missing = fileLabels.filter((l) => !typed.includes(l));
-      if (missing.length) note.textContent += ` Not among the labels: ${missing.join(", ")}.`;
-      note.hidden = false;
-    } else {
-      note.hidden = true;
+    const labels = $("labels");
+    if (fileLabels.length && (!labels.value.trim() || labels.dataset.fromFile === "yes")) {
+      labels.value = fileLabels.join(", ");
+      labels.dataset.fromFile = "yes";
     }
+  }
+
+  // Says which categories the file names, and which of them the labels
+  // typed lack.
+  function note() {
+    const out = $("file-labels");
+    if (!fileLabels.length) { out.hidden = true; return; }
+    out.textContent = `The ${fileKind} file names ${fileLabels.length} ${fileLabels.length === 1 ? "category" : "categories"}: ${fileLabels.join(", ")}.`;
+    const typed = $("labels").value.split(",").map((s) => s.trim()).filter(Boolean);
+    const missing = fileLabels.filter((l) => !typed.includes(l));
+    if (missing.length) out.textContent += ` Not among the labels: ${missing.join(", ")}.`;
+    out.hidden = false;
   }
 
   async function readItems() {
@@ -127,6 +130,7 @@
   }
 
   function render() {
+    note();
     const type = $("task_type").value;
     const text = type === "text_classification" || type === "pairwise";
     const out = $("preview-items"), task = $("preview-task");
