@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -191,5 +192,66 @@ func TestBrowserCreateAndEditProject(t *testing.T) {
 			t.Logf("edited: %s", browsertest.Screenshot(t, ctx, "project-edited-"+size.name))
 			signOutBrowser(t, ctx)
 		})
+	}
+}
+
+// TestBrowserNewProjectPreviewsTexts: on a phone, choosing a pairwise
+// task and a JSON Lines file of pairs previews the first pairs and the
+// task as a worker will see it, with the first pair's texts; creating it
+// leads to the project page.
+func TestBrowserNewProjectPreviewsTexts(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	withRequester(t, f)
+	items := filepath.Join(t.TempDir(), "pairs.jsonl")
+	var lines strings.Builder
+	for i := range 5 {
+		fmt.Fprintf(&lines, "{\"a\":\"Answer A number %d\",\"b\":\"Answer B number %d\"}\n", i+1, i+1)
+	}
+	if err := os.WriteFile(items, []byte(lines.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	signInBrowser(t, f, ctx, "rita", "/projects/new")
+	wait, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	err := chromedp.Do(wait,
+		chromedp.WaitVisible("#project-form"),
+		chromedp.SendKeys("#name", "Chat answers"),
+		chromedp.SendKeys("#slug", "chat-answers"),
+		chromedp.SendKeys("#client", "Helpdesk Co"),
+		chromedp.SendKeys("#purpose", "Choose the better reply for a support bot."),
+		chromedp.SendKeys("#instructions", "Pick the answer that solves the customer's problem."),
+		chromedp.SetValue("#task_type", "pairwise"),
+		chromedp.SendKeys("#pay_per_task", "30"),
+		chromedp.SendKeys("#budget", "3000"),
+		chromedp.SetUploadFiles("#items", []string{items}),
+		chromedp.WaitVisible("#preview-items .pair"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#preview-items .pair").length`))
+	if err != nil || pairs != 3 {
+		t.Errorf("the preview shows %d pairs (%v), want the first 3", pairs, err)
+	}
+	task, _ := chromedp.Run(ctx, chromedp.Text("#preview-task"))
+	for _, want := range []string{"Answer A number 1", "Answer B number 1", "Which is better?", "Helpdesk Co"} {
+		if !strings.Contains(task, want) {
+			t.Errorf("the worker's preview lacks %q: %q", want, task)
+		}
+	}
+	if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("project-new").getBoundingClientRect().right <= window.innerWidth`)); !ok {
+		t.Error("the form is wider than the phone")
+	}
+	t.Logf("texts: %s", browsertest.Screenshot(t, ctx, "project-new-texts-phone"))
+	if err := chromedp.Do(wait, chromedp.Click("#create-project"), chromedp.WaitVisible("#draft-notice")); err != nil {
+		page, _ := chromedp.Run(ctx, chromedp.Text("main"))
+		t.Fatalf("create: %v\n%s", err, page)
+	}
+	if about, _ := chromedp.Run(ctx, chromedp.Text("#project-task")); !strings.Contains(about, "pick the better of two texts") {
+		t.Errorf("the project page says %q", about)
 	}
 }
