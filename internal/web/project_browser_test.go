@@ -25,8 +25,8 @@ import (
 // chosen; with the labels left empty the project takes the file's. The project page says it is a draft a steward must
 // approve and how results will be inferred. The requester then edits it:
 // lowering the pay is refused beside the pay; clearer instructions with
-// an example photo and a higher pay are saved and shown. No page is wider
-// than the screen.
+// an example photo and a higher pay are saved and shown, and every export
+// the page offers downloads. No page is wider than the screen.
 func TestBrowserCreateAndEditProject(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	withRequester(t, f)
@@ -187,6 +187,18 @@ func TestBrowserCreateAndEditProject(t *testing.T) {
 				chromedp.EvalAwaitPromise))
 			if err != nil || !loaded {
 				t.Errorf("the example photo is not shown (%v)", err)
+			}
+			// Every export the page offers downloads: the fitting formats,
+			// results and every answer.
+			exports, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Promise.all([...document.querySelectorAll("#exports a")].map(a =>
+				fetch(a.href).then(r => a.dataset.format + " " + r.status + " " + r.headers.get("Content-Type"))))`, chromedp.EvalAwaitPromise))
+			if err != nil || len(exports) != 6 {
+				t.Errorf("the page offers %v (%v), want COCO, YOLO and Label Studio, results and every answer", exports, err)
+			}
+			for _, e := range exports {
+				if !strings.Contains(e, " 200 ") || strings.HasPrefix(e, "csv") || strings.HasPrefix(e, "votes") {
+					t.Errorf("export %s", e)
+				}
 			}
 			fitsScreen("the edited project")
 			t.Logf("edited: %s", browsertest.Screenshot(t, ctx, "project-edited-"+size.name))
