@@ -1,17 +1,14 @@
 package pages
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/web/upload"
 	"github.com/allmende/allmende/internal/work"
 )
-
-// maxExampleBytes bounds one example image.
-const maxExampleBytes = 10 << 20
 
 // projectEditForm reads the edit form of a project, a parsed multipart
 // form: the instructions, the labels (sent only while they can change),
@@ -45,23 +42,14 @@ func projectEditForm(r *http.Request) (work.Changes, form, error) {
 			}
 			c.RemoveExamples = append(c.RemoveExamples, n)
 		}
-		for _, fh := range r.MultipartForm.File["examples"] {
-			if fh.Size > maxExampleBytes {
-				f.Errors["examples"] = fh.Filename + " is larger than 10 MB"
-				continue
-			}
-			file, err := fh.Open()
-			if err != nil {
-				return c, f, problem.New(problem.BadRequest, "cannot read %s: %v", fh.Filename, err)
-			}
-			data, err := io.ReadAll(file)
-			file.Close()
-			if err != nil {
-				return c, f, problem.New(problem.BadRequest, "cannot read %s: %v", fh.Filename, err)
-			}
-			c.AddExamples = append(c.AddExamples, data)
-		}
 	}
+	examples, err := upload.Examples(r, "examples")
+	if pr, ok := problem.As(err); ok && pr.Kind == problem.Invalid {
+		f.Errors["examples"] = pr.Fields["examples"]
+	} else if err != nil {
+		return c, f, err
+	}
+	c.AddExamples = examples
 	if len(f.Errors) > 0 {
 		return c, f, &problem.Error{Kind: problem.Invalid, Message: "Some fields are not valid."}
 	}

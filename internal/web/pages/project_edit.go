@@ -8,6 +8,7 @@ import (
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/web/request"
+	"github.com/allmende/allmende/internal/web/upload"
 	"github.com/allmende/allmende/internal/work"
 )
 
@@ -36,7 +37,7 @@ func (p *Pages) showProjectEdit(w http.ResponseWriter, r *http.Request, status i
 // projectEditSave changes the project as the form says; the work domain
 // decides who may and what can change.
 func (p *Pages) projectEditSave(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
-	r.Body = http.MaxBytesReader(w, r.Body, work.MaxExamples*maxExampleBytes+1<<20)
+	r.Body = http.MaxBytesReader(w, r.Body, upload.MaxExamplesBody)
 	if err := r.ParseMultipartForm(32 << 20); err != nil {
 		return problem.New(problem.BadRequest, "cannot read the form: %v", err)
 	}
