@@ -198,6 +198,10 @@
       const field = firstError && adopted.querySelector(`[name="${firstError.dataset.for}"]`);
       (field || adopted.querySelector("#form-message") || adopted).focus?.();
       (firstError || adopted).scrollIntoView({ block: "center" });
+    } catch (e) {
+      // The network failed before an answer came: send the form the
+      // ordinary way, which shows whatever the server says.
+      form.submit();
     } finally {
       button.disabled = false;
     }
