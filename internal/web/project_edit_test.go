@@ -60,6 +60,9 @@ func TestProjectEditAPI(t *testing.T) {
 		{name: "approve", as: "stella", method: "POST", path: "/api/v1/projects/texts/approve", status: 200},
 		{name: "a worker takes the task", as: "ada", method: "POST", path: "/api/v1/projects/texts/next", status: 201},
 		{name: "labels once work started", as: "rita", method: "PATCH", path: "/api/v1/projects/texts", body: `{"labels":["kind","rude"]}`, status: 422, errCode: "invalid", errField: "labels"},
+		{name: "an example for the workers", as: "rita", method: "POST", path: "/api/v1/projects/texts/examples", contentType: imageType, body: image, status: 201},
+		{name: "the worker's task shows it", as: "ada", method: "GET", path: "/tasks/1", status: 200, contains: []string{`id="task-examples"`, `src="/projects/texts/examples/2"`}},
+		{name: "and serves it to the worker", as: "ada", method: "GET", path: "/projects/texts/examples/2", status: 200},
 		{name: "a steward raises the pay", as: "stella", method: "PATCH", path: "/api/v1/projects/texts", body: `{"pay_per_task":15}`, status: 200, contains: []string{`"pay_per_task": 15`}},
 	})
 }
