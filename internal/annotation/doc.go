@@ -41,6 +41,13 @@
 //   - The question,worker,answer CSV of the truth-inference benchmarks
 //     ([ExportCSV], [ImportCSV]), read by package truth's reader so that
 //     both packages accept exactly the same files.
+//   - For tasks without shapes — classifying an image or a text, picking
+//     the better of two texts — an answer table, the same three columns
+//     followed by the item itself (image name; name and text; name, both
+//     texts and the worker's reason) ([ExportAnswerTable],
+//     [ImportAnswerTable]), and Label Studio tasks of texts with the
+//     Choices, Pairwise and TextArea tags
+//     ([ExportLabelStudioTexts], [ImportLabelStudioTexts]).
 //
 // Imports are all-or-nothing: a file with any structural or geometric
 // problem is refused with every problem listed (up to [MaxProblems]), so

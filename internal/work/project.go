@@ -40,6 +40,23 @@ const (
 	Pairwise            TaskType = "pairwise"
 )
 
+// Describe says in words what a worker does in a task of this type.
+func (t TaskType) Describe() string {
+	switch t {
+	case ImageClassification:
+		return "classify images"
+	case BoundingBox:
+		return "draw boxes on images"
+	case Polygon:
+		return "outline objects on images"
+	case TextClassification:
+		return "classify texts"
+	case Pairwise:
+		return "pick the better of two texts"
+	}
+	return string(t)
+}
+
 // Project is an annotation project.
 type Project struct {
 	ID           int64    `json:"-"`
@@ -74,6 +91,10 @@ type Project struct {
 	Items          int       `json:"items"`
 	Done           int       `json:"done"`
 	CreatedAt      time.Time `json:"created_at"`
+	// Examples are the ids of the example images its instructions show.
+	Examples []int64 `json:"examples,omitempty"`
+	// ExportFormats are the formats its results can be exported in.
+	ExportFormats []Format `json:"export_formats,omitempty"`
 }
 
 // Seconds is the duration a task is expected to take: measured once
@@ -236,6 +257,7 @@ func (s *Service) Create(ctx context.Context, actor member.Member, p Project) (P
 	if err != nil {
 		return Project{}, fmt.Errorf("create project: %w", err)
 	}
+	p.ExportFormats = Formats(p.TaskType)
 	return p, nil
 }
 
@@ -304,6 +326,7 @@ func scanProject(row interface{ Scan(...any) error }) (Project, error) {
 		return Project{}, fmt.Errorf("project %d labels: %w", p.ID, err)
 	}
 	p.CreatedAt = store.Time(created)
+	p.ExportFormats = Formats(p.TaskType)
 	return p, nil
 }
 
@@ -392,13 +415,23 @@ func (s *Service) OfRequester(ctx context.Context, requesterID int64) ([]Project
 	return s.list(ctx, `p.requester_id = $1 ORDER BY p.id`, requesterID)
 }
 
-// BySlug returns one project.
+// BySlug returns one project, with its example images.
 func (s *Service) BySlug(ctx context.Context, slug string) (Project, error) {
-	return scanProject(s.db.Read().QueryRowContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE p.slug = $1`, slug))
+	p, err := scanProject(s.db.Read().QueryRowContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE p.slug = $1`, slug))
+	return s.withExamples(ctx, s.db.Read(), p, err)
 }
 
 func (s *Service) byID(ctx context.Context, q store.Querier, id int64) (Project, error) {
-	return scanProject(q.QueryRowContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE p.id = $1`, id))
+	p, err := scanProject(q.QueryRowContext(ctx, `SELECT `+projectColumns+` FROM projects p JOIN members m ON m.id = p.requester_id WHERE p.id = $1`, id))
+	return s.withExamples(ctx, q, p, err)
+}
+
+func (s *Service) withExamples(ctx context.Context, q store.Querier, p Project, err error) (Project, error) {
+	if err != nil {
+		return p, err
+	}
+	p.Examples, err = s.examples(ctx, q, p.ID)
+	return p, err
 }
 
 // RequesterID returns the internal id of a project's requester, for

@@ -184,6 +184,8 @@ func (s *Service) Results(ctx context.Context, p Project) (Results, error) {
 			d.Add(strconv.FormatInt(x.item, 10), x.worker, v)
 		}
 		if len(d.Answers) == 0 {
+			// The page says how results will be inferred before there are any.
+			res.Method = "Dawid–Skene once every worker has answered three items, majority vote before; no answers yet"
 			break
 		}
 		var r truth.Result

@@ -1,7 +1,6 @@
 package work
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -17,7 +16,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/allmende/allmende/internal/annotation"
-	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/picture"
 	"github.com/allmende/allmende/internal/problem"
 )
@@ -362,163 +360,4 @@ func importProblem(format string, err error) error {
 		return &problem.Error{Kind: problem.Invalid, Message: "the " + format + " file is not valid; nothing was added", Fields: fields}
 	}
 	return &problem.Error{Kind: problem.Invalid, Message: "the " + format + " file cannot be read: " + err.Error()}
-}
-
-// Export formats.
-const (
-	FormatCOCO        = "coco"
-	FormatYOLO        = "yolo"
-	FormatLabelStudio = "labelstudio"
-	FormatCSV         = "csv"
-)
-
-// ExportFor is Export of the project slug, to a member who may manage it
-// (see Project): the file the project page and the API both download.
-func (s *Service) ExportFor(ctx context.Context, actor member.Member, slug, format string, raw bool) (mediaType, name string, body []byte, err error) {
-	p, err := s.Project(ctx, actor, slug)
-	if err != nil {
-		return "", "", nil, err
-	}
-	var buf bytes.Buffer
-	if mediaType, name, err = s.Export(ctx, p, format, raw, &buf); err != nil {
-		return "", "", nil, err
-	}
-	return mediaType, name, buf.Bytes(), nil
-}
-
-// Export writes a project's results for its client: the inferred labels
-// (box consensus, inferred classification), or with raw every accepted
-// answer with the worker's pseudonym. It returns the media type and file
-// name of what it wrote.
-func (s *Service) Export(ctx context.Context, p Project, format string, raw bool, w io.Writer) (string, string, error) {
-	ds, votes, err := s.dataset(ctx, p, raw)
-	if err != nil {
-		return "", "", err
-	}
-	switch format {
-	case FormatCOCO:
-		return "application/json", p.Slug + ".coco.json", exportProblem(format, annotation.ExportCOCO(w, ds))
-	case FormatLabelStudio:
-		return "application/json", p.Slug + ".labelstudio.json", exportProblem(format, annotation.ExportLabelStudio(w, ds, annotation.LabelStudioOptions{}))
-	case FormatYOLO:
-		zw := zip.NewWriter(w)
-		err := annotation.ExportYOLO(ds, func(name string, data []byte) error {
-			// Names were cleaned on the way in and again above; an entry
-			// that could leave the folder it is extracted to is a bug,
-			// and is not written.
-			if !annotation.IsLocalEntry(name) {
-				return fmt.Errorf("zip entry %q would leave its folder", name)
-			}
-			f, err := zw.Create(name)
-			if err != nil {
-				return err
-			}
-			_, err = f.Write(data)
-			return err
-		})
-		if err != nil {
-			return "", "", exportProblem(format, err)
-		}
-		return "application/zip", p.Slug + ".yolo.zip", zw.Close()
-	case FormatCSV:
-		return "text/csv", p.Slug + ".answers.csv", annotation.ExportCSV(w, votes)
-	}
-	return "", "", &problem.Error{Kind: problem.Invalid, Message: "unknown export format", Fields: map[string]string{"format": "coco, yolo, labelstudio or csv"}}
-}
-
-// exportName is the file name an item is exported under: its stored name
-// made safe again (items stored before names were cleaned on import may
-// hold "..\..\x.jpg"), or item-<id> if that leaves nothing, names a file
-// badly, or is another item's.
-func exportName(img annotation.Image, used map[string]bool) string {
-	name := annotation.CleanFileName(img.FileName)
-	if name != "" && annotation.FileNameProblem(name) == "" && !used[name] {
-		used[name] = true
-		return name
-	}
-	name = "item-" + strconv.FormatInt(img.ID, 10)
-	if base := annotation.BaseName(img.FileName); base != "" && annotation.FileNameProblem(base) == "" {
-		name += "-" + base
-	}
-	used[name] = true
-	return name
-}
-
-// exportProblem turns a format's refusal of a project's results (COCO and
-// YOLO have no whole-image labels, no text items) into a problem the
-// requester can act on: pick another format.
-func exportProblem(format string, err error) error {
-	var ve *annotation.ValidationError
-	if !errors.As(err, &ve) {
-		return err
-	}
-	msg := ve.Error()
-	if len(ve.Problems) > 0 {
-		msg = ve.Problems[0].String()
-	}
-	return &problem.Error{Kind: problem.Invalid, Message: "this project's results cannot be written as " + format + ": " + msg,
-		Fields: map[string]string{"format": "choose a format that holds this project's results (csv holds every kind)"}}
-}
-
-// dataset assembles a project's results as an annotation dataset, and its
-// categorical answers as votes.
-func (s *Service) dataset(ctx context.Context, p Project, raw bool) (annotation.Dataset, []annotation.Vote, error) {
-	ds := annotation.Dataset{Categories: annotation.CategoriesOf(p.Labels)}
-	used := map[string]bool{}
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT id, name, width, height, blob FROM items WHERE project_id = $1 AND gold IS NULL ORDER BY id`, p.ID)
-	if err != nil {
-		return ds, nil, err
-	}
-	for rows.Next() {
-		var img annotation.Image
-		var blob string
-		if err := rows.Scan(&img.ID, &img.FileName, &img.Width, &img.Height, &blob); err != nil {
-			rows.Close()
-			return ds, nil, err
-		}
-		img.FileName = exportName(img, used)
-		ds.Images = append(ds.Images, img)
-	}
-	rows.Close()
-	subs, err := s.Submissions(ctx, p.ID, 1_000_000)
-	if err != nil {
-		return ds, nil, err
-	}
-	var votes []annotation.Vote
-	for i := len(subs) - 1; i >= 0; i-- {
-		sub := subs[i]
-		if sub.Kind != "task" || sub.Status == "rejected" {
-			continue
-		}
-		var a annotation.Answer
-		if err := json.Unmarshal(sub.Answer, &a); err != nil {
-			return ds, nil, err
-		}
-		if v, ok := a.Categorical(annotation.TaskType(p.TaskType)); ok {
-			votes = append(votes, annotation.Vote{Question: strconv.FormatInt(sub.Item, 10), Worker: sub.Worker, Answer: v})
-		}
-		if raw {
-			ds.Annotations = append(ds.Annotations, annotation.AnnotationsFrom(sub.Item, sub.Worker, a)...)
-		}
-	}
-	if raw {
-		return ds, votes, nil
-	}
-	res, err := s.Results(ctx, p)
-	if err != nil {
-		return ds, nil, err
-	}
-	for _, it := range res.Items {
-		for _, b := range it.Boxes {
-			r := b.Rect
-			ds.Annotations = append(ds.Annotations, annotation.Annotation{ImageID: it.Item, Label: b.Label, Box: &r})
-		}
-		for _, pg := range it.Polygons {
-			ds.Annotations = append(ds.Annotations, annotation.Annotation{ImageID: it.Item, Label: pg.Label, Polygons: [][]annotation.Point{pg.Points}})
-		}
-		if it.Label != "" && (p.TaskType == ImageClassification) {
-			ds.Annotations = append(ds.Annotations, annotation.Annotation{ImageID: it.Item, Label: it.Label})
-		}
-	}
-	return ds, votes, nil
 }

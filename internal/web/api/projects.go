@@ -17,6 +17,9 @@ import (
 func (a *API) projects(mux route.Mux) {
 	mux.Handle("POST /api/v1/projects", a.member(a.projectCreate))
 	mux.Handle("GET /api/v1/projects/{slug}", a.member(a.projectShow))
+	mux.Handle("PATCH /api/v1/projects/{slug}", a.member(a.projectEdit))
+	mux.Handle("POST /api/v1/projects/{slug}/examples", a.member(a.projectExamples))
+	mux.Handle("DELETE /api/v1/projects/{slug}/examples/{id}", a.member(a.projectExampleRemove))
 	mux.Handle("POST /api/v1/projects/{slug}/items", a.member(a.projectItems))
 	mux.Handle("DELETE /api/v1/projects/{slug}/items/{id}", a.member(a.projectItemErase))
 	mux.Handle("POST /api/v1/projects/{slug}/approve", a.member(a.projectApprove))
@@ -49,6 +52,63 @@ func (a *API) projectShow(w http.ResponseWriter, r *http.Request, sess *member.S
 		return err
 	}
 	response.JSON(w, http.StatusOK, p)
+	return nil
+}
+
+// projectEdit changes a project's instructions, labels or pay; fields
+// left out stay as they are (work.Service.Edit decides who may and what
+// can change).
+func (a *API) projectEdit(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	var body struct {
+		Instructions *string  `json:"instructions"`
+		Labels       []string `json:"labels"`
+		PayPerTask   *int64   `json:"pay_per_task"`
+	}
+	if err := request.JSON(w, r, &body); err != nil {
+		return err
+	}
+	p, err := a.Work.Edit(r.Context(), sess.Member, r.PathValue("slug"), work.Changes{Instructions: body.Instructions, Labels: body.Labels, PayPerTask: body.PayPerTask})
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, p)
+	return nil
+}
+
+// projectExamples adds example images to a project's instructions:
+// multipart, the images as "images".
+func (a *API) projectExamples(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	r.Body = http.MaxBytesReader(w, r.Body, upload.MaxExamplesBody)
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		return problem.New(problem.BadRequest, "send the images as multipart/form-data, field 'images': %v", err)
+	}
+	defer r.MultipartForm.RemoveAll()
+	images, err := upload.Examples(r, "images")
+	if err != nil {
+		return err
+	}
+	if len(images) == 0 {
+		return &problem.Error{Kind: problem.Invalid, Message: "no image", Fields: map[string]string{"images": "attach the example images as 'images'"}}
+	}
+	p, err := a.Work.Edit(r.Context(), sess.Member, r.PathValue("slug"), work.Changes{AddExamples: images})
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusCreated, p)
+	return nil
+}
+
+// projectExampleRemove removes one example image from a project's
+// instructions.
+func (a *API) projectExampleRemove(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return problem.New(problem.NotFound, "no such example image")
+	}
+	if _, err := a.Work.Edit(r.Context(), sess.Member, r.PathValue("slug"), work.Changes{RemoveExamples: []int64{id}}); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

@@ -45,18 +45,19 @@ func (p *Pages) dashboardPage(w http.ResponseWriter, r *http.Request, sess *memb
 	if err != nil {
 		return err
 	}
-	// A steward sees whether payout requests wait for them.
+	// A steward sees everything waiting for them, payout requests too.
+	var queue *stewardQueue
 	payoutsWaiting := false
 	if sess.Member.IsSteward() {
-		waiting, _, err := p.Reward.PendingPayouts(ctx, sess.Member, store.Page{Limit: 1})
-		if err != nil {
+		if queue, err = p.stewardQueue(ctx, sess.Member); err != nil {
 			return err
 		}
-		payoutsWaiting = len(waiting) > 0
+		payoutsWaiting = queue.PayoutCount > 0
 	}
 	return p.render(w, r, http.StatusOK, "dashboard.html", "Dashboard", map[string]any{
 		"Notices":         notices,
 		"PayoutsWaiting":  payoutsWaiting,
+		"Queue":           queue,
 		"Counts":          counts,
 		"Earnings":        earnings,
 		"Balance":         earnings.Balance,

@@ -71,15 +71,25 @@ func projectForm(r *http.Request) (work.Project, work.Upload, form, error) {
 
 // importFailure puts what is wrong with the uploaded files under the form's
 // items field, where the form shows it: their problems name files and
-// lines, not fields of the form.
-func importFailure(err error) error {
+// lines, not fields of the form. Problems of the form's own fields (the
+// labels that do not match the file, a slug taken) stay beside them.
+func importFailure(err error, f form) error {
 	pr, ok := problem.As(err)
 	if !ok || len(pr.Fields) == 0 {
 		return err
 	}
+	fields := map[string]string{}
 	var list []string
 	for _, k := range slices.Sorted(maps.Keys(pr.Fields)) {
+		if _, ours := f.Values[k]; ours || k == "items" {
+			fields[k] = pr.Fields[k]
+			continue
+		}
 		list = append(list, k+": "+pr.Fields[k])
 	}
-	return &problem.Error{Kind: pr.Kind, Message: pr.Message, Fields: map[string]string{"items": strings.Join(list, "; ")}}
+	if len(list) > 0 {
+		fields["items"] = strings.Join(append(list, fields["items"]), "; ")
+		fields["items"] = strings.TrimSuffix(fields["items"], "; ")
+	}
+	return &problem.Error{Kind: pr.Kind, Message: pr.Message, Fields: fields}
 }

@@ -23,17 +23,9 @@ func (p *Pages) projectCreate(w http.ResponseWriter, r *http.Request, sess *memb
 	if err != nil {
 		return again(err, p.showProjectForm, f)
 	}
-	created, err := p.Work.Create(r.Context(), sess.Member, proj)
+	created, _, err := p.Work.CreateWithItems(r.Context(), sess.Member, proj, items)
 	if err != nil {
-		return again(err, p.showProjectForm, f)
-	}
-	if _, _, err := p.Work.Import(r.Context(), created, items); err != nil {
-		// Nothing of a failed attempt stays: the form can be sent again
-		// with the same address.
-		if derr := p.Work.DiscardDraft(r.Context(), created.ID); derr != nil {
-			p.Log.Error("discard a draft project after a failed import", "project", created.Slug, "err", derr)
-		}
-		return again(importFailure(err), p.showProjectForm, f)
+		return again(importFailure(err, f), p.showProjectForm, f)
 	}
 	http.Redirect(w, r, "/projects/"+created.Slug, http.StatusSeeOther)
 	return nil

@@ -38,5 +38,6 @@ func (p *Pages) showProject(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	return p.render(w, r, status, "project.html", proj.Name, map[string]any{"P": proj, "Escrow": escrow, "Results": res, "Submissions": subs, "Message": f.Message, "Pager": pagerFor(r, next)})
+	return p.render(w, r, status, "project.html", proj.Name, map[string]any{"P": proj, "Escrow": escrow, "Results": res, "Submissions": subs, "Message": f.Message, "Pager": pagerFor(r, next),
+		"Edited": r.URL.Query().Get("edited") != ""})
 }

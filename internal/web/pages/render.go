@@ -70,11 +70,13 @@ func loadTemplates(c points.Currency) map[string]*template.Template {
 	sets := map[string]*template.Template{}
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "templates/")
-		if base == "layout.html" {
+		if base == "layout.html" || strings.HasPrefix(base, "partial_") {
 			continue
 		}
-		// Partials (templates/partials) are blocks several pages include.
-		sets[base] = template.Must(template.New(base).Funcs(templateFuncs).Funcs(money).ParseFS(assets, "templates/layout.html", "templates/partials/*.html", name))
+		// Parts several pages include: templates/partials/*.html and
+		// templates/partial_*.html (go:embed leaves out names that begin
+		// with "_").
+		sets[base] = template.Must(template.New(base).Funcs(templateFuncs).Funcs(money).ParseFS(assets, "templates/layout.html", "templates/partials/*.html", "templates/partial_*.html", name))
 	}
 	return sets
 }
