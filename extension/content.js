@@ -1175,6 +1175,15 @@
     if (!raw) {
       return null;
     }
+    // A click elsewhere ends the typing in a field. Focus moving inside
+    // one shadow root sends no focusout out of it, so the field's change
+    // would otherwise come after this click, and a replay would press the
+    // button before typing.
+    for (const f of Array.from(edits.keys())) {
+      if (f !== raw && !f.contains(raw)) {
+        flushEdit(f);
+      }
+    }
     flushScrolls();
     return { el: actionable(raw), t: at(e) };
   }
