@@ -51,9 +51,14 @@ type KAnonRequest struct {
 // gives it: k as a whole number, the quasi-identifiers as one or more
 // values, each a comma-separated list of the datanet's fields (a form's
 // checkboxes send one value per field, a URL often one list). Every
-// problem is invalid input naming the field, "k" or "quasi". Whether k
+// problem is invalid input naming the field, "k" or "quasi" (or
+// "datanet", for a datanet of images or recordings). Whether k
 // exceeds the records is for KAnonymous to say, which counts them.
 func ParseKAnon(d Datanet, k string, quasi []string) (KAnonRequest, error) {
+	if d.RecordKind != KindText && d.RecordKind != KindQA {
+		return KAnonRequest{}, &problem.Error{Kind: problem.Invalid, Message: "only text and question-and-answer datanets export as k-anonymous tables",
+			Fields: map[string]string{"datanet": fmt.Sprintf("%s holds %s records", d.Slug, d.RecordKind)}}
+	}
 	var req KAnonRequest
 	bad := problem.Fields{}
 	k = strings.TrimSpace(k)
@@ -187,10 +192,6 @@ func (s *Service) KAnonymous(ctx context.Context, actor member.Member, slug stri
 	d, err := s.BySlug(ctx, slug)
 	if err != nil {
 		return KAnonymous{}, err
-	}
-	if d.RecordKind != KindText && d.RecordKind != KindQA {
-		return KAnonymous{}, &problem.Error{Kind: problem.Invalid, Message: "only text and question-and-answer datanets export as k-anonymous tables",
-			Fields: map[string]string{"datanet": fmt.Sprintf("%s holds %s records", d.Slug, d.RecordKind)}}
 	}
 	// The request was parsed against the datanet, but it may have been
 	// built by hand, or the datanet may be another than it was parsed for.

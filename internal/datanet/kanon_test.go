@@ -157,8 +157,9 @@ func hasField(err error, field string) bool {
 }
 
 func TestParseKAnonNamesTheField(t *testing.T) {
-	notes := datanet.Datanet{Slug: "notes", Fields: []string{"age", "region"}}
-	bare := datanet.Datanet{Slug: "bare"}
+	notes := datanet.Datanet{Slug: "notes", RecordKind: datanet.KindText, Fields: []string{"age", "region"}}
+	bare := datanet.Datanet{Slug: "bare", RecordKind: datanet.KindQA}
+	photos := datanet.Datanet{Slug: "photos", RecordKind: datanet.KindImage, Fields: []string{"age"}}
 	for _, c := range []struct {
 		d     datanet.Datanet
 		k     string
@@ -178,6 +179,7 @@ func TestParseKAnonNamesTheField(t *testing.T) {
 		{notes, "2", []string{"Age"}, "quasi", "not a field"},
 		{bare, "2", []string{"age"}, "quasi", "no fields"},
 		{bare, "2", nil, "quasi", "no fields"},
+		{photos, "2", []string{"age"}, "datanet", "image records"},
 	} {
 		t.Run(fmt.Sprintf("%s/%s/%v", c.d.Slug, c.k, c.quasi), func(t *testing.T) {
 			_, err := datanet.ParseKAnon(c.d, c.k, c.quasi)
@@ -193,7 +195,7 @@ func TestParseKAnonNamesTheField(t *testing.T) {
 // invalid input naming k or quasi, or is one KAnonymous can run: k from 2,
 // each quasi-identifier a field of the datanet, once.
 func FuzzParseKAnon(f *testing.F) {
-	d := datanet.Datanet{Slug: "notes", Fields: []string{"age", "region", "zip_code"}}
+	d := datanet.Datanet{Slug: "notes", RecordKind: datanet.KindQA, Fields: []string{"age", "region", "zip_code"}}
 	f.Add("2", "age,region", "")
 	f.Add(" 5", "zip_code", "age")
 	f.Add("0x10", "age,,age", "region")
