@@ -84,7 +84,11 @@ func UnpackGranting(dir string, hosts []string) error {
 	if err := json.Unmarshal(raw, &manifest); err != nil {
 		return fmt.Errorf("the extension's manifest: %w", err)
 	}
-	manifest["host_permissions"] = hosts
+	if len(hosts) > 0 {
+		manifest["host_permissions"] = hosts
+	} else {
+		delete(manifest, "host_permissions") // null is not a list: Chromium would refuse the manifest
+	}
 	out, err := json.MarshalIndent(manifest, "", "  ")
 	if err != nil {
 		return err
