@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/allmende/allmende/internal/browsertest"
 )
 
 // The shipped manifest asks for no site and runs no content script by
@@ -95,6 +97,7 @@ func TestRecorderReadsNothingOnASiteNotGranted(t *testing.T) {
 	if says := WaitText(t, popup, "#counts", "asks your browser to let the recorder read other.test"); says == "" {
 		t.Fatal("the popup does not say that starting asks for the site")
 	}
+	browsertest.Screenshot(t, popup, "extension-popup-site-not-granted")
 	ClosePopup(popup)
 
 	// Granted: recording works; leaving for the other site stops it, and
@@ -147,4 +150,5 @@ func TestRecorderReadsNothingOnASiteNotGranted(t *testing.T) {
 		t.Fatal(err)
 	}
 	WaitText(t, ext.ctx, "#granted", "http://granted.test/*")
+	browsertest.Screenshot(t, ext.ctx, "extension-options-sites")
 }
