@@ -7,7 +7,7 @@
 // on is in chrome.storage (the sessions in storage.session, the recordings
 // in storage.local) and is read back when it starts again.
 
-import { describeBlock, findBlock, loadRules, unrecordableReason } from "./sites.js";
+import { describeBlock, findBlock, loadRules, sitePattern, unrecordableReason } from "./sites.js";
 import {
   CAUSES_NAVIGATION,
   MAX_OUTLINE_NODES,
@@ -42,6 +42,7 @@ async function restore() {
   for (const [tabId, reason] of Object.entries(s.notices || {})) {
     notices.set(Number(tabId), reason);
   }
+  await syncContent().catch(() => {});
 }
 
 function persistSessions() {
@@ -117,6 +118,80 @@ function badgeFor(tabId) {
   } else {
     badge(tabId, notices.has(tabId) ? "refused" : "idle");
   }
+}
+
+// --- site permissions ----------------------------------------------------------
+//
+// The recorder holds no site by default (optional_host_permissions): the
+// popup asks for the site of the tab when the member starts recording
+// there, and the options page forgets sites. Chrome injects the content
+// script only into sites granted, and only while something is recorded.
+
+// urlOf is a tab's address. The tabs API tells it only for sites the
+// recorder may read; the navigation API, which stops recordings at
+// sensitive sites, tells it for any, so that the popup can name the site
+// it would ask for.
+async function urlOf(tab) {
+  if (tab.url || tab.pendingUrl) {
+    return tab.url || tab.pendingUrl;
+  }
+  try {
+    const f = await chrome.webNavigation.getFrame({ tabId: tab.id, frameId: 0 });
+    return (f && f.url) || "";
+  } catch {
+    return "";
+  }
+}
+
+async function siteAllowed(url) {
+  const pattern = sitePattern(url);
+  if (!pattern) {
+    return false;
+  }
+  try {
+    return await chrome.permissions.contains({ origins: [pattern] });
+  } catch {
+    return false;
+  }
+}
+
+function notAllowedReason(url) {
+  let host = url;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    // keep the raw text
+  }
+  return `The recorder may not read ${host}: allow it when you start recording there from the recorder's button.`;
+}
+
+const CONTENT_SCRIPT = "allmende-recorder";
+let contentSync = Promise.resolve();
+
+// syncContent registers the content script while a tab is recorded and
+// removes it when none is: no page runs it otherwise. Its matches are
+// every site, but Chrome injects it only where a site was granted.
+function syncContent(starting = 0) {
+  contentSync = contentSync.catch(() => {}).then(async () => {
+    const want = sessions.size + starting > 0;
+    const have = (await chrome.scripting.getRegisteredContentScripts({ ids: [CONTENT_SCRIPT] })).length > 0;
+    if (want && !have) {
+      await chrome.scripting.registerContentScripts([
+        {
+          id: CONTENT_SCRIPT,
+          matches: ["<all_urls>"],
+          js: ["outline.js", "content.js"],
+          allFrames: true,
+          matchOriginAsFallback: true,
+          runAt: "document_start",
+          persistAcrossSessions: false,
+        },
+      ]);
+    } else if (!want && have) {
+      await chrome.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT] });
+    }
+  });
+  return contentSync;
 }
 
 // --- content scripts ---------------------------------------------------------
@@ -219,7 +294,7 @@ async function start(tabId) {
   } catch {
     return { ok: false, reason: "That tab is gone." };
   }
-  const url = tab.url || tab.pendingUrl || "";
+  const url = await urlOf(tab);
   const reason = await blockReason(url);
   if (reason) {
     notices.set(tabId, reason);
@@ -227,10 +302,15 @@ async function start(tabId) {
     badge(tabId, "refused");
     return { ok: false, reason };
   }
+  if (!(await siteAllowed(url))) {
+    return { ok: false, reason: notAllowedReason(url), site: sitePattern(url) };
+  }
   notices.delete(tabId);
   try {
+    await syncContent(1); // this tab, about to be recorded
     await ensureContent(tabId);
   } catch (e) {
+    await syncContent().catch(() => {});
     return { ok: false, reason: `The recorder cannot run on this page: ${e.message}` };
   }
   let vp = await withTimeout(
@@ -359,6 +439,7 @@ async function stop(tabId, reason = "") {
     await flushTab(tabId);
   }
   sessions.delete(tabId);
+  await syncContent().catch(() => {});
   const rec = recs.get(s.recId);
   recs.delete(s.recId);
   if (reason) {
@@ -683,6 +764,10 @@ chrome.webNavigation.onCommitted.addListener(async (d) => {
     await stop(d.tabId, "Recording stopped: " + describeBlock(d.url, block));
     return;
   }
+  if (/^https?:/.test(d.url) && !(await siteAllowed(d.url))) {
+    await stop(d.tabId, "Recording stopped: " + notAllowedReason(d.url));
+    return;
+  }
   badgeFor(d.tabId);
   if (s.paused) {
     return;
@@ -745,7 +830,7 @@ async function status(tabId) {
   }
   const s = sessions.get(tabId);
   const rec = s && recs.get(s.recId);
-  const url = tab.url || "";
+  const url = await urlOf(tab);
   return {
     ok: true,
     tab: { id: tab.id, url, title: tab.title || "" },
@@ -757,6 +842,8 @@ async function status(tabId) {
     outlines: rec ? (rec.outlines || []).length : 0,
     active: !!s && !s.paused && !!s.topActive,
     blockReason: s ? "" : await blockReason(url),
+    site: sitePattern(url),
+    siteAllowed: await siteAllowed(url),
     notice: notices.get(tabId) || "",
   };
 }

@@ -9,6 +9,7 @@ package extension
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -60,4 +61,37 @@ func Unpack(dir string) error {
 		}
 		return nil
 	})
+}
+
+// UnpackGranting is Unpack for a browser that automation drives, with
+// hosts (match patterns such as "<all_urls>" or "http://127.0.0.1/*")
+// granted in the manifest as host_permissions. The shipped manifest
+// grants no site: a member allows each site from the popup when they
+// start recording there (optional_host_permissions), a click no program
+// can make in headless Chromium, whose permission prompt has no window.
+// The recorder and the tests, in a browser profile of their own, grant
+// the sites they record instead.
+func UnpackGranting(dir string, hosts []string) error {
+	if err := Unpack(dir); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, "manifest.json")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var manifest map[string]any
+	if err := json.Unmarshal(raw, &manifest); err != nil {
+		return fmt.Errorf("the extension's manifest: %w", err)
+	}
+	if len(hosts) > 0 {
+		manifest["host_permissions"] = hosts
+	} else {
+		delete(manifest, "host_permissions") // null is not a list: Chromium would refuse the manifest
+	}
+	out, err := json.MarshalIndent(manifest, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, out, 0o644)
 }

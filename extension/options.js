@@ -2,7 +2,7 @@
 // is refused. The token is stored in chrome.storage.local and shown again
 // only as "saved"; it is never logged.
 
-import { loadRules, normalisePattern, shippedRules } from "./sites.js";
+import { loadRules, normalisePattern, shippedRules, sitePattern } from "./sites.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -46,6 +46,18 @@ $("server-form").addEventListener("submit", async (e) => {
   }
   if (u.protocol !== "https:" && u.protocol !== "http:") {
     setStatus("server-status", "The address must start with https://.", true);
+    return;
+  }
+  // Uploads go to the server from the review page: the recorder needs
+  // the server's site, which the browser grants on this click.
+  let granted = false;
+  try {
+    granted = await chrome.permissions.request({ origins: [sitePattern(u.href)] });
+  } catch {
+    granted = false;
+  }
+  if (!granted) {
+    setStatus("server-status", "Not saved: the recorder needs your permission to send recordings to this server.", true);
     return;
   }
   const server = u.origin + u.pathname.replace(/\/+$/, "");
@@ -113,6 +125,35 @@ $("reset-sites").addEventListener("click", async () => {
   await loadSites();
 });
 
+// The sites the recorder may read: granted one by one when recording
+// starts there, forgotten here.
+async function loadGranted() {
+  const { origins = [] } = await chrome.permissions.getAll();
+  const ul = $("granted");
+  ul.textContent = "";
+  for (const origin of origins) {
+    const li = document.createElement("li");
+    const name = document.createElement("code");
+    name.textContent = origin;
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = "Forget";
+    b.setAttribute("aria-label", `Forget ${origin}`);
+    b.addEventListener("click", async () => {
+      const removed = await chrome.permissions.remove({ origins: [origin] }).catch(() => false);
+      setStatus("granted-status", removed ? `The recorder may no longer read ${origin}.` : `${origin} cannot be forgotten here.`, !removed);
+      await loadGranted();
+    });
+    li.append(name, " ", b);
+    ul.append(li);
+  }
+  $("granted-none").hidden = origins.length > 0;
+}
+
+chrome.permissions.onAdded.addListener(loadGranted);
+chrome.permissions.onRemoved.addListener(loadGranted);
+
 await loadServer();
 await loadSites();
+await loadGranted();
 document.body.dataset.ready = "1";

@@ -9,6 +9,9 @@ const params = new URLSearchParams(location.search);
 const inTab = params.has("tab");
 let tabId;
 let timer = 0;
+// The site of the tab, as a match pattern, when the recorder may not read
+// it yet: starting asks for it first.
+let siteToAsk = "";
 
 async function currentTabId() {
   if (inTab) {
@@ -61,6 +64,7 @@ async function render() {
   $("site").title = st.tab.url;
   $("dot").className = "dot " + st.state;
   $("timer").textContent = "";
+  siteToAsk = st.site && !st.siteAllowed ? st.site : "";
   let focus = null;
   if (st.state === "idle") {
     $("status-text").textContent = "Not recording";
@@ -70,7 +74,8 @@ async function render() {
     showReason(st.notice || st.blockReason || "");
     $("counts").textContent = st.blockReason
       ? ""
-      : "Your clicks, page loads and an outline of each page (its text and controls, never a picture) are recorded; what you type stays masked unless you choose otherwise before upload.";
+      : (siteToAsk ? `Starting asks your browser to let the recorder read ${host} (you can take it back in the options). ` : "") +
+        "Your clicks, page loads and an outline of each page (its text and controls, never a picture) are recorded; what you type stays masked unless you choose otherwise before upload.";
     focus = st.blockReason ? null : $("start");
   } else {
     const recording = st.state === "recording";
@@ -115,6 +120,21 @@ async function renderDrafts() {
 }
 
 async function act(type) {
+  // The browser asks the member for the site now, while the click is
+  // fresh: it grants permissions only on a gesture.
+  if (type === "start" && siteToAsk) {
+    let granted = false;
+    try {
+      granted = await chrome.permissions.request({ origins: [siteToAsk] });
+    } catch (e) {
+      showReason(`The browser did not ask for this site: ${e.message}`, "error");
+      return;
+    }
+    if (!granted) {
+      showReason("Not recording: the recorder may not read this site.", "error");
+      return;
+    }
+  }
   for (const id of ["start", "pause", "resume", "stop"]) {
     $(id).disabled = true;
   }

@@ -123,3 +123,18 @@ export async function loadRules() {
     own: stored.blockedSites || [],
   };
 }
+
+// sitePattern is the match pattern of url's site (any port, any path), as
+// the recorder asks for and keeps a site's permission, or "" for what is
+// not a web page.
+export function sitePattern(url) {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== "http:" && u.protocol !== "https:") {
+      return "";
+    }
+    return `${u.protocol}//${u.hostname}/*`;
+  } catch {
+    return "";
+  }
+}

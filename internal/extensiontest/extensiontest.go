@@ -29,6 +29,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allmende/allmende/extension"
 	"github.com/allmende/allmende/internal/browsertest"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -53,12 +54,22 @@ type Extension struct {
 	ctx context.Context
 }
 
-// Start launches Chromium with the extension and waits for its service
-// worker. The browser lives until the test ends.
+// Start launches Chromium with the extension, every site granted (see
+// StartGranting), and waits for its service worker. The browser lives
+// until the test ends.
 func Start(t testing.TB) *Extension {
 	t.Helper()
-	dir, err := filepath.Abs(Dir())
-	if err != nil {
+	return StartGranting(t, []string{"<all_urls>"})
+}
+
+// StartGranting launches Chromium with the extension, the sites hosts
+// (match patterns) granted as a member grants them from the popup: the
+// permission prompt of headless Chromium has no window to click in. With
+// no hosts, the extension has no site, as when it is installed.
+func StartGranting(t testing.TB, hosts []string) *Extension {
+	t.Helper()
+	dir := t.TempDir()
+	if err := extension.UnpackGranting(dir, hosts); err != nil {
 		t.Fatal(err)
 	}
 	ctx := browsertest.Start(t,
@@ -188,7 +199,11 @@ func (e *Extension) TabID(t testing.TB, ctx context.Context) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	js := fmt.Sprintf(`chrome.tabs.query({}).then(ts => ts.filter(t => t.url === %q).map(t => t.id))`, loc)
+	// A tab on a site the extension may not read has no url in the tabs
+	// API; the navigation API has it.
+	js := fmt.Sprintf(`chrome.tabs.query({}).then(ts => Promise.all(ts.map(t => t.url ? t :
+		chrome.webNavigation.getFrame({tabId: t.id, frameId: 0}).then(f => ({id: t.id, url: f && f.url}), () => t))))
+		.then(ts => ts.filter(t => t.url === %q).map(t => t.id))`, loc)
 	ids := Eval[[]int](t, e, js)
 	if len(ids) != 1 {
 		t.Fatalf("%d tabs show %s; TabID needs exactly one", len(ids), loc)

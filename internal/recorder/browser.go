@@ -51,7 +51,9 @@ func Launch(ctx context.Context, o Options) (*Browser, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	if err := extension.Unpack(extDir); err != nil {
+	// This browser records what the program or person driving it opens,
+	// in a profile of its own: every site is granted up front.
+	if err := extension.UnpackGranting(extDir, []string{"<all_urls>"}); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}

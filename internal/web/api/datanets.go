@@ -29,6 +29,8 @@ func (a *API) datanets(mux route.Mux) {
 	mux.Handle("GET /api/v1/datanets/{slug}/versions", a.member(a.datanetVersions))
 	mux.Handle("POST /api/v1/datanets/{slug}/versions", a.member(a.datanetVersionCreate))
 	mux.Handle("GET /api/v1/datanets/{slug}/versions/{number}/export", a.member(a.datanetVersionExport))
+	mux.Handle("GET /api/v1/datanets/{slug}/k-anonymous", a.member(a.datanetKAnonymous))
+	mux.Handle("GET /api/v1/datanets/{slug}/k-anonymous/export", a.member(a.datanetKAnonymousExport))
 }
 
 // viewer is the member a session belongs to, or nil.
@@ -286,4 +288,51 @@ func (a *API) datanetVersionExport(w http.ResponseWriter, r *http.Request, sess 
 		_, err := a.Datanets.FineTune(r.Context(), sess.Member, slug, n, format, create)
 		return err
 	})
+}
+
+// kAnonymous makes the k-anonymous table a request's ?k= and ?quasi= (one
+// list, or the parameter repeated) ask for; the domain decides who may.
+func (a *API) kAnonymous(r *http.Request, sess *member.Session) (datanet.KAnonymous, error) {
+	d, err := a.Datanets.BySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return datanet.KAnonymous{}, err
+	}
+	q := r.URL.Query()
+	req, err := datanet.ParseKAnon(d, q.Get("k"), q["quasi"])
+	if err != nil {
+		return datanet.KAnonymous{}, err
+	}
+	return a.Datanets.KAnonymous(r.Context(), sess.Member, d.Slug, req)
+}
+
+// datanetKAnonymous previews a k-anonymous export: what was generalised
+// per quasi-identifier, how many records were suppressed, and a few rows,
+// those with generalised values first.
+func (a *API) datanetKAnonymous(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	an, err := a.kAnonymous(r, sess)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, struct {
+		datanet.KAnonymous
+		Sample []datanet.KAnonRow `json:"sample"`
+	}{an, an.Sample(10)})
+	return nil
+}
+
+// datanetKAnonymousExport downloads the k-anonymous table
+// (?format=csv|jsonl).
+func (a *API) datanetKAnonymousExport(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	an, err := a.kAnonymous(r, sess)
+	if err != nil {
+		return err
+	}
+	format := r.URL.Query().Get("format")
+	mediaType, name, err := an.File(format)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", mediaType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	return an.Write(w, format)
 }

@@ -39,6 +39,8 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("POST /datanets/{slug}/contribute", p.member(p.datanetContribute))
 	mux.Handle("POST /datanets/{slug}/versions", p.member(p.datanetVersions))
 	mux.Handle("GET /datanets/{slug}/versions/{number}/export", p.member(p.datanetVersionsExport))
+	mux.Handle("GET /datanets/{slug}/k-anonymous", p.member(p.datanetKAnonymous))
+	mux.Handle("GET /datanets/{slug}/k-anonymous/export", p.member(p.datanetKAnonymousExport))
 	mux.Handle("GET /contributions", p.member(p.contributionsPage))
 	mux.Handle("POST /contributions/{id}/erase", p.member(p.contributionErase))
 	mux.Handle("POST /contributions/erase-all", p.member(p.contributionEraseAll))
