@@ -14,7 +14,9 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
+	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/app"
 	"github.com/allmende/allmende/internal/browsertest"
 	"github.com/allmende/allmende/internal/demo"
@@ -27,7 +29,8 @@ import (
 // server — the accounts, projects, datanets and models a newcomer sees —
 // with a little more done in it, so that every kind of page has something
 // to show: a paid call of the retrieval model (Ada's and Grace's records
-// have calls), a trained classifier version, and a recording of Ada's.
+// have calls), a trained classifier version, and a recording of Ada's, verified,
+// published as an automation and run by Rita.
 func demoServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	a, err := app.Open(t.Context(), app.Config{DataDir: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -69,7 +72,24 @@ func demoServer(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	rec := `{"title":"Track a parcel","steps":[{"type":"navigate","url":"https://example.org/"},{"type":"click","selectors":[["#track"]],"offsetX":3,"offsetY":4}]}`
-	if _, err := a.Actions.Upload(ctx, ada, []byte(rec), ""); err != nil {
+	r, err := a.Actions.Upload(ctx, ada, []byte(rec), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The steward verifies it, Ada publishes it as an automation, and
+	// Rita starts a run of it (left queued: no job runner here).
+	stella, err := a.Members.ByEmail(ctx, "stella@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Actions.Decide(ctx, stella, r.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	pub := action.Publication{Slug: "track-a-parcel", Title: "Track a parcel", Description: "Opens the tracker and looks a parcel up.", PricePerRun: 0}
+	if _, err := a.Actions.Publish(ctx, ada, r.ID, pub); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Actions.StartRun(ctx, rita, pub.Slug, nil); err != nil {
 		t.Fatal(err)
 	}
 	return srv
@@ -89,13 +109,9 @@ var notPages = []string{
 	"/api/",
 }
 
-// unseeded are the pages the demo has nothing to show on: an automation
-// needs a recording a steward verified and its author published, and a
-// run replays it in a browser of the server's.
-var unseeded = map[string]string{
-	"GET /automations/{slug}": "no automation in the demo",
-	"GET /runs/{id}":          "no automation run in the demo",
-}
+// unseeded are the pages the demo has nothing to show on (none now; a
+// page added later that no seeded link reaches goes here, with why).
+var unseeded = map[string]string{}
 
 // pageRoutes is a mux of every GET page route, to name the route a link
 // leads to; the test follows one link per route.
@@ -386,5 +402,22 @@ func TestNavMenu(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "nav-you-1280")
 	for _, f := range browsertest.Axe(t, ctx) {
 		t.Errorf("open dropdown at 1280 px: axe-core: %s", f)
+	}
+	// A click elsewhere closes it; so does Escape, focus back on "You".
+	if err := chromedp.Do(ctx, chromedp.Click("h1")); err != nil {
+		t.Fatal(err)
+	}
+	if visible(`nav a[href="/keys"]`) {
+		t.Fatal("the You dropdown stays open after a click elsewhere")
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#nav-you > summary"), chromedp.Focus(`nav a[href="/keys"]`), chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	onYou, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement === document.querySelector("#nav-you > summary")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if visible(`nav a[href="/keys"]`) || !onYou {
+		t.Fatalf("Escape left the dropdown open or the focus on %q, want it on the You summary", active())
 	}
 }
