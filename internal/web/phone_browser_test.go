@@ -32,6 +32,13 @@ import (
 // have calls), a trained classifier version, and a recording of Ada's, verified,
 // published as an automation and run by Rita.
 func demoServer(t *testing.T) *httptest.Server {
+	srv, _, _ := demoCoop(t)
+	return srv
+}
+
+// demoCoop is demoServer with the app behind it and the public id of
+// Rita's queued run.
+func demoCoop(t *testing.T) (*httptest.Server, *app.App, string) {
 	t.Helper()
 	a, err := app.Open(t.Context(), app.Config{DataDir: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -89,10 +96,11 @@ func demoServer(t *testing.T) *httptest.Server {
 	if _, err := a.Actions.Publish(ctx, ada, r.ID, pub); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Actions.StartRun(ctx, rita, pub.Slug, nil); err != nil {
+	run, err := a.Actions.StartRun(ctx, rita, pub.Slug, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return srv
+	return srv, a, run.ID
 }
 
 // notPages are the GET routes that answer something other than a page
@@ -419,5 +427,41 @@ func TestNavMenu(t *testing.T) {
 	}
 	if visible(`nav a[href="/keys"]`) || !onYou {
 		t.Fatalf("Escape left the dropdown open or the focus on %q, want it on the You summary", active())
+	}
+}
+
+// TestLivePageUpdatesInPlace: a run's page, while the run waits, updates
+// itself without reloading (no <meta http-equiv=refresh>, which moves the
+// page under a reader): when the run ends, the status changes on the same
+// page, and the polling stops.
+func TestLivePageUpdatesInPlace(t *testing.T) {
+	srv, a, run := demoCoop(t)
+	ctx := browsertest.New(t)
+	signInAs(t, ctx, srv.URL, "rita@example.org")
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/runs/"+run),
+		chromedp.WaitVisible("#run-status"),
+		chromedp.Evaluate[chromedp.Void](`window.samePage = true`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('meta[http-equiv="refresh"]') !== null`))
+	if err != nil || meta {
+		t.Fatalf("the run's page refreshes itself with a meta tag (%v)", err)
+	}
+	err = a.DB.InTx(t.Context(), func(tx *store.Tx) error {
+		_, err := tx.ExecContext(t.Context(), `UPDATE automation_runs SET status = 'failed', error = 'stopped by the test' WHERE public_id = $1`, run)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector("#run-status").textContent === "failed"`)); err != nil {
+		t.Fatalf("the page did not show the run's end: %v", err)
+	}
+	same, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.samePage === true && !document.querySelector("[data-live]")`))
+	if err != nil || !same {
+		t.Fatalf("the page was reloaded, or still polls after the run ended (%v)", err)
 	}
 }
