@@ -386,8 +386,8 @@ func TestNavMenu(t *testing.T) {
 		t.Errorf("the open menu is %d px wide in %d: %v %v", look.ScrollWidth, look.ClientWidth, look.Wide, err)
 	}
 	browsertest.Screenshot(t, ctx, "nav-menu-390")
-	if err := chromedp.Do(ctx, chromedp.Click(`nav a[href="/earnings"]`)); err != nil {
-		t.Fatal(err)
+	if resp, err := chromedp.RunResponse(ctx, chromedp.Click(`nav a[href="/earnings"]`)); err != nil || !strings.HasSuffix(resp.URL, "/earnings") {
+		t.Fatalf("the Earnings link did not lead to /earnings: %v", err)
 	}
 	if cur, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("nav [aria-current=page]")?.textContent || ""`)); cur != "Earnings" {
 		t.Fatalf("on /earnings the current nav item is %q", cur)
