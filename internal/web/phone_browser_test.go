@@ -168,7 +168,8 @@ const lookJS = `(() => {
 // TestNoPageScrollsSideways visits every page of the app as a visitor
 // and as each demo role — the steward, a member, the requester —, at a
 // phone's 390 px and a laptop's 1280 px: every page is in the layout, none
-// is wider than the screen, and axe-core finds nothing serious. At 390 px
+// is wider than the screen, and axe-core finds nothing serious (on every
+// page at 390 px; at 1280 px on the first, for the nav bar). At 390 px
 // it follows the links the pages show, one per route, and fails if a page
 // route was never reached; at 1280 px it visits the same pages again.
 func TestNoPageScrollsSideways(t *testing.T) {
@@ -206,7 +207,7 @@ func TestNoPageScrollsSideways(t *testing.T) {
 				seen[key] = true
 				visit = append(visit, u)
 				reached[key] = true
-				look := lookAt(t, ctx, u, 390)
+				look := lookAt(t, ctx, u, 390, true)
 				for _, l := range look.Links {
 					pu, err := url.Parse(l)
 					if err != nil || "http://"+pu.Host != srv.URL {
@@ -223,8 +224,10 @@ func TestNoPageScrollsSideways(t *testing.T) {
 		t.Run(role.name+"-1280", func(t *testing.T) {
 			ctx := browsertest.New(t)
 			signInAs(t, ctx, srv.URL, role.email)
-			for _, u := range visit {
-				lookAt(t, ctx, u, 1280)
+			// A page's content is the same at both widths: axe-core checks
+			// every page at 390 px, and the first at 1280 px for the bar.
+			for i, u := range visit {
+				lookAt(t, ctx, u, 1280, i == 0)
 			}
 		})
 	}
@@ -284,8 +287,8 @@ func routeOf(mux *http.ServeMux, u string) string {
 }
 
 // lookAt opens u at the given width and checks it: a page in the layout,
-// no wider than the screen, no serious axe-core findings.
-func lookAt(t *testing.T, ctx context.Context, u string, width int64) pageLook {
+// no wider than the screen, and, if axe, no serious axe-core findings.
+func lookAt(t *testing.T, ctx context.Context, u string, width int64, axe bool) pageLook {
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.Navigate(u)); err != nil {
 		t.Fatalf("open %s: %v", u, err)
@@ -302,8 +305,10 @@ func lookAt(t *testing.T, ctx context.Context, u string, width int64) pageLook {
 	if look.ScrollWidth > look.ClientWidth {
 		t.Errorf("/%s at %d px is %d px wide (window %d): %v", path, width, look.ScrollWidth, look.ClientWidth, look.Wide)
 	}
-	for _, f := range browsertest.Axe(t, ctx) {
-		t.Errorf("/%s at %d px: axe-core: %s", path, width, f)
+	if axe {
+		for _, f := range browsertest.Axe(t, ctx) {
+			t.Errorf("/%s at %d px: axe-core: %s", path, width, f)
+		}
 	}
 	if os.Getenv("ALLMENDE_SCREENSHOTS") != "" {
 		name := strings.NewReplacer("/", "_", "?", "_", "=", "_", "&", "_").Replace(path)
