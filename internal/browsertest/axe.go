@@ -51,6 +51,22 @@ func axeSource(t testing.TB) string {
 	return axeJS
 }
 
+// HasAxe says whether axe-core is there to check pages with, for a test
+// that checks more than accessibility and should go on without it: it
+// logs that the check is left out — and fails under CI=true, where it must
+// run.
+func HasAxe(t testing.TB) bool {
+	t.Helper()
+	if os.Getenv("ALLMENDE_AXE") != "" {
+		return true
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("ALLMENDE_AXE is not set: CI must check pages with axe-core (.ci/run installs it)")
+	}
+	t.Log("pages not checked with axe-core: set ALLMENDE_AXE to a node_modules folder holding axe-core")
+	return false
+}
+
 // Axe runs axe-core's WCAG 2.x A and AA rules on the page the tab shows
 // and returns the findings whose impact is serious or critical. Without
 // ALLMENDE_AXE the test is skipped — and fails under CI=true.
