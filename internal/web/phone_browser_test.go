@@ -414,8 +414,10 @@ func TestNavMenu(t *testing.T) {
 		t.Fatal("the You dropdown does not show API keys")
 	}
 	browsertest.Screenshot(t, ctx, "nav-you-1280")
-	for _, f := range browsertest.Axe(t, ctx) {
-		t.Errorf("open dropdown at 1280 px: axe-core: %s", f)
+	if browsertest.HasAxe(t) {
+		for _, f := range browsertest.Axe(t, ctx) {
+			t.Errorf("open dropdown at 1280 px: axe-core: %s", f)
+		}
 	}
 	// A click elsewhere closes it; so does Escape, focus back on "You".
 	if err := chromedp.Do(ctx, chromedp.Click("h1")); err != nil {
