@@ -78,6 +78,8 @@ func TestBadStartsExplainThemselves(t *testing.T) {
 		{"stray argument", []string{"serve", "extra"}, 2, `unexpected argument "extra"`},
 		{"not a postgres url", []string{"serve", "--data", fresh, "--db", "mysql://x"}, 2, "--db must be a postgres:// URL"},
 		{"bad log level", []string{"serve", "--data", fresh, "--log-level", "loud"}, 2, "--log-level must be"},
+		{"bad currency", []string{"serve", "--data", fresh, "--currency", "euro"}, 2, `--currency, --point-value: currency "euro": three capital letters`},
+		{"bad point value", []string{"serve", "--data", fresh, "--point-value", "0.05"}, 2, `point value "0.05": one of 1, 0.1, 0.01`},
 		{"bad trusted proxy", []string{"serve", "--data", fresh, "--trusted-proxies", "10.0.0.0/8,proxy.lan"}, 2, `--trusted-proxies: "proxy.lan" is neither an address nor a CIDR`},
 		{"data folder is a file", []string{"serve", "--data", file, "--addr", "127.0.0.1:0"}, 1, "is a file, not a folder"},
 		{"data folder cannot be created", []string{"serve", "--data", filepath.Join(file, "sub"), "--addr", "127.0.0.1:0"}, 1, "cannot use data folder"},

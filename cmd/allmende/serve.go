@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/app"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/web"
 )
 
@@ -28,6 +29,8 @@ type serverFlags struct {
 	replayPrivate  bool
 	upstreamLAN    bool
 	modelCache     int64
+	currency       string
+	pointValue     string
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
@@ -44,6 +47,8 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.BoolVar(&f.upstreamLAN, "upstream-allow-private", false, "let models forward to upstreams on private, loopback and link-local addresses (your own LLM on your LAN)")
 	fs.Int64Var(&f.modelCache, "model-cache-bytes", 256<<20, "memory bound of the trained model versions (adapters) loaded at once; the least recently used are unloaded beyond it")
 	fs.DurationVar(&f.epochLength, "epoch-length", 30*24*time.Hour, "how long an epoch runs before points earned turn into governance shares")
+	fs.StringVar(&f.currency, "currency", points.DefaultCurrency.Code, "the currency the cooperative pays in (ISO 4217 code), as every page, API answer and export writes amounts")
+	fs.StringVar(&f.pointValue, "point-value", points.DefaultCurrency.Number(1), "what one point, the unit the ledger counts in, is worth in --currency: 1, 0.1, 0.01, … 0.000001")
 	fs.StringVar(&f.logOrigin, "log-origin", "", "name of the transparency log in its checkpoints, e.g. coop.example/log (default: this host's name + /log; fixed once the log exists)")
 }
 
@@ -57,12 +62,16 @@ func (f *serverFlags) config() (app.Config, error) {
 	if f.epochLength < time.Minute {
 		return app.Config{}, fmt.Errorf("%w: --epoch-length must be at least 1m", errUsage)
 	}
+	cur, err := points.NewCurrency(f.currency, f.pointValue)
+	if err != nil {
+		return app.Config{}, fmt.Errorf("%w: --currency, --point-value: %v", errUsage, err)
+	}
 	proxies, err := web.ParseProxies(f.trustedProxies)
 	if err != nil {
 		return app.Config{}, fmt.Errorf("%w: --trusted-proxies: %v", errUsage, err)
 	}
 	return app.Config{DataDir: f.data, TrustedProxies: proxies, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
-		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate, UpstreamAllowPrivate: f.upstreamLAN, ModelCacheBytes: f.modelCache}, nil
+		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate, UpstreamAllowPrivate: f.upstreamLAN, ModelCacheBytes: f.modelCache, Currency: cur}, nil
 }
 
 func (f *serverFlags) logger(io stdio) (*slog.Logger, error) {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -36,8 +37,13 @@ type options struct {
 	// (KIND-SEED.json) and reuses it on later runs, so that the learner
 	// can be changed and measured again without making the demos anew.
 	DemoDir string
-	Base    string
-	Log     *log.Logger
+	// Parallel is how many fresh instances run at once (each in its own
+	// page of the one browser). Above 1 the success rates are the same
+	// but the fresh instances' run times include the others' load; the
+	// own-instance timings always run one at a time.
+	Parallel int
+	Base     string
+	Log      *log.Logger
 }
 
 // counts are the numbers of demos to learn from.
@@ -105,14 +111,16 @@ func (b *bench) close() { b.stop() }
 
 // result is what one program (or the baseline) did on the instances.
 type result struct {
-	Demos   int
-	Learn   time.Duration
-	Err     string // learning failed: why
-	Runs    int
-	OK      int
-	RunTime []time.Duration
-	Reasons map[string]int // why runs failed, counted
-	Steps   int
+	Demos int
+	Learn time.Duration
+	// LearnCPU is the CPU time learning took on its one thread.
+	LearnCPU time.Duration
+	Err      string // learning failed: why
+	Runs     int
+	OK       int
+	RunTime  []time.Duration
+	Reasons  map[string]int // why runs failed, counted
+	Steps    int
 }
 
 func (r result) rate() float64 {
@@ -131,8 +139,10 @@ type row struct {
 	Learned  []result
 	Replay   result
 	// Own is demo 1's recording replayed on its own instance, where it
-	// does the task: the fair time of a replay.
-	Own result
+	// does the task: the fair time of a replay. OwnRun is the program
+	// learned from the most demos run on that instance, in turn with the
+	// replays.
+	Own, OwnRun result
 }
 
 func (r row) summary() string {
@@ -169,10 +179,13 @@ func (b *bench) kind(ctx context.Context, k practice.Kind) row {
 	}
 	out.DemoTime = time.Since(start) / time.Duration(maxDemos)
 	seen := map[[32]byte]result{}
+	var last program.Program // learned from the most demos
 	for _, n := range b.counts {
+		var prog program.Program
+		var err error
 		start := time.Now()
-		prog, err := program.Learn(demos[:n])
-		res := result{Demos: n, Learn: time.Since(start)}
+		cpu := onThread(func() { prog, err = program.Learn(demos[:n]) })
+		res := result{Demos: n, Learn: time.Since(start), LearnCPU: cpu}
 		if err != nil {
 			res.Err = err.Error()
 			out.Learned = append(out.Learned, res)
@@ -181,11 +194,14 @@ func (b *bench) kind(ctx context.Context, k practice.Kind) row {
 		js, _ := json.Marshal(prog)
 		sum := sha256.Sum256(js)
 		if prev, ok := seen[sum]; ok {
-			prev.Demos, prev.Learn = n, res.Learn
+			prev.Demos, prev.Learn, prev.LearnCPU = n, res.Learn, res.LearnCPU
 			out.Learned = append(out.Learned, prev)
 			continue
 		}
 		res.Steps = len(prog.Steps)
+		if n == maxDemos {
+			last = prog
+		}
 		b.runs(ctx, k, &res, func(ctx context.Context, in practice.Instance, url string) error {
 			return act(ctx, b.browser, prog, in, url)
 		})
@@ -199,47 +215,77 @@ func (b *bench) kind(ctx context.Context, k practice.Kind) row {
 		return replayOn(ctx, b.browser, raws[0], b.o.Base, k.Name, 1, in)
 	})
 	b.o.N = saved
+	// On demo 1's own instance the replay does the task, so the two can
+	// be timed on the same page: turn about, so that whatever else the
+	// machine does slows both alike.
 	out.Own = result{Demos: 1, Reasons: map[string]int{}}
+	out.OwnRun = result{Demos: maxDemos, Reasons: map[string]int{}}
 	own := k.Generate(1)
+	ownURL := practice.URL(b.o.Base, k.Name, 1)
 	for range 3 {
-		rctx, cancel := context.WithTimeout(ctx, b.o.RunTimeout)
-		start := time.Now()
-		err := replayOn(rctx, b.browser, raws[0], b.o.Base, k.Name, 1, own)
-		cancel()
-		out.Own.Runs++
-		if err != nil {
-			out.Own.Reasons[shorten(err.Error())]++
-			continue
+		b.timed(ctx, &out.Own, func(ctx context.Context) error {
+			return replayOn(ctx, b.browser, raws[0], b.o.Base, k.Name, 1, own)
+		})
+		if len(last.Steps) > 0 {
+			b.timed(ctx, &out.OwnRun, func(ctx context.Context) error {
+				return act(ctx, b.browser, last, own, ownURL)
+			})
 		}
-		out.Own.OK++
-		out.Own.RunTime = append(out.Own.RunTime, time.Since(start))
 	}
 	return out
+}
+
+// timed does one run and counts it in res, timing it when it succeeds.
+func (b *bench) timed(ctx context.Context, res *result, do func(ctx context.Context) error) {
+	rctx, cancel := context.WithTimeout(ctx, b.o.RunTimeout)
+	defer cancel()
+	start := time.Now()
+	err := do(rctx)
+	res.Runs++
+	if err != nil {
+		res.Reasons[shorten(err.Error())]++
+		return
+	}
+	res.OK++
+	res.RunTime = append(res.RunTime, time.Since(start))
 }
 
 // runs runs do on N fresh instances of k and counts successes.
 func (b *bench) runs(ctx context.Context, k practice.Kind, res *result, do func(ctx context.Context, in practice.Instance, url string) error) {
 	res.Reasons = map[string]int{}
-	for i := range b.o.N {
-		seed := uint64(RunSeed + i)
-		in := k.Generate(seed)
-		url := practice.URL(b.o.Base, k.Name, seed)
-		rctx, cancel := context.WithTimeout(ctx, b.o.RunTimeout)
-		start := time.Now()
-		err := do(rctx, in, url)
-		res.RunTime = append(res.RunTime, time.Since(start))
-		cancel()
-		res.Runs++
-		if err == nil {
-			res.OK++
-			continue
-		}
-		reason := shorten(err.Error())
-		res.Reasons[reason]++
-		if b.o.Verbose {
-			b.o.Log.Printf("%s seed %d (%d demos): %s", k.Name, seed, res.Demos, err)
-		}
+	var mu sync.Mutex
+	seeds := make(chan uint64)
+	var wg sync.WaitGroup
+	for range max(1, b.o.Parallel) {
+		wg.Go(func() {
+			for seed := range seeds {
+				in := k.Generate(seed)
+				url := practice.URL(b.o.Base, k.Name, seed)
+				rctx, cancel := context.WithTimeout(ctx, b.o.RunTimeout)
+				start := time.Now()
+				err := do(rctx, in, url)
+				took := time.Since(start)
+				cancel()
+				mu.Lock()
+				res.RunTime = append(res.RunTime, took)
+				res.Runs++
+				if err == nil {
+					res.OK++
+				} else {
+					res.Reasons[shorten(err.Error())]++
+					if b.o.Verbose {
+						b.o.Log.Printf("%s seed %d (%d demos): %s", k.Name, seed, res.Demos, err)
+					}
+				}
+				mu.Unlock()
+			}
+		})
 	}
+	for i := range b.o.N {
+		seeds <- uint64(RunSeed + i)
+	}
+	close(seeds)
+	wg.Wait()
 }
 
 // errCheck says a run ended without the page in the state its instance

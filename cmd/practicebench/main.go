@@ -39,6 +39,7 @@ func main() {
 	flag.StringVar(&o.Out, "out", "", "also write the table to this file")
 	flag.DurationVar(&o.RunTimeout, "run-timeout", 30*time.Second, "bound of one run")
 	flag.BoolVar(&o.Verbose, "v", false, "log each failed run's reason")
+	flag.IntVar(&o.Parallel, "parallel", 1, "fresh instances run at once (success is the same; their run times then include each other's load)")
 	flag.StringVar(&o.DemoDir, "demo-dir", "", "keep the demonstrations in this directory and reuse those kept there")
 	list := flag.Bool("list", false, "list the kinds of task (markdown) and exit")
 	flag.Parse()

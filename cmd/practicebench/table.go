@@ -12,20 +12,24 @@ import (
 func markdown(o options, rows []row) string {
 	var b strings.Builder
 	counts, _ := o.counts()
-	fmt.Fprintf(&b, "Success on %d fresh instances per kind (seeds %d–%d); learning time from %d demos; median time per run of the program learned from %d demos; replaying demo 1's recording on %d of the fresh instances (success, median time) and on its own instance (median time of the replays that did the task).\n\n",
+	fmt.Fprintf(&b, "Success on %d fresh instances per kind (seeds %d–%d); learning time from %d demos (CPU time of the learner's one thread); median time per run of the program learned from %d demos on the fresh instances, and on demo 1's own instance in turn with replays of demo 1's recording there (median of the runs that did the task); replaying demo 1's recording on %d of the fresh instances (success, median time).\n\n",
 		o.N, RunSeed, RunSeed+o.N-1, slices.Max(counts), slices.Max(counts), min(o.N, o.Replays))
+	if o.Parallel > 1 {
+		fmt.Fprintf(&b, "The fresh instances ran %d at a time: their run times include each other's load.\n\n", o.Parallel)
+	}
 	b.WriteString("| kind |")
 	for _, n := range counts {
 		fmt.Fprintf(&b, " %d demo%s |", n, plural(n))
 	}
-	b.WriteString(" learn | run | replay success | replay run | replay, own instance | why runs failed |\n|---|")
+	b.WriteString(" learn | run | run, own instance | replay, own instance | replay success | replay run | why runs failed |\n|---|")
 	for range counts {
 		b.WriteString("---:|")
 	}
-	b.WriteString("---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("---:|---:|---:|---:|---:|---:|---|\n")
 	sums := make([]float64, len(counts))
-	var learnSum time.Duration
-	var runMed, repMed, ownMed []time.Duration
+	var learnSum, learnMax time.Duration
+	var runMed, repMed []time.Duration
+	var pairs []pair
 	var repSum float64
 	for _, r := range rows {
 		name := r.Kind
@@ -37,7 +41,7 @@ func markdown(o options, rows []row) string {
 			for range counts {
 				b.WriteString(" 0 % |")
 			}
-			fmt.Fprintf(&b, " – | – | – | – | – | the demonstrations failed: %s |\n", cell(r.DemoErr))
+			fmt.Fprintf(&b, " – | – | – | – | – | – | the demonstrations failed: %s |\n", cell(r.DemoErr))
 			continue
 		}
 		var why []string
@@ -54,21 +58,49 @@ func markdown(o options, rows []row) string {
 			}
 		}
 		last := r.Learned[len(r.Learned)-1]
-		learnSum += last.Learn
+		learnSum += last.LearnCPU
+		learnMax = max(learnMax, last.LearnCPU)
 		m := median(last.RunTime)
 		rm := median(r.Replay.RunTime)
-		om := median(r.Own.RunTime)
-		runMed, repMed, ownMed = append(runMed, m), append(repMed, rm), append(ownMed, om)
+		own, ownRun := median(r.Own.RunTime), median(r.OwnRun.RunTime)
+		if own > 0 && ownRun > 0 {
+			pairs = append(pairs, pair{run: ownRun, replay: own})
+		}
+		runMed, repMed = append(runMed, m), append(repMed, rm)
 		repSum += r.Replay.rate()
-		fmt.Fprintf(&b, " %s | %s | %.0f %% | %s | %s | %s |\n", ms(last.Learn), ms(m), r.Replay.rate(), ms(rm), ms(om), cell(strings.Join(why, "; ")))
+		learn := ms(last.LearnCPU)
+		if last.Err == "" && last.LearnCPU == 0 {
+			learn = "< 1 ms" // below the clock's tick
+		}
+		fmt.Fprintf(&b, " %s | %s | %s | %s | %.0f %% | %s | %s |\n", learn, ms(m), ms(ownRun), ms(own), r.Replay.rate(), ms(rm), cell(strings.Join(why, "; ")))
 	}
 	n := float64(len(rows))
 	b.WriteString("| **mean** |")
 	for _, s := range sums {
 		fmt.Fprintf(&b, " **%.1f %%** |", s/n)
 	}
-	fmt.Fprintf(&b, " %s | %s | %.1f %% | %s | %s | |\n", ms(learnSum/time.Duration(max(1, len(rows)))), ms(median(runMed)), repSum/n, ms(median(repMed)), ms(median(ownMed)))
+	run, replay, faster := sumPairs(pairs)
+	fmt.Fprintf(&b, " %s | %s | %s | %s | %.1f %% | %s | |\n", ms(learnSum/time.Duration(max(1, len(rows)))), ms(mean(runMed)), ms(run/time.Duration(max(1, len(pairs)))), ms(replay/time.Duration(max(1, len(pairs)))), repSum/n, ms(mean(repMed)))
+	fmt.Fprintf(&b, "\nLearning took at most %s of CPU time for one kind. On the %d kinds where both did the task on demo 1's own instance, a learned run took %s on average and a replay %s; the learned run was as fast or faster on %d of them.\n",
+		ms(learnMax), len(pairs), ms(run/time.Duration(max(1, len(pairs)))), ms(replay/time.Duration(max(1, len(pairs)))), faster)
 	return b.String()
+}
+
+// pair is one kind's median learned run and median replay on demo 1's
+// own instance.
+type pair struct{ run, replay time.Duration }
+
+// sumPairs adds the runs and the replays up and counts the kinds whose
+// learned run was no slower.
+func sumPairs(ps []pair) (run, replay time.Duration, faster int) {
+	for _, p := range ps {
+		run += p.run
+		replay += p.replay
+		if p.run <= p.replay {
+			faster++
+		}
+	}
+	return run, replay, faster
 }
 
 func plural(n int) string {
@@ -89,6 +121,23 @@ func topReason(m map[string]int) string {
 		return ""
 	}
 	return fmt.Sprintf("%d× %s", n, best)
+}
+
+// mean is the mean of the durations that are not zero (a kind with no
+// timed run has none).
+func mean(ds []time.Duration) time.Duration {
+	var sum time.Duration
+	n := 0
+	for _, d := range ds {
+		if d > 0 {
+			sum += d
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / time.Duration(n)
 }
 
 func median(ds []time.Duration) time.Duration {

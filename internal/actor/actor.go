@@ -40,8 +40,20 @@ const DefaultStepTimeout = 5 * time.Second
 // it is skipped (longer when the demos saw it appear late).
 const optionalWait = 700 * time.Millisecond
 
-// poll is how often a waiting step looks at the page again.
+// poll is how often a waiting step looks at the page again once it has
+// waited a while; the first looks come sooner (backoff), as most targets
+// show a moment after the action before them (a menu opening, the next
+// page), not seconds later.
 const poll = 80 * time.Millisecond
+
+// backoff is a waiting step's next pause: 5 ms, doubling up to poll.
+type backoff time.Duration
+
+func (b *backoff) next() time.Duration {
+	d := max(time.Duration(*b), 5*time.Millisecond)
+	*b = backoff(min(2*d, poll))
+	return d
+}
 
 // Options tune a run.
 type Options struct {
@@ -144,6 +156,7 @@ func Run(ctx, browser context.Context, prog program.Program, opts Options) (Resu
 			return Result{}, fmt.Errorf("the init script failed: %w", err)
 		}
 	}
+	r.lastAct = time.Now()
 	err = r.steps(ctx, prog.Steps, "")
 	if err == nil && opts.DoneWhen != "" {
 		err = r.doneWhen(ctx)
@@ -194,6 +207,20 @@ type run struct {
 	// a moment ago: the step's first look for its target or items uses
 	// it as it is, without asking the page.
 	justRead bool
+	// lastAct is when the run last acted on the page (or opened it): an
+	// optional step's target has optionalWait from then to show up.
+	lastAct time.Time
+	// skipped are the optional steps skipped, latest first, with the
+	// inputs they had: if what they act on shows up later and covers a
+	// step's target (a banner that comes late), they are done then.
+	skipped []skippedStep
+}
+
+// skippedStep is an optional step skipped.
+type skippedStep struct {
+	step  program.Step
+	label string
+	env   program.Env
 }
 
 // stepError is a failed step.
@@ -236,6 +263,7 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		return &stepError{label, err}
 	}
 	idle := 0
+	var early backoff // looking again before the first time
 	for n := 0; ; n++ {
 		o, err := r.capture(ctx)
 		if err != nil {
@@ -271,7 +299,7 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		// target may be there yet (results still loading): look again
 		// rather than click past them.
 		if _ = r.prog.Fill(&r.env, s, r.pages); n == 0 && s.Target != nil && len(s.Target.Match(o, r.env)) == 0 && time.Since(began) < r.opts.StepTimeout {
-			if err := sleep(ctx, poll); err != nil {
+			if err := sleep(ctx, early.next()); err != nil {
 				return fail(err)
 			}
 			n--
@@ -279,18 +307,19 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 		}
 		step := s
 		step.Repeat = false
-		if _, err := r.act(ctx, step); err != nil {
+		if _, err := r.act(ctx, step, label); err != nil {
 			return fail(err)
 		}
 		before := outlineText(o)
 		changed := false
+		var b backoff
 		for wait := time.Now().Add(1500 * time.Millisecond); time.Now().Before(wait); {
 			now, err := r.capture(ctx)
 			if err != nil || outlineText(now) != before {
 				changed = true
 				break
 			}
-			if err := sleep(ctx, poll); err != nil {
+			if err := sleep(ctx, b.next()); err != nil {
 				return fail(err)
 			}
 		}
@@ -363,12 +392,13 @@ func (r *run) step(ctx context.Context, s program.Step, label string) error {
 		if err == nil {
 			r.acted = true
 			err = replay.PressKey(r.ctx, s.Key)
+			r.lastAct = time.Now()
 		}
 	case program.ActNavigate:
 		err = r.navigate(ctx, s.URL)
 	default:
 		var target string
-		target, err = r.act(ctx, s)
+		target, err = r.act(ctx, s, label)
 		if errors.Is(err, errSkipped) {
 			res.Status, res.Duration = StatusSkipped, time.Since(began)
 			r.log(res)
@@ -428,6 +458,7 @@ func (r *run) fill(ctx context.Context, s program.Step) error {
 		return nil
 	}
 	deadline := time.Now().Add(r.opts.StepTimeout)
+	var b backoff
 	for {
 		if _, err := r.capture(ctx); err != nil {
 			return err
@@ -440,7 +471,7 @@ func (r *run) fill(ctx context.Context, s program.Step) error {
 		if time.Now().After(deadline) {
 			return err
 		}
-		if err := sleep(ctx, poll); err != nil {
+		if err := sleep(ctx, b.next()); err != nil {
 			return err
 		}
 	}
@@ -462,7 +493,7 @@ func (r *run) items(ctx context.Context, s program.Step) ([]string, error) {
 // the step's time is up while the page shows no match, several, or an
 // element that is covered, disabled or still moving; then it fails with
 // the reason.
-func (r *run) act(ctx context.Context, s program.Step) (string, error) {
+func (r *run) act(ctx context.Context, s program.Step, label string) (string, error) {
 	if err := r.fill(ctx, s); err != nil {
 		return "", err
 	}
@@ -475,6 +506,13 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 	}
 	began := time.Now()
 	deadline := began.Add(wait)
+	if s.Optional && !r.lastAct.IsZero() {
+		// A dialog or banner comes within a moment of what brought it
+		// (the page opening, the click before): that moment counts from
+		// the run's last action, not from this step.
+		deadline = later(r.lastAct.Add(wait), began)
+	}
+	var b backoff
 	var last error
 	for {
 		o, err := r.capture(ctx)
@@ -486,6 +524,7 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 		case 0:
 			last = fmt.Errorf("nothing on the page is %s", s.DescribeTarget())
 			if s.Optional && time.Now().After(deadline) {
+				r.skipped = append([]skippedStep{{step: s, label: label, env: r.env}}, r.skipped...)
 				return "", errSkipped
 			}
 			if s.Scroll {
@@ -502,7 +541,7 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 				return target, nil
 			}
 			last = err
-			if strings.Contains(err.Error(), "covered by") {
+			if strings.Contains(err.Error(), "covered by") && !r.doSkipped(ctx, o) {
 				// Clipped by a scrolled list it is in: bring it into
 				// that list's view (the replay scrolls the page only).
 				r.reveal(ctx, o, refs[0])
@@ -517,10 +556,40 @@ func (r *run) act(ctx context.Context, s program.Step) (string, error) {
 		if time.Now().After(deadline) {
 			return "", last
 		}
-		if err := sleep(ctx, poll); err != nil {
+		if err := sleep(ctx, b.next()); err != nil {
 			return "", last
 		}
 	}
+}
+
+// doSkipped does the latest optional step skipped whose target is
+// now on the page as one element, and says whether it did one: the
+// element that covers a step's target is then, most likely, the banner or
+// dialog that step closes.
+func (r *run) doSkipped(ctx context.Context, o recording.Outline) bool {
+	for i, sk := range r.skipped {
+		env := sk.env
+		if r.prog.Fill(&env, sk.step, r.pages) != nil {
+			continue
+		}
+		refs := sk.step.Target.Match(o, env)
+		if len(refs) != 1 {
+			continue
+		}
+		began := time.Now()
+		saved := r.env
+		r.env = env
+		err := r.do(ctx, sk.step, o, refs[0])
+		r.env = saved
+		res := StepResult{Step: sk.label, Action: sk.step.Action, Target: describe(o, refs[0]) + " (it came late)", Status: StatusOK, Duration: time.Since(began)}
+		if err != nil {
+			res.Status, res.Error = StatusFailed, err.Error()
+		}
+		r.log(res)
+		r.skipped = append(r.skipped[:i], r.skipped[i+1:]...)
+		return err == nil
+	}
+	return false
 }
 
 // do acts on node ref of o.
@@ -528,6 +597,7 @@ func (r *run) do(ctx context.Context, s program.Step, o recording.Outline, ref i
 	c, cancel := within(r.ctx, ctx, r.opts.StepTimeout)
 	defer cancel()
 	r.acted = true
+	defer func() { r.lastAct = time.Now() }()
 	switch s.Action {
 	case program.ActClick:
 		return replay.ClickNode(c, o, ref)
@@ -602,6 +672,7 @@ func (r *run) navigate(ctx context.Context, to string) error {
 	c, cancel := within(r.ctx, ctx, 30*time.Second)
 	defer cancel()
 	r.acted = true
+	defer func() { r.lastAct = time.Now() }()
 	return chromedp.Do(c, chromedp.Navigate(to))
 }
 
@@ -635,6 +706,7 @@ func (r *run) eval(ctx context.Context, expr string) (json.RawMessage, error) {
 // doneWhen waits for the DoneWhen expression to be true.
 func (r *run) doneWhen(ctx context.Context) error {
 	deadline := time.Now().Add(r.opts.StepTimeout)
+	var b backoff
 	for {
 		v, err := r.eval(ctx, "!!("+r.opts.DoneWhen+")")
 		if err == nil && string(v) == "true" {
@@ -646,7 +718,7 @@ func (r *run) doneWhen(ctx context.Context) error {
 			}
 			return fmt.Errorf("after the last step, the done-when expression %s never became true", r.opts.DoneWhen)
 		}
-		if err := sleep(ctx, poll); err != nil {
+		if err := sleep(ctx, b.next()); err != nil {
 			return err
 		}
 	}

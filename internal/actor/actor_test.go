@@ -213,3 +213,38 @@ func TestRunScrollAndRepeat(t *testing.T) {
 		t.Fatalf("a stuck calendar: ok %v, %s\n%s", res.OK, res.Error, describeRun(res))
 	}
 }
+
+// A banner the demos closed in some instances only is an optional step;
+// a fresh instance that shows it only after the first click gets it
+// closed when it covers the next target, and the task is done.
+func TestRunOptionalStepThatComesLate(t *testing.T) {
+	b := browser(t)
+	srv := newSite(t)
+	demo := func(banner string) recording.Recording {
+		return demoOf(t, b, srv.URL+"/shop?banner="+banner, func(o recording.Outline, d *demoBuilder) {
+			if banner == "now" {
+				d.click("button", "Accept")
+			}
+			d.click("button", "Size M")
+			d.click("button", "Buy")
+		})
+	}
+	prog, err := program.Learn([]recording.Recording{demo("now"), demo("none")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !prog.Steps[0].Optional {
+		t.Fatalf("want the banner's button optional:\n%s", prog.Describe())
+	}
+	for _, banner := range []string{"none", "now", "click"} {
+		opts := quick()
+		opts.URL = srv.URL + "/shop?banner=" + banner
+		res, err := Run(t.Context(), b, prog, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.OK || report(t, res) != `"M"` {
+			t.Errorf("banner %s: ok %v, report %s: %s\n%s", banner, res.OK, res.Report, res.Error, describeRun(res))
+		}
+	}
+}

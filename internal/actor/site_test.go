@@ -95,6 +95,8 @@ func newSite(t testing.TB) *httptest.Server {
 			fmt.Fprint(w, scrollPage(q))
 		case "/calendar":
 			fmt.Fprint(w, calendarPage(q))
+		case "/shop":
+			fmt.Fprint(w, shopPage(q))
 		default:
 			http.NotFound(w, r)
 		}
@@ -215,5 +217,18 @@ function draw() { const d = document.getElementById("days"); d.replaceChildren()
 document.getElementById("next").onclick = () => { if (` + strconv.Quote(q["stuck"]) + ` === "") { m = (m + 1) % 12; draw(); } };
 document.getElementById("book").onclick = () => { top.result = picked; };
 draw();
+</script>`
+}
+
+// shopPage: pick a size, then Buy. A cookie banner that covers the page
+// shows from the start (banner=now), after the first click (banner=click)
+// or never.
+func shopPage(q map[string]string) string {
+	return `<!doctype html><meta charset=utf-8><title>Shop</title><main><h1>Shirt</h1>
+<button onclick="picked='S'">Size S</button> <button id=size onclick="picked='M'; if (banner === 'click') show()">Size M</button> <button onclick="picked='L'">Size L</button> <button id=buy onclick="top.result=picked">Buy</button></main>
+<div id=cookies hidden style="position:fixed;inset:0;background:#fffe;padding:2em">We use cookies. <button onclick="document.getElementById('cookies').hidden=true">Accept</button></div><script>
+const banner = ` + strconv.Quote(q["banner"]) + `; let picked = "";
+function show() { document.getElementById("cookies").hidden = false; }
+if (banner === "now") show();
 </script>`
 }

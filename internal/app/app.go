@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -31,6 +32,7 @@ import (
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/model"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/tlog"
@@ -86,6 +88,9 @@ type Config struct {
 	// no cooperative, for tools that read one (backup, export), and creates
 	// nothing: a mistyped --data is an error, not a new cooperative.
 	MustExist bool
+	// Currency is what a point is worth, as every page, API answer and
+	// export writes amounts; the zero value is points.DefaultCurrency.
+	Currency points.Currency
 }
 
 // App is a running cooperative.
@@ -221,6 +226,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 		DB: db, Blobs: blobs, Members: a.Members, Datanets: a.Datanets, Work: a.Work, Ledger: a.Ledger, TLog: tl,
 		Reward: a.Reward, Params: a.Params, Models: a.Models, Vault: a.Vault, Govern: a.Govern, Actions: a.Actions,
 		Log: log, Registry: reg, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
+		Currency: cmp.Or(cfg.Currency, points.DefaultCurrency),
 	})
 	return a, nil
 }

@@ -50,12 +50,17 @@ const (
 	// ModelTrained links a model version to the Merkle root over its
 	// training records' DNAs; it moves no points.
 	ModelTrained Type = "model.trained"
+	// PayoutPaid is money paid out of a member's account to the member,
+	// recorded by a steward who paid it outside the system: the member's
+	// account down, the payouts account up. Its content is the payout's
+	// number, never how or where it was paid.
+	PayoutPaid Type = "payout.paid"
 )
 
 var knownTypes = map[Type]bool{
 	MemberJoined: true, ContributionAccepted: true, ContributionErased: true, DatanetVersioned: true, TaskPaid: true, EscrowFunded: true, FundsDeposited: true,
 	RewardSplit: true, SharesIssued: true, VoteCast: true, ProposalDecided: true,
-	RecordingPaid: true, RunEscrowed: true, RunRefunded: true, ModelTrained: true,
+	RecordingPaid: true, RunEscrowed: true, RunRefunded: true, ModelTrained: true, PayoutPaid: true,
 }
 
 // DatanetVersioned commits to a datanet version — its number, record count

@@ -209,6 +209,18 @@ func collapse(as []action) []action {
 	var out []action
 	for _, a := range as {
 		a.repeat = 1
+		// A click into a text field just before typing into it only
+		// put the cursor there, which typing does itself: one step
+		// fewer to find and do. (A combo box's click may open its
+		// list, and stays.)
+		if n := len(out); n > 0 && a.kind == ActType && a.target != nil && a.target.Role != "combobox" && isField(a.target) {
+			if last := out[n-1]; last.kind == ActClick && last.repeat == 1 && last.target != nil && sameNode(last.target, a.target) {
+				a.late = a.late || last.late
+				a.scrolled = a.scrolled || last.scrolled
+				out[n-1] = a
+				continue
+			}
+		}
 		// A field changed twice in a row ends with the second value.
 		if n := len(out); n > 0 && (a.kind == ActType || a.kind == ActSelect) && out[n-1].kind == a.kind && a.target != nil && out[n-1].target != nil && sameNode(out[n-1].target, a.target) {
 			out[n-1] = a

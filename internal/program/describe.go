@@ -20,6 +20,9 @@ func (p Program) Describe() string {
 			if len(in.Examples) > 0 {
 				fmt.Fprintf(&b, " (in the demos: %s)", quoteAll(in.Examples))
 			}
+			if v := in.agreed(p.Demos); v != "" && in.Extract != nil {
+				fmt.Fprintf(&b, "; where the page has several, the one that reads %q", v)
+			}
 			b.WriteByte('\n')
 		}
 	}

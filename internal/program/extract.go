@@ -1,8 +1,10 @@
 package program
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,6 +20,13 @@ func (e Extract) Eval(o recording.Outline) (string, error) { return e.EvalIn(o, 
 // EvalIn is Eval with the values of the inputs read so far, for a rule
 // that looks a row up by one (KeyInput).
 func (e Extract) EvalIn(o recording.Outline, inputs map[string]string) (string, error) {
+	return e.evalPreferring(o, inputs, "")
+}
+
+// evalPreferring is EvalIn that, where nodes disagree, takes the one whose
+// value is prefer, if exactly one is: the value every demo read, when
+// this page offers it beside others.
+func (e Extract) evalPreferring(o recording.Outline, inputs map[string]string, prefer string) (string, error) {
 	if e.KeyInput != "" {
 		key, ok := inputs[e.KeyInput]
 		if !ok {
@@ -26,10 +35,33 @@ func (e Extract) EvalIn(o recording.Outline, inputs map[string]string) (string, 
 		e.Row, e.KeyInput = "\x00"+norm(key), ""
 	}
 	text, _, err := e.anchorText(o)
+	var several *severalError
+	if errors.As(err, &several) && prefer != "" {
+		found := 0
+		for _, t := range several.texts {
+			if v, err := e.take(t); err == nil && v == prefer {
+				text = t
+				found++
+			}
+		}
+		if found == 1 {
+			err = nil
+		}
+	}
 	if err != nil {
 		return "", err
 	}
 	return e.take(text)
+}
+
+// severalError is an anchor that nodes disagreeing on it match.
+type severalError struct {
+	texts []string
+	what  string
+}
+
+func (e *severalError) Error() string {
+	return fmt.Sprintf("the page has %d different %s (%q, %q…); the rule does not say which", len(e.texts), e.what, e.texts[0], e.texts[1])
 }
 
 // anchorText finds the anchor node and returns the text the rule works
@@ -126,7 +158,11 @@ func (e Extract) anchorText(o recording.Outline) (string, int, error) {
 	case 1:
 		return hits[0].text, hits[0].ref, nil
 	}
-	return "", -1, fmt.Errorf("the page has %d different %s (%q, %q…); the rule does not say which", len(hits), what, hits[0].text, hits[1].text)
+	texts := make([]string, len(hits))
+	for i, h := range hits {
+		texts[i] = h.text
+	}
+	return "", -1, &severalError{texts, what}
 }
 
 // take applies Quote, Split/Part and Transform to the anchor's text.
@@ -237,6 +273,8 @@ func isWordRune(r rune) bool {
 
 // separators are where a text may be split into parts or list items; the
 // arrows are those of menu paths and breadcrumbs ("Edit › Insert › Table").
+var arrows = []string{" › ", " » ", " > "}
+
 var separators = []string{", ", "; ", " / ", " - ", " › ", " » ", " > ", " ", "/", "-", "@", ",", ":"}
 
 // lastPart is the last part of a split text without the sentence's full
@@ -649,10 +687,13 @@ func templateWords(s string) bool {
 // compound word split at a mark: the year of "2025/Thistle", the hour of
 // "10:40".
 func (e Extract) wordsOf(o recording.Outline) bool {
+	arrow := slices.Contains(arrows, e.Split)
 	if e.Split != "" && e.Chars == 0 {
 		whole := e
 		whole.Split, whole.Part, whole.Transform = "", 0, ""
-		if text, err := whole.Eval(o); err != nil || len(tokens(text)) != 1 {
+		// A menu path or breadcrumb ("Format › Bold") is one thing
+		// named in parts, whatever the words of each part.
+		if text, err := whole.Eval(o); err != nil || len(tokens(text)) != 1 && !arrow {
 			return false
 		}
 		e.Split = ""
@@ -665,7 +706,9 @@ func (e Extract) wordsOf(o recording.Outline) bool {
 		// …"), followed by a small word.
 		return e.Split == "" && e.Chars == 0 && e.Quote == 0 && words(e.Before) == 1 && templateWords(e.Before)
 	}
-	if e.After == "" || !templateWords(e.After) || e.Split != "" || e.Chars != 0 {
+	// A path may follow the instruction's verb: "Choose Format › Bold".
+	verb := arrow && words(e.After) == 1 && templateWords(strings.ToLower(e.After))
+	if e.After == "" || !templateWords(e.After) && !verb || e.Split != "" || e.Chars != 0 {
 		return false
 	}
 	if r := []rune(e.After); len(r) == 1 && !unicode.IsLetter(r[0]) {

@@ -387,6 +387,8 @@ func (l *learner) loop(step int, c column, present []int, optional bool) ([]Step
 			}
 		}
 		return out, nil
+	} else if out, ok, err := l.unroll(step, c, present, optional); ok || err != nil {
+		return out, err
 	} else {
 		var ns []string
 		for _, d := range present {
@@ -411,6 +413,48 @@ func (l *learner) loop(step int, c column, present []int, optional bool) ([]Step
 	}
 	s.Why = l.why(s)
 	return []Step{s}, nil
+}
+
+// unroll takes a loop whose items nothing lists, done a different number
+// of times, for what it more likely is: steps in a row on elements of one
+// kind ("Accept" on a banner, "Size M", "Buy"), some of them in some
+// demos only. It lines the passes up as steps of their own and learns
+// each; it declines (ok false) unless a step is in every demo that has
+// the loop, for items that change from demo to demo are a list after all.
+func (l *learner) unroll(step int, c column, present []int, optional bool) ([]Step, bool, error) {
+	us := make([][]unit, l.n)
+	for _, d := range present {
+		for _, pass := range c[d].iters {
+			for _, a := range pass {
+				us[d] = append(us[d], unit{iters: [][]action{{a}}})
+			}
+		}
+	}
+	cols := align(us)
+	common := 0
+	for _, col := range cols {
+		if all2(present, func(d int) bool { return col[d] != nil }) {
+			common++
+		}
+	}
+	if common == 0 {
+		return nil, false, nil
+	}
+	var out []Step
+	for _, col := range cols {
+		steps, err := l.column(step+len(out), col)
+		if err != nil {
+			return nil, false, err
+		}
+		for i := range steps {
+			if optional && !steps[i].Optional {
+				steps[i].Optional = true
+				steps[i].Why = l.why(steps[i])
+			}
+		}
+		out = append(out, steps...)
+	}
+	return out, true, nil
 }
 
 // listSeps are the separators a list of items may be written with.

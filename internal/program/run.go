@@ -100,7 +100,7 @@ func (p Program) fill(env *Env, names []string, pages []recording.Outline, depth
 		}
 		var firstErr error
 		for _, o := range pages {
-			v, err := in.Extract.EvalIn(o, env.Inputs)
+			v, err := in.Extract.evalPreferring(o, env.Inputs, in.agreed(p.Demos))
 			if err == nil {
 				env.Inputs[name] = v
 				firstErr = nil
@@ -118,6 +118,20 @@ func (p Program) fill(env *Env, names []string, pages []recording.Outline, depth
 		}
 	}
 	return nil
+}
+
+// agreed is the value every one of the program's demos read for the
+// input, "" if they read different values (or some are not known).
+func (in Input) agreed(demos int) string {
+	if demos < 2 || len(in.Examples) != demos {
+		return ""
+	}
+	for _, v := range in.Examples[1:] {
+		if v != in.Examples[0] {
+			return ""
+		}
+	}
+	return in.Examples[0]
 }
 
 // StopAt is what a repeated step s, followed by next, is done until: a

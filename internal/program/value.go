@@ -187,7 +187,7 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 		got := map[Extract][]src{}
 		for p, page := range o.pages {
 			for _, c := range l.candidates(page, o.value) {
-				if p == 0 && o.self >= 0 && within(page, o.self, c.ref) || strict && (!c.rule.wordsOf(page) || c.rule.Transform != "" || page.Nodes[c.ref].Interactive || l.noAffix && c.rule.Quote == 0) {
+				if p == 0 && o.self >= 0 && within(page, o.self, c.ref) || strict && (!c.rule.wordsOf(page) || c.rule.Transform != "" || page.Nodes[c.ref].Interactive || l.noAffix && c.rule.Quote == 0 && !slices.Contains(arrows, c.rule.Split)) {
 					continue
 				}
 				if _, ok := got[c.rule]; !ok {

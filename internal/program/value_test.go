@@ -257,9 +257,8 @@ func TestExtractEveryQuoteOfATextWithNone(t *testing.T) {
 
 // A menu path in the instruction ("Choose Edit › Insert › Table.") is
 // split at its arrows, and its last part is read without the sentence's
-// full stop: the leaf may be one word or two on other data. (From one demo
-// the leaf's name stays a constant: reading a target's name from the
-// instruction is kept to the instruction's own words and quotes.)
+// full stop: the leaf may be one word or two on other data. A path is
+// read so from one demo too: its arrows say it names a place in a menu.
 func TestLearnReadsTheLastPartOfAMenuPath(t *testing.T) {
 	menu := func(path, leaf string) (*page, int) {
 		p := newPage(site + "?seed=11")
@@ -278,4 +277,57 @@ func TestLearnReadsTheLastPartOfAMenuPath(t *testing.T) {
 	p := learn(t, newDemo(d1).click(r1), newDemo(d2).click(r2))
 	fresh, f := menu("Tools › Word count", "Word count")
 	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f))
+	one := learn(t, newDemo(d2).click(r2))
+	wantPlan(t, one, fresh.outline(0), nil, "click "+itoa(f))
+}
+
+// Where a rule finds several texts on a fresh page, the run takes the one
+// that reads what every demo read, and only then: demos that read
+// different values, or one demo alone, say nothing about which to take.
+func TestFillPrefersWhatEveryDemoRead(t *testing.T) {
+	p := newPage(site + "?seed=3")
+	p.text("Verify your age")
+	p.text("Tip: you can change your answers later.")
+	pages := []recording.Outline{p.outline(0)}
+	rule := &Extract{After: "^", Before: "your"}
+	for _, c := range []struct {
+		demos    int
+		examples []string
+		want     string
+	}{
+		{2, []string{"Verify", "Verify"}, "Verify"},
+		{2, []string{"Verify", "Check"}, ""},
+		{1, []string{"Verify"}, ""},
+	} {
+		prog := Program{Demos: c.demos, Inputs: []Input{{Name: "verb", Extract: rule, Examples: c.examples}}}
+		env := Env{Inputs: map[string]string{}}
+		err := prog.fill(&env, []string{"verb"}, pages, 0)
+		if got := env.Inputs["verb"]; got != c.want || (c.want == "") != (err != nil) {
+			t.Errorf("%d demos reading %q: got %q, %v; want %q", c.demos, c.examples, got, err, c.want)
+		}
+	}
+}
+
+// From one demo of a menu path, each part names its menu: the button, the
+// submenu whose name ends in an arrow ("Insert ▸"), and the leaf.
+func TestLearnMenuPathFromOneDemo(t *testing.T) {
+	menu := func(path string) (*page, map[string]int) {
+		p := newPage(site + "?seed=12")
+		p.text("Choose " + path + ".")
+		refs := map[string]int{}
+		for _, name := range []string{"Edit", "Format"} {
+			refs[name] = p.add(recording.Node{Tag: "button", Role: "button", Name: name, Text: name, Interactive: true})
+		}
+		for _, name := range []string{"Insert ▸", "Text ▸"} {
+			refs[name] = p.add(recording.Node{Tag: "li", Role: "menuitem", Name: name, Text: name, Interactive: true})
+		}
+		for _, name := range []string{"Table", "Bold"} {
+			refs[name] = p.add(recording.Node{Tag: "li", Role: "menuitem", Name: name, Text: name, Interactive: true})
+		}
+		return p, refs
+	}
+	d, r := menu("Edit › Insert › Table")
+	p := learn(t, newDemo(d).click(r["Edit"]).click(r["Insert ▸"]).click(r["Table"]))
+	fresh, f := menu("Format › Text › Bold")
+	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f["Format"]), "click "+itoa(f["Text ▸"]), "click "+itoa(f["Bold"]))
 }

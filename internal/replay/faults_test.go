@@ -88,3 +88,19 @@ func TestBrowserDiesMidRun(t *testing.T) {
 		t.Fatalf("after the browser died: %v\n%s", err, describe(res))
 	}
 }
+
+// A link in a table cell gives the cell its accessible name too: an
+// aria selector for the link matches both, and the replay clicks the link
+// (the element inside), at the offset the recorder measured on it — on
+// the cell, that offset falls in its padding and clicks nothing.
+func TestAriaSelectorPrefersTheElementInside(t *testing.T) {
+	browser := testBrowser(t)
+	s := newSite(t)
+	rec := s.parse(t, `{"title":"cells","timeout":3000,"steps":[{"type":"navigate","url":"`+recordedHost+`/cells.html"},
+		{"type":"click","selectors":[["aria/Budget update"],["tbody > tr:nth-of-type(2) > td:nth-of-type(2) > a"]],"offsetX":4,"offsetY":3},
+		{"type":"waitForExpression","expression":"window.clicked === 'Budget update'"}]}`)
+	res := runOK(t, browser, rec)
+	if got := res.Steps[1].Selector; got != "aria/Budget update" {
+		t.Errorf("the click used %q, want the aria selector", got)
+	}
+}

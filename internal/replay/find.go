@@ -321,6 +321,45 @@ func (r *runner) ariaQuery(ctx context.Context, t *tab, world runtime.ExecutionC
 			}
 		}
 	}
+	if len(out) > 1 {
+		return r.innermost(ctx, world, out)
+	}
+	return out, nil
+}
+
+// innermost drops the elements that contain another of els: a table cell
+// or a list item takes its accessible name from its contents, so the
+// link "Budget update" in a cell makes the cell "Budget update" too, and
+// the element a recorder named is the one inside (a click at the
+// recorded offset into the cell misses the link).
+func (r *runner) innermost(ctx context.Context, world runtime.ExecutionContextID, els []runtime.RemoteObjectID) ([]runtime.RemoteObjectID, error) {
+	args := make([]*runtime.CallArgument, len(els))
+	for i, id := range els {
+		args[i] = &runtime.CallArgument{ObjectID: id}
+	}
+	res, err := chromedp.Call(ctx, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
+		FunctionDeclaration: `function (...els) { return els.map(e => !els.some(o => o !== e && e.contains(o))); }`,
+		ExecutionContextID:  world,
+		Arguments:           args,
+		ReturnByValue:       new(true),
+		Silent:              new(true),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if res.ExceptionDetails != nil {
+		return nil, exceptionError(res.ExceptionDetails)
+	}
+	var keep []bool
+	if err := json.Unmarshal(res.Result.Value, &keep); err != nil || len(keep) != len(els) {
+		return els, nil
+	}
+	var out []runtime.RemoteObjectID
+	for i, k := range keep {
+		if k {
+			out = append(out, els[i])
+		}
+	}
 	return out, nil
 }
 

@@ -155,6 +155,11 @@ func (s *Service) Transfer(ctx context.Context, tx *store.Tx, ev ledger.Event) (
 			p.Account, next[i].balance, next[i].earned); err != nil {
 			return "", fmt.Errorf("reward: balance of %s: %w", p.Account, err)
 		}
+		if kind := IncomeKindOf(ev.Type, ev.Scope); kind != "" && p.Amount > 0 && strings.HasPrefix(p.Account, "member:") {
+			if err := addIncome(ctx, tx, p.Account, kind, p.Amount); err != nil {
+				return "", err
+			}
+		}
 	}
 	return eventID, nil
 }

@@ -84,7 +84,7 @@ func TestGovernPages(t *testing.T) {
 		{name: "anonymous list", method: "GET", path: "/proposals", status: 303},
 		{name: "empty list", as: "ada", method: "GET", path: "/proposals", status: 200, contains: []string{"No proposal is open."}},
 		{name: "form shows current values", as: "ada", method: "GET", path: "/proposals/new", status: 200,
-			contains: []string{"pay_floor_per_hour", "now 1500 (15.00 per hour)", "points_per_share"}},
+			contains: []string{"pay_floor_per_hour", "now 1500 (15.00 EUR per hour)", "points_per_share"}},
 		{name: "create", as: "ada", method: "POST", path: "/proposals", contentType: form, body: valid, status: 303},
 		{name: "form keeps what was typed", as: "ada", method: "POST", path: "/proposals", contentType: form,
 			body: strings.Replace(valid, "quorum=25", "quorum=lots", 1), status: 422, contains: []string{"quorum: a percentage", `value="Weekly call"`}},
@@ -97,7 +97,7 @@ func TestGovernPages(t *testing.T) {
 		{name: "no counts before the close", as: "ada", method: "GET", path: "/proposals/1", status: 200, notContains: []string{`id="tally"`, "You voted"}},
 		{name: "vote without a choice", as: "bob", method: "POST", path: "/proposals/1/vote", contentType: form, body: "", status: 422, contains: []string{"Choose an option"}},
 		{name: "no such proposal", as: "bob", method: "GET", path: "/proposals/7", status: 404},
-		{name: "shares", as: "ada", method: "GET", path: "/shares", status: 200, contains: []string{`id="shares">0<`, "1 share per 100 points"}, notContains: []string{"close-epoch"}},
+		{name: "shares", as: "ada", method: "GET", path: "/shares", status: 200, contains: []string{`id="shares">0<`, "1 share per 1.00 EUR earned in the epoch"}, notContains: []string{"close-epoch"}},
 		{name: "steward sees the close button", as: "stella", method: "GET", path: "/shares", status: 200, contains: []string{`id="close-epoch"`}},
 		{name: "member closes an epoch", as: "ada", method: "POST", path: "/epochs/close", contentType: form, status: 403},
 		{name: "steward closes an epoch", as: "stella", method: "POST", path: "/epochs/close", contentType: form, status: 303},
@@ -127,7 +127,7 @@ func TestGovernPages(t *testing.T) {
 	}
 	resp := f.do("ada", "GET", "/proposals/2", "", "", http.Header{})
 	body := readBody(t, resp)
-	for _, want := range []string{`id="tally"`, "passed: raise", "pay_floor_per_hour: 15.00 per hour → 20.00 per hour", "2 voted"} {
+	for _, want := range []string{`id="tally"`, "Passed: “raise” won", "the pay floor: 15.00 EUR per hour → 20.00 EUR per hour", "2 voted"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("decided page lacks %q", want)
 		}

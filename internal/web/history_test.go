@@ -112,7 +112,7 @@ func TestContributionsArePaged(t *testing.T) {
 		// The dashboard's totals count the whole history.
 		resp := f.do("", "GET", "/dashboard", "", "", cookie)
 		body := readBody(t, resp)
-		for _, s := range []string{fmt.Sprintf(`%d <span class="unit">records accepted`, n+1), fmt.Sprintf(`<span id="balance">%d.%02d</span>`, 7*n/100, 7*n%100)} {
+		for _, s := range []string{fmt.Sprintf(`%d <span class="unit">records accepted`, n+1), fmt.Sprintf(`<span id="balance">%d.%02d EUR</span>`, 7*n/100, 7*n%100)} {
 			if !strings.Contains(body, s) {
 				t.Errorf("the dashboard lacks %q", s)
 			}

@@ -96,7 +96,7 @@ func TestBrowserAnnotationProject(t *testing.T) {
 			t.Fatalf("%s dashboard: %v", who, err)
 		}
 		rate, _ := chromedp.Run(ctx, chromedp.Text("#effective-rate"))
-		if rate == "" || rate == "0.00" {
+		if rate == "" || rate == "0.00 EUR" {
 			t.Fatalf("%s's effective rate = %q", who, rate)
 		}
 		signOutBrowser(t, ctx)

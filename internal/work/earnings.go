@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/points"
+	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -25,6 +26,19 @@ type Earnings struct {
 	Projects   []ProjectEarning `json:"projects"`
 	Days       []DayEarning     `json:"days"`
 	PendingPay int64            `json:"pending_pay"` // submitted, not yet paid
+	// The time broken down: QualificationMS is the part of PaidMS spent on
+	// qualification questions (paid at the floor); SearchingMS (looking
+	// for work) and RejectedMS (work that was rejected) make up UnpaidMS.
+	QualificationMS int64 `json:"qualification_ms"`
+	SearchingMS     int64 `json:"searching_ms"`
+	RejectedMS      int64 `json:"rejected_ms"`
+	// Income is everything the member was paid, by kind — annotation,
+	// recordings, model calls, automation runs —, IncomeTotal its sum
+	// (saturated: a display total), and Balance what their account holds
+	// now: income less what they spent and what was paid out to them.
+	Income      []reward.Income `json:"income"`
+	IncomeTotal int64           `json:"income_total"`
+	Balance     int64           `json:"balance"`
 }
 
 // ProjectEarning is the account for one project.
@@ -127,8 +141,28 @@ func (s *Service) Earnings(ctx context.Context, workerID int64, days int) (Earni
 	if err := q.QueryRowContext(ctx, `SELECT COALESCE(sum(ms), 0) FROM unpaid_time WHERE member_id = $1`, workerID).Scan(&browsing); err != nil {
 		return Earnings{}, err
 	}
+	e.RejectedMS = e.UnpaidMS
 	e.UnpaidMS += browsing
+	e.SearchingMS = browsing
 	e.PerHour = perHour(e.Points, e.PaidMS+e.UnpaidMS)
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(sum(active_ms), 0) FROM assignments
+		WHERE worker_id = $1 AND kind = 'qualification' AND status = 'paid'`, workerID).Scan(&e.QualificationMS); err != nil {
+		return Earnings{}, fmt.Errorf("earnings: %w", err)
+	}
+	var publicID string
+	if err := q.QueryRowContext(ctx, `SELECT public_id FROM members WHERE id = $1`, workerID).Scan(&publicID); err != nil {
+		return Earnings{}, fmt.Errorf("earnings: %w", err)
+	}
+	account := reward.MemberAccount(publicID)
+	if e.Income, err = s.reward.IncomeOf(ctx, account); err != nil {
+		return Earnings{}, err
+	}
+	for _, in := range e.Income {
+		e.IncomeTotal = saturatedAdd(e.IncomeTotal, in.Amount)
+	}
+	if e.Balance, err = s.reward.Balance(ctx, account); err != nil {
+		return Earnings{}, err
+	}
 	if days <= 0 {
 		return e, nil
 	}

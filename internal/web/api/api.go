@@ -10,11 +10,13 @@
 package api
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/model"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/web/deps"
 	"github.com/allmende/allmende/internal/web/request"
@@ -52,6 +54,7 @@ func (a *API) Routes(mux route.Mux) {
 	a.projects(mux)
 	a.tasks(mux)
 	a.earnings(mux)
+	a.payouts(mux)
 	a.models(mux)
 	a.keys(mux)
 	a.recordEarnings(mux)
@@ -149,6 +152,10 @@ func (a *API) keyHolder(r *http.Request) (*member.Session, error) {
 }
 
 // memberParam resolves the {id} path value; "me" stands for the caller.
+// money writes an amount of points the way pages do; every API answer
+// that carries an amount also carries it written this way, as <field>_text.
+func (a *API) money(v int64) string { return cmp.Or(a.Currency, points.DefaultCurrency).Format(v) }
+
 func memberParam(r *http.Request, sess *member.Session) string {
 	id := r.PathValue("id")
 	if id == "me" {

@@ -29,18 +29,26 @@ func (a *API) recordEarningList(w http.ResponseWriter, r *http.Request, sess *me
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []model.RecordEarning{}
+	out := make([]recordEarningJSON, len(list))
+	for i, re := range list {
+		out[i] = recordEarningJSON{RecordEarning: re, PointsText: a.money(re.Points)}
 	}
-	response.JSON(w, http.StatusOK, response.List{"records": list}.Next(next))
+	response.JSON(w, http.StatusOK, response.List{"records": out}.Next(next))
 	return nil
+}
+
+// recordEarningJSON is one record's earnings, the amount also as money.
+type recordEarningJSON struct {
+	model.RecordEarning
+	PointsText string `json:"points_text"`
 }
 
 // recordCallJSON is one call that paid a record, with the link to the
 // member's receipt for the split that paid it.
 type recordCallJSON struct {
 	model.RecordCall
-	Receipt string `json:"receipt,omitempty"`
+	AmountText string `json:"amount_text"`
+	Receipt    string `json:"receipt,omitempty"`
 }
 
 // recordEarningShow is one of the member's records that models used: its
@@ -60,11 +68,11 @@ func (a *API) recordEarningShow(w http.ResponseWriter, r *http.Request, sess *me
 	}
 	out := make([]recordCallJSON, len(calls))
 	for i, c := range calls {
-		out[i] = recordCallJSON{RecordCall: c}
+		out[i] = recordCallJSON{RecordCall: c, AmountText: a.money(c.Amount)}
 		if c.LogIndex != nil {
 			out[i].Receipt = receiptURL(c.EventID)
 		}
 	}
-	response.JSON(w, http.StatusOK, response.List{"record": rec, "calls": out}.Next(next))
+	response.JSON(w, http.StatusOK, response.List{"record": recordEarningJSON{RecordEarning: rec, PointsText: a.money(rec.Points)}, "calls": out}.Next(next))
 	return nil
 }

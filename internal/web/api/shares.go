@@ -33,7 +33,7 @@ func (a *API) shareShow(w http.ResponseWriter, r *http.Request, sess *member.Ses
 	if history == nil {
 		history = []reward.MemberEpoch{}
 	}
-	body := map[string]any{"member": sess.Member.PublicID, "shares": st.Shares, "pending_points": st.Pending,
+	body := map[string]any{"member": sess.Member.PublicID, "shares": st.Shares, "pending_points": st.Pending, "pending_points_text": a.money(st.Pending),
 		"rule": reward.Rule(st.PointsPerShare), "epochs": history}
 	if next != "" {
 		body["next"] = next

@@ -16,6 +16,7 @@ import (
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/model"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/tlog"
@@ -50,4 +51,7 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies in front of the server: only
 	// from a peer in them is X-Forwarded-For believed.
 	TrustedProxies []netip.Prefix
+	// Currency is what a point is worth: every amount shown is written
+	// with it (points.Currency.Format).
+	Currency points.Currency
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/member"
-	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -38,18 +37,24 @@ func (p *Pages) dashboardPage(w http.ResponseWriter, r *http.Request, sess *memb
 	if err != nil {
 		return err
 	}
-	balance, err := p.Reward.Balance(ctx, reward.MemberAccount(sess.Member.PublicID))
-	if err != nil {
-		return err
-	}
 	counts, err := p.Datanets.Counts(ctx, sess.Member.ID)
 	if err != nil {
 		return err
 	}
+	// A steward sees whether payout requests wait for them.
+	payoutsWaiting := false
+	if sess.Member.IsSteward() {
+		waiting, _, err := p.Reward.PendingPayouts(ctx, sess.Member, store.Page{Limit: 1})
+		if err != nil {
+			return err
+		}
+		payoutsWaiting = len(waiting) > 0
+	}
 	return p.render(w, r, http.StatusOK, "dashboard.html", "Dashboard", map[string]any{
+		"PayoutsWaiting":  payoutsWaiting,
 		"Counts":          counts,
 		"Earnings":        earnings,
-		"Balance":         balance,
+		"Balance":         earnings.Balance,
 		"OpenInvitations": open,
 		"Projects":        projects,
 		"MoreProjects":    allProjects > len(projects),

@@ -8,10 +8,41 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/points"
+	"github.com/allmende/allmende/internal/reward"
+	"github.com/allmende/allmende/internal/store"
+	"github.com/allmende/allmende/internal/web/request"
 	"github.com/allmende/allmende/internal/work"
 )
 
+// earningsPayouts is how many of a member's payout requests /earnings
+// lists.
+const earningsPayouts = 5
+
+// incomeWords names each kind of income on /earnings.
+var incomeWords = map[reward.IncomeKind]string{
+	reward.IncomeAnnotation:  "Annotation tasks, top-ups to the floor and qualification",
+	reward.IncomeRecordings:  "Verified recordings of browser work",
+	reward.IncomeModels:      "Model calls that used your data or your model",
+	reward.IncomeAutomations: "Runs of automations you recorded or taught",
+}
+
+// incomeRow is one kind of income on /earnings.
+type incomeRow struct {
+	Kind   reward.IncomeKind
+	Words  string
+	Amount int64
+}
+
 func (p *Pages) earningsPage(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	return p.showEarnings(w, r, http.StatusOK, form{})
+}
+
+// showEarnings is a member's whole account: the balance and the payout
+// form, income by kind, time paid and unpaid, per project and per day. A
+// payout request that is refused comes back here with its problem.
+func (p *Pages) showEarnings(w http.ResponseWriter, r *http.Request, status int, f form) error {
+	sess := request.Session(r)
 	e, err := p.Work.Earnings(r.Context(), sess.Member.ID, 14)
 	if err != nil {
 		return err
@@ -20,13 +51,26 @@ func (p *Pages) earningsPage(w http.ResponseWriter, r *http.Request, sess *membe
 	if err != nil {
 		return err
 	}
-	return p.render(w, r, http.StatusOK, "earnings.html", "Earnings", map[string]any{"E": e, "Floor": floor, "Chart": earningsChart(e.Days, floor)})
+	payouts, more, err := p.Reward.Payouts(r.Context(), sess.Member, sess.Member.PublicID, store.Page{Limit: earningsPayouts})
+	if err != nil {
+		return err
+	}
+	income := make([]incomeRow, len(e.Income))
+	for i, in := range e.Income {
+		income[i] = incomeRow{Kind: in.Kind, Words: incomeWords[in.Kind], Amount: in.Amount}
+	}
+	waiting := false
+	for _, po := range payouts {
+		waiting = waiting || po.Status == reward.PayoutRequested
+	}
+	return p.render(w, r, status, "earnings.html", "Earnings", map[string]any{"E": e, "Floor": floor, "Chart": earningsChart(e.Days, floor, p.currency()),
+		"Income": income, "Payouts": payouts, "MorePayouts": more != "", "Waiting": waiting, "Form": f})
 }
 
 // earningsChart draws, per day, the hours worked (paid in green, unpaid in
 // grey) and the effective hourly rate as a dot, with the pay floor as a
 // line: the numbers a worker needs to see whether the work is fair.
-func earningsChart(days []work.DayEarning, floor int64) template.HTML {
+func earningsChart(days []work.DayEarning, floor int64, c points.Currency) template.HTML {
 	const w, h, left, bottom, top = 640, 200, 44, 24, 12
 	maxMS, maxRate := int64(3_600_000), floor
 	for _, d := range days {
@@ -48,7 +92,7 @@ func earningsChart(days []work.DayEarning, floor int64) template.HTML {
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="unpaid"><title>%s: %s unpaid</title></rect>`, x, yAll, bwi, yPaid-yAll, d.Day, hours(d.UnpaidMS))
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="paid"><title>%s: %s paid</title></rect>`, x, yPaid, bwi, float64(h-bottom)-yPaid, d.Day, hours(d.PaidMS))
 		if d.PaidMS+d.UnpaidMS > 0 {
-			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" class="rate"><title>%s: %s per hour</title></circle>`, x+bwi/2, y(d.PerHour, maxRate), d.Day, pointsStr(d.PerHour))
+			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" class="rate"><title>%s: %s per hour</title></circle>`, x+bwi/2, y(d.PerHour, maxRate), d.Day, c.Format(d.PerHour))
 		}
 		if i%2 == 0 {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="tick">%s</text>`, x, h-6, template.HTMLEscapeString(d.Day[5:]))

@@ -27,7 +27,7 @@ func (p *Pages) Error(w http.ResponseWriter, r *http.Request, err error) {
 		// is gone, say): its error gets the error page.
 		pr, status = response.Problem(p.Log, r, err)
 	}
-	if err := p.render(w, r, status, "error.html", "Problem", map[string]any{"Status": status, "Message": pr.Message}); err != nil {
+	if err := p.render(w, r, status, "error.html", "Problem", map[string]any{"Status": status, "Heading": errorHeading(status), "Message": pr.Message}); err != nil {
 		p.Log.Error("render the error page", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 	}
@@ -109,4 +109,41 @@ func (e *redo) filled() form {
 		f.Errors = errs
 	}
 	return f
+}
+
+// errorHeading is the error page's heading: a sentence saying what
+// happened, the status only beside it.
+func errorHeading(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "The request could not be read"
+	case http.StatusUnauthorized:
+		return "Please sign in first"
+	case http.StatusPaymentRequired:
+		return "Your balance does not cover this"
+	case http.StatusForbidden:
+		return "You are not allowed to do this"
+	case http.StatusNotFound:
+		return "There is nothing here"
+	case http.StatusConflict:
+		return "This cannot be done in the state it is in"
+	case http.StatusRequestEntityTooLarge:
+		return "What you sent is too large"
+	case http.StatusUnsupportedMediaType:
+		return "This kind of file is not accepted"
+	case http.StatusUnprocessableEntity:
+		return "Something you entered is not right"
+	case http.StatusTooManyRequests:
+		return "Too many attempts: please wait a moment"
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return "A service this needs did not answer properly"
+	case http.StatusServiceUnavailable:
+		return "This is not available right now: please try again"
+	case 499:
+		return "The request was cancelled"
+	}
+	if status >= 500 {
+		return "Something went wrong on our side"
+	}
+	return "This did not work"
 }

@@ -21,10 +21,11 @@ func testPages(log *slog.Logger) *Pages {
 	return New(deps.Deps{Log: log}, nil)
 }
 
-// errorPage is what a page shows at a status: the error page has the
-// status as its heading.
+// errorPage is what a page shows at a status: the error page, with a
+// sentence as its heading and the status beside it.
 func isErrorPage(body string, status int) bool {
-	return strings.Contains(body, fmt.Sprintf("<h1>%d</h1>", status))
+	return strings.Contains(body, fmt.Sprintf(`<h1 id="error-heading">%s</h1>`, errorHeading(status))) &&
+		strings.Contains(body, fmt.Sprintf(">Error %d</p>", status))
 }
 
 // Every kind of problem a handler returns is shown on the error page at
@@ -125,5 +126,41 @@ func TestErrorLeavesToTheErrorPage(t *testing.T) {
 		show: p.showSignin, form: form{Values: map[string]string{"email": "ada@example.org"}}, shows: signinFailures})
 	if body := w.Body.String(); w.Code != 429 || !strings.Contains(body, `name="password"`) || !strings.Contains(body, "ada@example.org") || w.Header().Get("Retry-After") != "3" {
 		t.Fatalf("status %d, Retry-After %q: %s", w.Code, w.Header().Get("Retry-After"), body)
+	}
+}
+
+// The error page's heading is a sentence, never the bare status ("403").
+func TestErrorHeadingIsASentence(t *testing.T) {
+	p := testPages(slog.New(slog.DiscardHandler))
+	for _, kind := range []problem.Kind{problem.Forbidden, problem.NotFound, problem.Conflict, problem.Invalid, problem.Unavailable} {
+		w := httptest.NewRecorder()
+		p.Error(w, httptest.NewRequest("GET", "/datanets", nil), problem.New(kind, "why"))
+		body := w.Body.String()
+		start := strings.Index(body, `<h1 id="error-heading">`)
+		end := strings.Index(body, "</h1>")
+		if start < 0 || end < start {
+			t.Fatalf("%s: no heading in %s", kind, body)
+		}
+		h := body[start+len(`<h1 id="error-heading">`) : end]
+		if strings.Trim(h, "0123456789") == "" || !strings.Contains(h, " ") {
+			t.Errorf("%s: heading %q is not a sentence", kind, h)
+		}
+	}
+}
+
+// A problem whose message is also its field's error is said once, beside
+// the field: the invitation code that was already used appeared twice.
+func TestFieldErrorIsNotSaidTwice(t *testing.T) {
+	p := testPages(slog.New(slog.DiscardHandler))
+	msg := "this invitation code has already been used"
+	err := &problem.Error{Kind: problem.Invalid, Message: msg, Fields: map[string]string{"code": msg}}
+	w := httptest.NewRecorder()
+	p.Error(w, httptest.NewRequest("POST", "/signup", nil), again(err, p.showSignup, form{Values: map[string]string{"code": "abc"}}))
+	body := w.Body.String()
+	if n := strings.Count(body, msg); n != 1 {
+		t.Fatalf("the page says %q %d times:\n%s", msg, n, body)
+	}
+	if !strings.Contains(body, "Please correct what is marked below.") {
+		t.Fatalf("the message above the form does not point to the field:\n%s", body)
 	}
 }

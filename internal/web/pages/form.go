@@ -14,6 +14,19 @@ type form struct {
 func (f form) Value(k string) string { return f.Values[k] }
 func (f form) Error(k string) string { return f.Errors[k] }
 
+// Lead is the message above a form that shows each field's error beside
+// the field: when the message only repeats one of them ("this invitation
+// code has already been used" above the form and again beside the code),
+// it points to the fields instead of saying it twice.
+func (f form) Lead() string {
+	for _, v := range f.Errors {
+		if v != "" && strings.Contains(f.Message, v) {
+			return "Please correct what is marked below."
+		}
+	}
+	return f.Message
+}
+
 // splitList reads a comma- or newline-separated list from a form field.
 func splitList(s string) []string {
 	var out []string

@@ -15,12 +15,14 @@
 package pages
 
 import (
+	"cmp"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"net/url"
 
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/web/deps"
 	"github.com/allmende/allmende/internal/web/request"
@@ -40,7 +42,7 @@ type Pages struct {
 // sign-in attempts together with the API.
 func New(d deps.Deps, signins *throttle.Limiter) *Pages {
 	sub, _ := fs.Sub(assets, "static")
-	return &Pages{Deps: d, signins: signins, sets: loadTemplates(), files: http.StripPrefix("/static/", http.FileServerFS(sub))}
+	return &Pages{Deps: d, signins: signins, sets: loadTemplates(cmp.Or(d.Currency, points.DefaultCurrency)), files: http.StripPrefix("/static/", http.FileServerFS(sub))}
 }
 
 // public adapts a page anyone may see.

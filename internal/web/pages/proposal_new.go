@@ -30,7 +30,7 @@ func (p *Pages) showProposalForm(w http.ResponseWriter, r *http.Request, status 
 			return err
 		}
 		params = append(params, paramChoice{Name: string(bp.Name), Desc: bp.Desc,
-			Now: fmt.Sprintf("%d (%s)", v, paramValue(bp.Name, v)), Selected: f.Value("param") == string(bp.Name)})
+			Now: fmt.Sprintf("%d (%s)", v, p.paramValue(bp.Name, v)), Selected: f.Value("param") == string(bp.Name)})
 	}
 	rows := make([]int, optionRows)
 	for i := range rows {

@@ -61,13 +61,14 @@ func (p *Pages) showProposal(w http.ResponseWriter, r *http.Request, status int,
 		if err != nil {
 			return err
 		}
-		data["Current"] = paramValue(prop.Param, cur)
+		data["Current"] = p.paramValue(prop.Param, cur)
+		data["ParamWords"] = paramWords(prop.Param)
 	}
 	rows := make([]optionRow, len(prop.Options))
 	for i, o := range prop.Options {
 		rows[i] = optionRow{Index: i, Label: o.Label, StatusQuo: o.StatusQuo, Mine: voted && mine.Option == i}
 		if o.Value != nil {
-			rows[i].Value = paramValue(prop.Param, *o.Value)
+			rows[i].Value = p.paramValue(prop.Param, *o.Value)
 		}
 		if res := prop.Result; res != nil && i < len(res.Options) {
 			c := res.Options[i]
@@ -84,7 +85,7 @@ func (p *Pages) showProposal(w http.ResponseWriter, r *http.Request, status int,
 	if prop.Result != nil {
 		data["Outcome"] = outcome(prop)
 		if prop.Result.Applied != nil && prop.Result.Previous != nil {
-			data["Change"] = fmt.Sprintf("%s: %s → %s", prop.Param, paramValue(prop.Param, *prop.Result.Previous), paramValue(prop.Param, *prop.Result.Applied))
+			data["Change"] = fmt.Sprintf("%s: %s → %s", paramWords(prop.Param), p.paramValue(prop.Param, *prop.Result.Previous), p.paramValue(prop.Param, *prop.Result.Applied))
 		}
 	}
 	return p.render(w, r, status, "proposal.html", prop.Title, data)

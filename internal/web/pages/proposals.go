@@ -17,6 +17,9 @@ type proposalRow struct {
 	Voted  bool
 	// Outcome is the decision in words, once decided.
 	Outcome string
+	// Status is where the vote stands, and Changes what a binding
+	// proposal sets, in words.
+	Status, Changes string
 }
 
 func (p *Pages) proposalsPage(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
@@ -31,7 +34,11 @@ func (p *Pages) proposalsPage(w http.ResponseWriter, r *http.Request, sess *memb
 	now := time.Now()
 	var open, decided []proposalRow
 	for _, pr := range list {
-		row := proposalRow{P: pr, Phase: pr.Phase(now), Closes: moment(pr.ClosesAt), Voted: voted[pr.ID], Outcome: outcome(pr)}
+		row := proposalRow{P: pr, Phase: pr.Phase(now), Closes: moment(pr.ClosesAt), Voted: voted[pr.ID], Outcome: outcome(pr),
+			Status: phaseWords[pr.Phase(now)], Changes: "nothing: advisory"}
+		if pr.Binding() {
+			row.Changes = paramWords(pr.Param)
+		}
 		if row.Phase == govern.Decided {
 			decided = append(decided, row)
 		} else {

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"fmt"
 	"html/template"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/web/request"
 )
 
@@ -22,40 +24,82 @@ var assets embed.FS
 const dateLayout = "2 Jan 2006"
 
 var templateFuncs = template.FuncMap{
-	"date": func(t time.Time) string { return t.Format(dateLayout) },
-	"points": func(p int64) string {
-		// Points are hundredths of the currency unit.
-		sign := ""
-		if p < 0 {
-			sign, p = "-", -p
-		}
-		return fmt.Sprintf("%s%d.%02d", sign, p/100, p%100)
-	},
+	"date":    func(t time.Time) string { return t.Format(dateLayout) },
 	"join":    strings.Join,
 	"hours":   hours,
 	"minutes": func(f float64) string { return fmt.Sprintf("%.1f", f) },
 	"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 	"str":     func(b []byte) string { return string(b) },
 	"list":    func(v ...string) []string { return v },
+	"plural":  plural,
+	"noun":    noun,
+	// Internal names in words: ledger events, accounts, scopes, task types.
+	"event":    eventName,
+	"account":  accountName,
+	"scope":    scopeName,
+	"taskType": taskTypeName,
+}
+
+// moneyFuncs are the template functions that write amounts, all with the
+// cooperative's one currency: "points" writes an amount of points as money
+// ("0.65 EUR"), "number" the same without the code (for an input a person
+// edits), "pointValue" what one point is worth ("0.01 EUR").
+func moneyFuncs(c points.Currency) template.FuncMap {
+	return template.FuncMap{
+		"points":     c.Format,
+		"number":     c.Number,
+		"pointValue": c.PointValue,
+		"currency":   func() string { return c.Code },
+	}
 }
 
 // loadTemplates parses one template set per page, each joined with the
 // layout, so that pages can define the same block names without
 // clashing.
-func loadTemplates() map[string]*template.Template {
+func loadTemplates(c points.Currency) map[string]*template.Template {
 	names, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
 		panic(err)
 	}
+	money := moneyFuncs(c)
 	sets := map[string]*template.Template{}
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "templates/")
 		if base == "layout.html" {
 			continue
 		}
-		sets[base] = template.Must(template.New(base).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", name))
+		sets[base] = template.Must(template.New(base).Funcs(templateFuncs).Funcs(money).ParseFS(assets, "templates/layout.html", name))
 	}
 	return sets
+}
+
+// plural writes a count with its noun, "1 project", "3 projects"; a noun
+// whose plural is not an added "s" gives it after the singular. The count
+// is any integer a page has (int, int64).
+func plural(count any, singular string, pl ...string) string {
+	return fmt.Sprintf("%d %s", integer(count), noun(count, singular, pl...))
+}
+
+// noun is plural's noun alone, for a page that shows the count apart
+// ("<strong>1</strong> open project").
+func noun(count any, singular string, pl ...string) string {
+	switch {
+	case integer(count) == 1:
+		return singular
+	case len(pl) > 0:
+		return pl[0]
+	}
+	return singular + "s"
+}
+
+func integer(count any) int64 {
+	switch c := count.(type) {
+	case int:
+		return int64(c)
+	case int64:
+		return c
+	}
+	panic(fmt.Sprintf("a count of %T", count))
 }
 
 // view is what every page template receives.
@@ -117,5 +161,7 @@ func hours(ms int64) string {
 	return fmt.Sprintf("%d h %02d min", m/60, m%60)
 }
 
-// pointsStr writes points as the currency they are hundredths of.
-func pointsStr(p int64) string { return fmt.Sprintf("%d.%02d", p/100, p%100) }
+// money writes an amount of points the way every page does.
+func (p *Pages) money(v int64) string { return p.currency().Format(v) }
+
+func (p *Pages) currency() points.Currency { return cmp.Or(p.Currency, points.DefaultCurrency) }

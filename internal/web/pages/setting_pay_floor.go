@@ -2,7 +2,6 @@ package pages
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
@@ -10,13 +9,16 @@ import (
 )
 
 // settingPayFloor lets stewards set the pay floor until governance does.
+// The floor is typed as money an hour ("15.00"), the way every page shows
+// it, and kept in points.
 func (p *Pages) settingPayFloor(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	if err := request.Form(w, r); err != nil {
 		return err
 	}
-	v, err := strconv.ParseInt(r.PostForm.Get("pay_floor"), 10, 64)
+	v, err := p.currency().Parse(r.PostForm.Get("pay_floor"))
 	if err != nil {
-		return again(problem.New(problem.Invalid, "The pay floor is a whole number of points per hour."), p.showReviews, form{})
+		return againSummary(&problem.Error{Kind: problem.Invalid, Message: "The pay floor is not an amount of money an hour.",
+			Fields: map[string]string{"pay_floor": err.Error()}}, p.showReviews, form{})
 	}
 	if err := p.Work.SetPayFloor(r.Context(), sess.Member, v); err != nil {
 		return again(err, p.showReviews, form{})

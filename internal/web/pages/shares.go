@@ -3,8 +3,8 @@ package pages
 import (
 	"net/http"
 
+	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/member"
-	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/web/request"
 )
 
@@ -19,7 +19,7 @@ func (p *Pages) sharesPage(w http.ResponseWriter, r *http.Request, sess *member.
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Shares": st.Shares, "Pending": st.Pending, "PendingShares": st.Pending / st.PointsPerShare, "Rule": reward.Rule(st.PointsPerShare),
+	data := map[string]any{"Shares": st.Shares, "Pending": st.Pending, "PendingShares": st.Pending / st.PointsPerShare, "Rule": p.paramValue(coop.PointsPerShare, st.PointsPerShare) + " in the epoch, rounded down",
 		"History": st.History, "IsOpen": st.IsOpen, "Open": st.Open, "Pager": pagerFor(r, next)}
 	if st.IsOpen {
 		data["Since"] = moment(st.Open.StartedAt)

@@ -11,7 +11,7 @@ func (p *Pages) signinPage(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return nil
 	}
-	return p.showSignin(w, r, http.StatusOK, form{Values: map[string]string{"next": r.URL.Query().Get("next")}})
+	return p.showSignin(w, r, http.StatusOK, form{Values: map[string]string{"next": r.URL.Query().Get("next"), "reset": r.URL.Query().Get("reset")}})
 }
 
 func (p *Pages) showSignin(w http.ResponseWriter, r *http.Request, status int, f form) error {

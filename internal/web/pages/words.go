@@ -3,39 +3,64 @@ package pages
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/govern"
+	"github.com/allmende/allmende/internal/ledger"
 )
 
 // bindingParams are the parameters a binding proposal may set, in the
-// order the form offers them, with what they mean to a member.
+// order the form offers them, with what they mean to a member and their
+// name in a sentence. Amounts of money are typed in points, the unit the
+// ledger counts in; the form says what a point is worth.
 var bindingParams = []struct {
-	Name coop.Param
-	Desc string
+	Name  coop.Param
+	Desc  string
+	Words string
 }{
-	{coop.PayFloor, "Pay floor per hour of measured work, in points (100 = 1.00)"},
-	{coop.ContributorShare, "Contributors' share of a model call's charge, in basis points (7000 = 70 %)"},
-	{coop.TreasuryShare, "The cooperative's share of a model call's charge, in basis points"},
-	{coop.PointsPerShare, "Points earned per governance share at an epoch close"},
-	{coop.RecordingReward, "What a verified recording of browser work pays its recorder, in points"},
-	{coop.AuthorShare, "The author's share of an automation run's price, in basis points (8000 = 80 %)"},
+	{coop.PayFloor, "Pay floor per hour of measured work, in points", "the pay floor"},
+	{coop.ContributorShare, "Contributors' share of a model call's charge, in basis points (7000 = 70 %)", "the contributors' share of a model call"},
+	{coop.TreasuryShare, "The cooperative's share of a model call's charge, in basis points", "the treasury's share of a model call"},
+	{coop.PointsPerShare, "Points earned per governance share at an epoch close", "the points earned per governance share"},
+	{coop.RecordingReward, "What a verified recording of browser work pays its recorder, in points", "the pay for a verified recording"},
+	{coop.AuthorShare, "The author's share of an automation run's price, in basis points (8000 = 80 %)", "the author's share of an automation run"},
 }
 
-// paramValue writes a parameter's value the way a member reads it.
-func paramValue(p coop.Param, v int64) string {
-	switch p {
+// paramWords names a parameter in a sentence, never by its internal
+// name: "the pay floor", not pay_floor_per_hour.
+func paramWords(p coop.Param) string {
+	for _, bp := range bindingParams {
+		if bp.Name == p {
+			return bp.Words
+		}
+	}
+	return strings.ReplaceAll(string(p), "_", " ")
+}
+
+// paramValue writes a parameter's value the way a member reads it, with
+// amounts of money in the cooperative's currency.
+func (p *Pages) paramValue(param coop.Param, v int64) string {
+	switch param {
 	case coop.PayFloor:
-		return pointsStr(v) + " per hour"
+		return p.money(v) + " per hour"
 	case coop.RecordingReward:
-		return pointsStr(v) + " per recording"
+		return p.money(v) + " per recording"
 	case coop.ContributorShare, coop.TreasuryShare, coop.AuthorShare:
 		return fmt.Sprintf("%d.%02d %%", v/100, v%100)
 	case coop.PointsPerShare:
-		return fmt.Sprintf("1 share per %d points", v)
+		return "1 share per " + p.money(v) + " earned"
 	}
 	return strconv.FormatInt(v, 10)
+}
+
+// phaseWords says where a proposal's vote stands.
+var phaseWords = map[govern.Phase]string{
+	govern.Upcoming: "opens later",
+	govern.Voting:   "open for votes",
+	govern.Counting: "closed, being counted",
+	govern.Decided:  "decided",
 }
 
 var modeWords = map[govern.Mode]string{
@@ -47,7 +72,9 @@ var modeWords = map[govern.Mode]string{
 // moment writes a time to the minute, in UTC, for deadlines.
 func moment(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") }
 
-// outcome says in words how a decided proposal ended.
+// outcome says in words how a decided proposal ended: whether it passed,
+// and which option won — "Rejected: most votes kept things as they are
+// (“No, keep 70%”)", never "rejected: No, keep 70%".
 func outcome(p govern.Proposal) string {
 	r := p.Result
 	if r == nil {
@@ -55,11 +82,106 @@ func outcome(p govern.Proposal) string {
 	}
 	switch {
 	case r.Status == govern.NoQuorum:
-		return fmt.Sprintf("no quorum: %.0f%% voted, %.0f%% needed", 100*r.Turnout, 100*r.Quorum)
+		return fmt.Sprintf("No decision: only %.0f%% voted, %.0f%% were needed", 100*r.Turnout, 100*r.Quorum)
 	case r.Tie:
-		return "rejected: the leading options tied"
+		return "Rejected: the leading options tied"
 	case r.Winner >= 0 && r.Winner < len(p.Options):
-		return fmt.Sprintf("%s: %s", r.Status, p.Options[r.Winner].Label)
+		w := p.Options[r.Winner]
+		if r.Status == govern.Passed {
+			return fmt.Sprintf("Passed: “%s” won", w.Label)
+		}
+		if w.StatusQuo {
+			return fmt.Sprintf("Rejected: most votes kept things as they are (“%s”)", w.Label)
+		}
+		return fmt.Sprintf("Rejected: “%s” led", w.Label)
+	case r.Status == govern.Passed:
+		return "Passed"
 	}
-	return string(r.Status)
+	return "Rejected"
+}
+
+// eventWords names each kind of ledger event for a page; its type (the
+// log's own name, "task.paid") stays in the element's title for auditors.
+var eventWords = map[ledger.Type]string{
+	ledger.MemberJoined:         "Member joined",
+	ledger.ContributionAccepted: "Contribution accepted",
+	ledger.ContributionErased:   "Contribution erased",
+	ledger.DatanetVersioned:     "Datanet version made",
+	ledger.TaskPaid:             "Task paid",
+	ledger.EscrowFunded:         "Project budget set aside",
+	ledger.FundsDeposited:       "Money paid in",
+	ledger.RewardSplit:          "Payment shared out",
+	ledger.SharesIssued:         "Governance shares issued",
+	ledger.VoteCast:             "Vote cast",
+	ledger.ProposalDecided:      "Proposal decided",
+	ledger.RecordingPaid:        "Recording paid",
+	ledger.RunEscrowed:          "Automation run paid for",
+	ledger.RunRefunded:          "Automation run refunded",
+	ledger.ModelTrained:         "Model version trained",
+	ledger.PayoutPaid:           "Paid out",
+}
+
+func eventName(t any) string {
+	s := ledger.Type(fmt.Sprint(t))
+	if w, ok := eventWords[s]; ok {
+		return w
+	}
+	return strings.ReplaceAll(string(s), ".", " ")
+}
+
+// scopeName writes what an event is about in words: "project 2" for
+// project:2.
+func scopeName(scope string) string {
+	kind, id, ok := strings.Cut(scope, ":")
+	if !ok {
+		return scope
+	}
+	return kind + " " + id
+}
+
+// accountName writes a ledger account in words: "project 2's escrow" for
+// escrow:project:2, "member m-abc" for member:m-abc.
+func accountName(account string) string {
+	kind, rest, _ := strings.Cut(account, ":")
+	switch kind {
+	case "member":
+		return "member " + rest
+	case "escrow":
+		return scopeName(rest) + "'s escrow"
+	case "funding":
+		_, who, ok := strings.Cut(rest, ":")
+		if !ok {
+			who = rest
+		}
+		return "paid in by " + who
+	case "shares":
+		return rest + "'s shares"
+	case "issue":
+		return "shares issued"
+	case "treasury":
+		return "the treasury"
+	case "payouts":
+		return "paid out"
+	case "members":
+		return "the members together"
+	}
+	return strings.ReplaceAll(account, ":", " ")
+}
+
+// taskTypeWords names a project's kind of task as the project form offers
+// it.
+var taskTypeWords = map[string]string{
+	"bounding_box":         "bounding boxes on images",
+	"polygon":              "polygons on images",
+	"image_classification": "classify images",
+	"text_classification":  "classify texts",
+	"pairwise":             "pick the better of two answers",
+}
+
+func taskTypeName(t any) string {
+	s := fmt.Sprint(t)
+	if w, ok := taskTypeWords[s]; ok {
+		return w
+	}
+	return strings.ReplaceAll(s, "_", " ")
 }
