@@ -29,16 +29,11 @@ import (
 // server — the accounts, projects, datanets and models a newcomer sees —
 // with a little more done in it, so that every kind of page has something
 // to show: a paid call of the retrieval model (Ada's and Grace's records
-// have calls), a trained classifier version, and a recording of Ada's, verified,
-// published as an automation and run by Rita.
-func demoServer(t *testing.T) *httptest.Server {
-	srv, _, _ := demoCoop(t)
-	return srv
-}
-
-// demoCoop is demoServer with the app behind it and the public id of
-// Rita's queued run.
-func demoCoop(t *testing.T) (*httptest.Server, *app.App, string) {
+// have calls), a trained classifier version, a recording of Ada's,
+// verified, published as an automation and run by Rita, and a password
+// reset link for Grace.
+func demoServer(t *testing.T) demoSite {
+	t.Helper()
 	t.Helper()
 	a, err := app.Open(t.Context(), app.Config{DataDir: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -100,7 +95,27 @@ func demoCoop(t *testing.T) (*httptest.Server, *app.App, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return srv, a, run.ID
+	// A password reset link the steward issued for Grace: its page is
+	// where a visitor sets a new password.
+	grace, err := a.Members.ByEmail(ctx, "grace@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reset, err := a.Members.IssueReset(ctx, stella, grace.PublicID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return demoSite{srv: srv, app: a, run: run.ID, reset: "/reset/" + reset.Token}
+}
+
+// demoSite is the demo cooperative as demoServer left it.
+type demoSite struct {
+	srv *httptest.Server
+	app *app.App
+	run string // the public id of Rita's queued run
+	// reset is Grace's password reset page, which no page links to: the
+	// steward hands the link over.
+	reset string
 }
 
 // notPages are the GET routes that answer something other than a page
@@ -174,7 +189,8 @@ const lookJS = `(() => {
 // route was never reached; at 1280 px it visits the same pages again.
 func TestNoPageScrollsSideways(t *testing.T) {
 	axe := browsertest.HasAxe(t)
-	srv := demoServer(t)
+	site := demoServer(t)
+	srv := site.srv
 	mux, pages := pageRoutes(t)
 	reached := map[string]bool{}
 	roles := []struct{ name, email string }{
@@ -190,6 +206,9 @@ func TestNoPageScrollsSideways(t *testing.T) {
 		t.Run(role.name+"-390", func(t *testing.T) {
 			ctx := browsertest.New(t)
 			queue := []string{srv.URL + "/", srv.URL + "/dashboard", srv.URL + "/no/such/page", srv.URL + "/log/"}
+			if role.email == "" {
+				queue = append(queue, srv.URL+site.reset)
+			}
 			signInAs(t, ctx, srv.URL, role.email)
 			if role.name == "member" {
 				queue = append(queue, takeTask(t, ctx, srv.URL))
@@ -443,7 +462,8 @@ func TestNavMenu(t *testing.T) {
 // page under a reader): when the run ends, the status changes on the same
 // page, and the polling stops.
 func TestLivePageUpdatesInPlace(t *testing.T) {
-	srv, a, run := demoCoop(t)
+	d := demoServer(t)
+	srv, a, run := d.srv, d.app, d.run
 	ctx := browsertest.New(t)
 	signInAs(t, ctx, srv.URL, "rita@example.org")
 	err := chromedp.Do(ctx,
