@@ -174,7 +174,22 @@ func (c canvas) at(t *testing.T, x, y float64) (float64, float64) {
 	t.Helper()
 	left, top, width := c.rect(t)
 	scale := width / 512
-	return left + x*scale, top + y*scale
+	sx, sy := left+x*scale, top+y*scale
+	// A point scrolled out of the window is scrolled back into it, as a
+	// person would before clicking there.
+	inner, err := chromedp.Run(c.ctx, chromedp.Evaluate[float64](`window.innerHeight`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sy < 0 || sy >= inner {
+		if _, err := chromedp.Run(c.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`window.scrollBy(0, %f), true`, sy-inner/2))); err != nil {
+			t.Fatal(err)
+		}
+		left, top, width = c.rect(t)
+		scale = width / 512
+		sx, sy = left+x*scale, top+y*scale
+	}
+	return sx, sy
 }
 
 // buttonsLeft says that the left button is held while the mouse moves.

@@ -18,7 +18,7 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, problem.New(problem.Forbidden, "cross-origin request refused: submit forms from this site"))
 	}))
-	var h http.Handler = mux
+	h := s.unmatched(mux)
 	h = s.textPaths(h)
 	h = s.authenticate(h)
 	h = unlessBearer(csrf.Handler(h), h)

@@ -254,7 +254,7 @@ func TestBrowserModels(t *testing.T) {
 		chromedp.Navigate(f.srv.URL+"/members"),
 		chromedp.SendKeys(`form[action="/members/`+f.ids["bob"]+`/deposit"] input[name=amount]`, "500"),
 		chromedp.Submit(`form[action="/members/`+f.ids["bob"]+`/deposit"]`),
-		chromedp.WaitVisible("table"),
+		chromedp.WaitVisible(chromedp.CSS("table")),
 	)
 	if err != nil {
 		t.Fatal(err)

@@ -117,7 +117,7 @@ func TestBrowserTrainPublishAndCall(t *testing.T) {
 				t.Fatal(err)
 			}
 			progress, _ := chromedp.Run(ctx, chromedp.Text("#progress"))
-			refresh, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('meta[http-equiv="refresh"]') !== null`))
+			refresh, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('script[src="/static/live.js"]') !== null && document.querySelector("[data-live]") !== null`))
 			if !strings.Contains(progress, "epoch 7 of 30") || !strings.Contains(progress, "0.4123") || !strings.Contains(progress, "75%") || !refresh {
 				t.Fatalf("the progress (reloading: %v): %q", refresh, progress)
 			}

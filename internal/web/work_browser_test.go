@@ -140,7 +140,18 @@ func TestBrowserAnnotationProject(t *testing.T) {
 
 func signOutBrowser(t *testing.T, ctx context.Context) {
 	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Click("#signout"), chromedp.WaitVisible(".hero")); err != nil {
+	// On a narrow screen Sign out is in the folded menu: open it first, as
+	// a person would.
+	folded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const m = document.querySelector("#menu"); return !!m && !m.open && m.querySelector("summary").checkVisibility(); })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []chromedp.Action[chromedp.Void]
+	if folded {
+		steps = append(steps, chromedp.Click("#menu > summary"))
+	}
+	steps = append(steps, chromedp.Click("#signout"), chromedp.WaitVisible(".hero"))
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatalf("sign out: %v", err)
 	}
 }

@@ -30,6 +30,7 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("POST /reset/{token}", p.public(p.resetUpdate))
 	mux.Handle("GET /items/{blob}", p.member(p.itemShow))
 	mux.Handle("GET /audit", p.public(p.auditPage))
+	mux.Handle("GET /log/{$}", p.public(p.logPage))
 	mux.Handle("GET /datanets", p.public(p.datanetsPage))
 	mux.Handle("GET /datanets/new", p.member(p.datanetNew))
 	mux.Handle("POST /datanets", p.member(p.datanetCreate))

@@ -1,7 +1,10 @@
 // The annotation canvas: draw, move, resize and delete boxes and polygons
-// on an image, with keyboard shortcuts and undo. An SVG lies over the image
-// and its viewBox is the image's natural size, so every coordinate here is
-// in natural image pixels, however large the image is shown.
+// on an image, with keyboard shortcuts and undo; zoom and pan (buttons,
+// keys, Ctrl+wheel or a trackpad pinch, two fingers on a touch screen),
+// and boxes drawn and resized from the keyboard alone. An SVG lies over
+// the image and its viewBox is the image's natural size, so every
+// coordinate here is in natural image pixels, however large the image is
+// shown; zoom scales the stage that holds both inside a clipping viewport.
 //
 // The page renders
 //   <div id="annotator" data-mode="bounding_box" data-image="…" data-width="512"
@@ -15,6 +18,9 @@
   const CLOSE = 9; // screen pixels: a click this near the first vertex closes a polygon
   const COLOURS = 8; // label colours c0…c7 in annotate.css
   const HISTORY = 500;
+  const MAX_ZOOM = 8;
+  const ZOOM_STEP = 1.5;
+  const PAN_STEP = 40; // screen pixels an arrow key pans (Shift: 5 times)
   const script = document.currentScript;
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
@@ -65,7 +71,12 @@
       hover: null, // the pointer while a polygon is drawn
       drag: null, // what the pressed pointer is doing
       notice: "", // a message about the last action
+      resizing: false, // arrow keys move the selected box's bottom-right corner
     };
+    // The stage's zoom and its offset in the viewport, in screen pixels.
+    const view = { z: 1, x: 0, y: 0 };
+    const pointers = new Map(); // pointers down on the canvas: id → [clientX, clientY]
+    let pinch = null; // two fingers zooming: where they started
     const past = [], future = []; // snapshots of state.shapes
     let nextId = 1;
     loadInitial(parseJSON(root.dataset.initial, {}));
@@ -75,8 +86,15 @@
     const labelButtons = [];
     const undoButton = button("Undo", { "data-action": "undo", title: "Undo (Ctrl+Z)" });
     const redoButton = button("Redo", { "data-action": "redo", title: "Redo (Ctrl+Shift+Z)" });
+    const addButton = button("Add box", { "data-action": "add-box", title: "A new box in the middle of the view (N)" });
+    addButton.hidden = !tools.includes("box");
+    const zoomOutButton = button("\u2212", { "data-action": "zoom-out", title: "Zoom out (\u2212)", "aria-label": "Zoom out" });
+    const zoomInButton = button("+", { "data-action": "zoom-in", title: "Zoom in (+)", "aria-label": "Zoom in" });
+    const fitButton = button("Fit", { "data-action": "fit", title: "Show the whole image (0)" });
+    const zoomLevel = el("output", { class: "ann-zoom", "aria-label": "Zoom" }, "100%");
     const toolbar = el("div", { class: "ann-toolbar", role: "toolbar", "aria-label": "Annotation tools" },
-      toolGroup(), labelGroup(), el("div", { class: "ann-group" }, undoButton, redoButton));
+      toolGroup(), labelGroup(), el("div", { class: "ann-group" }, addButton, undoButton, redoButton),
+      el("div", { class: "ann-group", role: "group", "aria-label": "Zoom" }, zoomOutButton, zoomLevel, zoomInButton, fitButton));
     const img = el("img", { src: root.dataset.image || "", alt: "", draggable: "false" });
     img.addEventListener("error", () => { state.notice = "The image could not be loaded."; render(); });
     const svg = document.createElementNS(SVGNS, "svg");
@@ -85,20 +103,22 @@
     svg.append(shapeLayer, draftLayer, handleLayer);
     const stage = el("div", { class: "ann-stage" }, img, svg);
     stage.style.aspectRatio = W + " / " + H;
+    const viewport = el("div", { class: "ann-viewport" }, stage);
     // Tall images are shown smaller, so that the whole image fits on screen.
-    stage.style.maxWidth = "calc(75vh * " + (W / H).toFixed(4) + ")";
+    viewport.style.maxWidth = "calc(75vh * " + (W / H).toFixed(4) + ")";
     const status = el("p", { class: "ann-status", role: "status" });
     const list = el("ol", { class: "ann-list", "aria-label": "Shapes" });
     const empty = el("p", { class: "ann-empty hint" });
     root.classList.add("annotator");
-    root.replaceChildren(toolbar, stage, status, el("div", { class: "ann-shapes" }, list, empty), helpLine());
+    root.replaceChildren(toolbar, viewport, status, el("div", { class: "ann-shapes" }, list, empty), helpLine());
 
     toolbar.addEventListener("click", onToolbar);
     list.addEventListener("click", onList);
     svg.addEventListener("pointerdown", onDown);
     svg.addEventListener("pointermove", onMove);
     svg.addEventListener("pointerup", onUp);
-    svg.addEventListener("pointercancel", cancelDrag);
+    svg.addEventListener("pointercancel", e => { pointers.delete(e.pointerId); if (pointers.size < 2) pinch = null; cancelDrag(e); });
+    viewport.addEventListener("wheel", onWheel, { passive: false });
     svg.addEventListener("pointerleave", () => { if (state.hover) { state.hover = null; drawShapes(); } });
     svg.addEventListener("dblclick", () => { if (state.draft && state.draft.length >= 3) closeDraft(); });
     document.addEventListener("keydown", onKey);
@@ -106,7 +126,7 @@
     const nothingBox = document.getElementById("nothing-here");
     if (nothingBox) nothingBox.addEventListener("change", () => { state.notice = ""; render(); });
     // Handles and label tags keep their size on screen when the image is resized.
-    new ResizeObserver(drawShapes).observe(svg);
+    new ResizeObserver(applyView).observe(viewport);
     render();
 
     // --- Building the controls ---
@@ -138,10 +158,11 @@
 
     function helpLine() {
       const parts = [[["V", "Esc"], "select and move"]];
-      if (tools.includes("box")) parts.push([["B"], "box: drag"]);
+      if (tools.includes("box")) parts.push([["B"], "box: drag"], [["N"], "new box from the keyboard"], [["R"], "resize the box with the arrows"]);
       if (tools.includes("polygon")) parts.push([["P"], "polygon: click points, Enter or the first point closes, Backspace removes the last point"]);
       if (labels.length > 1) parts.push([["1–" + Math.min(labels.length, 9)], "label"]);
-      parts.push([["Delete"], "delete"], [["←↑→↓"], "nudge (Shift: 10 px)"],
+      parts.push([["Delete"], "delete"], [["←↑→↓"], "nudge (Shift: 10 px), or pan when nothing is selected"],
+        [["+", "−", "0"], "zoom in, out, fit (or Ctrl+wheel, pinch; drag the image to pan)"],
         [["Ctrl+Z"], "undo"], [["Ctrl+Shift+Z", "Ctrl+Y"], "redo"]);
       const p = el("p", { class: "ann-help hint" }, "Keys: ");
       parts.forEach(([ks, what], i) => {
@@ -208,6 +229,7 @@
     function find(id) { return state.shapes.find(s => s.id === id) || null; }
 
     function select(id) {
+      if (id !== state.selected) state.resizing = false;
       state.selected = id;
       render();
     }
@@ -254,6 +276,35 @@
       select(s.id);
     }
 
+    // addBoxInView adds a box a quarter of the visible part of the image in
+    // size, in its middle: a box drawn without a pointer, which the arrow
+    // keys then move and, after R, resize.
+    function addBoxInView() {
+      if (!tools.includes("box")) return;
+      const v = visible();
+      const w = (v.r - v.l) / 4, h = (v.b - v.t) / 4;
+      const cx = (v.l + v.r) / 2, cy = (v.t + v.b) / 2;
+      state.tool = "select";
+      state.draft = null;
+      addBox([cx - w / 2, cy - h / 2], [cx + w / 2, cy + h / 2]);
+      state.notice = "New " + describe(find(state.selected)) + ". Arrow keys move it; R, then the arrow keys, resize it.";
+      render();
+    }
+
+    // grow moves the selected box's right and bottom edges by (dx, dy),
+    // keeping it at least one pixel and inside the image.
+    function grow(dx, dy) {
+      const s = find(state.selected);
+      if (!s || s.kind !== "box") return;
+      change(() => {
+        const before = s.w + "," + s.h;
+        setEdges(s, s.x, s.y, s.x + Math.max(1, s.w + dx), s.y + Math.max(1, s.h + dy));
+        if (s.w + "," + s.h !== before) s.imported = false;
+      });
+      state.notice = "Resizing: " + describe(s) + ".";
+      render();
+    }
+
     function addVertex(p) {
       const d = state.draft;
       if (d.length >= 3 && screenDistance(p, d[0]) <= CLOSE) { closeDraft(); return; }
@@ -289,6 +340,49 @@
     function toImage(e) {
       const r = svg.getBoundingClientRect();
       return [clamp((e.clientX - r.left) * W / r.width, 0, W), clamp((e.clientY - r.top) * H / r.height, 0, H)];
+    }
+
+    // visible is the part of the image the viewport shows, in image pixels.
+    function visible() {
+      const vw = viewport.clientWidth || 1, vh = viewport.clientHeight || 1;
+      const kx = W / vw, ky = H / vh;
+      return { l: -view.x / view.z * kx, t: -view.y / view.z * ky, r: (vw - view.x) / view.z * kx, b: (vh - view.y) / view.z * ky };
+    }
+
+    // applyView keeps the zoomed stage covering its viewport and shows it.
+    function applyView() {
+      const vw = viewport.clientWidth, vh = viewport.clientHeight;
+      view.z = clamp(view.z, 1, MAX_ZOOM);
+      view.x = clamp(view.x, vw - vw * view.z, 0);
+      view.y = clamp(view.y, vh - vh * view.z, 0);
+      stage.style.transform = view.z === 1 ? "" : "translate(" + view.x + "px, " + view.y + "px) scale(" + view.z + ")";
+      viewport.classList.toggle("ann-zoomed", view.z > 1);
+      zoomLevel.textContent = Math.round(view.z * 100) + "%";
+      zoomOutButton.disabled = view.z <= 1;
+      zoomInButton.disabled = view.z >= MAX_ZOOM;
+      fitButton.disabled = view.z <= 1;
+      drawShapes();
+    }
+
+    // zoomAt zooms to z keeping the point (cx, cy) of the viewport, in
+    // screen pixels, where it is; by default the viewport's middle.
+    function zoomAt(z, cx, cy) {
+      if (cx === undefined) { cx = viewport.clientWidth / 2; cy = viewport.clientHeight / 2; }
+      const u = (cx - view.x) / view.z, v = (cy - view.y) / view.z;
+      view.z = clamp(z, 1, MAX_ZOOM);
+      view.x = cx - u * view.z;
+      view.y = cy - v * view.z;
+      applyView();
+    }
+
+    // panBy moves the view by (dx, dy) screen pixels and reports whether
+    // it moved (at an edge it does not).
+    function panBy(dx, dy) {
+      const x = view.x, y = view.y;
+      view.x += dx;
+      view.y += dy;
+      applyView();
+      return view.x !== x || view.y !== y;
     }
 
     // pixel is the size of one screen pixel in image pixels.
@@ -338,12 +432,20 @@
     // --- Pointer ---
 
     function onDown(e) {
+      if (e.pointerType === "touch") {
+        // Each finger is followed even off the canvas, for a pinch.
+        pointers.set(e.pointerId, [e.clientX, e.clientY]);
+        svg.setPointerCapture(e.pointerId);
+      }
+      if (pointers.size === 2) { startPinch(); return; }
+      if (pinch) return;
+      if (e.button === 1 && !state.drag && view.z > 1) { startPan(e); e.preventDefault(); return; }
       if (e.button !== 0 || state.drag) return;
       // The browser's default focuses the canvas (it has a tabindex), so
       // that a click on it ends typing in a text field.
       state.notice = "";
       const p = toImage(e);
-      if (state.tool === "polygon" && state.draft) { addVertex(p); return; }
+      if (state.tool === "polygon" && state.draft) { state.addedBy = e.pointerId; addVertex(p); return; }
       const handle = e.target.closest("[data-handle]");
       const hit = e.target.closest("[data-id]");
       const sel = find(state.selected);
@@ -351,7 +453,12 @@
         const h = handle.dataset.handle;
         state.drag = { kind: h[0] === "v" ? "vertex" : "resize", handle: h, shape: sel, orig: clone(sel), before: snapshot() };
       } else if (state.tool === "select") {
-        if (!hit) { select(null); return; }
+        if (!hit) {
+          // Dragging the empty image pans a zoomed view; a click deselects.
+          if (view.z > 1) { startPan(e); return; }
+          select(null);
+          return;
+        }
         const s = find(Number(hit.dataset.id));
         state.selected = s.id;
         state.drag = { kind: "move", shape: s, orig: clone(s), from: p, before: snapshot() };
@@ -360,6 +467,7 @@
       } else {
         state.selected = null;
         state.draft = [p];
+        state.addedBy = e.pointerId;
         render();
         return;
       }
@@ -369,10 +477,18 @@
     }
 
     function onMove(e) {
+      if (pointers.has(e.pointerId)) pointers.set(e.pointerId, [e.clientX, e.clientY]);
+      if (pinch) { movePinch(); return; }
       const d = state.drag, p = toImage(e);
       if (d && d.pointer !== e.pointerId) return;
       if (!d) {
         if (state.draft) { state.hover = p; drawShapes(); }
+        return;
+      }
+      if (d.kind === "pan") {
+        view.x = d.view.x + e.clientX - d.from[0];
+        view.y = d.view.y + e.clientY - d.from[1];
+        applyView();
         return;
       }
       if (d.kind === "draw") d.to = p;
@@ -383,10 +499,16 @@
     }
 
     function onUp(e) {
+      pointers.delete(e.pointerId);
+      if (pinch) { if (pointers.size === 0) pinch = null; return; }
       const d = state.drag;
       if (!d || d.pointer !== e.pointerId) return;
       onMove(e);
       state.drag = null;
+      if (d.kind === "pan") {
+        if (Math.hypot(e.clientX - d.from[0], e.clientY - d.from[1]) < MIN_DRAG && e.button === 0) select(null);
+        return;
+      }
       if (d.kind === "draw") {
         const w = Math.abs(d.to[0] - d.from[0]) / pixel(), h = Math.abs(d.to[1] - d.from[1]) / pixel();
         if (w >= MIN_DRAG && h >= MIN_DRAG) addBox(d.from, d.to);
@@ -404,6 +526,48 @@
       state.drag = null;
       if (d.before) restore(d.before);
       render();
+    }
+
+    function startPan(e) {
+      state.drag = { kind: "pan", from: [e.clientX, e.clientY], view: { x: view.x, y: view.y }, pointer: e.pointerId };
+      svg.setPointerCapture(e.pointerId);
+    }
+
+    // startPinch begins a two-finger zoom; what the first finger began
+    // (a drag, a polygon's vertex) is taken back.
+    function startPinch() {
+      if (state.drag) cancelDrag();
+      if (state.draft && pointers.has(state.addedBy)) removeLastVertex();
+      const [a, b] = [...pointers.values()];
+      const r = viewport.getBoundingClientRect();
+      const mid = [(a[0] + b[0]) / 2 - r.left, (a[1] + b[1]) / 2 - r.top];
+      pinch = { dist: Math.hypot(a[0] - b[0], a[1] - b[1]) || 1, z: view.z, u: (mid[0] - view.x) / view.z, v: (mid[1] - view.y) / view.z };
+    }
+
+    // movePinch zooms by how far the fingers spread and pans with their
+    // middle, so the point between them stays between them.
+    function movePinch() {
+      if (pointers.size < 2) return;
+      const [a, b] = [...pointers.values()];
+      const r = viewport.getBoundingClientRect();
+      const mid = [(a[0] + b[0]) / 2 - r.left, (a[1] + b[1]) / 2 - r.top];
+      view.z = clamp(pinch.z * Math.hypot(a[0] - b[0], a[1] - b[1]) / pinch.dist, 1, MAX_ZOOM);
+      view.x = mid[0] - pinch.u * view.z;
+      view.y = mid[1] - pinch.v * view.z;
+      applyView();
+    }
+
+    // onWheel zooms at the pointer with Ctrl (a trackpad's pinch comes as
+    // Ctrl+wheel too) and pans a zoomed view without it; at the view's
+    // edge the page scrolls on.
+    function onWheel(e) {
+      if (e.ctrlKey) {
+        const r = viewport.getBoundingClientRect();
+        zoomAt(view.z * Math.exp(-e.deltaY * 0.01), e.clientX - r.left, e.clientY - r.top);
+        e.preventDefault();
+      } else if (view.z > 1 && panBy(-e.deltaX, -e.deltaY)) {
+        e.preventDefault();
+      }
     }
 
     // --- Keyboard ---
@@ -432,10 +596,21 @@
       const step = shift ? 10 : 1;
       switch (k) {
         case "v": case "V": setTool("select"); return true;
+        case "n": case "N": if (!tools.includes("box")) return false; addBoxInView(); return true;
+        case "r": case "R":
+          if (!sel || sel.kind !== "box") return false;
+          state.resizing = !state.resizing;
+          state.notice = state.resizing ? "Resizing " + describe(sel) + ": arrow keys move its bottom-right corner (Shift: 10 px); R or Esc ends." : "";
+          render();
+          return true;
+        case "+": case "=": zoomAt(view.z * ZOOM_STEP); return true;
+        case "-": case "_": zoomAt(view.z / ZOOM_STEP); return true;
+        case "0": zoomAt(1); return true;
         case "b": case "B": if (!tools.includes("box")) return false; setTool("box"); return true;
         case "p": case "P": if (!tools.includes("polygon")) return false; setTool("polygon"); return true;
         case "Escape":
-          if (state.draft) { state.draft = null; state.hover = null; render(); }
+          if (state.resizing) { state.resizing = false; state.notice = ""; render(); }
+          else if (state.draft) { state.draft = null; state.hover = null; render(); }
           else if (state.tool !== "select") setTool("select");
           else select(null);
           return true;
@@ -453,10 +628,17 @@
           remove(sel.id);
           return true;
         case "ArrowLeft": case "ArrowRight": case "ArrowUp": case "ArrowDown": {
-          if (!sel) return false;
-          const dx = k === "ArrowLeft" ? -step : k === "ArrowRight" ? step : 0;
-          const dy = k === "ArrowUp" ? -step : k === "ArrowDown" ? step : 0;
-          nudge(dx, dy);
+          const dx = k === "ArrowLeft" ? -1 : k === "ArrowRight" ? 1 : 0;
+          const dy = k === "ArrowUp" ? -1 : k === "ArrowDown" ? 1 : 0;
+          if (!sel) {
+            // Without a selection the arrows pan a zoomed view.
+            if (view.z <= 1) return false;
+            const by = PAN_STEP * (shift ? 5 : 1);
+            panBy(-dx * by, -dy * by);
+            return true;
+          }
+          if (state.resizing && sel.kind === "box") grow(dx * step, dy * step);
+          else nudge(dx * step, dy * step);
           return true;
         }
       }
@@ -477,6 +659,10 @@
       else if (b.dataset.label) setLabel(Number(b.dataset.label));
       else if (b.dataset.action === "undo") undo();
       else if (b.dataset.action === "redo") redo();
+      else if (b.dataset.action === "add-box") addBoxInView();
+      else if (b.dataset.action === "zoom-in") zoomAt(view.z * ZOOM_STEP);
+      else if (b.dataset.action === "zoom-out") zoomAt(view.z / ZOOM_STEP);
+      else if (b.dataset.action === "fit") zoomAt(1);
     }
 
     function onList(e) {
