@@ -20,8 +20,16 @@ func (p Program) Describe() string {
 			if len(in.Examples) > 0 {
 				fmt.Fprintf(&b, " (in the demos: %s)", quoteAll(in.Examples))
 			}
-			if v := in.agreed(p.Demos); v != "" && in.Extract != nil {
-				fmt.Fprintf(&b, "; where the page has several, the one that reads %q", v)
+			if in.Extract != nil {
+				form, _ := commonForm(in.Examples)
+				switch v := in.agreed(p.Demos); {
+				case v != "" && form != "":
+					fmt.Fprintf(&b, "; where the page has several, the one that reads %q, else the only one that is %s", v, form)
+				case v != "":
+					fmt.Fprintf(&b, "; where the page has several, the one that reads %q", v)
+				case form != "":
+					fmt.Fprintf(&b, "; where the page has several, the only one that is %s", form)
+				}
 			}
 			b.WriteByte('\n')
 		}

@@ -20,13 +20,14 @@ func (e Extract) Eval(o recording.Outline) (string, error) { return e.EvalIn(o, 
 // EvalIn is Eval with the values of the inputs read so far, for a rule
 // that looks a row up by one (KeyInput).
 func (e Extract) EvalIn(o recording.Outline, inputs map[string]string) (string, error) {
-	return e.evalPreferring(o, inputs, "")
+	return e.evalPreferring(o, inputs)
 }
 
-// evalPreferring is EvalIn that, where nodes disagree, takes the one whose
-// value is prefer, if exactly one is: the value every demo read, when
-// this page offers it beside others.
-func (e Extract) evalPreferring(o recording.Outline, inputs map[string]string, prefer string) (string, error) {
+// evalPreferring is EvalIn that, where nodes disagree, tries each of
+// prefer in turn and takes the one node whose value it accepts, if
+// exactly one is: the value every demo read, or the only value of the
+// form every demo's value had (an e-mail address beside "the help desk").
+func (e Extract) evalPreferring(o recording.Outline, inputs map[string]string, prefer ...func(string) bool) (string, error) {
 	if e.KeyInput != "" {
 		key, ok := inputs[e.KeyInput]
 		if !ok {
@@ -36,16 +37,19 @@ func (e Extract) evalPreferring(o recording.Outline, inputs map[string]string, p
 	}
 	text, _, err := e.anchorText(o)
 	var several *severalError
-	if errors.As(err, &several) && prefer != "" {
-		found := 0
-		for _, t := range several.texts {
-			if v, err := e.take(t); err == nil && v == prefer {
-				text = t
-				found++
+	if errors.As(err, &several) {
+		for _, ok := range prefer {
+			found := 0
+			for _, t := range several.texts {
+				if v, err := e.take(t); err == nil && ok(v) {
+					text = t
+					found++
+				}
 			}
-		}
-		if found == 1 {
-			err = nil
+			if found == 1 {
+				err = nil
+				break
+			}
 		}
 	}
 	if err != nil {

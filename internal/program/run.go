@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 
 	"github.com/allmende/allmende/internal/recording"
@@ -100,7 +101,7 @@ func (p Program) fill(env *Env, names []string, pages []recording.Outline, depth
 		}
 		var firstErr error
 		for _, o := range pages {
-			v, err := in.Extract.evalPreferring(o, env.Inputs, in.agreed(p.Demos))
+			v, err := in.Extract.evalPreferring(o, env.Inputs, in.preferences(p.Demos)...)
 			if err == nil {
 				env.Inputs[name] = v
 				firstErr = nil
@@ -118,6 +119,52 @@ func (p Program) fill(env *Env, names []string, pages []recording.Outline, depth
 		}
 	}
 	return nil
+}
+
+// preferences are how a run chooses among the different texts an input's
+// rule finds on a page: the value every demo read (from two demos or
+// more), then a value of the form every demo's value had.
+func (in Input) preferences(demos int) []func(string) bool {
+	var out []func(string) bool
+	if v := in.agreed(demos); v != "" {
+		out = append(out, func(s string) bool { return s == v })
+	}
+	if _, f := commonForm(in.Examples); f != nil {
+		out = append(out, f)
+	}
+	return out
+}
+
+// forms are kinds of value a demo's value may have, most telling first.
+var forms = []struct {
+	name string
+	re   *regexp.Regexp
+}{
+	{"an e-mail address", regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)},
+	{"a web address", regexp.MustCompile(`^[a-z][a-z0-9+.-]*://\S+$`)},
+	{"a number, date or time", regexp.MustCompile(`^[+-]?[0-9][0-9.,:/ -]*[0-9]$|^[0-9]$`)},
+	{"one word", regexp.MustCompile(`^\S+$`)},
+}
+
+// commonForm is the first form every example has ("" and nil if there are
+// no examples or no form fits them all).
+func commonForm(examples []string) (string, func(string) bool) {
+	if len(examples) == 0 {
+		return "", nil
+	}
+	for _, f := range forms {
+		all := true
+		for _, x := range examples {
+			if !f.re.MatchString(x) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return f.name, f.re.MatchString
+		}
+	}
+	return "", nil
 }
 
 // agreed is the value every one of the program's demos read for the

@@ -282,29 +282,47 @@ func TestLearnReadsTheLastPartOfAMenuPath(t *testing.T) {
 }
 
 // Where a rule finds several texts on a fresh page, the run takes the one
-// that reads what every demo read, and only then: demos that read
-// different values, or one demo alone, say nothing about which to take.
+// that reads what every demo read (two demos or more), else the only one
+// of the form every demo's value had (one word; an e-mail address) — and
+// fails when neither singles one out.
 func TestFillPrefersWhatEveryDemoRead(t *testing.T) {
 	p := newPage(site + "?seed=3")
 	p.text("Verify your age")
 	p.text("Tip: you can change your answers later.")
-	pages := []recording.Outline{p.outline(0)}
-	rule := &Extract{After: "^", Before: "your"}
+	mail := newPage(site + "?seed=4")
+	mail.text("Forward it to harbour@partner.example.")
+	mail.text("Questions? Write to the help desk.")
+	mail.text("Or write to desk@partner.example.")
+	verb := &Extract{After: "^", Before: "your"}
+	to := &Extract{After: "to", Before: "."}
 	for _, c := range []struct {
+		page     *page
+		rule     *Extract
 		demos    int
 		examples []string
 		want     string
 	}{
-		{2, []string{"Verify", "Verify"}, "Verify"},
-		{2, []string{"Verify", "Check"}, ""},
-		{1, []string{"Verify"}, ""},
+		{p, verb, 2, []string{"Verify", "Verify"}, "Verify"},
+		{p, verb, 2, []string{"Verify", "Check"}, "Verify"}, // the only one-word text
+		{p, verb, 1, []string{"Verify"}, "Verify"},
+		{p, verb, 2, []string{"Verify now", "Check it"}, ""}, // no form fits both
+		{mail, to, 1, []string{"ada@example.org"}, ""},       // two addresses
 	} {
-		prog := Program{Demos: c.demos, Inputs: []Input{{Name: "verb", Extract: rule, Examples: c.examples}}}
+		prog := Program{Demos: c.demos, Inputs: []Input{{Name: "v", Extract: c.rule, Examples: c.examples}}}
 		env := Env{Inputs: map[string]string{}}
-		err := prog.fill(&env, []string{"verb"}, pages, 0)
-		if got := env.Inputs["verb"]; got != c.want || (c.want == "") != (err != nil) {
+		err := prog.fill(&env, []string{"v"}, []recording.Outline{c.page.outline(0)}, 0)
+		if got := env.Inputs["v"]; got != c.want || (c.want == "") != (err != nil) {
 			t.Errorf("%d demos reading %q: got %q, %v; want %q", c.demos, c.examples, got, err, c.want)
 		}
+	}
+	// With one address among other words, the address is taken.
+	one := newPage(site + "?seed=5")
+	one.text("Forward it to harbour@partner.example.")
+	one.text("Questions? Write to the help desk.")
+	prog := Program{Demos: 1, Inputs: []Input{{Name: "v", Extract: to, Examples: []string{"ada@example.org"}}}}
+	env := Env{Inputs: map[string]string{}}
+	if err := prog.fill(&env, []string{"v"}, []recording.Outline{one.outline(0)}, 0); err != nil || env.Inputs["v"] != "harbour@partner.example" {
+		t.Errorf("an address beside other words: %q, %v", env.Inputs["v"], err)
 	}
 }
 
