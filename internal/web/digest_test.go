@@ -1,88 +1,14 @@
 package web_test
 
 import (
-	"bufio"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/allmende/allmende/internal/mail"
+	"github.com/allmende/allmende/internal/mail/mailtest"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/work"
 )
-
-// smtpSink is a tiny SMTP server that keeps the messages it is given.
-type smtpSink struct {
-	addr string
-	mu   sync.Mutex
-	msgs []string // RCPT address, a blank line, the data
-}
-
-func newSMTPSink(t *testing.T) *smtpSink {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	s := &smtpSink{addr: ln.Addr().String()}
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.serve(conn)
-		}
-	}()
-	return s
-}
-
-func (s *smtpSink) serve(conn net.Conn) {
-	defer conn.Close()
-	r := bufio.NewReader(conn)
-	say := func(l string) { conn.Write([]byte(l + "\r\n")) }
-	say("220 sink")
-	var rcpt string
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		cmd := strings.TrimRight(line, "\r\n")
-		switch {
-		case strings.HasPrefix(cmd, "RCPT TO:"):
-			rcpt = strings.Trim(strings.TrimPrefix(cmd, "RCPT TO:"), "<>")
-			say("250 ok")
-		case cmd == "DATA":
-			say("354 go on")
-			var b strings.Builder
-			for {
-				l, err := r.ReadString('\n')
-				if err != nil || l == ".\r\n" {
-					break
-				}
-				b.WriteString(l)
-			}
-			s.mu.Lock()
-			s.msgs = append(s.msgs, rcpt+"\n\n"+b.String())
-			s.mu.Unlock()
-			say("250 queued")
-		case cmd == "QUIT":
-			say("221 bye")
-			return
-		default:
-			say("250 ok")
-		}
-	}
-}
-
-func (s *smtpSink) messages() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.msgs...)
-}
 
 // TestNewsDigestByEmail: without e-mail configured the dashboard offers no
 // digest and asking for one is refused; with the cooperative's SMTP
@@ -95,8 +21,8 @@ func TestNewsDigestByEmail(t *testing.T) {
 		{name: "no digest offered", as: "ada", method: "GET", path: "/dashboard", status: 200, contains: []string{`id="notifications"`}, notContains: []string{`id="digest-form"`}},
 		{name: "nor taken", as: "ada", method: "POST", path: "/notifications/digest", contentType: "application/x-www-form-urlencoded", body: "digest=on", status: 409},
 	})
-	sink := newSMTPSink(t)
-	f.app.Work.SetMailer(mail.SMTP{Addr: sink.addr, From: "coop@example.org"})
+	sink := mailtest.Start(t)
+	f.app.Work.SetMailer(mail.SMTP{Addr: sink.Addr, From: "coop@example.org"})
 	runScenarios(t, f, []scenario{
 		{name: "offered", as: "ada", method: "GET", path: "/dashboard", status: 200, contains: []string{`id="digest-on"`}},
 		{name: "asked for", as: "ada", method: "POST", path: "/notifications/digest", contentType: "application/x-www-form-urlencoded", body: "digest=on", status: 303},
@@ -123,8 +49,8 @@ func TestNewsDigestByEmail(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("digests: %d, %v", n, err)
 	}
-	msgs := sink.messages()
-	if len(msgs) != 1 || !strings.HasPrefix(msgs[0], "ada@example.org\n") || !strings.Contains(msgs[0], "New work: Which answer is better is open.") {
-		t.Fatalf("the server got %q", msgs)
+	msgs := sink.Messages()
+	if len(msgs) != 1 || msgs[0].To != "ada@example.org" || !strings.Contains(msgs[0].Data, "New work: Which answer is better is open.") {
+		t.Fatalf("the server got %+v", msgs)
 	}
 }

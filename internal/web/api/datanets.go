@@ -332,7 +332,5 @@ func (a *API) datanetKAnonymousExport(w http.ResponseWriter, r *http.Request, se
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", mediaType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	return an.Write(w, format)
+	return response.Stream(w, mediaType, name, func(out io.Writer) error { return an.Write(out, format) })
 }

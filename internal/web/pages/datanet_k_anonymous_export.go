@@ -1,9 +1,11 @@
 package pages
 
 import (
+	"io"
 	"net/http"
 
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/web/response"
 )
 
 // datanetKAnonymousExport downloads the k-anonymous table the preview
@@ -26,7 +28,5 @@ func (p *Pages) datanetKAnonymousExport(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", mediaType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	return an.Write(w, format)
+	return response.Stream(w, mediaType, name, func(out io.Writer) error { return an.Write(out, format) })
 }

@@ -31,9 +31,20 @@ func (l List) Next(cursor string) List {
 
 // Download answers with a file to save rather than show.
 func Download(w http.ResponseWriter, mediaType, name string, body []byte) {
+	attachment(w, mediaType, name)
+	_, _ = w.Write(body)
+}
+
+// Stream answers with a file to save that write writes as it goes (a
+// table too large to hold).
+func Stream(w http.ResponseWriter, mediaType, name string, write func(io.Writer) error) error {
+	attachment(w, mediaType, name)
+	return write(w)
+}
+
+func attachment(w http.ResponseWriter, mediaType, name string) {
 	w.Header().Set("Content-Type", mediaType)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	_, _ = w.Write(body)
 }
 
 // Zip answers with a zip archive named name whose files write puts in
