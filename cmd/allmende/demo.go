@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"text/tabwriter"
 
 	"github.com/allmende/allmende/internal/app"
 	"github.com/allmende/allmende/internal/demo"
+	"github.com/allmende/allmende/internal/points"
 )
 
 func runDemo(ctx context.Context, args []string, io stdio) error {
@@ -68,7 +70,7 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 			}
 		}
 		if seeded.ClientKey != "" {
-			fmt.Fprintf(out, "\nCall the demo model as Rita, the paying client (each call costs 0.20 of her deposit and pays the contributors):\n")
+			fmt.Fprintf(out, "\nCall the demo model as Rita, the paying client (each call costs %s of her deposit and pays the contributors):\n", cmp.Or(cfg.Currency, points.DefaultCurrency).Format(demo.ModelPrice))
 			fmt.Fprintf(out, "  curl -s %s/v1/chat/completions -H 'Authorization: Bearer %s' \\\n", url, seeded.ClientKey)
 			fmt.Fprintf(out, "    -d '{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"Darf mein Vermieter die Kaution behalten?\"}]}'\n", demo.ModelSlug)
 			fmt.Fprintf(out, "\nTrain a classifier as Rita on %s/models/%s (field to predict: %s), publish it, then:\n", url, demo.RouterSlug, demo.LabelField)

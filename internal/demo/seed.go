@@ -69,6 +69,9 @@ type Seeded struct {
 // ModelSlug is the demo's retrieval model.
 const ModelSlug = "tenancy-helper"
 
+// ModelPrice is what one call of the demo model costs its client, in points.
+const ModelPrice = 20
+
 // clientKeyFile keeps the demo client's key in the data folder, since
 // the server keeps only its hash; a real cooperative never writes keys down.
 const clientKeyFile = "demo-client-key"
@@ -190,7 +193,7 @@ func seedRecordedWork(ctx context.Context, a *app.App, client member.Member) err
 func seedModel(ctx context.Context, a *app.App, builder, client member.Member) error {
 	_, err := a.Models.Create(ctx, builder, model.Model{
 		Slug: ModelSlug, Name: "Tenancy helper", Kind: model.Retrieval,
-		PricePerCall: 20, Datanets: []string{"tenancy-qa-de"},
+		PricePerCall: ModelPrice, Datanets: []string{"tenancy-qa-de"},
 	})
 	if err != nil {
 		return fmt.Errorf("seed model: %w", err)
