@@ -438,13 +438,15 @@ async function stop(tabId, reason = "") {
   if (!reason && !s.paused) {
     await flushTab(tabId);
   }
+  // The reason first: a status asked for while the rest is done must not
+  // show the tab idle without it.
+  if (reason) {
+    notices.set(tabId, reason);
+  }
   sessions.delete(tabId);
   await syncContent().catch(() => {});
   const rec = recs.get(s.recId);
   recs.delete(s.recId);
-  if (reason) {
-    notices.set(tabId, reason);
-  }
   await persistSessions();
   if (rec) {
     rec.state = "stopped";
