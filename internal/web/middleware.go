@@ -72,7 +72,10 @@ func (s *Server) observe(mux *http.ServeMux, next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
-				s.Log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
+				// The route, not the path: a path may hold a secret (a
+				// password reset link's token, an invitation code).
+				_, route := mux.Handler(r)
+				s.Log.Error("panic serving request", "method", r.Method, "route", route, "panic", p)
 				if rec.status == 0 {
 					// Plain text: after a panic, nothing that renders
 					// is to be trusted with the answer.
