@@ -176,6 +176,19 @@ func (s *Service) PendingPayouts(ctx context.Context, actor member.Member, page 
 	return s.payouts(ctx, page, `p.status = 'requested'`)
 }
 
+// PendingPayoutCount is how many payout requests wait for a steward (the
+// partial index on waiting requests answers it).
+func (s *Service) PendingPayoutCount(ctx context.Context, actor member.Member) (int, error) {
+	if !actor.IsSteward() {
+		return 0, problem.New(problem.Forbidden, "only stewards see payout requests")
+	}
+	var n int
+	if err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM payouts WHERE status = 'requested'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("reward: count payout requests: %w", err)
+	}
+	return n, nil
+}
+
 const payoutColumns = `SELECT p.id, m.public_id, p.amount, p.status, p.requested_at, p.decided_at, COALESCE(p.event_id, '')
 	FROM payouts p JOIN members m ON m.id = p.member_id`
 

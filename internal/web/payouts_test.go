@@ -102,8 +102,13 @@ func TestPayoutPages(t *testing.T) {
 		if !strings.Contains(queue, "6.50 EUR") || !strings.Contains(queue, f.ids["ada"]) {
 			t.Fatalf("the stewards' page lacks the request:\n%s", queue)
 		}
-		if strings.Contains(f.page("stella", "/dashboard"), `id="payouts-waiting"`) == false {
+		dash := f.page("stella", "/dashboard")
+		if !strings.Contains(dash, `id="payouts-waiting"`) {
 			t.Error("the steward's dashboard does not say a payout waits")
+		}
+		// The stewards' queue lists it, with its amount, and counts it.
+		if !strings.Contains(dash, `id="queue-payouts"`) || !strings.Contains(dash, "Payout requests to record as paid (1)") || !strings.Contains(dash, "6.50 EUR to "+f.ids["ada"]) {
+			t.Errorf("the stewards' queue does not list the payout request:\n%s", dash)
 		}
 	})
 }

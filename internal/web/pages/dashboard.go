@@ -47,16 +47,13 @@ func (p *Pages) dashboardPage(w http.ResponseWriter, r *http.Request, sess *memb
 	}
 	// A steward sees everything waiting for them, payout requests too.
 	var queue *stewardQueue
-	payoutsWaiting := false
 	if sess.Member.IsSteward() {
 		if queue, err = p.stewardQueue(ctx, sess.Member); err != nil {
 			return err
 		}
-		payoutsWaiting = queue.PayoutCount > 0
 	}
 	return p.render(w, r, http.StatusOK, "dashboard.html", "Dashboard", map[string]any{
 		"Notices":         notices,
-		"PayoutsWaiting":  payoutsWaiting,
 		"Queue":           queue,
 		"Counts":          counts,
 		"Earnings":        earnings,

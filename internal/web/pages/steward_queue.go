@@ -55,16 +55,19 @@ func (p *Pages) stewardQueue(ctx context.Context, steward member.Member) (*stewa
 
 // payoutRequests is the queue's members' payout requests, which a
 // steward records as paid on /payouts: the oldest queueShown as entries
-// and how many there are (up to a page of them: the count says "100" for
-// a hundred or more).
+// and how many there are.
 func (p *Pages) payoutRequests(ctx context.Context, steward member.Member) ([]queueEntry, int, error) {
-	waiting, _, err := p.Reward.PendingPayouts(ctx, steward, store.Page{Limit: 100})
+	n, err := p.Reward.PendingPayoutCount(ctx, steward)
+	if err != nil || n == 0 {
+		return nil, n, err
+	}
+	waiting, _, err := p.Reward.PendingPayouts(ctx, steward, store.Page{Limit: queueShown})
 	if err != nil {
 		return nil, 0, err
 	}
-	var out []queueEntry
-	for _, w := range waiting[:min(len(waiting), queueShown)] {
-		out = append(out, queueEntry{Title: fmt.Sprintf("Payout request %d", w.ID), Detail: p.currency().Format(w.Amount) + " to " + w.Member, Link: "/payouts", Since: w.RequestedAt})
+	out := make([]queueEntry, len(waiting))
+	for i, w := range waiting {
+		out[i] = queueEntry{Title: fmt.Sprintf("Payout request %d", w.ID), Detail: p.currency().Format(w.Amount) + " to " + w.Member, Link: "/payouts", Since: w.RequestedAt}
 	}
-	return out, len(waiting), nil
+	return out, n, nil
 }
