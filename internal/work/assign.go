@@ -146,21 +146,31 @@ func (s *Service) Next(ctx context.Context, workerID int64, slug string) (Assign
 // checkEscrow refuses new tasks when the escrow could not pay for them
 // next to the work already done but not yet paid.
 func (s *Service) checkEscrow(ctx context.Context, tx *store.Tx, p Project) error {
-	bal, err := reward.BalanceTx(ctx, tx, reward.EscrowAccount(p.ID))
+	ok, err := s.escrowCovers(ctx, tx, p, 1)
 	if err != nil {
 		return err
 	}
-	var open int64
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM assignments WHERE project_id = $1 AND status IN ('assigned', 'submitted', 'review', 'appealed')`, p.ID).Scan(&open); err != nil {
-		return err
-	}
-	// Checked: a pay per task beyond its range (an old row) makes the
-	// product overflow, and an overflowing need is not covered either.
-	need, err := points.Mul(open+1, p.PayPerTask)
-	if err != nil || bal < need {
+	if !ok {
 		return problem.New(problem.Conflict, "the project's escrow is used up: the requester must add budget before there is more work")
 	}
 	return nil
+}
+
+// escrowCovers says whether the project's escrow pays, at p's pay per
+// task, every task taken and not yet paid and extra more.
+func (s *Service) escrowCovers(ctx context.Context, tx *store.Tx, p Project, extra int64) (bool, error) {
+	bal, err := reward.BalanceTx(ctx, tx, reward.EscrowAccount(p.ID))
+	if err != nil {
+		return false, err
+	}
+	var open int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM assignments WHERE project_id = $1 AND status IN ('assigned', 'submitted', 'review', 'appealed')`, p.ID).Scan(&open); err != nil {
+		return false, err
+	}
+	// Checked: a pay per task beyond its range (an old row) makes the
+	// product overflow, and an overflowing need is not covered either.
+	need, err := points.Mul(open+extra, p.PayPerTask)
+	return err == nil && bal >= need, nil
 }
 
 func (s *Service) pick(ctx context.Context, tx *store.Tx, workerID int64, p Project, qualifying bool) (int64, string, error) {

@@ -134,6 +134,15 @@ func (s *Service) Edit(ctx context.Context, actor member.Member, slug string, c 
 			if n, _ := res.RowsAffected(); n == 0 {
 				return &problem.Error{Kind: problem.Conflict, Message: "the pay was raised meanwhile", Fields: map[string]string{"pay_per_task": "pay can only go up; reload the page"}}
 			}
+			// The tasks already taken are paid at the new pay: the escrow
+			// must hold it for each of them.
+			raised := p
+			raised.PayPerTask = *c.PayPerTask
+			if ok, err := s.escrowCovers(ctx, tx, raised, 0); err != nil {
+				return err
+			} else if !ok {
+				return &problem.Error{Kind: problem.Conflict, Message: "the escrow does not cover the tasks already taken at this pay", Fields: map[string]string{"pay_per_task": "the escrow does not hold this pay for every task already taken: add budget first, or raise it less"}}
+			}
 		}
 		for _, id := range c.RemoveExamples {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM project_examples WHERE id = $1 AND project_id = $2`, id, p.ID); err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/store/storetest"
@@ -102,6 +103,12 @@ func TestEditProject(t *testing.T) {
 		}
 		if _, err := e.s.Edit(ctx, e.as("stella"), "lego", work.Changes{PayPerTask: pay(60), Instructions: str("Box each battery."), RemoveExamples: []int64{id}}); err != nil {
 			t.Fatal(err)
+		}
+		// The task taken is paid at the new pay: a raise the escrow does
+		// not hold for it is refused, and the pay stays.
+		_, err = e.s.Edit(ctx, e.as("rita"), "lego", work.Changes{PayPerTask: pay(points.MaxPrice)})
+		if pr, ok := problem.As(err); !ok || pr.Kind != problem.Conflict || pr.Fields["pay_per_task"] == "" {
+			t.Fatalf("a raise beyond the escrow: %v", err)
 		}
 		task, err := e.s.Task(ctx, e.ids["ada"], a.ID)
 		if err != nil || task.Project.PayPerTask != 60 || task.Project.Instructions != "Box each battery." || len(task.Project.Examples) != 0 {
