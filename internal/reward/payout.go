@@ -79,8 +79,14 @@ func (s *Service) RequestPayout(ctx context.Context, actor member.Member, public
 		if amount > bal {
 			return payoutProblem(problem.Invalid, "more than your balance: ask for your balance at most")
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO payouts (member_id, amount, status, requested_at) VALUES ($1, $2, 'requested', $3) RETURNING id`,
+		err = tx.QueryRowContext(ctx, `INSERT INTO payouts (member_id, amount, status, requested_at) VALUES ($1, $2, 'requested', $3) RETURNING id`,
 			actor.ID, amount, p.RequestedAt.UnixMilli()).Scan(&p.ID)
+		if store.IsUniqueViolation(err) {
+			// Another request of the member's came in at the same
+			// moment: the index on waiting requests kept it to one.
+			return problem.New(problem.Conflict, "another payout request of yours is waiting for a steward: cancel it to ask for another amount")
+		}
+		return err
 	})
 	if err != nil {
 		return Payout{}, err

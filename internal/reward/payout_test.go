@@ -248,3 +248,36 @@ func TestIncomeByKind(t *testing.T) {
 }
 
 func contains(b []byte, s string) bool { return strings.Contains(string(b), s) }
+
+// Requests sent at the same moment leave one waiting; the others are told
+// one waits (a conflict), never a server error.
+func TestPayoutRequestsAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, stella, ada, _ := payoutCoop(t, db)
+		errs := make(chan error, 8)
+		for range 8 {
+			go func() {
+				_, err := s.RequestPayout(t.Context(), ada, ada.PublicID, 100)
+				errs <- err
+			}()
+		}
+		ok := 0
+		for range 8 {
+			err := <-errs
+			if err == nil {
+				ok++
+				continue
+			}
+			if !problem.Is(err, problem.Conflict) {
+				t.Errorf("a request at the same moment: %v", err)
+			}
+		}
+		waiting, err := s.PendingPayoutCount(t.Context(), stella)
+		if ok != 1 || err != nil || waiting != 1 {
+			t.Fatalf("%d requests accepted, %d waiting (%v); want one", ok, waiting, err)
+		}
+		if _, err := s.PendingPayoutCount(t.Context(), ada); !problem.Is(err, problem.Forbidden) {
+			t.Errorf("a member counted the payout requests: %v", err)
+		}
+	})
+}
