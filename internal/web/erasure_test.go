@@ -188,6 +188,25 @@ func testErasure(t *testing.T, dialect store.Dialect, eraseAll bool) {
 		if where := markerInDatabase(t, f.app.DB, marker); where != "recordings.title" {
 			t.Fatalf("the marker should be in recordings.title before erasure, found in %q", where)
 		}
+		// ... and the answers she gave to a project's tasks: a pairwise
+		// reason is her own words.
+		withRequester(t, f)
+		runScenarios(t, f, []scenario{
+			{name: "pairwise project", as: "rita", method: "POST", path: "/api/v1/projects", status: 201,
+				body: `{"slug":"pw","name":"Pairs","client":"C","purpose":"P","instructions":"Pick the better.","task_type":"pairwise","pay_per_task":10,"est_seconds":20,"budget":500,"redundancy":1}`},
+			{name: "pairs", as: "rita", method: "POST", path: "/api/v1/projects/pw/items", contentType: "application/x-ndjson", body: "{\"a\":\"Paris\",\"b\":\"Lyon\"}\n", status: 201},
+			{name: "approve", as: "stella", method: "POST", path: "/api/v1/projects/pw/approve", status: 200},
+		})
+		next := f.do("ada", "POST", "/work/pw/next", "", "", nil)
+		readBody(t, next)
+		task := strings.TrimPrefix(next.Header.Get("Location"), "/tasks/")
+		runScenarios(t, f, []scenario{
+			{name: "answer with the marker", as: "ada", method: "POST", path: "/api/v1/tasks/" + task + "/submit", status: 200,
+				body: `{"choice":"a","reason":"Paris, as form ` + marker + ` says."}`},
+		})
+		if where := markerInDatabase(t, f.app.DB, marker); where == "" {
+			t.Fatal("the marker should be in the database before erasure")
+		}
 	}
 
 	// The marker is on disk now (in the span index): the check below can

@@ -8,8 +8,9 @@ import (
 	"github.com/allmende/allmende/internal/problem"
 )
 
-// EraseAll erases all of a member's data — recordings, appeal texts, then
-// contributions and last the member's key, which the recordings' keys
+// EraseAll erases all of a member's data — recordings, appeal texts, the
+// answers they gave to projects' tasks (a pairwise reason is their own
+// words; the work stays paid, work.EraseAnswers), then contributions and last the member's key, which the recordings' keys
 // hang from — and returns how many contributions went. It spans three
 // services, each of which erases its own; the contributions page and the
 // API both call it.
@@ -28,6 +29,9 @@ func (d Deps) EraseAll(ctx context.Context, m member.Member) (int, error) {
 			return 0, err
 		}
 		later = cmp.Or(later, err)
+	}
+	if _, err := d.Work.EraseAnswers(ctx, m.ID); err != nil {
+		return 0, err
 	}
 	n, err := d.Datanets.EraseAll(ctx, m.ID)
 	if err != nil {
