@@ -305,7 +305,9 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 			n--
 			continue
 		}
-		step := s
+		// A count past its number is counted back with the control
+		// that counts the other way (the demos all pressed "+").
+		step := s.Way(o, r.env)
 		step.Repeat = false
 		if _, err := r.act(ctx, step, label); err != nil {
 			return fail(err)

@@ -264,6 +264,13 @@ func (s Step) explain(demos int) string {
 	default:
 		what = "Click " + s.Target.describe()
 	}
+	if s.Opposite != nil {
+		past := "more"
+		if s.Counts == "down" {
+			past = "less"
+		}
+		what += fmt.Sprintf(" (or %s when the count reads %s than the number: the demos counted %s)", s.Opposite.describe(), past, s.Counts)
+	}
 	switch {
 	case s.Repeat && s.Until != nil:
 		what += ", again and again until the page shows " + s.Until.describe()
