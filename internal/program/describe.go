@@ -36,6 +36,9 @@ func (p Program) Describe() string {
 	}
 	b.WriteString("Steps:\n")
 	describeSteps(&b, p.Steps, "  ", "")
+	if p.Dismiss {
+		b.WriteString("When a dialog the demos did not show covers a step's target, the run closes it with its only button that refuses or closes (\"Reject all\", \"Close\"), else with its only button that accepts (\"OK\"), and does the step; a dialog with several such buttons, or none, is left alone and the step fails.\n")
+	}
 	return b.String()
 }
 

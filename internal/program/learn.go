@@ -150,6 +150,8 @@ func Learn(demos []recording.Recording) (Program, error) {
 		}
 	}
 	l.prog.Inputs = usedInputs(l.prog)
+	// A banner no demo showed may cover a target on other visits.
+	l.prog.Dismiss = true
 	return l.prog, nil
 }
 

@@ -32,6 +32,11 @@ type Program struct {
 	Start  string  `json:"start,omitempty"`
 	Inputs []Input `json:"inputs,omitempty"`
 	Steps  []Step  `json:"steps"`
+	// Dismiss says a run closes a dialog the demos never showed when it
+	// covers a step's target, by the rule of Dismissal (its only
+	// refusing or closing button, else its only accepting one), and then
+	// does the step.
+	Dismiss bool `json:"dismiss,omitempty"`
 }
 
 // Input is a value that differs between runs: a run parameter, or text
