@@ -214,6 +214,8 @@ type run struct {
 	// inputs they had: if what they act on shows up later and covers a
 	// step's target (a banner that comes late), they are done then.
 	skipped []skippedStep
+	// dismissed counts the dialogs closed by program.Dismissal.
+	dismissed int
 }
 
 // skippedStep is an optional step skipped.
@@ -305,7 +307,9 @@ func (r *run) repeat(ctx context.Context, s, next program.Step, label string) er
 			n--
 			continue
 		}
-		step := s
+		// A count past its number is counted back with the control
+		// that counts the other way (the demos all pressed "+").
+		step := s.Way(o, r.env)
 		step.Repeat = false
 		if _, err := r.act(ctx, step, label); err != nil {
 			return fail(err)
@@ -541,7 +545,7 @@ func (r *run) act(ctx context.Context, s program.Step, label string) (string, er
 				return target, nil
 			}
 			last = err
-			if strings.Contains(err.Error(), "covered by") && !r.doSkipped(ctx, o) {
+			if strings.Contains(err.Error(), "covered by") && !r.doSkipped(ctx, o) && !r.dismiss(ctx, o, refs[0], label, err, &last) {
 				// Clipped by a scrolled list it is in: bring it into
 				// that list's view (the replay scrolls the page only).
 				r.reveal(ctx, o, refs[0])
@@ -591,6 +595,39 @@ func (r *run) doSkipped(ctx context.Context, o recording.Outline) bool {
 	}
 	return false
 }
+
+// dismiss closes the dialog that covers node ref of o, when the program
+// says to (program.Dismissal's rule), and says whether it clicked one of
+// its buttons; when the rule finds none, *last says why. A run closes at
+// most maxDismissals dialogs.
+func (r *run) dismiss(ctx context.Context, o recording.Outline, ref int, label string, covered error, last *error) bool {
+	if !r.prog.Dismiss || r.dismissed >= maxDismissals {
+		return false
+	}
+	_, cover, ok := strings.Cut(covered.Error(), "covered by ")
+	if !ok {
+		return false
+	}
+	cover, _, _ = strings.Cut(cover, ", which came over it")
+	button, why, err := program.Dismissal(o, ref, cover)
+	if err != nil {
+		*last = err
+		return false
+	}
+	r.dismissed++
+	began := time.Now()
+	res := StepResult{Step: label, Action: program.ActClick, Target: describe(o, button) + ": " + why, Status: StatusOK}
+	err = r.do(ctx, program.Step{Action: program.ActClick}, o, button)
+	res.Duration = time.Since(began)
+	if err != nil {
+		res.Status, res.Error = StatusFailed, err.Error()
+	}
+	r.log(res)
+	return err == nil
+}
+
+// maxDismissals bounds the dialogs a run closes by program.Dismissal.
+const maxDismissals = 3
 
 // do acts on node ref of o.
 func (r *run) do(ctx context.Context, s program.Step, o recording.Outline, ref int) error {

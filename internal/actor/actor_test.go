@@ -248,3 +248,55 @@ func TestRunOptionalStepThatComesLate(t *testing.T) {
 		}
 	}
 }
+
+// A banner no demo showed is closed when it covers a target, by its only
+// refusing button (else its only accepting one), also when it comes over
+// the target as the click is made — that click is stopped, not given to
+// the banner. A covering element that is not a dialog is left alone.
+func TestRunClosesABannerNoDemoShowed(t *testing.T) {
+	b := browser(t)
+	srv := newSite(t)
+	demo := demoOf(t, b, srv.URL+"/shop?banner=none", func(o recording.Outline, d *demoBuilder) {
+		d.click("button", "Size M")
+		d.click("button", "Buy")
+	})
+	prog, err := program.Learn([]recording.Recording{demo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		query  string
+		ok     bool
+		closed string // the button the run closes the banner with
+	}{
+		{"banner=now&dialog=1", true, `button "Accept"`},
+		{"banner=now&dialog=1&reject=1", true, `button "Reject all"`},
+		{"banner=move&dialog=1&reject=1", true, `button "Reject all"`},
+		{"banner=click&dialog=1", true, `button "Accept"`},
+		{"banner=now", false, ""},
+	} {
+		opts := quick()
+		opts.URL = srv.URL + "/shop?" + c.query
+		opts.Report = `JSON.stringify({result: window.result ?? null, refused: window.refused ?? false})`
+		res, err := Run(t.Context(), b, prog, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var closed []string
+		for _, s := range res.Steps {
+			if strings.Contains(s.Target, "closed the dialog") {
+				closed = append(closed, s.Target)
+			}
+		}
+		wantReport := `{"result":"M","refused":false}`
+		if strings.Contains(c.closed, "Reject") {
+			wantReport = `{"result":"M","refused":true}`
+		}
+		switch {
+		case c.ok && (!res.OK || report(t, res) != wantReport || len(closed) != 1 || !strings.HasPrefix(closed[0], c.closed)):
+			t.Errorf("%s: ok %v, report %s, closed %q: %s\n%s", c.query, res.OK, res.Report, closed, res.Error, describeRun(res))
+		case !c.ok && (res.OK || len(closed) > 0 || !strings.Contains(res.Error, "not in an open dialog")):
+			t.Errorf("%s: a banner that is not a dialog: ok %v, closed %q, error %s\n%s", c.query, res.OK, closed, res.Error, describeRun(res))
+		}
+	}
+}

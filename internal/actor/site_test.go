@@ -223,12 +223,25 @@ draw();
 // shopPage: pick a size, then Buy. A cookie banner that covers the page
 // shows from the start (banner=now), after the first click (banner=click)
 // or never.
+//
+// With dialog=1 the banner is a dialog; with reject=1 it also has a
+// "Reject all" button that closes it and notes the refusal. banner=move
+// shows it when the mouse first moves: after a click's hit test, before
+// its press.
 func shopPage(q map[string]string) string {
+	dialog, reject := "", ""
+	if q["dialog"] != "" {
+		dialog = `role=dialog aria-label=Cookies `
+	}
+	if q["reject"] != "" {
+		reject = ` <button onclick="document.getElementById('cookies').hidden=true; top.refused=true">Reject all</button>`
+	}
 	return `<!doctype html><meta charset=utf-8><title>Shop</title><main><h1>Shirt</h1>
 <button onclick="picked='S'">Size S</button> <button id=size onclick="picked='M'; if (banner === 'click') show()">Size M</button> <button onclick="picked='L'">Size L</button> <button id=buy onclick="top.result=picked">Buy</button></main>
-<div id=cookies hidden style="position:fixed;inset:0;background:#fffe;padding:2em">We use cookies. <button onclick="document.getElementById('cookies').hidden=true">Accept</button></div><script>
+<div id=cookies hidden ` + dialog + `style="position:fixed;inset:0;background:#fffe;padding:2em">We use cookies. <button onclick="document.getElementById('cookies').hidden=true">Accept</button>` + reject + `</div><script>
 const banner = ` + strconv.Quote(q["banner"]) + `; let picked = "";
 function show() { document.getElementById("cookies").hidden = false; }
 if (banner === "now") show();
+if (banner === "move") document.addEventListener("mousemove", show, {once: true});
 </script>`
 }

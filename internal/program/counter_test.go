@@ -95,3 +95,73 @@ func TestUsedInputs(t *testing.T) {
 		t.Errorf("kept %v, want %s", got, want)
 	}
 }
+
+// Demos that all counted up ("+") still teach a run to count down when
+// its count starts above the number: the control beside the count that
+// counts the other way ("−") is learned as the step's opposite, and a run
+// whose count is past the number clicks it instead.
+func TestLearnCountsTheWayThePageNeeds(t *testing.T) {
+	mk := func(what string, count, want int) *demo {
+		p, r := stepperPage(what, count, want)
+		d := newDemo(p)
+		for range want - count {
+			d.click(r["More"])
+		}
+		return d.click(r["Save"])
+	}
+	for _, demos := range [][]*demo{
+		{mk("guests", 3, 6)},
+		{mk("guests", 3, 6), mk("rooms", 2, 8), mk("bikes", 1, 2)},
+	} {
+		p := learn(t, demos...)
+		s := p.Steps[0]
+		if s.Opposite == nil || s.Counts != "up" {
+			t.Fatalf("want the step to know the control that counts down:\n%s", p.Describe())
+		}
+		if !strings.Contains(p.Describe(), `the button named "Fewer" when the count reads more`) {
+			t.Errorf("the program does not say when it counts down:\n%s", p.Describe())
+		}
+		if err := p.Check(); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			count, want int
+			click       string
+		}{{7, 2, "Fewer"}, {1, 5, "More"}, {9, 0, "Fewer"}} {
+			fresh, refs := stepperPage("tickets", c.count, c.want)
+			o := fresh.outline(0)
+			env, err := p.Bind(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Fill(&env, StopAt(s, p.Steps[1]), []recording.Outline{o}); err != nil {
+				t.Fatal(err)
+			}
+			got := s.Way(o, env).Target.Match(o, env)
+			if len(got) != 1 || got[0] != refs[c.click] {
+				t.Errorf("count %d, to reach %d: the run clicks %v, want %s (node %d)", c.count, c.want, got, c.click, refs[c.click])
+			}
+		}
+	}
+}
+
+// With no control beside the count that could count the other way, the
+// step counts only the demos' way: nothing else is clicked.
+func TestLearnCountsOnlyOneWayWithoutOpposite(t *testing.T) {
+	p := newPage(site)
+	p.text("Change the number of guests to 6.")
+	box := p.add(recording.Node{Tag: "div"})
+	n := p.add(recording.Node{Tag: "output", Role: "status", Text: "3", Parent: box, Attributes: map[string]string{"id": "n"}})
+	more := p.add(recording.Node{Tag: "button", Role: "button", Name: "More", Text: "+", Interactive: true, Parent: box})
+	save := p.button("Update booking")
+	d := newDemo(p)
+	for range 3 {
+		d.click(more)
+	}
+	prog := learn(t, d.click(save))
+	s := prog.Steps[0]
+	if s.Until == nil || s.Opposite != nil || s.Counts != "" {
+		t.Fatalf("want a count step without an opposite:\n%s", prog.Describe())
+	}
+	_ = n
+}

@@ -36,6 +36,9 @@ func (p Program) Describe() string {
 	}
 	b.WriteString("Steps:\n")
 	describeSteps(&b, p.Steps, "  ", "")
+	if p.Dismiss {
+		b.WriteString("When a dialog the demos did not show covers a step's target, the run closes it with its only button that refuses or closes (\"Reject all\", \"Close\"), else with its only button that accepts (\"OK\"), and does the step; a dialog with several such buttons, or none, is left alone and the step fails.\n")
+	}
 	return b.String()
 }
 
@@ -263,6 +266,13 @@ func (s Step) explain(demos int) string {
 		}
 	default:
 		what = "Click " + s.Target.describe()
+	}
+	if s.Opposite != nil {
+		past := "more"
+		if s.Counts == "down" {
+			past = "less"
+		}
+		what += fmt.Sprintf(" (or %s when the count reads %s than the number: the demos counted %s)", s.Opposite.describe(), past, s.Counts)
 	}
 	switch {
 	case s.Repeat && s.Until != nil:

@@ -386,6 +386,12 @@ func candidates(o recording.Outline, want string) []candidate {
 				}
 			}
 			for _, sp := range spans(t, 6) {
+				if sp[0] == "^" && n.Role == "heading" {
+					// A heading names the page ("Redeem a voucher");
+					// it is not an instruction whose first word, its
+					// verb, other data may change.
+					continue
+				}
 				try(Extract{After: sp[0], Before: sp[1]}, sp[2])
 				if sp[0] != "^" {
 					try(Extract{After: sp[0], Before: sp[1], In: firstWord(t)}, sp[2])

@@ -150,6 +150,8 @@ func Learn(demos []recording.Recording) (Program, error) {
 		}
 	}
 	l.prog.Inputs = usedInputs(l.prog)
+	// A banner no demo showed may cover a target on other visits.
+	l.prog.Dismiss = true
 	return l.prog, nil
 }
 
@@ -220,7 +222,10 @@ func (l *learner) column(step int, c column) ([]Step, error) {
 		if s.Action == ActClick && (len(counts) > 1 || !counts[1] || optional && l.thereButNotClicked(s, c)) {
 			s.Repeat = true
 			if !optional {
-				s.Until = l.counter(step, as)
+				s.Until, s.Opposite, s.Counts = l.counter(step, as)
+				if s.Until == nil || s.Opposite == nil {
+					s.Opposite, s.Counts = nil, ""
+				}
 			}
 		}
 		s.Why = l.why(s)
@@ -923,15 +928,17 @@ func usesData(q *Query) bool {
 // target that the clicks counted up (or down, one a click) to a number the
 // page gives: "+" clicked until the count reads the number of guests the
 // instruction says. It returns the query that matches the count when it
-// reads that number, or nil.
-func (l *learner) counter(step int, as []action) *Query {
+// reads that number, or nil; the control beside the count that counts the
+// other way, if there is one; and the way the clicks counted ("up",
+// "down").
+func (l *learner) counter(step int, as []action) (*Query, *Query, string) {
 	refs := make([]int, len(as))
 	starts := make([]int, len(as))
 	for i, a := range as {
 		o := a.outline
 		o2, t := withTarget(o, *a.target)
 		if len(o2.Nodes) != len(o.Nodes) {
-			return nil
+			return nil, nil, ""
 		}
 		tn := o.Nodes[t]
 		found := -1
@@ -944,44 +951,19 @@ func (l *learner) counter(step int, as []action) *Query {
 				continue
 			}
 			if found >= 0 {
-				return nil
+				return nil, nil, ""
 			}
 			found, starts[i] = j, v
 		}
 		if found < 0 {
-			return nil
+			return nil, nil, ""
 		}
 		refs[i] = found
 	}
 	// The count's query, without its text: it must pick the count alone.
-	n0 := as[0].outline.Nodes[refs[0]]
-	var tries []Query
-	if n0.Role != "" {
-		if nm := norm(n0.Name); nm != "" {
-			tries = append(tries, Query{Role: n0.Role, Name: Const(nm)})
-		}
-		if lb := norm(n0.Label); lb != "" {
-			tries = append(tries, Query{Role: n0.Role, Label: Const(lb)})
-		}
-	}
-	if id := n0.Attributes["id"]; id != "" {
-		tries = append(tries, Query{Role: n0.Role, Tag: n0.Tag, Attr: "id", AttrValue: Const(id)})
-	}
-	if n0.Role != "" {
-		tries = append(tries, Query{Role: n0.Role})
-	}
-	tries = append(tries, Query{Tag: n0.Tag})
-	var q *Query
-	for _, t := range tries {
-		if all2(indices(as), func(i int) bool {
-			return slices.Equal(t.Match(as[i].outline, Env{Inputs: l.vals[as[i].demo]}), []int{refs[i]})
-		}) {
-			q = &t
-			break
-		}
-	}
+	q := l.fixedQuery(as, refs, false)
 	if q == nil {
-		return nil
+		return nil, nil, ""
 	}
 	for _, dir := range []int{1, -1} {
 		os := make([]obs, len(as))
@@ -994,7 +976,74 @@ func (l *learner) counter(step int, as []action) *Query {
 		}
 		until := *q
 		until.Text = &Value{Input: l.extractInput(*rule, "count", os, "")}
-		return &until
+		way := "up"
+		if dir < 0 {
+			way = "down"
+		}
+		return &until, l.opposite(as, refs), way
+	}
+	return nil, nil, ""
+}
+
+// opposite finds, for a click that counted a number up (or down), the
+// control beside the number that counts it the other way: in every demo
+// the one other element of the clicked one's role and tag beside the
+// number ("−" beside "+"), picked by a query without data. Nil when a
+// demo has none or several: then a run counts only the demos' way.
+func (l *learner) opposite(as []action, counts []int) *Query {
+	refs := make([]int, len(as))
+	for i, a := range as {
+		o := a.outline
+		_, t := withTarget(o, *a.target)
+		tn, cn := o.Nodes[t], o.Nodes[counts[i]]
+		found := -1
+		for j, n := range o.Nodes {
+			if j == t || !n.Interactive || n.Role != tn.Role || n.Tag != tn.Tag || !beside(n, cn) {
+				continue
+			}
+			if found >= 0 {
+				return nil
+			}
+			found = j
+		}
+		if found < 0 {
+			return nil
+		}
+		refs[i] = found
+	}
+	return l.fixedQuery(as, refs, true)
+}
+
+// fixedQuery is the first of a few queries without inputs (by name,
+// label, id, role, tag; by text too when text is set) that picks node
+// refs[i] alone in each action's outline; nil if none does.
+func (l *learner) fixedQuery(as []action, refs []int, text bool) *Query {
+	n0 := as[0].outline.Nodes[refs[0]]
+	var tries []Query
+	if n0.Role != "" {
+		if nm := norm(n0.Name); nm != "" {
+			tries = append(tries, Query{Role: n0.Role, Name: Const(nm)})
+		}
+		if lb := norm(n0.Label); lb != "" {
+			tries = append(tries, Query{Role: n0.Role, Label: Const(lb)})
+		}
+	}
+	if tx := norm(n0.Text); text && tx != "" {
+		tries = append(tries, Query{Role: n0.Role, Tag: n0.Tag, Text: Const(tx)})
+	}
+	if id := n0.Attributes["id"]; id != "" {
+		tries = append(tries, Query{Role: n0.Role, Tag: n0.Tag, Attr: "id", AttrValue: Const(id)})
+	}
+	if n0.Role != "" {
+		tries = append(tries, Query{Role: n0.Role})
+	}
+	tries = append(tries, Query{Tag: n0.Tag})
+	for _, t := range tries {
+		if all2(indices(as), func(i int) bool {
+			return slices.Equal(t.Match(as[i].outline, Env{Inputs: l.vals[as[i].demo]}), []int{refs[i]})
+		}) {
+			return &t
+		}
 	}
 	return nil
 }

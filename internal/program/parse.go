@@ -281,6 +281,12 @@ func (s Step) check(inputs, lists map[string]bool, inLoop bool) []string {
 		errs = append(errs, "until goes with repeat")
 	}
 	errs = append(errs, s.Until.check(inputs, inLoop, "until")...)
+	if s.Opposite != nil || s.Counts != "" {
+		if s.Opposite == nil || s.Until == nil || s.Until.Text == nil || s.Counts != "up" && s.Counts != "down" {
+			errs = append(errs, `opposite goes with until (a count's text) and counts ("up" or "down")`)
+		}
+		errs = append(errs, s.Opposite.check(inputs, inLoop, "opposite")...)
+	}
 	if s.Action != ActForEach && len(s.Body) > 0 {
 		errs = append(errs, s.Action+" has a body; only forEach does")
 	}

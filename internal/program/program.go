@@ -32,6 +32,11 @@ type Program struct {
 	Start  string  `json:"start,omitempty"`
 	Inputs []Input `json:"inputs,omitempty"`
 	Steps  []Step  `json:"steps"`
+	// Dismiss says a run closes a dialog the demos never showed when it
+	// covers a step's target, by the rule of Dismissal (its only
+	// refusing or closing button, else its only accepting one), and then
+	// does the step.
+	Dismiss bool `json:"dismiss,omitempty"`
 }
 
 // Input is a value that differs between runs: a run parameter, or text
@@ -188,6 +193,14 @@ type Step struct {
 	// of the next step's target: the query matches exactly one node (a
 	// count that reads the number the instruction gives).
 	Until *Query `json:"until,omitempty"`
+	// Opposite, on a step repeated Until a count reads a number, is the
+	// control beside the count that counts the other way ("−" beside
+	// "+"), and Counts is the way the demos' clicks counted ("up" or
+	// "down"): a run whose count is already past the number clicks
+	// Opposite instead (the demos all added guests; this run removes
+	// some).
+	Opposite *Query `json:"opposite,omitempty"`
+	Counts   string `json:"counts,omitempty"`
 	// Scroll: the demos scrolled to reach the target (a list that loads
 	// more as it scrolls): the run scrolls the page and its lists down
 	// while it looks for the target.

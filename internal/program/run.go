@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 
 	"github.com/allmende/allmende/internal/recording"
 )
@@ -50,7 +51,7 @@ func (s Step) Needs() []string {
 	}
 	add(s.Value)
 	add(s.Over)
-	for _, q := range []*Query{s.Target, s.Each, s.Until} {
+	for _, q := range []*Query{s.Target, s.Each, s.Until, s.Opposite} {
 		if q != nil {
 			add(q.Name)
 			add(q.Text)
@@ -190,6 +191,41 @@ func StopAt(s, next Step) Step {
 		return Step{Action: ActHover, Target: s.Until}
 	}
 	return next
+}
+
+// Way is the step a repeated count step s is done as on the page o: s
+// itself, or s clicking its Opposite when the count already reads more
+// than the number it must read and the demos counted up (less, and they
+// counted down). The count is the node s.Until matches without its text;
+// s is done as it is when that is not one node reading a whole number, or
+// the number to reach is not one (env must hold s.Until's inputs: Fill
+// with StopAt).
+func (s Step) Way(o recording.Outline, env Env) Step {
+	if s.Opposite == nil || s.Until == nil || s.Until.Text == nil {
+		return s
+	}
+	want, err := s.Until.Text.Resolve(env)
+	if err != nil {
+		return s
+	}
+	w, err := strconv.Atoi(norm(want))
+	if err != nil {
+		return s
+	}
+	count := *s.Until
+	count.Text = nil
+	refs := count.Match(o, env)
+	if len(refs) != 1 {
+		return s
+	}
+	n, err := strconv.Atoi(norm(o.Nodes[refs[0]].Text))
+	if err != nil {
+		return s
+	}
+	if s.Counts == "up" && n > w || s.Counts == "down" && n < w {
+		s.Target = s.Opposite
+	}
+	return s
 }
 
 // Items returns the items a forEach step goes through on the page o: the

@@ -349,3 +349,26 @@ func TestLearnMenuPathFromOneDemo(t *testing.T) {
 	fresh, f := menu("Format › Text › Bold")
 	wantPlan(t, p, fresh.outline(0), nil, "click "+itoa(f["Format"]), "click "+itoa(f["Text ▸"]), "click "+itoa(f["Bold"]))
 }
+
+// A heading is not an instruction: from one demo, the button "Redeem" is
+// not read as the first word of the page's title "Redeem a voucher" (on
+// another instance a tip, "Keep a copy …", begins alike and the run could
+// not choose); the button's name is a constant and the code is read from
+// the instruction in capitals.
+func TestLearnButtonNotReadFromHeading(t *testing.T) {
+	mk := func(code, tip string) (*page, int, int) {
+		p := newPage(site)
+		p.add(recording.Node{Tag: "h1", Role: "heading", Name: "Redeem a voucher", Text: "Redeem a voucher"})
+		p.text("Your voucher: " + code + ". Codes must be entered in capital letters.")
+		p.text(tip)
+		f := p.field("Voucher code", "")
+		return p, f, p.button("Redeem")
+	}
+	d, f, b := mk("glacier-saffron23", "Tip: you can change your preferences at any time.")
+	prog := learn(t, newDemo(d).typ(f, "GLACIER-SAFFRON23").click(b))
+	fresh, f2, b2 := mk("meadow-pebble14", "Keep a copy of your receipt.")
+	wantPlan(t, prog, fresh.outline(0), nil, "type "+itoa(f2)+" MEADOW-PEBBLE14", "click "+itoa(b2))
+	if v := prog.Steps[1].Target.Name; v == nil || v.Const == nil || *v.Const != "Redeem" {
+		t.Errorf("the button is %s, want the constant name \"Redeem\"\n%s", prog.Steps[1].DescribeTarget(), prog.Describe())
+	}
+}

@@ -481,8 +481,94 @@ func clickNode(ctx context.Context, o recording.Outline, ref, count int) error {
 		if err != nil {
 			return err
 		}
-		return r.mouseClick(ctx, x, y, "", count, 0)
+		// Something may come over the element between the hit test and
+		// the press (a banner a moment after the page opened): the
+		// guard stops such a press before the page sees it.
+		if err := callOn(ctx, el, guardJS); err != nil {
+			return fmt.Errorf("%s: guarding the click: %w", el.selector, err)
+		}
+		if err := r.mouseClick(ctx, x, y, "", count, 0); err != nil {
+			return err
+		}
+		if wrong := guardOff(ctx, el); wrong != "" {
+			return fmt.Errorf("%s: it is covered by %s, which came over it as it was clicked (the click was stopped before the page saw it)", el.selector, wrong)
+		}
+		return nil
 	})
+}
+
+// guardJS, on an element about to be clicked, listens first (capturing,
+// on its window) for the press: if the press lands on anything but the
+// element or its label, it and the rest of that click are stopped there,
+// so the page never sees a click on what the run did not mean to click.
+// guardOffJS removes it and returns what the press landed on instead ("" if
+// it was the element, or no press came).
+const guardJS = `function () {
+  const el = this, win = el.ownerDocument.defaultView;
+  const up = (n) => n.parentNode || (n.host ? n.host : null);
+  const within = (outer, n) => { for (; n; n = up(n)) if (n === outer) return true; return false; };
+  const ours = (h) => h && (within(el, h) || (el.labels && Array.from(el.labels).some((l) => within(l, h))) ||
+    (h.localName === "label" && h.control === el));
+  const st = {decided: false, ok: true, wrong: ""};
+  const types = ["pointerdown", "mousedown", "pointerup", "mouseup", "click", "dblclick", "auxclick", "contextmenu"];
+  const h = (e) => {
+    if (!st.decided && (e.type === "pointerdown" || e.type === "mousedown")) {
+      st.decided = true;
+      const t = e.composedPath()[0];
+      st.ok = ours(t);
+      if (!st.ok) {
+        const text = t && (t.innerText || t.textContent || "").trim().replace(/\s+/g, " ").slice(0, 40);
+        st.wrong = t ? (t.localName || "node") + (t.id ? "#" + t.id : "") + " " + JSON.stringify(text) : "nothing";
+      }
+    }
+    if (st.decided && !st.ok) { e.stopImmediatePropagation(); e.preventDefault(); }
+  };
+  if (win.__allmendeGuard) win.__allmendeGuard.off();
+  for (const t of types) win.addEventListener(t, h, true);
+  win.__allmendeGuard = {off() { for (const t of types) win.removeEventListener(t, h, true); delete win.__allmendeGuard; return st.wrong; }};
+}`
+
+const guardOffJS = `function () {
+  const g = this.ownerDocument.defaultView.__allmendeGuard;
+  return g ? g.off() : "";
+}`
+
+// callOn calls a function on an element, for its side effects.
+func callOn(ctx context.Context, el element, fn string) error {
+	res, err := chromedp.Call(ctx, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
+		FunctionDeclaration: fn,
+		ObjectID:            el.id,
+		Silent:              new(true),
+	})
+	if err != nil {
+		return err
+	}
+	if res.ExceptionDetails != nil {
+		return exceptionError(res.ExceptionDetails)
+	}
+	return nil
+}
+
+// guardOff removes the click guard and returns what a stopped press
+// landed on, "" if none was stopped. A click that took the page away (a
+// link) took the guard with it: nothing was stopped.
+func guardOff(ctx context.Context, el element) string {
+	c, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	res, err := chromedp.Call(c, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
+		FunctionDeclaration: guardOffJS,
+		ObjectID:            el.id,
+		ReturnByValue:       new(true),
+		Silent:              new(true),
+	})
+	if err != nil || res.ExceptionDetails != nil {
+		return ""
+	}
+	var wrong string
+	if json.Unmarshal(res.Result.Value, &wrong) != nil {
+		return ""
+	}
+	return wrong
 }
 
 // HoverNode moves the mouse onto the element node ref stands for.

@@ -434,3 +434,31 @@ func TestUnchanged(t *testing.T) {
 		t.Errorf("a capture that read a shadow root is unchanged: %v, %v", same, err)
 	}
 }
+
+// A banner that comes over the element between the hit test and the press
+// does not get the click: the press is stopped before the page sees it,
+// and the click fails saying what covered the element.
+func TestClickNodeStopsAPressThatLandsElsewhere(t *testing.T) {
+	s := newSite(t)
+	ctx := openPage(t, s.URL+"/banner-race.html")
+	o := capture(t, ctx)
+	err := ClickNode(ctx, o, one(t, o, "the button", named("button", "Choose Team")))
+	if err == nil || !strings.Contains(err.Error(), `covered by button#accept "Accept all"`) {
+		t.Fatalf("error %v, want one saying the banner's button covered it", err)
+	}
+	clicks, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]int](`window.clicks`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if clicks["choose"] != 0 || clicks["accept"] != 0 || clicks["banner"] != 0 {
+		t.Errorf("the page saw clicks %v, want none", clicks)
+	}
+	// The guard is gone: the page's own clicks go through.
+	o = capture(t, ctx)
+	if err := ClickNode(ctx, o, one(t, o, "the banner's button", named("button", "Accept all"))); err != nil {
+		t.Fatal(err)
+	}
+	if clicks, err = chromedp.Run(ctx, chromedp.Evaluate[map[string]int](`window.clicks`)); err != nil || clicks["accept"] != 1 {
+		t.Errorf("after clicking Accept all, clicks %v (%v), want accept 1", clicks, err)
+	}
+}
