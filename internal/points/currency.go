@@ -107,6 +107,9 @@ func (c Currency) Parse(s string) (int64, error) {
 	if t == "" || len(t) > 40 {
 		return 0, bad
 	}
+	if t[0] == '-' {
+		return 0, fmt.Errorf("not a negative amount: %s or more", c.Number(0))
+	}
 	whole, frac, hasFrac := strings.Cut(t, ".")
 	if hasFrac && (frac == "" || len(frac) > c.Decimals) {
 		if len(frac) > c.Decimals {
@@ -116,13 +119,15 @@ func (c Currency) Parse(s string) (int64, error) {
 	}
 	if strings.Contains(whole, ",") {
 		// Thousands separators only where they belong.
+		// "12,50" is how much of Europe writes 12.50: say which mark is which.
+		commas := fmt.Errorf("a point before the decimals and commas only between thousands, as %s", c.Number(150025*pow10(c.Decimals)/100))
 		groups := strings.Split(whole, ",")
 		if len(groups[0]) < 1 || len(groups[0]) > 3 {
-			return 0, bad
+			return 0, commas
 		}
 		for _, g := range groups[1:] {
 			if len(g) != 3 {
-				return 0, bad
+				return 0, commas
 			}
 		}
 		whole = strings.Join(groups, "")
@@ -139,6 +144,27 @@ func (c Currency) Parse(s string) (int64, error) {
 }
 
 const maxInt64 = 1<<63 - 1
+
+// ParseWithin is Parse for an amount that must lie between lo and hi
+// points (inclusive), as every amount a form or an API client supplies
+// has a range (points.Check): the error says the range in money, as the
+// person typed it, not in points.
+func (c Currency) ParseWithin(s string, lo, hi int64) (int64, error) {
+	v, err := c.Parse(s)
+	if err != nil && !strings.HasPrefix(err.Error(), "too large") {
+		return 0, err
+	}
+	if err != nil || v < lo || v > hi {
+		return 0, fmt.Errorf("%s", c.Range(lo, hi))
+	}
+	return v, nil
+}
+
+// Range says in money what an amount must be: "between 0.01 and
+// 10,000,000.00 EUR".
+func (c Currency) Range(lo, hi int64) string {
+	return "between " + c.Number(lo) + " and " + c.Format(hi)
+}
 
 func allDigits(s string) bool {
 	for _, r := range s {

@@ -59,11 +59,15 @@ func TestCurrencyParse(t *testing.T) {
 		{"92,233,720,368,547,758.07", math.MaxInt64, ""},
 		{"92233720368547758.08", 0, "too large"},
 		{"15.001", 0, "at most 2 decimals"},
-		{"-1", 0, "an amount in EUR"},
+		{"-1", 0, "not a negative amount"},
+		{"-0.01 EUR", 0, "not a negative amount"},
 		{"1500 points", 0, "an amount in EUR"},
 		{"15.", 0, "an amount in EUR"},
 		{".5", 0, "an amount in EUR"},
-		{"1,50", 0, "an amount in EUR"},
+		{"1,50", 0, "a point before the decimals and commas only between thousands, as 1,500.25"},
+		{"1,2,3", 0, "a point before the decimals"},
+		{"12,50", 0, "a point before the decimals"},
+		{"abc", 0, "an amount in EUR such as 1.50"},
 		{"", 0, "an amount in EUR"},
 		{"1e3", 0, "an amount in EUR"},
 	}
@@ -77,6 +81,39 @@ func TestCurrencyParse(t *testing.T) {
 		}
 		if err != nil || got != tt.want {
 			t.Errorf("Parse(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestCurrencyParseWithin(t *testing.T) {
+	eur := points.DefaultCurrency
+	tests := []struct {
+		in      string
+		lo, hi  int64
+		want    int64
+		wantErr string
+	}{
+		{"12.50", 1, points.MaxPrice, 1250, ""},
+		{"0.01", 1, points.MaxPrice, 1, ""},
+		{"10,000,000.00", 1, points.MaxPrice, points.MaxPrice, ""},
+		{"10,000,000.01", 1, points.MaxPrice, 0, "between 0.01 and 10,000,000.00 EUR"},
+		{"0", 1, points.MaxPrice, 0, "between 0.01 and 10,000,000.00 EUR"},
+		{"0", 0, points.MaxBudget, 0, ""},
+		{"99999999999999999999", 0, points.MaxBudget, 0, "between 0.00 and 10,000,000,000.00 EUR"},
+		{"-5", 0, points.MaxBudget, 0, "not a negative amount"},
+		{"1.005", 0, points.MaxBudget, 0, "at most 2 decimals"},
+		{"12 EUR 50", 0, points.MaxBudget, 0, "an amount in EUR"},
+	}
+	for _, tt := range tests {
+		got, err := eur.ParseWithin(tt.in, tt.lo, tt.hi)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("ParseWithin(%q, %d, %d) = %d, %v; want an error saying %q", tt.in, tt.lo, tt.hi, got, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("ParseWithin(%q, %d, %d) = %d, %v; want %d", tt.in, tt.lo, tt.hi, got, err, tt.want)
 		}
 	}
 }
@@ -105,7 +142,7 @@ func TestNewCurrency(t *testing.T) {
 // returns a non-negative amount that Format writes back to the same
 // amount.
 func FuzzCurrencyParse(f *testing.F) {
-	for _, s := range []string{"15", "15.00", "1,500.25 EUR", "-1", "92233720368547758.07", "", ".", "1,,0"} {
+	for _, s := range []string{"15", "15.00", "1,500.25 EUR", "-1", "92233720368547758.07", "", ".", "1,,0", "1,2,3", "12,50", "0", "10000000.01"} {
 		f.Add(s, uint8(2))
 	}
 	f.Fuzz(func(t *testing.T, s string, d uint8) {
@@ -120,6 +157,15 @@ func FuzzCurrencyParse(f *testing.F) {
 		back, err := c.Parse(c.Format(v))
 		if err != nil || back != v {
 			t.Fatalf("Parse(Format(%d)) = %d, %v", v, back, err)
+		}
+		// Within a range, the same amount is accepted exactly when it lies
+		// in it, and what is refused says the range.
+		w, err := c.ParseWithin(s, 1, points.MaxPrice)
+		switch in := v >= 1 && v <= points.MaxPrice; {
+		case in && (err != nil || w != v):
+			t.Fatalf("ParseWithin(%q) = %d, %v; want %d", s, w, err, v)
+		case !in && (err == nil || !strings.HasPrefix(err.Error(), "between ")):
+			t.Fatalf("ParseWithin(%q) = %d, %v; want the range", s, w, err)
 		}
 	})
 }

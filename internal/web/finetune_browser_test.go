@@ -90,7 +90,7 @@ func TestBrowserFineTuneExportAndLoRA(t *testing.T) {
 				chromedp.SendKeys("#adapter", "tenancy-v1"),
 				chromedp.SendKeys("#trained_on_datanet", "tenancy"),
 				chromedp.SendKeys("#trained_on_version", "9"),
-				chromedp.SetValue("#price_per_call", "100"),
+				chromedp.SetValue("#price_per_call", "1.00"),
 				chromedp.Submit("#model-form"),
 				chromedp.WaitVisible(".field-error"),
 			)

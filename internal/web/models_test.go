@@ -242,7 +242,7 @@ func TestBrowserModels(t *testing.T) {
 		t.Fatalf("price error = %q", msg)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.SetValue("#price_per_call", "50"),
+		chromedp.SetValue("#price_per_call", "0.50"),
 		chromedp.Submit("#model-form"),
 		chromedp.WaitVisible("#model-id"),
 	)
@@ -252,7 +252,7 @@ func TestBrowserModels(t *testing.T) {
 	// The steward records bob's deposit on the members page.
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(f.srv.URL+"/members"),
-		chromedp.SendKeys(`form[action="/members/`+f.ids["bob"]+`/deposit"] input[name=amount]`, "500"),
+		chromedp.SendKeys(`form[action="/members/`+f.ids["bob"]+`/deposit"] input[name=amount]`, "5.00"),
 		chromedp.Submit(`form[action="/members/`+f.ids["bob"]+`/deposit"]`),
 		chromedp.WaitVisible(chromedp.CSS("table")),
 	)

@@ -81,9 +81,9 @@ func TestBrowserCreateAndEditProject(t *testing.T) {
 				chromedp.SendKeys("#purpose", "Teach a robot arm to find batteries."),
 				chromedp.SendKeys("#instructions", "Correct the boxes: one tight box per battery."),
 				chromedp.SetValue("#task_type", "bounding_box"),
-				chromedp.SendKeys("#pay_per_task", "40"),
+				chromedp.SendKeys("#pay_per_task", "0.40"),
 				chromedp.SetValue("#est_seconds", "30"),
-				chromedp.SendKeys("#budget", "5000"),
+				chromedp.SendKeys("#budget", "50.00"),
 				chromedp.SetValue("#redundancy", "1"),
 				chromedp.SetValue("#review_hours", "0"),
 				chromedp.SetUploadFiles("#coco", []string{coco}),
@@ -112,7 +112,7 @@ func TestBrowserCreateAndEditProject(t *testing.T) {
 				t.Errorf("the preview shows %v photos, boxes, loaded photos and the first box's width in %% (%v), want 3, 2, 3 and 25", previews, err)
 			}
 			task, _ := chromedp.Run(ctx, chromedp.Text("#preview-task"))
-			for _, want := range []string{"Lego parts", "Brickworks Robotics", "pays 0.40 a task", "48.00 an hour", "one tight box per battery", "Draw a box around each object as: Battery · cable"} {
+			for _, want := range []string{"Lego parts", "Brickworks Robotics", "pays 0.40 EUR a task", "48.00 EUR an hour", "one tight box per battery", "Draw a box around each object as: Battery · cable"} {
 				if !strings.Contains(task, want) {
 					t.Errorf("the worker's preview lacks %q: %q", want, task)
 				}
@@ -160,7 +160,7 @@ func TestBrowserCreateAndEditProject(t *testing.T) {
 			check("lower the pay", chromedp.Do(wait,
 				chromedp.Click("#edit-project"),
 				chromedp.WaitVisible("#edit-form"),
-				chromedp.SetValue("#pay_per_task", "30"),
+				chromedp.SetValue("#pay_per_task", "0.30"),
 				chromedp.Click("#save-project"),
 				chromedp.WaitVisible(`[data-for="pay_per_task"]`),
 			))
@@ -172,7 +172,7 @@ func TestBrowserCreateAndEditProject(t *testing.T) {
 			check("edit", chromedp.Do(wait,
 				chromedp.SetValue("#instructions", "Correct the boxes: one tight box per battery, cables are not batteries."),
 				chromedp.SetValue("#labels", "battery, cable, screw"),
-				chromedp.SetValue("#pay_per_task", "50"),
+				chromedp.SetValue("#pay_per_task", "0.50"),
 				chromedp.SetUploadFiles("#add-examples", images[:1]),
 				chromedp.Click("#save-project"),
 				chromedp.WaitVisible("#project-saved"),
@@ -237,8 +237,8 @@ func TestBrowserNewProjectPreviewsTexts(t *testing.T) {
 		chromedp.SendKeys("#purpose", "Choose the better reply for a support bot."),
 		chromedp.SendKeys("#instructions", "Pick the answer that solves the customer's problem."),
 		chromedp.SetValue("#task_type", "pairwise"),
-		chromedp.SendKeys("#pay_per_task", "30"),
-		chromedp.SendKeys("#budget", "3000"),
+		chromedp.SendKeys("#pay_per_task", "0.30"),
+		chromedp.SendKeys("#budget", "30.00"),
 		chromedp.SetUploadFiles("#items", []string{items}),
 		chromedp.WaitVisible("#preview-items .pair"),
 	)

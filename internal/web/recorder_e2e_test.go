@@ -104,7 +104,7 @@ func TestRecordedWorkEndToEnd(t *testing.T) {
 		chromedp.WaitVisible("#publish-form"),
 		chromedp.SendKeys("#pub-id", "parcel-status"),
 		chromedp.SendKeys("#pub-description", "Looks up a parcel's status by its number."),
-		chromedp.SetValue("#pub-price", "100"),
+		chromedp.SetValue("#pub-price", "1.00"),
 		chromedp.Submit("#publish-form"),
 		chromedp.WaitVisible("#run-form"),
 	)

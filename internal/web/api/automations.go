@@ -5,6 +5,7 @@ import (
 
 	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/web/request"
 	"github.com/allmende/allmende/internal/web/response"
 	"github.com/allmende/allmende/internal/web/route"
@@ -20,17 +21,38 @@ func (a *API) automations(mux route.Mux) {
 	mux.Handle("POST /api/v1/automations/{slug}/demos", a.member(a.automationAddDemo))
 }
 
+// publicationRequest is an automation as a client publishes it, its price
+// per run an integer of points or money (price_per_run_text).
+type publicationRequest struct {
+	action.Publication
+	PricePerRun     *int64  `json:"price_per_run"`
+	PricePerRunText *string `json:"price_per_run_text"`
+}
+
+func (a *API) publication(req publicationRequest) (action.Publication, error) {
+	price, err := a.amountIn("price_per_run", req.PricePerRun, req.PricePerRunText, 0, points.MaxRunPrice)
+	if err != nil {
+		return req.Publication, err
+	}
+	req.Publication.PricePerRun = orZero(price)
+	return req.Publication, nil
+}
+
 // automationLearn learns an automation from 1–5 verified recordings of
 // one task (the member's own, or offered by their recorders).
 func (a *API) automationLearn(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	var req struct {
-		action.Publication
+		publicationRequest
 		Recordings []string `json:"recordings"`
 	}
 	if err := request.JSON(w, r, &req); err != nil {
 		return err
 	}
-	auto, err := a.Actions.LearnAutomation(r.Context(), sess.Member, req.Publication, req.Recordings)
+	pub, err := a.publication(req.publicationRequest)
+	if err != nil {
+		return err
+	}
+	auto, err := a.Actions.LearnAutomation(r.Context(), sess.Member, pub, req.Recordings)
 	if err != nil {
 		return err
 	}

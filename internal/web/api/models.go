@@ -8,6 +8,7 @@ import (
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/model"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/web/request"
 	"github.com/allmende/allmende/internal/web/response"
@@ -35,7 +36,11 @@ func (a *API) modelList(w http.ResponseWriter, r *http.Request, sess *member.Ses
 	if err != nil {
 		return err
 	}
-	response.JSON(w, http.StatusOK, response.List{"models": list}.Next(next))
+	out := make([]modelJSON, len(list))
+	for i, m := range list {
+		out[i] = a.modelOut(m)
+	}
+	response.JSON(w, http.StatusOK, response.List{"models": out}.Next(next))
 	return nil
 }
 
@@ -44,20 +49,34 @@ func (a *API) modelShow(w http.ResponseWriter, r *http.Request, sess *member.Ses
 	if err != nil {
 		return err
 	}
-	response.JSON(w, http.StatusOK, map[string]any{"model": m, "top_contributors": top})
+	response.JSON(w, http.StatusOK, map[string]any{"model": a.modelOut(m), "top_contributors": top})
 	return nil
 }
 
+// modelJSON is a model with its prices written as money too.
+type modelJSON struct {
+	model.Model
+	PricePerCallText     string `json:"price_per_call_text"`
+	PricePer1kTokensText string `json:"price_per_1k_tokens_text"`
+}
+
+func (a *API) modelOut(m model.Model) modelJSON {
+	return modelJSON{Model: m, PricePerCallText: a.money(m.PricePerCall), PricePer1kTokensText: a.money(m.PricePer1kTokens)}
+}
+
 type modelRequest struct {
-	ID               string   `json:"id"`
-	Name             string   `json:"name"`
-	Kind             string   `json:"kind"`
-	UpstreamURL      string   `json:"upstream_url"`
-	UpstreamModel    string   `json:"upstream_model"`
-	UpstreamKey      string   `json:"upstream_key"`
-	PricePerCall     int64    `json:"price_per_call"`
-	PricePer1kTokens int64    `json:"price_per_1k_tokens"`
-	Datanets         []string `json:"datanets"`
+	ID               string `json:"id"`
+	Name             string `json:"name"`
+	Kind             string `json:"kind"`
+	UpstreamURL      string `json:"upstream_url"`
+	UpstreamModel    string `json:"upstream_model"`
+	UpstreamKey      string `json:"upstream_key"`
+	PricePerCall     *int64 `json:"price_per_call"`
+	PricePer1kTokens *int64 `json:"price_per_1k_tokens"`
+	// The prices as money, as answers write them beside the integers.
+	PricePerCallText     *string  `json:"price_per_call_text"`
+	PricePer1kTokensText *string  `json:"price_per_1k_tokens_text"`
+	Datanets             []string `json:"datanets"`
 	// Assistant makes an openai model an assistant over its datanets, or
 	// registers a LoRA adapter with the datanet version it was trained on.
 	Assistant *model.Assistant `json:"assistant"`
@@ -72,13 +91,21 @@ func (a *API) modelCreate(w http.ResponseWriter, r *http.Request, sess *member.S
 	if err := request.JSON(w, r, &req); err != nil {
 		return err
 	}
+	perCall, err := a.amountIn("price_per_call", req.PricePerCall, req.PricePerCallText, 0, points.MaxPrice)
+	if err != nil {
+		return err
+	}
+	per1k, err := a.amountIn("price_per_1k_tokens", req.PricePer1kTokens, req.PricePer1kTokensText, 0, points.MaxPrice)
+	if err != nil {
+		return err
+	}
 	m, err := a.Models.Create(r.Context(), sess.Member, model.Model{Slug: req.ID, Name: req.Name, Kind: model.Kind(req.Kind), UpstreamURL: req.UpstreamURL,
-		UpstreamModel: req.UpstreamModel, UpstreamKey: req.UpstreamKey, PricePerCall: req.PricePerCall, PricePer1kTokens: req.PricePer1kTokens, Datanets: req.Datanets,
+		UpstreamModel: req.UpstreamModel, UpstreamKey: req.UpstreamKey, PricePerCall: orZero(perCall), PricePer1kTokens: orZero(per1k), Datanets: req.Datanets,
 		Assistant: req.Assistant})
 	if err != nil {
 		return err
 	}
-	response.JSON(w, http.StatusCreated, m)
+	response.JSON(w, http.StatusCreated, a.modelOut(m))
 	return nil
 }
 

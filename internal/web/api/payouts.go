@@ -53,12 +53,17 @@ func (a *API) payoutList(w http.ResponseWriter, r *http.Request, sess *member.Se
 // payoutCreate is a member asking for amount points of their balance.
 func (a *API) payoutCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	var req struct {
-		Amount int64 `json:"amount"`
+		Amount     *int64  `json:"amount"`
+		AmountText *string `json:"amount_text"`
 	}
 	if err := request.JSON(w, r, &req); err != nil {
 		return err
 	}
-	p, err := a.Reward.RequestPayout(r.Context(), sess.Member, memberParam(r, sess), req.Amount)
+	amount, err := a.amountIn("amount", req.Amount, req.AmountText, 1, reward.MaxPayout)
+	if err != nil {
+		return err
+	}
+	p, err := a.Reward.RequestPayout(r.Context(), sess.Member, memberParam(r, sess), orZero(amount))
 	if err != nil {
 		return err
 	}

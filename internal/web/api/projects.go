@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/web/request"
 	"github.com/allmende/allmende/internal/web/response"
@@ -28,13 +29,64 @@ func (a *API) projects(mux route.Mux) {
 	mux.Handle("GET /api/v1/projects/{slug}/export", a.member(a.projectExport))
 }
 
+// projectRequest is a new project as a client sends it: the project, with
+// its pay and budget as integers of points or as money (_text).
+type projectRequest struct {
+	work.Project
+	PayPerTask     *int64  `json:"pay_per_task"`
+	PayPerTaskText *string `json:"pay_per_task_text"`
+	Budget         *int64  `json:"budget"`
+	BudgetText     *string `json:"budget_text"`
+}
+
+// project reads the amounts of a projectRequest into its project.
+func (a *API) project(req projectRequest) (work.Project, error) {
+	p := req.Project
+	pay, err := a.amountIn("pay_per_task", req.PayPerTask, req.PayPerTaskText, 1, points.MaxPrice)
+	if err != nil {
+		return p, err
+	}
+	budget, err := a.amountIn("budget", req.Budget, req.BudgetText, 0, points.MaxBudget)
+	if err != nil {
+		return p, err
+	}
+	p.PayPerTask, p.Budget = orZero(pay), orZero(budget)
+	return p, nil
+}
+
+// projectJSON is a project with its amounts written as money too.
+type projectJSON struct {
+	work.Project
+	PayPerTaskText string `json:"pay_per_task_text"`
+	BudgetText     string `json:"budget_text"`
+	HourlyRateText string `json:"hourly_rate_text"`
+}
+
+func (a *API) projectOut(p work.Project) projectJSON {
+	return projectJSON{Project: p, PayPerTaskText: a.money(p.PayPerTask), BudgetText: a.money(p.Budget), HourlyRateText: a.money(p.HourlyRate())}
+}
+
+// projectCreate creates a draft project from a JSON body, or from a
+// multipart body whose "project" field holds that JSON and whose files are
+// its items, as the new-project page sends them: a "coco" file, a
+// "labelstudio" export or "yolo" label files with their "images", or an
+// "items" file of JSON Lines texts. An image project sent with a file and
+// no labels takes the file's categories; labels that do not cover the
+// file's are refused on the labels field, naming each (CreateWithItems).
 func (a *API) projectCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	// Asked before the body is read; Create decides again.
 	if !work.MayRequest(sess.Member) {
 		return problem.New(problem.Forbidden, "only requesters create projects")
 	}
-	var p work.Project
-	if err := request.JSON(w, r, &p); err != nil {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		return a.projectCreateWithItems(w, r, sess)
+	}
+	var req projectRequest
+	if err := request.JSON(w, r, &req); err != nil {
+		return err
+	}
+	p, err := a.project(req)
+	if err != nil {
 		return err
 	}
 	created, err := a.Work.Create(r.Context(), sess.Member, p)
@@ -42,8 +94,58 @@ func (a *API) projectCreate(w http.ResponseWriter, r *http.Request, sess *member
 		return err
 	}
 	created.Requester = sess.Member.PublicID
-	response.JSON(w, http.StatusCreated, created)
+	response.JSON(w, http.StatusCreated, a.projectOut(created))
 	return nil
+}
+
+// projectCreateWithItems is projectCreate's multipart body: the project
+// and its items in one request, all or nothing.
+func (a *API) projectCreateWithItems(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	r.Body = http.MaxBytesReader(w, r.Body, upload.MaxItems)
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		return problem.New(problem.BadRequest, "cannot read the upload: %v", err)
+	}
+	defer r.MultipartForm.RemoveAll()
+	if r.FormValue("project") == "" {
+		return &problem.Error{Kind: problem.Invalid, Message: "no project in the upload",
+			Fields: map[string]string{"project": "the project as a JSON object in the 'project' field, as a JSON body would hold it"}}
+	}
+	var req projectRequest
+	if err := request.JSONText(r.FormValue("project"), &req); err != nil {
+		return err
+	}
+	p, err := a.project(req)
+	if err != nil {
+		return err
+	}
+	u, err := upload.Items(r, true)
+	if err != nil {
+		return err
+	}
+	given := 0
+	for _, g := range []bool{u.COCO != nil, u.LabelStudio != nil, len(u.YOLO) > 0, u.Texts != nil} {
+		if g {
+			given++
+		}
+	}
+	if given != 1 {
+		return &problem.Error{Kind: problem.Invalid, Message: "send one kind of items file with the project",
+			Fields: map[string]string{"items": "one of: a COCO file as 'coco', a Label Studio export as 'labelstudio' or YOLO label files as 'yolo' (each with the 'images'), or a JSON Lines file of texts as 'items'"}}
+	}
+	created, warnings, err := a.Work.CreateWithItems(r.Context(), sess.Member, p, u)
+	if err != nil {
+		return err
+	}
+	created.Requester = sess.Member.PublicID
+	response.JSON(w, http.StatusCreated, map[string]any{"project": a.projectOut(created), "warnings": nonNil(warnings)})
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func (a *API) projectShow(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
@@ -51,7 +153,7 @@ func (a *API) projectShow(w http.ResponseWriter, r *http.Request, sess *member.S
 	if err != nil {
 		return err
 	}
-	response.JSON(w, http.StatusOK, p)
+	response.JSON(w, http.StatusOK, a.projectOut(p))
 	return nil
 }
 
@@ -60,18 +162,23 @@ func (a *API) projectShow(w http.ResponseWriter, r *http.Request, sess *member.S
 // can change).
 func (a *API) projectEdit(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	var body struct {
-		Instructions *string  `json:"instructions"`
-		Labels       []string `json:"labels"`
-		PayPerTask   *int64   `json:"pay_per_task"`
+		Instructions   *string  `json:"instructions"`
+		Labels         []string `json:"labels"`
+		PayPerTask     *int64   `json:"pay_per_task"`
+		PayPerTaskText *string  `json:"pay_per_task_text"`
 	}
 	if err := request.JSON(w, r, &body); err != nil {
 		return err
 	}
-	p, err := a.Work.Edit(r.Context(), sess.Member, r.PathValue("slug"), work.Changes{Instructions: body.Instructions, Labels: body.Labels, PayPerTask: body.PayPerTask})
+	pay, err := a.amountIn("pay_per_task", body.PayPerTask, body.PayPerTaskText, 1, points.MaxPrice)
 	if err != nil {
 		return err
 	}
-	response.JSON(w, http.StatusOK, p)
+	p, err := a.Work.Edit(r.Context(), sess.Member, r.PathValue("slug"), work.Changes{Instructions: body.Instructions, Labels: body.Labels, PayPerTask: pay})
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, a.projectOut(p))
 	return nil
 }
 
@@ -94,7 +201,7 @@ func (a *API) projectExamples(w http.ResponseWriter, r *http.Request, sess *memb
 	if err != nil {
 		return err
 	}
-	response.JSON(w, http.StatusCreated, p)
+	response.JSON(w, http.StatusCreated, a.projectOut(p))
 	return nil
 }
 

@@ -152,11 +152,15 @@ func (a *API) recordingErase(w http.ResponseWriter, r *http.Request, sess *membe
 }
 
 func (a *API) recordingPublish(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
-	var req action.Publication
+	var req publicationRequest
 	if err := request.JSON(w, r, &req); err != nil {
 		return err
 	}
-	auto, err := a.Actions.Publish(r.Context(), sess.Member, r.PathValue("id"), req)
+	pub, err := a.publication(req)
+	if err != nil {
+		return err
+	}
+	auto, err := a.Actions.Publish(r.Context(), sess.Member, r.PathValue("id"), pub)
 	if err != nil {
 		return err
 	}

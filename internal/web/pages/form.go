@@ -1,6 +1,10 @@
 package pages
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/allmende/allmende/internal/points"
+)
 
 // form carries what a person typed and what is wrong with it back to the
 // page, so nothing they typed is lost when a field needs fixing. The
@@ -45,4 +49,16 @@ func fields(get func(string) string, names ...string) map[string]string {
 		v[k] = strings.TrimSpace(get(k))
 	}
 	return v
+}
+
+// money reads an amount typed in the cooperative's currency ("12.50", the
+// way every page writes amounts) into points, within lo and hi points as
+// the domain will check again. What it cannot read, or what lies out of
+// the range, comes back as the words of the field's error, in money.
+func money(c points.Currency, typed string, lo, hi int64) (int64, string) {
+	v, err := c.ParseWithin(typed, lo, hi)
+	if err != nil {
+		return 0, err.Error()
+	}
+	return v, ""
 }

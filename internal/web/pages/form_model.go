@@ -5,19 +5,24 @@ import (
 	"strconv"
 
 	"github.com/allmende/allmende/internal/model"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 )
 
 // modelForm reads the form a model is registered with. The upstream key
-// is a secret: it goes into the model, never back into the form.
-func modelForm(r *http.Request) (model.Model, form, error) {
+// is a secret: it goes into the model, never back into the form. Prices
+// are typed in the cooperative's currency c ("0.05"); empty is free.
+func modelForm(r *http.Request, c points.Currency) (model.Model, form, error) {
 	v := fields(r.PostForm.Get, "id", "name", "kind", "upstream_url", "upstream_model", "upstream_key", "price_per_call", "price_per_1k_tokens", "datanets",
 		"context_records", "adapter", "trained_on_datanet", "trained_on_version")
 	bad := problem.Fields{}
 	price := func(k string) int64 {
-		n, err := strconv.ParseInt(v[k], 10, 64)
-		if err != nil && v[k] != "" {
-			bad.Add(k, "a whole number of points")
+		if v[k] == "" {
+			return 0
+		}
+		n, why := money(c, v[k], 0, points.MaxPrice)
+		if why != "" {
+			bad.Add(k, "%s", why)
 		}
 		return n
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/web/upload"
 	"github.com/allmende/allmende/internal/work"
@@ -18,7 +19,10 @@ import (
 // The numbers it cannot read, and items missing or of more than one
 // kind, come back as a problem naming the field; the work domain checks
 // the rest.
-func projectForm(r *http.Request) (work.Project, work.Upload, form, error) {
+//
+// The pay and the budget are typed in the cooperative's currency c, as
+// the pages show them ("12.50"), and kept in points.
+func projectForm(r *http.Request, c points.Currency) (work.Project, work.Upload, form, error) {
 	v := fields(r.FormValue, "slug", "name", "client", "purpose", "instructions", "task_type", "labels", "redundancy", "pay_per_task", "est_seconds", "budget",
 		"gold_rate", "min_gold_accuracy", "qualification_items", "qualification_min", "review_hours", "max_reject_share")
 	f := form{Values: v, Errors: map[string]string{}}
@@ -42,9 +46,19 @@ func projectForm(r *http.Request) (work.Project, work.Upload, form, error) {
 		}
 		return x
 	}
+	amount := func(k string, lo int64, hi int64) int64 {
+		if v[k] == "" {
+			return 0 // the domain names a missing pay; no budget is 0
+		}
+		n, bad := money(c, v[k], lo, hi)
+		if bad != "" {
+			f.Errors[k] = bad
+		}
+		return n
+	}
 	p := work.Project{Slug: v["slug"], Name: v["name"], Client: v["client"], Purpose: v["purpose"], Instructions: v["instructions"],
 		TaskType: work.TaskType(v["task_type"]), Labels: splitList(v["labels"]), Redundancy: int(num("redundancy")),
-		PayPerTask: num("pay_per_task"), EstSeconds: int(num("est_seconds")), Budget: num("budget"),
+		PayPerTask: amount("pay_per_task", 1, points.MaxPrice), EstSeconds: int(num("est_seconds")), Budget: amount("budget", 0, points.MaxBudget),
 		GoldRate: frac("gold_rate"), MinGoldAccuracy: frac("min_gold_accuracy"), QualificationItems: int(num("qualification_items")),
 		QualificationMin: frac("qualification_min"), ReviewHours: int(num("review_hours")), MaxRejectShare: frac("max_reject_share")}
 	if len(f.Errors) > 0 {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/web/upload"
 	"github.com/allmende/allmende/internal/work"
@@ -15,7 +16,9 @@ import (
 // the pay, the example images to remove (remove_example, by id) and new
 // ones (examples). A pay it cannot read comes back as a problem on its
 // field; the work domain decides the rest.
-func projectEditForm(r *http.Request) (work.Changes, form, error) {
+//
+// The pay is typed in the cooperative's currency cur ("12.50").
+func projectEditForm(r *http.Request, cur points.Currency) (work.Changes, form, error) {
 	v := fields(r.FormValue, "instructions", "labels", "pay_per_task")
 	f := form{Values: v, Errors: map[string]string{}}
 	instructions := v["instructions"]
@@ -27,9 +30,9 @@ func projectEditForm(r *http.Request) (work.Changes, form, error) {
 		}
 	}
 	if v["pay_per_task"] != "" {
-		pay, err := strconv.ParseInt(v["pay_per_task"], 10, 64)
-		if err != nil {
-			f.Errors["pay_per_task"] = "a whole number of points"
+		pay, bad := money(cur, v["pay_per_task"], 1, points.MaxPrice)
+		if bad != "" {
+			f.Errors["pay_per_task"] = bad
 		}
 		c.PayPerTask = &pay
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/govern"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 )
 
@@ -16,7 +17,10 @@ import (
 // person types — a quorum in percent, a window in days from now, one
 // row per option — and the errors of the numbers it cannot read come
 // back under the form's own field names.
-func proposalForm(r *http.Request, now time.Time) (govern.Draft, form, error) {
+//
+// A value of a parameter that is money is typed in the cooperative's
+// currency c ("15.00"), as the pages show it.
+func proposalForm(r *http.Request, now time.Time, c points.Currency) (govern.Draft, form, error) {
 	f := form{Values: map[string]string{}}
 	errs := problem.Fields{}
 	get := func(k string) string {
@@ -44,8 +48,14 @@ func proposalForm(r *http.Request, now time.Time) (govern.Draft, form, error) {
 		}
 		o := govern.Option{Label: label, StatusQuo: keep == n}
 		if value != "" {
-			v, err := strconv.ParseInt(value, 10, 64)
-			if err != nil {
+			var v int64
+			var err error
+			if moneyParam(d.Param) {
+				if v, err = c.Parse(value); err != nil {
+					errs.Add("options", "option %d: %v", i+1, err)
+					continue
+				}
+			} else if v, err = strconv.ParseInt(value, 10, 64); err != nil {
 				errs.Add("options", "option %d: the value is a whole number", i+1)
 				continue
 			}

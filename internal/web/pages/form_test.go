@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 )
 
@@ -51,19 +52,19 @@ func FuzzForms(f *testing.F) {
 		if f1.Value("name") != v.Get("name") {
 			t.Fatalf("the datanet form lost the name %q", v.Get("name"))
 		}
-		_, f2, err := modelForm(r)
+		_, f2, err := modelForm(r, points.DefaultCurrency)
 		refused("the model form", err)
 		if f2.Value("upstream_key") != "" {
 			t.Fatal("the model form echoes the upstream key")
 		}
-		_, f3, err := proposalForm(r, time.Now())
+		_, f3, err := proposalForm(r, time.Now(), points.DefaultCurrency)
 		refused("the proposal form", err)
 		if f3.Value("title") != strings.TrimSpace(v.Get("title")) {
 			t.Fatalf("the proposal form lost the title %q", v.Get("title"))
 		}
 		_, err = memberForm(r)
 		refused("the member form", err)
-		_, f4, err := publicationForm(r)
+		_, f4, err := publicationForm(r, points.DefaultCurrency)
 		refused("the publication form", err)
 		if f4.Value("title") != strings.TrimSpace(v.Get("title")) {
 			t.Fatalf("the publication form lost the title %q", v.Get("title"))

@@ -15,7 +15,7 @@ func (p *Pages) modelCreate(w http.ResponseWriter, r *http.Request, sess *member
 	if err := request.Form(w, r); err != nil {
 		return err
 	}
-	m, f, err := modelForm(r)
+	m, f, err := modelForm(r, p.currency())
 	if err != nil {
 		return again(err, p.showModelForm, f)
 	}

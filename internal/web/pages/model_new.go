@@ -16,7 +16,7 @@ func (p *Pages) modelNew(w http.ResponseWriter, r *http.Request, sess *member.Se
 	if !model.MayBuild(sess.Member) {
 		return errNotBuilder
 	}
-	return p.showModelForm(w, r, http.StatusOK, form{Values: map[string]string{"kind": "retrieval", "price_per_call": "10"}})
+	return p.showModelForm(w, r, http.StatusOK, form{Values: map[string]string{"kind": "retrieval", "price_per_call": p.currency().Number(10)}})
 }
 
 func (p *Pages) showModelForm(w http.ResponseWriter, r *http.Request, status int, f form) error {

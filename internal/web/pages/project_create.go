@@ -19,7 +19,7 @@ func (p *Pages) projectCreate(w http.ResponseWriter, r *http.Request, sess *memb
 		return problem.New(problem.BadRequest, "cannot read the form: %v", err)
 	}
 	defer r.MultipartForm.RemoveAll()
-	proj, items, f, err := projectForm(r)
+	proj, items, f, err := projectForm(r, p.currency())
 	if err != nil {
 		return again(err, p.showProjectForm, f)
 	}

@@ -2,7 +2,6 @@ package pages
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/allmende/allmende/internal/member"
@@ -29,7 +28,7 @@ func (p *Pages) showProjectEdit(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	if f.Values == nil {
-		f.Values = map[string]string{"instructions": proj.Instructions, "labels": strings.Join(proj.Labels, ", "), "pay_per_task": strconv.FormatInt(proj.PayPerTask, 10)}
+		f.Values = map[string]string{"instructions": proj.Instructions, "labels": strings.Join(proj.Labels, ", "), "pay_per_task": p.currency().Number(proj.PayPerTask)}
 	}
 	return p.render(w, r, status, "project_edit.html", "Edit "+proj.Name, map[string]any{"P": proj, "Started": started, "Form": f, "MaxExamples": work.MaxExamples})
 }
@@ -42,7 +41,7 @@ func (p *Pages) projectEditSave(w http.ResponseWriter, r *http.Request, sess *me
 		return problem.New(problem.BadRequest, "cannot read the form: %v", err)
 	}
 	defer r.MultipartForm.RemoveAll()
-	c, f, err := projectEditForm(r)
+	c, f, err := projectEditForm(r, p.currency())
 	if err != nil {
 		return again(err, p.showProjectEdit, f)
 	}

@@ -14,7 +14,7 @@ func (p *Pages) proposalCreate(w http.ResponseWriter, r *http.Request, sess *mem
 		return err
 	}
 	now := time.Now()
-	d, f, err := proposalForm(r, now)
+	d, f, err := proposalForm(r, now, p.currency())
 	if err != nil {
 		return again(err, p.showProposalForm, f)
 	}

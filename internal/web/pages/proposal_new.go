@@ -29,8 +29,12 @@ func (p *Pages) showProposalForm(w http.ResponseWriter, r *http.Request, status 
 		if err != nil {
 			return err
 		}
-		params = append(params, paramChoice{Name: string(bp.Name), Desc: bp.Desc,
-			Now: fmt.Sprintf("%d (%s)", v, p.paramValue(bp.Name, v)), Selected: f.Value("param") == string(bp.Name)})
+		c := paramChoice{Name: string(bp.Name), Desc: bp.Desc, Now: fmt.Sprintf("%d (%s)", v, p.paramValue(bp.Name, v)), Selected: f.Value("param") == string(bp.Name)}
+		if bp.Money {
+			c.Desc += ", in " + p.currency().Code
+			c.Now = p.paramValue(bp.Name, v)
+		}
+		params = append(params, c)
 	}
 	rows := make([]int, optionRows)
 	for i := range rows {

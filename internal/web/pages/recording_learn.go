@@ -13,7 +13,7 @@ func (p *Pages) recordingLearn(w http.ResponseWriter, r *http.Request, sess *mem
 	if err := request.Form(w, r); err != nil {
 		return err
 	}
-	pub, ids, f, err := learnForm(r)
+	pub, ids, f, err := learnForm(r, p.currency())
 	if err != nil {
 		return again(err, p.showRecording, f)
 	}

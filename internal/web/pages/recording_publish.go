@@ -12,7 +12,7 @@ func (p *Pages) recordingPublish(w http.ResponseWriter, r *http.Request, sess *m
 	if err := request.Form(w, r); err != nil {
 		return err
 	}
-	pub, f, err := publicationForm(r)
+	pub, f, err := publicationForm(r, p.currency())
 	if err != nil {
 		return again(err, p.showRecording, f)
 	}

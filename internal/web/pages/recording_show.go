@@ -25,12 +25,12 @@ func (p *Pages) showRecording(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	if f.Values == nil {
-		f.Values = map[string]string{"price_per_run": "50", "title": info.Title}
+		f.Values = map[string]string{"price_per_run": p.currency().Number(50), "title": info.Title}
 	}
 	// The learn form, shown again, leaves the publish form as it was.
 	publish := f
 	if f.Values["form"] == "learn" {
-		publish = form{Values: map[string]string{"price_per_run": "50", "title": info.Title}}
+		publish = form{Values: map[string]string{"price_per_run": p.currency().Number(50), "title": info.Title}}
 	}
 	return p.render(w, r, status, "recording.html", info.Title, map[string]any{
 		"R": info, "Steps": describeSteps(rec), "Params": rec.Parameters(), "Mine": info.RecordedBy(sess.Member), "Form": f, "PublishForm": publish,

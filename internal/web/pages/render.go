@@ -48,13 +48,16 @@ var templateFuncs = template.FuncMap{
 // moneyFuncs are the template functions that write amounts, all with the
 // cooperative's one currency: "points" writes an amount of points as money
 // ("0.65 EUR"), "number" the same without the code (for an input a person
-// edits), "pointValue" what one point is worth ("0.01 EUR").
+// edits), "pointValue" what one point is worth ("0.01 EUR"), "currency"
+// and "decimals" the currency's code and its digits after the point (for
+// scripts that preview amounts as the server will read them).
 func moneyFuncs(c points.Currency) template.FuncMap {
 	return template.FuncMap{
 		"points":     c.Format,
 		"number":     c.Number,
 		"pointValue": c.PointValue,
 		"currency":   func() string { return c.Code },
+		"decimals":   func() int { return c.Decimals },
 	}
 }
 

@@ -13,19 +13,31 @@ import (
 
 // bindingParams are the parameters a binding proposal may set, in the
 // order the form offers them, with what they mean to a member and their
-// name in a sentence. Amounts of money are typed in points, the unit the
-// ledger counts in; the form says what a point is worth.
+// name in a sentence. Amounts of money (Money) are typed in the
+// cooperative's currency, as every page shows them; shares in basis points.
 var bindingParams = []struct {
 	Name  coop.Param
 	Desc  string
 	Words string
+	Money bool
 }{
-	{coop.PayFloor, "Pay floor per hour of measured work, in points", "the pay floor"},
-	{coop.ContributorShare, "Contributors' share of a model call's charge, in basis points (7000 = 70 %)", "the contributors' share of a model call"},
-	{coop.TreasuryShare, "The cooperative's share of a model call's charge, in basis points", "the treasury's share of a model call"},
-	{coop.PointsPerShare, "Points earned per governance share at an epoch close", "the points earned per governance share"},
-	{coop.RecordingReward, "What a verified recording of browser work pays its recorder, in points", "the pay for a verified recording"},
-	{coop.AuthorShare, "The author's share of an automation run's price, in basis points (8000 = 80 %)", "the author's share of an automation run"},
+	{coop.PayFloor, "Pay floor per hour of measured work", "the pay floor", true},
+	{coop.ContributorShare, "Contributors' share of a model call's charge, in basis points (7000 = 70 %)", "the contributors' share of a model call", false},
+	{coop.TreasuryShare, "The cooperative's share of a model call's charge, in basis points", "the treasury's share of a model call", false},
+	{coop.PointsPerShare, "Earnings per governance share at an epoch close", "the earnings per governance share", true},
+	{coop.RecordingReward, "What a verified recording of browser work pays its recorder", "the pay for a verified recording", true},
+	{coop.AuthorShare, "The author's share of an automation run's price, in basis points (8000 = 80 %)", "the author's share of an automation run", false},
+}
+
+// moneyParam says whether a parameter is an amount of money, typed and
+// shown in the cooperative's currency.
+func moneyParam(p coop.Param) bool {
+	for _, bp := range bindingParams {
+		if bp.Name == p {
+			return bp.Money
+		}
+	}
+	return false
 }
 
 // paramWords names a parameter in a sentence, never by its internal

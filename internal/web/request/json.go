@@ -80,3 +80,23 @@ func jsonKind(goKind string) string {
 		return "an object"
 	}
 }
+
+// JSONText reads exactly one JSON object from a form field's text — a
+// multipart upload's JSON part — with the checks JSON makes of a body.
+func JSONText(text string, dst any) error {
+	if strings.TrimSpace(text) == "" {
+		return problem.New(problem.BadRequest, "the JSON part is empty; send a JSON object")
+	}
+	if len(text) > MaxJSONBody {
+		return problem.New(problem.TooLarge, "the JSON part is larger than %d bytes", MaxJSONBody)
+	}
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return JSONProblem(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return problem.New(problem.BadRequest, "the JSON part holds more than one JSON value")
+	}
+	return nil
+}

@@ -20,6 +20,25 @@
     return e;
   }
   const $ = (id) => document.getElementById(id);
+  // Amounts are typed in the cooperative's currency, as the server reads
+  // them (points.Currency.Parse): the form says the code and the decimals.
+  // toPoints gives NaN for what the server would refuse, so the preview
+  // shows no pay rather than a wrong one.
+  const moneyForm = $("project-form");
+  const currency = moneyForm ? moneyForm.dataset.currency : "EUR", decimals = moneyForm ? Number(moneyForm.dataset.decimals) : 2;
+  function toPoints(typed) {
+    let t = typed.trim();
+    if (t.endsWith(currency)) t = t.slice(0, -currency.length).trim();
+    const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(t);
+    if (!m || (m[2] || "").length > decimals) return NaN;
+    return Number(m[1].replaceAll(",", "") + (m[2] || "").padEnd(decimals, "0"));
+  }
+  function money(p) {
+    const s = String(p).padStart(decimals + 1, "0");
+    const whole = s.slice(0, s.length - decimals).replace(/\B(?=(\d{3})+$)/g, ",");
+    return (decimals ? whole + "." + s.slice(s.length - decimals) : whole) + " " + currency;
+  }
+
   const readText = (f) => new Promise((ok, fail) => { const r = new FileReader(); r.onload = () => ok(r.result); r.onerror = fail; r.readAsText(f); });
   const readURL = (f) => new Promise((ok, fail) => { const r = new FileReader(); r.onload = () => ok(r.result); r.onerror = fail; r.readAsDataURL(f); });
   const base = (name) => name.split(/[\\/]/).pop();
@@ -141,8 +160,7 @@
     $("preview").hidden = !shown && !$("name").value.trim();
     if (!shown) out.append(el("p", { class: "hint" }, text ? "Choose a JSON Lines file to see its first items." : "Choose the images to see the first ones."));
 
-    const pay = parseInt($("pay_per_task").value, 10), secs = parseInt($("est_seconds").value, 10);
-    const money = (p) => (p / 100).toFixed(2);
+    const pay = toPoints($("pay_per_task").value), secs = parseInt($("est_seconds").value, 10);
     const labels = $("labels").value.split(",").map((s) => s.trim()).filter(Boolean);
     task.replaceChildren(
       el("h4", {}, $("name").value || "Your project"),
