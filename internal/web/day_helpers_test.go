@@ -128,10 +128,7 @@ func (d *day) shot(name string) {
 // for ""); it fails if there is none.
 func (d *day) text(sel string) string {
 	d.t.Helper()
-	if sel == "" {
-		sel = ":scope"
-	}
-	s, err := chromedp.Run(d.ctx, chromedp.Evaluate[string](`(() => { const e = document.querySelector("main").querySelector("`+jsEscape(sel)+`"); return e ? e.innerText : "\u0000"; })()`))
+	s, err := chromedp.Run(d.ctx, chromedp.Evaluate[string](`(() => { const m = document.querySelector("main"), sel = "`+jsEscape(sel)+`"; const e = sel ? m.querySelector(sel) : m; return e ? e.innerText : "\u0000"; })()`))
 	if err != nil {
 		d.t.Fatalf("%s: %v", sel, err)
 	}
