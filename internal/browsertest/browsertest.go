@@ -28,6 +28,13 @@ func New(t testing.TB) context.Context {
 // two-minute limit are the same for every browser test.
 func Start(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
+	return StartFor(t, 2*time.Minute, extra...)
+}
+
+// StartFor is Start with another time limit, for a test that walks
+// through a whole day of pages in one browser.
+func StartFor(t testing.TB, limit time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		t.Fatalf("browser tests need Debian's Chromium at %s: apt-get install chromium (.ci/run does this)", ChromiumPath)
 	}
@@ -41,7 +48,7 @@ func Start(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context 
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, extra...)...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelCtx()

@@ -54,6 +54,7 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("POST /tasks/{id}/submit", p.member(p.taskSubmit))
 	mux.Handle("POST /tasks/{id}/appeal", p.member(p.taskAppeal))
 	mux.Handle("POST /tasks/{id}/reject", p.member(p.taskReject))
+	mux.Handle("POST /tasks/{id}/accept", p.member(p.taskAccept))
 	mux.Handle("POST /tasks/{id}/decide", p.steward(p.taskDecide))
 	mux.Handle("GET /projects", p.member(p.projectsPage))
 	mux.Handle("GET /projects/new", p.member(p.projectNew))
