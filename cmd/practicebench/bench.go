@@ -31,6 +31,7 @@ type options struct {
 	Demos      string
 	Kinds      string
 	Out        string
+	JSON       string
 	RunTimeout time.Duration
 	Verbose    bool
 	// DemoDir, when set, keeps each demonstration's recording there
@@ -42,8 +43,15 @@ type options struct {
 	// but the fresh instances' run times include the others' load; the
 	// own-instance timings always run one at a time.
 	Parallel int
-	Base     string
-	Log      *log.Logger
+	// First is the first fresh instance's number: the instances are
+	// seeds RunSeed+First … RunSeed+First+N-1, so that a long run can be
+	// made in parts (-first 0, -first 50) and merged (-merge).
+	First int
+	// NoOwn skips the timings on demo 1's own instance (a part that only
+	// adds fresh instances to another's).
+	NoOwn bool
+	Base  string
+	Log   *log.Logger
 }
 
 // counts are the numbers of demos to learn from.
@@ -220,6 +228,9 @@ func (b *bench) kind(ctx context.Context, k practice.Kind) row {
 	// machine does slows both alike.
 	out.Own = result{Demos: 1, Reasons: map[string]int{}}
 	out.OwnRun = result{Demos: maxDemos, Reasons: map[string]int{}}
+	if b.o.NoOwn {
+		return out
+	}
 	own := k.Generate(1)
 	ownURL := practice.URL(b.o.Base, k.Name, 1)
 	for range 3 {
@@ -282,7 +293,7 @@ func (b *bench) runs(ctx context.Context, k practice.Kind, res *result, do func(
 		})
 	}
 	for i := range b.o.N {
-		seeds <- uint64(RunSeed + i)
+		seeds <- uint64(RunSeed + b.o.First + i)
 	}
 	close(seeds)
 	wg.Wait()

@@ -45,7 +45,7 @@ func TestBenchEndToEnd(t *testing.T) {
 		}
 		rows = append(rows, r)
 	}
-	table := markdown(o, rows)
+	table := markdown(partOf(o, rows))
 	for _, want := range []string{"| collapsible | ", "| menu | ", "| **mean** |", "100 %"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("the table lacks %q:\n%s", want, table)

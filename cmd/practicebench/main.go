@@ -10,6 +10,12 @@
 //
 //	go run ./cmd/practicebench -n 100 > bench.md
 //
+// or in parts, merged into one table:
+//
+//	go run ./cmd/practicebench -n 50 -kinds a,b -json a.json …
+//	go run ./cmd/practicebench -n 50 -first 50 -no-own -kinds a,b -json b.json …
+//	go run ./cmd/practicebench -merge a.json,b.json > bench.md
+//
 // Instances of run i have seed 1000+i, demonstration d seed d (1–5), so a
 // table can be made again. A program learned from 3 demos that is the
 // same as the one from 1 (byte for byte) is not run twice: its results
@@ -41,8 +47,18 @@ func main() {
 	flag.BoolVar(&o.Verbose, "v", false, "log each failed run's reason")
 	flag.IntVar(&o.Parallel, "parallel", 1, "fresh instances run at once (success is the same; their run times then include each other's load)")
 	flag.StringVar(&o.DemoDir, "demo-dir", "", "keep the demonstrations in this directory and reuse those kept there")
+	flag.IntVar(&o.First, "first", 0, "number of the first fresh instance (seed 1000+first): to run the instances in parts")
+	flag.BoolVar(&o.NoOwn, "no-own", false, "skip the timings on demo 1's own instance (a part that only adds fresh instances)")
+	flag.StringVar(&o.JSON, "json", "", "also write the results to this file, for -merge")
+	mergeList := flag.String("merge", "", "comma-separated result files (-json) of parts to add up into one table; nothing is run")
 	list := flag.Bool("list", false, "list the kinds of task (markdown) and exit")
 	flag.Parse()
+	if *mergeList != "" {
+		if err := mergeFiles(o, strings.Split(*mergeList, ",")); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if *list {
 		for _, k := range practice.Kinds() {
 			params := ""
@@ -90,10 +106,44 @@ func run(ctx context.Context, o options) error {
 		o.Log.Printf("%s: %s", k.Name, r.summary())
 		rows = append(rows, r)
 	}
-	table := markdown(o, rows)
+	p := partOf(o, rows)
+	if o.JSON != "" {
+		if err := writePart(o.JSON, p); err != nil {
+			return err
+		}
+	}
+	return printTable(o, p)
+}
+
+// printTable prints the table of p, and writes it to -out.
+func printTable(o options, p part) error {
+	table := markdown(p)
 	fmt.Print(table)
 	if o.Out != "" {
 		return os.WriteFile(o.Out, []byte(table), 0o644)
 	}
 	return nil
+}
+
+// mergeFiles prints the table of the parts in files (and writes their sum
+// to -json).
+func mergeFiles(o options, files []string) error {
+	var parts []part
+	for _, f := range files {
+		p, err := readPart(f)
+		if err != nil {
+			return err
+		}
+		parts = append(parts, p)
+	}
+	p, err := merge(parts)
+	if err != nil {
+		return err
+	}
+	if o.JSON != "" {
+		if err := writePart(o.JSON, p); err != nil {
+			return err
+		}
+	}
+	return printTable(o, p)
 }

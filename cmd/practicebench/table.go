@@ -9,13 +9,14 @@ import (
 )
 
 // markdown is the benchmark's table: one line per kind, the mean last.
-func markdown(o options, rows []row) string {
+func markdown(p part) string {
 	var b strings.Builder
-	counts, _ := o.counts()
-	fmt.Fprintf(&b, "Success on %d fresh instances per kind (seeds %d–%d); learning time from %d demos (CPU time of the learner's one thread); median time per run of the program learned from %d demos on the fresh instances, and on demo 1's own instance in turn with replays of demo 1's recording there (median of the runs that did the task); replaying demo 1's recording on %d of the fresh instances (success, median time).\n\n",
-		o.N, RunSeed, RunSeed+o.N-1, slices.Max(counts), slices.Max(counts), min(o.N, o.Replays))
-	if o.Parallel > 1 {
-		fmt.Fprintf(&b, "The fresh instances ran %d at a time: their run times include each other's load.\n\n", o.Parallel)
+	rows := p.Rows
+	counts, _ := options{Demos: p.Demos}.counts()
+	fmt.Fprintf(&b, "Success on %d fresh instances per kind (seeds %s); learning time from %d demos (CPU time of the learner's one thread); median time per run of the program learned from %d demos on the fresh instances, and on demo 1's own instance in turn with replays of demo 1's recording there (median of the runs that did the task); replaying demo 1's recording on %d of the fresh instances (success, median time).\n\n",
+		instances(p.Seeds), seedText(p.Seeds), slices.Max(counts), slices.Max(counts), p.Replays)
+	if p.Parallel > 1 {
+		fmt.Fprintf(&b, "The fresh instances ran up to %d at a time: their run times include each other's load.\n\n", p.Parallel)
 	}
 	b.WriteString("| kind |")
 	for _, n := range counts {

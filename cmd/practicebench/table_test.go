@@ -22,7 +22,7 @@ func TestTableMeans(t *testing.T) {
 		{Kind: "d", Learned: []result{ok(1, 4), ok(3, 4)}, OwnRun: result{Runs: 3, OK: 3, RunTime: []time.Duration{time.Second}}},
 		{Kind: "c", DemoErr: "demo 1: the hands failed"},
 	}
-	table := markdown(o, rows)
+	table := markdown(partOf(o, rows))
 	for _, want := range []string{
 		"| a | 100 % | 100 % |",
 		"| b (params) | 0 % | 50 % |",

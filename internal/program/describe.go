@@ -80,6 +80,9 @@ func (in Input) describe() string {
 	if in.List != "" {
 		s += fmt.Sprintf(", a list split at %q", in.List)
 	}
+	if in.Empty {
+		s += fmt.Sprintf(", empty when the text that begins with %q does not say it", in.Extract.In)
+	}
 	return s
 }
 

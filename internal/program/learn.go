@@ -149,6 +149,7 @@ func Learn(demos []recording.Recording) (Program, error) {
 			s.Why = l.why(*s)
 		}
 	}
+	l.namedTicks(all)
 	l.prog.Inputs = usedInputs(l.prog)
 	// A banner no demo showed may cover a target on other visits.
 	l.prog.Dismiss = true

@@ -76,6 +76,9 @@ func (p Program) Check() error {
 		if in.List != "" {
 			lists[in.Name] = true
 		}
+		if in.Empty && (in.Extract == nil || in.Extract.In == "") {
+			add(where, "%q may be empty only when read from an instruction (extract with in)", in.Name)
+		}
 		switch {
 		case in.Param != "" && in.Extract != nil:
 			add(where, "%q has both a parameter and an extraction rule; it needs one", in.Name)

@@ -54,6 +54,10 @@ type Input struct {
 	// List says the value is a list (a loop's items): the text is split
 	// at List (", " …) into items.
 	List string `json:"list,omitempty"`
+	// Empty says the rule may find no text on a page that has the
+	// instruction it reads from (a text that begins with Extract.In):
+	// the value is then empty (a list of no items), not missing.
+	Empty bool `json:"empty,omitempty"`
 	// Examples are its values in the demos, in demo order, for people
 	// checking what was learned (never a masked value).
 	Examples []string `json:"examples,omitempty"`

@@ -1,6 +1,7 @@
 package program
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -112,6 +113,10 @@ func (p Program) fill(env *Env, names []string, pages []recording.Outline, depth
 				firstErr = err
 			}
 		}
+		if firstErr != nil && in.Empty && in.Extract.In != "" && hasInstruction(pages, in.Extract.In) && !several(firstErr) {
+			// The instruction is there and does not say it.
+			env.Inputs[name], firstErr = "", nil
+		}
 		if firstErr != nil {
 			return fmt.Errorf("reading the input %s (%s): %w", name, in.Extract.describe(), firstErr)
 		}
@@ -120,6 +125,13 @@ func (p Program) fill(env *Env, names []string, pages []recording.Outline, depth
 		}
 	}
 	return nil
+}
+
+// several reports whether err is a rule finding several texts (which an
+// empty value must not hide).
+func several(err error) bool {
+	var s *severalError
+	return errors.As(err, &s)
 }
 
 // preferences are how a run chooses among the different texts an input's

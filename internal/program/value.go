@@ -223,8 +223,11 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 		costs[r] = r.cost() + l.dataAnchor(r, os)
 		// Of two rules as simple, the one that reads the value out of
 		// fewer words ("to 10:40", not "of the meeting to 10:40").
-		if text, _, err := r.anchorText(os[0].pages[common[r][0].page]); err == nil {
-			span[r] = len(text)
+		if page := os[0].pages[common[r][0].page]; true {
+			if text, ref, err := r.anchorText(page); err == nil {
+				span[r] = len(text)
+				costs[r] += endCost(r, norm(page.Nodes[ref].Text))
+			}
 		}
 	}
 	cost := func(r Extract) int { return costs[r] }
@@ -257,6 +260,28 @@ func (l *learner) findRule(step int, os []obs, strict bool) (*Extract, error) {
 		}
 	}
 	return &best, nil
+}
+
+// endCost ranks the ways a rule may end a value that ends its text: in a
+// sentence that is not a list of labelled values, stopping at "and" reads
+// the same here and stops where other data goes on ("Username: ken36",
+// "Username: sophie24 and tick …"), so reading to the end, or to a comma
+// or semicolon that does not follow, costs one more. (In a list of
+// labelled values the comma ends every value alike.)
+func endCost(r Extract, text string) int {
+	if r.After == "" || r.After == "^" || len(labelled.FindAllString(text, -1)) >= 2 {
+		return 0
+	}
+	switch r.Before {
+	case "", "$", ",", ";":
+	default:
+		return 0
+	}
+	v, ok := between(text, r.After, r.Before)
+	if !ok || !strings.HasSuffix(strings.TrimRight(text, ".!?"), v) {
+		return 0
+	}
+	return 1
 }
 
 // slug makes an input name from a label: "E-mail address" → "e_mail_address".
