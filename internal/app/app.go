@@ -214,6 +214,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Params = coop.New(db)
 	a.Reward = reward.NewService(db, a.Ledger)
 	a.Work = work.NewService(db, blobs, a.Reward, a.Params)
+	a.Work.SetCurrency(cmp.Or(cfg.Currency, points.DefaultCurrency))
 	if cfg.SMTP.Addr != "" {
 		a.Work.SetMailer(cfg.SMTP)
 	}

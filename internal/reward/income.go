@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/points"
@@ -93,6 +94,51 @@ func (s *Service) IncomeOf(ctx context.Context, account string) ([]Income, error
 		if i, ok := idx[k]; ok {
 			out[i].Amount = a
 		}
+	}
+	return out, rows.Err()
+}
+
+// IncomeNews is what one kind of income paid a member since a moment:
+// how many payments, how much in all, and when the last came.
+type IncomeNews struct {
+	Kind     IncomeKind
+	Payments int64
+	Amount   int64
+	Last     time.Time
+}
+
+// maxIncomeNews bounds the payments IncomeSince reads: a member whose
+// records answered thousands of calls since their last visit is told of
+// the newest ones, and the cost of the news does not grow with them.
+const maxIncomeNews = 1000
+
+// IncomeSince is what a member's account was paid since a moment for
+// recordings, for their data or models used by model calls and for
+// automation runs — every kind of income but annotation, whose news is
+// told per project from the tasks — newest kind first. It reads the
+// payments since the moment along postings_income_news (at most
+// maxIncomeNews of them), not the account's history. The account is the
+// caller's to choose: work.Service.Notices asks for the member's own.
+func (s *Service) IncomeSince(ctx context.Context, account string, since time.Time) ([]IncomeNews, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `
+		SELECT income, count(*), sum(amount), max(created_at) FROM (
+			SELECT income, amount, created_at FROM postings
+			WHERE account = $1 AND created_at > $2 AND income IN ('recordings', 'models', 'automations')
+			ORDER BY created_at DESC LIMIT $3) recent
+		GROUP BY income ORDER BY max(created_at) DESC`, account, since.UnixMilli(), maxIncomeNews)
+	if err != nil {
+		return nil, fmt.Errorf("reward: income news of %s: %w", account, err)
+	}
+	defer rows.Close()
+	var out []IncomeNews
+	for rows.Next() {
+		var n IncomeNews
+		var last int64
+		if err := rows.Scan(&n.Kind, &n.Payments, &n.Amount, &last); err != nil {
+			return nil, fmt.Errorf("reward: income news of %s: %w", account, err)
+		}
+		n.Last = store.Time(last)
+		out = append(out, n)
 	}
 	return out, rows.Err()
 }

@@ -145,8 +145,14 @@ func (s *Service) Transfer(ctx context.Context, tx *store.Tx, ev ledger.Event) (
 	}
 	now := store.Now()
 	for _, p := range ev.Postings {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO postings (event_id, account, amount, created_at) VALUES ($1, $2, $3, $4)`,
-			eventID, p.Account, p.Amount, now); err != nil {
+		// A payment into a member's account says its kind of income, which
+		// the member's news reads (IncomeSince).
+		var income sql.NullString
+		if kind := IncomeKindOf(ev.Type, ev.Scope); kind != "" && p.Amount > 0 && strings.HasPrefix(p.Account, "member:") {
+			income = sql.NullString{String: string(kind), Valid: true}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO postings (event_id, account, amount, created_at, income) VALUES ($1, $2, $3, $4, $5)`,
+			eventID, p.Account, p.Amount, now, income); err != nil {
 			return "", fmt.Errorf("reward: post to %s: %w", p.Account, err)
 		}
 	}

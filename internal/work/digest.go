@@ -1,12 +1,14 @@
 package work
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 )
@@ -20,6 +22,10 @@ type Mailer interface {
 // cooperative configured no SMTP server) nobody can, and nothing is sent.
 // It is set once, before the server serves.
 func (s *Service) SetMailer(m Mailer) { s.mailer = m }
+
+// SetCurrency is how the digest writes amounts, as pages do; without it,
+// points.DefaultCurrency. It is set once, before the server serves.
+func (s *Service) SetCurrency(c points.Currency) { s.currency = c }
 
 // DigestEvery is how often a member who asked for it gets their news by
 // e-mail, if there is any.
@@ -84,7 +90,7 @@ func (s *Service) SendDigests(ctx context.Context) (int, error) {
 			return sent, err
 		}
 		if len(n.List) > 0 && d.email != "" {
-			if err := s.mailer.Send(ctx, d.email, "Your news from the cooperative", digestBody(n)); err != nil {
+			if err := s.mailer.Send(ctx, d.email, "Your news from the cooperative", digestBody(n, cmp.Or(s.currency, points.DefaultCurrency))); err != nil {
 				// A server's refusal often quotes the address; the error is
 				// logged, the address must not be.
 				errs = append(errs, fmt.Errorf("digest for member %d: %s", d.id, strings.ReplaceAll(err.Error(), d.email, "<address>")))
@@ -103,8 +109,9 @@ func (s *Service) SendDigests(ctx context.Context) (int, error) {
 	return sent, errors.Join(errs...)
 }
 
-// digestBody writes a member's news as the dashboard says it.
-func digestBody(n Notices) string {
+// digestBody writes a member's news as the dashboard says it, amounts in
+// the cooperative's currency c.
+func digestBody(n Notices, c points.Currency) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "What changed since %s:\n\n", n.Since.Format("2 Jan 2006"))
 	for _, x := range n.List {
@@ -117,7 +124,9 @@ func digestBody(n Notices) string {
 			if x.Tasks != 1 {
 				what = fmt.Sprintf("%d tasks", x.Tasks)
 			}
-			fmt.Fprintf(&b, "%s in %s paid: %d.%02d.", what, x.Project, x.Amount/100, x.Amount%100)
+			fmt.Fprintf(&b, "%s in %s paid: %s.", what, x.Project, c.Format(x.Amount))
+		case "income":
+			b.WriteString(incomeWords(x, c) + ".")
 		default:
 			switch x.Action {
 			case "reject":

@@ -7,20 +7,27 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/allmende/allmende/internal/points"
+	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 )
 
 // Notice is one thing that changed for a member since they last marked
 // their news as read.
 type Notice struct {
-	Kind string `json:"kind"` // work, decision, payment
+	Kind string `json:"kind"` // work, decision, payment, income
 	// Project is the project's name; news never names other members.
-	Project string `json:"project"`
+	Project string `json:"project,omitempty"`
 	// Action is a decision's: reject, hold, uphold or overturn.
 	Action string `json:"action,omitempty"`
-	// Tasks and Amount (points) are a payment's.
+	// Tasks and Amount (points) are a payment's; Amount is an income's too.
 	Tasks  int64 `json:"tasks,omitempty"`
 	Amount int64 `json:"amount,omitempty"`
+	// Income is an income's kind — recordings, models (the member's data
+	// or model used by model calls) or automations (runs of automations
+	// they recorded or taught) — and Payments how many paid them.
+	Income   reward.IncomeKind `json:"income,omitempty"`
+	Payments int64             `json:"payments,omitempty"`
 	// Link leads to the work concerned.
 	Link string    `json:"link"`
 	At   time.Time `json:"at"`
@@ -47,7 +54,8 @@ const maxNotices = 10
 
 // Notices lists what changed for a member since their last "mark as read":
 // projects opened for work, decisions on their tasks (rejections, holds,
-// rulings) and tasks paid. Each is read along an index from the moment of
+// rulings), tasks paid and every other kind of income — recordings paid,
+// model calls that used their data, automation runs. Each is read along an index from the moment of
 // the mark, so it costs the same for a member with a long history.
 func (s *Service) Notices(ctx context.Context, memberID int64) (Notices, error) {
 	var mark int64
@@ -124,7 +132,28 @@ func (s *Service) noticesSince(ctx context.Context, memberID int64, mark time.Ti
 		n.List = append(n.List, Notice{Kind: "payment", Project: name, Tasks: tasks, Amount: pts, Link: "/tasks?state=paid", At: store.Time(at)})
 	}
 	rows.Close()
+
+	// Income of the other kinds, from the member's own account.
+	var publicID string
+	if err := q.QueryRowContext(ctx, `SELECT public_id FROM members WHERE id = $1`, memberID).Scan(&publicID); err != nil {
+		return Notices{}, fmt.Errorf("notices: %w", err)
+	}
+	income, err := s.reward.IncomeSince(ctx, reward.MemberAccount(publicID), since)
+	if err != nil {
+		return Notices{}, fmt.Errorf("notices: %w", err)
+	}
+	for _, in := range income {
+		n.List = append(n.List, Notice{Kind: "income", Income: in.Kind, Payments: in.Payments, Amount: in.Amount, Link: incomeLinks[in.Kind], At: in.Last})
+	}
 	return n, nil
+}
+
+// incomeLinks lead from an income's news to where the member sees what
+// paid them: their recordings, where their data went, their earnings.
+var incomeLinks = map[reward.IncomeKind]string{
+	reward.IncomeRecordings:  "/recordings",
+	reward.IncomeModels:      "/my-data",
+	reward.IncomeAutomations: "/earnings#income-automations",
 }
 
 // MarkNoticesRead records that the member has read their news: the next
@@ -135,4 +164,24 @@ func (s *Service) MarkNoticesRead(ctx context.Context, memberID int64) error {
 			ON CONFLICT (member_id) DO UPDATE SET seen_at = excluded.seen_at`, memberID, s.now().UnixMilli())
 		return err
 	})
+}
+
+// incomeWords says an income's news in a sentence, amounts in c: "Your
+// data answered 3 model calls: 0.21 EUR".
+func incomeWords(n Notice, c points.Currency) string {
+	times := func(one, many string) string {
+		if n.Payments == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n.Payments, many)
+	}
+	switch n.Income {
+	case reward.IncomeRecordings:
+		return times("recording", "recordings") + " of yours paid: " + c.Format(n.Amount)
+	case reward.IncomeModels:
+		return "Your data or model was used by " + times("model call", "model calls") + ": " + c.Format(n.Amount)
+	case reward.IncomeAutomations:
+		return times("run", "runs") + " of automations you recorded or taught paid you: " + c.Format(n.Amount)
+	}
+	return "Paid: " + c.Format(n.Amount)
 }

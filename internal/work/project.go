@@ -128,6 +128,8 @@ type Service struct {
 	// mailer sends the opt-in news digests; nil when the cooperative
 	// configured no e-mail.
 	mailer Mailer
+	// currency writes the digest's amounts (SetCurrency).
+	currency points.Currency
 
 	// hooks are told of erased items (OnItemsErased).
 	hooks struct {
