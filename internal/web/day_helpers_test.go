@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,6 +46,8 @@ type day struct {
 	width int64
 	// wait bounds each step that waits for the page.
 	wait time.Duration
+	// shots is the folder of the day's screenshots.
+	shots string
 }
 
 // newDay starts the demo cooperative and one browser for the whole test.
@@ -52,7 +55,14 @@ func newDay(t *testing.T, role string) *day {
 	t.Helper()
 	site := demoServer(t)
 	ctx := browsertest.StartFor(t, 8*time.Minute, chromedp.WindowSize(1280, 900))
-	return &day{t: t, site: site, ctx: ctx, axe: browsertest.HasAxe(t), role: role, wait: 60 * time.Second}
+	shots := os.Getenv("ALLMENDE_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &day{t: t, site: site, ctx: ctx, axe: browsertest.HasAxe(t), role: role, wait: 60 * time.Second, shots: shots}
 }
 
 // at sets the screen's width for the next steps.
@@ -116,11 +126,19 @@ func (d *day) here(shot string) {
 	}
 }
 
-// shot saves the page as day-<role>-<name>-<width>.png, under
-// $ALLMENDE_SCREENSHOTS or the test's temporary folder.
+// shot saves the whole page as day-<role>-<name>-<width>.png in the
+// day's folder: $ALLMENDE_SCREENSHOTS, or one temporary folder for the
+// test.
 func (d *day) shot(name string) {
 	d.t.Helper()
-	p := browsertest.Screenshot(d.t, d.ctx, fmt.Sprintf("day-%s-%s-%d", d.role, name, d.width))
+	png, err := chromedp.Run(d.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		d.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	p := filepath.Join(d.shots, fmt.Sprintf("day-%s-%s-%d.png", d.role, name, d.width))
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		d.t.Fatal(err)
+	}
 	d.t.Logf("screenshot: %s", p)
 }
 

@@ -81,8 +81,8 @@ func TestDayStewardClearsTheQueue(t *testing.T) {
 			t.Errorf("the queue counts %s, want 5", n)
 		}
 		d.has("#steward-queue", "Draft projects to approve (1)", "Shelf photos "+size.name, "Held rejections to decide (1)",
-			"Appeals to decide (1)", "Recordings to review (1)", "Payout requests to record as paid (1)", "0.10 EUR")
-		d.lacks("#steward-queue", "escrow:", "bounding_box")
+			"in Strict batteries "+size.name, "Appeals to decide (1)", "in Lenient batteries "+size.name, "Recordings to review (1)", "Payout requests to record as paid (1)", "0.10 EUR")
+		d.lacks("#steward-queue", "escrow:", "bounding_box", "day-strict", "day-lenient")
 
 		// The draft: its page says what workers will do, and approving it
 		// funds the escrow.

@@ -135,8 +135,8 @@ func TestBrowserStewardQueue(t *testing.T) {
 				t.Errorf("the queue counts %s, want 4", n)
 			}
 			queue, _ := chromedp.Run(ctx, chromedp.Text("#steward-queue"))
-			for _, want := range []string{"Draft projects to approve (1)", "Reviews new-reviews", "Held rejections to decide (1)", fmt.Sprintf("Task %d in strict", held),
-				"Appeals to decide (1)", fmt.Sprintf("Task %d in lenient", appealed), "Recordings to review (1)"} {
+			for _, want := range []string{"Draft projects to approve (1)", "Reviews new-reviews", "Held rejections to decide (1)", fmt.Sprintf("Task %d in Reviews strict", held),
+				"Appeals to decide (1)", fmt.Sprintf("Task %d in Reviews lenient", appealed), "Recordings to review (1)"} {
 				if !strings.Contains(queue, want) {
 					t.Errorf("the queue lacks %q: %s", want, queue)
 				}

@@ -87,7 +87,7 @@ func (s *Service) Waiting(ctx context.Context, actor member.Member, limit int) (
 		dst    *[]Pending
 	}{{"review", &w.Held}, {"appealed", &w.Appeals}} {
 		rows, err := q.QueryContext(ctx, `
-			SELECT a.id, p.slug, m.public_id, a.status, COALESCE(a.submitted_at, 0) FROM assignments a
+			SELECT a.id, p.slug, p.name, m.public_id, a.status, COALESCE(a.submitted_at, 0) FROM assignments a
 			JOIN projects p ON p.id = a.project_id JOIN members m ON m.id = a.worker_id
 			WHERE a.status IN ('review', 'appealed') AND a.status = $1 ORDER BY a.id LIMIT $2`, k.status, limit)
 		if err != nil {
@@ -96,7 +96,7 @@ func (s *Service) Waiting(ctx context.Context, actor member.Member, limit int) (
 		for rows.Next() {
 			var p Pending
 			var at int64
-			if err := rows.Scan(&p.AssignmentID, &p.Project, &p.Worker, &p.Status, &at); err != nil {
+			if err := rows.Scan(&p.AssignmentID, &p.Project, &p.ProjectName, &p.Worker, &p.Status, &at); err != nil {
 				rows.Close()
 				return Waiting{}, err
 			}

@@ -203,12 +203,15 @@ func (s *Service) Decide(ctx context.Context, actor member.Member, assignmentID 
 
 // Pending is a rejection or appeal waiting for a steward.
 type Pending struct {
-	AssignmentID int64     `json:"assignment"`
-	Project      string    `json:"project"`
-	Worker       string    `json:"worker"`
-	Status       string    `json:"status"`
-	Reviews      []Review  `json:"reviews"`
-	SubmittedAt  time.Time `json:"submitted_at"`
+	AssignmentID int64  `json:"assignment"`
+	Project      string `json:"project"`
+	// ProjectName is the project's name, which the stewards' queue shows
+	// (Project is its slug, an address).
+	ProjectName string    `json:"project_name,omitempty"`
+	Worker      string    `json:"worker"`
+	Status      string    `json:"status"`
+	Reviews     []Review  `json:"reviews"`
+	SubmittedAt time.Time `json:"submitted_at"`
 }
 
 // MaxPending is how many of the oldest decisions PendingDecisions shows at
