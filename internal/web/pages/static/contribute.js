@@ -3,10 +3,10 @@
 // member sees what will be replaced, keeps a finding that is not personal
 // (click it) or hides something it missed (select it, "Hide"), and only the
 // redacted record is sent, with the findings the member kept, to the API
-// with checked=true, which runs the same detector again. A dry run of the
-// redacted record shows the fingerprint and duplicates before Contribute
-// is enabled; any change disables it again, so what is stored is always
-// what was previewed.
+// with checked=true, which runs the same detector again. Nothing is sent
+// until the member asks: "Check" sends the redacted record for a dry run
+// (fingerprint, duplicates) and enables Contribute; any change disables it
+// again, so what is stored is always what was checked.
 (function () {
   "use strict";
   const form = document.getElementById("contribute-form");
@@ -76,22 +76,18 @@
     return vals;
   }
 
-  // preview redacts everything on this machine, shows it, and asks the
-  // server for a dry run of the redacted record only.
+  // preview redacts everything on this machine and shows it. A typed
+  // record waits for the member to correct it and press "Check"; a file or
+  // an image, which the member cannot correct here, is checked at once.
   async function preview() {
     reset();
     if (!privacy) return;
-    let body, type;
     try {
       const file = form.querySelector("#records");
       if (file && file.files.length) {
-        const jsonl = await redactFile(file.files[0]);
-        prepared = { jsonl };
-        body = jsonl;
-        type = "application/x-ndjson";
+        prepared = { jsonl: await redactFile(file.files[0]) };
       } else if (kind === "image") {
         prepared = { image: imageForm() };
-        body = prepared.image();
       } else {
         const rec = { kept: [] };
         for (const part of parts) {
@@ -105,19 +101,37 @@
         const f = fieldValues();
         if (Object.keys(f).length) rec.fields = f;
         prepared = { record: rec };
-        body = JSON.stringify(rec);
-        type = "application/json";
       }
     } catch (e) {
       fail(e.message);
       prepared = null;
       return;
     }
+    if (!prepared.record) return check();
+    const button = el("button", { type: "button", id: "check-button" }, "Check with the cooperative");
+    button.addEventListener("click", check);
+    out.append(el("p", { class: "row", id: "check-row" }, button,
+      el("span", { class: "hint" }, "Sends only what is shown under “What will be sent”, to see whether it would be accepted.")));
+  }
+
+  function body() {
+    if (prepared.record) return { body: JSON.stringify(prepared.record), headers: { "Content-Type": "application/json" } };
+    if (prepared.jsonl !== undefined) return { body: prepared.jsonl, headers: { "Content-Type": "application/x-ndjson" } };
+    return { body: prepared.image(), headers: {} };
+  }
+
+  // check asks the server for a dry run of the redacted record only: the
+  // fingerprint, duplicates, and whether its own check passes.
+  async function check() {
+    const row = document.getElementById("check-row");
+    if (row) row.remove();
+    for (const old of out.querySelectorAll(".outcome, #preview-summary, .error")) old.remove();
     const checking = el("p", { class: "hint" }, "Checking the redacted record with the cooperative…");
     out.append(checking);
     let resp, ans;
     try {
-      resp = await fetch(api + "&dry_run=true", { method: "POST", headers: type ? { "Content-Type": type } : {}, body });
+      const b = body();
+      resp = await fetch(api + "&dry_run=true", { method: "POST", headers: b.headers, body: b.body });
       ans = await resp.json();
     } catch (e) {
       checking.remove();
@@ -263,19 +277,10 @@
     submit.disabled = true;
     const partial = form.querySelector("#partial");
     const url = api + (partial && partial.checked ? "&partial=true" : "");
-    let body, headers = {};
-    if (prepared.record) {
-      body = JSON.stringify(prepared.record);
-      headers["Content-Type"] = "application/json";
-    } else if (prepared.jsonl !== undefined) {
-      body = prepared.jsonl;
-      headers["Content-Type"] = "application/x-ndjson";
-    } else {
-      body = prepared.image();
-    }
+    const b = body();
     let resp, ans;
     try {
-      resp = await fetch(url, { method: "POST", headers, body });
+      resp = await fetch(url, { method: "POST", headers: b.headers, body: b.body });
       ans = await resp.json();
     } catch (err) {
       fail("Sending failed: " + err);
