@@ -35,7 +35,7 @@ var SensitiveSitesJSON []byte
 // files is the extension as Chromium loads it. Go sources are not part of
 // it.
 //
-//go:embed manifest.json *.js *.html *.css sensitive-sites.json icons
+//go:embed manifest.json *.js *.html *.css sensitive-sites.json privacy.wasm.gz icons
 var files embed.FS
 
 // Unpack writes the extension into dir (which must exist), ready for

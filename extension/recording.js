@@ -24,6 +24,20 @@ export const MAX_OUTLINE_NODES = 25000;
 // Steps whose navigation a page load can be the result of, newest first.
 export const CAUSES_NAVIGATION = new Set(["click", "doubleClick", "keyDown", "keyUp", "change"]);
 
+// redactor replaces personal data in the texts an upload keeps: the
+// privacy module (privacy.js), which the page that builds the upload sets
+// with useRedactor. Without one, texts are left as they are (the unit
+// tests of the masking rules run so).
+let redactor = null;
+
+export function useRedactor(fn) {
+  redactor = fn;
+}
+
+function redact(v) {
+  return redactor && typeof v === "string" && v !== "" ? redactor(v) : v;
+}
+
 export function newId() {
   const a = new Uint8Array(8);
   crypto.getRandomValues(a);
@@ -273,6 +287,10 @@ function maskNode(node, keep, list) {
     delete out.value;
     out.masked = true;
   }
+  if (out.value !== undefined && out.tag !== "select") {
+    out.value = redact(out.value);
+  }
+  redactTexts(out);
   if (!list.length) {
     return out;
   }
@@ -300,6 +318,30 @@ function maskNode(node, keep, list) {
     }
   }
   return out;
+}
+
+// redactTexts replaces personal data in a node's words (its texts, its
+// attributes, its place in a table) by the privacy module's placeholders.
+function redactTexts(out) {
+  for (const k of NODE_TEXTS) {
+    if (typeof out[k] === "string") {
+      out[k] = redact(out[k]);
+    }
+  }
+  if (out.attributes) {
+    for (const [k, v] of Object.entries(out.attributes)) {
+      if (k !== "href" && k !== "src") {
+        out.attributes[k] = redact(v);
+      }
+    }
+  }
+  if (out.place) {
+    for (const k of ["column_header", "row_key"]) {
+      if (typeof out.place[k] === "string") {
+        out.place[k] = redact(out.place[k]);
+      }
+    }
+  }
 }
 
 // nodeKeeps says whether an outline node's value may be sent: a choice
@@ -384,7 +426,7 @@ function uploadOutlines(rec) {
     const url = (st && st.step.type === "navigate" && st.step.url) || (nav && nav.url) || o.outline.url || "";
     const x = { before, url: scrubUrl(url, urls) };
     if (o.outline.title) {
-      x.title = scrubTitle(o.outline.title, urls);
+      x.title = redact(scrubTitle(o.outline.title, urls));
     }
     if (o.outline.truncated) {
       x.truncated = true;
@@ -429,7 +471,7 @@ export function buildUpload(rec) {
           const def = (rec.params || {})[m.param] || {};
           const p = { name: m.param, label: def.label || m.param };
           if (def.keepDefault && !m.sensitive && typeof m.value === "string") {
-            p.default = m.value;
+            p.default = redact(m.value);
           }
           parameters.push(p);
         }
@@ -450,7 +492,7 @@ export function buildUpload(rec) {
           out.url = scrubUrl(out.url, list);
         }
         if (out.title !== undefined) {
-          out.title = scrubTitle(out.title, list);
+          out.title = redact(scrubTitle(out.title, list));
         }
         return out;
       });

@@ -19,7 +19,9 @@ import {
   saveRecording,
   setParameter,
   uploadText,
+  useRedactor,
 } from "./recording.js";
+import { loadPrivacy } from "./privacy.js";
 
 const $ = (id) => document.getElementById(id);
 const id = new URLSearchParams(location.search).get("id");
@@ -506,6 +508,18 @@ async function loadSettings() {
 }
 
 async function init() {
+  // What is kept is redacted here, by the same module as the contribute
+  // page's; without it nothing may be shown as "what will be sent" or sent.
+  try {
+    const privacy = await loadPrivacy();
+    useRedactor((text) => privacy.redact(text));
+  } catch (err) {
+    $("missing").textContent = `The recording cannot be reviewed or sent: ${err.message}. Personal data in what you keep is replaced on this computer before anything is sent, and that needs it.`;
+    $("missing").hidden = false;
+    $("lead").hidden = true;
+    document.body.dataset.ready = "1";
+    return;
+  }
   await loadSettings();
   rec = id ? await loadRecording(id) : null;
   if (!rec) {

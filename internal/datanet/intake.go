@@ -42,6 +42,11 @@ type IntakeOptions struct {
 	// Partial stores the good records of a batch with problems; without
 	// it a batch is all or nothing.
 	Partial bool
+	// Checked says the texts were redacted on the member's machine (the
+	// contribute page's WebAssembly module): the detector runs again and
+	// a record that still holds a finding the member did not confirm
+	// keeping (Record.Kept) is refused instead of redacted here.
+	Checked bool
 }
 
 // Outcome is what happened to one record.
@@ -162,7 +167,7 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 	// Redaction and fingerprinting are the costly steps and independent
 	// per record: run them on every core. The duplicate checks then go in
 	// order, so that of two equal records in a batch the first one wins.
-	ready := s.prepareAll(ctx, d, sub)
+	ready := s.prepareAll(ctx, d, sub, opt)
 	if err := ctx.Err(); err != nil {
 		return Result{}, err // the upload was abandoned while it waited to be decoded
 	}
@@ -261,14 +266,14 @@ type preparedOrError struct {
 }
 
 // prepareAll prepares every record of a submission, in parallel.
-func (s *Service) prepareAll(ctx context.Context, d Datanet, sub Submission) []preparedOrError {
+func (s *Service) prepareAll(ctx context.Context, d Datanet, sub Submission, opt IntakeOptions) []preparedOrError {
 	out := make([]preparedOrError, len(sub.Records))
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range work {
-				p, err := s.prepare(ctx, d, sub.Records[i], sub.Image)
+				p, err := s.prepare(ctx, d, sub.Records[i], sub.Image, opt.Checked)
 				out[i] = preparedOrError{p, err}
 			}
 		})
@@ -281,30 +286,37 @@ func (s *Service) prepareAll(ctx context.Context, d Datanet, sub Submission) []p
 	return out
 }
 
-// prepare validates, redacts and fingerprints one record.
-func (s *Service) prepare(ctx context.Context, d Datanet, r Record, img []byte) (*prepared, *RecordError) {
+// prepare validates, redacts (or, checked, checks the member's redaction
+// of) and fingerprints one record.
+func (s *Service) prepare(ctx context.Context, d Datanet, r Record, img []byte, checked bool) (*prepared, *RecordError) {
 	p := &prepared{redacted: map[privacy.Type]int{}}
 	names := map[*string]string{&r.Text: "text", &r.Question: "question", &r.Answer: "answer"}
-	for _, field := range r.texts() {
-		original := *field
-		red, spans := privacy.Redact(original, privacy.DefaultMinScore)
-		runeSpans := make([]privacy.Span, len(spans))
-		for i, sp := range spans {
-			runeSpans[i] = sp.Span
+	if checked {
+		if err := p.check(&r, names); err != nil {
+			return nil, err
 		}
-		for _, sp := range privacy.RuneOffsets(original, runeSpans) {
-			p.outcome.Redactions = append(p.outcome.Redactions, Redaction{Field: names[field], Start: sp.Start, End: sp.End, Type: sp.Type})
-			p.redacted[sp.Type]++
+	} else {
+		for _, field := range r.texts() {
+			original := *field
+			red, spans := privacy.Redact(original, privacy.DefaultMinScore)
+			runeSpans := make([]privacy.Span, len(spans))
+			for i, sp := range spans {
+				runeSpans[i] = sp.Span
+			}
+			for _, sp := range privacy.RuneOffsets(original, runeSpans) {
+				p.outcome.Redactions = append(p.outcome.Redactions, Redaction{Field: names[field], Start: sp.Start, End: sp.End, Type: sp.Type})
+				p.redacted[sp.Type]++
+			}
+			*field = red
 		}
-		*field = red
-	}
-	for name, v := range r.Fields {
-		red, spans := privacy.Redact(v, privacy.DefaultMinScore)
-		for _, sp := range spans {
-			p.outcome.Redactions = append(p.outcome.Redactions, Redaction{Field: "fields." + name, Type: sp.Type})
-			p.redacted[sp.Type]++
+		for name, v := range r.Fields {
+			red, spans := privacy.Redact(v, privacy.DefaultMinScore)
+			for _, sp := range spans {
+				p.outcome.Redactions = append(p.outcome.Redactions, Redaction{Field: "fields." + name, Type: sp.Type})
+				p.redacted[sp.Type]++
+			}
+			r.Fields[name] = red
 		}
-		r.Fields[name] = red
 	}
 	if d.RecordKind == KindRecording {
 		clean, n, err := cleanRecording(r.Recording)
@@ -343,6 +355,36 @@ func (s *Service) prepare(ctx context.Context, d Datanet, r Record, img []byte) 
 	enc, _ := json.Marshal(r)
 	p.size = len(enc) + len(p.image)
 	return p, nil
+}
+
+// check runs the server's check on a record redacted on the member's
+// machine and counts its placeholders as its redactions; what passes has
+// nothing left for Redact to find but the spans the member kept, so those
+// fields are then taken as they are.
+func (p *prepared) check(r *Record, names map[*string]string) *RecordError {
+	for _, field := range r.texts() {
+		found, err := checkRedacted(names[field], *field, r.Kept)
+		if err != nil {
+			return err
+		}
+		p.note(found)
+	}
+	for name, v := range r.Fields {
+		found, err := checkRedacted("fields."+name, v, r.Kept)
+		if err != nil {
+			return err
+		}
+		p.note(found)
+	}
+	r.Kept = nil
+	return nil
+}
+
+func (p *prepared) note(found []Redaction) {
+	p.outcome.Redactions = append(p.outcome.Redactions, found...)
+	for _, f := range found {
+		p.redacted[f.Type]++
+	}
 }
 
 // findDuplicate checks a prepared record against the datanet and against

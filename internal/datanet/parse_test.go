@@ -11,6 +11,8 @@ func FuzzParseRecords(f *testing.F) {
 		`{"text":"hello"}`, `[{"text":"a"},{"text":5}]`, "{\"text\":\"a\"}\n{\"text\":\"b\"}\n\n", `{"question":"q","answer":"a"}`,
 		`{"labels":["battery"],"boxes":[{"label":"battery","x":1,"y":2,"w":3,"h":4}]}`, `{"text":"x","fields":{"age":"40"}}`,
 		"\xff\xfe", `[`, `{"text":"a"} {"text":"b"}`, `null`, `[null]`, `{"boxes":[{"label":"battery","x":-1,"y":0,"w":0,"h":1}]}`,
+		`{"text":"Best regards, Paris Hilton","kept":[{"field":"text","start":14,"end":26,"type":"PERSON"}]}`,
+		`{"text":"x","kept":[{"field":"fields.age","start":-1,"end":2,"type":"PERSON","x":1}]}`, `{"text":"x","kept":null}`,
 	} {
 		f.Add(seed, uint8(0))
 		f.Add(seed, uint8(1))

@@ -32,6 +32,9 @@ type Record struct {
 	// Recording is a recording of browser work (Chrome Recorder JSON with
 	// the allmende object), for recording datanets.
 	Recording json.RawMessage `json:"recording,omitempty"`
+	// Kept are the findings the member confirmed keeping, for the check
+	// of text redacted on their machine; never stored.
+	Kept []Kept `json:"-"`
 }
 
 // Box is a labelled rectangle on an image, in pixels from the top left.
@@ -182,6 +185,13 @@ func (d Datanet) parseRecord(raw []byte) (Record, *RecordError) {
 			if !utf8.ValidString(val) || utf8.RuneCountInString(val) > MaxFieldChars {
 				return bad("fields."+name, "at most %d characters", MaxFieldChars)
 			}
+		}
+	}
+	if v, ok := obj["kept"]; ok && d.RecordKind != KindImage && d.RecordKind != KindRecording {
+		allowed["kept"] = true
+		var rerr *RecordError
+		if r.Kept, rerr = d.parseKept(v); rerr != nil {
+			return Record{}, rerr
 		}
 	}
 	for k := range obj {

@@ -3,6 +3,7 @@ package extensiontest
 import (
 	"encoding/json"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/allmende/allmende/internal/recording"
@@ -147,5 +148,53 @@ func TestUploadMasksTargetsAndOutlines(t *testing.T) {
 		}`)
 	if o := long.Allmende.Outlines; len(o) != 14 || o[13].URL != "http://shop.test/11" {
 		t.Errorf("with 13 more outlines of 2,000 nodes the upload keeps %d outlines, want 14", len(o))
+	}
+}
+
+// The privacy module (the contribute page's WebAssembly build, loaded by
+// the extension under its 'wasm-unsafe-eval' policy) redacts what the
+// upload keeps: a parameter's default typed with a name and an e-mail
+// address, the same value in the target and the outline, and a page's
+// words and title. The masking rules still hold around it.
+func TestUploadRedactsKeptValuesAndOutlines(t *testing.T) {
+	t.Parallel()
+	ext := Start(t)
+	const typed = "Lima, c/o Frau Anna Schmidt, anna.schmidt@example.org"
+	js := `(async () => {
+		await import("./wasm_exec.js");
+		const m = await import("./recording.js");
+		const p = await import("./privacy.js");
+		const privacy = await p.loadPrivacy();
+		m.useRedactor((text) => privacy.redact(text));
+		const rec = ` + keptRecording + `;
+		rec.steps[3].meta.value = ` + "`" + typed + "`" + `;
+		rec.steps[3].target.value = ` + "`" + typed + "`" + `;
+		rec.outlines[0].outline.nodes[2].value = ` + "`" + typed + "`" + `;
+		rec.outlines[1].outline.title = "Mailbox of grace.hopper@example.com";
+		rec.outlines[1].outline.nodes.push({ref: 1, parent: -1, tag: "p", text: "Contact: Tel. +49 30 1234567"});
+		return m.uploadText(rec);
+	})()`
+	body := Eval[string](t, ext, js)
+	for _, raw := range []string{"Anna Schmidt", "anna.schmidt@example.org", "grace.hopper", "1234567"} {
+		if strings.Contains(body, raw) {
+			t.Errorf("the upload carries %q:\n%s", raw, body)
+		}
+	}
+	r := recordingOf(t, body)
+	want := "Lima, c/o Frau <PERSON>, <EMAIL_ADDRESS>"
+	if p := r.Parameters(); len(p) != 1 || p[0].Default != want {
+		t.Errorf("the kept default is %+v, want %q", p, want)
+	}
+	for _, tg := range r.Allmende.Targets {
+		if tg.Step == 3 && tg.Value != want {
+			t.Errorf("the kept value's target is %q, want %q", tg.Value, want)
+		}
+	}
+	next := r.Allmende.Outlines[1]
+	if next.Title != "Mailbox of <EMAIL_ADDRESS>" || next.Nodes[1].Text != "Contact: Tel. <PHONE_NUMBER>" {
+		t.Errorf("the second page's title %q and words %q are not redacted", next.Title, next.Nodes[1].Text)
+	}
+	if next.Nodes[0].Text != " in Lima" {
+		t.Errorf("the masking of typed values changed: %q", next.Nodes[0].Text)
 	}
 }

@@ -153,14 +153,17 @@ func TestBrowserContribute(t *testing.T) {
 	}
 	err = chromedp.Do(ctx,
 		chromedp.Click("#preview-button"),
+		chromedp.WaitVisible("#check-button"),
+		chromedp.Click("#check-button"),
 		chromedp.WaitVisible("#preview-summary"),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	preview, _ := chromedp.Run(ctx, chromedp.Text("#preview"))
-	if !strings.Contains(preview, "<EMAIL_ADDRESS>") || strings.Contains(preview, "ada@example.org") || !strings.Contains(preview, "dna:") {
-		t.Fatalf("preview = %q", preview)
+	toSend, _ := chromedp.Run(ctx, chromedp.Text("#redaction-answer pre.redacted"))
+	if !strings.Contains(toSend, "<EMAIL_ADDRESS>") || strings.Contains(toSend, "ada@example.org") || !strings.Contains(preview, "dna:") {
+		t.Fatalf("preview = %q, to be sent %q", preview, toSend)
 	}
 	browsertest.Screenshot(t, ctx, "contribute-preview")
 	err = chromedp.Do(ctx,

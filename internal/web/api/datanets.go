@@ -144,7 +144,10 @@ func (a *API) datanetConsent(w http.ResponseWriter, r *http.Request, sess *membe
 // datanetContribute takes records (JSON, JSONL, optionally
 // gzip-compressed) or an image (multipart/form-data with an "image" file
 // and an optional "meta" JSON field). ?dry_run=true previews,
-// ?partial=true stores the good records of a batch with problems.
+// ?partial=true stores the good records of a batch with problems,
+// ?checked=true says the texts were redacted on the member's machine:
+// they are checked, not redacted (records may list the findings the
+// member confirmed keeping as "kept").
 func (a *API) datanetContribute(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	opt, err := intakeOptions(r)
 	if err != nil {
@@ -171,7 +174,7 @@ func (a *API) datanetContribute(w http.ResponseWriter, r *http.Request, sess *me
 
 func intakeOptions(r *http.Request) (datanet.IntakeOptions, error) {
 	var opt datanet.IntakeOptions
-	for name, dst := range map[string]*bool{"dry_run": &opt.DryRun, "partial": &opt.Partial} {
+	for name, dst := range map[string]*bool{"dry_run": &opt.DryRun, "partial": &opt.Partial, "checked": &opt.Checked} {
 		if v := r.URL.Query().Get(name); v != "" {
 			b, err := strconv.ParseBool(v)
 			if err != nil {

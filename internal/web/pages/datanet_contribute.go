@@ -13,9 +13,10 @@ import (
 )
 
 // datanetContribute stores what the contribute form sends: one record
-// typed in the form, a JSONL file, or an image. The form's preview (done
-// in the page through the API's dry run) has already shown the member what
-// will be redacted; the same pipeline runs again here.
+// typed in the form, a JSONL file, or an image. The page redacts on the
+// member's machine and sends through the API (contribute.js); a form that
+// reaches this handler is checked as that is (datanet.IntakeOptions
+// Checked), so raw personal data posted here is refused, never stored.
 func (p *Pages) datanetContribute(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	res, err := p.contribute(w, r, sess)
 	if errors.Is(err, datanet.ErrBatchRejected) {
@@ -37,7 +38,7 @@ func (p *Pages) contribute(w http.ResponseWriter, r *http.Request, sess *member.
 	if err != nil {
 		return datanet.Result{}, err
 	}
-	return p.Datanets.Contribute(r.Context(), sess.Member.ID, d.Slug, sub, datanet.IntakeOptions{Partial: r.FormValue("partial") == "on"})
+	return p.Datanets.Contribute(r.Context(), sess.Member.ID, d.Slug, sub, datanet.IntakeOptions{Partial: r.FormValue("partial") == "on", Checked: true})
 }
 
 // inline writes a problem's fields into its message, " records[3].text:

@@ -1,0 +1,241 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/chromedp"
+
+	"github.com/allmende/allmende/internal/browsertest"
+	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/store"
+)
+
+// The contribution the member types: a name the detector finds, one it
+// misses (the member hides it), an e-mail address after a character
+// outside the BMP (two UTF-16 units in the page, one code point on the
+// server), and the cooperative's public phone number, which the detector
+// finds and the member keeps.
+const (
+	markerName     = "Quirinus Zwetschgenbaum"
+	markerMissed   = "Ottilie Brennessel"
+	markerEmail    = "quirinus.zwetschgenbaum@example.org"
+	keptPhone      = "+49 30 1234567"
+	contributeText = "My name is " + markerName + " 🙂 and my neighbour " + markerMissed + " borrowed the ladder. Write to " +
+		markerEmail + " or ask the garden office, Tel. " + keptPhone + "."
+)
+
+// sentRequests intercepts every request the tab makes (the Fetch domain
+// pauses each one until the test lets it go on) and keeps what it would
+// send: URL, headers and body.
+type sentRequests struct {
+	mu   sync.Mutex
+	sent []string
+	errs []string
+}
+
+func interceptAll(t *testing.T, ctx context.Context) *sentRequests {
+	t.Helper()
+	s := &sentRequests{}
+	events := chromedp.Events(ctx, fetch.RequestPaused)
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{})
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			var b strings.Builder
+			fmt.Fprintf(&b, "%s %s\n", ev.Request.Method, ev.Request.URL)
+			for k, v := range ev.Request.Headers {
+				fmt.Fprintf(&b, "%s: %v\n", k, v)
+			}
+			for _, e := range ev.Request.PostDataEntries {
+				b.Write(e.Bytes) // decoded from the protocol's base64
+			}
+			s.mu.Lock()
+			if ev.Request.HasPostData && len(ev.Request.PostDataEntries) == 0 {
+				s.errs = append(s.errs, "a request's body was not shown to the test: "+ev.Request.URL)
+			}
+			s.sent = append(s.sent, b.String())
+			s.mu.Unlock()
+			_ = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+				return err
+			}))
+		}
+	}()
+	return s
+}
+
+func (s *sentRequests) all() ([]string, []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.sent...), append([]string(nil), s.errs...)
+}
+
+// TestBrowserContributeRedactsLocally: on the contribute page the
+// WebAssembly module finds personal data in the browser; the member keeps
+// a finding that is not personal and hides a name it missed; every
+// request the page makes is intercepted, and none carries the raw name,
+// the missed name or the e-mail address; the stored record is the
+// redacted text, with the kept number. At a laptop's and a phone's width.
+func TestBrowserContributeRedactsLocally(t *testing.T) {
+	for _, width := range []int64{1280, 390} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			f := newFixture(t, store.SQLite)
+			withDatanets(t, f)
+			ctx := browsertest.New(t)
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900)); err != nil {
+				t.Fatal(err)
+			}
+			reqs := interceptAll(t, ctx)
+			signInBrowser(t, f, ctx, "ada", "/datanets/tenancy")
+			err := chromedp.Do(ctx,
+				chromedp.WaitVisible("#grant"),
+				chromedp.Click("#grant"),
+				chromedp.WaitVisible("#contribute-form"), // shown once the module runs
+				chromedp.SendKeys("#question", "May I lend my neighbour the shared ladder?"),
+				chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const a = document.getElementById("answer"); a.value = %q; a.dispatchEvent(new Event("input", {bubbles: true})); })()`, contributeText)),
+				chromedp.Click("#preview-button"),
+				chromedp.WaitVisible("#check-button"),
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shown, _ := chromedp.Run(ctx, chromedp.Text("#redaction-text-answer"))
+			if !strings.Contains(shown, markerName) {
+				t.Fatalf("the preview should show the member their own text with the findings marked: %q", shown)
+			}
+			marks, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#redaction-text-answer mark.pii.hidden")].map(m => m.textContent + "=" + m.dataset.type)`))
+			for _, want := range []string{markerName + "=<PERSON>", markerEmail + "=<EMAIL_ADDRESS>"} {
+				if !contains(marks, want) {
+					t.Fatalf("marked for replacing: %q, want %q among them", marks, want)
+				}
+			}
+			// Keep the office's number: click it.
+			err = chromedp.Do(ctx,
+				chromedp.Click(`#redaction-text-answer mark.pii.hidden[data-type="<PHONE_NUMBER>"]`),
+				chromedp.WaitVisible(`#redaction-text-answer mark.pii.kept`),
+				// Hide the neighbour's name: select it, then "Hide".
+				chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+					const box = document.getElementById("redaction-text-answer");
+					const walk = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+					for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+						const i = n.data.indexOf(%q);
+						if (i >= 0) { window.getSelection().setBaseAndExtent(n, i, n, i + %d); return; }
+					}
+					throw new Error("name not in the preview");
+				})()`, markerMissed, len(markerMissed))),
+				chromedp.Click("#hide-answer"),
+				chromedp.WaitVisible(`#redaction-text-answer mark.pii.member`),
+				chromedp.Click("#check-button"),
+				chromedp.WaitVisible("#preview-summary"),
+				chromedp.WaitEnabled("#submit-button"),
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+			toSend, _ := chromedp.Run(ctx, chromedp.Text("#redaction-answer pre.redacted"))
+			for _, raw := range []string{markerName, markerMissed, markerEmail} {
+				if strings.Contains(toSend, raw) {
+					t.Fatalf("what will be sent still holds %q: %q", raw, toSend)
+				}
+			}
+			if !strings.Contains(toSend, keptPhone) {
+				t.Fatalf("the kept number is not in what will be sent: %q", toSend)
+			}
+			fits, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+			if !fits {
+				t.Errorf("the page scrolls sideways at %d px", width)
+			}
+			if width == 390 && browsertest.HasAxe(t) {
+				for _, finding := range browsertest.Axe(t, ctx) {
+					t.Errorf("axe-core: %s", finding)
+				}
+			}
+			browsertest.Screenshot(t, ctx, fmt.Sprintf("contribute-local-redaction-%d", width))
+			err = chromedp.Do(ctx,
+				chromedp.Click("#submit-button"),
+				chromedp.WaitVisible("#added"),
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			sent, errs := reqs.all()
+			for _, e := range errs {
+				t.Error(e)
+			}
+			sawContribution := false
+			for _, r := range sent {
+				for _, raw := range []string{markerName, markerMissed, markerEmail, "Zwetschgenbaum", "Brennessel"} {
+					if strings.Contains(r, raw) {
+						t.Errorf("a request carried %q:\n%s", raw, r)
+					}
+				}
+				if strings.Contains(r, "/contributions?checked=true") && !strings.Contains(r, "dry_run") && strings.Contains(r, "<EMAIL_ADDRESS>") {
+					sawContribution = true
+				}
+			}
+			if !sawContribution {
+				t.Fatalf("the interception saw no contribution being sent (%d requests); it proves nothing", len(sent))
+			}
+
+			var stored []datanet.Exported
+			if _, err := f.app.Datanets.Export(t.Context(), "tenancy", func(x datanet.Exported) error { stored = append(stored, x); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if len(stored) != 1 {
+				t.Fatalf("stored %d records, want 1", len(stored))
+			}
+			got := stored[0].Record.Answer
+			want := "My name is <PERSON> 🙂 and my neighbour <PERSON> borrowed the ladder. Write to <EMAIL_ADDRESS> or ask the garden office, Tel. " + keptPhone + "."
+			if got != want {
+				t.Fatalf("stored answer\n%q\nwant the redacted one\n%q", got, want)
+			}
+		})
+	}
+}
+
+// TestBrowserContributeNeedsScript: without JavaScript the form is not
+// offered (it would send the raw text) and the page says why.
+func TestBrowserContributeNeedsScript(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	withDatanets(t, f)
+	ctx := browsertest.New(t)
+	signInBrowser(t, f, ctx, "ada", "/datanets/tenancy")
+	err := chromedp.Do(ctx,
+		chromedp.WaitVisible("#grant"),
+		chromedp.Click("#grant"),
+		chromedp.WaitVisible("#contribute-form"),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return err
+		}),
+		chromedp.Reload(),
+		chromedp.WaitVisible("#needs-script"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := chromedp.Run(ctx, chromedp.Text("#needs-script"))
+	if !strings.Contains(msg, "needs JavaScript") || !strings.Contains(msg, "never sent as it is") {
+		t.Fatalf("no-script message = %q", msg)
+	}
+	visible, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const f = document.getElementById("contribute-form"); return !f.hidden && f.offsetParent !== null; })()`))
+	if visible {
+		t.Fatal("without JavaScript the form is offered, and would send the raw text")
+	}
+}
