@@ -27,10 +27,86 @@ var germanSuffixes = []string{
 	"chaussee", "pfad", "steig", "markt", "graben", "kai", "promenade", "zeile",
 }
 
+// germanCompoundSuffixes end German street names only as the end of a
+// compound ("Wiebertshof", "Distelkamp", "Lindenhöhe"); alone they are
+// ordinary nouns.
+var germanCompoundSuffixes = []string{"hof", "berg", "feld", "kamp", "busch", "heide", "garten",
+	"höhe", "bach", "hang", "grund", "winkel", "wiese", "siedlung", "brücke", "stieg", "twiete",
+	"horst", "aue", "park", "redder", "acker", "wall", "hain", "blick", "tal", "rain"}
+
 // notStreets are compound nouns that end like a street and are followed by a
 // number in ordinary prose ("Parkplatz 12", "Arbeitsmarkt 2024").
 var notStreets = setOf(`parkplatz arbeitsplatz sitzplatz stellplatz spielplatz marktplatz supermarkt
-	arbeitsmarkt wochenmarkt umweg ausweg rückweg heimweg`)
+	arbeitsmarkt wochenmarkt umweg ausweg rückweg heimweg bahnhof flughafen friedhof innenhof
+	bauernhof hinterhof krankenhaus eisberg bergfeld spielfeld umfeld arbeitsfeld ostseestrand
+	kindergarten biergarten tiergarten freizeitpark nationalpark fuhrpark stadtpark wohnpark
+	jahrgang durchgang eingang ausgang vorgang rundgang zugang übergang lehrgang`)
+
+// germanStreetStarts begin German street names that have no street word:
+// "Am Markt 3a", "Zur Alten Brauerei 6", "Im Hederichsfeld 138", "Alte
+// Heide 12".
+var germanStreetStarts = setOf(`Am An Im In Zum Zur Auf Alte Alter Altes Hinter Unter Vor Bei Hohe Hoher
+	Neue Neuer Große Großer Kleine Kleiner Lange Langer Obere Oberer Untere Unterer`)
+
+// notStreetNames follow a street start without naming a street ("Im
+// Kapitel 3", "Am Tag 2").
+var notStreetNames = setOf(`Kapitel Abschnitt Jahr Jahre Seite Punkt Schritt Teil Raum Zimmer Gleis
+	Level Band Tag Tage Monat Spiel Runde Artikel Paragraph Absatz Anhang Bild Abbildung Tabelle
+	Folie Termin Nummer Bus Zug Saal Stock Block Haus Minute Stunde Woche Ende Anfang Moment`)
+
+// germanUnits follow a number that is not a house number ("Am Montag 10
+// Uhr", "Auf Platz 3 km").
+var germanUnits = setOf(`Uhr km m cm kg g Jahre Jahren Prozent Euro EUR Minuten Stunden Tage Tagen
+	Personen Leute Mal mal Stück Seiten Punkte Grad`)
+
+// streetByStart checks for a German street that starts with the word
+// text[i:j] from germanStreetStarts.
+func (s *scanner) streetByStart(i, j int) {
+	t := s.text
+	p := j
+	if p >= len(t) || t[p] != ' ' {
+		return
+	}
+	p++
+	we := wordEnd(t, p)
+	switch t[p:we] {
+	case "der", "dem", "den", "die", "das":
+		if we >= len(t) || t[we] != ' ' {
+			return
+		}
+		p = we + 1
+	}
+	words := 0
+	for words < 3 {
+		e := nameWord(t, p)
+		if e == p || notStreetNames[t[p:e]] || calendarWords[t[p:e]] || notNames[t[p:e]] {
+			break
+		}
+		words++
+		p = e
+		if p+1 >= len(t) || t[p] != ' ' || isDigit(t[p+1]) {
+			break
+		}
+		p++
+	}
+	if words == 0 || p >= len(t) || t[p] != ' ' {
+		return
+	}
+	end := houseNumber(t, p+1, 3)
+	if end == p+1 {
+		return
+	}
+	if end+1 < len(t) && t[end] == ' ' {
+		if ue := wordEnd(t, end+1); germanUnits[t[end+1:ue]] {
+			return
+		}
+	}
+	score := scoreStreet
+	if e := postcodeCity(t, end); e > end {
+		end, score = e, scoreStreetCity
+	}
+	s.addStreet(i, end, score)
+}
 
 // englishSuffixes end an English street name, as written.
 var englishSuffixes = setOf(`Street St Avenue Ave Road Rd Boulevard Blvd Lane Ln Drive Dr Court Ct
@@ -65,6 +141,14 @@ func (s *scanner) streetBySuffix(i, j int) {
 		if bytes.HasSuffix(word, []byte(x)) {
 			suffix = x
 			break
+		}
+	}
+	if suffix == "" {
+		for _, x := range germanCompoundSuffixes {
+			if len(word)-len(x) >= 3 && bytes.HasSuffix(word, []byte(x)) {
+				suffix = x
+				break
+			}
 		}
 	}
 	if suffix == "" || notStreets[string(word)] {
@@ -125,9 +209,19 @@ func (s *scanner) streetByNumber(i int) {
 		}
 		return
 	}
+	// "1784 N Maple Street": a compass direction before the name.
+	switch t[p:we] {
+	case "N", "S", "E", "W", "NE", "NW", "SE", "SW":
+		if we+1 < len(t) && t[we] == ' ' {
+			p = we + 1
+		}
+	}
 	end := 0
 	for k := 0; k < 4; k++ {
 		we := nameWord(t, p)
+		if k == 0 && we == p {
+			we = ordinal(t, p) // "10th Street"
+		}
 		if we == p {
 			break
 		}
@@ -145,11 +239,65 @@ func (s *scanner) streetByNumber(i int) {
 	if e := direction(t, end); e > end {
 		end = e
 	}
+	if e := unit(t, end); e > end {
+		end = e
+	}
 	score := scoreStreet
 	if e := cityStateZIP(t, end); e > end {
 		end, score = e, scoreStreetCity
 	}
 	s.addStreet(i, end, score)
+}
+
+// ordinal returns the end of "10th", "1st", "22nd" at p, or p.
+func ordinal(t string, p int) int {
+	e := digitsEnd(t, p)
+	if e == p || e-p > 3 || e+2 > len(t) {
+		return p
+	}
+	switch t[e : e+2] {
+	case "st", "nd", "rd", "th":
+		if !alnumAt(t, e+2) {
+			return e + 2
+		}
+	}
+	return p
+}
+
+// unit returns the end of ", Apt 4", " Suite 200", ", Unit 3B", " #5"
+// after a street ending at p, or p.
+func unit(t string, p int) int {
+	q := p
+	if q < len(t) && t[q] == ',' {
+		q++
+	}
+	if q >= len(t) || t[q] != ' ' {
+		return p
+	}
+	q++
+	if q < len(t) && t[q] == '#' {
+		e := houseNumber(t, q+1, 5)
+		if e > q+1 {
+			return e
+		}
+		return p
+	}
+	we := wordEnd(t, q)
+	switch t[q:we] {
+	case "Apt", "Apartment", "Suite", "Ste", "Unit", "Flat", "Room", "Floor", "Fl":
+	default:
+		return p
+	}
+	if we < len(t) && t[we] == '.' {
+		we++
+	}
+	if we >= len(t) || t[we] != ' ' {
+		return p
+	}
+	if e := houseNumber(t, we+1, 5); e > we+1 {
+		return e
+	}
+	return p
 }
 
 // streetByPrefix checks for a Spanish or Italian street that starts with
@@ -233,7 +381,7 @@ func cityStateZIP(t string, p int) int {
 	if p+2 >= len(t) || t[p] != ',' || t[p+1] != ' ' {
 		return p
 	}
-	q, n := names(t, p+2)
+	q, n := cityName(t, p+2)
 	if n == 0 || q+6 >= len(t) || t[q] != ',' || t[q+1] != ' ' || !isUpper(t[q+2]) || !isUpper(t[q+3]) || t[q+4] != ' ' {
 		return p
 	}
@@ -249,6 +397,31 @@ func cityStateZIP(t string, p int) int {
 		return p
 	}
 	return ze
+}
+
+// cityName reads a city's name of one to four words at p ("El Cajon",
+// "St. Clair Shores", "Lee's Summit") and returns its end and the number of
+// words.
+func cityName(t string, p int) (end, n int) {
+	end = p
+	for n < 4 && p < len(t) {
+		e := nameWord(t, p)
+		if e == p {
+			break
+		}
+		if e+1 < len(t) && t[e] == '.' && e-p <= 3 {
+			e++ // "St.", "Ft."
+		} else if e+2 <= len(t) && (t[e:e+2] == "'s") && !alnumAt(t, e+2) {
+			e += 2
+		}
+		n++
+		end = e
+		if e+1 >= len(t) || t[e] != ' ' {
+			break
+		}
+		p = e + 1
+	}
+	return end, n
 }
 
 // direction returns the end of a compass direction after a street ("NW"),

@@ -1,16 +1,56 @@
 package privacy
 
-// Dates of birth. A date on its own is not personal data (a meeting, a
-// release, an invoice), so a date is reported only with a birth word
-// nearby: "born", "DOB", "geboren", "Geburtsdatum", "née", "nacido". The
-// forms are those of the languages in the keyword table: 12.05.1990,
-// 1990-05-12, 5/12/1990 (either order), 12 May 1990, 12. Mai 1990,
-// 12th of May 1990, 12 de mayo de 1990, May 12, 1990.
+// Dates and times of day, as Presidio's DATE_TIME: a date links a person
+// to an event (a birth, an appointment, a stay in hospital). A birth word
+// nearby ("born", "DOB", "geboren", "Geburtsdatum", "née", "nacido") raises
+// the score. The forms are those of the languages in the keyword table:
+// 12.05.1990, 1990-05-12, 5/12/1990 (either order), 12 May 1990, 12. Mai
+// 1990, 12th of May 1990, 12 de mayo de 1990, May 12, 1990; times 14:30,
+// 14:30 Uhr, 2:30 pm.
 
-const dobCtx = 0.85
+const (
+	dateScore = 0.6
+	dobCtx    = 0.85
+	timeScore = 0.55 // 14:30
+	timeUnit  = 0.7  // 14:30 Uhr, 2:30 pm
+)
 
 func (s *scanner) addDOB(start, end int) int {
-	s.add(candidate{start: start, end: end, typ: DateTime, boost: dobCtx, ctx: ctxDOB})
+	s.add(candidate{start: start, end: end, typ: DateTime, base: dateScore, boost: dobCtx, ctx: ctxDOB})
+	return end
+}
+
+// timeOfDay checks for "14:30", "14:30:05", "2:30 pm", "14:30 Uhr" at the
+// digits at text[i] and returns its end, or 0.
+func (s *scanner) timeOfDay(i int) int {
+	t := s.text
+	he := digitsEnd(t, i)
+	if he-i < 1 || he-i > 2 || he+2 >= len(t) || t[he] != ':' {
+		return 0
+	}
+	me := digitsEnd(t, he+1)
+	if me-he-1 != 2 || atoi(t[i:he]) > 24 || atoi(t[he+1:me]) > 59 {
+		return 0
+	}
+	end := me
+	if end+2 < len(t) && t[end] == ':' && digitsEnd(t, end+1)-end-1 == 2 {
+		end += 3
+	}
+	if alnumAt(t, end) || end < len(t) && (t[end] == ':' || t[end] == '.' && end+1 < len(t) && isDigit(t[end+1])) {
+		return 0 // "1:2:3", "12:30.5"
+	}
+	score := timeScore
+	if end+1 < len(t) && t[end] == ' ' {
+		we := wordEnd(t, end+1)
+		switch t[end+1 : we] {
+		case "am", "pm", "AM", "PM", "a.m", "p.m", "Uhr", "h", "o'clock":
+			end, score = we, timeUnit
+			if end < len(t) && t[end] == '.' && (t[end-1] == 'm') {
+				end++ // "p.m."
+			}
+		}
+	}
+	s.add(candidate{start: i, end: end, typ: DateTime, base: score})
 	return end
 }
 

@@ -13,22 +13,28 @@ const (
 	CreditCard    Type = "CREDIT_CARD"
 	IBANCode      Type = "IBAN_CODE"
 	IPAddress     Type = "IP_ADDRESS"
-	URL           Type = "URL" // only URLs that carry credentials or tokens
+	URL           Type = "URL" // scored higher when it carries credentials or tokens
 	USSSN         Type = "US_SSN"
 	USPassport    Type = "US_PASSPORT"
 	DETaxID       Type = "DE_TAX_ID"
 	DEPassport    Type = "DE_PASSPORT"
 	Passport      Type = "PASSPORT"       // passport-like number of another country
-	DateTime      Type = "DATE_TIME"      // only dates of birth
+	DateTime      Type = "DATE_TIME"      // a date or a time of day; dates of birth score highest
 	StreetAddress Type = "STREET_ADDRESS" // street, house number, and postcode and city when given
-	Location      Type = "LOCATION"       // a place someone lives in or moved to
+	Location      Type = "LOCATION"       // a city, region or country
+	Organization  Type = "ORGANIZATION"   // a company, bank, university, association
+	Age           Type = "AGE"            // the number in "34 years old", "34 Jahre alt"
+	ZipCode       Type = "ZIP_CODE"       // a postcode outside a full street address
+	Title         Type = "TITLE"          // "Mr.", "Dr.", "Frau" before a name
+	DomainName    Type = "DOMAIN_NAME"    // a host name outside a URL or e-mail address
+	DriverLicense Type = "DRIVER_LICENSE" // the number after "driver's license", "Führerschein"
 )
 
 // Types lists every type [Scan] can report, in a fixed order.
 var Types = []Type{
 	Person, EmailAddress, PhoneNumber, CreditCard, IBANCode, IPAddress, URL,
 	USSSN, USPassport, DETaxID, DEPassport, Passport, DateTime, StreetAddress,
-	Location,
+	Location, Organization, Age, ZipCode, Title, DomainName, DriverLicense,
 }
 
 // Span is one finding: text[Start:End] is personal data of the given type.

@@ -18,6 +18,7 @@ const (
 	ctxTax
 	ctxDOB
 	ctxAddress
+	ctxZIP
 	// ctxNotPII marks words after which a number is rarely personal data:
 	// "version 1.2.3.4", "ISBN 978-…", "order number 1234567890".
 	ctxNotPII
@@ -40,6 +41,7 @@ const (
 	trigStreet             // "Calle", "Avenida": street name and number follow
 	trigLocation           // "live", "wohne": a place follows
 	trigAcademic           // "med", "rer", "nat": skipped between a title and a name
+	trigLicence            // "license", "Führerschein": a licence number follows
 )
 
 // keyword is what one word means to the scanner.
@@ -59,7 +61,7 @@ var keywordGroups = []struct {
 	words string
 }{
 	{keyword{ctx: ctxPhone}, `phone phones telephone tel tele fon mobile mobil cell cellphone call calls
-		fax handy telefon telefonnummer rufnummer mobilnummer handynummer whatsapp ruf rufen anrufen
+		fax handy telefon telefonnummer nummer rufnummer mobilnummer handynummer whatsapp ruf rufen anrufen
 		erreichbar téléphone tél portable appelez appeler teléfono telefono móvil movil llámame
 		llamar cellulare`},
 	{keyword{ctx: ctxCard}, `card cards credit debit visa mastercard amex maestro kreditkarte
@@ -75,6 +77,7 @@ var keywordGroups = []struct {
 		né née naissance nacido nacida nacimiento cumpleaños nato nata`},
 	{keyword{ctx: ctxAddress}, `address adresse anschrift wohnhaft wohne wohnt wohnen live lives living
 		street domicile domicilio dirección direccion habite`},
+	{keyword{ctx: ctxZIP}, `zip zipcode postcode postal plz postleitzahl cp`},
 	{keyword{ctx: ctxNotPII}, `version release build isbn issn order orders bestellung
 		bestellnummer invoice rechnung rechnungsnummer artikel article item sku ticket tracking
 		sendungsnummer ref reference page seite chapter kapitel section abschnitt paragraph
@@ -84,7 +87,7 @@ var keywordGroups = []struct {
 		señor señora signor signora`},
 	{keyword{trig: trigAcademic}, `med rer nat phil jur dent habil ing dipl`},
 	{keyword{trig: trigSalutation}, `dear hello hi hey hallo liebe lieber hola bonjour salut ciao
-		servus moin`},
+		servus moin thanks danke`},
 	{keyword{trig: trigIntro}, `name nom nombre`},
 	{keyword{trig: trigIntroVerb}, `heiße heisse appelle llamo chiamo`},
 	{keyword{trig: trigSignoff}, `regards grüße gruß grüsse gruesse gruss cheers sincerely
@@ -92,6 +95,7 @@ var keywordGroups = []struct {
 	{keyword{trig: trigPassport}, `passport reisepass passnummer reisepassnummer passeport pasaporte
 		passaporto`},
 	{keyword{trig: trigPass}, `pass`},
+	{keyword{trig: trigLicence}, `license licence führerschein führerscheinnummer dl`},
 	{keyword{trig: trigStreet}, `calle avenida avda paseo plaza via viale piazza rua`},
 	{keyword{trig: trigLocation}, `live lives living wohne wohnt wohnen lebe lebt leben habite
 		habitent vivo vive vivimos moved`},

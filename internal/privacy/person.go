@@ -20,6 +20,7 @@ import (
 const (
 	scoreTitleFull  = 0.85 // Dr. Anna Schmidt
 	scoreTitleOne   = 0.75 // Herr Müller
+	scoreTitle      = 0.6  // the "Dr." itself
 	scoreIntro      = 0.85 // my name is Maria Garcia
 	scoreGreetFull  = 0.75 // Dear John Smith
 	scoreGreetOne   = 0.7  // Hallo Anna
@@ -65,7 +66,9 @@ func (s *scanner) titled(i, j int) {
 	if p < len(t) && t[p] == '.' {
 		p++
 	}
+	titleEnd := p
 	for range 3 { // "Prof. Dr.", "Dr. med.", "Dr. rer. nat."
+		titleEnd = p
 		q := skipSpaces(t, p)
 		if q == p {
 			return
@@ -81,10 +84,12 @@ func (s *scanner) titled(i, j int) {
 		if dot {
 			p++
 		}
+		titleEnd = p
 	}
 	p = skipSpaces(t, p)
 	if end, n := names(t, p); n > 0 {
 		s.addPerson(p, end, pick2(n, scoreTitleOne, scoreTitleFull))
+		s.add(candidate{start: i, end: titleEnd, typ: Title, base: scoreTitle})
 	}
 }
 

@@ -17,7 +17,7 @@ const (
 	phoneIntl00Ctx    = 0.9
 	phoneNANPParen    = 0.65 // (555) 123-4567
 	phoneNANPDash     = 0.55 // 555-123-4567
-	phoneNANPDot      = 0.45 // 555.123.4567
+	phoneNANPDot      = 0.5  // 555.123.4567
 	phoneNANPSpace    = 0.4  // 555 123 4567
 	phoneNANPPlain    = 0.2  // 5551234567
 	phoneNANPCtx      = 0.9

@@ -12,11 +12,14 @@ func TestRedact(t *testing.T) {
 		want string
 		red  []found
 	}{
-		{"Call me at +49 30 1234567, Anna.", "Call me at <PHONE_NUMBER>, Anna.", []found{{PhoneNumber, "+49 30 1234567"}}},
+		{"Call me at +49 30 1234567, Anna.", "Call me at <PHONE_NUMBER>, <PERSON>.",
+			[]found{{PhoneNumber, "+49 30 1234567"}, {Person, "Anna"}}},
+		{"Call me at +49 30 1234567, thanks.", "Call me at <PHONE_NUMBER>, thanks.", []found{{PhoneNumber, "+49 30 1234567"}}},
 		{"Dear John Smith, your card 4111 1111 1111 1111 was charged.",
 			"Dear <PERSON>, your card <CREDIT_CARD> was charged.",
 			[]found{{Person, "John Smith"}, {CreditCard, "4111 1111 1111 1111"}}},
-		{"Grüße von Jürgen: jürgen@müller.de", "Grüße von Jürgen: <EMAIL_ADDRESS>", []found{{EmailAddress, "jürgen@müller.de"}}},
+		{"Grüße von Jürgen: jürgen@müller.de", "Grüße von <PERSON>: <EMAIL_ADDRESS>",
+			[]found{{Person, "Jürgen"}, {EmailAddress, "jürgen@müller.de"}}},
 		{"nothing to see here", "nothing to see here", nil},
 		{"", "", nil},
 	}

@@ -66,6 +66,9 @@ type scanner struct {
 	// numEnd is the end of the last number a detector claimed; a number
 	// that follows it after a space starts afresh ("geb. 12.05.1990 030 …").
 	numEnd int
+	// propEnd is the end of the last run of capitalised words read as a
+	// proper name; a word inside it does not start another run.
+	propEnd int
 }
 
 func (s *scanner) add(c candidate) { s.cands = append(s.cands, c) }
@@ -140,12 +143,30 @@ func (s *scanner) word(i int) int {
 		if numberFollows(t, j) {
 			s.streetBySuffix(i, j)
 		}
+		if germanStreetStarts[t[i:j]] {
+			s.streetByStart(i, j)
+		}
+		if i >= s.propEnd {
+			s.propEnd = s.proper(i)
+		}
 	} else if c >= utf8.RuneSelf {
-		if r, _ := utf8.DecodeRuneInString(t[i:]); unicode.IsUpper(r) && numberFollows(t, j) {
-			s.streetBySuffix(i, j)
+		if r, _ := utf8.DecodeRuneInString(t[i:]); unicode.IsUpper(r) {
+			if numberFollows(t, j) {
+				s.streetBySuffix(i, j)
+			}
+			if germanStreetStarts[t[i:j]] {
+				s.streetByStart(i, j)
+			}
+			if i >= s.propEnd {
+				s.propEnd = s.proper(i)
+			}
 		}
 	} else if j-i == 3 && t[i:j] == "www" && j < len(t) && t[j] == '.' {
 		s.wwwURL(i)
+		return j
+	}
+	if j+2 < len(t) && (t[j] == '.' || t[j] == '-') && asciiAlnum(t[j+1]) && asciiAlnum(t[i]) {
+		s.domain(i)
 	}
 	return j
 }
@@ -173,6 +194,8 @@ func (s *scanner) trigger(kw keyword, i, j int) {
 		s.streetByPrefix(i, j)
 	case trigLocation:
 		s.location(i, j)
+	case trigLicence:
+		s.licence(j)
 	}
 }
 
@@ -188,6 +211,11 @@ func (s *scanner) number(i int) int {
 	if e := s.date(i); e > end {
 		end = e
 	}
+	if e := s.timeOfDay(i); e > end {
+		end = e
+	}
+	s.age(i)
+	s.zip(i)
 	if e := s.numeric(i); e > end {
 		end = e
 	}

@@ -38,8 +38,13 @@ func TestScanContext(t *testing.T) {
 		{"IPv4 alone", "at 10.1.2.3 today", DefaultMinScore, []found{{IPAddress, "10.1.2.3"}}},
 		{"IPv4 after version", "version 10.1.2.3 today", DefaultMinScore, nil},
 		{"IPv4 after version, still there at 0.1", "version 10.1.2.3 today", 0.1, []found{{IPAddress, "10.1.2.3"}}},
-		{"date without birth word", "on 12.05.1990 we met", 0, nil},
-		{"date with birth word", "born 12.05.1990", DefaultMinScore, []found{{DateTime, "12.05.1990"}}},
+		{"date without birth word", "on 12.05.1990 we met", DefaultMinScore, []found{{DateTime, "12.05.1990"}}},
+		{"date without birth word is below the birth score", "on 12.05.1990 we met", dobCtx, nil},
+		{"date with birth word", "born 12.05.1990", dobCtx, []found{{DateTime, "12.05.1990"}}},
+		{"place that is a word needs a cue", "Essen ist fertig.", DefaultMinScore, nil},
+		{"place that is a word after a cue", "Ich wohne in Essen.", DefaultMinScore, []found{{Location, "Essen"}}},
+		{"URL without a secret", "see https://example.com/a", urlToken, nil},
+		{"URL with a token", "see https://example.com/a?token=x1", urlToken, []found{{URL, "https://example.com/a?token=x1"}}},
 		{"tax id alone is below", "12345678995", DefaultMinScore, nil},
 		{"tax id with context", "Steuer-ID 12345678995", DefaultMinScore, []found{{DETaxID, "12345678995"}}},
 		{"plain nine digits are no SSN", "536904399", DefaultMinScore, nil},
@@ -95,9 +100,15 @@ func TestScanBoundaries(t *testing.T) {
 		"<PHONE_NUMBER> 0171 1234567", // placeholder words are not context
 		"<PERSON>",
 		"Frau <PERSON>",
-		"https://example.com/?token=", // empty value
 	} {
 		if got := Scan(text, DefaultMinScore); len(got) != 0 {
+			t.Errorf("Scan(%q) = %v, want nothing", text, got)
+		}
+	}
+	// A URL is reported, but an empty token value is no secret: the score
+	// stays that of a plain URL.
+	for _, text := range []string{"https://example.com/?token="} {
+		if got := Scan(text, urlPlain+0.01); len(got) != 0 {
 			t.Errorf("Scan(%q) = %v, want nothing", text, got)
 		}
 	}

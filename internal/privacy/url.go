@@ -6,17 +6,18 @@ import (
 	"unicode/utf8"
 )
 
-// URLs that carry secrets (RFC 3986): a password or user name in the
-// authority ("https://user:pass@host/"), or a query or fragment parameter
-// whose name says it holds a token, key or signature ("?token=…",
-// "&sig=…", "#access_token=…", "X-Amz-Signature=…"). A URL without one is
-// not personal data and is not reported; Presidio's URL entity would report
-// every URL, which would redact every link a member shares.
+// URLs (RFC 3986), as Presidio's URL entity: every URL with a scheme or
+// "www.", scored higher when it carries a secret: a password or user name
+// in the authority ("https://user:pass@host/"), or a query or fragment
+// parameter whose name says it holds a token, key or signature ("?token=…",
+// "&sig=…", "#access_token=…", "X-Amz-Signature=…"). A link to a profile
+// or a personal site identifies a person as well as a name does.
 
 const (
 	urlPassword = 0.95 // https://user:secret@host/
 	urlToken    = 0.85 // https://host/?token=…
-	urlUser     = 0.6  // https://user@host/
+	urlUser     = 0.7  // https://user@host/
+	urlPlain    = 0.6  // https://example.com/docs
 	maxScheme   = 16
 )
 
@@ -62,7 +63,10 @@ func (s *scanner) url(start, auth int) {
 	if hostEnd < 0 {
 		hostEnd = len(rest)
 	}
-	score := 0.0
+	score := urlPlain
+	if hostEnd < 3 || !strings.Contains(rest[:hostEnd], ".") && !strings.HasPrefix(rest, "localhost") {
+		score = 0 // "http://", "see://here": no host
+	}
 	if at := strings.LastIndexByte(rest[:hostEnd], '@'); at > 0 && at+1 < hostEnd {
 		score = urlUser
 		if colon := strings.IndexByte(rest[:at], ':'); colon >= 0 && colon+1 < at {
