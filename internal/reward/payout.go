@@ -46,7 +46,16 @@ type Payout struct {
 	DecidedAt   *time.Time   `json:"decided_at,omitempty"`
 	// EventID is the payout.paid ledger event, once paid.
 	EventID string `json:"event_id,omitempty"`
+	// SelfRecorded: the only steward recorded their own payout as paid,
+	// which the event says in public too (SelfRecordedScope).
+	SelfRecorded bool `json:"self_recorded,omitempty"`
 }
+
+// SelfRecordedScope is the scope of the payout.paid event of a payout its
+// own member recorded — the cooperative's only steward, paying themself —
+// so that every reader of the public log sees that nobody else confirmed
+// it.
+const SelfRecordedScope = "recorded:self"
 
 // RequestPayout is a member asking to be paid amount points of their
 // balance, from their own account (publicID, theirs alone). The amount must be positive, within MaxPayout and no more than
@@ -138,10 +147,21 @@ func (s *Service) RecordPayout(ctx context.Context, actor member.Member, id int6
 		if p.Status != PayoutRequested {
 			return problem.New(problem.Conflict, "payout request %d is already %s", id, p.Status)
 		}
-		if memberID == actor.ID {
-			return problem.New(problem.Forbidden, "another steward records your own payout")
+		self := memberID == actor.ID
+		if self {
+			alone, err := onlySteward(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if !alone {
+				return problem.New(problem.Forbidden, "another steward records your own payout: a steward records their own only while they are the cooperative's only steward")
+			}
 		}
-		eventID, err := s.Transfer(ctx, tx, ledger.Event{Type: ledger.PayoutPaid, MemberID: memberID,
+		scope := ""
+		if self {
+			scope = SelfRecordedScope
+		}
+		eventID, err := s.Transfer(ctx, tx, ledger.Event{Type: ledger.PayoutPaid, MemberID: memberID, Scope: scope,
 			Postings: []ledger.Posting{{Account: MemberAccount(p.Member), Amount: -p.Amount}, {Account: PayoutsAccount, Amount: p.Amount}},
 			Content:  map[string]int64{"payout": id}})
 		if errors.Is(err, ErrInsufficient) {
@@ -156,11 +176,37 @@ func (s *Service) RecordPayout(ctx context.Context, actor member.Member, id int6
 			return fmt.Errorf("reward: record payout %d: %w", id, err)
 		}
 		at := store.Time(now)
-		p.Status, p.DecidedAt, p.EventID = PayoutPaid, &at, eventID
+		p.Status, p.DecidedAt, p.EventID, p.SelfRecorded = PayoutPaid, &at, eventID, self
 		out = p
 		return nil
 	})
 	return out, err
+}
+
+// MayRecord says whether the steward may record this payout as paid: any
+// request but their own, and their own too while they are the only
+// steward (RecordPayout decides again, in its transaction). Pages ask it
+// to offer the button, or to say that another steward records it.
+func (s *Service) MayRecord(ctx context.Context, actor member.Member, p Payout) (bool, error) {
+	if !actor.IsSteward() {
+		return false, nil
+	}
+	if p.Member != actor.PublicID {
+		return true, nil
+	}
+	return onlySteward(ctx, s.db.Read())
+}
+
+// onlySteward says whether the cooperative has one steward. A cooperative
+// that has only one can still pay that steward: they record their own
+// payout, and the public log says so; with two or more, a payout is always
+// recorded by someone other than the member paid.
+func onlySteward(ctx context.Context, q store.Querier) (bool, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM members WHERE role = 'steward'`).Scan(&n); err != nil {
+		return false, fmt.Errorf("reward: count stewards: %w", err)
+	}
+	return n == 1, nil
 }
 
 // Payouts lists a page of a member's own payout requests, newest first.
@@ -195,7 +241,8 @@ func (s *Service) PendingPayoutCount(ctx context.Context, actor member.Member) (
 	return n, nil
 }
 
-const payoutColumns = `SELECT p.id, m.public_id, p.amount, p.status, p.requested_at, p.decided_at, COALESCE(p.event_id, '')
+const payoutColumns = `SELECT p.id, m.public_id, p.amount, p.status, p.requested_at, p.decided_at, COALESCE(p.event_id, ''),
+	CASE WHEN p.decided_by = p.member_id THEN 1 ELSE 0 END
 	FROM payouts p JOIN members m ON m.id = p.member_id`
 
 func (s *Service) payouts(ctx context.Context, page store.Page, where string, args ...any) ([]Payout, string, error) {
@@ -239,9 +286,11 @@ func scanPayout(r scanner) (Payout, error) {
 	var p Payout
 	var requested int64
 	var decided sql.NullInt64
-	if err := r.Scan(&p.ID, &p.Member, &p.Amount, &p.Status, &requested, &decided, &p.EventID); err != nil {
+	var self int
+	if err := r.Scan(&p.ID, &p.Member, &p.Amount, &p.Status, &requested, &decided, &p.EventID, &self); err != nil {
 		return Payout{}, fmt.Errorf("reward: payout: %w", err)
 	}
+	p.SelfRecorded = self == 1
 	p.RequestedAt = store.Time(requested)
 	if decided.Valid {
 		at := store.Time(decided.Int64)

@@ -144,8 +144,8 @@ func TestRecordPayoutMovesTheAmountOut(t *testing.T) {
 		for _, po := range e.Postings {
 			sum += po.Amount
 		}
-		if typ != string(ledger.PayoutPaid) || sum != 0 || len(e.Postings) != 2 {
-			t.Fatalf("event %s with postings %v", typ, e.Postings)
+		if typ != string(ledger.PayoutPaid) || sum != 0 || len(e.Postings) != 2 || e.Scope != "" || paid.SelfRecorded {
+			t.Fatalf("event %s with postings %v, scope %q (self-recorded: %v)", typ, e.Postings, e.Scope, paid.SelfRecorded)
 		}
 		for _, personal := range []string{"ada@example.org", `"ada"`} {
 			if contains(entry, personal) {
@@ -157,7 +157,8 @@ func TestRecordPayoutMovesTheAmountOut(t *testing.T) {
 		if queue, _, _ := s.PendingPayouts(ctx, stella, store.Page{}); len(queue) != 0 {
 			t.Fatalf("queue after paying = %v", queue)
 		}
-		// A steward's own request waits for another steward.
+		// With two stewards, a steward's own request waits for the other.
+		makeSteward(t, db, bob)
 		if err := db.InTx(ctx, func(tx *store.Tx) error {
 			_, err := s.Transfer(ctx, tx, ledger.Event{Type: ledger.FundsDeposited, Postings: []ledger.Posting{{Account: "funding:grant:x", Amount: -10}, {Account: reward.MemberAccount(stella.PublicID), Amount: 10}}})
 			return err
@@ -169,6 +170,101 @@ func TestRecordPayoutMovesTheAmountOut(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = s.RecordPayout(ctx, stella, own.ID)
+		wantProblem(t, err, problem.Forbidden, "")
+		if may, err := s.MayRecord(ctx, stella, own); err != nil || may {
+			t.Fatalf("stella may record her own payout beside another steward: %v, %v", may, err)
+		}
+		bob.Role = member.RoleSteward
+		if paid, err := s.RecordPayout(ctx, bob, own.ID); err != nil || paid.SelfRecorded {
+			t.Fatalf("bob records stella's payout: %+v, %v", paid, err)
+		}
+	})
+}
+
+func makeSteward(t *testing.T, db *store.DB, m member.Member) {
+	t.Helper()
+	if err := db.InTx(t.Context(), func(tx *store.Tx) error {
+		_, err := tx.ExecContext(t.Context(), `UPDATE members SET role = 'steward' WHERE id = $1`, m.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOnlyStewardRecordsOwnPayout: a cooperative with one steward can pay
+// that steward — they record their own payout as paid, and the ledger
+// event says in public that it was self-recorded (its scope), as their
+// list does — while a member who is no steward records nothing, and once
+// a second steward exists the first's next request waits for the second.
+func TestOnlyStewardRecordsOwnPayout(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		s, stella, ada, bob := payoutCoop(t, db)
+		fund := func(m member.Member, amount int64) {
+			t.Helper()
+			if err := db.InTx(ctx, func(tx *store.Tx) error {
+				_, err := s.Transfer(ctx, tx, ledger.Event{Type: ledger.FundsDeposited, Postings: []ledger.Posting{{Account: "funding:grant:x", Amount: -amount}, {Account: reward.MemberAccount(m.PublicID), Amount: amount}}})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fund(stella, 500)
+		own, err := s.RequestPayout(ctx, stella, stella.PublicID, 300)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if may, err := s.MayRecord(ctx, stella, own); err != nil || !may {
+			t.Fatalf("the only steward may not record her own payout: %v, %v", may, err)
+		}
+		if may, _ := s.MayRecord(ctx, ada, own); may {
+			t.Fatal("a member may record a payout")
+		}
+		_, err = s.RecordPayout(ctx, ada, own.ID)
+		wantProblem(t, err, problem.Forbidden, "")
+		paid, err := s.RecordPayout(ctx, stella, own.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !paid.SelfRecorded || paid.Status != reward.PayoutPaid {
+			t.Fatalf("paid = %+v", paid)
+		}
+		var entry []byte
+		if err := db.Read().QueryRowContext(ctx, `SELECT entry FROM ledger_events WHERE event_id = $1`, paid.EventID).Scan(&entry); err != nil {
+			t.Fatal(err)
+		}
+		e, err := ledger.ParseEntry(entry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Scope != reward.SelfRecordedScope || e.Member != stella.PublicID || len(e.Postings) != 2 || e.Postings[0].Amount+e.Postings[1].Amount != 0 {
+			t.Fatalf("the public entry of a self-recorded payout: %+v", e)
+		}
+		if contains(entry, "stella@example.org") || contains(entry, "Stella") {
+			t.Fatalf("the public entry names the steward: %s", entry)
+		}
+		if b, _ := s.Balance(ctx, reward.MemberAccount(stella.PublicID)); b != 200 {
+			t.Fatalf("stella's balance = %d, want 200", b)
+		}
+		list, _, err := s.Payouts(ctx, stella, stella.PublicID, store.Page{})
+		if err != nil || len(list) != 1 || !list[0].SelfRecorded {
+			t.Fatalf("stella's payouts: %+v, %v", list, err)
+		}
+		// Ada's payout, recorded by stella, is not self-recorded.
+		theirs, err := s.RequestPayout(ctx, ada, ada.PublicID, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if paid, err := s.RecordPayout(ctx, stella, theirs.ID); err != nil || paid.SelfRecorded {
+			t.Fatalf("ada's payout: %+v, %v", paid, err)
+		}
+		// A second steward: stella's next request waits for bob.
+		makeSteward(t, db, bob)
+		next, err := s.RequestPayout(ctx, stella, stella.PublicID, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.RecordPayout(ctx, stella, next.ID)
 		wantProblem(t, err, problem.Forbidden, "")
 	})
 }

@@ -211,11 +211,13 @@ func TestModelFormNamesTheBadPrice(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	withModelData(t, f)
 	cookie := http.Header{"Cookie": {"allmende_session=" + f.tokens["stella"]}}
+	eur := points.DefaultCurrency
 	for _, tt := range []struct{ perCall, per1k, want string }{
-		{"10", "99999999999999999999", "a whole number of points"},
-		{"ten", "", "a whole number of points"},
-		{"10", "9223372036854775807", points.Range(0, points.MaxPrice)},
-		{"9223372036854775807", "", points.Range(0, points.MaxPrice)},
+		{"0.10", "99999999999999999999", eur.Range(0, points.MaxPrice)},
+		{"ten", "", "an amount in EUR such as 1.50"},
+		{"0.10", "92233720368547758.07", eur.Range(0, points.MaxPrice)},
+		{"10,000,000.01", "", eur.Range(0, points.MaxPrice)},
+		{"-1", "", "not a negative amount"},
 	} {
 		form := "id=greedy&name=Greedy&kind=retrieval&datanets=tenancy&price_per_call=" + tt.perCall + "&price_per_1k_tokens=" + tt.per1k
 		resp := f.do("", "POST", "/models", "application/x-www-form-urlencoded", form, cookie)

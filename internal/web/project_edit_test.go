@@ -53,7 +53,7 @@ func TestProjectEditAPI(t *testing.T) {
 		{name: "the example on the page", as: "rita", method: "GET", path: "/projects/texts/examples/1", status: 200},
 		{name: "the requester removes it", as: "rita", method: "DELETE", path: "/api/v1/projects/texts/examples/1", status: 204},
 		{name: "it is gone", as: "rita", method: "GET", path: "/projects/texts/examples/1", status: 404},
-		{name: "the edit page", as: "rita", method: "GET", path: "/projects/texts/edit", status: 200, contains: []string{"Edit the project", `value="friendly, rude"`, `value="12"`}},
+		{name: "the edit page", as: "rita", method: "GET", path: "/projects/texts/edit", status: 200, contains: []string{"Edit the project", `value="friendly, rude"`, `value="0.12"`}},
 		{name: "the edit page for a member", as: "ada", method: "GET", path: "/projects/texts/edit", status: 404},
 		{name: "the edit page for nobody", method: "GET", path: "/projects/texts/edit", status: 303},
 		{name: "an example of a draft for a member", as: "ada", method: "GET", path: "/projects/texts/examples/1", status: 404},

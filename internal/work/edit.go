@@ -2,6 +2,7 @@ package work
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -80,7 +81,7 @@ func (s *Service) Edit(ctx context.Context, actor member.Member, slug string, c 
 	if c.PayPerTask != nil {
 		switch pay := *c.PayPerTask; {
 		case pay < p.PayPerTask:
-			f.Add("pay_per_task", "pay can only go up: workers were shown %d points a task", p.PayPerTask)
+			f.Add("pay_per_task", "pay can only go up: workers were shown %s a task", cmp.Or(s.currency, points.DefaultCurrency).Format(p.PayPerTask))
 		default:
 			f.Merge(points.Check("pay_per_task", pay, 1, points.MaxPrice))
 		}
@@ -108,7 +109,9 @@ func (s *Service) Edit(ctx context.Context, actor member.Member, slug string, c 
 			return Project{}, fmt.Errorf("store an example image: %w", err)
 		}
 	}
+	var removed []string // the blobs of the examples removed
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		removed = removed[:0]
 		if c.Instructions != nil {
 			if _, err := tx.ExecContext(ctx, `UPDATE projects SET instructions = $2 WHERE id = $1`, p.ID, *c.Instructions); err != nil {
 				return err
@@ -145,9 +148,15 @@ func (s *Service) Edit(ctx context.Context, actor member.Member, slug string, c 
 			}
 		}
 		for _, id := range c.RemoveExamples {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM project_examples WHERE id = $1 AND project_id = $2`, id, p.ID); err != nil {
+			var blob string
+			err := tx.QueryRowContext(ctx, `DELETE FROM project_examples WHERE id = $1 AND project_id = $2 RETURNING blob`, id, p.ID).Scan(&blob)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
 				return err
 			}
+			removed = append(removed, blob)
 		}
 		var count int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM project_examples WHERE project_id = $1`, p.ID).Scan(&count); err != nil {
@@ -172,7 +181,73 @@ func (s *Service) Edit(ctx context.Context, actor member.Member, slug string, c 
 		}
 		return Project{}, fmt.Errorf("edit project %s: %w", slug, err)
 	}
+	// An example removed leaves no copy of its image behind, unless an
+	// item or another example is the same image; one added at this moment
+	// by another edit is kept (keepBlob, and ensureBlobs on its side).
+	for _, blob := range removed {
+		if err := s.dropBlob(ctx, blob); err != nil {
+			return Project{}, fmt.Errorf("edit project %s: delete a removed example's image: %w", slug, err)
+		}
+	}
+	for i, a := range adds {
+		if err := s.ensureBlob(hashes[i], a.data); err != nil {
+			return Project{}, fmt.Errorf("edit project %s: %w", slug, err)
+		}
+	}
 	return s.BySlug(ctx, slug)
+}
+
+// blobUsed says whether an item or an example is the image with this
+// hash: blobs are stored once by content, so two rows may share one.
+func (s *Service) blobUsed(ctx context.Context, blob string) (bool, error) {
+	var used bool
+	err := s.db.Read().QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM items WHERE blob = $1) OR EXISTS (SELECT 1 FROM project_examples WHERE blob = $1)`, blob).Scan(&used)
+	return used, err
+}
+
+// dropBlob deletes an image no row names any more. A row that names it
+// again meanwhile — the same image added as an example or an item at this
+// very moment — gets it back: it is read before the delete and put back
+// if the check after the delete finds the row.
+func (s *Service) dropBlob(ctx context.Context, blob string) error {
+	if used, err := s.blobUsed(ctx, blob); err != nil || used {
+		return err
+	}
+	f, err := s.blobs.Open(blob)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	if err := s.blobs.Delete(blob); err != nil {
+		return err
+	}
+	if used, err := s.blobUsed(ctx, blob); err != nil || !used {
+		return err
+	}
+	return s.ensureBlob(blob, data)
+}
+
+// ensureBlob puts an image back that a concurrent removal of the same
+// image deleted between its Put and the commit of the row naming it.
+func (s *Service) ensureBlob(blob string, data []byte) error {
+	f, err := s.blobs.Open(blob)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if _, _, err := s.blobs.Put(bytes.NewReader(data)); err != nil {
+		return fmt.Errorf("store an example image again: %w", err)
+	}
+	return nil
 }
 
 func labelsFixed() error {

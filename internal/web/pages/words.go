@@ -9,6 +9,7 @@ import (
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/govern"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/reward"
 )
 
 // bindingParams are the parameters a binding proposal may set, in the
@@ -144,6 +145,9 @@ func eventName(t any) string {
 // scopeName writes what an event is about in words: "project 2" for
 // project:2.
 func scopeName(scope string) string {
+	if scope == reward.SelfRecordedScope {
+		return "recorded as paid by the member paid, the only steward"
+	}
 	kind, id, ok := strings.Cut(scope, ":")
 	if !ok {
 		return scope
