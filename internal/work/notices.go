@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/allmende/allmende/internal/store"
@@ -124,6 +125,9 @@ func (s *Service) noticesSince(ctx context.Context, memberID int64, mark time.Ti
 		n.List = append(n.List, Notice{Kind: "payment", Project: name, Tasks: tasks, Amount: pts, Link: "/tasks?state=paid", At: store.Time(at)})
 	}
 	rows.Close()
+	// Newest first, whatever its kind: a decision and the payment it
+	// brought read in the order they happened, not grouped by kind.
+	slices.SortStableFunc(n.List, func(a, b Notice) int { return b.At.Compare(a.At) })
 	return n, nil
 }
 
