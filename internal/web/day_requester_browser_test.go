@@ -263,7 +263,7 @@ func readBoxes(t *testing.T, format string, data []byte) []string {
 // rather than when the review window closes.
 func acceptTask(d *day) {
 	d.t.Helper()
-	d.do("accept the answer", chromedp.Click("#accept"), chromedp.WaitVisible("#task-done"))
+	d.do("accept the answer", chromedp.Click("#accept"), chromedp.WaitNotPresent("#accept"), chromedp.WaitVisible("#task-done"))
 	if h := d.text("#task-done h2"); h != "Submitted and paid" {
 		d.t.Errorf("after accepting, the task says %q", h)
 	}

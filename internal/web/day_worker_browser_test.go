@@ -75,6 +75,7 @@ func TestDayWorker(t *testing.T) {
 		d.do("appeal",
 			chromedp.SendKeys("#appeal-text", "The switch is inside the box: the box reaches the right edge of the battery box."),
 			chromedp.Click("#appeal"),
+			chromedp.WaitNotPresent("#appeal-form"),
 			chromedp.WaitVisible("#task-done"))
 		if h := d.text("#task-done h2"); h != "Appealed" {
 			t.Errorf("after the appeal the task says %q", h)
@@ -90,6 +91,11 @@ func TestDayWorker(t *testing.T) {
 		// The worker reads the decision and the payment.
 		d.open("/dashboard", "dashboard-paid")
 		d.has("#notifications", "overturned", "paid")
+		// Newest first: the ruling and its payment before the news of the
+		// morning's new work.
+		if first := d.text("#notifications li"); !strings.Contains(first, "overturned") && !strings.Contains(first, "paid") {
+			t.Errorf("the newest news item is %q, want the ruling or its payment", first)
+		}
 		after := d.text("#balance")
 		if after == before || !strings.HasSuffix(after, " EUR") {
 			t.Errorf("the balance was %q and is %q after the task was paid", before, after)

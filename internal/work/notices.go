@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/allmende/allmende/internal/points"
@@ -145,6 +146,9 @@ func (s *Service) noticesSince(ctx context.Context, memberID int64, mark time.Ti
 	for _, in := range income {
 		n.List = append(n.List, Notice{Kind: "income", Income: in.Kind, Payments: in.Payments, Amount: in.Amount, Link: incomeLinks[in.Kind], At: in.Last})
 	}
+	// Newest first, whatever its kind: a decision and the payment it
+	// brought read in the order they happened, not grouped by kind.
+	slices.SortStableFunc(n.List, func(a, b Notice) int { return b.At.Compare(a.At) })
 	return n, nil
 }
 
