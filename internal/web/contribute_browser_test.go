@@ -239,3 +239,25 @@ func TestBrowserContributeNeedsScript(t *testing.T) {
 		t.Fatal("without JavaScript the form is offered, and would send the raw text")
 	}
 }
+
+// TestContributeCheckedAPI: with checked=true the API takes text redacted
+// on the member's machine: raw personal data is refused with its type and
+// place, a finding the member confirmed keeping passes, and the record is
+// stored as it came.
+func TestContributeCheckedAPI(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	withDatanets(t, f)
+	const path = "/api/v1/datanets/tenancy/contributions?checked=true"
+	kept := `Only for damage beyond normal wear. Ask the office, Tel. +49 30 1234567.`
+	start := len([]rune(kept)) - len("+49 30 1234567.")
+	runScenarios(t, f, []scenario{
+		{name: "consent", as: "ada", method: "POST", path: "/api/v1/datanets/tenancy/consent", body: `{"action":"grant"}`, status: 200},
+		{name: "raw e-mail refused", as: "ada", method: "POST", path: path, body: qaRecord, status: 422, errCode: "invalid", errField: "records[0].answer",
+			contains: []string{"EMAIL_ADDRESS at characters"}, notContains: []string{"ada@example.org"}},
+		{name: "unconfirmed number refused", as: "ada", method: "POST", path: path, body: `{"question":"Can my landlord keep my deposit?","answer":"` + kept + `"}`,
+			status: 422, errCode: "invalid", errField: "records[0].answer", contains: []string{"PHONE_NUMBER at characters"}},
+		{name: "confirmed number kept", as: "ada", method: "POST", path: path,
+			body:   `{"question":"Can my landlord keep my deposit?","answer":"` + kept + `","kept":[{"field":"answer","start":` + fmt.Sprint(start) + `,"end":` + fmt.Sprint(start+14) + `,"type":"PHONE_NUMBER"}]}`,
+			status: 201, contains: []string{`"accepted": 1`, "+49 30 1234567"}},
+	})
+}
