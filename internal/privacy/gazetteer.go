@@ -83,7 +83,28 @@ func gazetteers() *gazetteer {
 	return &gazData
 }
 
-func (g *gazetteer) flags(w string) gaz { return g.words[w] }
+// flags returns the flags of a word, looked up without the zero-width
+// characters it may hold.
+func (g *gazetteer) flags(w string) gaz {
+	if f, ok := g.words[w]; ok || !hasZeroWidth(w) {
+		return f
+	}
+	return g.words[strings.Map(func(r rune) rune {
+		if zeroWidth(r) {
+			return -1
+		}
+		return r
+	}, w)]
+}
+
+func hasZeroWidth(w string) bool {
+	for k := 0; k < len(w); k++ {
+		if w[k] >= 0xC2 { // only a multi-byte character can be one
+			return strings.IndexFunc(w[k:], zeroWidth) >= 0
+		}
+	}
+	return false
+}
 
 // InGazetteer reports whether a name or place is in the shipped lists; the
 // benchmark uses it to say how many of its fake values the lists contain.

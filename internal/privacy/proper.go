@@ -66,8 +66,14 @@ var orgLegal = setOf(`GmbH AG Inc Inc. Ltd Ltd. LLC LLP Corp Corp. Co. KG KGaA S
 // with a legal form, since "Datenbank" is a database.
 var orgCompounds = []string{"bank", "kasse", "versicherung", "werke", "verlag", "klinik", "stiftung"}
 
-// placeCues are the words before a place that make it one ("in Essen").
-var placeCues = setOf(`in from to at near aus nach bei von im zu ab via Richtung`)
+// placeCues are the words before a place that make it one ("in Essen");
+// strongPlaceCues stand before places but rarely before persons, so they
+// make "in Florence" a place although Florence is a given name too ("from
+// Anna", "von Anna", "bei Anna" are persons).
+var (
+	placeCues       = setOf(`in from to at near aus nach bei von im zu ab via Richtung`)
+	strongPlaceCues = setOf(`in near aus nach im via Richtung`)
+)
 
 // weekdays and months are capitalised but are not names.
 var calendarWords = setOf(`Monday Tuesday Wednesday Thursday Friday Saturday Sunday Montag Dienstag
@@ -301,7 +307,7 @@ func (s *scanner) place(g *gazetteer, r *run, k int, initial bool) int {
 	if head&(gPlace|gPlaceHead) == 0 {
 		return 0
 	}
-	cue := placeCueBefore(t, r.ws[k])
+	cue, strong := placeCueBefore(t, r.ws[k])
 	for m := min(r.n-k, maxPlaceWords); m >= 1; m-- {
 		if m > 1 && r.gap[k+m-1] == gapAmp {
 			continue
@@ -319,7 +325,7 @@ func (s *scanner) place(g *gazetteer, r *run, k int, initial bool) int {
 		if m == 1 && k+1 < r.n && r.gap[k+1] == gapNone && r.fl[k+1]&(gSurname|gGiven) != 0 && r.fl[k+1]&gPlace == 0 {
 			return 0
 		}
-		if m == 1 && head&gGiven != 0 && !cue && !s.afterStreet(r.ws[k]) {
+		if m == 1 && head&gGiven != 0 && !strong && !s.afterStreet(r.ws[k]) {
 			return 0
 		}
 		score := scorePlace
@@ -352,16 +358,20 @@ func (s *scanner) afterStreet(i int) bool {
 }
 
 // placeCueBefore reports whether "in", "from", "aus"… stands right before
-// the word at i.
-func placeCueBefore(t string, i int) bool {
+// the word at i, and whether it is one of the strong ones.
+func placeCueBefore(t string, i int) (cue, strong bool) {
 	if i < 2 || t[i-1] != ' ' {
-		return false
+		return false, false
 	}
 	b := i - 1
 	for b > 0 && asciiLetter(t[b-1]) {
 		b--
 	}
-	return !alnumBefore(t, b) && placeCues[t[b:i-1]]
+	if alnumBefore(t, b) {
+		return false, false
+	}
+	w := t[b : i-1]
+	return placeCues[w], strongPlaceCues[w]
 }
 
 // gazPerson adds a person that starts with word k of the run and returns
