@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -263,12 +264,13 @@ func (s *scanner) organisation(r *run, k int) (int, int) {
 }
 
 func compoundOrg(w string) bool {
-	if len(w) < 7 {
+	if len(w) < 7 || len(w) > maxKeywordLen {
 		return false
 	}
-	l := strings.ToLower(w)
+	var buf [maxKeywordLen]byte
+	l := foldASCII(buf[:0], w)
 	for _, c := range orgCompounds {
-		if strings.HasSuffix(l, c) {
+		if bytes.HasSuffix(l, []byte(c)) {
 			return true
 		}
 	}
