@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Gazetteers: lists of given names, surnames, cities and countries shipped
@@ -38,6 +40,12 @@ const (
 	gPlace         // a city, region or country of one word, or the whole of a longer one
 	gPlaceHead     // the first word of a place of several words
 	gWord          // an ordinary word
+	// The small word sets the run reader asks about, folded into the same
+	// table so that a word costs one lookup.
+	gStop       // ends a run: notNames, calendarWords, a keyword that starts another detector
+	gOrgWord    // orgWords
+	gOrgLegal   // orgLegal
+	gStreetWord // englishSuffixes
 )
 
 // gazetteer maps a word (or a place of several words, space-separated) to
@@ -96,6 +104,24 @@ func gazetteers() *gazetteer {
 		load(cityData, gPlace)
 		load(countryData, gPlace)
 		load(wordData, gWord)
+		for _, set := range []struct {
+			words map[string]bool
+			f     gaz
+		}{{notNames, gStop}, {calendarWords, gStop}, {orgWords, gOrgWord}, {orgLegal, gOrgLegal}, {englishSuffixes, gStreetWord}} {
+			for w := range set.words {
+				g.add(w, set.f)
+			}
+		}
+		for w, kw := range keywords {
+			switch kw.trig {
+			case trigNone, trigStreet, trigPass, trigLocation, trigMonth:
+			default:
+				// The table holds keywords in lower case; a run meets them
+				// capitalised ("Dear", "Herr", "Gruß").
+				r, size := utf8.DecodeRuneInString(w)
+				g.add(string(unicode.ToUpper(r))+w[size:], gStop)
+			}
+		}
 		gazData = g
 	})
 	return &gazData

@@ -102,25 +102,23 @@ type run struct {
 // returns its end; the scanner does not start another run inside it.
 func (s *scanner) proper(i int) int {
 	t := s.text
+	g := gazetteers()
 	var r run
 	gap := uint8(gapNone)
 	for p := i; r.n < maxRunWords; {
 		e := nameWord(t, p)
 		if e == p {
 			if lf := legalForm(t, p); r.n > 0 && lf != "" && gap == gapNone {
-				r.ws[r.n], r.we[r.n], r.gap[r.n] = p, p+len(lf), gap
+				r.ws[r.n], r.we[r.n], r.gap[r.n], r.fl[r.n] = p, p+len(lf), gap, g.flags(lf)
 				r.n++
 			}
 			break
 		}
-		w := t[p:e]
-		if notNames[w] || calendarWords[w] {
+		f := g.flags(t[p:e])
+		if f&gStop != 0 {
 			break
 		}
-		if kw, ok := lookup(t, p, e); ok && kw.trig != trigNone && kw.trig != trigStreet && kw.trig != trigPass && kw.trig != trigLocation {
-			break
-		}
-		r.ws[r.n], r.we[r.n], r.gap[r.n] = p, e, gap
+		r.ws[r.n], r.we[r.n], r.gap[r.n], r.fl[r.n] = p, e, gap, f
 		r.n++
 		if e+1 >= len(t) || t[e] != ' ' {
 			break
@@ -143,10 +141,6 @@ func (s *scanner) proper(i int) int {
 		return wordEnd(t, i)
 	}
 	end := r.we[r.n-1]
-	g := gazetteers()
-	for k := 0; k < r.n; k++ {
-		r.fl[k] = g.flags(t[r.ws[k]:r.we[k]])
-	}
 	initial := sentenceStart(t, i)
 	for k := 0; k < r.n; {
 		if m, e := s.organisation(&r, k); m > 0 {
@@ -239,7 +233,7 @@ func (s *scanner) organisation(r *run, k int) (int, int) {
 	}
 	for j := min(e-1, k+4); j > k; j-- {
 		w := t[r.ws[j]:r.we[j]]
-		if orgLegal[w] || w == "Co" && r.we[j] < len(t) && t[r.we[j]] == '.' {
+		if r.fl[j]&gOrgLegal != 0 || w == "Co" && r.we[j] < len(t) && t[r.we[j]] == '.' {
 			end := legalTail(t, r.we[j])
 			s.add(candidate{start: r.ws[k], end: end, typ: Organization, base: scoreOrgLegal})
 			return j + 1 - k, end
@@ -247,7 +241,7 @@ func (s *scanner) organisation(r *run, k int) (int, int) {
 	}
 	for j := k; j < e && j <= k+3; j++ {
 		w := t[r.ws[j]:r.we[j]]
-		if !orgWords[w] && !(e-k >= 2 && compoundOrg(w)) {
+		if r.fl[j]&gOrgWord == 0 && !(e-k >= 2 && compoundOrg(w)) {
 			continue
 		}
 		end := r.we[e-1]
@@ -379,13 +373,12 @@ func placeCueBefore(t string, i int) (cue, strong bool) {
 // gazPerson adds a person that starts with word k of the run and returns
 // how many words it took, 0 if none.
 func (s *scanner) gazPerson(r *run, k int, initial bool) int {
-	t := s.text
 	first := r.fl[k]
 	more, gaps := 0, false // name words after the first
 	for j := k + 1; j < r.n && j-k < maxGivenPersonSpan; j++ {
-		w, f := t[r.ws[j]:r.we[j]], r.fl[j]
-		if r.gap[j] == gapAmp || r.gap[j] == gapParticle && j > k+1 || orgWords[w] || orgLegal[w] ||
-			englishSuffixes[w] || f&gPlace != 0 && f&(gSurname|gGiven) == 0 ||
+		f := r.fl[j]
+		if r.gap[j] == gapAmp || r.gap[j] == gapParticle && j > k+1 || f&(gOrgWord|gOrgLegal|gStreetWord) != 0 ||
+			f&gPlace != 0 && f&(gSurname|gGiven) == 0 ||
 			f&gWord != 0 && f&(gSurname|gGiven) == 0 {
 			break
 		}
