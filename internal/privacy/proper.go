@@ -333,10 +333,34 @@ func (s *scanner) place(g *gazetteer, r *run, k int, initial bool) int {
 		case initial:
 			score = scorePlaceInitial
 		}
-		s.add(candidate{start: r.ws[k], end: r.we[k+m-1], typ: Location, base: score})
+		s.add(candidate{start: r.ws[k], end: qualifier(t, r.we[k+m-1]), typ: Location, base: score})
 		return m
 	}
 	return 0
+}
+
+// qualifier extends a place ending at p over a parenthesised qualifier of
+// capitalised words: "Oldenburg (Oldenburg)", "Lingen (Ems)".
+func qualifier(t string, p int) int {
+	if p+3 >= len(t) || t[p] != ' ' || t[p+1] != '(' {
+		return p
+	}
+	q := p + 2
+	for k := 0; k < 3; k++ {
+		e := nameWord(t, q)
+		if e == q {
+			return p
+		}
+		q = e
+		if q < len(t) && t[q] == ')' {
+			return q + 1
+		}
+		if q+1 >= len(t) || t[q] != ' ' {
+			return p
+		}
+		q++
+	}
+	return p
 }
 
 // afterStreet reports whether a street address ends with ", " before i:
@@ -409,7 +433,8 @@ func (s *scanner) gazPerson(r *run, k int, initial bool) int {
 		}
 		s.addPerson(r.ws[k], end, score)
 		return 1
-	case more > 0 && !gaps && !initial && first&(gWord|gPlace) == 0 && last&gWord == 0:
+	case more > 0 && !gaps && !initial && first&(gWord|gPlace) == 0 && last&gWord == 0 &&
+		!adjectiveEnding(s.text[r.ws[k]:r.we[k]]):
 		// A name no list holds, or an unknown given name before a listed
 		// surname: "Jailyn Welch", "Rico Kuvalis". Neither word is an
 		// ordinary word and the pair does not start a sentence.
@@ -421,6 +446,21 @@ func (s *scanner) gazPerson(r *run, k int, initial bool) int {
 		return more + 1
 	}
 	return 0
+}
+
+// adjectiveEndings are the inflections of German adjectives, which a list
+// capitalises ("Neue Funktionen: Schnellere Suche, Bessere Synchronisation")
+// and given names rarely end in.
+var adjectiveEndings = []string{"ische", "ischen", "ischer", "isches", "liche", "lichen", "licher",
+	"liches", "ere", "eren", "erer", "eres", "ige", "igen", "iger", "iges"}
+
+func adjectiveEnding(w string) bool {
+	for _, e := range adjectiveEndings {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // sentenceStart reports whether the word at i starts a sentence, a line or
