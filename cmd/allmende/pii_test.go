@@ -86,7 +86,7 @@ func TestPII(t *testing.T) {
 			name:   "redact JSON keeps placeholders readable",
 			args:   []string{"redact", "--json"},
 			input:  `{"id":"x","text":"Herr Müller: \"hi\" at 10.0.0.7"}`,
-			stdout: `{"id":"x","text":"Herr <PERSON>: \"hi\" at <IP_ADDRESS>"}` + "\n",
+			stdout: `{"id":"x","text":"<TITLE> <PERSON>: \"hi\" at <IP_ADDRESS>"}` + "\n",
 		},
 		{name: "no subcommand", args: nil, wantErr: errUsage, stderr: "Usage: allmende pii scan"},
 		{name: "unknown subcommand", args: []string{"find"}, wantErr: errUsage},

@@ -90,6 +90,8 @@ func BenchmarkScanAdversarial(b *testing.B) {
 	for _, p := range []string{
 		"a@", "www.", "https://a/?token=x ", ":", "::1", "+1 ", "(1)", "Dear ", "Herr Anna ",
 		"Hauptstraße 5, ", "12.05.1990 ", "1 ", "x@y.", "Aa-",
+		"Anna ", "Nora Tester ", "A & ", "Am Markt ", "a-", "a.", "University of ", "12 N Oak Street, ",
+		"Co. ", "12:30 ", "license ",
 	} {
 		text := strings.Repeat(p, 200_000/len(p))
 		b.Run(strings.TrimSpace(p), func(b *testing.B) {

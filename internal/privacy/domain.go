@@ -17,7 +17,7 @@ var topLevel = setOf(`com org net edu gov info biz io co ai app dev coop eu de a
 // domain checks for a domain name whose first label starts at text[i].
 func (s *scanner) domain(i int) {
 	t := s.text
-	if i < s.urlEnd || i > 0 && strings.IndexByte("@./:-_", t[i-1]) >= 0 {
+	if i < s.urlEnd || i < s.domEnd || i > 0 && strings.IndexByte("@./:-_", t[i-1]) >= 0 {
 		return
 	}
 	p, labels, last := i, 0, 0
@@ -38,6 +38,7 @@ func (s *scanner) domain(i int) {
 		}
 		break
 	}
+	s.domEnd = p // the words inside were examined with it
 	if labels < 2 || !topLevel[lowerASCII(t[last:p])] {
 		return
 	}

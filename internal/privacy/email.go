@@ -59,6 +59,9 @@ func localRune(r rune) bool {
 		c := byte(r)
 		return asciiAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
 	}
+	if zeroWidth(r) {
+		return true
+	}
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))
 }
 

@@ -17,6 +17,16 @@ func fuzzSeeds(f *testing.F) {
 		"https://", "www.", "\xff\xfe@\xc3", "Herr \xc3\x28", "DE89 3704 0044 0532 0130 0",
 		"1 2 3 4 5 6 7 8 9 10 11 12", strings.Repeat("0", 40), "Mr. Mr. Mr. Mr.",
 		"Dear Anna-", "O'", "12. Mai", "May 12,", "Straße 5", "Hauptstraße 5, 10115",
+		// The detectors without a cue word and the types added with them.
+		"Nora Tester", "Anna", "Anna Maria von", "Rico Kuvalis.", "An\u200bna Schmidt", "\u200b\u200bA",
+		"Müller & Schmidt GmbH & Co. KG", "X & Y & Z & W & V & U & T GmbH", "Co.", "Inc..",
+		"University of", "University of Oxford", "Frankfurt am", "Frankfurt am Main", "New York Times",
+		"Am Markt 3a, 20095 Hamburg", "Am ", "Zur Alten Brauerei 66", "Im Kapitel 3",
+		"1784 N Maple Street, Apt 4, Lee's Summit, MO 64063", "1479 15th", "12 Oak Ave, #",
+		"34 years old", "aged 1", "999 Jahre alt", "PLZ 20095", "CA 94105-1234", "20095 Hamburg",
+		"allmende.coop", "a-b-c-d.de", "x.", "-.de", "a.b.c.d.e.f.g.h.i.j.com/", "www.example.com/x",
+		"Führerschein Nr. B072RRE2I55", "license", "Driver's license number: ", "14:30 Uhr", "2:30 p.m.",
+		"24:60", "1:2:3", "Dr. Prof. Herr Frau Mr.", "Thanks, Sydney!", "42 Wallaby Way, Sydney",
 	} {
 		f.Add(s)
 	}

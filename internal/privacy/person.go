@@ -271,8 +271,9 @@ func nameWord(t string, p int) int {
 	for j < len(t) {
 		r, size = utf8.DecodeRuneInString(t[j:])
 		switch {
-		case unicode.IsLower(r) || unicode.IsMark(r):
+		case unicode.IsLower(r):
 			lower++
+		case unicode.IsMark(r) || zeroWidth(r):
 		case unicode.IsUpper(r) && (lower > 0 || joined):
 		case (r == '-' || r == '\'' || r == '’') && !joined && j+size < len(t):
 			next, _ := utf8.DecodeRuneInString(t[j+size:])
@@ -319,7 +320,7 @@ func nameWordBefore(t string, e int) int {
 	b := e
 	for b > 0 && e-b < 64 {
 		r, size := utf8.DecodeLastRuneInString(t[:b])
-		if !(unicode.IsLetter(r) || unicode.IsMark(r) || r == '-' || r == '\'' || r == '’') {
+		if !(unicode.IsLetter(r) || unicode.IsMark(r) || zeroWidth(r) || r == '-' || r == '\'' || r == '’') {
 			break
 		}
 		b -= size

@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -66,8 +67,14 @@ var orgLegal = setOf(`GmbH AG Inc Inc. Ltd Ltd. LLC LLP Corp Corp. Co. KG KGaA S
 // with a legal form, since "Datenbank" is a database.
 var orgCompounds = []string{"bank", "kasse", "versicherung", "werke", "verlag", "klinik", "stiftung"}
 
-// placeCues are the words before a place that make it one ("in Essen").
-var placeCues = setOf(`in from to at near aus nach bei von im zu ab via Richtung`)
+// placeCues are the words before a place that make it one ("in Essen");
+// strongPlaceCues stand before places but rarely before persons, so they
+// make "in Florence" a place although Florence is a given name too ("from
+// Anna", "von Anna", "bei Anna" are persons).
+var (
+	placeCues       = setOf(`in from to at near aus nach bei von im zu ab via Richtung`)
+	strongPlaceCues = setOf(`in near aus nach im via Richtung`)
+)
 
 // weekdays and months are capitalised but are not names.
 var calendarWords = setOf(`Monday Tuesday Wednesday Thursday Friday Saturday Sunday Montag Dienstag
@@ -95,25 +102,23 @@ type run struct {
 // returns its end; the scanner does not start another run inside it.
 func (s *scanner) proper(i int) int {
 	t := s.text
+	g := gazetteers()
 	var r run
 	gap := uint8(gapNone)
 	for p := i; r.n < maxRunWords; {
 		e := nameWord(t, p)
 		if e == p {
 			if lf := legalForm(t, p); r.n > 0 && lf != "" && gap == gapNone {
-				r.ws[r.n], r.we[r.n], r.gap[r.n] = p, p+len(lf), gap
+				r.ws[r.n], r.we[r.n], r.gap[r.n], r.fl[r.n] = p, p+len(lf), gap, g.flags(lf)
 				r.n++
 			}
 			break
 		}
-		w := t[p:e]
-		if notNames[w] || calendarWords[w] {
+		f := g.flags(t[p:e])
+		if f&gStop != 0 {
 			break
 		}
-		if kw, ok := lookup(t, p, e); ok && kw.trig != trigNone && kw.trig != trigStreet && kw.trig != trigPass && kw.trig != trigLocation {
-			break
-		}
-		r.ws[r.n], r.we[r.n], r.gap[r.n] = p, e, gap
+		r.ws[r.n], r.we[r.n], r.gap[r.n], r.fl[r.n] = p, e, gap, f
 		r.n++
 		if e+1 >= len(t) || t[e] != ' ' {
 			break
@@ -136,10 +141,6 @@ func (s *scanner) proper(i int) int {
 		return wordEnd(t, i)
 	}
 	end := r.we[r.n-1]
-	g := gazetteers()
-	for k := 0; k < r.n; k++ {
-		r.fl[k] = g.flags(t[r.ws[k]:r.we[k]])
-	}
 	initial := sentenceStart(t, i)
 	for k := 0; k < r.n; {
 		if m, e := s.organisation(&r, k); m > 0 {
@@ -232,7 +233,7 @@ func (s *scanner) organisation(r *run, k int) (int, int) {
 	}
 	for j := min(e-1, k+4); j > k; j-- {
 		w := t[r.ws[j]:r.we[j]]
-		if orgLegal[w] || w == "Co" && r.we[j] < len(t) && t[r.we[j]] == '.' {
+		if r.fl[j]&gOrgLegal != 0 || w == "Co" && r.we[j] < len(t) && t[r.we[j]] == '.' {
 			end := legalTail(t, r.we[j])
 			s.add(candidate{start: r.ws[k], end: end, typ: Organization, base: scoreOrgLegal})
 			return j + 1 - k, end
@@ -240,7 +241,7 @@ func (s *scanner) organisation(r *run, k int) (int, int) {
 	}
 	for j := k; j < e && j <= k+3; j++ {
 		w := t[r.ws[j]:r.we[j]]
-		if !orgWords[w] && !(e-k >= 2 && compoundOrg(w)) {
+		if r.fl[j]&gOrgWord == 0 && !(e-k >= 2 && compoundOrg(w)) {
 			continue
 		}
 		end := r.we[e-1]
@@ -257,12 +258,13 @@ func (s *scanner) organisation(r *run, k int) (int, int) {
 }
 
 func compoundOrg(w string) bool {
-	if len(w) < 7 {
+	if len(w) < 7 || len(w) > maxKeywordLen {
 		return false
 	}
-	l := strings.ToLower(w)
+	var buf [maxKeywordLen]byte
+	l := foldASCII(buf[:0], w)
 	for _, c := range orgCompounds {
-		if strings.HasSuffix(l, c) {
+		if bytes.HasSuffix(l, []byte(c)) {
 			return true
 		}
 	}
@@ -301,7 +303,7 @@ func (s *scanner) place(g *gazetteer, r *run, k int, initial bool) int {
 	if head&(gPlace|gPlaceHead) == 0 {
 		return 0
 	}
-	cue := placeCueBefore(t, r.ws[k])
+	cue, strong := placeCueBefore(t, r.ws[k])
 	for m := min(r.n-k, maxPlaceWords); m >= 1; m-- {
 		if m > 1 && r.gap[k+m-1] == gapAmp {
 			continue
@@ -319,7 +321,7 @@ func (s *scanner) place(g *gazetteer, r *run, k int, initial bool) int {
 		if m == 1 && k+1 < r.n && r.gap[k+1] == gapNone && r.fl[k+1]&(gSurname|gGiven) != 0 && r.fl[k+1]&gPlace == 0 {
 			return 0
 		}
-		if m == 1 && head&gGiven != 0 && !cue && !s.afterStreet(r.ws[k]) {
+		if m == 1 && head&gGiven != 0 && !strong && !s.afterStreet(r.ws[k]) {
 			return 0
 		}
 		score := scorePlace
@@ -331,10 +333,34 @@ func (s *scanner) place(g *gazetteer, r *run, k int, initial bool) int {
 		case initial:
 			score = scorePlaceInitial
 		}
-		s.add(candidate{start: r.ws[k], end: r.we[k+m-1], typ: Location, base: score})
+		s.add(candidate{start: r.ws[k], end: qualifier(t, r.we[k+m-1]), typ: Location, base: score})
 		return m
 	}
 	return 0
+}
+
+// qualifier extends a place ending at p over a parenthesised qualifier of
+// capitalised words: "Oldenburg (Oldenburg)", "Lingen (Ems)".
+func qualifier(t string, p int) int {
+	if p+3 >= len(t) || t[p] != ' ' || t[p+1] != '(' {
+		return p
+	}
+	q := p + 2
+	for k := 0; k < 3; k++ {
+		e := nameWord(t, q)
+		if e == q {
+			return p
+		}
+		q = e
+		if q < len(t) && t[q] == ')' {
+			return q + 1
+		}
+		if q+1 >= len(t) || t[q] != ' ' {
+			return p
+		}
+		q++
+	}
+	return p
 }
 
 // afterStreet reports whether a street address ends with ", " before i:
@@ -352,28 +378,31 @@ func (s *scanner) afterStreet(i int) bool {
 }
 
 // placeCueBefore reports whether "in", "from", "aus"… stands right before
-// the word at i.
-func placeCueBefore(t string, i int) bool {
+// the word at i, and whether it is one of the strong ones.
+func placeCueBefore(t string, i int) (cue, strong bool) {
 	if i < 2 || t[i-1] != ' ' {
-		return false
+		return false, false
 	}
 	b := i - 1
 	for b > 0 && asciiLetter(t[b-1]) {
 		b--
 	}
-	return !alnumBefore(t, b) && placeCues[t[b:i-1]]
+	if alnumBefore(t, b) {
+		return false, false
+	}
+	w := t[b : i-1]
+	return placeCues[w], strongPlaceCues[w]
 }
 
 // gazPerson adds a person that starts with word k of the run and returns
 // how many words it took, 0 if none.
 func (s *scanner) gazPerson(r *run, k int, initial bool) int {
-	t := s.text
 	first := r.fl[k]
 	more, gaps := 0, false // name words after the first
 	for j := k + 1; j < r.n && j-k < maxGivenPersonSpan; j++ {
-		w, f := t[r.ws[j]:r.we[j]], r.fl[j]
-		if r.gap[j] == gapAmp || r.gap[j] == gapParticle && j > k+1 || orgWords[w] || orgLegal[w] ||
-			englishSuffixes[w] || f&gPlace != 0 && f&(gSurname|gGiven) == 0 ||
+		f := r.fl[j]
+		if r.gap[j] == gapAmp || r.gap[j] == gapParticle && j > k+1 || f&(gOrgWord|gOrgLegal|gStreetWord) != 0 ||
+			f&gPlace != 0 && f&(gSurname|gGiven) == 0 ||
 			f&gWord != 0 && f&(gSurname|gGiven) == 0 {
 			break
 		}
@@ -404,7 +433,8 @@ func (s *scanner) gazPerson(r *run, k int, initial bool) int {
 		}
 		s.addPerson(r.ws[k], end, score)
 		return 1
-	case more > 0 && !gaps && !initial && first&(gWord|gPlace) == 0 && last&gWord == 0:
+	case more > 0 && !gaps && !initial && first&(gWord|gPlace) == 0 && last&gWord == 0 &&
+		!adjectiveEnding(s.text[r.ws[k]:r.we[k]]):
 		// A name no list holds, or an unknown given name before a listed
 		// surname: "Jailyn Welch", "Rico Kuvalis". Neither word is an
 		// ordinary word and the pair does not start a sentence.
@@ -416,6 +446,21 @@ func (s *scanner) gazPerson(r *run, k int, initial bool) int {
 		return more + 1
 	}
 	return 0
+}
+
+// adjectiveEndings are the inflections of German adjectives, which a list
+// capitalises ("Neue Funktionen: Schnellere Suche, Bessere Synchronisation")
+// and given names rarely end in.
+var adjectiveEndings = []string{"ische", "ischen", "ischer", "isches", "liche", "lichen", "licher",
+	"liches", "ere", "eren", "erer", "eres", "ige", "igen", "iger", "iges"}
+
+func adjectiveEnding(w string) bool {
+	for _, e := range adjectiveEndings {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // sentenceStart reports whether the word at i starts a sentence, a line or

@@ -69,6 +69,8 @@ type scanner struct {
 	// propEnd is the end of the last run of capitalised words read as a
 	// proper name; a word inside it does not start another run.
 	propEnd int
+	// domEnd is the end of the last run of labels examined as a domain.
+	domEnd int
 }
 
 func (s *scanner) add(c candidate) { s.cands = append(s.cands, c) }
@@ -279,7 +281,21 @@ func isDigit(c byte) bool     { return c-'0' < 10 }
 func asciiLetter(c byte) bool { return (c|0x20)-'a' < 26 }
 func asciiAlnum(c byte) bool  { return isDigit(c) || asciiLetter(c) }
 func isUpper(c byte) bool     { return c-'A' < 26 }
-func alnumRune(r rune) bool   { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
+func alnumRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || zeroWidth(r)
+}
+
+// zeroWidth reports the invisible characters that can be slipped between
+// the letters of a name or an address ("An\u200bna"): they belong to the
+// word they stand in, so that it is still found, and the gazetteers look
+// the word up without them.
+func zeroWidth(r rune) bool {
+	switch r {
+	case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD:
+		return true
+	}
+	return false
+}
 func digitsEnd(t string, i int) int {
 	for i < len(t) && isDigit(t[i]) {
 		i++

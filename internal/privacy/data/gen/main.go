@@ -72,6 +72,9 @@ func run(src, out string, minPop, minPopDACH int) error {
 		addName(given, s)
 	}
 	surnames := map[string]bool{}
+	for _, s := range strings.Fields(extraSurnames) {
+		addName(surnames, s)
+	}
 	if err := readLines(filepath.Join(src, "humannames-1.0.5/package/list.txt"), func(s string) {
 		if !given[s] {
 			addName(surnames, s)
@@ -172,6 +175,17 @@ const extraGiven = `Jürgen Jörg Günter Günther Björn Sören Jürgen Uwe Ute
 	José Jesús María Lucía Sofía Álvaro Andrés Raúl Inés Begoña Joāo João Gonçalo Conceição
 	François Françoise Amélie Hélène Céline Chloé Zoé Léa Théo Noémie Jérôme Stéphane
 	Søren Ørjan Åsa Håkan Jürg Urs Reto Beat Rahel Seraina Nadia Noemi`
+
+// extraSurnames are frequent surnames of the German-speaking countries
+// with letters the humannames list (ASCII only) cannot hold, written for
+// this project.
+const extraSurnames = `Müller Schröder Köhler Krüger Jäger Böhm Möller Günther Groß Weiß Kühn Rößler
+	Förster Schäfer Schütz Lühr Wöhler Hübner Böttcher Göbel Löffler Müller-Lüdenscheidt Vögele
+	Däubler Fröhlich Gärtner Hölzel Jünger Käfer Küster Lübke Mäder Nägele Pöschl Rühl Sänger
+	Stöhr Tölle Würth Zöllner Bär Dörr Dürr Fürst Härtel Höfer Hörmann Klöckner Köster Kröger
+	Lüders Mühlbauer Nöth Pfänder Röder Schönberger Schüler Sträter Türk Wörner Özdemir Öztürk
+	Çelik Yılmaz Şahin Doğan Kılıç Aydın Özkan Gül Kowalczyk Wiśniewski Wójcik Kamiński Lewandowski
+	Zieliński Szymański Woźniak Dąbrowski Kozłowski Jabłoński Nowakowski Kovačević Horvát Novák`
 
 // extraPlaces are names the city list spells otherwise (GeoNames gives
 // "Munich"; Germans write "München") and the regions of the United States,
