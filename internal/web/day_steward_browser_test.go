@@ -169,11 +169,19 @@ func TestDayStewardClearsTheQueue(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	d.at(1280, 900)
-	d.open("/audit", "audit")
+	// Ada finds both payouts among her events on /audit, each with its
+	// index in the log.
+	d.at(390, 844)
+	d.signIn("ada@example.org")
+	d.open("/audit", "audit-member")
 	size, err := strconv.Atoi(d.text("#log-size"))
 	if err != nil || size < 2 {
 		t.Errorf("/audit shows a log of %d entries (%v)", size, err)
+	}
+	logged, err := chromedp.Run(d.ctx, chromedp.Evaluate[int](`[...document.querySelectorAll("main #my-events tbody tr")].filter(r =>
+	  r.querySelector(".event-type")?.textContent === "Paid out" && r.querySelector(".log-index")).length`))
+	if err != nil || logged != len(payouts) {
+		t.Errorf("Ada's /audit lists %d logged payouts (%v), want %d", logged, err, len(payouts))
 	}
 }
 

@@ -21,6 +21,7 @@ func (a *API) tasks(mux route.Mux) {
 	mux.Handle("POST /api/v1/tasks/{id}/heartbeat", a.member(a.taskHeartbeat))
 	mux.Handle("POST /api/v1/tasks/{id}/submit", a.member(a.taskSubmit))
 	mux.Handle("POST /api/v1/tasks/{id}/reject", a.member(a.taskReject))
+	mux.Handle("POST /api/v1/tasks/{id}/accept", a.member(a.taskAccept))
 	mux.Handle("POST /api/v1/tasks/{id}/appeal", a.member(a.taskAppeal))
 	mux.Handle("POST /api/v1/tasks/{id}/decide", a.member(a.taskDecide))
 }
@@ -140,6 +141,19 @@ func (a *API) taskReject(w http.ResponseWriter, r *http.Request, sess *member.Se
 		return err
 	}
 	response.JSON(w, http.StatusOK, map[string]string{"status": out})
+	return nil
+}
+
+// taskAccept pays a submission now, before its review window closes.
+func (a *API) taskAccept(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	id, err := taskID(r)
+	if err != nil {
+		return err
+	}
+	if err := a.Work.Accept(r.Context(), sess.Member, id); err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, map[string]string{"status": "paid"})
 	return nil
 }
 
