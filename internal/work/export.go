@@ -203,7 +203,11 @@ func exportProblem(format string, err error) error {
 }
 
 // accepted lists a project's accepted task answers (not rejected, not
-// erased, not check questions), oldest first.
+// erased, not check questions), oldest first. An answer its requester
+// rejected is left out while a steward decides (held, or appealed by its
+// worker): it returns only if the steward overturns the rejection.
+var notAccepted = map[string]bool{"rejected": true, "review": true, "appealed": true}
+
 func (s *Service) accepted(ctx context.Context, p Project) ([]Submission, error) {
 	subs, err := s.Submissions(ctx, p.ID, 1_000_000)
 	if err != nil {
@@ -211,7 +215,7 @@ func (s *Service) accepted(ctx context.Context, p Project) ([]Submission, error)
 	}
 	var out []Submission
 	for i := len(subs) - 1; i >= 0; i-- {
-		if sub := subs[i]; sub.Kind == "task" && sub.Status != "rejected" {
+		if sub := subs[i]; sub.Kind == "task" && !notAccepted[sub.Status] {
 			out = append(out, sub)
 		}
 	}
