@@ -80,3 +80,23 @@ func TestLearnedProgramDismisses(t *testing.T) {
 		t.Fatalf("parsed back: dismiss %v, %v", back.Dismiss, err)
 	}
 }
+
+// What covers a target is described by the page's own text: any
+// description is read without a panic, and a button is only ever one of
+// the dialog's.
+func FuzzDismissal(f *testing.F) {
+	for _, s := range []string{`div#cookies "We use cookies"`, `button#acc "Accept all"`, `div ""`, `#`, `div#"x" "\u0000"`, ``, `p "unterminated`, `div#cookies "` + strings.Repeat("é", 50) + `"`} {
+		f.Add(s, 1)
+	}
+	f.Fuzz(func(t *testing.T, cover string, target int) {
+		p, _, refs := bannerPage("Accept all", "Reject all")
+		o := p.outline(0)
+		if target >= len(o.Nodes) {
+			target = -1
+		}
+		got, _, err := Dismissal(o, target, cover)
+		if err == nil && got != refs["Reject all"] {
+			t.Fatalf("%q: clicked node %d, not the dialog's refusing button", cover, got)
+		}
+	})
+}
