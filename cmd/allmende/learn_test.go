@@ -100,7 +100,7 @@ func TestLearnAndActCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `report: "Z-€ 9 “x”"`) || !strings.Contains(out, "ok: 2 steps done") {
 		t.Fatalf("act: exit %d\n%s\n%s", code, out, stderr)
 	}
-	code, out, stderr = runMain(t, "act", prog, "--url", srv.URL+"/?layout=none&order=C-1", "--step-timeout", "700ms", "--json")
+	code, out, stderr = runMain(t, "act", prog, "--url", srv.URL+"/?layout=none&order=C-1", "--step-timeout", "3s", "--json")
 	if code != 1 || !strings.Contains(stderr, `step 2: nothing on the page is the button named "Find"`) || !strings.Contains(out, `"failed": "2"`) {
 		t.Errorf("a missing button: exit %d\n%s\n%s", code, out, stderr)
 	}
