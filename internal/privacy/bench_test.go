@@ -2,8 +2,8 @@ package privacy
 
 import (
 	"math"
-	"runtime"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
