@@ -11,7 +11,8 @@
 // DE_PASSPORT), so that results can be compared with, or merged into, a
 // Presidio pipeline; the others are named in the same style, after the
 // labels of Presidio's synthetic evaluation data where it has them
-// (STREET_ADDRESS, TITLE, AGE, ZIP_CODE, DOMAIN_NAME, DRIVER_LICENSE) and
+// (STREET_ADDRESS, TITLE, AGE, ZIP_CODE, DOMAIN_NAME, DRIVER_LICENSE,
+// DE_ID_CARD) and
 // PASSPORT for a passport-like number of another country.
 // Scoring follows Presidio's recognisers too: a pattern alone scores low, a
 // pattern with a valid check digit scores high, and a context word near the

@@ -286,6 +286,9 @@ var labelled = []string{
 	"Edit index.html and main.go, e.g. with vim.",
 	"Driver's license: [[DRIVER_LICENSE:D1234567]]",
 	"Führerscheinnummer [[DRIVER_LICENSE:B072RRE2I55]] liegt vor.",
+	"Personalausweis Nr. [[DE_ID_CARD:T220001293]] bitte.",
+	"Ausweisnummer: [[DE_ID_CARD:L01X00T47]]",
+	"Der Ausweis liegt im Auto.",
 	"The license is MIT.",
 	"[[ORGANIZATION:Siemens]] is a company the lists do not know.",
 }
@@ -341,6 +344,7 @@ var floors = map[Type]struct{ precision, recall float64 }{
 	ZipCode:       {0.9, 0.9},
 	DomainName:    {0.9, 0.9},
 	DriverLicense: {0.9, 0.9},
+	DEIDCard:      {0.9, 0.9},
 	USPassport:    {0.9, 0.9},
 	DEPassport:    {0.9, 0.9},
 	Passport:      {0.9, 0.9},
