@@ -14,9 +14,9 @@ const (
 	scoreDEPassport = 0.9
 	scoreUSPassport = 0.75
 	scorePassport   = 0.65
-	scoreDEIDCard   = 0.9  // with its check digit: T220001293
-	scoreDEIDSerial = 0.8  // the serial alone: T22000129
-	passportWindow  = 32 // bytes after the passport word
+	scoreDEIDCard   = 0.9 // with its check digit: T220001293
+	scoreDEIDSerial = 0.8 // the serial alone: T22000129
+	passportWindow  = 32  // bytes after the passport word
 )
 
 // passportFillers may stand between the passport word and the number.
