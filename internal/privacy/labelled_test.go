@@ -291,6 +291,24 @@ var labelled = []string{
 	"Der Ausweis liegt im Auto.",
 	"The license is MIT.",
 	"[[ORGANIZATION:Siemens]] is a company the lists do not know.",
+	// Prose with many capitalised words and no personal data: nouns,
+	// sentence starts, title case, names that are also words.
+	"Die Genossenschaft trifft sich am Donnerstag im Gemeindehaus, um über den Haushalt zu sprechen.",
+	"Nach der Sitzung gibt es Brot, Käse und Wein; Spenden für den Kindergarten sind willkommen.",
+	"Unser Vorstand hat beschlossen, die Beiträge im nächsten Jahr nicht zu erhöhen.",
+	"Wer Fragen zur Abrechnung hat, wendet sich bitte an die Geschäftsstelle.",
+	"Im Frühling pflanzen wir Bäume entlang der Straße und am Ufer des Sees.",
+	"Das Projekt Allmende sammelt Daten, die Mitglieder freiwillig teilen.",
+	"Weitere Informationen stehen im Handbuch, Kapitel 3, Abschnitt 2.",
+	"Am Wochenende ist das Büro geschlossen; Notfälle bitte per Mail melden.",
+	"Die Stadtverwaltung prüft den Antrag, die Entscheidung fällt im Herbst.",
+	"Liebe Grüße und ein schönes Wochenende!",
+	"Mehr Sicherheit, Bessere Übersicht und Neue Funktionen erwarten Sie im Update.",
+	"The committee met on Thursday to discuss the Budget and the Annual General Meeting.",
+	"Please Read The Manual before you Open A Ticket with Customer Support.",
+	"Our Data Protection Officer reviews every Request within two weeks.",
+	"Mark the calendar: Spring Cleaning starts next Monday at the Community Garden.",
+	"Will you bring the Cake? Grace said she would, but Hope is not certain.",
 }
 
 // expectedSpans parses the [[TYPE:text]] marks of a labelled example.
