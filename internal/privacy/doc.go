@@ -46,7 +46,7 @@
 // sentence is never a name by itself.
 //
 // The gazetteers are parsed on the first scan (a few hundred milliseconds,
-// about 15 MB of memory), not when the package is initialised.
+// an 8 MB table), not when the package is initialised.
 //
 // Speed comes from a single pass over the text that stops only at anchors
 // (a digit, '@', "://", an upper-case letter, a keyword from a fixed
