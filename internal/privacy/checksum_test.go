@@ -137,6 +137,25 @@ func TestPassportType(t *testing.T) {
 	}
 }
 
+func TestGermanIDCard(t *testing.T) {
+	for _, tt := range []struct {
+		w    string
+		want float64
+	}{
+		{"T220001293", scoreDEIDCard},  // the specimen card's number and check digit
+		{"T220001294", 0},              // a wrong check digit
+		{"T22000129", scoreDEIDSerial}, // the serial alone
+		{"A22000129", 0},               // A is not in the alphabet
+		{"TCFGHJK12", 0},               // too few digits
+		{"T2200012", 0},                // too short
+		{"t220001293", 0},              // lower case
+	} {
+		if got := germanIDCard(tt.w); got != tt.want {
+			t.Errorf("germanIDCard(%q) = %v, want %v", tt.w, got, tt.want)
+		}
+	}
+}
+
 func TestValidDate(t *testing.T) {
 	tests := []struct {
 		d, m, y int

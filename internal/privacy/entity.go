@@ -28,13 +28,14 @@ const (
 	Title         Type = "TITLE"          // "Mr.", "Dr.", "Frau" before a name
 	DomainName    Type = "DOMAIN_NAME"    // a host name outside a URL or e-mail address
 	DriverLicense Type = "DRIVER_LICENSE" // the number after "driver's license", "Führerschein"
+	DEIDCard      Type = "DE_ID_CARD"     // the number of a German identity card (Personalausweis)
 )
 
 // Types lists every type [Scan] can report, in a fixed order.
 var Types = []Type{
 	Person, EmailAddress, PhoneNumber, CreditCard, IBANCode, IPAddress, URL,
 	USSSN, USPassport, DETaxID, DEPassport, Passport, DateTime, StreetAddress,
-	Location, Organization, Age, ZipCode, Title, DomainName, DriverLicense,
+	Location, Organization, Age, ZipCode, Title, DomainName, DriverLicense, DEIDCard,
 }
 
 // Span is one finding: text[Start:End] is personal data of the given type.

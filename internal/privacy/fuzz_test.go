@@ -26,7 +26,7 @@ func fuzzSeeds(f *testing.F) {
 		"34 years old", "aged 1", "999 Jahre alt", "PLZ 20095", "CA 94105-1234", "20095 Hamburg",
 		"allmende.coop", "a-b-c-d.de", "x.", "-.de", "a.b.c.d.e.f.g.h.i.j.com/", "www.example.com/x",
 		"Führerschein Nr. B072RRE2I55", "license", "Driver's license number: ", "14:30 Uhr", "2:30 p.m.",
-		"24:60", "1:2:3", "Dr. Prof. Herr Frau Mr.", "Thanks, Sydney!", "42 Wallaby Way, Sydney",
+		"24:60", "1:2:3", "Personalausweis T220001293", "Ausweis Nr. L01X00T4", "ausweis CCCCCCCCC", "Dr. Prof. Herr Frau Mr.", "Thanks, Sydney!", "42 Wallaby Way, Sydney",
 	} {
 		f.Add(s)
 	}

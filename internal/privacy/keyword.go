@@ -42,6 +42,7 @@ const (
 	trigLocation           // "live", "wohne": a place follows
 	trigAcademic           // "med", "rer", "nat": skipped between a title and a name
 	trigLicence            // "license", "Führerschein": a licence number follows
+	trigIDCard             // "Personalausweis": an identity card number follows
 )
 
 // keyword is what one word means to the scanner.
@@ -95,6 +96,7 @@ var keywordGroups = []struct {
 	{keyword{trig: trigPassport}, `passport reisepass passnummer reisepassnummer passeport pasaporte
 		passaporto`},
 	{keyword{trig: trigPass}, `pass`},
+	{keyword{trig: trigIDCard}, `personalausweis personalausweisnummer ausweis ausweisnummer ausweisnr`},
 	{keyword{trig: trigLicence}, `license licence führerschein führerscheinnummer dl`},
 	{keyword{trig: trigStreet}, `calle avenida avda paseo plaza via viale piazza rua`},
 	{keyword{trig: trigLocation}, `live lives living wohne wohnt wohnen lebe lebt leben habite

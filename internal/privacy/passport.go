@@ -6,13 +6,17 @@ package privacy
 // a German number (ICAO Doc 9303 alphabet without the letters that look
 // like digits, and a valid check digit) is DE_PASSPORT, nine digits or a
 // letter and eight digits is US_PASSPORT, anything else that looks like a
-// document number is PASSPORT.
+// document number is PASSPORT. The German identity card (Personalausweis)
+// has the passport's serial number format and check digit; after an
+// identity card word a valid one is DE_ID_CARD.
 
 const (
 	scoreDEPassport = 0.9
 	scoreUSPassport = 0.75
 	scorePassport   = 0.65
-	passportWindow  = 32 // bytes after the passport word
+	scoreDEIDCard   = 0.9 // with its check digit: T220001293
+	scoreDEIDSerial = 0.8 // the serial alone: T22000129
+	passportWindow  = 32  // bytes after the passport word
 )
 
 // passportFillers may stand between the passport word and the number.
@@ -20,7 +24,7 @@ var passportFillers = setOf(`number no nr num nummer numéro numero n is ist est
 
 // passport reads the number after a passport word ending at text[j]. The
 // bare German word "Pass" counts only with "Nr." or "Nummer" after it.
-func (s *scanner) passport(j int, needNumberWord bool) {
+func (s *scanner) passport(j int, needNumberWord, idCard bool) {
 	t := s.text
 	limit := min(j+passportWindow, len(t))
 	sawNumber := false
@@ -40,6 +44,12 @@ func (s *scanner) passport(j int, needNumberWord bool) {
 			continue
 		}
 		if needNumberWord && !sawNumber {
+			return
+		}
+		if idCard {
+			if score := germanIDCard(t[p:we]); score > 0 {
+				s.add(candidate{start: p, end: we, typ: DEIDCard, base: score})
+			}
 			return
 		}
 		if typ, score := passportType(t[p:we]); score > 0 {
@@ -95,6 +105,38 @@ func germanPassport(w string) bool {
 		sum += v * [3]int{7, 3, 1}[k%3]
 	}
 	return isDigit(w[8]) && sum%10 == int(w[8]-'0')
+}
+
+// germanIDCard scores the number of a German identity card: nine
+// characters of the passport alphabet (the first a letter), optionally
+// followed by their ICAO Doc 9303 check digit; 0 if it is none.
+func germanIDCard(w string) float64 {
+	const alphabet = "CFGHJKLMNPRTVWXYZ"
+	if len(w) != 9 && len(w) != 10 || !containsByte(alphabet, w[0]) {
+		return 0
+	}
+	sum, digits := 0, 0
+	for k := 0; k < 9; k++ {
+		c := w[k]
+		v := int(c - '0')
+		if isDigit(c) {
+			digits++
+		} else if containsByte(alphabet, c) {
+			v = int(c-'A') + 10
+		} else {
+			return 0
+		}
+		sum += v * [3]int{7, 3, 1}[k%3]
+	}
+	switch {
+	case digits < 4:
+		return 0 // "CHFGHJKLM" is a word, not a number
+	case len(w) == 9:
+		return scoreDEIDSerial
+	case isDigit(w[9]) && sum%10 == int(w[9]-'0'):
+		return scoreDEIDCard
+	}
+	return 0
 }
 
 func containsByte(s string, c byte) bool {

@@ -38,7 +38,11 @@ var notNames = setOf(`All Everyone Everybody World Team Friends Friend Colleague
 	Mitglieder Sie Du Ihr Euch Dich Dir Ihnen Grüße Gruß Dank Vielen Tout Todos Amigos Equipo
 	I We You He She It They The This That These Those And Or But Und Oder Aber Der Die Das Den Dem
 	Des Ein Eine Einen Mein Meine Dein Deine Sein Seine Unser Unsere Our My Your His Her Their
-	Wir Er Es Ich Le La Les Un Une El Los Las Una Il Lo Gli`)
+	Wir Er Es Ich Le La Les Un Une El Los Las Una Il Lo Gli
+	Wer Was Wie Wo Wann Warum Welche Welcher Welches Wessen Wem Wen Woher Wohin Auch Noch Nur
+	Schon Dann Wenn Weil Als Ob Doch Hier Dort Jetzt Bitte Danke Ja Nein Nicht Kein Keine Mit Für
+	Who What When Where Why How Which Whose Whom Also Then Here There Now Yes No Not Please If
+	As So Yet Still Just Only`)
 
 // nameParticles may stand between the words of a name.
 var nameParticles = setOf(`von van der den de da del della di du la le zu ten ter bin ibn al el dos das do y am an im upon sur`)

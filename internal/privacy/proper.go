@@ -434,6 +434,7 @@ func (s *scanner) gazPerson(r *run, k int, initial bool) int {
 		s.addPerson(r.ws[k], end, score)
 		return 1
 	case more > 0 && !gaps && !initial && first&(gWord|gPlace) == 0 && last&gWord == 0 &&
+		(last&gPlace == 0 || last&gSurname != 0) &&
 		!adjectiveEnding(s.text[r.ws[k]:r.we[k]]):
 		// A name no list holds, or an unknown given name before a listed
 		// surname: "Jailyn Welch", "Rico Kuvalis". Neither word is an

@@ -187,9 +187,11 @@ func (s *scanner) trigger(kw keyword, i, j int) {
 	case trigSignoff:
 		s.signoff(j)
 	case trigPassport:
-		s.passport(j, false)
+		s.passport(j, false, false)
 	case trigPass:
-		s.passport(j, true)
+		s.passport(j, true, false)
+	case trigIDCard:
+		s.passport(j, false, true)
 	case trigMonth:
 		s.dateMonthFirst(i, j, int(kw.month))
 	case trigStreet:

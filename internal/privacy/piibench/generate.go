@@ -175,6 +175,8 @@ func (g *gen) slot(name string) []piece {
 		return one(g.taxID(), privacy.DETaxID)
 	case "DL":
 		return one(g.licence(), privacy.DriverLicense)
+	case "IDCARD":
+		return one(g.idCard(), privacy.DEIDCard)
 	}
 	panic("unknown slot " + name)
 }

@@ -14,7 +14,7 @@ var targets = map[privacy.Type]float64{
 	privacy.EmailAddress: 0.95, privacy.PhoneNumber: 0.95, privacy.CreditCard: 0.95,
 	privacy.IBANCode: 0.95, privacy.IPAddress: 0.95, privacy.URL: 0.95, privacy.USSSN: 0.95,
 	privacy.DETaxID: 0.95, privacy.DateTime: 0.95, privacy.Age: 0.95, privacy.ZipCode: 0.95,
-	privacy.DomainName: 0.95, privacy.DriverLicense: 0.95, privacy.Title: 0.95,
+	privacy.DomainName: 0.95, privacy.DriverLicense: 0.95, privacy.Title: 0.95, privacy.DEIDCard: 0.95,
 }
 
 // TestTargets generates texts with a seed other than the command's default

@@ -62,6 +62,7 @@ var templates = map[string][]string{
 		"Der Laden ist nach {DOMAIN} umgezogen.",
 		"Er ist {AGE} Jahre alt und arbeitet bei der {ORG}.",
 		"Führerscheinnummer: {DL}, ausgestellt auf {PERSON}.",
+		"Personalausweisnummer {IDCARD}, Inhaberin {PERSON}.",
 		"Rechnung für {PERSON}, {ADDRESS}, fällig am {DATE}.",
 		"Frag {PERSON} nach der Lieferung, die Postleitzahl {ZIP} kennt sie auswendig.",
 		"Ich war sechs Jahre bei der {ORG}, bevor ich zur {ORG} kam.",

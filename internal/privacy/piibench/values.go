@@ -381,6 +381,41 @@ func (g *gen) taxID() string {
 	}
 }
 
+// idCard returns a German identity card number: nine characters of the
+// ICAO alphabet without look-alikes, and their check digit half the time.
+func (g *gen) idCard() string {
+	const alphabet = "CFGHJKLMNPRTVWXYZ"
+	b := []byte{alphabet[g.r.IntN(len(alphabet))]}
+	for len(b) < 9 {
+		if g.r.IntN(2) == 0 {
+			b = append(b, alphabet[g.r.IntN(len(alphabet))])
+		} else {
+			b = append(b, byte('0'+g.r.IntN(10)))
+		}
+	}
+	digits := 0
+	for _, c := range b {
+		if c >= '0' && c <= '9' {
+			digits++
+		}
+	}
+	if digits < 4 {
+		b[8], b[7], b[6], b[5] = '1', '2', '3', '4'
+	}
+	if g.r.IntN(2) == 0 {
+		return string(b)
+	}
+	sum := 0
+	for k, c := range b {
+		v := int(c - '0')
+		if c >= 'A' {
+			v = int(c-'A') + 10
+		}
+		sum += v * [3]int{7, 3, 1}[k%3]
+	}
+	return string(b) + fmt.Sprint(sum%10)
+}
+
 func (g *gen) licence() string {
 	if g.lang == "de" {
 		return string(rune('A'+g.r.IntN(26))) + g.digits(3) + string(rune('A'+g.r.IntN(26))) + string(rune('A'+g.r.IntN(26))) + g.digits(5)

@@ -335,9 +335,14 @@ func cities(path string, f func(name, country string, pop int)) error {
 	if err != nil {
 		return err
 	}
+	return decodeCities(b, f)
+}
+
+// decodeCities decodes the messages of cities.pbf.
+func decodeCities(b []byte, f func(name, country string, pop int)) error {
 	for len(b) > 0 {
 		n, k := uvarint(b)
-		if k == 0 || int(n) > len(b)-k {
+		if k == 0 || n > uint64(len(b)-k) {
 			return errors.New("cities.pbf: truncated message")
 		}
 		msg := b[k : k+int(n)]
@@ -362,7 +367,7 @@ func cities(path string, f func(name, country string, pop int)) error {
 				}
 			case 2:
 				l, k := uvarint(msg)
-				if k == 0 || int(l) > len(msg)-k {
+				if k == 0 || l > uint64(len(msg)-k) {
 					return io.ErrUnexpectedEOF
 				}
 				s := string(msg[k : k+int(l)])
