@@ -3,9 +3,12 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -260,4 +263,91 @@ func TestContributeCheckedAPI(t *testing.T) {
 			body:   `{"question":"Can my landlord keep my deposit?","answer":"` + kept + `","kept":[{"field":"answer","start":` + fmt.Sprint(start) + `,"end":` + fmt.Sprint(start+14) + `,"type":"PHONE_NUMBER"}]}`,
 			status: 201, contains: []string{`"accepted": 1`, "+49 30 1234567"}},
 	})
+}
+
+// TestBrowserContributeFileRedactsLocally: a JSON Lines file is read and
+// redacted in the browser; the requests carry only the redacted records,
+// and a line that is not JSON stops it before anything is sent.
+func TestBrowserContributeFileRedactsLocally(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	withDatanets(t, f)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "records.jsonl")
+	bad := filepath.Join(dir, "bad.jsonl")
+	lines := `{"question":"Who fixes the heating?","answer":"The landlord does. Ask ` + markerEmail + ` how it went."}` + "\n" +
+		`{"question":"Can I sublet my room?","answer":"Only with the landlord's consent. Dear ` + markerName + `, Tel. 030 98765432."}` + "\n"
+	if err := os.WriteFile(good, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte(`{"question":"Noise?","answer":"Write to `+markerEmail+`"`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t)
+	reqs := interceptAll(t, ctx)
+	signInBrowser(t, f, ctx, "ada", "/datanets/tenancy")
+	err := chromedp.Do(ctx,
+		chromedp.WaitVisible("#grant"),
+		chromedp.Click("#grant"),
+		chromedp.WaitVisible("#contribute-form"),
+		chromedp.Click("#contribute-form details summary"),
+		chromedp.SetUploadFiles("#records-file", []string{bad}),
+		chromedp.Click("#preview-button"),
+		chromedp.WaitVisible("#preview .error"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := chromedp.Run(ctx, chromedp.Text("#preview .error"))
+	if !strings.Contains(msg, "Line 1 of the file is not JSON") || !strings.Contains(msg, "nothing was sent") {
+		t.Fatalf("a bad line: %q", msg)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SetUploadFiles("#records-file", []string{good}),
+		chromedp.Click("#preview-button"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
+	err = chromedp.Do(wait, chromedp.WaitVisible("#preview .outcome"))
+	cancel()
+	browsertest.Screenshot(t, ctx, "contribute-file")
+	if err != nil {
+		p, _ := chromedp.Run(ctx, chromedp.Text("#contribute"))
+		t.Fatalf("no outcome: %v; page: %q", err, p)
+	}
+	if p, _ := chromedp.Run(ctx, chromedp.Text("#preview")); !strings.Contains(p, "2 of 2 would be accepted") {
+		t.Fatalf("file preview: %q", p)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.WaitEnabled("#submit-button"),
+		chromedp.Click("#submit-button"),
+		chromedp.WaitVisible("#added"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent, errs := reqs.all()
+	for _, e := range errs {
+		t.Error(e)
+	}
+	for _, r := range sent {
+		for _, raw := range []string{markerName, markerEmail, "98765432"} {
+			if strings.Contains(r, raw) {
+				t.Errorf("a request carried %q:\n%s", raw, r)
+			}
+		}
+	}
+	var stored []datanet.Exported
+	if _, err := f.app.Datanets.Export(t.Context(), "tenancy", func(x datanet.Exported) error { stored = append(stored, x); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) != 2 {
+		t.Fatalf("stored %d records, want 2", len(stored))
+	}
+	for _, x := range stored {
+		if !strings.Contains(x.Record.Answer, "<") {
+			t.Errorf("stored answer has no placeholder: %q", x.Record.Answer)
+		}
+	}
 }

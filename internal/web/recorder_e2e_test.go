@@ -82,6 +82,12 @@ func TestRecordedWorkEndToEnd(t *testing.T) {
 	ext.MakeParameter(t, review, change("#number"), "number", "Parcel number", false)
 	ext.MakeParameter(t, review, change("#postcode"), "postcode", "Postcode", true)
 	ext.MakeParameter(t, review, change("#neighbour"), "neighbour", "Neighbour", true)
+	// The neighbour's name is kept as the parameter's default, and the
+	// tracking page echoes it: the privacy module replaced it on this
+	// machine in both, before anything is sent.
+	if raw := ext.ReviewJSON(t, review); strings.Contains(raw, "Okafor") || !strings.Contains(raw, "Mrs <PERSON>") {
+		t.Fatalf("the kept name is not redacted in what will be sent:\n%s", raw)
+	}
 	browsertest.Screenshot(t, review, "e2e-review")
 	result := ext.Upload(t, review)
 	browsertest.Screenshot(t, review, "e2e-uploaded")

@@ -83,7 +83,7 @@
     reset();
     if (!privacy) return;
     try {
-      const file = form.querySelector("#records");
+      const file = form.querySelector("#records-file");
       if (file && file.files.length) {
         prepared = { jsonl: await redactFile(file.files[0]) };
       } else if (kind === "image") {
