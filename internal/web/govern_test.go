@@ -89,7 +89,7 @@ func TestGovernPages(t *testing.T) {
 		{name: "form keeps what was typed", as: "ada", method: "POST", path: "/proposals", contentType: form,
 			body: strings.Replace(valid, "quorum=25", "quorum=lots", 1), status: 422, contains: []string{"quorum: a percentage", `value="Weekly call"`}},
 		{name: "binding value out of range", as: "ada", method: "POST", path: "/proposals", contentType: form,
-			body: strings.Replace(valid, "param=", "param=pay_floor_per_hour&value_0=1000.01", 1), status: 422, contains: []string{"must be between 0 and 100000"}},
+			body: strings.Replace(valid, "param=", "param=pay_floor_per_hour&value_0=1000.01", 1), status: 422, contains: []string{"option 1: between 0.00 and 1,000.00 EUR"}},
 		{name: "list", as: "bob", method: "GET", path: "/proposals", status: 200, contains: []string{"Weekly call", "not voted"}},
 		{name: "ballot", as: "bob", method: "GET", path: "/proposals/1", status: 200, contains: []string{`id="vote-form"`, `id="option-1"`, "You have not voted."}},
 		{name: "vote", as: "bob", method: "POST", path: "/proposals/1/vote", contentType: form, body: "option=1", status: 303},

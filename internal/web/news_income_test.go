@@ -27,6 +27,9 @@ func TestNewsOfEveryIncome(t *testing.T) {
 			t.Errorf("the dashboard's news lacks %s:\n%s", want, dash[i:min(len(dash), i+3000)])
 		}
 	}
+	// The automation that paid her says its price as money too.
+	runScenarios(t, f, []scenario{{name: "automation price", method: "GET", path: "/api/v1/automations/track-parcel", status: 200,
+		contains: []string{`"price_per_run": 100`, `"price_per_run_text": "1.00 EUR"`}}})
 	runScenarios(t, f, []scenario{{name: "mark read", as: "ada", method: "POST", path: "/notifications/read", contentType: "application/x-www-form-urlencoded", status: 303}})
 	if dash := f.page("ada", "/dashboard"); strings.Contains(dash, "notice-income") || strings.Contains(dash, "notice-payment") {
 		t.Error("income is still news after Mark as read")

@@ -38,6 +38,16 @@ func (a *API) publication(req publicationRequest) (action.Publication, error) {
 	return req.Publication, nil
 }
 
+// automationJSON is an automation with its price written as money too.
+type automationJSON struct {
+	action.Automation
+	PricePerRunText string `json:"price_per_run_text"`
+}
+
+func (a *API) automationOut(auto action.Automation) automationJSON {
+	return automationJSON{Automation: auto, PricePerRunText: a.money(auto.PricePerRun)}
+}
+
 // automationLearn learns an automation from 1–5 verified recordings of
 // one task (the member's own, or offered by their recorders).
 func (a *API) automationLearn(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
@@ -56,7 +66,7 @@ func (a *API) automationLearn(w http.ResponseWriter, r *http.Request, sess *memb
 	if err != nil {
 		return err
 	}
-	response.JSON(w, http.StatusCreated, auto)
+	response.JSON(w, http.StatusCreated, a.automationOut(auto))
 	return nil
 }
 
@@ -84,7 +94,7 @@ func (a *API) automationAddDemo(w http.ResponseWriter, r *http.Request, sess *me
 	if err != nil {
 		return err
 	}
-	response.JSON(w, http.StatusOK, auto)
+	response.JSON(w, http.StatusOK, a.automationOut(auto))
 	return nil
 }
 
@@ -97,7 +107,11 @@ func (a *API) automationList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	response.JSON(w, http.StatusOK, response.List{"automations": list}.Next(next))
+	out := make([]automationJSON, len(list))
+	for i, auto := range list {
+		out[i] = a.automationOut(auto)
+	}
+	response.JSON(w, http.StatusOK, response.List{"automations": out}.Next(next))
 	return nil
 }
 
@@ -106,7 +120,7 @@ func (a *API) automationShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	response.JSON(w, http.StatusOK, auto)
+	response.JSON(w, http.StatusOK, a.automationOut(auto))
 	return nil
 }
 

@@ -164,6 +164,6 @@ func (a *API) recordingPublish(w http.ResponseWriter, r *http.Request, sess *mem
 	if err != nil {
 		return err
 	}
-	response.JSON(w, http.StatusCreated, auto)
+	response.JSON(w, http.StatusCreated, a.automationOut(auto))
 	return nil
 }

@@ -136,6 +136,12 @@ func TestProposalMoneyValues(t *testing.T) {
 	if err != nil || d.Options[0].Value == nil || *d.Options[0].Value != 1650 {
 		t.Fatalf("pay floor 16.50: %+v, %v; want 1650 points", d.Options, err)
 	}
+	v.Set("value_0", "1000.01")
+	if _, _, err := proposalForm(postForm(t, v), time.Now(), points.DefaultCurrency); err == nil {
+		t.Fatal("a pay floor beyond its limit accepted")
+	} else if pr, _ := problem.As(err); !strings.Contains(pr.Fields["options"], "option 1: between 0.00 and 1,000.00 EUR") {
+		t.Fatalf("pay floor 1000.01: %v", pr.Fields)
+	}
 	v.Set("value_0", "16,5")
 	if _, f, err := proposalForm(postForm(t, v), time.Now(), points.DefaultCurrency); err == nil {
 		t.Fatalf("pay floor 16,5 accepted: %+v", f)

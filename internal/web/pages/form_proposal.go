@@ -51,7 +51,8 @@ func proposalForm(r *http.Request, now time.Time, c points.Currency) (govern.Dra
 			var v int64
 			var err error
 			if moneyParam(d.Param) {
-				if v, err = c.Parse(value); err != nil {
+				lim := coop.Limits[d.Param]
+				if v, err = c.ParseWithin(value, lim[0], lim[1]); err != nil {
 					errs.Add("options", "option %d: %v", i+1, err)
 					continue
 				}
