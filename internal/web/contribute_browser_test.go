@@ -27,7 +27,7 @@ import (
 // finds and the member keeps.
 const (
 	markerName     = "Quirinus Zwetschgenbaum"
-	markerMissed   = "Ottilie Brennessel"
+	markerMissed   = "Brennessel" // a surname alone: the detector misses it (README)
 	markerEmail    = "quirinus.zwetschgenbaum@example.org"
 	keptPhone      = "+49 30 1234567"
 	contributeText = "My name is " + markerName + " 🙂 and my neighbour " + markerMissed + " borrowed the ladder. Write to " +
