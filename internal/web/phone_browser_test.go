@@ -132,6 +132,7 @@ var notPages = []string{
 	"GET /practice/parcel/track",
 	"GET /datanets/{slug}/k-anonymous/export",
 	"GET /projects/{slug}/examples/{id}",
+	"GET /receipts/export",
 	"/api/",
 }
 

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	"github.com/allmende/allmende/internal/behavior"
 	"github.com/allmende/allmende/internal/browsertest"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/recording"
 	"github.com/allmende/allmende/internal/replay"
 	"github.com/allmende/allmende/internal/store"
@@ -212,6 +214,33 @@ func TestPaymentReceipts(t *testing.T) {
 		}
 		if p, _ := findPayment(ada, "reward.split", "model:"); p.EventID != callSplit {
 			t.Fatalf("the model split in ada's list is %s, the call's is %s", p.EventID, callSplit)
+		}
+
+		// The spreadsheet of every payment holds the same amounts, in money
+		// and in points, and only ada's.
+		resp := f.do("ada", "GET", "/receipts/export", "", "", nil)
+		body := readBody(t, resp)
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("receipts export: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		}
+		table, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if err != nil || len(table) != len(ada)+1 || strings.Join(table[0], ",") != "time,payment,for,amount,currency,points,event,log_index" {
+			t.Fatalf("receipts export: %v\n%s", err, body)
+		}
+		for _, p := range ada {
+			var row []string
+			for _, r := range table[1:] {
+				if r[6] == p.EventID {
+					row = r
+				}
+			}
+			money := points.DefaultCurrency.Number(p.Amount)
+			if row == nil || row[5] != strconv.FormatInt(p.Amount, 10) || row[3] != strings.ReplaceAll(money, ",", "") || row[4] != "EUR" || row[7] != strconv.FormatUint(*p.LogIndex, 10) {
+				t.Fatalf("receipts export row for %+v: %q", p, row)
+			}
+		}
+		if resp := f.do("bob", "GET", "/receipts/export", "", "", nil); strings.Contains(readBody(t, resp), ada[0].EventID) {
+			t.Fatal("bob's receipts export holds ada's payment")
 		}
 
 		// The builder has a receipt for the same split; the payer, bob,

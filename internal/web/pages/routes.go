@@ -85,6 +85,7 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("GET /my-data", p.member(p.myDataPage))
 	mux.Handle("GET /my-data/{record}", p.member(p.myDataShow))
 	mux.Handle("GET /receipts", p.member(p.receiptsPage))
+	mux.Handle("GET /receipts/export", p.member(p.receiptsExport))
 	mux.Handle("GET /proposals", p.member(p.proposalsPage))
 	mux.Handle("GET /proposals/new", p.member(p.proposalNew))
 	mux.Handle("POST /proposals", p.member(p.proposalCreate))
