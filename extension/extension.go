@@ -32,6 +32,14 @@ var OutlineJS string
 //go:embed sensitive-sites.json
 var SensitiveSitesJSON []byte
 
+// PrivacyFiles are the redaction module that cmd/privacywasm builds from
+// internal/privacy and Go's loader script for it; the server's pages serve
+// these same files under /static/.
+var PrivacyFiles = []string{"privacy.wasm.gz", "wasm_exec.js"}
+
+// Files is the extension as Chromium loads it.
+func Files() fs.FS { return files }
+
 // files is the extension as Chromium loads it. Go sources are not part of
 // it.
 //

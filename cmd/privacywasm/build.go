@@ -15,9 +15,10 @@ import (
 	"strings"
 )
 
-// targets are the folders, relative to the module root, that serve the
-// module: the pages' static files and the extension.
-var targets = []string{"internal/web/pages/static", "extension"}
+// targets are the folders, relative to the module root, that hold the
+// module: the extension, whose copy the server's pages serve as well
+// (internal/web/pages/static.go).
+var targets = []string{"extension"}
 
 const (
 	wasmName = "privacy.wasm.gz"

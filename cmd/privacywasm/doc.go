@@ -6,8 +6,9 @@
 //
 // Built for GOOS=js GOARCH=wasm it publishes globalThis.allmendePrivacy
 // with preview(text, decisions) and redact(text), answering JSON (see
-// handle). Run on the host, it rebuilds the committed artifacts, each
-// folder's privacy.wasm.gz and the wasm_exec.js of the same Go release:
+// handle). Run on the host, it rebuilds the committed artifacts in the
+// extension (the pages serve that copy): privacy.wasm.gz and the
+// wasm_exec.js of the same Go release:
 //
 //	go generate ./cmd/privacywasm
 //

@@ -61,7 +61,10 @@ func TestRecordTargetsAndOutlines(t *testing.T) {
 	if edit == nil || edit.Place == nil {
 		t.Fatalf("no target with a place for the Edit click: %+v", x.Targets)
 	}
-	if p := edit.Place; p.Row != 1 || p.RowKey != "Bea" || p.Column != 2 || p.ColumnHeader != "Action" {
+	// Names and places in what is uploaded are replaced on the review page
+	// (the privacy module): Bea's row is keyed by "<PERSON>", her city is
+	// "<LOCATION>".
+	if p := edit.Place; p.Row != 1 || p.RowKey != "<PERSON>" || p.Column != 2 || p.ColumnHeader != "Action" {
 		t.Errorf("the Edit click's place = %+v, want row 1 (Bea), column 2 (Action)", *p)
 	}
 	if edit.Heading != "Team" || edit.Landmark == "" {
@@ -88,10 +91,10 @@ func TestRecordTargetsAndOutlines(t *testing.T) {
 		t.Fatalf("%d outlines, want the team page's and the thank-you page's", len(x.Outlines))
 	}
 	team, done := x.Outlines[0], x.Outlines[1]
-	if team.Before != 0 || !outlineHas(team, "td", "Lima") || !outlineHas(team, "p", `Give Bea a note and tick "Figs".`) {
+	if team.Before != 0 || !outlineHas(team, "td", "<LOCATION>") || !outlineHas(team, "p", `Give <PERSON> a note and tick "Figs".`) {
 		t.Errorf("the team page's outline lacks the table or the task: %+v", team)
 	}
-	if edit.Ref < 0 || team.Nodes[edit.Ref].Name != "Edit" || team.Nodes[edit.Ref].Place.RowKey != "Bea" {
+	if edit.Ref < 0 || team.Nodes[edit.Ref].Name != "Edit" || team.Nodes[edit.Ref].Place.RowKey != "<PERSON>" {
 		t.Errorf("the Edit target's ref %d is not Bea's Edit button in the outline", edit.Ref)
 	}
 	for _, n := range team.Nodes {
@@ -108,11 +111,11 @@ func TestRecordTargetsAndOutlines(t *testing.T) {
 
 	// The review page: each step says what it acted on, each outline is
 	// listed, and the member can look inside and remove them.
-	WaitText(t, review, `#steps li[data-index="`+fmt.Sprint(edit.Step)+`"] .target`, `row 2 “Bea”, column 3 “Action”`)
+	WaitText(t, review, `#steps li[data-index="`+fmt.Sprint(edit.Step)+`"] .target`, `row 2 “<PERSON>”, column 3 “Action”`)
 	WaitText(t, review, "#outline-count", "(2)")
 	WaitText(t, review, `#outlines li[data-before="0"] .where`, "At the start: Team — notes")
 	do(t, review, chromedp.Click(chromedp.CSS(`#outlines li[data-before="0"] summary`)))
-	WaitText(t, review, `#outlines li[data-before="0"] .nodes`, `cell “Lima” · row 2 “Bea”, column 2 “City”`)
+	WaitText(t, review, `#outlines li[data-before="0"] .nodes`, `cell “<LOCATION>” · row 2 “<PERSON>”, column 2 “City”`)
 	WaitText(t, review, `#outlines li[data-before="0"] .nodes`, `textbox “PIN” (sensitive: never read)`)
 	for _, w := range []int64{1280, 390} {
 		resize(t, review, w)
