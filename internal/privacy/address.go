@@ -264,17 +264,26 @@ func ordinal(t string, p int) int {
 	return p
 }
 
-// unit returns the end of ", Apt 4", " Suite 200", ", Unit 3B", " #5"
-// after a street ending at p, or p.
-func unit(t string, p int) int {
+// separated reads the ", " or " " that sets a unit or a postcode apart
+// from what ends at p, and returns where the next part starts.
+func separated(t string, p int) (int, bool) {
 	q := p
 	if q < len(t) && t[q] == ',' {
 		q++
 	}
 	if q >= len(t) || t[q] != ' ' {
+		return p, false
+	}
+	return q + 1, true
+}
+
+// unit returns the end of ", Apt 4", " Suite 200", ", Unit 3B", " #5"
+// after a street ending at p, or p.
+func unit(t string, p int) int {
+	q, ok := separated(t, p)
+	if !ok {
 		return p
 	}
-	q++
 	if q < len(t) && t[q] == '#' {
 		e := houseNumber(t, q+1, 5)
 		if e > q+1 {
@@ -357,14 +366,10 @@ func houseNumber(t string, p, maxDigits int) int {
 // postcodeCity returns the end of ", 10115 Berlin" or " 10115 Berlin" after
 // a house number ending at p, or p.
 func postcodeCity(t string, p int) int {
-	q := p
-	if q < len(t) && t[q] == ',' {
-		q++
-	}
-	if q >= len(t) || t[q] != ' ' {
+	q, ok := separated(t, p)
+	if !ok {
 		return p
 	}
-	q++
 	e := digitsEnd(t, q)
 	if e-q < 4 || e-q > 5 || e >= len(t) || t[e] != ' ' {
 		return p

@@ -8,6 +8,8 @@ import (
 	"github.com/allmende/allmende/extension"
 )
 
+var privacyModule = http.StripPrefix("/static/", http.FileServerFS(extension.Files()))
+
 // staticFile serves the pages' style sheets and scripts, embedded in the
 // binary. The redaction module and Go's loader for it are the extension's
 // own copies (extension.PrivacyFiles): one copy in the tree, which
@@ -16,7 +18,7 @@ import (
 func (p *Pages) staticFile(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	if slices.Contains(extension.PrivacyFiles, strings.TrimPrefix(r.URL.Path, "/static/")) {
-		http.StripPrefix("/static/", http.FileServerFS(extension.Files())).ServeHTTP(w, r)
+		privacyModule.ServeHTTP(w, r)
 		return nil
 	}
 	p.files.ServeHTTP(w, r)
