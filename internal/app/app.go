@@ -24,6 +24,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/allmende/allmende/internal/action"
+	"github.com/allmende/allmende/internal/bounty"
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/egress"
@@ -111,6 +112,7 @@ type App struct {
 	Models   *model.Service
 	Govern   *govern.Service
 	Actions  *action.Service
+	Bounties *bounty.Service
 	browser  *action.Browser
 	Datanets *datanet.Service
 	Work     *work.Service
@@ -225,6 +227,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Datanets.KeepCopy(a.Models) // erasure reaches the models' indexes
 	a.Govern = govern.NewService(db, a.Ledger, a.Params)
 	a.Actions = action.NewService(db, a.Ledger, a.Reward, a.Params, a.Vault, a.Datanets, log)
+	a.Bounties = bounty.NewService(db, a.Reward, a.Actions)
 	if cfg.ReplayBrowser != "none" {
 		a.browser = &action.Browser{ExecPath: cfg.ReplayBrowser, Guard: egress.Guard{AllowPrivate: cfg.ReplayAllowPrivate}, Log: log}
 		a.Actions.Replayer = a.browser
@@ -235,6 +238,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 		Reward: a.Reward, Params: a.Params, Models: a.Models, Vault: a.Vault, Govern: a.Govern, Actions: a.Actions,
 		Log: log, Registry: reg, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
 		Currency: cmp.Or(cfg.Currency, points.DefaultCurrency),
+		Bounties: a.Bounties,
 	})
 	return a, nil
 }

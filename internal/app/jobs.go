@@ -22,6 +22,8 @@ const (
 	choreEvery        = time.Hour
 	payEvery          = time.Minute
 	decideEvery       = time.Minute
+	// Bounties whose deadline passed are closed, their rest refunded.
+	jobBountiesClose = "bounty.close-due"
 )
 
 func (a *App) runJobs(ctx context.Context) {
@@ -97,6 +99,15 @@ func (a *App) runJobs(ctx context.Context) {
 			}
 			return err
 		},
+		// A bounty closes within a minute of its deadline, and what its
+		// escrow holds goes back to its funder.
+		jobBountiesClose: func(ctx context.Context, _ store.Job) error {
+			n, err := a.Bounties.CloseDue(ctx)
+			if n > 0 {
+				a.log.Info("bounties closed at their deadline", "count", n)
+			}
+			return err
+		},
 		// Proposals whose voting window ended are counted within a minute,
 		// and binding ones applied.
 		jobDecide: func(ctx context.Context, _ store.Job) error {
@@ -112,6 +123,7 @@ func (a *App) runJobs(ctx context.Context) {
 	go a.schedule(ctx, jobPayDue, payEvery)
 	go a.schedule(ctx, jobEpochClose, choreEvery)
 	go a.schedule(ctx, jobDecide, decideEvery)
+	go a.schedule(ctx, jobBountiesClose, decideEvery)
 	if a.cfg.SMTP.Addr != "" {
 		go a.schedule(ctx, jobDigests, choreEvery)
 	}

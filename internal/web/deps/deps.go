@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/allmende/allmende/internal/action"
+	"github.com/allmende/allmende/internal/bounty"
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/govern"
@@ -54,4 +55,6 @@ type Deps struct {
 	// Currency is what a point is worth: every amount shown is written
 	// with it (points.Currency.Format).
 	Currency points.Currency
+	// Bounties keeps the funded calls for work (issue 17).
+	Bounties *bounty.Service
 }

@@ -1,0 +1,238 @@
+package bounty
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/recording"
+	"github.com/allmende/allmende/internal/reward"
+	"github.com/allmende/allmende/internal/store"
+)
+
+// Claim is one paid unit.
+type Claim struct {
+	Bounty    int64     `json:"bounty"`
+	Unit      string    `json:"unit"`
+	UnitKind  string    `json:"unit_kind"`
+	Amount    int64     `json:"amount"`
+	Event     string    `json:"event"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// unit is a unit as the table it lives in says, read in the claim's
+// transaction.
+type unit struct {
+	owner     int64
+	verified  bool
+	where     int64 // the datanet or project it belongs to
+	createdAt int64
+}
+
+// readUnit reads a unit of the bounty's kind by its id. A unit that is not
+// there is not found; so is one of another member's, whose existence is
+// theirs.
+func readUnit(ctx context.Context, q store.Querier, k Kind, id string) (unit, error) {
+	var u unit
+	var owner sql.NullInt64
+	var err error
+	switch k {
+	case Recordings:
+		var status string
+		err = q.QueryRowContext(ctx, `SELECT member_id, status, created_at FROM recordings WHERE public_id = $1`, id).Scan(&owner, &status, &u.createdAt)
+		u.verified = status == "verified"
+	case Records:
+		var status string
+		err = q.QueryRowContext(ctx, `SELECT member_id, status, datanet_id, created_at FROM contributions WHERE public_id = $1`, id).Scan(&owner, &status, &u.where, &u.createdAt)
+		u.verified = status == "accepted"
+	case Annotation:
+		n, perr := strconv.ParseInt(id, 10, 64)
+		if perr != nil || n <= 0 {
+			return unit{}, problem.New(problem.NotFound, "no such task")
+		}
+		var status, kind string
+		var submitted sql.NullInt64
+		err = q.QueryRowContext(ctx, `SELECT worker_id, status, kind, project_id, submitted_at FROM assignments WHERE id = $1`, n).Scan(&owner, &status, &kind, &u.where, &submitted)
+		// A task counts once its work was accepted and paid; gold and
+		// qualification tasks are tests, not units of work.
+		u.verified = status == "paid" && kind == "task"
+		u.createdAt = submitted.Int64
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return unit{}, problem.New(problem.NotFound, "no such %s", k.Unit())
+	}
+	if err != nil {
+		return unit{}, fmt.Errorf("bounty: read %s %s: %w", k.Unit(), id, err)
+	}
+	u.owner = owner.Int64
+	return u, nil
+}
+
+// startOf is where a recording starts: its first navigation.
+func startOf(rec recording.Recording) string {
+	for _, st := range rec.Steps {
+		if st.Type == recording.StepNavigate {
+			return st.URL
+		}
+	}
+	return ""
+}
+
+// Claim pays m the reward for one unit of their own that meets the
+// bounty's terms: it exists and is m's, it was verified where it lives,
+// it belongs where the terms say and was made while the bounty was open,
+// it paid no bounty before, m is within the cap per member and the escrow
+// holds the reward. The claim and its payment are one transaction, under
+// the bounty's row lock, so two claims of one unit, or claims past the cap
+// or the escrow, cannot both pass.
+func (s *Service) Claim(ctx context.Context, m member.Member, bountyID int64, unitID string) (Claim, error) {
+	if m.ID == 0 {
+		return Claim{}, problem.New(problem.Forbidden, "sign in to claim a bounty")
+	}
+	if problem.LineProblem(unitID) != "" || unitID == "" || len(unitID) > 100 {
+		return Claim{}, &problem.Error{Kind: problem.Invalid, Message: "Some fields are not valid.", Fields: map[string]string{"unit": "the id of one of your recordings, records or tasks"}}
+	}
+	b, err := s.Get(ctx, bountyID)
+	if err != nil {
+		return Claim{}, err
+	}
+	// A recording's steps are sealed; only its recorder (or a steward)
+	// opens them, outside the transaction, to see where it starts.
+	if b.Kind == Recordings {
+		if s.recordings == nil {
+			return Claim{}, problem.New(problem.Unavailable, "recordings cannot be checked on this server")
+		}
+		// Whose it is, the transaction reads from the table (a steward
+		// may open anyone's).
+		_, rec, err := s.recordings.Open(ctx, m, unitID)
+		if err != nil {
+			if problem.Is(err, problem.NotFound) || problem.Is(err, problem.Forbidden) {
+				return Claim{}, problem.New(problem.NotFound, "no such recording")
+			}
+			return Claim{}, err
+		}
+		if start := startOf(rec); !matchesSite(b.Site, start) {
+			return Claim{}, problem.New(problem.Conflict, "the recording starts at %s, not on the bounty's site %s", start, b.Site)
+		}
+	}
+	var c Claim
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		c, err = s.claim(ctx, tx, m, b.ID, unitID)
+		return err
+	})
+	return c, err
+}
+
+// claim checks and pays one unit inside tx.
+func (s *Service) claim(ctx context.Context, tx *store.Tx, m member.Member, bountyID int64, unitID string) (Claim, error) {
+	b, err := s.lock(ctx, tx, bountyID)
+	if err != nil {
+		return Claim{}, err
+	}
+	now := s.now()
+	if b.Status != "open" {
+		return Claim{}, problem.New(problem.Conflict, "the bounty is closed")
+	}
+	if !now.Before(b.Deadline) {
+		return Claim{}, problem.New(problem.Conflict, "the bounty's deadline has passed")
+	}
+	u, err := readUnit(ctx, tx, b.Kind, unitID)
+	if err != nil {
+		return Claim{}, err
+	}
+	if u.owner != m.ID {
+		return Claim{}, problem.New(problem.NotFound, "no such %s", b.Kind.Unit())
+	}
+	switch {
+	case !u.verified:
+		return Claim{}, problem.New(problem.Conflict, "the %s is not accepted yet: %s", b.Kind.Unit(), b.Verifier)
+	case b.Kind == Records && u.where != b.datanetID:
+		return Claim{}, problem.New(problem.Conflict, "the record is not in the datanet %s", b.Datanet)
+	case b.Kind == Annotation && u.where != b.projectID:
+		return Claim{}, problem.New(problem.Conflict, "the task is not in the project %s", b.Project)
+	case u.createdAt < b.CreatedAt.UnixMilli() || u.createdAt >= b.Deadline.UnixMilli():
+		return Claim{}, problem.New(problem.Conflict, "the %s was made before the bounty opened; only work done for it counts", b.Kind.Unit())
+	}
+	var mine int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM bounty_claims WHERE bounty_id = $1 AND member_id = $2`, b.ID, m.ID).Scan(&mine); err != nil {
+		return Claim{}, fmt.Errorf("bounty: count claims: %w", err)
+	}
+	if mine >= b.CapPerMember {
+		return Claim{}, problem.New(problem.Conflict, "you were paid for %d units of this bounty, its cap per member", mine)
+	}
+	left, err := reward.BalanceTx(ctx, tx, EscrowAccount(b.ID))
+	if err != nil {
+		return Claim{}, err
+	}
+	if left < b.Reward {
+		return Claim{}, problem.New(problem.Conflict, "the bounty's escrow holds %d points, less than one unit's reward of %d: it is spent", left, b.Reward)
+	}
+	var taken int64
+	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM bounty_claims WHERE unit_kind = $1 AND unit = $2`, b.Kind.Unit(), unitID).Scan(&taken)
+	if err != nil {
+		return Claim{}, fmt.Errorf("bounty: claimed before: %w", err)
+	}
+	if taken > 0 {
+		return Claim{}, alreadyClaimed(b.Kind)
+	}
+	ev, err := s.reward.Transfer(ctx, tx, ledger.Event{Type: ledger.BountyPaid, MemberID: m.ID, Scope: b.Scope(),
+		Postings: []ledger.Posting{{Account: EscrowAccount(b.ID), Amount: -b.Reward}, {Account: reward.MemberAccount(m.PublicID), Amount: b.Reward}},
+		Content:  map[string]string{"unit_kind": b.Kind.Unit(), "unit": unitID}})
+	if err != nil {
+		return Claim{}, err
+	}
+	c := Claim{Bounty: b.ID, Unit: unitID, UnitKind: b.Kind.Unit(), Amount: b.Reward, Event: ev, CreatedAt: store.Time(now.UnixMilli())}
+	// The unique index is the last word: a unit claimed at the same moment
+	// through another bounty (another row lock) loses here.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO bounty_claims (bounty_id, member_id, unit_kind, unit, amount, event_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		b.ID, m.ID, c.UnitKind, unitID, b.Reward, ev, now.UnixMilli()); err != nil {
+		if store.IsUniqueViolation(err) {
+			return Claim{}, alreadyClaimed(b.Kind)
+		}
+		return Claim{}, fmt.Errorf("bounty: claim: %w", err)
+	}
+	return c, nil
+}
+
+func alreadyClaimed(k Kind) error {
+	return problem.New(problem.Conflict, "this %s was already paid by a bounty; a unit pays once", k.Unit())
+}
+
+// lock reads a bounty in tx, its row locked on PostgreSQL until the
+// transaction ends (SQLite's writers take turns already).
+func (s *Service) lock(ctx context.Context, tx *store.Tx, id int64) (Bounty, error) {
+	if s.db.Dialect() == store.Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT id FROM bounties WHERE id = $1 FOR UPDATE`, id); err != nil {
+			return Bounty{}, fmt.Errorf("bounty: lock: %w", err)
+		}
+	}
+	return scanBounty(tx.QueryRowContext(ctx, `SELECT `+bountyColumns+bountyFrom+` WHERE b.id = $1`, id))
+}
+
+// Claims lists m's own paid units of a bounty, newest first.
+func (s *Service) Claims(ctx context.Context, m member.Member, bountyID int64) ([]Claim, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT bounty_id, unit, unit_kind, amount, event_id, created_at FROM bounty_claims
+		WHERE bounty_id = $1 AND member_id = $2 ORDER BY id DESC`, bountyID, m.ID)
+	if err != nil {
+		return nil, fmt.Errorf("bounty: claims: %w", err)
+	}
+	defer rows.Close()
+	var out []Claim
+	for rows.Next() {
+		var c Claim
+		var at int64
+		if err := rows.Scan(&c.Bounty, &c.Unit, &c.UnitKind, &c.Amount, &c.Event, &at); err != nil {
+			return nil, fmt.Errorf("bounty: claims: %w", err)
+		}
+		c.CreatedAt = store.Time(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
