@@ -65,6 +65,7 @@ func (a *API) Routes(mux route.Mux) {
 	a.recordings(mux)
 	a.automations(mux)
 	a.runs(mux)
+	a.bounties(mux)
 	mux.Handle("/api/", a.public(a.notFound))
 }
 
