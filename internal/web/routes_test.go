@@ -24,7 +24,7 @@ import (
 //   - /v1/<name>/… (the OpenAI-compatible endpoints) in web/openai/<name>.go;
 //   - /healthz and /log/ in web/healthz.go and web/log.go;
 //   - every other path is a page in web/pages: the first segment with a
-//     final "s" dropped, "_", and the action — the literal segments after
+//     final "s" dropped ("ies" read as "y"), "_", and the action — the literal segments after
 //     it, or for none "show" (GET with an id), "create" (POST) or "update"
 //     (POST with an id); a GET without id or action is named for its path
 //     as written (/datanets: datanets.go), and / is home.go.
@@ -82,7 +82,10 @@ func routeFile(pattern string) string {
 		}
 	}
 	resource := segs[0]
-	if strings.HasSuffix(resource, "s") && !strings.HasSuffix(resource, "ss") {
+	switch {
+	case strings.HasSuffix(resource, "ies"): // bounties: bounty_show.go
+		resource = strings.TrimSuffix(resource, "ies") + "y"
+	case strings.HasSuffix(resource, "s") && !strings.HasSuffix(resource, "ss"):
 		resource = strings.TrimSuffix(resource, "s")
 	}
 	return "web/pages/" + resource + "_" + strings.Join(actions, "_") + ".go"

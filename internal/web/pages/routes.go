@@ -109,4 +109,11 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("GET /runs/{id}", p.member(p.runShow))
 	mux.Handle("GET /practice/parcel", p.public(p.practiceParcel))
 	mux.Handle("GET /practice/parcel/track", p.public(p.practiceParcelTrack))
+	// Bounties (issue 17): funded calls for wanted work.
+	mux.Handle("GET /bounties", p.member(p.bountiesPage))
+	mux.Handle("GET /bounties/new", p.member(p.bountyNew))
+	mux.Handle("POST /bounties", p.member(p.bountyCreate))
+	mux.Handle("GET /bounties/{id}", p.member(p.bountyShow))
+	mux.Handle("POST /bounties/{id}/claims", p.member(p.bountyClaims))
+	mux.Handle("POST /bounties/{id}/close", p.member(p.bountyClose))
 }
