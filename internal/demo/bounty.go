@@ -1,0 +1,32 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/allmende/allmende/internal/app"
+	"github.com/allmende/allmende/internal/bounty"
+	"github.com/allmende/allmende/internal/member"
+)
+
+// BountyTitle is the title of the demo's open bounty.
+const BountyTitle = "Recordings of the parcel tracker"
+
+// seedBounty opens a bounty of Rita's for recordings of the practice task
+// (the parcel tracker at /practice/parcel): 1.50 a verified recording, two
+// per member, 30.00 in its escrow, for four weeks.
+func seedBounty(ctx context.Context, a *app.App, requester member.Member) error {
+	_, err := a.Bounties.Create(ctx, requester, bounty.Terms{
+		Kind:  bounty.Recordings,
+		Title: BountyTitle,
+		Terms: "Record yourself tracking a parcel on the practice tracker: open /practice/parcel, type a parcel number and a postcode, press Track and wait for the status. " +
+			"A recording counts once it is verified; recordings made before the bounty opened do not.",
+		Site: "/practice/parcel", Reward: 150, CapPerMember: 2, Budget: 3000,
+		Deadline: time.Now().Add(28 * 24 * time.Hour),
+	})
+	if err != nil {
+		return fmt.Errorf("seed the bounty: %w", err)
+	}
+	return nil
+}
