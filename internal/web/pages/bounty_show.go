@@ -48,6 +48,6 @@ func (p *Pages) showBounty(w http.ResponseWriter, r *http.Request, status int, f
 	return p.render(w, r, status, "bounty.html", b.Title, map[string]any{
 		"B": b, "Kind": bountyKindWords[string(b.Kind)], "Unit": b.Kind.Unit(), "Open": open, "Deadline": moment(b.Deadline), "Created": moment(b.CreatedAt),
 		"Closed": moment(b.ClosedAt), "Mine": mine, "MineTotal": mineTotal, "Eligible": eligible, "Left": b.Left,
-		"Spent": b.Left < b.Reward, "MayClose": b.Status == "open" && bounty.MayClose(sess.Member, b), "Funder": b.FundedBy(sess.Member),
+		"Spent": b.Left < b.Reward, "Capped": int64(len(mine)) >= b.CapPerMember, "MayClose": b.Status == "open" && bounty.MayClose(sess.Member, b), "Funder": b.FundedBy(sess.Member),
 		"Message": f.Message, "Claimed": r.URL.Query().Get("claimed")})
 }
