@@ -441,3 +441,41 @@ func TestBountyRecordsAndTasks(t *testing.T) {
 		}
 	})
 }
+
+// TestBountyCapHoldsUnderConcurrentClaims: a member claiming five units at
+// once with a cap of two is paid for two; the escrow pays no more than it
+// holds either.
+func TestBountyCapHoldsUnderConcurrentClaims(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := t.Context()
+		terms := e.parcelTerms()
+		terms.Budget = 1000
+		b, err := e.s.Create(ctx, e.members["rita"], terms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.now = e.now.Add(time.Second)
+		var units []string
+		for range 5 {
+			units = append(units, e.recording(t, "ada", "verified", practice))
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, len(units))
+		for i, u := range units {
+			wg.Go(func() { _, errs[i] = e.s.Claim(ctx, e.members["ada"], b.ID, u) })
+		}
+		wg.Wait()
+		paid := 0
+		for _, err := range errs {
+			if err == nil {
+				paid++
+			} else if !problem.Is(err, problem.Conflict) {
+				t.Errorf("a refused claim: %v", err)
+			}
+		}
+		if paid != 2 || e.balance(t, "member:m-ada") != 300 || e.balance(t, bounty.EscrowAccount(b.ID)) != 700 {
+			t.Fatalf("%d claims paid, ada holds %d, the escrow %d", paid, e.balance(t, "member:m-ada"), e.balance(t, bounty.EscrowAccount(b.ID)))
+		}
+	})
+}
