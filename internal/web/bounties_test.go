@@ -33,6 +33,9 @@ func TestBountiesAPI(t *testing.T) {
 			{name: "budget below one reward", as: "stella", method: "POST", path: "/api/v1/bounties", body: body(`,"reward":150,"budget":100`), status: 422, errCode: "invalid", errField: "budget"},
 			{name: "budget beyond its range", as: "stella", method: "POST", path: "/api/v1/bounties", body: body(`,"reward":150,"budget":9223372036854775807`), status: 422, errCode: "invalid", errField: "budget"},
 			{name: "no site", as: "stella", method: "POST", path: "/api/v1/bounties", body: `{"kind":"recordings","title":"t","terms":"t","reward":1,"budget":1,"cap_per_member":1,"deadline":"` + deadline + `"}`, status: 422, errCode: "invalid", errField: "site"},
+			{name: "records of no datanet", as: "stella", method: "POST", path: "/api/v1/bounties", body: `{"kind":"records","title":"t","terms":"t","datanet":"nowhere","reward":1,"budget":1,"cap_per_member":1,"deadline":"` + deadline + `"}`, status: 422, errCode: "invalid", errField: "datanet"},
+			{name: "tasks of no project", as: "stella", method: "POST", path: "/api/v1/bounties", body: `{"kind":"annotation","title":"t","terms":"t","project":"nowhere","reward":1,"budget":1,"cap_per_member":1,"deadline":"` + deadline + `"}`, status: 422, errCode: "invalid", errField: "project"},
+			{name: "a deadline passed", as: "stella", method: "POST", path: "/api/v1/bounties", body: `{"kind":"recordings","title":"t","terms":"t","site":"/p","reward":1,"budget":1,"cap_per_member":1,"deadline":"2020-01-01T00:00:00Z"}`, status: 422, errCode: "invalid", errField: "deadline"},
 			{name: "funded", as: "stella", method: "POST", path: "/api/v1/bounties", body: body(`,"reward":150,"budget_text":"5.00"`), status: 201,
 				contains: []string{`"budget": 500`, `"left_text": "5.00 EUR"`, `"status": "open"`, `"funder": "{stella}"`, `"may_close": true`}},
 		})
