@@ -54,6 +54,7 @@ func TestBountiesAPI(t *testing.T) {
 		}
 		path := fmt.Sprintf("/api/v1/bounties/%d", id)
 		runScenarios(t, f, []scenario{
+			{name: "her eligible recordings", as: "ada", method: "GET", path: path, status: 200, contains: []string{`"my_eligible": [`, recs[0], recs[1]}},
 			{name: "bob claims ada's recording", as: "bob", method: "POST", path: path + "/claims", body: `{"unit":"` + recs[0] + `"}`, status: 404, errCode: "not_found"},
 			{name: "one unit or all", as: "ada", method: "POST", path: path + "/claims", body: `{"unit":"` + recs[0] + `","all":true}`, status: 422, errCode: "invalid", errField: "unit"},
 			{name: "ada claims her own", as: "ada", method: "POST", path: path + "/claims", body: `{"unit":"` + recs[0] + `"}`, status: 201,

@@ -32,6 +32,7 @@ type bountyJSON struct {
 	RefundText string         `json:"refund_text"`
 	MayClose   bool           `json:"may_close"`
 	Mine       []bounty.Claim `json:"my_claims,omitempty"`
+	Eligible   []string       `json:"my_eligible,omitempty"`
 }
 
 func (a *API) bountyOut(b bounty.Bounty, m member.Member) bountyJSON {
@@ -112,7 +113,8 @@ func (a *API) bountyCreate(w http.ResponseWriter, r *http.Request, sess *member.
 	return nil
 }
 
-// bountyGet is a bounty's terms and state, and the asker's own claims.
+// bountyGet is a bounty's terms and state, and the asker's own claims and
+// the units of theirs it would pay now.
 func (a *API) bountyGet(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	id, err := request.Number(r, "id", "no such bounty")
 	if err != nil {
@@ -124,6 +126,9 @@ func (a *API) bountyGet(w http.ResponseWriter, r *http.Request, sess *member.Ses
 	}
 	out := a.bountyOut(b, sess.Member)
 	if out.Mine, err = a.Bounties.Claims(r.Context(), sess.Member, id); err != nil {
+		return err
+	}
+	if out.Eligible, err = a.Bounties.Eligible(r.Context(), sess.Member, id); err != nil {
 		return err
 	}
 	response.JSON(w, http.StatusOK, out)

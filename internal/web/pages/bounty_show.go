@@ -49,5 +49,8 @@ func (p *Pages) showBounty(w http.ResponseWriter, r *http.Request, status int, f
 		"B": b, "Kind": bountyKindWords[string(b.Kind)], "Unit": b.Kind.Unit(), "Open": open, "Deadline": moment(b.Deadline), "Created": moment(b.CreatedAt),
 		"Closed": moment(b.ClosedAt), "Mine": mine, "MineTotal": mineTotal, "Eligible": eligible, "Left": b.Left,
 		"Spent": b.Left < b.Reward, "Capped": int64(len(mine)) >= b.CapPerMember, "MayClose": b.Status == "open" && bounty.MayClose(sess.Member, b), "Funder": b.FundedBy(sess.Member),
-		"Message": f.Message, "Claimed": r.URL.Query().Get("claimed")})
+		"Message": f.Message, "Claimed": r.URL.Query().Get("claimed"), "UnitPath": unitPaths[b.Kind]})
 }
+
+// unitPaths are where a member's own unit of each kind has its page.
+var unitPaths = map[bounty.Kind]string{bounty.Recordings: "/recordings/", bounty.Records: "/my-data/", bounty.Annotation: "/tasks/"}
