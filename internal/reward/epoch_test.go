@@ -109,13 +109,14 @@ func TestCloseEpochConvertsPointsByRule(t *testing.T) {
 		e.pay(t, ledger.TaskPaid, "carol", 1000)
 		e.move(t, ledger.RewardSplit, reward.MemberAccount("m-carol"), reward.Treasury, 400) // carol spends
 		e.pay(t, ledger.EscrowFunded, "dan", 500)                                            // not earned by work
+		e.pay(t, ledger.BountyPaid, "erin", 300)                                             // wanted work a funder paid for
 
 		closed, ok := e.close(t, t0.Add(30*24*time.Hour))
 		if !ok {
 			t.Fatal("the second call did not close the epoch")
 		}
 		want := reward.Epoch{ID: 1, StartedAt: t0, ClosedAt: t0.Add(30 * 24 * time.Hour),
-			Rule: "1 share per 100 points earned in the epoch, rounded down", Points: 250 + 99 + 1000, Shares: 2 + 10}
+			Rule: "1 share per 100 points earned in the epoch, rounded down", Points: 250 + 99 + 1000 + 300, Shares: 2 + 10 + 3}
 		if closed != want {
 			t.Fatalf("closed epoch = %+v, want %+v", closed, want)
 		}
@@ -133,7 +134,7 @@ func TestCloseEpochConvertsPointsByRule(t *testing.T) {
 			{"bob", 99, 0, true},
 			{"carol", 1000, 10, true},
 			{"dan", 0, 0, false},
-			{"erin", 0, 0, false},
+			{"erin", 300, 3, true},
 		} {
 			if got := e.shares(t, tc.name); got != tc.shares {
 				t.Errorf("%s holds %d shares, want %d", tc.name, got, tc.shares)
@@ -180,10 +181,10 @@ func TestCloseEpochConvertsPointsByRule(t *testing.T) {
 			}
 			issued = append(issued, entry)
 		}
-		if len(issued) != 2 {
-			t.Fatalf("%d shares.issued events, want 2 (ada, carol)", len(issued))
+		if len(issued) != 3 {
+			t.Fatalf("%d shares.issued events, want 3 (ada, carol, erin)", len(issued))
 		}
-		for i, who := range []string{"m-ada", "m-carol"} {
+		for i, who := range []string{"m-ada", "m-carol", "m-erin"} {
 			en := issued[i]
 			var sum int64
 			for _, p := range en.Postings {

@@ -23,10 +23,11 @@ const (
 	IncomeRecordings  IncomeKind = "recordings"  // verified recordings of browser work
 	IncomeModels      IncomeKind = "models"      // model calls that used the member's data, or their model
 	IncomeAutomations IncomeKind = "automations" // runs of automations the member recorded or taught
+	IncomeBounties    IncomeKind = "bounties"    // units of wanted work a bounty paid for
 )
 
 // IncomeKinds are all kinds, in order.
-var IncomeKinds = []IncomeKind{IncomeAnnotation, IncomeRecordings, IncomeModels, IncomeAutomations}
+var IncomeKinds = []IncomeKind{IncomeAnnotation, IncomeRecordings, IncomeModels, IncomeAutomations, IncomeBounties}
 
 // IncomeKindOf says which kind of income an event pays its members, or ""
 // for an event that is no income (a deposit, a refund, a payout).
@@ -36,6 +37,8 @@ func IncomeKindOf(t ledger.Type, scope string) IncomeKind {
 		return IncomeAnnotation
 	case ledger.RecordingPaid:
 		return IncomeRecordings
+	case ledger.BountyPaid:
+		return IncomeBounties
 	case ledger.RewardSplit:
 		if strings.HasPrefix(scope, "automation:") {
 			return IncomeAutomations
@@ -113,8 +116,8 @@ type IncomeNews struct {
 const maxIncomeNews = 1000
 
 // IncomeSince is what a member's account was paid since a moment for
-// recordings, for their data or models used by model calls and for
-// automation runs — every kind of income but annotation, whose news is
+// recordings, for their data or models used by model calls, for
+// automation runs and by bounties — every kind of income but annotation, whose news is
 // told per project from the tasks — newest kind first. It reads the
 // payments since the moment along postings_income_news (at most
 // maxIncomeNews of them), not the account's history. The account is the
@@ -123,7 +126,7 @@ func (s *Service) IncomeSince(ctx context.Context, account string, since time.Ti
 	rows, err := s.db.Read().QueryContext(ctx, `
 		SELECT income, count(*), sum(amount), max(created_at) FROM (
 			SELECT income, amount, created_at FROM postings
-			WHERE account = $1 AND created_at > $2 AND income IN ('recordings', 'models', 'automations')
+			WHERE account = $1 AND created_at > $2 AND income IN ('recordings', 'models', 'automations', 'bounties', 'records')
 			ORDER BY created_at DESC LIMIT $3) recent
 		GROUP BY income ORDER BY max(created_at) DESC`, account, since.UnixMilli(), maxIncomeNews)
 	if err != nil {

@@ -158,6 +158,7 @@ var incomeLinks = map[reward.IncomeKind]string{
 	reward.IncomeRecordings:  "/recordings",
 	reward.IncomeModels:      "/my-data",
 	reward.IncomeAutomations: "/earnings#income-automations",
+	reward.IncomeBounties:    "/bounties",
 }
 
 // MarkNoticesRead records that the member has read their news: the next
@@ -186,6 +187,8 @@ func incomeWords(n Notice, c points.Currency) string {
 		return "Your data or model was used by " + times("model call", "model calls") + ": " + c.Format(n.Amount)
 	case reward.IncomeAutomations:
 		return times("run", "runs") + " of automations you recorded or taught paid you: " + c.Format(n.Amount)
+	case reward.IncomeBounties:
+		return "Bounties paid for " + times("unit", "units") + " of wanted work you delivered: " + c.Format(n.Amount)
 	}
 	return "Paid: " + c.Format(n.Amount)
 }

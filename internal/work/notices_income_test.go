@@ -39,8 +39,11 @@ func TestNoticesOfEveryIncome(t *testing.T) {
 		pay("ada", ledger.RewardSplit, "model:3", 5)
 		pay("ada", ledger.RewardSplit, "model:4", 1)
 		pay("ada", ledger.RewardSplit, "automation:track-parcel", 80)
+		pay("ada", ledger.BountyPaid, "bounty:2", 30)
+		pay("ada", ledger.BountyPaid, "bounty:3", 12)
 		pay("ada", ledger.FundsDeposited, "", 1000)
 		pay("ada", ledger.RunRefunded, "automation:x", 40)
+		pay("ada", ledger.BountyRefunded, "bounty:2", 400)
 		pay("bob", ledger.RecordingPaid, "recording:8", 20)
 
 		income := func(who string) map[reward.IncomeKind]work.Notice {
@@ -65,9 +68,10 @@ func TestNoticesOfEveryIncome(t *testing.T) {
 			reward.IncomeRecordings:  {1, 20, "/recordings"},
 			reward.IncomeModels:      {3, 13, "/my-data"},
 			reward.IncomeAutomations: {1, 80, "/earnings#income-automations"},
+			reward.IncomeBounties:    {2, 42, "/bounties"},
 		}
 		if len(got) != len(want) {
-			t.Fatalf("ada's income news: %+v, want recordings, models and automations only", got)
+			t.Fatalf("ada's income news: %+v, want recordings, models, automations and bounties only", got)
 		}
 		for k, w := range want {
 			if g := got[k]; g.Payments != w.payments || g.Amount != w.amount || g.Link != w.link || g.At.IsZero() {
@@ -101,6 +105,7 @@ func TestNoticesOfEveryIncome(t *testing.T) {
 			"1 recording of yours paid: 0.20 CHF.",
 			"Your data or model was used by 3 model calls: 0.13 CHF.",
 			"1 run of automations you recorded or taught paid you: 0.80 CHF.",
+			"Bounties paid for 2 units of wanted work you delivered: 0.42 CHF.",
 		} {
 			if !strings.Contains(m.sent[0].body, line) {
 				t.Errorf("the digest lacks %q:\n%s", line, m.sent[0].body)
@@ -109,12 +114,12 @@ func TestNoticesOfEveryIncome(t *testing.T) {
 
 		// Read: only what was paid afterwards is news. The work clock is
 		// set by the payments' own times, which the ledger stamps.
-		first, last := got[reward.IncomeRecordings].At, got[reward.IncomeAutomations].At
+		first, last := got[reward.IncomeRecordings].At, got[reward.IncomeBounties].At
 		e.clock = first.Add(-time.Millisecond)
 		if err := e.s.MarkNoticesRead(ctx, e.ids["ada"]); err != nil {
 			t.Fatal(err)
 		}
-		if got := income("ada"); len(got) != 3 {
+		if got := income("ada"); len(got) != 4 {
 			t.Fatalf("news marked read just before the payments: %+v", got)
 		}
 		e.clock = last

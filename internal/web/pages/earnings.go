@@ -25,6 +25,7 @@ var incomeWords = map[reward.IncomeKind]string{
 	reward.IncomeRecordings:  "Verified recordings of browser work",
 	reward.IncomeModels:      "Model calls that used your data or your model",
 	reward.IncomeAutomations: "Runs of automations you recorded or taught",
+	reward.IncomeBounties:    "Bounties for wanted work you delivered",
 }
 
 // incomeRow is one kind of income on /earnings.
