@@ -62,12 +62,12 @@ const (
 // well above what click work pays today and in line with minimum wages
 // where the cooperative starts.
 var Defaults = map[Param]int64{
-	PayFloor:         1500,
-	ContributorShare: 7000,
-	TreasuryShare:    1000,
-	PointsPerShare:   100,
-	RecordingReward:  200,
-	AuthorShare:      8000,
+	PayFloor:          1500,
+	ContributorShare:  7000,
+	TreasuryShare:     1000,
+	PointsPerShare:    100,
+	RecordingReward:   200,
+	AuthorShare:       8000,
 	LegalMinimumPay:   0,
 	ProposalShares:    0,
 	ProposalCosigners: 2,
@@ -76,12 +76,12 @@ var Defaults = map[Param]int64{
 
 // Limits keep a parameter within what makes sense, whoever sets it.
 var Limits = map[Param][2]int64{
-	PayFloor:         {0, 100000},
-	ContributorShare: {0, 10000},
-	TreasuryShare:    {0, 10000},
-	PointsPerShare:   {1, 1000000},
-	RecordingReward:  {0, 100000},
-	AuthorShare:      {0, 10000},
+	PayFloor:          {0, 100000},
+	ContributorShare:  {0, 10000},
+	TreasuryShare:     {0, 10000},
+	PointsPerShare:    {1, 1000000},
+	RecordingReward:   {0, 100000},
+	AuthorShare:       {0, 10000},
 	LegalMinimumPay:   {0, 100000},
 	ProposalShares:    {0, 1000000},
 	ProposalCosigners: {1, 100},
