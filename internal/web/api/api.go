@@ -60,6 +60,7 @@ func (a *API) Routes(mux route.Mux) {
 	a.recordEarnings(mux)
 	a.deposits(mux)
 	a.proposals(mux)
+	a.delegations(mux)
 	a.shares(mux)
 	a.epochs(mux)
 	a.recordings(mux)
