@@ -42,7 +42,7 @@ func TestGovernSafeguardsAPI(t *testing.T) {
 			{name: "legal minimum is the steward's", as: "ada", method: "POST", path: "/api/v1/proposals", body: binding("legal_minimum_pay_per_hour", "1000"),
 				status: 422, errCode: "invalid", errField: "param"},
 			{name: "counter-proposal against nothing", as: "ada", method: "POST", path: "/api/v1/proposals",
-				body: `{"title":"Stop","text":"Stop it.","mode":"member","quorum":0.5,"stops":1,"closes_at":"` + closes + `","options":[{"label":"stop"},{"label":"let it","status_quo":true}]}`,
+				body:   `{"title":"Stop","text":"Stop it.","mode":"member","quorum":0.5,"stops":1,"closes_at":"` + closes + `","options":[{"label":"stop"},{"label":"let it","status_quo":true}]}`,
 				status: 422, errCode: "invalid", errField: "stops"},
 			{name: "binding proposal", as: "ada", method: "POST", path: "/api/v1/proposals", body: binding("pay_floor_per_hour", "1800"), status: 201, contains: []string{`"id": 1`}},
 			{name: "vote", as: "ada", method: "POST", path: "/api/v1/proposals/1/votes", body: `{"option":0}`, status: 201},
@@ -75,7 +75,7 @@ func TestGovernSafeguardsAPI(t *testing.T) {
 			{name: "co-sign", as: "bob", method: "POST", path: "/api/v1/proposals/2/cosigners", status: 201,
 				contains: []string{`"phase": "voting"`, `"cosigners": [`, `"{bob}"`}},
 			{name: "counter-proposal", as: "bob", method: "POST", path: "/api/v1/proposals",
-				body: `{"title":"Stop","text":"Stop it.","mode":"member","quorum":0.5,"stops":1,"closes_at":"` + closes + `","options":[{"label":"stop"},{"label":"let it","status_quo":true}]}`,
+				body:   `{"title":"Stop","text":"Stop it.","mode":"member","quorum":0.5,"stops":1,"closes_at":"` + closes + `","options":[{"label":"stop"},{"label":"let it","status_quo":true}]}`,
 				status: 201, contains: []string{`"stops": 1`, `"phase": "cosigning"`}},
 		})
 		if floor, _ := f.app.Params.Get(t.Context(), nil, coop.PayFloor); floor != 1500 {
