@@ -91,3 +91,66 @@ func TestGovernSafeguardsAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestGovernSafeguardsPages: the proposals page delegates and revokes,
+// showing a refused delegation beside its field; a steward sets the legal
+// minimum there and a member may not; the new-proposal form refuses a
+// proposal that breaks a rule no vote can change, naming it; a proposal
+// waiting for co-signers offers the button to others; a passed change
+// shows what will change and when, and offers a counter-proposal.
+func TestGovernSafeguardsPages(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	form := "application/x-www-form-urlencoded"
+	runScenarios(t, f, []scenario{
+		{name: "delegation panel", as: "ada", method: "GET", path: "/proposals", status: 200,
+			contains: []string{`id="delegate-form"`, "You have not delegated your vote.", `id="rules"`, "A passed change waits <strong id=\"timelock-hours\">48 hours"}, notContains: []string{`id="legal-minimum-form"`}},
+		{name: "delegate to oneself", as: "ada", method: "POST", path: "/delegations", contentType: form, body: "delegate={ada}&topic=all", status: 422,
+			contains: []string{"someone other than you", `value="{ada}"`}},
+		{name: "delegate", as: "ada", method: "POST", path: "/delegations", contentType: form, body: "delegate={bob}&topic=all", status: 303},
+		{name: "cycle named", as: "bob", method: "POST", path: "/delegations", contentType: form, body: "delegate={ada}&topic=pay_floor_per_hour", status: 422,
+			contains: []string{"delegation cycle: {bob} → {ada} → {bob}"}},
+		{name: "delegation shown", as: "ada", method: "GET", path: "/proposals", status: 200, contains: []string{"every proposal: to <code>{bob}</code>", `id="revoke-all"`}},
+		{name: "delegate sees a count", as: "bob", method: "GET", path: "/proposals", status: 200, contains: []string{"1 member delegates to you"}},
+		{name: "revoke", as: "ada", method: "POST", path: "/delegations/revoke", contentType: form, body: "topic=all", status: 303},
+		{name: "revoked", as: "ada", method: "GET", path: "/proposals", status: 200, contains: []string{"You have not delegated your vote."}},
+		{name: "member sets the legal minimum", as: "ada", method: "POST", path: "/settings/legal-minimum", contentType: form, body: "legal_minimum=12.00", status: 403},
+		{name: "steward sets the legal minimum", as: "stella", method: "POST", path: "/settings/legal-minimum", contentType: form, body: "legal_minimum=12.00", status: 303},
+		{name: "legal minimum above the floor", as: "stella", method: "POST", path: "/settings/legal-minimum", contentType: form, body: "legal_minimum=16.00", status: 422,
+			contains: []string{"below the legal minimum"}},
+		{name: "legal minimum shown", as: "stella", method: "GET", path: "/proposals", status: 200, contains: []string{`id="legal-minimum">12.00 EUR`, `id="legal-minimum-form"`}},
+		{name: "floor below the legal minimum refused at creation", as: "ada", method: "POST", path: "/proposals", contentType: form,
+			body: "title=Lower+the+floor&text=Lower+it.&mode=member&quorum=50&days=3&param=pay_floor_per_hour&option_0=lower&value_0=11.00&option_1=keep", status: 422,
+			contains: []string{`id="constraint-error"`, "below the legal minimum"}},
+		{name: "binding proposal", as: "ada", method: "POST", path: "/proposals", contentType: form,
+			body: "title=Raise+the+floor&text=Raise+it.&mode=member&quorum=50&days=3&param=pay_floor_per_hour&option_0=raise&value_0=18.00&option_1=keep", status: 303},
+	})
+	g := f.governance()
+	for _, name := range []string{"ada", "bob"} {
+		if _, err := g.Vote(t.Context(), mustMember(t, f, name).ID, 1, 0, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, _ := g.Get(t.Context(), 1)
+	if _, err := g.Decide(t.Context(), p.ClosesAt); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.app.Params.SetAsSteward(t.Context(), mustMember(t, f, "stella"), coop.ProposalShares, 3); err != nil {
+		t.Fatal(err)
+	}
+	runScenarios(t, f, []scenario{
+		{name: "timelock shown", as: "bob", method: "GET", path: "/proposals/1", status: 200,
+			contains: []string{`id="timelock"`, "the pay floor: 15.00 EUR per hour → 18.00 EUR per hour", `id="counter-proposal"`, "Applies on"}},
+		{name: "queue on the list", as: "bob", method: "GET", path: "/proposals", status: 200, contains: []string{`id="queued-1"`, "18.00 EUR per hour"}},
+		{name: "counter-proposal form", as: "bob", method: "GET", path: "/proposals/new?stops=1", status: 200,
+			contains: []string{`id="counter-of"`, `name="stops" value="1"`, `value="Let it apply"`}},
+		{name: "counter-proposal", as: "bob", method: "POST", path: "/proposals", contentType: form,
+			body: "title=Stop+the+raise&text=Not+now.&mode=member&quorum=50&days=1&param=&stops=1&option_0=stop&option_1=let+it&status_quo=1", status: 303},
+		{name: "waits for co-signers", as: "ada", method: "GET", path: "/proposals/2", status: 200,
+			contains: []string{`id="cosigning"`, `id="cosign"`, `id="stops"`}, notContains: []string{`id="vote-form"`}},
+		{name: "proposer has no co-sign button", as: "bob", method: "GET", path: "/proposals/2", status: 200, notContains: []string{`id="cosign"`}},
+		{name: "co-sign", as: "ada", method: "POST", path: "/proposals/2/cosign", contentType: form, status: 303},
+		{name: "co-sign twice", as: "ada", method: "POST", path: "/proposals/2/cosign", contentType: form, status: 409, contains: []string{"already co-signed"}},
+		{name: "last co-signer", as: "stella", method: "POST", path: "/proposals/2/cosign", contentType: form, status: 303},
+		{name: "open after co-signing", as: "stella", method: "GET", path: "/proposals/2", status: 200, contains: []string{`id="vote-form"`}},
+	})
+}

@@ -109,4 +109,10 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("GET /runs/{id}", p.member(p.runShow))
 	mux.Handle("GET /practice/parcel", p.public(p.practiceParcel))
 	mux.Handle("GET /practice/parcel/track", p.public(p.practiceParcelTrack))
+	// Governance safeguards (issue 17): delegation, co-signing, the
+	// steward's legal minimum.
+	mux.Handle("POST /delegations", p.member(p.delegationCreate))
+	mux.Handle("POST /delegations/revoke", p.member(p.delegationRevoke))
+	mux.Handle("POST /proposals/{id}/cosign", p.member(p.proposalCosign))
+	mux.Handle("POST /settings/legal-minimum", p.steward(p.settingLegalMinimum))
 }
