@@ -37,9 +37,9 @@ type topicChoice struct {
 
 // queuedRow is a passed change waiting in its timelock, in words.
 type queuedRow struct {
-	ID               int64
+	ID                int64
 	Title, What, When string
-	Left             string
+	Left              string
 }
 
 func (p *Pages) proposalsPage(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
@@ -117,7 +117,7 @@ func (p *Pages) showProposals(w http.ResponseWriter, r *http.Request, status int
 		"Queue": queue, "Delegations": delegations, "Delegators": delegators, "Topics": topics, "Form": f,
 		"Timelock": values[coop.TimelockHours], "LegalMinimum": p.money(values[coop.LegalMinimumPay]),
 		"LegalMinimumValue": p.currency().Format(values[coop.LegalMinimumPay]),
-		"ProposalShares": values[coop.ProposalShares], "Cosigners": values[coop.ProposalCosigners]})
+		"ProposalShares":    values[coop.ProposalShares], "Cosigners": values[coop.ProposalCosigners]})
 }
 
 // changeWords says what a queued or applied change does: "the pay floor:
