@@ -109,6 +109,9 @@ func (p *Pages) showProposal(w http.ResponseWriter, r *http.Request, status int,
 		data["Stops"] = prop.Stops
 	}
 	if prop.Phase(now) == govern.Cosigning {
+		// The window starts when the last co-signer signs.
+		data["Opens"] = "when the last co-signer signs"
+		data["Closes"] = fmt.Sprintf("%s after it opens", countdown(prop.ClosesAt, prop.OpensAt))
 		data["MayCosign"] = prop.CreatedBy != sess.Member.PublicID && !slices.Contains(prop.Cosigners, sess.Member.PublicID)
 	}
 	return p.render(w, r, status, "proposal.html", prop.Title, data)

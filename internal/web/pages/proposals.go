@@ -144,6 +144,8 @@ func countdown(t, now time.Time) string {
 	}
 	days, hours, minutes := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	switch {
+	case days > 0 && hours == 0:
+		return fmt.Sprintf("%d day%s", days, sOf(days))
 	case days > 0:
 		return fmt.Sprintf("%d day%s %d hour%s", days, sOf(days), hours, sOf(hours))
 	case hours > 0:
