@@ -214,7 +214,7 @@ func rejectFor(res *Result, why string, err error) error {
 // left as it is, and the result says so.
 func (s *Service) stop(ctx context.Context, tx *store.Tx, counter Proposal, res *Result, now time.Time) error {
 	var c changeRow
-	err := tx.QueryRowContext(ctx, `SELECT param, value, state FROM queued_changes WHERE proposal_id = $1`, counter.Stops).Scan(&c.param, &c.value, &c.state)
+	err := tx.QueryRowContext(ctx, `SELECT param, value, state FROM queued_changes WHERE proposal_id = $1`+s.forUpdate(), counter.Stops).Scan(&c.param, &c.value, &c.state)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("govern: change of %d: %w", counter.Stops, err)
 	}
@@ -293,17 +293,22 @@ func (s *Service) ApplyDue(ctx context.Context, now time.Time) (int, error) {
 func (s *Service) applyOne(ctx context.Context, id int64, now time.Time) (bool, error) {
 	applied := false
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		lock := ""
-		if s.db.Dialect() == store.Postgres {
-			lock = " FOR UPDATE"
-		}
 		var c changeRow
-		err := tx.QueryRowContext(ctx, `SELECT param, value, state, applies_at FROM queued_changes WHERE proposal_id = $1`+lock, id).
+		err := tx.QueryRowContext(ctx, `SELECT param, value, state, applies_at FROM queued_changes WHERE proposal_id = $1`+s.forUpdate(), id).
 			Scan(&c.param, &c.value, &c.state, &c.appliesAt)
 		if err != nil {
 			return fmt.Errorf("read: %w", err)
 		}
 		if c.state != string(Queued) || now.Before(store.Time(c.appliesAt)) {
+			return nil
+		}
+		// Checked again under the lock: a counter-proposal may have opened
+		// since the list of due changes was read.
+		var counters int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM proposals WHERE stops = $1 AND status = 'open' AND cosigners_needed = 0`, id).Scan(&counters); err != nil {
+			return fmt.Errorf("counter-proposals: %w", err)
+		}
+		if counters > 0 {
 			return nil
 		}
 		param := coop.Param(c.param)
@@ -355,4 +360,14 @@ func (s *Service) Queue(ctx context.Context) ([]Proposal, error) {
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// forUpdate locks the rows a query reads on PostgreSQL, so that deciding a
+// counter-proposal and applying the change it names take turns; SQLite's
+// single writer already makes them.
+func (s *Service) forUpdate() string {
+	if s.db.Dialect() == store.Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
 }
