@@ -73,20 +73,5 @@ func Check(values map[Param]int64) error {
 	return &problem.Error{Kind: problem.Invalid, Message: "This would break a rule no vote can change.", Fields: map[string]string(f)}
 }
 
-// Related reports whether a constraint ties the two parameters together.
-func Related(a, b Param) bool {
-	for _, c := range Constraints {
-		var hasA, hasB bool
-		for _, p := range c.Params {
-			hasA = hasA || p == a
-			hasB = hasB || p == b
-		}
-		if hasA && hasB {
-			return true
-		}
-	}
-	return false
-}
-
 // percent shows basis points as a percentage: 7050 is "70.50 %".
 func percent(bp int64) string { return fmt.Sprintf("%d.%02d %%", bp/100, bp%100) }

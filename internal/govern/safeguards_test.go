@@ -342,3 +342,27 @@ func TestConstraintsAtCreation(t *testing.T) {
 		}
 	})
 }
+
+// TestRelatedChangesQueued: two proposals, each keeping the rules with the
+// parameters as they were when made, both pass; the first is queued, and
+// the second, which would break a rule together with it, is rejected at
+// its count with a note naming the rule rather than queued to fail later.
+func TestRelatedChangesQueued(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, "ada", "bob")
+		contributors := e.propose(t, e.binding(coop.ContributorShare, 8500))
+		treasury := e.propose(t, e.binding(coop.TreasuryShare, 2000))
+		for _, p := range []govern.Proposal{contributors, treasury} {
+			e.vote(t, "ada", p, 0)
+			e.vote(t, "bob", p, 0)
+		}
+		e.decide(t, contributors)
+		got := e.decide(t, treasury)
+		if got.Status != govern.Rejected || got.Change != nil || !strings.Contains(got.Result.Note, "shares_within_whole") {
+			t.Fatalf("second change: %s, change %+v, note %q", got.Status, got.Change, got.Result.Note)
+		}
+		if first, _ := e.g.Get(t.Context(), contributors.ID); first.Change == nil || first.Change.State != govern.Queued {
+			t.Fatalf("first change: %+v", first.Change)
+		}
+	})
+}
