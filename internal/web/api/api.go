@@ -61,6 +61,7 @@ func (a *API) Routes(mux route.Mux) {
 	a.deposits(mux)
 	a.proposals(mux)
 	a.delegations(mux)
+	a.params(mux)
 	a.shares(mux)
 	a.epochs(mux)
 	a.recordings(mux)
