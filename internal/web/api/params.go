@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 
@@ -39,15 +40,7 @@ func (a *API) paramList(w http.ResponseWriter, r *http.Request, sess *member.Ses
 		lim := coop.Limits[name]
 		out = append(out, paramJSON{Name: name, Value: v, Min: lim[0], Max: lim[1], StewardOnly: coop.StewardOnly[name]})
 	}
-	slices.SortFunc(out, func(x, y paramJSON) int {
-		if x.Name < y.Name {
-			return -1
-		}
-		if x.Name > y.Name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(x, y paramJSON) int { return cmp.Compare(x.Name, y.Name) })
 	rules := make([]string, len(coop.Constraints))
 	for i, c := range coop.Constraints {
 		rules[i] = c.Name
