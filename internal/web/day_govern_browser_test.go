@@ -124,7 +124,7 @@ func TestDayGovernance(t *testing.T) {
 		}
 		d.open(path, "applied")
 		d.has("#change", "Applied:", "→ "+text)
-		d.has("#timelock-state", "applied")
+		d.has("#timelock-state", "Applied on")
 		d.open("/proposals", "")
 		if d.count("#queued-"+strconv.FormatInt(id, 10)) != 0 {
 			t.Error("the applied change is still listed as waiting")

@@ -37,8 +37,8 @@ func init() {
 
 // changeStateWords says where a passed change stands.
 var changeStateWords = map[govern.ChangeState]string{
-	govern.Queued:  "waiting in its timelock",
-	govern.Applied: "applied",
-	govern.Stopped: "stopped by a counter-proposal",
-	govern.Void:    "never applied",
+	govern.Queued:  "Waiting in its timelock",
+	govern.Applied: "Applied",
+	govern.Stopped: "Stopped by a counter-proposal",
+	govern.Void:    "Never applied",
 }
