@@ -164,4 +164,26 @@ func TestGovernSafeguardsPages(t *testing.T) {
 		{name: "last co-signer", as: "stella", method: "POST", path: "/proposals/2/cosign", contentType: form, status: 303},
 		{name: "open after co-signing", as: "stella", method: "GET", path: "/proposals/2", status: 200, contains: []string{`id="vote-form"`}},
 	})
+	// The counter-proposal passes before the change applies: the change is
+	// stopped, and its page says so and by which proposal.
+	for _, name := range []string{"ada", "bob", "stella"} {
+		if _, err := g.Vote(t.Context(), mustMember(t, f, name).ID, 2, 0, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counter, _ := g.Get(t.Context(), 2)
+	if _, err := g.Decide(t.Context(), counter.ClosesAt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Decide(t.Context(), p.ClosesAt.Add(72*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if floor, _ := f.app.Params.Get(t.Context(), nil, coop.PayFloor); floor != 1500 {
+		t.Fatalf("pay floor %d after the change was stopped", floor)
+	}
+	runScenarios(t, f, []scenario{
+		{name: "stopped", as: "ada", method: "GET", path: "/proposals/1", status: 200,
+			contains: []string{`id="timelock-state"`, "Stopped by a counter-proposal", `href="/proposals/2"`}, notContains: []string{`id="counter-proposal"`}},
+		{name: "nothing waits", as: "ada", method: "GET", path: "/proposals", status: 200, notContains: []string{`id="queued-changes"`}},
+	})
 }
