@@ -111,3 +111,49 @@ func cosignersOf(ctx context.Context, q store.Querier, proposalID int64) ([]stri
 	}
 	return out, nil
 }
+
+// CosignFor is how long a proposal may wait for co-signers: one that has
+// not found them by then lapses (rejected, with a note), so that the list
+// of open proposals does not fill with ones nobody supports.
+const CosignFor = MaxWindow
+
+// lapse rejects the proposals that have waited for co-signers longer than
+// CosignFor, each once, publishing the rejection as its proposal.decided
+// event as a count would.
+func (s *Service) lapse(ctx context.Context, now time.Time) error {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT id FROM proposals WHERE status = 'open' AND cosigners_needed > 0 AND created_at <= $1 ORDER BY id`,
+		now.Add(-CosignFor).UnixMilli())
+	if err != nil {
+		return fmt.Errorf("govern: proposals to lapse: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("govern: proposals to lapse: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	var errs []error
+	for _, id := range ids {
+		err := s.db.InTx(ctx, func(tx *store.Tx) error {
+			p, err := s.lockProposal(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if p.Phase(now) != Cosigning {
+				return nil
+			}
+			res := Tally(p.Options, p.Quorum, nil, 0)
+			res.Status = Rejected
+			res.Note = fmt.Sprintf("lapsed: it did not find its co-signers within %d days, so voting never opened", int(CosignFor/(24*time.Hour)))
+			return s.publish(ctx, tx, p, res, now)
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("govern: lapse proposal %d: %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -35,8 +35,9 @@ type decisionContent struct {
 // proposal does not hold up the others; the errors are returned together.
 func (s *Service) Decide(ctx context.Context, now time.Time) (int, error) {
 	decided, err := s.decideDue(ctx, now)
+	lerr := s.lapse(ctx, now)
 	_, aerr := s.ApplyDue(ctx, now)
-	return decided, errors.Join(err, aerr)
+	return decided, errors.Join(err, lerr, aerr)
 }
 
 func (s *Service) decideDue(ctx context.Context, now time.Time) (int, error) {
@@ -101,32 +102,41 @@ func (s *Service) decide(ctx context.Context, id int64, now time.Time) (bool, er
 				return err
 			}
 		}
-		eventID, err := s.ledger.Record(ctx, tx, ledger.Event{
-			Type:    ledger.ProposalDecided,
-			Scope:   scope(id),
-			Content: decisionContent{Proposal: id, Title: p.Title, Mode: p.Mode, Result: res},
-		})
-		if err != nil {
+		if err := s.publish(ctx, tx, p, res, now); err != nil {
 			return err
-		}
-		resultJSON, err := json.Marshal(res)
-		if err != nil {
-			return fmt.Errorf("encode result: %w", err)
-		}
-		updated, err := tx.ExecContext(ctx, `UPDATE proposals SET status = $2, result = $3, decided_at = $4, event_id = $5 WHERE id = $1 AND status = 'open'`,
-			id, string(res.Status), string(resultJSON), now.UnixMilli(), eventID)
-		if err != nil {
-			return fmt.Errorf("record result: %w", err)
-		}
-		// The row lock makes this impossible; if it ever happens, roll back
-		// rather than publish a second decision.
-		if n, err := updated.RowsAffected(); err != nil || n != 1 {
-			return fmt.Errorf("record result: %d rows changed (%v): decided twice?", n, err)
 		}
 		decided = true
 		return nil
 	})
 	return decided, err
+}
+
+// publish records a proposal's result: its proposal.decided event and the
+// proposal's row, once.
+func (s *Service) publish(ctx context.Context, tx *store.Tx, p Proposal, res Result, now time.Time) error {
+	eventID, err := s.ledger.Record(ctx, tx, ledger.Event{
+		Type:    ledger.ProposalDecided,
+		Scope:   scope(p.ID),
+		Content: decisionContent{Proposal: p.ID, Title: p.Title, Mode: p.Mode, Result: res},
+	})
+	if err != nil {
+		return err
+	}
+	resultJSON, err := json.Marshal(res)
+	if err != nil {
+		return fmt.Errorf("encode result: %w", err)
+	}
+	updated, err := tx.ExecContext(ctx, `UPDATE proposals SET status = $2, result = $3, decided_at = $4, event_id = $5 WHERE id = $1 AND status = 'open'`,
+		p.ID, string(res.Status), string(resultJSON), now.UnixMilli(), eventID)
+	if err != nil {
+		return fmt.Errorf("record result: %w", err)
+	}
+	// The row lock makes this impossible; if it ever happens, roll back
+	// rather than publish a second decision.
+	if n, err := updated.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("record result: %d rows changed (%v): decided twice?", n, err)
+	}
+	return nil
 }
 
 // ballotsWithDelegates returns a proposal's votes, then the weight of

@@ -241,6 +241,23 @@ func TestProposalThreshold(t *testing.T) {
 		if err != nil || alone.Phase(e.now) != govern.Voting || alone.CosignersNeeded != 0 {
 			t.Fatalf("proposal by a holder of 5 shares: %+v (%v)", alone, err)
 		}
+		// One nobody co-signs lapses after CosignFor, once.
+		lonely := e.propose(t, d)
+		if _, err := e.g.Decide(ctx, lonely.CreatedAt.Add(govern.CosignFor-time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := e.g.Get(ctx, lonely.ID); got.Status != govern.Open {
+			t.Fatalf("lapsed early: %s", got.Status)
+		}
+		for range 2 {
+			if _, err := e.g.Decide(ctx, lonely.CreatedAt.Add(govern.CosignFor)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _ = e.g.Get(ctx, lonely.ID)
+		if got.Status != govern.Rejected || got.Result == nil || !strings.Contains(got.Result.Note, "lapsed") || got.EventID == "" {
+			t.Fatalf("after %v without co-signers: %s, %+v", govern.CosignFor, got.Status, got.Result)
+		}
 	})
 }
 
