@@ -89,6 +89,13 @@ func TestDemoAttributionLoop(t *testing.T) {
 	if n, err := a.Govern.Decide(t.Context(), p.ClosesAt.Add(time.Second)); err != nil || n != 1 {
 		t.Fatalf("decided %d: %v", n, err)
 	}
+	// The change waits out the demo's timelock, then applies.
+	if got, _ := call(); got != 14 { // still 70% of 20
+		t.Fatalf("contributors got %d of 20 while the change waits", got)
+	}
+	if _, err := a.Govern.Decide(t.Context(), p.ClosesAt.Add(demo.DemoTimelockHours*time.Hour+time.Second)); err != nil {
+		t.Fatal(err)
+	}
 	if got, _ := call(); got != 15 { // 75% of 20
 		t.Fatalf("contributors got %d of 20 after the proposal passed", got)
 	}

@@ -152,6 +152,9 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 	if err := seedGovernance(ctx, a, time.Now()); err != nil {
 		return Seeded{}, err
 	}
+	if err := seedSafeguards(ctx, a, time.Now()); err != nil {
+		return Seeded{}, err
+	}
 	if err := seedRecordedWork(ctx, a, requester); err != nil {
 		return Seeded{}, err
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/ledger"
-	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 )
@@ -26,13 +25,23 @@ type decisionContent struct {
 
 // Decide counts every open proposal whose voting window has ended by now,
 // each in its own transaction: it publishes the result as a
-// proposal.decided event and, when a binding proposal passes, sets its
-// parameter in the same transaction. It returns how many it decided. A
-// proposal is decided once: a second call, or another replica, finds it
-// decided and leaves it alone. A failure on one proposal does not hold
-// up the others; the errors are returned together.
+// proposal.decided event and, when a binding proposal passes, queues its
+// change for the cooperative's timelock (change.queued) in the same
+// transaction; a passed counter-proposal stops the change it names. Then
+// it applies the queued changes whose timelock has ended (ApplyDue), so
+// that the one chore that decides also applies. It returns how many
+// proposals it decided. A proposal is decided once: a second call, or
+// another replica, finds it decided and leaves it alone. A failure on one
+// proposal does not hold up the others; the errors are returned together.
 func (s *Service) Decide(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT id FROM proposals WHERE status = 'open' AND closes_at <= $1 ORDER BY closes_at, id`, now.UnixMilli())
+	decided, err := s.decideDue(ctx, now)
+	lerr := s.lapse(ctx, now)
+	_, aerr := s.ApplyDue(ctx, now)
+	return decided, errors.Join(err, lerr, aerr)
+}
+
+func (s *Service) decideDue(ctx context.Context, now time.Time) (int, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT id FROM proposals WHERE status = 'open' AND cosigners_needed = 0 AND closes_at <= $1 ORDER BY closes_at, id`, now.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("govern: proposals to decide: %w", err)
 	}
@@ -74,7 +83,7 @@ func (s *Service) decide(ctx context.Context, id int64, now time.Time) (bool, er
 		if p.Phase(now) != Counting {
 			return nil
 		}
-		ballots, err := ballotsOf(ctx, tx, id)
+		ballots, err := s.ballotsWithDelegates(ctx, tx, p)
 		if err != nil {
 			return err
 		}
@@ -83,32 +92,18 @@ func (s *Service) decide(ctx context.Context, id int64, now time.Time) (bool, er
 			return err
 		}
 		res := Tally(p.Options, p.Quorum, ballots, electorate)
-		if res.Status == Passed && p.Binding() {
-			if err := s.apply(ctx, tx, p, &res); err != nil {
+		switch {
+		case res.Status == Passed && p.Binding():
+			if err := s.queue(ctx, tx, p, &res, now); err != nil {
+				return err
+			}
+		case res.Status == Passed && p.Stops != 0:
+			if err := s.stop(ctx, tx, p, &res, now); err != nil {
 				return err
 			}
 		}
-		eventID, err := s.ledger.Record(ctx, tx, ledger.Event{
-			Type:    ledger.ProposalDecided,
-			Scope:   scope(id),
-			Content: decisionContent{Proposal: id, Title: p.Title, Mode: p.Mode, Result: res},
-		})
-		if err != nil {
+		if err := s.publish(ctx, tx, p, res, now); err != nil {
 			return err
-		}
-		resultJSON, err := json.Marshal(res)
-		if err != nil {
-			return fmt.Errorf("encode result: %w", err)
-		}
-		updated, err := tx.ExecContext(ctx, `UPDATE proposals SET status = $2, result = $3, decided_at = $4, event_id = $5 WHERE id = $1 AND status = 'open'`,
-			id, string(res.Status), string(resultJSON), now.UnixMilli(), eventID)
-		if err != nil {
-			return fmt.Errorf("record result: %w", err)
-		}
-		// The row lock makes this impossible; if it ever happens, roll back
-		// rather than publish a second decision.
-		if n, err := updated.RowsAffected(); err != nil || n != 1 {
-			return fmt.Errorf("record result: %d rows changed (%v): decided twice?", n, err)
 		}
 		decided = true
 		return nil
@@ -116,50 +111,104 @@ func (s *Service) decide(ctx context.Context, id int64, now time.Time) (bool, er
 	return decided, err
 }
 
-// apply sets a passed binding proposal's parameter. A value the
-// parameter's limits no longer allow (the limits are code, and may have
-// changed since the proposal was made) rejects the proposal rather than
-// fail the count for ever.
-func (s *Service) apply(ctx context.Context, tx *store.Tx, p Proposal, res *Result) error {
-	value := p.Options[res.Winner].Value
-	prev, err := s.params.Get(ctx, tx, p.Param)
+// publish records a proposal's result: its proposal.decided event and the
+// proposal's row, once.
+func (s *Service) publish(ctx context.Context, tx *store.Tx, p Proposal, res Result, now time.Time) error {
+	eventID, err := s.ledger.Record(ctx, tx, ledger.Event{
+		Type:    ledger.ProposalDecided,
+		Scope:   scope(p.ID),
+		Content: decisionContent{Proposal: p.ID, Title: p.Title, Mode: p.Mode, Result: res},
+	})
 	if err != nil {
 		return err
 	}
-	if err := s.params.Set(ctx, tx, p.Param, *value); err != nil {
-		if pr, ok := problem.As(err); ok && pr.Kind == problem.Invalid {
-			res.Status = Rejected
-			res.Note = "the winning value is outside the parameter's limits now: " + pr.Message
-			return nil
-		}
-		return err
+	resultJSON, err := json.Marshal(res)
+	if err != nil {
+		return fmt.Errorf("encode result: %w", err)
 	}
-	v := *value
-	res.Param, res.Previous, res.Applied = p.Param, &prev, &v
+	updated, err := tx.ExecContext(ctx, `UPDATE proposals SET status = $2, result = $3, decided_at = $4, event_id = $5 WHERE id = $1 AND status = 'open'`,
+		p.ID, string(res.Status), string(resultJSON), now.UnixMilli(), eventID)
+	if err != nil {
+		return fmt.Errorf("record result: %w", err)
+	}
+	// The row lock makes this impossible; if it ever happens, roll back
+	// rather than publish a second decision.
+	if n, err := updated.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("record result: %d rows changed (%v): decided twice?", n, err)
+	}
 	return nil
 }
 
-// ballotsOf returns a proposal's votes in member order, so that weights
-// are added up in the same order every time.
-func ballotsOf(ctx context.Context, q store.Querier, proposalID int64) ([]Ballot, error) {
-	rows, err := q.QueryContext(ctx, `SELECT option, weight FROM votes WHERE proposal_id = $1 ORDER BY member_id`, proposalID)
+// ballotsWithDelegates returns a proposal's votes, then the weight of
+// every member who did not vote but whose delegate did (Carried), on the
+// option their delegate chose, weighed by the proposal's mode with the
+// shares they hold now. Each in member order, so that weights are added
+// up in the same order every time.
+func (s *Service) ballotsWithDelegates(ctx context.Context, tx *store.Tx, p Proposal) ([]Ballot, error) {
+	ballots, voters, err := ballotsOf(ctx, tx, p.ID)
 	if err != nil {
-		return nil, fmt.Errorf("read votes: %w", err)
+		return nil, err
+	}
+	g, err := readDelegations(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	voted := make(map[int64]bool, len(voters))
+	for m := range voters {
+		voted[m] = true
+	}
+	carried := Carried(voted, g.forTopic(p.Param))
+	if len(carried) == 0 {
+		return ballots, nil
+	}
+	var holdings map[int64]int64
+	if p.Mode != PerMember {
+		if holdings, err = reward.ShareHoldings(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
+	delegators := make([]int64, 0, len(carried))
+	for m := range carried {
+		delegators = append(delegators, m)
+	}
+	slices.Sort(delegators)
+	for _, m := range delegators {
+		w := 1.0
+		if p.Mode != PerMember {
+			if holdings[m] <= 0 {
+				continue
+			}
+			w = Weight(p.Mode, holdings[m])
+		}
+		ballots = append(ballots, Ballot{Option: voters[carried[m]], Weight: w, Delegated: true})
+	}
+	return ballots, nil
+}
+
+// ballotsOf returns a proposal's votes in member order, so that weights
+// are added up in the same order every time, and each voter's option.
+func ballotsOf(ctx context.Context, q store.Querier, proposalID int64) ([]Ballot, map[int64]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT member_id, option, weight FROM votes WHERE proposal_id = $1 ORDER BY member_id`, proposalID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read votes: %w", err)
 	}
 	defer rows.Close()
 	var out []Ballot
+	voters := map[int64]int{}
 	for rows.Next() {
 		var option string
 		var b Ballot
-		if err := rows.Scan(&option, &b.Weight); err != nil {
-			return nil, fmt.Errorf("read votes: %w", err)
+		var m int64
+		if err := rows.Scan(&m, &option, &b.Weight); err != nil {
+			return nil, nil, fmt.Errorf("read votes: %w", err)
 		}
 		if b.Option, err = strconv.Atoi(option); err != nil {
-			return nil, fmt.Errorf("read votes: option %q: %w", option, err)
+			return nil, nil, fmt.Errorf("read votes: option %q: %w", option, err)
 		}
 		out = append(out, b)
+		voters[m] = b.Option
 	}
-	return out, rows.Err()
+	return out, voters, rows.Err()
 }
 
 // electorateWeight is the weight of everyone who could vote, counted when

@@ -77,15 +77,39 @@ func TestBindingDecisions(t *testing.T) {
 				if r.Voters != len(tc.votes) || r.Electorate != 4 || r.Turnout != float64(len(tc.votes))/4 {
 					t.Fatalf("result %+v: %d voters of 4", r, len(tc.votes))
 				}
+				// A passed change waits out the timelock (48 hours by
+				// default) and then applies, once.
+				if tc.status == govern.Passed {
+					c := got.Change
+					if r.Param != coop.PayFloor || !r.AppliesAt.Equal(p.ClosesAt.Add(48*time.Hour)) || c == nil || c.State != govern.Queued || c.Value != tc.floor {
+						t.Fatalf("result %+v, change %+v: want the change queued for 48 hours", r, c)
+					}
+					if floor := e.payFloor(t); floor != 1500 {
+						t.Fatalf("pay floor %d while the change waits", floor)
+					}
+					if _, err := e.g.Decide(t.Context(), c.AppliesAt.Add(-time.Millisecond)); err != nil {
+						t.Fatal(err)
+					}
+					if floor := e.payFloor(t); floor != 1500 {
+						t.Fatalf("pay floor %d before the timelock ended", floor)
+					}
+					for range 2 {
+						if _, err := e.g.Decide(t.Context(), c.AppliesAt); err != nil {
+							t.Fatal(err)
+						}
+					}
+					after, _ := e.g.Get(t.Context(), p.ID)
+					if c := after.Change; c.State != govern.Applied || c.Previous == nil || *c.Previous != 1500 || !c.SettledAt.Equal(c.AppliesAt) {
+						t.Fatalf("change after its timelock: %+v", c)
+					}
+					if n := countEvents(t, db, string(ledger.ChangeQueued)) + countEvents(t, db, string(ledger.ChangeApplied)); n != 2 {
+						t.Fatalf("%d change events, want one queued and one applied", n)
+					}
+				} else if r.Applied != nil || got.Change != nil {
+					t.Fatalf("result applied %v, change %+v without passing", r.Applied, got.Change)
+				}
 				if floor := e.payFloor(t); floor != tc.floor {
 					t.Fatalf("pay floor %d, want %d", floor, tc.floor)
-				}
-				if tc.status == govern.Passed {
-					if r.Param != coop.PayFloor || *r.Previous != 1500 || *r.Applied != tc.floor {
-						t.Fatalf("result does not say what changed: %+v", r)
-					}
-				} else if r.Applied != nil {
-					t.Fatalf("result applied %d without passing", *r.Applied)
 				}
 				if got.DecidedAt != p.ClosesAt || got.EventID == "" {
 					t.Fatalf("decided at %v, event %q", got.DecidedAt, got.EventID)

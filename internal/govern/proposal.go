@@ -120,6 +120,10 @@ type Draft struct {
 	// once (a proposal cannot open before it exists).
 	OpensAt  time.Time `json:"opens_at,omitzero"`
 	ClosesAt time.Time `json:"closes_at"`
+	// Stops makes this a counter-proposal: the id of a passed proposal
+	// whose change waits in its timelock, which this one stops if it
+	// passes.
+	Stops int64 `json:"stops,omitempty"`
 }
 
 // Proposal is a proposal as stored.
@@ -142,6 +146,17 @@ type Proposal struct {
 	DecidedAt time.Time `json:"decided_at,omitzero"`
 	// EventID is the proposal.decided ledger event.
 	EventID string `json:"event_id,omitempty"`
+	// CosignersNeeded is how many more members must co-sign before voting
+	// opens (0 once it is open); Cosigners are those who did, by
+	// pseudonym (read by Get, not by List).
+	CosignersNeeded int      `json:"cosigners_needed,omitempty"`
+	Cosigners       []string `json:"cosigners,omitempty"`
+	// Stops is the proposal whose queued change this counter-proposal
+	// stops if it passes.
+	Stops int64 `json:"stops,omitempty"`
+	// Change is what a passed binding proposal changes and where that
+	// change stands in its timelock.
+	Change *Change `json:"change,omitempty"`
 }
 
 // Binding reports whether the proposal sets a parameter when it passes.
@@ -152,10 +167,11 @@ func (p Proposal) Binding() bool { return p.Param != "" }
 type Phase string
 
 const (
-	Upcoming Phase = "upcoming"
-	Voting   Phase = "voting"
-	Counting Phase = "counting"
-	Decided  Phase = "decided"
+	Cosigning Phase = "cosigning"
+	Upcoming  Phase = "upcoming"
+	Voting    Phase = "voting"
+	Counting  Phase = "counting"
+	Decided   Phase = "decided"
 )
 
 // Phase returns the proposal's phase at now.
@@ -163,6 +179,8 @@ func (p Proposal) Phase(now time.Time) Phase {
 	switch {
 	case p.Status != Open:
 		return Decided
+	case p.CosignersNeeded > 0:
+		return Cosigning
 	case now.Before(p.OpensAt):
 		return Upcoming
 	case now.Before(p.ClosesAt):
@@ -184,7 +202,13 @@ func NewService(db *store.DB, l *ledger.Ledger, params *coop.Params) *Service {
 	return &Service{db: db, ledger: l, params: params}
 }
 
-// Create stores a proposal by the member creatorID, made at now.
+// Create stores a proposal by the member creatorID, made at now. A
+// binding proposal is held to the rules no vote can break
+// (coop.Constraints) against the parameters as they are with the changes
+// already waiting in a timelock, so that a proposal that could never apply
+// is refused now, naming the rule. A proposer who holds fewer shares than
+// the cooperative's threshold (coop.ProposalShares) makes a proposal that
+// waits for co-signers (coop.ProposalCosigners) before voting opens.
 func (s *Service) Create(ctx context.Context, creatorID int64, d Draft, now time.Time) (Proposal, error) {
 	d = normalise(d, now)
 	if err := d.validate(now); err != nil {
@@ -208,11 +232,27 @@ func (s *Service) Create(ctx context.Context, creatorID int64, d Draft, now time
 	}
 	var id int64
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := s.checkConstraints(ctx, tx, d, 0); err != nil {
+			return err
+		}
+		if err := s.checkStops(ctx, tx, d, now); err != nil {
+			return err
+		}
+		needed, err := s.cosignersNeeded(ctx, tx, creatorID)
+		if err != nil {
+			return err
+		}
+		var stops any
+		if d.Stops != 0 {
+			stops = d.Stops
+		}
 		return tx.QueryRowContext(ctx, `
-			INSERT INTO proposals (title, text, options, mode, param, param_values, quorum, opens_at, closes_at, status, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			INSERT INTO proposals (title, text, options, mode, param, param_values, quorum, opens_at, closes_at, status, created_by, created_at,
+				cosigners_needed, window_ms, stops)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			d.Title, d.Text, string(optionsJSON), string(d.Mode), string(d.Param), string(valuesJSON), d.Quorum,
-			d.OpensAt.UnixMilli(), d.ClosesAt.UnixMilli(), string(Open), creatorID, now.UnixMilli()).Scan(&id)
+			d.OpensAt.UnixMilli(), d.ClosesAt.UnixMilli(), string(Open), creatorID, now.UnixMilli(),
+			needed, d.ClosesAt.Sub(d.OpensAt).Milliseconds(), stops).Scan(&id)
 	})
 	if err != nil {
 		return Proposal{}, fmt.Errorf("govern: create proposal: %w", err)
@@ -259,13 +299,21 @@ func (d Draft) validate(now time.Time) error {
 	if d.Param != "" {
 		if _, ok := coop.Limits[d.Param]; !ok {
 			f.Add("param", "not a parameter the cooperative sets")
+		} else if coop.StewardOnly[d.Param] {
+			f.Add("param", "set by a steward, not by a vote: it is a fact from outside the cooperative, such as the law")
 		}
+	}
+	if d.Stops < 0 {
+		f.Add("stops", "the number of a passed proposal whose change waits in its timelock")
+	}
+	if d.Stops != 0 && d.Param != "" {
+		f.Add("param", "a counter-proposal stops a change; it sets no parameter of its own")
 	}
 	switch {
 	case !(d.Quorum > 0 && d.Quorum <= 1):
 		f.Add("quorum", "a fraction of the electorate above 0 and at most 1")
-	case d.Param != "" && d.Quorum < MinBindingQuorum:
-		f.Add("quorum", "a binding proposal needs a quorum of at least %g", MinBindingQuorum)
+	case (d.Param != "" || d.Stops != 0) && d.Quorum < MinBindingQuorum:
+		f.Add("quorum", "a binding proposal or a counter-proposal needs a quorum of at least %g", MinBindingQuorum)
 	}
 	if window := d.ClosesAt.Sub(d.OpensAt); window < MinWindow || window > MaxWindow {
 		f.Add("closes_at", "voting must stay open at least %d hours and at most %d days", int(MinWindow/time.Hour), int(MaxWindow/(24*time.Hour)))
@@ -325,6 +373,11 @@ func validateOptions(d Draft, f problem.Fields) {
 	if d.Param != "" && changes == 0 {
 		f.Add("options", "a binding proposal needs at least one option that sets a value")
 	}
+	// Without an option that lets the change apply, a counter-proposal
+	// would stop it whoever voted.
+	if d.Stops != 0 && statusQuo != 1 {
+		f.Add("options", "a counter-proposal needs one option that lets the change apply (mark it as the one that keeps things as they are)")
+	}
 }
 
 // storedOption is an option in the proposals.options column; the values
@@ -335,9 +388,10 @@ type storedOption struct {
 }
 
 const proposalColumns = `p.id, p.title, p.text, p.options, p.mode, p.param, p.param_values, p.quorum, p.opens_at, p.closes_at,
-	p.status, p.result, COALESCE(m.public_id, ''), p.created_at, p.decided_at, COALESCE(p.event_id, '')`
+	p.status, p.result, COALESCE(m.public_id, ''), p.created_at, p.decided_at, COALESCE(p.event_id, ''),
+	p.cosigners_needed, COALESCE(p.stops, 0), ` + changeColumns
 
-const proposalFrom = ` FROM proposals p LEFT JOIN members m ON m.id = p.created_by`
+const proposalFrom = ` FROM proposals p LEFT JOIN members m ON m.id = p.created_by LEFT JOIN queued_changes c ON c.proposal_id = p.id`
 
 // Get returns a proposal.
 func (s *Service) Get(ctx context.Context, id int64) (Proposal, error) {
@@ -349,6 +403,10 @@ func getProposal(ctx context.Context, q store.Querier, id int64) (Proposal, erro
 	if errors.Is(err, sql.ErrNoRows) {
 		return Proposal{}, problem.New(problem.NotFound, "no such proposal")
 	}
+	if err != nil {
+		return Proposal{}, err
+	}
+	p.Cosigners, err = cosignersOf(ctx, q, id)
 	return p, err
 }
 
@@ -398,8 +456,10 @@ func scanProposal(row interface{ Scan(...any) error }) (Proposal, error) {
 	var options, values, result string
 	var opens, closes, created int64
 	var decided sql.NullInt64
+	var c changeRow
 	err := row.Scan(&p.ID, &p.Title, &p.Text, &options, &p.Mode, &p.Param, &values, &p.Quorum, &opens, &closes,
-		&p.Status, &result, &p.CreatedBy, &created, &decided, &p.EventID)
+		&p.Status, &result, &p.CreatedBy, &created, &decided, &p.EventID,
+		&p.CosignersNeeded, &p.Stops, &c.param, &c.value, &c.appliesAt, &c.state, &c.previous, &c.stoppedBy, &c.note, &c.settledAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Proposal{}, err
 	}
@@ -425,6 +485,7 @@ func scanProposal(row interface{ Scan(...any) error }) (Proposal, error) {
 			p.Options[i].Value = &v
 		}
 	}
+	p.Change = c.change()
 	if p.Status != Open {
 		p.Result = &Result{}
 		if err := json.Unmarshal([]byte(result), p.Result); err != nil {

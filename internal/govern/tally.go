@@ -2,6 +2,8 @@ package govern
 
 import (
 	"math"
+	"slices"
+	"time"
 
 	"github.com/allmende/allmende/internal/coop"
 )
@@ -10,6 +12,9 @@ import (
 type Ballot struct {
 	Option int
 	Weight float64
+	// Delegated marks the weight of a member who did not vote, carried by
+	// the voter they delegated to (see Carried).
+	Delegated bool
 }
 
 // Weight is what the vote of a member holding shares weighs in mode: 1
@@ -44,6 +49,9 @@ type Result struct {
 	Tie     bool          `json:"tie,omitempty"`
 	Options []OptionCount `json:"options"`
 	Voters  int           `json:"voters"`
+	// Delegated is how many members who did not vote had their weight
+	// carried by a delegate who did.
+	Delegated int `json:"delegated,omitempty"`
 	// Cast is the weight of all votes; Electorate the weight of everyone
 	// who could vote, counted at the decision; Turnout is Cast/Electorate,
 	// held against Quorum.
@@ -56,6 +64,8 @@ type Result struct {
 	Param    coop.Param `json:"param,omitempty"`
 	Previous *int64     `json:"previous,omitempty"`
 	Applied  *int64     `json:"applied,omitempty"`
+	// AppliesAt is when a passed binding change leaves its timelock.
+	AppliesAt time.Time `json:"applies_at,omitzero"`
 	// Note explains a result the numbers alone do not.
 	Note string `json:"note,omitempty"`
 }
@@ -76,9 +86,13 @@ func Tally(options []Option, quorum float64, ballots []Ballot, electorate float6
 		if b.Option < 0 || b.Option >= len(options) {
 			continue
 		}
-		r.Options[b.Option].Votes++
 		r.Options[b.Option].Weight += b.Weight
-		r.Voters++
+		if b.Delegated {
+			r.Delegated++
+		} else {
+			r.Options[b.Option].Votes++
+			r.Voters++
+		}
 		r.Cast += b.Weight
 	}
 	if electorate > 0 {
@@ -115,4 +129,39 @@ func Tally(options []Option, quorum float64, ballots []Ballot, electorate float6
 // come out as exactly the same number.
 func same(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+}
+
+// Carried returns, for every member who did not vote but delegated, the
+// voter who carries their weight: the first member who voted along their
+// chain of delegates (delegateOf, already resolved for the proposal's
+// topic). A member who voted is never carried — voting overrides one's
+// delegate —, a member is carried at most once, so no weight is counted
+// twice, and a chain that ends without a voter, or runs into a circle
+// (which Delegate refuses to store), carries nobody.
+func Carried(voted map[int64]bool, delegateOf map[int64]int64) map[int64]int64 {
+	out := map[int64]int64{}
+	members := make([]int64, 0, len(delegateOf))
+	for m := range delegateOf {
+		members = append(members, m)
+	}
+	slices.Sort(members)
+	for _, m := range members {
+		if voted[m] {
+			continue
+		}
+		seen := map[int64]bool{m: true}
+		for cur := m; ; {
+			next, ok := delegateOf[cur]
+			if !ok || seen[next] {
+				break
+			}
+			if voted[next] {
+				out[m] = next
+				break
+			}
+			seen[next] = true
+			cur = next
+		}
+	}
+	return out
 }

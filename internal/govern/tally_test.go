@@ -43,18 +43,18 @@ func TestTally(t *testing.T) {
 		tie        bool
 		turnout    float64
 	}{
-		{"yes wins", yesNo, 0.5, []govern.Ballot{{0, 1}, {0, 1}, {1, 1}}, 4, govern.Passed, 0, false, 0.75},
-		{"status quo wins", yesNo, 0.5, []govern.Ballot{{0, 1}, {1, 1}, {1, 1}}, 4, govern.Rejected, 1, false, 0.75},
-		{"below quorum", yesNo, 0.5, []govern.Ballot{{0, 1}}, 4, govern.NoQuorum, -1, false, 0.25},
-		{"exactly at quorum", yesNo, 0.5, []govern.Ballot{{0, 1}, {0, 1}}, 4, govern.Passed, 0, false, 0.5},
+		{"yes wins", yesNo, 0.5, []govern.Ballot{{Option: 0, Weight: 1}, {Option: 0, Weight: 1}, {Option: 1, Weight: 1}}, 4, govern.Passed, 0, false, 0.75},
+		{"status quo wins", yesNo, 0.5, []govern.Ballot{{Option: 0, Weight: 1}, {Option: 1, Weight: 1}, {Option: 1, Weight: 1}}, 4, govern.Rejected, 1, false, 0.75},
+		{"below quorum", yesNo, 0.5, []govern.Ballot{{Option: 0, Weight: 1}}, 4, govern.NoQuorum, -1, false, 0.25},
+		{"exactly at quorum", yesNo, 0.5, []govern.Ballot{{Option: 0, Weight: 1}, {Option: 0, Weight: 1}}, 4, govern.Passed, 0, false, 0.5},
 		{"no electorate", yesNo, 0.1, nil, 0, govern.NoQuorum, -1, false, 0},
 		{"nobody voted", yesNo, 0.1, nil, 3, govern.NoQuorum, -1, false, 0},
-		{"tie changes nothing", yesNo, 0.5, []govern.Ballot{{0, 2}, {1, 2}}, 4, govern.Rejected, -1, true, 1},
-		{"tie between changes", three, 0.5, []govern.Ballot{{0, 3}, {1, 3}, {2, 1}}, 7, govern.Rejected, -1, true, 1},
-		{"weight beats numbers", three, 0.1, []govern.Ballot{{0, 1}, {0, 1}, {1, 3}}, 10, govern.Passed, 1, false, 0.5},
+		{"tie changes nothing", yesNo, 0.5, []govern.Ballot{{Option: 0, Weight: 2}, {Option: 1, Weight: 2}}, 4, govern.Rejected, -1, true, 1},
+		{"tie between changes", three, 0.5, []govern.Ballot{{Option: 0, Weight: 3}, {Option: 1, Weight: 3}, {Option: 2, Weight: 1}}, 7, govern.Rejected, -1, true, 1},
+		{"weight beats numbers", three, 0.1, []govern.Ballot{{Option: 0, Weight: 1}, {Option: 0, Weight: 1}, {Option: 1, Weight: 3}}, 10, govern.Passed, 1, false, 0.5},
 		// √2 + √8 and √18 are the same weight, but in floating point the
 		// first comes out one unit in the last place larger.
-		{"quadratic tie despite rounding", yesNo, 0.1, []govern.Ballot{{0, math.Sqrt(2)}, {0, math.Sqrt(8)}, {1, math.Sqrt(18)}}, 10, govern.Rejected, -1, true, (math.Sqrt(2) + math.Sqrt(8) + math.Sqrt(18)) / 10},
+		{"quadratic tie despite rounding", yesNo, 0.1, []govern.Ballot{{Option: 0, Weight: math.Sqrt(2)}, {Option: 0, Weight: math.Sqrt(8)}, {Option: 1, Weight: math.Sqrt(18)}}, 10, govern.Rejected, -1, true, (math.Sqrt(2) + math.Sqrt(8) + math.Sqrt(18)) / 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := govern.Tally(tc.options, tc.quorum, tc.ballots, tc.electorate)

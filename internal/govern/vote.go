@@ -47,6 +47,8 @@ func (s *Service) Vote(ctx context.Context, memberID, proposalID int64, option i
 			return err
 		}
 		switch p.Phase(now) {
+		case Cosigning:
+			return problem.New(problem.Conflict, "voting on this proposal opens when %d more members co-sign it", p.CosignersNeeded)
 		case Upcoming:
 			return problem.New(problem.Conflict, "voting on this proposal opens at %s", p.OpensAt.Format(time.RFC3339))
 		case Counting, Decided:

@@ -122,6 +122,10 @@ func TestGovernPages(t *testing.T) {
 	if _, err := g.Decide(t.Context(), p.ClosesAt); err != nil {
 		t.Fatal(err)
 	}
+	// The change waits out the timelock, then applies.
+	if _, err := g.Decide(t.Context(), p.ClosesAt.Add(time.Duration(coop.Defaults[coop.TimelockHours])*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	if floor, _ := f.app.Params.Get(t.Context(), nil, coop.PayFloor); floor != 2000 {
 		t.Fatalf("pay floor %d after the proposal passed", floor)
 	}

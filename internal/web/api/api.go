@@ -60,6 +60,8 @@ func (a *API) Routes(mux route.Mux) {
 	a.recordEarnings(mux)
 	a.deposits(mux)
 	a.proposals(mux)
+	a.delegations(mux)
+	a.params(mux)
 	a.shares(mux)
 	a.epochs(mux)
 	a.recordings(mux)

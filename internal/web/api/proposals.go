@@ -17,6 +17,8 @@ func (a *API) proposals(mux route.Mux) {
 	mux.Handle("POST /api/v1/proposals", a.member(a.proposalCreate))
 	mux.Handle("GET /api/v1/proposals/{id}", a.member(a.proposalShow))
 	mux.Handle("POST /api/v1/proposals/{id}/votes", a.member(a.proposalVote))
+	mux.Handle("POST /api/v1/proposals/{id}/cosigners", a.member(a.proposalCosign))
+	mux.Handle("GET /api/v1/proposals/queue", a.member(a.proposalQueue))
 }
 
 // proposalJSON is a proposal as the API shows it to a member: the
@@ -101,5 +103,37 @@ func (a *API) proposalVote(w http.ResponseWriter, r *http.Request, sess *member.
 		return err
 	}
 	response.JSON(w, http.StatusCreated, v)
+	return nil
+}
+
+// proposalCosign is the caller co-signing a proposal that waits for
+// co-signers before voting opens.
+func (a *API) proposalCosign(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	id, err := proposalID(r)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	p, err := a.Govern.Cosign(r.Context(), sess.Member, id, now)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusCreated, proposalJSON{Proposal: p, Phase: p.Phase(now)})
+	return nil
+}
+
+// proposalQueue lists the passed changes waiting in their timelock: what
+// the cooperative's parameters are about to become, and when.
+func (a *API) proposalQueue(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	list, err := a.Govern.Queue(r.Context())
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	out := make([]proposalJSON, len(list))
+	for i, p := range list {
+		out[i] = proposalJSON{Proposal: p, Phase: p.Phase(now)}
+	}
+	response.JSON(w, http.StatusOK, map[string]any{"proposals": out})
 	return nil
 }

@@ -39,6 +39,13 @@ func proposalForm(r *http.Request, now time.Time, c points.Currency) (govern.Dra
 	} else {
 		d.ClosesAt = now.Add(time.Duration(days) * 24 * time.Hour)
 	}
+	if stops := get("stops"); stops != "" {
+		if n, err := strconv.ParseInt(stops, 10, 64); err != nil || n <= 0 {
+			errs.Add("stops", "the number of the proposal whose change this stops")
+		} else {
+			d.Stops = n
+		}
+	}
 	keep := get("status_quo")
 	for i := range optionRows {
 		n := strconv.Itoa(i)

@@ -3,6 +3,7 @@ package pages
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/allmende/allmende/internal/govern"
@@ -13,7 +14,13 @@ import (
 const optionRows = govern.MaxOptions
 
 func (p *Pages) proposalNew(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
-	return p.showProposalForm(w, r, http.StatusOK, form{Values: map[string]string{"mode": "member", "quorum": "25", "days": "7"}})
+	f := form{Values: map[string]string{"mode": "member", "quorum": "25", "days": "7"}}
+	// A counter-proposal: the page of a change in its timelock links here.
+	if stops, err := strconv.ParseInt(r.URL.Query().Get("stops"), 10, 64); err == nil && stops > 0 {
+		f.Values["stops"] = strconv.FormatInt(stops, 10)
+		f.Values["option_0"], f.Values["option_1"], f.Values["status_quo"] = "Stop the change", "Let it apply", "1"
+	}
+	return p.showProposalForm(w, r, http.StatusOK, f)
 }
 
 // paramChoice is a binding parameter as the form offers it.

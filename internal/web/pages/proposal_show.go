@@ -3,6 +3,7 @@ package pages
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -84,9 +85,34 @@ func (p *Pages) showProposal(w http.ResponseWriter, r *http.Request, status int,
 	data["Rows"] = rows
 	if prop.Result != nil {
 		data["Outcome"] = outcome(prop)
+		// Decided before the timelock: the result itself says what it set.
 		if prop.Result.Applied != nil && prop.Result.Previous != nil {
 			data["Change"] = fmt.Sprintf("%s: %s → %s", paramWords(prop.Param), p.paramValue(prop.Param, *prop.Result.Previous), p.paramValue(prop.Param, *prop.Result.Applied))
 		}
+	}
+	if c := prop.Change; c != nil {
+		what, err := p.changeWords(r, c)
+		if err != nil {
+			return err
+		}
+		tl := map[string]any{"What": what, "State": string(c.State), "StateWords": changeStateWords[c.State], "When": moment(c.AppliesAt),
+			"Left": countdown(c.AppliesAt, now), "StoppedBy": c.StoppedBy, "Note": c.Note, "AppliesAtISO": c.AppliesAt.UTC().Format(time.RFC3339)}
+		if !c.SettledAt.IsZero() {
+			tl["Settled"] = moment(c.SettledAt)
+		}
+		if c.State == govern.Applied {
+			data["Change"] = what
+		}
+		data["Timelock"] = tl
+	}
+	if prop.Stops != 0 {
+		data["Stops"] = prop.Stops
+	}
+	if prop.Phase(now) == govern.Cosigning {
+		// The window starts when the last co-signer signs.
+		data["Opens"] = "when the last co-signer signs"
+		data["Closes"] = fmt.Sprintf("%s after it opens", countdown(prop.ClosesAt, prop.OpensAt))
+		data["MayCosign"] = prop.CreatedBy != sess.Member.PublicID && !slices.Contains(prop.Cosigners, sess.Member.PublicID)
 	}
 	return p.render(w, r, status, "proposal.html", prop.Title, data)
 }

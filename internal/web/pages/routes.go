@@ -116,4 +116,10 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("GET /bounties/{id}", p.member(p.bountyShow))
 	mux.Handle("POST /bounties/{id}/claims", p.member(p.bountyClaims))
 	mux.Handle("POST /bounties/{id}/close", p.member(p.bountyClose))
+	// Governance safeguards (issue 17): delegation, co-signing, the
+	// steward's legal minimum.
+	mux.Handle("POST /delegations", p.member(p.delegationCreate))
+	mux.Handle("POST /delegations/revoke", p.member(p.delegationRevoke))
+	mux.Handle("POST /proposals/{id}/cosign", p.member(p.proposalCosign))
+	mux.Handle("POST /settings/legal-minimum", p.steward(p.settingLegalMinimum))
 }

@@ -64,6 +64,8 @@ func (p *Pages) paramValue(param coop.Param, v int64) string {
 		return fmt.Sprintf("%d.%02d %%", v/100, v%100)
 	case coop.PointsPerShare:
 		return "1 share per " + p.money(v) + " earned"
+	case coop.TimelockHours:
+		return strconv.FormatInt(v, 10) + " hours"
 	}
 	return strconv.FormatInt(v, 10)
 }

@@ -1,0 +1,249 @@
+package govern
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/allmende/allmende/internal/coop"
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/store"
+)
+
+// Delegation is a member's standing instruction: when I do not vote, my
+// vote goes with Delegate's. Topic is the parameter it is for — a binding
+// proposal's topic is the parameter it sets — or empty for every
+// proposal; a delegation for the topic wins over one for all. It is
+// revocable at any time before a proposal is decided, is counted when the
+// proposal is decided, and a member who votes themself is never carried.
+// Delegations are personal: they never reach the public log.
+type Delegation struct {
+	Topic    coop.Param `json:"topic"`
+	Delegate string     `json:"delegate"`
+	Since    time.Time  `json:"since"`
+}
+
+// Topics are what a member may delegate apart from everything: the
+// parameters a vote may set, in name order.
+func Topics() []coop.Param {
+	var out []coop.Param
+	for p := range coop.Limits {
+		if !coop.StewardOnly[p] {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func validTopic(t coop.Param) bool { return t == "" || slices.Contains(Topics(), t) }
+
+// delegationGraph is every delegation: member → topic → delegate.
+type delegationGraph map[int64]map[coop.Param]int64
+
+func readDelegations(ctx context.Context, q store.Querier) (delegationGraph, error) {
+	rows, err := q.QueryContext(ctx, `SELECT member_id, topic, delegate_id FROM delegations`)
+	if err != nil {
+		return nil, fmt.Errorf("govern: delegations: %w", err)
+	}
+	defer rows.Close()
+	g := delegationGraph{}
+	for rows.Next() {
+		var m, d int64
+		var topic string
+		if err := rows.Scan(&m, &topic, &d); err != nil {
+			return nil, fmt.Errorf("govern: delegations: %w", err)
+		}
+		if g[m] == nil {
+			g[m] = map[coop.Param]int64{}
+		}
+		g[m][coop.Param(topic)] = d
+	}
+	return g, rows.Err()
+}
+
+// of returns whom m's vote goes to on topic: their delegation for the
+// topic, else their delegation for everything.
+func (g delegationGraph) of(m int64, topic coop.Param) (int64, bool) {
+	if d, ok := g[m][topic]; ok && topic != "" {
+		return d, true
+	}
+	d, ok := g[m][""]
+	return d, ok
+}
+
+// forTopic resolves the graph for one proposal's topic.
+func (g delegationGraph) forTopic(topic coop.Param) map[int64]int64 {
+	out := map[int64]int64{}
+	for m := range g {
+		if d, ok := g.of(m, topic); ok {
+			out[m] = d
+		}
+	}
+	return out
+}
+
+// Delegate makes delegatePublicID actor's delegate on topic (empty: on
+// everything), replacing actor's earlier delegation for that topic. It
+// refuses a delegation to oneself and one that would close a circle on
+// any topic — A to B, B to A — naming the circle.
+func (s *Service) Delegate(ctx context.Context, actor member.Member, delegatePublicID string, topic coop.Param, now time.Time) (Delegation, error) {
+	if !validTopic(topic) {
+		return Delegation{}, &problem.Error{Kind: problem.Invalid, Message: "No such topic.",
+			Fields: map[string]string{"topic": "empty for every proposal, or a parameter a vote may set: " + topicList()}}
+	}
+	delegatePublicID = strings.TrimSpace(delegatePublicID)
+	var out Delegation
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		// One delegation at a time: two members delegating to each other
+		// at once would each find no circle.
+		if s.db.Dialect() == store.Postgres {
+			if _, err := tx.ExecContext(ctx, `LOCK TABLE delegations IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+				return fmt.Errorf("govern: lock delegations: %w", err)
+			}
+		}
+		var to int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM members WHERE public_id = $1`, delegatePublicID).Scan(&to)
+		if errors.Is(err, sql.ErrNoRows) {
+			return &problem.Error{Kind: problem.Invalid, Message: "No member has this pseudonym.",
+				Fields: map[string]string{"delegate": "the pseudonym of a member, such as m-abc123"}}
+		}
+		if err != nil {
+			return fmt.Errorf("govern: delegate: %w", err)
+		}
+		if to == actor.ID {
+			return &problem.Error{Kind: problem.Invalid, Message: "You cannot delegate your vote to yourself.",
+				Fields: map[string]string{"delegate": "someone other than you"}}
+		}
+		g, err := readDelegations(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if g[actor.ID] == nil {
+			g[actor.ID] = map[coop.Param]int64{}
+		}
+		g[actor.ID][topic] = to
+		if circle := g.circleThrough(actor.ID, topic); circle != nil {
+			names, err := pseudonyms(ctx, tx, circle)
+			if err != nil {
+				return err
+			}
+			return &problem.Error{Kind: problem.Invalid, Message: "This delegation would close a circle, and a vote that goes round in a circle reaches no one.",
+				Fields: map[string]string{"delegate": "delegation cycle: " + strings.Join(names, " → ")}}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO delegations (member_id, topic, delegate_id, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (member_id, topic) DO UPDATE SET delegate_id = excluded.delegate_id, created_at = excluded.created_at`,
+			actor.ID, string(topic), to, now.UnixMilli())
+		if err != nil {
+			return fmt.Errorf("govern: delegate: %w", err)
+		}
+		out = Delegation{Topic: topic, Delegate: delegatePublicID, Since: store.Time(now.UnixMilli())}
+		return nil
+	})
+	return out, err
+}
+
+// circleThrough returns the circle m's delegation on topic closes, from m
+// back to m, or nil. A delegation on everything is checked against every
+// topic, since it is what m's vote follows on each topic m did not
+// delegate apart.
+func (g delegationGraph) circleThrough(m int64, topic coop.Param) []int64 {
+	topics := []coop.Param{topic}
+	if topic == "" {
+		topics = append(topics, Topics()...)
+	}
+	for _, t := range topics {
+		path := []int64{m}
+		seen := map[int64]bool{m: true}
+		cur := m
+		for {
+			next, ok := g.of(cur, t)
+			if !ok {
+				break
+			}
+			path = append(path, next)
+			if next == m {
+				return path
+			}
+			if seen[next] { // a circle elsewhere (cannot be stored, but do not loop)
+				break
+			}
+			seen[next] = true
+			cur = next
+		}
+	}
+	return nil
+}
+
+func pseudonyms(ctx context.Context, q store.Querier, ids []int64) ([]string, error) {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		if err := q.QueryRowContext(ctx, `SELECT public_id FROM members WHERE id = $1`, id).Scan(&out[i]); err != nil {
+			return nil, fmt.Errorf("govern: pseudonym of %d: %w", id, err)
+		}
+	}
+	return out, nil
+}
+
+func topicList() string {
+	var b strings.Builder
+	for i, t := range Topics() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(t))
+	}
+	return b.String()
+}
+
+// Revoke ends actor's delegation on topic at once: from the next decision
+// on, their vote goes nowhere unless they cast it.
+func (s *Service) Revoke(ctx context.Context, actor member.Member, topic coop.Param) error {
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		r, err := tx.ExecContext(ctx, `DELETE FROM delegations WHERE member_id = $1 AND topic = $2`, actor.ID, string(topic))
+		if err != nil {
+			return fmt.Errorf("govern: revoke: %w", err)
+		}
+		if n, err := r.RowsAffected(); err != nil || n == 0 {
+			return problem.New(problem.NotFound, "you have no delegation on this topic")
+		}
+		return nil
+	})
+}
+
+// Delegations returns actor's own delegations, everything first, and how
+// many members delegate to actor (on any topic): a delegate sees how many
+// votes they may carry, never whose.
+func (s *Service) Delegations(ctx context.Context, actor member.Member) ([]Delegation, int, error) {
+	q := s.db.Read()
+	rows, err := q.QueryContext(ctx, `SELECT d.topic, m.public_id, d.created_at FROM delegations d JOIN members m ON m.id = d.delegate_id
+		WHERE d.member_id = $1 ORDER BY d.topic`, actor.ID)
+	if err != nil {
+		return nil, 0, fmt.Errorf("govern: delegations: %w", err)
+	}
+	defer rows.Close()
+	var out []Delegation
+	for rows.Next() {
+		var d Delegation
+		var topic string
+		var since int64
+		if err := rows.Scan(&topic, &d.Delegate, &since); err != nil {
+			return nil, 0, fmt.Errorf("govern: delegations: %w", err)
+		}
+		d.Topic, d.Since = coop.Param(topic), store.Time(since)
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(DISTINCT member_id) FROM delegations WHERE delegate_id = $1`, actor.ID).Scan(&n); err != nil {
+		return nil, 0, fmt.Errorf("govern: delegators: %w", err)
+	}
+	return out, n, nil
+}
