@@ -91,7 +91,7 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 	defer li.mu.Unlock()
 	rows, err := db.Read().QueryContext(ctx, `
 		SELECT id, public_id, key_id, content, blob FROM contributions
-		WHERE datanet_id = $1 AND status = 'accepted' AND id > $2 ORDER BY id`, d.ID, li.maxID)
+		WHERE datanet_id = $1 AND status IN ('accepted', 'pending') AND id > $2 ORDER BY id`, d.ID, li.maxID)
 	if err != nil {
 		return fmt.Errorf("dedup catch-up: %w", err)
 	}
@@ -112,6 +112,36 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 		missing = append(missing, r)
 	}
 	rows.Close()
+	// Curators' decisions since the last look: a rejected record leaves the
+	// index (it no longer holds its place), one accepted on appeal comes
+	// back, though its id is below the rows read above.
+	var rejected []int64
+	decided, err := db.Read().QueryContext(ctx, `
+		SELECT c.id, c.public_id, c.status, COALESCE(c.key_id, 0), c.content, c.blob FROM curations k JOIN contributions c ON c.id = k.contribution_id
+		WHERE k.datanet_id = $1 AND k.changed_at >= $2 AND c.id <= $3`, d.ID, li.erasedAt, li.maxID)
+	if err != nil {
+		return fmt.Errorf("dedup catch-up: %w", err)
+	}
+	for decided.Next() {
+		var r row
+		var status string
+		if err := decided.Scan(&r.id, &r.publicID, &status, &r.keyID, &r.content, &r.blob); err != nil {
+			decided.Close()
+			return fmt.Errorf("dedup catch-up: %w", err)
+		}
+		switch status {
+		case "rejected":
+			rejected = append(rejected, r.id)
+		case "accepted", "pending":
+			missing = append(missing, r)
+		}
+	}
+	decided.Close()
+	if len(rejected) > 0 {
+		if _, err := li.x.Remove(rejected...); err != nil {
+			return fmt.Errorf("dedup catch-up: %w", err)
+		}
+	}
 	known := map[int64]bool{}
 	if len(missing) > 0 {
 		for _, id := range li.x.IDs() {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"runtime"
@@ -87,9 +88,12 @@ type Duplicate struct {
 
 // Result is the outcome of a submission.
 type Result struct {
-	Stored   bool      `json:"stored"`
-	DryRun   bool      `json:"dry_run,omitempty"`
-	Accepted int       `json:"accepted"`
+	Stored   bool `json:"stored"`
+	DryRun   bool `json:"dry_run,omitempty"`
+	Accepted int  `json:"accepted"`
+	// Pending counts the records stored to wait for a curator, in a
+	// curated datanet (their outcomes say "pending"); Accepted is then 0.
+	Pending  int       `json:"pending,omitempty"`
 	Outcomes []Outcome `json:"outcomes"`
 }
 
@@ -224,7 +228,7 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 			if err := s.store(ctx, tx, memberID, d, p, &blobs); err != nil {
 				return err
 			}
-			if p.outcome.Status == "accepted" {
+			if p.outcome.Status == "accepted" || p.outcome.Status == "pending" {
 				stored = append(stored, p)
 			}
 		}
@@ -246,7 +250,11 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 	}
 	res.Outcomes = sortOutcomes(outcomes)
 	res.Stored = true
-	res.Accepted = len(stored)
+	if d.Curated {
+		res.Pending = len(stored)
+	} else {
+		res.Accepted = len(stored)
+	}
 	return res, nil
 }
 
@@ -391,7 +399,9 @@ func (p *prepared) note(found []Redaction) {
 // the earlier records of its own batch, and adds it to the batch's index.
 func (s *Service) findDuplicate(ctx context.Context, d Datanet, idx *liveIndex, batch *dedup.Index, p *prepared, batchID int64) (*Duplicate, error) {
 	var exists int
-	err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM contributions WHERE datanet_id = $1 AND dna = $2 AND status = 'accepted'`, d.ID, p.fp.DNA.String()).Scan(&exists)
+	// A record waiting for a curator holds its place: the same record
+	// again would only wait behind it.
+	err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM contributions WHERE datanet_id = $1 AND dna = $2 AND status IN ('accepted', 'pending')`, d.ID, p.fp.DNA.String()).Scan(&exists)
 	if err != nil {
 		return nil, fmt.Errorf("duplicate check: %w", err)
 	}
@@ -458,20 +468,32 @@ func (s *Service) store(ctx context.Context, tx *store.Tx, memberID int64, d Dat
 		*blobs = append(*blobs, h)
 		blob = h
 	}
-	eventID, err := s.ledger.Record(ctx, tx, ledger.Event{
-		Type: ledger.ContributionAccepted, MemberID: memberID, Scope: fmt.Sprintf("datanet:%d", d.ID),
-		Content: map[string]any{"contribution": publicID, "dna": p.fp.DNA.String()},
-	})
-	if err != nil {
-		return err
+	// A curated datanet's record waits, sealed, for a curator: its
+	// acceptance (and its ledger event) come with the decision.
+	status, eventID := "accepted", sql.NullString{}
+	if d.Curated {
+		status, p.outcome.Status = "pending", "pending"
+	} else {
+		id, err := s.ledger.Record(ctx, tx, ledger.Event{
+			Type: ledger.ContributionAccepted, MemberID: memberID, Scope: fmt.Sprintf("datanet:%d", d.ID),
+			Content: map[string]any{"contribution": publicID, "dna": p.fp.DNA.String()},
+		})
+		if err != nil {
+			return err
+		}
+		eventID = sql.NullString{String: id, Valid: true}
 	}
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO contributions (public_id, datanet_id, member_id, status, dna, key_id, content, blob, media_type, size, redactions, event_id, created_at)
-		VALUES ($1, $2, $3, 'accepted', $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-		publicID, d.ID, memberID, p.fp.DNA.String(), keyID, sealed, blob, p.media, p.size, string(redactions), eventID, now).Scan(&p.rowID)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		publicID, d.ID, memberID, status, p.fp.DNA.String(), keyID, sealed, blob, p.media, p.size, string(redactions), eventID, now).Scan(&p.rowID)
 	if store.IsUniqueViolation(err) {
 		return problem.New(problem.Conflict, "an identical record was accepted a moment ago; nothing was stored, try again")
 	}
+	if err != nil || !d.Curated {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO curations (contribution_id, datanet_id, state, created_at, changed_at) VALUES ($1, $2, 'pending', $3, $3)`, p.rowID, d.ID, now)
 	return err
 }
 
