@@ -330,7 +330,9 @@ func TestVersionDiff(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		one := func(p datanet.DiffPart, id string) bool { return p.Count == 1 && len(p.Records) == 1 && p.Records[0].ID == id }
+		one := func(p datanet.DiffPart, id string) bool {
+			return p.Count == 1 && len(p.Records) == 1 && p.Records[0].ID == id
+		}
 		if d2.From != 1 || !one(d2.Added, ids[2]) || !one(d2.Changed, ids[1]) || !d2.Changed.Records[0].Gold || !one(d2.Erased, ids[0]) || d2.Left.Count != 0 {
 			t.Fatalf("diff of version 2: %+v", d2)
 		}
