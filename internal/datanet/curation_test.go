@@ -108,7 +108,6 @@ func TestCurationQueueAcceptRejectAppeal(t *testing.T) {
 		ctx := t.Context()
 		e := newCuratedEnv(t, db)
 		ada := requester(e.ada)
-		bob := member.Member{ID: e.bob, Role: member.RoleRequester, PublicID: "m-bob"}
 		ids := e.contribute(t, e.bob, qaPairs["deposit"], qaPairs["notice"], qaPairs["boiler"])
 
 		// Waiting records are in no export, version or count.
@@ -226,7 +225,6 @@ func TestCurationQueueAcceptRejectAppeal(t *testing.T) {
 		if got := exported(t, e.svc, "advice"); len(got) != 2 {
 			t.Fatalf("the export holds %d records, want the 2 accepted", len(got))
 		}
-		_ = bob
 	})
 }
 

@@ -89,7 +89,11 @@ func (r Record) agrees(o Record) bool {
 		a, b := slices.Sorted(slices.Values(r.Labels)), slices.Sorted(slices.Values(o.Labels))
 		return maps.Equal(r.Fields, o.Fields) && slices.Equal(a, b)
 	}
-	return jaccard(words(r.Answer), words(o.Answer)) >= relatedAt
+	a, b := words(r.Answer), words(o.Answer)
+	if len(a) == 0 && len(b) == 0 { // nothing but signs: the same signs agree
+		return strings.TrimSpace(r.Answer) == strings.TrimSpace(o.Answer)
+	}
+	return jaccard(a, b) >= relatedAt
 }
 
 // words is the set of lower-cased words (letters and digits) of s.
