@@ -64,8 +64,10 @@ type CurationSettings struct {
 	Curators []string `json:"curators"`
 }
 
-// mayOwn says whether actor may change d's settings: a steward or its
-// creator.
+// MayOwn says whether actor may change d's settings — opening, closing,
+// curation — : a steward or its creator.
+func MayOwn(actor member.Member, d Datanet) bool { return mayOwn(actor, d) }
+
 func mayOwn(actor member.Member, d Datanet) bool {
 	return actor.IsSteward() || (actor.ID != 0 && actor.ID == d.CreatorID)
 }
@@ -291,4 +293,14 @@ func (s *Service) opened(ctx context.Context, rows []curationRow) ([]Curation, e
 		out[i].Record = &rec
 	}
 	return out, nil
+}
+
+// Waiting counts the records of d waiting for a curator, along the
+// partial index of the queue.
+func (s *Service) Waiting(ctx context.Context, d Datanet) (int, error) {
+	var n int
+	if err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM curations WHERE datanet_id = $1 AND state = 'pending'`, d.ID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("waiting: %w", err)
+	}
+	return n, nil
 }

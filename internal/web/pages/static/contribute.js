@@ -291,7 +291,8 @@
       fail(err.message || "Sending failed.", err.fields);
       return;
     }
-    window.location.assign("/contributions?added=" + ans.accepted);
+    // A curated datanet keeps the records for a curator: say so.
+    window.location.assign(ans.pending ? "/contributions?waiting=" + ans.pending : "/contributions?added=" + ans.accepted);
   }
 
   function renderOutcome(o, showRecord) {
