@@ -75,3 +75,21 @@ func TestCurationAPI(t *testing.T) {
 		})
 	})
 }
+
+// The curation pages answer their members and refuse the others.
+func TestCurationPages(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	withRequester(t, f)
+	runScenarios(t, f, []scenario{
+		{name: "create", as: "rita", method: "POST", path: "/api/v1/datanets", status: 201,
+			body: `{"slug":"advice","name":"Advice","domain":"law","client":"Legal Aid","purpose":"plain answers","licence":"CC BY 4.0","record_kind":"qa","curated":true,"reward_per_record":50}`},
+		{name: "ada agrees", as: "ada", method: "POST", path: "/api/v1/datanets/advice/consent", body: `{"action":"grant"}`, status: 200},
+		{name: "ada contributes", as: "ada", method: "POST", path: "/api/v1/datanets/advice/contributions", status: 201,
+			body: `{"question":"Can my landlord keep the whole deposit?","answer":"Only for damage beyond normal wear and tear."}`},
+		{name: "the queue page", as: "rita", method: "GET", path: "/datanets/advice/queue", contentType: "text/html", status: 200, contains: []string{"Can my landlord keep the whole deposit?", "Accept and pay 0.50 EUR"}},
+		{name: "not for ada", as: "ada", method: "GET", path: "/datanets/advice/queue", contentType: "text/html", status: 403},
+		{name: "the datanet page", as: "rita", method: "GET", path: "/datanets/advice", contentType: "text/html", status: 200, contains: []string{"Curator queue (1 waiting)", "Save curation"}},
+		{name: "ada's contributions", as: "ada", method: "GET", path: "/contributions", contentType: "text/html", status: 200, contains: []string{"waiting for a curator"}},
+		{name: "the appeals page", as: "stella", method: "GET", path: "/contributions/appeals", contentType: "text/html", status: 200, contains: []string{"No appeal waits"}},
+	})
+}

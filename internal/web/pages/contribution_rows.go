@@ -26,7 +26,9 @@ func contributionRows(list []datanet.Contribution, money func(int64) string) tem
 	b.Grow(len(list) * 800) // a row is about 700 bytes: one allocation for the page
 	esc := func(s string) { b.WriteString(html.EscapeString(s)) }
 	for _, c := range list {
-		b.WriteString(`<tr class="status-`)
+		b.WriteString(`<tr id="contribution-`)
+		esc(c.ID)
+		b.WriteString(`" class="status-`)
 		esc(c.Status)
 		b.WriteString(`"><td>`)
 		esc(c.CreatedAt.Format(dateLayout))
@@ -54,6 +56,9 @@ func contributionRows(list []datanet.Contribution, money func(int64) string) tem
 		}
 		if c.Reason != "" {
 			b.WriteString(`<br><span class="hint reason">`)
+			if c.Curation != "" {
+				b.WriteString(`The curator: `)
+			}
 			esc(c.Reason)
 			b.WriteString(`</span>`)
 		}
