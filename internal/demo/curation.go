@@ -31,7 +31,8 @@ var curatedQA = []struct{ who, question, answer string }{
 }
 
 // seedCuration opens the curated datanet, created by the requester, and
-// leaves the demo members' records in its queue.
+// leaves the demo members' records in its queue, but for one the
+// requester accepted (as a gold record) before cutting version 1.
 func seedCuration(ctx context.Context, a *app.App, requester member.Member) error {
 	d, err := a.Datanets.Create(ctx, requester, datanet.Datanet{
 		Slug:            CuratedDatanet,
@@ -49,7 +50,8 @@ func seedCuration(ctx context.Context, a *app.App, requester member.Member) erro
 		return fmt.Errorf("seed the curated datanet: %w", err)
 	}
 	consented := map[string]bool{}
-	for _, qa := range curatedQA {
+	var accepted string
+	for i, qa := range curatedQA {
 		m, err := a.Members.ByEmail(ctx, qa.who)
 		if err != nil {
 			return err
@@ -65,9 +67,22 @@ func seedCuration(ctx context.Context, a *app.App, requester member.Member) erro
 		if err != nil {
 			return err
 		}
-		if _, err := a.Datanets.Contribute(ctx, m.ID, d.Slug, sub, datanet.IntakeOptions{}); err != nil {
+		res, err := a.Datanets.Contribute(ctx, m.ID, d.Slug, sub, datanet.IntakeOptions{})
+		if err != nil {
 			return fmt.Errorf("seed a curated contribution: %w", err)
 		}
+		if i == acceptedQA {
+			accepted = res.Outcomes[0].Contribution
+		}
+	}
+	if _, err := a.Datanets.Decide(ctx, requester, accepted, datanet.Decision{Accept: true, Gold: true, Reason: "Clear, and right for every lease."}); err != nil {
+		return fmt.Errorf("seed a curator's decision: %w", err)
+	}
+	if _, err := a.Datanets.CreateVersion(ctx, requester, d.Slug); err != nil {
+		return fmt.Errorf("seed a curated version: %w", err)
 	}
 	return nil
 }
+
+// acceptedQA is the record of curatedQA accepted in the seed.
+const acceptedQA = 2

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -61,7 +63,7 @@ func TestDayCurator(t *testing.T) {
 		first := strings.TrimPrefix(d.attr(".curation-item", "id"), "waiting-")
 		who := contributorOf(first)
 		before := balance(who)
-		d.do("accept", chromedp.Click("#waiting-"+first+" button.accept"), chromedp.WaitVisible("#decided"))
+		d.do("accept", chromedp.Click("#waiting-"+first+" button.accept"), chromedp.WaitNotPresent("#waiting-"+first), chromedp.WaitVisible("#decided"))
 		d.has("#decided", "accepted")
 		if got := balance(who) - before; got != demo.CuratedReward {
 			t.Errorf("at %d px the accepted record paid %d points, want %d", size.width, got, demo.CuratedReward)
@@ -83,6 +85,7 @@ func TestDayCurator(t *testing.T) {
 		d.do("reject with a reason",
 			chromedp.SendKeys("#waiting-"+second+" textarea.reason", reason),
 			chromedp.Click("#waiting-"+second+" button.reject"),
+			chromedp.WaitNotPresent("#waiting-"+second),
 			chromedp.WaitVisible("#decided"))
 		d.has("#decided", "rejected")
 		d.here("rejected")
@@ -125,8 +128,29 @@ func TestDayCurator(t *testing.T) {
 		d.signOut()
 		d.signIn("rita@example.org")
 		d.open("/datanets/"+slug, "")
+		versions := func() int {
+			t.Helper()
+			list, err := a.Datanets.Versions(ctx, slug, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) == 0 {
+				return 0
+			}
+			return list[0].Number
+		}
+		last := versions()
 		d.do("cut a version", chromedp.Click("#make-version"), chromedp.WaitVisible("#versions"))
-		d.do("open its diff", chromedp.Click("#versions tbody tr:first-child a.diff-link"), chromedp.WaitVisible("#diff-added"))
+		for range 100 {
+			if versions() > last {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		diff := fmt.Sprintf(`/datanets/%s/versions/%d/diff`, slug, last+1)
+		d.open("/datanets/"+slug, "")
+		d.do("open its diff", chromedp.Click(`#versions a[href="`+diff+`"]`), chromedp.WaitVisible("#diff-added"))
+		d.has("main h1", fmt.Sprintf("version %d", last+1))
 		d.has("#diff-added", first)
 		if ruling == "overturn" {
 			d.has("#diff-added", second)
