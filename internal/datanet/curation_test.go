@@ -366,3 +366,38 @@ func TestErasureTakesCurationTexts(t *testing.T) {
 		}
 	})
 }
+
+// A waiting record holds its place against duplicates; a rejected one
+// lets the same record in again — the index learns it from the decision
+// in the database, as another replica's would — and so does the index
+// persisted by a service that starts again.
+func TestCurationAndDuplicates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		e := newCuratedEnv(t, db)
+		ids := e.contribute(t, e.bob, qaPairs["deposit"])
+		d := e.datanet(t, "advice")
+		again := func(svc *datanet.Service) string {
+			t.Helper()
+			res, err := svc.Contribute(ctx, e.cara.ID, "advice", qaLines(t, d, qaPairs["deposit"]), datanet.IntakeOptions{DryRun: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res.Outcomes[0].Status
+		}
+		if got := again(e.svc); got != "duplicate" {
+			t.Fatalf("the same record while one waits: %s", got)
+		}
+		if _, err := e.svc.Decide(ctx, requester(e.ada), ids[0], datanet.Decision{Reason: "Say which law, please, and when."}); err != nil {
+			t.Fatal(err)
+		}
+		if got := again(e.svc); got != "pending" {
+			t.Fatalf("the same record after a rejection: %s", got)
+		}
+		e.svc.Close()
+		e.svc = e.mk()
+		if got := again(e.svc); got != "pending" {
+			t.Fatalf("after a restart, the same record after a rejection: %s", got)
+		}
+	})
+}

@@ -54,8 +54,8 @@ type IntakeOptions struct {
 type Outcome struct {
 	Index int `json:"index"`
 	Line  int `json:"line,omitempty"`
-	// Status is accepted, duplicate or invalid (in a dry run: what it
-	// would be).
+	// Status is accepted, pending (waiting for a curator, in a curated
+	// datanet), duplicate or invalid (in a dry run: what it would be).
 	Status       string `json:"status"`
 	Contribution string `json:"contribution,omitempty"`
 	DNA          string `json:"dna,omitempty"`
@@ -197,6 +197,8 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 		} else if dup != nil {
 			p.outcome.Status, p.outcome.Duplicate = "duplicate", dup
 			problems++
+		} else if d.Curated {
+			p.outcome.Status = "pending" // a curator accepts it, or not
 		} else {
 			p.outcome.Status = "accepted"
 		}
@@ -210,14 +212,17 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 		}
 		res.Outcomes = sortOutcomes(outcomes)
 		for _, o := range res.Outcomes {
-			if o.Status == "accepted" {
+			switch o.Status {
+			case "accepted":
 				res.Accepted++
+			case "pending":
+				res.Pending++
 			}
 		}
 		if opt.DryRun {
 			return res, nil
 		}
-		res.Accepted = 0
+		res.Accepted, res.Pending = 0, 0
 		return res, ErrBatchRejected
 	}
 
@@ -429,7 +434,7 @@ func (s *Service) store(ctx context.Context, tx *store.Tx, memberID int64, d Dat
 	p.outcome.Contribution = publicID
 	redactions, _ := json.Marshal(p.redacted)
 	now := store.Now()
-	if p.outcome.Status != "accepted" {
+	if p.outcome.Status == "duplicate" {
 		reason := "near duplicate of a record already in the datanet"
 		if p.outcome.Duplicate.Exact {
 			reason = "exact duplicate of a record already in the datanet"
@@ -472,7 +477,7 @@ func (s *Service) store(ctx context.Context, tx *store.Tx, memberID int64, d Dat
 	// acceptance (and its ledger event) come with the decision.
 	status, eventID := "accepted", sql.NullString{}
 	if d.Curated {
-		status, p.outcome.Status = "pending", "pending"
+		status = "pending"
 	} else {
 		id, err := s.ledger.Record(ctx, tx, ledger.Event{
 			Type: ledger.ContributionAccepted, MemberID: memberID, Scope: fmt.Sprintf("datanet:%d", d.ID),
