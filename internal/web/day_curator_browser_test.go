@@ -14,7 +14,9 @@ import (
 )
 
 // TestDayCurator is a curator's day in the demo cooperative, on a laptop
-// and on a phone: Rita, who created the curated datanet, opens its queue,
+// and on a phone: Ada contributes a record through the datanet's page and
+// is told it waits for a curator; Rita, who created the curated datanet,
+// opens its queue,
 // accepts the oldest record (its contributor is paid once) and rejects the
 // next with a reason; the contributor of the rejected one reads the reason
 // and the validation score on their contributions page and appeals; a
@@ -52,6 +54,28 @@ func TestDayCurator(t *testing.T) {
 	}
 	for i, size := range dayWidths {
 		d.at(size.width, size.height)
+
+		// Ada contributes through the page: her record goes to the queue.
+		d.signIn("ada@example.org")
+		d.open("/datanets/"+slug, "")
+		if i == 0 {
+			d.do("agree", chromedp.WaitVisible("#grant"), chromedp.Click("#grant"))
+		}
+		d.do("contribute",
+			chromedp.WaitVisible("#contribute-form"), // shown once the privacy module runs
+			chromedp.SendKeys("#question", []string{"Must I clean the stairwell every week?", "Can I put a bicycle in the cellar?"}[i]),
+			chromedp.SendKeys("#answer", []string{"Only if the lease or the house rules say so.", "Yes, if the cellar belongs to your flat."}[i]),
+			chromedp.Click("#preview-button"),
+			chromedp.WaitVisible("#check-button"),
+			chromedp.Click("#check-button"),
+			chromedp.WaitVisible("#preview-summary"),
+			chromedp.WaitEnabled("#submit-button"))
+		d.has("#preview-summary", "would go to the curator")
+		d.here("contribute")
+		d.do("send", chromedp.Click("#submit-button"), chromedp.WaitVisible("#waiting"))
+		d.has("#waiting", "waits for a curator")
+		d.signOut()
+
 		d.signIn("rita@example.org")
 		d.open("/datanets/"+slug, "datanet")
 		d.has("#curated", "curated", "0.50 EUR")
