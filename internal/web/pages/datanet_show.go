@@ -56,11 +56,14 @@ func (p *Pages) curationData(r *http.Request, m member.Member, d datanet.Datanet
 	if err != nil {
 		return err
 	}
-	data["MayCurate"] = curator
-	if curator && d.Curated {
-		if data["Waiting"], err = p.Datanets.Waiting(r.Context(), d); err != nil {
+	if curator {
+		// Records left waiting when curation was turned off are still
+		// decided from the queue.
+		waiting, err := p.Datanets.Waiting(r.Context(), d)
+		if err != nil {
 			return err
 		}
+		data["Waiting"], data["ShowQueue"] = waiting, d.Curated || waiting > 0
 	}
 	if datanet.MayOwn(m, d) {
 		data["MayOwn"] = true
