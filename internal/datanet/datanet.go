@@ -22,6 +22,7 @@ import (
 
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/vault"
@@ -62,6 +63,13 @@ type Datanet struct {
 	TermsVersion  int       `json:"terms_version"`
 	Open          bool      `json:"open"`
 	CreatedAt     time.Time `json:"created_at"`
+	// Curated says contributions wait for a curator's decision before they
+	// count (curation.go); RewardPerRecord, in points, is what each pays
+	// its contributor on acceptance, from the creator's funding account.
+	Curated         bool  `json:"curated"`
+	RewardPerRecord int64 `json:"reward_per_record"`
+	// CreatorID is the member who created it (0: gone, or the operator).
+	CreatorID int64 `json:"-"`
 }
 
 // Stats are a datanet's public numbers.
@@ -136,6 +144,12 @@ func (d *Datanet) validate() error {
 			f.Add("fields", "%q is not a usable field name (lowercase, digits, _, not a record part)", name)
 		}
 	}
+	if err := points.Check("reward_per_record", d.RewardPerRecord, 0, MaxRewardPerRecord); err != nil {
+		f.Merge(err)
+	}
+	if d.RewardPerRecord > 0 && !d.Curated {
+		f.Add("reward_per_record", "only a curated datanet pays on acceptance")
+	}
 	if len(d.Fields) > 20 {
 		f.Add("fields", "at most 20 fields")
 	}
@@ -179,10 +193,10 @@ func (s *Service) Create(ctx context.Context, actor member.Member, d Datanet) (D
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		return tx.QueryRowContext(ctx, `
 			INSERT INTO datanets (slug, name, domain, client, purpose, licence, record_kind, status, created_by, created_at,
-			                      reward_rules, terms_version, near_duplicate, fields, labels)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			                      reward_rules, terms_version, near_duplicate, fields, labels, curated, reward_per_record)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 			d.Slug, d.Name, d.Domain, d.Client, d.Purpose, d.Licence, string(d.RecordKind), actor.ID, d.CreatedAt.UnixMilli(),
-			d.RewardRules, d.TermsVersion, d.NearDuplicate, string(fields), string(labels)).Scan(&d.ID)
+			d.RewardRules, d.TermsVersion, d.NearDuplicate, string(fields), string(labels), flag(d.Curated), d.RewardPerRecord).Scan(&d.ID)
 	})
 	if store.IsUniqueViolation(err) {
 		return Datanet{}, &problem.Error{Kind: problem.Conflict, Message: "a datanet with this slug exists", Fields: map[string]string{"slug": "taken"}}
@@ -190,25 +204,34 @@ func (s *Service) Create(ctx context.Context, actor member.Member, d Datanet) (D
 	if err != nil {
 		return Datanet{}, fmt.Errorf("create datanet: %w", err)
 	}
+	d.CreatorID = actor.ID
 	return d, nil
 }
 
+// flag is a boolean as both databases store it here: 0 or 1.
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 const datanetColumns = `id, slug, name, domain, client, purpose, licence, record_kind, status, created_at,
-	reward_rules, terms_version, near_duplicate, fields, labels`
+	reward_rules, terms_version, near_duplicate, fields, labels, curated, reward_per_record, COALESCE(created_by, 0)`
 
 func scanDatanet(row interface{ Scan(...any) error }) (Datanet, error) {
 	var d Datanet
 	var status, fields, labels string
-	var created int64
+	var created, curated int64
 	err := row.Scan(&d.ID, &d.Slug, &d.Name, &d.Domain, &d.Client, &d.Purpose, &d.Licence, &d.RecordKind, &status, &created,
-		&d.RewardRules, &d.TermsVersion, &d.NearDuplicate, &fields, &labels)
+		&d.RewardRules, &d.TermsVersion, &d.NearDuplicate, &fields, &labels, &curated, &d.RewardPerRecord, &d.CreatorID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Datanet{}, problem.New(problem.NotFound, "no such datanet")
 	}
 	if err != nil {
 		return Datanet{}, fmt.Errorf("read datanet: %w", err)
 	}
-	d.Open = status == "open"
+	d.Open, d.Curated = status == "open", curated != 0
 	d.CreatedAt = store.Time(created)
 	if err := json.Unmarshal([]byte(fields), &d.Fields); err != nil {
 		return Datanet{}, fmt.Errorf("datanet %s fields: %w", d.Slug, err)

@@ -91,7 +91,7 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 	defer li.mu.Unlock()
 	rows, err := db.Read().QueryContext(ctx, `
 		SELECT id, public_id, key_id, content, blob FROM contributions
-		WHERE datanet_id = $1 AND status = 'accepted' AND id > $2 ORDER BY id`, d.ID, li.maxID)
+		WHERE datanet_id = $1 AND status IN ('accepted', 'pending') AND id > $2 ORDER BY id`, d.ID, li.maxID)
 	if err != nil {
 		return fmt.Errorf("dedup catch-up: %w", err)
 	}
@@ -112,6 +112,56 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 		missing = append(missing, r)
 	}
 	rows.Close()
+	// Curators' decisions since the last look: a rejected record leaves the
+	// index (it no longer holds its place), one accepted on appeal comes
+	// back, though its id is below the rows read above.
+	var rejected, decided []int64
+	changes, err := db.Read().QueryContext(ctx, `
+		SELECT c.id, c.status FROM curations k JOIN contributions c ON c.id = k.contribution_id
+		WHERE k.datanet_id = $1 AND k.changed_at >= $2 AND c.id <= $3`, d.ID, li.erasedAt, li.maxID)
+	if err != nil {
+		return fmt.Errorf("dedup catch-up: %w", err)
+	}
+	for changes.Next() {
+		var id int64
+		var status string
+		if err := changes.Scan(&id, &status); err != nil {
+			changes.Close()
+			return fmt.Errorf("dedup catch-up: %w", err)
+		}
+		switch status {
+		case "rejected":
+			rejected = append(rejected, id)
+		case "accepted", "pending":
+			decided = append(decided, id)
+		}
+	}
+	changes.Close()
+	if len(rejected) > 0 {
+		if _, err := li.x.Remove(rejected...); err != nil {
+			return fmt.Errorf("dedup catch-up: %w", err)
+		}
+	}
+	// Only those the index lacks are read and opened: after a start every
+	// accepted one is listed, and nearly all are in the index already.
+	if len(decided) > 0 {
+		held := map[int64]bool{}
+		for _, id := range li.x.IDs() {
+			held[id] = true
+		}
+		for _, id := range decided {
+			if held[id] {
+				continue
+			}
+			r := row{id: id}
+			err := db.Read().QueryRowContext(ctx, `SELECT public_id, COALESCE(key_id, 0), content, blob FROM contributions WHERE id = $1`, id).
+				Scan(&r.publicID, &r.keyID, &r.content, &r.blob)
+			if err != nil {
+				return fmt.Errorf("dedup catch-up: %w", err)
+			}
+			missing = append(missing, r)
+		}
+	}
 	known := map[int64]bool{}
 	if len(missing) > 0 {
 		for _, id := range li.x.IDs() {

@@ -199,6 +199,12 @@ func (s *Service) eraseWhere(ctx context.Context, memberID int64, cond string, a
 				dna = '', redactions = '{}', erased_at = $2 WHERE id = $1`, v.id, store.Now()); err != nil {
 				return err
 			}
+			// A curator's reason, the member's appeal and a steward's ruling
+			// are about the record: they go with it (a payment stays in
+			// the ledger, which names no record).
+			if _, err := tx.ExecContext(ctx, `DELETE FROM curations WHERE contribution_id = $1`, v.id); err != nil {
+				return err
+			}
 			if v.eventID.Valid {
 				if err := s.ledger.Forget(ctx, tx, v.eventID.String); err != nil {
 					return err

@@ -24,7 +24,20 @@ type Contribution struct {
 	LogIndex    *int64         `json:"log_index"`
 	CreatedAt   time.Time      `json:"created_at"`
 	ErasedAt    *time.Time     `json:"erased_at,omitempty"`
+	// Curation is where a record of a curated datanet stands (pending,
+	// accepted, rejected, appealed, upheld, overturned), with the curator's
+	// reason in Reason, the member's appeal, the steward's ruling, what
+	// its acceptance paid and its validation score.
+	Curation string `json:"curation,omitempty"`
+	Appeal   string `json:"appeal,omitempty"`
+	Ruling   string `json:"ruling,omitempty"`
+	Paid     int64  `json:"paid,omitempty"`
+	Score    *Score `json:"score,omitempty"`
 }
+
+// MayAppeal says whether the member may still appeal the record's
+// rejection (once).
+func (c Contribution) MayAppeal() bool { return c.Curation == CurationRejected }
 
 // History lists a page of a member's contributions, newest first, and
 // the cursor of the next page ("" after the last). The cursor is a
@@ -40,9 +53,11 @@ func (s *Service) History(ctx context.Context, memberID int64, page store.Page) 
 		where, args = where+` AND c.id < $3`, append(args, row)
 	}
 	rows, err := q.QueryContext(ctx, `
-		SELECT c.public_id, d.slug, d.name, c.status, c.reason, c.dna, c.size, c.redactions, COALESCE(c.event_id, ''), e.log_index, c.created_at, c.erased_at
+		SELECT c.public_id, d.slug, d.name, c.status, c.reason, c.dna, c.size, c.redactions, COALESCE(c.event_id, ''), e.log_index, c.created_at, c.erased_at,
+		       COALESCE(k.state, ''), COALESCE(k.reason, ''), COALESCE(k.appeal, ''), COALESCE(k.ruling, ''), COALESCE(k.reward, 0), k.paid_event_id, k.score, k.agreement, k.gold_check
 		FROM contributions c JOIN datanets d ON d.id = c.datanet_id
 		LEFT JOIN ledger_events e ON e.event_id = c.event_id
+		LEFT JOIN curations k ON k.contribution_id = c.id
 		WHERE `+where+` ORDER BY c.id DESC LIMIT $2`, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("history: %w", err)
@@ -54,8 +69,19 @@ func (s *Service) History(ctx context.Context, memberID int64, page store.Page) 
 		var redactions string
 		var idx, erased sql.NullInt64
 		var created int64
-		if err := rows.Scan(&c.ID, &c.Datanet, &c.DatanetName, &c.Status, &c.Reason, &c.DNA, &c.Size, &redactions, &c.EventID, &idx, &created, &erased); err != nil {
+		var reason string
+		var paidEvent sql.NullString
+		var score, agreement, gold sql.NullFloat64
+		if err := rows.Scan(&c.ID, &c.Datanet, &c.DatanetName, &c.Status, &c.Reason, &c.DNA, &c.Size, &redactions, &c.EventID, &idx, &created, &erased,
+			&c.Curation, &reason, &c.Appeal, &c.Ruling, &c.Paid, &paidEvent, &score, &agreement, &gold); err != nil {
 			return nil, "", fmt.Errorf("history: %w", err)
+		}
+		if c.Curation != "" {
+			c.Reason = reason
+			c.Score = scoreOf(score, agreement, gold, c.Curation)
+			if !paidEvent.Valid {
+				c.Paid = 0
+			}
 		}
 		if redactions != "{}" { // most records have none: spare the decoder
 			_ = json.Unmarshal([]byte(redactions), &c.Redactions)

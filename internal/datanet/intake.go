@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"runtime"
@@ -53,8 +54,8 @@ type IntakeOptions struct {
 type Outcome struct {
 	Index int `json:"index"`
 	Line  int `json:"line,omitempty"`
-	// Status is accepted, duplicate or invalid (in a dry run: what it
-	// would be).
+	// Status is accepted, pending (waiting for a curator, in a curated
+	// datanet), duplicate or invalid (in a dry run: what it would be).
 	Status       string `json:"status"`
 	Contribution string `json:"contribution,omitempty"`
 	DNA          string `json:"dna,omitempty"`
@@ -87,9 +88,12 @@ type Duplicate struct {
 
 // Result is the outcome of a submission.
 type Result struct {
-	Stored   bool      `json:"stored"`
-	DryRun   bool      `json:"dry_run,omitempty"`
-	Accepted int       `json:"accepted"`
+	Stored   bool `json:"stored"`
+	DryRun   bool `json:"dry_run,omitempty"`
+	Accepted int  `json:"accepted"`
+	// Pending counts the records stored to wait for a curator, in a
+	// curated datanet (their outcomes say "pending"); Accepted is then 0.
+	Pending  int       `json:"pending,omitempty"`
 	Outcomes []Outcome `json:"outcomes"`
 }
 
@@ -193,6 +197,8 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 		} else if dup != nil {
 			p.outcome.Status, p.outcome.Duplicate = "duplicate", dup
 			problems++
+		} else if d.Curated {
+			p.outcome.Status = "pending" // a curator accepts it, or not
 		} else {
 			p.outcome.Status = "accepted"
 		}
@@ -206,14 +212,17 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 		}
 		res.Outcomes = sortOutcomes(outcomes)
 		for _, o := range res.Outcomes {
-			if o.Status == "accepted" {
+			switch o.Status {
+			case "accepted":
 				res.Accepted++
+			case "pending":
+				res.Pending++
 			}
 		}
 		if opt.DryRun {
 			return res, nil
 		}
-		res.Accepted = 0
+		res.Accepted, res.Pending = 0, 0
 		return res, ErrBatchRejected
 	}
 
@@ -224,7 +233,7 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 			if err := s.store(ctx, tx, memberID, d, p, &blobs); err != nil {
 				return err
 			}
-			if p.outcome.Status == "accepted" {
+			if p.outcome.Status == "accepted" || p.outcome.Status == "pending" {
 				stored = append(stored, p)
 			}
 		}
@@ -246,7 +255,11 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 	}
 	res.Outcomes = sortOutcomes(outcomes)
 	res.Stored = true
-	res.Accepted = len(stored)
+	if d.Curated {
+		res.Pending = len(stored)
+	} else {
+		res.Accepted = len(stored)
+	}
 	return res, nil
 }
 
@@ -391,7 +404,9 @@ func (p *prepared) note(found []Redaction) {
 // the earlier records of its own batch, and adds it to the batch's index.
 func (s *Service) findDuplicate(ctx context.Context, d Datanet, idx *liveIndex, batch *dedup.Index, p *prepared, batchID int64) (*Duplicate, error) {
 	var exists int
-	err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM contributions WHERE datanet_id = $1 AND dna = $2 AND status = 'accepted'`, d.ID, p.fp.DNA.String()).Scan(&exists)
+	// A record waiting for a curator holds its place: the same record
+	// again would only wait behind it.
+	err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM contributions WHERE datanet_id = $1 AND dna = $2 AND status IN ('accepted', 'pending')`, d.ID, p.fp.DNA.String()).Scan(&exists)
 	if err != nil {
 		return nil, fmt.Errorf("duplicate check: %w", err)
 	}
@@ -419,7 +434,7 @@ func (s *Service) store(ctx context.Context, tx *store.Tx, memberID int64, d Dat
 	p.outcome.Contribution = publicID
 	redactions, _ := json.Marshal(p.redacted)
 	now := store.Now()
-	if p.outcome.Status != "accepted" {
+	if p.outcome.Status == "duplicate" {
 		reason := "near duplicate of a record already in the datanet"
 		if p.outcome.Duplicate.Exact {
 			reason = "exact duplicate of a record already in the datanet"
@@ -458,20 +473,32 @@ func (s *Service) store(ctx context.Context, tx *store.Tx, memberID int64, d Dat
 		*blobs = append(*blobs, h)
 		blob = h
 	}
-	eventID, err := s.ledger.Record(ctx, tx, ledger.Event{
-		Type: ledger.ContributionAccepted, MemberID: memberID, Scope: fmt.Sprintf("datanet:%d", d.ID),
-		Content: map[string]any{"contribution": publicID, "dna": p.fp.DNA.String()},
-	})
-	if err != nil {
-		return err
+	// A curated datanet's record waits, sealed, for a curator: its
+	// acceptance (and its ledger event) come with the decision.
+	status, eventID := "accepted", sql.NullString{}
+	if d.Curated {
+		status = "pending"
+	} else {
+		id, err := s.ledger.Record(ctx, tx, ledger.Event{
+			Type: ledger.ContributionAccepted, MemberID: memberID, Scope: fmt.Sprintf("datanet:%d", d.ID),
+			Content: map[string]any{"contribution": publicID, "dna": p.fp.DNA.String()},
+		})
+		if err != nil {
+			return err
+		}
+		eventID = sql.NullString{String: id, Valid: true}
 	}
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO contributions (public_id, datanet_id, member_id, status, dna, key_id, content, blob, media_type, size, redactions, event_id, created_at)
-		VALUES ($1, $2, $3, 'accepted', $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-		publicID, d.ID, memberID, p.fp.DNA.String(), keyID, sealed, blob, p.media, p.size, string(redactions), eventID, now).Scan(&p.rowID)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		publicID, d.ID, memberID, status, p.fp.DNA.String(), keyID, sealed, blob, p.media, p.size, string(redactions), eventID, now).Scan(&p.rowID)
 	if store.IsUniqueViolation(err) {
 		return problem.New(problem.Conflict, "an identical record was accepted a moment ago; nothing was stored, try again")
 	}
+	if err != nil || !d.Curated {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO curations (contribution_id, datanet_id, state, created_at, changed_at) VALUES ($1, $2, 'pending', $3, $3)`, p.rowID, d.ID, now)
 	return err
 }
 

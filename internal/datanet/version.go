@@ -100,16 +100,17 @@ func (s *Service) createVersion(ctx context.Context, actorID *int64, slug string
 	}
 	v := Version{Datanet: d.Slug, datanetID: d.ID, CreatedAt: time.Now().UTC().Truncate(time.Millisecond)}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.dna `+ConsentedAccepted+` ORDER BY c.id`, d.ID)
+		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.dna, COALESCE((SELECT k.gold FROM curations k WHERE k.contribution_id = c.id), 0) `+ConsentedAccepted+` ORDER BY c.id`, d.ID)
 		if err != nil {
 			return err
 		}
 		var ids []int64
 		var dnas []dedup.DNA
+		gold := map[int64]bool{}
 		for rows.Next() {
-			var id int64
+			var id, g int64
 			var text string
-			if err := rows.Scan(&id, &text); err != nil {
+			if err := rows.Scan(&id, &text, &g); err != nil {
 				rows.Close()
 				return err
 			}
@@ -119,6 +120,9 @@ func (s *Service) createVersion(ctx context.Context, actorID *int64, slug string
 				return fmt.Errorf("contribution %d: %w", id, err)
 			}
 			ids, dnas = append(ids, id), append(dnas, dna)
+			if g != 0 {
+				gold[id] = true
+			}
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return err
@@ -141,14 +145,14 @@ func (s *Service) createVersion(ctx context.Context, actorID *int64, slug string
 		// In batches: one statement per record would be 100,000 round
 		// trips for a large datanet.
 		for len(ids) > 0 {
-			n := min(len(ids), 400)
+			n := min(len(ids), 300)
 			marks := make([]string, n)
 			args := []any{v.ID}
 			for i, id := range ids[:n] {
-				marks[i] = fmt.Sprintf("($1, $%d)", i+2)
-				args = append(args, id)
+				marks[i] = fmt.Sprintf("($1, $%d, $%d)", 2*i+2, 2*i+3)
+				args = append(args, id, flag(gold[id]))
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO datanet_version_records (version_id, contribution_id) VALUES `+strings.Join(marks, ", "), args...); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO datanet_version_records (version_id, contribution_id, gold) VALUES `+strings.Join(marks, ", "), args...); err != nil {
 				return err
 			}
 			ids = ids[n:]

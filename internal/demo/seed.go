@@ -161,6 +161,9 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 	if err := seedBounty(ctx, a, requester); err != nil {
 		return Seeded{}, err
 	}
+	if err := seedCuration(ctx, a, requester); err != nil {
+		return Seeded{}, err
+	}
 	return openInvitations(ctx, a)
 }
 

@@ -109,7 +109,8 @@ func TestCloseEpochConvertsPointsByRule(t *testing.T) {
 		e.pay(t, ledger.TaskPaid, "carol", 1000)
 		e.move(t, ledger.RewardSplit, reward.MemberAccount("m-carol"), reward.Treasury, 400) // carol spends
 		e.pay(t, ledger.EscrowFunded, "dan", 500)                                            // not earned by work
-		e.pay(t, ledger.BountyPaid, "erin", 300)                                             // wanted work a funder paid for
+		e.pay(t, ledger.BountyPaid, "erin", 200)                                             // wanted work a funder paid for
+		e.pay(t, ledger.ContributionPaid, "erin", 100)                                       // a record a curator accepted
 
 		closed, ok := e.close(t, t0.Add(30*24*time.Hour))
 		if !ok {

@@ -24,10 +24,11 @@ const (
 	IncomeModels      IncomeKind = "models"      // model calls that used the member's data, or their model
 	IncomeAutomations IncomeKind = "automations" // runs of automations the member recorded or taught
 	IncomeBounties    IncomeKind = "bounties"    // units of wanted work a bounty paid for
+	IncomeRecords     IncomeKind = "records"     // records a curator of a curated datanet accepted
 )
 
 // IncomeKinds are all kinds, in order.
-var IncomeKinds = []IncomeKind{IncomeAnnotation, IncomeRecordings, IncomeModels, IncomeAutomations, IncomeBounties}
+var IncomeKinds = []IncomeKind{IncomeAnnotation, IncomeRecordings, IncomeModels, IncomeAutomations, IncomeBounties, IncomeRecords}
 
 // IncomeKindOf says which kind of income an event pays its members, or ""
 // for an event that is no income (a deposit, a refund, a payout).
@@ -39,6 +40,8 @@ func IncomeKindOf(t ledger.Type, scope string) IncomeKind {
 		return IncomeRecordings
 	case ledger.BountyPaid:
 		return IncomeBounties
+	case ledger.ContributionPaid:
+		return IncomeRecords
 	case ledger.RewardSplit:
 		if strings.HasPrefix(scope, "automation:") {
 			return IncomeAutomations
@@ -117,7 +120,7 @@ const maxIncomeNews = 1000
 
 // IncomeSince is what a member's account was paid since a moment for
 // recordings, for their data or models used by model calls, for
-// automation runs and by bounties — every kind of income but annotation, whose news is
+// automation runs, by bounties and for accepted records — every kind of income but annotation, whose news is
 // told per project from the tasks — newest kind first. It reads the
 // payments since the moment along postings_income_news (at most
 // maxIncomeNews of them), not the account's history. The account is the

@@ -327,13 +327,14 @@ func TestIncomeByKind(t *testing.T) {
 		pay(ledger.RewardSplit, "automation:x", 3)
 		pay(ledger.BountyPaid, "bounty:4", 11)
 		pay(ledger.BountyRefunded, "bounty:4", 60)
+		pay(ledger.ContributionPaid, "datanet:2", 5)
 		pay(ledger.FundsDeposited, "", 1000)
 		pay(ledger.RunRefunded, "automation:x", 40)
 		got, err := s.IncomeOf(ctx, a)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := map[reward.IncomeKind]int64{reward.IncomeAnnotation: 150, reward.IncomeRecordings: 20, reward.IncomeModels: 7, reward.IncomeAutomations: 3, reward.IncomeBounties: 11}
+		want := map[reward.IncomeKind]int64{reward.IncomeAnnotation: 150, reward.IncomeRecordings: 20, reward.IncomeModels: 7, reward.IncomeAutomations: 3, reward.IncomeBounties: 11, reward.IncomeRecords: 5}
 		if len(got) != len(reward.IncomeKinds) {
 			t.Fatalf("income = %v, want every kind", got)
 		}

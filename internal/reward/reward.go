@@ -93,11 +93,12 @@ func checkPostings(postings []ledger.Posting) error {
 
 // earns reports whether a posting counts as points a member earned, which
 // epochs turn into shares: payments to a member's account for work
-// (task.paid, and bounty.paid: a funder's money for wanted work, as a
+// (task.paid; bounty.paid, a funder's money for wanted work, and
+// contribution.paid, a curated datanet's pay for an accepted record, as a
 // task's pay is a requester's) and from revenue (reward.split). Deposits, refunds and
 // transfers between a member's own accounts do not.
 func earns(t ledger.Type, p ledger.Posting) bool {
-	return p.Amount > 0 && strings.HasPrefix(p.Account, "member:") && (t == ledger.TaskPaid || t == ledger.BountyPaid || t == ledger.RewardSplit)
+	return p.Amount > 0 && strings.HasPrefix(p.Account, "member:") && (t == ledger.TaskPaid || t == ledger.BountyPaid || t == ledger.ContributionPaid || t == ledger.RewardSplit)
 }
 
 // Transfer records a transfer: its postings, the ledger event that

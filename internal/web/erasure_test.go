@@ -207,6 +207,31 @@ func testErasure(t *testing.T, dialect store.Dialect, eraseAll bool) {
 		if where := markerInDatabase(t, f.app.DB, marker); where == "" {
 			t.Fatal("the marker should be in the database before erasure")
 		}
+		// ... and a record of a curated datanet that a curator rejected
+		// quoting it, and her appeal, which quotes it too: both are about
+		// her record and go with it.
+		runScenarios(t, f, []scenario{
+			{name: "curated datanet", as: "stella", method: "POST", path: "/api/v1/datanets", status: 201,
+				body: `{"slug":"curated","name":"Curated","domain":"law","client":"C","purpose":"P","licence":"CC BY 4.0","record_kind":"qa","curated":true}`},
+			{name: "consent to it", as: "ada", method: "POST", path: "/api/v1/datanets/curated/consent", body: `{"action":"grant"}`, status: 200},
+		})
+		resp = f.do("ada", "POST", "/api/v1/datanets/curated/contributions", "application/json", `{"question":"Which form do I bring?","answer":"Bring the blue form to the office."}`, nil)
+		got := readBody(t, resp)
+		var waiting datanet.Result
+		if resp.StatusCode != 201 || json.Unmarshal([]byte(got), &waiting) != nil || waiting.Pending != 1 {
+			t.Fatalf("curated contribution: %d %s", resp.StatusCode, got)
+		}
+		f.ids["curated-record"] = waiting.Outcomes[0].Contribution
+		runScenarios(t, f, []scenario{
+			{name: "reject quoting the marker", as: "stella", method: "POST", path: "/api/v1/contributions/{curated-record}/decision", status: 200,
+				body: `{"accept":false,"reason":"The form is ` + marker + `, not the blue one."}`},
+			{name: "appeal quoting the marker", as: "ada", method: "POST", path: "/api/v1/contributions/{curated-record}/appeal", status: 200,
+				body: `{"text":"` + marker + ` is the blue form."}`},
+		})
+		var quoted int
+		if err := f.app.DB.Read().QueryRowContext(ctx, `SELECT count(*) FROM curations WHERE reason LIKE $1 AND appeal LIKE $1`, "%"+marker+"%").Scan(&quoted); err != nil || quoted != 1 {
+			t.Fatalf("the curator's reason and the appeal should quote the marker before erasure: %d, %v", quoted, err)
+		}
 	}
 
 	// The marker is on disk now (in the span index): the check below can
@@ -217,7 +242,7 @@ func testErasure(t *testing.T, dialect store.Dialect, eraseAll bool) {
 
 	// Erase.
 	if eraseAll {
-		runScenarios(t, f, []scenario{{name: "erase all", as: "ada", method: "DELETE", path: "/api/v1/members/{ada}/contributions", status: 200, contains: []string{`"erased": 2`}}})
+		runScenarios(t, f, []scenario{{name: "erase all", as: "ada", method: "DELETE", path: "/api/v1/members/{ada}/contributions", status: 200, contains: []string{`"erased": 3`}}})
 	} else {
 		runScenarios(t, f, []scenario{{name: "erase", as: "ada", method: "DELETE", path: "/api/v1/contributions/" + id, status: 204}})
 	}

@@ -159,6 +159,7 @@ var incomeLinks = map[reward.IncomeKind]string{
 	reward.IncomeModels:      "/my-data",
 	reward.IncomeAutomations: "/earnings#income-automations",
 	reward.IncomeBounties:    "/bounties",
+	reward.IncomeRecords:     "/contributions",
 }
 
 // MarkNoticesRead records that the member has read their news: the next
@@ -187,6 +188,8 @@ func incomeWords(n Notice, c points.Currency) string {
 		return "Your data or model was used by " + times("model call", "model calls") + ": " + c.Format(n.Amount)
 	case reward.IncomeAutomations:
 		return times("run", "runs") + " of automations you recorded or taught paid you: " + c.Format(n.Amount)
+	case reward.IncomeRecords:
+		return times("record", "records") + " of yours accepted by a curator paid: " + c.Format(n.Amount)
 	case reward.IncomeBounties:
 		return "Bounties paid for " + times("unit", "units") + " of wanted work you delivered: " + c.Format(n.Amount)
 	}

@@ -41,6 +41,7 @@ func TestNoticesOfEveryIncome(t *testing.T) {
 		pay("ada", ledger.RewardSplit, "automation:track-parcel", 80)
 		pay("ada", ledger.BountyPaid, "bounty:2", 30)
 		pay("ada", ledger.BountyPaid, "bounty:3", 12)
+		pay("ada", ledger.ContributionPaid, "datanet:5", 9)
 		pay("ada", ledger.FundsDeposited, "", 1000)
 		pay("ada", ledger.RunRefunded, "automation:x", 40)
 		pay("ada", ledger.BountyRefunded, "bounty:2", 400)
@@ -69,9 +70,10 @@ func TestNoticesOfEveryIncome(t *testing.T) {
 			reward.IncomeModels:      {3, 13, "/my-data"},
 			reward.IncomeAutomations: {1, 80, "/earnings#income-automations"},
 			reward.IncomeBounties:    {2, 42, "/bounties"},
+			reward.IncomeRecords:     {1, 9, "/contributions"},
 		}
 		if len(got) != len(want) {
-			t.Fatalf("ada's income news: %+v, want recordings, models, automations and bounties only", got)
+			t.Fatalf("ada's income news: %+v, want recordings, models, automations, bounties and records only", got)
 		}
 		for k, w := range want {
 			if g := got[k]; g.Payments != w.payments || g.Amount != w.amount || g.Link != w.link || g.At.IsZero() {
@@ -106,6 +108,7 @@ func TestNoticesOfEveryIncome(t *testing.T) {
 			"Your data or model was used by 3 model calls: 0.13 CHF.",
 			"1 run of automations you recorded or taught paid you: 0.80 CHF.",
 			"Bounties paid for 2 units of wanted work you delivered: 0.42 CHF.",
+			"1 record of yours accepted by a curator paid: 0.09 CHF.",
 		} {
 			if !strings.Contains(m.sent[0].body, line) {
 				t.Errorf("the digest lacks %q:\n%s", line, m.sent[0].body)
@@ -119,7 +122,7 @@ func TestNoticesOfEveryIncome(t *testing.T) {
 		if err := e.s.MarkNoticesRead(ctx, e.ids["ada"]); err != nil {
 			t.Fatal(err)
 		}
-		if got := income("ada"); len(got) != 4 {
+		if got := income("ada"); len(got) != 5 {
 			t.Fatalf("news marked read just before the payments: %+v", got)
 		}
 		e.clock = last

@@ -31,6 +31,8 @@ func (a *API) datanets(mux route.Mux) {
 	mux.Handle("GET /api/v1/datanets/{slug}/versions/{number}/export", a.member(a.datanetVersionExport))
 	mux.Handle("GET /api/v1/datanets/{slug}/k-anonymous", a.member(a.datanetKAnonymous))
 	mux.Handle("GET /api/v1/datanets/{slug}/k-anonymous/export", a.member(a.datanetKAnonymousExport))
+	mux.Handle("GET /api/v1/datanets/{slug}/queue", a.member(a.datanetQueue))
+	mux.Handle("GET /api/v1/datanets/{slug}/versions/{number}/diff", a.member(a.datanetVersionDiff))
 }
 
 // viewer is the member a session belongs to, or nil.
@@ -50,8 +52,23 @@ func (a *API) datanetList(w http.ResponseWriter, r *http.Request, sess *member.S
 	if err != nil {
 		return err
 	}
-	response.JSON(w, http.StatusOK, response.List{"datanets": list}.Next(next))
+	out := make([]datanetJSON, len(list))
+	for i, o := range list {
+		out[i] = a.datanetOut(o)
+	}
+	response.JSON(w, http.StatusOK, response.List{"datanets": out}.Next(next))
 	return nil
+}
+
+// datanetJSON is a datanet with its reward per record written as money
+// too.
+type datanetJSON struct {
+	datanet.Overview
+	RewardPerRecordText string `json:"reward_per_record_text"`
+}
+
+func (a *API) datanetOut(o datanet.Overview) datanetJSON {
+	return datanetJSON{Overview: o, RewardPerRecordText: a.money(o.RewardPerRecord)}
 }
 
 func (a *API) datanetShow(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
@@ -68,7 +85,7 @@ func (a *API) writeDatanet(w http.ResponseWriter, r *http.Request, status int, d
 	if err != nil {
 		return err
 	}
-	response.JSON(w, status, o)
+	response.JSON(w, status, a.datanetOut(o))
 	return nil
 }
 
@@ -86,11 +103,21 @@ type datanetRequest struct {
 	Fields        []string           `json:"fields"`
 	Labels        []string           `json:"labels"`
 	NearDuplicate float64            `json:"near_duplicate"`
+	// Curated makes contributions wait for a curator; each accepted one
+	// pays reward_per_record points (or reward_per_record_text in money).
+	Curated             bool    `json:"curated"`
+	RewardPerRecord     *int64  `json:"reward_per_record"`
+	RewardPerRecordText *string `json:"reward_per_record_text"`
 }
 
-func (req datanetRequest) datanet() datanet.Datanet {
+func (a *API) datanetOf(req datanetRequest) (datanet.Datanet, error) {
+	reward, err := a.amountIn("reward_per_record", req.RewardPerRecord, req.RewardPerRecordText, 0, datanet.MaxRewardPerRecord)
+	if err != nil {
+		return datanet.Datanet{}, err
+	}
 	return datanet.Datanet{Slug: req.Slug, Name: req.Name, Domain: req.Domain, Client: req.Client, Purpose: req.Purpose,
-		Licence: req.Licence, RewardRules: req.RewardRules, RecordKind: req.RecordKind, Fields: req.Fields, Labels: req.Labels, NearDuplicate: req.NearDuplicate}
+		Licence: req.Licence, RewardRules: req.RewardRules, RecordKind: req.RecordKind, Fields: req.Fields, Labels: req.Labels, NearDuplicate: req.NearDuplicate,
+		Curated: req.Curated, RewardPerRecord: orZero(reward)}, nil
 }
 
 func (a *API) datanetCreate(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
@@ -102,26 +129,63 @@ func (a *API) datanetCreate(w http.ResponseWriter, r *http.Request, sess *member
 	if err := request.JSON(w, r, &req); err != nil {
 		return err
 	}
-	d, err := a.Datanets.Create(r.Context(), sess.Member, req.datanet())
+	nd, err := a.datanetOf(req)
+	if err != nil {
+		return err
+	}
+	d, err := a.Datanets.Create(r.Context(), sess.Member, nd)
 	if err != nil {
 		return err
 	}
 	return a.writeDatanet(w, r, http.StatusCreated, d, sess)
 }
 
+// datanetUpdate opens or closes a datanet, and sets its curation: whether
+// contributions wait for a curator, what an accepted one pays, and the
+// members who curate besides its creator and the stewards (pseudonyms; a
+// list replaces the one before). What is left out stays as it was.
 func (a *API) datanetUpdate(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	var req struct {
-		Open *bool `json:"open"`
+		Open                *bool     `json:"open"`
+		Curated             *bool     `json:"curated"`
+		RewardPerRecord     *int64    `json:"reward_per_record"`
+		RewardPerRecordText *string   `json:"reward_per_record_text"`
+		Curators            *[]string `json:"curators"`
 	}
 	if err := request.JSON(w, r, &req); err != nil {
 		return err
 	}
-	if req.Open == nil {
-		return &problem.Error{Kind: problem.Invalid, Message: "nothing to change", Fields: map[string]string{"open": "true or false"}}
-	}
-	d, err := a.Datanets.SetOpen(r.Context(), sess.Member, r.PathValue("slug"), *req.Open)
+	reward, err := a.amountIn("reward_per_record", req.RewardPerRecord, req.RewardPerRecordText, 0, datanet.MaxRewardPerRecord)
 	if err != nil {
 		return err
+	}
+	if req.Open == nil && req.Curated == nil && reward == nil && req.Curators == nil {
+		return &problem.Error{Kind: problem.Invalid, Message: "nothing to change", Fields: map[string]string{"open": "true or false"}}
+	}
+	slug := r.PathValue("slug")
+	d, err := a.Datanets.BySlug(r.Context(), slug)
+	if err != nil {
+		return err
+	}
+	if req.Curated != nil || reward != nil || req.Curators != nil {
+		c := datanet.CurationSettings{Curated: d.Curated, RewardPerRecord: d.RewardPerRecord}
+		if req.Curated != nil {
+			c.Curated = *req.Curated
+		}
+		if reward != nil {
+			c.RewardPerRecord = *reward
+		}
+		if req.Curators != nil {
+			c.Curators = append([]string{}, *req.Curators...)
+		}
+		if d, err = a.Datanets.SetCuration(r.Context(), sess.Member, slug, c); err != nil {
+			return err
+		}
+	}
+	if req.Open != nil {
+		if d, err = a.Datanets.SetOpen(r.Context(), sess.Member, slug, *req.Open); err != nil {
+			return err
+		}
 	}
 	return a.writeDatanet(w, r, http.StatusOK, d, sess)
 }
@@ -336,4 +400,42 @@ func (a *API) datanetKAnonymousExport(w http.ResponseWriter, r *http.Request, se
 		return err
 	}
 	return response.Stream(w, mediaType, name, func(out io.Writer) error { return an.Write(out, format) })
+}
+
+// datanetQueue lists, to the datanet's curators, the oldest records
+// waiting for a decision (?limit=, at most 50), opened, and how many wait.
+func (a *API) datanetQueue(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	limit := datanet.MaxQueue
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > datanet.MaxQueue {
+			return &problem.Error{Kind: problem.Invalid, Message: "bad limit", Fields: map[string]string{"limit": fmt.Sprintf("a number from 1 to %d", datanet.MaxQueue)}}
+		}
+		limit = n
+	}
+	list, total, err := a.Datanets.Queue(r.Context(), sess.Member, r.PathValue("slug"), limit)
+	if err != nil {
+		return err
+	}
+	out := make([]curationJSON, len(list))
+	for i, c := range list {
+		out[i] = a.curationOut(c)
+	}
+	response.JSON(w, http.StatusOK, map[string]any{"waiting": out, "total": total})
+	return nil
+}
+
+// datanetVersionDiff is what a version added, changed and erased since
+// the one before it.
+func (a *API) datanetVersionDiff(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	n, err := strconv.Atoi(r.PathValue("number"))
+	if err != nil || n < 1 {
+		return problem.New(problem.NotFound, "no such version")
+	}
+	diff, err := a.Datanets.Diff(r.Context(), sess.Member, r.PathValue("slug"), n)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, diff)
+	return nil
 }

@@ -21,12 +21,14 @@ import (
 // html.EscapeString, and a path segment through url.PathEscape first, so
 // nothing a member or a datanet's creator wrote can leave its text or its
 // quoted attribute; TestContributionRowsEscape holds it to that.
-func contributionRows(list []datanet.Contribution) template.HTML {
+func contributionRows(list []datanet.Contribution, money func(int64) string) template.HTML {
 	var b strings.Builder
 	b.Grow(len(list) * 800) // a row is about 700 bytes: one allocation for the page
 	esc := func(s string) { b.WriteString(html.EscapeString(s)) }
 	for _, c := range list {
-		b.WriteString(`<tr class="status-`)
+		b.WriteString(`<tr id="contribution-`)
+		esc(c.ID)
+		b.WriteString(`" class="status-`)
 		esc(c.Status)
 		b.WriteString(`"><td>`)
 		esc(c.CreatedAt.Format(dateLayout))
@@ -47,11 +49,22 @@ func contributionRows(list []datanet.Contribution) template.HTML {
 		b.WriteString(`</td><td><span class="status">`)
 		esc(c.Status)
 		b.WriteString(`</span>`)
+		if c.Curation != "" && c.Curation != c.Status {
+			b.WriteString(` <span class="curation">(`)
+			esc(c.Curation)
+			b.WriteString(`)</span>`)
+		}
 		if c.Reason != "" {
-			b.WriteString(`<br><span class="hint">`)
+			b.WriteString(`<br><span class="hint reason">`)
+			if c.Curation != "" {
+				b.WriteString(`The curator: `)
+			}
 			esc(c.Reason)
 			b.WriteString(`</span>`)
 		}
+		curationCell(&b, c, esc)
+		b.WriteString(`</td><td>`)
+		scoreCell(&b, c, esc, money)
 		b.WriteString(`</td><td>`)
 		for _, k := range slices.Sorted(maps.Keys(c.Redactions)) {
 			esc(k + " ×" + strconv.Itoa(c.Redactions[k]))
@@ -75,4 +88,53 @@ func contributionRows(list []datanet.Contribution) template.HTML {
 		b.WriteString("</td></tr>\n")
 	}
 	return template.HTML(b.String())
+}
+
+// curationCell writes, for a record of a curated datanet, the member's
+// appeal and the steward's ruling, or the form to appeal a rejection.
+func curationCell(b *strings.Builder, c datanet.Contribution, esc func(string)) {
+	if c.Appeal != "" {
+		b.WriteString(`<br><span class="hint appeal">Your appeal: `)
+		esc(c.Appeal)
+		b.WriteString(`</span>`)
+	}
+	if c.Ruling != "" {
+		b.WriteString(`<br><span class="hint ruling">A steward ruled: `)
+		esc(c.Ruling)
+		b.WriteString(`</span>`)
+	}
+	if c.MayAppeal() && c.Status != "erased" {
+		b.WriteString(`<details class="appeal-form"><summary>Appeal</summary><form method="post" action="/contributions/`)
+		esc(url.PathEscape(c.ID))
+		b.WriteString(`/appeal"><label>Why the rejection is wrong (once; a steward decides) <textarea name="text" rows="3"></textarea></label><button type="submit">Send the appeal</button></form></details>`)
+	}
+}
+
+// scoreCell writes a record's validation score and its parts, and what its
+// acceptance paid.
+func scoreCell(b *strings.Builder, c datanet.Contribution, esc func(string), money func(int64) string) {
+	if c.Score == nil {
+		if c.Curation == datanet.CurationPending {
+			b.WriteString(`<span class="hint">waiting for a curator</span>`)
+		}
+		return
+	}
+	b.WriteString(`<span class="score" title="the mean of the parts below">`)
+	esc(strconv.FormatFloat(c.Score.Value, 'f', 2, 64))
+	b.WriteString(`</span>`)
+	for _, part := range []struct {
+		name string
+		v    *float64
+	}{{"decision", c.Score.Decision}, {"agreement", c.Score.Agreement}, {"gold", c.Score.Gold}} {
+		if part.v != nil {
+			b.WriteString(`<br><span class="hint">`)
+			esc(part.name + " " + strconv.FormatFloat(*part.v, 'f', 2, 64))
+			b.WriteString(`</span>`)
+		}
+	}
+	if c.Paid != 0 {
+		b.WriteString(`<br><span class="paid">paid `)
+		esc(money(c.Paid))
+		b.WriteString(`</span>`)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/points"
 )
 
 // tagNames is the sequence of tags in a piece of HTML: what a browser
@@ -36,13 +37,13 @@ func FuzzContributionRows(f *testing.F) {
 	f.Add(`"><script>alert(1)</script>`, `x" onmouseover="alert(1)`, `it's <b>bold</b> & more`, `accepted`, `0123456789abcdef<i>`, `c-'"><img src=x>`, `ev/../../x?y#z`, `email<br>`)
 	f.Add(`Tenancy Q&A`, `tenancy`, ``, `erased`, ``, `c-abc`, ``, `phone`)
 	f.Add("\x00\u2028</td></tr></table>", `javascript:alert(1)`, `--><!--`, `"`, `</code>`, `/`, `%2F`, `'`)
-	plain := string(contributionRows([]datanet.Contribution{row("name", "slug", "reason", "accepted", "0123456789abcdef00", "c-id", "ev-id", "email")}))
+	plain := string(contributionRows([]datanet.Contribution{row("name", "slug", "reason", "accepted", "0123456789abcdef00", "c-id", "ev-id", "email")}, points.DefaultCurrency.Format))
 	f.Fuzz(func(t *testing.T, name, slug, reason, status, dna, id, event, redaction string) {
 		if status == "erased" || len(dna) < 16 || reason == "" || event == "" {
 			// These leave parts of the row out; the seeds above cover them.
 			return
 		}
-		got := string(contributionRows([]datanet.Contribution{row(name, slug, reason, status, dna, id, event, redaction)}))
+		got := string(contributionRows([]datanet.Contribution{row(name, slug, reason, status, dna, id, event, redaction)}, points.DefaultCurrency.Format))
 		if !slices.Equal(tagNames(got), tagNames(plain)) {
 			t.Fatalf("the values changed the row's tags:\n%s\nwant the tags of\n%s", got, plain)
 		}
@@ -65,7 +66,7 @@ func FuzzContributionRows(f *testing.F) {
 func TestContributionRowsEscape(t *testing.T) {
 	c := row(`<script>`, `<s>`, ``, `erased`, ``, `<id>`, ``, `<r>`)
 	c.LogIndex = nil
-	got := string(contributionRows([]datanet.Contribution{c}))
+	got := string(contributionRows([]datanet.Contribution{c}, points.DefaultCurrency.Format))
 	if strings.Contains(got, "<script>") || strings.Contains(got, "<s>") || strings.Contains(got, "<r>") || strings.Contains(got, "erase\"") {
 		t.Fatalf("markup or an erase form in an erased row: %s", got)
 	}

@@ -25,6 +25,10 @@ func (p *Pages) datanetContribute(w http.ResponseWriter, r *http.Request, sess *
 	if err != nil {
 		return again(inline(err), p.showDatanet, form{})
 	}
+	if res.Pending > 0 {
+		http.Redirect(w, r, "/contributions?waiting="+strconv.Itoa(res.Pending), http.StatusSeeOther)
+		return nil
+	}
 	http.Redirect(w, r, "/contributions?added="+strconv.Itoa(res.Accepted), http.StatusSeeOther)
 	return nil
 }

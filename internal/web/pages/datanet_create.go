@@ -15,7 +15,7 @@ func (p *Pages) datanetCreate(w http.ResponseWriter, r *http.Request, sess *memb
 	if err := request.Form(w, r); err != nil {
 		return err
 	}
-	d, f, err := datanetForm(r)
+	d, f, err := datanetForm(r, p.currency())
 	if err != nil {
 		return again(err, p.showDatanetForm, f)
 	}

@@ -29,7 +29,12 @@ func (p *Pages) showDatanet(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	mayManage := sess != nil && datanet.MayCreate(sess.Member)
-	data := map[string]any{"D": o, "Message": f.Message, "MayManage": mayManage}
+	data := map[string]any{"D": o, "Message": f.Message, "MayManage": mayManage, "Form": f}
+	if sess != nil {
+		if err := p.curationData(r, sess.Member, d, data); err != nil {
+			return err
+		}
+	}
 	if sess != nil && datanet.MayExport(sess.Member) && (d.RecordKind == datanet.KindText || d.RecordKind == datanet.KindQA) {
 		versions, err := p.Datanets.Versions(r.Context(), d.Slug, 10)
 		if err != nil {
@@ -42,4 +47,29 @@ func (p *Pages) showDatanet(w http.ResponseWriter, r *http.Request, status int, 
 		data["Versions"], data["MayExport"], data["Formats"] = versions, true, formats
 	}
 	return p.render(w, r, status, "datanet.html", d.Name, data)
+}
+
+// curationData adds what a datanet's page shows its owner (the curation
+// settings) and its curators (how many records wait).
+func (p *Pages) curationData(r *http.Request, m member.Member, d datanet.Datanet, data map[string]any) error {
+	curator, err := p.Datanets.MayCurate(r.Context(), m, d)
+	if err != nil {
+		return err
+	}
+	if curator {
+		// Records left waiting when curation was turned off are still
+		// decided from the queue.
+		waiting, err := p.Datanets.Waiting(r.Context(), d)
+		if err != nil {
+			return err
+		}
+		data["Waiting"], data["ShowQueue"] = waiting, d.Curated || waiting > 0
+	}
+	if datanet.MayOwn(m, d) {
+		data["MayOwn"] = true
+		if data["Curators"], err = p.Datanets.Curators(r.Context(), d); err != nil {
+			return err
+		}
+	}
+	return nil
 }

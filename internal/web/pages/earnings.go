@@ -26,6 +26,7 @@ var incomeWords = map[reward.IncomeKind]string{
 	reward.IncomeModels:      "Model calls that used your data or your model",
 	reward.IncomeAutomations: "Runs of automations you recorded or taught",
 	reward.IncomeBounties:    "Bounties for wanted work you delivered",
+	reward.IncomeRecords:     "Records a curator accepted",
 }
 
 // incomeRow is one kind of income on /earnings.

@@ -47,7 +47,7 @@ func FuzzForms(f *testing.F) {
 				t.Fatalf("%s refused %q with %v, not an Invalid problem that says what", what, s, err)
 			}
 		}
-		_, f1, err := datanetForm(r)
+		_, f1, err := datanetForm(r, points.DefaultCurrency)
 		refused("the datanet form", err)
 		if f1.Value("name") != v.Get("name") {
 			t.Fatalf("the datanet form lost the name %q", v.Get("name"))

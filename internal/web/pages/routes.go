@@ -122,4 +122,13 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("POST /delegations/revoke", p.member(p.delegationRevoke))
 	mux.Handle("POST /proposals/{id}/cosign", p.member(p.proposalCosign))
 	mux.Handle("POST /settings/legal-minimum", p.steward(p.settingLegalMinimum))
+	// Curated, versioned datanets: the curator queue and decisions, the
+	// contributor's appeal, the stewards' rulings, a version's diff.
+	mux.Handle("POST /datanets/{slug}/curation", p.member(p.datanetCuration))
+	mux.Handle("GET /datanets/{slug}/queue", p.member(p.datanetQueue))
+	mux.Handle("GET /datanets/{slug}/versions/{number}/diff", p.member(p.datanetVersionsDiff))
+	mux.Handle("POST /contributions/{id}/decision", p.member(p.contributionDecision))
+	mux.Handle("POST /contributions/{id}/appeal", p.member(p.contributionAppeal))
+	mux.Handle("GET /contributions/appeals", p.steward(p.contributionAppeals))
+	mux.Handle("POST /contributions/{id}/ruling", p.steward(p.contributionRuling))
 }

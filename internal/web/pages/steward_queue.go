@@ -24,7 +24,11 @@ type stewardQueue struct {
 	RecordingCount int
 	Payouts        []queueEntry
 	PayoutCount    int
-	Total          int
+	// CurationAppeals are appeals against curators' rejections in curated
+	// datanets, ruled on at /contributions/appeals.
+	CurationAppeals     []queueEntry
+	CurationAppealCount int
+	Total               int
 }
 
 // queueEntry is one waiting decision of a kind the queue does not know
@@ -49,7 +53,16 @@ func (p *Pages) stewardQueue(ctx context.Context, steward member.Member) (*stewa
 	if q.Payouts, q.PayoutCount, err = p.payoutRequests(ctx, steward); err != nil {
 		return nil, err
 	}
-	q.Total = w.DraftCount + w.HeldCount + w.AppealCount + q.RecordingCount + q.PayoutCount
+	appeals, n, err := p.Datanets.Appeals(ctx, steward, queueShown)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range appeals {
+		q.CurationAppeals = append(q.CurationAppeals, queueEntry{Title: "Record " + a.Contribution + " in " + a.Datanet, Detail: "by " + a.Contributor,
+			Link: "/contributions/appeals#appeal-" + a.Contribution, Since: a.CreatedAt})
+	}
+	q.CurationAppealCount = n
+	q.Total = w.DraftCount + w.HeldCount + w.AppealCount + q.RecordingCount + q.PayoutCount + q.CurationAppealCount
 	return q, nil
 }
 

@@ -16,8 +16,11 @@ ALTER TABLE income_totals_new RENAME TO income_totals;
 UPDATE postings SET income = 'bounties'
 WHERE amount > 0 AND account LIKE 'member:%'
   AND event_id IN (SELECT event_id FROM ledger_events WHERE type = 'bounty.paid');
+UPDATE postings SET income = 'records'
+WHERE amount > 0 AND account LIKE 'member:%'
+  AND event_id IN (SELECT event_id FROM ledger_events WHERE type = 'contribution.paid');
 INSERT INTO income_totals (account, kind, amount)
-SELECT account, 'bounties', sum(amount) FROM postings WHERE income = 'bounties' GROUP BY account;
+SELECT account, income, sum(amount) FROM postings WHERE income IN ('bounties', 'records') GROUP BY account, income;
 DROP INDEX postings_income_news;
 CREATE INDEX postings_income_news ON postings (account, created_at) WHERE income IN ('recordings', 'models', 'automations', 'bounties', 'records');
 

@@ -146,11 +146,13 @@
     }
     let accepted = 0, problems = 0;
     for (const o of ans.outcomes) {
-      if (o.status === "accepted") accepted++; else problems++;
+      // In a curated datanet a good record goes to the curator's queue.
+      if (o.status === "accepted" || o.status === "pending") accepted++; else problems++;
       out.append(renderOutcome(o, !prepared.record));
     }
     const partial = form.querySelector("#partial");
-    const summary = accepted + " of " + ans.outcomes.length + " would be accepted.";
+    const curated = ans.outcomes.some(o => o.status === "pending");
+    const summary = accepted + " of " + ans.outcomes.length + (curated ? " would go to the curator." : " would be accepted.");
     out.prepend(el("p", { class: problems ? "error" : "notice", id: "preview-summary" }, summary +
       (problems && accepted ? " Tick “Store the good records” to store them anyway." : "")));
     submit.disabled = accepted === 0 || (problems > 0 && !(partial && partial.checked));
@@ -291,7 +293,8 @@
       fail(err.message || "Sending failed.", err.fields);
       return;
     }
-    window.location.assign("/contributions?added=" + ans.accepted);
+    // A curated datanet keeps the records for a curator: say so.
+    window.location.assign(ans.pending ? "/contributions?waiting=" + ans.pending : "/contributions?added=" + ans.accepted);
   }
 
   function renderOutcome(o, showRecord) {
@@ -319,6 +322,7 @@
 
   function statusText(o) {
     if (o.status === "accepted") return "Will be accepted";
+    if (o.status === "pending") return "Will wait for a curator";
     if (o.status === "duplicate") {
       const d = o.duplicate || {};
       if (d.in_batch) return "Duplicate of another record in this upload";

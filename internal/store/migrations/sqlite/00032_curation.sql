@@ -1,0 +1,77 @@
+-- +goose Up
+-- A datanet may require curation: its contributions wait, sealed, as
+-- 'pending' until a curator accepts or rejects them, and only accepted
+-- records reach versions, exports and models (which all read 'accepted').
+-- reward_per_record is paid on acceptance from the creator's funding
+-- account (0: nothing is paid).
+ALTER TABLE datanets ADD COLUMN curated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE datanets ADD COLUMN reward_per_record INTEGER NOT NULL DEFAULT 0 CHECK (reward_per_record >= 0);
+
+-- SQLite cannot change a CHECK constraint in place, and rebuilding
+-- contributions would fire the foreign keys of every table that names it
+-- (model items are set NULL on delete). Allowing one more status only
+-- loosens the constraint, which every row already meets: SQLite documents
+-- editing the stored schema for exactly this (lang_altertable.html,
+-- "other kinds of table schema changes").
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(sql, '''rejected'', ''erased'')', '''rejected'', ''erased'', ''pending'')')
+WHERE type = 'table' AND name = 'contributions';
+PRAGMA writable_schema = RESET;
+
+-- The members a datanet's creator names as curators (stewards and the
+-- creator curate anyway).
+CREATE TABLE datanet_curators (
+    datanet_id INTEGER NOT NULL REFERENCES datanets (id),
+    member_id  INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    PRIMARY KEY (datanet_id, member_id)
+);
+CREATE INDEX datanet_curators_member ON datanet_curators (member_id);
+
+-- One row per contribution to a curated datanet: where it is in the
+-- queue, the curator's decision and reason, the contributor's one appeal
+-- and the steward's ruling (texts about the member's record, cleared when
+-- it is erased), the payment (once: paid_event_id is unique) and the
+-- validation score and its parts (NULL: not known). changed_at moves with
+-- every state change, so that near-duplicate indexes catch up with
+-- decisions as they do with erasures.
+CREATE TABLE curations (
+    contribution_id INTEGER PRIMARY KEY REFERENCES contributions (id),
+    datanet_id      INTEGER NOT NULL REFERENCES datanets (id),
+    state           TEXT    NOT NULL CHECK (state IN ('pending', 'accepted', 'rejected', 'appealed', 'upheld', 'overturned')),
+    curator_id      INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    reason          TEXT    NOT NULL DEFAULT '',
+    appeal          TEXT    NOT NULL DEFAULT '',
+    steward_id      INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    ruling          TEXT    NOT NULL DEFAULT '',
+    gold            INTEGER NOT NULL DEFAULT 0,
+    paid_event_id   TEXT    UNIQUE,
+    reward          INTEGER NOT NULL DEFAULT 0,
+    score           REAL,
+    agreement       REAL,
+    gold_check      REAL,
+    created_at      INTEGER NOT NULL,
+    decided_at      INTEGER,
+    appealed_at     INTEGER,
+    ruled_at        INTEGER,
+    changed_at      INTEGER NOT NULL
+);
+CREATE INDEX curations_queue ON curations (datanet_id, contribution_id) WHERE state = 'pending';
+CREATE INDEX curations_appeals ON curations (contribution_id) WHERE state = 'appealed';
+CREATE INDEX curations_changed ON curations (datanet_id, changed_at);
+CREATE INDEX curations_gold ON curations (datanet_id) WHERE gold = 1;
+
+-- Whether a record was a gold (reference) record when a version was cut,
+-- so that the next version's diff can list records whose mark changed.
+ALTER TABLE datanet_version_records ADD COLUMN gold INTEGER NOT NULL DEFAULT 0;
+
+-- +goose Down
+ALTER TABLE datanet_version_records DROP COLUMN gold;
+DROP TABLE curations;
+DROP TABLE datanet_curators;
+UPDATE contributions SET status = 'rejected' WHERE status = 'pending';
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(sql, '''rejected'', ''erased'', ''pending'')', '''rejected'', ''erased'')')
+WHERE type = 'table' AND name = 'contributions';
+PRAGMA writable_schema = RESET;
+ALTER TABLE datanets DROP COLUMN reward_per_record;
+ALTER TABLE datanets DROP COLUMN curated;
