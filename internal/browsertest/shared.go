@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -141,6 +142,12 @@ func tab(t testing.TB, limit time.Duration) context.Context {
 			// it again, once.
 			lastErr = err
 			continue
+		}
+		// The tab's page keeps focus, as the only window of a browser
+		// of its own would, while a test in parallel has a window too.
+		if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
+			cancelCtx()
+			t.Fatalf("emulate focus: %v", err)
 		}
 		ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 		t.Cleanup(func() {

@@ -38,9 +38,12 @@ import (
 // subtests of the same names. The tests of this package need only the
 // dialect: their fixture opens its own database, so the fresh, migrated
 // database storetest.Each opens for each subtest went unused (and cost
-// a migration per subtest, seconds on PostgreSQL).
+// a migration per subtest, seconds on PostgreSQL). A top-level test that
+// calls it runs in parallel with the others that set up a cooperative of
+// their own (parallel).
 func eachDialect(t *testing.T, fn func(t *testing.T, dialect store.Dialect)) {
 	t.Helper()
+	parallel(t)
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) { fn(t, d) })
 	}
@@ -285,4 +288,31 @@ func removeFixtureTemplates() {
 			_ = execPostgres(context.Background(), "DROP DATABASE IF EXISTS "+tmpl.db+" WITH (FORCE)")
 		}
 	}
+}
+
+// parallel lets a test that sets up a cooperative of its own — a fixture,
+// the demo — run beside the other such tests (go test's -parallel, two on
+// two cores): they share nothing, and the package's tests were the longest
+// of `go test ./...`. Only a top-level test is marked, and once: a
+// subtest's parent may check what its subtests did after they ran.
+func parallel(tb testing.TB) {
+	t, ok := tb.(*testing.T)
+	if !ok || strings.Contains(t.Name(), "/") {
+		return
+	}
+	parallelTests.mu.Lock()
+	defer parallelTests.mu.Unlock()
+	if parallelTests.marked == nil {
+		parallelTests.marked = map[*testing.T]bool{}
+	}
+	if parallelTests.marked[t] {
+		return
+	}
+	parallelTests.marked[t] = true
+	t.Parallel()
+}
+
+var parallelTests struct {
+	mu     sync.Mutex
+	marked map[*testing.T]bool
 }

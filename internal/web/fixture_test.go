@@ -34,9 +34,11 @@ type fixture struct {
 
 // newFixture starts a copy of the fixture's cooperative on dialect d
 // (fixture_template_test.go) behind a test server, with its job runner and
-// ledger publisher running as under Serve.
+// ledger publisher running as under Serve. A top-level test that calls it
+// runs in parallel with the others that do (parallel).
 func newFixture(t testing.TB, d store.Dialect) *fixture {
 	t.Helper()
+	parallel(t)
 	tmpl, err := fixtureTemplateOf(d)
 	if err != nil {
 		t.Fatalf("the fixture's cooperative on %s: %v", d, err)
