@@ -301,15 +301,17 @@ func parallel(tb testing.TB) {
 		return
 	}
 	parallelTests.mu.Lock()
-	defer parallelTests.mu.Unlock()
 	if parallelTests.marked == nil {
 		parallelTests.marked = map[*testing.T]bool{}
 	}
-	if parallelTests.marked[t] {
-		return
-	}
+	marked := parallelTests.marked[t]
 	parallelTests.marked[t] = true
-	t.Parallel()
+	// Not under the lock: Parallel waits until the sequential tests are
+	// done, and they may call parallel too.
+	parallelTests.mu.Unlock()
+	if !marked {
+		t.Parallel()
+	}
 }
 
 var parallelTests struct {
