@@ -291,7 +291,8 @@ func removeFixtureTemplates() {
 }
 
 // parallel lets a test that sets up a cooperative of its own — a fixture,
-// the demo — run beside the other such tests (go test's -parallel, two on
+// the demo, the annotation harness's server — run beside the other such
+// tests (go test's -parallel, two on
 // two cores): they share nothing, and the package's tests were the longest
 // of `go test ./...`. Only a top-level test is marked, and once: a
 // subtest's parent may check what its subtests did after they ran.
