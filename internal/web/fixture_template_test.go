@@ -295,7 +295,8 @@ func removeFixtureTemplates() {
 // tests (go test's -parallel, two on
 // two cores): they share nothing, and the package's tests were the longest
 // of `go test ./...`. Only a top-level test is marked, and once: a
-// subtest's parent may check what its subtests did after they ran.
+// subtest's parent may check what its subtests did after they ran. (A
+// parallel test cannot call t.Setenv; one that must, calls it before.)
 func parallel(tb testing.TB) {
 	t, ok := tb.(*testing.T)
 	if !ok || strings.Contains(t.Name(), "/") {
@@ -311,8 +312,22 @@ func parallel(tb testing.TB) {
 	// done, and they may call parallel too.
 	parallelTests.mu.Unlock()
 	if !marked {
-		t.Parallel()
+		runInParallel(t)
 	}
+}
+
+// runInParallel calls t.Parallel, unless the test cannot be parallel: it
+// called t.Parallel itself already, or t.Setenv or t.Chdir. Then it stays
+// as it is.
+func runInParallel(t *testing.T) {
+	defer func() {
+		if r := recover(); r != nil {
+			if msg, ok := r.(string); !ok || !strings.HasPrefix(msg, "testing: t.Parallel called multiple times") && !strings.Contains(msg, "can not use t.Parallel") {
+				panic(r)
+			}
+		}
+	}()
+	t.Parallel()
 }
 
 var parallelTests struct {
