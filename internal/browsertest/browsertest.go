@@ -20,7 +20,7 @@ const ChromiumPath = "/usr/bin/chromium"
 // browser has clicked through is not tested.
 func New(t testing.TB) context.Context {
 	t.Helper()
-	return Start(t, chromedp.WindowSize(1280, 900))
+	return Start(t, windowSize)
 }
 
 // Start is New with more options for Chromium (an extension to load, host
@@ -32,20 +32,18 @@ func Start(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context 
 }
 
 // StartFor is Start with another time limit, for a test that walks
-// through a whole day of pages in one browser.
+// through a whole day of pages in one browser. In a package whose
+// TestMain calls Run, a test that asks for no other flags than New's
+// gets a browser context of the shared Chromium (shared.go).
 func StartFor(t testing.TB, limit time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		t.Fatalf("browser tests need Debian's Chromium at %s: apt-get install chromium (.ci/run does this)", ChromiumPath)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(ChromiumPath),
-		chromedp.Flag("headless", "new"),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
+	if sharable(extra) {
+		return tab(t, limit)
+	}
+	opts := append(baseOptions(), chromedp.UserDataDir(t.TempDir()))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, extra...)...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, limit)

@@ -19,7 +19,6 @@ import (
 	"github.com/allmende/allmende/internal/recording"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // parcelRecording is a recording of the practice task on base, with the
@@ -71,8 +70,8 @@ func fundTreasury(t testing.TB, f *fixture, amount int64) {
 }
 
 func TestRecordingsAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		fundTreasury(t, f, 10000)
 		clientKey(t, f, "ada")
 		person := behavior.SynthPeople(3, 1)[0]

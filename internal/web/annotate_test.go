@@ -58,6 +58,7 @@ type annotateHarness struct {
 
 func newAnnotateHarness(t *testing.T) *annotateHarness {
 	t.Helper()
+	parallel(t) // the harness is a server of the test's own
 	page := template.Must(template.ParseFiles("testdata/annotate/harness.html"))
 	h := &annotateHarness{submitted: make(chan url.Values, 1)}
 	mux := http.NewServeMux()

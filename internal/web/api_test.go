@@ -8,7 +8,6 @@ import (
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 	"github.com/allmende/allmende/internal/web"
 )
 
@@ -67,8 +66,8 @@ func runScenarios(t *testing.T, f *fixture, scenarios []scenario) {
 }
 
 func TestSignUpAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		runScenarios(t, f, []scenario{
 			{name: "valid invitation", method: "POST", path: "/api/v1/signup",
 				body:   `{"code":"{invite}","email":"carol@example.org","name":"Carol","password":"a long enough password"}`,
@@ -110,8 +109,8 @@ func TestSignUpAPI(t *testing.T) {
 }
 
 func TestSessionsAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		runScenarios(t, f, []scenario{
 			{name: "sign in", method: "POST", path: "/api/v1/sessions", body: `{"email":"ada@example.org","password":"` + password + `"}`,
 				status: 201, contains: []string{`"token"`, `"id": "{ada}"`}},
@@ -163,8 +162,8 @@ func TestSignInIsRateLimited(t *testing.T) {
 
 // A member must never read or change another member's private data.
 func TestAuthorisationAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		runScenarios(t, f, []scenario{
 			{name: "public view of another member", as: "ada", method: "GET", path: "/api/v1/members/{bob}",
 				status: 200, contains: []string{`"id": "{bob}"`}, notContains: []string{"bob@example.org", "invite_quota"}},

@@ -12,7 +12,6 @@ import (
 	"github.com/allmende/allmende/internal/browsertest"
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // eventsOf returns a member's events through the API, waiting until they
@@ -43,8 +42,8 @@ func eventsOf(t *testing.T, f *fixture, name string) []map[string]any {
 }
 
 func TestReceiptsAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		ada := eventsOf(t, f, "ada")
 		bob := eventsOf(t, f, "bob")
 		if len(ada) != 1 || ada[0]["type"] != "member.joined" {

@@ -8,18 +8,17 @@ import (
 
 	"github.com/allmende/allmende/internal/browsertest"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // TestBrowserSignInDashboardSignOut clicks through the first thing every
 // member does, in a real Chromium: sign in (after a wrong password), see
 // the dashboard, sign out, and find the dashboard closed again.
 func TestBrowserSignInDashboardSignOut(t *testing.T) {
-	storetest.Each(t, browserSignInDashboardSignOut)
+	eachDialect(t, browserSignInDashboardSignOut)
 }
 
-func browserSignInDashboardSignOut(t *testing.T, db *store.DB) {
-	f := newFixture(t, db.Dialect())
+func browserSignInDashboardSignOut(t *testing.T, dialect store.Dialect) {
+	f := newFixture(t, dialect)
 	ctx := browsertest.New(t)
 	base := f.srv.URL
 
@@ -62,7 +61,7 @@ func browserSignInDashboardSignOut(t *testing.T, db *store.DB) {
 			t.Fatalf("dashboard section %s: %v", section, err)
 		}
 	}
-	shot := browsertest.Screenshot(t, ctx, "dashboard-"+string(db.Dialect()))
+	shot := browsertest.Screenshot(t, ctx, "dashboard-"+string(dialect))
 	t.Logf("dashboard screenshot: %s", shot)
 
 	err = chromedp.Do(ctx,

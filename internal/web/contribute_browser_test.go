@@ -95,6 +95,7 @@ func (s *sentRequests) all() ([]string, []string) {
 // the missed name or the e-mail address; the stored record is the
 // redacted text, with the kept number. At a laptop's and a phone's width.
 func TestBrowserContributeRedactsLocally(t *testing.T) {
+	parallel(t) // each subtest sets up a cooperative of its own
 	for _, width := range []int64{1280, 390} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
 			f := newFixture(t, store.SQLite)

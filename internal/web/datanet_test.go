@@ -19,7 +19,6 @@ import (
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/shareddata"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // withDatanets adds a Q&A datanet "tenancy" and an image datanet "photos",
@@ -40,8 +39,8 @@ func withDatanets(t testing.TB, f *fixture) {
 const qaRecord = `{"question":"Can my landlord keep my deposit?","answer":"Only for damage beyond normal wear, and he must account for it. Mail me at ada@example.org."}`
 
 func TestContributionsAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		withDatanets(t, f)
 		var gz bytes.Buffer
 		zw := gzip.NewWriter(&gz)

@@ -50,7 +50,9 @@ type day struct {
 	shots string
 }
 
-// newDay starts the demo cooperative and one browser for the whole test.
+// newDay starts the demo cooperative and one browser for the whole test (a
+// browser context of the package's shared Chromium); the test runs in
+// parallel with the others that set up a cooperative (demoServer).
 func newDay(t *testing.T, role string) *day {
 	t.Helper()
 	site := demoServer(t)

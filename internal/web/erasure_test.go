@@ -21,7 +21,6 @@ import (
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // TestErasureLeavesNothingOnDisk writes a record with a unique marker, uses
@@ -36,10 +35,10 @@ import (
 // the backup unpacked) and in no text or binary column of the database,
 // and model calls neither answer with the record nor pay for it.
 func TestErasureLeavesNothingOnDisk(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
 		for _, all := range []bool{false, true} {
 			name := map[bool]string{false: "erase one", true: "erase all"}[all]
-			t.Run(name, func(t *testing.T) { testErasure(t, db.Dialect(), all) })
+			t.Run(name, func(t *testing.T) { testErasure(t, dialect, all) })
 		}
 	})
 }

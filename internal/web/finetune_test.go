@@ -12,7 +12,6 @@ import (
 
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // A steward makes a version of a datanet and downloads it for a
@@ -21,8 +20,8 @@ import (
 // trained on that version: calls ask the upstream for the adapter, and
 // allmende_attribution names the record the answer paraphrases.
 func TestFineTuneExportAndLoRAUpstreamThroughTheAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		withModelData(t, f)
 		clientKey(t, f, "bob")
 		var asked []string

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,7 +17,6 @@ import (
 	"github.com/allmende/allmende/internal/app"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 const password = "correct horse battery"
@@ -32,11 +32,24 @@ type fixture struct {
 	ids    map[string]string // public ids
 }
 
+// newFixture starts a copy of the fixture's cooperative on dialect d
+// (fixture_template_test.go) behind a test server, with its job runner and
+// ledger publisher running as under Serve. A top-level test that calls it
+// runs in parallel with the others that do (parallel).
 func newFixture(t testing.TB, d store.Dialect) *fixture {
 	t.Helper()
-	cfg := app.Config{DataDir: dataDir(t), LogCheckpointInterval: 100 * time.Millisecond, ReplayAllowPrivate: true, UpstreamAllowPrivate: true}
+	parallel(t)
+	tmpl, err := fixtureTemplateOf(d)
+	if err != nil {
+		t.Fatalf("the fixture's cooperative on %s: %v", d, err)
+	}
+	dir := dataDir(t)
+	if err := copyDir(tmpl.dir, dir); err != nil {
+		t.Fatal(err)
+	}
+	cfg := fixtureConfig(dir)
 	if d == store.Postgres {
-		cfg.DB = storetest.URL(t, d)
+		cfg.DB = cloneDatabase(t, tmpl.db)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
@@ -52,40 +65,14 @@ func newFixture(t testing.TB, d store.Dialect) *fixture {
 	done := make(chan struct{})
 	go func() { a.Background(bg); close(done) }()
 	t.Cleanup(func() { stop(); <-done })
-	// The background jobs open the first epoch at once; wait for it, so
-	// that tests of epochs start from one state.
-	for i := 0; ; i++ {
-		if _, open, err := a.Reward.OpenEpoch(t.Context()); err == nil && open {
-			break
-		} else if i == 200 {
-			t.Fatalf("the first epoch did not open: %v", err)
-		}
-		time.Sleep(25 * time.Millisecond)
+	// The template's background jobs opened the first epoch, so that
+	// tests of epochs start from one state; check that it is open.
+	if _, open, err := a.Reward.OpenEpoch(t.Context()); err != nil || !open {
+		t.Fatalf("the first epoch is not open: %v", err)
 	}
-	f := &fixture{t: t, app: a, tokens: map[string]string{}, ids: map[string]string{}}
+	f := &fixture{t: t, app: a, tokens: maps.Clone(tmpl.tokens), ids: maps.Clone(tmpl.ids)}
 	f.srv = httptest.NewServer(a.Web)
 	t.Cleanup(f.srv.Close)
-
-	ctx := t.Context()
-	stella, err := a.Members.Found(ctx, "stella@example.org", "Stella", password, member.RoleSteward)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.ids["stella"] = stella.PublicID
-	for _, name := range []string{"ada", "bob"} {
-		inv, err := a.Members.Invite(ctx, stella, member.RoleMember)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := a.Members.SignUp(ctx, member.SignUp{Code: inv.Code, Email: name + "@example.org", Name: name, Password: password})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.ids[name] = m.PublicID
-	}
-	for _, name := range []string{"stella", "ada", "bob"} {
-		f.tokens[name] = f.signIn(name + "@example.org")
-	}
 	return f
 }
 

@@ -9,7 +9,6 @@ import (
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/govern"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // governance is the fixture's governance service.
@@ -18,8 +17,8 @@ func (f *fixture) governance() *govern.Service { return f.app.Govern }
 // TestGovernAPI: any member proposes and votes; counts stay hidden until
 // the decision; shares are one's own; only stewards close an epoch.
 func TestGovernAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		closes := time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339)
 		advisory := `{"title":"Weekly call","text":"Should we meet weekly?","mode":"member","quorum":0.5,"closes_at":"` + closes + `",
 			"options":[{"label":"yes"},{"label":"no","status_quo":true}]}`

@@ -16,7 +16,6 @@ import (
 	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // TestContributionsArePaged: a member with more than a page of
@@ -25,8 +24,8 @@ import (
 // gives every contribution once, newest first, even when records are added
 // between two requests. Before, both answered with up to 1,000 rows at once.
 func TestContributionsArePaged(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		withDatanets(t, f)
 		const n = 130
 		seedHistory(t, f, "ada", n)
@@ -154,8 +153,8 @@ func nextLink(body string) string {
 // exactly the items the whole list had at the start, in its order, and a
 // cursor that names nothing is a 422 naming "before".
 func TestListsArePaged(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		withDatanets(t, f)
 		seedHistory(t, f, "ada", 5)
 		ctx := t.Context()

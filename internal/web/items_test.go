@@ -12,7 +12,6 @@ import (
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 	"github.com/allmende/allmende/internal/work"
 )
 
@@ -38,8 +37,8 @@ func tinyPNG(t testing.TB, shade uint8) ([]byte, string) {
 // — no one else, and a refusal looks exactly like an image that does not
 // exist.
 func TestItemImagesOnlyForThoseWhoSeeTheItem(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		ctx := t.Context()
 		withRequester(t, f)
 		rex, err := f.app.Members.Found(ctx, "rex@example.org", "Rex", password, member.RoleRequester)

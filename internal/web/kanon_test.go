@@ -9,7 +9,6 @@ import (
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/privacy"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // surveyNotes are text records with an age, a region and a job, the kind
@@ -71,8 +70,8 @@ func withSurvey(t *testing.T, f *fixture) {
 // nor any record id; members may not export; bad k, fields and formats
 // are refused naming the field.
 func TestKAnonymousExportThroughTheAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		withDatanets(t, f)
 		withSurvey(t, f)
 		erased := surveyNotes[surveyErased].text

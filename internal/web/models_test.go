@@ -13,7 +13,6 @@ import (
 	"github.com/allmende/allmende/internal/browsertest"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 	"github.com/chromedp/chromedp"
 )
 
@@ -58,8 +57,8 @@ func clientKey(t testing.TB, f *fixture, name string) {
 }
 
 func TestOpenAICompatibleModels(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		withModelData(t, f)
 		clientKey(t, f, "bob")
 		ask := `{"model":"tenancy-helper","messages":[{"role":"user","content":"What notice period applies to tenants?"}]}`

@@ -9,7 +9,6 @@ import (
 
 	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // textOf is the text of the element with the given id on a page, tags
@@ -38,8 +37,8 @@ func (f *fixture) page(as, path string) string {
 // written in the cooperative's currency; the pay floor reads the same on
 // /work and /reviews; and every kind of income appears on /earnings.
 func TestOneMoneyOnEveryPage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		paidEverywhere(t, f)
 		var e struct {
 			Balance     int64  `json:"balance"`

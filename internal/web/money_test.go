@@ -12,7 +12,6 @@ import (
 	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // The attacks of issue 11 "Money can be created from nothing", repeated
@@ -40,8 +39,8 @@ func lyingUpstream(t *testing.T, usage string) *httptest.Server {
 }
 
 func TestModelPricesAndUsageCannotMintPoints(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		withModelData(t, f)
 		clientKey(t, f, "bob")
 		negative := lyingUpstream(t, `{"prompt_tokens":-1000,"completion_tokens":0,"total_tokens":-1000}`)
@@ -137,8 +136,8 @@ func TestModelPricesAndUsageCannotMintPoints(t *testing.T) {
 }
 
 func TestProjectAmountsCannotOverflowBalances(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		withRequester(t, f)
 		project := func(slug, amounts string) string {
 			return `{"slug":"` + slug + `","name":"Sentiment","client":"Shop Co","purpose":"rank reviews","instructions":"Pick positive or negative.",

@@ -16,6 +16,7 @@ import (
 // sees on /earnings that it is paid and that she recorded it. No page is
 // wider than the screen; axe-core finds nothing serious on /payouts.
 func TestBrowserPayoutOnlySteward(t *testing.T) {
+	parallel(t) // each subtest sets up a cooperative of its own
 	axe := browsertest.HasAxe(t)
 	for _, size := range []struct {
 		name          string

@@ -15,6 +15,7 @@ import (
 // explains), a steward records it paid on /payouts, and the member sees
 // it paid and the balance lower. No page is wider than the screen.
 func TestBrowserPayout(t *testing.T) {
+	parallel(t) // each subtest sets up a cooperative of its own
 	fits := `document.documentElement.scrollWidth <= window.innerWidth`
 	for _, size := range []struct {
 		name          string

@@ -8,15 +8,14 @@ import (
 
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // TestPayoutsAPI: a member asks for a payout within their balance, a
 // steward records it paid, the balance drops and the public log's entry
 // names the pseudonym and amounts only; every refusal names what is wrong.
 func TestPayoutsAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		runScenarios(t, f, []scenario{
 			{name: "deposit for ada", as: "stella", method: "POST", path: "/api/v1/members/{ada}/deposits", body: `{"amount":1000}`, status: 201},
 			{name: "anonymous", method: "POST", path: "/api/v1/members/me/payouts", body: `{"amount":1}`, status: 401, errCode: "unauthorized"},
@@ -71,8 +70,8 @@ func TestPayoutsAPI(t *testing.T) {
 // TestPayoutPages: the form on /earnings takes money as pages show it;
 // a wrong amount comes back with the field named and what was typed kept.
 func TestPayoutPages(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		runScenarios(t, f, []scenario{{name: "deposit for ada", as: "stella", method: "POST", path: "/api/v1/members/{ada}/deposits", body: `{"amount":1000}`, status: 201}})
 		post := func(as, path, form string) (int, string) {
 			resp := f.do(as, "POST", path, "application/x-www-form-urlencoded", form, nil)

@@ -32,10 +32,11 @@ import (
 // to show: a paid call of the retrieval model (Ada's and Grace's records
 // have calls), a trained classifier version, a recording of Ada's,
 // verified, published as an automation and run by Rita, and a password
-// reset link for Grace.
+// reset link for Grace. A top-level test that calls it runs in parallel
+// with the others that set up a cooperative of their own (parallel).
 func demoServer(t *testing.T) demoSite {
 	t.Helper()
-	t.Helper()
+	parallel(t)
 	a, err := app.Open(t.Context(), app.Config{DataDir: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

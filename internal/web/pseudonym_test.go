@@ -12,7 +12,6 @@ import (
 	"github.com/allmende/allmende/internal/browsertest"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // The person behind a pseudonym in these tests: a name and an address
@@ -73,8 +72,8 @@ func withHedwig(t *testing.T, f *fixture) {
 // requester she worked for, sees the pseudonym, and the display name she
 // may choose to make public.
 func TestPseudonymsStayPseudonymous(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		withHedwig(t, f)
 		private := []string{hedwigName, "Quartermain", hedwigEmail, `"role"`}
 		runScenarios(t, f, []scenario{

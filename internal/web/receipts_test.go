@@ -21,7 +21,6 @@ import (
 	"github.com/allmende/allmende/internal/recording"
 	"github.com/allmende/allmende/internal/replay"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // okReplayer stands in for Chromium where a test needs a run that works,
@@ -183,8 +182,8 @@ func findPayment(list []payment, typ, scopePrefix string) (payment, bool) {
 // another's receipts; and once she erases the record, its receipt still
 // verifies and never held the record's text.
 func TestPaymentReceipts(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		record, callSplit := paidEverywhere(t, f)
 		ada := receiptsOf(t, f, "ada", 4)
 		adaAccount := "member:" + f.ids["ada"]

@@ -17,6 +17,7 @@ import (
 // reason is refused there, one with a reason reaches the recorder. On a
 // desktop and a phone screen.
 func TestBrowserRecordingDecidedWithItsSteps(t *testing.T) {
+	parallel(t) // each subtest sets up a cooperative of its own
 	chrome, err := filepath.Abs("../recording/testdata/chrome_search.json")
 	if err != nil {
 		t.Fatal(err)

@@ -94,6 +94,7 @@ func stewardQueueFixture(t *testing.T, f *fixture) (held, appealed int64, rec st
 // recording. Then the queue says nothing is waiting. Members see no
 // queue.
 func TestBrowserStewardQueue(t *testing.T) {
+	parallel(t) // each subtest sets up a cooperative of its own
 	// The queue itself fits the screen; the rest of the dashboard (its
 	// table of open work) is another change's.
 	fits := `(q => q.getBoundingClientRect().right <= window.innerWidth && q.scrollWidth <= q.clientWidth)(document.getElementById("steward-queue"))`

@@ -104,8 +104,8 @@ func textInputs(tf *textFixture) []struct{ as, method, path, contentType, body, 
 // names the field, on both databases (PostgreSQL used to answer 500 for a
 // NUL), and nothing is stored.
 func TestControlCharactersAreRefused(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		tf := newTextFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		tf := newTextFixture(t, dialect)
 		closes := "2099-01-01T00:00:00Z"
 		// What JSON can carry: an escaped NUL, an escape character, a
 		// bidirectional override. Invalid UTF-8 in JSON becomes U+FFFD
@@ -140,8 +140,8 @@ func TestControlCharactersAreRefused(t *testing.T) {
 // UTF-8 reaches the server as it was sent; the pages refuse it naming the
 // field as the API does.
 func TestFormsRefuseInvalidUTF8(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		tf := newTextFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		tf := newTextFixture(t, dialect)
 		for _, in := range []struct{ as, path, form, field string }{
 			{"", "/signup", "code={invite}&email=n%40example.org&name=N%FF%FE&password=a+long+enough+password", "name"},
 			{"", "/signup", "code={invite}&email=n%40example.org&name=N%00&password=a+long+enough+password", "name"},
@@ -167,8 +167,8 @@ func TestFormsRefuseInvalidUTF8(t *testing.T) {
 // path names nothing, on both databases; PostgreSQL would refuse to look
 // it up at all.
 func TestPathsWithControlCharactersNameNothing(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		for _, p := range []string{"/api/v1/datanets/%00", "/api/v1/members/m-%00", "/api/v1/projects/x%FF", "/datanets/%00", "/api/v1/automations/a%00", "/api/v1/recordings/r-%00"} {
 			resp := f.do("ada", "GET", p, "", "", nil)
 			body := readBody(t, resp)

@@ -20,6 +20,7 @@ import (
 // and its receipt on their record's page. On a desktop and on a phone,
 // where no page is wider than the screen.
 func TestBrowserTrainPublishAndCall(t *testing.T) {
+	parallel(t) // each subtest sets up a cooperative of its own
 	for _, size := range []struct {
 		name          string
 		width, height int64

@@ -23,6 +23,7 @@ import (
 // decided items. On a desktop and on a phone, where no page is wider
 // than the screen.
 func TestBrowserTrainFromProject(t *testing.T) {
+	parallel(t) // each subtest sets up a cooperative of its own
 	for _, size := range []struct {
 		name          string
 		width, height int64

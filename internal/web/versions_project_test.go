@@ -7,7 +7,6 @@ import (
 
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 	"github.com/allmende/allmende/internal/work"
 )
 
@@ -68,8 +67,8 @@ func withTicketsProject(t testing.TB, f *fixture, slug string, label func(topic 
 }
 
 func TestModelVersionFromProjectAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		withLabelledData(t, f)
 		withTicketsProject(t, f, "tickets", func(topic string) string { return topic })
 		withTicketsProject(t, f, "mono", func(string) string { return "noise" })

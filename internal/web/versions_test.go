@@ -8,7 +8,6 @@ import (
 
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // labelled are messages by topic: ada and bob contribute them in turn.
@@ -89,8 +88,8 @@ func waitVersion(t *testing.T, f *fixture, path string) map[string]any {
 }
 
 func TestModelVersionsAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		owner := withLabelledData(t, f)
 		clientKey(t, f, "bob")
 		predict := `{"inputs":"the boiler shows an error and the radiator stays cold"}`

@@ -8,7 +8,6 @@ import (
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // withRequester adds a requester, rita, with a session.
@@ -23,8 +22,8 @@ func withRequester(t testing.TB, f *fixture) {
 }
 
 func TestWorkAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		withRequester(t, f)
 		project := `{"slug":"sentiment","name":"Sentiment","client":"Shop Co","purpose":"rank reviews","instructions":"Pick positive or negative.",
 			"task_type":"text_classification","labels":["positive","negative"],"pay_per_task":10,"est_seconds":20,"budget":5000,"review_hours":0,"redundancy":2}`

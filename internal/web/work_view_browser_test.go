@@ -65,6 +65,7 @@ func withBoxProject(t *testing.T, f *fixture) work.Project {
 // overturns it, and the worker's task is paid. No page is wider than the
 // screen.
 func TestBrowserDecisionsWithTheWorkInView(t *testing.T) {
+	parallel(t) // each subtest sets up a cooperative of its own
 	for _, size := range []struct {
 		name          string
 		width, height int64

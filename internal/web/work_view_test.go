@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // TestTaskCaseAndGiveBack covers the doors around a task's case: the
@@ -16,8 +15,8 @@ import (
 // on another's task and on a task already given back; and an erased answer
 // shown as erased, its reason gone.
 func TestTaskCaseAndGiveBack(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		withRequester(t, f)
 		runScenarios(t, f, []scenario{
 			{name: "create", as: "rita", method: "POST", path: "/api/v1/projects", status: 201, body: `{"slug":"better","name":"Which answer is better","client":"Chat Co",
