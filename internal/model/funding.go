@@ -442,3 +442,13 @@ func (f funded) earn(ctx context.Context, tx *store.Tx, parts []int64) error {
 	}
 	return nil
 }
+
+// SharePercent writes the funders' share as a percentage: 1500 basis
+// points are "15%", 250 are "2.5%".
+func (r Round) SharePercent() string {
+	s := strconv.FormatInt(r.ShareBP/100, 10)
+	if frac := r.ShareBP % 100; frac != 0 {
+		s += strings.TrimRight(fmt.Sprintf(".%02d", frac), "0")
+	}
+	return s + "%"
+}

@@ -109,4 +109,8 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("GET /runs/{id}", p.member(p.runShow))
 	mux.Handle("GET /practice/parcel", p.public(p.practiceParcel))
 	mux.Handle("GET /practice/parcel/track", p.public(p.practiceParcelTrack))
+	// Members fund models together (issue 17): a round's form, pledges, the close.
+	mux.Handle("POST /models/{slug}/funding", p.member(p.modelFunding))
+	mux.Handle("POST /models/{slug}/funding/pledge", p.member(p.modelFundingPledge))
+	mux.Handle("POST /models/{slug}/funding/close", p.member(p.modelFundingClose))
 }
