@@ -157,7 +157,8 @@ func (s *Service) checkTerms(ctx context.Context, m Model, t RoundTerms, now tim
 	case builderBP == 0:
 		f.Add("share_bp", "the contributors' and the treasury's shares leave the builder nothing to share")
 	case t.ShareBP < 1 || t.ShareBP > builderBP:
-		f.Add("share_bp", "between 1 and %d basis points: the builder's part of a call after the contributors' %d and the treasury's %d", builderBP, cshare, tshare)
+		f.Add("share_bp", "between 0.01%% and %s (1 to %d basis points): what each call leaves the builder after the contributors' %s and the treasury's %s",
+			bpPercent(builderBP), builderBP, bpPercent(cshare), bpPercent(tshare))
 	}
 	switch {
 	case !t.Deadline.After(now):
@@ -445,9 +446,11 @@ func (f funded) earn(ctx context.Context, tx *store.Tx, parts []int64) error {
 
 // SharePercent writes the funders' share as a percentage: 1500 basis
 // points are "15%", 250 are "2.5%".
-func (r Round) SharePercent() string {
-	s := strconv.FormatInt(r.ShareBP/100, 10)
-	if frac := r.ShareBP % 100; frac != 0 {
+func (r Round) SharePercent() string { return bpPercent(r.ShareBP) }
+
+func bpPercent(bp int64) string {
+	s := strconv.FormatInt(bp/100, 10)
+	if frac := bp % 100; frac != 0 {
 		s += strings.TrimRight(fmt.Sprintf(".%02d", frac), "0")
 	}
 	return s + "%"

@@ -2,7 +2,6 @@ package model
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/allmende/allmende/internal/ledger"
@@ -40,7 +39,9 @@ func (s *Service) Pledge(ctx context.Context, actor member.Member, slug string, 
 			return problem.New(problem.Conflict, "the funding round's deadline has passed: nothing was pledged")
 		}
 		if amount > r.Remaining() {
-			return problem.Fields{"amount": fmt.Sprintf("at most %d points: what the goal still lacks", r.Remaining())}.Err()
+			// No amount in the words: a page says them in money beside
+			// the field, the API's round says them in points.
+			return problem.Fields{"amount": "more than the goal still lacks"}.Err()
 		}
 		account := reward.MemberAccount(actor.PublicID)
 		held, err := reward.BalanceTx(ctx, tx, account)
@@ -48,7 +49,7 @@ func (s *Service) Pledge(ctx context.Context, actor member.Member, slug string, 
 			return err
 		}
 		if amount > held {
-			return problem.Fields{"amount": fmt.Sprintf("at most your balance, %d points", held)}.Err()
+			return problem.Fields{"amount": "more than your balance"}.Err()
 		}
 		var funders int
 		var mine int64

@@ -70,7 +70,7 @@ func TestDayFunding(t *testing.T) {
 			chromedp.SetValue("#round-share-input", "25"),
 			chromedp.SetValue("#round-days-input", "7"))
 		submit(d, "ask too large a share", "#open-round", "#round-form .field-error")
-		d.has("#round-form", "between 1 and 2000 basis points")
+		d.has("#round-form", "between 0.01% and 20%")
 		d.here("round-refused")
 		d.do("set the share", chromedp.SetValue("#round-share-input", "10"))
 		submit(d, "open the round", "#open-round", "#round")
@@ -92,7 +92,7 @@ func TestDayFunding(t *testing.T) {
 			if p.who == "grace@example.org" {
 				fillMoney(d, "Pledge", 1500)
 				submit(d, "pledge too much", "#pledge", "#pledge-form .field-error")
-				d.has("#pledge-form", "what the goal still lacks")
+				d.has("#pledge-form", "more than the goal still lacks")
 				d.here("pledge-refused")
 			}
 			fillMoney(d, "Pledge", p.amount)
