@@ -45,7 +45,14 @@ CREATE TABLE funding_pledges (
     PRIMARY KEY (round_id, member_id)
 );
 
+-- A model version trained on datanet versions names them (slug@number,
+-- a JSON list): its training records are those versions' records that are
+-- still accepted and consented. '[]' for one trained on the datanets as
+-- they stood.
+ALTER TABLE model_versions ADD COLUMN datanet_versions TEXT NOT NULL DEFAULT '[]';
+
 -- +goose Down
+ALTER TABLE model_versions DROP COLUMN datanet_versions;
 DROP TABLE funding_pledges;
 DROP TABLE funding_round_versions;
 DROP INDEX funding_rounds_due;
