@@ -80,6 +80,13 @@ func TestFundingRoundsThroughTheAPI(t *testing.T) {
 		runScenarios(t, f, []scenario{
 			{name: "the funders' earnings", as: "ada", method: "GET", path: path, status: 200,
 				contains: []string{`"my_earnings": 10`, `"funder": "` + f.ids["bob"] + `"`, `"earned": 5`}},
+			// The model is trained on the version the round named.
+			{name: "a datanet version that exists", as: "stella", method: "POST", path: "/api/v1/models/tenancy-helper/versions", status: 422, errCode: "invalid", errField: "datanet_versions",
+				body: `{"datanet_versions":["tenancy@9"],"label_field":"labels"}`},
+			{name: "versions or datanets, not both", as: "stella", method: "POST", path: "/api/v1/models/tenancy-helper/versions", status: 422, errCode: "invalid", errField: "datanet_versions",
+				body: `{"datanet_versions":["tenancy@1"],"datanets":["tenancy"],"label_field":"labels"}`},
+			{name: "train on the round's version", as: "stella", method: "POST", path: "/api/v1/models/tenancy-helper/versions", status: 202,
+				body: `{"datanet_versions":["tenancy@1"],"label_field":"labels"}`, contains: []string{`"datanet_versions": [`, `"tenancy@1"`}},
 		})
 	})
 }

@@ -130,6 +130,8 @@ func (a *API) modelVersions(w http.ResponseWriter, r *http.Request, sess *member
 
 type trainRequest struct {
 	Datanets     []string `json:"datanets"`
+	// DatanetVersions (slug@number) train on those versions' records.
+	DatanetVersions []string `json:"datanet_versions"`
 	Project      string   `json:"project"`
 	LabelField   string   `json:"label_field"`
 	HeldOut      *float64 `json:"held_out"`
@@ -148,7 +150,7 @@ func (a *API) modelTrain(w http.ResponseWriter, r *http.Request, sess *member.Se
 	if err := request.JSON(w, r, &req); err != nil {
 		return err
 	}
-	v, err := a.Models.Train(r.Context(), sess.Member, r.PathValue("slug"), model.TrainRequest{Datanets: req.Datanets, Project: req.Project, LabelField: req.LabelField,
+	v, err := a.Models.Train(r.Context(), sess.Member, r.PathValue("slug"), model.TrainRequest{Datanets: req.Datanets, Versions: req.DatanetVersions, Project: req.Project, LabelField: req.LabelField,
 		HeldOut: req.HeldOut, Kind: req.Kind, Params: model.TrainParams{Epochs: req.Epochs, L2: req.L2, LearningRate: req.LearningRate, K: req.K, Seed: req.Seed}})
 	if err != nil {
 		return err
