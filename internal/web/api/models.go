@@ -129,18 +129,18 @@ func (a *API) modelVersions(w http.ResponseWriter, r *http.Request, sess *member
 }
 
 type trainRequest struct {
-	Datanets     []string `json:"datanets"`
+	Datanets []string `json:"datanets"`
 	// DatanetVersions (slug@number) train on those versions' records.
 	DatanetVersions []string `json:"datanet_versions"`
-	Project      string   `json:"project"`
-	LabelField   string   `json:"label_field"`
-	HeldOut      *float64 `json:"held_out"`
-	Kind         string   `json:"kind"`
-	Epochs       int      `json:"epochs"`
-	L2           float64  `json:"l2"`
-	LearningRate float64  `json:"learning_rate"`
-	K            int      `json:"k"`
-	Seed         int64    `json:"seed"`
+	Project         string   `json:"project"`
+	LabelField      string   `json:"label_field"`
+	HeldOut         *float64 `json:"held_out"`
+	Kind            string   `json:"kind"`
+	Epochs          int      `json:"epochs"`
+	L2              float64  `json:"l2"`
+	LearningRate    float64  `json:"learning_rate"`
+	K               int      `json:"k"`
+	Seed            int64    `json:"seed"`
 }
 
 // modelTrain queues a new version; 202, since it trains in the
