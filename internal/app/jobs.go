@@ -108,8 +108,18 @@ func (a *App) runJobs(ctx context.Context) {
 			}
 			return err
 		},
-		// Proposals whose voting window ended are counted within a minute,
-		// and binding ones applied.
+		// Funding rounds whose deadline passed close within a minute:
+		// funded if they met their goal, every pledge returned if not.
+		model.JobCloseRounds: func(ctx context.Context, _ store.Job) error {
+			n, err := a.Models.CloseDueRounds(ctx, time.Now())
+			if n > 0 {
+				a.log.Info("funding rounds closed", "count", n)
+			}
+			return err
+		},
+		// Proposals whose voting window ended are counted within a minute;
+		// a binding one's change is queued, and changes whose timelock
+		// ended are applied.
 		jobDecide: func(ctx context.Context, _ store.Job) error {
 			n, err := a.Govern.Decide(ctx, time.Now())
 			if n > 0 {
@@ -129,6 +139,7 @@ func (a *App) runJobs(ctx context.Context) {
 	}
 	go a.schedule(ctx, model.JobRetrainErased, choreEvery)
 	go a.schedule(ctx, action.JobPayPending, payEvery)
+	go a.schedule(ctx, model.JobCloseRounds, payEvery)
 	// Three workers: an automation run may hold one for up to
 	// action.RunTimeout, and the chores must not wait behind it.
 	r.Run(ctx, 3)

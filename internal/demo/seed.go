@@ -164,6 +164,9 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 	if err := seedCuration(ctx, a, requester); err != nil {
 		return Seeded{}, err
 	}
+	if err := seedFunding(ctx, a, requester); err != nil {
+		return Seeded{}, err
+	}
 	return openInvitations(ctx, a)
 }
 

@@ -55,6 +55,9 @@ type SplitShares struct {
 	Contributors int64 `json:"contributors"`
 	Builder      int64 `json:"builder"`
 	Treasury     int64 `json:"treasury"`
+	// Funders is what the funders of the model's funded round got
+	// together (funding.go), out of the builder's part.
+	Funders int64 `json:"funders"`
 }
 
 // Result is an answer with its attribution.
@@ -439,10 +442,20 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 			}
 			lines[i] = [2]int{start, len(accounts)}
 		}
+		// A model whose funding round met its goal pays its funders out of
+		// the builder's part, in the same split (funding.go).
+		fund, err := fundersOf(ctx, tx, m.ID)
+		if err != nil {
+			return err
+		}
 		sp, postings, err := reward.Postings(reward.Payment{Payer: reward.MemberAccount(c.PublicID), Total: att.Charge,
-			ContributorBP: cshare, Contributors: accounts, Weights: weights, TreasuryBP: tshare, Rest: reward.MemberAccount(m.Owner)})
+			ContributorBP: cshare, Contributors: accounts, Weights: weights, TreasuryBP: tshare, Rest: reward.MemberAccount(m.Owner),
+			FunderBP: fund.shareBP, Funders: fund.accounts, Stakes: fund.pledges})
 		if err != nil {
 			return fmt.Errorf("split: %w", err)
+		}
+		if err := fund.earn(ctx, tx, sp.Funders); err != nil {
+			return err
 		}
 		for i := range att.Records {
 			att.Records[i].Amount = 0
@@ -450,7 +463,7 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 				att.Records[i].Amount += a
 			}
 		}
-		att.Shares = SplitShares{Contributors: sp.ContributorTotal, Builder: sp.Rest, Treasury: sp.Treasury}
+		att.Shares = SplitShares{Contributors: sp.ContributorTotal, Builder: sp.Rest, Treasury: sp.Treasury, Funders: sp.FunderTotal}
 		now := store.Now()
 		err = tx.QueryRowContext(ctx, `INSERT INTO model_calls (model_id, client_id, tokens_in, tokens_out, charge, status, latency_ms, created_at, version_id)
 			VALUES ($1, $2, $3, $4, $5, 'ok', $6, $7, $8) RETURNING id`, m.ID, c.MemberID, usage.PromptTokens, usage.CompletionTokens, att.Charge, took.Milliseconds(), now, version).Scan(&att.CallID)

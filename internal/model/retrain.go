@@ -63,8 +63,8 @@ func (s *Service) RetrainErased(ctx context.Context) (int, error) {
 	for _, old := range stale {
 		err := s.db.InTx(ctx, func(tx *store.Tx) error {
 			var id int64
-			err := tx.QueryRowContext(ctx, `INSERT INTO model_versions (model_id, number, kind, label_field, held_out, datanets, params, status, trained_by, created_at, replaces, project)
-				SELECT model_id, (SELECT MAX(number) + 1 FROM model_versions WHERE model_id = o.model_id), kind, label_field, held_out, datanets, params, 'queued', trained_by, $2, id, project
+			err := tx.QueryRowContext(ctx, `INSERT INTO model_versions (model_id, number, kind, label_field, held_out, datanets, params, status, trained_by, created_at, replaces, project, datanet_versions)
+				SELECT model_id, (SELECT MAX(number) + 1 FROM model_versions WHERE model_id = o.model_id), kind, label_field, held_out, datanets, params, 'queued', trained_by, $2, id, project, datanet_versions
 				FROM model_versions o WHERE id = $1 RETURNING id`, old, store.Now()).Scan(&id)
 			if err != nil {
 				return err

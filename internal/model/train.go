@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -214,6 +215,20 @@ func (s *Service) trainingSet(ctx context.Context, v Version) ([]trainingRecord,
 	}
 	var recs []trainingRecord
 	skipped := 0
+	// A version trained on datanet versions takes their records only
+	// (those still accepted and consented).
+	versionOf := map[string]int64{}
+	for _, ref := range v.DatanetVersions {
+		slug, n, err := ParseVersionRef(ref)
+		if err != nil {
+			return nil, 0, &badTraining{msg: err.Error()}
+		}
+		dv, err := s.datanets.VersionOf(ctx, slug, n)
+		if err != nil {
+			return nil, 0, &badTraining{msg: fmt.Sprintf("the datanet version %s is gone", ref)}
+		}
+		versionOf[slug] = dv.ID
+	}
 	for _, slug := range v.Datanets {
 		d, err := s.datanets.BySlug(ctx, slug)
 		if err != nil {
@@ -222,6 +237,17 @@ func (s *Service) trainingSet(ctx context.Context, v Version) ([]trainingRecord,
 		dnas, err := s.acceptedDNAs(ctx, d.ID)
 		if err != nil {
 			return nil, 0, err
+		}
+		if id, ok := versionOf[slug]; ok {
+			in, err := store.IDs(ctx, s.db.Read(), `SELECT contribution_id FROM datanet_version_records WHERE version_id = $1`, id)
+			if err != nil {
+				return nil, 0, fmt.Errorf("training records of %s: %w", slug, err)
+			}
+			keep := make(map[int64]bool, len(in))
+			for _, c := range in {
+				keep[c] = true
+			}
+			maps.DeleteFunc(dnas, func(_ string, m recordMeta) bool { return !keep[m.rowID] })
 		}
 		_, err = s.datanets.Export(ctx, slug, func(e datanet.Exported) error {
 			text, label := exampleOf(e.Record, v.LabelField)

@@ -45,6 +45,10 @@ type Version struct {
 	LabelField string   `json:"label_field"`
 	HeldOut    float64  `json:"held_out"`
 	Datanets   []string `json:"datanets"`
+	// DatanetVersions, if set, are the datanet versions (slug@number) the
+	// version was trained on: the records of those versions that are still
+	// accepted and consented, not the datanets as they stood.
+	DatanetVersions []string `json:"datanet_versions,omitempty"`
 	// Project, if set, is the annotation project whose inferred labels
 	// the version was trained on instead of datanets (project_train.go).
 	Project  string         `json:"project,omitempty"`
@@ -110,6 +114,9 @@ type VersionMetrics struct {
 // metrics, which kind, and optional hyper-parameters.
 type TrainRequest struct {
 	Datanets []string
+	// Versions name datanet versions (slug@number) to train on instead of
+	// the datanets as they stand, e.g. those a funding round named.
+	Versions []string
 	// Project is the slug of an annotation project to train on instead
 	// of datanets; exactly one kind of source is asked for.
 	Project    string
@@ -172,6 +179,24 @@ func (r *TrainRequest) validate(m Model) error {
 	}
 	if h := *r.HeldOut; h != 0 && (h < 0.05 || h > 0.5) {
 		f.Add("held_out", "a share between 0.05 and 0.5, or 0 for none")
+	}
+	if len(r.Versions) > 0 {
+		if r.Project != "" || len(r.Datanets) > 0 {
+			f.Add("datanet_versions", "train on datanet versions, on datanets or on a project's labels: one of them")
+		}
+		seen := map[string]bool{}
+		for _, ref := range r.Versions {
+			slug, _, err := ParseVersionRef(ref)
+			switch {
+			case err != nil:
+				f.Add("datanet_versions", "%v", err)
+			case !slices.Contains(m.Datanets, slug):
+				f.Add("datanet_versions", "%s is not one of the model's datanets (%v)", slug, m.Datanets)
+			case seen[slug]:
+				f.Add("datanet_versions", "one version of %s", slug)
+			}
+			seen[slug] = true
+		}
 	}
 	if r.Project != "" {
 		f.Line("project", r.Project)
@@ -256,6 +281,24 @@ func (s *Service) Train(ctx context.Context, actor member.Member, slug string, r
 	if req.Datanets == nil {
 		req.Datanets = []string{}
 	}
+	// Versions must exist now; the datanets trained on are theirs.
+	var refs []string
+	if len(req.Versions) > 0 {
+		req.Datanets = req.Datanets[:0]
+		for _, ref := range req.Versions {
+			slug, n, _ := ParseVersionRef(ref)
+			if _, err := s.datanets.VersionOf(ctx, slug, n); err != nil {
+				return Version{}, &problem.Error{Kind: problem.Invalid, Message: "no such datanet version", Fields: map[string]string{"datanet_versions": fmt.Sprintf("%s has no version %d", slug, n)}}
+			}
+			refs = append(refs, RoundVersion{Datanet: slug, Number: n}.Ref())
+			req.Datanets = append(req.Datanets, slug)
+		}
+		slices.Sort(req.Datanets)
+	}
+	if refs == nil {
+		refs = []string{}
+	}
+	versionRefs, _ := json.Marshal(refs)
 	datanets, _ := json.Marshal(req.Datanets)
 	params, _ := json.Marshal(req.Params)
 	var id int64
@@ -264,9 +307,9 @@ func (s *Service) Train(ctx context.Context, actor member.Member, slug string, r
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM model_versions WHERE model_id = $1`, m.ID).Scan(&n); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO model_versions (model_id, number, kind, label_field, held_out, datanets, params, status, trained_by, created_at, project)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10) RETURNING id`,
-			m.ID, n, req.Kind, req.LabelField, *req.HeldOut, string(datanets), string(params), actor.ID, store.Now(), req.Project).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO model_versions (model_id, number, kind, label_field, held_out, datanets, params, status, trained_by, created_at, project, datanet_versions)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11) RETURNING id`,
+			m.ID, n, req.Kind, req.LabelField, *req.HeldOut, string(datanets), string(params), actor.ID, store.Now(), req.Project, string(versionRefs)).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -284,17 +327,17 @@ func (s *Service) Train(ctx context.Context, actor member.Member, slug string, r
 
 const versionColumns = `v.id, v.model_id, m.slug, v.number, v.kind, v.label_field, v.held_out, v.datanets, v.params, v.status, v.progress, v.metrics, v.error,
 	v.commitment, v.records, COALESCE(v.blob, ''), v.size, COALESCE(t.public_id, ''), COALESCE(v.event_id, ''), COALESCE(m.published_version, 0) = v.id,
-	v.created_at, v.started_at, v.finished_at, v.published_at, COALESCE(v.replaces, 0), v.project`
+	v.created_at, v.started_at, v.finished_at, v.published_at, COALESCE(v.replaces, 0), v.project, v.datanet_versions`
 
 const versionFrom = ` FROM model_versions v JOIN models m ON m.id = v.model_id LEFT JOIN members t ON t.id = v.trained_by `
 
 func scanVersion(row interface{ Scan(...any) error }) (Version, error) {
 	var v Version
-	var datanets, params, progress, metrics string
+	var datanets, params, progress, metrics, versionRefs string
 	var created int64
 	var started, finished, published sql.NullInt64
 	err := row.Scan(&v.ID, &v.ModelID, &v.Model, &v.Number, &v.Kind, &v.LabelField, &v.HeldOut, &datanets, &params, &v.Status, &progress, &metrics, &v.Error,
-		&v.Commitment, &v.Records, &v.blob, &v.Size, &v.TrainedBy, &v.EventID, &v.Published, &created, &started, &finished, &published, &v.replaces, &v.Project)
+		&v.Commitment, &v.Records, &v.blob, &v.Size, &v.TrainedBy, &v.EventID, &v.Published, &created, &started, &finished, &published, &v.replaces, &v.Project, &versionRefs)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Version{}, problem.New(problem.NotFound, "no such model version")
 	}
@@ -303,6 +346,7 @@ func scanVersion(row interface{ Scan(...any) error }) (Version, error) {
 	}
 	// These columns are written only by this package, from these types.
 	_ = json.Unmarshal([]byte(datanets), &v.Datanets)
+	_ = json.Unmarshal([]byte(versionRefs), &v.DatanetVersions)
 	_ = json.Unmarshal([]byte(params), &v.Params)
 	_ = json.Unmarshal([]byte(progress), &v.Progress)
 	_ = json.Unmarshal([]byte(metrics), &v.Metrics)

@@ -24,7 +24,9 @@ import (
 // money — deposits, escrow funding, task pay and top-ups, model calls
 // split among contributors, builder and treasury, automation runs escrowed
 // and settled or refunded, recording rewards from the treasury, epoch
-// closes, and raw transfers as a buggy or hostile caller would make them —
+// closes, funding rounds (pledges into escrow, closed met — costs to the
+// builder, the rest back pro rata — or unmet — every pledge back — and
+// calls that pay the funders of a met round), and raw transfers as a buggy or hostile caller would make them —
 // with amounts drawn from the extremes (0, 1, negative, each range's
 // maximum and one beyond, MaxInt64, MinInt64) as well as ordinary ones.
 // After every step it checks that
@@ -51,8 +53,8 @@ func TestMoneyProperties(t *testing.T) {
 		for step := range 1000 {
 			p.step(t, step)
 		}
-		t.Logf("%s: %d operations done, %d refused; %d calls", db.Dialect(), p.done, p.refused, len(p.calls))
-		if p.done < 200 || p.refused < 200 || len(p.calls) < 20 {
+		t.Logf("%s: %d operations done, %d refused; %d calls, %d of them paying funders; %d funding rounds closed", db.Dialect(), p.done, p.refused, len(p.calls), p.funded, p.rounds)
+		if p.done < 200 || p.refused < 200 || len(p.calls) < 20 || p.rounds < 5 {
 			t.Fatalf("the sequence did not exercise both paths: %d done, %d refused, %d calls", p.done, p.refused, len(p.calls))
 		}
 	})
@@ -63,12 +65,13 @@ const (
 	builder   = "member:m-builder"
 	projectEs = "escrow:project:1"
 	runEs     = "escrow:run:1"
+	fundingEs = "escrow:funding:1"
 )
 
 var (
 	members  = []string{"m-client", "m-builder", "m-a", "m-b"}
 	accounts = []string{"funding:client:m-client", "funding:requester:m-r", client, builder, "member:m-a", "member:m-b",
-		reward.Treasury, projectEs, runEs, reward.SharesIssue, "shares:m-a", "shares:m-b", "shares:m-client", "shares:m-builder"}
+		reward.Treasury, projectEs, runEs, fundingEs, reward.SharesIssue, "shares:m-a", "shares:m-b", "shares:m-client", "shares:m-builder"}
 )
 
 type property struct {
@@ -81,11 +84,21 @@ type property struct {
 	done    int
 	refused int
 	clock   time.Time
+	// pledges are the open round's pledges by account; funders and
+	// stakes, once a round met its goal, who every later call pays, and
+	// fbp their share.
+	pledges map[string]int64
+	funders []string
+	stakes  []int64
+	fbp     int64
+	// funded counts the calls that paid funders, and rounds the rounds
+	// closed either way.
+	funded, rounds int
 }
 
 func newProperty(t *testing.T, db *store.DB, seed uint64) *property {
 	p := &property{db: db, r: reward.NewService(db, ledger.New(db)), params: coop.New(db), rng: rand.New(rand.NewPCG(seed, 11)),
-		ids: map[string]int64{}, calls: map[string]bool{}, clock: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
+		ids: map[string]int64{}, calls: map[string]bool{}, pledges: map[string]int64{}, clock: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
 	for _, m := range members {
 		err := db.InTx(t.Context(), func(tx *store.Tx) error {
 			var id int64
@@ -158,7 +171,7 @@ func (p *property) worker() string { return []string{"member:m-a", "member:m-b"}
 // step applies one random operation and checks the invariants.
 func (p *property) step(t *testing.T, step int) {
 	ctx := t.Context()
-	switch p.rng.IntN(10) {
+	switch p.rng.IntN(12) {
 	case 0:
 		p.attempt(t, step, "deposit", func() error {
 			_, err := p.transfer(t, ledger.FundsDeposited, "", move("funding:client:m-client", client, p.amount())...)
@@ -232,7 +245,78 @@ func (p *property) step(t *testing.T, step int) {
 			_, err := p.transfer(t, ledger.RewardSplit, "", postings...)
 			return err
 		})
+	case 10:
+		p.attempt(t, step, "pledge", func() error {
+			from := []string{client, "member:m-a", "member:m-b"}[p.rng.IntN(3)]
+			amount := p.amount()
+			_, err := p.transfer(t, ledger.FundingPledged, "funding:1", move(from, fundingEs, amount)...)
+			if err == nil {
+				p.pledges[from] += amount
+			}
+			return err
+		})
+	case 11:
+		p.attempt(t, step, "close the round", func() error { return p.closeRound(t, step) })
 	}
+}
+
+// closeRound closes the funding round as model.CloseRound does: met, the
+// escrow pays the builder's costs and returns the rest pro rata to the
+// pledges; missed, it returns every pledge. What the escrow holds may
+// differ from the pledges (a raw transfer took from it): then the close
+// is refused or pays what it can, and the round is over either way.
+func (p *property) closeRound(t *testing.T, step int) error {
+	defer func() { p.pledges = map[string]int64{} }()
+	held, err := p.r.Balance(t.Context(), fundingEs)
+	if err != nil {
+		t.Fatalf("step %d: funding escrow: %v", step, err)
+	}
+	var funders []string
+	var stakes []int64
+	for _, m := range []string{client, "member:m-a", "member:m-b"} {
+		if p.pledges[m] > 0 {
+			funders, stakes = append(funders, m), append(stakes, p.pledges[m])
+		}
+	}
+	if p.rng.IntN(2) == 0 {
+		var postings []ledger.Posting
+		for i, f := range funders {
+			postings = append(postings, ledger.Posting{Account: f, Amount: stakes[i]})
+		}
+		var sum int64
+		for _, s := range stakes {
+			sum += s // each pledge landed: the sum is what the escrow received
+		}
+		_, err := p.transfer(t, ledger.FundingRefunded, "funding:1", append(postings, ledger.Posting{Account: fundingEs, Amount: -sum})...)
+		if err == nil {
+			p.rounds++
+		}
+		return err
+	}
+	costs := min(max(p.amount(), 0), held)
+	parts, err := reward.ProRata(held-costs, stakes)
+	if err != nil {
+		return err
+	}
+	amounts := map[string]int64{builder: costs}
+	for i, f := range funders {
+		amounts[f] += parts[i]
+	}
+	postings := []ledger.Posting{{Account: fundingEs, Amount: -held}}
+	for _, a := range []string{client, builder, "member:m-a", "member:m-b"} {
+		if amounts[a] != 0 {
+			postings = append(postings, ledger.Posting{Account: a, Amount: amounts[a]})
+		}
+	}
+	if _, err := p.transfer(t, ledger.FundingMet, "funding:1", postings...); err != nil {
+		return err
+	}
+	if b, err := p.r.Balance(t.Context(), fundingEs); err != nil || b != 0 {
+		t.Fatalf("step %d: a met round's escrow holds %d after its close (%v)", step, b, err)
+	}
+	p.funders, p.stakes, p.fbp = funders, stakes, p.basisPoints()
+	p.rounds++
+	return nil
 }
 
 // attempt runs one operation, counts it as done or refused, checks that a
@@ -270,10 +354,11 @@ func (p *property) call(t *testing.T, step int) error {
 		b = client // a client calling their own model
 	}
 	cbp, tbp := p.basisPoints(), p.basisPoints()
-	_, postings, err := reward.Postings(reward.Payment{Payer: client, Total: charge, ContributorBP: cbp, Contributors: contributors, Weights: weights,
-		TreasuryBP: tbp, Rest: b})
+	sp, postings, err := reward.Postings(reward.Payment{Payer: client, Total: charge, ContributorBP: cbp, Contributors: contributors, Weights: weights,
+		TreasuryBP: tbp, Rest: b, FunderBP: p.fbp, Funders: p.funders, Stakes: p.stakes})
 	if err != nil {
-		if charge >= 0 && charge <= points.MaxCharge && cbp >= 0 && cbp <= points.BasisPoints && tbp >= 0 && tbp <= points.BasisPoints {
+		fine := len(p.funders) == 0 || (p.fbp >= 0 && p.fbp <= points.BasisPoints)
+		if fine && charge >= 0 && charge <= points.MaxCharge && cbp >= 0 && cbp <= points.BasisPoints && tbp >= 0 && tbp <= points.BasisPoints {
 			t.Fatalf("step %d: a sound call makes no postings: %v", step, err)
 		}
 		return err
@@ -281,9 +366,17 @@ func (p *property) call(t *testing.T, step int) error {
 	if len(postings) == 0 {
 		return errors.New("a free call moves nothing")
 	}
+	// The funders' part comes out of the builder's, never out of the
+	// contributors' or the treasury's share.
+	if ceiling, _ := points.MulDiv(charge, p.fbp, points.BasisPoints); sp.FunderTotal > ceiling || sp.Rest < 0 {
+		t.Fatalf("step %d: funders got %d of %d at %d basis points; the builder %d", step, sp.FunderTotal, charge, p.fbp, sp.Rest)
+	}
 	id, err := p.transfer(t, ledger.RewardSplit, "model:1", postings...)
 	if err == nil {
 		p.calls[id] = true
+		if sp.FunderTotal > 0 {
+			p.funded++
+		}
 	}
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/big"
 	"slices"
 
 	"github.com/allmende/allmende/internal/attrib"
@@ -17,6 +18,8 @@ import (
 // automation run's price, paid from its escrow to the treasury and the
 // recording's author. Shares are in basis points of the total; whoever
 // is named Rest (the builder, the author) gets what the shares leave.
+// A model whose funding round met its goal also pays its funders: a share
+// of the total taken from Rest's part, divided pro rata to their pledges.
 type Payment struct {
 	// Payer is the account the total comes from.
 	Payer string
@@ -33,6 +36,14 @@ type Payment struct {
 	TreasuryBP int64
 	// Rest is the account that gets what remains.
 	Rest string
+	// FunderBP is the funders' share, within [0, 10000], taken from what
+	// Rest would get (never from the contributors' or the treasury's), and
+	// divided among Funders pro rata to Stakes.
+	FunderBP int64
+	// Funders are the funders' accounts, one per stake; Stakes are their
+	// pledges, each positive.
+	Funders []string
+	Stakes  []int64
 }
 
 // Split is where a payment goes, in points.
@@ -45,6 +56,10 @@ type Split struct {
 	Treasury         int64
 	// Rest is the builder's or the author's part.
 	Rest int64
+	// Funders holds each funder's part, in the order of Payment.Funders;
+	// FunderTotal is their sum.
+	Funders     []int64
+	FunderTotal int64
 }
 
 // Postings divides a payment and returns the postings of the one ledger
@@ -54,7 +69,9 @@ type Split struct {
 // When no weight is positive nobody's record shaped the answer, and the
 // contributors' share goes to the treasury. Shares that together exceed
 // the whole leave Rest nothing and the treasury what remains, never less
-// than nothing.
+// than nothing. FunderBP basis points of the total, rounded down, go to the
+// funders out of Rest's part — at most that part, so the funders never
+// take from the contributors or the treasury — divided by ProRata.
 //
 // Every part is non-negative and the parts sum to the total. Amounts to
 // one account are added up — the payer may also be a contributor or Rest —
@@ -71,6 +88,9 @@ func Postings(p Payment) (Split, []ledger.Posting, error) {
 	}
 	if len(p.Contributors) != len(p.Weights) {
 		return Split{}, nil, fmt.Errorf("%w: %d contributors for %d weights", ErrBadTransfer, len(p.Contributors), len(p.Weights))
+	}
+	if p.FunderBP < 0 || p.FunderBP > points.BasisPoints || len(p.Funders) != len(p.Stakes) {
+		return Split{}, nil, fmt.Errorf("%w: a funders' share of %d basis points for %d funders and %d stakes", ErrBadTransfer, p.FunderBP, len(p.Funders), len(p.Stakes))
 	}
 	contributors, err := points.MulDiv(p.Total, p.ContributorBP, points.BasisPoints)
 	if err != nil {
@@ -96,6 +116,18 @@ func Postings(p Payment) (Split, []ledger.Posting, error) {
 	// contributors ≤ total and treasury ≤ total, so these stay in range.
 	treasury = min(treasury, p.Total-contributors)
 	sp.ContributorTotal, sp.Treasury, sp.Rest = contributors, treasury, p.Total-contributors-treasury
+	sp.Funders = make([]int64, len(p.Funders))
+	if len(p.Funders) > 0 {
+		funders, err := points.MulDiv(p.Total, p.FunderBP, points.BasisPoints)
+		if err != nil {
+			return Split{}, nil, err
+		}
+		funders = min(funders, sp.Rest)
+		if sp.Funders, err = ProRata(funders, p.Stakes); err != nil {
+			return Split{}, nil, err
+		}
+		sp.FunderTotal, sp.Rest = funders, sp.Rest-funders
+	}
 
 	amounts := map[string]int64{}
 	add := func(account string, v int64) error {
@@ -106,6 +138,9 @@ func Postings(p Payment) (Split, []ledger.Posting, error) {
 	errs := []error{add(p.Payer, -p.Total), add(p.Rest, sp.Rest), add(Treasury, sp.Treasury)}
 	for i, acct := range p.Contributors {
 		errs = append(errs, add(acct, sp.Contributors[i]))
+	}
+	for i, acct := range p.Funders {
+		errs = append(errs, add(acct, sp.Funders[i]))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return Split{}, nil, err
@@ -120,4 +155,51 @@ func Postings(p Payment) (Split, []ledger.Posting, error) {
 		}
 	}
 	return sp, postings, nil
+}
+
+// ProRata divides total among stakes in proportion to them, exactly: each
+// part is total·stake/Σstakes rounded down, and the points the rounding
+// leaves go one each to the largest remainders (Hamilton's method; equal
+// remainders to the earlier stake). The parts are non-negative and sum to
+// total. Every stake must be positive and total non-negative. Funders are
+// paid by it from a call's split, and a funding round that met its goal
+// returns what it does not spend by it.
+func ProRata(total int64, stakes []int64) ([]int64, error) {
+	if total < 0 {
+		return nil, fmt.Errorf("%w: a pro rata division of %d", ErrBadTransfer, total)
+	}
+	if len(stakes) == 0 {
+		if total == 0 {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("%w: %d points to divide among no stakes", ErrBadTransfer, total)
+	}
+	var sum big.Int
+	for _, s := range stakes {
+		if s <= 0 {
+			return nil, fmt.Errorf("%w: a stake of %d", ErrBadTransfer, s)
+		}
+		sum.Add(&sum, big.NewInt(s))
+	}
+	parts := make([]int64, len(stakes))
+	rems := make([]big.Int, len(stakes))
+	T := big.NewInt(total)
+	left := total
+	for i, s := range stakes {
+		var q big.Int
+		q.Mul(T, big.NewInt(s))
+		q.QuoRem(&q, &sum, &rems[i])
+		parts[i] = q.Int64() // ≤ total
+		left -= parts[i]
+	}
+	// Fewer than len(stakes) points are left: each part lost less than one.
+	order := make([]int, len(stakes))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return rems[b].Cmp(&rems[a]) })
+	for _, i := range order[:left] {
+		parts[i]++
+	}
+	return parts, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"math/big"
 	"slices"
 	"testing"
 
@@ -25,7 +26,14 @@ func checkCall(t *testing.T, payer string, charge int64, sp reward.Split, postin
 		}
 		contributors += p
 	}
-	if sp.Rest < 0 || sp.Treasury < 0 || contributors != sp.ContributorTotal || sum+contributors != charge {
+	var funders int64
+	for _, p := range sp.Funders {
+		if p < 0 {
+			t.Fatalf("a funder's part is negative: %+v", sp)
+		}
+		funders += p
+	}
+	if sp.Rest < 0 || sp.Treasury < 0 || contributors != sp.ContributorTotal || funders != sp.FunderTotal || sum+contributors+funders != charge {
 		t.Fatalf("split %+v of %d", sp, charge)
 	}
 	amounts := make([]int64, len(postings))
@@ -186,5 +194,129 @@ func FuzzPostings(f *testing.F) {
 			return
 		}
 		checkCall(t, "member:m-a", charge, sp, postings)
+	})
+}
+
+// TestPostingsPayFunders divides calls of a model whose funding round met
+// its goal: the funders' share comes out of the builder's part, pro rata
+// to the pledges, and never out of the contributors' or the treasury's.
+func TestPostingsPayFunders(t *testing.T) {
+	tests := []struct {
+		name                            string
+		charge, cbp, tbp, fbp           int64
+		stakes                          []int64
+		funders                         []int64
+		contributors, builder, treasury int64
+		wantErr                         bool
+	}{
+		{name: "two funders, 2:1", charge: 1000, cbp: 7000, tbp: 1000, fbp: 1500, stakes: []int64{200, 100},
+			funders: []int64{100, 50}, contributors: 700, builder: 50, treasury: 100},
+		{name: "largest remainder: 10 among three equal", charge: 100, cbp: 0, tbp: 0, fbp: 1000, stakes: []int64{7, 7, 7},
+			funders: []int64{4, 3, 3}, builder: 90},
+		{name: "the funders' share is capped by the builder's part", charge: 100, cbp: 7000, tbp: 2000, fbp: 5000, stakes: []int64{1},
+			funders: []int64{10}, contributors: 70, builder: 0, treasury: 20},
+		{name: "shares above the whole leave the funders nothing", charge: 100, cbp: 10000, tbp: 10000, fbp: 10000, stakes: []int64{1, 2},
+			funders: []int64{0, 0}, contributors: 100},
+		{name: "the largest charge, the largest pledges", charge: points.MaxCharge, cbp: 0, tbp: 0, fbp: 10000, stakes: []int64{points.MaxBudget, points.MaxBudget, 1},
+			funders: []int64{500_500_000_000, 500_500_000_000, 0}}, // 500,499,999,999.75 each and 0.5
+		{name: "a share above the whole", charge: 100, fbp: 10001, stakes: []int64{1}, wantErr: true},
+		{name: "a negative share", charge: 100, fbp: -1, stakes: []int64{1}, wantErr: true},
+		{name: "a stake of nothing", charge: 100, fbp: 1000, stakes: []int64{0}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			accounts := make([]string, len(tt.stakes))
+			for i := range accounts {
+				accounts[i] = "member:m-f" + string(rune('a'+i))
+			}
+			weights, contributors := []float64{}, []string{}
+			if tt.cbp > 0 {
+				weights, contributors = []float64{1}, []string{"member:m-c"}
+			}
+			sp, postings, err := reward.Postings(reward.Payment{Payer: "member:m-client", Total: tt.charge, ContributorBP: tt.cbp, Contributors: contributors, Weights: weights,
+				TreasuryBP: tt.tbp, Rest: "member:m-builder", FunderBP: tt.fbp, Funders: accounts, Stakes: tt.stakes})
+			if tt.wantErr {
+				if err == nil {
+					t.Fatalf("split %+v, want an error", sp)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkCall(t, "member:m-client", tt.charge, sp, postings)
+			if !slices.Equal(sp.Funders, tt.funders) || sp.ContributorTotal != tt.contributors || sp.Rest != tt.builder || sp.Treasury != tt.treasury {
+				t.Fatalf("split %+v, want funders %v, contributors %d, builder %d, treasury %d", sp, tt.funders, tt.contributors, tt.builder, tt.treasury)
+			}
+		})
+	}
+}
+
+// TestProRata divides amounts exactly by largest remainder.
+func TestProRata(t *testing.T) {
+	tests := []struct {
+		total  int64
+		stakes []int64
+		want   []int64
+	}{
+		{10, []int64{1, 1, 1}, []int64{4, 3, 3}},
+		{100, []int64{1, 2, 3, 4}, []int64{10, 20, 30, 40}},
+		{5, []int64{3, 1}, []int64{4, 1}}, // 3.75 and 1.25
+		{1, []int64{1, 3}, []int64{0, 1}}, // the larger remainder
+		{0, []int64{5, 6}, []int64{0, 0}},
+		{math.MaxInt64, []int64{math.MaxInt64, 1}, []int64{math.MaxInt64 - 1, 1}},
+	}
+	for _, tt := range tests {
+		got, err := reward.ProRata(tt.total, tt.stakes)
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("ProRata(%d, %v) = %v, %v, want %v", tt.total, tt.stakes, got, err, tt.want)
+		}
+	}
+	for _, bad := range []struct {
+		total  int64
+		stakes []int64
+	}{{-1, []int64{1}}, {1, nil}, {1, []int64{1, -1}}, {1, []int64{0}}} {
+		if got, err := reward.ProRata(bad.total, bad.stakes); err == nil {
+			t.Errorf("ProRata(%d, %v) = %v, want an error", bad.total, bad.stakes, got)
+		}
+	}
+}
+
+// FuzzProRata checks that any division either refuses or hands out
+// exactly the total, each part within one point of its exact share.
+func FuzzProRata(f *testing.F) {
+	f.Add(int64(10), []byte{1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0})
+	f.Add(int64(math.MaxInt64), []byte{255, 255, 255, 255, 255, 255, 255, 127, 1, 0, 0, 0, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, total int64, raw []byte) {
+		var stakes []int64
+		for len(raw) >= 8 && len(stakes) < 50 {
+			stakes = append(stakes, int64(binary.LittleEndian.Uint64(raw)))
+			raw = raw[8:]
+		}
+		parts, err := reward.ProRata(total, stakes)
+		if err != nil {
+			return
+		}
+		var sum, stakeSum big.Int
+		for _, s := range stakes {
+			stakeSum.Add(&stakeSum, big.NewInt(s))
+		}
+		for i, p := range parts {
+			if p < 0 {
+				t.Fatalf("part %d is %d", i, p)
+			}
+			sum.Add(&sum, big.NewInt(p))
+			// |p·Σ − total·stake| < Σ
+			var lhs, rhs big.Int
+			lhs.Mul(big.NewInt(p), &stakeSum)
+			rhs.Mul(big.NewInt(total), big.NewInt(stakes[i]))
+			lhs.Sub(&lhs, &rhs)
+			if lhs.CmpAbs(&stakeSum) >= 0 {
+				t.Fatalf("part %d = %d is a point or more from its share of %d by %v", i, p, total, stakes)
+			}
+		}
+		if !sum.IsInt64() || sum.Int64() != total {
+			t.Fatalf("parts %v sum to %v, not %d", parts, &sum, total)
+		}
 	})
 }

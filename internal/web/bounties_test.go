@@ -9,7 +9,6 @@ import (
 	"github.com/allmende/allmende/internal/behavior"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // TestBountiesAPI: a steward funds a bounty for recordings of the practice
@@ -17,8 +16,8 @@ import (
 // recording, not twice and not past the cap; bob cannot claim hers; the
 // funder's close refunds the rest, once.
 func TestBountiesAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		ctx := t.Context()
 		deadline := time.Now().Add(7 * 24 * time.Hour).UTC().Format(time.RFC3339)
 		body := func(extra string) string {

@@ -8,7 +8,6 @@ import (
 	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/behavior"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // TestBountyPages: the form names a bad amount in money and keeps what
@@ -16,8 +15,8 @@ import (
 // recording, claims it and sees it paid; bob sees no close button, the
 // funder closes it and the page says what went back.
 func TestBountyPages(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		ctx := t.Context()
 		form := url.Values{"kind": {"recordings"}, "title": {"Parcel recordings"}, "terms": {"Track a parcel on the practice page."},
 			"site": {"/practice/parcel"}, "reward": {"1,50"}, "budget": {"5.00"}, "cap_per_member": {"2"}, "days": {"7"}}

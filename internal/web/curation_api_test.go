@@ -6,7 +6,6 @@ import (
 
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // The curation API: a requester creates a curated datanet that pays per
@@ -15,8 +14,8 @@ import (
 // the contributor reads both and appeals once; a steward overturns; the
 // requester cuts a version and reads its diff. Everyone else is refused.
 func TestCurationAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		withRequester(t, f)
 		advice := `{"slug":"advice","name":"Advice","domain":"law","client":"Legal Aid","purpose":"plain answers","licence":"CC BY 4.0","record_kind":"qa","curated":true`
 		runScenarios(t, f, []scenario{

@@ -7,7 +7,6 @@ import (
 
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 )
 
 // TestGovernSafeguardsAPI: delegation (refused to oneself, to nobody and
@@ -17,8 +16,8 @@ import (
 // waiting in its timelock, listed in the queue and stoppable by a
 // counter-proposal.
 func TestGovernSafeguardsAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db.Dialect())
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
 		closes := time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339)
 		binding := func(param string, value string) string {
 			return `{"title":"Change it","text":"A change.","mode":"member","quorum":0.5,"param":"` + param + `","closes_at":"` + closes + `",

@@ -78,7 +78,7 @@ type bountyRequest struct {
 }
 
 // terms reads a request into the bounty's terms; the domain checks them.
-func (a *API) terms(req bountyRequest) (bounty.Terms, error) {
+func (a *API) bountyTerms(req bountyRequest) (bounty.Terms, error) {
 	f := problem.Fields{}
 	reward, err := a.amountIn("reward", req.Reward, req.RewardText, 1, bounty.MaxReward)
 	f.Merge(err)
@@ -100,7 +100,7 @@ func (a *API) bountyCreate(w http.ResponseWriter, r *http.Request, sess *member.
 	if err := request.JSON(w, r, &req); err != nil {
 		return err
 	}
-	t, err := a.terms(req)
+	t, err := a.bountyTerms(req)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func FuzzBountyRequest(f *testing.F) {
 		if json.Unmarshal(raw, &req) != nil {
 			return // request.JSON refuses it before
 		}
-		terms, err := a.terms(req)
+		terms, err := a.bountyTerms(req)
 		if err != nil {
 			p, ok := problem.As(err)
 			if !ok || p.Kind != problem.Invalid || len(p.Fields) == 0 {

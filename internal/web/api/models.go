@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/model"
@@ -25,6 +27,11 @@ func (a *API) models(mux route.Mux) {
 	mux.Handle("POST /api/v1/models/{slug}/versions/{number}/publish", a.member(a.modelPublish))
 	mux.Handle("DELETE /api/v1/models/{slug}/versions/{number}", a.member(a.modelVersionDelete))
 	mux.Handle("POST /api/v1/models/{slug}/predict", a.public(a.modelPredict))
+	// Members fund models together (model/funding.go).
+	mux.Handle("GET /api/v1/models/{slug}/funding", a.member(a.modelFunding))
+	mux.Handle("POST /api/v1/models/{slug}/funding", a.member(a.modelFundingOpen))
+	mux.Handle("POST /api/v1/models/{slug}/funding/pledges", a.member(a.modelFundingPledge))
+	mux.Handle("POST /api/v1/models/{slug}/funding/close", a.member(a.modelFundingClose))
 }
 
 func (a *API) modelList(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
@@ -122,16 +129,18 @@ func (a *API) modelVersions(w http.ResponseWriter, r *http.Request, sess *member
 }
 
 type trainRequest struct {
-	Datanets     []string `json:"datanets"`
-	Project      string   `json:"project"`
-	LabelField   string   `json:"label_field"`
-	HeldOut      *float64 `json:"held_out"`
-	Kind         string   `json:"kind"`
-	Epochs       int      `json:"epochs"`
-	L2           float64  `json:"l2"`
-	LearningRate float64  `json:"learning_rate"`
-	K            int      `json:"k"`
-	Seed         int64    `json:"seed"`
+	Datanets []string `json:"datanets"`
+	// DatanetVersions (slug@number) train on those versions' records.
+	DatanetVersions []string `json:"datanet_versions"`
+	Project         string   `json:"project"`
+	LabelField      string   `json:"label_field"`
+	HeldOut         *float64 `json:"held_out"`
+	Kind            string   `json:"kind"`
+	Epochs          int      `json:"epochs"`
+	L2              float64  `json:"l2"`
+	LearningRate    float64  `json:"learning_rate"`
+	K               int      `json:"k"`
+	Seed            int64    `json:"seed"`
 }
 
 // modelTrain queues a new version; 202, since it trains in the
@@ -141,7 +150,7 @@ func (a *API) modelTrain(w http.ResponseWriter, r *http.Request, sess *member.Se
 	if err := request.JSON(w, r, &req); err != nil {
 		return err
 	}
-	v, err := a.Models.Train(r.Context(), sess.Member, r.PathValue("slug"), model.TrainRequest{Datanets: req.Datanets, Project: req.Project, LabelField: req.LabelField,
+	v, err := a.Models.Train(r.Context(), sess.Member, r.PathValue("slug"), model.TrainRequest{Datanets: req.Datanets, Versions: req.DatanetVersions, Project: req.Project, LabelField: req.LabelField,
 		HeldOut: req.HeldOut, Kind: req.Kind, Params: model.TrainParams{Epochs: req.Epochs, L2: req.L2, LearningRate: req.LearningRate, K: req.K, Seed: req.Seed}})
 	if err != nil {
 		return err
@@ -262,4 +271,112 @@ func predictInputs(raw json.RawMessage) (texts []string, single bool, err error)
 		return texts, false, nil
 	}
 	return nil, false, bad
+}
+
+// roundJSON is a funding round with its amounts written as money too.
+type roundJSON struct {
+	model.Round
+	GoalText       string `json:"goal_text"`
+	CostsText      string `json:"costs_text"`
+	PledgedText    string `json:"pledged_text"`
+	MyPledgeText   string `json:"my_pledge_text"`
+	MyEarningsText string `json:"my_earnings_text"`
+}
+
+func (a *API) roundOut(r model.Round) roundJSON {
+	if r.Stakes == nil {
+		r.Stakes = []model.Stake{}
+	}
+	return roundJSON{Round: r, GoalText: a.money(r.Goal), CostsText: a.money(r.Costs), PledgedText: a.money(r.Pledged),
+		MyPledgeText: a.money(r.MyPledge), MyEarningsText: a.money(r.MyEarnings)}
+}
+
+// modelFunding answers the model's current funding round, or null.
+func (a *API) modelFunding(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	round, err := a.Models.RoundOf(r.Context(), sess.Member, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	var out *roundJSON
+	if round != nil {
+		o := a.roundOut(*round)
+		out = &o
+	}
+	response.JSON(w, http.StatusOK, map[string]any{"round": out})
+	return nil
+}
+
+// roundRequest is a builder's funding round, as the API takes it.
+type roundRequest struct {
+	Goal            *int64   `json:"goal"`
+	GoalText        *string  `json:"goal_text"`
+	Costs           *int64   `json:"costs"`
+	CostsText       *string  `json:"costs_text"`
+	ShareBP         int64    `json:"share_bp"`
+	Deadline        string   `json:"deadline"`
+	DatanetVersions []string `json:"datanet_versions"`
+}
+
+// terms reads a round request: amounts as integers or money, the deadline
+// in RFC 3339. What is in range is the domain's to say (OpenRound).
+func (a *API) roundTerms(req roundRequest) (model.RoundTerms, error) {
+	goal, err := a.amountIn("goal", req.Goal, req.GoalText, 1, points.MaxBudget)
+	if err != nil {
+		return model.RoundTerms{}, err
+	}
+	costs, err := a.amountIn("costs", req.Costs, req.CostsText, 0, points.MaxBudget)
+	if err != nil {
+		return model.RoundTerms{}, err
+	}
+	deadline, err := time.Parse(time.RFC3339, strings.TrimSpace(req.Deadline))
+	if err != nil {
+		return model.RoundTerms{}, problem.Fields{"deadline": "a moment in RFC 3339, e.g. 2027-01-31T18:00:00Z"}.Err()
+	}
+	return model.RoundTerms{Goal: orZero(goal), Costs: orZero(costs), ShareBP: req.ShareBP, Deadline: deadline, Versions: req.DatanetVersions}, nil
+}
+
+func (a *API) modelFundingOpen(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	var req roundRequest
+	if err := request.JSON(w, r, &req); err != nil {
+		return err
+	}
+	t, err := a.roundTerms(req)
+	if err != nil {
+		return err
+	}
+	round, err := a.Models.OpenRound(r.Context(), sess.Member, r.PathValue("slug"), t)
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusCreated, a.roundOut(round))
+	return nil
+}
+
+func (a *API) modelFundingPledge(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	var req struct {
+		Amount     *int64  `json:"amount"`
+		AmountText *string `json:"amount_text"`
+	}
+	if err := request.JSON(w, r, &req); err != nil {
+		return err
+	}
+	amount, err := a.amountIn("amount", req.Amount, req.AmountText, 1, points.MaxBudget)
+	if err != nil {
+		return err
+	}
+	round, err := a.Models.Pledge(r.Context(), sess.Member, r.PathValue("slug"), orZero(amount))
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, a.roundOut(round))
+	return nil
+}
+
+func (a *API) modelFundingClose(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	round, err := a.Models.CloseRound(r.Context(), sess.Member, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusOK, a.roundOut(round))
+	return nil
 }

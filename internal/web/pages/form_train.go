@@ -10,7 +10,7 @@ import (
 
 // trainForm reads the form a model version is asked for with.
 func trainForm(r *http.Request) (model.TrainRequest, form, error) {
-	v := fields(r.PostForm.Get, "source", "datanets", "label_field", "project", "held_out", "kind", "epochs", "k")
+	v := fields(r.PostForm.Get, "source", "datanets", "datanet_versions", "label_field", "project", "held_out", "kind", "epochs", "k")
 	bad := problem.Fields{}
 	num := func(k string) float64 {
 		if v[k] == "" {
@@ -37,11 +37,11 @@ func trainForm(r *http.Request) (model.TrainRequest, form, error) {
 		h := num("held_out")
 		heldOut = &h
 	}
-	req := model.TrainRequest{Datanets: splitList(v["datanets"]), LabelField: v["label_field"], HeldOut: heldOut, Kind: v["kind"],
+	req := model.TrainRequest{Datanets: splitList(v["datanets"]), Versions: splitList(v["datanet_versions"]), LabelField: v["label_field"], HeldOut: heldOut, Kind: v["kind"],
 		Params: model.TrainParams{Epochs: whole("epochs"), K: whole("k")}}
 	// One source: the project's labels, or the datanets and a field.
 	if v["source"] == "project" {
-		req.Datanets, req.LabelField, req.Project = nil, "", v["project"]
+		req.Datanets, req.Versions, req.LabelField, req.Project = nil, nil, "", v["project"]
 		if req.Project == "" {
 			bad.Add("project", "choose one of your text-classification projects")
 		}

@@ -5,12 +5,18 @@ import (
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/model"
+	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/web/request"
 	"github.com/allmende/allmende/internal/work"
 )
 
 func (p *Pages) modelShow(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
-	return p.showModel(w, r, http.StatusOK, form{Values: map[string]string{"kind": "linear", "label_field": "labels", "held_out": "0.2"}})
+	return p.showModel(w, r, http.StatusOK, trainDefaults())
+}
+
+// trainDefaults is the training form as the page first shows it.
+func trainDefaults() form {
+	return form{Values: map[string]string{"kind": "linear", "label_field": "labels", "held_out": "0.2"}}
 }
 
 // showModel renders a model's page: its facts, its versions and, for
@@ -41,6 +47,33 @@ func (p *Pages) showModel(w http.ResponseWriter, r *http.Request, status int, f 
 			}
 		}
 	}
+	// The funding round's forms send their own form; the training form
+	// then shows its defaults.
+	train, fund := f, form{}
+	if f.Value("form") != "" {
+		train, fund = trainDefaults(), f
+	}
+	var viewer member.Member
+	if sess != nil {
+		viewer = sess.Member
+	}
+	round, err := p.Models.RoundOf(r.Context(), viewer, m.Slug)
+	if err != nil {
+		return err
+	}
+	isBuilder := viewer.ID != 0 && viewer.ID == m.OwnerID
+	var toFund []model.RoundVersion
+	if isBuilder && (round == nil || round.State == model.RoundFailed) {
+		if toFund, err = p.Models.VersionsToFund(r.Context(), m); err != nil {
+			return err
+		}
+	}
+	balance, err := p.Reward.Balance(r.Context(), reward.MemberAccount(viewer.PublicID))
+	if err != nil {
+		return err
+	}
 	return p.render(w, r, status, "model.html", m.Name, map[string]any{"M": m, "Top": top, "Base": request.Base(r),
-		"Versions": versions, "MayTrain": mayTrain, "Projects": projects, "Form": f})
+		"Versions": versions, "MayTrain": mayTrain, "Projects": projects, "Form": train,
+		"Round": round, "Fund": fund, "IsBuilder": isBuilder, "MayClose": round != nil && round.State == model.RoundOpen && (isBuilder || viewer.IsSteward()),
+		"ToFund": toFund, "Balance": balance})
 }

@@ -131,4 +131,8 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("POST /contributions/{id}/appeal", p.member(p.contributionAppeal))
 	mux.Handle("GET /contributions/appeals", p.steward(p.contributionAppeals))
 	mux.Handle("POST /contributions/{id}/ruling", p.steward(p.contributionRuling))
+	// Members fund models together (issue 17): a round's form, pledges, the close.
+	mux.Handle("POST /models/{slug}/funding", p.member(p.modelFunding))
+	mux.Handle("POST /models/{slug}/funding/pledge", p.member(p.modelFundingPledge))
+	mux.Handle("POST /models/{slug}/funding/close", p.member(p.modelFundingClose))
 }
