@@ -7,11 +7,14 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/allmende/allmende/internal/store"
 
@@ -42,10 +45,17 @@ func Dialects(t *testing.T) []store.Dialect {
 }
 
 // Open returns a freshly migrated, empty database of the given dialect that
-// is removed when the test ends.
+// is removed when the test ends. On PostgreSQL it is a copy of a migrated
+// template database (CREATE DATABASE … TEMPLATE), which takes a fraction of
+// the time that running every migration in a new schema takes.
 func Open(t testing.TB, d store.Dialect) *store.DB {
 	t.Helper()
-	u := URL(t, d)
+	var u string
+	if d == store.Postgres {
+		u = clone(t)
+	} else {
+		u = URL(t, d)
+	}
 	db, err := store.Open(t.Context(), u, store.Options{})
 	if err != nil {
 		t.Fatalf("open %s: %v", d, err)
@@ -88,4 +98,111 @@ func URL(t testing.TB, d store.Dialect) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// template is this process's migrated PostgreSQL template database.
+var template struct {
+	once sync.Once
+	name string
+	err  error
+}
+
+// clone returns the URL of a new PostgreSQL database copied from the
+// migrated template, dropped when the test ends.
+func clone(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(EnvPostgres)
+	if base == "" {
+		t.Fatalf("%s is not set", EnvPostgres)
+	}
+	template.once.Do(func() { template.name, template.err = buildTemplate(base) })
+	if template.err != nil {
+		t.Fatalf("PostgreSQL template: %v", template.err)
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("open %s: %v", EnvPostgres, err)
+	}
+	name := "allmende_test_" + strings.ToLower(rand.Text()[:12])
+	// Two processes copying one template at the same moment may be told it
+	// is in use (55006); the copy is tried again.
+	for try := 0; ; try++ {
+		_, err = admin.ExecContext(context.Background(), "CREATE DATABASE "+name+" TEMPLATE "+template.name)
+		if err == nil || try == 50 || !strings.Contains(err.Error(), "55006") {
+			break
+		}
+		time.Sleep(time.Duration(20+try*10) * time.Millisecond)
+	}
+	if err != nil {
+		admin.Close()
+		t.Fatalf("copy the template: %v", err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close()
+	})
+	return withDatabase(t, base, name)
+}
+
+// buildTemplate finds or makes the migrated template. Its name carries the
+// migrations' digest, so runs with the same schema share it and a changed
+// migration gets a new one; a template is published by renaming a finished
+// build, so a half-migrated one is never copied.
+func buildTemplate(base string) (string, error) {
+	name := "allmende_tmpl_" + store.MigrationsDigest()[:16]
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close()
+	ctx := context.Background()
+	exists := func() (bool, error) {
+		var n int
+		err := admin.QueryRowContext(ctx, `SELECT count(*) FROM pg_database WHERE datname = $1`, name).Scan(&n)
+		return n > 0, err
+	}
+	if ok, err := exists(); err != nil || ok {
+		return name, err
+	}
+	build := name + "_" + strings.ToLower(rand.Text()[:8])
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+build); err != nil {
+		return "", err
+	}
+	u, err := databaseURL(base, build)
+	if err != nil {
+		return "", err
+	}
+	db, err := store.Open(ctx, u, store.Options{})
+	if err != nil {
+		_, _ = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+build+" WITH (FORCE)")
+		return "", err
+	}
+	db.Close()
+	if _, err := admin.ExecContext(ctx, "ALTER DATABASE "+build+" RENAME TO "+name); err != nil {
+		// Another process published the same template first.
+		_, _ = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+build+" WITH (FORCE)")
+		if ok, err2 := exists(); err2 != nil || !ok {
+			return "", fmt.Errorf("publish the template: %w", err)
+		}
+	}
+	return name, nil
+}
+
+// withDatabase is base pointing at another database.
+func withDatabase(t testing.TB, base, name string) string {
+	t.Helper()
+	u, err := databaseURL(base, name)
+	if err != nil {
+		t.Fatalf("parse %s: %v", EnvPostgres, err)
+	}
+	return u
+}
+
+func databaseURL(base, name string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
 }
