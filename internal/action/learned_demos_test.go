@@ -1,6 +1,7 @@
 package action_test
 
 import (
+	"encoding/json"
 	"context"
 	"os"
 	"strings"
@@ -112,6 +113,8 @@ func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 type fakeActor struct {
 	fail  bool
 	calls []actor.Options
+	// report is what a run with a report expression returns.
+	report string
 }
 
 func (f *fakeActor) Act(_ context.Context, prog program.Program, opts actor.Options) (actor.Result, error) {
@@ -123,6 +126,9 @@ func (f *fakeActor) Act(_ context.Context, prog program.Program, opts actor.Opti
 		res.Failed, res.Error = "1", "step 1: no element matches the query"
 	}
 	res.Steps = []actor.StepResult{st}
+	if opts.Report != "" {
+		res.Report, _ = json.Marshal(f.report)
+	}
 	return res, nil
 }
 
