@@ -5,3 +5,6 @@ var DemoWeights = demoWeights
 
 // PayWeights exposes the weights a run's split uses.
 var PayWeights = payWeights
+
+// ReportJS exposes the expression that reads a part's output.
+var ReportJS = reportJS
