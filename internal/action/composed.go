@@ -393,4 +393,3 @@ func (s *Service) settleComposed(ctx context.Context, tx *store.Tx, run Run, esc
 	return s.reward.Transfer(ctx, tx, ledger.Event{Type: ledger.RewardSplit, Scope: "automation:" + slug, Postings: postings,
 		Content: map[string]any{"run": run.ID, "parts": parts}})
 }
-

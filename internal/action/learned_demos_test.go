@@ -1,8 +1,8 @@
 package action_test
 
 import (
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
