@@ -208,13 +208,16 @@ func TestReviewsAreVerifiedPurchases(t *testing.T) {
 		if _, err := e.s.Rate(ctx, bob, action.RatingInput{Run: run.ID, Rating: 1}); !problem.Is(err, problem.Conflict) {
 			t.Fatalf("a second review of the same run: %v", err)
 		}
-		if _, err := e.s.Answer(ctx, bob, r.ID, "me too"); !problem.Is(err, problem.Forbidden) {
+		if _, err := e.s.Answer(ctx, bob, "track", r.ID, "me too"); !problem.Is(err, problem.Forbidden) {
 			t.Fatalf("the reviewer answered as the author: %v", err)
 		}
-		if _, err := e.s.Answer(ctx, ada, r.ID, "  "); !problem.Is(err, problem.Invalid) {
+		if _, err := e.s.Answer(ctx, ada, "other", r.ID, "Thanks"); !problem.Is(err, problem.NotFound) {
+			t.Fatalf("an answer under another automation: %v", err)
+		}
+		if _, err := e.s.Answer(ctx, ada, "track", r.ID, "  "); !problem.Is(err, problem.Invalid) {
 			t.Fatalf("an empty answer: %v", err)
 		}
-		if r, err = e.s.Answer(ctx, ada, r.ID, "Thank you!"); err != nil || r.Answer != "Thank you!" || r.AnsweredAt == nil {
+		if r, err = e.s.Answer(ctx, ada, "track", r.ID, "Thank you!"); err != nil || r.Answer != "Thank you!" || r.AnsweredAt == nil {
 			t.Fatalf("answer: %+v %v", r, err)
 		}
 		list, _, err := e.s.Ratings(ctx, member.Member{}, "track", store.Page{})

@@ -99,8 +99,8 @@ func (s *Service) Rate(ctx context.Context, reviewer member.Member, in RatingInp
 	return r, nil
 }
 
-// Answer sets the author's answer to a review of their automation.
-func (s *Service) Answer(ctx context.Context, author member.Member, reviewID, text string) (Rating, error) {
+// Answer sets the author's answer to a review of their automation slug.
+func (s *Service) Answer(ctx context.Context, author member.Member, slug, reviewID, text string) (Rating, error) {
 	text = strings.TrimSpace(text)
 	f := problem.Fields{}
 	if text == "" || utf8.RuneCountInString(text) > MaxReviewLen {
@@ -111,7 +111,7 @@ func (s *Service) Answer(ctx context.Context, author member.Member, reviewID, te
 		return Rating{}, err
 	}
 	var rowID, authorID int64
-	err := s.db.Read().QueryRowContext(ctx, `SELECT v.id, COALESCE(a.author_id, 0) FROM automation_reviews v JOIN automations a ON a.id = v.automation_id WHERE v.public_id = $1`, reviewID).
+	err := s.db.Read().QueryRowContext(ctx, `SELECT v.id, COALESCE(a.author_id, 0) FROM automation_reviews v JOIN automations a ON a.id = v.automation_id WHERE v.public_id = $1 AND a.slug = $2`, reviewID, slug).
 		Scan(&rowID, &authorID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Rating{}, problem.New(problem.NotFound, "no review %s", reviewID)
