@@ -85,7 +85,7 @@ func TestMarketplaceAPI(t *testing.T) {
 			runScenarios(t, f, []scenario{
 				{name: "deposit for stella", as: "stella", method: "POST", path: "/api/v1/members/{stella}/deposits", body: `{"amount":5000}`, status: 201},
 				{name: "publish with samples", as: "ada", method: "POST", path: "/api/v1/recordings/{rec-ada}/publish", status: 201,
-					body: `{"id":"track","title":"Track a parcel","description":"Looks up a parcel.","price_per_run":100,"samples":{"number":"1Z999AA10123456784"}}`,
+					body:     `{"id":"track","title":"Track a parcel","description":"Looks up a parcel.","price_per_run":100,"samples":{"number":"1Z999AA10123456784"}}`,
 					contains: []string{`"listed": false`, `"version": 1`, `"tested_version": 0`}, notContains: []string{"1Z999AA10123456784"}},
 				{name: "not in the marketplace", method: "GET", path: "/api/v1/automations", status: 200, contains: []string{`"automations": []`}},
 				{name: "hidden from others", as: "bob", method: "GET", path: "/api/v1/automations/track", status: 404, errCode: "not_found"},
