@@ -302,3 +302,24 @@ func median(xs []int64) int64 {
 	}
 	return xs[n/2-1] + (xs[n/2]-xs[n/2-1])/2
 }
+
+// MedianText is the median run time as people read it ("" without runs).
+func (f Figures) MedianText() string {
+	switch {
+	case f.MedianMillis == 0:
+		return ""
+	case f.MedianMillis < 1000:
+		return fmt.Sprintf("%d ms", f.MedianMillis)
+	default:
+		return fmt.Sprintf("%.1f s", float64(f.MedianMillis)/1000)
+	}
+}
+
+// RatingText is the mean rating as people read it ("4.5 of 5"; "" without
+// reviews).
+func (f Figures) RatingText() string {
+	if f.Reviews == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d.%d of 5", f.RatingTenths/10, f.RatingTenths%10)
+}
