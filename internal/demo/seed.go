@@ -155,6 +155,9 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 	if err := seedRecordedWork(ctx, a, requester); err != nil {
 		return Seeded{}, err
 	}
+	if err := seedMarket(ctx, a); err != nil {
+		return Seeded{}, err
+	}
 	return openInvitations(ctx, a)
 }
 
