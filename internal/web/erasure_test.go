@@ -207,6 +207,9 @@ func testErasure(t *testing.T, dialect store.Dialect, eraseAll bool) {
 		if where := markerInDatabase(t, f.app.DB, marker); where == "" {
 			t.Fatal("the marker should be in the database before erasure")
 		}
+		// ... and what she wrote in the marketplace: her review of a run
+		// of bob's automation, and her answer to bob's review of hers.
+		marketText(t, f, marker)
 	}
 
 	// The marker is on disk now (in the span index): the check below can

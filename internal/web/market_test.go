@@ -194,3 +194,33 @@ func runSplit(t *testing.T, f *fixture, id string) map[string]int64 {
 	}
 	return out
 }
+
+// marketText has ada write marker in the marketplace, for the erasure
+// test: in her review of her run of bob's automation, and in her answer
+// to bob's review of his run of hers.
+func marketText(t *testing.T, f *fixture, marker string) {
+	t.Helper()
+	f.app.Actions.Replayer = okReplayer{}
+	person := behavior.SynthPeople(5, 1)[0]
+	for i, who := range []string{"ada", "bob"} {
+		resp := f.do(who, "POST", "/api/v1/recordings", "application/json", parcelRecording(t, f.srv.URL, behavior.SynthHuman(person, behavior.SynthNewTask(uint64(101+i)), uint64(101+i))), nil)
+		var rec struct{ ID, Status string }
+		if body := readBody(t, resp); resp.StatusCode != 201 || json.Unmarshal([]byte(body), &rec) != nil || rec.Status != "verified" {
+			t.Fatalf("upload: %d %s", resp.StatusCode, body)
+		}
+		runScenarios(t, f, []scenario{{name: who + " publishes", as: who, method: "POST", path: "/api/v1/recordings/" + rec.ID + "/publish", status: 201,
+			body: `{"id":"free-` + who + `","title":"Track","description":"Tracks.","price_per_run":0,"samples":{"number":"1"}}`}})
+		listAutomation(t, f, who, "free-"+who, "")
+	}
+	adaRun := waitRun(t, f, "ada", f.do("ada", "POST", "/api/v1/automations/free-bob/runs", "application/json", `{"params":{"number":"2"}}`, nil))
+	bobRun := waitRun(t, f, "bob", f.do("bob", "POST", "/api/v1/automations/free-ada/runs", "application/json", `{"params":{"number":"3"}}`, nil))
+	resp := f.do("bob", "POST", "/api/v1/runs/"+bobRun+"/review", "application/json", `{"rating":3}`, nil)
+	var review struct{ ID string }
+	if body := readBody(t, resp); resp.StatusCode != 201 || json.Unmarshal([]byte(body), &review) != nil {
+		t.Fatalf("bob's review: %d %s", resp.StatusCode, body)
+	}
+	runScenarios(t, f, []scenario{
+		{name: "ada reviews", as: "ada", method: "POST", path: "/api/v1/runs/" + adaRun + "/review", status: 201, body: `{"rating":5,"body":"Form ` + marker + ` arrived."}`},
+		{name: "ada answers", as: "ada", method: "POST", path: "/api/v1/automations/free-ada/reviews/" + review.ID + "/answer", status: 200, body: `{"answer":"Use form ` + marker + ` next time."}`},
+	})
+}
