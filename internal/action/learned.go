@@ -378,7 +378,13 @@ func demoRows(ctx context.Context, q store.Querier, automationID int64) ([]Demo,
 // plain words and its demonstrations with their measured contribution.
 // It is public, as the automation is.
 func (s *Service) Learning(ctx context.Context, slug string) (Learning, error) {
-	a, err := s.Automation(ctx, slug)
+	return s.LearningFor(ctx, member.Member{}, slug)
+}
+
+// LearningFor is Learning as viewer may see it: of a listed automation,
+// or of one not listed to its author and stewards.
+func (s *Service) LearningFor(ctx context.Context, viewer member.Member, slug string) (Learning, error) {
+	a, err := s.AutomationFor(ctx, viewer, slug)
 	if err != nil {
 		return Learning{}, err
 	}

@@ -29,8 +29,8 @@ func (p *Pages) showAutomation(w http.ResponseWriter, r *http.Request, status in
 	}
 	mine := sess != nil && a.Author == viewer.PublicID
 	data := map[string]any{"A": a, "Form": f, "Mine": mine}
-	if a.Learned && a.Listed {
-		l, err := p.Actions.Learning(r.Context(), a.Slug)
+	if a.Learned {
+		l, err := p.Actions.LearningFor(r.Context(), viewer, a.Slug)
 		if err != nil {
 			return err
 		}
