@@ -158,6 +158,10 @@ func TestDayMarketplace(t *testing.T) {
 		if n := d.count("#run-steps tbody tr"); n != 16 {
 			t.Errorf("the chain's run shows %d steps, want 8 + 8", n)
 		}
+		if d.count("#review-form") != 0 {
+			t.Error("the chain's composer is offered to review his own automation")
+		}
+		d.has("#run-status", "ok")
 		d.here("chain-run")
 		d.signOut()
 		// 200 points: the authors' 80 % (160) by their steps, 8 each, and

@@ -26,7 +26,14 @@ func (p *Pages) showRun(w http.ResponseWriter, r *http.Request, status int, f fo
 		return err
 	}
 	data := map[string]any{"Run": run, "Waiting": run.Status == "queued" || run.Status == "running", "Form": f}
-	if run.Runner == sess.Member.PublicID && !run.Test && (run.Status == "ok" || run.Status == "failed") {
+	// Its author does not review their own automation (Rate refuses it):
+	// no form to offer them. A withdrawn automation is not found, and its
+	// runs are still reviewed.
+	own := false
+	if a, err := p.Actions.AutomationFor(r.Context(), sess.Member, run.Automation); err == nil {
+		own, data["Composed"] = a.Author == sess.Member.PublicID, a.Composed
+	}
+	if run.Runner == sess.Member.PublicID && !own && !run.Test && (run.Status == "ok" || run.Status == "failed") {
 		rv, done, err := p.Actions.RatingOf(r.Context(), sess.Member, run.ID)
 		if err != nil {
 			return err
