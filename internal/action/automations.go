@@ -211,6 +211,12 @@ func (s *Service) Automations(ctx context.Context, page store.Page) ([]Automatio
 		if out[i].Figures, err = s.figures(ctx, out[i].rowID); err != nil {
 			return nil, "", err
 		}
+		if out[i].Composed {
+			// Its parts and steps, not its first part's recording's.
+			if out[i], err = s.withParts(ctx, out[i]); err != nil {
+				return nil, "", err
+			}
+		}
 	}
 	return out, next, nil
 }

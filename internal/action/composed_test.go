@@ -100,6 +100,9 @@ func TestComposedRunsPayEveryAuthorOnce(t *testing.T) {
 		if a.Steps != 1+7 {
 			t.Fatalf("steps %d, want 8", a.Steps)
 		}
+		if list, _, _ := e.s.Automations(ctx, store.Page{}); len(list) != 3 || list[0].Slug != a.Slug || len(list[0].Parts) != 2 || list[0].Steps != 8 {
+			t.Fatalf("the marketplace shows the chain as %+v", list[0])
+		}
 		rng := rand.New(rand.NewPCG(17, 4))
 		prices := []int64{0, 1, 7, 999, points.MaxRunPrice}
 		for i := range 12 {

@@ -146,6 +146,9 @@ func TestDayMarketplace(t *testing.T) {
 		execute()
 		d.do("list the chain", chromedp.Click("#test-run-note a"), chromedp.WaitVisible("#list-button"), chromedp.Click("#list-button"), chromedp.WaitVisible("#run-form"))
 		d.here("composed")
+		d.open("/automations", "")
+		d.has(`#automation-list li:has(a[href="/automations/`+both+`"]) .parts`, "2 automations")
+		d.open("/automations/"+both, "")
 		splits := func() (n int) {
 			a.DB.Read().QueryRowContext(ctx, `SELECT count(*) FROM ledger_events WHERE type = 'reward.split'`).Scan(&n)
 			return n
