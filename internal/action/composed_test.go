@@ -200,3 +200,25 @@ func FuzzReportJS(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRatingInput: whatever a runner sends, a review's checks accept only
+// a run named, a rating of 1 to 5 and text of at most MaxReviewLen
+// characters, and refuse with an Invalid problem naming the field.
+func FuzzRatingInput(f *testing.F) {
+	for _, s := range []string{"", "x-abc", "Worked.", "\x00", "\xff", strings.Repeat("é", action.MaxReviewLen+1)} {
+		f.Add(s, s, 3)
+		f.Add(s, s, 0)
+	}
+	f.Fuzz(func(t *testing.T, run, body string, rating int) {
+		in, err := action.ValidateRating(action.RatingInput{Run: run, Rating: rating, Body: body})
+		if err != nil {
+			if p, ok := problem.As(err); !ok || p.Kind != problem.Invalid || len(p.Fields) == 0 {
+				t.Fatalf("refused with %v", err)
+			}
+			return
+		}
+		if in.Run == "" || in.Rating < 1 || in.Rating > 5 || len([]rune(in.Body)) > action.MaxReviewLen || problem.TextProblem(in.Body) != "" {
+			t.Fatalf("accepted %+v", in)
+		}
+	})
+}

@@ -8,3 +8,6 @@ var PayWeights = payWeights
 
 // ReportJS exposes the expression that reads a part's output.
 var ReportJS = reportJS
+
+// ValidateRating exposes a review's checks of what its writer sent.
+func ValidateRating(in RatingInput) (RatingInput, error) { err := in.validate(); return in, err }
