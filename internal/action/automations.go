@@ -42,9 +42,25 @@ type Automation struct {
 	// SuccessRate is the share of its finished runs that succeeded, in
 	// percent (0 before any run).
 	SuccessRate int `json:"success_rate"`
+	// Version counts the changes a test run must check again (the
+	// samples); TestedVersion is the last version whose sandbox test run
+	// succeeded (0: none). Listed says it is in the marketplace, which it
+	// may be only once TestedVersion is Version (listing.go).
+	Version       int  `json:"version"`
+	TestedVersion int  `json:"tested_version"`
+	Listed        bool `json:"listed"`
+	// Composed says the automation chains listed automations (Parts,
+	// composed.go).
+	Composed bool   `json:"composed"`
+	Parts    []Part `json:"parts,omitempty"`
+	// Figures are the listing's figures from real runs of the last 30
+	// days and its reviews (listing.go); filled by Automation and
+	// Automations.
+	Figures Figures `json:"figures"`
 
 	rowID, recordingID, authorID int64
 	program                      *program.Program
+	samples                      string
 }
 
 // Publication is what an author says about an automation.
@@ -53,6 +69,10 @@ type Publication struct {
 	Title       string `json:"title"`
 	Description string `json:"description"`
 	PricePerRun int64  `json:"price_per_run"`
+	// Samples are the author's sample values, one per parameter, that
+	// the sandbox test run uses before the automation may be listed.
+	// Optional at publication (SetSamples gives them later).
+	Samples map[string]string `json:"samples,omitempty"`
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -72,6 +92,7 @@ func (p *Publication) validate() error {
 	}
 	f.Text("description", p.Description)
 	f.Merge(points.Check("price_per_run", p.PricePerRun, 0, points.MaxRunPrice))
+	f.Merge(checkSamples(p.Samples).Err())
 	return f.Err()
 }
 
@@ -103,10 +124,15 @@ func (s *Service) Publish(ctx context.Context, author member.Member, recordingID
 	if err != nil {
 		return Automation{}, &problem.Error{Kind: problem.Invalid, Message: "the recording cannot run as it is", Fields: map[string]string{"recording": err.Error()}}
 	}
+	if len(p.Samples) > 0 {
+		if _, err := rec.Bind(p.Samples); err != nil {
+			return Automation{}, &problem.Error{Kind: problem.Invalid, Message: "the samples do not fit the recording", Fields: map[string]string{"samples": err.Error()}}
+		}
+	}
 	var id int64
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO automations (slug, recording_id, author_id, title, description, price_per_run, status, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, 'published', $7) RETURNING id`, p.Slug, r.rowID, author.ID, p.Title, p.Description, p.PricePerRun, store.Now()).Scan(&id)
+		return tx.QueryRowContext(ctx, `INSERT INTO automations (slug, recording_id, author_id, title, description, price_per_run, status, created_at, samples)
+			VALUES ($1, $2, $3, $4, $5, $6, 'published', $7, $8) RETURNING id`, p.Slug, r.rowID, author.ID, p.Title, p.Description, p.PricePerRun, store.Now(), s.sealSamples(p.Slug, p.Samples)).Scan(&id)
 	})
 	if store.IsUniqueViolation(err) {
 		return Automation{}, &problem.Error{Kind: problem.Conflict, Message: "an automation with this id exists", Fields: map[string]string{"id": "taken"}}
@@ -114,10 +140,11 @@ func (s *Service) Publish(ctx context.Context, author member.Member, recordingID
 	if err != nil {
 		return Automation{}, fmt.Errorf("publish: %w", err)
 	}
-	return s.Automation(ctx, p.Slug)
+	return s.AutomationFor(ctx, author, p.Slug)
 }
 
 const automationColumns = `a.id, a.slug, a.recording_id, COALESCE(a.author_id, 0), a.title, a.description, COALESCE(m.public_id, ''), a.price_per_run, a.status, a.created_at, r.steps, a.program,
+	a.version, a.tested_version, a.listed, a.composed, a.samples,
 	COALESCE((SELECT c.runs FROM automation_run_counts c WHERE c.automation_id = a.id), 0),
 	COALESCE((SELECT c.succeeded FROM automation_run_counts c WHERE c.automation_id = a.id), 0)`
 
@@ -127,7 +154,10 @@ func scanAutomation(row interface{ Scan(...any) error }) (Automation, error) {
 	var a Automation
 	var created int64
 	var prog string
-	err := row.Scan(&a.rowID, &a.Slug, &a.recordingID, &a.authorID, &a.Title, &a.Description, &a.Author, &a.PricePerRun, &a.Status, &created, &a.Steps, &prog, &a.Runs, &a.Succeeded)
+	var listed, composed int
+	err := row.Scan(&a.rowID, &a.Slug, &a.recordingID, &a.authorID, &a.Title, &a.Description, &a.Author, &a.PricePerRun, &a.Status, &created, &a.Steps, &prog,
+		&a.Version, &a.TestedVersion, &listed, &composed, &a.samples, &a.Runs, &a.Succeeded)
+	a.Listed, a.Composed = listed == 1, composed == 1
 	a.CreatedAt = store.Time(created)
 	if err == nil && prog != "" {
 		p, perr := program.Parse([]byte(prog))
@@ -152,7 +182,7 @@ func scanAutomation(row interface{ Scan(...any) error }) (Automation, error) {
 // automation_run_counts, not counted run by run).
 func (s *Service) Automations(ctx context.Context, page store.Page) ([]Automation, string, error) {
 	q := s.db.Read()
-	where, args := `a.status = 'published'`, []any{page.Fetch()}
+	where, args := `a.status = 'published' AND a.listed = 1`, []any{page.Fetch()}
 	if page.Before != "" {
 		id, err := page.Row(ctx, q, "not an automation; use the next cursor of the previous page", `SELECT id FROM automations WHERE slug = $1`)
 		if err != nil {
@@ -177,31 +207,63 @@ func (s *Service) Automations(ctx context.Context, page store.Page) ([]Automatio
 		return nil, "", fmt.Errorf("list automations: %w", err)
 	}
 	out, next := store.Cut(page, out, func(a Automation) string { return a.Slug })
+	for i := range out {
+		if out[i].Figures, err = s.figures(ctx, out[i].rowID); err != nil {
+			return nil, "", err
+		}
+		if out[i].Composed {
+			// Its parts and steps, not its first part's recording's.
+			if out[i], err = s.withParts(ctx, out[i]); err != nil {
+				return nil, "", err
+			}
+		}
+	}
 	return out, next, nil
 }
 
-// Automation returns one published automation with its parameters.
+// Automation returns one listed automation with its parameters: what the
+// marketplace shows anyone.
 func (s *Service) Automation(ctx context.Context, slug string) (Automation, error) {
+	return s.AutomationFor(ctx, member.Member{}, slug)
+}
+
+// AutomationFor returns one published automation with its parameters as
+// viewer may see it: a listed one to anyone, one not (yet, or no longer)
+// listed only to its author and stewards.
+func (s *Service) AutomationFor(ctx context.Context, viewer member.Member, slug string) (Automation, error) {
 	a, err := scanAutomation(s.db.Read().QueryRowContext(ctx, `SELECT `+automationColumns+automationFrom+` WHERE a.slug = $1 AND a.status = 'published'`, slug))
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !a.Listed && !(viewer.ID != 0 && (viewer.ID == a.authorID || viewer.IsSteward()))) {
 		return Automation{}, problem.New(problem.NotFound, "no automation %s", slug)
 	}
 	if err != nil {
 		return Automation{}, err
 	}
+	if a.Figures, err = s.figures(ctx, a.rowID); err != nil {
+		return Automation{}, err
+	}
+	if a.Composed {
+		return s.withParts(ctx, a)
+	}
+	if a.Parameters, err = s.parameters(ctx, a); err != nil {
+		return Automation{}, err
+	}
+	return a, nil
+}
+
+// parameters are what a runner of a (learned or replayed) automation
+// fills in.
+func (s *Service) parameters(ctx context.Context, a Automation) ([]recording.Parameter, error) {
 	if a.Learned {
-		a.Parameters = learnedParameters(*a.program)
-		return a, nil
+		return learnedParameters(*a.program), nil
 	}
 	rec, err := s.recordingOf(ctx, a)
 	if err != nil {
-		return Automation{}, err
+		return nil, err
 	}
-	a.Parameters = rec.Parameters()
-	if a.Parameters == nil {
-		a.Parameters = []recording.Parameter{}
+	if ps := rec.Parameters(); ps != nil {
+		return ps, nil
 	}
-	return a, nil
+	return []recording.Parameter{}, nil
 }
 
 // recordingOf opens the recording an automation replays.
@@ -222,7 +284,7 @@ func (s *Service) recordingOf(ctx context.Context, a Automation) (recording.Reco
 // Withdraw takes an automation off the marketplace (its author or a
 // steward); its runs stay in the history.
 func (s *Service) Withdraw(ctx context.Context, m member.Member, slug string) error {
-	a, err := s.Automation(ctx, slug)
+	a, err := s.AutomationFor(ctx, m, slug)
 	if err != nil {
 		return err
 	}
@@ -230,7 +292,7 @@ func (s *Service) Withdraw(ctx context.Context, m member.Member, slug string) er
 		return problem.New(problem.Forbidden, "only its author or a steward withdraws an automation")
 	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn' WHERE id = $1`, a.rowID)
+		_, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn', listed = 0 WHERE id = $1`, a.rowID)
 		return err
 	})
 }

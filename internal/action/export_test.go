@@ -5,3 +5,9 @@ var DemoWeights = demoWeights
 
 // PayWeights exposes the weights a run's split uses.
 var PayWeights = payWeights
+
+// ReportJS exposes the expression that reads a part's output.
+var ReportJS = reportJS
+
+// ValidateRating exposes a review's checks of what its writer sent.
+func ValidateRating(in RatingInput) (RatingInput, error) { err := in.validate(); return in, err }

@@ -224,11 +224,17 @@ func (s *Service) LearnAutomation(ctx context.Context, m member.Member, p Public
 	if err != nil {
 		return Automation{}, err
 	}
+	if len(p.Samples) > 0 {
+		if _, err := prog.Bind(p.Samples); err != nil {
+			return Automation{}, &problem.Error{Kind: problem.Invalid, Message: "the samples do not fit the learned program", Fields: map[string]string{"samples": err.Error()}}
+		}
+	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		js, _ := json.Marshal(prog)
 		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO automations (slug, recording_id, author_id, title, description, price_per_run, status, created_at, program)
-			VALUES ($1, $2, $3, $4, $5, $6, 'published', $7, $8) RETURNING id`, p.Slug, demos[0].rowID, m.ID, p.Title, p.Description, p.PricePerRun, store.Now(), string(js)).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO automations (slug, recording_id, author_id, title, description, price_per_run, status, created_at, program, samples)
+			VALUES ($1, $2, $3, $4, $5, $6, 'published', $7, $8, $9) RETURNING id`, p.Slug, demos[0].rowID, m.ID, p.Title, p.Description, p.PricePerRun, store.Now(), string(js),
+			s.sealSamples(p.Slug, p.Samples)).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -240,7 +246,7 @@ func (s *Service) LearnAutomation(ctx context.Context, m member.Member, p Public
 	if err != nil {
 		return Automation{}, fmt.Errorf("learn automation: %w", err)
 	}
-	return s.Automation(ctx, p.Slug)
+	return s.AutomationFor(ctx, m, p.Slug)
 }
 
 func saveDemos(ctx context.Context, tx *store.Tx, automationID int64, demos []demoRecording, weights []float64) error {
@@ -262,7 +268,7 @@ func saveDemos(ctx context.Context, tx *store.Tx, automationID int64, demos []de
 // steward may add a recording its recorder offered. If the program cannot
 // be learned with it (another task, contradicting data) nothing changes.
 func (s *Service) AddDemo(ctx context.Context, m member.Member, slug, recordingID string) (Automation, error) {
-	a, err := s.Automation(ctx, slug)
+	a, err := s.AutomationFor(ctx, m, slug)
 	if err != nil {
 		return Automation{}, err
 	}
@@ -329,7 +335,7 @@ func (s *Service) AddDemo(ctx context.Context, m member.Member, slug, recordingI
 	if err != nil {
 		return Automation{}, fmt.Errorf("add demonstration: %w", err)
 	}
-	return s.Automation(ctx, slug)
+	return s.AutomationFor(ctx, m, slug)
 }
 
 // demoRows reads an automation's demonstrations in order.
@@ -372,7 +378,13 @@ func demoRows(ctx context.Context, q store.Querier, automationID int64) ([]Demo,
 // plain words and its demonstrations with their measured contribution.
 // It is public, as the automation is.
 func (s *Service) Learning(ctx context.Context, slug string) (Learning, error) {
-	a, err := s.Automation(ctx, slug)
+	return s.LearningFor(ctx, member.Member{}, slug)
+}
+
+// LearningFor is Learning as viewer may see it: of a listed automation,
+// or of one not listed to its author and stewards.
+func (s *Service) LearningFor(ctx context.Context, viewer member.Member, slug string) (Learning, error) {
+	a, err := s.AutomationFor(ctx, viewer, slug)
 	if err != nil {
 		return Learning{}, err
 	}

@@ -2,6 +2,7 @@ package action_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -45,6 +46,8 @@ func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		e.s.Actor = &fakeActor{}
+		a = e.listed(t, ada, a.Slug, nil)
 		l, _ := e.s.Learning(ctx, a.Slug)
 		if len(l.Demos) != 1 || l.Demos[0].Share != 1 || l.Program.Demos != 1 {
 			t.Fatalf("learned from one demo: %+v\n%s", l.Demos, l.Description)
@@ -110,6 +113,8 @@ func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 type fakeActor struct {
 	fail  bool
 	calls []actor.Options
+	// report is what a run with a report expression returns.
+	report string
 }
 
 func (f *fakeActor) Act(_ context.Context, prog program.Program, opts actor.Options) (actor.Result, error) {
@@ -121,6 +126,9 @@ func (f *fakeActor) Act(_ context.Context, prog program.Program, opts actor.Opti
 		res.Failed, res.Error = "1", "step 1: no element matches the query"
 	}
 	res.Steps = []actor.StepResult{st}
+	if opts.Report != "" {
+		res.Report, _ = json.Marshal(f.report)
+	}
 	return res, nil
 }
 
@@ -146,6 +154,7 @@ func TestLearnedRunsSettleOnBothDatabases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		a = e.listed(t, ada, a.Slug, nil)
 		e.fund(t, reward.MemberAccount(carl.PublicID), 5000)
 		start := strings.Replace(a.Start, "/table-row-action/", "/table-row-action/?seed=5", 1)
 		run, err := e.s.StartRunAt(ctx, carl, a.Slug, nil, start)
@@ -156,7 +165,7 @@ func TestLearnedRunsSettleOnBothDatabases(t *testing.T) {
 		if got, _ := e.s.GetRun(ctx, carl, run.ID); got.Status != "ok" || !got.Learned || len(got.Steps) != 1 || got.Steps[0].Step != "1" {
 			t.Fatalf("run: %+v", got)
 		}
-		if len(fake.calls) != 1 || fake.calls[0].URL != start {
+		if len(fake.calls) != 2 || fake.calls[1].URL != start {
 			t.Fatalf("the actor was asked %+v", fake.calls)
 		}
 		splits := e.events(t, ledger.RewardSplit)

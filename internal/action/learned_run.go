@@ -72,12 +72,19 @@ func (s *Service) actRun(ctx context.Context, a Automation, plain string) ([]Run
 	if err := checkStart(*a.program, in.Start); err != nil {
 		return nil, -1, err
 	}
+	steps, failed, _, err := s.act(ctx, *a.program, actor.Options{URL: in.Start, Params: in.Params})
+	return steps, failed, err
+}
+
+// act runs a learned program and returns its steps, the failed one (-1
+// for none), what its Report expression returned, and why it failed.
+func (s *Service) act(ctx context.Context, prog program.Program, opts actor.Options) ([]RunStep, int, json.RawMessage, error) {
 	if s.Actor == nil {
-		return nil, -1, errors.New("this server does not run learned automations (no browser configured)")
+		return nil, -1, nil, errors.New("this server does not run learned automations (no browser configured)")
 	}
-	res, err := s.Actor.Act(ctx, *a.program, actor.Options{URL: in.Start, Params: in.Params})
+	res, err := s.Actor.Act(ctx, prog, opts)
 	if err != nil {
-		return nil, -1, errors.New(hideQueries(err.Error()))
+		return nil, -1, nil, errors.New(hideQueries(err.Error()))
 	}
 	steps := make([]RunStep, len(res.Steps))
 	failed := -1
@@ -92,9 +99,9 @@ func (s *Service) actRun(ctx context.Context, a Automation, plain string) ([]Run
 		if msg == "" {
 			msg = "the run failed"
 		}
-		return steps, failed, errors.New(hideQueries(msg))
+		return steps, failed, res.Report, errors.New(hideQueries(msg))
 	}
-	return steps, -1, nil
+	return steps, -1, res.Report, nil
 }
 
 // demoSplit returns a learned automation's demonstrators' accounts and

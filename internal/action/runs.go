@@ -47,7 +47,11 @@ type Run struct {
 	Charged    bool      `json:"charged"`
 	// Learned says the run ran a learned program, whose price goes to its
 	// demonstrators and the treasury.
-	Learned    bool       `json:"learned"`
+	Learned bool `json:"learned"`
+	// Test says it is a free sandbox test run by the author on the
+	// automation's samples; Version is the automation's version it ran.
+	Test       bool       `json:"test"`
+	Version    int        `json:"version"`
 	CreatedAt  time.Time  `json:"created_at"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 
@@ -80,9 +84,12 @@ func (s *Service) StartRun(ctx context.Context, runner member.Member, slug strin
 // page it was demonstrated on); a replayed recording always starts where
 // it was recorded.
 func (s *Service) StartRunAt(ctx context.Context, runner member.Member, slug string, values map[string]string, start string) (Run, error) {
-	a, err := s.Automation(ctx, slug)
+	a, err := s.AutomationFor(ctx, runner, slug)
 	if err != nil {
 		return Run{}, err
+	}
+	if !a.Listed {
+		return Run{}, problem.New(problem.Conflict, "%s is not listed in the marketplace; its author may start a test run", slug)
 	}
 	if values == nil {
 		values = map[string]string{}
@@ -93,6 +100,16 @@ func (s *Service) StartRunAt(ctx context.Context, runner member.Member, slug str
 	}
 	if err := f.Err(); err != nil {
 		return Run{}, err
+	}
+	if a.Composed {
+		if start != "" {
+			return Run{}, &problem.Error{Kind: problem.Invalid, Message: "a composed automation starts where its first part does", Fields: map[string]string{"start": "only learned automations start elsewhere"}}
+		}
+		if err := bindComposed(a, values); err != nil {
+			return Run{}, &problem.Error{Kind: problem.Invalid, Message: err.Error(), Fields: map[string]string{"params": err.Error()}}
+		}
+		sealed, _ := json.Marshal(values)
+		return s.queueRun(ctx, runner, a, string(sealed))
 	}
 	if a.Learned {
 		sealed, err := learnedValues(a, values, start)
@@ -126,7 +143,12 @@ func (s *Service) StartRunAt(ctx context.Context, runner member.Member, slug str
 // queueRun moves the price into a new run's escrow and queues the run;
 // sealed is what the run is given, kept sealed until it ends.
 func (s *Service) queueRun(ctx context.Context, runner member.Member, a Automation, sealed string) (Run, error) {
-	run := Run{ID: newID("x-"), Automation: a.Slug, Title: a.Title, Runner: runner.PublicID, Status: "queued", Price: a.PricePerRun, FailedStep: -1,
+	return s.queue(ctx, runner, a, sealed, false)
+}
+
+// queue is queueRun for a real run or a test run (free, by the author).
+func (s *Service) queue(ctx context.Context, runner member.Member, a Automation, sealed string, test bool) (Run, error) {
+	run := Run{Test: test, Version: a.Version, ID: newID("x-"), Automation: a.Slug, Title: a.Title, Runner: runner.PublicID, Status: "queued", Price: a.PricePerRun, FailedStep: -1,
 		CreatedAt: time.Now().UTC(), runnerID: runner.ID, automationID: a.rowID}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		// The server has one browser: a member may have a few runs waiting
@@ -138,9 +160,9 @@ func (s *Service) queueRun(ctx context.Context, runner member.Member, a Automati
 		if waiting >= MaxWaitingRuns {
 			return &problem.Error{Kind: problem.TooMany, Message: fmt.Sprintf("you have %d runs waiting; start another when one has finished", waiting)}
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO automation_runs (public_id, automation_id, runner_id, status, price, params, created_at)
-			VALUES ($1, $2, $3, 'queued', $4, $5, $6) RETURNING id`, run.ID, a.rowID, runner.ID, a.PricePerRun,
-			s.vault.SealSecret(sealed, "run:"+run.ID), run.CreatedAt.UnixMilli()).Scan(&run.rowID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO automation_runs (public_id, automation_id, runner_id, status, price, params, created_at, test, version)
+			VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8) RETURNING id`, run.ID, a.rowID, runner.ID, a.PricePerRun,
+			s.vault.SealSecret(sealed, "run:"+run.ID), run.CreatedAt.UnixMilli(), boolInt(test), a.Version).Scan(&run.rowID)
 		if err != nil {
 			return err
 		}
@@ -166,6 +188,13 @@ func (s *Service) queueRun(ctx context.Context, runner member.Member, a Automati
 		return Run{}, err
 	}
 	return run, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func pts(p int64) string { return fmt.Sprintf("%d.%02d", p/100, p%100) }
@@ -250,15 +279,23 @@ func (s *Service) replayRun(ctx context.Context, run Run, params string) ([]RunS
 	if err != nil {
 		return nil, -1, fmt.Errorf("the run's values cannot be opened: %w", err)
 	}
+	if a.Composed {
+		return s.composedRun(ctx, a, plain)
+	}
 	if a.Learned {
 		return s.actRun(ctx, a, plain)
 	}
+	values := map[string]string{}
+	_ = json.Unmarshal([]byte(plain), &values)
+	return s.replayWith(ctx, a, values)
+}
+
+// replayWith replays an automation's recording with values.
+func (s *Service) replayWith(ctx context.Context, a Automation, values map[string]string) ([]RunStep, int, error) {
 	rec, err := s.recordingOf(ctx, a)
 	if err != nil {
 		return nil, -1, fmt.Errorf("the automation's recording cannot be opened: %w", err)
 	}
-	values := map[string]string{}
-	_ = json.Unmarshal([]byte(plain), &values)
 	bound, err := rec.Bind(values)
 	if err == nil {
 		err = webOnly(bound)
@@ -325,6 +362,14 @@ func (s *Service) finish(ctx context.Context, run Run, steps []RunStep, failed i
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return err
 		}
+		if status == "ok" {
+			// A test run that succeeded vouches for the version it ran,
+			// and only while that is still the automation's version.
+			if _, err := tx.ExecContext(ctx, `UPDATE automations SET tested_version = version
+				WHERE id = (SELECT automation_id FROM automation_runs WHERE id = $1 AND test = 1) AND version = (SELECT version FROM automation_runs WHERE id = $1)`, run.rowID); err != nil {
+				return err
+			}
+		}
 		if run.Price == 0 {
 			return nil
 		}
@@ -369,6 +414,12 @@ func (s *Service) settle(ctx context.Context, tx *store.Tx, run Run, ok bool) (s
 	if err := tx.QueryRowContext(ctx, `SELECT a.program <> '' FROM automation_runs x JOIN automations a ON a.id = x.automation_id WHERE x.id = $1`, run.rowID).Scan(&learned); err != nil {
 		return "", err
 	}
+	if composed, err := s.isComposed(ctx, tx, run.automationID); err != nil || composed {
+		if err != nil {
+			return "", err
+		}
+		return s.settleComposed(ctx, tx, run, escrow, held, share, slug)
+	}
 	if learned {
 		// The authors' share goes to the demonstrators by their measured
 		// contribution, in the same one split; the treasury keeps the rest
@@ -405,7 +456,7 @@ func nonNilSteps(s []RunStep) []RunStep {
 }
 
 const runColumns = `x.id, x.public_id, a.slug, a.title, COALESCE(m.public_id, ''), COALESCE(x.runner_id, 0), x.status, x.price, x.steps, x.error, x.failed_step,
-	x.settle_event, x.created_at, x.finished_at, a.program <> ''`
+	x.settle_event, x.created_at, x.finished_at, a.program <> '', x.test, x.version`
 
 const runFrom = ` FROM automation_runs x JOIN automations a ON a.id = x.automation_id LEFT JOIN members m ON m.id = x.runner_id`
 
@@ -415,7 +466,9 @@ func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 	var settle sql.NullString
 	var created int64
 	var finished sql.NullInt64
-	err := row.Scan(&r.rowID, &r.ID, &r.Automation, &r.Title, &r.Runner, &r.runnerID, &r.Status, &r.Price, &steps, &r.Error, &r.FailedStep, &settle, &created, &finished, &r.Learned)
+	var test int
+	err := row.Scan(&r.rowID, &r.ID, &r.Automation, &r.Title, &r.Runner, &r.runnerID, &r.Status, &r.Price, &steps, &r.Error, &r.FailedStep, &settle, &created, &finished, &r.Learned, &test, &r.Version)
+	r.Test = test == 1
 	if err != nil {
 		return Run{}, err
 	}

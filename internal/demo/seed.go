@@ -167,6 +167,9 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 	if err := seedFunding(ctx, a, requester); err != nil {
 		return Seeded{}, err
 	}
+	if err := seedMarket(ctx, a); err != nil {
+		return Seeded{}, err
+	}
 	return openInvitations(ctx, a)
 }
 

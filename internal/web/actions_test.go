@@ -113,6 +113,7 @@ func TestBrowserAutomationEndToEnd(t *testing.T) {
 			body: `{"id":"track-parcel","title":"Track a parcel","description":"Looks up where a parcel is.","price_per_run":100}`, contains: []string{`"author": "{ada}"`}},
 		{name: "deposit for bob", as: "stella", method: "POST", path: "/api/v1/members/{bob}/deposits", body: `{"amount":500}`, status: 201},
 	})
+	listAutomation(t, f, "ada", "track-parcel", `{"number":"1Z999AA10123456784"}`)
 	adaBefore, _ := f.app.Reward.Balance(t.Context(), reward.MemberAccount(f.ids["ada"]))
 
 	ctx := browsertest.New(t)

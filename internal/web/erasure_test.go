@@ -231,6 +231,9 @@ func testErasure(t *testing.T, dialect store.Dialect, eraseAll bool) {
 		if err := f.app.DB.Read().QueryRowContext(ctx, `SELECT count(*) FROM curations WHERE reason LIKE $1 AND appeal LIKE $1`, "%"+marker+"%").Scan(&quoted); err != nil || quoted != 1 {
 			t.Fatalf("the curator's reason and the appeal should quote the marker before erasure: %d, %v", quoted, err)
 		}
+		// ... and what she wrote in the marketplace: her review of a run
+		// of bob's automation, and her answer to bob's review of hers.
+		marketText(t, f, marker)
 	}
 
 	// The marker is on disk now (in the span index): the check below can

@@ -177,8 +177,8 @@ func TestListsArePaged(t *testing.T) {
 			must(f.do("stella", "POST", "/api/v1/datanets", "application/json", fmt.Sprintf(
 				`{"slug":"notes-%d","name":"Notes %d","domain":"gardening","client":"Garden Co","purpose":"a gardening assistant","licence":"CC BY 4.0","record_kind":"text"}`, i, i), nil), 201)
 			exec(`INSERT INTO recordings (public_id, member_id, title, steps, status, created_at) VALUES ($1, $2, 'Track a parcel', 3, 'verified', 0)`, fmt.Sprintf("r-seed%d", i), ada.ID)
-			exec(`INSERT INTO automations (slug, recording_id, author_id, title, description, price_per_run, status, created_at)
-				VALUES ($1, (SELECT id FROM recordings WHERE public_id = $2), $3, 'Track', 'Tracks a parcel', 5, 'published', 0)`, fmt.Sprintf("track-%d", i), fmt.Sprintf("r-seed%d", i), ada.ID)
+			exec(`INSERT INTO automations (slug, recording_id, author_id, title, description, price_per_run, status, created_at, listed, tested_version)
+				VALUES ($1, (SELECT id FROM recordings WHERE public_id = $2), $3, 'Track', 'Tracks a parcel', 5, 'published', 0, 1, 1)`, fmt.Sprintf("track-%d", i), fmt.Sprintf("r-seed%d", i), ada.ID)
 			exec(`INSERT INTO automation_runs (public_id, automation_id, runner_id, status, price, created_at)
 				VALUES ($1, (SELECT id FROM automations WHERE slug = 'track-0'), $2, 'ok', 5, 0)`, fmt.Sprintf("run-seed%d", i), ada.ID)
 			if _, err := f.app.Models.Create(ctx, stella, model.Model{Slug: fmt.Sprintf("bot-%d", i), Name: "Bot", Kind: model.Retrieval, PricePerCall: 1, Datanets: []string{"tenancy"}}); err != nil {

@@ -26,7 +26,12 @@ func TestLearnedAutomationsAPI(t *testing.T) {
 		{name: "learn with none of one's own", as: "bob", method: "POST", path: "/api/v1/automations", body: learn(`"{rec-bob}","{rec-ada}"`), status: 404, errCode: "not_found"},
 		{name: "demos of different tasks", as: "ada", method: "POST", path: "/api/v1/automations", body: learn(`"{rec-ada}","{rec-ada-other}"`), status: 422, errCode: "invalid", errField: "recordings", contains: []string{"different tasks", "{rec-ada-other}"}},
 		{name: "too many recordings", as: "ada", method: "POST", path: "/api/v1/automations", body: learn(`"a","b","c","d","e","f"`), status: 422, errCode: "invalid", errField: "recordings"},
-		{name: "learn from own and an offered recording", as: "ada", method: "POST", path: "/api/v1/automations", body: learn(`"{rec-ada}","{rec-bob}","{rec-ada}"`), status: 201, contains: []string{`"learned": true`, `"id": "claims"`}},
+		{name: "learn from own and an offered recording", as: "ada", method: "POST", path: "/api/v1/automations", body: learn(`"{rec-ada}","{rec-bob}","{rec-ada}"`), status: 201, contains: []string{`"learned": true`, `"id": "claims"`, `"listed": false`}},
+		{name: "unlisted: not in public", method: "GET", path: "/api/v1/automations/claims/learning", status: 404, errCode: "not_found"},
+	})
+	f.app.Actions.Actor = okActor{}
+	listAutomation(t, f, "ada", "claims", "")
+	runScenarios(t, f, []scenario{
 		{name: "what it learned, in public", method: "GET", path: "/api/v1/automations/claims/learning", status: 200, contains: []string{`"member": "{ada}"`, `"member": "{bob}"`, `"share": 0.5`, "learned from 2 demonstrations", `/table-row-action/"`}, notContains: []string{`"examples"`, "seed="}},
 		{name: "add a recording nobody offered", as: "bob", method: "POST", path: "/api/v1/automations/claims/demos", body: `{"recording":"{rec-ada-other}"}`, status: 404, errCode: "not_found"},
 		{name: "add a demo of another task", as: "ada", method: "POST", path: "/api/v1/automations/claims/demos", body: `{"recording":"{rec-ada-other}"}`, status: 422, errCode: "invalid", errField: "recordings"},

@@ -90,6 +90,7 @@ func paidEverywhere(t *testing.T, f *fixture) (record, callSplit string) {
 	runScenarios(t, f, []scenario{{name: "publish", as: "ada", method: "POST", path: "/api/v1/recordings/" + rec.ID + "/publish", status: 201,
 		body: `{"id":"track-parcel","title":"Track a parcel","description":"Looks up where a parcel is.","price_per_run":100}`}})
 	f.app.Actions.Replayer = okReplayer{}
+	listAutomation(t, f, "ada", "track-parcel", `{"number":"1Z999AA10123456784"}`)
 	resp = f.do("bob", "POST", "/api/v1/automations/track-parcel/runs", "application/json", `{"params":{"number":"1Z999AA10123456784"}}`, nil)
 	var run struct{ ID, Status string }
 	if body := readBody(t, resp); resp.StatusCode != 202 || json.Unmarshal([]byte(body), &run) != nil {

@@ -112,13 +112,16 @@ func TestRecordedWorkEndToEnd(t *testing.T) {
 		chromedp.SendKeys("#pub-description", "Looks up a parcel's status by its number."),
 		chromedp.SetValue("#pub-price", "1.00"),
 		chromedp.Submit("#publish-form"),
-		chromedp.WaitVisible("#run-form"),
+		chromedp.WaitVisible("#market"),
 	)
 	if err != nil {
 		text, _ := chromedp.Run(ctx, chromedp.Text("main"))
 		browsertest.Screenshot(t, ctx, "e2e-publish-failed")
 		t.Fatalf("publish: %v\n%s", err, text)
 	}
+
+	// Listed after its test run in the sandbox on her sample.
+	listAutomation(t, f, "ada", "parcel-status", `{"number":"JJD0099887766"}`)
 
 	// Bob runs it with his own parcel and postcode.
 	runScenarios(t, f, []scenario{
@@ -152,7 +155,7 @@ func TestRecordedWorkEndToEnd(t *testing.T) {
 		ID   string `json:"id"`
 		Runs int    `json:"runs"`
 	}) bool {
-		return a.ID == "parcel-status" && a.Runs == 1
+		return a.ID == "parcel-status" && a.Runs == 2 // bob's and ada's test run
 	}) {
 		t.Errorf("public usage count: %s", body)
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/web/request"
 	"github.com/allmende/allmende/internal/web/response"
@@ -12,6 +13,24 @@ import (
 func (a *API) runs(mux route.Mux) {
 	mux.Handle("GET /api/v1/runs/{id}", a.member(a.runShow))
 	mux.Handle("GET /api/v1/members/{id}/runs", a.member(a.runList))
+	mux.Handle("POST /api/v1/runs/{id}/review", a.member(a.runReview))
+}
+
+// runReview is the runner's review of their finished run: one per run.
+func (a *API) runReview(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
+	var req struct {
+		Rating int    `json:"rating"`
+		Body   string `json:"body"`
+	}
+	if err := request.JSON(w, r, &req); err != nil {
+		return err
+	}
+	rv, err := a.Actions.Rate(r.Context(), sess.Member, action.RatingInput{Run: r.PathValue("id"), Rating: req.Rating, Body: req.Body})
+	if err != nil {
+		return err
+	}
+	response.JSON(w, http.StatusCreated, rv)
+	return nil
 }
 
 func (a *API) runShow(w http.ResponseWriter, r *http.Request, sess *member.Session) error {

@@ -135,4 +135,14 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("POST /models/{slug}/funding", p.member(p.modelFunding))
 	mux.Handle("POST /models/{slug}/funding/pledge", p.member(p.modelFundingPledge))
 	mux.Handle("POST /models/{slug}/funding/close", p.member(p.modelFundingClose))
+	// The marketplace (issue 17): samples, sandbox test runs, listing,
+	// withdrawal, reviews and their answers, composed automations.
+	mux.Handle("POST /automations/{slug}/samples", p.member(p.automationSamples))
+	mux.Handle("POST /automations/{slug}/test-run", p.member(p.automationTestRun))
+	mux.Handle("POST /automations/{slug}/listing", p.member(p.automationListing))
+	mux.Handle("POST /automations/{slug}/withdraw", p.member(p.automationWithdraw))
+	mux.Handle("POST /automations/{slug}/reviews/{id}/answer", p.member(p.automationReviewsAnswer))
+	mux.Handle("POST /runs/{id}/review", p.member(p.runReview))
+	mux.Handle("GET /automations/compose", p.member(p.automationComposeForm))
+	mux.Handle("POST /automations/compose", p.member(p.automationCompose))
 }

@@ -1,0 +1,395 @@
+package action
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/allmende/allmende/internal/actor"
+	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/points"
+	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/recording"
+	"github.com/allmende/allmende/internal/reward"
+	"github.com/allmende/allmende/internal/store"
+)
+
+// A composed automation chains listed automations: its parts run one
+// after the other in one run, and the text a part ends with (found by a
+// CSS selector on its last page) can become a parameter of the next. A
+// run pays, in its one reward.split event, the parts' authors by their
+// share of the steps (the contributors' share of author_share_bp; the
+// treasury keeps the rest). A part that fails fails the run, which is
+// refunded: nobody is paid for half a chain.
+//
+// Only a learned part passes on an output: the replay of a recording
+// returns how its steps went, not what the page said, while a learned
+// program's run returns the value of a report expression on its last page.
+
+// MaxParts bounds a composed automation's chain; MaxSelectorLen an
+// output's selector.
+const (
+	MaxParts       = 5
+	MaxSelectorLen = 200
+)
+
+// Part is one link of a composed automation as the listing shows it.
+type Part struct {
+	Automation string `json:"automation"`
+	Title      string `json:"title,omitempty"`
+	Author     string `json:"author,omitempty"`
+	Steps      int    `json:"steps,omitempty"`
+	// Input is this part's parameter that gets the previous part's
+	// output ("" for none); Output is the CSS selector, on the page this
+	// part ends on, of the text passed on ("" for none).
+	Input  string `json:"input,omitempty"`
+	Output string `json:"output,omitempty"`
+}
+
+// Composition is what a member says about a new composed automation.
+type Composition struct {
+	Publication
+	Parts []Part `json:"parts"`
+}
+
+// partRow is a part as a run needs it.
+type partRow struct {
+	a             Automation
+	input, output string
+}
+
+// Compose makes a composed automation of listed automations. Like any
+// other it is listed only after its test run; its composer need not be a
+// part's author and is paid only as one.
+func (s *Service) Compose(ctx context.Context, m member.Member, c Composition) (Automation, error) {
+	if err := c.validate(); err != nil {
+		return Automation{}, err
+	}
+	f := problem.Fields{}
+	if len(c.Parts) < 2 || len(c.Parts) > MaxParts {
+		f.Add("parts", "chain 2 to %d listed automations", MaxParts)
+		return Automation{}, f.Err()
+	}
+	parts := make([]Automation, len(c.Parts))
+	for i, p := range c.Parts {
+		field := "parts." + strconv.Itoa(i)
+		a, err := s.Automation(ctx, strings.TrimSpace(p.Automation))
+		if problem.Is(err, problem.NotFound) {
+			f.Add(field+".automation", "no listed automation %q", p.Automation)
+			continue
+		}
+		if err != nil {
+			return Automation{}, err
+		}
+		parts[i] = a
+		if a.Composed {
+			f.Add(field+".automation", "%s is itself composed; chain its parts instead", a.Slug)
+		}
+		if p.Output != "" {
+			switch {
+			case i == len(c.Parts)-1:
+				f.Add(field+".output", "the last part has nobody to pass its output to")
+			case !a.Learned:
+				f.Add(field+".output", "only a learned automation passes on an output (a replayed recording does not read the page)")
+			case utf8.RuneCountInString(p.Output) > MaxSelectorLen:
+				f.Add(field+".output", "a CSS selector of at most %d characters", MaxSelectorLen)
+			}
+			f.Line(field+".output", p.Output)
+		}
+		if p.Input != "" {
+			if i == 0 || c.Parts[i-1].Output == "" {
+				f.Add(field+".input", "the previous part passes on no output")
+			}
+			if !hasParam(a.Parameters, p.Input) {
+				f.Add(field+".input", "%s has no parameter %q", a.Slug, p.Input)
+			}
+		}
+	}
+	if err := f.Err(); err != nil {
+		return Automation{}, err
+	}
+	draft := Automation{Composed: true}
+	for i, p := range c.Parts {
+		draft.Parts = append(draft.Parts, Part{Automation: parts[i].Slug, Input: p.Input})
+	}
+	draft.Parameters = composedParameters(parts, draft.Parts)
+	if len(c.Samples) > 0 {
+		if err := bindComposed(draft, c.Samples); err != nil {
+			return Automation{}, &problem.Error{Kind: problem.Invalid, Message: "the samples do not fit the parts", Fields: map[string]string{"samples": err.Error()}}
+		}
+	}
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO automations (slug, recording_id, author_id, title, description, price_per_run, status, created_at, samples, composed)
+			VALUES ($1, $2, $3, $4, $5, $6, 'published', $7, $8, 1) RETURNING id`, c.Slug, parts[0].recordingID, m.ID, c.Title, c.Description, c.PricePerRun, store.Now(),
+			s.sealSamples(c.Slug, c.Samples)).Scan(&id)
+		if err != nil {
+			return err
+		}
+		for i, p := range c.Parts {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO automation_parts (automation_id, position, part_id, input, output) VALUES ($1, $2, $3, $4, $5)`,
+				id, i, parts[i].rowID, p.Input, p.Output); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if store.IsUniqueViolation(err) {
+		return Automation{}, &problem.Error{Kind: problem.Conflict, Message: "an automation with this id exists", Fields: map[string]string{"id": "taken"}}
+	}
+	if err != nil {
+		return Automation{}, fmt.Errorf("compose: %w", err)
+	}
+	return s.AutomationFor(ctx, m, c.Slug)
+}
+
+func hasParam(ps []recording.Parameter, name string) bool {
+	for _, p := range ps {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// composedParameters are what a runner fills in for a chain: every part's
+// parameters but those fed by the previous part, once per name (parts
+// that share a name share the value).
+func composedParameters(parts []Automation, spec []Part) []recording.Parameter {
+	out := []recording.Parameter{}
+	for i, a := range parts {
+		for _, p := range a.Parameters {
+			if p.Name == spec[i].Input || hasParam(out, p.Name) {
+				continue
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// bindComposed says whether values give every parameter of a composed
+// automation (a.Parameters, a.Parts) a value and name no other.
+func bindComposed(a Automation, values map[string]string) error {
+	var missing []string
+	for _, p := range a.Parameters {
+		if _, ok := values[p.Name]; !ok && p.Default == "" {
+			missing = append(missing, p.Name)
+		}
+	}
+	for name := range values {
+		if !hasParam(a.Parameters, name) {
+			return fmt.Errorf("the automation has no parameter %q", name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("no value for %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// partsOf reads a composed automation's parts, in order.
+func (s *Service) partsOf(ctx context.Context, q store.Querier, automationID int64) ([]partRow, error) {
+	rows, err := q.QueryContext(ctx, `SELECT part_id, input, output FROM automation_parts WHERE automation_id = $1 ORDER BY position`, automationID)
+	if err != nil {
+		return nil, fmt.Errorf("parts: %w", err)
+	}
+	var ids []int64
+	var out []partRow
+	for rows.Next() {
+		var id int64
+		var p partRow
+		if err := rows.Scan(&id, &p.input, &p.output); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids, out = append(ids, id), append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, id := range ids {
+		a, err := scanAutomation(q.QueryRowContext(ctx, `SELECT `+automationColumns+automationFrom+` WHERE a.id = $1`, id))
+		if err != nil {
+			return nil, fmt.Errorf("part %d: %w", i+1, err)
+		}
+		out[i].a = a
+	}
+	return out, nil
+}
+
+// withParts fills in a composed automation's parts, steps and parameters.
+func (s *Service) withParts(ctx context.Context, a Automation) (Automation, error) {
+	rows, err := s.partsOf(ctx, s.db.Read(), a.rowID)
+	if err != nil {
+		return Automation{}, err
+	}
+	parts := make([]Automation, len(rows))
+	a.Parts, a.Steps = nil, 0
+	for i, r := range rows {
+		p := r.a
+		if p.Status == "published" {
+			// A part withdrawn or erased since has no parameters to
+			// show; the chain's runs fail until its composer replaces it.
+			if p.Parameters, err = s.parameters(ctx, p); err != nil && !problem.Is(err, problem.NotFound) {
+				return Automation{}, err
+			}
+		}
+		parts[i] = p
+		a.Steps += p.Steps
+		a.Parts = append(a.Parts, Part{Automation: p.Slug, Title: p.Title, Author: p.Author, Steps: p.Steps, Input: r.input, Output: r.output})
+	}
+	a.Parameters = composedParameters(parts, a.Parts)
+	return a, nil
+}
+
+// partsListed refuses a chain with a part no longer in the marketplace.
+func (s *Service) partsListed(ctx context.Context, q store.Querier, automationID int64) error {
+	rows, err := s.partsOf(ctx, q, automationID)
+	if err != nil {
+		return err
+	}
+	for i, r := range rows {
+		if r.a.Status != "published" || !r.a.Listed {
+			return problem.New(problem.Conflict, "part %d (%s) is no longer listed", i+1, r.a.Slug)
+		}
+	}
+	return nil
+}
+
+// reportJS is the report expression that reads a part's output: the value
+// of a form field, or the text of any other element, that selector finds
+// on the last page; null if none.
+func reportJS(selector string) string {
+	sel, _ := json.Marshal(selector)
+	return `(() => { const e = document.querySelector(` + string(sel) + `); if (!e) return null;
+		const v = (typeof e.value === 'string' && e.value !== '') ? e.value : e.innerText; return (v || '').trim(); })()`
+}
+
+// composedRun runs a chain's parts in order with the run's values, each
+// given the previous one's output where it asks for it.
+func (s *Service) composedRun(ctx context.Context, a Automation, plain string) ([]RunStep, int, error) {
+	values := map[string]string{}
+	if err := json.Unmarshal([]byte(plain), &values); err != nil {
+		return nil, -1, fmt.Errorf("the run's values cannot be read: %w", err)
+	}
+	rows, err := s.partsOf(ctx, s.db.Read(), a.rowID)
+	if err != nil {
+		return nil, -1, err
+	}
+	var steps []RunStep
+	var passed string
+	for i, r := range rows {
+		n := i + 1
+		p := r.a
+		if p.Status != "published" || !p.Listed {
+			return steps, -1, fmt.Errorf("part %d (%s) is no longer listed", n, p.Slug)
+		}
+		params, err := s.parameters(ctx, p)
+		if err != nil {
+			return steps, -1, fmt.Errorf("part %d (%s): %w", n, p.Slug, err)
+		}
+		vals := map[string]string{}
+		for _, prm := range params {
+			if v, ok := values[prm.Name]; ok {
+				vals[prm.Name] = v
+			}
+		}
+		if r.input != "" {
+			vals[r.input] = passed
+		}
+		var got []RunStep
+		var failed int
+		var report json.RawMessage
+		if p.Learned {
+			opts := actor.Options{Params: vals}
+			if r.output != "" {
+				opts.Report = reportJS(r.output)
+			}
+			got, failed, report, err = s.act(ctx, *p.program, opts)
+		} else {
+			got, failed, err = s.replayWith(ctx, p, vals)
+		}
+		base := len(steps)
+		for _, st := range got {
+			st.Index += base
+			if st.Step == "" {
+				st.Step = strconv.Itoa(st.Index - base + 1)
+			}
+			st.Step = strconv.Itoa(n) + "." + st.Step
+			steps = append(steps, st)
+		}
+		if err != nil {
+			if failed >= 0 {
+				failed += base
+			}
+			return steps, failed, fmt.Errorf("part %d (%s): %w", n, p.Slug, err)
+		}
+		if r.output != "" {
+			passed = ""
+			if len(report) > 0 {
+				_ = json.Unmarshal(report, &passed)
+			}
+			if strings.TrimSpace(passed) == "" {
+				return steps, -1, fmt.Errorf("part %d (%s) ended with nothing at %s to pass on", n, p.Slug, r.output)
+			}
+			if _, bad := controlRune(passed); bad {
+				return steps, -1, fmt.Errorf("part %d (%s) passed on text with a control character", n, p.Slug)
+			}
+		}
+	}
+	return steps, -1, nil
+}
+
+// controlRune finds a control character (other than tab and newline) that
+// no form would take as a parameter value.
+func controlRune(s string) (rune, bool) {
+	for _, r := range s {
+		if (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// isComposed says whether an automation is a chain, in tx.
+func (s *Service) isComposed(ctx context.Context, q store.Querier, automationID int64) (bool, error) {
+	var composed int
+	err := q.QueryRowContext(ctx, `SELECT composed FROM automations WHERE id = $1`, automationID).Scan(&composed)
+	return composed == 1, err
+}
+
+// settleComposed pays a chain's successful run: the contributors' share
+// (author_share_bp) to the parts' authors weighted by their parts'
+// steps, the rest and what integer division leaves to the treasury — in
+// one reward.split event.
+func (s *Service) settleComposed(ctx context.Context, tx *store.Tx, run Run, escrow string, held, share int64, slug string) (string, error) {
+	rows, err := s.partsOf(ctx, tx, run.automationID)
+	if err != nil {
+		return "", err
+	}
+	if len(rows) == 0 {
+		return "", errors.New("a composed automation without parts")
+	}
+	accounts := make([]string, len(rows))
+	weights := make([]float64, len(rows))
+	parts := make([]string, len(rows))
+	for i, r := range rows {
+		accounts[i] = memberOrTreasury(r.a.Author)
+		weights[i] = float64(max(r.a.Steps, 1))
+		parts[i] = r.a.Slug
+	}
+	_, postings, err := reward.Postings(reward.Payment{Payer: escrow, Total: held, ContributorBP: share, Contributors: accounts, Weights: weights,
+		TreasuryBP: points.BasisPoints - share, Rest: reward.Treasury})
+	if err != nil {
+		return "", err
+	}
+	return s.reward.Transfer(ctx, tx, ledger.Event{Type: ledger.RewardSplit, Scope: "automation:" + slug, Postings: postings,
+		Content: map[string]any{"run": run.ID, "parts": parts}})
+}
