@@ -50,7 +50,7 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 		return err
 	}
 	defer a.Close()
-	seeded, err := demo.Seed(ctx, a)
+	seeded, err := demo.SeedAt(ctx, a, app.URL(ln.Addr()))
 	if err != nil {
 		return fmt.Errorf("seed the demo cooperative: %w", err)
 	}
@@ -78,7 +78,7 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 			fmt.Fprintf(out, "    -d '{\"inputs\":\"The heating has not worked for a week, may I pay less rent?\"}'\n")
 		}
 		for _, p := range seeded.Voting {
-			fmt.Fprintf(out, "\nOpen for votes until %s: %q\n  %s/proposals/%d (a binding proposal applies itself within a minute of closing)\n",
+			fmt.Fprintf(out, "\nOpen for votes until %s: %q\n  %s/proposals/%d (a binding proposal that passes waits out the cooperative's timelock, then applies itself)\n",
 				p.ClosesAt.Local().Format("15:04:05"), p.Title, url, p.ID)
 		}
 		fmt.Fprintf(out, "\nData folder: %s (delete it to start over). Stop with Ctrl+C.\n", cfg.DataDir)

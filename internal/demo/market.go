@@ -13,10 +13,9 @@ import (
 	"github.com/allmende/allmende/internal/store"
 )
 
-// MarketBase is where the demo's seeded automations find the practice
-// parcel tracker: the demo's default address (allmende demo --addr :8080).
-// A demo on another address seeds them all the same; their test runs then
-// fail, saying which page they could not open.
+// MarketBase is where Seed's automations find the practice parcel
+// tracker: the demo's default address (allmende demo --addr :8080);
+// `allmende demo` seeds with its own address (SeedAt).
 const MarketBase = "http://localhost:8080"
 
 // Market automations the demo seeds, each unlisted until its author's
@@ -28,9 +27,6 @@ const (
 
 // marketGrant pays the seeded recordings' rewards.
 const marketGrant = 1000
-
-// seedMarket seeds the marketplace at MarketBase.
-func seedMarket(ctx context.Context, a *app.App) error { return SeedMarket(ctx, a, MarketBase) }
 
 // SeedMarket gives Ada and Grace each a verified recording of the
 // practice parcel tracker at base (recorded by a synthetic person, so that

@@ -78,8 +78,13 @@ const clientKeyFile = "demo-client-key"
 
 // Seed fills an empty cooperative. On one that already has members it
 // changes nothing and returns the steward's open invitations, so a demo can
-// be stopped and started again without losing what was done in it.
-func Seed(ctx context.Context, a *app.App) (Seeded, error) {
+// be stopped and started again without losing what was done in it. The
+// seeded automations find the practice pages at MarketBase.
+func Seed(ctx context.Context, a *app.App) (Seeded, error) { return SeedAt(ctx, a, MarketBase) }
+
+// SeedAt is Seed for a demo served at base (http://host:port), where the
+// seeded automations' test runs find the practice pages.
+func SeedAt(ctx context.Context, a *app.App, base string) (Seeded, error) {
 	n, err := a.Members.Count(ctx)
 	if err != nil {
 		return Seeded{}, err
@@ -167,7 +172,7 @@ func Seed(ctx context.Context, a *app.App) (Seeded, error) {
 	if err := seedFunding(ctx, a, requester); err != nil {
 		return Seeded{}, err
 	}
-	if err := seedMarket(ctx, a); err != nil {
+	if err := SeedMarket(ctx, a, base); err != nil {
 		return Seeded{}, err
 	}
 	return openInvitations(ctx, a)
