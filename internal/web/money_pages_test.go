@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/points"
+	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -40,6 +42,21 @@ func TestOneMoneyOnEveryPage(t *testing.T) {
 	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
 		f := newFixture(t, dialect)
 		paidEverywhere(t, f)
+		// A bounty's unit and a curated record pay through their own
+		// services (tested there); here one payment of each kind is
+		// enough for the pages.
+		for _, ev := range []struct {
+			typ   ledger.Type
+			scope string
+		}{{ledger.BountyPaid, "bounty:1"}, {ledger.ContributionPaid, "datanet:1"}} {
+			if err := f.app.DB.InTx(t.Context(), func(tx *store.Tx) error {
+				_, err := f.app.Reward.Transfer(t.Context(), tx, ledger.Event{Type: ev.typ, Scope: ev.scope, Postings: []ledger.Posting{
+					{Account: "funding:grant:test", Amount: -25}, {Account: reward.MemberAccount(f.ids["ada"]), Amount: 25}}})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		var e struct {
 			Balance     int64  `json:"balance"`
 			BalanceText string `json:"balance_text"`
