@@ -41,6 +41,18 @@ func Topics() []coop.Param {
 	return out
 }
 
+// ParseTopic reads a topic as a member writes it: "all" or nothing for
+// every proposal (""), or a parameter a vote may set; ok is false for
+// anything else. The API and the form word their refusals themselves.
+func ParseTopic(s string) (topic coop.Param, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "all" {
+		return "", true
+	}
+	t := coop.Param(s)
+	return t, slices.Contains(Topics(), t)
+}
+
 func validTopic(t coop.Param) bool { return t == "" || slices.Contains(Topics(), t) }
 
 // delegationGraph is every delegation: member → topic → delegate.

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/allmende/allmende/internal/coop"
@@ -23,14 +22,8 @@ func (a *API) delegations(mux route.Mux) {
 // delegationTopic reads a delegation's topic as a member writes it: "all"
 // or nothing for every proposal, or a parameter a vote may set.
 func delegationTopic(s string) (coop.Param, error) {
-	s = strings.TrimSpace(s)
-	if s == "" || s == "all" {
-		return "", nil
-	}
-	for _, t := range govern.Topics() {
-		if string(t) == s {
-			return t, nil
-		}
+	if t, ok := govern.ParseTopic(s); ok {
+		return t, nil
 	}
 	return "", &problem.Error{Kind: problem.Invalid, Message: "No such topic.",
 		Fields: map[string]string{"topic": "all, or a parameter a vote may set"}}

@@ -1,8 +1,6 @@
 package pages
 
 import (
-	"strings"
-
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/govern"
 	"github.com/allmende/allmende/internal/problem"
@@ -11,14 +9,8 @@ import (
 // delegationTopic reads the topic of the delegation form: "all" for every
 // proposal, or a parameter a vote may set.
 func delegationTopic(s string) (coop.Param, error) {
-	s = strings.TrimSpace(s)
-	if s == "" || s == "all" {
-		return "", nil
-	}
-	for _, t := range govern.Topics() {
-		if string(t) == s {
-			return t, nil
-		}
+	if t, ok := govern.ParseTopic(s); ok {
+		return t, nil
 	}
 	return "", &problem.Error{Kind: problem.Invalid, Message: "Choose what to delegate: everything, or one of the listed topics.",
 		Fields: map[string]string{"topic": "everything, or one of the listed topics"}}
