@@ -54,6 +54,13 @@ type Browser struct {
 // from when the browser is free, not from when it was asked for, so that
 // runs queued behind a long one do not fail for having waited.
 func (b *Browser) Replay(ctx context.Context, rec recording.Recording) (replay.Result, error) {
+	return b.ReplayReport(ctx, rec, "")
+}
+
+// ReplayReport is Replay that then evaluates the report expression on
+// the page the replay ended on (replay.Options.Report): how a composed
+// automation's replayed part reads the output it passes on.
+func (b *Browser) ReplayReport(ctx context.Context, rec recording.Recording, report string) (replay.Result, error) {
 	b.turnOnce.Do(func() { b.turn = make(chan struct{}, 1) })
 	select {
 	case b.turn <- struct{}{}:
@@ -69,7 +76,7 @@ func (b *Browser) Replay(ctx context.Context, rec recording.Recording) (replay.R
 	ctx, cancel := context.WithTimeout(ctx, RunTimeout)
 	defer cancel()
 	b.takeRefused()
-	res, err := replay.RunIn(ctx, b.browser, rec, replay.Options{})
+	res, err := replay.RunIn(ctx, b.browser, rec, replay.Options{Report: report})
 	if err != nil && b.browser.Err() != nil {
 		b.closeLocked() // it crashed: the next run starts a fresh one
 	}
@@ -115,6 +122,7 @@ func (b *Browser) Act(ctx context.Context, prog program.Program, opts actor.Opti
 // page the recording meant.
 func refusedResult(res replay.Result, addr string) replay.Result {
 	res.OK = false
+	res.Report, res.ReportError = nil, "" // read on the proxy's error page
 	last := len(res.Steps) - 1
 	res.FailedStep = max(last, 0)
 	if last >= 0 {

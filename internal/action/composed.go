@@ -27,9 +27,10 @@ import (
 // treasury keeps the rest). A part that fails fails the run, which is
 // refunded: nobody is paid for half a chain.
 //
-// Only a learned part passes on an output: the replay of a recording
-// returns how its steps went, not what the page said, while a learned
-// program's run returns the value of a report expression on its last page.
+// Any part but the last may pass on an output: after a learned program's
+// run (actor.Options.Report) or a recording's replay
+// (replay.Options.Report) succeeded, the same report expression (reportJS)
+// reads the text at the part's selector on the page it ended on.
 
 // MaxParts bounds a composed automation's chain; MaxSelectorLen an
 // output's selector.
@@ -94,8 +95,8 @@ func (s *Service) Compose(ctx context.Context, m member.Member, c Composition) (
 			switch {
 			case i == len(c.Parts)-1:
 				f.Add(field+".output", "the last part has nobody to pass its output to")
-			case !a.Learned:
-				f.Add(field+".output", "only a learned automation passes on an output (a replayed recording does not read the page)")
+			case c.Parts[i+1].Input == "":
+				f.Add(field+".output", "the next part takes no input: name its parameter that gets this output")
 			case utf8.RuneCountInString(p.Output) > MaxSelectorLen:
 				f.Add(field+".output", "a CSS selector of at most %d characters", MaxSelectorLen)
 			}
@@ -265,11 +266,41 @@ func (s *Service) partsListed(ctx context.Context, q store.Querier, automationID
 
 // reportJS is the report expression that reads a part's output: the value
 // of a form field, or the text of any other element, that selector finds
-// on the last page; null if none.
+// on the last page, as {"text": …}; null if none. The object tells what
+// the page said from what a runner says when the expression itself
+// failed (a JSON string: see partOutput).
 func reportJS(selector string) string {
 	sel, _ := json.Marshal(selector)
 	return `(() => { const e = document.querySelector(` + string(sel) + `); if (!e) return null;
-		const v = (typeof e.value === 'string' && e.value !== '') ? e.value : e.innerText; return (v || '').trim(); })()`
+		const v = (typeof e.value === 'string' && e.value !== '') ? e.value : e.innerText; return {text: (v || '').trim()}; })()`
+}
+
+// partOutput is the text a part passes on, from what reportJS returned
+// for selector: an error if the selector found nothing, found only
+// blank text or text no form takes, or the expression failed.
+func partOutput(report json.RawMessage, selector string) (string, error) {
+	var out struct {
+		Text *string `json:"text"`
+	}
+	trimmed := strings.TrimSpace(string(report))
+	if trimmed == "" || trimmed == "null" {
+		return "", fmt.Errorf("it ended with nothing at %s to pass on", selector)
+	}
+	if err := json.Unmarshal(report, &out); err != nil || out.Text == nil {
+		var msg string
+		if json.Unmarshal(report, &msg) != nil || msg == "" {
+			msg = "it returned " + trimmed
+		}
+		return "", fmt.Errorf("its output at %s could not be read: %s", selector, hideQueries(msg))
+	}
+	text := strings.TrimSpace(*out.Text)
+	if text == "" {
+		return "", fmt.Errorf("it ended with nothing at %s to pass on", selector)
+	}
+	if _, bad := controlRune(text); bad {
+		return "", fmt.Errorf("the text at %s has a control character, which no form takes", selector)
+	}
+	return text, nil
 }
 
 // composedRun runs a chain's parts in order with the run's values, each
@@ -307,14 +338,14 @@ func (s *Service) composedRun(ctx context.Context, a Automation, plain string) (
 		var got []RunStep
 		var failed int
 		var report json.RawMessage
+		var expr string
+		if r.output != "" {
+			expr = reportJS(r.output)
+		}
 		if p.Learned {
-			opts := actor.Options{Params: vals}
-			if r.output != "" {
-				opts.Report = reportJS(r.output)
-			}
-			got, failed, report, err = s.act(ctx, *p.program, opts)
+			got, failed, report, err = s.act(ctx, *p.program, actor.Options{Params: vals, Report: expr})
 		} else {
-			got, failed, err = s.replayWith(ctx, p, vals)
+			got, failed, report, err = s.replayReport(ctx, p, vals, expr)
 		}
 		base := len(steps)
 		for _, st := range got {
@@ -332,15 +363,8 @@ func (s *Service) composedRun(ctx context.Context, a Automation, plain string) (
 			return steps, failed, fmt.Errorf("part %d (%s): %w", n, p.Slug, err)
 		}
 		if r.output != "" {
-			passed = ""
-			if len(report) > 0 {
-				_ = json.Unmarshal(report, &passed)
-			}
-			if strings.TrimSpace(passed) == "" {
-				return steps, -1, fmt.Errorf("part %d (%s) ended with nothing at %s to pass on", n, p.Slug, r.output)
-			}
-			if _, bad := controlRune(passed); bad {
-				return steps, -1, fmt.Errorf("part %d (%s) passed on text with a control character", n, p.Slug)
+			if passed, err = partOutput(report, r.output); err != nil {
+				return steps, -1, fmt.Errorf("part %d (%s): %w", n, p.Slug, err)
 			}
 		}
 	}

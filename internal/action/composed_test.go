@@ -69,7 +69,7 @@ func TestComposeRefusesWhatCannotChain(t *testing.T) {
 		{"one part", []action.Part{{Automation: "claims"}}, "parts"},
 		{"an unlisted part", []action.Part{{Automation: "claims"}, {Automation: "nope"}}, "parts.1.automation"},
 		{"a composed part", []action.Part{{Automation: "claims"}, {Automation: "claim-then-track"}}, "parts.1.automation"},
-		{"output from a replayed recording", []action.Part{{Automation: "track", Output: "#x"}, {Automation: "claims"}}, "parts.0.output"},
+		{"output nobody takes", []action.Part{{Automation: "track", Output: "#x"}, {Automation: "claims"}}, "parts.0.output"},
 		{"input with nothing passed on", []action.Part{{Automation: "claims"}, {Automation: "track", Input: "number"}}, "parts.1.input"},
 		{"input into no parameter", []action.Part{{Automation: "claims", Output: "#x"}, {Automation: "track", Input: "colour"}}, "parts.1.input"},
 		{"output from the last part", []action.Part{{Automation: "track"}, {Automation: "claims", Output: "#x"}}, "parts.1.output"},

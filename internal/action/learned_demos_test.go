@@ -113,7 +113,8 @@ func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 type fakeActor struct {
 	fail  bool
 	calls []actor.Options
-	// report is what a run with a report expression returns.
+	// report is the text a run with a report expression (a part's
+	// output, reportJS) finds.
 	report string
 }
 
@@ -127,7 +128,7 @@ func (f *fakeActor) Act(_ context.Context, prog program.Program, opts actor.Opti
 	}
 	res.Steps = []actor.StepResult{st}
 	if opts.Report != "" {
-		res.Report, _ = json.Marshal(f.report)
+		res.Report, _ = json.Marshal(map[string]string{"text": f.report})
 	}
 	return res, nil
 }

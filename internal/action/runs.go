@@ -26,6 +26,15 @@ type Replayer interface {
 	Replay(ctx context.Context, rec recording.Recording) (replay.Result, error)
 }
 
+// ReportReplayer is a Replayer that also reads the page a replay ended on
+// (replay.Options.Report into replay.Result.Report): a composed
+// automation's replayed part passes on its output through it. The
+// server's Browser is one; a Replayer that is not fails such a part.
+type ReportReplayer interface {
+	Replayer
+	ReplayReport(ctx context.Context, rec recording.Recording, report string) (replay.Result, error)
+}
+
 // RunTimeout bounds one run; it stays under the job lease (one minute) so
 // that no other worker takes a run that is still going.
 const RunTimeout = 45 * time.Second
@@ -292,21 +301,35 @@ func (s *Service) replayRun(ctx context.Context, run Run, params string) ([]RunS
 
 // replayWith replays an automation's recording with values.
 func (s *Service) replayWith(ctx context.Context, a Automation, values map[string]string) ([]RunStep, int, error) {
+	steps, failed, _, err := s.replayReport(ctx, a, values, "")
+	return steps, failed, err
+}
+
+// replayReport is replayWith that, for a report expression, also returns
+// its value on the page the replay ended on (after every step succeeded).
+func (s *Service) replayReport(ctx context.Context, a Automation, values map[string]string, report string) ([]RunStep, int, json.RawMessage, error) {
 	rec, err := s.recordingOf(ctx, a)
 	if err != nil {
-		return nil, -1, fmt.Errorf("the automation's recording cannot be opened: %w", err)
+		return nil, -1, nil, fmt.Errorf("the automation's recording cannot be opened: %w", err)
 	}
 	bound, err := rec.Bind(values)
 	if err == nil {
 		err = webOnly(bound)
 	}
 	if err != nil {
-		return nil, -1, err
+		return nil, -1, nil, err
 	}
 	if s.Replayer == nil {
-		return nil, -1, errors.New("this server does not run automations (no browser configured)")
+		return nil, -1, nil, errors.New("this server does not run automations (no browser configured)")
 	}
-	res, err := s.Replayer.Replay(ctx, bound)
+	var res replay.Result
+	if report == "" {
+		res, err = s.Replayer.Replay(ctx, bound)
+	} else if rr, ok := s.Replayer.(ReportReplayer); ok {
+		res, err = rr.ReplayReport(ctx, bound, report)
+	} else {
+		return nil, -1, nil, errors.New("this server's browser cannot read the page a replay ends on")
+	}
 	steps := make([]RunStep, len(res.Steps))
 	for i, st := range res.Steps {
 		steps[i] = RunStep{Index: st.Index, Type: st.Type, Status: st.Status, Selector: st.Selector, Error: hideQueries(st.Error), Millis: st.Duration.Milliseconds()}
@@ -320,7 +343,14 @@ func (s *Service) replayWith(ctx context.Context, a Automation, values map[strin
 	if err != nil {
 		err = errors.New(hideQueries(err.Error()))
 	}
-	return steps, res.FailedStep, err
+	var value json.RawMessage
+	if err == nil && report != "" {
+		if res.ReportError != "" {
+			err = errors.New(hideQueries("reading the page it ended on: " + res.ReportError))
+		}
+		value = res.Report
+	}
+	return steps, res.FailedStep, value, err
 }
 
 // queryPart is the query and fragment of a URL in a message.

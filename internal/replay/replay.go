@@ -2,6 +2,7 @@ package replay
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -37,6 +38,12 @@ type Options struct {
 	// Log, if set, is called with each step's result as soon as it is
 	// known, skipped steps included.
 	Log func(StepResult)
+	// Report is a JavaScript expression evaluated, once every step has
+	// succeeded, on the page the replay ended on (see runner.report); its
+	// value, as JSON, is Result.Report. It reads what a flow ended with —
+	// a tracking number, a confirmation — the way actor.Options.Report
+	// does for a learned program.
+	Report string
 }
 
 // Step statuses.
@@ -64,6 +71,12 @@ type Result struct {
 	OK    bool         `json:"ok"`
 	// FailedStep is the index of the step that failed, -1 if none did.
 	FailedStep int `json:"failed_step"`
+	// Report is the value of Options.Report after a replay whose steps
+	// all succeeded (empty otherwise); ReportError says why it could not
+	// be read (the expression threw, the page went away). The steps'
+	// outcome stands either way: OK is theirs.
+	Report      json.RawMessage `json:"report,omitempty"`
+	ReportError string          `json:"report_error,omitempty"`
 }
 
 // Run replays rec in a browser of its own, which it starts and stops.
@@ -152,7 +165,15 @@ func RunIn(ctx context.Context, browser context.Context, rec recording.Recording
 		})
 		cancel()
 	}
-	return r.run(ctx), nil
+	res := r.run(ctx)
+	if res.OK && opts.Report != "" {
+		v, err := r.report(ctx)
+		if err != nil {
+			res.ReportError = err.Error() + exitNote(err)
+		}
+		res.Report = v
+	}
+	return res, nil
 }
 
 // Check reports why rec cannot be replayed as it is: parameters not bound
@@ -201,6 +222,8 @@ type runner struct {
 	closed  map[string]int  // targets a close step closed, and which step
 	// modifiers are the modifier keys held down by keyDown steps.
 	modifiers int64
+	// last is the page the last step that ran acted on.
+	last *tab
 	// index and timeout are the current step's.
 	index   int
 	timeout time.Duration
@@ -252,6 +275,7 @@ func (r *runner) step(ctx context.Context, s recording.Step) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	r.last = t
 	// Step contexts derive from the tab's chromedp context, and end with
 	// the caller's ctx too.
 	sctx, cancel := context.WithTimeout(t.ctx, r.timeout)
