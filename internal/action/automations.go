@@ -43,7 +43,7 @@ type Automation struct {
 	// percent (0 before any run).
 	SuccessRate int `json:"success_rate"`
 	// Version counts the changes a test run must check again (the
-	// samples); TestedVersion is the last version whose sandbox test run
+	// samples, a learned program learned again); TestedVersion is the last version whose sandbox test run
 	// succeeded (0: none). Listed says it is in the marketplace, which it
 	// may be only once TestedVersion is Version (listing.go).
 	Version       int  `json:"version"`
@@ -231,8 +231,16 @@ func (s *Service) Automation(ctx context.Context, slug string) (Automation, erro
 // viewer may see it: a listed one to anyone, one not (yet, or no longer)
 // listed only to its author and stewards.
 func (s *Service) AutomationFor(ctx context.Context, viewer member.Member, slug string) (Automation, error) {
+	return s.automation(ctx, slug, func(a Automation) bool {
+		return a.Listed || viewer.ID != 0 && (viewer.ID == a.authorID || viewer.IsSteward())
+	})
+}
+
+// automation returns one published automation, complete, if visible
+// says the viewer may see it.
+func (s *Service) automation(ctx context.Context, slug string, visible func(Automation) bool) (Automation, error) {
 	a, err := scanAutomation(s.db.Read().QueryRowContext(ctx, `SELECT `+automationColumns+automationFrom+` WHERE a.slug = $1 AND a.status = 'published'`, slug))
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !a.Listed && !(viewer.ID != 0 && (viewer.ID == a.authorID || viewer.IsSteward()))) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !visible(a)) {
 		return Automation{}, problem.New(problem.NotFound, "no automation %s", slug)
 	}
 	if err != nil {

@@ -267,6 +267,8 @@ func saveDemos(ctx context.Context, tx *store.Tx, automationID int64, demos []de
 // own verified recording (adding it is their consent); the publisher or a
 // steward may add a recording its recorder offered. If the program cannot
 // be learned with it (another task, contradicting data) nothing changes.
+// The program learned again is a new version, not listed until a test run
+// of it succeeds.
 func (s *Service) AddDemo(ctx context.Context, m member.Member, slug, recordingID string) (Automation, error) {
 	a, err := s.AutomationFor(ctx, m, slug)
 	if err != nil {
@@ -324,7 +326,9 @@ func (s *Service) AddDemo(ctx context.Context, m member.Member, slug, recordingI
 			return problem.New(problem.Conflict, "the demonstrations of %s changed meanwhile; add the recording again", slug)
 		}
 		js, _ := json.Marshal(prog)
-		if _, err := tx.ExecContext(ctx, `UPDATE automations SET program = $2 WHERE id = $1 AND status = 'published'`, a.rowID, string(js)); err != nil {
+		// A new program is a new version: out of the marketplace until
+		// a test run of it succeeds, as new samples are.
+		if _, err := tx.ExecContext(ctx, `UPDATE automations SET program = $2, version = version + 1, listed = 0 WHERE id = $1 AND status = 'published'`, a.rowID, string(js)); err != nil {
 			return err
 		}
 		return saveDemos(ctx, tx, a.rowID, demos, weights)
@@ -335,7 +339,9 @@ func (s *Service) AddDemo(ctx context.Context, m member.Member, slug, recordingI
 	if err != nil {
 		return Automation{}, fmt.Errorf("add demonstration: %w", err)
 	}
-	return s.AutomationFor(ctx, m, slug)
+	// Its new version is not listed: the demonstrator who added a
+	// recording still sees what it became.
+	return s.automation(ctx, slug, func(Automation) bool { return true })
 }
 
 // demoRows reads an automation's demonstrations in order.
@@ -429,8 +435,9 @@ func (s *Service) taughtBy(ctx context.Context, recordingRow int64) ([]int64, er
 // relearn learns again, from the demonstrations left, the automations an
 // erased recording was withdrawn from, and publishes them again when that
 // works (their demonstrators keep earning; the program, and the weights,
-// no longer owe anything to the erased one). One that cannot be learned
-// without it stays withdrawn.
+// no longer owe anything to the erased one) as a new version, listed
+// again after its test run. One that cannot be learned without it stays
+// withdrawn.
 func (s *Service) relearn(ctx context.Context, automations []int64) {
 	for _, id := range automations {
 		if err := s.relearnOne(ctx, id); err != nil {
@@ -471,7 +478,10 @@ func (s *Service) relearnOne(ctx context.Context, automationID int64) error {
 			return errors.New("its demonstrations changed meanwhile")
 		}
 		js, _ := json.Marshal(prog)
-		res, err := tx.ExecContext(ctx, `UPDATE automations SET program = $2, recording_id = $3, status = 'published' WHERE id = $1 AND status = 'withdrawn' AND program = ''`,
+		// A new version, which its publisher must test again before it
+		// is listed: the program is not the one its test run ran.
+		res, err := tx.ExecContext(ctx, `UPDATE automations SET program = $2, recording_id = $3, status = 'published', version = version + 1, listed = 0
+			WHERE id = $1 AND status = 'withdrawn' AND program = ''`,
 			automationID, string(js), demos[0].rowID)
 		if err != nil {
 			return err

@@ -75,14 +75,14 @@ func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 		if _, err := e.s.AddDemo(ctx, bob, a.Slug, bobs.ID); err != nil {
 			t.Fatal(err)
 		}
-		l, _ = e.s.Learning(ctx, a.Slug)
+		l, _ = e.s.LearningFor(ctx, ada, a.Slug)
 		if len(l.Demos) != 2 || l.Demos[1].Member != bob.PublicID || l.Program.Demos != 2 {
 			t.Fatalf("after adding bob's demo: %+v\n%s", l.Demos, l.Description)
 		}
 		if l.Demos[0].Weight != 0.5 || l.Demos[1].Weight != 0.5 {
 			t.Fatalf("weights after learning again: %+v", l.Demos)
 		}
-		if _, err := e.s.AddDemo(ctx, bob, a.Slug, bobs.ID); !problem.Is(err, problem.Conflict) {
+		if _, err := e.s.AddDemo(ctx, ada, a.Slug, bobs.ID); !problem.Is(err, problem.Conflict) {
 			t.Fatalf("the same demo added twice: %v", err)
 		}
 		// Erasing ada's demonstration (the first, the one the automation
@@ -90,7 +90,7 @@ func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 		if err := e.s.Erase(ctx, ada, mine.ID); err != nil {
 			t.Fatal(err)
 		}
-		l, err = e.s.Learning(ctx, a.Slug)
+		l, err = e.s.LearningFor(ctx, ada, a.Slug)
 		if err != nil || len(l.Demos) != 1 || l.Demos[0].Member != bob.PublicID || l.Program.Demos != 1 {
 			t.Fatalf("after erasing ada's demo: %+v %v\n%s", l.Demos, err, l.Description)
 		}

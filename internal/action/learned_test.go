@@ -242,11 +242,12 @@ func TestLearnedAutomationPaysItsDemonstrators(t *testing.T) {
 	}
 
 	// Erasing a demonstration: the automation is learned again from the
-	// one left, which alone is paid from then on.
+	// one left, which alone is paid from then on — a new version, out of
+	// the marketplace until its test run.
 	if err := e.s.Erase(ctx, bob, r2.ID); err != nil {
 		t.Fatal(err)
 	}
-	l, err = e.s.Learning(ctx, a.Slug)
+	l, err = e.s.LearningFor(ctx, stella, a.Slug)
 	if err != nil {
 		t.Fatalf("the automation after erasing a demonstration: %v", err)
 	}

@@ -20,6 +20,13 @@ func (p *Pages) automationDemos(w http.ResponseWriter, r *http.Request, sess *me
 	if err != nil {
 		return &redo{err: err, show: p.showAutomation, form: f, shows: found}
 	}
+	// Learned again, it is a new version that its publisher lists after
+	// a test run; until then a recorder who added their own recording is
+	// shown that recording, not the automation they can no longer open.
+	if !a.Listed && a.Author != sess.Member.PublicID && !sess.Member.IsSteward() {
+		http.Redirect(w, r, "/recordings/"+id, http.StatusSeeOther)
+		return nil
+	}
 	http.Redirect(w, r, "/automations/"+a.Slug, http.StatusSeeOther)
 	return nil
 }
