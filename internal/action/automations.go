@@ -50,9 +50,13 @@ type Automation struct {
 	TestedVersion int  `json:"tested_version"`
 	Listed        bool `json:"listed"`
 	// Composed says the automation chains listed automations (Parts,
-	// composed.go).
+	// composed.go). Lapsed says which of its parts is no longer listed
+	// ("" if all are): while one is not, the chain is not listed either,
+	// whatever its own listing, and it comes back only after a test run
+	// of its own once the part is listed again.
 	Composed bool   `json:"composed"`
 	Parts    []Part `json:"parts,omitempty"`
+	Lapsed   string `json:"lapsed,omitempty"`
 	// Figures are the listing's figures from real runs of the last 30
 	// days and its reviews (listing.go); filled by Automation and
 	// Automations.
@@ -61,6 +65,9 @@ type Automation struct {
 	rowID, recordingID, authorID int64
 	program                      *program.Program
 	samples                      string
+	// ownListed is the automation's own listing; Listed is also false
+	// for a chain with a part no longer listed.
+	ownListed bool
 }
 
 // Publication is what an author says about an automation.
@@ -158,6 +165,7 @@ func scanAutomation(row interface{ Scan(...any) error }) (Automation, error) {
 	err := row.Scan(&a.rowID, &a.Slug, &a.recordingID, &a.authorID, &a.Title, &a.Description, &a.Author, &a.PricePerRun, &a.Status, &created, &a.Steps, &prog,
 		&a.Version, &a.TestedVersion, &listed, &composed, &a.samples, &a.Runs, &a.Succeeded)
 	a.Listed, a.Composed = listed == 1, composed == 1
+	a.ownListed = a.Listed
 	a.CreatedAt = store.Time(created)
 	if err == nil && prog != "" {
 		p, perr := program.Parse([]byte(prog))
@@ -182,7 +190,7 @@ func scanAutomation(row interface{ Scan(...any) error }) (Automation, error) {
 // automation_run_counts, not counted run by run).
 func (s *Service) Automations(ctx context.Context, page store.Page) ([]Automation, string, error) {
 	q := s.db.Read()
-	where, args := `a.status = 'published' AND a.listed = 1`, []any{page.Fetch()}
+	where, args := `a.status = 'published' AND a.listed = 1 AND NOT EXISTS (`+lapsedPart+`)`, []any{page.Fetch()}
 	if page.Before != "" {
 		id, err := page.Row(ctx, q, "not an automation; use the next cursor of the previous page", `SELECT id FROM automations WHERE slug = $1`)
 		if err != nil {
@@ -231,8 +239,10 @@ func (s *Service) Automation(ctx context.Context, slug string) (Automation, erro
 // viewer may see it: a listed one to anyone, one not (yet, or no longer)
 // listed only to its author and stewards.
 func (s *Service) AutomationFor(ctx context.Context, viewer member.Member, slug string) (Automation, error) {
+	// A chain whose part left the marketplace stays on view: its page
+	// says which part, and a run of it is refused naming the part.
 	return s.automation(ctx, slug, func(a Automation) bool {
-		return a.Listed || viewer.ID != 0 && (viewer.ID == a.authorID || viewer.IsSteward())
+		return a.ownListed || viewer.ID != 0 && (viewer.ID == a.authorID || viewer.IsSteward())
 	})
 }
 

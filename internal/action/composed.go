@@ -50,6 +50,9 @@ type Part struct {
 	// part ends on, of the text passed on ("" for none).
 	Input  string `json:"input,omitempty"`
 	Output string `json:"output,omitempty"`
+	// Listed says the part is still in the marketplace (a listing shows
+	// it; what a member composes from is listed).
+	Listed bool `json:"listed"`
 }
 
 // Composition is what a member says about a new composed automation.
@@ -244,10 +247,35 @@ func (s *Service) withParts(ctx context.Context, a Automation) (Automation, erro
 		}
 		parts[i] = p
 		a.Steps += p.Steps
-		a.Parts = append(a.Parts, Part{Automation: p.Slug, Title: p.Title, Author: p.Author, Steps: p.Steps, Input: r.input, Output: r.output})
+		listed := p.Status == "published" && p.Listed
+		a.Parts = append(a.Parts, Part{Automation: p.Slug, Title: p.Title, Author: p.Author, Steps: p.Steps, Input: r.input, Output: r.output, Listed: listed})
+		if !listed && a.Lapsed == "" {
+			a.Lapsed = lapsedMessage(i, p.Slug)
+		}
 	}
+	a.Listed = a.Listed && a.Lapsed == ""
 	a.Parameters = composedParameters(parts, a.Parts)
 	return a, nil
+}
+
+// lapsedPart is the SQL condition, on a chain a, that one of its parts is
+// no longer listed: the marketplace leaves such a chain out.
+const lapsedPart = `SELECT 1 FROM automation_parts ap JOIN automations pa ON pa.id = ap.part_id
+	WHERE ap.automation_id = a.id AND (pa.status <> 'published' OR pa.listed = 0)`
+
+func lapsedMessage(i int, slug string) string {
+	return fmt.Sprintf("part %d (%s) is no longer listed", i+1, slug)
+}
+
+// retestChains makes every chain with the part a new version, out of the
+// marketplace until its own test run succeeds: the part it was tested
+// with left the marketplace and comes back (listed again, perhaps as a
+// new version of its own) — the chain's test run no longer vouches for
+// it. In the transaction that lists the part.
+func retestChains(ctx context.Context, tx *store.Tx, partID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE automations SET version = version + 1, listed = 0
+		WHERE composed = 1 AND id IN (SELECT automation_id FROM automation_parts WHERE part_id = $1)`, partID)
+	return err
 }
 
 // partsListed refuses a chain with a part no longer in the marketplace.
@@ -258,7 +286,8 @@ func (s *Service) partsListed(ctx context.Context, q store.Querier, automationID
 	}
 	for i, r := range rows {
 		if r.a.Status != "published" || !r.a.Listed {
-			return problem.New(problem.Conflict, "part %d (%s) is no longer listed", i+1, r.a.Slug)
+			return &problem.Error{Kind: problem.Conflict, Message: lapsedMessage(i, r.a.Slug) + "; the chain runs again once it is listed and the chain's own test run has passed",
+				Fields: map[string]string{"parts." + strconv.Itoa(i) + ".automation": "not listed"}}
 		}
 	}
 	return nil
@@ -320,7 +349,7 @@ func (s *Service) composedRun(ctx context.Context, a Automation, plain string) (
 		n := i + 1
 		p := r.a
 		if p.Status != "published" || !p.Listed {
-			return steps, -1, fmt.Errorf("part %d (%s) is no longer listed", n, p.Slug)
+			return steps, -1, errors.New(lapsedMessage(i, p.Slug))
 		}
 		params, err := s.parameters(ctx, p)
 		if err != nil {

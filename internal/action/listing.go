@@ -179,6 +179,12 @@ func (s *Service) TestRun(ctx context.Context, author member.Member, slug string
 	if err := s.bindSamples(ctx, a, samples); err != nil {
 		return Run{}, err
 	}
+	if a.Composed {
+		// It would fail at the part: say so now.
+		if err := s.partsListed(ctx, s.db.Read(), a.rowID); err != nil {
+			return Run{}, err
+		}
+	}
 	sealed, _ := json.Marshal(samples)
 	in := string(sealed)
 	if a.Learned {
@@ -214,7 +220,12 @@ func (s *Service) List(ctx context.Context, author member.Member, slug string) (
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return cmpErr(err, problem.New(problem.Conflict, "the automation changed while it was being listed; run its test again"))
 		}
-		return nil
+		if a.ownListed {
+			return nil // it was listed already
+		}
+		// Back in the marketplace after it left: the chains it is a part
+		// of were tested with it as it was.
+		return retestChains(ctx, tx, a.rowID)
 	})
 	if err != nil {
 		return Automation{}, err

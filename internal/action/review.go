@@ -327,7 +327,10 @@ func (s *Service) Erase(ctx context.Context, m member.Member, id string) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE recordings SET status = 'erased', content = NULL, key_id = NULL, title = '', appeal = '', reasons = '[]', erased_at = $2 WHERE id = $1`, r.rowID, store.Now()); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn' WHERE recording_id = $1`, r.rowID); err != nil {
+		// A chain names its first part's recording only for the join:
+		// it is not made from it, and lapses with its part (composed.go)
+		// rather than being withdrawn for good.
+		if _, err := tx.ExecContext(ctx, `UPDATE automations SET status = 'withdrawn' WHERE recording_id = $1 AND composed = 0`, r.rowID); err != nil {
 			return err
 		}
 		// A learned automation's program was made from every one of its

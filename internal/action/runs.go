@@ -97,6 +97,13 @@ func (s *Service) StartRunAt(ctx context.Context, runner member.Member, slug str
 	if err != nil {
 		return Run{}, err
 	}
+	if a.Composed && a.ownListed {
+		// Its parts as they are now: one that left the marketplace is
+		// named, and nobody pays for a run that would fail at it.
+		if err := s.partsListed(ctx, s.db.Read(), a.rowID); err != nil {
+			return Run{}, err
+		}
+	}
 	if !a.Listed {
 		return Run{}, problem.New(problem.Conflict, "%s is not listed in the marketplace; its author may start a test run", slug)
 	}
