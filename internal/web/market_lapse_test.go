@@ -1,0 +1,53 @@
+package web_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/allmende/allmende/internal/behavior"
+	"github.com/allmende/allmende/internal/store"
+)
+
+// TestAChainLeavesTheMarketWithItsPart: when bob's automation, a part of
+// ada's listed chain, gets new samples and so leaves the marketplace, the
+// chain leaves with it — out of the API's listing, its page naming the
+// part, a run refused with a 409 naming it — and it is back only after
+// bob lists his again and ada's chain passes a new test run.
+func TestAChainLeavesTheMarketWithItsPart(t *testing.T) {
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
+		f.app.Actions.Replayer = okReplayer{}
+		for i, who := range []string{"ada", "bob"} {
+			seed := uint64(141 + i)
+			resp := f.do(who, "POST", "/api/v1/recordings", "application/json", parcelRecording(t, f.srv.URL, behavior.SynthHuman(behavior.SynthPeople(5, 1)[0], behavior.SynthNewTask(seed), seed)), nil)
+			var rec struct{ ID, Status string }
+			if body := readBody(t, resp); resp.StatusCode != 201 || json.Unmarshal([]byte(body), &rec) != nil || rec.Status != "verified" {
+				t.Fatalf("upload: %d %s", resp.StatusCode, body)
+			}
+			runScenarios(t, f, []scenario{{name: who + " publishes", as: who, method: "POST", path: "/api/v1/recordings/" + rec.ID + "/publish", status: 201,
+				body: `{"id":"track-` + who + `","title":"Track","description":"Tracks a parcel.","price_per_run":10,"samples":{"number":"1"}}`}})
+			listAutomation(t, f, who, "track-"+who, "")
+		}
+		runScenarios(t, f, []scenario{{name: "ada composes", as: "ada", method: "POST", path: "/api/v1/automations/compositions", status: 201,
+			body: `{"id":"both","title":"Both","description":"Both.","price_per_run_text":"1.00","samples":{"number":"1"},"parts":[{"automation":"track-ada"},{"automation":"track-bob"}]}`}})
+		listAutomation(t, f, "ada", "both", "")
+		runScenarios(t, f, []scenario{
+			{name: "listed", method: "GET", path: "/api/v1/automations", status: 200, contains: []string{`"id": "both"`}},
+			{name: "bob's new samples", as: "bob", method: "PUT", path: "/api/v1/automations/track-bob/samples", body: `{"samples":{"number":"2"}}`, status: 200, contains: []string{`"listed": false`}},
+			{name: "out of the listing", method: "GET", path: "/api/v1/automations", status: 200, contains: []string{`"id": "track-ada"`}, notContains: []string{`"id": "both"`, `"id": "track-bob"`}},
+			{name: "its page names the part", method: "GET", path: "/automations/both", contentType: "text/html", status: 200,
+				contains: []string{`id="lapsed"`, "part 2 (track-bob) is no longer listed"}, notContains: []string{`id="run-form"`}},
+			{name: "the API names the part", method: "GET", path: "/api/v1/automations/both", status: 200, contains: []string{`"lapsed": "part 2 (track-bob) is no longer listed"`, `"listed": false`}},
+			{name: "a run is refused naming the part", as: "bob", method: "POST", path: "/api/v1/automations/both/runs", body: `{"params":{"number":"1Z1"}}`,
+				status: 409, errCode: "conflict", errField: "parts.1.automation", contains: []string{"part 2 (track-bob)"}},
+			{name: "so is a test run", as: "ada", method: "POST", path: "/api/v1/automations/both/test-runs", status: 409, errCode: "conflict", errField: "parts.1.automation"},
+		})
+		listAutomation(t, f, "bob", "track-bob", "")
+		runScenarios(t, f, []scenario{
+			{name: "a new version, untested", as: "ada", method: "GET", path: "/api/v1/automations/both", status: 200, contains: []string{`"listed": false`, `"version": 2`, `"tested_version": 1`}, notContains: []string{`"lapsed"`}},
+			{name: "not back before its test run", method: "GET", path: "/api/v1/automations", status: 200, notContains: []string{`"id": "both"`}},
+		})
+		listAutomation(t, f, "ada", "both", "")
+		runScenarios(t, f, []scenario{{name: "back", method: "GET", path: "/api/v1/automations", status: 200, contains: []string{`"id": "both"`, `"id": "track-bob"`}}})
+	})
+}
