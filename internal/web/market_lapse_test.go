@@ -1,10 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/allmende/allmende/internal/behavior"
+	"github.com/allmende/allmende/internal/browsertest"
 	"github.com/allmende/allmende/internal/store"
 )
 
@@ -42,6 +47,9 @@ func TestAChainLeavesTheMarketWithItsPart(t *testing.T) {
 				status: 409, errCode: "conflict", errField: "parts.1.automation", contains: []string{"part 2 (track-bob)"}},
 			{name: "so is a test run", as: "ada", method: "POST", path: "/api/v1/automations/both/test-runs", status: 409, errCode: "conflict", errField: "parts.1.automation"},
 		})
+		if dialect == store.SQLite {
+			lapsedPage(t, f)
+		}
 		listAutomation(t, f, "bob", "track-bob", "")
 		runScenarios(t, f, []scenario{
 			{name: "a new version, untested", as: "ada", method: "GET", path: "/api/v1/automations/both", status: 200, contains: []string{`"listed": false`, `"version": 2`, `"tested_version": 1`}, notContains: []string{`"lapsed"`}},
@@ -50,4 +58,38 @@ func TestAChainLeavesTheMarketWithItsPart(t *testing.T) {
 		listAutomation(t, f, "ada", "both", "")
 		runScenarios(t, f, []scenario{{name: "back", method: "GET", path: "/api/v1/automations", status: 200, contains: []string{`"id": "both"`, `"id": "track-bob"`}}})
 	})
+}
+
+// lapsedPage opens the lapsed chain's page in Chromium at 1280 and 390 px:
+// the notice naming the part is shown, the part is marked, there is no
+// run form, and the page fits the screen.
+func lapsedPage(t *testing.T, f *fixture) {
+	for _, size := range []struct {
+		name          string
+		width, height int64
+	}{{"desktop", 1280, 900}, {"phone", 390, 844}} {
+		t.Run(size.name, func(t *testing.T) {
+			ctx := browsertest.New(t)
+			wait, cancel := context.WithTimeout(ctx, 15*time.Second)
+			defer cancel()
+			if err := chromedp.Do(wait, chromedp.EmulateViewport(size.width, size.height), chromedp.Navigate(f.srv.URL+"/automations/both"), chromedp.WaitVisible("#lapsed")); err != nil {
+				t.Fatal(err)
+			}
+			notice, err := chromedp.Run(ctx, chromedp.Text("#lapsed"))
+			if err != nil || notice != "Not in the marketplace: part 2 (track-bob) is no longer listed. The chain comes back once that part is listed again and a new test run of the chain has passed." {
+				t.Fatalf("the notice: %q %v", notice, err)
+			}
+			marked, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#part-list li:nth-child(2) .badge")?.innerText ?? ""`))
+			if marked != "no longer listed" {
+				t.Errorf("the part is marked %q", marked)
+			}
+			if forms, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#run-form").length`)); forms != 0 {
+				t.Error("the lapsed chain offers a run")
+			}
+			if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`)); !ok {
+				t.Errorf("the page is wider than the %d px screen", size.width)
+			}
+			browsertest.Screenshot(t, ctx, "chain-lapsed-"+size.name)
+		})
+	}
 }
