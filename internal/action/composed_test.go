@@ -222,3 +222,31 @@ func FuzzRatingInput(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPartOutput: whatever a page or a runner returns for a part's report,
+// what is passed on is reportJS's text, trimmed, not blank and free of
+// control characters — or the part fails with an error naming the
+// selector.
+func FuzzPartOutput(f *testing.F) {
+	for _, s := range []string{`{"text":" 1Z999AA1 "}`, `null`, ``, `"report failed: timeout"`, `{"text":""}`, `{"text":"a\u0000b"}`, `{"text":null}`, `42`, `{`, `[]`, `{"text":"https://x.example/?a=b"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, report []byte) {
+		text, err := action.PartOutput(report, "#parcel")
+		if err != nil {
+			if text != "" || !strings.Contains(err.Error(), "#parcel") {
+				t.Fatalf("%q: %q, %v", report, text, err)
+			}
+			return
+		}
+		var want struct{ Text string }
+		if json.Unmarshal(report, &want) != nil || text != strings.TrimSpace(want.Text) || text == "" {
+			t.Fatalf("%q passed on %q", report, text)
+		}
+		for _, r := range text {
+			if (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f {
+				t.Fatalf("%q passed on a control character: %q", report, text)
+			}
+		}
+	})
+}

@@ -11,3 +11,6 @@ var ReportJS = reportJS
 
 // ValidateRating exposes a review's checks of what its writer sent.
 func ValidateRating(in RatingInput) (RatingInput, error) { err := in.validate(); return in, err }
+
+// PartOutput exposes the reading of a part's output from its report.
+var PartOutput = partOutput
