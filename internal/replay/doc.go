@@ -14,7 +14,9 @@
 // cannot do its work within its timeout fails with what it tried, and
 // every step after it is skipped. Every wait has a deadline, so a page
 // that never answers, a renderer that crashes or a browser that dies ends
-// the replay with a failed step, never a hang.
+// the replay with a failed step, never a hang. After a replay whose steps
+// all succeeded, Options.Report reads the page it ended on (what a flow
+// ended with: a tracking number, a confirmation) into Result.Report.
 //
 // Limits: frames are followed within one renderer process only (same-site
 // iframes; a cross-site iframe runs out of process in Chromium and is not
