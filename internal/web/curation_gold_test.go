@@ -108,6 +108,33 @@ func TestCurationGoldPages(t *testing.T) {
 		if _, _, _, err := f.app.Datanets.Accepted(t.Context(), memberOf(t, f, "ada"), "advice", 10); err == nil {
 			t.Fatal("a contributor reads the accepted records")
 		}
+		// A curator's own record is marked by another curator, never by
+		// themself: rita's record, accepted by bob, is bob's to mark.
+		runScenarios(t, f, []scenario{
+			{name: "rita agrees", as: "rita", method: "POST", path: "/api/v1/datanets/advice/consent", body: `{"action":"grant"}`, status: 200},
+		})
+		resp := f.do("rita", "POST", "/api/v1/datanets/advice/contributions", "application/x-ndjson",
+			`{"question":"May I sublet a room?","answer":"With the landlord's permission, which needs a reason to be refused."}`+"\n", nil)
+		var res datanet.Result
+		if body := readBody(t, resp); resp.StatusCode != 201 || json.Unmarshal([]byte(body), &res) != nil {
+			t.Fatalf("rita contributes: %d %s", resp.StatusCode, body)
+		}
+		f.ids["sublet"] = res.Outcomes[0].Contribution
+		runScenarios(t, f, []scenario{
+			{name: "bob accepts rita's", as: "bob", method: "POST", path: "/api/v1/contributions/{sublet}/decision", body: `{"accept":true}`, status: 200},
+		})
+		if status, _, body := post("rita", "sublet", "on"); status != 403 || !strings.Contains(body, "your own record") {
+			t.Fatalf("rita marks her own record: %d\n%s", status, body)
+		}
+		item = f.page("rita", "/datanets/advice/queue")
+		item = item[strings.Index(item, `id="accepted-`+f.ids["sublet"]+`"`):]
+		item = item[:strings.Index(item, "</li>")]
+		if strings.Contains(item, "Mark gold") || !strings.Contains(item, "Your own record") {
+			t.Fatalf("rita's own record offers her the mark:\n%s", item)
+		}
+		if status, _, body := post("bob", "sublet", "on"); status != 303 {
+			t.Fatalf("bob marks rita's record: %d\n%s", status, body)
+		}
 	})
 }
 
