@@ -400,8 +400,9 @@ func (s *Service) compared(ctx context.Context, datanetID, except int64, gold bo
 }
 
 // SetGold marks an accepted record of a curated datanet as a gold
-// (reference) record, or no longer, for a curator of the datanet. The
-// next version's diff lists the records whose mark changed.
+// (reference) record, or no longer, for a curator of the datanet other
+// than its contributor. The next version's diff lists the records whose
+// mark changed.
 func (s *Service) SetGold(ctx context.Context, actor member.Member, publicID string, gold bool) (Curation, error) {
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		r, err := s.curationTx(ctx, tx, publicID)
@@ -416,6 +417,11 @@ func (s *Service) SetGold(ctx context.Context, actor member.Member, publicID str
 			return err
 		} else if !ok {
 			return problem.New(problem.Forbidden, "only the datanet's curators mark gold records")
+		}
+		// Later records are scored against gold ones: as with a decision,
+		// a curator does not choose their own record as the reference.
+		if r.memberID == actor.ID {
+			return problem.New(problem.Forbidden, "this is your own record; another curator marks it gold or not")
 		}
 		if r.status != "accepted" {
 			return problem.New(problem.Conflict, "only an accepted record can be a gold record; this one is %s", r.state)

@@ -157,7 +157,7 @@ func (s *Service) ballotsWithDelegates(ctx context.Context, tx *store.Tx, p Prop
 	for m := range voters {
 		voted[m] = true
 	}
-	carried := Carried(voted, g.forTopic(p.Param))
+	carried := Carried(voted, g.forTopic(p.Topic))
 	if len(carried) == 0 {
 		return ballots, nil
 	}

@@ -5,58 +5,30 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 )
 
 // Delegation is a member's standing instruction: when I do not vote, my
-// vote goes with Delegate's. Topic is the parameter it is for — a binding
-// proposal's topic is the parameter it sets — or empty for every
-// proposal; a delegation for the topic wins over one for all. It is
-// revocable at any time before a proposal is decided, is counted when the
-// proposal is decided, and a member who votes themself is never carried.
-// Delegations are personal: they never reach the public log.
+// vote goes with Delegate's. Topic is the topic it is for — a proposal's
+// topic (Proposal.Topic) is the parameter a binding proposal sets or the
+// topic an advisory one was given — or empty for every proposal; a
+// delegation for the topic wins over one for all. It is revocable at any
+// time before a proposal is decided, is counted when the proposal is
+// decided, and a member who votes themself is never carried. Delegations
+// are personal: they never reach the public log.
 type Delegation struct {
-	Topic    coop.Param `json:"topic"`
-	Delegate string     `json:"delegate"`
-	Since    time.Time  `json:"since"`
+	Topic    Topic     `json:"topic"`
+	Delegate string    `json:"delegate"`
+	Since    time.Time `json:"since"`
 }
-
-// Topics are what a member may delegate apart from everything: the
-// parameters a vote may set, in name order.
-func Topics() []coop.Param {
-	var out []coop.Param
-	for p := range coop.Limits {
-		if !coop.StewardOnly[p] {
-			out = append(out, p)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// ParseTopic reads a topic as a member writes it: "all" or nothing for
-// every proposal (""), or a parameter a vote may set; ok is false for
-// anything else. The API and the form word their refusals themselves.
-func ParseTopic(s string) (topic coop.Param, ok bool) {
-	s = strings.TrimSpace(s)
-	if s == "" || s == "all" {
-		return "", true
-	}
-	t := coop.Param(s)
-	return t, slices.Contains(Topics(), t)
-}
-
-func validTopic(t coop.Param) bool { return t == "" || slices.Contains(Topics(), t) }
 
 // delegationGraph is every delegation: member → topic → delegate.
-type delegationGraph map[int64]map[coop.Param]int64
+type delegationGraph map[int64]map[Topic]int64
 
 func readDelegations(ctx context.Context, q store.Querier) (delegationGraph, error) {
 	rows, err := q.QueryContext(ctx, `SELECT member_id, topic, delegate_id FROM delegations`)
@@ -72,16 +44,16 @@ func readDelegations(ctx context.Context, q store.Querier) (delegationGraph, err
 			return nil, fmt.Errorf("govern: delegations: %w", err)
 		}
 		if g[m] == nil {
-			g[m] = map[coop.Param]int64{}
+			g[m] = map[Topic]int64{}
 		}
-		g[m][coop.Param(topic)] = d
+		g[m][Topic(topic)] = d
 	}
 	return g, rows.Err()
 }
 
 // of returns whom m's vote goes to on topic: their delegation for the
 // topic, else their delegation for everything.
-func (g delegationGraph) of(m int64, topic coop.Param) (int64, bool) {
+func (g delegationGraph) of(m int64, topic Topic) (int64, bool) {
 	if d, ok := g[m][topic]; ok && topic != "" {
 		return d, true
 	}
@@ -90,7 +62,7 @@ func (g delegationGraph) of(m int64, topic coop.Param) (int64, bool) {
 }
 
 // forTopic resolves the graph for one proposal's topic.
-func (g delegationGraph) forTopic(topic coop.Param) map[int64]int64 {
+func (g delegationGraph) forTopic(topic Topic) map[int64]int64 {
 	out := map[int64]int64{}
 	for m := range g {
 		if d, ok := g.of(m, topic); ok {
@@ -104,10 +76,10 @@ func (g delegationGraph) forTopic(topic coop.Param) map[int64]int64 {
 // everything), replacing actor's earlier delegation for that topic. It
 // refuses a delegation to oneself and one that would close a circle on
 // any topic — A to B, B to A — naming the circle.
-func (s *Service) Delegate(ctx context.Context, actor member.Member, delegatePublicID string, topic coop.Param, now time.Time) (Delegation, error) {
+func (s *Service) Delegate(ctx context.Context, actor member.Member, delegatePublicID string, topic Topic, now time.Time) (Delegation, error) {
 	if !validTopic(topic) {
 		return Delegation{}, &problem.Error{Kind: problem.Invalid, Message: "No such topic.",
-			Fields: map[string]string{"topic": "empty for every proposal, or a parameter a vote may set: " + topicList()}}
+			Fields: map[string]string{"topic": "empty for every proposal, or one of: " + topicList()}}
 	}
 	delegatePublicID = strings.TrimSpace(delegatePublicID)
 	var out Delegation
@@ -137,7 +109,7 @@ func (s *Service) Delegate(ctx context.Context, actor member.Member, delegatePub
 			return err
 		}
 		if g[actor.ID] == nil {
-			g[actor.ID] = map[coop.Param]int64{}
+			g[actor.ID] = map[Topic]int64{}
 		}
 		g[actor.ID][topic] = to
 		if circle := g.circleThrough(actor.ID, topic); circle != nil {
@@ -164,8 +136,8 @@ func (s *Service) Delegate(ctx context.Context, actor member.Member, delegatePub
 // back to m, or nil. A delegation on everything is checked against every
 // topic, since it is what m's vote follows on each topic m did not
 // delegate apart.
-func (g delegationGraph) circleThrough(m int64, topic coop.Param) []int64 {
-	topics := []coop.Param{topic}
+func (g delegationGraph) circleThrough(m int64, topic Topic) []int64 {
+	topics := []Topic{topic}
 	if topic == "" {
 		topics = append(topics, Topics()...)
 	}
@@ -202,20 +174,9 @@ func pseudonyms(ctx context.Context, q store.Querier, ids []int64) ([]string, er
 	return out, nil
 }
 
-func topicList() string {
-	var b strings.Builder
-	for i, t := range Topics() {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(string(t))
-	}
-	return b.String()
-}
-
 // Revoke ends actor's delegation on topic at once: from the next decision
 // on, their vote goes nowhere unless they cast it.
-func (s *Service) Revoke(ctx context.Context, actor member.Member, topic coop.Param) error {
+func (s *Service) Revoke(ctx context.Context, actor member.Member, topic Topic) error {
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		r, err := tx.ExecContext(ctx, `DELETE FROM delegations WHERE member_id = $1 AND topic = $2`, actor.ID, string(topic))
 		if err != nil {
@@ -247,7 +208,7 @@ func (s *Service) Delegations(ctx context.Context, actor member.Member) ([]Deleg
 		if err := rows.Scan(&topic, &d.Delegate, &since); err != nil {
 			return nil, 0, fmt.Errorf("govern: delegations: %w", err)
 		}
-		d.Topic, d.Since = coop.Param(topic), store.Time(since)
+		d.Topic, d.Since = Topic(topic), store.Time(since)
 		out = append(out, d)
 	}
 	if err := rows.Err(); err != nil {

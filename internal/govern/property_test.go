@@ -59,9 +59,9 @@ func TestGovernProperties(t *testing.T) {
 			var err error
 			switch rng.IntN(11) {
 			case 0:
-				_, err = e.g.Delegate(ctx, e.member(pick()), "m-"+pick(), []coop.Param{"", coop.PayFloor, coop.TreasuryShare}[rng.IntN(3)], e.now)
+				_, err = e.g.Delegate(ctx, e.member(pick()), "m-"+pick(), []govern.Topic{"", govern.Topic(coop.PayFloor), govern.Topic(coop.TreasuryShare), govern.TopicModels}[rng.IntN(4)], e.now)
 			case 1:
-				err = e.g.Revoke(ctx, e.member(pick()), []coop.Param{"", coop.PayFloor}[rng.IntN(2)])
+				err = e.g.Revoke(ctx, e.member(pick()), []govern.Topic{"", govern.Topic(coop.PayFloor), govern.TopicModels}[rng.IntN(3)])
 			case 2, 3:
 				param := params[rng.IntN(len(params))]
 				d := e.binding(param, value(param))
@@ -219,7 +219,7 @@ func checkGovernInvariants(t *testing.T, e *env, step int) {
 		g[m][topic] = d
 	}
 	rows.Close()
-	for _, topic := range append([]coop.Param{""}, govern.Topics()...) {
+	for _, topic := range append([]govern.Topic{""}, govern.Topics()...) {
 		for start := range g {
 			seen := map[int64]bool{start: true}
 			for cur := start; ; {

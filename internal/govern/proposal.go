@@ -113,6 +113,11 @@ type Draft struct {
 	// Param names the cooperative parameter a binding proposal sets; empty
 	// for an advisory proposal.
 	Param coop.Param `json:"param,omitempty"`
+	// Topic is what the proposal is about, for delegation: empty for a
+	// binding proposal or a counter-proposal (theirs is the parameter they
+	// set or stop), one of AdvisoryTopics for an advisory one (empty:
+	// TopicOther).
+	Topic Topic `json:"topic,omitempty"`
 	// Quorum is the least turnout, as a fraction of the electorate's
 	// weight, for the result to count: 0 < Quorum ≤ 1.
 	Quorum float64 `json:"quorum"`
@@ -128,16 +133,20 @@ type Draft struct {
 
 // Proposal is a proposal as stored.
 type Proposal struct {
-	ID       int64      `json:"id"`
-	Title    string     `json:"title"`
-	Text     string     `json:"text"`
-	Options  []Option   `json:"options"`
-	Mode     Mode       `json:"mode"`
-	Param    coop.Param `json:"param,omitempty"`
-	Quorum   float64    `json:"quorum"`
-	OpensAt  time.Time  `json:"opens_at"`
-	ClosesAt time.Time  `json:"closes_at"`
-	Status   Status     `json:"status"`
+	ID      int64      `json:"id"`
+	Title   string     `json:"title"`
+	Text    string     `json:"text"`
+	Options []Option   `json:"options"`
+	Mode    Mode       `json:"mode"`
+	Param   coop.Param `json:"param,omitempty"`
+	// Topic is what a member's delegation by topic follows: the
+	// parameter a binding proposal sets or a counter-proposal stops, else
+	// the advisory topic it was given.
+	Topic    Topic     `json:"topic"`
+	Quorum   float64   `json:"quorum"`
+	OpensAt  time.Time `json:"opens_at"`
+	ClosesAt time.Time `json:"closes_at"`
+	Status   Status    `json:"status"`
 	// Result is the published count, set when the proposal is decided.
 	Result *Result `json:"result,omitempty"`
 	// CreatedBy is the proposer's pseudonym.
@@ -235,7 +244,13 @@ func (s *Service) Create(ctx context.Context, creatorID int64, d Draft, now time
 		if err := s.checkConstraints(ctx, tx, d, 0); err != nil {
 			return err
 		}
-		if err := s.checkStops(ctx, tx, d, now); err != nil {
+		stopped, err := s.checkStops(ctx, tx, d, now)
+		if err != nil {
+			return err
+		}
+		tf := problem.Fields{}
+		topic := proposalTopic(d, stopped, tf)
+		if err := tf.Err(); err != nil {
 			return err
 		}
 		needed, err := s.cosignersNeeded(ctx, tx, creatorID)
@@ -248,11 +263,11 @@ func (s *Service) Create(ctx context.Context, creatorID int64, d Draft, now time
 		}
 		return tx.QueryRowContext(ctx, `
 			INSERT INTO proposals (title, text, options, mode, param, param_values, quorum, opens_at, closes_at, status, created_by, created_at,
-				cosigners_needed, window_ms, stops)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+				cosigners_needed, window_ms, stops, topic)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 			d.Title, d.Text, string(optionsJSON), string(d.Mode), string(d.Param), string(valuesJSON), d.Quorum,
 			d.OpensAt.UnixMilli(), d.ClosesAt.UnixMilli(), string(Open), creatorID, now.UnixMilli(),
-			needed, d.ClosesAt.Sub(d.OpensAt).Milliseconds(), stops).Scan(&id)
+			needed, d.ClosesAt.Sub(d.OpensAt).Milliseconds(), stops, string(topic)).Scan(&id)
 	})
 	if err != nil {
 		return Proposal{}, fmt.Errorf("govern: create proposal: %w", err)
@@ -320,6 +335,11 @@ func (d Draft) validate(now time.Time) error {
 	}
 	if d.OpensAt.Sub(now) > MaxWindow {
 		f.Add("opens_at", "voting must open within %d days", int(MaxWindow/(24*time.Hour)))
+	}
+	if d.Stops == 0 {
+		// A counter-proposal's topic is settled by Create, which reads
+		// the change it stops.
+		proposalTopic(d, "", f)
 	}
 	validateOptions(d, f)
 	return f.Err()
@@ -389,7 +409,7 @@ type storedOption struct {
 
 const proposalColumns = `p.id, p.title, p.text, p.options, p.mode, p.param, p.param_values, p.quorum, p.opens_at, p.closes_at,
 	p.status, p.result, COALESCE(m.public_id, ''), p.created_at, p.decided_at, COALESCE(p.event_id, ''),
-	p.cosigners_needed, COALESCE(p.stops, 0), ` + changeColumns
+	p.cosigners_needed, COALESCE(p.stops, 0), p.topic, ` + changeColumns
 
 const proposalFrom = ` FROM proposals p LEFT JOIN members m ON m.id = p.created_by LEFT JOIN queued_changes c ON c.proposal_id = p.id`
 
@@ -459,7 +479,7 @@ func scanProposal(row interface{ Scan(...any) error }) (Proposal, error) {
 	var c changeRow
 	err := row.Scan(&p.ID, &p.Title, &p.Text, &options, &p.Mode, &p.Param, &values, &p.Quorum, &opens, &closes,
 		&p.Status, &result, &p.CreatedBy, &created, &decided, &p.EventID,
-		&p.CosignersNeeded, &p.Stops, &c.param, &c.value, &c.appliesAt, &c.state, &c.previous, &c.stoppedBy, &c.note, &c.settledAt)
+		&p.CosignersNeeded, &p.Stops, &p.Topic, &c.param, &c.value, &c.appliesAt, &c.state, &c.previous, &c.stoppedBy, &c.note, &c.settledAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Proposal{}, err
 	}

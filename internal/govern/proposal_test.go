@@ -97,7 +97,7 @@ func TestProposalRoundTrip(t *testing.T) {
 			OpensAt:  e.now.Add(-time.Hour),
 			ClosesAt: e.now.Add(14 * 24 * time.Hour)}
 		p := e.propose(t, d)
-		want := govern.Proposal{ID: p.ID, Title: "Raise the pay floor", Text: d.Text, Mode: govern.Quadratic, Param: coop.PayFloor, Quorum: 0.25,
+		want := govern.Proposal{ID: p.ID, Title: "Raise the pay floor", Text: d.Text, Mode: govern.Quadratic, Param: coop.PayFloor, Topic: govern.Topic(coop.PayFloor), Quorum: 0.25,
 			Options: []govern.Option{{Label: "Raise to 20.00", Value: ptr(2000)}, {Label: "Raise to 17.50", Value: ptr(1750)}, {Label: "Keep 15.00", StatusQuo: true}},
 			OpensAt: e.now, ClosesAt: d.ClosesAt, Status: govern.Open, CreatedBy: "m-ada", CreatedAt: e.now}
 		if !reflect.DeepEqual(p, want) {

@@ -18,7 +18,7 @@ func (e *env) member(name string) member.Member {
 	return member.Member{ID: e.ids[name], PublicID: "m-" + name, Role: member.RoleMember}
 }
 
-func (e *env) delegate(t *testing.T, from, to string, topic coop.Param) {
+func (e *env) delegate(t *testing.T, from, to string, topic govern.Topic) {
 	t.Helper()
 	if _, err := e.g.Delegate(t.Context(), e.member(from), "m-"+to, topic, e.now); err != nil {
 		t.Fatalf("%s delegates to %s on %q: %v", from, to, topic, err)
@@ -61,11 +61,11 @@ func wantInvalid(t *testing.T, err error, field, says string) {
 func TestDelegatedTally(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, "ada", "bob", "carol", "dan", "eve", "fay")
-		e.delegate(t, "dan", "bob", "")              // dan → bob
-		e.delegate(t, "eve", "dan", "")              // eve → dan → bob
-		e.delegate(t, "carol", "bob", "")            // everything to bob …
-		e.delegate(t, "carol", "ada", coop.PayFloor) // … but the pay floor to ada
-		e.delegate(t, "fay", "carol", "")            // fay → carol (on the floor: → ada)
+		e.delegate(t, "dan", "bob", "")                            // dan → bob
+		e.delegate(t, "eve", "dan", "")                            // eve → dan → bob
+		e.delegate(t, "carol", "bob", "")                          // everything to bob …
+		e.delegate(t, "carol", "ada", govern.Topic(coop.PayFloor)) // … but the pay floor to ada
+		e.delegate(t, "fay", "carol", "")                          // fay → carol (on the floor: → ada)
 		for _, tc := range []struct {
 			name        string
 			votes       map[string]int
@@ -109,7 +109,7 @@ func TestDelegatedTally(t *testing.T) {
 			t.Fatalf("after eve revoked: %+v", r)
 		}
 		mine, n, err := e.g.Delegations(t.Context(), e.member("carol"))
-		if err != nil || len(mine) != 2 || mine[0].Topic != "" || mine[0].Delegate != "m-bob" || mine[1].Topic != coop.PayFloor || n != 1 {
+		if err != nil || len(mine) != 2 || mine[0].Topic != "" || mine[0].Delegate != "m-bob" || mine[1].Topic != govern.Topic(coop.PayFloor) || n != 1 {
 			t.Fatalf("carol's delegations %+v, %d delegate to her (%v)", mine, n, err)
 		}
 		// Nothing about a delegation reaches the log: dan and fay never
@@ -167,27 +167,27 @@ func TestDelegationRefusals(t *testing.T) {
 		wantInvalid(t, err, "delegate", "pseudonym")
 		_, err = e.g.Delegate(ctx, e.member("ada"), "m-bob", "weather", e.now)
 		wantInvalid(t, err, "topic", "pay_floor_per_hour")
-		_, err = e.g.Delegate(ctx, e.member("ada"), "m-bob", coop.LegalMinimumPay, e.now)
+		_, err = e.g.Delegate(ctx, e.member("ada"), "m-bob", govern.Topic(coop.LegalMinimumPay), e.now)
 		wantInvalid(t, err, "topic", "")
 
 		e.delegate(t, "ada", "bob", "")
 		e.delegate(t, "bob", "carol", "")
 		_, err = e.g.Delegate(ctx, e.member("carol"), "m-ada", "", e.now)
 		wantInvalid(t, err, "delegate", "delegation cycle: m-carol → m-ada → m-bob → m-carol")
-		_, err = e.g.Delegate(ctx, e.member("carol"), "m-ada", coop.TreasuryShare, e.now)
+		_, err = e.g.Delegate(ctx, e.member("carol"), "m-ada", govern.Topic(coop.TreasuryShare), e.now)
 		wantInvalid(t, err, "delegate", "delegation cycle")
 		// bob delegates the floor apart to ada: ada's delegation on
 		// everything goes to bob, so on the floor they would go round.
-		_, err = e.g.Delegate(ctx, e.member("bob"), "m-ada", coop.PayFloor, e.now)
+		_, err = e.g.Delegate(ctx, e.member("bob"), "m-ada", govern.Topic(coop.PayFloor), e.now)
 		wantInvalid(t, err, "delegate", "delegation cycle: m-bob → m-ada → m-bob")
 		if err := e.g.Revoke(ctx, e.member("ada"), ""); err != nil {
 			t.Fatal(err)
 		}
-		e.delegate(t, "bob", "ada", coop.PayFloor)
+		e.delegate(t, "bob", "ada", govern.Topic(coop.PayFloor))
 		e.delegate(t, "carol", "ada", "")
 		// ada on the floor to carol: carol → ada, so no; on the treasury
 		// share: carol → ada → (nothing) — also a circle through carol.
-		_, err = e.g.Delegate(ctx, e.member("ada"), "m-carol", coop.TreasuryShare, e.now)
+		_, err = e.g.Delegate(ctx, e.member("ada"), "m-carol", govern.Topic(coop.TreasuryShare), e.now)
 		wantInvalid(t, err, "delegate", "delegation cycle: m-ada → m-carol → m-ada")
 	})
 }

@@ -146,24 +146,24 @@ func (s *Service) checkConstraints(ctx context.Context, q store.Querier, d Draft
 
 // checkStops refuses a counter-proposal against anything but a change
 // waiting in its timelock.
-func (s *Service) checkStops(ctx context.Context, q store.Querier, d Draft, now time.Time) error {
+func (s *Service) checkStops(ctx context.Context, q store.Querier, d Draft, now time.Time) (coop.Param, error) {
 	if d.Stops == 0 {
-		return nil
+		return "", nil
 	}
-	var state string
+	var state, param string
 	var applies int64
-	err := q.QueryRowContext(ctx, `SELECT state, applies_at FROM queued_changes WHERE proposal_id = $1`, d.Stops).Scan(&state, &applies)
+	err := q.QueryRowContext(ctx, `SELECT state, applies_at, param FROM queued_changes WHERE proposal_id = $1`, d.Stops).Scan(&state, &applies, &param)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return &problem.Error{Kind: problem.Invalid, Message: "A counter-proposal stops a passed change that waits in its timelock.",
+		return "", &problem.Error{Kind: problem.Invalid, Message: "A counter-proposal stops a passed change that waits in its timelock.",
 			Fields: map[string]string{"stops": fmt.Sprintf("proposal %d has no change waiting in a timelock", d.Stops)}}
 	case err != nil:
-		return fmt.Errorf("govern: queued change of %d: %w", d.Stops, err)
+		return "", fmt.Errorf("govern: queued change of %d: %w", d.Stops, err)
 	case state != string(Queued) || !now.Before(store.Time(applies)):
-		return &problem.Error{Kind: problem.Invalid, Message: "A counter-proposal stops a passed change that waits in its timelock.",
+		return "", &problem.Error{Kind: problem.Invalid, Message: "A counter-proposal stops a passed change that waits in its timelock.",
 			Fields: map[string]string{"stops": fmt.Sprintf("the change of proposal %d is no longer waiting (%s)", d.Stops, state)}}
 	}
-	return nil
+	return coop.Param(param), nil
 }
 
 // queue puts a passed binding proposal's change in its timelock, inside

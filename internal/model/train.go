@@ -182,8 +182,14 @@ func (s *Service) trainVersion(ctx context.Context, v Version) error {
 				return err
 			}
 		}
+		content := map[string]any{"version": v.Number, "kind": v.Kind, "commitment": commitment, "records": len(recs)}
+		if len(v.DatanetVersions) > 0 {
+			// The versions a funding round named are public; the log
+			// shows the version was trained on them.
+			content["datanet_versions"] = v.DatanetVersions
+		}
 		id, err := s.factory.ledger.Record(ctx, tx, ledger.Event{Type: ledger.ModelTrained, Scope: fmt.Sprintf("model:%d", v.ModelID),
-			Content: map[string]any{"version": v.Number, "kind": v.Kind, "commitment": commitment, "records": len(recs)}})
+			Content: content})
 		if err != nil {
 			return err
 		}

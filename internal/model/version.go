@@ -248,7 +248,8 @@ func (r *TrainRequest) validate(m Model) error {
 // Train asks for a new version of a model: it is queued as a job and
 // trained in the background (TrainVersion); the version's page shows its
 // progress. Only one training per model runs at a time: a second request
-// meanwhile is a conflict.
+// meanwhile is a conflict. A model whose funding round was funded is
+// trained on the round's datanet versions (fundedSource).
 func (s *Service) Train(ctx context.Context, actor member.Member, slug string, req TrainRequest) (Version, error) {
 	m, err := s.BySlug(ctx, slug)
 	if err != nil {
@@ -259,6 +260,9 @@ func (s *Service) Train(ctx context.Context, actor member.Member, slug string, r
 	}
 	if m.Status != "active" {
 		return Version{}, problem.New(problem.Conflict, "the model %s is retired", m.Slug)
+	}
+	if err := s.fundedSource(ctx, m, &req); err != nil {
+		return Version{}, err
 	}
 	if err := req.validate(m); err != nil {
 		return Version{}, err

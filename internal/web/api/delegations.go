@@ -2,9 +2,9 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
-	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/govern"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
@@ -20,13 +20,22 @@ func (a *API) delegations(mux route.Mux) {
 }
 
 // delegationTopic reads a delegation's topic as a member writes it: "all"
-// or nothing for every proposal, or a parameter a vote may set.
-func delegationTopic(s string) (coop.Param, error) {
+// or nothing for every proposal, an advisory proposal's topic, or a
+// parameter a vote may set.
+func delegationTopic(s string) (govern.Topic, error) {
 	if t, ok := govern.ParseTopic(s); ok {
 		return t, nil
 	}
 	return "", &problem.Error{Kind: problem.Invalid, Message: "No such topic.",
-		Fields: map[string]string{"topic": "all, or a parameter a vote may set"}}
+		Fields: map[string]string{"topic": "all, an advisory topic (" + strings.Join(topicNames(govern.AdvisoryTopics()), ", ") + ") or a parameter a vote may set"}}
+}
+
+func topicNames(ts []govern.Topic) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
 }
 
 // delegationList is the caller's own delegations and how many members

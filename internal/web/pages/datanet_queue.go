@@ -10,7 +10,8 @@ import (
 )
 
 // datanetQueue is a curated datanet's queue, for its curators: the
-// oldest waiting records, each with the form to accept or reject it.
+// oldest waiting records, each with the form to accept or reject it, and
+// the newest accepted ones, each with its gold mark to set or take away.
 func (p *Pages) datanetQueue(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	return p.showQueue(w, r, http.StatusOK, form{})
 }
@@ -27,7 +28,13 @@ func (p *Pages) showQueue(w http.ResponseWriter, r *http.Request, status int, f 
 	if err != nil {
 		return err
 	}
+	accepted, nAccepted, nGold, err := p.Datanets.Accepted(r.Context(), sess.Member, d.Slug, datanet.MaxAccepted)
+	if err != nil {
+		return err
+	}
 	return p.render(w, r, status, "datanet_queue.html", "Curator queue: "+d.Name, map[string]any{
 		"D": d, "Queue": list, "Total": total, "Form": f, "Decided": r.URL.Query().Get("decided"), "Reward": p.money(d.RewardPerRecord),
+		"Accepted": accepted, "AcceptedTotal": nAccepted, "Gold": nGold,
+		"Marked": r.URL.Query().Get("marked"), "MarkedRecord": r.URL.Query().Get("record"),
 	})
 }

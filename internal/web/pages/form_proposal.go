@@ -39,6 +39,11 @@ func proposalForm(r *http.Request, now time.Time, c points.Currency) (govern.Dra
 	} else {
 		d.ClosesAt = now.Add(time.Duration(days) * 24 * time.Hour)
 	}
+	// The topic is chosen for an advisory proposal only: a binding one's
+	// is its parameter, a counter-proposal's the parameter it stops.
+	if topic := get("topic"); d.Param == "" && strings.TrimSpace(r.PostForm.Get("stops")) == "" {
+		d.Topic = govern.Topic(topic)
+	}
 	if stops := get("stops"); stops != "" {
 		if n, err := strconv.ParseInt(stops, 10, 64); err != nil || n <= 0 {
 			errs.Add("stops", "the number of the proposal whose change this stops")

@@ -14,7 +14,7 @@ import (
 const optionRows = govern.MaxOptions
 
 func (p *Pages) proposalNew(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
-	f := form{Values: map[string]string{"mode": "member", "quorum": "25", "days": "7"}}
+	f := form{Values: map[string]string{"mode": "member", "quorum": "25", "days": "7", "topic": string(govern.TopicOther)}}
 	// A counter-proposal: the page of a change in its timelock links here.
 	if stops, err := strconv.ParseInt(r.URL.Query().Get("stops"), 10, 64); err == nil && stops > 0 {
 		f.Values["stops"] = strconv.FormatInt(stops, 10)
@@ -43,10 +43,14 @@ func (p *Pages) showProposalForm(w http.ResponseWriter, r *http.Request, status 
 		}
 		params = append(params, c)
 	}
+	var topics []topicChoice
+	for _, t := range govern.AdvisoryTopics() {
+		topics = append(topics, topicChoice{Name: string(t), Words: aboutWords(t), Selected: f.Value("topic") == string(t)})
+	}
 	rows := make([]int, optionRows)
 	for i := range rows {
 		rows[i] = i
 	}
-	return p.render(w, r, status, "proposal_new.html", "New proposal", map[string]any{"Form": f, "Params": params, "Rows": rows,
+	return p.render(w, r, status, "proposal_new.html", "New proposal", map[string]any{"Form": f, "Params": params, "Topics": topics, "Rows": rows,
 		"MinDays": int(govern.MinWindow / (24 * time.Hour)), "MaxDays": int(govern.MaxWindow / (24 * time.Hour)), "MinBindingQuorum": 100 * govern.MinBindingQuorum})
 }

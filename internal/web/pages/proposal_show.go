@@ -52,10 +52,11 @@ func (p *Pages) showProposal(w http.ResponseWriter, r *http.Request, status int,
 	data := map[string]any{
 		"P": prop, "Phase": string(prop.Phase(now)), "Opens": moment(prop.OpensAt), "Closes": moment(prop.ClosesAt),
 		"Mode": modeWords[prop.Mode], "Quorum": 100 * prop.Quorum, "Message": f.Message, "Shares": shares,
-		"Weight":   strconv.FormatFloat(govern.Weight(prop.Mode, shares), 'g', 4, 64),
-		"MayVote":  prop.Mode == govern.PerMember || shares > 0,
-		"Voted":    voted,
-		"MyWeight": strconv.FormatFloat(mine.Weight, 'g', 4, 64),
+		"Weight":     strconv.FormatFloat(govern.Weight(prop.Mode, shares), 'g', 4, 64),
+		"MayVote":    prop.Mode == govern.PerMember || shares > 0,
+		"Voted":      voted,
+		"MyWeight":   strconv.FormatFloat(mine.Weight, 'g', 4, 64),
+		"TopicWords": topicName(prop.Topic),
 	}
 	if prop.Binding() {
 		cur, err := p.Params.Get(r.Context(), nil, prop.Param)

@@ -64,7 +64,7 @@ func (p *Pages) showProposals(w http.ResponseWriter, r *http.Request, status int
 	var open, decided []proposalRow
 	for _, pr := range list {
 		row := proposalRow{P: pr, Phase: pr.Phase(now), Closes: moment(pr.ClosesAt), Voted: voted[pr.ID], Outcome: outcome(pr),
-			Status: phaseWords[pr.Phase(now)], Changes: "nothing: advisory"}
+			Status: phaseWords[pr.Phase(now)], Changes: "nothing: advisory, on " + string(pr.Topic)}
 		if pr.Binding() {
 			row.Changes = paramWords(pr.Param)
 		}
@@ -107,7 +107,7 @@ func (p *Pages) showProposals(w http.ResponseWriter, r *http.Request, status int
 	}
 	topics := []topicChoice{{Name: "all", Words: "every proposal", Selected: f.Value("topic") == "" || f.Value("topic") == "all"}}
 	for _, t := range govern.Topics() {
-		topics = append(topics, topicChoice{Name: string(t), Words: "proposals on " + paramWords(t), Selected: f.Value("topic") == string(t)})
+		topics = append(topics, topicChoice{Name: string(t), Words: topicWords(t), Selected: f.Value("topic") == string(t)})
 	}
 	values, err := p.Params.All(ctx, nil)
 	if err != nil {

@@ -145,4 +145,7 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("POST /runs/{id}/review", p.member(p.runReview))
 	mux.Handle("GET /automations/compose", p.member(p.automationComposeForm))
 	mux.Handle("POST /automations/compose", p.member(p.automationCompose))
+	// Curation, gold marks (issue 17, govfund): a curator marks an
+	// accepted record gold, or not, from the curator queue.
+	mux.Handle("POST /contributions/{id}/gold", p.member(p.contributionGold))
 }
