@@ -186,6 +186,9 @@ type Bounty struct {
 	funderID, datanetID, projectID int64
 }
 
+// UnitsLeft is how many more units the escrow pays.
+func (b Bounty) UnitsLeft() int64 { return b.Left / b.Reward }
+
 // Open says whether the bounty still takes claims at now.
 func (b Bounty) Open(now time.Time) bool { return b.Status == "open" && now.Before(b.Deadline) }
 
@@ -288,6 +291,7 @@ type Filter struct {
 	Status  string // "", open, closed
 	Datanet string // a datanet's slug
 	Project string // a project's slug
+	Kind    Kind   // "" or one kind
 }
 
 // List returns a page of bounties, newest first, and the next cursor.
@@ -312,6 +316,10 @@ func (s *Service) List(ctx context.Context, f Filter, page store.Page) ([]Bounty
 		args = append(args, f.Project)
 		cond = append(cond, fmt.Sprintf("p.slug = $%d", len(args)))
 	}
+	if f.Kind != "" {
+		args = append(args, string(f.Kind))
+		cond = append(cond, fmt.Sprintf("b.kind = $%d", len(args)))
+	}
 	args = append(args, page.Fetch())
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+bountyColumns+bountyFrom+` WHERE `+strings.Join(cond, " AND ")+
 		fmt.Sprintf(` ORDER BY b.id DESC LIMIT $%d`, len(args)), args...)
@@ -332,4 +340,24 @@ func (s *Service) List(ctx context.Context, f Filter, page store.Page) ([]Bounty
 	}
 	out, next := store.Cut(page, out, func(b Bounty) string { return strconv.FormatInt(b.ID, 10) })
 	return out, next, nil
+}
+
+// OpenNow lists up to limit bounties that take claims now, newest first,
+// and whether there are more: what a datanet's, a project's or the work
+// page shows inline. A bounty past its deadline that the chore has not
+// closed yet is left out.
+func (s *Service) OpenNow(ctx context.Context, f Filter, limit int) ([]Bounty, bool, error) {
+	f.Status = "open"
+	list, next, err := s.List(ctx, f, store.Page{Limit: limit})
+	if err != nil {
+		return nil, false, err
+	}
+	now := s.now()
+	out := list[:0]
+	for _, b := range list {
+		if b.Open(now) {
+			out = append(out, b)
+		}
+	}
+	return out, next != "", nil
 }

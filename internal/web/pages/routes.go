@@ -145,4 +145,7 @@ func (p *Pages) Routes(mux route.Mux) {
 	mux.Handle("POST /runs/{id}/review", p.member(p.runReview))
 	mux.Handle("GET /automations/compose", p.member(p.automationComposeForm))
 	mux.Handle("POST /automations/compose", p.member(p.automationCompose))
+	// Bounties (issue 17): the funder's decision on a claim that waits
+	// for their approval.
+	mux.Handle("POST /bounties/{id}/decision", p.member(p.bountyDecision))
 }
