@@ -213,14 +213,24 @@ func TestBountyDecisionPage(t *testing.T) {
 		if code, _ := post("bob", loc+"/decision", url.Values{"request": {rid}, "decision": {"accept"}}); code != 403 {
 			t.Fatalf("bob decides his own claim: %d", code)
 		}
-		if code, body := post("ada", loc+"/decision", url.Values{"request": {rid}, "decision": {"reject"}, "reason": {"The parcel number is never typed."}}); code != 303 {
+		const marker = "ZEBRAQUOKKABOUNTY"
+		reason := "The parcel number " + marker + " is never typed."
+		if code, body := post("ada", loc+"/decision", url.Values{"request": {rid}, "decision": {"reject"}, "reason": {reason}}); code != 303 {
 			t.Fatalf("rejecting: %d %.3000s", code, body)
 		}
-		if body := get("bob", loc); !saysAll(body, "rejected: The parcel number is never typed.") {
+		if body := get("bob", loc); !saysAll(body, "rejected: "+reason) {
 			t.Fatalf("bob reads the reason: %.4000s", body)
 		}
 		if got, _ := f.app.Reward.Balance(ctx, reward.MemberAccount(f.ids["bob"])); got != 0 {
 			t.Errorf("a rejected claim paid bob %d", got)
+		}
+		// The reason is about bob's unit: erasing his data takes it.
+		resp = f.do("bob", "DELETE", "/api/v1/members/"+f.ids["bob"]+"/contributions", "", "", nil)
+		if body := readBody(t, resp); resp.StatusCode != 200 {
+			t.Fatalf("bob erases his data: %d %s", resp.StatusCode, body)
+		}
+		if where := markerInDatabase(t, f.app.DB, marker); where != "" {
+			t.Errorf("the rejection's reason outlived bob's erasure in %s", where)
 		}
 	})
 }
