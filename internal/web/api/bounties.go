@@ -27,12 +27,12 @@ func (a *API) bounties(mux route.Mux) {
 // the member asking, whether they may close it and what they were paid.
 type bountyJSON struct {
 	bounty.Bounty
-	RewardText string         `json:"reward_text"`
-	BudgetText string         `json:"budget_text"`
-	LeftText   string         `json:"left_text"`
-	PaidText   string         `json:"paid_text"`
-	RefundText string         `json:"refund_text"`
-	MayClose   bool           `json:"may_close"`
+	RewardText string           `json:"reward_text"`
+	BudgetText string           `json:"budget_text"`
+	LeftText   string           `json:"left_text"`
+	PaidText   string           `json:"paid_text"`
+	RefundText string           `json:"refund_text"`
+	MayClose   bool             `json:"may_close"`
 	Mine       []bounty.Claim   `json:"my_claims,omitempty"`
 	Requests   []bounty.Request `json:"my_requests,omitempty"`
 	Eligible   []string         `json:"my_eligible,omitempty"`
