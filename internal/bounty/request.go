@@ -62,8 +62,8 @@ func (s *Service) requests(ctx context.Context, where string, args ...any) ([]Re
 	return out, rows.Err()
 }
 
-// Waiting lists the claims of b waiting for its funder, oldest first: the
-// funder's alone to see.
+// Waiting lists the claims of b waiting for its funder, oldest first and
+// at most 200 (deciding them shows the next): the funder's alone to see.
 func (s *Service) Waiting(ctx context.Context, actor member.Member, bountyID int64) ([]Request, error) {
 	b, err := s.Get(ctx, bountyID)
 	if err != nil {
