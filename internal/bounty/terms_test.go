@@ -346,3 +346,42 @@ func TestBountyCurationAndAgreement(t *testing.T) {
 		}
 	})
 }
+
+// TestBountyAgreementOfBoxes: for boxes, a task agrees when the item's
+// box consensus keeps its boxes; one box far from the others' does not.
+func TestBountyAgreementOfBoxes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := t.Context()
+		rita, ada := e.members["rita"], e.members["ada"]
+		project := e.exec(t, `INSERT INTO projects (slug, name, client, purpose, task_type, labels, instructions, redundancy, pay_per_task, status, requester_id, created_at)
+			VALUES ('boxes', 'Boxes', 'c', 'p', 'bounding_box', '["box"]', 'i', 3, 10, 'approved', $1, 0)`, rita.ID)
+		b, err := e.s.Create(ctx, rita, bounty.Terms{Kind: bounty.Annotation, Title: "Boxes", Terms: "Boxes most agree with.", Project: "boxes",
+			Verify: bounty.VerifyAgreement, Reward: 10, CapPerMember: 5, Budget: 100, Deadline: e.now.Add(24 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		item := func(name string) int64 {
+			return e.exec(t, `INSERT INTO items (project_id, blob, media_type, name, width, height, created_at) VALUES ($1, $2, 'image/png', $2, 100, 100, 0)`, project, name)
+		}
+		answer := func(itemID int64, who string, x float64) string {
+			e.now = e.now.Add(time.Second)
+			id := e.exec(t, `INSERT INTO assignments (project_id, item_id, worker_id, kind, status, assigned_at, seen_at, submitted_at, answer) VALUES ($1, $2, $3, 'task', 'paid', $4, $4, $4, $5)`,
+				project, itemID, e.members[who].ID, e.now.UnixMilli(), fmt.Sprintf(`{"boxes":[{"label":"box","x":%g,"y":10,"w":20,"h":20}]}`, x))
+			return fmt.Sprint(id)
+		}
+		one, two := item("one"), item("two")
+		near := answer(one, "ada", 11)
+		answer(one, "bob", 10)
+		answer(one, "carl", 12)
+		far := answer(two, "ada", 70)
+		answer(two, "bob", 10)
+		answer(two, "carl", 11)
+		if _, err := e.s.Claim(ctx, ada, b.ID, far); !problem.Is(err, problem.Conflict) || !strings.Contains(err.Error(), "boxes") {
+			t.Errorf("a box far from the others: %v", err)
+		}
+		if _, err := e.s.Claim(ctx, ada, b.ID, near); err != nil {
+			t.Fatalf("a box the consensus keeps: %v", err)
+		}
+	})
+}
