@@ -25,6 +25,8 @@ type fakeRecordings struct {
 	mu     sync.Mutex
 	starts map[string]string
 	owners map[string]int64
+	// visits are pages a recording goes to after its start.
+	visits map[string][]string
 }
 
 func (f *fakeRecordings) Open(_ context.Context, viewer member.Member, id string) (action.Recording, recording.Recording, error) {
@@ -33,7 +35,11 @@ func (f *fakeRecordings) Open(_ context.Context, viewer member.Member, id string
 	if f.owners[id] != viewer.ID {
 		return action.Recording{}, recording.Recording{}, problem.New(problem.NotFound, "no such recording")
 	}
-	return action.Recording{ID: id}, recording.Recording{Steps: []recording.Step{{Type: "setViewport"}, {Type: recording.StepNavigate, URL: f.starts[id]}}}, nil
+	steps := []recording.Step{{Type: "setViewport"}, {Type: recording.StepNavigate, URL: f.starts[id]}}
+	for _, u := range f.visits[id] {
+		steps = append(steps, recording.Step{Type: "click", AssertedEvents: []recording.AssertedEvent{{Type: "navigation", URL: u}}})
+	}
+	return action.Recording{ID: id}, recording.Recording{Steps: steps}, nil
 }
 
 type env struct {
@@ -50,7 +56,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	ctx := t.Context()
 	l := ledger.New(db)
-	e := &env{db: db, r: reward.NewService(db, l), recs: &fakeRecordings{starts: map[string]string{}, owners: map[string]int64{}},
+	e := &env{db: db, r: reward.NewService(db, l), recs: &fakeRecordings{starts: map[string]string{}, owners: map[string]int64{}, visits: map[string][]string{}},
 		now: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC), members: map[string]member.Member{}}
 	e.s = bounty.NewService(db, e.r, e.recs)
 	e.s.SetClock(func() time.Time { return e.now })

@@ -16,15 +16,25 @@ import (
 	"github.com/allmende/allmende/internal/store"
 )
 
-// Claim is one paid unit.
+// Claim is one claimed unit: paid, or, under VerifyApproval, waiting for
+// the funder (Request names it) until they accept it.
 type Claim struct {
 	Bounty    int64     `json:"bounty"`
 	Unit      string    `json:"unit"`
 	UnitKind  string    `json:"unit_kind"`
+	Status    string    `json:"status"` // paid, waiting
 	Amount    int64     `json:"amount"`
-	Event     string    `json:"event"`
+	Event     string    `json:"event,omitempty"`
+	Request   int64     `json:"request,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
+
+// The states of a claim.
+const (
+	ClaimPaid     = "paid"
+	ClaimWaiting  = "waiting"
+	ClaimRejected = "rejected"
+)
 
 // unit is a unit as the table it lives in says, read in the claim's
 // transaction.
@@ -84,11 +94,28 @@ func startOf(rec recording.Recording) string {
 	return ""
 }
 
+// reaches says whether a recording reaches end: a page it navigates to,
+// or a navigation one of its steps waits for, is under end (as a site).
+func reaches(rec recording.Recording, end string) bool {
+	for _, st := range rec.Steps {
+		if st.Type == recording.StepNavigate && matchesSite(end, st.URL) {
+			return true
+		}
+		for _, ev := range st.AssertedEvents {
+			if ev.Type == "navigation" && ev.URL != "" && matchesSite(end, ev.URL) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Claim pays m the reward for one unit of their own that meets the
-// bounty's terms: it exists and is m's, it was verified where it lives,
+// bounty's terms: it exists and is m's, it was verified as the terms say,
 // it belongs where the terms say and was made while the bounty was open,
 // it paid no bounty before, m is within the cap per member and the escrow
-// holds the reward. The claim and its payment are one transaction, under
+// holds the reward. Under VerifyApproval the claim waits for the funder
+// instead (Decide). The claim and its payment are one transaction, under
 // the bounty's row lock, so two claims of one unit, or claims past the cap
 // or the escrow, cannot both pass.
 func (s *Service) Claim(ctx context.Context, m member.Member, bountyID int64, unitID string) (Claim, error) {
@@ -102,23 +129,9 @@ func (s *Service) Claim(ctx context.Context, m member.Member, bountyID int64, un
 	if err != nil {
 		return Claim{}, err
 	}
-	// A recording's steps are sealed; only its recorder (or a steward)
-	// opens them, outside the transaction, to see where it starts.
 	if b.Kind == Recordings {
-		if s.recordings == nil {
-			return Claim{}, problem.New(problem.Unavailable, "recordings cannot be checked on this server")
-		}
-		// Whose it is, the transaction reads from the table (a steward
-		// may open anyone's).
-		_, rec, err := s.recordings.Open(ctx, m, unitID)
-		if err != nil {
-			if problem.Is(err, problem.NotFound) || problem.Is(err, problem.Forbidden) {
-				return Claim{}, problem.New(problem.NotFound, "no such recording")
-			}
+		if err := s.checkRecording(ctx, m, b, unitID); err != nil {
 			return Claim{}, err
-		}
-		if start := startOf(rec); !matchesSite(b.Site, start) {
-			return Claim{}, problem.New(problem.Conflict, "the recording starts at %s, not on the bounty's site %s", start, b.Site)
 		}
 	}
 	var c Claim
@@ -130,7 +143,77 @@ func (s *Service) Claim(ctx context.Context, m member.Member, bountyID int64, un
 	return c, err
 }
 
-// claim checks and pays one unit inside tx.
+// checkRecording checks where a recording starts and ends. A recording's
+// steps are sealed; only its recorder (or a steward) opens them, outside
+// the transaction. Whose it is, the transaction reads from the table (a
+// steward may open anyone's).
+func (s *Service) checkRecording(ctx context.Context, m member.Member, b Bounty, unitID string) error {
+	if s.recordings == nil {
+		return problem.New(problem.Unavailable, "recordings cannot be checked on this server")
+	}
+	_, rec, err := s.recordings.Open(ctx, m, unitID)
+	if err != nil {
+		if problem.Is(err, problem.NotFound) || problem.Is(err, problem.Forbidden) {
+			return problem.New(problem.NotFound, "no such recording")
+		}
+		return err
+	}
+	if start := startOf(rec); !matchesSite(b.Site, start) {
+		return problem.New(problem.Conflict, "the recording starts at %s, not on the bounty's site %s", start, b.Site)
+	}
+	if b.End != "" && !reaches(rec, b.End) {
+		return problem.New(problem.Conflict, "the recording never reaches %s, where the bounty's task ends", b.End)
+	}
+	return nil
+}
+
+// verify checks, in q, that a unit meets the bounty's terms as the tables
+// say: it is ownerID's, verified as the terms say, where the terms say and
+// made while the bounty was open.
+func verify(ctx context.Context, q store.Querier, b Bounty, ownerID int64, unitID string) error {
+	u, err := readUnit(ctx, q, b.Kind, unitID)
+	if err != nil {
+		return err
+	}
+	if u.owner != ownerID {
+		return problem.New(problem.NotFound, "no such %s", b.Kind.Unit())
+	}
+	switch {
+	case !u.verified:
+		return problem.New(problem.Conflict, "the %s is not accepted yet: %s", b.Kind.Unit(), b.Verifier)
+	case b.Kind == Records && u.where != b.datanetID:
+		return problem.New(problem.Conflict, "the record is not in the datanet %s", b.Datanet)
+	case b.Kind == Annotation && u.where != b.projectID:
+		return problem.New(problem.Conflict, "the task is not in the project %s", b.Project)
+	case u.createdAt < b.CreatedAt.UnixMilli() || u.createdAt >= b.Deadline.UnixMilli():
+		return problem.New(problem.Conflict, "the %s was made before the bounty opened; only work done for it counts", b.Kind.Unit())
+	}
+	switch b.Verify {
+	case VerifyCuration:
+		var state string
+		var score sql.NullFloat64
+		err := q.QueryRowContext(ctx, `SELECT c.state, c.score FROM curations c JOIN contributions x ON x.id = c.contribution_id WHERE x.public_id = $1`, unitID).Scan(&state, &score)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && state != "accepted" && state != "overturned") {
+			return problem.New(problem.Conflict, "no curator accepted the record: this bounty pays records its curators accepted")
+		}
+		if err != nil {
+			return fmt.Errorf("bounty: curation of %s: %w", unitID, err)
+		}
+		// The score is a share in [0, 1]; the terms say a percentage.
+		if b.MinScore > 0 && (!score.Valid || score.Float64*100 < float64(b.MinScore)) {
+			return problem.New(problem.Conflict, "the record's validation score is below the bounty's minimum of %d%%", b.MinScore)
+		}
+	case VerifyAgreement:
+		n, _ := strconv.ParseInt(unitID, 10, 64)
+		if err := agrees(ctx, q, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// claim checks one unit inside tx and pays it, or under VerifyApproval
+// files it for the funder.
 func (s *Service) claim(ctx context.Context, tx *store.Tx, m member.Member, bountyID int64, unitID string) (Claim, error) {
 	b, err := s.lock(ctx, tx, bountyID)
 	if err != nil {
@@ -143,23 +226,64 @@ func (s *Service) claim(ctx context.Context, tx *store.Tx, m member.Member, boun
 	if !now.Before(b.Deadline) {
 		return Claim{}, problem.New(problem.Conflict, "the bounty's deadline has passed")
 	}
-	u, err := readUnit(ctx, tx, b.Kind, unitID)
-	if err != nil {
+	if err := verify(ctx, tx, b, m.ID, unitID); err != nil {
 		return Claim{}, err
 	}
-	if u.owner != m.ID {
-		return Claim{}, problem.New(problem.NotFound, "no such %s", b.Kind.Unit())
+	if b.Verify == VerifyApproval {
+		return s.request(ctx, tx, b, m, unitID, now)
 	}
-	switch {
-	case !u.verified:
-		return Claim{}, problem.New(problem.Conflict, "the %s is not accepted yet: %s", b.Kind.Unit(), b.Verifier)
-	case b.Kind == Records && u.where != b.datanetID:
-		return Claim{}, problem.New(problem.Conflict, "the record is not in the datanet %s", b.Datanet)
-	case b.Kind == Annotation && u.where != b.projectID:
-		return Claim{}, problem.New(problem.Conflict, "the task is not in the project %s", b.Project)
-	case u.createdAt < b.CreatedAt.UnixMilli() || u.createdAt >= b.Deadline.UnixMilli():
-		return Claim{}, problem.New(problem.Conflict, "the %s was made before the bounty opened; only work done for it counts", b.Kind.Unit())
+	return s.pay(ctx, tx, b, m, unitID, now)
+}
+
+// request files a claim for the funder to decide: it counts toward the
+// cap while it waits, and a unit is asked for once per bounty.
+func (s *Service) request(ctx context.Context, tx *store.Tx, b Bounty, m member.Member, unitID string, now time.Time) (Claim, error) {
+	var mine int64
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM bounty_claims WHERE bounty_id = $1 AND member_id = $2)
+		+ (SELECT count(*) FROM bounty_requests WHERE bounty_id = $1 AND member_id = $2 AND state = 'waiting')`, b.ID, m.ID).Scan(&mine); err != nil {
+		return Claim{}, fmt.Errorf("bounty: count claims: %w", err)
 	}
+	if mine >= b.CapPerMember {
+		return Claim{}, problem.New(problem.Conflict, "you claimed %d units of this bounty, paid or waiting for its funder: its cap per member", mine)
+	}
+	if err := s.payable(ctx, tx, b, unitID); err != nil {
+		return Claim{}, err
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO bounty_requests (bounty_id, member_id, unit_kind, unit, state, created_at) VALUES ($1, $2, $3, $4, 'waiting', $5) RETURNING id`,
+		b.ID, m.ID, b.Kind.Unit(), unitID, now.UnixMilli()).Scan(&id)
+	if store.IsUniqueViolation(err) {
+		return Claim{}, problem.New(problem.Conflict, "you claimed this %s under this bounty before; its funder decides each claim once", b.Kind.Unit())
+	}
+	if err != nil {
+		return Claim{}, fmt.Errorf("bounty: request: %w", err)
+	}
+	return Claim{Bounty: b.ID, Unit: unitID, UnitKind: b.Kind.Unit(), Status: ClaimWaiting, Amount: b.Reward, Request: id, CreatedAt: store.Time(now.UnixMilli())}, nil
+}
+
+// payable says whether the escrow holds a reward and the unit paid no
+// bounty yet.
+func (s *Service) payable(ctx context.Context, tx *store.Tx, b Bounty, unitID string) error {
+	left, err := reward.BalanceTx(ctx, tx, EscrowAccount(b.ID))
+	if err != nil {
+		return err
+	}
+	if left < b.Reward {
+		return problem.New(problem.Conflict, "the bounty's escrow holds %d points, less than one unit's reward of %d: it is spent", left, b.Reward)
+	}
+	var taken int64
+	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM bounty_claims WHERE unit_kind = $1 AND unit = $2`, b.Kind.Unit(), unitID).Scan(&taken)
+	if err != nil {
+		return fmt.Errorf("bounty: claimed before: %w", err)
+	}
+	if taken > 0 {
+		return alreadyClaimed(b.Kind)
+	}
+	return nil
+}
+
+// pay pays m one unit's reward from the escrow, within the cap.
+func (s *Service) pay(ctx context.Context, tx *store.Tx, b Bounty, m member.Member, unitID string, now time.Time) (Claim, error) {
 	var mine int64
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM bounty_claims WHERE bounty_id = $1 AND member_id = $2`, b.ID, m.ID).Scan(&mine); err != nil {
 		return Claim{}, fmt.Errorf("bounty: count claims: %w", err)
@@ -167,20 +291,8 @@ func (s *Service) claim(ctx context.Context, tx *store.Tx, m member.Member, boun
 	if mine >= b.CapPerMember {
 		return Claim{}, problem.New(problem.Conflict, "you were paid for %d units of this bounty, its cap per member", mine)
 	}
-	left, err := reward.BalanceTx(ctx, tx, EscrowAccount(b.ID))
-	if err != nil {
+	if err := s.payable(ctx, tx, b, unitID); err != nil {
 		return Claim{}, err
-	}
-	if left < b.Reward {
-		return Claim{}, problem.New(problem.Conflict, "the bounty's escrow holds %d points, less than one unit's reward of %d: it is spent", left, b.Reward)
-	}
-	var taken int64
-	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM bounty_claims WHERE unit_kind = $1 AND unit = $2`, b.Kind.Unit(), unitID).Scan(&taken)
-	if err != nil {
-		return Claim{}, fmt.Errorf("bounty: claimed before: %w", err)
-	}
-	if taken > 0 {
-		return Claim{}, alreadyClaimed(b.Kind)
 	}
 	ev, err := s.reward.Transfer(ctx, tx, ledger.Event{Type: ledger.BountyPaid, MemberID: m.ID, Scope: b.Scope(),
 		Postings: []ledger.Posting{{Account: EscrowAccount(b.ID), Amount: -b.Reward}, {Account: reward.MemberAccount(m.PublicID), Amount: b.Reward}},
@@ -188,7 +300,7 @@ func (s *Service) claim(ctx context.Context, tx *store.Tx, m member.Member, boun
 	if err != nil {
 		return Claim{}, err
 	}
-	c := Claim{Bounty: b.ID, Unit: unitID, UnitKind: b.Kind.Unit(), Amount: b.Reward, Event: ev, CreatedAt: store.Time(now.UnixMilli())}
+	c := Claim{Bounty: b.ID, Unit: unitID, UnitKind: b.Kind.Unit(), Status: ClaimPaid, Amount: b.Reward, Event: ev, CreatedAt: store.Time(now.UnixMilli())}
 	// The unique index is the last word: a unit claimed at the same moment
 	// through another bounty (another row lock) loses here.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO bounty_claims (bounty_id, member_id, unit_kind, unit, amount, event_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -226,7 +338,7 @@ func (s *Service) Claims(ctx context.Context, m member.Member, bountyID int64) (
 	defer rows.Close()
 	var out []Claim
 	for rows.Next() {
-		var c Claim
+		c := Claim{Status: ClaimPaid}
 		var at int64
 		if err := rows.Scan(&c.Bounty, &c.Unit, &c.UnitKind, &c.Amount, &c.Event, &at); err != nil {
 			return nil, fmt.Errorf("bounty: claims: %w", err)

@@ -12,7 +12,8 @@ import (
 )
 
 // Close ends a bounty before its deadline: its funder or a steward. What
-// the escrow still holds returns to the funder.
+// the escrow still holds returns to the account it came from; claims still
+// waiting for the funder lapse.
 func (s *Service) Close(ctx context.Context, actor member.Member, id int64) (Bounty, error) {
 	b, err := s.Get(ctx, id)
 	if err != nil {
@@ -62,6 +63,10 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// lapsedReason is why a claim that waited for the funder was not paid
+// when the bounty closed.
+const lapsedReason = "the bounty closed before its funder decided"
+
 // close marks a bounty closed and refunds its escrow's rest, under the
 // bounty's row lock: the status moves from open once, so the rest is
 // refunded once.
@@ -79,16 +84,19 @@ func (s *Service) close(ctx context.Context, tx *store.Tx, id, by int64) error {
 	}
 	var refundEvent any
 	if left > 0 {
-		var funder string
-		if err := tx.QueryRowContext(ctx, `SELECT public_id FROM members WHERE id = $1`, b.funderID).Scan(&funder); err != nil {
-			return fmt.Errorf("bounty: funder: %w", err)
-		}
+		// The rest goes back where the budget came from: a funding account,
+		// or the funder's own balance.
 		ev, err := s.reward.Transfer(ctx, tx, ledger.Event{Type: ledger.BountyRefunded, MemberID: b.funderID, Scope: b.Scope(),
-			Postings: []ledger.Posting{{Account: EscrowAccount(b.ID), Amount: -left}, {Account: reward.FundingAccount(funder), Amount: left}}})
+			Postings: []ledger.Posting{{Account: EscrowAccount(b.ID), Amount: -left}, {Account: b.SourceAccount(), Amount: left}}})
 		if err != nil {
 			return err
 		}
 		refundEvent = ev
+	}
+	// Claims still waiting for the funder lapse with the bounty.
+	if _, err := tx.ExecContext(ctx, `UPDATE bounty_requests SET state = 'rejected', reason = $2, decided_at = $3 WHERE bounty_id = $1 AND state = 'waiting'`,
+		b.ID, lapsedReason, s.now().UnixMilli()); err != nil {
+		return fmt.Errorf("bounty: lapse waiting claims: %w", err)
 	}
 	var closedBy any
 	if by != 0 {

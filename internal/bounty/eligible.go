@@ -25,20 +25,23 @@ func (s *Service) Eligible(ctx context.Context, m member.Member, bountyID int64)
 		return nil, nil
 	}
 	var q string
-	args := []any{m.ID, b.CreatedAt.UnixMilli(), b.Deadline.UnixMilli(), b.Kind.Unit()}
+	// $5 is the bounty: a unit claimed under it before (waiting for its
+	// funder, or rejected) is not offered again.
+	args := []any{m.ID, b.CreatedAt.UnixMilli(), b.Deadline.UnixMilli(), b.Kind.Unit(), b.ID}
+	const notAsked = ` AND NOT EXISTS (SELECT 1 FROM bounty_requests q WHERE q.bounty_id = $5 AND q.unit_kind = $4 AND q.unit = `
 	switch b.Kind {
 	case Recordings:
 		q = `SELECT r.public_id FROM recordings r WHERE r.member_id = $1 AND r.status = 'verified' AND r.created_at >= $2 AND r.created_at < $3
-			AND NOT EXISTS (SELECT 1 FROM bounty_claims c WHERE c.unit_kind = $4 AND c.unit = r.public_id) ORDER BY r.id`
+			AND NOT EXISTS (SELECT 1 FROM bounty_claims c WHERE c.unit_kind = $4 AND c.unit = r.public_id)` + notAsked + `r.public_id) ORDER BY r.id`
 	case Records:
 		q = `SELECT x.public_id FROM contributions x WHERE x.member_id = $1 AND x.status = 'accepted' AND x.created_at >= $2 AND x.created_at < $3
-			AND NOT EXISTS (SELECT 1 FROM bounty_claims c WHERE c.unit_kind = $4 AND c.unit = x.public_id) AND x.datanet_id = $5 ORDER BY x.id`
+			AND NOT EXISTS (SELECT 1 FROM bounty_claims c WHERE c.unit_kind = $4 AND c.unit = x.public_id) AND x.datanet_id = $6` + notAsked + `x.public_id) ORDER BY x.id`
 		args = append(args, b.datanetID)
 	case Annotation:
 		// Unit ids of tasks are their numbers as text; compared as text,
 		// so that both databases read the same query.
 		q = `SELECT a.id FROM assignments a WHERE a.worker_id = $1 AND a.status = 'paid' AND a.kind = 'task' AND a.submitted_at >= $2 AND a.submitted_at < $3
-			AND NOT EXISTS (SELECT 1 FROM bounty_claims c WHERE c.unit_kind = $4 AND c.unit = CAST(a.id AS TEXT)) AND a.project_id = $5 ORDER BY a.id`
+			AND NOT EXISTS (SELECT 1 FROM bounty_claims c WHERE c.unit_kind = $4 AND c.unit = CAST(a.id AS TEXT)) AND a.project_id = $6` + notAsked + `CAST(a.id AS TEXT)) ORDER BY a.id`
 		args = append(args, b.projectID)
 	}
 	rows, err := s.db.Read().QueryContext(ctx, q+fmt.Sprintf(" LIMIT %d", maxEligible), args...)
@@ -66,7 +69,19 @@ func (s *Service) Eligible(ctx context.Context, m member.Member, bountyID int64)
 		return nil, fmt.Errorf("bounty: eligible: %w", err)
 	}
 	if b.Kind != Recordings {
-		return ids, nil
+		if b.Verify == b.Kind.Verifies()[0] {
+			return ids, nil
+		}
+		// Curation and agreement are read unit by unit, as a claim does.
+		var out []string
+		for _, id := range ids {
+			if err := verify(ctx, s.db.Read(), b, m.ID, id); err == nil {
+				out = append(out, id)
+			} else if !problem.Is(err, problem.Conflict) && !problem.Is(err, problem.NotFound) {
+				return nil, err
+			}
+		}
+		return out, nil
 	}
 	var out []string
 	for _, id := range ids {
@@ -77,7 +92,7 @@ func (s *Service) Eligible(ctx context.Context, m member.Member, bountyID int64)
 		if err != nil {
 			continue // erased meanwhile
 		}
-		if matchesSite(b.Site, startOf(rec)) {
+		if matchesSite(b.Site, startOf(rec)) && (b.End == "" || reaches(rec, b.End)) {
 			out = append(out, id)
 		}
 	}

@@ -20,7 +20,9 @@ import (
 // that every ledger event's postings sum to zero, that no escrow is
 // negative, that each escrow holds exactly its budget less what it paid
 // and refunded, that each member holds exactly the rewards of their
-// claims, and that no unit was paid twice. The seed is logged;
+// claims and what they were given less the budgets they funded from their balance plus those
+// budgets' refunds, that no balance is negative, and that no unit was paid
+// twice. The seed is logged;
 // ALLMENDE_PROPERTY_SEED replays one.
 func TestBountyMoneyProperties(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
@@ -42,7 +44,15 @@ func TestBountyMoneyProperties(t *testing.T) {
 		pick := func() int64 { return amounts[rng.IntN(len(amounts))] }
 		var bounties []int64
 		var units []string
-		paid := 0
+		paid, fromBalance := 0, 0
+		// Workers start with a balance of their own to fund bounties from.
+		given := map[string]int64{}
+		for _, w := range workers {
+			given[w] = []int64{0, 150, 999, bounty.MaxBudget}[rng.IntN(4)]
+			if given[w] > 0 {
+				e.give(t, w, given[w])
+			}
+		}
 		steps := 120
 		if db.Dialect() == store.Postgres {
 			steps = 50
@@ -55,13 +65,31 @@ func TestBountyMoneyProperties(t *testing.T) {
 				if rng.IntN(4) == 0 {
 					terms.CapPerMember = bounty.MaxCap
 				}
-				b, err := e.s.Create(ctx, e.members[funders[rng.IntN(2)]], terms)
+				// A third of the bounties are funded from a balance: a
+				// worker's, which only what they earned fills, with budgets
+				// that often fit it exactly or miss by a point.
+				funder := funders[rng.IntN(2)]
+				var held int64
+				if rng.IntN(3) == 0 {
+					funder, terms.FromBalance = workers[rng.IntN(3)], true
+					held = e.balance(t, reward.MemberAccount("m-"+funder))
+					if held > 0 && rng.IntN(2) == 0 {
+						terms.Budget = held + int64(rng.IntN(3)) - 1
+						terms.Reward = min(terms.Reward, max(1, held/2))
+					}
+				}
+				b, err := e.s.Create(ctx, e.members[funder], terms)
 				valid := terms.Reward >= 1 && terms.Reward <= bounty.MaxReward && terms.Budget >= terms.Reward && terms.Budget <= bounty.MaxBudget
-				if valid != (err == nil) {
-					t.Fatalf("step %d: create reward %d budget %d: %v", step, terms.Reward, terms.Budget, err)
+				covered := !terms.FromBalance || held >= terms.Budget
+				switch {
+				case valid && covered && err != nil, !valid && !problem.Is(err, problem.Invalid), valid && !covered && !problem.Is(err, problem.Conflict):
+					t.Fatalf("step %d: create reward %d budget %d from balance %v (holding %d): %v", step, terms.Reward, terms.Budget, terms.FromBalance, held, err)
 				}
 				if err == nil {
 					bounties = append(bounties, b.ID)
+					if terms.FromBalance {
+						fromBalance++
+					}
 				}
 			case op < 4:
 				e.now = e.now.Add(time.Minute)
@@ -78,7 +106,11 @@ func TestBountyMoneyProperties(t *testing.T) {
 					t.Fatalf("step %d: claim: %v", step, err)
 				}
 			case op < 9:
-				_, err := e.s.Close(ctx, e.members[funders[rng.IntN(2)]], bounties[rng.IntN(len(bounties))])
+				closer := funders[rng.IntN(2)]
+				if rng.IntN(3) == 0 {
+					closer = workers[rng.IntN(3)]
+				}
+				_, err := e.s.Close(ctx, e.members[closer], bounties[rng.IntN(len(bounties))])
 				if err != nil && !problem.Is(err, problem.Conflict) && !problem.Is(err, problem.Forbidden) {
 					t.Fatalf("step %d: close: %v", step, err)
 				}
@@ -88,14 +120,14 @@ func TestBountyMoneyProperties(t *testing.T) {
 					t.Fatalf("step %d: close due: %v", step, err)
 				}
 			}
-			checkMoney(t, e, bounties)
+			checkMoney(t, e, bounties, given)
 		}
-		t.Logf("%d steps, %d bounties, %d units, %d claims paid", steps, len(bounties), len(units), paid)
+		t.Logf("%d steps, %d bounties (%d from a balance), %d units, %d claims paid", steps, len(bounties), fromBalance, len(units), paid)
 	})
 }
 
 // checkMoney checks the properties of the ledger and the bounties.
-func checkMoney(t *testing.T, e *env, bounties []int64) {
+func checkMoney(t *testing.T, e *env, bounties []int64, given map[string]int64) {
 	t.Helper()
 	ctx := t.Context()
 	q := e.db.Read()
@@ -136,16 +168,27 @@ func checkMoney(t *testing.T, e *env, bounties []int64) {
 			t.Fatalf("bounty %d (%+v) holds %d, want %s", id, b, held, want)
 		}
 	}
-	// Each member holds the rewards of their claims; no unit twice.
+	// Each member holds the rewards of their claims, less what they put
+	// into bounties from their balance and plus what came back; no unit
+	// twice.
 	for _, who := range []string{"ada", "bob", "carl"} {
 		var n int64
-		var total string
+		var total, funded, refunded string
 		m := e.members[who]
 		if err := q.QueryRowContext(ctx, `SELECT count(*), CAST(COALESCE(sum(amount), 0) AS TEXT) FROM bounty_claims WHERE member_id = $1`, m.ID).Scan(&n, &total); err != nil {
 			t.Fatal(err)
 		}
-		if got := e.balance(t, reward.MemberAccount(m.PublicID)); strconv.FormatInt(got, 10) != total {
-			t.Fatalf("%s holds %d, their %d claims paid %s", who, got, n, total)
+		if err := q.QueryRowContext(ctx, `SELECT CAST(COALESCE(sum(budget), 0) AS TEXT), CAST(COALESCE(sum(refund), 0) AS TEXT) FROM bounties WHERE funder_id = $1 AND funded_from = 'balance'`,
+			m.ID).Scan(&funded, &refunded); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := new(big.Int).SetString(total, 10)
+		f, _ := new(big.Int).SetString(funded, 10)
+		r, _ := new(big.Int).SetString(refunded, 10)
+		want.Sub(want, f).Add(want, r).Add(want, big.NewInt(given[who]))
+		got := e.balance(t, reward.MemberAccount(m.PublicID))
+		if got < 0 || want.Cmp(big.NewInt(got)) != 0 {
+			t.Fatalf("%s holds %d; given %d, their %d claims paid %s, they funded %s from their balance and got %s back", who, got, given[who], n, total, funded, refunded)
 		}
 	}
 	var dup int

@@ -30,3 +30,26 @@ func seedBounty(ctx context.Context, a *app.App, requester member.Member) error 
 	}
 	return nil
 }
+
+// CuratedBountyTitle is the title of the demo's bounty for curated records.
+const CuratedBountyTitle = "Checked answers on rental deposits"
+
+// seedCuratedBounty opens a second bounty of Rita's, for records of the
+// curated datanet that a curator accepted with a validation score of at
+// least 60 %: 1.00 a record, three per member, 20.00 in its escrow. It
+// shows the funder's choice of who verifies.
+func seedCuratedBounty(ctx context.Context, a *app.App, requester member.Member) error {
+	_, err := a.Bounties.Create(ctx, requester, bounty.Terms{
+		Kind:  bounty.Records,
+		Title: CuratedBountyTitle,
+		Terms: "Answers about rental deposits — what a landlord may keep, and by when it is due back — contributed to the curated datanet. " +
+			"A record counts once a curator accepted it with a validation score of at least 60 %.",
+		Datanet: CuratedDatanet, Verify: bounty.VerifyCuration, MinScore: 60,
+		Reward: 100, CapPerMember: 3, Budget: 2000,
+		Deadline: time.Now().Add(28 * 24 * time.Hour),
+	})
+	if err != nil {
+		return fmt.Errorf("seed the curated records' bounty: %w", err)
+	}
+	return nil
+}

@@ -169,6 +169,9 @@ func SeedAt(ctx context.Context, a *app.App, base string) (Seeded, error) {
 	if err := seedCuration(ctx, a, requester); err != nil {
 		return Seeded{}, err
 	}
+	if err := seedCuratedBounty(ctx, a, requester); err != nil {
+		return Seeded{}, err
+	}
 	if err := seedFunding(ctx, a, requester); err != nil {
 		return Seeded{}, err
 	}

@@ -28,7 +28,9 @@ func TestBountyPages(t *testing.T) {
 			resp := f.do(as, "GET", path, "", "", nil)
 			return resp.StatusCode, readBody(t, resp)
 		}
-		if code, body := get("ada", "/bounties/new"); code != 403 {
+		// A member funds from their balance only: the form offers no
+		// funding account.
+		if code, body := get("ada", "/bounties/new"); code != 200 || !strings.Contains(body, `id="pay-from-balance"`) || strings.Contains(body, `value="funding"`) {
 			t.Fatalf("a member opens the bounty form: %d %.300s", code, body)
 		}
 		if code, _ := get("stella", "/bounties/new"); code != 200 {

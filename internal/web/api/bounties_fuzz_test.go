@@ -13,7 +13,7 @@ import (
 // reader gives terms or an invalid-input problem naming a field, never a
 // panic; an amount sent as text is the integer the text says, within its
 // range, and an integer sent alone is passed on as it is for the domain to
-// check.
+// check; the money comes from a balance only when the request says so.
 func FuzzBountyRequest(f *testing.F) {
 	for _, s := range []string{
 		`{"kind":"recordings","reward":150,"budget":500}`,
@@ -22,6 +22,7 @@ func FuzzBountyRequest(f *testing.F) {
 		`{"reward":151,"reward_text":"1.50"}`,
 		`{"budget_text":"99999999999999999999"}`,
 		`{"reward_text":"-1"}`, `{"reward_text":"1,5"}`, `{}`, `{"deadline":"2026-12-24T12:00:00Z","cap_per_member":3}`,
+		`{"pay_from":"balance","verify":"approval","end":"/practice/parcel/status"}`, `{"pay_from":"wallet"}`, `{"verify":"curation","min_score":75}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -52,7 +53,8 @@ func FuzzBountyRequest(f *testing.F) {
 		}
 		check(req.Reward, req.RewardText, terms.Reward, bounty.MaxReward)
 		check(req.Budget, req.BudgetText, terms.Budget, bounty.MaxBudget)
-		if terms.Kind != bounty.Kind(req.Kind) || terms.CapPerMember != req.CapPerMember || !terms.Deadline.Equal(req.Deadline) {
+		if terms.Kind != bounty.Kind(req.Kind) || terms.CapPerMember != req.CapPerMember || !terms.Deadline.Equal(req.Deadline) ||
+			terms.FromBalance != (req.PayFrom == bounty.FromBalance) || terms.Verify != bounty.Verify(req.Verify) || terms.MinScore != req.MinScore || terms.End != req.End {
 			t.Fatalf("%q: read as %+v", raw, terms)
 		}
 	})

@@ -22,5 +22,5 @@ func (p *Pages) bountiesPage(w http.ResponseWriter, r *http.Request, sess *membe
 		return err
 	}
 	return p.render(w, r, http.StatusOK, "bounties.html", "Bounties", map[string]any{
-		"Bounties": list, "Kinds": bountyKindWords, "MayFund": bounty.MayFund(sess.Member), "Filter": f, "Pager": pagerFor(r, next)})
+		"Bounties": list, "Kinds": bountyKindWords, "MayFund": bounty.MayFundFromBalance(sess.Member), "Filter": f, "Pager": pagerFor(r, next)})
 }

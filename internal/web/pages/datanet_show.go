@@ -2,7 +2,9 @@ package pages
 
 import (
 	"net/http"
+	"net/url"
 
+	"github.com/allmende/allmende/internal/bounty"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/web/request"
@@ -45,6 +47,16 @@ func (p *Pages) showDatanet(w http.ResponseWriter, r *http.Request, status int, 
 			formats = []datanet.FineTuneFormat{datanet.Completion}
 		}
 		data["Versions"], data["MayExport"], data["Formats"] = versions, true, formats
+	}
+	if sess != nil {
+		// The open bounties for its records, inline (issue 17).
+		fund := ""
+		if bounty.MayFundFromBalance(sess.Member) {
+			fund = "/bounties/new?datanet=" + url.QueryEscape(d.Slug)
+		}
+		if data["Bounties"], err = p.openBounties(r.Context(), bounty.Filter{Datanet: d.Slug, Kind: bounty.Records}, fund); err != nil {
+			return err
+		}
 	}
 	return p.render(w, r, status, "datanet.html", d.Name, data)
 }

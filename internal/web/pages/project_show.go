@@ -2,7 +2,9 @@ package pages
 
 import (
 	"net/http"
+	"net/url"
 
+	"github.com/allmende/allmende/internal/bounty"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/web/request"
@@ -38,6 +40,11 @@ func (p *Pages) showProject(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	return p.render(w, r, status, "project.html", proj.Name, map[string]any{"P": proj, "Escrow": escrow, "Results": res, "Submissions": subs, "Message": f.Message, "Pager": pagerFor(r, next),
+	// The open bounties for its tasks, inline (issue 17).
+	bounties, err := p.openBounties(ctx, bounty.Filter{Project: proj.Slug, Kind: bounty.Annotation}, "/bounties/new?project="+url.QueryEscape(proj.Slug))
+	if err != nil {
+		return err
+	}
+	return p.render(w, r, status, "project.html", proj.Name, map[string]any{"P": proj, "Bounties": bounties, "Escrow": escrow, "Results": res, "Submissions": subs, "Message": f.Message, "Pager": pagerFor(r, next),
 		"Edited": r.URL.Query().Get("edited") != ""})
 }

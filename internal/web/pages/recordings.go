@@ -3,6 +3,7 @@ package pages
 import (
 	"net/http"
 
+	"github.com/allmende/allmende/internal/bounty"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/store"
@@ -30,5 +31,11 @@ func (p *Pages) showRecordings(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	return p.render(w, r, status, "recordings.html", "Recordings", map[string]any{"Recordings": list, "Datanets": datanets, "Form": f, "Base": request.Base(r), "Pager": pagerFor(r, next)})
+	// Open bounties for recordings, inline (issue 17).
+	bounties, err := p.openBounties(r.Context(), bounty.Filter{Kind: bounty.Recordings}, "")
+	if err != nil {
+		return err
+	}
+	return p.render(w, r, status, "recordings.html", "Recordings", map[string]any{"Recordings": list, "Datanets": datanets, "Form": f, "Base": request.Base(r), "Pager": pagerFor(r, next),
+		"Bounties": bounties})
 }

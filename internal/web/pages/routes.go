@@ -148,4 +148,7 @@ func (p *Pages) Routes(mux route.Mux) {
 	// Curation, gold marks (issue 17, govfund): a curator marks an
 	// accepted record gold, or not, from the curator queue.
 	mux.Handle("POST /contributions/{id}/gold", p.member(p.contributionGold))
+	// Bounties (issue 17): the funder's decision on a claim that waits
+	// for their approval.
+	mux.Handle("POST /bounties/{id}/decision", p.member(p.bountyDecision))
 }

@@ -3,6 +3,7 @@ package pages
 import (
 	"net/http"
 
+	"github.com/allmende/allmende/internal/bounty"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/web/request"
 )
@@ -27,5 +28,11 @@ func (p *Pages) showWork(w http.ResponseWriter, r *http.Request, status int, f f
 	if err != nil {
 		return err
 	}
-	return p.render(w, r, status, "work.html", "Work", map[string]any{"InProgress": open, "Offers": offers, "Floor": floor, "Message": f.Message, "Pager": pagerFor(r, next)})
+	// Open bounties for annotation, inline (issue 17): extra pay for tasks.
+	bounties, err := p.openBounties(r.Context(), bounty.Filter{Kind: bounty.Annotation}, "")
+	if err != nil {
+		return err
+	}
+	return p.render(w, r, status, "work.html", "Work", map[string]any{"InProgress": open, "Offers": offers, "Floor": floor, "Message": f.Message, "Pager": pagerFor(r, next),
+		"Bounties": bounties})
 }
