@@ -135,7 +135,10 @@ func TestAChainOutlivesItsFirstPartsErasedDemo(t *testing.T) {
 	ctx := t.Context()
 	ada, bob, carl := e.members["ada"], e.members["bob"], e.members["carl"]
 	bobs := uploadVerified(t, e, bob, testdata(t, "approve-claim-4.json"))
-	if _, err := e.s.AddDemo(ctx, bob, "claims", bobs.ID); err != nil {
+	if _, err := e.s.Offer(ctx, bob, bobs.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.s.AddDemo(ctx, ada, "claims", bobs.ID); err != nil {
 		t.Fatal(err)
 	}
 	e.listed(t, ada, "claims", nil)
