@@ -44,7 +44,7 @@ func TestAChainLeavesTheMarketWithItsPart(t *testing.T) {
 			{name: "bob's new samples", as: "bob", method: "PUT", path: "/api/v1/automations/track-bob/samples", body: `{"samples":{"number":"2"}}`, status: 200, contains: []string{`"listed": false`}},
 			{name: "out of the listing", method: "GET", path: "/api/v1/automations", status: 200, contains: []string{`"id": "track-ada"`}, notContains: []string{`"id": "both"`, `"id": "track-bob"`}},
 			{name: "its page names the part", method: "GET", path: "/automations/both", contentType: "text/html", status: 200,
-				contains: []string{`id="lapsed"`, "part 2 (track-bob) is no longer listed", `href="/automations/track-ada"`},
+				contains:    []string{`id="lapsed"`, "part 2 (track-bob) is no longer listed", `href="/automations/track-ada"`},
 				notContains: []string{`id="run-form"`, `href="/automations/track-bob"`, "to run it"}},
 			{name: "the unlisted part is linked for its author", as: "bob", method: "GET", path: "/automations/both", contentType: "text/html", status: 200,
 				contains: []string{`href="/automations/track-bob"`}, notContains: []string{`id="run-form"`}},
