@@ -42,7 +42,8 @@ const marketGrant = 1000
 // practice parcel tracker at base (recorded by a synthetic person, so that
 // it passes the behaviour check at once) published as an automation with
 // sample values — not listed: each author lists hers after its test run,
-// and any member may chain the two into a composed automation.
+// and any member may chain the two into a composed automation. Ada also
+// learns a program from her recording (MarketLearned), unlisted as well.
 func SeedMarket(ctx context.Context, a *app.App, base string) error {
 	// The recordings are paid from the treasury when uploaded: from a
 	// grant of their own, not from the demo's grant for other work.
