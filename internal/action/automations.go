@@ -221,7 +221,7 @@ func (s *Service) Automations(ctx context.Context, page store.Page) ([]Automatio
 		}
 		if out[i].Composed {
 			// Its parts and steps, not its first part's recording's.
-			if out[i], err = s.withParts(ctx, out[i]); err != nil {
+			if out[i], err = s.withParts(ctx, out[i], publicView); err != nil {
 				return nil, "", err
 			}
 		}
@@ -246,6 +246,9 @@ func (s *Service) AutomationFor(ctx context.Context, viewer member.Member, slug 
 	})
 }
 
+// publicView is what anyone may open: a listed automation.
+func publicView(a Automation) bool { return a.ownListed }
+
 // automation returns one published automation, complete, if visible
 // says the viewer may see it.
 func (s *Service) automation(ctx context.Context, slug string, visible func(Automation) bool) (Automation, error) {
@@ -260,7 +263,7 @@ func (s *Service) automation(ctx context.Context, slug string, visible func(Auto
 		return Automation{}, err
 	}
 	if a.Composed {
-		return s.withParts(ctx, a)
+		return s.withParts(ctx, a, visible)
 	}
 	if a.Parameters, err = s.parameters(ctx, a); err != nil {
 		return Automation{}, err

@@ -53,6 +53,10 @@ type Part struct {
 	// Listed says the part is still in the marketplace (a listing shows
 	// it; what a member composes from is listed).
 	Listed bool `json:"listed"`
+	// Open says the viewer of the chain may open the part's own page: a
+	// listed part anyone, one no longer listed only its author and
+	// stewards (a withdrawn one nobody). A page links only such parts.
+	Open bool `json:"-"`
 }
 
 // Composition is what a member says about a new composed automation.
@@ -228,8 +232,9 @@ func (s *Service) partsOf(ctx context.Context, q store.Querier, automationID int
 	return out, nil
 }
 
-// withParts fills in a composed automation's parts, steps and parameters.
-func (s *Service) withParts(ctx context.Context, a Automation) (Automation, error) {
+// withParts fills in a composed automation's parts, steps and parameters;
+// visible says which parts the viewer may open (as AutomationFor decides).
+func (s *Service) withParts(ctx context.Context, a Automation, visible func(Automation) bool) (Automation, error) {
 	rows, err := s.partsOf(ctx, s.db.Read(), a.rowID)
 	if err != nil {
 		return Automation{}, err
@@ -248,7 +253,8 @@ func (s *Service) withParts(ctx context.Context, a Automation) (Automation, erro
 		parts[i] = p
 		a.Steps += p.Steps
 		listed := p.Status == "published" && p.Listed
-		a.Parts = append(a.Parts, Part{Automation: p.Slug, Title: p.Title, Author: p.Author, Steps: p.Steps, Input: r.input, Output: r.output, Listed: listed})
+		a.Parts = append(a.Parts, Part{Automation: p.Slug, Title: p.Title, Author: p.Author, Steps: p.Steps, Input: r.input, Output: r.output, Listed: listed,
+			Open: p.Status == "published" && visible(p)})
 		if !listed && a.Lapsed == "" {
 			a.Lapsed = lapsedMessage(i, p.Slug)
 		}

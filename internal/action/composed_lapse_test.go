@@ -61,6 +61,19 @@ func TestAChainLeavesWithItsPart(t *testing.T) {
 		if err != nil || a.Listed || a.Lapsed != "part 2 (track) is no longer listed" || !a.Parts[0].Listed || a.Parts[1].Listed {
 			t.Fatalf("the chain's page: %+v %v", a, err)
 		}
+		// Its page may link the unlisted part only for those who may open
+		// it: its author and stewards.
+		if !a.Parts[0].Open || a.Parts[1].Open {
+			t.Fatalf("the public may open parts %+v", a.Parts)
+		}
+		for _, who := range []string{"bob", "stella"} {
+			if a, _ := e.s.AutomationFor(ctx, e.members[who], chain.Slug); !a.Parts[1].Open {
+				t.Fatalf("%s may not open the unlisted part: %+v", who, a.Parts)
+			}
+		}
+		if a, _ := e.s.AutomationFor(ctx, carl, chain.Slug); a.Parts[1].Open {
+			t.Fatalf("the chain's composer may open bob's unlisted part: %+v", a.Parts)
+		}
 		before := e.balance(t, reward.MemberAccount(dora.PublicID))
 		_, err = e.s.StartRun(ctx, dora, chain.Slug, map[string]string{"postcode": "20095"})
 		refusedNaming("a run", err, "part 2 (track)", "parts.1.automation")
@@ -135,7 +148,10 @@ func TestAChainOutlivesItsFirstPartsErasedDemo(t *testing.T) {
 	ctx := t.Context()
 	ada, bob, carl := e.members["ada"], e.members["bob"], e.members["carl"]
 	bobs := uploadVerified(t, e, bob, testdata(t, "approve-claim-4.json"))
-	if _, err := e.s.AddDemo(ctx, bob, "claims", bobs.ID); err != nil {
+	if _, err := e.s.Offer(ctx, bob, bobs.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.s.AddDemo(ctx, ada, "claims", bobs.ID); err != nil {
 		t.Fatal(err)
 	}
 	e.listed(t, ada, "claims", nil)

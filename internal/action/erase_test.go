@@ -127,3 +127,34 @@ func TestEraseRecordingWhoseIndexFails(t *testing.T) {
 		t.Fatalf("repeating: %v", err)
 	}
 }
+
+// TestErasingAllMakesSamplesANewVersion: "erase all my data" blanks the
+// samples of the member's automations and takes them out of the
+// marketplace; the test run that listed them ran on the samples erased,
+// so it vouches for nothing: the automation is a new version that cannot
+// be listed again until new samples pass a new test run.
+func TestErasingAllMakesSamplesANewVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e, _, chain := composedEnv(t, db)
+		ctx := t.Context()
+		carl := e.members["carl"]
+		if _, err := e.s.EraseAll(ctx, carl); err != nil {
+			t.Fatal(err)
+		}
+		var samples string
+		if err := db.Read().QueryRowContext(ctx, `SELECT samples FROM automations WHERE slug = $1`, chain.Slug).Scan(&samples); err != nil || samples != "" {
+			t.Fatalf("samples after erasure: %q %v", samples, err)
+		}
+		a, err := e.s.AutomationFor(ctx, carl, chain.Slug)
+		if err != nil || a.Listed || a.Version != chain.Version+1 || a.TestedVersion != chain.Version {
+			t.Fatalf("the chain after its composer's erasure: %+v %v", a, err)
+		}
+		if _, err := e.s.List(ctx, carl, chain.Slug); !problem.Is(err, problem.Conflict) {
+			t.Fatalf("listed again without samples: %v", err)
+		}
+		// New samples, a new test run: back.
+		if a = e.listed(t, carl, chain.Slug, map[string]string{"postcode": "20095"}); !a.Listed || a.Version != chain.Version+2 {
+			t.Fatalf("listed with new samples: %+v", a)
+		}
+	})
+}

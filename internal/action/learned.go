@@ -19,9 +19,9 @@ import (
 // Learned automations (issue 13): instead of replaying one recording, a
 // program is learned (package program) from several verified recordings
 // of the same task, made by one or several members on different data. A
-// recorder consents by offering their recording (Offer) or by adding it
-// themselves; each run is paid to the demonstrators by their measured
-// contribution (shapley.go).
+// recorder consents by offering their recording (Offer) or by learning an
+// automation from it themselves; each run is paid to the demonstrators by
+// their measured contribution (shapley.go).
 
 // Demo is one demonstration a learned automation was learned from.
 type Demo struct {
@@ -262,13 +262,21 @@ func saveDemos(ctx context.Context, tx *store.Tx, automationID int64, demos []de
 	return nil
 }
 
+// TakesDemosFrom says whether m may add demonstrations to the learned
+// automation: its publisher or a steward. Another recorder offers their
+// recording and asks them: adding one makes a new version that leaves the
+// marketplace until its publisher's test run passes, which nobody else
+// may impose on the publisher.
+func (a Automation) TakesDemosFrom(m member.Member) bool {
+	return a.Learned && m.ID != 0 && (m.ID == a.authorID || m.IsSteward())
+}
+
 // AddDemo adds a recording of the task to a learned automation and learns
-// its program again from all its demonstrations. A recorder may add their
-// own verified recording (adding it is their consent); the publisher or a
-// steward may add a recording its recorder offered. If the program cannot
-// be learned with it (another task, contradicting data) nothing changes.
-// The program learned again is a new version, not listed until a test run
-// of it succeeds.
+// its program again from all its demonstrations. Only its publisher or a
+// steward adds one (TakesDemosFrom): a recording of their own, or one its
+// recorder offered. If the program cannot be learned with it (another
+// task, contradicting data) nothing changes. The program learned again is
+// a new version, not listed until a test run of it succeeds.
 func (s *Service) AddDemo(ctx context.Context, m member.Member, slug, recordingID string) (Automation, error) {
 	a, err := s.AutomationFor(ctx, m, slug)
 	if err != nil {
@@ -277,12 +285,12 @@ func (s *Service) AddDemo(ctx context.Context, m member.Member, slug, recordingI
 	if !a.Learned {
 		return Automation{}, problem.New(problem.Conflict, "%s replays one recording; only a learned automation takes more demonstrations", slug)
 	}
+	if !a.TakesDemosFrom(m) {
+		return Automation{}, problem.New(problem.Forbidden, "only the publisher of %s%s or a steward adds demonstrations; offer your recording for learning on its page and ask them to add it", slug, publisherName(a.Author))
+	}
 	d, err := s.usable(ctx, m, recordingID)
 	if err != nil {
 		return Automation{}, err
-	}
-	if d.memberID != m.ID && a.authorID != m.ID && !m.IsSteward() {
-		return Automation{}, problem.New(problem.Forbidden, "add a recording of your own, or ask the automation's publisher or a steward to add an offered one")
 	}
 	rows, err := demoRows(ctx, s.db.Read(), a.rowID)
 	if err != nil {
@@ -339,9 +347,18 @@ func (s *Service) AddDemo(ctx context.Context, m member.Member, slug, recordingI
 	if err != nil {
 		return Automation{}, fmt.Errorf("add demonstration: %w", err)
 	}
-	// Its new version is not listed: the demonstrator who added a
-	// recording still sees what it became.
-	return s.automation(ctx, slug, func(Automation) bool { return true })
+	// Its new version is not listed; its publisher and stewards, who
+	// alone add demonstrations, see it.
+	return s.AutomationFor(ctx, m, slug)
+}
+
+// publisherName names a publisher in a message: " (pseudonym)", or ""
+// if they left.
+func publisherName(pseudonym string) string {
+	if pseudonym == "" {
+		return ""
+	}
+	return " (" + pseudonym + ")"
 }
 
 // demoRows reads an automation's demonstrations in order.

@@ -27,9 +27,12 @@ func testdata(t *testing.T, name string) []byte {
 }
 
 // TestAddingADemonstrationLearnsAgain: ada learns an automation from her
-// recording alone; bob adds his recording of the same task on other data
-// and the program is learned again from both, with both measured. Who may
-// add what is decided here: a recording nobody offered is not the
+// recording alone; bob offers his recording of the same task on other data,
+// ada adds it and the program is learned again from both, with both
+// measured. Who may add what is decided here: only the publisher or a
+// steward adds — bob may not add even his own recording to ada's listed
+// automation, which would make it a new version out of the marketplace
+// until her next test run — a recording nobody offered is not the
 // publisher's to add, and a demo of another task changes nothing.
 func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -52,6 +55,19 @@ func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 		if len(l.Demos) != 1 || l.Demos[0].Share != 1 || l.Program.Demos != 1 {
 			t.Fatalf("learned from one demo: %+v\n%s", l.Demos, l.Description)
 		}
+		// Bob may not add his own verified recording to ada's automation:
+		// refused naming who may, and ada's automation stays listed as
+		// it was.
+		_, err = e.s.AddDemo(ctx, bob, a.Slug, bobs.ID)
+		if !problem.Is(err, problem.Forbidden) || !strings.Contains(err.Error(), "publisher of claims ("+ada.PublicID+") or a steward") || !strings.Contains(err.Error(), "offer your recording") {
+			t.Fatalf("bob added his recording to ada's automation: %v", err)
+		}
+		if got, err := e.s.Automation(ctx, a.Slug); err != nil || !got.Listed || got.Version != a.Version {
+			t.Fatalf("ada's automation after bob's attempt: %+v %v", got, err)
+		}
+		if a.TakesDemosFrom(bob) || a.TakesDemosFrom(carl) || !a.TakesDemosFrom(ada) || !a.TakesDemosFrom(e.members["stella"]) {
+			t.Fatal("TakesDemosFrom: only the publisher and stewards")
+		}
 		// The publisher may not add a recording its recorder kept to
 		// themselves; a stranger may not add even an offered one.
 		if _, err := e.s.AddDemo(ctx, ada, a.Slug, bobs.ID); !problem.Is(err, problem.NotFound) {
@@ -61,18 +77,25 @@ func TestAddingADemonstrationLearnsAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := e.s.AddDemo(ctx, carl, a.Slug, bobs.ID); !problem.Is(err, problem.Forbidden) {
-			t.Fatalf("a member who is neither its recorder nor the publisher added a recording: %v", err)
+			t.Fatalf("a member who is neither the publisher nor a steward added a recording: %v", err)
 		}
-		// Another task's demo: refused, and the automation is as it was.
-		_, err = e.s.AddDemo(ctx, carl, a.Slug, other.ID)
+		if _, err := e.s.AddDemo(ctx, bob, a.Slug, bobs.ID); !problem.Is(err, problem.Forbidden) {
+			t.Fatalf("bob added his offered recording himself: %v", err)
+		}
+		// Another task's demo, offered: refused, and the automation is as
+		// it was.
+		if _, err := e.s.Offer(ctx, carl, other.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.s.AddDemo(ctx, ada, a.Slug, other.ID)
 		if !problem.Is(err, problem.Invalid) || !strings.Contains(err.Error(), other.ID) {
 			t.Fatalf("adding a demo of another task: %v", err)
 		}
 		if l, _ := e.s.Learning(ctx, a.Slug); len(l.Demos) != 1 {
 			t.Fatalf("a refused demo changed the automation: %+v", l.Demos)
 		}
-		// Bob adds his own.
-		if _, err := e.s.AddDemo(ctx, bob, a.Slug, bobs.ID); err != nil {
+		// Ada adds bob's offered one.
+		if _, err := e.s.AddDemo(ctx, ada, a.Slug, bobs.ID); err != nil {
 			t.Fatal(err)
 		}
 		l, _ = e.s.LearningFor(ctx, ada, a.Slug)

@@ -58,8 +58,12 @@ func TestLearningAgainMakesANewVersion(t *testing.T) {
 			}
 		}
 
-		// Bob adds his demonstration: the program is learned again.
-		if a, err = e.s.AddDemo(ctx, bob, a.Slug, bobs.ID); err != nil {
+		// Bob offers his demonstration and ada adds it: the program is
+		// learned again.
+		if _, err := e.s.Offer(ctx, bob, bobs.ID); err != nil {
+			t.Fatal(err)
+		}
+		if a, err = e.s.AddDemo(ctx, ada, a.Slug, bobs.ID); err != nil {
 			t.Fatal(err)
 		}
 		if a.Version != 2 || a.Listed {

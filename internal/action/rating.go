@@ -217,7 +217,9 @@ func (s *Service) eraseMarketText(ctx context.Context, memberID int64) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE automation_reviews SET answer = '', answered_at = NULL WHERE automation_id IN (SELECT id FROM automations WHERE author_id = $1)`, memberID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE automations SET samples = '', listed = 0 WHERE author_id = $1 AND samples <> ''`, memberID)
+		// Without samples it is a new version: its test run ran on the
+		// samples erased, and must not list it again without any.
+		_, err := tx.ExecContext(ctx, `UPDATE automations SET samples = '', listed = 0, version = version + 1 WHERE author_id = $1 AND samples <> ''`, memberID)
 		return err
 	})
 }

@@ -31,8 +31,10 @@ var curatedQA = []struct{ who, question, answer string }{
 }
 
 // seedCuration opens the curated datanet, created by the requester, and
-// leaves the demo members' records in its queue, but for one the
-// requester accepted (as a gold record) before cutting version 1.
+// leaves the demo members' records in its queue, but for the two the
+// requester accepted (acceptedQA, one of them a gold record) before
+// cutting version 1: the curator's list of accepted records shows both
+// a gold mark and the button to mark one.
 func seedCuration(ctx context.Context, a *app.App, requester member.Member) error {
 	d, err := a.Datanets.Create(ctx, requester, datanet.Datanet{
 		Slug:            CuratedDatanet,
@@ -50,7 +52,7 @@ func seedCuration(ctx context.Context, a *app.App, requester member.Member) erro
 		return fmt.Errorf("seed the curated datanet: %w", err)
 	}
 	consented := map[string]bool{}
-	var accepted string
+	accepted := map[int]string{}
 	for i, qa := range curatedQA {
 		m, err := a.Members.ByEmail(ctx, qa.who)
 		if err != nil {
@@ -71,12 +73,19 @@ func seedCuration(ctx context.Context, a *app.App, requester member.Member) erro
 		if err != nil {
 			return fmt.Errorf("seed a curated contribution: %w", err)
 		}
-		if i == acceptedQA {
-			accepted = res.Outcomes[0].Contribution
+		if _, ok := acceptedQA[i]; ok {
+			accepted[i] = res.Outcomes[0].Contribution
 		}
 	}
-	if _, err := a.Datanets.Decide(ctx, requester, accepted, datanet.Decision{Accept: true, Gold: true, Reason: "Clear, and right for every lease."}); err != nil {
-		return fmt.Errorf("seed a curator's decision: %w", err)
+	// In the order contributed, as a curator works down the queue.
+	for i := range curatedQA {
+		dec, ok := acceptedQA[i]
+		if !ok {
+			continue
+		}
+		if _, err := a.Datanets.Decide(ctx, requester, accepted[i], dec); err != nil {
+			return fmt.Errorf("seed a curator's decision: %w", err)
+		}
 	}
 	if _, err := a.Datanets.CreateVersion(ctx, requester, d.Slug); err != nil {
 		return fmt.Errorf("seed a curated version: %w", err)
@@ -84,5 +93,10 @@ func seedCuration(ctx context.Context, a *app.App, requester member.Member) erro
 	return nil
 }
 
-// acceptedQA is the record of curatedQA accepted in the seed.
-const acceptedQA = 2
+// acceptedQA are the records of curatedQA the curator accepted in the
+// seed, by index, with the decision. The other four wait: a curator's day
+// (TestDayCurator) accepts one and rejects the next, twice.
+var acceptedQA = map[int]datanet.Decision{
+	2: {Accept: true, Gold: true, Reason: "Clear, and right for every lease."},
+	4: {Accept: true, Reason: "Right, and says when the landlord may refuse."},
+}

@@ -48,7 +48,9 @@ func uploadDemo(t *testing.T, f *fixture, name, file string) action.Recording {
 // task, from her recording's page; demos of another task are refused with
 // the learner's reason beside the form; the automation's page shows the
 // program in plain words, its inputs, its success rate and the
-// demonstrators' measured shares, on a desktop and a phone screen.
+// demonstrators' measured shares, on a desktop and a phone screen; to bob,
+// who is not its publisher, it says whom to ask instead of offering the
+// form to add a demonstration.
 func TestBrowserLearnedAutomation(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	mine := uploadDemo(t, f, "ada", "reject-claim-1.json")
@@ -161,6 +163,30 @@ func TestBrowserLearnedAutomation(t *testing.T) {
 				t.Errorf("the automation page is wider than the %d px screen", size.width)
 			}
 			browsertest.Screenshot(t, ctx, "learned-automation-"+size.name)
+		})
+	}
+	// Bob, whose recording it learned from too, is not its publisher: no
+	// form to add a demonstration, but whom to ask.
+	bobCtx := browsertest.New(t)
+	signInBrowser(t, f, bobCtx, "bob", "/automations/expense-claim")
+	for _, size := range []struct {
+		name          string
+		width, height int64
+	}{{"desktop", 1280, 900}, {"phone", 390, 844}} {
+		t.Run("bob-"+size.name, func(t *testing.T) {
+			if err := chromedp.Do(bobCtx, chromedp.EmulateViewport(size.width, size.height), chromedp.Navigate(f.srv.URL+"/automations/expense-claim"), chromedp.WaitVisible("#demo-ask")); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := chromedp.Run(bobCtx, chromedp.Evaluate[int](`document.querySelectorAll("#demo-form").length`)); n != 0 {
+				t.Error("a member who is not the publisher is offered the form to add a demonstration")
+			}
+			if ask, _ := chromedp.Run(bobCtx, chromedp.Text("#demo-ask")); !strings.Contains(ask, "Only its publisher "+f.ids["ada"]+" or a steward adds demonstrations") {
+				t.Errorf("the page tells bob %q", ask)
+			}
+			if ok, _ := chromedp.Run(bobCtx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`)); !ok {
+				t.Errorf("the automation page is wider than the %d px screen", size.width)
+			}
+			browsertest.Screenshot(t, bobCtx, "learned-automation-not-publisher-"+size.name)
 		})
 	}
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +17,9 @@ import (
 // TestAChainLeavesTheMarketWithItsPart: when bob's automation, a part of
 // ada's listed chain, gets new samples and so leaves the marketplace, the
 // chain leaves with it — out of the API's listing, its page naming the
-// part, a run refused with a 409 naming it — and it is back only after
+// part (linked only for those who may open it) without a run form or a
+// prompt to sign in and run it, a run refused with a 409 naming it — and
+// it is back only after
 // bob lists his again and ada's chain passes a new test run.
 func TestAChainLeavesTheMarketWithItsPart(t *testing.T) {
 	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
@@ -41,7 +44,11 @@ func TestAChainLeavesTheMarketWithItsPart(t *testing.T) {
 			{name: "bob's new samples", as: "bob", method: "PUT", path: "/api/v1/automations/track-bob/samples", body: `{"samples":{"number":"2"}}`, status: 200, contains: []string{`"listed": false`}},
 			{name: "out of the listing", method: "GET", path: "/api/v1/automations", status: 200, contains: []string{`"id": "track-ada"`}, notContains: []string{`"id": "both"`, `"id": "track-bob"`}},
 			{name: "its page names the part", method: "GET", path: "/automations/both", contentType: "text/html", status: 200,
-				contains: []string{`id="lapsed"`, "part 2 (track-bob) is no longer listed"}, notContains: []string{`id="run-form"`}},
+				contains:    []string{`id="lapsed"`, "part 2 (track-bob) is no longer listed", `href="/automations/track-ada"`},
+				notContains: []string{`id="run-form"`, `href="/automations/track-bob"`, "to run it"}},
+			{name: "the unlisted part is linked for its author", as: "bob", method: "GET", path: "/automations/both", contentType: "text/html", status: 200,
+				contains: []string{`href="/automations/track-bob"`}, notContains: []string{`id="run-form"`}},
+			{name: "whom the link would not open", method: "GET", path: "/automations/track-bob", contentType: "text/html", status: 404},
 			{name: "the API names the part", method: "GET", path: "/api/v1/automations/both", status: 200, contains: []string{`"lapsed": "part 2 (track-bob) is no longer listed"`, `"listed": false`}},
 			{name: "a run is refused naming the part", as: "bob", method: "POST", path: "/api/v1/automations/both/runs", body: `{"params":{"number":"1Z1"}}`,
 				status: 409, errCode: "conflict", errField: "parts.1.automation", contains: []string{"part 2 (track-bob)"}},
@@ -60,9 +67,10 @@ func TestAChainLeavesTheMarketWithItsPart(t *testing.T) {
 	})
 }
 
-// lapsedPage opens the lapsed chain's page in Chromium at 1280 and 390 px:
-// the notice naming the part is shown, the part is marked, there is no
-// run form, and the page fits the screen.
+// lapsedPage opens the lapsed chain's page in Chromium at 1280 and 390 px,
+// signed out: the notice naming the part is shown, the part is marked and
+// not linked (its page is not the public's), there is no run form nor a
+// prompt to sign in and run it, and the page fits the screen.
 func lapsedPage(t *testing.T, f *fixture) {
 	for _, size := range []struct {
 		name          string
@@ -85,6 +93,12 @@ func lapsedPage(t *testing.T, f *fixture) {
 			}
 			if forms, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#run-form").length`)); forms != 0 {
 				t.Error("the lapsed chain offers a run")
+			}
+			if links, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#part-list a")].map(a => a.getAttribute("href")).join(" ")`)); links != "/automations/track-ada" {
+				t.Errorf("a signed-out visitor gets part links %q", links)
+			}
+			if body, _ := chromedp.Run(ctx, chromedp.Text("main")); strings.Contains(body, "to run it") {
+				t.Error("a signed-out visitor is asked to sign in to run the lapsed chain")
 			}
 			if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`)); !ok {
 				t.Errorf("the page is wider than the %d px screen", size.width)

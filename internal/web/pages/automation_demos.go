@@ -9,7 +9,8 @@ import (
 )
 
 // automationDemos adds a recording of the task to a learned automation,
-// which learns its program again.
+// which learns its program again (its publisher or a steward: see
+// action.Automation.TakesDemosFrom).
 func (p *Pages) automationDemos(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	if err := request.Form(w, r); err != nil {
 		return err
@@ -21,12 +22,7 @@ func (p *Pages) automationDemos(w http.ResponseWriter, r *http.Request, sess *me
 		return &redo{err: err, show: p.showAutomation, form: f, shows: found}
 	}
 	// Learned again, it is a new version that its publisher lists after
-	// a test run; until then a recorder who added their own recording is
-	// shown that recording, not the automation they can no longer open.
-	if !a.Listed && a.Author != sess.Member.PublicID && !sess.Member.IsSteward() {
-		http.Redirect(w, r, "/recordings/"+id, http.StatusSeeOther)
-		return nil
-	}
+	// a test run; the publisher and stewards, who alone add, still see it.
 	http.Redirect(w, r, "/automations/"+a.Slug, http.StatusSeeOther)
 	return nil
 }

@@ -28,7 +28,7 @@ func (p *Pages) showAutomation(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	mine := sess != nil && a.Author == viewer.PublicID
-	data := map[string]any{"A": a, "Form": f, "Mine": mine}
+	data := map[string]any{"A": a, "Form": f, "Mine": mine, "TakesDemos": a.TakesDemosFrom(viewer)}
 	if a.Learned {
 		l, err := p.Actions.LearningFor(r.Context(), viewer, a.Slug)
 		if err != nil {
