@@ -3,6 +3,7 @@ package vault_test
 import (
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,6 +197,38 @@ func TestSharedKeyIsGivenNeverMade(t *testing.T) {
 		}
 		if _, err := os.Stat(made); !errors.Is(err, os.ErrNotExist) {
 			t.Fatal("Open made a key for a database that recorded another")
+		}
+	})
+}
+
+// TestFirstStartRaceHasOneWinner: replicas started at once on a new
+// database with different keys (a deployment mistake) must not each record
+// their own: exactly one key is the cooperative's, the others are refused.
+func TestFirstStartRaceHasOneWinner(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		dir := t.TempDir()
+		const n = 4
+		errs := make(chan error, n)
+		for i := range n {
+			key := filepath.Join(dir, fmt.Sprintf("vault-%d.key", i))
+			if err := vault.CreateKey(key); err != nil {
+				t.Fatal(err)
+			}
+			go func() { _, err := vault.OpenShared(db, key); errs <- err }()
+		}
+		var ok, refused int
+		for range n {
+			switch err := <-errs; {
+			case err == nil:
+				ok++
+			case errors.Is(err, vault.ErrKeyMismatch):
+				refused++
+			default:
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+		if ok != 1 || refused != n-1 {
+			t.Fatalf("%d started, %d refused; want 1 and %d", ok, refused, n-1)
 		}
 	})
 }
