@@ -326,3 +326,17 @@ func vaultFile(cfg app.Config) string {
 	}
 	return filepath.Join(cfg.DataDir, "vault.key")
 }
+
+// TestUpgradeHintNamesTheFolderKeys: a cooperative that ran on PostgreSQL
+// with its keys in --data is told which files to pass.
+func TestUpgradeHintNamesTheFolderKeys(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := app.InitKeys(dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err := app.Open(t.Context(), app.Config{DataDir: dir, DB: "postgres://nobody@127.0.0.1:1/none"}, quiet)
+	want := "(the keys this server used so far are " + filepath.Join(dir, "vault.key") + " and " + filepath.Join(dir, "log.key") + ")"
+	if err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Fatalf("err = %v, want it to end %q", err, want)
+	}
+}
