@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
+	"os"
 
 	"github.com/allmende/allmende/internal/app"
 )
@@ -59,4 +61,18 @@ everything sealed unreadable. See the README, "Running a real cooperative".`, io
 	fmt.Fprintf(io.out, "Start every replica with: --vault-key %s --log-key %s\n", k.VaultFile, k.LogFile)
 	fmt.Fprintln(io.out, "Keep a copy of both files somewhere safe: backups never hold them.")
 	return nil
+}
+
+// config is the configuration the flags give (baseConfig), with the
+// cooperative's key files from --vault-key and --log-key or, failing them,
+// the environment: every command that opens a cooperative on a shared
+// database needs its keys.
+func (f *serverFlags) config() (app.Config, error) {
+	cfg, err := f.baseConfig()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.VaultKeyFile = cmp.Or(f.vaultKey, os.Getenv("ALLMENDE_VAULT_KEY_FILE"))
+	cfg.LogKeyFile = cmp.Or(f.logKey, os.Getenv("ALLMENDE_LOG_KEY_FILE"))
+	return cfg, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -21,14 +20,14 @@ import (
 // serverFlags are the flags serve and demo share.
 type serverFlags struct {
 	data, db, addr string
-	vaultKey       string
-	logKey         string
 	metricsAddr    string
 	secureCookies  bool
 	trustedProxies string
 	logLevel       string
 	logFormat      string
 	logOrigin      string
+	vaultKey       string
+	logKey         string
 	epochLength    time.Duration
 	replayBrowser  string
 	replayPrivate  bool
@@ -44,8 +43,6 @@ type serverFlags struct {
 func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.data, "data", defaultData, "data folder: SQLite database, blobs, log, keys (created if missing)")
 	fs.StringVar(&f.db, "db", "", "PostgreSQL URL (postgres://user@host/db) to keep state there instead of SQLite in --data")
-	fs.StringVar(&f.vaultKey, "vault-key", "", "the cooperative's vault key `FILE`, given to every replica (default: $ALLMENDE_VAULT_KEY_FILE, else vault.key in --data, made on first start); required with --db; write it with 'allmende keys init'")
-	fs.StringVar(&f.logKey, "log-key", "", "the transparency log's signing key `FILE`, given to every replica (default: $ALLMENDE_LOG_KEY_FILE, else log.key in --data, made on first start); required with --db")
 	fs.StringVar(&f.addr, "addr", ":8080", "address to listen on, host:port")
 	fs.StringVar(&f.metricsAddr, "metrics-addr", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (default: none; never on --addr)")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure even over plain HTTP (set this behind a TLS proxy)")
@@ -63,9 +60,11 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.smtpFrom, "smtp-from", "", "sender address of the news digest (needed with --smtp-addr)")
 	fs.StringVar(&f.smtpUser, "smtp-user", "", "SMTP login name, if the server needs one (sent only over TLS or to localhost)")
 	fs.StringVar(&f.logOrigin, "log-origin", "", "name of the transparency log in its checkpoints, e.g. coop.example/log (default: this host's name + /log; fixed once the log exists)")
+	fs.StringVar(&f.vaultKey, "vault-key", "", "the cooperative's vault key `FILE`, given to every replica (default: $ALLMENDE_VAULT_KEY_FILE, else vault.key in --data, made on first start); required with --db; write it with 'allmende keys init'")
+	fs.StringVar(&f.logKey, "log-key", "", "the transparency log's signing key `FILE`, given to every replica (default: $ALLMENDE_LOG_KEY_FILE, else log.key in --data, made on first start); required with --db")
 }
 
-func (f *serverFlags) config() (app.Config, error) {
+func (f *serverFlags) baseConfig() (app.Config, error) {
 	if f.db != "" && !strings.HasPrefix(f.db, "postgres://") && !strings.HasPrefix(f.db, "postgresql://") {
 		return app.Config{}, fmt.Errorf("%w: --db must be a postgres:// URL (leave it out to use SQLite in --data)", errUsage)
 	}
@@ -86,9 +85,7 @@ func (f *serverFlags) config() (app.Config, error) {
 	if err != nil {
 		return app.Config{}, fmt.Errorf("%w: --trusted-proxies: %v", errUsage, err)
 	}
-	return app.Config{DataDir: f.data, TrustedProxies: proxies, DB: f.db,
-		VaultKeyFile: cmp.Or(f.vaultKey, os.Getenv("ALLMENDE_VAULT_KEY_FILE")), LogKeyFile: cmp.Or(f.logKey, os.Getenv("ALLMENDE_LOG_KEY_FILE")),
-		SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
+	return app.Config{DataDir: f.data, TrustedProxies: proxies, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
 		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate, UpstreamAllowPrivate: f.upstreamLAN, ModelCacheBytes: f.modelCache, Currency: cur,
 		SMTP: mail.SMTP{Addr: f.smtpAddr, From: f.smtpFrom, Username: f.smtpUser, Password: os.Getenv("ALLMENDE_SMTP_PASSWORD")}}, nil
 }

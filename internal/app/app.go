@@ -50,12 +50,6 @@ type Config struct {
 	DataDir string
 	// DB is a PostgreSQL URL; empty means SQLite in DataDir.
 	DB string
-	// VaultKeyFile and LogKeyFile are the cooperative's two secrets, files
-	// that must exist (allmende keys init writes them); empty means
-	// vault.key and log.key in DataDir, made on first start. With DB both
-	// are required (VaultKeyFile only, if Offline): replicas sharing a
-	// database share the keys, and none makes its own (keys.go).
-	VaultKeyFile, LogKeyFile string
 	// SecureCookies marks cookies Secure even on plain HTTP, for servers
 	// behind a TLS-terminating proxy.
 	SecureCookies bool
@@ -96,6 +90,12 @@ type Config struct {
 	// no cooperative, for tools that read one (backup, export), and creates
 	// nothing: a mistyped --data is an error, not a new cooperative.
 	MustExist bool
+	// VaultKeyFile and LogKeyFile are the cooperative's two secrets, files
+	// that must exist (allmende keys init writes them); empty means
+	// vault.key and log.key in DataDir, made on first start. With DB both
+	// are required (VaultKeyFile only, if Offline): replicas sharing a
+	// database share the keys, and none makes its own (keys.go).
+	VaultKeyFile, LogKeyFile string
 	// Currency is what a point is worth, as every page, API answer and
 	// export writes amounts; the zero value is points.DefaultCurrency.
 	Currency points.Currency
