@@ -35,6 +35,7 @@ var commands = []command{
 	{"steward", "create a steward (the first member of a new cooperative)", runSteward},
 	{"export", "write a datanet's records as JSON Lines or CSV, optionally k-anonymous", runExport},
 	{"backup", "write a backup of the data folder (without keys)", runBackup},
+	{"keys", "write the vault and log keys once, for replicas sharing a PostgreSQL database (init)", runKeys},
 	{"log", "verify the public transparency log (and measure it)", runLog},
 	{"receipt", "verify a receipt offline: that the log signed its entry and what the entry paid you", runReceipt},
 	{"pii", "find or redact personal data in text, one document per line (scan, redact)", runPII},

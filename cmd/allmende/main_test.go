@@ -83,7 +83,8 @@ func TestBadStartsExplainThemselves(t *testing.T) {
 		{"bad trusted proxy", []string{"serve", "--data", fresh, "--trusted-proxies", "10.0.0.0/8,proxy.lan"}, 2, `--trusted-proxies: "proxy.lan" is neither an address nor a CIDR`},
 		{"data folder is a file", []string{"serve", "--data", file, "--addr", "127.0.0.1:0"}, 1, "is a file, not a folder"},
 		{"data folder cannot be created", []string{"serve", "--data", filepath.Join(file, "sub"), "--addr", "127.0.0.1:0"}, 1, "cannot use data folder"},
-		{"database unreachable", []string{"serve", "--data", fresh, "--db", "postgres://nobody@127.0.0.1:1/none", "--addr", "127.0.0.1:0"}, 1, "cannot reach PostgreSQL at postgres://nobody@127.0.0.1:1/none"},
+		{"database unreachable", []string{"serve", "--data", fresh, "--db", "postgres://nobody@127.0.0.1:1/none", "--vault-key", file, "--log-key", file, "--addr", "127.0.0.1:0"}, 1, "cannot reach PostgreSQL at postgres://nobody@127.0.0.1:1/none"},
+		{"database without its keys", []string{"serve", "--data", fresh, "--db", "postgres://nobody@127.0.0.1:1/none", "--addr", "127.0.0.1:0"}, 1, "a cooperative on PostgreSQL (--db) needs --vault-key FILE (or ALLMENDE_VAULT_KEY_FILE) and --log-key FILE (or ALLMENDE_LOG_KEY_FILE)"},
 		{"port in use", []string{"serve", "--data", fresh, "--addr", "127.0.0.1:" + busyPort(t)}, 1, "is already in use"},
 		{"metrics port in use", []string{"serve", "--data", fresh, "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:" + busyPort(t)}, 1, "choose another --metrics-addr"},
 	}

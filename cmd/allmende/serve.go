@@ -26,6 +26,8 @@ type serverFlags struct {
 	logLevel       string
 	logFormat      string
 	logOrigin      string
+	vaultKey       string
+	logKey         string
 	epochLength    time.Duration
 	replayBrowser  string
 	replayPrivate  bool
@@ -58,9 +60,11 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.smtpFrom, "smtp-from", "", "sender address of the news digest (needed with --smtp-addr)")
 	fs.StringVar(&f.smtpUser, "smtp-user", "", "SMTP login name, if the server needs one (sent only over TLS or to localhost)")
 	fs.StringVar(&f.logOrigin, "log-origin", "", "name of the transparency log in its checkpoints, e.g. coop.example/log (default: this host's name + /log; fixed once the log exists)")
+	fs.StringVar(&f.vaultKey, "vault-key", "", "the cooperative's vault key `FILE`, given to every replica (default: $ALLMENDE_VAULT_KEY_FILE, else vault.key in --data, made on first start); required with --db; write it with 'allmende keys init'")
+	fs.StringVar(&f.logKey, "log-key", "", "the transparency log's signing key `FILE`, given to every replica (default: $ALLMENDE_LOG_KEY_FILE, else log.key in --data, made on first start); required with --db")
 }
 
-func (f *serverFlags) config() (app.Config, error) {
+func (f *serverFlags) baseConfig() (app.Config, error) {
 	if f.db != "" && !strings.HasPrefix(f.db, "postgres://") && !strings.HasPrefix(f.db, "postgresql://") {
 		return app.Config{}, fmt.Errorf("%w: --db must be a postgres:// URL (leave it out to use SQLite in --data)", errUsage)
 	}
@@ -102,7 +106,7 @@ func (f *serverFlags) logger(io stdio) (*slog.Logger, error) {
 }
 
 func runServe(ctx context.Context, args []string, io stdio) error {
-	fs := newFlags("serve", "serve [--data DIR] [--db postgres://...] [--addr :8080]", io)
+	fs := newFlags("serve", "serve [--data DIR] [--db postgres://... --vault-key FILE --log-key FILE] [--addr :8080]", io)
 	var f serverFlags
 	f.register(fs, "allmende-data")
 	if err := parseFlags(fs, args); err != nil {

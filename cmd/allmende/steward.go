@@ -18,7 +18,7 @@ import (
 // first line of standard input, never from the command line, where other
 // users of the machine could read it.
 func runSteward(ctx context.Context, args []string, io stdio) error {
-	fs := newFlags("steward", "steward --email EMAIL --name NAME [--data DIR] [--db URL]  (password from $ALLMENDE_PASSWORD or stdin)", io)
+	fs := newFlags("steward", "steward --email EMAIL --name NAME [--data DIR] [--db URL --vault-key FILE]  (password from $ALLMENDE_PASSWORD or stdin)", io)
 	var f serverFlags
 	f.register(fs, "allmende-data")
 	email := fs.String("email", "", "the steward's e-mail address")

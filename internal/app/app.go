@@ -90,6 +90,12 @@ type Config struct {
 	// no cooperative, for tools that read one (backup, export), and creates
 	// nothing: a mistyped --data is an error, not a new cooperative.
 	MustExist bool
+	// VaultKeyFile and LogKeyFile are the cooperative's two secrets, files
+	// that must exist (allmende keys init writes them); empty means
+	// vault.key and log.key in DataDir, made on first start. With DB both
+	// are required (VaultKeyFile only, if Offline): replicas sharing a
+	// database share the keys, and none makes its own (keys.go).
+	VaultKeyFile, LogKeyFile string
 	// Currency is what a point is worth, as every page, API answer and
 	// export writes amounts; the zero value is points.DefaultCurrency.
 	Currency points.Currency
@@ -134,6 +140,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	}
 	// Tessera logs through klog; send it to our structured log.
 	klog.SetSlogLogger(log)
+	if err := checkKeyConfig(cfg); err != nil {
+		return nil, err
+	}
 	if cfg.MustExist {
 		if err := checkCooperative(cfg); err != nil {
 			return nil, err
@@ -177,9 +186,15 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	if err != nil {
 		return nil, err
 	}
+	// The vault before the log: a server with the wrong vault key must
+	// not get as far as signing anything.
+	v, err := openVault(db, cfg)
+	if err != nil {
+		return nil, err
+	}
 	var tl *tlog.Log
 	if !cfg.Offline {
-		if tl, err = openLog(ctx, cfg); err != nil {
+		if tl, err = openLog(ctx, cfg, db); err != nil {
 			return nil, err
 		}
 	}
@@ -206,10 +221,6 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 		return float64(s.Pending)
 	}))
 	a.Members = member.NewService(db, a.Ledger)
-	v, err := vault.Open(db, filepath.Join(cfg.DataDir, "vault.key"))
-	if err != nil {
-		return nil, err
-	}
 	a.Vault = v
 	a.Datanets = datanet.NewService(db, a.Ledger, v, blobs, filepath.Join(cfg.DataDir, "dedup"))
 	a.Datanets.Log = log
@@ -294,8 +305,11 @@ func (a *App) Close() error {
 	return errors.Join(err, a.lock.Release())
 }
 
-func openLog(ctx context.Context, cfg Config) (*tlog.Log, error) {
-	keyFile := filepath.Join(cfg.DataDir, "log.key")
+func openLog(ctx context.Context, cfg Config, db *store.DB) (*tlog.Log, error) {
+	if err := checkLogKey(ctx, db, cfg); err != nil {
+		return nil, err
+	}
+	keyFile := cfg.logKeyFile()
 	origin := cfg.LogOrigin
 	if origin == "" {
 		// Keep the origin the log was created with; name a new log after
@@ -317,6 +331,10 @@ func openLog(ctx context.Context, cfg Config) (*tlog.Log, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("transparency log: %w", err)
+	}
+	if err := recordLogKey(ctx, db, cfg, tl.VerifierKey()); err != nil {
+		tl.Close(context.WithoutCancel(ctx))
+		return nil, err
 	}
 	return tl, nil
 }

@@ -70,7 +70,11 @@ func checkCooperative(cfg Config) error {
 			return fmt.Errorf("%w in %s: the folder has no allmende.db; check --data (or --db for a cooperative on PostgreSQL)", ErrNoCooperative, cfg.DataDir)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(cfg.DataDir, "vault.key")); errors.Is(err, fs.ErrNotExist) {
+	if cfg.VaultKeyFile != "" {
+		if _, err := os.Stat(cfg.VaultKeyFile); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%w: the vault key %s does not exist; check --vault-key, or restore the key from your key backup", ErrNoCooperative, cfg.VaultKeyFile)
+		}
+	} else if _, err := os.Stat(filepath.Join(cfg.DataDir, "vault.key")); errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%w in %s: the folder has no vault.key, the cooperative's key; check --data, or restore the key from your key backup", ErrNoCooperative, cfg.DataDir)
 	}
 	return nil

@@ -27,7 +27,8 @@ func TestSecondServerOnOneFolderIsRefused(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			cfg := app.Config{DataDir: t.TempDir(), ReplayBrowser: "none"}
 			if d == store.Postgres {
-				cfg.DB = storetest.URL(t, d)
+				keys := initKeys(t)
+				cfg.DB, cfg.VaultKeyFile, cfg.LogKeyFile = storetest.URL(t, d), keys.VaultFile, keys.LogFile
 			}
 			first, err := app.Open(t.Context(), cfg, quiet)
 			if err != nil {
@@ -101,7 +102,7 @@ func TestReadingToolsNeedACooperative(t *testing.T) {
 			want    string
 		}{"empty PostgreSQL schema", func(t *testing.T, dir string) app.Config {
 			os.WriteFile(filepath.Join(dir, "vault.key"), make([]byte, 32), 0o600)
-			return app.Config{DataDir: dir, DB: storetest.URL(t, store.Postgres)}
+			return app.Config{DataDir: dir, DB: storetest.URL(t, store.Postgres), VaultKeyFile: filepath.Join(dir, "vault.key")}
 		}, "holds no allmende schema"})
 	}
 	for _, tt := range tests {

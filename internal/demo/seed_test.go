@@ -22,7 +22,11 @@ func TestSeedIsCompleteAndIdempotent(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			cfg := app.Config{DataDir: t.TempDir()}
 			if d == store.Postgres {
-				cfg.DB = storetest.URL(t, d)
+				keys, err := app.InitKeys(t.TempDir(), "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				cfg.DB, cfg.VaultKeyFile, cfg.LogKeyFile = storetest.URL(t, d), keys.VaultFile, keys.LogFile
 			}
 			for round := range 2 {
 				a, err := app.Open(t.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))

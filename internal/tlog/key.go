@@ -143,3 +143,32 @@ func KeyOrigin(path string) (string, error) {
 	}
 	return k.signer.Name(), nil
 }
+
+// CreateKey writes a new signing key for origin to path (mode 0600), for a
+// log whose replicas are all given the same key, and returns its public
+// verifier key. It never replaces a key: an existing file gives an error
+// wrapping fs.ErrExist.
+func CreateKey(path, origin string) (vkey string, err error) {
+	if err := checkOrigin(origin); err != nil {
+		return "", err
+	}
+	if err := createKey(path, origin); err != nil {
+		return "", err
+	}
+	return PublicKey(path)
+}
+
+// PublicKey returns the verifier key (as served at /log/key) of the
+// signing key in path, so that a server can compare it with the one its
+// cooperative recorded before it signs anything.
+func PublicKey(path string) (string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("signing key: %w", err)
+	}
+	k, err := parseKey(strings.TrimSpace(string(raw)))
+	if err != nil {
+		return "", fmt.Errorf("signing key %s: %w", path, err)
+	}
+	return k.vkey, nil
+}

@@ -104,6 +104,13 @@ func buildFixtureTemplate(d store.Dialect) (tmpl *fixtureTemplate, err error) {
 		if cfg.DB, err = postgresURL(tmpl.db); err != nil {
 			return nil, err
 		}
+		// A cooperative on PostgreSQL is given its keys (issue 18); here
+		// they live in the data folder, so that each copy has them.
+		keys, err := app.InitKeys(dir, "")
+		if err != nil {
+			return nil, err
+		}
+		cfg.VaultKeyFile, cfg.LogKeyFile = keys.VaultFile, keys.LogFile
 	}
 	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
