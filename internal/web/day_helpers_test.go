@@ -19,6 +19,7 @@ import (
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/shareddata"
+	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/work"
 )
 
@@ -55,7 +56,21 @@ type day struct {
 // parallel with the others that set up a cooperative (demoServer).
 func newDay(t *testing.T, role string) *day {
 	t.Helper()
-	site := demoServer(t)
+	return newDayOn(t, store.SQLite, role)
+}
+
+// eachDay does a role's day once per dialect that eachDialect runs on
+// (SQLite, and PostgreSQL when ALLMENDE_TEST_POSTGRES names a server), as
+// subtests of the same names, each in a demo cooperative of its own.
+func eachDay(t *testing.T, role string, fn func(t *testing.T, d *day)) {
+	t.Helper()
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) { fn(t, newDayOn(t, dialect, role)) })
+}
+
+// newDayOn is newDay on a demo cooperative of dialect d.
+func newDayOn(t *testing.T, d store.Dialect, role string) *day {
+	t.Helper()
+	site := demoServerOn(t, d)
 	ctx := browsertest.StartFor(t, 8*time.Minute, chromedp.WindowSize(1280, 900))
 	shots := os.Getenv("ALLMENDE_SCREENSHOTS")
 	if shots == "" {
@@ -63,6 +78,9 @@ func newDay(t *testing.T, role string) *day {
 	}
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
+	}
+	if d != store.SQLite {
+		role += "-" + string(d) // the screenshots of both dialects side by side
 	}
 	return &day{t: t, site: site, ctx: ctx, axe: browsertest.HasAxe(t), role: role, wait: 60 * time.Second, shots: shots}
 }
