@@ -32,7 +32,7 @@ import (
 // and the key pages are saved as screenshots (ALLMENDE_SCREENSHOTS).
 // Issue 17's days — bounty, marketplace, curator, governance, funding —
 // are done on SQLite and on PostgreSQL (eachDay), which its "Done when"
-// asks for.
+// asks for; axe-core checks their pages on the SQLite day (newDayOn).
 
 // dayWidths are the two screens every day is done on.
 var dayWidths = []struct {
