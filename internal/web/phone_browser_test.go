@@ -49,6 +49,12 @@ func demoServerOn(t *testing.T, d store.Dialect) demoSite {
 	cfg := app.Config{DataDir: t.TempDir()}
 	if d == store.Postgres {
 		cfg.DB = storetest.FreshURL(t, d)
+		// A server on a shared database is given its keys (issue 18).
+		keys, err := app.InitKeys(t.TempDir(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.VaultKeyFile, cfg.LogKeyFile = keys.VaultFile, keys.LogFile
 	}
 	a, err := app.Open(t.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
