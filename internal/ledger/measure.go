@@ -22,6 +22,10 @@ import (
 type Throughput struct {
 	Events    int
 	Elapsed   time.Duration
+	// Committed is when the producers' last transaction committed: the
+	// rest of Elapsed is the publisher catching up. When it is most of
+	// Elapsed, the database's commits are the limit, not the log.
+	Committed time.Duration
 	PerSecond float64
 	EntrySize int // bytes of a typical entry
 }
@@ -102,6 +106,7 @@ func MeasurePublishing(ctx context.Context, dir, server string, events, producer
 		})
 	}
 	wg.Wait()
+	committed := time.Since(start)
 	close(errs)
 	if err := <-errs; err != nil {
 		return Throughput{}, fmt.Errorf("record events: %w", err)
@@ -126,7 +131,7 @@ func MeasurePublishing(ctx context.Context, dir, server string, events, producer
 	elapsed := time.Since(start)
 	var size int
 	_ = db.Read().QueryRowContext(ctx, `SELECT length(entry) FROM ledger_events LIMIT 1`).Scan(&size)
-	return Throughput{Events: events, Elapsed: elapsed, PerSecond: float64(events) / elapsed.Seconds(), EntrySize: size}, nil
+	return Throughput{Events: events, Elapsed: elapsed, Committed: committed, PerSecond: float64(events) / elapsed.Seconds(), EntrySize: size}, nil
 }
 
 // scratchPostgres creates an empty database on the PostgreSQL server that
