@@ -20,8 +20,8 @@ import (
 
 // Throughput is what MeasurePublishing found.
 type Throughput struct {
-	Events    int
-	Elapsed   time.Duration
+	Events  int
+	Elapsed time.Duration
 	// Committed is when the producers' last transaction committed: the
 	// rest of Elapsed is the publisher catching up. When it is most of
 	// Elapsed, the database's commits are the limit, not the log.
