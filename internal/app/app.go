@@ -103,7 +103,7 @@ type App struct {
 	cfg      Config
 	log      *slog.Logger
 	DB       *store.DB
-	Blobs    *store.Blobs
+	Blobs    store.Blobs
 	Ledger   *ledger.Ledger
 	Members  *member.Service
 	Vault    *vault.Vault
