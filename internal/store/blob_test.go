@@ -292,6 +292,14 @@ func TestS3BlobsCreatesBucket(t *testing.T) {
 	cfg.Bucket += "-new"
 	client := storetest.S3Client(t, cfg)
 	t.Cleanup(func() { client.RemoveBucket(t.Context(), cfg.Bucket) })
+	must := cfg
+	must.MustExist = true
+	if _, err := store.OpenS3Blobs(t.Context(), must); err == nil || !strings.Contains(err.Error(), "the bucket does not exist") {
+		t.Fatalf("OpenS3Blobs of a missing bucket with MustExist: %v", err)
+	}
+	if ok, _ := client.BucketExists(t.Context(), cfg.Bucket); ok {
+		t.Fatal("OpenS3Blobs with MustExist created the bucket")
+	}
 	if _, err := store.OpenS3Blobs(t.Context(), cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -448,4 +456,20 @@ func FuzzParseS3URL(f *testing.F) {
 			t.Fatalf("ParseS3URL(%q) = %+v, but %q reads %+v, %v", raw, cfg, again, cfg2, err)
 		}
 	})
+}
+
+// TestS3BlobsUnreachable: a server that does not answer is a clear error,
+// soon.
+func TestS3BlobsUnreachable(t *testing.T) {
+	cfg, err := store.ParseS3URL("s3://coop-files?endpoint=127.0.0.1:1&insecure=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.AccessKey, cfg.SecretKey = "k", "s"
+	start := time.Now()
+	_, err = store.OpenS3Blobs(t.Context(), cfg)
+	if err == nil || !strings.Contains(err.Error(), "s3://coop-files/ at http://127.0.0.1:1") || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("OpenS3Blobs of a closed port: %v", err)
+	}
+	t.Logf("%v after %v", err, time.Since(start))
 }

@@ -28,6 +28,9 @@ type S3Config struct {
 	Prefix   string // prepended to every key: "" or a path ending in "/"
 	Region   string // empty lets the client ask the server
 	Insecure bool   // plain HTTP, for a server on the same machine or network
+	// MustExist refuses a bucket that does not exist instead of creating
+	// it, for tools that read a cooperative and create nothing.
+	MustExist bool
 
 	AccessKey, SecretKey, SessionToken string
 }
@@ -230,6 +233,9 @@ func OpenS3Blobs(ctx context.Context, cfg S3Config) (*S3Blobs, error) {
 	exists, err := client.BucketExists(ctx, cfg.Bucket)
 	if err != nil {
 		return nil, fmt.Errorf("blobs on %s: %w%s", cfg, err, credentialHint(err))
+	}
+	if !exists && cfg.MustExist {
+		return nil, fmt.Errorf("blobs on %s: the bucket does not exist", cfg)
 	}
 	if !exists {
 		err := client.MakeBucket(ctx, cfg.Bucket, minio.MakeBucketOptions{Region: cfg.Region})
