@@ -53,6 +53,13 @@ func S3(t testing.TB) store.S3Config {
 	if cfg.Endpoint = os.Getenv(EnvS3); cfg.Endpoint == "" {
 		cfg.Endpoint = startVersity(t, cfg)
 	}
+	return NewBucket(t, cfg)
+}
+
+// NewBucket returns cfg with a new, empty bucket of its own on the same
+// server, removed with its objects when the test ends.
+func NewBucket(t testing.TB, cfg store.S3Config) store.S3Config {
+	t.Helper()
 	cfg.Bucket = "allmende-test-" + strings.ToLower(rand.Text()[:12])
 	client := S3Client(t, cfg)
 	if err := client.MakeBucket(t.Context(), cfg.Bucket, minio.MakeBucketOptions{Region: cfg.Region}); err != nil {
