@@ -177,7 +177,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 			db.Close()
 		}
 	}()
-	blobs, err := openBlobs(ctx, cfg)
+	blobs, err := openBlobs(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
