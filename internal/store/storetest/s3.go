@@ -25,7 +25,7 @@ import (
 const EnvS3 = "ALLMENDE_TEST_S3"
 
 // The credentials of the test server: .ci/run starts its server with
-// these. AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, when set, take
+// these (scripts/s3-server.sh). AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, when set, take
 // their place, for a developer's own server.
 const (
 	S3AccessKey = "allmendetest"
@@ -130,8 +130,8 @@ func startVersity(t testing.TB, cfg store.S3Config) string {
 	}
 	defer logFile.Close()
 	output := func() string { b, _ := os.ReadFile(logPath); return string(b) }
-	cmd := exec.Command(bin, "--access", cfg.AccessKey, "--secret", cfg.SecretKey, "--port", addr, "--quiet",
-		"posix", "--versioning-dir", t.TempDir(), dir)
+	cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", "--versioning-dir", t.TempDir(), dir)
+	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY_ID="+cfg.AccessKey, "ROOT_SECRET_ACCESS_KEY="+cfg.SecretKey)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
