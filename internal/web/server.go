@@ -43,7 +43,7 @@ func New(d Deps) *Server {
 	}
 	// Sign-in attempts are counted together, whichever door they come
 	// through.
-	signins := throttle.New(d.TrustedProxies)
+	signins := throttle.New(d.DB, d.TrustedProxies)
 	s := &Server{
 		Deps:    d,
 		api:     api.New(d, signins),
