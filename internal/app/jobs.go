@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/allmende/allmende/internal/action"
@@ -27,6 +28,20 @@ const (
 )
 
 func (a *App) runJobs(ctx context.Context) {
+	// Automation runs have a runner of their own with one worker: the
+	// server has one browser, and a run this replica cannot start yet
+	// stays queued in the database, for a replica whose browser is free,
+	// instead of being claimed and marked running while it waits here.
+	runs := store.NewRunner(a.DB, a.log, map[string]store.Handler{
+		// An automation run replays in the server's browser.
+		action.JobRun: func(ctx context.Context, job store.Job) error {
+			id, err := strconv.ParseInt(string(job.Payload), 10, 64)
+			if err != nil {
+				return fmt.Errorf("run job: bad payload %q", job.Payload)
+			}
+			return a.Actions.Execute(ctx, id)
+		},
+	})
 	r := store.NewRunner(a.DB, a.log, map[string]store.Handler{
 		jobExpireSessions: func(ctx context.Context, _ store.Job) error {
 			n, err := a.Members.DeleteExpiredSessions(ctx)
@@ -58,14 +73,6 @@ func (a *App) runJobs(ctx context.Context) {
 				a.log.Info("epoch closed", "epoch", e.ID, "points", e.Points, "shares", e.Shares)
 			}
 			return err
-		},
-		// An automation run replays in the server's browser.
-		action.JobRun: func(ctx context.Context, job store.Job) error {
-			id, err := strconv.ParseInt(string(job.Payload), 10, 64)
-			if err != nil {
-				return fmt.Errorf("run job: bad payload %q", job.Payload)
-			}
-			return a.Actions.Execute(ctx, id)
 		},
 		// Recordings verified while the treasury was short are paid when
 		// it can.
@@ -140,9 +147,13 @@ func (a *App) runJobs(ctx context.Context) {
 	go a.schedule(ctx, model.JobRetrainErased, choreEvery)
 	go a.schedule(ctx, action.JobPayPending, payEvery)
 	go a.schedule(ctx, model.JobCloseRounds, payEvery)
-	// Three workers: an automation run may hold one for up to
-	// action.RunTimeout, and the chores must not wait behind it.
-	r.Run(ctx, 3)
+	// The chores' runner claims no automation run: however many runs
+	// wait, chores do not wait behind them. Two workers, as a model's
+	// training may hold one for long.
+	var wg sync.WaitGroup
+	wg.Go(func() { runs.Run(ctx, 1) })
+	r.Run(ctx, 2)
+	wg.Wait()
 }
 
 // schedule queues a chore now and then every interval. The unique key
