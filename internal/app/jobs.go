@@ -42,6 +42,19 @@ func (a *App) runJobs(ctx context.Context) {
 			return a.Actions.Execute(ctx, id)
 		},
 	})
+	// Trainings too, one at a time per replica: each may hold a core for
+	// long, and the chores must not wait behind them.
+	trainings := store.NewRunner(a.DB, a.log, map[string]store.Handler{
+		// A model version is trained on the server's CPU; a retry after
+		// a crash trains it again from the start.
+		model.JobTrain: func(ctx context.Context, job store.Job) error {
+			id, err := strconv.ParseInt(string(job.Payload), 10, 64)
+			if err != nil {
+				return fmt.Errorf("train job: bad payload %q", job.Payload)
+			}
+			return a.Models.TrainVersion(ctx, id, job.Attempts)
+		},
+	})
 	r := store.NewRunner(a.DB, a.log, map[string]store.Handler{
 		jobExpireSessions: func(ctx context.Context, _ store.Job) error {
 			n, err := a.Members.DeleteExpiredSessions(ctx)
@@ -88,15 +101,6 @@ func (a *App) runJobs(ctx context.Context) {
 			}
 			return errors.Join(err, serr)
 		},
-		// A model version is trained on the server's CPU; a retry after
-		// a crash trains it again from the start.
-		model.JobTrain: func(ctx context.Context, job store.Job) error {
-			id, err := strconv.ParseInt(string(job.Payload), 10, 64)
-			if err != nil {
-				return fmt.Errorf("train job: bad payload %q", job.Payload)
-			}
-			return a.Models.TrainVersion(ctx, id, job.Attempts)
-		},
 		// A published model version trained on records erased since is
 		// retrained without them within the hour.
 		model.JobRetrainErased: func(ctx context.Context, _ store.Job) error {
@@ -135,7 +139,7 @@ func (a *App) runJobs(ctx context.Context) {
 			return err
 		},
 	})
-	a.Models.WakeOnTraining(r.Wake)
+	a.Models.WakeOnTraining(trainings.Wake)
 	go a.schedule(ctx, jobExpireSessions, choreEvery)
 	go a.schedule(ctx, jobPayDue, payEvery)
 	go a.schedule(ctx, jobEpochClose, choreEvery)
@@ -147,11 +151,11 @@ func (a *App) runJobs(ctx context.Context) {
 	go a.schedule(ctx, model.JobRetrainErased, choreEvery)
 	go a.schedule(ctx, action.JobPayPending, payEvery)
 	go a.schedule(ctx, model.JobCloseRounds, payEvery)
-	// The chores' runner claims no automation run: however many runs
-	// wait, chores do not wait behind them. Two workers, as a model's
-	// training may hold one for long.
+	// The chores' runner claims no automation run and no training:
+	// however many of those wait, chores do not wait behind them.
 	var wg sync.WaitGroup
 	wg.Go(func() { runs.Run(ctx, 1) })
+	wg.Go(func() { trainings.Run(ctx, 1) })
 	r.Run(ctx, 2)
 	wg.Wait()
 }
