@@ -246,7 +246,10 @@ func (s *Service) reserve(ctx context.Context, c Client, cover int64) (int64, er
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		if s.db.Dialect() == store.Postgres {
 			// NO KEY UPDATE: rows that merely reference the member
-			// (sessions, keys) are not held up.
+			// (sessions, keys) are not held up. The lock is a statement
+			// of its own: one that waited for it would go on reading
+			// with the snapshot it began with, missing the reservation
+			// the lock's last holder committed.
 			if _, err := tx.ExecContext(ctx, `SELECT id FROM members WHERE id = $1 FOR NO KEY UPDATE`, c.MemberID); err != nil {
 				return err
 			}
