@@ -42,7 +42,7 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	// Sign-in attempts are counted together, whichever door they come
-	// through.
+	// through and whichever replica serves them (in the database).
 	signins := throttle.New(d.DB, d.TrustedProxies)
 	s := &Server{
 		Deps:    d,
