@@ -34,6 +34,7 @@ type env struct {
 	blobs    *store.Blobs
 	ada, bob int64
 	mk       func() *datanet.Service
+	mkIn     func(dedupDir string) *datanet.Service // another replica's service
 }
 
 // requester is the member with this id acting as a requester, as ada and
@@ -53,9 +54,10 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		t.Fatal(err)
 	}
 	l := ledger.New(db)
-	e.mk = func() *datanet.Service {
-		return datanet.NewService(db, l, v, e.blobs, filepath.Join(e.dir, "dedup"))
+	e.mkIn = func(dedupDir string) *datanet.Service {
+		return datanet.NewService(db, l, v, e.blobs, dedupDir)
 	}
+	e.mk = func() *datanet.Service { return e.mkIn(filepath.Join(e.dir, "dedup")) }
 	e.svc = e.mk()
 	t.Cleanup(func() { e.svc.Close() })
 	for i, name := range []string{"ada", "bob"} {

@@ -251,3 +251,53 @@ func (s *Service) logIndexError(err error) {
 	}
 	log.Warn("near-duplicate index not updated; it catches up from the database before its next use", "err", err)
 }
+
+// errRaced rolls back an all-or-nothing intake that another replica's
+// intake turned into a duplicate while it was being checked.
+var errRaced = errors.New("a record became a duplicate while it was checked")
+
+// intakeLockClass is the first key of the PostgreSQL advisory lock that
+// serialises one datanet's intakes across replicas (the second key is the
+// datanet's id); the two-key form never meets the one-key locks elsewhere.
+const intakeLockClass = 18042
+
+// recheck decides near duplicates between replicas. In tx it waits for
+// the datanet's intake lock — on PostgreSQL a transaction advisory lock
+// held until commit; SQLite's one writer already holds its write lock —
+// so that the datanet's contributions commit one intake at a time, in id
+// order. If rows were added since the index last looked (by another
+// replica: this one's intakes are already in it), the index catches up
+// and every record still to be stored is checked again; those that now
+// match become duplicates. It returns how many did. The exact duplicate
+// needs none of this: a unique index on (datanet, dna) decides it.
+func (s *Service) recheck(ctx context.Context, tx *store.Tx, d Datanet, li *liveIndex, preps []*prepared) (int, error) {
+	if s.db.Dialect() == store.Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, intakeLockClass, int32(d.ID)); err != nil {
+			return 0, fmt.Errorf("intake lock: %w", err)
+		}
+	}
+	var newest int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM contributions WHERE datanet_id = $1 AND status IN ('accepted', 'pending')`, d.ID).Scan(&newest); err != nil {
+		return 0, fmt.Errorf("duplicate check: %w", err)
+	}
+	li.mu.Lock()
+	behind := newest > li.maxID
+	li.mu.Unlock()
+	if !behind {
+		return 0, nil
+	}
+	if err := s.catchUp(ctx, li, d); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range preps {
+		if p.outcome.Status != "accepted" && p.outcome.Status != "pending" {
+			continue
+		}
+		if m, ok := li.best(p.fp); ok {
+			p.outcome.Status, p.outcome.Duplicate = "duplicate", &Duplicate{Exact: m.Exact, Similarity: m.Similarity}
+			n++
+		}
+	}
+	return n, nil
+}
