@@ -34,6 +34,9 @@ type liveIndex struct {
 	x        *dedup.Index
 	maxID    int64 // highest contribution id added
 	erasedAt int64 // erasures up to this time are applied
+	// decidedAt: curators' decisions up to this time are applied. A cursor
+	// of its own, as the sweep (ForgetErased) moves erasedAt alone.
+	decidedAt int64
 }
 
 func newDedupIndexes(db *store.DB, dir string) *dedupIndexes {
@@ -43,6 +46,19 @@ func newDedupIndexes(db *store.DB, dir string) *dedupIndexes {
 // index returns the datanet's near-duplicate index, opened and caught up
 // with the database.
 func (s *Service) index(ctx context.Context, d Datanet) (*liveIndex, error) {
+	li, err := s.openIndex(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.catchUp(ctx, li, d); err != nil {
+		return nil, err
+	}
+	return li, nil
+}
+
+// openIndex returns the datanet's near-duplicate index as its file has
+// it, opening the file if needed.
+func (s *Service) openIndex(ctx context.Context, d Datanet) (*liveIndex, error) {
 	ix := s.dedup
 	ix.mu.Lock()
 	li := ix.live[d.ID]
@@ -64,9 +80,6 @@ func (s *Service) index(ctx context.Context, d Datanet) (*liveIndex, error) {
 		ix.live[d.ID] = li
 	}
 	ix.mu.Unlock()
-	if err := s.catchUp(ctx, li, d); err != nil {
-		return nil, err
-	}
 	return li, nil
 }
 
@@ -89,6 +102,7 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 	db := s.db
 	li.mu.Lock()
 	defer li.mu.Unlock()
+	start := store.Now()
 	rows, err := db.Read().QueryContext(ctx, `
 		SELECT id, public_id, key_id, content, blob FROM contributions
 		WHERE datanet_id = $1 AND status IN ('accepted', 'pending') AND id > $2 ORDER BY id`, d.ID, li.maxID)
@@ -118,7 +132,7 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 	var rejected, decided []int64
 	changes, err := db.Read().QueryContext(ctx, `
 		SELECT c.id, c.status FROM curations k JOIN contributions c ON c.id = k.contribution_id
-		WHERE k.datanet_id = $1 AND k.changed_at >= $2 AND c.id <= $3`, d.ID, li.erasedAt, li.maxID)
+		WHERE k.datanet_id = $1 AND k.changed_at >= $2 AND c.id <= $3`, d.ID, li.decidedAt, li.maxID)
 	if err != nil {
 		return fmt.Errorf("dedup catch-up: %w", err)
 	}
@@ -186,8 +200,19 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 		}
 	}
 
+	if err := li.forgetErased(ctx, db, d.ID); err != nil {
+		return err
+	}
+	li.decidedAt = start - 60_000
+	return nil
+}
+
+// forgetErased removes the datanet's records erased since the index last
+// looked; li.mu must be held. Removing overwrites a fingerprint in the
+// file, so none of an erased record stays on this replica's disk.
+func (li *liveIndex) forgetErased(ctx context.Context, db *store.DB, datanetID int64) error {
 	now := store.Now()
-	erased, err := db.Read().QueryContext(ctx, `SELECT id FROM contributions WHERE datanet_id = $1 AND status = 'erased' AND erased_at >= $2`, d.ID, li.erasedAt)
+	erased, err := db.Read().QueryContext(ctx, `SELECT id FROM contributions WHERE datanet_id = $1 AND status = 'erased' AND erased_at >= $2`, datanetID, li.erasedAt)
 	if err != nil {
 		return fmt.Errorf("dedup catch-up: %w", err)
 	}

@@ -1,13 +1,17 @@
 package datanet_test
 
 import (
+	"bytes"
+	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/allmende/allmende/internal/datanet"
+	"github.com/allmende/allmende/internal/dedup"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/store/storetest"
 )
@@ -108,6 +112,52 @@ func TestReplicasRaceOnOneRecord(t *testing.T) {
 			if n := accepted[0] + accepted[1]; n != 1 {
 				t.Fatalf("round %d (near copy: %v): %d replicas accepted the record", round, round%2 == 1, n)
 			}
+		}
+	})
+}
+
+// TestReplicaSweepForgetsErasedFingerprints: a record erased through one
+// replica leaves the other's index file at its sweep, though no intake
+// comes to the other.
+func TestReplicaSweepForgetsErasedFingerprints(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		e := newEnv(t, db)
+		dir := filepath.Join(t.TempDir(), "dedup")
+		b := e.mkIn(dir)
+		t.Cleanup(func() { b.Close() })
+		notes := e.datanet(t, "notes")
+		res, err := e.svc.Contribute(ctx, e.ada, "notes", texts(t, notes, gardenText), datanet.IntakeOptions{})
+		if err != nil || res.Accepted != 1 {
+			t.Fatalf("contribute on a: %+v %v", res, err)
+		}
+		dna, err := dedup.ParseDNA(res.Outcomes[0].DNA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// b's index catches up at its next intake: it holds ada's record.
+		if _, err := b.Contribute(ctx, e.bob, "notes", texts(t, notes, wordSalad(rand.New(rand.NewPCG(1, 2)), 60)), datanet.IntakeOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(dir, fmt.Sprintf("datanet-%d.idx", notes.ID))
+		holds := func() bool {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return bytes.Contains(data, dna[:])
+		}
+		if !holds() {
+			t.Fatal("b's index file does not hold the record: this test tests nothing")
+		}
+		if err := e.svc.Erase(ctx, e.ada, res.Outcomes[0].Contribution); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.ForgetErased(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if holds() {
+			t.Fatal("after b's sweep its index file still holds the erased record's fingerprint")
 		}
 	})
 }
