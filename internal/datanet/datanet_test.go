@@ -41,7 +41,7 @@ type env struct {
 // bob are.
 func requester(id int64) member.Member { return member.Member{ID: id, Role: member.RoleRequester} }
 
-func newEnv(t *testing.T, db *store.DB) *env {
+func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
 	ctx := t.Context()
 	e := &env{db: db, dir: t.TempDir()}
@@ -92,7 +92,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	return e
 }
 
-func texts(t *testing.T, d datanet.Datanet, lines ...string) datanet.Submission {
+func texts(t testing.TB, d datanet.Datanet, lines ...string) datanet.Submission {
 	t.Helper()
 	var b strings.Builder
 	for _, l := range lines {
