@@ -29,8 +29,10 @@ import (
 // back to her. Balances move by exactly the rewards and the refund, and
 // the public log holds each payment and the refund by pseudonym, with no
 // name.
-func TestDayBounty(t *testing.T) {
-	d := newDay(t, "bounty")
+func TestDayBounty(t *testing.T) { eachDay(t, "bounty", dayBounty) }
+
+// dayBounty is TestDayBounty on one dialect.
+func dayBounty(t *testing.T, d *day) {
 	d.publishLedger()
 	ctx := t.Context()
 	a := d.site.app

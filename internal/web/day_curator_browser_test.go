@@ -22,8 +22,10 @@ import (
 // and the validation score on their contributions page and appeals; a
 // steward rules on the appeal (overturning on the laptop, upholding on the
 // phone); Rita cuts a version and reads what it added since the last.
-func TestDayCurator(t *testing.T) {
-	d := newDay(t, "curator")
+func TestDayCurator(t *testing.T) { eachDay(t, "curator", dayCurator) }
+
+// dayCurator is TestDayCurator on one dialect.
+func dayCurator(t *testing.T, d *day) {
 	ctx := t.Context()
 	a := d.site.app
 	slug := demo.CuratedDatanet

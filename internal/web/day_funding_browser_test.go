@@ -24,8 +24,10 @@ import (
 // pays her costs and returns the rest 2:1; a paid call through the API
 // then pays Ada and Grace their share, which the page shows beside their
 // pledges.
-func TestDayFunding(t *testing.T) {
-	d := newDay(t, "funding")
+func TestDayFunding(t *testing.T) { eachDay(t, "funding", dayFunding) }
+
+// dayFunding is TestDayFunding on one dialect.
+func dayFunding(t *testing.T, d *day) {
 	ctx := t.Context()
 	a := d.site.app
 	stella, rita := d.as("stella@example.org"), d.as("rita@example.org")

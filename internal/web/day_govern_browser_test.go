@@ -20,8 +20,10 @@ import (
 // counter-proposal at hand; when the timelock ends the decide chore
 // applies it, and the parameter has changed. Time moves through the
 // domain's now.
-func TestDayGovernance(t *testing.T) {
-	d := newDay(t, "govern")
+func TestDayGovernance(t *testing.T) { eachDay(t, "govern", dayGovernance) }
+
+// dayGovernance is TestDayGovernance on one dialect.
+func dayGovernance(t *testing.T, d *day) {
 	a := d.site.app
 	ctx := t.Context()
 	ada := d.as("ada@example.org")

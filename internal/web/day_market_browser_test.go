@@ -23,8 +23,10 @@ import (
 // runs it and reviews his run; Ada answers; Linus composes Ada's and
 // Grace's automations into a third, test-runs and lists it, and its run
 // pays both authors in one reward.split.
-func TestDayMarketplace(t *testing.T) {
-	d := newDay(t, "market")
+func TestDayMarketplace(t *testing.T) { eachDay(t, "market", dayMarketplace) }
+
+// dayMarketplace is TestDayMarketplace on one dialect.
+func dayMarketplace(t *testing.T, d *day) {
 	a := d.site.app
 	ctx := t.Context()
 	browser := &action.Browser{Guard: egress.Guard{AllowPrivate: true}}

@@ -23,6 +23,7 @@ import (
 	"github.com/allmende/allmende/internal/demo"
 	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/store"
+	"github.com/allmende/allmende/internal/store/storetest"
 	"github.com/allmende/allmende/internal/web"
 )
 
@@ -36,12 +37,33 @@ import (
 // with the others that set up a cooperative of their own (parallel).
 func demoServer(t *testing.T) demoSite {
 	t.Helper()
+	return demoServerOn(t, store.SQLite)
+}
+
+// demoServerOn is demoServer on dialect d: on PostgreSQL the cooperative's
+// database is a fresh copy of the migrated template (storetest.FreshURL),
+// dropped when the test ends.
+func demoServerOn(t *testing.T, d store.Dialect) demoSite {
+	t.Helper()
 	parallel(t)
-	a, err := app.Open(t.Context(), app.Config{DataDir: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cfg := app.Config{DataDir: t.TempDir()}
+	if d == store.Postgres {
+		cfg.DB = storetest.FreshURL(t, d)
+		// A server on a shared database is given its keys (issue 18).
+		keys, err := app.InitKeys(t.TempDir(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.VaultKeyFile, cfg.LogKeyFile = keys.VaultFile, keys.LogFile
+	}
+	a, err := app.Open(t.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
+	if got := a.DB.Dialect(); got != d {
+		t.Fatalf("the demo cooperative runs on %s, want %s", got, d)
+	}
 	ctx := t.Context()
 	seeded, err := demo.Seed(ctx, a)
 	if err != nil {

@@ -64,6 +64,19 @@ func Open(t testing.TB, d store.Dialect) *store.DB {
 	return db
 }
 
+// FreshURL returns a connection URL to a fresh database of dialect d for
+// code that opens the database itself (app.Open), removed when the test
+// ends: on PostgreSQL a copy of the migrated template, as Open makes, so
+// that opening it runs no migration; on SQLite a file in the test's
+// temporary folder, which opening migrates (a second or less).
+func FreshURL(t testing.TB, d store.Dialect) string {
+	t.Helper()
+	if d == store.Postgres {
+		return clone(t)
+	}
+	return URL(t, d)
+}
+
 // URL returns a connection URL to a fresh, empty database of dialect d: a
 // file in the test's temporary folder, or a new PostgreSQL schema (dropped
 // at cleanup) reached through search_path, which is far quicker than
