@@ -31,7 +31,7 @@ type env struct {
 	db       *store.DB
 	svc      *datanet.Service
 	dir      string
-	blobs    *store.Blobs
+	blobs    store.Blobs
 	ada, bob int64
 	mk       func() *datanet.Service
 	mkIn     func(dedupDir string) *datanet.Service // another replica's service
