@@ -50,7 +50,7 @@ func (s *Service) index(ctx context.Context, d Datanet) (*liveIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.catchUp(ctx, li, d); err != nil {
+	if err := s.catchUp(ctx, s.db.Read(), li, d); err != nil {
 		return nil, err
 	}
 	return li, nil
@@ -96,14 +96,15 @@ func (ix *dedupIndexes) close() error {
 }
 
 // catchUp adds contributions accepted since the index last looked, and
-// removes those erased since. Adding needs the fingerprint, which is
-// recomputed from the sealed content.
-func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
-	db := s.db
+// removes those erased since, reading through q (the storing transaction
+// when an intake re-checks, so that it needs no second connection).
+// Adding needs the fingerprint, which is recomputed from the sealed
+// content.
+func (s *Service) catchUp(ctx context.Context, q store.Querier, li *liveIndex, d Datanet) error {
 	li.mu.Lock()
 	defer li.mu.Unlock()
 	start := store.Now()
-	rows, err := db.Read().QueryContext(ctx, `
+	rows, err := q.QueryContext(ctx, `
 		SELECT id, public_id, key_id, content, blob FROM contributions
 		WHERE datanet_id = $1 AND status IN ('accepted', 'pending') AND id > $2 ORDER BY id`, d.ID, li.maxID)
 	if err != nil {
@@ -130,7 +131,7 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 	// index (it no longer holds its place), one accepted on appeal comes
 	// back, though its id is below the rows read above.
 	var rejected, decided []int64
-	changes, err := db.Read().QueryContext(ctx, `
+	changes, err := q.QueryContext(ctx, `
 		SELECT c.id, c.status FROM curations k JOIN contributions c ON c.id = k.contribution_id
 		WHERE k.datanet_id = $1 AND k.changed_at >= $2 AND c.id <= $3`, d.ID, li.decidedAt, li.maxID)
 	if err != nil {
@@ -168,7 +169,7 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 				continue
 			}
 			r := row{id: id}
-			err := db.Read().QueryRowContext(ctx, `SELECT public_id, COALESCE(key_id, 0), content, blob FROM contributions WHERE id = $1`, id).
+			err := q.QueryRowContext(ctx, `SELECT public_id, COALESCE(key_id, 0), content, blob FROM contributions WHERE id = $1`, id).
 				Scan(&r.publicID, &r.keyID, &r.content, &r.blob)
 			if err != nil {
 				return fmt.Errorf("dedup catch-up: %w", err)
@@ -200,7 +201,7 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 		}
 	}
 
-	if err := li.forgetErased(ctx, db, d.ID); err != nil {
+	if err := li.forgetErased(ctx, q, d.ID); err != nil {
 		return err
 	}
 	li.decidedAt = start - 60_000
@@ -210,9 +211,9 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 // forgetErased removes the datanet's records erased since the index last
 // looked; li.mu must be held. Removing overwrites a fingerprint in the
 // file, so none of an erased record stays on this replica's disk.
-func (li *liveIndex) forgetErased(ctx context.Context, db *store.DB, datanetID int64) error {
+func (li *liveIndex) forgetErased(ctx context.Context, q store.Querier, datanetID int64) error {
 	now := store.Now()
-	erased, err := db.Read().QueryContext(ctx, `SELECT id FROM contributions WHERE datanet_id = $1 AND status = 'erased' AND erased_at >= $2`, datanetID, li.erasedAt)
+	erased, err := q.QueryContext(ctx, `SELECT id FROM contributions WHERE datanet_id = $1 AND status = 'erased' AND erased_at >= $2`, datanetID, li.erasedAt)
 	if err != nil {
 		return fmt.Errorf("dedup catch-up: %w", err)
 	}
@@ -311,7 +312,7 @@ func (s *Service) recheck(ctx context.Context, tx *store.Tx, d Datanet, li *live
 	if !behind {
 		return 0, nil
 	}
-	if err := s.catchUp(ctx, li, d); err != nil {
+	if err := s.catchUp(ctx, tx, li, d); err != nil {
 		return 0, err
 	}
 	n := 0

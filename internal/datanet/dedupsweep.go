@@ -42,7 +42,7 @@ func (s *Service) ForgetErased(ctx context.Context) error {
 			continue
 		}
 		li.mu.Lock()
-		err = li.forgetErased(ctx, s.db, d.ID)
+		err = li.forgetErased(ctx, s.db.Read(), d.ID)
 		li.mu.Unlock()
 		errs = append(errs, err)
 	}
