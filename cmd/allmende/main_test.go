@@ -66,6 +66,8 @@ func TestBadStartsExplainThemselves(t *testing.T) {
 		t.Fatal(err)
 	}
 	fresh := filepath.Join(dir, "fresh")
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
 	tests := []struct {
 		name string
 		args []string
@@ -86,6 +88,8 @@ func TestBadStartsExplainThemselves(t *testing.T) {
 		{"database unreachable", []string{"serve", "--data", fresh, "--db", "postgres://nobody@127.0.0.1:1/none", "--vault-key", file, "--log-key", file, "--addr", "127.0.0.1:0"}, 1, "cannot reach PostgreSQL at postgres://nobody@127.0.0.1:1/none"},
 		{"database without its keys", []string{"serve", "--data", fresh, "--db", "postgres://nobody@127.0.0.1:1/none", "--addr", "127.0.0.1:0"}, 1, "a cooperative on PostgreSQL (--db) needs --vault-key FILE (or ALLMENDE_VAULT_KEY_FILE) and --log-key FILE (or ALLMENDE_LOG_KEY_FILE)"},
 		{"port in use", []string{"serve", "--data", fresh, "--addr", "127.0.0.1:" + busyPort(t)}, 1, "is already in use"},
+		{"bad blobs url", []string{"serve", "--data", fresh, "--blobs", "s3://coop-files?endpoint=127.0.0.1:1&insecure=on"}, 2, `--blobs: insecure must be 1 or 0, not "on"`},
+		{"blobs without credentials", []string{"serve", "--data", fresh, "--blobs", "s3://coop-files?endpoint=127.0.0.1:1", "--addr", "127.0.0.1:0"}, 1, "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"},
 		{"metrics port in use", []string{"serve", "--data", fresh, "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:" + busyPort(t)}, 1, "choose another --metrics-addr"},
 	}
 	for _, tt := range tests {

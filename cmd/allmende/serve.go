@@ -14,12 +14,14 @@ import (
 	"github.com/allmende/allmende/internal/app"
 	"github.com/allmende/allmende/internal/mail"
 	"github.com/allmende/allmende/internal/points"
+	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/web"
 )
 
 // serverFlags are the flags serve and demo share.
 type serverFlags struct {
 	data, db, addr string
+	blobs          string
 	metricsAddr    string
 	secureCookies  bool
 	trustedProxies string
@@ -43,6 +45,7 @@ type serverFlags struct {
 func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.data, "data", defaultData, "data folder: SQLite database, blobs, log, keys (created if missing)")
 	fs.StringVar(&f.db, "db", "", "PostgreSQL URL (postgres://user@host/db) to keep state there instead of SQLite in --data")
+	fs.StringVar(&f.blobs, "blobs", "", "where files are kept: s3://BUCKET[/PREFIX]?endpoint=HOST:PORT&region=R&insecure=1 for an S3-compatible bucket that replicas share, with the credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (default: the folder blobs in --data)")
 	fs.StringVar(&f.addr, "addr", ":8080", "address to listen on, host:port")
 	fs.StringVar(&f.metricsAddr, "metrics-addr", "", "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (default: none; never on --addr)")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure even over plain HTTP (set this behind a TLS proxy)")
@@ -81,11 +84,16 @@ func (f *serverFlags) baseConfig() (app.Config, error) {
 	if f.smtpAddr != "" && !strings.Contains(f.smtpFrom, "@") {
 		return app.Config{}, fmt.Errorf("%w: --smtp-from must be an e-mail address when --smtp-addr is set", errUsage)
 	}
+	if f.blobs != "" {
+		if _, err := store.ParseS3URL(f.blobs); err != nil {
+			return app.Config{}, fmt.Errorf("%w: --blobs: %v", errUsage, err)
+		}
+	}
 	proxies, err := web.ParseProxies(f.trustedProxies)
 	if err != nil {
 		return app.Config{}, fmt.Errorf("%w: --trusted-proxies: %v", errUsage, err)
 	}
-	return app.Config{DataDir: f.data, TrustedProxies: proxies, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
+	return app.Config{DataDir: f.data, Blobs: f.blobs, TrustedProxies: proxies, DB: f.db, SecureCookies: f.secureCookies, LogOrigin: f.logOrigin, EpochLength: f.epochLength,
 		ReplayBrowser: f.replayBrowser, ReplayAllowPrivate: f.replayPrivate, UpstreamAllowPrivate: f.upstreamLAN, ModelCacheBytes: f.modelCache, Currency: cur,
 		SMTP: mail.SMTP{Addr: f.smtpAddr, From: f.smtpFrom, Username: f.smtpUser, Password: os.Getenv("ALLMENDE_SMTP_PASSWORD")}}, nil
 }

@@ -50,6 +50,10 @@ type Config struct {
 	DataDir string
 	// DB is a PostgreSQL URL; empty means SQLite in DataDir.
 	DB string
+	// Blobs is where files are kept: empty means the folder blobs in
+	// DataDir, s3://BUCKET?endpoint=HOST:PORT&region=R&insecure=1 an
+	// S3-compatible bucket that replicas share (blobs.go).
+	Blobs string
 	// SecureCookies marks cookies Secure even on plain HTTP, for servers
 	// behind a TLS-terminating proxy.
 	SecureCookies bool
@@ -109,7 +113,7 @@ type App struct {
 	cfg      Config
 	log      *slog.Logger
 	DB       *store.DB
-	Blobs    *store.Blobs
+	Blobs    store.Blobs
 	Ledger   *ledger.Ledger
 	Members  *member.Service
 	Vault    *vault.Vault
@@ -182,7 +186,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 			db.Close()
 		}
 	}()
-	blobs, err := store.OpenBlobs(filepath.Join(cfg.DataDir, "blobs"))
+	blobs, err := openBlobs(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}

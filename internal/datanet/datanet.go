@@ -83,7 +83,7 @@ type Service struct {
 	db     *store.DB
 	ledger *ledger.Ledger
 	vault  *vault.Vault
-	blobs  *store.Blobs
+	blobs  store.Blobs
 	dedup  *dedupIndexes
 	// copies are reached by every erasure (see KeepCopy).
 	copies []Copy
@@ -99,7 +99,7 @@ type Service struct {
 
 // NewService returns the datanet service. dedupDir holds the persisted
 // near-duplicate indexes.
-func NewService(db *store.DB, l *ledger.Ledger, v *vault.Vault, blobs *store.Blobs, dedupDir string) *Service {
+func NewService(db *store.DB, l *ledger.Ledger, v *vault.Vault, blobs store.Blobs, dedupDir string) *Service {
 	return &Service{db: db, ledger: l, vault: v, blobs: blobs, dedup: newDedupIndexes(db, dedupDir)}
 }
 

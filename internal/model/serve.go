@@ -31,7 +31,7 @@ const DefaultModelCacheBytes = 256 << 20
 // model.trained events, the blobs that hold weights, and the cache.
 type factory struct {
 	ledger *ledger.Ledger
-	blobs  *store.Blobs
+	blobs  store.Blobs
 	cache  *adapterCache
 	wake   func()
 
@@ -78,7 +78,7 @@ func newFactory() *factory {
 // (model.trained events), the blob store for weights and the adapters'
 // memory bound (0: DefaultModelCacheBytes). Call it before the service is
 // used.
-func (s *Service) UseFactory(l *ledger.Ledger, blobs *store.Blobs, cacheBytes int64) {
+func (s *Service) UseFactory(l *ledger.Ledger, blobs store.Blobs, cacheBytes int64) {
 	if cacheBytes <= 0 {
 		cacheBytes = DefaultModelCacheBytes
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -183,38 +182,6 @@ func TestOpenErrors(t *testing.T) {
 				t.Fatalf("error leaks the password: %v", err)
 			}
 		})
-	}
-}
-
-func TestBlobs(t *testing.T) {
-	b, err := store.OpenBlobs(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	hash, size, err := b.Put(strings.NewReader("hello"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if hash != "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824" || size != 5 {
-		t.Fatalf("Put = %s, %d", hash, size)
-	}
-	f, err := b.Open(hash)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _ := fs.ReadFile(os.DirFS(filepath.Dir(f.Name())), filepath.Base(f.Name()))
-	f.Close()
-	if string(got) != "hello" {
-		t.Fatalf("blob content = %q", got)
-	}
-	if err := b.Delete(hash); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.Open(hash); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("Open after Delete: %v, want ErrNotFound", err)
-	}
-	if _, err := b.Open("../../etc/passwd"); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("Open with a path: %v, want ErrNotFound", err)
 	}
 }
 

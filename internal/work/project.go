@@ -121,7 +121,7 @@ func (p Project) HourlyRate() int64 {
 // Service is the annotation work of the cooperative.
 type Service struct {
 	db     *store.DB
-	blobs  *store.Blobs
+	blobs  store.Blobs
 	reward *reward.Service
 	params *coop.Params
 	now    func() time.Time
@@ -139,7 +139,7 @@ type Service struct {
 }
 
 // NewService returns the work service.
-func NewService(db *store.DB, blobs *store.Blobs, r *reward.Service, params *coop.Params) *Service {
+func NewService(db *store.DB, blobs store.Blobs, r *reward.Service, params *coop.Params) *Service {
 	return &Service{db: db, blobs: blobs, reward: r, params: params, now: time.Now}
 }
 

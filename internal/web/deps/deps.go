@@ -28,7 +28,7 @@ import (
 // Deps is what the web server needs from the rest of the cooperative.
 type Deps struct {
 	DB       *store.DB
-	Blobs    *store.Blobs
+	Blobs    store.Blobs
 	Members  *member.Service
 	Datanets *datanet.Service
 	Work     *work.Service
