@@ -62,6 +62,10 @@ type Config struct {
 	// LogCheckpointInterval is how often a new checkpoint is signed while
 	// the log grows; zero means the log's default (one second).
 	LogCheckpointInterval time.Duration
+	// LogMySQL keeps the transparency log in MySQL/MariaDB (a
+	// go-sql-driver DSN) instead of in DataDir, shared by every replica:
+	// all serve it, the one holding the publisher lease appends.
+	LogMySQL string
 	// ReplayBrowser is the Chromium that runs automations: empty means
 	// /usr/bin/chromium, "none" that this server runs none.
 	ReplayBrowser string
@@ -314,6 +318,7 @@ func openLog(ctx context.Context, cfg Config) (*tlog.Log, error) {
 		BatchMaxSize:       1024,
 		Origin:             origin,
 		CheckpointInterval: cfg.LogCheckpointInterval,
+		MySQL:              cfg.LogMySQL,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("transparency log: %w", err)
