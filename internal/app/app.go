@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -124,6 +125,7 @@ type App struct {
 	Web      *web.Server
 	registry *prometheus.Registry
 	lock     *filelock.Lock // the data folder's, held unless Offline
+	leading  atomic.Bool    // holds the publisher lease (publish.go)
 }
 
 // DataDir is the data folder the app runs on.

@@ -216,24 +216,57 @@ func TestSharedLogLeaderKilled(t *testing.T) {
 	srvB := httptest.NewServer(b.Web)
 	defer srvB.Close()
 	sameCheckpoint(t, urlA, srvB.URL, 200)
+	if b.Publishing() {
+		t.Fatal("B publishes while A holds the lease")
+	}
+	if m := metric(t, b, "allmende_log_publisher"); m != "0" {
+		t.Errorf("B's allmende_log_publisher is %s, want 0", m)
+	}
 
 	// A records and appends without pause, and is killed at it.
 	io.WriteString(stdin, "more\n")
-	time.Sleep(1500 * time.Millisecond)
+	countEvents := func() int {
+		var n int
+		if err := b.DB.Read().QueryRowContext(t.Context(), `SELECT count(*) FROM ledger_events`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for deadline := time.Now().Add(30 * time.Second); countEvents() < 260; {
+		if time.Now().After(deadline) {
+			t.Fatal("replica A does not record events")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	wait()
 	recordEvents(b, member, "replica-b", 100, 200)
-	var n int
-	if err := b.DB.Read().QueryRowContext(t.Context(), `SELECT count(*) FROM ledger_events`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n < 300 {
-		t.Fatalf("%d events, want A to have recorded some after the pause", n)
-	}
+	n := countEvents()
 	waitPublished(t, b.Ledger, n)
+	if !b.Publishing() {
+		t.Error("B published A's and its own events without holding the lease")
+	}
+	if m := metric(t, b, "allmende_log_publisher"); m != "1" {
+		t.Errorf("B's allmende_log_publisher is %s, want 1", m)
+	}
 	checkSharedLog(t, b, srvB.URL, n)
+}
+
+// metric returns the value of an unlabelled metric on a's metrics handler.
+func metric(t *testing.T, a *app.App, name string) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	a.Web.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for line := range strings.Lines(rec.Body.String()) {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	t.Fatalf("no metric %s", name)
+	return ""
 }
 
 // waitPublished waits until the database holds n events, all with a log

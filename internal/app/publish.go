@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/allmende/allmende/internal/ledger"
 )
 
@@ -21,6 +23,16 @@ func (a *App) publish(ctx context.Context) {
 	if a.Log == nil {
 		return
 	}
+	// Already registered when Background runs a second time.
+	_ = a.registry.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "allmende_log_publisher",
+		Help: "1 while this replica holds the publisher lease and publishes the ledger to the transparency log.",
+	}, func() float64 {
+		if a.Publishing() {
+			return 1
+		}
+		return 0
+	}))
 	for ctx.Err() == nil {
 		held, release, err := a.DB.Lease(ctx, publishLock)
 		if err != nil {
@@ -30,13 +42,19 @@ func (a *App) publish(ctx context.Context) {
 			}
 			continue
 		}
+		a.leading.Store(true)
 		a.lead(held)
+		a.leading.Store(false)
 		release()
 		if ctx.Err() == nil {
 			a.log.Warn("ledger publisher: lost the publisher lease; another replica publishes, this one waits to take over", "cause", context.Cause(held))
 		}
 	}
 }
+
+// Publishing reports whether this replica holds the publisher lease: it
+// alone appends to the log (the others serve it).
+func (a *App) Publishing() bool { return a.leading.Load() }
 
 // lead publishes until ctx (the lease) ends, restarting the publisher
 // after errors it cannot ride out (other than a log that is behind the
