@@ -122,7 +122,7 @@ func (l *Log) AwaitCheckpoint(ctx context.Context, size uint64) (*Checkpoint, er
 		return l.Checkpoint(ctx)
 	}
 	last := func() (tessera.Index, error) { return tessera.Index{Index: size - 1}, nil }
-	_, raw, err := l.awaiter.Await(ctx, last)
+	_, raw, err := l.publicationAwaiter().Await(ctx, last)
 	if err != nil {
 		return nil, fmt.Errorf("await checkpoint of size %d: %w", size, err)
 	}

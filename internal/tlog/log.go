@@ -49,9 +49,16 @@ type Log struct {
 	awaiter  *tessera.PublicationAwaiter
 	cancel   context.CancelFunc
 	lock     *filelock.Lock
+
 	// shared is set for a log on MySQL (mysql.go); appender is nil then
 	// unless the Log came from Lead.
 	shared *sharedLog
+	// On a shared log the awaiter, which polls the database, is made on
+	// first use (publicationAwaiter), on bg: readers seldom wait for
+	// checkpoints.
+	bg        context.Context
+	awaitOnce sync.Once
+
 	// appendTurn is held by the one caller of LockAppends at a time.
 	appendTurn chan struct{}
 
@@ -242,6 +249,16 @@ func (l *Log) Close(ctx context.Context) error {
 		openDirs.Delete(l.cfg.Dir)
 	})
 	return l.closeErr
+}
+
+// publicationAwaiter returns the log's awaiter, making it on first use.
+func (l *Log) publicationAwaiter() *tessera.PublicationAwaiter {
+	l.awaitOnce.Do(func() {
+		if l.awaiter == nil {
+			l.awaiter = tessera.NewPublicationAwaiter(l.bg, l.reader.ReadCheckpoint, awaitPoll)
+		}
+	})
+	return l.awaiter
 }
 
 // where names the log in messages: its directory or its MySQL database.

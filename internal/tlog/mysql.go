@@ -152,9 +152,7 @@ func openMySQL(ctx context.Context, cfg Config) (l *Log, err error) {
 			return nil, fmt.Errorf("open log on MySQL %s: existing checkpoint does not verify with key %s: %w", where, cfg.KeyFile, err)
 		}
 	}
-	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	l.cancel = cancel
-	l.awaiter = tessera.NewPublicationAwaiter(bg, l.reader.ReadCheckpoint, awaitPoll)
+	l.bg, l.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	return l, nil
 }
 
@@ -214,6 +212,7 @@ func (l *Log) Lead(ctx context.Context) (w *Log, err error) {
 		reader:     exactReader{storage},
 		shared:     &sharedLog{db: db, where: where, lockName: l.shared.lockName},
 		appendTurn: make(chan struct{}, 1),
+		bg:         bg,
 		cancel:     cancel,
 	}
 	// The key was checked against the database when l was opened; check
@@ -230,7 +229,6 @@ func (l *Log) Lead(ctx context.Context) (w *Log, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("lead: log on MySQL %s: %w", where, err)
 	}
-	w.awaiter = tessera.NewPublicationAwaiter(bg, w.reader.ReadCheckpoint, awaitPoll)
 	return w, nil
 }
 
