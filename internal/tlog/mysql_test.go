@@ -267,3 +267,46 @@ func FuzzBundlePrefix(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkAppendMySQL is BenchmarkAppend's raw and call=100 cases on
+// Tessera's MySQL driver (ALLMENDE_TEST_MYSQL): entries per second until
+// durably integrated, one transaction per batch.
+func BenchmarkAppendMySQL(b *testing.B) {
+	for _, bc := range []struct {
+		name    string
+		perCall int
+		batch   uint
+		age     time.Duration
+	}{
+		{name: "raw", perCall: 8192, batch: 1024, age: 100 * time.Millisecond},
+		{name: "default/call=100", perCall: 100},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			r, err := Open(b.Context(), Config{
+				MySQL: mysqltest.DSN(b), KeyFile: filepath.Join(b.TempDir(), "log.key"), Origin: "bench.example/log",
+				BatchMaxSize: bc.batch, BatchMaxAge: bc.age,
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r.Close(context.Background())
+			l, err := r.Lead(b.Context())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer l.Close(context.Background())
+			chunk := make([][]byte, bc.perCall)
+			for i := range chunk {
+				chunk[i] = benchEntry(i, 300)
+			}
+			b.ResetTimer()
+			start := time.Now()
+			for b.Loop() {
+				if _, err := l.Append(b.Context(), chunk); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*bc.perCall)/time.Since(start).Seconds(), "entries/s")
+		})
+	}
+}
