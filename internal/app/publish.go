@@ -46,8 +46,8 @@ func (a *App) publish(ctx context.Context) {
 		a.lead(held)
 		a.leading.Store(false)
 		release()
-		if ctx.Err() == nil {
-			a.log.Warn("ledger publisher: lost the publisher lease; another replica publishes, this one waits to take over", "cause", context.Cause(held))
+		if ctx.Err() == nil && held.Err() != nil {
+			a.log.Warn("ledger publisher: lost the publisher lease; another replica may publish, this one waits to take over", "cause", context.Cause(held))
 		}
 	}
 }
