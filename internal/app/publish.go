@@ -45,9 +45,10 @@ func (a *App) publish(ctx context.Context) {
 		a.leading.Store(true)
 		a.lead(held)
 		a.leading.Store(false)
+		lost := context.Cause(held) // before release ends held
 		release()
-		if ctx.Err() == nil && held.Err() != nil {
-			a.log.Warn("ledger publisher: lost the publisher lease; another replica may publish, this one waits to take over", "cause", context.Cause(held))
+		if ctx.Err() == nil && lost != nil {
+			a.log.Warn("ledger publisher: lost the publisher lease; another replica may publish, this one waits to take over", "cause", lost)
 		}
 	}
 }
