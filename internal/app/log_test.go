@@ -370,3 +370,102 @@ func checkSharedLog(t *testing.T, a *app.App, base string, n int) {
 		}
 	}
 }
+
+// syncBuffer is a log destination the test reads while replicas write.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestSharedLogLeaseLostWhileAlive: the leader's PostgreSQL session ends
+// (an operator or a network failure) while its process lives on. It must
+// notice, stop publishing and close its appender; publishing goes on under
+// whichever replica takes the lease next, and each event is in the log
+// once.
+func TestSharedLogLeaseLostWhileAlive(t *testing.T) {
+	pg := postgresDatabase(t)
+	dsn := mysqltest.DSN(t)
+	var logA syncBuffer
+	cfgA := app.Config{DataDir: t.TempDir(), DB: pg, LogMySQL: dsn, LogOrigin: "coop.example/log", ReplayBrowser: "none"}
+	a, err := app.Open(t.Context(), cfgA, slog.New(slog.NewTextHandler(&logA, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	cfgB := cfgA
+	cfgB.DataDir = t.TempDir()
+	copyKeys(t, cfgA.DataDir, cfgB.DataDir)
+	b, err := app.Open(t.Context(), cfgB, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var member int64
+	err = a.DB.InTx(t.Context(), func(tx *store.Tx) error {
+		return tx.QueryRowContext(t.Context(), `INSERT INTO members (public_id, email, name, password_hash, role, created_at)
+			VALUES ('m-ada', 'ada@example.org', 'Ada', 'x', 'member', 0) RETURNING id`).Scan(&member)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, stop := context.WithCancel(context.Background())
+	var bg sync.WaitGroup
+	defer func() { stop(); bg.Wait() }()
+	bg.Go(func() { a.Background(ctx) })
+	waitFor(t, "A to take the lease", a.Publishing)
+	bg.Go(func() { b.Background(ctx) })
+	recordEvents(a, member, "replica-a", 0, 50)
+	waitPublished(t, a.Ledger, 50)
+
+	// End the session that holds the lease (publishLock in publish.go).
+	const publishLock = 0x616c6d6c6f67
+	admin, err := sql.Open("pgx", pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var n int
+	err = admin.QueryRowContext(t.Context(), `
+		SELECT count(pg_terminate_backend(pid)) FROM pg_locks
+		WHERE locktype = 'advisory' AND granted AND classid = $1 AND objid = $2
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+		uint32(publishLock>>32), uint32(publishLock&0xffffffff)).Scan(&n)
+	if err != nil || n != 1 {
+		t.Fatalf("terminate the lease holder's session: %d sessions, %v", n, err)
+	}
+	waitFor(t, "A to notice that it lost the lease", func() bool {
+		return strings.Contains(logA.String(), "lost the publisher lease")
+	})
+
+	recordEvents(b, member, "replica-b", 0, 50)
+	recordEvents(a, member, "replica-a", 50, 100)
+	waitPublished(t, b.Ledger, 150)
+	waitFor(t, "one replica to publish", func() bool { return a.Publishing() != b.Publishing() })
+	srv := httptest.NewServer(b.Web)
+	defer srv.Close()
+	checkSharedLog(t, b, srv.URL, 150)
+}
+
+// waitFor waits up to 20 s for cond.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited in vain for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
