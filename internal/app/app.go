@@ -22,7 +22,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"k8s.io/klog/v2"
 
 	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/bounty"
@@ -139,7 +138,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 		return nil, errors.New("no data folder: pass --data DIR")
 	}
 	// Tessera logs through klog; send it to our structured log.
-	klog.SetSlogLogger(log)
+	routeKlog(log)
 	if cfg.MustExist {
 		if err := checkCooperative(cfg); err != nil {
 			return nil, err
