@@ -388,7 +388,7 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 	if err != nil {
 		return err
 	}
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
+	return s.chargeTx(ctx, func(tx *store.Tx) error {
 		var version any
 		if att.versionID != 0 {
 			// A version deleted while this call ran answered, but is
@@ -505,6 +505,17 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 		}
 		return nil
 	})
+}
+
+// chargeTx runs a charge in a transaction: on SQLite, whose one writer
+// would queue every call's charge behind the others', in one shared with
+// the charges of concurrent calls (chargeBatch); on PostgreSQL, where
+// charges commit side by side, in its own.
+func (s *Service) chargeTx(ctx context.Context, fn func(tx *store.Tx) error) error {
+	if s.db.Dialect() == store.SQLite {
+		return s.charges.do(ctx, s.db, fn)
+	}
+	return s.db.InTx(ctx, fn)
 }
 
 func (s *Service) logCall(ctx context.Context, m Model, c Client, status string, took time.Duration) {
