@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/allmende/allmende/internal/action"
@@ -27,6 +28,33 @@ const (
 )
 
 func (a *App) runJobs(ctx context.Context) {
+	// Automation runs have a runner of their own with one worker: the
+	// server has one browser, and a run this replica cannot start yet
+	// stays queued in the database, for a replica whose browser is free,
+	// instead of being claimed and marked running while it waits here.
+	runs := store.NewRunner(a.DB, a.log, map[string]store.Handler{
+		// An automation run replays in the server's browser.
+		action.JobRun: func(ctx context.Context, job store.Job) error {
+			id, err := strconv.ParseInt(string(job.Payload), 10, 64)
+			if err != nil {
+				return fmt.Errorf("run job: bad payload %q", job.Payload)
+			}
+			return a.Actions.Execute(ctx, id)
+		},
+	})
+	// Trainings too, one at a time per replica: each may hold a core for
+	// long, and the chores must not wait behind them.
+	trainings := store.NewRunner(a.DB, a.log, map[string]store.Handler{
+		// A model version is trained on the server's CPU; a retry after
+		// a crash trains it again from the start.
+		model.JobTrain: func(ctx context.Context, job store.Job) error {
+			id, err := strconv.ParseInt(string(job.Payload), 10, 64)
+			if err != nil {
+				return fmt.Errorf("train job: bad payload %q", job.Payload)
+			}
+			return a.Models.TrainVersion(ctx, id, job.Attempts)
+		},
+	})
 	r := store.NewRunner(a.DB, a.log, map[string]store.Handler{
 		jobExpireSessions: func(ctx context.Context, _ store.Job) error {
 			n, err := a.Members.DeleteExpiredSessions(ctx)
@@ -59,14 +87,6 @@ func (a *App) runJobs(ctx context.Context) {
 			}
 			return err
 		},
-		// An automation run replays in the server's browser.
-		action.JobRun: func(ctx context.Context, job store.Job) error {
-			id, err := strconv.ParseInt(string(job.Payload), 10, 64)
-			if err != nil {
-				return fmt.Errorf("run job: bad payload %q", job.Payload)
-			}
-			return a.Actions.Execute(ctx, id)
-		},
 		// Recordings verified while the treasury was short are paid when
 		// it can.
 		// Runs whose worker died mid-replay are ended and refunded.
@@ -80,15 +100,6 @@ func (a *App) runJobs(ctx context.Context) {
 				a.log.Warn("interrupted automation runs refunded", "count", stale)
 			}
 			return errors.Join(err, serr)
-		},
-		// A model version is trained on the server's CPU; a retry after
-		// a crash trains it again from the start.
-		model.JobTrain: func(ctx context.Context, job store.Job) error {
-			id, err := strconv.ParseInt(string(job.Payload), 10, 64)
-			if err != nil {
-				return fmt.Errorf("train job: bad payload %q", job.Payload)
-			}
-			return a.Models.TrainVersion(ctx, id, job.Attempts)
 		},
 		// A published model version trained on records erased since is
 		// retrained without them within the hour.
@@ -128,7 +139,7 @@ func (a *App) runJobs(ctx context.Context) {
 			return err
 		},
 	})
-	a.Models.WakeOnTraining(r.Wake)
+	a.Models.WakeOnTraining(trainings.Wake)
 	go a.schedule(ctx, jobExpireSessions, choreEvery)
 	go a.schedule(ctx, jobPayDue, payEvery)
 	go a.schedule(ctx, jobEpochClose, choreEvery)
@@ -140,9 +151,13 @@ func (a *App) runJobs(ctx context.Context) {
 	go a.schedule(ctx, model.JobRetrainErased, choreEvery)
 	go a.schedule(ctx, action.JobPayPending, payEvery)
 	go a.schedule(ctx, model.JobCloseRounds, payEvery)
-	// Three workers: an automation run may hold one for up to
-	// action.RunTimeout, and the chores must not wait behind it.
-	r.Run(ctx, 3)
+	// The chores' runner claims no automation run and no training:
+	// however many of those wait, chores do not wait behind them.
+	var wg sync.WaitGroup
+	wg.Go(func() { runs.Run(ctx, 1) })
+	wg.Go(func() { trainings.Run(ctx, 1) })
+	r.Run(ctx, 2)
+	wg.Wait()
 }
 
 // schedule queues a chore now and then every interval. The unique key

@@ -34,13 +34,14 @@ type env struct {
 	blobs    store.Blobs
 	ada, bob int64
 	mk       func() *datanet.Service
+	mkIn     func(dedupDir string) *datanet.Service // another replica's service
 }
 
 // requester is the member with this id acting as a requester, as ada and
 // bob are.
 func requester(id int64) member.Member { return member.Member{ID: id, Role: member.RoleRequester} }
 
-func newEnv(t *testing.T, db *store.DB) *env {
+func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
 	ctx := t.Context()
 	e := &env{db: db, dir: t.TempDir()}
@@ -53,9 +54,10 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		t.Fatal(err)
 	}
 	l := ledger.New(db)
-	e.mk = func() *datanet.Service {
-		return datanet.NewService(db, l, v, e.blobs, filepath.Join(e.dir, "dedup"))
+	e.mkIn = func(dedupDir string) *datanet.Service {
+		return datanet.NewService(db, l, v, e.blobs, dedupDir)
 	}
+	e.mk = func() *datanet.Service { return e.mkIn(filepath.Join(e.dir, "dedup")) }
 	e.svc = e.mk()
 	t.Cleanup(func() { e.svc.Close() })
 	for i, name := range []string{"ada", "bob"} {
@@ -90,7 +92,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	return e
 }
 
-func texts(t *testing.T, d datanet.Datanet, lines ...string) datanet.Submission {
+func texts(t testing.TB, d datanet.Datanet, lines ...string) datanet.Submission {
 	t.Helper()
 	var b strings.Builder
 	for _, l := range lines {

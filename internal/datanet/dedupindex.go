@@ -34,6 +34,9 @@ type liveIndex struct {
 	x        *dedup.Index
 	maxID    int64 // highest contribution id added
 	erasedAt int64 // erasures up to this time are applied
+	// decidedAt: curators' decisions up to this time are applied. A cursor
+	// of its own, as the sweep (ForgetErased) moves erasedAt alone.
+	decidedAt int64
 }
 
 func newDedupIndexes(db *store.DB, dir string) *dedupIndexes {
@@ -43,6 +46,19 @@ func newDedupIndexes(db *store.DB, dir string) *dedupIndexes {
 // index returns the datanet's near-duplicate index, opened and caught up
 // with the database.
 func (s *Service) index(ctx context.Context, d Datanet) (*liveIndex, error) {
+	li, err := s.openIndex(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.catchUp(ctx, s.db.Read(), li, d); err != nil {
+		return nil, err
+	}
+	return li, nil
+}
+
+// openIndex returns the datanet's near-duplicate index as its file has
+// it, opening the file if needed.
+func (s *Service) openIndex(ctx context.Context, d Datanet) (*liveIndex, error) {
 	ix := s.dedup
 	ix.mu.Lock()
 	li := ix.live[d.ID]
@@ -64,9 +80,6 @@ func (s *Service) index(ctx context.Context, d Datanet) (*liveIndex, error) {
 		ix.live[d.ID] = li
 	}
 	ix.mu.Unlock()
-	if err := s.catchUp(ctx, li, d); err != nil {
-		return nil, err
-	}
 	return li, nil
 }
 
@@ -83,13 +96,15 @@ func (ix *dedupIndexes) close() error {
 }
 
 // catchUp adds contributions accepted since the index last looked, and
-// removes those erased since. Adding needs the fingerprint, which is
-// recomputed from the sealed content.
-func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
-	db := s.db
+// removes those erased since, reading through q (the storing transaction
+// when an intake re-checks, so that it needs no second connection).
+// Adding needs the fingerprint, which is recomputed from the sealed
+// content.
+func (s *Service) catchUp(ctx context.Context, q store.Querier, li *liveIndex, d Datanet) error {
 	li.mu.Lock()
 	defer li.mu.Unlock()
-	rows, err := db.Read().QueryContext(ctx, `
+	start := store.Now()
+	rows, err := q.QueryContext(ctx, `
 		SELECT id, public_id, key_id, content, blob FROM contributions
 		WHERE datanet_id = $1 AND status IN ('accepted', 'pending') AND id > $2 ORDER BY id`, d.ID, li.maxID)
 	if err != nil {
@@ -116,9 +131,9 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 	// index (it no longer holds its place), one accepted on appeal comes
 	// back, though its id is below the rows read above.
 	var rejected, decided []int64
-	changes, err := db.Read().QueryContext(ctx, `
+	changes, err := q.QueryContext(ctx, `
 		SELECT c.id, c.status FROM curations k JOIN contributions c ON c.id = k.contribution_id
-		WHERE k.datanet_id = $1 AND k.changed_at >= $2 AND c.id <= $3`, d.ID, li.erasedAt, li.maxID)
+		WHERE k.datanet_id = $1 AND k.changed_at >= $2 AND c.id <= $3`, d.ID, li.decidedAt, li.maxID)
 	if err != nil {
 		return fmt.Errorf("dedup catch-up: %w", err)
 	}
@@ -154,7 +169,7 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 				continue
 			}
 			r := row{id: id}
-			err := db.Read().QueryRowContext(ctx, `SELECT public_id, COALESCE(key_id, 0), content, blob FROM contributions WHERE id = $1`, id).
+			err := q.QueryRowContext(ctx, `SELECT public_id, COALESCE(key_id, 0), content, blob FROM contributions WHERE id = $1`, id).
 				Scan(&r.publicID, &r.keyID, &r.content, &r.blob)
 			if err != nil {
 				return fmt.Errorf("dedup catch-up: %w", err)
@@ -186,8 +201,19 @@ func (s *Service) catchUp(ctx context.Context, li *liveIndex, d Datanet) error {
 		}
 	}
 
+	if err := li.forgetErased(ctx, q, d.ID); err != nil {
+		return err
+	}
+	li.decidedAt = start - 60_000
+	return nil
+}
+
+// forgetErased removes the datanet's records erased since the index last
+// looked; li.mu must be held. Removing overwrites a fingerprint in the
+// file, so none of an erased record stays on this replica's disk.
+func (li *liveIndex) forgetErased(ctx context.Context, q store.Querier, datanetID int64) error {
 	now := store.Now()
-	erased, err := db.Read().QueryContext(ctx, `SELECT id FROM contributions WHERE datanet_id = $1 AND status = 'erased' AND erased_at >= $2`, d.ID, li.erasedAt)
+	erased, err := q.QueryContext(ctx, `SELECT id FROM contributions WHERE datanet_id = $1 AND status = 'erased' AND erased_at >= $2`, datanetID, li.erasedAt)
 	if err != nil {
 		return fmt.Errorf("dedup catch-up: %w", err)
 	}
@@ -250,4 +276,54 @@ func (s *Service) logIndexError(err error) {
 		log = slog.Default()
 	}
 	log.Warn("near-duplicate index not updated; it catches up from the database before its next use", "err", err)
+}
+
+// errRaced rolls back an all-or-nothing intake that another replica's
+// intake turned into a duplicate while it was being checked.
+var errRaced = errors.New("a record became a duplicate while it was checked")
+
+// intakeLockClass is the first key of the PostgreSQL advisory lock that
+// serialises one datanet's intakes across replicas (the second key is the
+// datanet's id); the two-key form never meets the one-key locks elsewhere.
+const intakeLockClass = 18042
+
+// recheck decides near duplicates between replicas. In tx it waits for
+// the datanet's intake lock — on PostgreSQL a transaction advisory lock
+// held until commit; SQLite's one writer already holds its write lock —
+// so that the datanet's contributions commit one intake at a time, in id
+// order. If rows were added since the index last looked (by another
+// replica: this one's intakes are already in it), the index catches up
+// and every record still to be stored is checked again; those that now
+// match become duplicates. It returns how many did. The exact duplicate
+// needs none of this: a unique index on (datanet, dna) decides it.
+func (s *Service) recheck(ctx context.Context, tx *store.Tx, d Datanet, li *liveIndex, preps []*prepared) (int, error) {
+	if s.db.Dialect() == store.Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, intakeLockClass, int32(d.ID)); err != nil {
+			return 0, fmt.Errorf("intake lock: %w", err)
+		}
+	}
+	var newest int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM contributions WHERE datanet_id = $1 AND status IN ('accepted', 'pending')`, d.ID).Scan(&newest); err != nil {
+		return 0, fmt.Errorf("duplicate check: %w", err)
+	}
+	li.mu.Lock()
+	behind := newest > li.maxID
+	li.mu.Unlock()
+	if !behind {
+		return 0, nil
+	}
+	if err := s.catchUp(ctx, tx, li, d); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range preps {
+		if p.outcome.Status != "accepted" && p.outcome.Status != "pending" {
+			continue
+		}
+		if m, ok := li.best(p.fp); ok {
+			p.outcome.Status, p.outcome.Duplicate = "duplicate", &Duplicate{Exact: m.Exact, Similarity: m.Similarity}
+			n++
+		}
+	}
+	return n, nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -206,7 +207,7 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 	}
 
 	res := Result{DryRun: opt.DryRun}
-	if opt.DryRun || (problems > 0 && !opt.Partial) {
+	rejected := func() (Result, error) {
 		for _, p := range preps {
 			outcomes = append(outcomes, p.outcome)
 		}
@@ -225,10 +226,22 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 		res.Accepted, res.Pending = 0, 0
 		return res, ErrBatchRejected
 	}
+	if opt.DryRun || (problems > 0 && !opt.Partial) {
+		return rejected()
+	}
 
 	var stored []*prepared
 	var blobs []string
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		// Another replica may have taken a near copy since the checks
+		// above: look again, one at a time per datanet across replicas.
+		raced, err := s.recheck(ctx, tx, d, idx, preps)
+		if err != nil {
+			return err
+		}
+		if raced > 0 && !opt.Partial {
+			return errRaced
+		}
 		for _, p := range preps {
 			if err := s.store(ctx, tx, memberID, d, p, &blobs); err != nil {
 				return err
@@ -242,6 +255,9 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 	if err != nil {
 		for _, b := range blobs {
 			_ = s.blobs.Delete(b)
+		}
+		if errors.Is(err, errRaced) {
+			return rejected()
 		}
 		return Result{}, err
 	}

@@ -35,9 +35,25 @@ func (r Record) joined() string {
 // id above after, opened, for the indexes that models search. Erased and
 // duplicate records are not among them.
 func (s *Service) TextRecords(ctx context.Context, datanetID, after int64, limit int) ([]TextRecord, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `
+	return s.textRecords(ctx, `
 		SELECT id, public_id, COALESCE(member_id, 0), key_id, content, blob FROM contributions
 		WHERE datanet_id = $1 AND status = 'accepted' AND id > $2 ORDER BY id LIMIT $3`, datanetID, after, limit)
+}
+
+// AcceptedLate returns the accepted records of a curated datanet whose
+// curation changed at or after since (Unix ms) and whose row id is at most
+// upTo: records a curator accepted after newer rows were accepted, which
+// an index reading TextRecords from its high-water mark on would miss.
+// (Rows above upTo the caller reads with TextRecords.)
+func (s *Service) AcceptedLate(ctx context.Context, datanetID, since, upTo int64) ([]TextRecord, error) {
+	return s.textRecords(ctx, `
+		SELECT c.id, c.public_id, COALESCE(c.member_id, 0), c.key_id, c.content, c.blob
+		FROM curations k JOIN contributions c ON c.id = k.contribution_id
+		WHERE k.datanet_id = $1 AND k.changed_at >= $2 AND c.id <= $3 AND c.status = 'accepted' ORDER BY c.id`, datanetID, since, upTo)
+}
+
+func (s *Service) textRecords(ctx context.Context, query string, args ...any) ([]TextRecord, error) {
+	rows, err := s.db.Read().QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("records: %w", err)
 	}
@@ -119,15 +135,19 @@ func (s *Service) ByID(ctx context.Context, id int64) (Datanet, error) {
 // up to date without reading a record.
 type Watermark struct {
 	MaxRow, Erased, LastErasedAt int64
+	// Decided is the last time a curator decided on one of the datanet's
+	// records: an acceptance may add a row below MaxRow.
+	Decided int64
 }
 
-// Watermark reads a datanet's watermark (two index lookups).
+// Watermark reads a datanet's watermark (three index lookups).
 func (s *Service) Watermark(ctx context.Context, datanetID int64) (Watermark, error) {
 	var w Watermark
 	err := s.db.Read().QueryRowContext(ctx, `
 		SELECT (SELECT COALESCE(max(id), 0) FROM contributions WHERE datanet_id = $1 AND status = 'accepted'),
-		       count(*), COALESCE(max(erased_at), 0)
-		FROM contributions WHERE datanet_id = $1 AND status = 'erased'`, datanetID).Scan(&w.MaxRow, &w.Erased, &w.LastErasedAt)
+		       count(*), COALESCE(max(erased_at), 0),
+		       (SELECT COALESCE(max(changed_at), 0) FROM curations WHERE datanet_id = $1)
+		FROM contributions WHERE datanet_id = $1 AND status = 'erased'`, datanetID).Scan(&w.MaxRow, &w.Erased, &w.LastErasedAt, &w.Decided)
 	if err != nil {
 		return Watermark{}, fmt.Errorf("watermark: %w", err)
 	}

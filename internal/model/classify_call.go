@@ -104,10 +104,11 @@ func (s *Service) classifyCall(ctx context.Context, client Client, m Model, vers
 	if err != nil {
 		return Result{}, err
 	}
-	if err := s.reserve(ctx, client, cover); err != nil {
+	reservation, err := s.reserve(ctx, client, cover)
+	if err != nil {
 		return Result{}, err
 	}
-	defer s.release(client, cover)
+	defer s.release(ctx, client, reservation)
 
 	a, err := s.loadAdapter(ctx, versionID)
 	if err != nil {

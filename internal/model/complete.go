@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -161,10 +160,11 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 	if err != nil {
 		return Result{}, err
 	}
-	if err := s.reserve(ctx, client, cover); err != nil {
+	reservation, err := s.reserve(ctx, client, cover)
+	if err != nil {
 		return Result{}, err
 	}
-	defer s.release(client, cover)
+	defer s.release(ctx, client, reservation)
 
 	var text string
 	var usage Usage
@@ -231,71 +231,69 @@ func lastUser(msgs []Message) string {
 
 // reserve holds cover against the client's balance for the duration of a
 // call, so that concurrent calls cannot together spend more than the
-// client has: no call is forwarded without payment cover.
+// client has: no call is forwarded without payment cover. Reservations
+// are rows in the database (cover_reservations), so that calls on every
+// replica count against one balance.
 //
-// The balance is read under the client's payer lock, which release takes
-// too: otherwise a reservation could read the balance just before another
-// call's charge commits and then find that call's cover already released,
-// count the spent points as free, and forward a call it cannot charge.
-func (s *Service) reserve(ctx context.Context, c Client, cover int64) error {
-	p := s.payer(c.MemberID)
-	defer s.leave(c.MemberID, p)
-	p.Lock()
-	defer p.Unlock()
-	bal, err := s.reward.Balance(ctx, reward.MemberAccount(c.PublicID))
-	if err != nil {
+// Reservations of one payer are made one at a time, under a lock on the
+// payer's member row (the single writer does it on SQLite). The balance
+// and the reservations are read in one statement, that is one snapshot: a
+// call whose charge committed but whose reservation is not yet released
+// is counted twice, never not at all. A reservation whose replica died
+// before releasing it stops counting at its expiry.
+func (s *Service) reserve(ctx context.Context, c Client, cover int64) (int64, error) {
+	var id int64
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if s.db.Dialect() == store.Postgres {
+			// NO KEY UPDATE: rows that merely reference the member
+			// (sessions, keys) are not held up. The lock is a statement
+			// of its own: one that waited for it would go on reading
+			// with the snapshot it began with, missing the reservation
+			// the lock's last holder committed.
+			if _, err := tx.ExecContext(ctx, `SELECT id FROM members WHERE id = $1 FOR NO KEY UPDATE`, c.MemberID); err != nil {
+				return err
+			}
+		}
+		now := store.Now()
+		var bal, reserved int64
+		err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT balance FROM account_balances WHERE account = $1), 0),
+			COALESCE((SELECT CAST(sum(amount) AS BIGINT) FROM cover_reservations WHERE member_id = $2 AND expires_at > $3), 0)`,
+			reward.MemberAccount(c.PublicID), c.MemberID, now).Scan(&bal, &reserved)
+		if err != nil {
+			return err
+		}
+		free, err := points.Sub(bal, reserved)
+		if err != nil {
+			return err
+		}
+		if free < cover {
+			return problem.New(problem.PaymentRequired, "your balance of %s does not cover this call (up to %s); add funds first", pts(free), pts(cover))
+		}
+		return tx.QueryRowContext(ctx, `INSERT INTO cover_reservations (member_id, amount, expires_at) VALUES ($1, $2, $3) RETURNING id`,
+			c.MemberID, cover, now+s.reservationTTL().Milliseconds()).Scan(&id)
+	})
+	if err != nil && !problem.Is(err, problem.PaymentRequired) {
+		err = fmt.Errorf("model: reserve cover: %w", err)
+	}
+	return id, err
+}
+
+// reservationTTL is how long a reservation counts at most: longer than a
+// call may take (its upstream's timeout, then tracing and charging), so
+// that only a replica that died leaves one to expire.
+func (s *Service) reservationTTL() time.Duration { return s.Timeout + 2*time.Minute }
+
+// release ends a call's reservation, settled or failed, and forgets the
+// payer's expired ones. A release that fails leaves the reservation to
+// expire: the client's cover is held a little longer, never overdrawn.
+func (s *Service) release(ctx context.Context, c Client, id int64) {
+	ctx = context.WithoutCancel(ctx)
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM cover_reservations WHERE id = $1 OR (member_id = $2 AND expires_at <= $3)`, id, c.MemberID, store.Now())
 		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	free, err := points.Sub(bal, s.reserved[c.MemberID])
+	})
 	if err != nil {
-		return err
-	}
-	if free < cover {
-		return problem.New(problem.PaymentRequired, "your balance of %s does not cover this call (up to %s); add funds first", pts(free), pts(cover))
-	}
-	// Both are at most the balance: the sum fits.
-	s.reserved[c.MemberID] += cover
-	return nil
-}
-
-func (s *Service) release(c Client, cover int64) {
-	p := s.payer(c.MemberID)
-	defer s.leave(c.MemberID, p)
-	p.Lock()
-	defer p.Unlock()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.reserved[c.MemberID] -= cover
-	if s.reserved[c.MemberID] == 0 {
-		delete(s.reserved, c.MemberID)
-	}
-}
-
-// payer serialises one client's reservations and releases.
-type payer struct {
-	sync.Mutex
-	users int // guarded by Service.mu
-}
-
-func (s *Service) payer(memberID int64) *payer {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.payers[memberID]
-	if p == nil {
-		p = &payer{}
-		s.payers[memberID] = p
-	}
-	p.users++
-	return p
-}
-
-func (s *Service) leave(memberID int64, p *payer) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if p.users--; p.users == 0 {
-		delete(s.payers, memberID)
+		s.logger().Warn("model: release cover", "reservation", id, "err", err)
 	}
 }
 

@@ -46,6 +46,9 @@ type corpusState struct {
 	// ErasedAt is where the next look for erasures starts (Unix ms),
 	// whether a call's catch-up or the sweep looks.
 	ErasedAt int64 `json:"erased_at"`
+	// DecidedAt is where the next look for curated records accepted below
+	// MaxRow starts (Unix ms).
+	DecidedAt int64 `json:"decided_at,omitempty"`
 	// Seen is the datanet's watermark when the indexes last caught up.
 	Seen datanet.Watermark `json:"seen"`
 }
@@ -166,6 +169,7 @@ func (s *Service) catchUp(ctx context.Context, c *corpus, bm25 bool) error {
 		return nil
 	}
 	changed := false
+	start, fresh := store.Now(), c.state.MaxRow == 0
 	from := c.state.MaxRow
 	if c.bm25 != nil {
 		from = min(from, c.bm25Row)
@@ -197,11 +201,15 @@ func (s *Service) catchUp(ctx context.Context, c *corpus, bm25 bool) error {
 			changed = true
 		}
 	}
+	late, err := s.acceptedLate(ctx, c, mark, start, fresh)
+	if err != nil {
+		return err
+	}
 	purged, err := s.forgetErased(ctx, c)
 	if err != nil {
 		return err
 	}
-	changed = changed || purged
+	changed = changed || late || purged
 	c.state.Seen = mark
 	if c.bm25 != nil {
 		c.bm25Seen = mark
@@ -210,6 +218,45 @@ func (s *Service) catchUp(ctx context.Context, c *corpus, bm25 bool) error {
 		return nil
 	}
 	return c.saveState()
+}
+
+// acceptedLate adds the curated records a curator accepted since the last
+// look whose rows lie below what the indexes have read: the high-water
+// mark passed them while they waited. The window overlaps the last one by
+// a minute, as forgetErased's does, and adding a record an index holds
+// changes nothing (the span index refuses it; the few in the overlap are
+// then added one by one). A span index read from row 0 in this catch-up
+// (fresh) has every record accepted before start: only the cursor moves.
+// It reports whether the span index changed; c.mu must be held.
+func (s *Service) acceptedLate(ctx context.Context, c *corpus, mark datanet.Watermark, start int64, fresh bool) (bool, error) {
+	if mark.Decided == c.state.Seen.Decided && (c.bm25 == nil || mark.Decided == c.bm25Seen.Decided) {
+		return false, nil
+	}
+	if fresh {
+		c.state.DecidedAt = start - 60_000
+		return false, nil
+	}
+	now := store.Now()
+	recs, err := s.datanets.AcceptedLate(ctx, c.datanetID, c.state.DecidedAt, max(c.state.MaxRow, c.bm25Row))
+	if err != nil {
+		return false, err
+	}
+	var add []attrib.Record
+	for _, r := range recs {
+		if r.RowID <= c.state.MaxRow {
+			add = append(add, attrib.Record{ID: r.ID, Text: r.Text})
+		}
+		if c.bm25 != nil && r.RowID <= c.bm25Row {
+			c.bm25.Add(r.ID, r.Text)
+		}
+	}
+	if len(add) > 0 {
+		if err := s.addSpans(ctx, c, add); err != nil {
+			return false, err
+		}
+	}
+	c.state.DecidedAt = now - 60_000
+	return len(add) > 0, nil
 }
 
 func (s *Service) addSpans(ctx context.Context, c *corpus, add []attrib.Record) error {

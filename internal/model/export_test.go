@@ -14,3 +14,14 @@ func SetLookup(s *Service, lookup func(ctx context.Context, host string) ([]neti
 
 // Points formats an amount of points as the messages show it.
 func Points(p int64) string { return pts(p) }
+
+// ReserveAndRelease holds cover for a call and gives it back, as a call
+// that failed upstream would.
+func ReserveAndRelease(ctx context.Context, s *Service, c Client, cover int64) error {
+	id, err := s.reserve(ctx, c, cover)
+	if err != nil {
+		return err
+	}
+	s.release(ctx, c, id)
+	return nil
+}

@@ -103,10 +103,6 @@ type Service struct {
 
 	mu      sync.Mutex
 	corpora map[int64]*corpus
-	// reserved holds, per client, the most that calls in flight may
-	// still cost: a call is forwarded only if the balance covers it.
-	reserved map[int64]int64
-	payers   map[int64]*payer
 	// callable caches the models calls use, for modelCacheTTL.
 	callable map[string]callModel
 	// factory serves and trains model versions (serve.go, train.go).
@@ -155,7 +151,7 @@ func (s *Service) forCall(ctx context.Context, slug string) (Model, []int64, err
 // Upstream API keys are sealed with v's server key.
 func NewService(db *store.DB, r *reward.Service, params *coop.Params, d *datanet.Service, v *vault.Vault, dir string) *Service {
 	s := &Service{db: db, reward: r, params: params, datanets: d, vault: v, dir: dir, lookup: lookupHost,
-		Timeout: 60 * time.Second, corpora: map[int64]*corpus{}, reserved: map[int64]int64{}, payers: map[int64]*payer{}, callable: map[string]callModel{}, factory: newFactory()}
+		Timeout: 60 * time.Second, corpora: map[int64]*corpus{}, callable: map[string]callModel{}, factory: newFactory()}
 	s.client = newClientPool(s.Guard.Control)
 	return s
 }

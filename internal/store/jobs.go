@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -67,9 +70,16 @@ type Handler func(ctx context.Context, job Job) error
 // several replicas — may share a database: a claim is a lease written in a
 // transaction, taken with FOR UPDATE SKIP LOCKED on PostgreSQL and through
 // the single writer on SQLite, so no two runners hold the same job.
+//
+// A runner claims only the kinds it has handlers for, so that one process
+// may run several, each with its own number of workers — automation runs,
+// one at a time per server's browser, beside the chores — and a job waits
+// in the database, where any replica can take it, rather than in a
+// process's memory behind a busy worker.
 type Runner struct {
 	db       *DB
 	handlers map[string]Handler
+	kinds    []any // the handlers' kinds, sorted: the claim's arguments
 	name     string
 	lease    time.Duration
 	poll     time.Duration
@@ -83,9 +93,11 @@ type Runner struct {
 
 // NewRunner returns a runner for the given handlers, one per job kind.
 func NewRunner(db *DB, log *slog.Logger, handlers map[string]Handler) *Runner {
+	kinds := slices.Sorted(maps.Keys(handlers))
 	return &Runner{
 		db:       db,
 		handlers: handlers,
+		kinds:    anys(kinds),
 		name:     "runner-" + rand.Text()[:8],
 		lease:    time.Minute,
 		poll:     time.Second,
@@ -225,11 +237,26 @@ func safeRun(ctx context.Context, h Handler, job Job) (err error) {
 	return h(ctx, job)
 }
 
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
 func (r *Runner) claim(ctx context.Context) (Job, bool, error) {
 	var job Job
+	if len(r.kinds) == 0 {
+		return job, false, nil
+	}
 	now := Now()
+	in := make([]string, len(r.kinds))
+	for i := range r.kinds {
+		in[i] = fmt.Sprintf("$%d", i+4)
+	}
 	pick := `SELECT id FROM jobs
-		WHERE state = 'queued' AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+		WHERE state = 'queued' AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1) AND kind IN (` + strings.Join(in, ", ") + `)
 		ORDER BY run_at, id LIMIT 1`
 	if r.db.dialect == Postgres {
 		pick += " FOR UPDATE SKIP LOCKED"
@@ -239,7 +266,7 @@ func (r *Runner) claim(ctx context.Context) (Job, bool, error) {
 			UPDATE jobs SET locked_by = $2, locked_until = $3, attempts = attempts + 1, updated_at = $1
 			WHERE id = (`+pick+`)
 			RETURNING id, kind, payload, attempts`,
-			now, r.name, now+r.lease.Milliseconds(),
+			append([]any{now, r.name, now + r.lease.Milliseconds()}, r.kinds...)...,
 		).Scan(&job.ID, &job.Kind, &job.Payload, &job.Attempts)
 		return err
 	})

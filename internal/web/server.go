@@ -42,8 +42,8 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	// Sign-in attempts are counted together, whichever door they come
-	// through.
-	signins := throttle.New(d.TrustedProxies)
+	// through and whichever replica serves them (in the database).
+	signins := throttle.New(d.DB, d.TrustedProxies)
 	s := &Server{
 		Deps:    d,
 		api:     api.New(d, signins),

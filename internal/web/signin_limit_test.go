@@ -48,10 +48,10 @@ func signedIn(via string) int {
 // addresses, nor spend another address's budget.
 func TestWrongPasswordsDoNotLockTheOwnerOut(t *testing.T) {
 	const attacker, owner, other = "203.0.113.7:40000", "198.51.100.20:51000", "192.0.2.30:52000"
-	f := newFixture(t, store.SQLite)
 	for _, via := range []string{"api", "page"} {
 		t.Run(via, func(t *testing.T) {
-			// A fresh server: buckets live in memory.
+			// A fresh cooperative: the buckets live in its database.
+			f := newFixture(t, store.SQLite)
 			d := f.app.Web.Deps
 			d.Registry = nil
 			h := web.New(d)
@@ -132,4 +132,28 @@ func TestForwardedForIsBelievedOnlyFromTrustedProxies(t *testing.T) {
 	if rec.Code != 429 {
 		t.Fatalf("sign-up from the limited address: %d, want 429", rec.Code)
 	}
+}
+
+// Two replicas on one database count wrong passwords together: five
+// spread over both use up what one account may be tried from one address,
+// and the sixth is refused on either replica.
+func TestWrongPasswordsCountAcrossReplicas(t *testing.T) {
+	eachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		const attacker = "203.0.113.7:40000"
+		f := newFixture(t, dialect)
+		d := f.app.Web.Deps
+		d.Registry = nil
+		one, two := web.New(d), web.New(d)
+		for i := range 5 {
+			h := []http.Handler{one, two}[i%2]
+			if code := signInFrom(t, h, "api", attacker, "ada@example.org", "wrong guess"); code != 401 {
+				t.Fatalf("wrong password %d: %d, want 401", i+1, code)
+			}
+		}
+		for i, h := range []http.Handler{one, two} {
+			if code := signInFrom(t, h, "page", attacker, "ada@example.org", password); code != 429 {
+				t.Fatalf("replica %d after five wrong passwords on two: %d, want 429", i+1, code)
+			}
+		}
+	})
 }

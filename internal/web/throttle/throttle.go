@@ -3,35 +3,39 @@
 package throttle
 
 import (
+	"context"
+	"crypto/sha256"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/allmende/allmende/internal/problem"
+	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/web/request"
 )
 
 // Limiter slows down password guessing: each client address gets a token
 // bucket, and so does each account at each client address. No bucket is
 // the account's alone — wrong passwords from one address must never lock
-// the owner out from another. Buckets live in memory, so with several
-// replicas the limit is per replica — still far below what a guessing
-// attack needs.
+// the owner out from another. The buckets live in the database
+// (signin_limits), so that replicas behind one load balancer count the
+// attempts together: five wrong passwords spread over two replicas are
+// five, not two and three.
 type Limiter struct {
+	db      *store.DB
 	trusted []netip.Prefix // proxies whose X-Forwarded-For is believed
 
-	mu      sync.Mutex
-	buckets map[string]*bucket
-	swept   time.Time
+	mu    sync.Mutex
+	swept time.Time
 }
 
-type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
+// A bucket's allowance: burst attempts at once, then one every every.
+type allowance struct {
+	every time.Duration
+	burst int64
 }
 
 // Sign-in allowances: an account may be tried from one client address 5
@@ -39,59 +43,108 @@ type bucket struct {
 // accounts together, 20 times and then every 3 seconds (an office behind
 // one address has many people).
 var (
-	perAccount = struct {
-		every time.Duration
-		burst int
-	}{12 * time.Second, 5}
-	perClient = struct {
-		every time.Duration
-		burst int
-	}{3 * time.Second, 20}
+	perAccount = allowance{12 * time.Second, 5}
+	perClient  = allowance{3 * time.Second, 20}
 )
 
-// New is a limiter that believes X-Forwarded-For from the trusted
-// proxies only.
-func New(trusted []netip.Prefix) *Limiter {
-	return &Limiter{trusted: trusted, buckets: map[string]*bucket{}}
+// New is a limiter that counts in db and believes X-Forwarded-For from the
+// trusted proxies only.
+func New(db *store.DB, trusted []netip.Prefix) *Limiter {
+	return &Limiter{db: db, trusted: trusted}
 }
 
-func (l *Limiter) take(key string, every time.Duration, burst int, now time.Time) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.swept) > time.Minute {
-		for k, b := range l.buckets {
-			// A full bucket is the same as none: forgetting it bounds
-			// the map by recent attempts, however many addresses an
-			// attacker has.
-			if b.lim.TokensAt(now) >= float64(b.lim.Burst()) || now.Sub(b.seen) > 30*time.Minute {
-				delete(l.buckets, k)
+// attempt is one bucket an attempt takes from.
+type attempt struct {
+	key string
+	allowance
+}
+
+// take takes one attempt from each bucket in one statement (the generic
+// cell rate algorithm: a bucket is the time tat at which it is full
+// again) and returns how long to wait if any bucket was empty. Every
+// bucket that had room is taken from, as the in-memory limiter did with
+// the client's bucket when the account's was empty.
+func (l *Limiter) take(ctx context.Context, now time.Time, as ...attempt) (time.Duration, error) {
+	l.prune(ctx, now)
+	ms := now.UnixMilli()
+	q := `INSERT INTO signin_limits (key_hash, tat, every_ms, limit_ms, ok) VALUES `
+	args := []any{ms}
+	for i, a := range as {
+		if i > 0 {
+			q += ", "
+		}
+		n := len(args)
+		q += fmt.Sprintf("($%d, $%d, $%d, $%d, 1)", n+1, n+2, n+3, n+4)
+		h := sha256.Sum256([]byte(a.key))
+		every := a.every.Milliseconds()
+		args = append(args, h[:], ms+every, every, every*a.burst)
+	}
+	// In SET, signin_limits.* are the row's values before the update in
+	// both dialects; excluded.* are the ones this attempt would insert.
+	const base = `(CASE WHEN signin_limits.tat > $1 THEN signin_limits.tat ELSE $1 END)`
+	const room = base + ` + excluded.every_ms - $1 <= excluded.limit_ms`
+	q += ` ON CONFLICT (key_hash) DO UPDATE SET
+		tat = CASE WHEN ` + room + ` THEN ` + base + ` + excluded.every_ms ELSE signin_limits.tat END,
+		every_ms = excluded.every_ms, limit_ms = excluded.limit_ms,
+		ok = CASE WHEN ` + room + ` THEN 1 ELSE 0 END
+		RETURNING tat, every_ms, limit_ms, ok`
+	var wait int64
+	err := l.db.InTx(ctx, func(tx *store.Tx) error {
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var tat, every, limit, ok int64
+			if err := rows.Scan(&tat, &every, &limit, &ok); err != nil {
+				return err
+			}
+			if ok == 0 {
+				wait = max(wait, tat+every-ms-limit)
 			}
 		}
+		return rows.Err()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("throttle: count a sign-in attempt: %w", err)
+	}
+	return time.Duration(wait) * time.Millisecond, nil
+}
+
+// prune forgets, at most once a minute per replica, the buckets that are
+// full again: a full bucket is the same as none, and forgetting it bounds
+// the table by recent attempts, however many addresses an attacker has.
+func (l *Limiter) prune(ctx context.Context, now time.Time) {
+	l.mu.Lock()
+	due := now.Sub(l.swept) > time.Minute
+	if due {
 		l.swept = now
 	}
-	b := l.buckets[key]
-	if b == nil {
-		b = &bucket{lim: rate.NewLimiter(rate.Every(every), burst)}
-		l.buckets[key] = b
+	l.mu.Unlock()
+	if !due {
+		return
 	}
-	b.seen = now
-	res := b.lim.ReserveN(now, 1)
-	if d := res.DelayFrom(now); d > 0 {
-		res.CancelAt(now)
-		return d
-	}
-	return 0
+	// A failed prune is tried again a minute later; the attempt is
+	// counted either way.
+	_ = l.db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM signin_limits WHERE tat < $1`, now.UnixMilli())
+		return err
+	})
 }
 
 // SignIn takes one attempt from the client address's bucket and, for
 // a sign-in, from the bucket of that account at that address, or returns
 // a TooMany problem saying when to try again. Sign-up passes no email.
 func (l *Limiter) SignIn(r *http.Request, email string) error {
-	now := time.Now()
 	client := request.ClientKey(request.ClientAddr(r, l.trusted))
-	wait := l.take("client:"+client, perClient.every, perClient.burst, now)
-	if wait == 0 && email != "" {
-		wait = l.take("account:"+client+" "+email, perAccount.every, perAccount.burst, now)
+	as := []attempt{{"client:" + client, perClient}}
+	if email != "" {
+		as = append(as, attempt{"account:" + client + " " + email, perAccount})
+	}
+	wait, err := l.take(r.Context(), time.Now(), as...)
+	if err != nil {
+		return err
 	}
 	if wait > 0 {
 		return &problem.Error{Kind: problem.TooMany, Message: "too many attempts; wait " + strconv.Itoa(int(wait.Seconds()+0.999)) + " s and try again", RetryAfter: wait}
