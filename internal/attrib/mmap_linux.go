@@ -10,3 +10,8 @@ const mapNoReserve = syscall.MAP_NORESERVE
 func adviseHugePages(mem []byte) { _ = syscall.Madvise(mem, syscall.MADV_HUGEPAGE) }
 
 func adviseRandom(mem []byte) { _ = syscall.Madvise(mem, syscall.MADV_RANDOM) }
+
+// adviseDontNeed drops the mapping's pages from this process's page
+// tables. The file's pages stay in the page cache, shared and reclaimable;
+// the next touch maps them again with a minor fault, no disk read.
+func adviseDontNeed(mem []byte) { _ = syscall.Madvise(mem, syscall.MADV_DONTNEED) }

@@ -29,3 +29,6 @@ func reserve(n int) ([]byte, func()) {
 
 // lockDir cannot lock on this system: only one process may write an index.
 func lockDir(string) (func(), error) { return func() {}, nil }
+
+// adviseDontNeed does nothing: the segment is in the heap, not mapped.
+func adviseDontNeed([]byte) {}

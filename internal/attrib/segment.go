@@ -116,6 +116,26 @@ type segment struct {
 
 	name  string // file name within the index directory
 	close func() error
+	// mapped is the file's whole mapping (trim).
+	mapped []byte
+}
+
+// trim drops the segment's mapped pages from the process's resident set;
+// they stay in the page cache, so touching them again is a minor fault,
+// not a disk read. Opening a segment checks every record's separator,
+// which touched every page of the text: left mapped, those pages stayed
+// resident for good (1 GB at 1 GB of text).
+//
+// Queries are not trimmed. Trimming after each one was measured (100 MB
+// corpus): the peak resident set fell only from 407 to 310 MB, while a
+// query's CPU time grew from 3 to 35 ms. One 8 KB query runs a few
+// thousand binary searches, and the kernel maps up to 16 neighbouring
+// pages with each touch (fault-around, which MADV_RANDOM does not turn
+// off), so a single query maps most of the file.
+func (s *segment) trim() {
+	if s.mapped != nil {
+		adviseDontNeed(s.mapped)
+	}
 }
 
 // parseSegment checks data as a segment file and returns the segment

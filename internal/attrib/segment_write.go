@@ -196,6 +196,8 @@ func openSegment(dir, name string) (*segment, error) {
 		unmap()
 		return nil, fmt.Errorf("segment %s: %w", name, err)
 	}
-	s.name, s.close = name, unmap
+	s.name, s.close, s.mapped = name, unmap, data
+	// Checking the file touched every page of its text: give them back.
+	s.trim()
 	return s, nil
 }

@@ -32,6 +32,10 @@ type Attribution struct {
 	// specialised model (classify_call.go); versionID its row.
 	Version   int `json:"version,omitempty"`
 	versionID int64
+	// reservation is the call's cover reservation: the charge ends it in
+	// its own transaction (settled), one write fewer per call.
+	reservation int64
+	settled     bool
 }
 
 // AttrSpan is a span of the answer found verbatim in the datanets.
@@ -164,7 +168,13 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 	if err != nil {
 		return Result{}, err
 	}
-	defer s.release(ctx, client, reservation)
+	var att Attribution
+	att.reservation = reservation
+	defer func() {
+		if !att.settled {
+			s.release(ctx, client, reservation)
+		}
+	}()
 
 	var text string
 	var usage Usage
@@ -202,10 +212,10 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 			return Result{}, err
 		}
 	}
-	att, err := s.attribute(ctx, corpora, text, retrieved)
-	if err != nil {
+	if att, err = s.attribute(ctx, corpora, text, retrieved); err != nil {
 		return Result{}, err
 	}
+	att.reservation = reservation
 	// The charge never exceeds the cover that was checked: an upstream
 	// that ignores max_tokens does not overdraw the client. It is never
 	// negative: the usage is at least zero and the prices are.
@@ -217,6 +227,7 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 	if err := s.charge(context.WithoutCancel(ctx), m, client, usage, &att, time.Since(start)); err != nil {
 		return Result{}, err
 	}
+	att.settled = true // the charge's transaction released the cover
 	return Result{Model: m, Text: text, Usage: usage, Attribution: att}, nil
 }
 
@@ -386,7 +397,7 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 	if err != nil {
 		return err
 	}
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
+	return s.chargeTx(ctx, func(tx *store.Tx) error {
 		var version any
 		if att.versionID != 0 {
 			// A version deleted while this call ran answered, but is
@@ -468,6 +479,13 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 		if err != nil {
 			return err
 		}
+		// The cover is released with the charge that settles it: no
+		// moment where both count, and no transaction of its own.
+		if att.reservation != 0 {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM cover_reservations WHERE id = $1 OR (member_id = $2 AND expires_at <= $3)`, att.reservation, c.MemberID, now); err != nil {
+				return err
+			}
+		}
 		// Last use is recorded with the charge, not on every
 		// authentication: one write per call, not two.
 		if _, err := tx.ExecContext(ctx, `UPDATE api_keys SET last_used_at = $2 WHERE id = $1`, c.KeyID, now); err != nil {
@@ -503,6 +521,17 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 		}
 		return nil
 	})
+}
+
+// chargeTx runs a charge in a transaction: on SQLite, whose one writer
+// would queue every call's charge behind the others', in one shared with
+// the charges of concurrent calls (chargeBatch); on PostgreSQL, where
+// charges commit side by side, in its own.
+func (s *Service) chargeTx(ctx context.Context, fn func(tx *store.Tx) error) error {
+	if s.db.Dialect() == store.SQLite {
+		return s.charges.do(ctx, s.db, fn)
+	}
+	return s.db.InTx(ctx, fn)
 }
 
 func (s *Service) logCall(ctx context.Context, m Model, c Client, status string, took time.Duration) {

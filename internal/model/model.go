@@ -107,6 +107,8 @@ type Service struct {
 	callable map[string]callModel
 	// factory serves and trains model versions (serve.go, train.go).
 	factory *factory
+	// charges commits concurrent calls' charges together on SQLite.
+	charges chargeBatch
 }
 
 // modelCacheTTL bounds how long a call may use a model's registration

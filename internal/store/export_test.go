@@ -25,3 +25,12 @@ func IsCached(db *DB, query string) bool {
 // StopHeartbeats makes a runner stop extending its jobs' leases while its
 // handlers keep running, as if its process had stalled or died.
 func (r *Runner) StopHeartbeats() { r.silent.Store(true) }
+
+// IsWriteCached reports whether SQLite's write cache holds a prepared
+// statement for query.
+func IsWriteCached(db *DB, query string) bool {
+	db.writes.mu.Lock()
+	defer db.writes.mu.Unlock()
+	_, ok := db.writes.stmts[query]
+	return ok
+}

@@ -83,7 +83,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{dialect: SQLite, write: write, read: read, reads: newStmtCache(read), writeTurn: make(chan struct{}, 1)}, nil
+	return &DB{dialect: SQLite, write: write, read: read, reads: newStmtCache(read), writes: newWriteStmts(write), writeTurn: make(chan struct{}, 1)}, nil
 }
 
 func stripFilePrefix(path string) string {

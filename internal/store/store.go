@@ -42,6 +42,9 @@ type DB struct {
 	// reads prepares SQLite's read queries once (stmtcache.go); nil on
 	// PostgreSQL, whose driver keeps its own statement cache.
 	reads *stmtCache
+	// writes prepares SQLite's write transactions' statements
+	// (writestmts.go); nil on PostgreSQL.
+	writes *writeStmts
 	// writeTurn queues SQLite's writers first come, first served:
 	// database/sql hands its one connection to a random waiter, which
 	// under load leaves some transactions waiting seconds.
@@ -144,6 +147,7 @@ func (db *DB) Close() error {
 type Tx struct {
 	*sql.Tx
 	afterCommit []func()
+	writes      *writeStmts
 }
 
 // AfterCommit runs fn once the transaction has committed; it is not run if
@@ -168,7 +172,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx}
+	tx := &Tx{Tx: sqlTx, writes: db.writes}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
@@ -183,6 +187,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if db.writes != nil {
+		db.writes.prepareWanted(context.WithoutCancel(ctx))
 	}
 	for _, f := range tx.afterCommit {
 		f()
