@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -40,6 +41,7 @@ type serverFlags struct {
 	smtpAddr       string
 	smtpFrom       string
 	smtpUser       string
+	logMySQL       string // serve only
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
@@ -117,6 +119,7 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	fs := newFlags("serve", "serve [--data DIR] [--db postgres://... --vault-key FILE --log-key FILE] [--addr :8080]", io)
 	var f serverFlags
 	f.register(fs, "allmende-data")
+	fs.StringVar(&f.logMySQL, "log-mysql", "", "keep the transparency log in MySQL/MariaDB, shared by every replica: a DSN user:password@tcp(host:3306)/database (default: files in --data; or set ALLMENDE_LOG_MYSQL, which keeps the password off the command line)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -127,6 +130,7 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	cfg.LogMySQL = cmp.Or(f.logMySQL, os.Getenv("ALLMENDE_LOG_MYSQL"))
 	log, err := f.logger(io)
 	if err != nil {
 		return err

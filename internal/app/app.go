@@ -16,12 +16,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"k8s.io/klog/v2"
 
 	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/bounty"
@@ -66,6 +66,10 @@ type Config struct {
 	// LogCheckpointInterval is how often a new checkpoint is signed while
 	// the log grows; zero means the log's default (one second).
 	LogCheckpointInterval time.Duration
+	// LogMySQL keeps the transparency log in MySQL/MariaDB (a
+	// go-sql-driver DSN) instead of in DataDir, shared by every replica:
+	// all serve it, the one holding the publisher lease appends.
+	LogMySQL string
 	// ReplayBrowser is the Chromium that runs automations: empty means
 	// /usr/bin/chromium, "none" that this server runs none.
 	ReplayBrowser string
@@ -130,6 +134,7 @@ type App struct {
 	Web      *web.Server
 	registry *prometheus.Registry
 	lock     *filelock.Lock // the data folder's, held unless Offline
+	leading  atomic.Bool    // holds the publisher lease (publish.go)
 }
 
 // DataDir is the data folder the app runs on.
@@ -143,7 +148,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 		return nil, errors.New("no data folder: pass --data DIR")
 	}
 	// Tessera logs through klog; send it to our structured log.
-	klog.SetSlogLogger(log)
+	routeKlog(log)
 	if err := checkKeyConfig(cfg); err != nil {
 		return nil, err
 	}
@@ -332,6 +337,7 @@ func openLog(ctx context.Context, cfg Config, db *store.DB) (*tlog.Log, error) {
 		BatchMaxSize:       1024,
 		Origin:             origin,
 		CheckpointInterval: cfg.LogCheckpointInterval,
+		MySQL:              cfg.LogMySQL,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("transparency log: %w", err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/transparency-dev/tessera"
 )
@@ -28,6 +29,9 @@ var ErrOutcomeUnknown = errors.New("outcome of append unknown")
 // Concurrent calls are batched together; entries of one call stay in order
 // but may interleave with those of other calls. Append copies the entries.
 func (l *Log) Append(ctx context.Context, entries [][]byte) ([]uint64, error) {
+	if l.appender == nil {
+		return nil, fmt.Errorf("append: %w", ErrNotLeader)
+	}
 	for i, e := range entries {
 		if len(e) > MaxEntrySize {
 			return nil, fmt.Errorf("append: entry %d has %d bytes (at most %d): %w", i, len(e), MaxEntrySize, ErrEntryTooLarge)
@@ -60,9 +64,26 @@ func (l *Log) Append(ctx context.Context, entries [][]byte) ([]uint64, error) {
 		}
 		return indices, nil
 	case <-ctx.Done():
+		if l.shared != nil {
+			// Another server appends once this one lets go of the appends;
+			// a batch of ours committing after that could hold an event it
+			// appends too. Tessera finishes the batch on its own context,
+			// so wait a while for its outcome.
+			select {
+			case err := <-done:
+				if err == nil {
+					return indices, nil
+				}
+			case <-time.After(l.cfg.BatchMaxAge + settleTimeout):
+			}
+		}
 		return nil, fmt.Errorf("append: %w: %w", ErrOutcomeUnknown, ctx.Err())
 	}
 }
+
+// settleTimeout bounds how long Append on a shared log waits, after its
+// context ended, for a batch already handed to Tessera to commit or fail.
+const settleTimeout = 30 * time.Second
 
 // LockAppends waits until no other caller holds the log's appends, and
 // returns the release. While holding them, a caller can read what the log
@@ -71,13 +92,27 @@ func (l *Log) Append(ctx context.Context, entries [][]byte) ([]uint64, error) {
 // once, however many publishers share the log. Append itself does not take
 // the lock, so it orders only those appenders that use it. Other processes
 // are kept out of the log folder by the lock Open takes.
+//
+// On a shared log (MySQL) it also takes a named lock in the database, so
+// that the same holds across servers.
 func (l *Log) LockAppends(ctx context.Context) (unlock func(), err error) {
 	select {
 	case l.appendTurn <- struct{}{}:
-		return func() { <-l.appendTurn }, nil
 	case <-ctx.Done():
 		return nil, fmt.Errorf("lock appends: %w", ctx.Err())
 	}
+	if l.shared == nil {
+		return func() { <-l.appendTurn }, nil
+	}
+	unlockShared, err := l.shared.lockShared(ctx)
+	if err != nil {
+		<-l.appendTurn
+		return nil, err
+	}
+	return func() {
+		unlockShared()
+		<-l.appendTurn
+	}, nil
 }
 
 // AwaitCheckpoint waits until the published checkpoint covers the first size
@@ -87,7 +122,7 @@ func (l *Log) AwaitCheckpoint(ctx context.Context, size uint64) (*Checkpoint, er
 		return l.Checkpoint(ctx)
 	}
 	last := func() (tessera.Index, error) { return tessera.Index{Index: size - 1}, nil }
-	_, raw, err := l.awaiter.Await(ctx, last)
+	_, raw, err := l.publicationAwaiter().Await(ctx, last)
 	if err != nil {
 		return nil, fmt.Errorf("await checkpoint of size %d: %w", size, err)
 	}

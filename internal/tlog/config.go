@@ -26,6 +26,9 @@ const (
 	// MinCheckpointInterval is the smallest interval Tessera's POSIX driver
 	// accepts.
 	MinCheckpointInterval = 100 * time.Millisecond
+	// MinMySQLCheckpointInterval is the smallest interval its MySQL driver
+	// accepts.
+	MinMySQLCheckpointInterval = time.Second
 )
 
 // MaxEntrySize is the largest entry tlog-tiles can hold: entry bundles use a
@@ -34,9 +37,16 @@ const MaxEntrySize = 1<<16 - 1
 
 // Config says where the log lives and how it batches.
 type Config struct {
-	// Dir is the log directory. Its parent (the server's data folder) must
-	// exist; Dir itself is created on first start.
+	// Dir is the log directory of the POSIX driver. Its parent (the
+	// server's data folder) must exist; Dir itself is created on first
+	// start. It is not used when MySQL is set.
 	Dir string
+	// MySQL, when set, keeps the log in a MySQL or MariaDB database
+	// through Tessera's MySQL driver instead of in Dir: a go-sql-driver
+	// DSN such as "user:pass@tcp(db:3306)/allmende_log". Several servers
+	// share such a log; Open gives each a reader, and only the one that
+	// holds the leader lease calls Lead to append (see mysql.go).
+	MySQL string
 	// KeyFile is the note signing key. It is created with mode 0600 on
 	// first start; a key readable by others is refused. Keep it out of Dir
 	// so that nobody serves it by accident.
@@ -59,8 +69,8 @@ type Config struct {
 // withDefaults fills in zero fields and checks the rest.
 func (c Config) withDefaults() (Config, error) {
 	var errs []error
-	if c.Dir == "" {
-		errs = append(errs, errors.New("no log directory (Dir)"))
+	if c.Dir == "" && c.MySQL == "" {
+		errs = append(errs, errors.New("no log directory (Dir) and no MySQL database (MySQL)"))
 	}
 	if c.KeyFile == "" {
 		errs = append(errs, errors.New("no signing key file (KeyFile)"))
@@ -80,14 +90,18 @@ func (c Config) withDefaults() (Config, error) {
 	if c.CheckpointInterval == 0 {
 		c.CheckpointInterval = DefaultCheckpointInterval
 	}
-	if c.CheckpointInterval < MinCheckpointInterval {
+	if c.MySQL != "" && c.CheckpointInterval < MinMySQLCheckpointInterval {
+		errs = append(errs, fmt.Errorf("checkpoint interval %v is below the MySQL driver's minimum %v", c.CheckpointInterval, MinMySQLCheckpointInterval))
+	} else if c.CheckpointInterval < MinCheckpointInterval {
 		errs = append(errs, fmt.Errorf("checkpoint interval %v is below the minimum %v", c.CheckpointInterval, MinCheckpointInterval))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return c, fmt.Errorf("tlog config: %w", err)
 	}
 	var err error
-	if c.Dir, err = filepath.Abs(c.Dir); err != nil {
+	if c.MySQL != "" {
+		c.Dir = "" // not used; keeps openDirs and the folder checks out of it
+	} else if c.Dir, err = filepath.Abs(c.Dir); err != nil {
 		return c, fmt.Errorf("tlog config: %w", err)
 	}
 	if c.KeyFile, err = filepath.Abs(c.KeyFile); err != nil {

@@ -3,7 +3,8 @@
 // check that the cooperative never rewrote its history.
 //
 // The log is a Tessera (github.com/transparency-dev/tessera) log on its POSIX
-// driver, kept in a directory of the server's data folder. It follows the
+// driver, kept in a directory of the server's data folder, or on its MySQL
+// driver, shared by several servers (Config.MySQL, Lead). It follows the
 // C2SP specifications:
 //
 //   - tlog-tiles (https://c2sp.org/tlog-tiles) for the layout on disk and the

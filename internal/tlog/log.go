@@ -49,6 +49,16 @@ type Log struct {
 	awaiter  *tessera.PublicationAwaiter
 	cancel   context.CancelFunc
 	lock     *filelock.Lock
+
+	// shared is set for a log on MySQL (mysql.go); appender is nil then
+	// unless the Log came from Lead.
+	shared *sharedLog
+	// On a shared log the awaiter, which polls the database, is made on
+	// first use (publicationAwaiter), on bg: readers seldom wait for
+	// checkpoints.
+	bg        context.Context
+	awaitOnce sync.Once
+
 	// appendTurn is held by the one caller of LockAppends at a time.
 	appendTurn chan struct{}
 
@@ -66,6 +76,9 @@ func Open(ctx context.Context, cfg Config) (l *Log, err error) {
 	cfg, err = cfg.withDefaults()
 	if err != nil {
 		return nil, err
+	}
+	if cfg.MySQL != "" {
+		return openMySQL(ctx, cfg)
 	}
 	if _, loaded := openDirs.LoadOrStore(cfg.Dir, true); loaded {
 		return nil, fmt.Errorf("open log %s: %w", cfg.Dir, ErrAlreadyOpen)
@@ -222,14 +235,38 @@ func fileExists(path string) (bool, error) {
 // through this Log (bounded by ctx), then stops the background work.
 func (l *Log) Close(ctx context.Context) error {
 	l.closeOnce.Do(func() {
-		if err := l.shutdown(ctx); err != nil {
-			l.closeErr = fmt.Errorf("close log %s: waiting for the final checkpoint: %w", l.cfg.Dir, err)
+		if l.shutdown != nil {
+			if err := l.shutdown(ctx); err != nil {
+				l.closeErr = fmt.Errorf("close log %s: waiting for the final checkpoint: %w", l.where(), err)
+			}
 		}
 		l.cancel()
+		if l.shared != nil {
+			l.closeErr = errors.Join(l.closeErr, l.shared.db.Close())
+			return
+		}
 		l.lock.Release()
 		openDirs.Delete(l.cfg.Dir)
 	})
 	return l.closeErr
+}
+
+// publicationAwaiter returns the log's awaiter, making it on first use.
+func (l *Log) publicationAwaiter() *tessera.PublicationAwaiter {
+	l.awaitOnce.Do(func() {
+		if l.awaiter == nil {
+			l.awaiter = tessera.NewPublicationAwaiter(l.bg, l.reader.ReadCheckpoint, awaitPoll)
+		}
+	})
+	return l.awaiter
+}
+
+// where names the log in messages: its directory or its MySQL database.
+func (l *Log) where() string {
+	if l.shared != nil {
+		return "on MySQL " + l.shared.where
+	}
+	return l.cfg.Dir
 }
 
 // Origin returns the checkpoint origin line.

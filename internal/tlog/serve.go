@@ -75,9 +75,7 @@ func (l *Log) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	// Read the file itself: Tessera's reader would answer a partial path
-	// with the full tile, which is not what the URL names.
-	raw, err := os.ReadFile(filepath.Join(l.cfg.Dir, filepath.FromSlash(t.path())))
+	raw, err := l.readServed(r.Context(), t)
 	if err != nil {
 		l.serveError(w, r, err)
 		return
@@ -96,6 +94,20 @@ func (l *Log) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Vary", "Accept-Encoding")
 	}
 	write(w, r, "application/octet-stream", cacheImmutable, raw)
+}
+
+// readServed reads the tile or bundle that t names, exactly that width.
+func (l *Log) readServed(ctx context.Context, t tileAddr) ([]byte, error) {
+	if l.shared != nil {
+		// exactReader cuts the database's growing rows to the width asked.
+		if t.entries {
+			return l.reader.ReadEntryBundle(ctx, t.index, t.width)
+		}
+		return l.reader.ReadTile(ctx, t.level, t.index, t.width)
+	}
+	// Read the file itself: Tessera's reader would answer a partial path
+	// with the full tile, which is not what the URL names.
+	return os.ReadFile(filepath.Join(l.cfg.Dir, filepath.FromSlash(t.path())))
 }
 
 func write(w http.ResponseWriter, r *http.Request, contentType, cache string, body []byte) {
