@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -131,19 +130,15 @@ func postgresDatabase(t *testing.T) string {
 	return u.String()
 }
 
-// copyKeys gives another replica's data folder this one's keys, as an
-// operator does (every replica signs the one log).
-func copyKeys(t *testing.T, from, to string) {
+// sharedKeys writes the cooperative's two keys once, as `allmende keys
+// init` does; every replica is given the same files.
+func sharedKeys(t *testing.T) app.Keys {
 	t.Helper()
-	for _, k := range []string{"log.key", "vault.key"} {
-		raw, err := os.ReadFile(filepath.Join(from, k))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(to, k), raw, 0o600); err != nil {
-			t.Fatal(err)
-		}
+	k, err := app.InitKeys(t.TempDir(), "coop.example/log")
+	if err != nil {
+		t.Fatal(err)
 	}
+	return k
 }
 
 // TestSharedLogLeaderKilled runs two replicas on one PostgreSQL database
@@ -156,7 +151,9 @@ func copyKeys(t *testing.T, from, to string) {
 func TestSharedLogLeaderKilled(t *testing.T) {
 	pg := postgresDatabase(t)
 	dsn := mysqltest.DSN(t)
-	cfgB := app.Config{DataDir: t.TempDir(), DB: pg, LogMySQL: dsn, LogOrigin: "coop.example/log", ReplayBrowser: "none"}
+	keys := sharedKeys(t)
+	cfgB := app.Config{DataDir: t.TempDir(), DB: pg, LogMySQL: dsn, LogOrigin: "coop.example/log", ReplayBrowser: "none",
+		VaultKeyFile: keys.VaultFile, LogKeyFile: keys.LogFile}
 	b, err := app.Open(t.Context(), cfgB, quiet)
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +171,6 @@ func TestSharedLogLeaderKilled(t *testing.T) {
 	// Replica A, in its own process, with B's keys.
 	cfgA := cfgB
 	cfgA.DataDir = t.TempDir()
-	copyKeys(t, cfgB.DataDir, cfgA.DataDir)
 	raw, _ := json.Marshal(replicaConfig{Config: cfgA, Member: member})
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), replicaEnv+"="+string(raw))
@@ -398,7 +394,9 @@ func TestSharedLogLeaseLostWhileAlive(t *testing.T) {
 	pg := postgresDatabase(t)
 	dsn := mysqltest.DSN(t)
 	var logA syncBuffer
-	cfgA := app.Config{DataDir: t.TempDir(), DB: pg, LogMySQL: dsn, LogOrigin: "coop.example/log", ReplayBrowser: "none"}
+	keys := sharedKeys(t)
+	cfgA := app.Config{DataDir: t.TempDir(), DB: pg, LogMySQL: dsn, LogOrigin: "coop.example/log", ReplayBrowser: "none",
+		VaultKeyFile: keys.VaultFile, LogKeyFile: keys.LogFile}
 	a, err := app.Open(t.Context(), cfgA, slog.New(slog.NewTextHandler(&logA, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -406,7 +404,6 @@ func TestSharedLogLeaseLostWhileAlive(t *testing.T) {
 	defer a.Close()
 	cfgB := cfgA
 	cfgB.DataDir = t.TempDir()
-	copyKeys(t, cfgA.DataDir, cfgB.DataDir)
 	b, err := app.Open(t.Context(), cfgB, quiet)
 	if err != nil {
 		t.Fatal(err)
