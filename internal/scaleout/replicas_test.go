@@ -144,6 +144,24 @@ func TestThreeReplicas(t *testing.T) {
 	c.call(seeded.ClientKey, "POST", "/v1/chat/completions", "application/json", chat)
 	balanceBefore := c.balance(c.base, rita)
 
+	// Three more proposals to vote on, besides the demo's.
+	closes := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
+	for i := range 3 {
+		code, body := c.try(tokens["ada@example.org"], "POST", "/api/v1/proposals", "application/json",
+			fmt.Sprintf(`{"title":"Replica poll %d","text":"Shall the cooperative try idea %d?","mode":"member","quorum":0.5,"closes_at":%q,"options":[{"label":"yes"},{"label":"no","status_quo":true}]}`, i, i, closes))
+		var p struct {
+			ID int64 `json:"id"`
+		}
+		if code != 201 || json.Unmarshal(body, &p) != nil {
+			t.Fatalf("create a proposal: %d %s", code, body)
+		}
+		// Voting opens once enough members co-sign; a co-signer too many
+		// is refused, which is fine here.
+		for _, who := range []string{"grace@example.org", "linus@example.org", "stella@example.org"} {
+			c.try(tokens[who], "POST", fmt.Sprintf("/api/v1/proposals/%d/cosigners", p.ID), "application/json", `{}`)
+		}
+	}
+
 	// Who votes on what: each open proposal, by every member who has not.
 	type vote struct {
 		who string
@@ -244,7 +262,7 @@ func TestThreeReplicas(t *testing.T) {
 			select {
 			case <-stop:
 				return
-			case <-time.After(time.Duration(i%4) * 700 * time.Millisecond):
+			case <-time.After(time.Duration(i%4) * 500 * time.Millisecond):
 			}
 			code, _ := c.try(tokens[v.who], "POST", fmt.Sprintf("/api/v1/proposals/%d/votes", v.id), "application/json", `{"option":0}`)
 			if code == 201 {
@@ -262,7 +280,7 @@ func TestThreeReplicas(t *testing.T) {
 		t.Fatal(err)
 	}
 	leader.dead = true
-	time.Sleep(6 * time.Second)
+	time.Sleep(5 * time.Second)
 	close(stop)
 	wg.Wait()
 
