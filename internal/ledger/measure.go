@@ -2,11 +2,15 @@ package ledger
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,8 +20,12 @@ import (
 
 // Throughput is what MeasurePublishing found.
 type Throughput struct {
-	Events    int
-	Elapsed   time.Duration
+	Events  int
+	Elapsed time.Duration
+	// Committed is when the producers' last transaction committed: the
+	// rest of Elapsed is the publisher catching up. When it is most of
+	// Elapsed, the database's commits are the limit, not the log.
+	Committed time.Duration
 	PerSecond float64
 	EntrySize int // bytes of a typical entry
 }
@@ -25,15 +33,28 @@ type Throughput struct {
 // MeasurePublishing measures events per second end to end, the way the
 // server runs: producers commit perTx events per transaction (1 for
 // interactive work, more for a payout run or a batch intake) into a fresh
-// SQLite database in dir, the publisher appends them to a fresh log in dir
-// (with the server's default batching and checkpoint interval), waits for
-// the checkpoint and writes every index back. The clock stops when the last
+// database, the publisher appends them to a fresh log in dir (with the
+// server's default batching and checkpoint interval), waits for the
+// checkpoint and writes every index back. The clock stops when the last
 // index is in the database.
-func MeasurePublishing(ctx context.Context, dir string, events, producers, perTx int) (Throughput, error) {
+//
+// The database is SQLite in dir when server is empty; when server is a
+// PostgreSQL URL, it is a scratch database created on that server and
+// dropped afterwards.
+func MeasurePublishing(ctx context.Context, dir, server string, events, producers, perTx int) (Throughput, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return Throughput{}, err
 	}
-	db, err := store.Open(ctx, filepath.Join(dir, "bench.db"), store.Options{})
+	dbURL := filepath.Join(dir, "bench.db")
+	if server != "" {
+		scratch, drop, err := scratchPostgres(ctx, server)
+		if err != nil {
+			return Throughput{}, err
+		}
+		defer drop()
+		dbURL = scratch
+	}
+	db, err := store.Open(ctx, dbURL, store.Options{})
 	if err != nil {
 		return Throughput{}, err
 	}
@@ -85,6 +106,7 @@ func MeasurePublishing(ctx context.Context, dir string, events, producers, perTx
 		})
 	}
 	wg.Wait()
+	committed := time.Since(start)
 	close(errs)
 	if err := <-errs; err != nil {
 		return Throughput{}, fmt.Errorf("record events: %w", err)
@@ -109,5 +131,29 @@ func MeasurePublishing(ctx context.Context, dir string, events, producers, perTx
 	elapsed := time.Since(start)
 	var size int
 	_ = db.Read().QueryRowContext(ctx, `SELECT length(entry) FROM ledger_events LIMIT 1`).Scan(&size)
-	return Throughput{Events: events, Elapsed: elapsed, PerSecond: float64(events) / elapsed.Seconds(), EntrySize: size}, nil
+	return Throughput{Events: events, Elapsed: elapsed, Committed: committed, PerSecond: float64(events) / elapsed.Seconds(), EntrySize: size}, nil
+}
+
+// scratchPostgres creates an empty database on the PostgreSQL server that
+// server points at and returns its URL and a function that drops it.
+func scratchPostgres(ctx context.Context, server string) (string, func(), error) {
+	u, err := url.Parse(server)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", nil, fmt.Errorf("bench database: %q is not a postgres:// URL", server)
+	}
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		return "", nil, fmt.Errorf("bench database: %w", err)
+	}
+	name := "allmende_logbench_" + strings.ToLower(rand.Text()[:12])
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("bench database: create %s: %w", name, err)
+	}
+	drop := func() {
+		_, _ = admin.ExecContext(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close()
+	}
+	u.Path = "/" + name
+	return u.String(), drop, nil
 }

@@ -3,10 +3,9 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/allmende/allmende/internal/store"
@@ -120,34 +119,59 @@ type Duplicate struct {
 // transaction. That is for entries read back from the log, which may hold
 // copies published before issue 11 was fixed: they stay in the log for
 // good, and the first index is the one receipts are made for.
+//
+// The whole batch is one UPDATE (the indexes travel as one JSON object),
+// so the write-back holds SQLite's one writer for a moment rather than for
+// a statement per event; only when it updated fewer rows than it was given
+// — an event unknown or already indexed, which is rare — does it look at
+// the events one by one.
 func (l *Ledger) markLogged(ctx context.Context, indexes map[string]uint64, skipDuplicates bool) (dups []Duplicate, err error) {
+	if len(indexes) == 0 {
+		return nil, nil
+	}
+	batch, err := json.Marshal(indexes)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: mark logged: %w", err)
+	}
+	update, current := markLoggedSQLite, loggedIndexesSQLite
+	if l.db.Dialect() == store.Postgres {
+		update, current = markLoggedPostgres, loggedIndexesPostgres
+	}
 	now := store.Now()
 	err = l.db.InTx(ctx, func(tx *store.Tx) error {
 		dups = dups[:0]
-		// One prepared statement per row: a single UPDATE … FROM (VALUES …)
-		// was tried and SQLite planned it as a scan per value.
-		update, err := tx.PrepareContext(ctx, `UPDATE ledger_events SET log_index = $2, logged_at = $3 WHERE event_id = $1 AND log_index IS NULL`)
+		res, err := tx.ExecContext(ctx, update, string(batch), now)
 		if err != nil {
 			return fmt.Errorf("ledger: mark logged: %w", err)
 		}
-		defer update.Close()
-		for id, idx := range indexes {
-			res, err := update.ExecContext(ctx, id, int64(idx), now)
-			if err != nil {
-				return fmt.Errorf("ledger: mark logged: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n == 1 {
-				continue
-			}
-			// Rare: the event is unknown or already has an index.
+		if n, err := res.RowsAffected(); err == nil && n == int64(len(indexes)) {
+			return nil
+		}
+		// Rare: some event is unknown or already has an index.
+		rows, err := tx.QueryContext(ctx, current, string(batch))
+		if err != nil {
+			return fmt.Errorf("ledger: mark logged: %w", err)
+		}
+		have := make(map[string]sql.NullInt64, len(indexes))
+		for rows.Next() {
+			var id string
 			var cur sql.NullInt64
-			if err := tx.QueryRowContext(ctx, `SELECT log_index FROM ledger_events WHERE event_id = $1`, id).Scan(&cur); err != nil {
-				if errors.Is(err, sql.ErrNoRows) {
-					return fmt.Errorf("ledger: mark logged: event %s: %w", id, store.ErrNotFound)
-				}
+			if err := rows.Scan(&id, &cur); err != nil {
+				rows.Close()
 				return fmt.Errorf("ledger: mark logged: %w", err)
 			}
-			if uint64(cur.Int64) == idx {
+			have[id] = cur
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("ledger: mark logged: %w", err)
+		}
+		for id, idx := range indexes {
+			cur, ok := have[id]
+			if !ok {
+				return fmt.Errorf("ledger: mark logged: event %s: %w", id, store.ErrNotFound)
+			}
+			if cur.Valid && uint64(cur.Int64) == idx {
 				continue
 			}
 			if !skipDuplicates {
@@ -160,50 +184,65 @@ func (l *Ledger) markLogged(ctx context.Context, indexes map[string]uint64, skip
 	return dups, err
 }
 
-// loggedWidth is how many event ids one query of logged asks about.
-const loggedWidth = 256
+// The write-back's statements take $1, a JSON object from event id to log
+// index. SQLite plans the UPDATE as a scan of the object and a lookup of
+// each event by its unique event_id (EXPLAIN QUERY PLAN: SCAN v, SEARCH
+// ledger_events USING INDEX).
+const (
+	markLoggedSQLite = `UPDATE ledger_events SET log_index = v.value, logged_at = $2
+		FROM json_each($1) AS v
+		WHERE ledger_events.event_id = v.key AND ledger_events.log_index IS NULL`
+	markLoggedPostgres = `UPDATE ledger_events SET log_index = v.value::bigint, logged_at = $2
+		FROM jsonb_each_text($1::jsonb) AS v
+		WHERE ledger_events.event_id = v.key AND ledger_events.log_index IS NULL`
+	loggedIndexesSQLite = `SELECT event_id, log_index FROM ledger_events
+		WHERE event_id IN (SELECT key FROM json_each($1))`
+	loggedIndexesPostgres = `SELECT event_id, log_index FROM ledger_events
+		WHERE event_id IN (SELECT jsonb_object_keys($1::jsonb))`
+)
 
-// loggedQuery asks which of loggedWidth event ids have a log index. It
-// has one text whatever the batch's size — the ids are padded with NULL,
-// which matches nothing — so that SQLite's statement cache, which keeps a
-// statement per text, holds it once rather than once per batch size.
-var loggedQuery = func() string {
-	var q strings.Builder
-	q.WriteString(`SELECT event_id FROM ledger_events WHERE log_index IS NOT NULL AND event_id IN (`)
-	for i := range loggedWidth {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		fmt.Fprintf(&q, "$%d", i+1)
-	}
-	q.WriteString(")")
-	return q.String()
-}()
+// The query of logged takes $1, a JSON array of event ids: one text
+// whatever the batch's size, so SQLite's statement cache holds it once,
+// and one query per batch.
+const (
+	loggedSQLite = `SELECT event_id FROM ledger_events
+		WHERE log_index IS NOT NULL AND event_id IN (SELECT value FROM json_each($1))`
+	loggedPostgres = `SELECT event_id FROM ledger_events
+		WHERE log_index IS NOT NULL AND event_id IN (SELECT jsonb_array_elements_text($1::jsonb))`
+)
 
 // logged returns which events of batch the database has a log index for.
 func (l *Ledger) logged(ctx context.Context, batch []Unlogged) (map[string]bool, error) {
 	out := map[string]bool{}
-	for chunk := range slices.Chunk(batch, loggedWidth) {
-		args := make([]any, loggedWidth)
-		for i, u := range chunk {
-			args[i] = u.EventID
-		}
-		rows, err := l.db.Read().QueryContext(ctx, loggedQuery, args...)
-		if err != nil {
+	if len(batch) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(batch))
+	for i, u := range batch {
+		ids[i] = u.EventID
+	}
+	arg, err := json.Marshal(ids)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: read logged events: %w", err)
+	}
+	query := loggedSQLite
+	if l.db.Dialect() == store.Postgres {
+		query = loggedPostgres
+	}
+	rows, err := l.db.Read().QueryContext(ctx, query, string(arg))
+	if err != nil {
+		return nil, fmt.Errorf("ledger: read logged events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
 			return nil, fmt.Errorf("ledger: read logged events: %w", err)
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("ledger: read logged events: %w", err)
-			}
-			out[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("ledger: read logged events: %w", err)
-		}
+		out[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger: read logged events: %w", err)
 	}
 	return out, nil
 }

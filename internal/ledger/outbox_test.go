@@ -173,3 +173,76 @@ func FuzzParseEntry(f *testing.F) {
 		}
 	})
 }
+
+// TestMarkLoggedWritesABatchAllOrNothing: the write-back is one statement
+// per batch; a replayed batch is a no-op, and a batch holding an unknown
+// event or a second index for one writes none of its indexes.
+func TestMarkLoggedWritesABatchAllOrNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		l := ledger.New(db)
+		ada := addMember(t, db, "m_ada", "ada@example.org")
+		ids := make([]string, 6)
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			for i := range ids {
+				id, err := l.Record(ctx, tx, ledger.Event{Type: ledger.VoteCast, MemberID: ada, Scope: "proposal:1", Content: map[string]int{"n": i}})
+				if err != nil {
+					return err
+				}
+				ids[i] = id
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		indexOf := func(id string) (int64, bool) {
+			var idx *int64
+			if err := db.Read().QueryRowContext(ctx, `SELECT log_index FROM ledger_events WHERE event_id = $1`, id).Scan(&idx); err != nil {
+				t.Fatal(err)
+			}
+			if idx == nil {
+				return 0, false
+			}
+			return *idx, true
+		}
+
+		first := map[string]uint64{ids[0]: 0, ids[1]: 1, ids[2]: 2}
+		if err := l.MarkLogged(ctx, first); err != nil {
+			t.Fatal(err)
+		}
+		for id, want := range first {
+			if got, ok := indexOf(id); !ok || got != int64(want) {
+				t.Fatalf("event %s: index %d (%v), want %d", id, got, ok, want)
+			}
+		}
+		// A replay of part of the batch beside new events.
+		if err := l.MarkLogged(ctx, map[string]uint64{ids[1]: 1, ids[2]: 2, ids[3]: 3}); err != nil {
+			t.Fatalf("replaying part of a write-back: %v", err)
+		}
+		if got, ok := indexOf(ids[3]); !ok || got != 3 {
+			t.Fatalf("event beside a replay: index %d (%v), want 3", got, ok)
+		}
+
+		err = l.MarkLogged(ctx, map[string]uint64{ids[4]: 4, ids[0]: 9})
+		if !errors.Is(err, ledger.ErrAlreadyLogged) || !strings.Contains(err.Error(), ids[0]) {
+			t.Fatalf("second index in a batch: %v, want ErrAlreadyLogged naming %s", err, ids[0])
+		}
+		err = l.MarkLogged(ctx, map[string]uint64{ids[4]: 4, "e_nobody": 5})
+		if !errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "e_nobody") {
+			t.Fatalf("unknown event in a batch: %v, want ErrNotFound naming it", err)
+		}
+		if got, ok := indexOf(ids[4]); ok {
+			t.Fatalf("a failed batch wrote index %d of its other event", got)
+		}
+		if got, _ := indexOf(ids[0]); got != 0 {
+			t.Fatalf("a failed batch changed an index to %d", got)
+		}
+		if err := l.MarkLogged(ctx, map[string]uint64{ids[4]: 4, ids[5]: 5}); err != nil {
+			t.Fatal(err)
+		}
+		if pending, _ := l.Unpublished(ctx, 10); len(pending) != 0 {
+			t.Fatalf("outbox after every write-back = %d events, want 0", len(pending))
+		}
+	})
+}
