@@ -162,6 +162,27 @@ func TestGovernSafeguardsPages(t *testing.T) {
 		{name: "co-sign twice", as: "ada", method: "POST", path: "/proposals/2/cosign", contentType: form, status: 409, contains: []string{"already co-signed"}},
 		{name: "last co-signer", as: "stella", method: "POST", path: "/proposals/2/cosign", contentType: form, status: 303},
 		{name: "open after co-signing", as: "stella", method: "GET", path: "/proposals/2", status: 200, contains: []string{`id="vote-form"`}},
+		{name: "held by the counter-proposal", as: "ada", method: "GET", path: "/proposals/1", status: 200,
+			contains: []string{`id="held-by"`, `Held by <a href="/proposals/2">proposal 2</a> until`, "unless the counter-proposal stops it"}, notContains: []string{`id="counter-proposal"`}},
+		{name: "held on the list", as: "ada", method: "GET", path: "/proposals", status: 200, contains: []string{`unless <a href="/proposals/2">proposal 2</a> stops it`}},
+		{name: "held_by in the API", as: "ada", method: "GET", path: "/api/v1/proposals/1", status: 200, contains: []string{`"held_by": 2`, `"held_until": "`}},
+		{name: "a second counter-proposal", as: "ada", method: "POST", path: "/proposals", contentType: form,
+			body: "title=Stop+it+too&text=Not+now.&mode=member&quorum=50&days=1&param=&stops=1&option_0=stop&option_1=let+it&status_quo=1", status: 409,
+			contains: []string{"Proposal 2 is already a counter-proposal"}},
+	})
+	// Past its due time the page does not claim a time already passed: it
+	// says which vote the change waits for.
+	if err := f.app.DB.InTx(t.Context(), func(tx *store.Tx) error {
+		_, err := tx.ExecContext(t.Context(), `UPDATE queued_changes SET applies_at = $1 WHERE proposal_id = 1`, time.Now().Add(-time.Hour).UnixMilli())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	runScenarios(t, f, []scenario{
+		{name: "due, waiting for the counter-proposal", as: "ada", method: "GET", path: "/proposals/1", status: 200,
+			contains: []string{"Was due on", `waits for <a href="/proposals/2">proposal 2</a>'s vote`}, notContains: []string{"in now", "Applies on"}},
+		{name: "due on the list", as: "ada", method: "GET", path: "/proposals", status: 200,
+			contains: []string{"was due on", `waits for <a href="/proposals/2">proposal 2</a>'s vote`}, notContains: []string{"in now"}},
 	})
 	// The counter-proposal passes before the change applies: the change is
 	// stopped, and its page says so and by which proposal.
