@@ -166,7 +166,6 @@ func (g delegationGraph) circleThrough(m int64, topic Topic) ([]int64, Topic) {
 	return nil, ""
 }
 
-
 // Revoke ends actor's delegation on topic at once: from the next decision
 // on, their vote goes nowhere unless they cast it.
 func (s *Service) Revoke(ctx context.Context, actor member.Member, topic Topic) error {
