@@ -223,7 +223,7 @@ func TestProposalThreshold(t *testing.T) {
 		if p.Phase(e.now) != govern.Cosigning || p.CosignersNeeded != 2 {
 			t.Fatalf("proposal by a member without shares: %s, %d co-signers needed", p.Phase(e.now), p.CosignersNeeded)
 		}
-		if _, err := e.g.Vote(ctx, e.ids["bob"], p.ID, 0, e.now); !problem.Is(err, problem.Conflict) {
+		if _, err := e.g.Vote(ctx, e.ids["bob"], p.ID, 0, e.now); !problem.Is(err, problem.Conflict) || !strings.Contains(err.Error(), "2 more members co-sign it") {
 			t.Fatalf("vote while co-signing: %v", err)
 		}
 		if _, err := e.g.Cosign(ctx, e.member("ada"), p.ID, e.now); !problem.Is(err, problem.Conflict) {
@@ -234,6 +234,9 @@ func TestProposalThreshold(t *testing.T) {
 		}
 		if _, err := e.g.Cosign(ctx, e.member("bob"), p.ID, e.now); !problem.Is(err, problem.Conflict) {
 			t.Fatalf("co-sign twice: %v", err)
+		}
+		if _, err := e.g.Vote(ctx, e.ids["bob"], p.ID, 0, e.now); err == nil || !strings.Contains(err.Error(), "when 1 more member co-signs it") {
+			t.Fatalf("vote while one co-signer is missing: %v", err)
 		}
 		if n, err := e.g.Decide(ctx, p.ClosesAt.Add(time.Hour)); err != nil || n != 0 {
 			t.Fatalf("decided %d (%v) a proposal still co-signing", n, err)
