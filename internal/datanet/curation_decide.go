@@ -26,15 +26,24 @@ type Decision struct {
 	Gold bool `json:"gold"`
 }
 
-// checkReason refuses a reason a person cannot act on, naming field.
-func checkReason(field, text string, required bool) error {
+// Why each text is needed, said when it is too short: a rejection's
+// reason, an appeal, a ruling's note.
+const (
+	whyRejection = "what is wrong, so that the contributor can act on it"
+	whyAppeal    = "why the rejection is wrong, so that a steward can rule on it"
+	whyRuling    = "what you ruled and why, so that the contributor and the curator understand it"
+)
+
+// checkReason refuses a reason a person cannot act on, naming field and,
+// when it is too short, why it is needed.
+func checkReason(field, text string, required bool, why string) error {
 	text = strings.TrimSpace(text)
 	if msg := problem.TextProblem(text); msg != "" {
 		return &problem.Error{Kind: problem.Invalid, Message: "the text cannot be stored: it " + msg, Fields: map[string]string{field: msg}}
 	}
 	n := utf8.RuneCountInString(text)
 	if required && n < MinReasonChars {
-		return &problem.Error{Kind: problem.Invalid, Message: fmt.Sprintf("write at least %d characters: what is wrong, so that the contributor can act on it", MinReasonChars),
+		return &problem.Error{Kind: problem.Invalid, Message: fmt.Sprintf("write at least %d characters: %s", MinReasonChars, why),
 			Fields: map[string]string{field: fmt.Sprintf("%d characters, at least %d", n, MinReasonChars)}}
 	}
 	if n > 2000 {
@@ -85,7 +94,7 @@ func move(ctx context.Context, tx *store.Tx, id int64, from, to string, set stri
 // needs a reason, which its contributor reads and may appeal once.
 // Curators do not decide on their own records.
 func (s *Service) Decide(ctx context.Context, actor member.Member, publicID string, dec Decision) (Curation, error) {
-	if err := checkReason("reason", dec.Reason, !dec.Accept); err != nil {
+	if err := checkReason("reason", dec.Reason, !dec.Accept, whyRejection); err != nil {
 		return Curation{}, err
 	}
 	if dec.Gold && !dec.Accept {
@@ -197,7 +206,7 @@ func (s *Service) pay(ctx context.Context, tx *store.Tx, d Datanet, r pendingRow
 // Appeal is the contributor's one appeal against a rejection, with their
 // reasons; a steward rules on it (Rule).
 func (s *Service) Appeal(ctx context.Context, memberID int64, publicID, text string) (Curation, error) {
-	if err := checkReason("text", text, true); err != nil {
+	if err := checkReason("text", text, true, whyAppeal); err != nil {
 		return Curation{}, err
 	}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -230,7 +239,7 @@ func (s *Service) Rule(ctx context.Context, actor member.Member, publicID string
 	if !actor.IsSteward() {
 		return Curation{}, problem.New(problem.Forbidden, "only stewards rule on appeals")
 	}
-	if err := checkReason("note", note, true); err != nil {
+	if err := checkReason("note", note, true, whyRuling); err != nil {
 		return Curation{}, err
 	}
 	var d Datanet

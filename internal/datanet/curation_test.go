@@ -2,6 +2,7 @@ package datanet_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/allmende/allmende/internal/datanet"
@@ -180,6 +181,16 @@ func TestCurationQueueAcceptRejectAppeal(t *testing.T) {
 			t.Fatalf("bob's accepted record: %+v", h)
 		}
 
+		// An appeal and a ruling too short say what each is for, not
+		// what a curator's rejection is for.
+		_, err = e.svc.Appeal(ctx, e.bob, ids[1], "wrong")
+		if pr, ok := problem.As(err); !ok || !strings.Contains(pr.Message, "why the rejection is wrong, so that a steward can rule on it") {
+			t.Fatalf("a short appeal: %v", err)
+		}
+		_, err = e.svc.Rule(ctx, e.stella, ids[1], true, "ok")
+		if pr, ok := problem.As(err); !ok || !strings.Contains(pr.Message, "what you ruled and why") {
+			t.Fatalf("a short ruling: %v", err)
+		}
 		// An appeal: only the contributor's, once; a steward rules.
 		_, err = e.svc.Appeal(ctx, e.cara.ID, ids[1], "This is not my record but I appeal anyway.")
 		wantKind(t, err, problem.NotFound, "cara appeals bob's record")

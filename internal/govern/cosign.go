@@ -79,6 +79,20 @@ func (s *Service) Cosign(ctx context.Context, actor member.Member, proposalID in
 			opens = now.Truncate(time.Millisecond)
 		}
 		closes := opens.Add(time.Duration(window) * time.Millisecond)
+		if p.Stops != 0 {
+			// A counter-proposal's vote still ends within its bound.
+			var applies int64
+			if err := tx.QueryRowContext(ctx, `SELECT applies_at FROM queued_changes WHERE proposal_id = $1`, p.Stops).Scan(&applies); err != nil {
+				return fmt.Errorf("govern: change of %d: %w", p.Stops, err)
+			}
+			bound, err := s.counterBound(ctx, tx, applies)
+			if err != nil {
+				return err
+			}
+			if closes.After(bound) {
+				closes = bound
+			}
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE proposals SET cosigners_needed = 0, opens_at = $2, closes_at = $3 WHERE id = $1`,
 			proposalID, opens.UnixMilli(), closes.UnixMilli())
 		return err

@@ -112,13 +112,15 @@ func (s *Service) Delegate(ctx context.Context, actor member.Member, delegatePub
 			g[actor.ID] = map[Topic]int64{}
 		}
 		g[actor.ID][topic] = to
-		if circle := g.circleThrough(actor.ID, topic); circle != nil {
-			names, err := pseudonyms(ctx, tx, circle)
-			if err != nil {
-				return err
+		if circle, on := g.circleThrough(actor.ID, topic); circle != nil {
+			// Other members' delegations are private: name only the
+			// delegate the member chose, and the topic.
+			where := "every proposal"
+			if on != "" {
+				where = "the topic " + string(on)
 			}
 			return &problem.Error{Kind: problem.Invalid, Message: "This delegation would close a circle, and a vote that goes round in a circle reaches no one.",
-				Fields: map[string]string{"delegate": "delegation cycle: " + strings.Join(names, " → ")}}
+				Fields: map[string]string{"delegate": fmt.Sprintf("delegating to %s would close a circle of delegations on %s", delegatePublicID, where)}}
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO delegations (member_id, topic, delegate_id, created_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (member_id, topic) DO UPDATE SET delegate_id = excluded.delegate_id, created_at = excluded.created_at`,
@@ -133,10 +135,10 @@ func (s *Service) Delegate(ctx context.Context, actor member.Member, delegatePub
 }
 
 // circleThrough returns the circle m's delegation on topic closes, from m
-// back to m, or nil. A delegation on everything is checked against every
+// back to m, and the topic it closes on, or nil. A delegation on everything is checked against every
 // topic, since it is what m's vote follows on each topic m did not
 // delegate apart.
-func (g delegationGraph) circleThrough(m int64, topic Topic) []int64 {
+func (g delegationGraph) circleThrough(m int64, topic Topic) ([]int64, Topic) {
 	topics := []Topic{topic}
 	if topic == "" {
 		topics = append(topics, Topics()...)
@@ -152,7 +154,7 @@ func (g delegationGraph) circleThrough(m int64, topic Topic) []int64 {
 			}
 			path = append(path, next)
 			if next == m {
-				return path
+				return path, t
 			}
 			if seen[next] { // a circle elsewhere (cannot be stored, but do not loop)
 				break
@@ -161,17 +163,7 @@ func (g delegationGraph) circleThrough(m int64, topic Topic) []int64 {
 			cur = next
 		}
 	}
-	return nil
-}
-
-func pseudonyms(ctx context.Context, q store.Querier, ids []int64) ([]string, error) {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		if err := q.QueryRowContext(ctx, `SELECT public_id FROM members WHERE id = $1`, id).Scan(&out[i]); err != nil {
-			return nil, fmt.Errorf("govern: pseudonym of %d: %w", id, err)
-		}
-	}
-	return out, nil
+	return nil, ""
 }
 
 // Revoke ends actor's delegation on topic at once: from the next decision

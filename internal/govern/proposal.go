@@ -427,7 +427,30 @@ func getProposal(ctx context.Context, q store.Querier, id int64) (Proposal, erro
 		return Proposal{}, err
 	}
 	p.Cosigners, err = cosignersOf(ctx, q, id)
-	return p, err
+	if err != nil {
+		return Proposal{}, err
+	}
+	if err := readHold(ctx, q, &p); err != nil {
+		return Proposal{}, err
+	}
+	return p, nil
+}
+
+// readHold fills in which counter-proposal, open for voting, a queued
+// change waits for, if any.
+func readHold(ctx context.Context, q store.Querier, p *Proposal) error {
+	if p.Change == nil || p.Change.State != Queued {
+		return nil
+	}
+	var by, until int64
+	err := q.QueryRowContext(ctx, `SELECT id, closes_at FROM proposals WHERE stops = $1 AND status = 'open' AND cosigners_needed = 0 ORDER BY id LIMIT 1`, p.ID).Scan(&by, &until)
+	switch {
+	case err == nil:
+		p.Change.HeldBy, p.Change.HeldUntil = by, store.Time(until)
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("govern: counter-proposals of %d: %w", p.ID, err)
+	}
+	return nil
 }
 
 // List returns a page of proposals and the cursor (a proposal id) of the

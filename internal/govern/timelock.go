@@ -45,6 +45,11 @@ type Change struct {
 	// Note says why a void change never applied.
 	Note      string    `json:"note,omitempty"`
 	SettledAt time.Time `json:"settled_at,omitzero"`
+	// HeldBy is the counter-proposal open for voting against a queued
+	// change (there is at most one at a time), and HeldUntil when its
+	// voting closes: past AppliesAt the change waits for that vote.
+	HeldBy    int64     `json:"held_by,omitempty"`
+	HeldUntil time.Time `json:"held_until,omitzero"`
 }
 
 // changeColumns are read with every proposal (LEFT JOIN queued_changes c).
@@ -152,7 +157,7 @@ func (s *Service) checkStops(ctx context.Context, q store.Querier, d Draft, now 
 	}
 	var state, param string
 	var applies int64
-	err := q.QueryRowContext(ctx, `SELECT state, applies_at, param FROM queued_changes WHERE proposal_id = $1`, d.Stops).Scan(&state, &applies, &param)
+	err := q.QueryRowContext(ctx, `SELECT state, applies_at, param FROM queued_changes WHERE proposal_id = $1`+s.forUpdate(), d.Stops).Scan(&state, &applies, &param)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return "", &problem.Error{Kind: problem.Invalid, Message: "A counter-proposal stops a passed change that waits in its timelock.",
@@ -163,8 +168,53 @@ func (s *Service) checkStops(ctx context.Context, q store.Querier, d Draft, now 
 		return "", &problem.Error{Kind: problem.Invalid, Message: "A counter-proposal stops a passed change that waits in its timelock.",
 			Fields: map[string]string{"stops": fmt.Sprintf("the change of proposal %d is no longer waiting (%s)", d.Stops, state)}}
 	}
+	// One counter-proposal at a time: otherwise one member could file
+	// them one after another and hold a passed change for a season.
+	var open int64
+	err = q.QueryRowContext(ctx, `SELECT id FROM proposals WHERE stops = $1 AND status = 'open' ORDER BY id LIMIT 1`, d.Stops).Scan(&open)
+	switch {
+	case err == nil:
+		return "", &problem.Error{Kind: problem.Conflict,
+			Message: fmt.Sprintf("Proposal %d is already a counter-proposal against this change; vote on it instead.", open),
+			Fields:  map[string]string{"stops": fmt.Sprintf("proposal %d already counters the change of proposal %d", open, d.Stops)}}
+	case !errors.Is(err, sql.ErrNoRows):
+		return "", fmt.Errorf("govern: counter-proposals of %d: %w", d.Stops, err)
+	}
+	// Its vote opens at once and ends no later than a timelock's length
+	// past the change's due time, so a counter-proposal can hold a change
+	// for at most one more timelock.
+	f := problem.Fields{}
+	if d.OpensAt.After(now) {
+		f.Add("opens_at", "a counter-proposal's vote opens at once, while the change waits")
+	}
+	bound, err := s.counterBound(ctx, q, applies)
+	if err != nil {
+		return "", err
+	}
+	if d.ClosesAt.After(bound) {
+		f.Add("closes_at", "a counter-proposal's vote must close by %s (a timelock's length after the change is due)", bound.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	if err := f.Err(); err != nil {
+		return "", err
+	}
 	return coop.Param(param), nil
 }
+
+// counterBound is the latest a counter-proposal against a change due at
+// applies (unix ms) may close: one timelock's length after it is due.
+func (s *Service) counterBound(ctx context.Context, q store.Querier, applies int64) (time.Time, error) {
+	hours, err := s.params.Get(ctx, q, coop.TimelockHours)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return store.Time(applies).Add(time.Duration(hours) * time.Hour), nil
+}
+
+// holding is the SQL condition, on a proposal x and a change c, of a
+// counter-proposal that holds the change at $1: its vote has opened and
+// it has not been counted. One not yet open (waiting for co-signers or
+// for its opening time) holds nothing.
+const holding = `x.stops = c.proposal_id AND x.status = 'open' AND x.cosigners_needed = 0 AND x.opens_at <= $1`
 
 // queue puts a passed binding proposal's change in its timelock, inside
 // the decision's transaction. A change that would break a rule together
@@ -258,7 +308,7 @@ func settle(ctx context.Context, tx *store.Tx, id int64, state ChangeState, prev
 // parameter's limits or a rule no vote can change becomes void.
 func (s *Service) ApplyDue(ctx context.Context, now time.Time) (int, error) {
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT c.proposal_id FROM queued_changes c WHERE c.state = 'queued' AND c.applies_at <= $1
-		AND NOT EXISTS (SELECT 1 FROM proposals x WHERE x.stops = c.proposal_id AND x.status = 'open' AND x.cosigners_needed = 0)
+		AND NOT EXISTS (SELECT 1 FROM proposals x WHERE `+holding+`)
 		ORDER BY c.applies_at, c.proposal_id`, now.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("govern: changes due: %w", err)
@@ -305,7 +355,7 @@ func (s *Service) applyOne(ctx context.Context, id int64, now time.Time) (bool, 
 		// Checked again under the lock: a counter-proposal may have opened
 		// since the list of due changes was read.
 		var counters int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM proposals WHERE stops = $1 AND status = 'open' AND cosigners_needed = 0`, id).Scan(&counters); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM proposals x JOIN queued_changes c ON c.proposal_id = $2 WHERE `+holding, now.UnixMilli(), id).Scan(&counters); err != nil {
 			return fmt.Errorf("counter-proposals: %w", err)
 		}
 		if counters > 0 {
@@ -359,7 +409,16 @@ func (s *Service) Queue(ctx context.Context) ([]Proposal, error) {
 		}
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range out {
+		if err := readHold(ctx, s.db.Read(), &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // forUpdate locks the rows a query reads on PostgreSQL, so that deciding a

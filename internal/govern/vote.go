@@ -48,6 +48,9 @@ func (s *Service) Vote(ctx context.Context, memberID, proposalID int64, option i
 		}
 		switch p.Phase(now) {
 		case Cosigning:
+			if p.CosignersNeeded == 1 {
+				return problem.New(problem.Conflict, "voting on this proposal opens when 1 more member co-signs it")
+			}
 			return problem.New(problem.Conflict, "voting on this proposal opens when %d more members co-sign it", p.CosignersNeeded)
 		case Upcoming:
 			return problem.New(problem.Conflict, "voting on this proposal opens at %s", p.OpensAt.Format(time.RFC3339))

@@ -448,6 +448,23 @@ func (f funded) earn(ctx context.Context, tx *store.Tx, parts []int64) error {
 // points are "15%", 250 are "2.5%".
 func (r Round) SharePercent() string { return bpPercent(r.ShareBP) }
 
+// BuilderPart is what each call leaves its builder, in basis points of
+// the whole charge, after the contributors' and the treasury's shares:
+// the most a funding round's share_bp may be, since the funders are paid
+// out of it. It is returned also as a percentage ("20%").
+func (s *Service) BuilderPart(ctx context.Context) (int64, string, error) {
+	cshare, err := s.params.Get(ctx, nil, coop.ContributorShare)
+	if err != nil {
+		return 0, "", err
+	}
+	tshare, err := s.params.Get(ctx, nil, coop.TreasuryShare)
+	if err != nil {
+		return 0, "", err
+	}
+	bp := max(points.BasisPoints-cshare-tshare, 0)
+	return bp, bpPercent(bp), nil
+}
+
 func bpPercent(bp int64) string {
 	s := strconv.FormatInt(bp/100, 10)
 	if frac := bp % 100; frac != 0 {

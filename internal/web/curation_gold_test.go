@@ -120,6 +120,23 @@ func TestCurationGoldPages(t *testing.T) {
 			t.Fatalf("rita contributes: %d %s", resp.StatusCode, body)
 		}
 		f.ids["sublet"] = res.Outcomes[0].Contribution
+		// In the queue, rita's own record offers her no decision (it would
+		// be refused with 403), only the note; bob gets the buttons.
+		waiting := func(as string) string {
+			page := f.page(as, "/datanets/advice/queue")
+			i := strings.Index(page, `id="waiting-`+f.ids["sublet"]+`"`)
+			if i < 0 {
+				t.Fatalf("%s: rita's record is not in the queue:\n%s", as, page)
+			}
+			item := page[i:]
+			return item[:strings.Index(item, "</section>")]
+		}
+		if item := waiting("rita"); strings.Contains(item, `class="accept"`) || strings.Contains(item, `class="danger reject"`) || !strings.Contains(item, "another curator decides on it") {
+			t.Fatalf("rita's own waiting record offers her a decision:\n%s", item)
+		}
+		if item := waiting("bob"); !strings.Contains(item, `class="accept"`) || strings.Contains(item, "own-record") {
+			t.Fatalf("bob is not offered the decision on rita's record:\n%s", item)
+		}
 		runScenarios(t, f, []scenario{
 			{name: "bob accepts rita's", as: "bob", method: "POST", path: "/api/v1/contributions/{sublet}/decision", body: `{"accept":true}`, status: 200},
 		})

@@ -72,7 +72,15 @@ func (p *Pages) showModel(w http.ResponseWriter, r *http.Request, status int, f 
 	if err != nil {
 		return err
 	}
-	return p.render(w, r, status, "model.html", m.Name, map[string]any{"M": m, "Top": top, "Base": request.Base(r),
+	// The funders' share is a percentage of each call's whole charge, paid
+	// out of the builder's part, so at most that part.
+	var builderPart string
+	if isBuilder {
+		if _, builderPart, err = p.Models.BuilderPart(r.Context()); err != nil {
+			return err
+		}
+	}
+	return p.render(w, r, status, "model.html", m.Name, map[string]any{"BuilderPart": builderPart, "M": m, "Top": top, "Base": request.Base(r),
 		"Versions": versions, "MayTrain": mayTrain, "Projects": projects, "Form": train,
 		"Round": round, "Fund": fund, "IsBuilder": isBuilder, "MayClose": round != nil && round.State == model.RoundOpen && (isBuilder || viewer.IsSteward()),
 		"ToFund": toFund, "Balance": balance})

@@ -98,6 +98,12 @@ func (p *Pages) showProposal(w http.ResponseWriter, r *http.Request, status int,
 		}
 		tl := map[string]any{"What": what, "State": string(c.State), "StateWords": changeStateWords[c.State], "When": moment(c.AppliesAt),
 			"Left": countdown(c.AppliesAt, now), "StoppedBy": c.StoppedBy, "Note": c.Note, "AppliesAtISO": c.AppliesAt.UTC().Format(time.RFC3339)}
+		if c.State == govern.Queued {
+			tl["Due"] = !now.Before(c.AppliesAt)
+			if c.HeldBy != 0 {
+				tl["HeldBy"], tl["HeldUntil"], tl["HeldUntilISO"] = c.HeldBy, moment(c.HeldUntil), c.HeldUntil.UTC().Format(time.RFC3339)
+			}
+		}
 		if !c.SettledAt.IsZero() {
 			tl["Settled"] = moment(c.SettledAt)
 		}

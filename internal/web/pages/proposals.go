@@ -40,6 +40,9 @@ type queuedRow struct {
 	ID                int64
 	Title, What, When string
 	Left              string
+	// Due: its time has passed and it still waits (for HeldBy's vote).
+	Due    bool
+	HeldBy int64
 }
 
 func (p *Pages) proposalsPage(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
@@ -91,7 +94,8 @@ func (p *Pages) showProposals(w http.ResponseWriter, r *http.Request, status int
 		if err != nil {
 			return err
 		}
-		queue = append(queue, queuedRow{ID: q.ID, Title: q.Title, What: what, When: moment(q.Change.AppliesAt), Left: countdown(q.Change.AppliesAt, now)})
+		queue = append(queue, queuedRow{ID: q.ID, Title: q.Title, What: what, When: moment(q.Change.AppliesAt), Left: countdown(q.Change.AppliesAt, now),
+			Due: !now.Before(q.Change.AppliesAt), HeldBy: q.Change.HeldBy})
 	}
 	mine, delegators, err := p.Govern.Delegations(ctx, sess.Member)
 	if err != nil {

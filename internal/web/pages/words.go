@@ -65,7 +65,7 @@ func (p *Pages) paramValue(param coop.Param, v int64) string {
 	case coop.PointsPerShare:
 		return "1 share per " + p.money(v) + " earned"
 	case coop.TimelockHours:
-		return strconv.FormatInt(v, 10) + " hours"
+		return strconv.FormatInt(v, 10) + " hour" + sOf(v)
 	}
 	return strconv.FormatInt(v, 10)
 }
