@@ -168,10 +168,13 @@ func (s *Service) checkStops(ctx context.Context, q store.Querier, d Draft, now 
 		return "", &problem.Error{Kind: problem.Invalid, Message: "A counter-proposal stops a passed change that waits in its timelock.",
 			Fields: map[string]string{"stops": fmt.Sprintf("the change of proposal %d is no longer waiting (%s)", d.Stops, state)}}
 	}
-	// One counter-proposal at a time: otherwise one member could file
-	// them one after another and hold a passed change for a season.
+	// One counter-proposal at a time whose vote is open: otherwise one
+	// member could file them one after another and hold a passed change
+	// for a season. One still waiting for co-signers holds nothing, so it
+	// blocks no other: a member cannot shut others' counters out with one
+	// nobody supports (each counter's vote ends by the bound below anyway).
 	var open int64
-	err = q.QueryRowContext(ctx, `SELECT id FROM proposals WHERE stops = $1 AND status = 'open' ORDER BY id LIMIT 1`, d.Stops).Scan(&open)
+	err = q.QueryRowContext(ctx, `SELECT id FROM proposals WHERE stops = $1 AND status = 'open' AND cosigners_needed = 0 ORDER BY id LIMIT 1`, d.Stops).Scan(&open)
 	switch {
 	case err == nil:
 		return "", &problem.Error{Kind: problem.Conflict,
