@@ -49,8 +49,8 @@ func composedEnv(t *testing.T, db *store.DB) (*env, *fakeActor, action.Automatio
 	if err != nil {
 		t.Fatal(err)
 	}
-	// carl's test run pays the parts' prices (50 + 70).
-	e.fund(t, reward.MemberAccount(carl.PublicID), 120)
+	// carl's test runs pay the parts' prices (50 + 70).
+	e.fund(t, reward.MemberAccount(carl.PublicID), 1200)
 	if !a.Composed || a.Listed || len(a.Parts) != 2 || len(a.Parameters) != 1 || a.Parameters[0].Name != "postcode" {
 		t.Fatalf("composed: %+v", a)
 	}
@@ -233,18 +233,19 @@ func TestComposedTestRunPaysTheParts(t *testing.T) {
 		e, fake, a := composedEnv(t, db)
 		carl := e.members["carl"]
 		ada, bob, carlAcct := reward.MemberAccount("m-ada"), reward.MemberAccount("m-bob"), reward.MemberAccount(carl.PublicID)
-		// composedEnv's test run spent the 120 carl was given: 40 to ada
+		// composedEnv's test run spent 120 of carl's 1200: 40 to ada
 		// (claims' demonstrator), 56 to bob, 24 to the treasury.
 		splits := e.events(t, ledger.RewardSplit)
-		if last := splits[len(splits)-1]; e.balance(t, carlAcct) != 0 || last[ada] != 40 || last[bob] != 56 || last[reward.Treasury] != 24 {
+		if last := splits[len(splits)-1]; e.balance(t, carlAcct) != 1080 || last[ada] != 40 || last[bob] != 56 || last[reward.Treasury] != 24 {
 			t.Fatalf("the test run's split: %v, carl %d", last, e.balance(t, carlAcct))
 		}
+		e.fund(t, carlAcct, -1080+119) // carl keeps 1.19
 		adaBefore := e.balance(t, ada)
 		_, err := e.s.TestRun(ctx, carl, a.Slug)
 		if p, ok := problem.As(err); !ok || p.Kind != problem.PaymentRequired || !strings.Contains(p.Message, "1.20") {
 			t.Fatalf("a test run carl cannot pay: %v", err)
 		}
-		e.fund(t, carlAcct, 120)
+		e.fund(t, carlAcct, 1)
 		fake.fail = true
 		run, err := e.s.TestRun(ctx, carl, a.Slug)
 		if err != nil {
