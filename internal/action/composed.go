@@ -80,12 +80,59 @@ type partRow struct {
 // other it is listed only after its test run; its composer need not be a
 // part's author and is paid only as one.
 func (s *Service) Compose(ctx context.Context, m member.Member, c Composition) (Automation, error) {
-	// Every field's problem at once: a form shows them all.
+	parts, err := s.checkComposition(ctx, &c)
+	if err != nil {
+		return Automation{}, err
+	}
+	draft := Automation{Composed: true}
+	for i, p := range c.Parts {
+		draft.Parts = append(draft.Parts, Part{Automation: parts[i].Slug, Input: p.Input})
+	}
+	draft.Parameters = composedParameters(parts, draft.Parts)
+	if len(c.Samples) > 0 {
+		if err := bindComposed(draft, c.Samples); err != nil {
+			return Automation{}, &problem.Error{Kind: problem.Invalid, Message: "the samples do not fit the parts", Fields: map[string]string{"samples": err.Error()}}
+		}
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO automations (slug, recording_id, author_id, title, description, price_per_run, status, created_at, samples, composed)
+			VALUES ($1, $2, $3, $4, $5, $6, 'published', $7, $8, 1) RETURNING id`, c.Slug, parts[0].recordingID, m.ID, c.Title, c.Description, c.PricePerRun, store.Now(),
+			s.sealSamples(c.Slug, c.Samples)).Scan(&id)
+		if err != nil {
+			return err
+		}
+		for i, p := range c.Parts {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO automation_parts (automation_id, position, part_id, input, output) VALUES ($1, $2, $3, $4, $5)`,
+				id, i, parts[i].rowID, p.Input, p.Output); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if store.IsUniqueViolation(err) {
+		return Automation{}, &problem.Error{Kind: problem.Conflict, Message: "an automation with this id exists", Fields: map[string]string{"id": "taken"}}
+	}
+	if err != nil {
+		return Automation{}, fmt.Errorf("compose: %w", err)
+	}
+	return s.AutomationFor(ctx, m, c.Slug)
+}
+
+// CheckComposition says what is wrong with a composition, every field's
+// problem at once (a form shows them all), without composing it.
+func (s *Service) CheckComposition(ctx context.Context, c Composition) error {
+	_, err := s.checkComposition(ctx, &c)
+	return err
+}
+
+// checkComposition checks c (trimming its fields) and returns its parts.
+func (s *Service) checkComposition(ctx context.Context, c *Composition) ([]Automation, error) {
 	f := problem.Fields{}
 	f.Merge(c.validate())
 	if len(c.Parts) < 2 || len(c.Parts) > MaxParts {
 		f.Add("parts", "chain 2 to %d listed automations", MaxParts)
-		return Automation{}, f.Err()
+		return nil, f.Err()
 	}
 	parts := make([]Automation, len(c.Parts))
 	for i, p := range c.Parts {
@@ -96,7 +143,7 @@ func (s *Service) Compose(ctx context.Context, m member.Member, c Composition) (
 			continue
 		}
 		if err != nil {
-			return Automation{}, err
+			return nil, err
 		}
 		parts[i] = a
 		if a.Composed {
@@ -129,49 +176,14 @@ func (s *Service) Compose(ctx context.Context, m member.Member, c Composition) (
 		for _, a := range parts {
 			var err error
 			if sum, err = points.Add(sum, a.PricePerRun); err != nil {
-				return Automation{}, err
+				return nil, err
 			}
 		}
 		if c.PricePerRun < sum {
 			f.Add("price_per_run", "at least %s points, what its parts cost together", pts(sum))
 		}
 	}
-	if err := f.Err(); err != nil {
-		return Automation{}, err
-	}
-	draft := Automation{Composed: true}
-	for i, p := range c.Parts {
-		draft.Parts = append(draft.Parts, Part{Automation: parts[i].Slug, Input: p.Input})
-	}
-	draft.Parameters = composedParameters(parts, draft.Parts)
-	if len(c.Samples) > 0 {
-		if err := bindComposed(draft, c.Samples); err != nil {
-			return Automation{}, &problem.Error{Kind: problem.Invalid, Message: "the samples do not fit the parts", Fields: map[string]string{"samples": err.Error()}}
-		}
-	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO automations (slug, recording_id, author_id, title, description, price_per_run, status, created_at, samples, composed)
-			VALUES ($1, $2, $3, $4, $5, $6, 'published', $7, $8, 1) RETURNING id`, c.Slug, parts[0].recordingID, m.ID, c.Title, c.Description, c.PricePerRun, store.Now(),
-			s.sealSamples(c.Slug, c.Samples)).Scan(&id)
-		if err != nil {
-			return err
-		}
-		for i, p := range c.Parts {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO automation_parts (automation_id, position, part_id, input, output) VALUES ($1, $2, $3, $4, $5)`,
-				id, i, parts[i].rowID, p.Input, p.Output); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if store.IsUniqueViolation(err) {
-		return Automation{}, &problem.Error{Kind: problem.Conflict, Message: "an automation with this id exists", Fields: map[string]string{"id": "taken"}}
-	}
-	if err != nil {
-		return Automation{}, fmt.Errorf("compose: %w", err)
-	}
-	return s.AutomationFor(ctx, m, c.Slug)
+	return parts, f.Err()
 }
 
 func hasParam(ps []recording.Parameter, name string) bool {
