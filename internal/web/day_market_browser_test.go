@@ -122,7 +122,7 @@ func dayMarketplace(t *testing.T, d *day) {
 			chromedp.SendKeys("#review-body", "Found my parcel at once."), chromedp.Click("#review-button"), chromedp.WaitVisible("#reviews"))
 		d.has("#reviews", "4 of 5", "Found my parcel at once.")
 		d.has("#rating", "4.0 of 5")
-		d.has("#success-rate", "100 % of 1 runs")
+		d.has("#success-rate", "100 % of 1 run in")
 		d.here("reviewed")
 		d.signOut()
 
