@@ -241,6 +241,10 @@ func TestComposedTestRunPaysTheParts(t *testing.T) {
 		}
 		e.fund(t, carlAcct, -1080+119) // carl keeps 1.19
 		adaBefore := e.balance(t, ada)
+		// Test runs are not counted in an automation's runs.
+		if got, err := e.s.AutomationFor(ctx, carl, a.Slug); err != nil || got.Runs != 0 || got.Succeeded != 0 {
+			t.Fatalf("after only a test run the chain counts %d runs (%d succeeded), %v", got.Runs, got.Succeeded, err)
+		}
 		_, err := e.s.TestRun(ctx, carl, a.Slug)
 		if p, ok := problem.As(err); !ok || p.Kind != problem.PaymentRequired || !strings.Contains(p.Message, "1.20") {
 			t.Fatalf("a test run carl cannot pay: %v", err)
