@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/allmende/allmende/internal/actor"
+	"github.com/allmende/allmende/internal/attrib"
 	"github.com/allmende/allmende/internal/ledger"
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/points"
@@ -21,10 +23,13 @@ import (
 
 // A composed automation chains listed automations: its parts run one
 // after the other in one run, and the text a part ends with (found by a
-// CSS selector on its last page) can become a parameter of the next. A
-// run pays, in its one reward.split event, the parts' authors by their
-// share of the steps (the contributors' share of author_share_bp; the
-// treasury keeps the rest). A part that fails fails the run, which is
+// CSS selector on its last page) can become a parameter of the next. Its
+// price is at least what its parts cost together (checked when composed
+// and again when a run starts), and a run pays, in its one reward.split
+// event, each part's author(s) what a direct run of the part pays them,
+// and the markup's authors' share among the parts' authors by their share
+// of the steps (settleComposed). Its composer's test run is not free: it
+// pays the parts' prices. A part that fails fails the run, which is
 // refunded: nobody is paid for half a chain.
 //
 // Any part but the last may pass on an output: after a learned program's
@@ -75,13 +80,59 @@ type partRow struct {
 // other it is listed only after its test run; its composer need not be a
 // part's author and is paid only as one.
 func (s *Service) Compose(ctx context.Context, m member.Member, c Composition) (Automation, error) {
-	if err := c.validate(); err != nil {
+	parts, err := s.checkComposition(ctx, &c)
+	if err != nil {
 		return Automation{}, err
 	}
+	draft := Automation{Composed: true}
+	for i, p := range c.Parts {
+		draft.Parts = append(draft.Parts, Part{Automation: parts[i].Slug, Input: p.Input})
+	}
+	draft.Parameters = composedParameters(parts, draft.Parts)
+	if len(c.Samples) > 0 {
+		if err := bindComposed(draft, c.Samples); err != nil {
+			return Automation{}, &problem.Error{Kind: problem.Invalid, Message: "the samples do not fit the parts", Fields: map[string]string{"samples": err.Error()}}
+		}
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO automations (slug, recording_id, author_id, title, description, price_per_run, status, created_at, samples, composed)
+			VALUES ($1, $2, $3, $4, $5, $6, 'published', $7, $8, 1) RETURNING id`, c.Slug, parts[0].recordingID, m.ID, c.Title, c.Description, c.PricePerRun, store.Now(),
+			s.sealSamples(c.Slug, c.Samples)).Scan(&id)
+		if err != nil {
+			return err
+		}
+		for i, p := range c.Parts {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO automation_parts (automation_id, position, part_id, input, output) VALUES ($1, $2, $3, $4, $5)`,
+				id, i, parts[i].rowID, p.Input, p.Output); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if store.IsUniqueViolation(err) {
+		return Automation{}, &problem.Error{Kind: problem.Conflict, Message: "an automation with this id exists", Fields: map[string]string{"id": "taken"}}
+	}
+	if err != nil {
+		return Automation{}, fmt.Errorf("compose: %w", err)
+	}
+	return s.AutomationFor(ctx, m, c.Slug)
+}
+
+// CheckComposition says what is wrong with a composition, every field's
+// problem at once (a form shows them all), without composing it.
+func (s *Service) CheckComposition(ctx context.Context, c Composition) error {
+	_, err := s.checkComposition(ctx, &c)
+	return err
+}
+
+// checkComposition checks c (trimming its fields) and returns its parts.
+func (s *Service) checkComposition(ctx context.Context, c *Composition) ([]Automation, error) {
 	f := problem.Fields{}
+	f.Merge(c.validate())
 	if len(c.Parts) < 2 || len(c.Parts) > MaxParts {
 		f.Add("parts", "chain 2 to %d listed automations", MaxParts)
-		return Automation{}, f.Err()
+		return nil, f.Err()
 	}
 	parts := make([]Automation, len(c.Parts))
 	for i, p := range c.Parts {
@@ -92,7 +143,7 @@ func (s *Service) Compose(ctx context.Context, m member.Member, c Composition) (
 			continue
 		}
 		if err != nil {
-			return Automation{}, err
+			return nil, err
 		}
 		parts[i] = a
 		if a.Composed {
@@ -118,42 +169,21 @@ func (s *Service) Compose(ctx context.Context, m member.Member, c Composition) (
 			}
 		}
 	}
-	if err := f.Err(); err != nil {
-		return Automation{}, err
-	}
-	draft := Automation{Composed: true}
-	for i, p := range c.Parts {
-		draft.Parts = append(draft.Parts, Part{Automation: parts[i].Slug, Input: p.Input})
-	}
-	draft.Parameters = composedParameters(parts, draft.Parts)
-	if len(c.Samples) > 0 {
-		if err := bindComposed(draft, c.Samples); err != nil {
-			return Automation{}, &problem.Error{Kind: problem.Invalid, Message: "the samples do not fit the parts", Fields: map[string]string{"samples": err.Error()}}
-		}
-	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO automations (slug, recording_id, author_id, title, description, price_per_run, status, created_at, samples, composed)
-			VALUES ($1, $2, $3, $4, $5, $6, 'published', $7, $8, 1) RETURNING id`, c.Slug, parts[0].recordingID, m.ID, c.Title, c.Description, c.PricePerRun, store.Now(),
-			s.sealSamples(c.Slug, c.Samples)).Scan(&id)
-		if err != nil {
-			return err
-		}
-		for i, p := range c.Parts {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO automation_parts (automation_id, position, part_id, input, output) VALUES ($1, $2, $3, $4, $5)`,
-				id, i, parts[i].rowID, p.Input, p.Output); err != nil {
-				return err
+	if _, bad := f["price_per_run"]; !bad {
+		// A chain costs at least what its parts cost one by one: else
+		// anyone could run others' paid automations for less.
+		var sum int64
+		for _, a := range parts {
+			var err error
+			if sum, err = points.Add(sum, a.PricePerRun); err != nil {
+				return nil, err
 			}
 		}
-		return nil
-	})
-	if store.IsUniqueViolation(err) {
-		return Automation{}, &problem.Error{Kind: problem.Conflict, Message: "an automation with this id exists", Fields: map[string]string{"id": "taken"}}
+		if c.PricePerRun < sum {
+			f.Add("price_per_run", "at least %s points, what its parts cost together", pts(sum))
+		}
 	}
-	if err != nil {
-		return Automation{}, fmt.Errorf("compose: %w", err)
-	}
-	return s.AutomationFor(ctx, m, c.Slug)
+	return parts, f.Err()
 }
 
 func hasParam(ps []recording.Parameter, name string) bool {
@@ -424,10 +454,56 @@ func (s *Service) isComposed(ctx context.Context, q store.Querier, automationID 
 	return composed == 1, err
 }
 
-// settleComposed pays a chain's successful run: the contributors' share
-// (author_share_bp) to the parts' authors weighted by their parts'
-// steps, the rest and what integer division leaves to the treasury — in
-// one reward.split event.
+// partsPrice is what a chain's parts cost now, run one by one.
+func partsPrice(rows []partRow) (int64, error) {
+	var sum int64
+	for _, r := range rows {
+		var err error
+		if sum, err = points.Add(sum, r.a.PricePerRun); err != nil {
+			return 0, err
+		}
+	}
+	return sum, nil
+}
+
+// partsPriced refuses a run of a chain priced below what its parts cost
+// now (a part's price rose since it was composed), naming the part.
+func (s *Service) partsPriced(ctx context.Context, q store.Querier, a Automation) error {
+	rows, err := s.partsOf(ctx, q, a.rowID)
+	if err != nil {
+		return err
+	}
+	sum, err := partsPrice(rows)
+	if err != nil {
+		return err
+	}
+	if a.PricePerRun >= sum {
+		return nil
+	}
+	// The dearest part is the likeliest to have risen; name it.
+	k := 0
+	for i, r := range rows {
+		if r.a.PricePerRun > rows[k].a.PricePerRun {
+			k = i
+		}
+	}
+	return &problem.Error{Kind: problem.Conflict,
+		Message: fmt.Sprintf("the parts now cost %s points together (part %d, %s, costs %s) and the chain only %s; its composer must raise its price",
+			pts(sum), k+1, rows[k].a.Slug, pts(rows[k].a.PricePerRun), pts(a.PricePerRun)),
+		Fields: map[string]string{"parts." + strconv.Itoa(k) + ".automation": "costs " + pts(rows[k].a.PricePerRun) + " points now", "price_per_run": "at least " + pts(sum) + " points"}}
+}
+
+// settleComposed pays a chain's successful run in one reward.split event.
+// Each part's author(s) get what a direct run of the part pays them now
+// (its price less the treasury's cut, a learned part's share to its
+// demonstrators), the treasury its cut of each; the chain's markup over
+// the parts' prices is split the same way, its authors' share among the
+// parts' authors by their parts' steps. A test run holds only the parts'
+// prices, so it has no markup. Should the parts cost more than the run
+// holds (their prices rose while it was queued), what it holds is shared
+// among the parts by their prices first. The amounts are computed here
+// exactly and passed to reward.Postings as integer weights, which it
+// reproduces.
 func (s *Service) settleComposed(ctx context.Context, tx *store.Tx, run Run, escrow string, held, share int64, slug string) (string, error) {
 	rows, err := s.partsOf(ctx, tx, run.automationID)
 	if err != nil {
@@ -436,16 +512,106 @@ func (s *Service) settleComposed(ctx context.Context, tx *store.Tx, run Run, esc
 	if len(rows) == 0 {
 		return "", errors.New("a composed automation without parts")
 	}
-	accounts := make([]string, len(rows))
-	weights := make([]float64, len(rows))
-	parts := make([]string, len(rows))
-	for i, r := range rows {
-		accounts[i] = memberOrTreasury(r.a.Author)
-		weights[i] = float64(max(r.a.Steps, 1))
-		parts[i] = r.a.Slug
+	prices := make([]int64, len(rows))
+	sum, err := partsPrice(rows)
+	if err != nil {
+		return "", err
 	}
-	_, postings, err := reward.Postings(reward.Payment{Payer: escrow, Total: held, ContributorBP: share, Contributors: accounts, Weights: weights,
-		TreasuryBP: points.BasisPoints - share, Rest: reward.Treasury})
+	for i, r := range rows {
+		prices[i] = r.a.PricePerRun
+	}
+	if sum > held {
+		w := make([]float64, len(rows))
+		for i, p := range prices {
+			w[i] = float64(p)
+		}
+		if prices, err = attrib.Split(held, w); err != nil {
+			return "", err
+		}
+		sum = held
+	}
+	amounts := map[string]int64{}
+	add := func(acct string, v int64) error {
+		n, err := points.Add(amounts[acct], v)
+		amounts[acct] = n
+		return err
+	}
+	// cut is the treasury's part of a price, as a direct run takes it.
+	cut := func(p int64) (int64, error) { return points.MulDiv(p, points.BasisPoints-share, points.BasisPoints) }
+	parts := make([]string, len(rows))
+	steps := make([]float64, len(rows))
+	for i, r := range rows {
+		parts[i] = r.a.Slug
+		steps[i] = float64(max(r.a.Steps, 1))
+		if prices[i] == 0 {
+			continue
+		}
+		if r.a.Learned {
+			// As a learned automation's own run pays: the authors' share
+			// (rounded down) to its demonstrators, the rest the treasury's.
+			authors, err := points.MulDiv(prices[i], share, points.BasisPoints)
+			if err != nil {
+				return "", err
+			}
+			accounts, weights, err := s.demoSplit(ctx, tx, r.a.rowID)
+			if err != nil {
+				return "", err
+			}
+			got, err := attrib.Split(authors, weights)
+			if errors.Is(err, attrib.ErrNoWeight) {
+				accounts, got = []string{reward.Treasury}, []int64{authors}
+			} else if err != nil {
+				return "", err
+			}
+			for k, acct := range accounts {
+				if err := add(acct, got[k]); err != nil {
+					return "", err
+				}
+			}
+			if err := add(reward.Treasury, prices[i]-authors); err != nil {
+				return "", err
+			}
+			continue
+		}
+		t, err := cut(prices[i])
+		if err != nil {
+			return "", err
+		}
+		if err := errors.Join(add(reward.Treasury, t), add(memberOrTreasury(r.a.Author), prices[i]-t)); err != nil {
+			return "", err
+		}
+	}
+	if markup := held - sum; markup > 0 {
+		t, err := cut(markup)
+		if err != nil {
+			return "", err
+		}
+		got, err := attrib.Split(markup-t, steps)
+		if err != nil {
+			return "", err
+		}
+		if err := add(reward.Treasury, t); err != nil {
+			return "", err
+		}
+		for i, r := range rows {
+			if err := add(memberOrTreasury(r.a.Author), got[i]); err != nil {
+				return "", err
+			}
+		}
+	}
+	accounts := make([]string, 0, len(amounts))
+	for acct := range amounts {
+		accounts = append(accounts, acct)
+	}
+	slices.Sort(accounts)
+	weights := make([]float64, len(accounts))
+	for i, acct := range accounts {
+		weights[i] = float64(amounts[acct])
+	}
+	// Integer weights that add up to held: the largest-remainder split
+	// gives each exactly its weight.
+	_, postings, err := reward.Postings(reward.Payment{Payer: escrow, Total: held, ContributorBP: points.BasisPoints, Contributors: accounts, Weights: weights,
+		Rest: reward.Treasury})
 	if err != nil {
 		return "", err
 	}

@@ -139,7 +139,8 @@ func TestComposedReplaysPassTheirOutput(t *testing.T) {
 	if len(a.Parameters) != 1 || a.Parameters[0].Name != "name" {
 		t.Fatalf("the chain asks for %+v, want only the recipient", a.Parameters)
 	}
-	e.listed(t, carl, a.Slug, nil) // its test run passed the number on too
+	e.fund(t, reward.MemberAccount(carl.PublicID), 20) // the test run pays the parts
+	e.listed(t, carl, a.Slug, nil)                     // its test run passed the number on too
 	if got := site.numbers(); len(got) != 2 || got[0] != "1Z1" || got[1] != "1Z999AA100000002" {
 		t.Fatalf("after the test runs the carrier was sent %q", got)
 	}

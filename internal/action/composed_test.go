@@ -49,6 +49,8 @@ func composedEnv(t *testing.T, db *store.DB) (*env, *fakeActor, action.Automatio
 	if err != nil {
 		t.Fatal(err)
 	}
+	// carl's test runs pay the parts' prices (50 + 70).
+	e.fund(t, reward.MemberAccount(carl.PublicID), 1200)
 	if !a.Composed || a.Listed || len(a.Parts) != 2 || len(a.Parameters) != 1 || a.Parameters[0].Name != "postcode" {
 		t.Fatalf("composed: %+v", a)
 	}
@@ -104,11 +106,12 @@ func TestComposedRunsPayEveryAuthorOnce(t *testing.T) {
 			t.Fatalf("the marketplace shows the chain as %+v", list[0])
 		}
 		rng := rand.New(rand.NewPCG(17, 4))
-		prices := []int64{0, 1, 7, 999, points.MaxRunPrice}
+		// At least the parts' 50 + 70.
+		prices := []int64{120, 121, 127, 999, points.MaxRunPrice}
 		for i := range 12 {
 			price := prices[i%len(prices)]
 			if i >= len(prices) {
-				price = rng.Int64N(points.MaxRunPrice + 1)
+				price = 120 + rng.Int64N(points.MaxRunPrice-120+1)
 			}
 			if err := e.db.InTx(ctx, func(tx *store.Tx) error {
 				_, err := tx.ExecContext(ctx, `UPDATE automations SET price_per_run = $2 WHERE slug = $1`, a.Slug, price)
@@ -157,14 +160,17 @@ func TestComposedRunsPayEveryAuthorOnce(t *testing.T) {
 			if after(reward.MemberAccount(stella.PublicID)) != -price || after(reward.MemberAccount(carl.PublicID)) != 0 {
 				t.Fatalf("run %d at %d: stella paid %d, carl got %d", i, price, -after(reward.MemberAccount(stella.PublicID)), after(reward.MemberAccount(carl.PublicID)))
 			}
-			authors := price * 8000 / 10000
-			if after(ada)+after(bob) != authors || after(ada)+after(bob)+after(reward.Treasury) != price {
+			// Each author at least what a direct run of the part pays
+			// (ada's learned claims at 50: 40; bob's track at 70: 70 less
+			// the treasury's 14), and the markup's authors' share split
+			// 1 : 7 by steps.
+			markup := price - 120
+			share := markup - markup*2000/10000
+			if after(ada)+after(bob) != 40+56+share || after(ada)+after(bob)+after(reward.Treasury) != price {
 				t.Fatalf("run %d at %d: ada %d, bob %d, treasury %d", i, price, after(ada), after(bob), after(reward.Treasury))
 			}
-			// Weighted by steps, 1 : 7, to within the point integer
-			// division leaves.
-			if d := after(bob) - 7*after(ada); d < -8 || d > 8 {
-				t.Fatalf("run %d at %d: ada %d and bob %d are not 1:7", i, price, after(ada), after(bob))
+			if d := (after(bob) - 56) - 7*(after(ada)-40); after(ada) < 40 || after(bob) < 56 || d < -8 || d > 8 {
+				t.Fatalf("run %d at %d: ada %d and bob %d are not 40 and 56 plus the markup 1:7", i, price, after(ada), after(bob))
 			}
 			want := splits
 			if price > 0 {
@@ -173,6 +179,90 @@ func TestComposedRunsPayEveryAuthorOnce(t *testing.T) {
 			if n := len(e.events(t, ledger.RewardSplit)); n != want {
 				t.Fatalf("run %d at %d: %d new splits", i, price, n-splits)
 			}
+		}
+		checkLedger(t, e)
+	})
+}
+
+// TestComposedPriceFloor: a chain priced below what its parts cost is
+// refused naming price_per_run and the minimum, along with every other
+// bad field; a part whose price rose since stops the chain's runs (409
+// naming the part) before anything is charged.
+func TestComposedPriceFloor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		e, _, a := composedEnv(t, db)
+		carl, stella := e.members["carl"], e.members["stella"]
+		parts := []action.Part{{Automation: "claims", Output: "#parcel"}, {Automation: "track", Input: "number"}}
+		for _, price := range []int64{0, 119} {
+			_, err := e.s.Compose(ctx, carl, action.Composition{Publication: action.Publication{Slug: "cheap", Title: "", Description: "Cheap.", PricePerRun: price}, Parts: parts})
+			p, ok := problem.As(err)
+			if !ok || p.Kind != problem.Invalid || !strings.Contains(p.Fields["price_per_run"], "1.20") || p.Fields["title"] == "" {
+				t.Fatalf("a chain at %d: %v %+v, want price_per_run naming 1.20 and the title", price, err, p)
+			}
+		}
+		if _, err := e.s.Compose(ctx, carl, action.Composition{Publication: action.Publication{Slug: "fair", Title: "Fair", Description: "Fair.", PricePerRun: 120}, Parts: parts}); err != nil {
+			t.Fatalf("a chain at the parts' price: %v", err)
+		}
+
+		e.fund(t, reward.MemberAccount(stella.PublicID), 5000)
+		if err := e.db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE automations SET price_per_run = 1500 WHERE slug = 'track'`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := e.s.StartRun(ctx, stella, a.Slug, map[string]string{"postcode": "20095"})
+		p, ok := problem.As(err)
+		if !ok || p.Kind != problem.Conflict || p.Fields["parts.1.automation"] == "" || !strings.Contains(p.Message, "track") {
+			t.Fatalf("a run under the parts' new price: %v, want a conflict naming track", err)
+		}
+		if b := e.balance(t, reward.MemberAccount(stella.PublicID)); b != 5000 {
+			t.Fatalf("stella was charged: balance %d", b)
+		}
+	})
+}
+
+// TestComposedTestRunPaysTheParts: a chain's test run costs its composer
+// the parts' prices, paid to their authors as a direct run of each would
+// (refunded if it fails), and is refused with 402 when the balance does
+// not cover it; a single automation's own test run stays free.
+func TestComposedTestRunPaysTheParts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		e, fake, a := composedEnv(t, db)
+		carl := e.members["carl"]
+		ada, bob, carlAcct := reward.MemberAccount("m-ada"), reward.MemberAccount("m-bob"), reward.MemberAccount(carl.PublicID)
+		// composedEnv's test run spent 120 of carl's 1200: 40 to ada
+		// (claims' demonstrator), 56 to bob, 24 to the treasury.
+		splits := e.events(t, ledger.RewardSplit)
+		if last := splits[len(splits)-1]; e.balance(t, carlAcct) != 1080 || last[ada] != 40 || last[bob] != 56 || last[reward.Treasury] != 24 {
+			t.Fatalf("the test run's split: %v, carl %d", last, e.balance(t, carlAcct))
+		}
+		e.fund(t, carlAcct, -1080+119) // carl keeps 1.19
+		adaBefore := e.balance(t, ada)
+		// Test runs are not counted in an automation's runs.
+		if got, err := e.s.AutomationFor(ctx, carl, a.Slug); err != nil || got.Runs != 0 || got.Succeeded != 0 {
+			t.Fatalf("after only a test run the chain counts %d runs (%d succeeded), %v", got.Runs, got.Succeeded, err)
+		}
+		_, err := e.s.TestRun(ctx, carl, a.Slug)
+		if p, ok := problem.As(err); !ok || p.Kind != problem.PaymentRequired || !strings.Contains(p.Message, "1.20") {
+			t.Fatalf("a test run carl cannot pay: %v", err)
+		}
+		e.fund(t, carlAcct, 1)
+		fake.fail = true
+		run, err := e.s.TestRun(ctx, carl, a.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		execute(t, e, run.ID)
+		if got, _ := e.s.GetRun(ctx, carl, run.ID); got.Status != "failed" || e.balance(t, carlAcct) != 120 || e.balance(t, ada) != adaBefore {
+			t.Fatalf("a failed test run: %+v, carl %d", got, e.balance(t, carlAcct))
+		}
+		// bob's own test run of track stays free.
+		bobRun, err := e.s.TestRun(ctx, e.members["bob"], "track")
+		if err != nil || bobRun.Price != 0 {
+			t.Fatalf("bob's test run: %+v %v", bobRun, err)
 		}
 		checkLedger(t, e)
 	})

@@ -165,7 +165,8 @@ func (s *Service) bindSamples(ctx context.Context, a Automation, samples map[str
 }
 
 // TestRun queues a test run of the author's automation in the sandbox on
-// its samples: free, and not counted in the listing's figures. Its
+// its samples: free (a chain's pays its parts' prices, see Compose), and
+// not counted in the listing's figures. Its
 // success for the current version is what List asks for.
 func (s *Service) TestRun(ctx context.Context, author member.Member, slug string) (Run, error) {
 	a, err := s.ownAutomation(ctx, author, slug)
@@ -192,6 +193,18 @@ func (s *Service) TestRun(ctx context.Context, author member.Member, slug string
 		in = string(js)
 	}
 	a.PricePerRun = 0
+	if a.Composed {
+		// A chain's test run runs other members' paid automations: its
+		// composer pays what they cost, settled as a real run (a refund if
+		// it fails).
+		rows, err := s.partsOf(ctx, s.db.Read(), a.rowID)
+		if err != nil {
+			return Run{}, err
+		}
+		if a.PricePerRun, err = partsPrice(rows); err != nil {
+			return Run{}, err
+		}
+	}
 	return s.queue(ctx, author, a, in, true)
 }
 

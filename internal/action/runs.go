@@ -57,8 +57,9 @@ type Run struct {
 	// Learned says the run ran a learned program, whose price goes to its
 	// demonstrators and the treasury.
 	Learned bool `json:"learned"`
-	// Test says it is a free sandbox test run by the author on the
-	// automation's samples; Version is the automation's version it ran.
+	// Test says it is a sandbox test run by the author on the
+	// automation's samples (free, but a chain's pays its parts' prices);
+	// Version is the automation's version it ran.
 	Test       bool       `json:"test"`
 	Version    int        `json:"version"`
 	CreatedAt  time.Time  `json:"created_at"`
@@ -124,6 +125,10 @@ func (s *Service) StartRunAt(ctx context.Context, runner member.Member, slug str
 		if err := bindComposed(a, values); err != nil {
 			return Run{}, &problem.Error{Kind: problem.Invalid, Message: err.Error(), Fields: map[string]string{"params": err.Error()}}
 		}
+		// A part's price may have risen since the chain was composed.
+		if err := s.partsPriced(ctx, s.db.Read(), a); err != nil {
+			return Run{}, err
+		}
 		sealed, _ := json.Marshal(values)
 		return s.queueRun(ctx, runner, a, string(sealed))
 	}
@@ -162,7 +167,8 @@ func (s *Service) queueRun(ctx context.Context, runner member.Member, a Automati
 	return s.queue(ctx, runner, a, sealed, false)
 }
 
-// queue is queueRun for a real run or a test run (free, by the author).
+// queue is queueRun for a real run or a test run (by the author: free, but
+// a chain's pays its parts' prices).
 func (s *Service) queue(ctx context.Context, runner member.Member, a Automation, sealed string, test bool) (Run, error) {
 	run := Run{Test: test, Version: a.Version, ID: newID("x-"), Automation: a.Slug, Title: a.Title, Runner: runner.PublicID, Status: "queued", Price: a.PricePerRun, FailedStep: -1,
 		CreatedAt: time.Now().UTC(), runnerID: runner.ID, automationID: a.rowID}
@@ -189,6 +195,9 @@ func (s *Service) queue(ctx context.Context, runner member.Member, a Automation,
 			})
 			if errors.Is(err, reward.ErrInsufficient) {
 				bal, _ := reward.BalanceTx(ctx, tx, reward.MemberAccount(runner.PublicID))
+				if test {
+					return problem.New(problem.PaymentRequired, "a test run of a chain pays its parts' authors: it costs %s points, what the parts cost together, and your balance is %s", pts(a.PricePerRun), pts(bal))
+				}
 				return problem.New(problem.PaymentRequired, "a run costs %s and your balance is %s", pts(a.PricePerRun), pts(bal))
 			}
 			if err != nil {

@@ -183,9 +183,9 @@ type Viewport struct {
 // Parameter is a value that changes from run to run. Name appears in the
 // steps as {{name}}.
 type Parameter struct {
-	Name    string
-	Label   string
-	Default string // "" for none
+	Name    string `json:"name"`
+	Label   string `json:"label,omitempty"`
+	Default string `json:"default,omitempty"` // "" for none
 }
 
 // Event is one recorded event, as the extension writes it. It mirrors

@@ -122,7 +122,7 @@ func dayMarketplace(t *testing.T, d *day) {
 			chromedp.SendKeys("#review-body", "Found my parcel at once."), chromedp.Click("#review-button"), chromedp.WaitVisible("#reviews"))
 		d.has("#reviews", "4 of 5", "Found my parcel at once.")
 		d.has("#rating", "4.0 of 5")
-		d.has("#success-rate", "100 % of 1 runs")
+		d.has("#success-rate", "100 % of 1 run in")
 		d.here("reviewed")
 		d.signOut()
 
@@ -169,12 +169,14 @@ func dayMarketplace(t *testing.T, d *day) {
 		d.has("#run-status", "ok")
 		d.here("chain-run")
 		d.signOut()
-		// 200 points: the authors' 80 % (160) by their steps, 8 each, and
-		// the treasury's 40, in one split.
+		// 200 points: each author what a direct run of her part pays her
+		// (ada 80 of 100, grace 40 of 50), and the authors' 80 % of the
+		// 50 markup by their steps, 8 each (20 each); the treasury the
+		// rest, in one split.
 		adaAfter, _ := a.Reward.Balance(ctx, reward.MemberAccount(ada.PublicID))
 		graceAfter, _ := a.Reward.Balance(ctx, reward.MemberAccount(grace.PublicID))
-		if adaAfter-adaBefore != 80 || graceAfter-graceBefore != 80 {
-			t.Errorf("the chain's run paid ada %d and grace %d, want 80 each", adaAfter-adaBefore, graceAfter-graceBefore)
+		if adaAfter-adaBefore != 100 || graceAfter-graceBefore != 60 {
+			t.Errorf("the chain's run paid ada %d and grace %d, want 100 and 60", adaAfter-adaBefore, graceAfter-graceBefore)
 		}
 		if n := splits() - splitsBefore; n != 1 {
 			t.Errorf("%d splits for the chain's one run", n)

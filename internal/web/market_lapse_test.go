@@ -38,6 +38,7 @@ func TestAChainLeavesTheMarketWithItsPart(t *testing.T) {
 		}
 		runScenarios(t, f, []scenario{{name: "ada composes", as: "ada", method: "POST", path: "/api/v1/automations/compositions", status: 201,
 			body: `{"id":"both","title":"Both","description":"Both.","price_per_run_text":"1.00","samples":{"number":"1"},"parts":[{"automation":"track-ada"},{"automation":"track-bob"}]}`}})
+		giveBalance(t, f, "ada", 100) // the chain's test runs pay its parts, 20 each
 		listAutomation(t, f, "ada", "both", "")
 		runScenarios(t, f, []scenario{
 			{name: "listed", method: "GET", path: "/api/v1/automations", status: 200, contains: []string{`"id": "both"`}},

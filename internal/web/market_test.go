@@ -89,7 +89,8 @@ func TestMarketplaceAPI(t *testing.T) {
 					contains: []string{`"listed": false`, `"version": 1`, `"tested_version": 0`}, notContains: []string{"1Z999AA10123456784"}},
 				{name: "not in the marketplace", method: "GET", path: "/api/v1/automations", status: 200, contains: []string{`"automations": []`}},
 				{name: "hidden from others", as: "bob", method: "GET", path: "/api/v1/automations/track", status: 404, errCode: "not_found"},
-				{name: "shown to its author", as: "ada", method: "GET", path: "/api/v1/automations/track", status: 200, contains: []string{`"listed": false`}},
+				{name: "shown to its author", as: "ada", method: "GET", path: "/api/v1/automations/track", status: 200, contains: []string{`"listed": false`, `"name": "number"`},
+					notContains: []string{`"Name"`, `"Label"`, `"Default"`}},
 				{name: "samples to their author only", as: "bob", method: "GET", path: "/api/v1/automations/track/samples", status: 404, errCode: "not_found"},
 				{name: "listed before its test run", as: "ada", method: "POST", path: "/api/v1/automations/track/listing", status: 409, errCode: "conflict", errField: "test_run", contains: []string{"test run"}},
 				{name: "bad samples", as: "ada", method: "PUT", path: "/api/v1/automations/track/samples", body: `{"samples":{"colour":"red"}}`, status: 422, errCode: "invalid", errField: "samples"},
@@ -137,8 +138,10 @@ func TestMarketplaceAPI(t *testing.T) {
 				time.Sleep(50 * time.Millisecond)
 			}
 			ada, bob := "member:"+f.ids["ada"], "member:"+f.ids["bob"]
-			// 1000 points: 800 to the authors, 7 steps each (400 / 400), 200 to the treasury.
-			if split[ada] != 400 || split[bob] != 400 || split["treasury"] != 200 || split["escrow:run:"+strconv.FormatInt(runRow(t, f, f.ids["both-run"]), 10)] != -1000 {
+			// 1000 points: each author what a direct run of the part pays
+			// (ada 80 of 100, bob 8 of 10), the authors' 80 % of the 890
+			// markup by steps, 7 each (356 / 356), 200 to the treasury.
+			if split[ada] != 436 || split[bob] != 364 || split["treasury"] != 200 || split["escrow:run:"+strconv.FormatInt(runRow(t, f, f.ids["both-run"]), 10)] != -1000 {
 				t.Fatalf("the chain's split %v", split)
 			}
 		})

@@ -192,7 +192,8 @@ func (a *API) automationSetSamples(w http.ResponseWriter, r *http.Request, sess 
 	return nil
 }
 
-// automationTestRun queues a free test run on the samples in the sandbox.
+// automationTestRun queues a test run on the samples in the sandbox (a
+// chain's paid by its composer at its parts' prices).
 func (a *API) automationTestRun(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 	run, err := a.Actions.TestRun(r.Context(), sess.Member, r.PathValue("slug"))
 	if err != nil {

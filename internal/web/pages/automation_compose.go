@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/web/request"
 )
@@ -34,6 +35,13 @@ func (p *Pages) automationCompose(w http.ResponseWriter, r *http.Request, sess *
 	}
 	c, f, err := compositionForm(r, p.currency())
 	if err != nil {
+		// Every field's problem at once: what the domain says of the
+		// fields the form could read too (the form's own win).
+		if pr, ok := problem.As(err); ok && pr.Kind == problem.Invalid {
+			all := problem.Fields(pr.Fields)
+			all.Merge(p.Actions.CheckComposition(r.Context(), c))
+			pr.Fields = all
+		}
 		return again(err, p.showCompose, f)
 	}
 	a, err := p.Actions.Compose(r.Context(), sess.Member, c)

@@ -25,10 +25,10 @@ func compositionForm(r *http.Request, c points.Currency) (action.Composition, fo
 	}
 	v := fields(r.PostForm.Get, names...)
 	f := form{Values: v}
-	price, bad := money(c, v["price_per_run"], 0, points.MaxRunPrice)
-	if bad != "" {
-		return action.Composition{}, f, &problem.Error{Kind: problem.Invalid, Message: "The price per run is not an amount of money.", Fields: map[string]string{"price_per_run": bad}}
-	}
+	// A bad price does not stop the rest being read: the caller reports
+	// every field's problem at once.
+	price, badPrice := money(c, v["price_per_run"], 0, points.MaxRunPrice)
+	bad := map[string]string{}
 	comp := action.Composition{Publication: action.Publication{Slug: v["id"], Title: v["title"], Description: v["description"], PricePerRun: price}}
 	for i := range composeRows {
 		n := strconv.Itoa(i)
@@ -41,8 +41,8 @@ func compositionForm(r *http.Request, c points.Currency) (action.Composition, fo
 	for _, line := range strings.Split(v["samples"], "\n") {
 		name, value, ok := strings.Cut(line, "=")
 		if !ok {
-			if strings.TrimSpace(line) != "" {
-				return comp, f, &problem.Error{Kind: problem.Invalid, Message: "Write each sample as name = value.", Fields: map[string]string{"samples": "a line without '=': " + strings.TrimSpace(line)}}
+			if strings.TrimSpace(line) != "" && bad["samples"] == "" {
+				bad["samples"] = "a line without '=': " + strings.TrimSpace(line)
 			}
 			continue
 		}
@@ -50,6 +50,13 @@ func compositionForm(r *http.Request, c points.Currency) (action.Composition, fo
 	}
 	if len(samples) > 0 {
 		comp.Samples = samples
+	}
+	switch {
+	case badPrice != "":
+		bad["price_per_run"] = badPrice
+		return comp, f, &problem.Error{Kind: problem.Invalid, Message: "The price per run is not an amount of money.", Fields: bad}
+	case len(bad) > 0:
+		return comp, f, &problem.Error{Kind: problem.Invalid, Message: "Write each sample as name = value.", Fields: bad}
 	}
 	return comp, f, nil
 }
