@@ -133,13 +133,9 @@ func syncDir(dir string) error {
 // server that is not told its origin keeps the one it started with (a
 // renamed host must not change the log's identity).
 func KeyOrigin(path string) (string, error) {
-	raw, err := os.ReadFile(path)
+	k, err := readKey(path)
 	if err != nil {
-		return "", fmt.Errorf("signing key: %w", err)
-	}
-	k, err := parseKey(strings.TrimSpace(string(raw)))
-	if err != nil {
-		return "", fmt.Errorf("signing key %s: %w", path, err)
+		return "", err
 	}
 	return k.signer.Name(), nil
 }
@@ -162,13 +158,22 @@ func CreateKey(path, origin string) (vkey string, err error) {
 // signing key in path, so that a server can compare it with the one its
 // cooperative recorded before it signs anything.
 func PublicKey(path string) (string, error) {
+	k, err := readKey(path)
+	if err != nil {
+		return "", err
+	}
+	return k.vkey, nil
+}
+
+// readKey reads and parses the signing key file at path.
+func readKey(path string) (*signingKey, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return "", fmt.Errorf("signing key: %w", err)
+		return nil, fmt.Errorf("signing key: %w", err)
 	}
 	k, err := parseKey(strings.TrimSpace(string(raw)))
 	if err != nil {
-		return "", fmt.Errorf("signing key %s: %w", path, err)
+		return nil, fmt.Errorf("signing key %s: %w", path, err)
 	}
-	return k.vkey, nil
+	return k, nil
 }
