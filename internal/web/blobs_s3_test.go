@@ -48,6 +48,7 @@ func newS3Fixture(t *testing.T, d store.Dialect, server store.S3Config) (*fixtur
 	cfg.Blobs = fmt.Sprintf("s3://%s?endpoint=%s&region=%s&insecure=1", s3.Bucket, s3.Endpoint, s3.Region)
 	if d == store.Postgres {
 		cfg.DB = cloneDatabase(t, tmpl.db)
+		cfg.VaultKeyFile, cfg.LogKeyFile = filepath.Join(dir, "vault.key"), filepath.Join(dir, "log.key")
 	}
 	a, err := app.Open(t.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
