@@ -21,6 +21,8 @@ func (p *Pages) contributionEraseAll(w http.ResponseWriter, r *http.Request, ses
 	if _, err := p.EraseAll(r.Context(), sess.Member); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/contributions", http.StatusSeeOther)
+	// Say that it happened: afterwards the page is empty, which alone
+	// reads the same as never having contributed.
+	http.Redirect(w, r, "/contributions?erased=1", http.StatusSeeOther)
 	return nil
 }

@@ -22,6 +22,6 @@ func (p *Pages) showContributions(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	return p.render(w, r, status, "contributions.html", "Your contributions", map[string]any{
-		"Contributions": list, "Rows": contributionRows(list, p.money), "Appealed": r.URL.Query().Get("appealed"), "Waiting": r.URL.Query().Get("waiting"), "Added": r.URL.Query().Get("added"), "Message": f.Message, "Pager": pagerFor(r, next),
+		"Contributions": list, "Rows": contributionRows(list, p.money), "Appealed": r.URL.Query().Get("appealed"), "Waiting": r.URL.Query().Get("waiting"), "Added": r.URL.Query().Get("added"), "Erased": r.URL.Query().Get("erased") == "1", "Message": f.Message, "Pager": pagerFor(r, next),
 	})
 }
