@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/web/response"
@@ -96,7 +97,7 @@ func (e *redo) filled() form {
 	f := e.form
 	f.Message = pr.Message
 	if e.summary {
-		f.Message = pr.Error()
+		f.Message = summary(pr)
 	}
 	if len(pr.Fields) > 0 {
 		errs := make(map[string]string, len(f.Errors)+len(pr.Fields))
@@ -109,6 +110,18 @@ func (e *redo) filled() form {
 		f.Errors = errs
 	}
 	return f
+}
+
+// summary is the problem as problem.Error.Error writes it, except that a
+// message ending its sentence loses the full stop before the fields: the
+// pages read "Some fields are not valid; unit: …", not "valid.; unit: …".
+func summary(pr *problem.Error) string {
+	if len(pr.Fields) == 0 {
+		return pr.Message
+	}
+	short := *pr
+	short.Message = strings.TrimSuffix(pr.Message, ".")
+	return short.Error()
 }
 
 // errorHeading is the error page's heading: a sentence saying what
