@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/web/request"
 )
 
@@ -15,6 +16,11 @@ func (p *Pages) contributionDecision(w http.ResponseWriter, r *http.Request, ses
 		return err
 	}
 	dec, f := decisionForm(r)
+	// decisionForm reads anything but "accept" as a rejection: a decision
+	// that is neither would reject the record (with the reason typed).
+	if d := f.Value("decision"); d != "accept" && d != "reject" {
+		return againSummary(&problem.Error{Kind: problem.Invalid, Message: "Some fields are not valid.", Fields: map[string]string{"decision": "accept or reject"}}, p.showQueue, f)
+	}
 	c, err := p.Datanets.Decide(r.Context(), sess.Member, r.PathValue("id"), dec)
 	if err != nil {
 		return againSummary(err, p.showQueue, f)
