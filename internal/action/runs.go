@@ -291,6 +291,59 @@ func (s *Service) FailStaleRuns(ctx context.Context) (int, error) {
 	return len(ids), nil
 }
 
+// MaxQueueWait is how long a run may wait for a replica with a browser
+// before it is failed and refunded. Replicas started without one
+// (--replay-browser none) leave runs to those that have one; with none
+// at all, or all of them stopped, a runner learns it within this time
+// rather than waiting for ever. Well past what a full queue takes: a
+// member has at most MaxWaitingRuns waiting, each bounded by RunTimeout.
+const MaxQueueWait = 30 * time.Minute
+
+// FailUnclaimedRuns ends the runs no replica with a browser took within
+// MaxQueueWait (the job chore calls it): failed, with a message saying
+// so, and the price given back. A replica that claims such a run's job
+// later finds it ended and leaves it.
+func (s *Service) FailUnclaimedRuns(ctx context.Context) (int, error) {
+	ids, err := store.IDs(ctx, s.db.Read(), `SELECT id FROM automation_runs WHERE status = 'queued' AND created_at < $1`, time.Now().Add(-MaxQueueWait).UnixMilli())
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		var run Run
+		var claimed bool
+		err := s.db.InTx(ctx, func(tx *store.Tx) error {
+			err := tx.QueryRowContext(ctx, `SELECT public_id, automation_id, COALESCE(runner_id, 0), price FROM automation_runs WHERE id = $1`, id).
+				Scan(&run.ID, &run.automationID, &run.runnerID, &run.Price)
+			if err != nil {
+				return err
+			}
+			// Taken as a worker takes it, so that only one of the chore
+			// and a late worker ends it.
+			res, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'`, id, store.Now())
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			claimed = k == 1
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+		if !claimed {
+			continue
+		}
+		run.rowID = id
+		msg := fmt.Errorf("no server with a browser started the run within %d minutes; the price was given back", int(MaxQueueWait/time.Minute))
+		if err := s.finish(ctx, run, nil, -1, msg); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
 // replayRun opens the recording and the runner's values and replays.
 func (s *Service) replayRun(ctx context.Context, run Run, params string) ([]RunStep, int, error) {
 	a, err := scanAutomation(s.db.Read().QueryRowContext(ctx, `SELECT `+automationColumns+automationFrom+` WHERE a.id = $1`, run.automationID))
