@@ -1,6 +1,7 @@
 package action
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -196,9 +197,9 @@ func (s *Service) queue(ctx context.Context, runner member.Member, a Automation,
 			if errors.Is(err, reward.ErrInsufficient) {
 				bal, _ := reward.BalanceTx(ctx, tx, reward.MemberAccount(runner.PublicID))
 				if test {
-					return problem.New(problem.PaymentRequired, "a test run of a chain pays its parts' authors: it costs %s points, what the parts cost together, and your balance is %s", pts(a.PricePerRun), pts(bal))
+					return problem.New(problem.PaymentRequired, "a test run of a chain pays its parts' authors: it costs %s, what the parts cost together, and your balance is %s", s.money(a.PricePerRun), s.money(bal))
 				}
-				return problem.New(problem.PaymentRequired, "a run costs %s and your balance is %s", pts(a.PricePerRun), pts(bal))
+				return problem.New(problem.PaymentRequired, "a run costs %s and your balance is %s", s.money(a.PricePerRun), s.money(bal))
 			}
 			if err != nil {
 				return err
@@ -222,7 +223,9 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func pts(p int64) string { return fmt.Sprintf("%d.%02d", p/100, p%100) }
+// money writes an amount of points as the cooperative's pages do
+// ("1.50 EUR"), for messages a runner or an author reads.
+func (s *Service) money(p int64) string { return cmp.Or(s.Currency, points.DefaultCurrency).Format(p) }
 
 // Execute runs a queued run (the job handler). A run that already ended is
 // left alone, so a job that runs twice does not replay twice. Whatever
