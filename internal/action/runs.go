@@ -253,12 +253,7 @@ func (s *Service) Execute(ctx context.Context, rowID int64) error {
 			resumed = startedAt < time.Now().Add(-staleRun).UnixMilli()
 			return nil
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'`, rowID, store.Now())
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		started = n == 1
+		started, err = claimRun(ctx, tx, rowID)
 		return err
 	})
 	if err != nil {
@@ -273,6 +268,17 @@ func (s *Service) Execute(ctx context.Context, rowID int64) error {
 	}
 	steps, failed, runErr := s.replayRun(ctx, run, params)
 	return s.finish(context.WithoutCancel(ctx), run, steps, failed, runErr)
+}
+
+// claimRun marks a queued run running, in tx, and reports whether this
+// call did: of two that race, one ends the run.
+func claimRun(ctx context.Context, tx *store.Tx, rowID int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'`, rowID, store.Now())
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // staleRun is how long after its start a run still marked running is taken
@@ -323,12 +329,7 @@ func (s *Service) FailUnclaimedRuns(ctx context.Context) (int, error) {
 			}
 			// Taken as a worker takes it, so that only one of the chore
 			// and a late worker ends it.
-			res, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'`, id, store.Now())
-			if err != nil {
-				return err
-			}
-			k, err := res.RowsAffected()
-			claimed = k == 1
+			claimed, err = claimRun(ctx, tx, id)
 			return err
 		})
 		if err != nil {
