@@ -54,7 +54,7 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "reverse proxies in front of this server, as addresses or CIDRs (10.0.0.0/8,127.0.0.1): only from them is X-Forwarded-For believed (default: none)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
-	fs.StringVar(&f.replayBrowser, "replay-browser", "", `Chromium that runs automations (default /usr/bin/chromium; "none" runs none)`)
+	fs.StringVar(&f.replayBrowser, "replay-browser", "", `Chromium that runs automations (default /usr/bin/chromium; "none": this replica runs none and leaves them to replicas with one)`)
 	fs.BoolVar(&f.replayPrivate, "replay-allow-private", false, "let automations reach private and loopback addresses (only for pages on this machine you trust)")
 	fs.BoolVar(&f.upstreamLAN, "upstream-allow-private", false, "let models forward to upstreams on private, loopback and link-local addresses (your own LLM on your LAN)")
 	fs.Int64Var(&f.modelCache, "model-cache-bytes", 256<<20, "memory bound of the trained model versions (adapters) loaded at once; the least recently used are unloaded beyond it")

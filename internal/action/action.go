@@ -23,6 +23,7 @@ import (
 	"github.com/allmende/allmende/internal/coop"
 	"github.com/allmende/allmende/internal/datanet"
 	"github.com/allmende/allmende/internal/ledger"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/vault"
@@ -37,6 +38,9 @@ type Service struct {
 	vault    *vault.Vault
 	datanets *datanet.Service
 	log      *slog.Logger
+	// Currency writes the amounts in messages; the zero value is
+	// points.DefaultCurrency. Set it before the service is used.
+	Currency points.Currency
 	// Replayer runs automations; nil means this server does not run them
 	// (runs fail with a clear reason and are refunded).
 	Replayer Replayer

@@ -301,7 +301,8 @@ func TestAutomationRunsArePaidOrRefunded(t *testing.T) {
 		a = e.listed(t, ada, a.Slug, map[string]string{"number": "1Z999AA1", "postcode": "20095"})
 
 		// No balance, no run; a missing parameter is named.
-		if _, err := e.s.StartRun(ctx, bob, a.Slug, map[string]string{"number": "1Z999AA1"}); !problem.Is(err, problem.PaymentRequired) {
+		if _, err := e.s.StartRun(ctx, bob, a.Slug, map[string]string{"number": "1Z999AA1", "postcode": "20095"}); !problem.Is(err, problem.PaymentRequired) ||
+			!strings.Contains(err.Error(), "a run costs 1.00 EUR and your balance is 0.00 EUR") {
 			t.Fatalf("run without balance: %v", err)
 		}
 		e.fund(t, "member:m-bob", 250)

@@ -180,7 +180,7 @@ func (s *Service) checkComposition(ctx context.Context, c *Composition) ([]Autom
 			}
 		}
 		if c.PricePerRun < sum {
-			f.Add("price_per_run", "at least %s points, what its parts cost together", pts(sum))
+			f.Add("price_per_run", "at least %s, what its parts cost together", s.money(sum))
 		}
 	}
 	return parts, f.Err()
@@ -488,9 +488,9 @@ func (s *Service) partsPriced(ctx context.Context, q store.Querier, a Automation
 		}
 	}
 	return &problem.Error{Kind: problem.Conflict,
-		Message: fmt.Sprintf("the parts now cost %s points together (part %d, %s, costs %s) and the chain only %s; its composer must raise its price",
-			pts(sum), k+1, rows[k].a.Slug, pts(rows[k].a.PricePerRun), pts(a.PricePerRun)),
-		Fields: map[string]string{"parts." + strconv.Itoa(k) + ".automation": "costs " + pts(rows[k].a.PricePerRun) + " points now", "price_per_run": "at least " + pts(sum) + " points"}}
+		Message: fmt.Sprintf("the parts now cost %s together (part %d, %s, costs %s) and the chain only %s; its composer must raise its price",
+			s.money(sum), k+1, rows[k].a.Slug, s.money(rows[k].a.PricePerRun), s.money(a.PricePerRun)),
+		Fields: map[string]string{"parts." + strconv.Itoa(k) + ".automation": "costs " + s.money(rows[k].a.PricePerRun) + " now", "price_per_run": "at least " + s.money(sum)}}
 }
 
 // settleComposed pays a chain's successful run in one reward.split event.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
@@ -52,10 +51,7 @@ func (in *RatingInput) validate() error {
 	if in.Rating < 1 || in.Rating > 5 {
 		f.Add("rating", "from 1 to 5")
 	}
-	if utf8.RuneCountInString(in.Body) > MaxReviewLen {
-		f.Add("body", "at most %d characters", MaxReviewLen)
-	}
-	f.Text("body", in.Body)
+	f.TextUpTo("body", in.Body, MaxReviewLen)
 	return f.Err()
 }
 
@@ -103,10 +99,10 @@ func (s *Service) Rate(ctx context.Context, reviewer member.Member, in RatingInp
 func (s *Service) Answer(ctx context.Context, author member.Member, slug, reviewID, text string) (Rating, error) {
 	text = strings.TrimSpace(text)
 	f := problem.Fields{}
-	if text == "" || utf8.RuneCountInString(text) > MaxReviewLen {
-		f.Add("answer", "between 1 and %d characters", MaxReviewLen)
+	if text == "" {
+		f.Add("answer", "write the answer, in at most %d characters", MaxReviewLen)
 	}
-	f.Text("answer", text)
+	f.TextUpTo("answer", text, MaxReviewLen)
 	if err := f.Err(); err != nil {
 		return Rating{}, err
 	}

@@ -1,6 +1,7 @@
 package action
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -196,9 +197,9 @@ func (s *Service) queue(ctx context.Context, runner member.Member, a Automation,
 			if errors.Is(err, reward.ErrInsufficient) {
 				bal, _ := reward.BalanceTx(ctx, tx, reward.MemberAccount(runner.PublicID))
 				if test {
-					return problem.New(problem.PaymentRequired, "a test run of a chain pays its parts' authors: it costs %s points, what the parts cost together, and your balance is %s", pts(a.PricePerRun), pts(bal))
+					return problem.New(problem.PaymentRequired, "a test run of a chain pays its parts' authors: it costs %s, what the parts cost together, and your balance is %s", s.money(a.PricePerRun), s.money(bal))
 				}
-				return problem.New(problem.PaymentRequired, "a run costs %s and your balance is %s", pts(a.PricePerRun), pts(bal))
+				return problem.New(problem.PaymentRequired, "a run costs %s and your balance is %s", s.money(a.PricePerRun), s.money(bal))
 			}
 			if err != nil {
 				return err
@@ -222,7 +223,9 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func pts(p int64) string { return fmt.Sprintf("%d.%02d", p/100, p%100) }
+// money writes an amount of points as the cooperative's pages do
+// ("1.50 EUR"), for messages a runner or an author reads.
+func (s *Service) money(p int64) string { return cmp.Or(s.Currency, points.DefaultCurrency).Format(p) }
 
 // Execute runs a queued run (the job handler). A run that already ended is
 // left alone, so a job that runs twice does not replay twice. Whatever
@@ -250,12 +253,7 @@ func (s *Service) Execute(ctx context.Context, rowID int64) error {
 			resumed = startedAt < time.Now().Add(-staleRun).UnixMilli()
 			return nil
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'`, rowID, store.Now())
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		started = n == 1
+		started, err = claimRun(ctx, tx, rowID)
 		return err
 	})
 	if err != nil {
@@ -270,6 +268,17 @@ func (s *Service) Execute(ctx context.Context, rowID int64) error {
 	}
 	steps, failed, runErr := s.replayRun(ctx, run, params)
 	return s.finish(context.WithoutCancel(ctx), run, steps, failed, runErr)
+}
+
+// claimRun marks a queued run running, in tx, and reports whether this
+// call did: of two that race, one ends the run.
+func claimRun(ctx context.Context, tx *store.Tx, rowID int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'`, rowID, store.Now())
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // staleRun is how long after its start a run still marked running is taken
@@ -289,6 +298,54 @@ func (s *Service) FailStaleRuns(ctx context.Context) (int, error) {
 		}
 	}
 	return len(ids), nil
+}
+
+// MaxQueueWait is how long a run may wait for a replica with a browser
+// before it is failed and refunded. Replicas started without one
+// (--replay-browser none) leave runs to those that have one; with none
+// at all, or all of them stopped, a runner learns it within this time
+// rather than waiting for ever. Well past what a full queue takes: a
+// member has at most MaxWaitingRuns waiting, each bounded by RunTimeout.
+const MaxQueueWait = 30 * time.Minute
+
+// FailUnclaimedRuns ends the runs no replica with a browser took within
+// MaxQueueWait (the job chore calls it): failed, with a message saying
+// so, and the price given back. A replica that claims such a run's job
+// later finds it ended and leaves it.
+func (s *Service) FailUnclaimedRuns(ctx context.Context) (int, error) {
+	ids, err := store.IDs(ctx, s.db.Read(), `SELECT id FROM automation_runs WHERE status = 'queued' AND created_at < $1`, time.Now().Add(-MaxQueueWait).UnixMilli())
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		var run Run
+		var claimed bool
+		err := s.db.InTx(ctx, func(tx *store.Tx) error {
+			err := tx.QueryRowContext(ctx, `SELECT public_id, automation_id, COALESCE(runner_id, 0), price FROM automation_runs WHERE id = $1`, id).
+				Scan(&run.ID, &run.automationID, &run.runnerID, &run.Price)
+			if err != nil {
+				return err
+			}
+			// Taken as a worker takes it, so that only one of the chore
+			// and a late worker ends it.
+			claimed, err = claimRun(ctx, tx, id)
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+		if !claimed {
+			continue
+		}
+		run.rowID = id
+		msg := fmt.Errorf("no server with a browser started the run within %d minutes; the price was given back", int(MaxQueueWait/time.Minute))
+		if err := s.finish(ctx, run, nil, -1, msg); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // replayRun opens the recording and the runner's values and replays.

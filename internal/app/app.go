@@ -247,7 +247,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error)
 	a.Datanets.KeepCopy(a.Models) // erasure reaches the models' indexes
 	a.Govern = govern.NewService(db, a.Ledger, a.Params)
 	a.Actions = action.NewService(db, a.Ledger, a.Reward, a.Params, a.Vault, a.Datanets, log)
+	a.Actions.Currency = cmp.Or(cfg.Currency, points.DefaultCurrency)
 	a.Bounties = bounty.NewService(db, a.Reward, a.Actions)
+	a.Bounties.Currency = a.Actions.Currency
 	if cfg.ReplayBrowser != "none" {
 		a.browser = &action.Browser{ExecPath: cfg.ReplayBrowser, Guard: egress.Guard{AllowPrivate: cfg.ReplayAllowPrivate}, Log: log}
 		a.Actions.Replayer = a.browser

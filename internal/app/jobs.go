@@ -88,8 +88,8 @@ func (a *App) runJobs(ctx context.Context) {
 			return err
 		},
 		// Recordings verified while the treasury was short are paid when
-		// it can.
-		// Runs whose worker died mid-replay are ended and refunded.
+		// it can. Runs whose worker died mid-replay, and runs no replica
+		// with a browser took, are ended and refunded.
 		action.JobPayPending: func(ctx context.Context, _ store.Job) error {
 			n, err := a.Actions.PayPending(ctx)
 			if n > 0 {
@@ -99,7 +99,11 @@ func (a *App) runJobs(ctx context.Context) {
 			if stale > 0 {
 				a.log.Warn("interrupted automation runs refunded", "count", stale)
 			}
-			return errors.Join(err, serr)
+			unclaimed, uerr := a.Actions.FailUnclaimedRuns(ctx)
+			if unclaimed > 0 {
+				a.log.Warn("automation runs no browser took refunded", "count", unclaimed)
+			}
+			return errors.Join(err, serr, uerr)
 		},
 		// A published model version trained on records erased since is
 		// retrained without them within the hour.
@@ -154,7 +158,12 @@ func (a *App) runJobs(ctx context.Context) {
 	// The chores' runner claims no automation run and no training:
 	// however many of those wait, chores do not wait behind them.
 	var wg sync.WaitGroup
-	wg.Go(func() { runs.Run(ctx, 1) })
+	// A replica without a browser (--replay-browser none) claims no run:
+	// it could only fail it. Runs wait for a replica that has one, and
+	// fail, refunded, if none takes them (FailUnclaimedRuns).
+	if a.browser != nil {
+		wg.Go(func() { runs.Run(ctx, 1) })
+	}
 	wg.Go(func() { trainings.Run(ctx, 1) })
 	r.Run(ctx, 2)
 	wg.Wait()

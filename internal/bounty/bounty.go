@@ -12,6 +12,7 @@
 package bounty
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/member"
+	"github.com/allmende/allmende/internal/points"
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/recording"
 	"github.com/allmende/allmende/internal/reward"
@@ -221,7 +223,14 @@ type Service struct {
 	reward     *reward.Service
 	recordings Opener
 	now        func() time.Time
+	// Currency writes the amounts in messages; the zero value is
+	// points.DefaultCurrency. Set it before the service is used.
+	Currency points.Currency
 }
+
+// money writes an amount of points as the cooperative's pages do
+// ("1.50 EUR"), beside the integer an API client sent.
+func (s *Service) money(p int64) string { return cmp.Or(s.Currency, points.DefaultCurrency).Format(p) }
 
 // NewService returns the bounty service; recordings opens a claimed
 // recording to see where it starts.

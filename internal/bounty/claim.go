@@ -269,7 +269,7 @@ func (s *Service) payable(ctx context.Context, tx *store.Tx, b Bounty, unitID st
 		return err
 	}
 	if left < b.Reward {
-		return problem.New(problem.Conflict, "the bounty's escrow holds %d points, less than one unit's reward of %d: it is spent", left, b.Reward)
+		return problem.New(problem.Conflict, "the bounty's escrow holds %d (%s), less than one unit's reward of %d (%s): it is spent", left, s.money(left), b.Reward, s.money(b.Reward))
 	}
 	var taken int64
 	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM bounty_claims WHERE unit_kind = $1 AND unit = $2`, b.Kind.Unit(), unitID).Scan(&taken)

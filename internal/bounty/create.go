@@ -214,7 +214,7 @@ func (s *Service) Create(ctx context.Context, actor member.Member, t Terms) (Bou
 				return err
 			}
 			if held < t.Budget {
-				return problem.New(problem.Conflict, "your balance holds %d points, less than the budget of %d: fund a smaller budget, or from a funding account", held, t.Budget)
+				return problem.New(problem.Conflict, "your balance holds %d (%s), less than the budget of %d (%s): fund a smaller budget, or from a funding account", held, s.money(held), t.Budget, s.money(t.Budget))
 			}
 		}
 		// The event id is known only after the transfer, which needs the

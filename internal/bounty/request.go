@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/problem"
@@ -101,8 +100,8 @@ func (s *Service) Decide(ctx context.Context, actor member.Member, bountyID, req
 		reason = strings.TrimSpace(reason)
 		if reason == "" {
 			f.Add("reason", "say why the unit does not count, so that its member can do better")
-		} else if f.Text("reason", reason) && utf8.RuneCountInString(reason) > MaxReason {
-			f.Add("reason", "at most %d characters", MaxReason)
+		} else {
+			f.TextUpTo("reason", reason, MaxReason)
 		}
 		if err := f.Err(); err != nil {
 			return Claim{}, err

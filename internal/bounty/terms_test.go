@@ -53,7 +53,7 @@ func TestBountyFundFromBalance(t *testing.T) {
 		e.give(t, "carl", 499)
 		_, err := e.s.Create(ctx, carl, terms)
 		wantProblem(t, err, problem.Conflict, "")
-		if !strings.Contains(err.Error(), "balance holds 499") {
+		if !strings.Contains(err.Error(), "balance holds 499 (4.99 EUR), less than the budget of 500 (5.00 EUR)") {
 			t.Errorf("the refusal says %q", err)
 		}
 		if got := e.balance(t, "member:m-carl"); got != 499 {

@@ -163,13 +163,13 @@ func SeedAt(ctx context.Context, a *app.App, base string) (Seeded, error) {
 	if err := seedRecordedWork(ctx, a, requester); err != nil {
 		return Seeded{}, err
 	}
-	if err := seedBounty(ctx, a, requester); err != nil {
+	if err := seedBounty(ctx, a, requester, parcelBounty()); err != nil {
 		return Seeded{}, err
 	}
 	if err := seedCuration(ctx, a, requester); err != nil {
 		return Seeded{}, err
 	}
-	if err := seedCuratedBounty(ctx, a, requester); err != nil {
+	if err := seedBounty(ctx, a, requester, curatedBounty()); err != nil {
 		return Seeded{}, err
 	}
 	if err := seedFunding(ctx, a, requester); err != nil {

@@ -84,12 +84,8 @@ func (s *Service) Delegate(ctx context.Context, actor member.Member, delegatePub
 	delegatePublicID = strings.TrimSpace(delegatePublicID)
 	var out Delegation
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		// One delegation at a time: two members delegating to each other
-		// at once would each find no circle.
-		if s.db.Dialect() == store.Postgres {
-			if _, err := tx.ExecContext(ctx, `LOCK TABLE delegations IN SHARE ROW EXCLUSIVE MODE`); err != nil {
-				return fmt.Errorf("govern: lock delegations: %w", err)
-			}
+		if err := s.lockDelegations(ctx, tx); err != nil {
+			return err
 		}
 		var to int64
 		err := tx.QueryRowContext(ctx, `SELECT id FROM members WHERE public_id = $1`, delegatePublicID).Scan(&to)
@@ -134,6 +130,19 @@ func (s *Service) Delegate(ctx context.Context, actor member.Member, delegatePub
 	return out, err
 }
 
+// lockDelegations makes tx the only one changing delegations: two
+// members delegating to each other at once would each find no circle.
+// SQLite's one writer already does.
+func (s *Service) lockDelegations(ctx context.Context, tx *store.Tx) error {
+	if s.db.Dialect() != store.Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `LOCK TABLE delegations IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		return fmt.Errorf("govern: lock delegations: %w", err)
+	}
+	return nil
+}
+
 // circleThrough returns the circle m's delegation on topic closes, from m
 // back to m, and the topic it closes on, or nil. A delegation on everything is checked against every
 // topic, since it is what m's vote follows on each topic m did not
@@ -167,9 +176,30 @@ func (g delegationGraph) circleThrough(m int64, topic Topic) ([]int64, Topic) {
 }
 
 // Revoke ends actor's delegation on topic at once: from the next decision
-// on, their vote goes nowhere unless they cast it.
+// on, their vote on it goes nowhere unless they cast it — or, for a
+// topic, with their delegation on everything. Where that would close a
+// circle (A gives B the topic, B gives A everything but the topic to C;
+// B revokes the topic), the revocation is refused, as the delegation
+// would have been: a circle carries no one's vote.
 func (s *Service) Revoke(ctx context.Context, actor member.Member, topic Topic) error {
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		if topic != "" {
+			// Removing a delegation on everything only removes paths; one
+			// on a topic hands the topic to the one on everything.
+			if err := s.lockDelegations(ctx, tx); err != nil {
+				return err
+			}
+			g, err := readDelegations(ctx, tx)
+			if err != nil {
+				return err
+			}
+			delete(g[actor.ID], topic)
+			if circle, _ := g.circleThrough(actor.ID, topic); circle != nil {
+				return &problem.Error{Kind: problem.Conflict,
+					Message: "Without this delegation your vote on " + string(topic) + " would follow your delegation on everything, and that would go round in a circle back to you; change or revoke that one first.",
+					Fields:  map[string]string{"topic": "revoking it would close a circle of delegations on " + string(topic)}}
+			}
+		}
 		r, err := tx.ExecContext(ctx, `DELETE FROM delegations WHERE member_id = $1 AND topic = $2`, actor.ID, string(topic))
 		if err != nil {
 			return fmt.Errorf("govern: revoke: %w", err)

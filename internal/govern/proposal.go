@@ -244,6 +244,9 @@ func (s *Service) Create(ctx context.Context, creatorID int64, d Draft, now time
 		if err := s.checkConstraints(ctx, tx, d, 0); err != nil {
 			return err
 		}
+		if err := s.checkOpenTogether(ctx, tx, d); err != nil {
+			return err
+		}
 		stopped, err := s.checkStops(ctx, tx, d, now)
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package govern_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -376,15 +377,51 @@ func TestConstraintsAtCreation(t *testing.T) {
 	})
 }
 
-// TestRelatedChangesQueued: two proposals, each keeping the rules with the
-// parameters as they were when made, both pass; the first is queued, and
-// the second, which would break a rule together with it, is rejected at
-// its count with a note naming the rule rather than queued to fail later.
+// TestOpenProposalsTogether: while a proposal to raise the contributors'
+// share is open, one to raise the treasury's share that would take the
+// two over 100 % if both passed is refused when it is made, naming the
+// open one; one that fits beside it is taken, and once the open one is
+// decided against, the refused one may be made.
+func TestOpenProposalsTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, "ada", "bob")
+		ctx := t.Context()
+		contributors := e.propose(t, e.binding(coop.ContributorShare, 8500))
+		_, err := e.g.Create(ctx, e.ids["bob"], e.binding(coop.TreasuryShare, 2000), e.now)
+		pr, ok := problem.As(err)
+		want := fmt.Sprintf("proposal %d (%q) both pass", contributors.ID, contributors.Title)
+		if !ok || pr.Kind != problem.Conflict || !strings.Contains(pr.Fields["shares_within_whole"], want) || !strings.Contains(pr.Fields["shares_within_whole"], "105.00 %") {
+			t.Fatalf("treasury 20 %% beside an open contributors' 85 %%: %v", err)
+		}
+		if _, err := e.g.Create(ctx, e.ids["bob"], e.binding(coop.TreasuryShare, 1500), e.now); err != nil {
+			t.Fatalf("treasury 15 %% fits beside contributors' 85 %%: %v", err)
+		}
+		e.vote(t, "ada", contributors, 1)
+		e.vote(t, "bob", contributors, 1)
+		if got := e.decide(t, contributors); got.Status != govern.Rejected {
+			t.Fatalf("contributors' proposal: %s", got.Status)
+		}
+		if _, err := e.g.Create(ctx, e.ids["bob"], e.binding(coop.TreasuryShare, 2000), e.now); err != nil {
+			t.Fatalf("treasury 20 %% once the other was rejected: %v", err)
+		}
+	})
+}
+
+// TestRelatedChangesQueued: two proposals that break a rule together both
+// pass (the second made before such pairs were refused at creation); the
+// first is queued, and the second is rejected at its count with a note
+// naming the rule rather than queued to fail later.
 func TestRelatedChangesQueued(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, "ada", "bob")
 		contributors := e.propose(t, e.binding(coop.ContributorShare, 8500))
-		treasury := e.propose(t, e.binding(coop.TreasuryShare, 2000))
+		treasury := e.propose(t, e.binding(coop.TreasuryShare, 1500))
+		if err := e.db.InTx(t.Context(), func(tx *store.Tx) error {
+			_, err := tx.ExecContext(t.Context(), `UPDATE proposals SET param_values = '{"0":2000}' WHERE id = $1`, treasury.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		for _, p := range []govern.Proposal{contributors, treasury} {
 			e.vote(t, "ada", p, 0)
 			e.vote(t, "bob", p, 0)

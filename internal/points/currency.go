@@ -92,6 +92,21 @@ func (c Currency) Number(p int64) string {
 	return b.String()
 }
 
+// Unit names, for a person, what one point is: the currency's cent
+// ("cents (0.01 EUR)") with the default two decimals, the whole unit
+// ("EUR") with none, and otherwise the fraction ("1/1000 EUR"). An
+// integer amount sent to the API is in this unit, and its errors say so.
+func (c Currency) Unit() string {
+	c = c.currency()
+	switch c.Decimals {
+	case 0:
+		return c.Code
+	case 2:
+		return "cents (" + c.PointValue() + ")"
+	}
+	return "1/" + strconv.FormatInt(pow10(c.Decimals), 10) + " " + c.Code
+}
+
 // Format writes an amount of points as money: "1,234.56 EUR".
 func (c Currency) Format(p int64) string { return c.Number(p) + " " + c.currency().Code }
 

@@ -76,3 +76,19 @@ func (f Fields) Text(field, s string) bool {
 	}
 	return true
 }
+
+// TextUpTo records a problem for field if s is not text (see Text) or is
+// longer than max characters, and reports whether s is fine: the one
+// check of a member's free text — a review, an answer, a reason — so
+// that each says its limit in the same words. Whether s may be empty is
+// the caller's to say.
+func (f Fields) TextUpTo(field, s string, max int) bool {
+	if !f.Text(field, s) {
+		return false
+	}
+	if utf8.RuneCountInString(s) > max {
+		f.Add(field, "at most %d characters", max)
+		return false
+	}
+	return true
+}

@@ -77,3 +77,24 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+// TestTextUpTo: free text is refused for a control character or for
+// being longer than its limit, in characters, not bytes.
+func TestTextUpTo(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		ok   bool
+		says string
+	}{
+		{"", true, ""},
+		{"ééé", true, ""},
+		{"éééé", false, "at most 3 characters"},
+		{"a\x00", false, "control characters"},
+		{"two\nlines", false, "at most 3 characters"},
+	} {
+		f := problem.Fields{}
+		if got := f.TextUpTo("why", c.s, 3); got != c.ok || !strings.Contains(f["why"], c.says) {
+			t.Errorf("%q: %v %q", c.s, got, f["why"])
+		}
+	}
+}

@@ -289,6 +289,19 @@ func (s *Service) Approve(ctx context.Context, actor member.Member, slug string)
 		return problem.New(problem.Conflict, "the project is %s, not a draft", p.Status)
 	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		// Only the approval that moves the project out of draft funds its
+		// escrow: two stewards approving at once must not move the budget
+		// twice.
+		res, err := tx.ExecContext(ctx, `UPDATE projects SET status = 'approved', approved_at = $2 WHERE id = $1 AND status = 'draft'`, p.ID, s.now().UnixMilli())
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err != nil {
+				return err
+			}
+			return problem.New(problem.Conflict, "the project %s was approved meanwhile", p.Slug)
+		}
 		if p.Budget > 0 {
 			if _, err := s.reward.Transfer(ctx, tx, ledger.Event{
 				Type: ledger.EscrowFunded, Scope: fmt.Sprintf("project:%d", p.ID),
@@ -297,8 +310,7 @@ func (s *Service) Approve(ctx context.Context, actor member.Member, slug string)
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE projects SET status = 'approved', approved_at = $2 WHERE id = $1`, p.ID, s.now().UnixMilli())
-		return err
+		return nil
 	})
 }
 
