@@ -86,17 +86,16 @@ func MeasurePublishing(ctx context.Context, dir, server string, events, producer
 		wg.Go(func() {
 			for i := p * perTx; i < events; i += producers * perTx {
 				err := db.InTx(ctx, func(tx *store.Tx) error {
+					var evs []Event
 					for j := i; j < min(i+perTx, events); j++ {
-						_, err := l.Record(ctx, tx, Event{
+						evs = append(evs, Event{
 							Type: TaskPaid, MemberID: member, Scope: "project:1",
 							Postings: []Posting{{Account: "escrow:project:1", Amount: -40}, {Account: "member:m-bench", Amount: 40}},
 							Content:  map[string]int{"task": j, "seconds": 61},
 						})
-						if err != nil {
-							return err
-						}
 					}
-					return nil
+					_, err := l.RecordAll(ctx, tx, evs)
+					return err
 				})
 				if err != nil {
 					errs <- err

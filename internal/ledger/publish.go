@@ -33,7 +33,12 @@ type Publisher struct {
 	log    *tlog.Log
 	logger *slog.Logger
 
-	// Batch is the most events appended in one go.
+	// Batch is the most events appended in one go. It is a few of the
+	// log's batches (1,024 entries on the server): when the publisher is
+	// behind, Tessera then writes them back to back, as it does for a bulk
+	// import, instead of waiting for this publisher's next read of the
+	// outbox after each (4,096 rather than 1,024 took the log benchmark's
+	// batched run on PostgreSQL from 2,760 to 3,450 events/s).
 	Batch int
 	// Poll is how often the outbox is read when no local commit signals;
 	// it picks up events committed by other replicas.
@@ -54,7 +59,7 @@ type Publisher struct {
 
 // NewPublisher returns a publisher from l's outbox to log.
 func NewPublisher(l *Ledger, log *tlog.Log, logger *slog.Logger) *Publisher {
-	return &Publisher{ledger: l, log: log, logger: logger, Batch: 1024, Poll: 500 * time.Millisecond, inflight: map[string]bool{}}
+	return &Publisher{ledger: l, log: log, logger: logger, Batch: 4096, Poll: 500 * time.Millisecond, inflight: map[string]bool{}}
 }
 
 // ErrLogBehind is returned when the database has recorded log indexes the
