@@ -32,8 +32,8 @@ type Throughput struct {
 
 // MeasurePublishing measures events per second end to end, the way the
 // server runs: producers commit perTx events per transaction (1 for
-// interactive work, more for a payout run or a batch intake) into a fresh
-// database, the publisher appends them to a fresh log in dir (with the
+// interactive work, more for a payout run or a batch intake), each
+// transaction's events in one RecordAll call, into a fresh database, the publisher appends them to a fresh log in dir (with the
 // server's default batching and checkpoint interval), waits for the
 // checkpoint and writes every index back. The clock stops when the last
 // index is in the database.
