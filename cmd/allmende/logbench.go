@@ -19,7 +19,7 @@ func runLogBench(ctx context.Context, args []string, io stdio) error {
 	fs := newFlags("log bench", "log bench [--events N] [--producers P] [--per-tx N] [--dir DIR] [--db postgres://…]", io)
 	events := fs.Int("events", 50000, "ledger events to publish end to end (and entries to append raw)")
 	producers := fs.Int("producers", 4, "goroutines committing events")
-	perTx := fs.Int("per-tx", 100, "events per transaction in the batched run (a payout run, a batch intake)")
+	perTx := fs.Int("per-tx", 100, "events per transaction in the batched run, recorded with one Ledger.RecordAll call (a payout run, a batch intake)")
 	dir := fs.String("dir", "", "scratch folder (default: a temporary folder, removed afterwards)")
 	pg := fs.String("db", "", "PostgreSQL server URL: measure end to end on a scratch database there too (created and dropped)")
 	if err := parseFlags(fs, args); err != nil {

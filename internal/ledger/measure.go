@@ -32,8 +32,8 @@ type Throughput struct {
 
 // MeasurePublishing measures events per second end to end, the way the
 // server runs: producers commit perTx events per transaction (1 for
-// interactive work, more for a payout run or a batch intake) into a fresh
-// database, the publisher appends them to a fresh log in dir (with the
+// interactive work, more for a payout run or a batch intake), each
+// transaction's events in one RecordAll call, into a fresh database, the publisher appends them to a fresh log in dir (with the
 // server's default batching and checkpoint interval), waits for the
 // checkpoint and writes every index back. The clock stops when the last
 // index is in the database.
@@ -86,17 +86,16 @@ func MeasurePublishing(ctx context.Context, dir, server string, events, producer
 		wg.Go(func() {
 			for i := p * perTx; i < events; i += producers * perTx {
 				err := db.InTx(ctx, func(tx *store.Tx) error {
+					var evs []Event
 					for j := i; j < min(i+perTx, events); j++ {
-						_, err := l.Record(ctx, tx, Event{
+						evs = append(evs, Event{
 							Type: TaskPaid, MemberID: member, Scope: "project:1",
 							Postings: []Posting{{Account: "escrow:project:1", Amount: -40}, {Account: "member:m-bench", Amount: 40}},
 							Content:  map[string]int{"task": j, "seconds": 61},
 						})
-						if err != nil {
-							return err
-						}
 					}
-					return nil
+					_, err := l.RecordAll(ctx, tx, evs)
+					return err
 				})
 				if err != nil {
 					errs <- err

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/allmende/allmende/internal/store"
 )
@@ -17,49 +16,17 @@ import (
 type Ledger struct {
 	db      *store.DB
 	pending chan struct{}
+	members publicIDs
 }
 
 // New returns a ledger over db.
 func New(db *store.DB) *Ledger {
-	return &Ledger{db: db, pending: make(chan struct{}, 1)}
+	return &Ledger{db: db, pending: make(chan struct{}, 1), members: publicIDs{ids: map[int64]string{}}}
 }
 
 // Pending signals, without blocking, each time a transaction that recorded
 // events commits. The log publisher waits on it.
 func (l *Ledger) Pending() <-chan struct{} { return l.pending }
-
-// Record stores ev in tx. The event exists exactly when tx commits, so a
-// change and the event it causes can never be seen apart. It returns the
-// event id.
-func (l *Ledger) Record(ctx context.Context, tx *store.Tx, ev Event) (string, error) {
-	var publicID string
-	var memberID any
-	if ev.MemberID != 0 {
-		err := tx.QueryRowContext(ctx, `SELECT public_id FROM members WHERE id = $1`, ev.MemberID).Scan(&publicID)
-		if err != nil {
-			return "", fmt.Errorf("ledger: member %d: %w", ev.MemberID, err)
-		}
-		memberID = ev.MemberID
-	}
-	s, err := seal(ev, publicID, time.Now())
-	if err != nil {
-		return "", err
-	}
-	_, err = tx.ExecContext(ctx, `
-		INSERT INTO ledger_events (event_id, type, member_id, entry, salt, content, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		s.id, string(ev.Type), memberID, s.entry, s.salt, s.content, store.Now())
-	if err != nil {
-		return "", fmt.Errorf("ledger: record %s: %w", ev.Type, err)
-	}
-	if len(s.lines) > 0 {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_shares (event_id, lines) VALUES ($1, $2)`, s.id, joinLines(s.lines)); err != nil {
-			return "", fmt.Errorf("ledger: record %s: share lines: %w", ev.Type, err)
-		}
-	}
-	tx.AfterCommit(l.signal)
-	return s.id, nil
-}
 
 func (l *Ledger) signal() {
 	select {

@@ -33,7 +33,13 @@ type Publisher struct {
 	log    *tlog.Log
 	logger *slog.Logger
 
-	// Batch is the most events appended in one go.
+	// Batch is the most events appended in one go. It is a few of the
+	// log's batches (1,024 entries on the server): when the publisher is
+	// behind, Tessera then writes them back to back, as it does for a bulk
+	// import, instead of waiting for this publisher's next read of the
+	// outbox after each (4,096 rather than 1,024 took the log benchmark's
+	// batched run on PostgreSQL, 30,000 events, one run each under load
+	// 24-27, from 2,760 to 3,450 events/s).
 	Batch int
 	// Poll is how often the outbox is read when no local commit signals;
 	// it picks up events committed by other replicas.
@@ -44,7 +50,11 @@ type Publisher struct {
 
 	mu       sync.Mutex
 	inflight map[string]bool // handed to the log, index not yet written back
-	lastSeq  int64
+	// found are the events of entries read back from the log whose
+	// write-back is not done: a batch read ahead, before they were found,
+	// may hold them, and must not append them again.
+	found   map[string]bool
+	lastSeq int64
 
 	// seen is the log size below which this publisher knows the event of
 	// every entry: recorded in the database, or in a write-back on its
@@ -54,7 +64,7 @@ type Publisher struct {
 
 // NewPublisher returns a publisher from l's outbox to log.
 func NewPublisher(l *Ledger, log *tlog.Log, logger *slog.Logger) *Publisher {
-	return &Publisher{ledger: l, log: log, logger: logger, Batch: 1024, Poll: 500 * time.Millisecond, inflight: map[string]bool{}}
+	return &Publisher{ledger: l, log: log, logger: logger, Batch: 4096, Poll: 500 * time.Millisecond, inflight: map[string]bool{}, found: map[string]bool{}}
 }
 
 // ErrLogBehind is returned when the database has recorded log indexes the
@@ -111,11 +121,20 @@ func (p *Publisher) appendLoop(ctx context.Context, queue chan<- writeBack) erro
 	ticker := time.NewTicker(p.Poll)
 	defer ticker.Stop()
 	lastSweep := time.Now()
+	var ahead chan fetched // the next batch, read while this one is appended
 	for ctx.Err() == nil {
-		sweep := time.Since(lastSweep) > 5*p.Poll
-		batch, err := p.next(ctx, sweep)
-		if sweep {
-			lastSweep = time.Now()
+		var batch []Unlogged
+		var err error
+		if ahead != nil {
+			f := <-ahead
+			ahead = nil
+			batch, err = f.batch, f.err
+		} else {
+			sweep := time.Since(lastSweep) > 5*p.Poll
+			batch, err = p.next(ctx, sweep)
+			if sweep {
+				lastSweep = time.Now()
+			}
 		}
 		if err != nil {
 			p.logger.Error("read outbox", "err", err)
@@ -130,6 +149,15 @@ func (p *Publisher) appendLoop(ctx context.Context, queue chan<- writeBack) erro
 				lastSweep = time.Time{} // idle: look for stragglers too
 			}
 			continue
+		}
+		if len(batch) == p.Batch {
+			// Behind: more are waiting. Reading them overlaps with the
+			// append, which is most of the time a batch takes.
+			ahead = make(chan fetched, 1)
+			go func() {
+				b, err := p.next(ctx, false)
+				ahead <- fetched{b, err}
+			}()
 		}
 		wbs, err := p.appendOnce(ctx, batch)
 		if appended := len(wbs) > 0 && !wbs[len(wbs)-1].found; appended && p.afterAppend != nil {
@@ -157,6 +185,12 @@ func (p *Publisher) appendLoop(ctx context.Context, queue chan<- writeBack) erro
 		}
 	}
 	return nil
+}
+
+// fetched is a batch read ahead.
+type fetched struct {
+	batch []Unlogged
+	err   error
 }
 
 // next returns events to append: those committed after the last one seen,
@@ -236,13 +270,16 @@ func (p *Publisher) appendOnce(ctx context.Context, batch []Unlogged) (wbs []wri
 		p.mu.Lock()
 		for id := range found.indexes {
 			p.inflight[id] = true
+			p.found[id] = true
 			drop[id] = true
 		}
 		p.mu.Unlock()
 		wbs = append(wbs, found)
-		// Those are the found write-back's now.
-		batch = slices.DeleteFunc(batch, func(u Unlogged) bool { return drop[u.EventID] })
 	}
+	// Those are a found write-back's now.
+	p.mu.Lock()
+	batch = slices.DeleteFunc(batch, func(u Unlogged) bool { return drop[u.EventID] || p.found[u.EventID] })
+	p.mu.Unlock()
 	logged, err := p.ledger.logged(ctx, batch)
 	if err != nil {
 		return wbs, err
@@ -325,6 +362,9 @@ func (p *Publisher) writeBack(ctx context.Context, wb writeBack) error {
 	p.mu.Lock()
 	for id := range wb.indexes {
 		delete(p.inflight, id)
+		if wb.found {
+			delete(p.found, id)
+		}
 	}
 	p.mu.Unlock()
 	return nil

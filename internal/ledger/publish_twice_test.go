@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -37,8 +38,16 @@ func startPublisher(t *testing.T, p *ledger.Publisher) (stop func()) {
 // went into the log twice. (Two processes are kept apart by the data
 // folder's lock: TestSecondServerOnAFolderIsRefused in cmd/allmende.)
 // Each event must be in the log exactly once, at the index the database
-// recorded.
+// recorded. With small batches each publisher is always behind, so it
+// reads its next batch while appending one — also while that append reads
+// back the other's entries, whose events the batch read ahead may hold.
 func TestTwoPublishersLogEachEventOnce(t *testing.T) {
+	for _, batch := range []int{0, 7} {
+		t.Run(fmt.Sprintf("batch=%d", batch), func(t *testing.T) { twoPublishers(t, batch) })
+	}
+}
+
+func twoPublishers(t *testing.T, batch int) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		l := ledger.New(db)
 		ada := addMember(t, db, "m-ada", "ada@example.org")
@@ -47,6 +56,9 @@ func TestTwoPublishersLogEachEventOnce(t *testing.T) {
 		for _, pl := range []*ledger.Ledger{l, ledger.New(db)} {
 			p := ledger.NewPublisher(pl, tl, quiet)
 			p.Poll = 5 * time.Millisecond
+			if batch > 0 {
+				p.Batch = batch
+			}
 			stops = append(stops, startPublisher(t, p))
 		}
 		recordEvents(t, db, l, ada, 600)
@@ -201,5 +213,51 @@ func TestPublisherKeepsTheStatementCacheSmall(t *testing.T) {
 	}
 	if db.PreparedStatements() != after+1 {
 		t.Fatalf("a new query was not kept prepared: %d statements, %d before it", db.PreparedStatements(), after)
+	}
+}
+
+// TestABatchReadAheadSkipsEventsFoundInTheLog: the publisher reads its
+// next batch while it appends the current one, and that append may read
+// back, from the log, entries another publisher appended — events the
+// batch read ahead holds, whose indexes are not in the database yet. The
+// next append must leave those to the write-back of what was found.
+func TestABatchReadAheadSkipsEventsFoundInTheLog(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := t.Context()
+	l := ledger.New(db)
+	ada := addMember(t, db, "m-ada", "ada@example.org")
+	ids := recordEvents(t, db, l, ada, 2)
+	tl := openLog(t, t.TempDir())
+	p := ledger.NewPublisher(l, tl, quiet)
+	if err := p.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ahead, err := ledger.ReadAhead(ctx, p)
+	if err != nil || len(ahead) != 2 {
+		t.Fatalf("read ahead %d events (%v), want 2", len(ahead), err)
+	}
+	other := ahead[0]
+	if other.EventID != ids[0] && other.EventID != ids[1] {
+		t.Fatalf("read ahead %s, not one of the recorded events", other.EventID)
+	}
+	// Another publisher appends the first event meanwhile.
+	if _, err := tl.Append(ctx, [][]byte{other.Entry}); err != nil {
+		t.Fatal(err)
+	}
+	// The current append (of nothing new here) reads it back.
+	appended, found, err := ledger.AppendOnce(ctx, p, nil)
+	if err != nil || len(appended) != 0 || len(found) != 1 || found[0] != other.EventID {
+		t.Fatalf("append: appended %v, found %v (%v), want %s found", appended, found, err, other.EventID)
+	}
+	rest := ahead[1].EventID
+	appended, found, err = ledger.AppendOnce(ctx, p, ahead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(appended) != 1 || appended[0] != rest || len(found) != 0 {
+		t.Fatalf("the batch read ahead appended %v and found %v, want only %s appended", appended, found, rest)
+	}
+	if size, err := tl.IntegratedSize(ctx); err != nil || size != 2 {
+		t.Fatalf("the log holds %d entries (%v), want 2: each event once", size, err)
 	}
 }
