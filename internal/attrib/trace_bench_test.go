@@ -157,11 +157,13 @@ func BenchmarkTrace(b *testing.B) {
 		sampling = sh
 		defer func() { sampling = old }()
 	}
+	openStart := time.Now()
 	x, err := Open(dir, Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer x.Close()
+	openTime := time.Since(openStart)
 	opened := procStatus()["VmRSS"]
 	opts := TraceOptions{}
 	// The pages one query maps in: a query's share of the resident set.
@@ -231,6 +233,7 @@ func BenchmarkTrace(b *testing.B) {
 	b.ReportMetric(float64(firstQuery)/1e6, "RssFile-1st-query-MB")
 	b.ReportMetric(float64(st["VmHWM"])/1e6, "VmHWM-MB")
 	b.ReportMetric(float64(opened)/1e6, "VmRSS-opened-MB")
+	b.ReportMetric(openTime.Seconds(), "open-s")
 }
 
 // resetPeakRSS makes VmHWM start again from the current resident set.
