@@ -137,8 +137,8 @@ type segment struct {
 // they stay in the page cache, so touching them again is a minor fault,
 // not a disk read. Opening a segment checks every record's separator,
 // which touched every page of the text: left mapped, those pages stayed
-// resident for good (1 GB at 1 GB of text). Queries touch only the record
-// and id tables through the mapping.
+// resident for good (1 GB at 1 GB of text). Queries over a segment read
+// with pread touch only its record and id tables through the mapping.
 func (s *segment) trim() {
 	if s.mapped != nil {
 		adviseDontNeed(s.mapped)
