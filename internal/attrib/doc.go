@@ -19,7 +19,11 @@
 // records' text (separated by the byte 0xFF, which UTF-8 never uses), the
 // suffix array of that text (int32 entries), the record and id tables, and
 // nothing else: about 5 bytes on disk per byte of text. Segment files are
-// memory-mapped, never read into the heap. New records go into a new
+// memory-mapped, never read into the heap. Queries read small indexes
+// through the mapping; beyond Options.MappedBytes they keep a sample of
+// each suffix array in memory (1/8 byte per byte of text) and read the
+// rest with pread, so that the resident set does not grow with the index
+// (see sample.go). New records go into a new
 // segment; segments are merged as in a log-structured merge tree (see
 // merge.go). Erasing a record writes a tombstone into the manifest at once;
 // queries skip tombstoned records, for matching, counting and naming alike,

@@ -1,6 +1,7 @@
 package attrib
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"hash/crc32"
@@ -31,7 +32,8 @@ func segmentBytes(tb testing.TB, recs ...Record) []byte {
 // FuzzParseSegment opens damaged segment files. Whatever the damage,
 // opening and querying must not panic: a file either fails to open with
 // ErrCorrupt or answers queries, possibly wrongly (suffix array entries
-// are only checked when read, and an unsorted array is not detected).
+// other than the sampled ones are only checked when read, and an unsorted
+// array is not detected).
 func FuzzParseSegment(f *testing.F) {
 	f.Add(segmentBytes(f, Record{"a", "hello world"}, Record{"b", "world peace"}))
 	f.Add(segmentBytes(f, Record{"1", "Grüße"}, Record{"2", ""}, Record{"3", "東京東京"}))
@@ -44,16 +46,21 @@ func FuzzParseSegment(f *testing.F) {
 			// header reaches the checks behind it.
 			binary.LittleEndian.PutUint32(buf[32:], crc32.Checksum(buf[:32], crcTable))
 		}
-		s, err := parseSegment(buf)
+		s, err := parseSegment(buf, bytes.NewReader(buf))
 		if err != nil {
 			return
 		}
-		s.name, s.close = "000001.seg", func() error { return nil }
+		defer s.close()
+		s.name = "000001.seg"
 		x := &Index{segs: []*segment{s}}
-		for _, erased := range [][]int{nil, {0}} {
-			s.setErased(erased)
-			for _, q := range []string{"hello world peace", "Grüße 東京", "a\xffb", string(data[:min(len(data), 40)])} {
-				_, _ = x.Trace(t.Context(), q, TraceOptions{MinLen: 1, MaxScan: 5})
+		// Read with pread (from buf), and through the "mapping".
+		for _, inMemory := range []bool{false, true} {
+			s.mapped, s.inMemory = buf, inMemory
+			for _, erased := range [][]int{nil, {0}} {
+				s.setErased(erased)
+				for _, q := range []string{"hello world peace", "Grüße 東京", "a\xffb", string(data[:min(len(data), 40)])} {
+					_, _ = x.Trace(t.Context(), q, TraceOptions{MinLen: 1, MaxScan: 5})
+				}
 			}
 		}
 		for k := range s.idOrder {

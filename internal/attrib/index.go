@@ -44,7 +44,27 @@ type Options struct {
 	// NoAutoMerge leaves segments as Add and Erase create them; Compact
 	// still merges.
 	NoAutoMerge bool
+	// MappedBytes is how many bytes of segment files, newest segments
+	// first, queries read through their memory mapping, where every page
+	// read stays resident; the rest they read with pread, guided by an
+	// in-memory sample (see sample.go), and hold none of. Reading a
+	// mapping costs no system call, so small indexes stay fast, and the
+	// resident set stays bounded however large the index grows. Zero
+	// means DefaultMappedBytes; a negative value maps nothing for queries.
+	MappedBytes int64
 }
+
+// DefaultMappedBytes is the default of Options.MappedBytes: 128 MB of
+// segment files, about 25 MB of text. With the sample of a 1 GB index
+// (125 MB) that stays under 300 MB resident; and a datanet of the server,
+// kept in 4 MB segments, is read without system calls up to that size
+// (queries over 24 MB in six segments: 32 ms of CPU mapped, 114 ms with
+// half of them read by pread, 180 ms with all).
+const DefaultMappedBytes = 128 << 20
+
+// defaultMappedBytes is what Open takes for a zero MappedBytes: tests set
+// it to run every query through pread.
+var defaultMappedBytes int64 = DefaultMappedBytes
 
 // An Index is a span index over a directory of segments. Queries may run
 // concurrently with each other and with one writer; writers (Add, Erase,
@@ -70,6 +90,9 @@ var ErrClosed = errors.New("index closed")
 func Open(dir string, opts Options) (*Index, error) {
 	if opts.MaxSegmentBytes <= 0 || opts.MaxSegmentBytes > maxSegmentText {
 		opts.MaxSegmentBytes = maxSegmentText
+	}
+	if opts.MappedBytes == 0 {
+		opts.MappedBytes = defaultMappedBytes
 	}
 	x := &Index{dir: dir, opts: opts}
 	_, err := os.Stat(filepath.Join(dir, manifestName))
@@ -196,6 +219,22 @@ func (x *Index) install(m manifest, fresh []*segment, fi os.FileInfo) error {
 	for i, s := range segs {
 		s.setErased(m.Segments[i].Erased)
 		keep[s] = true
+	}
+	// The newest segments are the smallest: mapping them spares the most
+	// reads per byte kept resident.
+	budget := x.opts.MappedBytes
+	for _, s := range slices.Backward(segs) {
+		size := int64(len(s.mapped))
+		was := s.inMemory
+		s.inMemory = size <= budget && s.mapped != nil
+		if s.inMemory {
+			budget -= size
+		} else {
+			budget = 0 // only the newest, without gaps
+			if was {
+				s.trim()
+			}
+		}
 	}
 	for _, s := range x.segs {
 		if !keep[s] {

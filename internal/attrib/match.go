@@ -13,8 +13,7 @@ import "slices"
 // on a grid of every minLen-th character, then bisects only the gaps that
 // can still hold a long enough span. On an output that copies little, most
 // gaps are dropped after one look; a copied stretch costs a few searches at
-// its start. Each round's searches go to the segments in batches (see
-// longestBatch).
+// its start.
 type matcher struct {
 	x   *Index
 	q   []byte
@@ -47,19 +46,11 @@ func newMatcher(x *Index, q []byte) *matcher {
 // compute fills in e(c) for the given valid characters.
 func (m *matcher) compute(cs []int) {
 	best := make([]int, len(cs)) // bytes
-	var pats [searchBatch][]byte
-	var got, ins [searchBatch]int
 	for si, s := range m.x.segs {
-		for b := 0; b < len(cs); b += searchBatch {
-			batch := cs[b:min(b+searchBatch, len(cs))]
-			for i, c := range batch {
-				pats[i] = m.q[m.ch.off[c]:m.ch.runEnd[c]]
-			}
-			s.longestBatch(pats[:len(batch)], got[:len(batch)], ins[:len(batch)], &m.pr)
-			for i, c := range batch {
-				best[b+i] = max(best[b+i], got[i])
-				m.ins[si][c] = ins[i]
-			}
+		for i, c := range cs {
+			got, ins := s.longest(m.q[m.ch.off[c]:m.ch.runEnd[c]], &m.pr)
+			best[i] = max(best[i], got)
+			m.ins[si][c] = ins
 		}
 	}
 	for i, c := range cs {

@@ -3,6 +3,7 @@
 package attrib
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -20,6 +21,13 @@ func mapFile(f *os.File, size int64) ([]byte, func() error, error) {
 		return nil, nil, fmt.Errorf("read %s: %w", f.Name(), err)
 	}
 	return data, func() error { return nil }, nil
+}
+
+// segmentSource returns the segment read into memory: the file can be
+// closed (and, on Windows, removed by a merge).
+func segmentSource(f *os.File, data []byte) (io.ReaderAt, func() error) {
+	f.Close()
+	return bytes.NewReader(data), func() error { return nil }
 }
 
 func reserve(n int) ([]byte, func()) {

@@ -4,6 +4,7 @@ package attrib
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"syscall"
 )
@@ -21,6 +22,13 @@ func mapFile(f *os.File, size int64) ([]byte, func() error, error) {
 	}
 	adviseRandom(data)
 	return data, func() error { return syscall.Munmap(data) }, nil
+}
+
+// segmentSource returns what queries read a segment through: the file
+// itself, kept open (pread), so that what they read is never mapped into
+// the process (see sample.go).
+func segmentSource(f *os.File, _ []byte) (io.ReaderAt, func() error) {
+	return f, f.Close
 }
 
 // reserve returns an empty slice with capacity n backed by anonymous memory

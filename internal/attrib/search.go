@@ -11,24 +11,9 @@ import (
 // the prefix that the pattern is already known to share with both ends of
 // the interval (the smaller of the two common prefixes; every suffix in
 // between shares it too), so a search reads each pattern byte about once
-// rather than once per step.
-
-// A probe is the state of one query across segments: whether it met a
-// suffix array entry outside the text, which only a damaged file has.
-type probe struct {
-	corrupt bool
-	touched byte // keeps the compiler from dropping loads that warm the cache
-}
-
-// suffix returns the suffix of rank k.
-func (s *segment) suffix(k int, pr *probe) []byte {
-	p := uint32(s.sa[k])
-	if p >= uint32(len(s.text)) {
-		pr.corrupt = true
-		return nil
-	}
-	return s.text[p:]
-}
+// rather than once per step. The search runs over the in-memory sample
+// first and reads the rest of the array and the text with pread (see
+// sample.go and segment_read.go).
 
 // commonPrefix returns the length of the longest common prefix of a and b,
 // comparing eight bytes at a time.
@@ -46,6 +31,62 @@ func commonPrefix(a, b []byte) int {
 	return i
 }
 
+// longest returns the length of the longest prefix of p that occurs in a
+// live record (out) and the rank at which p would be inserted (ins), by
+// binary search for the first suffix not below p: over the sample down to
+// two neighbouring samples, then over the array entries between them,
+// which lie in one window of the array (one read).
+func (s *segment) longest(p []byte, pr *probe) (out, ins int) {
+	sm := &s.sample
+	jlo, jhi := -1, sm.len()
+	llcp, rlcp := 0, 0
+	for jhi-jlo > 1 {
+		j := int(uint(jlo+jhi) >> 1)
+		pos, kept := sm.at(j)
+		m := min(llcp, rlcp)
+		// The kept bytes end with the text; past them the suffix is read.
+		lim := min(len(kept), len(s.text)-int(pos))
+		var l int
+		var below bool
+		if m < lim {
+			l = m + commonPrefix(p[m:], kept[m:lim])
+			switch {
+			case l == len(p):
+				below = false
+			case l < lim:
+				below = kept[l] < p[l]
+			default:
+				l, below = s.compare(p, pos, l, pr)
+			}
+		} else {
+			l, below = s.compare(p, pos, m, pr)
+		}
+		if below {
+			jlo, llcp = j, l
+		} else {
+			jhi, rlcp = j, l
+		}
+	}
+	w := sm.shape.stride
+	lo, hi := -1, s.saLen
+	if jlo >= 0 {
+		lo = jlo * w
+	}
+	if jhi < sm.len() {
+		hi = jhi * w
+	}
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		l, below := s.compare(p, s.saAt(mid, pr), min(llcp, rlcp), pr)
+		if below {
+			lo, llcp = mid, l
+		} else {
+			hi, rlcp = mid, l
+		}
+	}
+	return s.liveMatch(p, hi, llcp, rlcp, pr), hi
+}
+
 // liveMatch returns the length of the longest prefix of p that occurs in a
 // live record, given that p would be inserted at rank k and shares before
 // and at bytes with the suffixes of ranks k-1 and k. The longest match is
@@ -58,25 +99,27 @@ func (s *segment) liveMatch(p []byte, k, before, at int, pr *probe) int {
 	}
 	best := 0
 	for j, l := k-1, before; j >= 0; j-- {
+		pos := s.saAt(j, pr)
 		if j < k-1 {
-			l = min(l, commonPrefix(p, s.suffix(j, pr)))
+			l, _ = s.compare(p[:l], pos, 0, pr)
 		}
 		if l <= best {
 			break
 		}
-		if s.live(j) {
+		if s.livePos(pos) {
 			best = l
 			break
 		}
 	}
-	for j, l := k, at; j < len(s.sa); j++ {
+	for j, l := k, at; j < s.saLen; j++ {
+		pos := s.saAt(j, pr)
 		if j > k {
-			l = min(l, commonPrefix(p, s.suffix(j, pr)))
+			l, _ = s.compare(p[:l], pos, 0, pr)
 		}
 		if l <= best {
 			break
 		}
-		if s.live(j) {
+		if s.livePos(pos) {
 			best = l
 			break
 		}
@@ -84,87 +127,24 @@ func (s *segment) liveMatch(p []byte, k, before, at int, pr *probe) int {
 	return best
 }
 
-// live reports whether the suffix of rank k lies in a record not erased.
-func (s *segment) live(k int) bool {
-	p := uint32(s.sa[k])
-	return p < uint32(len(s.text)) && !s.isErased(s.recordAt(int(p)))
+// livePos reports whether text position pos lies in a record not erased.
+func (s *segment) livePos(pos uint32) bool {
+	return pos < uint32(len(s.text)) && !s.isErased(s.recordAt(int(pos)))
 }
 
-// searchBatch is how many binary searches longestBatch runs in lockstep.
-const searchBatch = 16
-
-// longestBatch finds, for up to searchBatch patterns, the length of the
-// longest prefix that occurs in a live record (out) and the rank at which
-// the pattern would be inserted (ins), by binary search for the first
-// suffix not below the pattern. A lone binary search over a large index waits on a
-// cache miss at every step (the array entry, then the text it points to),
-// one after the other. Independent searches advanced a step at a time,
-// first loading every array entry and then every text position, let the
-// processor wait for many misses at once.
-func (s *segment) longestBatch(pats [][]byte, out, ins []int, pr *probe) {
-	var lo, hi, llcp, rlcp, mid [searchBatch]int
-	var pos [searchBatch]uint32
-	n := len(pats)
-	for i := range n {
-		lo[i], hi[i] = -1, len(s.sa)
-	}
-	textLen := uint32(len(s.text))
-	for {
-		active := false
-		for i := range n {
-			if hi[i]-lo[i] > 1 {
-				mid[i] = int(uint(lo[i]+hi[i]) >> 1)
-				pos[i] = uint32(s.sa[mid[i]])
-				active = true
-			}
-		}
-		if !active {
-			break
-		}
-		// Touch the text where each comparison will start before doing any
-		// comparison: the comparisons branch on what they read, and a
-		// mispredicted branch would hold back the next search's load.
-		var sink byte
-		for i := range n {
-			if hi[i]-lo[i] > 1 && pos[i] < textLen {
-				sink |= s.text[int(pos[i])+min(llcp[i], rlcp[i], int(textLen-pos[i])-1)]
-			}
-		}
-		pr.touched |= sink
-		for i := range n {
-			if hi[i]-lo[i] <= 1 {
-				continue
-			}
-			p := pats[i]
-			var suf []byte
-			if pos[i] < textLen {
-				suf = s.text[pos[i]:]
-			} else {
-				pr.corrupt = true
-			}
-			m := min(llcp[i], rlcp[i], len(suf))
-			l := m + commonPrefix(p[m:], suf[m:])
-			if l < len(p) && (l == len(suf) || suf[l] < p[l]) {
-				lo[i], llcp[i] = mid[i], l
-			} else {
-				hi[i], rlcp[i] = mid[i], l
-			}
-		}
-	}
-	for i := range n {
-		out[i] = s.liveMatch(pats[i], hi[i], llcp[i], rlcp[i], pr)
-		ins[i] = hi[i]
-	}
-}
-
-// occurrencesNear is occurrences for a prefix p of a pattern that would be
-// inserted at rank ins. If p occurs, its ranks include ins-1 or ins (the
-// pattern lies between p and every other string starting with p), so the
-// range is found by galloping outwards from there: O(log count) probes,
-// next to each other in the array, rather than two full binary searches.
+// occurrencesNear returns the ranks [lo, hi) of the suffixes that start
+// with p, a prefix of a pattern that would be inserted at rank ins. If p
+// occurs, its ranks include ins-1 or ins (the pattern lies between p and
+// every other string starting with p), so the range is found by galloping
+// outwards from there: O(log count) probes, next to each other in the
+// array, rather than two full binary searches.
 func (s *segment) occurrencesNear(p []byte, ins int, pr *probe) (lo, hi int) {
 	has := func(k int) bool {
-		return k >= 0 && k < len(s.sa) && commonPrefix(p, s.suffix(k, pr)) == len(p)
+		if k < 0 || k >= s.saLen {
+			return false
+		}
+		l, _ := s.compare(p, s.saAt(k, pr), 0, pr)
+		return l == len(p)
 	}
 	a := ins
 	if !has(a) {

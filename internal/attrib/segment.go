@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"sort"
 	"unsafe"
@@ -99,14 +100,26 @@ func decodeSegmentHeader(b []byte) (segmentHeader, error) {
 var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // A segment is one opened segment file. Its slices point into the file's
-// memory mapping and are only valid until close.
+// memory mapping and are only valid until close. Queries read the suffix
+// array and the text of a large index through src (pread) and the
+// in-memory sample, not through the mapping (see sample.go); merges and
+// the checks at opening read the text through the mapping.
 type segment struct {
 	text    []byte
 	recOff  []uint32
 	idOff   []uint32
 	ids     []byte
 	idOrder []uint32
-	sa      []int32
+
+	// saLen is the number of suffix array entries; the array is at saOff
+	// in the file, the text at textOff.
+	saLen          int
+	saOff, textOff int64
+	src            io.ReaderAt
+	sample         sample
+	// inMemory: queries read this segment through its mapping, not src
+	// (see Options.MappedBytes). Set under Index.mu.
+	inMemory bool
 
 	// erased marks the tombstoned records (nil when there are none);
 	// erasedBytes is their text length.
@@ -124,14 +137,8 @@ type segment struct {
 // they stay in the page cache, so touching them again is a minor fault,
 // not a disk read. Opening a segment checks every record's separator,
 // which touched every page of the text: left mapped, those pages stayed
-// resident for good (1 GB at 1 GB of text).
-//
-// Queries are not trimmed. Trimming after each one was measured (100 MB
-// corpus): the peak resident set fell only from 407 to 310 MB, while a
-// query's CPU time grew from 3 to 35 ms. One 8 KB query runs a few
-// thousand binary searches, and the kernel maps up to 16 neighbouring
-// pages with each touch (fault-around, which MADV_RANDOM does not turn
-// off), so a single query maps most of the file.
+// resident for good (1 GB at 1 GB of text). Queries over a segment read
+// with pread touch only its record and id tables through the mapping.
 func (s *segment) trim() {
 	if s.mapped != nil {
 		adviseDontNeed(s.mapped)
@@ -139,8 +146,10 @@ func (s *segment) trim() {
 }
 
 // parseSegment checks data as a segment file and returns the segment
-// viewing it. data must be 8-byte aligned, as a memory mapping is.
-func parseSegment(data []byte) (*segment, error) {
+// viewing it, with its sample read from src, which holds the same bytes
+// as data. data must be 8-byte aligned, as a memory mapping is. The
+// segment's close releases the sample.
+func parseSegment(data []byte, src io.ReaderAt) (*segment, error) {
 	if !littleEndian {
 		return nil, errors.New("attrib: index files need a little-endian machine")
 	}
@@ -159,7 +168,10 @@ func parseSegment(data []byte) (*segment, error) {
 		idOff:   uint32s(data, l.idOff, r+1),
 		ids:     data[l.ids : l.ids+h.idBytes],
 		idOrder: uint32s(data, l.idOrder, r),
-		sa:      int32s(data, l.sa, int(h.textLen-h.records)),
+		saLen:   int(h.textLen - h.records),
+		saOff:   l.sa,
+		textOff: l.text,
+		src:     src,
 	}
 	if s.recOff[0] != 0 || s.recOff[r] != uint32(h.textLen) || s.idOff[0] != 0 || s.idOff[r] != uint32(h.idBytes) {
 		return nil, fmt.Errorf("%w: offset table does not span its section", ErrCorrupt)
@@ -181,6 +193,13 @@ func parseSegment(data []byte) (*segment, error) {
 		if k > 0 && bytes.Compare(s.idBytes(int(s.idOrder[k-1])), s.idBytes(int(i))) >= 0 {
 			return nil, fmt.Errorf("%w: ids out of order or repeated", ErrCorrupt)
 		}
+	}
+	if err := s.loadSample(src, sampling); err != nil {
+		return nil, err
+	}
+	s.close = func() error {
+		s.sample.free()
+		return nil
 	}
 	return s, nil
 }
@@ -246,6 +265,14 @@ func (s *segment) setErased(recs []int) {
 
 // liveBytes is the text length of the records not erased.
 func (s *segment) liveBytes() int64 { return int64(len(s.text)) - s.erasedBytes }
+
+// unsafeUint64s views b, which must be 8-byte aligned, as words.
+func unsafeUint64s(b []byte) []uint64 {
+	if len(b) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*uint64)(unsafe.Pointer(&b[0])), len(b)/8)
+}
 
 func unsafeBytes(words []uint64) []byte {
 	if len(words) == 0 {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -173,30 +174,40 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// openSegment maps and checks the segment file dir/name.
+// openSegment maps and checks the segment file dir/name, and keeps it
+// open for the reads of queries.
 func openSegment(dir, name string) (*segment, error) {
 	f, err := os.Open(filepath.Join(dir, name))
 	if err != nil {
 		return nil, fmt.Errorf("open segment: %w", err)
 	}
-	defer f.Close() // the mapping stays valid
 	fi, err := f.Stat()
 	if err != nil {
+		f.Close()
 		return nil, fmt.Errorf("open segment: %w", err)
 	}
 	if fi.Size() < segmentHeaderSize {
+		f.Close()
 		return nil, fmt.Errorf("segment %s: %w: %d bytes", name, ErrCorrupt, fi.Size())
 	}
 	data, unmap, err := mapFile(f, fi.Size())
 	if err != nil {
+		f.Close()
 		return nil, err
 	}
-	s, err := parseSegment(data)
+	src, closeSrc := segmentSource(f, data)
+	s, err := parseSegment(data, src)
 	if err != nil {
+		closeSrc()
 		unmap()
 		return nil, fmt.Errorf("segment %s: %w", name, err)
 	}
-	s.name, s.close, s.mapped = name, unmap, data
+	freeSample := s.close
+	s.name, s.mapped = name, data
+	s.close = func() error {
+		freeSample()
+		return errors.Join(closeSrc(), unmap())
+	}
 	// Checking the file touched every page of its text: give them back.
 	s.trim()
 	return s, nil

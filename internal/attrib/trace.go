@@ -1,7 +1,6 @@
 package attrib
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -98,6 +97,12 @@ func (x *Index) Trace(ctx context.Context, output string, opts TraceOptions) ([]
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if traced != nil {
+		traced(&m.pr)
+	}
+	if m.pr.err != nil {
+		return nil, fmt.Errorf("trace: %w", m.pr.err)
+	}
 	if m.pr.corrupt {
 		return nil, fmt.Errorf("trace: %w: suffix array entry out of range", ErrCorrupt)
 	}
@@ -121,7 +126,7 @@ func (x *Index) occurrences(m *matcher, c int, p []byte, opts TraceOptions, sp *
 		limit := min(hi, lo+opts.MaxScan-scanned)
 		live := 0
 		for k := lo; k < limit; k++ {
-			pos := uint32(s.sa[k])
+			pos := s.saAt(k, pr)
 			if pos >= uint32(len(s.text)) {
 				pr.corrupt = true
 				continue
@@ -139,7 +144,7 @@ func (x *Index) occurrences(m *matcher, c int, p []byte, opts TraceOptions, sp *
 		case limit == hi:
 			sp.Count += int64(live)
 		default:
-			sp.Count += s.liveCount(p, lo, hi, limit, live)
+			sp.Count += s.liveCount(p, lo, hi, limit, live, pr)
 		}
 		if limit < hi {
 			sp.Partial = true
@@ -158,11 +163,11 @@ func (x *Index) occurrences(m *matcher, c int, p []byte, opts TraceOptions, sp *
 // looking up the record of each remaining rank, or by subtracting the
 // occurrences inside the erased records' text from the whole, whichever
 // reads less.
-func (s *segment) liveCount(p []byte, lo, hi, limit, live int) int64 {
+func (s *segment) liveCount(p []byte, lo, hi, limit, live int, pr *probe) int64 {
 	if int64(hi-limit)*32 < s.erasedBytes {
 		n := int64(live)
 		for k := limit; k < hi; k++ {
-			if s.live(k) {
+			if s.livePos(s.saAt(k, pr)) {
 				n++
 			}
 		}
@@ -170,17 +175,12 @@ func (s *segment) liveCount(p []byte, lo, hi, limit, live int) int64 {
 	}
 	erased := int64(0)
 	for r := range s.records() {
-		if !s.isErased(r) {
-			continue
-		}
-		for text := s.recordText(r); ; {
-			i := bytes.Index(text, p)
-			if i < 0 {
-				break
-			}
-			erased++
-			text = text[i+1:] // occurrences may overlap
+		if s.isErased(r) {
+			erased += s.countIn(r, p, pr)
 		}
 	}
 	return int64(hi-lo) - erased
 }
+
+// traced, when set (by the benchmark), sees each query's probe.
+var traced func(*probe)

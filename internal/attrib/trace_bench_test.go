@@ -143,13 +143,27 @@ func benchIndex(b *testing.B) (string, benchInfo) {
 // extended one character at a time) would take per output, measured on
 // the first 40 characters of one output and scaled to its length. Run it
 // with -cpu 1 for single-core figures.
+//
+// ALLMENDE_BENCH_SAMPLE=STRIDE,PREFIX opens the index with another sample
+// shape (see sample.go), to weigh memory against reads.
 func BenchmarkTrace(b *testing.B) {
 	dir, info := benchIndex(b)
+	if spec := os.Getenv("ALLMENDE_BENCH_SAMPLE"); spec != "" {
+		var sh sampleShape
+		if _, err := fmt.Sscanf(spec, "%d,%d", &sh.stride, &sh.prefix); err != nil || sh.stride < 1 || sh.prefix < 1 {
+			b.Fatalf("ALLMENDE_BENCH_SAMPLE=%q: want STRIDE,PREFIX", spec)
+		}
+		old := sampling
+		sampling = sh
+		defer func() { sampling = old }()
+	}
+	openStart := time.Now()
 	x, err := Open(dir, Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer x.Close()
+	openTime := time.Since(openStart)
 	opened := procStatus()["VmRSS"]
 	opts := TraceOptions{}
 	// The pages one query maps in: a query's share of the resident set.
@@ -171,6 +185,9 @@ func BenchmarkTrace(b *testing.B) {
 	// runtime, the heap and every index page the queries have mapped),
 	// which is what the memory target is about.
 	resetPeakRSS(b)
+	reads := 0
+	traced = func(pr *probe) { reads += pr.reads }
+	defer func() { traced = nil }()
 	var lat, cpu []time.Duration
 	spans := 0
 	for i := 0; b.Loop(); i++ {
@@ -188,9 +205,13 @@ func BenchmarkTrace(b *testing.B) {
 		return float64(d[min(len(d)-1, int(p*float64(len(d))))].Microseconds()) / 1000
 	}
 	st := procStatus()
+	sampleBytes := 0
+	for _, s := range x.segs {
+		sampleBytes += len(s.sample.recs)
+	}
 	brute := bruteForceTime(x, info.Queries[0], 40)
-	b.Logf("%.0f MB of text, %.0f MB of index files: resident after opening %.1f MB (the text's pages trimmed; before, they stayed); peak resident while querying %.1f MB (target < 300 MB at 1 GB)",
-		float64(info.CorpusBytes)/1e6, float64(info.FileBytes)/1e6, float64(opened)/1e6, float64(st["VmHWM"])/1e6)
+	b.Logf("%.0f MB of text, %.0f MB of index files: resident after opening %.1f MB (the sample, %.1f MB, included); peak resident while querying %.1f MB (target < 300 MB at 1 GB)",
+		float64(info.CorpusBytes)/1e6, float64(info.FileBytes)/1e6, float64(opened)/1e6, float64(sampleBytes)/1e6, float64(st["VmHWM"])/1e6)
 
 	b.ReportMetric(pct(lat, 0.5), "p50-ms")
 	b.ReportMetric(pct(lat, 0.99), "p99-ms")
@@ -198,6 +219,8 @@ func BenchmarkTrace(b *testing.B) {
 	b.ReportMetric(pct(cpu, 0.99), "p99-cpu-ms")
 	b.ReportMetric(brute.Seconds()*1000, "bruteforce-ms")
 	b.ReportMetric(float64(spans)/float64(len(lat)), "spans/query")
+	b.ReportMetric(float64(reads)/float64(len(lat)), "preads/query")
+	b.ReportMetric(float64(sampleBytes)/1e6, "sample-MB")
 	b.ReportMetric(float64(queryBytes)/float64(len(info.Queries)), "query-bytes")
 	b.ReportMetric(float64(info.CorpusBytes)/1e6, "corpus-MB")
 	b.ReportMetric(float64(info.CorpusBytes)/1e6/info.BuildSeconds, "build-MB/s")
@@ -210,6 +233,7 @@ func BenchmarkTrace(b *testing.B) {
 	b.ReportMetric(float64(firstQuery)/1e6, "RssFile-1st-query-MB")
 	b.ReportMetric(float64(st["VmHWM"])/1e6, "VmHWM-MB")
 	b.ReportMetric(float64(opened)/1e6, "VmRSS-opened-MB")
+	b.ReportMetric(openTime.Seconds(), "open-s")
 }
 
 // resetPeakRSS makes VmHWM start again from the current resident set.
