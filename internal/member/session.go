@@ -84,10 +84,26 @@ func (s *Service) OpenSession(ctx context.Context, memberID int64) (Session, err
 	return Session{Token: token, Member: m, ExpiresAt: expires.UTC()}, nil
 }
 
+// sessionShaped reports whether token could be a session's: OpenSession makes
+// them of rand.Text's letters and digits (A–Z, 2–7). Anything else — an
+// API key (alm_…) sent as a bearer token to the model endpoints — is no
+// session and is not looked up: one read query fewer on every model call.
+func sessionShaped(token string) bool {
+	if token == "" {
+		return false
+	}
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; (c < 'A' || c > 'Z') && (c < '2' || c > '7') {
+			return false
+		}
+	}
+	return true
+}
+
 // Authenticate returns the session a token belongs to, extending it if it
 // has been a while since it was last used.
 func (s *Service) Authenticate(ctx context.Context, token string) (Session, error) {
-	if token == "" {
+	if !sessionShaped(token) {
 		return Session{}, errNoSession
 	}
 	var sid, expires, seen int64

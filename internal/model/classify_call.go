@@ -104,11 +104,16 @@ func (s *Service) classifyCall(ctx context.Context, client Client, m Model, vers
 	if err != nil {
 		return Result{}, err
 	}
-	reservation, err := s.reserve(ctx, client, cover)
+	hold, err := s.reserve(ctx, client, cover)
 	if err != nil {
 		return Result{}, err
 	}
-	defer s.release(ctx, client, reservation)
+	att := Attribution{cover: hold}
+	defer func() {
+		if !att.settled {
+			s.release(ctx, hold)
+		}
+	}()
 
 	a, err := s.loadAdapter(ctx, versionID)
 	if err != nil {
@@ -122,7 +127,7 @@ func (s *Service) classifyCall(ctx context.Context, client Client, m Model, vers
 	if len(scores) == 0 {
 		return Result{}, fmt.Errorf("version %d of %s predicted nothing", a.version.Number, m.Slug)
 	}
-	att := Attribution{Version: a.version.Number, versionID: versionID, Charge: cover}
+	att.Version, att.versionID, att.Charge = a.version.Number, versionID, cover
 	for _, in := range infl {
 		// Only a record that pushed towards the answer is paid: a
 		// negative representer term argued against the label.

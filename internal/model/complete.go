@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime/trace"
 	"slices"
 	"strings"
 	"time"
@@ -32,10 +33,10 @@ type Attribution struct {
 	// specialised model (classify_call.go); versionID its row.
 	Version   int `json:"version,omitempty"`
 	versionID int64
-	// reservation is the call's cover reservation: the charge ends it in
-	// its own transaction (settled), one write fewer per call.
-	reservation int64
-	settled     bool
+	// cover is the call's payment cover: the charge ends it in its own
+	// transaction (settled), one write fewer per call.
+	cover   *coverHold
+	settled bool
 }
 
 // AttrSpan is a span of the answer found verbatim in the datanets.
@@ -122,6 +123,7 @@ func clampUsage(u Usage, allowed int, prompt, answer string) Usage {
 // stream, if set, receives the upstream's chunks as they come. Nothing is
 // charged when the model fails.
 func (s *Service) Complete(ctx context.Context, client Client, req Request, stream func([]byte) error) (Result, error) {
+	defer trace.StartRegion(ctx, "model.complete").End()
 	start := time.Now()
 	if len(req.Messages) == 0 {
 		return Result{}, &problem.Error{Kind: problem.Invalid, Message: "a chat request needs messages", Fields: map[string]string{"messages": "at least one"}}
@@ -164,15 +166,16 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 	if err != nil {
 		return Result{}, err
 	}
-	reservation, err := s.reserve(ctx, client, cover)
+	region := trace.StartRegion(ctx, "model.reserve")
+	hold, err := s.reserve(ctx, client, cover)
+	region.End()
 	if err != nil {
 		return Result{}, err
 	}
 	var att Attribution
-	att.reservation = reservation
 	defer func() {
 		if !att.settled {
-			s.release(ctx, client, reservation)
+			s.release(ctx, hold)
 		}
 	}()
 
@@ -190,6 +193,7 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 			err = streamText(m, text, stream)
 		}
 	case OpenAI:
+		region := trace.StartRegion(ctx, "model.upstream")
 		uctx, cancel := s.deadline(ctx)
 		if stream != nil {
 			text, usage, err = s.upstreamStream(uctx, m, req, stream)
@@ -197,6 +201,7 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 			text, usage, err = s.upstreamComplete(uctx, m, req)
 		}
 		cancel()
+		region.End()
 		if err == nil && aug != nil {
 			corpora = aug.corpora
 			retrieved, err = aug.weigh(ctx, text)
@@ -207,15 +212,18 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 		return Result{}, err
 	}
 	usage = clampUsage(usage, allowed, prompt.String(), text)
+	region = trace.StartRegion(ctx, "model.attribute")
 	if corpora == nil {
-		if corpora, err = s.indexes(ctx, datanets, false); err != nil {
-			return Result{}, err
-		}
+		corpora, err = s.indexes(ctx, datanets, false)
 	}
-	if att, err = s.attribute(ctx, corpora, text, retrieved); err != nil {
+	if err == nil {
+		att, err = s.attribute(ctx, corpora, text, retrieved)
+	}
+	region.End()
+	if err != nil {
 		return Result{}, err
 	}
-	att.reservation = reservation
+	att.cover = hold
 	// The charge never exceeds the cover that was checked: an upstream
 	// that ignores max_tokens does not overdraw the client. It is never
 	// negative: the usage is at least zero and the prices are.
@@ -224,10 +232,12 @@ func (s *Service) Complete(ctx context.Context, client Client, req Request, stre
 		return Result{}, err
 	}
 	att.Charge = min(price, cover)
-	if err := s.charge(context.WithoutCancel(ctx), m, client, usage, &att, time.Since(start)); err != nil {
+	region = trace.StartRegion(ctx, "model.charge")
+	err = s.charge(context.WithoutCancel(ctx), m, client, usage, &att, time.Since(start))
+	region.End()
+	if err != nil {
 		return Result{}, err
 	}
-	att.settled = true // the charge's transaction released the cover
 	return Result{Model: m, Text: text, Usage: usage, Attribution: att}, nil
 }
 
@@ -240,73 +250,10 @@ func lastUser(msgs []Message) string {
 	return msgs[len(msgs)-1].Content
 }
 
-// reserve holds cover against the client's balance for the duration of a
-// call, so that concurrent calls cannot together spend more than the
-// client has: no call is forwarded without payment cover. Reservations
-// are rows in the database (cover_reservations), so that calls on every
-// replica count against one balance.
-//
-// Reservations of one payer are made one at a time, under a lock on the
-// payer's member row (the single writer does it on SQLite). The balance
-// and the reservations are read in one statement, that is one snapshot: a
-// call whose charge committed but whose reservation is not yet released
-// is counted twice, never not at all. A reservation whose replica died
-// before releasing it stops counting at its expiry.
-func (s *Service) reserve(ctx context.Context, c Client, cover int64) (int64, error) {
-	var id int64
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		if s.db.Dialect() == store.Postgres {
-			// NO KEY UPDATE: rows that merely reference the member
-			// (sessions, keys) are not held up. The lock is a statement
-			// of its own: one that waited for it would go on reading
-			// with the snapshot it began with, missing the reservation
-			// the lock's last holder committed.
-			if _, err := tx.ExecContext(ctx, `SELECT id FROM members WHERE id = $1 FOR NO KEY UPDATE`, c.MemberID); err != nil {
-				return err
-			}
-		}
-		now := store.Now()
-		var bal, reserved int64
-		err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT balance FROM account_balances WHERE account = $1), 0),
-			COALESCE((SELECT CAST(sum(amount) AS BIGINT) FROM cover_reservations WHERE member_id = $2 AND expires_at > $3), 0)`,
-			reward.MemberAccount(c.PublicID), c.MemberID, now).Scan(&bal, &reserved)
-		if err != nil {
-			return err
-		}
-		free, err := points.Sub(bal, reserved)
-		if err != nil {
-			return err
-		}
-		if free < cover {
-			return problem.New(problem.PaymentRequired, "your balance of %s does not cover this call (up to %s); add funds first", pts(free), pts(cover))
-		}
-		return tx.QueryRowContext(ctx, `INSERT INTO cover_reservations (member_id, amount, expires_at) VALUES ($1, $2, $3) RETURNING id`,
-			c.MemberID, cover, now+s.reservationTTL().Milliseconds()).Scan(&id)
-	})
-	if err != nil && !problem.Is(err, problem.PaymentRequired) {
-		err = fmt.Errorf("model: reserve cover: %w", err)
-	}
-	return id, err
-}
-
-// reservationTTL is how long a reservation counts at most: longer than a
-// call may take (its upstream's timeout, then tracing and charging), so
-// that only a replica that died leaves one to expire.
+// reservationTTL is how long a call's cover counts at most: longer than
+// a call may take (its upstream's timeout, then tracing and charging), so
+// that only a replica that died leaves it to expire.
 func (s *Service) reservationTTL() time.Duration { return s.Timeout + 2*time.Minute }
-
-// release ends a call's reservation, settled or failed, and forgets the
-// payer's expired ones. A release that fails leaves the reservation to
-// expire: the client's cover is held a little longer, never overdrawn.
-func (s *Service) release(ctx context.Context, c Client, id int64) {
-	ctx = context.WithoutCancel(ctx)
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM cover_reservations WHERE id = $1 OR (member_id = $2 AND expires_at <= $3)`, id, c.MemberID, store.Now())
-		return err
-	})
-	if err != nil {
-		s.logger().Warn("model: release cover", "reservation", id, "err", err)
-	}
-}
 
 // pts shows points as currency units (100 points to one), with the sign
 // in front: -150 is "-1.50". The magnitude is taken as a uint64, which
@@ -397,7 +344,10 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 	if err != nil {
 		return err
 	}
-	return s.chargeTx(ctx, func(tx *store.Tx) error {
+	if att.cover != nil {
+		att.cover.settling()
+	}
+	err = s.chargeTx(ctx, func(tx *store.Tx) error {
 		var version any
 		if att.versionID != 0 {
 			// A version deleted while this call ran answered, but is
@@ -479,10 +429,11 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 		if err != nil {
 			return err
 		}
-		// The cover is released with the charge that settles it: no
-		// moment where both count, and no transaction of its own.
-		if att.reservation != 0 {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM cover_reservations WHERE id = $1 OR (member_id = $2 AND expires_at <= $3)`, att.reservation, c.MemberID, now); err != nil {
+		// The cover is settled with the charge: what is charged leaves
+		// the lease as it leaves the balance, no moment where both
+		// count, and no transaction of its own.
+		if att.cover != nil {
+			if err := att.cover.settleTx(ctx, tx, att.Charge, now); err != nil {
 				return err
 			}
 		}
@@ -521,6 +472,11 @@ func (s *Service) charge(ctx context.Context, m Model, c Client, usage Usage, at
 		}
 		return nil
 	})
+	if err == nil && att.cover != nil {
+		s.settled(ctx, att.cover, att.Charge)
+		att.settled = true
+	}
+	return err
 }
 
 // chargeTx runs a charge in a transaction: on SQLite, whose one writer

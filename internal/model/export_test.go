@@ -18,10 +18,10 @@ func Points(p int64) string { return pts(p) }
 // ReserveAndRelease holds cover for a call and gives it back, as a call
 // that failed upstream would.
 func ReserveAndRelease(ctx context.Context, s *Service, c Client, cover int64) error {
-	id, err := s.reserve(ctx, c, cover)
+	h, err := s.reserve(ctx, c, cover)
 	if err != nil {
 		return err
 	}
-	s.release(ctx, c, id)
+	s.release(ctx, h)
 	return nil
 }

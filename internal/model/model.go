@@ -109,6 +109,8 @@ type Service struct {
 	factory *factory
 	// charges commits concurrent calls' charges together on SQLite.
 	charges chargeBatch
+	// cover is this replica's leases of payers' balances (cover.go).
+	cover coverBook
 }
 
 // modelCacheTTL bounds how long a call may use a model's registration

@@ -17,6 +17,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime/trace"
 	"strings"
 	"time"
 
@@ -161,13 +162,16 @@ func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, f
 // together or not at all.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if db.writeTurn != nil {
+		wait := trace.StartRegion(ctx, "store.writeWait")
 		select {
 		case db.writeTurn <- struct{}{}:
+			wait.End()
 			defer func() { <-db.writeTurn }()
 		case <-ctx.Done():
 			return fmt.Errorf("begin transaction: %w", ctx.Err())
 		}
 	}
+	defer trace.StartRegion(ctx, "store.tx").End()
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
