@@ -95,3 +95,60 @@ func TestBatchIntakeRecordsOneEventPerAcceptedRecordInOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestEraseAllRecordsOneErasedEventPerAcceptedRecord erases a member's
+// whole history, whose "contribution erased" events are recorded with one
+// statement: one event per accepted record (none for a duplicate, which
+// had no event), naming the member and the datanet and committing to no
+// content, while every "contribution accepted" event forgets its content.
+func TestEraseAllRecordsOneErasedEventPerAcceptedRecord(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		e := newEnv(t, db)
+		notes := e.datanet(t, "notes")
+		rng := rand.New(rand.NewPCG(3, 5))
+		var lines []string
+		for range 12 {
+			lines = append(lines, wordSalad(rng, 60))
+		}
+		lines[5] = lines[2]
+		if res, err := e.svc.Contribute(ctx, e.ada, "notes", texts(t, notes, lines...), datanet.IntakeOptions{Partial: true}); err != nil || res.Accepted != 11 {
+			t.Fatalf("contribute: accepted %d, %v", res.Accepted, err)
+		}
+		n, err := e.svc.EraseAll(ctx, e.ada)
+		if err != nil || n != 12 {
+			t.Fatalf("erase all: %d, %v", n, err)
+		}
+		rows, err := db.Read().QueryContext(ctx, `SELECT member_id, entry, content FROM ledger_events WHERE type = $1 ORDER BY seq`, string(ledger.ContributionErased))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		count := 0
+		for rows.Next() {
+			var member int64
+			var raw, content []byte
+			if err := rows.Scan(&member, &raw, &content); err != nil {
+				t.Fatal(err)
+			}
+			entry, err := ledger.ParseEntry(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if member != e.ada || entry.Member != "m-ada" || entry.Scope != fmt.Sprintf("datanet:%d", notes.ID) || string(content) != "{}" {
+				t.Fatalf("erased event %d: member %d %q scope %s content %q", count, member, entry.Member, entry.Scope, content)
+			}
+			count++
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if count != 11 {
+			t.Fatalf("%d erased events for 11 accepted records", count)
+		}
+		var kept int
+		if err := db.Read().QueryRowContext(ctx, `SELECT count(*) FROM ledger_events WHERE type = $1 AND content IS NOT NULL`, string(ledger.ContributionAccepted)).Scan(&kept); err != nil || kept != 0 {
+			t.Fatalf("%d accepted events still hold their content (%v)", kept, err)
+		}
+	})
+}
