@@ -189,6 +189,7 @@ func (s *Service) eraseWhere(ctx context.Context, memberID int64, cond string, a
 			victims = append(victims, v)
 		}
 		rows.Close()
+		var erasedEvents []ledger.Event
 		for _, v := range victims {
 			if v.keyID.Valid {
 				if err := s.vault.DestroyContentKey(ctx, tx, v.keyID.Int64); err != nil {
@@ -211,14 +212,15 @@ func (s *Service) eraseWhere(ctx context.Context, memberID int64, cond string, a
 				}
 			}
 			if v.status == "accepted" {
-				if _, err := s.ledger.Record(ctx, tx, ledger.Event{
+				erasedEvents = append(erasedEvents, ledger.Event{
 					Type: ledger.ContributionErased, MemberID: memberID, Scope: fmt.Sprintf("datanet:%d", v.datanetID),
-				}); err != nil {
-					return err
-				}
+				})
 			}
 		}
-		return nil
+		// One statement for all of them: erasing a member's whole
+		// history would otherwise cost a ledger statement per record.
+		_, err = s.ledger.RecordAll(ctx, tx, erasedEvents)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("erase: %w", err)

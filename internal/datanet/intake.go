@@ -115,6 +115,8 @@ type prepared struct {
 	size     int
 	redacted map[privacy.Type]int
 	rowID    int64 // once stored
+	publicID string
+	eventID  sql.NullString // its "contribution accepted" event, once recorded
 }
 
 func (p *prepared) id() int64 { return p.rowID }
@@ -241,6 +243,9 @@ func (s *Service) Contribute(ctx context.Context, memberID int64, slug string, s
 		}
 		if raced > 0 && !opt.Partial {
 			return errRaced
+		}
+		if err := s.recordAccepted(ctx, tx, memberID, d, preps); err != nil {
+			return err
 		}
 		for _, p := range preps {
 			if err := s.store(ctx, tx, memberID, d, p, &blobs); err != nil {
@@ -442,12 +447,41 @@ func (s *Service) findDuplicate(ctx context.Context, d Datanet, idx *liveIndex, 
 	return nil, nil
 }
 
-// store writes one prepared record: accepted ones sealed, with their
-// ledger event; duplicates as a note in the member's history, without
-// content.
+// recordAccepted draws every record's public id and records the
+// "contribution accepted" events of an uncurated datanet's accepted
+// records, in the batch's order, with one ledger statement for the whole
+// batch: one per record was most of a large intake's time in the
+// database. A curated datanet's events come with each decision.
+func (s *Service) recordAccepted(ctx context.Context, tx *store.Tx, memberID int64, d Datanet, preps []*prepared) error {
+	var evs []ledger.Event
+	var accepted []*prepared
+	for _, p := range preps {
+		p.publicID = newContributionID()
+		p.outcome.Contribution = p.publicID
+		if d.Curated || p.outcome.Status != "accepted" {
+			continue
+		}
+		evs = append(evs, ledger.Event{
+			Type: ledger.ContributionAccepted, MemberID: memberID, Scope: fmt.Sprintf("datanet:%d", d.ID),
+			Content: map[string]any{"contribution": p.publicID, "dna": p.fp.DNA.String()},
+		})
+		accepted = append(accepted, p)
+	}
+	ids, err := s.ledger.RecordAll(ctx, tx, evs)
+	if err != nil {
+		return err
+	}
+	for i, p := range accepted {
+		p.eventID = sql.NullString{String: ids[i], Valid: true}
+	}
+	return nil
+}
+
+// store writes one prepared record, whose public id and event
+// recordAccepted has drawn: accepted ones sealed, with their ledger
+// event; duplicates as a note in the member's history, without content.
 func (s *Service) store(ctx context.Context, tx *store.Tx, memberID int64, d Datanet, p *prepared, blobs *[]string) error {
-	publicID := newContributionID()
-	p.outcome.Contribution = publicID
+	publicID := p.publicID
 	redactions, _ := json.Marshal(p.redacted)
 	now := store.Now()
 	if p.outcome.Status == "duplicate" {
@@ -491,18 +525,9 @@ func (s *Service) store(ctx context.Context, tx *store.Tx, memberID int64, d Dat
 	}
 	// A curated datanet's record waits, sealed, for a curator: its
 	// acceptance (and its ledger event) come with the decision.
-	status, eventID := "accepted", sql.NullString{}
+	status, eventID := "accepted", p.eventID
 	if d.Curated {
 		status = "pending"
-	} else {
-		id, err := s.ledger.Record(ctx, tx, ledger.Event{
-			Type: ledger.ContributionAccepted, MemberID: memberID, Scope: fmt.Sprintf("datanet:%d", d.ID),
-			Content: map[string]any{"contribution": publicID, "dna": p.fp.DNA.String()},
-		})
-		if err != nil {
-			return err
-		}
-		eventID = sql.NullString{String: id, Valid: true}
 	}
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO contributions (public_id, datanet_id, member_id, status, dna, key_id, content, blob, media_type, size, redactions, event_id, created_at)

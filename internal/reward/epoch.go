@@ -131,30 +131,40 @@ func (s *Service) closeEpoch(ctx context.Context, params *coop.Params, now time.
 		}
 		closed = open
 		closed.ClosedAt, closed.Rule = now, rule
-		for _, m := range due {
-			counted, shares := convert(m.points, pps)
-			var eventID any
-			if shares > 0 {
-				id, err := s.Transfer(ctx, tx, ledger.Event{
+		// The shares go out in one TransferAll: one ledger statement for
+		// the whole cooperative rather than one per member.
+		counted := make([]int64, len(due))
+		shares := make([]int64, len(due))
+		var issues []ledger.Event
+		for i, m := range due {
+			counted[i], shares[i] = convert(m.points, pps)
+			if shares[i] > 0 {
+				issues = append(issues, ledger.Event{
 					Type:     ledger.SharesIssued,
 					MemberID: m.id,
 					Scope:    fmt.Sprintf("epoch:%d", open.ID),
-					Postings: []ledger.Posting{{Account: SharesIssue, Amount: -shares}, {Account: SharesAccount(m.publicID), Amount: shares}},
-					Content:  map[string]any{"epoch": open.ID, "points": counted, "points_per_share": pps, "rule": rule, "shares": shares},
+					Postings: []ledger.Posting{{Account: SharesIssue, Amount: -shares[i]}, {Account: SharesAccount(m.publicID), Amount: shares[i]}},
+					Content:  map[string]any{"epoch": open.ID, "points": counted[i], "points_per_share": pps, "rule": rule, "shares": shares[i]},
 				})
-				if err != nil {
-					return fmt.Errorf("reward: issue shares of epoch %d: %w", open.ID, err)
-				}
-				eventID = id
+			}
+		}
+		ids, err := s.TransferAll(ctx, tx, issues)
+		if err != nil {
+			return fmt.Errorf("reward: issue shares of epoch %d: %w", open.ID, err)
+		}
+		for i, m := range due {
+			var eventID any
+			if shares[i] > 0 {
+				eventID, ids = ids[0], ids[1:]
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO epoch_shares (epoch_id, member_id, points, shares, event_id) VALUES ($1, $2, $3, $4, $5)`,
-				open.ID, m.id, counted, shares, eventID); err != nil {
+				open.ID, m.id, counted[i], shares[i], eventID); err != nil {
 				return fmt.Errorf("reward: record epoch %d shares: %w", open.ID, err)
 			}
-			if closed.Points, err = points.Add(closed.Points, counted); err != nil {
+			if closed.Points, err = points.Add(closed.Points, counted[i]); err != nil {
 				return fmt.Errorf("reward: points of epoch %d: %w", open.ID, err)
 			}
-			if closed.Shares, err = points.Add(closed.Shares, shares); err != nil {
+			if closed.Shares, err = points.Add(closed.Shares, shares[i]); err != nil {
 				return fmt.Errorf("reward: shares of epoch %d: %w", open.ID, err)
 			}
 		}

@@ -115,61 +115,98 @@ func earns(t ledger.Type, p ledger.Posting) bool {
 // transfers that share accounts cannot deadlock; SQLite's writers already
 // take turns.
 func (s *Service) Transfer(ctx context.Context, tx *store.Tx, ev ledger.Event) (string, error) {
-	if err := checkPostings(ev.Postings); err != nil {
-		return "", err
-	}
-	sorted := slices.Clone(ev.Postings)
-	slices.SortFunc(sorted, func(a, b ledger.Posting) int { return strings.Compare(a.Account, b.Account) })
-	next := make([]accountRow, len(sorted))
-	for i, p := range sorted {
-		cur, err := s.lockAccount(ctx, tx, p.Account)
-		if err != nil {
-			return "", err
-		}
-		bal, err := points.Add(cur.balance, p.Amount)
-		if err != nil {
-			return "", fmt.Errorf("reward: balance of %s: %w", p.Account, err)
-		}
-		if p.Amount < 0 && bal < 0 && !mayGoNegative(p.Account) {
-			return "", fmt.Errorf("%w: %s would hold %d", ErrInsufficient, p.Account, bal)
-		}
-		earned := cur.earned
-		if earns(ev.Type, p) {
-			if earned, err = points.Add(earned, p.Amount); err != nil {
-				return "", fmt.Errorf("reward: points earned by %s: %w", p.Account, err)
-			}
-		}
-		next[i] = accountRow{balance: bal, earned: earned}
-	}
-	eventID, err := s.ledger.Record(ctx, tx, ev)
+	ids, err := s.TransferAll(ctx, tx, []ledger.Event{ev})
 	if err != nil {
 		return "", err
 	}
-	now := store.Now()
-	for _, p := range ev.Postings {
-		// A payment into a member's account says its kind of income, which
-		// the member's news reads (IncomeSince).
-		var income sql.NullString
-		if kind := IncomeKindOf(ev.Type, ev.Scope); kind != "" && p.Amount > 0 && strings.HasPrefix(p.Account, "member:") {
-			income = sql.NullString{String: string(kind), Valid: true}
+	return ids[0], nil
+}
+
+// TransferAll records evs in tx as Transfer records each, in their order,
+// and returns their event ids. An epoch's close issues shares to every
+// member who earned points: their events travel to the ledger in one
+// statement (ledger.RecordAll), and each account is locked, in account
+// order, and written once, however many of the transfers touch it. The
+// checks are Transfer's, in event order: a transfer that would overdraw
+// an account given the ones before it refuses them all.
+func (s *Service) TransferAll(ctx context.Context, tx *store.Tx, evs []ledger.Event) ([]string, error) {
+	var accounts []string
+	for _, ev := range evs {
+		if err := checkPostings(ev.Postings); err != nil {
+			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO postings (event_id, account, amount, created_at, income) VALUES ($1, $2, $3, $4, $5)`,
-			eventID, p.Account, p.Amount, now, income); err != nil {
-			return "", fmt.Errorf("reward: post to %s: %w", p.Account, err)
+		for _, p := range ev.Postings {
+			accounts = append(accounts, p.Account)
 		}
 	}
-	for i, p := range sorted {
-		if _, err := tx.ExecContext(ctx, `UPDATE account_balances SET balance = $2, earned = $3 WHERE account = $1`,
-			p.Account, next[i].balance, next[i].earned); err != nil {
-			return "", fmt.Errorf("reward: balance of %s: %w", p.Account, err)
+	slices.Sort(accounts)
+	accounts = slices.Compact(accounts)
+	rows := make(map[string]accountRow, len(accounts))
+	for _, a := range accounts {
+		cur, err := s.lockAccount(ctx, tx, a)
+		if err != nil {
+			return nil, err
 		}
-		if kind := IncomeKindOf(ev.Type, ev.Scope); kind != "" && p.Amount > 0 && strings.HasPrefix(p.Account, "member:") {
-			if err := addIncome(ctx, tx, p.Account, kind, p.Amount); err != nil {
-				return "", err
+		rows[a] = cur
+	}
+	for _, ev := range evs {
+		for _, p := range ev.Postings {
+			cur := rows[p.Account]
+			bal, err := points.Add(cur.balance, p.Amount)
+			if err != nil {
+				return nil, fmt.Errorf("reward: balance of %s: %w", p.Account, err)
+			}
+			if p.Amount < 0 && bal < 0 && !mayGoNegative(p.Account) {
+				return nil, fmt.Errorf("%w: %s would hold %d", ErrInsufficient, p.Account, bal)
+			}
+			earned := cur.earned
+			if earns(ev.Type, p) {
+				if earned, err = points.Add(earned, p.Amount); err != nil {
+					return nil, fmt.Errorf("reward: points earned by %s: %w", p.Account, err)
+				}
+			}
+			rows[p.Account] = accountRow{balance: bal, earned: earned}
+		}
+	}
+	ids, err := s.ledger.RecordAll(ctx, tx, evs)
+	if err != nil {
+		return nil, err
+	}
+	now := store.Now()
+	for i, ev := range evs {
+		for _, p := range ev.Postings {
+			// A payment into a member's account says its kind of income, which
+			// the member's news reads (IncomeSince).
+			var income sql.NullString
+			if kind := IncomeKindOf(ev.Type, ev.Scope); kind != "" && p.Amount > 0 && strings.HasPrefix(p.Account, "member:") {
+				income = sql.NullString{String: string(kind), Valid: true}
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO postings (event_id, account, amount, created_at, income) VALUES ($1, $2, $3, $4, $5)`,
+				ids[i], p.Account, p.Amount, now, income); err != nil {
+				return nil, fmt.Errorf("reward: post to %s: %w", p.Account, err)
 			}
 		}
 	}
-	return eventID, nil
+	for _, a := range accounts {
+		if _, err := tx.ExecContext(ctx, `UPDATE account_balances SET balance = $2, earned = $3 WHERE account = $1`,
+			a, rows[a].balance, rows[a].earned); err != nil {
+			return nil, fmt.Errorf("reward: balance of %s: %w", a, err)
+		}
+	}
+	for _, ev := range evs {
+		kind := IncomeKindOf(ev.Type, ev.Scope)
+		if kind == "" {
+			continue
+		}
+		for _, p := range ev.Postings {
+			if p.Amount > 0 && strings.HasPrefix(p.Account, "member:") {
+				if err := addIncome(ctx, tx, p.Account, kind, p.Amount); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return ids, nil
 }
 
 // accountRow is an account's running totals.
