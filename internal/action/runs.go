@@ -112,13 +112,10 @@ func (s *Service) StartRunAt(ctx context.Context, runner member.Member, slug str
 	if values == nil {
 		values = map[string]string{}
 	}
-	f := problem.Fields{}
-	for name, v := range values {
-		f.Text("params."+name, v)
-	}
-	if err := f.Err(); err != nil {
+	if err := checkRunValues(a, values); err != nil {
 		return Run{}, err
 	}
+	f := problem.Fields{}
 	if a.Composed {
 		if start != "" {
 			return Run{}, &problem.Error{Kind: problem.Invalid, Message: "a composed automation starts where its first part does", Fields: map[string]string{"start": "only learned automations start elsewhere"}}

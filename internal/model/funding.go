@@ -175,7 +175,7 @@ func (s *Service) checkTerms(ctx context.Context, m Model, t RoundTerms, now tim
 			continue
 		}
 		if !containsString(m.Datanets, slug) {
-			f.Add("datanet_versions", "%s is not one of the model's datanets (%s)", slug, strings.Join(m.Datanets, ", "))
+			f.Add("datanet_versions", "%s is not one of this model's datanets: %s", slug, strings.Join(m.Datanets, ", "))
 			continue
 		}
 		v, err := s.datanets.VersionOf(ctx, slug, n)

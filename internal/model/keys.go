@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/allmende/allmende/internal/problem"
 	"github.com/allmende/allmende/internal/store"
@@ -29,6 +30,10 @@ type Key struct {
 	Revoked   bool       `json:"revoked"`
 }
 
+// KeyNameMax is the longest name a key takes, in characters: enough to
+// say where the key is used ("the invoice script on the office laptop").
+const KeyNameMax = 100
+
 func keyHash(key string) []byte {
 	h := sha256.Sum256([]byte(key))
 	return h[:]
@@ -38,8 +43,12 @@ func keyHash(key string) []byte {
 // only its hash is stored.
 func (s *Service) CreateKey(ctx context.Context, memberID int64, name string) (string, Key, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 100 {
-		return "", Key{}, &problem.Error{Kind: problem.Invalid, Message: "give the key a name", Fields: map[string]string{"name": "1 to 100 characters"}}
+	if name == "" {
+		return "", Key{}, &problem.Error{Kind: problem.Invalid, Message: "give the key a name", Fields: map[string]string{"name": "a name of 1 to 100 characters"}}
+	}
+	if n := utf8.RuneCountInString(name); n > KeyNameMax {
+		msg := fmt.Sprintf("at most %d characters (this one has %d)", KeyNameMax, n)
+		return "", Key{}, &problem.Error{Kind: problem.Invalid, Message: "the key's name is too long", Fields: map[string]string{"name": msg}}
 	}
 	if msg := problem.LineProblem(name); msg != "" {
 		return "", Key{}, &problem.Error{Kind: problem.Invalid, Message: "the key's name " + msg, Fields: map[string]string{"name": msg}}

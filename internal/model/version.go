@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/allmende/allmende/internal/member"
@@ -191,7 +192,7 @@ func (r *TrainRequest) validate(m Model) error {
 			case err != nil:
 				f.Add("datanet_versions", "%v", err)
 			case !slices.Contains(m.Datanets, slug):
-				f.Add("datanet_versions", "%s is not one of the model's datanets (%v)", slug, m.Datanets)
+				f.Add("datanet_versions", "%s is not one of this model's datanets: %s", slug, strings.Join(m.Datanets, ", "))
 			case seen[slug]:
 				f.Add("datanet_versions", "one version of %s", slug)
 			}
@@ -236,7 +237,7 @@ func (r *TrainRequest) validate(m Model) error {
 	}
 	for _, d := range r.Datanets {
 		if !slices.Contains(m.Datanets, d) {
-			f.Add("datanets", "%q is not one of the model's datanets (%v)", d, m.Datanets)
+			f.Add("datanets", "%q is not one of this model's datanets: %s", d, strings.Join(m.Datanets, ", "))
 			break
 		}
 	}

@@ -11,7 +11,8 @@ import (
 // EraseAll erases all of a member's data — recordings, appeal texts, the
 // answers they gave to projects' tasks (a pairwise reason is their own
 // words; the work stays paid, work.EraseAnswers), their bounty claims that
-// wait for a funder or were rejected (bounty.EraseRequests), then contributions and last the member's key, which the recordings' keys
+// wait for a funder or were rejected (bounty.EraseRequests), their display
+// name and their API keys' names, then contributions and last the member's key, which the recordings' keys
 // hang from — and returns how many contributions went. It spans three
 // services, each of which erases its own; the contributions page and the
 // API both call it.
@@ -37,6 +38,15 @@ func (d Deps) EraseAll(ctx context.Context, m member.Member) (int, error) {
 	// Bounty claims waiting for a funder, and funders' reasons for the
 	// rejected ones: about the member's units.
 	if _, err := d.Bounties.EraseRequests(ctx, m.ID); err != nil {
+		return 0, err
+	}
+	// What the member named: the display name others see and their API
+	// keys' names. Before the datanets, whose erasure purges the
+	// database's log of the old values too.
+	if err := d.Members.EraseDisplayName(ctx, m.ID); err != nil {
+		return 0, err
+	}
+	if err := d.Models.EraseKeyNames(ctx, m.ID); err != nil {
 		return 0, err
 	}
 	n, err := d.Datanets.EraseAll(ctx, m.ID)

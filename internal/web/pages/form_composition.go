@@ -54,7 +54,7 @@ func compositionForm(r *http.Request, c points.Currency) (action.Composition, fo
 	switch {
 	case badPrice != "":
 		bad["price_per_run"] = badPrice
-		return comp, f, &problem.Error{Kind: problem.Invalid, Message: "The price per run is not an amount of money.", Fields: bad}
+		return comp, f, &problem.Error{Kind: problem.Invalid, Message: moneyRefusal("The price per run", badPrice), Fields: bad}
 	case len(bad) > 0:
 		return comp, f, &problem.Error{Kind: problem.Invalid, Message: "Write each sample as name = value.", Fields: bad}
 	}

@@ -21,7 +21,7 @@ func learnForm(r *http.Request, c points.Currency) (action.Publication, []string
 	ids := append([]string{r.PathValue("id")}, splitList(v["recordings"])...)
 	price, bad := money(c, v["price_per_run"], 0, points.MaxRunPrice)
 	if bad != "" {
-		return action.Publication{}, nil, f, &problem.Error{Kind: problem.Invalid, Message: "The price per run is not an amount of money.", Fields: map[string]string{"price_per_run": bad}}
+		return action.Publication{}, nil, f, &problem.Error{Kind: problem.Invalid, Message: moneyRefusal("The price per run", bad), Fields: map[string]string{"price_per_run": bad}}
 	}
 	return action.Publication{Slug: v["id"], Title: v["title"], Description: v["description"], PricePerRun: price}, ids, f, nil
 }

@@ -15,7 +15,7 @@ func publicationForm(r *http.Request, c points.Currency) (action.Publication, fo
 	f := form{Values: v}
 	price, bad := money(c, v["price_per_run"], 0, points.MaxRunPrice)
 	if bad != "" {
-		return action.Publication{}, f, &problem.Error{Kind: problem.Invalid, Message: "The price per run is not an amount of money.", Fields: map[string]string{"price_per_run": bad}}
+		return action.Publication{}, f, &problem.Error{Kind: problem.Invalid, Message: moneyRefusal("The price per run", bad), Fields: map[string]string{"price_per_run": bad}}
 	}
 	return action.Publication{Slug: v["id"], Title: v["title"], Description: v["description"], PricePerRun: price}, f, nil
 }

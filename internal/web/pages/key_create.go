@@ -11,9 +11,10 @@ func (p *Pages) keyCreate(w http.ResponseWriter, r *http.Request, sess *member.S
 	if err := request.Form(w, r); err != nil {
 		return err
 	}
-	secret, _, err := p.Models.CreateKey(r.Context(), sess.Member.ID, r.PostForm.Get("name"))
+	name := r.PostForm.Get("name")
+	secret, _, err := p.Models.CreateKey(r.Context(), sess.Member.ID, name)
 	if err != nil {
-		return againSummary(err, p.showKeys, form{})
+		return again(err, p.showKeys, form{Values: map[string]string{"name": name}})
 	}
 	// The server keeps only the key's hash, so the secret reaches the
 	// page after the redirect in a sealed cookie that lives a minute and

@@ -12,14 +12,14 @@ import (
 const newKeyCookie = "allmende_new_key"
 
 func (p *Pages) keysPage(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
-	return p.renderKeys(w, r, http.StatusOK, p.takeNewKey(w, r, sess), "")
+	return p.renderKeys(w, r, http.StatusOK, p.takeNewKey(w, r, sess), form{})
 }
 
 func (p *Pages) showKeys(w http.ResponseWriter, r *http.Request, status int, f form) error {
-	return p.renderKeys(w, r, status, "", f.Message)
+	return p.renderKeys(w, r, status, "", f)
 }
 
-func (p *Pages) renderKeys(w http.ResponseWriter, r *http.Request, status int, secret, message string) error {
+func (p *Pages) renderKeys(w http.ResponseWriter, r *http.Request, status int, secret string, f form) error {
 	sess := request.Session(r)
 	page, err := request.Page(r, request.PageLimit)
 	if err != nil {
@@ -29,7 +29,7 @@ func (p *Pages) renderKeys(w http.ResponseWriter, r *http.Request, status int, s
 	if err != nil {
 		return err
 	}
-	return p.render(w, r, status, "keys.html", "API keys", map[string]any{"Keys": keys, "Secret": secret, "Message": message, "Base": request.Base(r), "Pager": pagerFor(r, next)})
+	return p.render(w, r, status, "keys.html", "API keys", map[string]any{"Keys": keys, "Secret": secret, "Form": f, "Base": request.Base(r), "Pager": pagerFor(r, next)})
 }
 
 // takeNewKey returns the key just created, once, and clears its cookie.

@@ -21,7 +21,7 @@ func (p *Pages) memberDeposit(w http.ResponseWriter, r *http.Request, sess *memb
 	f := form{Values: map[string]string{"deposit_for": id, "amount": r.PostForm.Get("amount")}}
 	amount, bad := money(p.currency(), r.PostForm.Get("amount"), 1, points.MaxDeposit)
 	if bad != "" {
-		return again(&problem.Error{Kind: problem.Invalid, Message: "The deposit for " + id + " is not an amount of money: " + bad + ".",
+		return again(&problem.Error{Kind: problem.Invalid, Message: moneyRefusal("The deposit for "+id, bad),
 			Fields: map[string]string{"amount": bad}}, p.showMembers, f)
 	}
 	if _, err := p.Models.Deposit(r.Context(), sess.Member, id, amount); err != nil {

@@ -79,6 +79,11 @@ func (p *Pages) member(h func(http.ResponseWriter, *http.Request, *member.Sessio
 func (p *Pages) steward(h func(http.ResponseWriter, *http.Request, *member.Session) error) route.Handler {
 	stewards := p.member(func(w http.ResponseWriter, r *http.Request, sess *member.Session) error {
 		if !sess.Member.IsSteward() {
+			// A form sent is an action, not a page: say so, or a member
+			// who pressed a button is told about a page they never asked for.
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				return problem.New(problem.Forbidden, "only stewards can do this")
+			}
 			return problem.New(problem.Forbidden, "only stewards can see this page")
 		}
 		return h(w, r, sess)

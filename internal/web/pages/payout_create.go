@@ -18,7 +18,7 @@ func (p *Pages) payoutCreate(w http.ResponseWriter, r *http.Request, sess *membe
 	f := form{Values: map[string]string{"amount": r.PostForm.Get("amount")}}
 	amount, err := p.currency().Parse(r.PostForm.Get("amount"))
 	if err != nil {
-		return again(&problem.Error{Kind: problem.Invalid, Message: "The payout is not an amount of money.",
+		return again(&problem.Error{Kind: problem.Invalid, Message: moneyRefusal("The payout", err.Error()),
 			Fields: map[string]string{"amount": err.Error()}}, p.showEarnings, f)
 	}
 	if _, err := p.Reward.RequestPayout(r.Context(), sess.Member, sess.Member.PublicID, amount); err != nil {

@@ -43,6 +43,7 @@ var templateFuncs = template.FuncMap{
 	"outline":  outline,
 	"summary":  answerSummary,
 	"inc":      func(i int) int { return i + 1 },
+	"size":     fileSize,
 }
 
 // moneyFuncs are the template functions that write amounts, all with the
