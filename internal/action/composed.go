@@ -369,27 +369,30 @@ func partOutput(report json.RawMessage, selector string) (string, error) {
 }
 
 // composedRun runs a chain's parts in order with the run's values, each
-// given the previous one's output where it asks for it.
-func (s *Service) composedRun(ctx context.Context, a Automation, plain string) ([]RunStep, int, error) {
+// given the previous one's output where it asks for it, and returns what
+// the last part ended with as the run's output (run_output.go): the text
+// at the output the chain names for it (which must be there, as for any
+// part), else what a run of that part alone would show.
+func (s *Service) composedRun(ctx context.Context, a Automation, plain string) ([]RunStep, int, string, error) {
 	values := map[string]string{}
 	if err := json.Unmarshal([]byte(plain), &values); err != nil {
-		return nil, -1, fmt.Errorf("the run's values cannot be read: %w", err)
+		return nil, -1, "", fmt.Errorf("the run's values cannot be read: %w", err)
 	}
 	rows, err := s.partsOf(ctx, s.db.Read(), a.rowID)
 	if err != nil {
-		return nil, -1, err
+		return nil, -1, "", err
 	}
 	var steps []RunStep
-	var passed string
+	var passed, output string
 	for i, r := range rows {
 		n := i + 1
 		p := r.a
 		if p.Status != "published" || !p.Listed {
-			return steps, -1, errors.New(lapsedMessage(i, p.Slug))
+			return steps, -1, "", errors.New(lapsedMessage(i, p.Slug))
 		}
 		params, err := s.parameters(ctx, p)
 		if err != nil {
-			return steps, -1, fmt.Errorf("part %d (%s): %w", n, p.Slug, err)
+			return steps, -1, "", fmt.Errorf("part %d (%s): %w", n, p.Slug, err)
 		}
 		vals := map[string]string{}
 		for _, prm := range params {
@@ -404,12 +407,21 @@ func (s *Service) composedRun(ctx context.Context, a Automation, plain string) (
 		var failed int
 		var report json.RawMessage
 		var expr string
+		last := i == len(rows)-1
 		if r.output != "" {
 			expr = reportJS(r.output)
 		}
-		if p.Learned {
+		switch {
+		case last && r.output == "" && p.Learned:
+			got, failed, report, err = s.act(ctx, *p.program, actor.Options{Params: vals, Report: outputJS("")})
+			if err == nil {
+				output = runOutput(report)
+			}
+		case last && r.output == "":
+			got, failed, output, err = s.replayOutput(ctx, p, vals, "")
+		case p.Learned:
 			got, failed, report, err = s.act(ctx, *p.program, actor.Options{Params: vals, Report: expr})
-		} else {
+		default:
 			got, failed, report, err = s.replayReport(ctx, p, vals, expr)
 		}
 		base := len(steps)
@@ -425,15 +437,18 @@ func (s *Service) composedRun(ctx context.Context, a Automation, plain string) (
 			if failed >= 0 {
 				failed += base
 			}
-			return steps, failed, fmt.Errorf("part %d (%s): %w", n, p.Slug, err)
+			return steps, failed, "", fmt.Errorf("part %d (%s): %w", n, p.Slug, err)
 		}
 		if r.output != "" {
 			if passed, err = partOutput(report, r.output); err != nil {
-				return steps, -1, fmt.Errorf("part %d (%s): %w", n, p.Slug, err)
+				return steps, -1, "", fmt.Errorf("part %d (%s): %w", n, p.Slug, err)
+			}
+			if last {
+				output = cutOutput(passed, MaxRunOutput)
 			}
 		}
 	}
-	return steps, -1, nil
+	return steps, -1, output, nil
 }
 
 // controlRune finds a control character (other than tab and newline) that

@@ -11,13 +11,17 @@ import (
 // EraseAll erases every recording of the member, as Erase does one, for
 // "erase all my data". The titles and appeals they wrote go with them, and
 // what they wrote in the marketplace (eraseMarketText): their reviews,
-// their answers to reviews and their automations' samples.
+// their answers to reviews and their automations' samples — and what
+// their runs ended with (eraseRunOutputs).
 // What the member published as an automation is withdrawn, but the
 // automation's own title and description, written for the public, stay on
 // its withdrawn listing.
 func (s *Service) EraseAll(ctx context.Context, m member.Member) (int, error) {
 	if err := s.eraseMarketText(ctx, m.ID); err != nil {
 		return 0, fmt.Errorf("erase reviews: %w", err)
+	}
+	if err := s.eraseRunOutputs(ctx, m.ID); err != nil {
+		return 0, fmt.Errorf("erase run outputs: %w", err)
 	}
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT public_id FROM recordings WHERE member_id = $1 AND status <> 'erased' ORDER BY id`, m.ID)
 	if err != nil {

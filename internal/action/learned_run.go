@@ -63,17 +63,22 @@ func learnedValues(a Automation, values map[string]string, start string) (string
 	return string(js), nil
 }
 
-// actRun runs a learned automation's program with the run's values.
-func (s *Service) actRun(ctx context.Context, a Automation, plain string) ([]RunStep, int, error) {
+// actRun runs a learned automation's program with the run's values, and
+// returns what it ended with: the main text of the page it ended on (a
+// program names no element as its end; run_output.go).
+func (s *Service) actRun(ctx context.Context, a Automation, plain string) ([]RunStep, int, string, error) {
 	var in learnedRunInput
 	if err := json.Unmarshal([]byte(plain), &in); err != nil {
-		return nil, -1, fmt.Errorf("the run's values cannot be read: %w", err)
+		return nil, -1, "", fmt.Errorf("the run's values cannot be read: %w", err)
 	}
 	if err := checkStart(*a.program, in.Start); err != nil {
-		return nil, -1, err
+		return nil, -1, "", err
 	}
-	steps, failed, _, err := s.act(ctx, *a.program, actor.Options{URL: in.Start, Params: in.Params})
-	return steps, failed, err
+	steps, failed, report, err := s.act(ctx, *a.program, actor.Options{URL: in.Start, Params: in.Params, Report: outputJS("")})
+	if err != nil {
+		return steps, failed, "", err
+	}
+	return steps, failed, runOutput(report), nil
 }
 
 // act runs a learned program and returns its steps, the failed one (-1

@@ -65,6 +65,10 @@ type Run struct {
 	Version    int        `json:"version"`
 	CreatedAt  time.Time  `json:"created_at"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	// Output is what a run that succeeded ended with (run_output.go),
+	// opened by GetRun for the runner only; empty in lists and for anyone
+	// else.
+	Output string `json:"output,omitempty"`
 
 	rowID, runnerID, automationID int64
 }
@@ -258,13 +262,13 @@ func (s *Service) Execute(ctx context.Context, rowID int64) error {
 	}
 	run.rowID = rowID
 	if resumed {
-		return s.finish(context.WithoutCancel(ctx), run, nil, -1, errors.New("the run was interrupted (the server stopped or lost it) and was not replayed again"))
+		return s.finish(context.WithoutCancel(ctx), run, nil, -1, "", errors.New("the run was interrupted (the server stopped or lost it) and was not replayed again"))
 	}
 	if !started {
 		return nil
 	}
-	steps, failed, runErr := s.replayRun(ctx, run, params)
-	return s.finish(context.WithoutCancel(ctx), run, steps, failed, runErr)
+	steps, failed, output, runErr := s.replayRun(ctx, run, params)
+	return s.finish(context.WithoutCancel(ctx), run, steps, failed, output, runErr)
 }
 
 // claimRun marks a queued run running, in tx, and reports whether this
@@ -337,7 +341,7 @@ func (s *Service) FailUnclaimedRuns(ctx context.Context) (int, error) {
 		}
 		run.rowID = id
 		msg := fmt.Errorf("no server with a browser started the run within %d minutes; the price was given back", int(MaxQueueWait/time.Minute))
-		if err := s.finish(ctx, run, nil, -1, msg); err != nil {
+		if err := s.finish(ctx, run, nil, -1, "", msg); err != nil {
 			return n, err
 		}
 		n++
@@ -345,18 +349,19 @@ func (s *Service) FailUnclaimedRuns(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// replayRun opens the recording and the runner's values and replays.
-func (s *Service) replayRun(ctx context.Context, run Run, params string) ([]RunStep, int, error) {
+// replayRun opens the recording and the runner's values and replays,
+// returning also what the run ended with (its output; run_output.go).
+func (s *Service) replayRun(ctx context.Context, run Run, params string) ([]RunStep, int, string, error) {
 	a, err := scanAutomation(s.db.Read().QueryRowContext(ctx, `SELECT `+automationColumns+automationFrom+` WHERE a.id = $1`, run.automationID))
 	if err != nil {
-		return nil, -1, err
+		return nil, -1, "", err
 	}
 	if a.Status != "published" {
-		return nil, -1, errors.New("the automation was withdrawn before the run started")
+		return nil, -1, "", errors.New("the automation was withdrawn before the run started")
 	}
 	plain, err := s.vault.OpenSecret(params, "run:"+run.ID)
 	if err != nil {
-		return nil, -1, fmt.Errorf("the run's values cannot be opened: %w", err)
+		return nil, -1, "", fmt.Errorf("the run's values cannot be opened: %w", err)
 	}
 	if a.Composed {
 		return s.composedRun(ctx, a, plain)
@@ -366,7 +371,7 @@ func (s *Service) replayRun(ctx context.Context, run Run, params string) ([]RunS
 	}
 	values := map[string]string{}
 	_ = json.Unmarshal([]byte(plain), &values)
-	return s.replayWith(ctx, a, values)
+	return s.replayOutput(ctx, a, values, "")
 }
 
 // replayWith replays an automation's recording with values.
@@ -375,22 +380,55 @@ func (s *Service) replayWith(ctx context.Context, a Automation, values map[strin
 	return steps, failed, err
 }
 
+// replayOutput replays an automation's recording with values and reads
+// what it ended with: the text at selector, else at the element the
+// recording's last step waits for, else the page's main text. A server
+// whose replayer cannot read pages replays without an output, and a page
+// that cannot be read leaves the output empty rather than failing a run
+// whose steps all succeeded.
+func (s *Service) replayOutput(ctx context.Context, a Automation, values map[string]string, selector string) ([]RunStep, int, string, error) {
+	if _, ok := s.Replayer.(ReportReplayer); !ok {
+		steps, failed, err := s.replayWith(ctx, a, values)
+		return steps, failed, "", err
+	}
+	if selector == "" {
+		if rec, err := s.recordingOf(ctx, a); err == nil {
+			selector = endSelector(rec)
+		}
+	}
+	steps, failed, report, readErr, err := s.replayRead(ctx, a, values, outputJS(selector))
+	if err != nil || readErr != "" {
+		return steps, failed, "", err
+	}
+	return steps, failed, runOutput(report), nil
+}
+
 // replayReport is replayWith that, for a report expression, also returns
 // its value on the page the replay ended on (after every step succeeded).
 func (s *Service) replayReport(ctx context.Context, a Automation, values map[string]string, report string) ([]RunStep, int, json.RawMessage, error) {
+	steps, failed, value, readErr, err := s.replayRead(ctx, a, values, report)
+	if err == nil && readErr != "" {
+		err = errors.New(hideQueries("reading the page it ended on: " + readErr))
+	}
+	return steps, failed, value, err
+}
+
+// replayRead is replayReport that tells why the page could not be read
+// (readErr) apart from why the replay failed (err).
+func (s *Service) replayRead(ctx context.Context, a Automation, values map[string]string, report string) ([]RunStep, int, json.RawMessage, string, error) {
 	rec, err := s.recordingOf(ctx, a)
 	if err != nil {
-		return nil, -1, nil, fmt.Errorf("the automation's recording cannot be opened: %w", err)
+		return nil, -1, nil, "", fmt.Errorf("the automation's recording cannot be opened: %w", err)
 	}
 	bound, err := rec.Bind(values)
 	if err == nil {
 		err = webOnly(bound)
 	}
 	if err != nil {
-		return nil, -1, nil, err
+		return nil, -1, nil, "", err
 	}
 	if s.Replayer == nil {
-		return nil, -1, nil, errors.New("this server does not run automations (no browser configured)")
+		return nil, -1, nil, "", errors.New("this server does not run automations (no browser configured)")
 	}
 	var res replay.Result
 	if report == "" {
@@ -398,7 +436,7 @@ func (s *Service) replayReport(ctx context.Context, a Automation, values map[str
 	} else if rr, ok := s.Replayer.(ReportReplayer); ok {
 		res, err = rr.ReplayReport(ctx, bound, report)
 	} else {
-		return nil, -1, nil, errors.New("this server's browser cannot read the page a replay ends on")
+		return nil, -1, nil, "", errors.New("this server's browser cannot read the page a replay ends on")
 	}
 	steps := make([]RunStep, len(res.Steps))
 	for i, st := range res.Steps {
@@ -411,16 +449,12 @@ func (s *Service) replayReport(ctx context.Context, a Automation, values map[str
 		}
 	}
 	if err != nil {
-		err = errors.New(hideQueries(err.Error()))
+		return steps, res.FailedStep, nil, "", errors.New(hideQueries(err.Error()))
 	}
-	var value json.RawMessage
-	if err == nil && report != "" {
-		if res.ReportError != "" {
-			err = errors.New(hideQueries("reading the page it ended on: " + res.ReportError))
-		}
-		value = res.Report
+	if report == "" {
+		return steps, res.FailedStep, nil, "", nil
 	}
-	return steps, res.FailedStep, value, err
+	return steps, res.FailedStep, res.Report, res.ReportError, nil
 }
 
 // queryPart is the query and fragment of a URL in a message.
@@ -431,8 +465,9 @@ var queryPart = regexp.MustCompile(`(https?://[^\s?#"]+)[?#][^\s"]*`)
 // what the author typed into a form.
 func hideQueries(msg string) string { return queryPart.ReplaceAllString(msg, "$1?…") }
 
-// finish records the outcome and settles the escrow.
-func (s *Service) finish(ctx context.Context, run Run, steps []RunStep, failed int, runErr error) error {
+// finish records the outcome and settles the escrow; output is what a
+// successful run ended with, kept sealed for its runner.
+func (s *Service) finish(ctx context.Context, run Run, steps []RunStep, failed int, output string, runErr error) error {
 	stepsJSON, _ := json.Marshal(nonNilSteps(steps))
 	status, msg := "ok", ""
 	if runErr != nil {
@@ -451,11 +486,15 @@ func (s *Service) finish(ctx context.Context, run Run, steps []RunStep, failed i
 				status, msg = "failed", "the automation was withdrawn while the run was under way; the price was given back"
 			}
 		}
+		sealedOutput := ""
+		if status == "ok" {
+			sealedOutput = s.vault.SealSecret(output, runOutputOwner(run.ID))
+		}
 		// A run ends once: only the finish that moves it out of running
 		// settles; a second one (two workers, a retried job) changes
 		// nothing.
-		res, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = $2, steps = $3, error = $4, failed_step = $5, params = '', finished_at = $6
-			WHERE id = $1 AND status = 'running'`, run.rowID, status, string(stepsJSON), msg, failed, store.Now())
+		res, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = $2, steps = $3, error = $4, failed_step = $5, params = '', finished_at = $6, output = $7
+			WHERE id = $1 AND status = 'running'`, run.rowID, status, string(stepsJSON), msg, failed, store.Now(), sealedOutput)
 		if err != nil {
 			return err
 		}
@@ -582,11 +621,20 @@ func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 	return r, nil
 }
 
-// GetRun returns a run to its runner or a steward.
+// GetRun returns a run to its runner or a steward. Its output is opened
+// for the runner only: a steward sees how a run went (to settle a
+// dispute over its price), not what the page told the member — no more
+// than anyone but the runner ever sees the values the run was given. The
+// automation's author sees neither, unless they ran it themselves.
 func (s *Service) GetRun(ctx context.Context, viewer member.Member, id string) (Run, error) {
 	r, err := scanRun(s.db.Read().QueryRowContext(ctx, `SELECT `+runColumns+runFrom+` WHERE x.public_id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && r.runnerID != viewer.ID && !viewer.IsSteward()) {
 		return Run{}, problem.New(problem.NotFound, "no run %s", id)
+	}
+	if err == nil && r.runnerID == viewer.ID {
+		if err := s.openOutput(ctx, &r); err != nil {
+			return Run{}, fmt.Errorf("the run's output cannot be opened: %w", err)
+		}
 	}
 	return r, err
 }

@@ -25,7 +25,10 @@ func (p *Pages) showRun(w http.ResponseWriter, r *http.Request, status int, f fo
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Run": run, "Waiting": run.Status == "queued" || run.Status == "running", "Form": f}
+	// Only the runner is given the output (GetRun): a steward looking at
+	// the run is told so rather than that it showed nothing.
+	data := map[string]any{"Run": run, "Waiting": run.Status == "queued" || run.Status == "running", "Form": f,
+		"Runner": run.Runner == sess.Member.PublicID}
 	// Its author does not review their own automation (Rate refuses it):
 	// no form to offer them. A withdrawn automation is not found, and its
 	// runs are still reviewed.
