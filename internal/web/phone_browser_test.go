@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,13 +18,10 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/app"
 	"github.com/allmende/allmende/internal/browsertest"
 	"github.com/allmende/allmende/internal/demo"
-	"github.com/allmende/allmende/internal/model"
 	"github.com/allmende/allmende/internal/store"
-	"github.com/allmende/allmende/internal/store/storetest"
 	"github.com/allmende/allmende/internal/web"
 )
 
@@ -40,21 +38,24 @@ func demoServer(t *testing.T) demoSite {
 	return demoServerOn(t, store.SQLite)
 }
 
-// demoServerOn is demoServer on dialect d: on PostgreSQL the cooperative's
-// database is a fresh copy of the migrated template (storetest.FreshURL),
+// demoServerOn is demoServer on dialect d: a copy of the demo's template
+// on d (demo_template_test.go) — on PostgreSQL a database of its own,
 // dropped when the test ends.
 func demoServerOn(t *testing.T, d store.Dialect) demoSite {
 	t.Helper()
 	parallel(t)
-	cfg := app.Config{DataDir: t.TempDir()}
+	tmpl, err := demoTemplateOf(d)
+	if err != nil {
+		t.Fatalf("the demo cooperative on %s: %v", d, err)
+	}
+	dir := dataDir(t)
+	if err := copyDir(tmpl.dir, dir); err != nil {
+		t.Fatal(err)
+	}
+	cfg := app.Config{DataDir: dir}
 	if d == store.Postgres {
-		cfg.DB = storetest.FreshURL(t, d)
-		// A server on a shared database is given its keys (issue 18).
-		keys, err := app.InitKeys(t.TempDir(), "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.VaultKeyFile, cfg.LogKeyFile = keys.VaultFile, keys.LogFile
+		cfg.DB = cloneDatabase(t, tmpl.db)
+		cfg.VaultKeyFile, cfg.LogKeyFile = filepath.Join(dir, "vault.key"), filepath.Join(dir, "log.key")
 	}
 	a, err := app.Open(t.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -64,79 +65,9 @@ func demoServerOn(t *testing.T, d store.Dialect) demoSite {
 	if got := a.DB.Dialect(); got != d {
 		t.Fatalf("the demo cooperative runs on %s, want %s", got, d)
 	}
-	ctx := t.Context()
-	seeded, err := demo.Seed(ctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
 	srv := httptest.NewServer(a.Web)
 	t.Cleanup(srv.Close)
-
-	req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+"/v1/chat/completions", strings.NewReader(
-		`{"model":"`+demo.ModelSlug+`","messages":[{"role":"user","content":"Darf mein Vermieter die Kaution behalten?"}]}`))
-	req.Header.Set("Authorization", "Bearer "+seeded.ClientKey)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body := readBody(t, resp); resp.StatusCode != 200 {
-		t.Fatalf("the demo's model call: %d %s", resp.StatusCode, body)
-	}
-	rita, err := a.Members.ByEmail(ctx, "rita@example.org")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := a.Models.Train(ctx, rita, demo.RouterSlug, model.TrainRequest{LabelField: demo.LabelField})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Models.TrainVersion(ctx, v.ID, 1); err != nil { // the queue's job, run here
-		t.Fatal(err)
-	}
-	ada, err := a.Members.ByEmail(ctx, "ada@example.org")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := `{"title":"Track a parcel","steps":[{"type":"navigate","url":"https://example.org/"},{"type":"click","selectors":[["#track"]],"offsetX":3,"offsetY":4}]}`
-	r, err := a.Actions.Upload(ctx, ada, []byte(rec), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The steward verifies it, Ada publishes it as an automation, and
-	// Rita starts a run of it (left queued: no job runner here).
-	stella, err := a.Members.ByEmail(ctx, "stella@example.org")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Actions.Decide(ctx, stella, r.ID, true, ""); err != nil {
-		t.Fatal(err)
-	}
-	pub := action.Publication{Slug: "track-a-parcel", Title: "Track a parcel", Description: "Opens the tracker and looks a parcel up.", PricePerRun: 0}
-	if _, err := a.Actions.Publish(ctx, ada, r.ID, pub); err != nil {
-		t.Fatal(err)
-	}
-	// Its test run would need example.org: listed here as if it had passed.
-	if err := a.DB.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE automations SET listed = 1, tested_version = version WHERE slug = $1`, pub.Slug)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	run, err := a.Actions.StartRun(ctx, rita, pub.Slug, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A password reset link the steward issued for Grace: its page is
-	// where a visitor sets a new password.
-	grace, err := a.Members.ByEmail(ctx, "grace@example.org")
-	if err != nil {
-		t.Fatal(err)
-	}
-	reset, err := a.Members.IssueReset(ctx, stella, grace.PublicID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return demoSite{srv: srv, app: a, run: run.ID, reset: "/reset/" + reset.Token}
+	return demoSite{srv: srv, app: a, run: tmpl.run, reset: tmpl.reset}
 }
 
 // demoSite is the demo cooperative as demoServer left it.
