@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -104,20 +103,9 @@ func buildDemoTemplate(d store.Dialect) (tmpl *demoTemplate, err error) {
 	tmpl = &demoTemplate{dir: dir, made: time.Now()}
 	cfg := app.Config{DataDir: dir}
 	if d == store.Postgres {
-		tmpl.db = "allmende_demo_" + strings.ToLower(rand.Text()[:12])
-		if err := execPostgres(ctx, "CREATE DATABASE "+tmpl.db); err != nil {
+		if tmpl.db, err = templateDatabase(ctx, "allmende_demo_", &cfg); err != nil {
 			return tmpl, err
 		}
-		if cfg.DB, err = postgresURL(tmpl.db); err != nil {
-			return tmpl, err
-		}
-		// A server on a shared database is given its keys (issue 18);
-		// here they live in the data folder, so that each copy has them.
-		keys, err := app.InitKeys(dir, "")
-		if err != nil {
-			return tmpl, err
-		}
-		cfg.VaultKeyFile, cfg.LogKeyFile = keys.VaultFile, keys.LogFile
 	}
 	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

@@ -97,20 +97,9 @@ func buildFixtureTemplate(d store.Dialect) (tmpl *fixtureTemplate, err error) {
 	tmpl = &fixtureTemplate{dir: dir, tokens: map[string]string{}, ids: map[string]string{}}
 	cfg := fixtureConfig(dir)
 	if d == store.Postgres {
-		tmpl.db = "allmende_fixture_" + strings.ToLower(rand.Text()[:12])
-		if err := execPostgres(ctx, "CREATE DATABASE "+tmpl.db); err != nil {
+		if tmpl.db, err = templateDatabase(ctx, "allmende_fixture_", &cfg); err != nil {
 			return nil, err
 		}
-		if cfg.DB, err = postgresURL(tmpl.db); err != nil {
-			return nil, err
-		}
-		// A cooperative on PostgreSQL is given its keys (issue 18); here
-		// they live in the data folder, so that each copy has them.
-		keys, err := app.InitKeys(dir, "")
-		if err != nil {
-			return nil, err
-		}
-		cfg.VaultKeyFile, cfg.LogKeyFile = keys.VaultFile, keys.LogFile
 	}
 	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -340,4 +329,25 @@ func runInParallel(t *testing.T) {
 var parallelTests struct {
 	mu     sync.Mutex
 	marked map[*testing.T]bool
+}
+
+// templateDatabase makes a PostgreSQL database named prefix+random for a
+// template cooperative and points cfg at it. A cooperative on PostgreSQL
+// is given its keys (issue 18); they live in cfg's data folder, so that
+// each copy of the template has them.
+func templateDatabase(ctx context.Context, prefix string, cfg *app.Config) (string, error) {
+	db := prefix + strings.ToLower(rand.Text()[:12])
+	if err := execPostgres(ctx, "CREATE DATABASE "+db); err != nil {
+		return db, err
+	}
+	url, err := postgresURL(db)
+	if err != nil {
+		return db, err
+	}
+	keys, err := app.InitKeys(cfg.DataDir, "")
+	if err != nil {
+		return db, err
+	}
+	cfg.DB, cfg.VaultKeyFile, cfg.LogKeyFile = url, keys.VaultFile, keys.LogFile
+	return db, nil
 }
