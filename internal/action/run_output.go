@@ -95,11 +95,20 @@ func cutOutput(s string, n int) string {
 // apart from its values'.
 func runOutputOwner(runID string) string { return "run-output:" + runID }
 
+// outputErased stands in a run's output column while the run is queued
+// or running and its runner has erased their data: the run's finish then
+// stores no output. (A sealed output always starts with the vault's
+// prefix, so it never reads so.)
+const outputErased = "erased"
+
 // openOutput opens a run's sealed output for its runner.
 func (s *Service) openOutput(ctx context.Context, r *Run) error {
 	var sealed string
 	if err := s.db.Read().QueryRowContext(ctx, `SELECT output FROM automation_runs WHERE id = $1`, r.rowID).Scan(&sealed); err != nil {
 		return err
+	}
+	if sealed == outputErased {
+		return nil
 	}
 	out, err := s.vault.OpenSecret(sealed, runOutputOwner(r.ID))
 	if err != nil {
@@ -111,10 +120,14 @@ func (s *Service) openOutput(ctx context.Context, r *Run) error {
 
 // eraseRunOutputs clears the outputs of a member's runs: what a page
 // showed them (a parcel's status, an address) is their data. The runs
-// themselves stay, for the ledger's sake.
+// themselves stay, for the ledger's sake. A run still under way is
+// marked, so that what it ends with is not stored after the erasure.
 func (s *Service) eraseRunOutputs(ctx context.Context, memberID int64) error {
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE automation_runs SET output = '' WHERE runner_id = $1 AND output <> ''`, memberID)
+		if _, err := tx.ExecContext(ctx, `UPDATE automation_runs SET output = $2 WHERE runner_id = $1 AND status IN ('queued', 'running')`, memberID, outputErased); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE automation_runs SET output = '' WHERE runner_id = $1 AND output <> '' AND status NOT IN ('queued', 'running')`, memberID)
 		return err
 	})
 }

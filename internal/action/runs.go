@@ -493,8 +493,9 @@ func (s *Service) finish(ctx context.Context, run Run, steps []RunStep, failed i
 		// A run ends once: only the finish that moves it out of running
 		// settles; a second one (two workers, a retried job) changes
 		// nothing.
-		res, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = $2, steps = $3, error = $4, failed_step = $5, params = '', finished_at = $6, output = $7
-			WHERE id = $1 AND status = 'running'`, run.rowID, status, string(stepsJSON), msg, failed, store.Now(), sealedOutput)
+		res, err := tx.ExecContext(ctx, `UPDATE automation_runs SET status = $2, steps = $3, error = $4, failed_step = $5, params = '', finished_at = $6,
+			output = CASE WHEN output = $8 THEN '' ELSE $7 END
+			WHERE id = $1 AND status = 'running'`, run.rowID, status, string(stepsJSON), msg, failed, store.Now(), sealedOutput, outputErased)
 		if err != nil {
 			return err
 		}
