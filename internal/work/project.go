@@ -145,6 +145,14 @@ func NewService(db *store.DB, blobs store.Blobs, r *reward.Service, params *coop
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// Check reports what Create would refuse in p, without storing it: an API
+// that refuses one field of its own (an amount in the client's unit) can
+// name the others in the same answer.
+func Check(p Project) error {
+	p.defaults()
+	return p.validate()
+}
+
 func (p *Project) validate() error {
 	f := problem.Fields{}
 	if !slugPattern.MatchString(p.Slug) || len(p.Slug) > 60 {

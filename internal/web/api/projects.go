@@ -1,9 +1,11 @@
 package api
 
 import (
+	"maps"
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/allmende/allmende/internal/member"
 	"github.com/allmende/allmende/internal/points"
@@ -42,16 +44,42 @@ type projectRequest struct {
 // project reads the amounts of a projectRequest into its project.
 func (a *API) project(req projectRequest) (work.Project, error) {
 	p := req.Project
-	pay, err := a.amountIn("pay_per_task", req.PayPerTask, req.PayPerTaskText, 1, points.MaxPrice)
-	if err != nil {
-		return p, err
-	}
-	budget, err := a.amountIn("budget", req.Budget, req.BudgetText, 0, points.MaxBudget)
-	if err != nil {
-		return p, err
-	}
+	pay, payErr := a.amountIn("pay_per_task", req.PayPerTask, req.PayPerTaskText, 1, points.MaxPrice)
+	budget, budgetErr := a.amountIn("budget", req.Budget, req.BudgetText, 0, points.MaxBudget)
 	p.PayPerTask, p.Budget = orZero(pay), orZero(budget)
-	return p, nil
+	if payErr == nil && budgetErr == nil {
+		return p, nil
+	}
+	// Every bad field in one answer: the amounts refused here, in the
+	// client's unit, and whatever else the domain would refuse (checked
+	// with an amount in range where one was refused).
+	all := &problem.Error{Kind: problem.Invalid, Fields: map[string]string{}}
+	var why []string
+	for _, err := range []error{payErr, budgetErr} {
+		if err == nil {
+			continue
+		}
+		e, ok := problem.As(err)
+		if !ok || e.Kind != problem.Invalid {
+			return p, err
+		}
+		why = append(why, e.Message)
+		maps.Copy(all.Fields, e.Fields)
+	}
+	probe := p
+	if payErr != nil {
+		probe.PayPerTask = 1
+	}
+	if e, ok := problem.As(work.Check(probe)); ok && e.Kind == problem.Invalid {
+		for field, w := range e.Fields {
+			if _, done := all.Fields[field]; !done && !strings.HasPrefix(field, "pay_per_task") && !strings.HasPrefix(field, "budget") {
+				all.Fields[field] = w
+				why = append(why, field+": "+w)
+			}
+		}
+	}
+	all.Message = strings.Join(why, "; ")
+	return p, all
 }
 
 // projectJSON is a project with its amounts written as money too.
