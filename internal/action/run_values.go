@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/allmende/allmende/internal/problem"
 )
@@ -34,16 +33,14 @@ func checkRunValues(a Automation, values map[string]string) error {
 	f := problem.Fields{}
 	for name, v := range values {
 		field := "params." + name
-		if !f.Text(field, v) {
+		if !f.TextUpTo(field, v, RunValueMax) {
 			continue
 		}
-		switch n := utf8.RuneCountInString(v); {
+		switch {
 		case strings.TrimSpace(v) == "" && defaults[name]:
 			delete(values, name)
 		case strings.TrimSpace(v) == "":
 			f.Add(field, "type a value")
-		case n > RunValueMax:
-			f.Add(field, "at most %d characters (this one has %d)", RunValueMax, n)
 		}
 	}
 	if len(f) == 0 {

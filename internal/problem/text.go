@@ -86,8 +86,8 @@ func (f Fields) TextUpTo(field, s string, max int) bool {
 	if !f.Text(field, s) {
 		return false
 	}
-	if utf8.RuneCountInString(s) > max {
-		f.Add(field, "at most %d characters", max)
+	if n := utf8.RuneCountInString(s); n > max {
+		f.Add(field, "at most %d characters (this one has %d)", max, n)
 		return false
 	}
 	return true

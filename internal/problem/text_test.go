@@ -88,7 +88,7 @@ func TestTextUpTo(t *testing.T) {
 	}{
 		{"", true, ""},
 		{"ééé", true, ""},
-		{"éééé", false, "at most 3 characters"},
+		{"éééé", false, "at most 3 characters (this one has 4)"},
 		{"a\x00", false, "control characters"},
 		{"two\nlines", false, "at most 3 characters"},
 	} {
