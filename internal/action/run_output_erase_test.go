@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/allmende/allmende/internal/action"
 	"github.com/allmende/allmende/internal/recording"
 	"github.com/allmende/allmende/internal/replay"
-	"github.com/allmende/allmende/internal/reward"
 	"github.com/allmende/allmende/internal/store"
 	"github.com/allmende/allmende/internal/store/storetest"
 )
@@ -37,18 +35,8 @@ func TestRunOutputErasedWhileUnderWay(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := t.Context()
-		ada, bob := e.members["ada"], e.members["bob"]
-		e.fund(t, reward.Treasury, 1000)
-		rec, err := e.s.Upload(ctx, ada, parcelFlow(t, human(40), true), "")
-		if err != nil || rec.Status != action.Verified {
-			t.Fatalf("upload %+v %v", rec, err)
-		}
-		values := map[string]string{"number": "1Z999AA1", "postcode": "20095"}
-		a, err := e.s.Publish(ctx, ada, rec.ID, action.Publication{Slug: "track", Title: "Track", Description: "Looks up a parcel.", PricePerRun: 100, Samples: values})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a = e.listed(t, ada, a.Slug, values)
+		bob := e.members["bob"]
+		a, values := e.listedTracker(t)
 		e.fund(t, "member:m-bob", 300)
 		rr := &reportingReplayer{fakeReplayer: e.fake, text: "Out for delivery ERASE-MARKER-7"}
 		e.s.Replayer = rr

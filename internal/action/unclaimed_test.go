@@ -19,20 +19,9 @@ func TestUnclaimedRunsFail(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := t.Context()
-		ada, bob := e.members["ada"], e.members["bob"]
-		e.fund(t, reward.Treasury, 1000)
-		rec, err := e.s.Upload(ctx, ada, parcelFlow(t, human(40), true), "")
-		if err != nil || rec.Status != action.Verified {
-			t.Fatalf("upload %+v %v", rec, err)
-		}
-		a, err := e.s.Publish(ctx, ada, rec.ID, action.Publication{Slug: "track", Title: "Track", Description: "Looks up a parcel.", PricePerRun: 100,
-			Samples: map[string]string{"number": "1Z999AA1", "postcode": "20095"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a = e.listed(t, ada, a.Slug, map[string]string{"number": "1Z999AA1", "postcode": "20095"})
+		bob := e.members["bob"]
+		a, values := e.listedTracker(t)
 		e.fund(t, "member:m-bob", 200)
-		values := map[string]string{"number": "1Z999AA1", "postcode": "20095"}
 		old, err := e.s.StartRun(ctx, bob, a.Slug, values)
 		if err != nil {
 			t.Fatal(err)
@@ -67,4 +56,23 @@ func TestUnclaimedRunsFail(t *testing.T) {
 		}
 		checkLedger(t, e)
 	})
+}
+
+// listedTracker publishes Ada's parcel tracker ("track", 1.00 per run)
+// and lists it after its test run, and returns it with values to run it.
+func (e *env) listedTracker(t *testing.T) (action.Automation, map[string]string) {
+	t.Helper()
+	ctx := t.Context()
+	ada := e.members["ada"]
+	e.fund(t, reward.Treasury, 1000)
+	rec, err := e.s.Upload(ctx, ada, parcelFlow(t, human(40), true), "")
+	if err != nil || rec.Status != action.Verified {
+		t.Fatalf("upload %+v %v", rec, err)
+	}
+	values := map[string]string{"number": "1Z999AA1", "postcode": "20095"}
+	a, err := e.s.Publish(ctx, ada, rec.ID, action.Publication{Slug: "track", Title: "Track", Description: "Looks up a parcel.", PricePerRun: 100, Samples: values})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.listed(t, ada, a.Slug, values), values
 }
